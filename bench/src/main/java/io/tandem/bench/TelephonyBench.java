@@ -1,0 +1,30 @@
+package io.tandem.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code ./tandem bench telephony}: codec, mixer and relay figures in bench/results/telephony.md. */
+public final class TelephonyBench {
+    private TelephonyBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of("bench/results/telephony.md");
+        boolean quick = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--out" -> out = Path.of(args[++i]);
+                case "--quick" -> quick = true;
+                default -> {
+                    System.err.println("telephony bench: unknown option '" + args[i] + "'");
+                    System.exit(2);
+                }
+            }
+        }
+        List<BenchSection> sections = new ArrayList<>(TelephonySections.all());
+        MarkdownReport.write(out, "Telephony benchmarks",
+                "Produced by `./tandem bench telephony`. Each figure is measured on this machine in one run; "
+                        + "goals come from the telephony issue.", sections, quick);
+    }
+}
