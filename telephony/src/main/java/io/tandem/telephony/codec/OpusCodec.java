@@ -28,8 +28,11 @@ public final class OpusCodec implements AudioCodec {
     private static final int MAX_PACKET_SAMPLES = AudioFrames.SAMPLE_RATE * 120 / 1000;
     /** Bits per second: comfortably transparent for narrowband speech, well under G.711's 64k. */
     static final int BITRATE = 24000;
-    /** 0–10; 5 halves the encoder's CPU against 10 for a barely audible loss at this bitrate. */
-    static final int COMPLEXITY = 5;
+    /**
+     * 0–10. Concentus's encoder dominates a leg's media CPU (CodecBenchmark); 3 costs about a
+     * third of 10 and a little over half of 5, for a barely audible difference on narrowband SILK.
+     */
+    static final int COMPLEXITY = 3;
     /**
      * Expected loss: makes SILK lean less on long-term prediction across frames, so one lost
      * packet is not followed by many frames of level swings while the predictors re-converge.
