@@ -1,6 +1,8 @@
 package io.tandem.telephony.codec;
 
+import io.tandem.telephony.media.AudioFrames;
 import io.tandem.telephony.media.Goertzel;
+import io.tandem.telephony.media.SineSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +86,49 @@ class G722FfmpegIT {
         byte[] ours = new byte[speechLike.length / 2];
         new G722Encoder().encode(speechLike, 0, speechLike.length, ours, 0);
         assertThat(ours).containsExactly(theirs);
+    }
+
+    @Test
+    void rtpPayloadsFromThe8kHzPipelinePlayInFfmpegAtTheRightLevel() throws Exception {
+        // The whole send path: 8 kHz frames, up-sampled, coded into 160-octet RTP payloads.
+        G722Codec codec = new G722Codec();
+        SineSource source = new SineSource(1000, 12000);
+        short[] frame = AudioFrames.newFrame();
+        byte[] stream = new byte[50 * 160];
+        for (int f = 0; f < 50; f++) {
+            source.read(frame);
+            assertThat(codec.encode(frame, stream, f * 160)).isEqualTo(160);
+        }
+        Path bitstream = dir.resolve("rtp-payloads.g722");
+        Files.write(bitstream, stream);
+        Path decoded = dir.resolve("payloads.raw");
+        ffmpeg.run("-f", "g722", "-i", bitstream.toString(), "-f", "s16le", "-acodec", "pcm_s16le", decoded.toString());
+        short[] wide = Ffmpeg.readPcm(decoded);
+        assertThat(wide).hasSize(50 * 320);
+        ToneFit fit = ToneFit.of(wide, 1600, wide.length - 1600, 1000, RATE);
+        assertThat(fit.amplitude).isBetween(0.9 * 12000, 1.1 * 12000);
+        assertThat(fit.snrDb).isGreaterThan(30);
+    }
+
+    @Test
+    void payloadsFromFfmpegPlayInThe8kHzPipeline() throws Exception {
+        // The whole receive path: a wideband phone's G.722 cut into 20 ms payloads, decoded to 8 kHz.
+        Path pcm = dir.resolve("tone16k.raw");
+        Ffmpeg.writePcm(pcm, ToneFit.tone(1500, RATE, 12000, 50 * 320));
+        Path bitstream = dir.resolve("phone.g722");
+        ffmpeg.run("-f", "s16le", "-ar", String.valueOf(RATE), "-ac", "1", "-i", pcm.toString(),
+                "-acodec", "g722", "-f", "g722", bitstream.toString());
+        byte[] stream = Files.readAllBytes(bitstream);
+        G722Codec codec = new G722Codec();
+        short[] out = new short[50 * 160];
+        short[] frame = AudioFrames.newFrame();
+        for (int f = 0; f < 50; f++) {
+            assertThat(codec.decode(stream, f * 160, 160, frame)).isEqualTo(160);
+            System.arraycopy(frame, 0, out, f * 160, 160);
+        }
+        ToneFit fit = ToneFit.of(out, 800, out.length - 800, 1500, 8000);
+        assertThat(fit.amplitude).isBetween(0.9 * 12000, 1.1 * 12000);
+        assertThat(fit.snrDb).isGreaterThan(30);
     }
 
     /** 440 Hz + 2.6 kHz in the lower band, 6 kHz in the upper band, with a level sweep. */
