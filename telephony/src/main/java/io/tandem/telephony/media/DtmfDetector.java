@@ -49,6 +49,7 @@ public final class DtmfDetector {
     private int candidateWindows;
     private char held = NONE;
     private int silentWindows;
+    private long badFrames;
 
     private static double[] coefficients(double[] freqs) {
         double[] c = new double[freqs.length];
@@ -64,6 +65,10 @@ public final class DtmfDetector {
      * @return the key ('0'-'9', '*', '#', 'A'-'D') when a new press is recognised, else {@link #NONE}
      */
     public char process(short[] frame) {
+        if (frame == null || frame.length < N) {
+            badFrames++;
+            return NONE; // a malformed frame is dropped and counted, never thrown into the media thread
+        }
         System.arraycopy(window, N, window, 0, N);
         System.arraycopy(frame, 0, window, N, N);
         char reported = NONE;
@@ -74,6 +79,11 @@ public final class DtmfDetector {
             }
         }
         return reported;
+    }
+
+    /** Frames refused because they were null or shorter than 20 ms. */
+    public long badFrames() {
+        return badFrames;
     }
 
     /** Forgets the state, as for a new stream. */

@@ -72,6 +72,9 @@ public final class ConferenceMixer implements AutoCloseable {
 
     /** Adds a party (a speaker, unmuted). Throws when the id is taken, the room is full or closed. */
     public Party join(String id) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("a party needs an id");
+        }
         synchronized (membershipLock) {
             if (closed) {
                 throw new IllegalStateException("conference " + name + " is closed");

@@ -144,6 +144,14 @@ class DtmfTest {
         assertThat(detect(audio, 0)).isEqualTo("2580");
     }
 
+    @Test
+    void malformedFramesAreCountedNotThrown() {
+        DtmfDetector detector = new DtmfDetector();
+        assertThat(detector.process(new short[10])).isEqualTo(DtmfDetector.NONE);
+        assertThat(detector.process(null)).isEqualTo(DtmfDetector.NONE);
+        assertThat(detector.badFrames()).isEqualTo(2);
+    }
+
     /** A key with separately chosen row and column amplitudes (peak). */
     private static MediaSource twisted(double row, double col, int rowAmp, int colAmp) {
         return new MediaSource() {

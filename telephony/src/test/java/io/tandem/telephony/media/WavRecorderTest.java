@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,13 +65,11 @@ class WavRecorderTest {
         Path file = dir.resolve("race.wav");
         WavRecorder recorder = new WavRecorder(file, Duration.ofMinutes(10));
         CountDownLatch writing = new CountDownLatch(100);
-        AtomicLong attempts = new AtomicLong();
         Thread media = new Thread(() -> {
             short[] frame = AudioFrames.newFrame();
             java.util.Arrays.fill(frame, (short) 1000);
             while (recorder.framesDropped() == 0) { // ends at close, or when full (10 min = 9.6 MB at most)
                 recorder.write(frame);
-                attempts.incrementAndGet();
                 writing.countDown();
             }
         }, "media");

@@ -323,6 +323,7 @@ class ConferenceMixerTest {
         ConferenceMixer mixer = new ConferenceMixer("small", 2);
         Party a = mixer.join("a");
         assertThatThrownBy(() -> mixer.join("a")).hasMessageContaining("already");
+        assertThatThrownBy(() -> mixer.join(" ")).hasMessageContaining("id");
         mixer.join("b");
         assertThatThrownBy(() -> mixer.join("c")).hasMessageContaining("full");
         assertThatThrownBy(() -> a.whisperTo(a)).hasMessageContaining("itself");
