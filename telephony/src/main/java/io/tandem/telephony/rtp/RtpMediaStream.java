@@ -359,7 +359,8 @@ public final class RtpMediaStream implements MediaStream {
             packetsUnexpected++;
             return;
         }
-        long arrival = (nowNanos - createdNanos) * s.clockRate() / 1_000_000_000L;
+        // in microseconds first, so that even a 48 kHz clock cannot overflow in a stream's lifetime
+        long arrival = (nowNanos - createdNanos) / 1000 * s.clockRate() / 1_000_000L;
         synchronized (receiverStatistics) {
             if (packet.ssrc() != remoteSsrc) {
                 remoteSsrc = packet.ssrc(); // RFC 3550 §8.2: a new source, statistics start over
@@ -405,8 +406,9 @@ public final class RtpMediaStream implements MediaStream {
         if (packet.payloadLength() < TelephoneEvent.LENGTH) {
             return;
         }
-        // RFC 4733 §2.5.2: all packets of one event share its start timestamp; report it once
-        if (haveEvent && packet.timestamp() == lastEventTimestamp) {
+        // RFC 4733 §2.5.2: all packets of one event share its start timestamp; report it once.
+        // A timestamp at or before the last reported one is a retransmission or a straggler.
+        if (haveEvent && (int) (packet.timestamp() - lastEventTimestamp) <= 0) {
             return;
         }
         char digit = TelephoneEvent.digit(TelephoneEvent.event(packet.data(), packet.payloadOffset()));
