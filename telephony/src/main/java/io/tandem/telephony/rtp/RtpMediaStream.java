@@ -118,7 +118,9 @@ public final class RtpMediaStream implements MediaStream {
             jb.flush();
         }
         // RFC 3264 §8.4: an address of 0.0.0.0 means "do not send" (old-style hold)
-        sendTo = remote.getAddress() == null || remote.getAddress().isAnyLocalAddress() ? null : remote;
+        // (and port 0 is a stream the answer rejected, RFC 3264 §6)
+        sendTo = remote.getAddress() == null || remote.getAddress().isAnyLocalAddress() || remote.getPort() == 0
+                ? null : remote;
         rtcp.remote(sendTo);
         session = new Session(codec, telephoneEventPayloadType, codec.spec().timestampStep(), clockRate, remote);
         factory.activate(this);
