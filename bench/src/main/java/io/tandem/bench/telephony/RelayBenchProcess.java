@@ -146,6 +146,26 @@ final class RelayBenchProcess {
         return -1;
     }
 
+    /**
+     * User and system clock ticks of the named thread from /proc/self/task/N/stat (fields 14
+     * and 15), to tell how much of the relay's time is the kernel's UDP work; null if unknown.
+     */
+    static long[] userSystemTicks(String threadName) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                if (Files.readString(task.resolve("comm")).trim().equals(threadName)) {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    // after "pid (comm) ", field 3 (state) is index 0, so utime (14) is index 11
+                    return new long[]{Long.parseLong(f[11]), Long.parseLong(f[12])};
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
     /** The 1-minute load average, to put the figures in context. */
     static String loadAverage() {
         try {

@@ -36,16 +36,21 @@ public final class RelayThroughputSection implements BenchSection {
             double pps;
             double cpuShare;
             double perCpuSecond;
+            double kernelShare;
             String genPin;
             try (RelayBenchProcess.Generator gen = new RelayBenchProcess.Generator("flood", relays, seconds)) {
                 genPin = gen.pinning;
                 Thread.sleep((long) (warmup * 1000));
                 long f0 = RelayBenchProcess.forwarded(relays);
                 long c0 = RelayBenchProcess.threadCpuNanos(engine.threadName());
+                long[] us0 = RelayBenchProcess.userSystemTicks(engine.threadName());
                 long t0 = System.nanoTime();
                 Thread.sleep((long) (window * 1000));
                 long f1 = RelayBenchProcess.forwarded(relays);
                 long c1 = RelayBenchProcess.threadCpuNanos(engine.threadName());
+                long[] us1 = RelayBenchProcess.userSystemTicks(engine.threadName());
+                kernelShare = us0 == null || us1 == null ? Double.NaN
+                        : (us1[1] - us0[1]) / (double) Math.max(1, (us1[0] - us0[0]) + (us1[1] - us0[1]));
                 long t1 = System.nanoTime();
                 pps = (f1 - f0) / ((t1 - t0) / 1e9);
                 cpuShare = c0 < 0 ? Double.NaN : (c1 - c0) / (double) (t1 - t0);
@@ -55,10 +60,11 @@ public final class RelayThroughputSection implements BenchSection {
             double offered = result[0] / (result[5] / 1e9);
             StringBuilder md = new StringBuilder();
             md.append("| relays | payload | generator sent (pps) | relay forwarded (pps, wall clock) "
-                    + "| relay thread CPU (share of a core) | forwarded per relay-thread CPU second |\n");
-            md.append("|---:|---|---:|---:|---:|---:|\n");
-            md.append(String.format(Locale.ROOT, "| %d | PCMU 160 B (172 B RTP) | %,.0f | %,.0f | %.0f %% | **%,.0f** |%n",
-                    RELAYS, offered, pps, 100 * cpuShare, perCpuSecond));
+                    + "| relay thread CPU (share of a core) | of which kernel | forwarded per relay-thread CPU second |\n");
+            md.append("|---:|---|---:|---:|---:|---:|---:|\n");
+            md.append(String.format(Locale.ROOT,
+                    "| %d | PCMU 160 B (172 B RTP) | %,.0f | %,.0f | %.0f %% | %.0f %% | **%,.0f** |%n",
+                    RELAYS, offered, pps, 100 * cpuShare, 100 * kernelShare, perCpuSecond));
             md.append('\n').append(String.format(Locale.ROOT,
                     "Setup: %s; load generator: %s; 1-min load average at the end: %s on %d cores. "
                             + "Forwarded = received on a leg, payload type rewritten, sent on the other leg; the far-end "
