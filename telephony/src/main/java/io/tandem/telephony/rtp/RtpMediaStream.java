@@ -191,6 +191,12 @@ public final class RtpMediaStream implements MediaStream {
         return rtcp.remoteReport();
     }
 
+    /** The jitter buffer's current target depth (it adapts to the measured delay variation). */
+    public int jitterBufferTargetMillis() {
+        JitterBuffer jb = jitterBuffer;
+        return jb == null ? 0 : jb.targetDepthMillis();
+    }
+
     /** Where RTP is sent now: the SDP address, or the one symmetric RTP latched on; null when not sending. */
     public InetSocketAddress remoteAddress() {
         return sendTo;

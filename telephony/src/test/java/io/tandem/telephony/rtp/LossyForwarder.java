@@ -19,13 +19,41 @@ final class LossyForwarder implements AutoCloseable {
     private final Thread rtcp;
     private final AtomicLong dropped = new AtomicLong();
 
+    private final java.util.concurrent.ScheduledExecutorService delayer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    private final int maxDelayMillis;
+
     LossyForwarder(InetSocketAddress rtpTarget, InetSocketAddress rtcpTarget, int dropEvery) throws IOException {
+        this(rtpTarget, rtcpTarget, dropEvery, 0);
+    }
+
+    /** Also delays each RTP packet by a random 0..maxDelayMillis (jitter, and so reordering). */
+    LossyForwarder(InetSocketAddress rtpTarget, InetSocketAddress rtcpTarget, int dropEvery, int maxDelayMillis)
+            throws IOException {
+        this.maxDelayMillis = maxDelayMillis;
         int base = TestPorts.base(20);
         ports = new PortAllocator(base, base + 19).allocate(InetAddress.getLoopbackAddress());
         ports.rtp().configureBlocking(true);
         ports.rtcp().configureBlocking(true);
         rtp = pump(ports.rtp(), rtpTarget, dropEvery);
         rtcp = pump(ports.rtcp(), rtcpTarget, 0);
+    }
+
+    private void forward(DatagramChannel channel, ByteBuffer buf, InetSocketAddress target, boolean delay)
+            throws IOException {
+        if (!delay || maxDelayMillis == 0) {
+            channel.send(buf, target);
+            return;
+        }
+        ByteBuffer copy = ByteBuffer.allocate(buf.remaining()).put(buf).flip();
+        long d = java.util.concurrent.ThreadLocalRandom.current().nextLong(maxDelayMillis + 1);
+        delayer.schedule(() -> {
+            try {
+                channel.send(copy, target);
+            } catch (IOException closed) {
+                // the test is over
+            }
+        }, d, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private Thread pump(DatagramChannel channel, InetSocketAddress target, int dropEvery) {
@@ -37,10 +65,10 @@ final class LossyForwarder implements AutoCloseable {
                     buf.clear();
                     channel.receive(buf);
                     buf.flip();
-                    if (dropEvery > 0 && ++n % dropEvery == 0) {
+                    if (dropEvery > 0 && ++n % dropEvery == 0 && channel == ports.rtp()) {
                         dropped.incrementAndGet();
                     } else {
-                        channel.send(buf, target);
+                        forward(channel, buf, target, channel == ports.rtp());
                     }
                 } catch (IOException e) {
                     return; // closed
@@ -63,6 +91,7 @@ final class LossyForwarder implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        delayer.shutdownNow();
         ports.close();
         rtp.join(5000);
         rtcp.join(5000);

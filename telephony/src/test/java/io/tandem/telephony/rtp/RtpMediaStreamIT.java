@@ -363,6 +363,29 @@ class RtpMediaStreamIT {
     }
 
     @Test
+    void networkJitterGrowsTheJitterBufferAndTheToneStillArrives() throws Exception {
+        RtpMediaStream a = open();
+        RtpMediaStream b = open();
+        ToneSink atB = new ToneSink(1000);
+        b.setSink(atB);
+        a.setSource(new SineSource(1000, 8000));
+        InetSocketAddress aRtcp = new InetSocketAddress(LOOPBACK, a.localAddress().getPort() + 1);
+        // every packet delayed by a random 0-60 ms: jitter and reordering, no loss
+        try (LossyForwarder fwd = new LossyForwarder(b.localAddress(), aRtcp, 0, 60)) {
+            a.start(fwd.address(), G711Codec.pcmu(), TE);
+            b.setDirection(MediaDirection.RECVONLY);
+            b.start(a.localAddress(), G711Codec.pcmu(), TE);
+            awaitTone(atB, 100, "1 kHz through 0-60 ms of jitter");
+            Await.until("the jitter buffer to grow past its 40 ms minimum", WAIT,
+                    () -> b.jitterBufferTargetMillis() >= 60, () -> "target " + b.jitterBufferTargetMillis());
+            assertThat(b.statistics().jitterMillis()).isPositive();
+            a.setDirection(MediaDirection.INACTIVE);
+            awaitTicks(10); // the last delayed packets land
+            assertThat(b.statistics().packetsLost()).as("reordering is not loss").isZero();
+        }
+    }
+
+    @Test
     void exhaustedPortRangeGivesIOException() throws Exception {
         int small = TestPorts.base(4);
         try (RtpMediaStreamFactory tiny = new RtpMediaStreamFactory(small, small + 3)) {
