@@ -108,7 +108,7 @@ public final class RtpMediaStream implements MediaStream {
         // (and port 0 is a stream the answer rejected, RFC 3264 §6)
         sendTo = remote.getAddress() == null || remote.getAddress().isAnyLocalAddress() || remote.getPort() == 0
                 ? null : remote;
-        rtcp.remote(sendTo);
+        rtcp.repoint(sendTo);
         session = new Session(codec, telephoneEventPayloadType, codec.spec().timestampStep(), clockRate, remote);
         factory.activate(this);
     }
