@@ -281,7 +281,7 @@ public final class BaresipProcess implements AutoCloseable {
             Path workDir;
             Path records;
             try {
-                workDir = Files.createTempDirectory("baresip-");
+                workDir = PeerDirs.create("baresip-");
                 records = recordDir != null ? recordDir : workDir.resolve("recordings");
                 Files.createDirectories(records);
                 String options = ";answermode=" + (autoAnswer ? "auto" : "manual")

@@ -1,5 +1,8 @@
 package io.tandem.telephony.peers;
 
+import io.tandem.telephony.codec.G711;
+import io.tandem.telephony.media.AudioFrames;
+import io.tandem.telephony.media.SineSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,6 +39,16 @@ public final class SippProcess implements AutoCloseable {
     /** Where the scenario files live on the test classpath. */
     static final String SCENARIO_RESOURCES = "/peers/sipp/";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+    /** The raw u-law file audio-streaming scenarios play ({@code rtp_stream}). */
+    static final String AUDIO_FILE = "audio.pcmu";
+    /** The RFC 4733 capture DTMF scenarios replay ({@code play_pcap_audio}). */
+    static final String DTMF_FILE = "dtmf.pcap";
+    /** Where Debian's sip-tester puts its RTP captures. */
+    static final String SIP_TESTER_DATA = "/usr/share/sip-tester";
+    /** The digest realm the UAS scenarios challenge with unless a test sets {@code -key realm}. */
+    public static final String DEFAULT_REALM = "tandem.test";
+    /** The hold timer of the UAC scenarios, which {@link Builder#holdFor} rewrites. */
+    static final String HOLD_TIMER = "timeout=\"3000\" ontimeout=\"hangup\"";
 
     private final PeerProcess process;
     private final Path workDir;
@@ -156,6 +169,7 @@ public final class SippProcess implements AutoCloseable {
         private Duration timeout = Duration.ofSeconds(60);
         private Duration recvTimeout;
         private boolean traceMessages = true;
+        private Duration hold;
         private final Map<String, String> keys = new LinkedHashMap<>();
         private final Map<String, String> variables = new LinkedHashMap<>();
         private final Map<String, byte[]> files = new LinkedHashMap<>();
@@ -255,6 +269,67 @@ public final class SippProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Writes {@code audio.pcmu}: a sine of {@code hz} as raw G.711 u-law, {@code length} long, which
+         * scenarios stream with {@code <exec rtp_stream="audio.pcmu,-1,0"/>} (looped).
+         */
+        public Builder pcmuTone(double hz, Duration length) {
+            SineSource sine = new SineSource(hz, 8_000);
+            int frames = (int) Math.max(1, length.toMillis() / AudioFrames.FRAME_MILLIS);
+            byte[] ulaw = new byte[frames * AudioFrames.SAMPLES_PER_FRAME];
+            short[] frame = AudioFrames.newFrame();
+            for (int f = 0; f < frames; f++) {
+                sine.read(frame);
+                for (int i = 0; i < frame.length; i++) {
+                    ulaw[f * frame.length + i] = G711.linearToUlaw(frame[i]);
+                }
+            }
+            return file(AUDIO_FILE, ulaw);
+        }
+
+        /**
+         * Copies sip-tester's RFC 4733 capture of {@code digit} (0-9, *, #) to {@code dtmf.pcap}, which
+         * {@code uac-invite-dtmf.xml} replays with {@code play_pcap_audio}; default digit 1.
+         */
+        public Builder dtmfDigit(char digit) {
+            String name = switch (digit) {
+                case '*' -> "star";
+                case '#' -> "pound";
+                default -> {
+                    if (digit < '0' || digit > '9') {
+                        throw new IllegalArgumentException("sip-tester ships DTMF captures for 0-9, * and #, not " + digit);
+                    }
+                    yield String.valueOf(digit);
+                }
+            };
+            Path pcap = Programs.requireFile(Path.of(SIP_TESTER_DATA, "dtmf_2833_" + name + ".pcap"), "sip-tester");
+            try {
+                return file(DTMF_FILE, Files.readAllBytes(pcap));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /**
+         * Credentials a UAS scenario checks with {@code verifyauth} ({@code -key user/password}), in
+         * {@code register-digest-uas.xml} and {@code uas-invite-digest.xml}; realm "tandem.test"
+         * unless {@code key("realm", ...)} says otherwise.
+         */
+        public Builder expectCredentials(String user, String password) {
+            return key("user", user).key("password", password);
+        }
+
+        /**
+         * How long a UAC scenario keeps the call up before its own BYE, unless the callee hangs up
+         * first; default 3 s. Rewrites the scenario's {@code <recv request="BYE" timeout="3000"
+         * ontimeout="hangup"/>}: SIPp takes no variable there, and a {@code <pause>} would stall its
+         * rtp_stream.
+         */
+        public Builder holdFor(Duration hold) {
+            this.hold = hold;
+            return this;
+        }
+
         /** Global time limit ({@code -timeout} with {@code -timeout_error}); default 60 s. */
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
@@ -327,9 +402,21 @@ public final class SippProcess implements AutoCloseable {
                 write(workDir.resolve("injection.csv"), injectionCsv.getBytes(StandardCharsets.UTF_8));
                 cmd.addAll(List.of("-inf", "injection.csv"));
             }
+            keys.putIfAbsent("realm", DEFAULT_REALM);
             keys.forEach((k, v) -> cmd.addAll(List.of("-key", k, v)));
             variables.forEach((k, v) -> cmd.addAll(List.of("-set", k, v)));
             files.forEach((name, content) -> write(workDir.resolve(name), content));
+            if (builtin == null && read(workDir.resolve(scenarioName())).contains(AUDIO_FILE)
+                    && !files.containsKey(AUDIO_FILE)) {
+                // Scenarios that stream audio.pcmu get a 1 kHz tone unless the test chose its audio.
+                pcmuTone(1000, Duration.ofSeconds(1));
+                write(workDir.resolve(AUDIO_FILE), files.get(AUDIO_FILE));
+            }
+            if (builtin == null && read(workDir.resolve(scenarioName())).contains(DTMF_FILE)
+                    && !files.containsKey(DTMF_FILE)) {
+                dtmfDigit('1');
+                write(workDir.resolve(DTMF_FILE), files.get(DTMF_FILE));
+            }
             cmd.addAll(extraArgs);
 
             PeerProcess process = PeerProcess.start("sipp " + (builtin != null ? "-sn " + builtin : scenarioName()),
@@ -367,7 +454,8 @@ public final class SippProcess implements AutoCloseable {
             if (file != null) {
                 Path target = workDir.resolve(file.getFileName().toString());
                 try {
-                    Files.copy(file, target);
+                    Files.writeString(target, withHold(Files.readString(file, StandardCharsets.ISO_8859_1)),
+                            StandardCharsets.ISO_8859_1);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot copy scenario " + file, e);
                 }
@@ -379,19 +467,27 @@ public final class SippProcess implements AutoCloseable {
                             + SCENARIO_RESOURCES);
                 }
                 Path target = workDir.resolve(resource);
-                Files.write(target, in.readAllBytes());
+                Files.write(target, withHold(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1))
+                        .getBytes(StandardCharsets.ISO_8859_1));
                 return target;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
 
-        private static Path createWorkDir() {
-            try {
-                return Files.createTempDirectory("sipp-");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        private String withHold(String scenario) {
+            if (hold == null) {
+                return scenario;
             }
+            if (!scenario.contains(HOLD_TIMER)) {
+                throw new IllegalArgumentException("holdFor: scenario " + scenarioName() + " has no hold timer ("
+                        + HOLD_TIMER + ")");
+            }
+            return scenario.replace(HOLD_TIMER, "timeout=\"" + hold.toMillis() + "\" ontimeout=\"hangup\"");
+        }
+
+        private static Path createWorkDir() {
+            return PeerDirs.create("sipp-");
         }
 
         private static void write(Path path, byte[] content) {
