@@ -42,15 +42,18 @@ public final class BaresipProcess implements AutoCloseable {
     private final Path recordDir;
     private final String user;
     private final int sipPort;
+    /** Account parameters (answer mode, codecs) that {@link #register} gives a new user agent too. */
+    private final String accountOptions;
 
     private BaresipProcess(PeerProcess process, BaresipControl control, Path workDir, Path recordDir, String user,
-                           int sipPort) {
+                           int sipPort, String accountOptions) {
         this.process = process;
         this.control = control;
         this.workDir = workDir;
         this.recordDir = recordDir;
         this.user = user;
         this.sipPort = sipPort;
+        this.accountOptions = accountOptions;
     }
 
     public static Builder builder() {
@@ -100,8 +103,6 @@ public final class BaresipProcess implements AutoCloseable {
         command("uanew", "<sip:" + authUser + "@" + registrar.getAddress().getHostAddress() + ":" + registrar.getPort()
                 + ">;auth_pass=" + password + ";regint=" + interval.toSeconds() + accountOptions);
     }
-
-    private String accountOptions = "";
 
     /** Any baresip command ({@code /help} lists them); returns its text answer. */
     public String command(String name, String params) {
@@ -165,6 +166,11 @@ public final class BaresipProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** The baresip process id (for diagnostics). */
+    public long pid() {
+        return process.pid();
     }
 
     /** Stops baresip (SIGTERM, then SIGKILL) and closes the control connection. */
@@ -302,8 +308,7 @@ public final class BaresipProcess implements AutoCloseable {
                     throw e;
                 }
                 BaresipProcess peer = new BaresipProcess(process, control, workDir, records,
-                        registrar == null ? user : authUser, port);
-                peer.accountOptions = options;
+                        registrar == null ? user : authUser, port, options);
                 if (registrar != null) {
                     try {
                         peer.register(registrar, authUser, password, registerInterval);

@@ -376,6 +376,8 @@ public final class SippProcess implements AutoCloseable {
             }
             cmd.addAll(List.of("-i", "127.0.0.1", "-p", Integer.toString(sipPort),
                     "-mi", "127.0.0.1", "-mp", Integer.toString(rtpPort),
+                    // SIPp's UDP remote-control socket: loopback, and a port no parallel SIPp probes for.
+                    "-ci", "127.0.0.1", "-cp", Integer.toString(FreePorts.udpAndTcp()),
                     "-t", "tcp".equals(transport) ? "t1" : "u1",
                     "-m", Integer.toString(calls), "-r", formatRate(rate),
                     "-nostdin",

@@ -60,4 +60,11 @@ class SippProcessIT {
             uas.close();
         }
     }
+
+    @Test
+    void sippHoldForNeedsAScenarioWithAHoldTimer() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SippProcess.scenario("uas-busy-486.xml").holdFor(Duration.ofSeconds(1)).start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has no hold timer");
+    }
 }
