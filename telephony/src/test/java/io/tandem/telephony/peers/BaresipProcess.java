@@ -195,6 +195,7 @@ public final class BaresipProcess implements AutoCloseable {
         private String password;
         private Duration registerInterval = Duration.ofSeconds(600);
         private boolean sipTrace = true;
+        private Duration maxLifetime = Duration.ofMinutes(10);
 
         private Builder() {
         }
@@ -272,6 +273,15 @@ public final class BaresipProcess implements AutoCloseable {
         }
 
         /**
+         * baresip quits by itself after this long ({@code -t}), so even a test JVM killed with
+         * SIGKILL (no shutdown hook) leaves no phone running for long; default 10 minutes.
+         */
+        public Builder maxLifetime(Duration lifetime) {
+            this.maxLifetime = lifetime;
+            return this;
+        }
+
+        /**
          * Writes the config, starts baresip, connects to its ctrl_tcp port, and (with a registrar)
          * creates the registering user agent, so REGISTER events are not missed.
          *
@@ -296,9 +306,11 @@ public final class BaresipProcess implements AutoCloseable {
                 Files.writeString(workDir.resolve("accounts"),
                         registrar == null ? "<sip:" + user + "@127.0.0.1:" + port + ">;regint=0" + options + "\n" : "");
                 Files.writeString(workDir.resolve("contacts"), "");
-                List<String> cmd = sipTrace
-                        ? List.of(baresip.toString(), "-f", workDir.toString(), "-s")
-                        : List.of(baresip.toString(), "-f", workDir.toString());
+                List<String> cmd = new java.util.ArrayList<>(List.of(baresip.toString(), "-f", workDir.toString(),
+                        "-t", Long.toString(Math.max(1, maxLifetime.toSeconds()))));
+                if (sipTrace) {
+                    cmd.add("-s");
+                }
                 PeerProcess process = PeerProcess.start("baresip " + user + "@127.0.0.1:" + port, cmd, workDir);
                 BaresipControl control;
                 try {

@@ -108,6 +108,11 @@ public final class SippProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The SIPp process id (for diagnostics). */
+    public long pid() {
+        return process.pid();
+    }
+
     /**
      * Waits for SIPp to finish its calls and returns the verdict.
      *
