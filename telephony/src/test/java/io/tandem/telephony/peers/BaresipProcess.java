@@ -196,6 +196,7 @@ public final class BaresipProcess implements AutoCloseable {
         private Duration registerInterval = Duration.ofSeconds(600);
         private boolean sipTrace = true;
         private Duration maxLifetime = Duration.ofMinutes(10);
+        private String extraAccountParams = "";
 
         private Builder() {
         }
@@ -266,6 +267,15 @@ public final class BaresipProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Further account parameters, appended as is: e.g. {@code "ptime=30"} or
+         * {@code "outbound=\"sip:127.0.0.1:5080\""} (see baresip's accounts file format).
+         */
+        public Builder accountParams(String params) {
+            this.extraAccountParams = params.startsWith(";") ? params : ";" + params;
+            return this;
+        }
+
         /** Print SIP messages into stdout.log (baresip -s); default on, they make failures readable. */
         public Builder sipTrace(boolean on) {
             this.sipTrace = on;
@@ -301,7 +311,7 @@ public final class BaresipProcess implements AutoCloseable {
                 records = recordDir != null ? recordDir : workDir.resolve("recordings");
                 Files.createDirectories(records);
                 String options = ";answermode=" + (autoAnswer ? "auto" : "manual")
-                        + ";audio_codecs=" + String.join(",", codecs);
+                        + ";audio_codecs=" + String.join(",", codecs) + extraAccountParams;
                 Files.writeString(workDir.resolve("config"), config(modules, port, ctrlPort, rtpFirst, records));
                 Files.writeString(workDir.resolve("accounts"),
                         registrar == null ? "<sip:" + user + "@127.0.0.1:" + port + ">;regint=0" + options + "\n" : "");
