@@ -26,6 +26,21 @@ class SippProcessIT {
     }
 
     @Test
+    void callsWorkOverTcpToo() {
+        try (SippProcess uas = SippProcess.builtin("uas").tcp().start();
+             SippProcess uac = SippProcess.builtin("uac").tcp().remote(uas.address()).start()) {
+            SippResult caller = uac.awaitExit(EXIT);
+            assertThat(caller.allCallsSucceeded()).as(caller.describe()).isTrue();
+            assertThat(uac.messages()).contains("SIP/2.0/TCP");
+            // The built-in UAS counts its call failed when the caller closes the TCP connection
+            // during the UAS's final 4 s pause: judge it by what it exchanged, not its exit code.
+            uas.awaitExit(EXIT);
+            assertThat(uas.messages()).contains("BYE sip:").contains("SIP/2.0 200 OK");
+            assertThat(uas.uri("x")).endsWith(";transport=tcp");
+        }
+    }
+
+    @Test
     void uacWithoutAnyPeerFailsWithACountedFailureAndAnErrorLog() {
         int nobody = FreePorts.udpAndTcp();
         try (SippProcess uac = SippProcess.builtin("uac").remote("127.0.0.1:" + nobody).calls(1)
