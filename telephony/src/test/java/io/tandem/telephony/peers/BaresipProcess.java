@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -69,7 +70,10 @@ public final class BaresipProcess implements AutoCloseable {
         return new InetSocketAddress("127.0.0.1", sipPort);
     }
 
-    /** The URI that reaches this baresip directly: {@code sip:<user>@127.0.0.1:<port>}. */
+    /**
+     * The URI that reaches this baresip directly: {@code sip:<user>@127.0.0.1:<port>} (with
+     * {@link Builder#registerTo} the user is the auth user; its AOR lives at the registrar).
+     */
     public String uri() {
         return "sip:" + user + "@127.0.0.1:" + sipPort;
     }
@@ -311,11 +315,12 @@ public final class BaresipProcess implements AutoCloseable {
                 Files.createDirectories(records);
                 String options = ";answermode=" + (autoAnswer ? "auto" : "manual")
                         + ";audio_codecs=" + String.join(",", codecs) + extraAccountParams;
-                Files.writeString(workDir.resolve("config"), BaresipConfig.config(this, modules, port, ctrlPort, rtpFirst, records));
+                Files.writeString(workDir.resolve("config"),
+                        BaresipConfig.config(this, modules, port, ctrlPort, rtpFirst, records));
                 Files.writeString(workDir.resolve("accounts"),
                         registrar == null ? "<sip:" + user + "@127.0.0.1:" + port + ">;regint=0" + options + "\n" : "");
                 Files.writeString(workDir.resolve("contacts"), "");
-                List<String> cmd = new java.util.ArrayList<>(List.of(baresip.toString(), "-f", workDir.toString(),
+                List<String> cmd = new ArrayList<>(List.of(baresip.toString(), "-f", workDir.toString(),
                         "-t", Long.toString(Math.max(1, maxLifetime.toSeconds()))));
                 if (sipTrace) {
                     cmd.add("-s");
