@@ -1,7 +1,8 @@
 package io.tandem.backend;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -24,19 +25,31 @@ public final class TestNode implements AutoCloseable {
 
     /** A demo node (tenant {@code demo}, admin {@code admin}/{@link #PASSWORD}) with the given extra properties. */
     public static TestNode start(String... properties) {
-        List<String> all = new ArrayList<>(List.of(
+        Map<String, String> all = new LinkedHashMap<>();
+        for (String property : List.of(
                 "server.port=0",
                 "server.address=127.0.0.1",
                 "spring.main.banner-mode=off",
                 "tandem.demo.enabled=true",
                 "tandem.demo.password=" + PASSWORD,
                 "tandem.redis.command-timeout=3s",
-                "tandem.sip.bind-address=127.0.0.1"));
-        all.addAll(List.of(properties));
+                // Generous TTL: a loaded CI machine may delay a beat; crash expiry is tested in HeartbeatIT.
+                "tandem.node.heartbeat-ttl=10s",
+                "tandem.sip.bind-address=127.0.0.1")) {
+            put(all, property);
+        }
+        for (String property : properties) {
+            put(all, property); // later values replace the defaults above
+        }
+        // As command-line arguments, like the launcher passes them: they override application.properties.
         ConfigurableApplicationContext context = new SpringApplicationBuilder(TandemNode.class)
-                .properties(all.toArray(String[]::new))
-                .run();
+                .run(all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
         return new TestNode(context);
+    }
+
+    private static void put(Map<String, String> all, String property) {
+        int equals = property.indexOf('=');
+        all.put(property.substring(0, equals), property.substring(equals + 1));
     }
 
     public <T> T bean(Class<T> type) {

@@ -97,9 +97,11 @@ final class Heartbeat implements AutoCloseable {
     public synchronized void close() {
         stopBeating();
         try {
-            redis.run(LEAVE, List.of(Keys.node(nodeId)), instance);
-            redis.commands().srem(Keys.nodes(), nodeId);
-            log.info("node '{}' left the cluster", nodeId);
+            Long removed = redis.run(LEAVE, List.of(Keys.node(nodeId)), instance);
+            if (removed == 1L) { // never remove the id of another process that owns it
+                redis.commands().srem(Keys.nodes(), nodeId);
+                log.info("node '{}' left the cluster", nodeId);
+            }
         } catch (RuntimeException e) {
             log.warn("node '{}' could not remove its heartbeat ({}); it expires within {} ms", nodeId,
                     e.getMessage(), ttl.toMillis());
