@@ -3,6 +3,7 @@ package io.tandem.backend.node;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.metrics.MeterRegistryCustomizer;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,6 +28,12 @@ class NodeConfiguration {
     @Bean
     NodeAddresses nodeAddresses(SipProperties sip) {
         return new NodeAddresses(sip);
+    }
+
+    /** Every meter carries the node id, so one Prometheus can scrape the whole cluster. */
+    @Bean
+    MeterRegistryCustomizer<MeterRegistry> nodeTag(NodeIdentity identity) {
+        return registry -> registry.config().commonTags("node", identity.id());
     }
 
     @Bean

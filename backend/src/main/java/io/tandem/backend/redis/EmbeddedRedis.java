@@ -33,7 +33,9 @@ final class EmbeddedRedis {
                     .bind("127.0.0.1")
                     .setting("save \"\"")
                     .setting("appendonly no")
-                    .onShutdownForceStop(true)
+                    // Stopped by the Spring context (Redis.close), after the heartbeat has left the cluster;
+                    // the library's own JVM hook would race with that and kill Redis first.
+                    .onShutdownForceStop(false)
                     .build();
             server.start();
             log.info("started embedded Redis on 127.0.0.1:{} (no persistence; set tandem.redis.uri for a real one)",

@@ -11,12 +11,16 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.tandem.backend.Api;
 import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** User administration through the REST API, against a real Redis, with real HTTP Basic logins. */
 class UserApiIT {
@@ -30,8 +34,17 @@ class UserApiIT {
     private static Api api;
 
     @BeforeAll
-    static void start() {
-        node = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=users-it");
+    static void start(@TempDir Path dir) throws IOException {
+        Path seed = dir.resolve("seed.yaml");
+        Files.writeString(seed, """
+                tenants:
+                  acme:
+                    users:
+                      - {extension: boss, displayName: "Acme Admin", password: acme-admin, roles: [admin]}
+                      - {extension: "3001", password: acme-agent, skills: {sales: 40}}
+                """);
+        node = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=users-it",
+                "tandem.directory.seed-file=" + seed);
         api = node.api();
     }
 
@@ -111,6 +124,19 @@ class UserApiIT {
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             assertThat(json.readTree(response.body()).get("title").asText()).isEqualTo("Authentication required");
         }
+    }
+
+    @Test
+    void seedFileCreatesItsTenantsAndUsers() throws Exception {
+        HttpResponse<String> response = api.get("/api/v1/tenants/acme/users", "boss@acme", "acme-admin");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode users = json.readTree(response.body());
+        assertThat(users.findValuesAsText("extension")).containsExactly("3001", "boss");
+        assertThat(users.get(0).get("roles").toString()).isEqualTo("[\"agent\"]");
+        assertThat(users.get(0).get("skills").get("sales").asInt()).isEqualTo(40);
+        // Same extension names, different tenants: no crossing over.
+        assertThat(api.get(USERS, "boss@acme", "acme-admin").statusCode()).isEqualTo(403);
+        assertThat(api.get(USERS, "boss", "acme-admin").statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -33,17 +33,17 @@ class MetricsIT {
             HttpResponse<String> response = node.api().get("/actuator/prometheus", ADMIN, PASSWORD);
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).contains(
-                    "tandem_registrations{application=\"tandem\"} 1.0",
-                    "tandem_calls_active{application=\"tandem\"} 1.0",
-                    "tandem_call_attempts_total{application=\"tandem\"} 2.0",
-                    "tandem_sip_responses_total{application=\"tandem\",class=\"4xx\"} 1.0",
-                    "tandem_sip_responses_total{application=\"tandem\",class=\"2xx\"} 1.0",
-                    "tandem_sip_responses_total{application=\"tandem\",class=\"6xx\"} 0.0",
-                    "tandem_rtp_packets_total{application=\"tandem\",direction=\"in\"} 50.0",
-                    "tandem_rtp_packets_total{application=\"tandem\",direction=\"out\"} 49.0",
-                    "tandem_rtp_packets_lost_total{application=\"tandem\"} 1.0",
-                    "tandem_sip_malformed_total{application=\"tandem\",transport=\"udp\"} 1.0",
-                    "tandem_sip_malformed_total{application=\"tandem\",transport=\"tcp\"} 0.0");
+                    "tandem_registrations{application=\"tandem\",node=\"metrics-it\"} 1.0",
+                    "tandem_calls_active{application=\"tandem\",node=\"metrics-it\"} 1.0",
+                    "tandem_call_attempts_total{application=\"tandem\",node=\"metrics-it\"} 2.0",
+                    "tandem_sip_responses_total{application=\"tandem\",node=\"metrics-it\",class=\"4xx\"} 1.0",
+                    "tandem_sip_responses_total{application=\"tandem\",node=\"metrics-it\",class=\"2xx\"} 1.0",
+                    "tandem_sip_responses_total{application=\"tandem\",node=\"metrics-it\",class=\"6xx\"} 0.0",
+                    "tandem_rtp_packets_total{application=\"tandem\",node=\"metrics-it\",direction=\"in\"} 50.0",
+                    "tandem_rtp_packets_total{application=\"tandem\",node=\"metrics-it\",direction=\"out\"} 49.0",
+                    "tandem_rtp_packets_lost_total{application=\"tandem\",node=\"metrics-it\"} 1.0",
+                    "tandem_sip_malformed_total{application=\"tandem\",node=\"metrics-it\",transport=\"udp\"} 1.0",
+                    "tandem_sip_malformed_total{application=\"tandem\",node=\"metrics-it\",transport=\"tcp\"} 0.0");
 
             assertThat(node.api().get("/actuator/prometheus", null, null).statusCode()).isEqualTo(401);
             assertThat(node.api().get("/actuator/prometheus", "1001", PASSWORD).statusCode()).isEqualTo(403);
