@@ -42,12 +42,22 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     public synchronized void start() throws IOException, InterruptedException {
+        start(0);
+    }
+
+    /** Starts again on the port it had, as a restarted Redis would come back (for reconnection tests). */
+    public synchronized void restart() throws IOException, InterruptedException {
+        stop();
+        start(port);
+    }
+
+    private void start(int fixedPort) throws IOException, InterruptedException {
         String binary = CANDIDATES.stream().filter(p -> new File(p).canExecute()).findFirst()
                 .orElseThrow(() -> new IllegalStateException(
                         "redis-server not found (looked in " + CANDIDATES + "): apt-get install redis-server"));
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            port = freePort();
+            port = fixedPort != 0 ? fixedPort : freePort();
             log = Files.createTempFile("redis-" + port + "-", ".log");
             process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--protected-mode", "yes")
@@ -108,7 +118,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         return false;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
