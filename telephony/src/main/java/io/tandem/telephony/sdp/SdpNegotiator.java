@@ -243,7 +243,7 @@ public final class SdpNegotiator {
     /** RFC 3264 §6: a refused stream keeps its place, media type, protocol and formats, with port 0. */
     private static MediaDescription refused(MediaDescription offered) {
         return new MediaDescription(offered.media(), 0, 1, offered.protocol(), offered.formats(), null, List.of(),
-                List.of(), Map.of(), MediaDirection.INACTIVE, 0, 0, List.of());
+                offered.codecs(), Map.of(), MediaDirection.INACTIVE, 0, 0, List.of());
     }
 
     private Origin nextOrigin(Connection address) {
