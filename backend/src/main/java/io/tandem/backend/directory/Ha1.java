@@ -1,16 +1,13 @@
 package io.tandem.backend.directory;
 
+import io.tandem.telephony.sip.auth.DigestAlgorithm;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * HA1 of HTTP/SIP digest authentication: {@code H(username ":" realm ":" password)}, lower-case hex
- * (RFC 7616 §3.4.2; RFC 2617 §3.2.2.2 for MD5).
- *
- * <p>Interim: {@code io.tandem.telephony.sip.auth.DigestAlgorithm} (branch wt/sdp) will own this computation for
- * the registrar; once merged, this helper delegates to it so SIP and HTTP agree by construction.
+ * (RFC 7616 §3.4.2; RFC 2617 §3.2.2.2 for MD5). Computed by the telephony module's {@link DigestAlgorithm}, the
+ * same code the registrar verifies SIP digests with, so the directory and the registrar agree by construction.
  */
 final class Ha1 {
 
@@ -18,11 +15,11 @@ final class Ha1 {
     }
 
     static String md5(String user, String realm, String password) {
-        return hash("MD5", user, realm, password);
+        return DigestAlgorithm.MD5.ha1(user, realm, password);
     }
 
     static String sha256(String user, String realm, String password) {
-        return hash("SHA-256", user, realm, password);
+        return DigestAlgorithm.SHA_256.ha1(user, realm, password);
     }
 
     /** Constant-time comparison of two hex HA1s (no early exit on the first differing byte). */
@@ -32,15 +29,5 @@ final class Ha1 {
         }
         return MessageDigest.isEqual(expectedHex.getBytes(StandardCharsets.US_ASCII),
                 actualHex.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static String hash(String algorithm, String user, String realm, String password) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance(algorithm);
-            byte[] input = (user + ":" + realm + ":" + password).getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(digest.digest(input));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is required by the JDK", e);
-        }
     }
 }
