@@ -113,6 +113,20 @@ class CdrIT {
     }
 
     @Test
+    void longRangesArePagedThroughTheStream() {
+        CallRecords records = node.bean(CallRecords.class);
+        Instant end = Instant.now();
+        for (int i = 0; i < 1_234; i++) {
+            records.append(new CallRecord("bulk-" + i, "bulk", "1001", "1002", List.of("n1"),
+                    end.minusSeconds(5), null, end, "normal", "caller"));
+        }
+        List<CallRecord> found = records.ended("bulk", end.minusSeconds(60), end.plusSeconds(60));
+        assertThat(found).hasSize(1_234);
+        assertThat(found.get(0).callId()).isEqualTo("bulk-0");
+        assertThat(found.get(1_233).callId()).isEqualTo("bulk-1233");
+    }
+
+    @Test
     void agentsAndOtherTenantsMayNotRead() {
         assertThat(api.get("/api/v1/tenants/demo/cdr", "1001", PASSWORD).statusCode()).isEqualTo(403);
         assertThat(api.get("/api/v1/tenants/acme/cdr", "5001", "supervise").statusCode()).isEqualTo(403);
