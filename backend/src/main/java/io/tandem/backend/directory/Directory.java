@@ -131,8 +131,8 @@ public class Directory {
      */
     public Optional<User> authenticate(String tenant, String extension, String password) {
         Optional<User> user = find(tenant, extension);
-        String offered = Ha1.md5(extension, tenant, password);
-        if (user.isPresent() && Ha1.matches(user.get().ha1Md5(), offered)) {
+        String offered = Ha1.sha256(extension, tenant, password);
+        if (user.isPresent() && Ha1.matches(user.get().ha1Sha256(), offered)) {
             return user;
         }
         return Optional.empty();

@@ -1,50 +1,90 @@
 package io.tandem.backend.redis;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
 
 /**
- * The real Redis binary shipped in {@code com.github.codemonstur:embedded-redis}, bound to loopback only
- * (it has no password), without persistence: the single-node demo's cluster state.
+ * The real Redis binary shipped in {@code com.github.codemonstur:embedded-redis}, bound to loopback only (it has
+ * no password) and without persistence: the single-node demo's cluster state.
+ *
+ * <p>The library supplies the binary; the process is run here rather than through its {@code RedisServer}
+ * because that class installs a JVM shutdown hook which kills Redis concurrently with Spring's shutdown, before
+ * the node has left the cluster. Here the Spring context stops Redis last ({@link Redis#close}).
  */
 final class EmbeddedRedis {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
+    private static final Duration STARTUP = Duration.ofSeconds(30);
 
-    private final RedisServer server;
+    private final Process process;
     private final int port;
+    private final Path output;
 
-    private EmbeddedRedis(RedisServer server, int port) {
-        this.server = server;
+    private EmbeddedRedis(Process process, int port, Path output) {
+        this.process = process;
         this.port = port;
+        this.output = output;
     }
 
     /** Starts on {@code port}, or on a free port when 0. */
     static EmbeddedRedis start(int port) {
         int chosen = port == 0 ? freePort() : port;
+        Process process = null;
         try {
-            RedisServer server = RedisServer.newRedisServer()
-                    .port(chosen)
-                    .bind("127.0.0.1")
-                    .setting("save \"\"")
-                    .setting("appendonly no")
-                    // Stopped by the Spring context (Redis.close), after the heartbeat has left the cluster;
-                    // the library's own JVM hook would race with that and kill Redis first.
-                    .onShutdownForceStop(false)
-                    .build();
-            server.start();
+            File binary = ExecutableProvider.newJarResourceProvider().get();
+            Path output = Files.createTempFile("tandem-redis-" + chosen + "-", ".log");
+            process = new ProcessBuilder(List.of(binary.getAbsolutePath(), "--port", Integer.toString(chosen),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"))
+                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            awaitReady(process, output, chosen);
             log.info("started embedded Redis on 127.0.0.1:{} (no persistence; set tandem.redis.uri for a real one)",
                     chosen);
-            return new EmbeddedRedis(server, chosen);
+            return new EmbeddedRedis(process, chosen, output);
         } catch (IOException | RuntimeException e) {
+            if (process != null) {
+                process.destroyForcibly();
+            }
             throw new IllegalStateException("could not start the embedded Redis on 127.0.0.1:" + chosen
                     + " (is the port in use? set tandem.redis.embedded-port or tandem.redis.uri): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the embedded Redis", e);
         }
+    }
+
+    /** Waits for Redis's own readiness line, or fails with what it printed. */
+    private static void awaitReady(Process process, Path output, int port) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(STARTUP);
+        while (Instant.now().isBefore(deadline)) {
+            String printed = Files.readString(output);
+            if (printed.contains("Ready to accept connections")) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IOException("redis-server exited: " + lastLine(printed));
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        throw new IOException("redis-server not ready on port " + port + " after " + STARTUP.toSeconds() + " s");
+    }
+
+    private static String lastLine(String text) {
+        String trimmed = text.strip();
+        int newline = trimmed.lastIndexOf('\n');
+        return newline < 0 ? trimmed : trimmed.substring(newline + 1);
     }
 
     int port() {
@@ -52,12 +92,21 @@ final class EmbeddedRedis {
     }
 
     void stop() {
+        process.destroy(); // SIGTERM: Redis exits cleanly (no persistence configured, nothing to write)
         try {
-            server.stop();
-            log.info("stopped embedded Redis on 127.0.0.1:{}", port);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
+        try {
+            Files.deleteIfExists(output);
+        } catch (IOException e) {
+            log.debug("could not delete {}", output, e);
+        }
+        log.info("stopped embedded Redis on 127.0.0.1:{}", port);
     }
 
     private static int freePort() {
