@@ -1,5 +1,6 @@
 package io.tandem.backend.cluster;
 
+import io.tandem.backend.node.InvalidConfigurationException;
 import io.lettuce.core.ScriptOutputType;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.LuaScript;
@@ -74,8 +75,8 @@ final class Heartbeat implements AutoCloseable {
         this.sip = sipAddress;
         this.http = httpAddress;
         if (!beat()) {
-            throw new IllegalStateException("tandem.node.id '" + nodeId + "' is already used by a live node; "
-                    + "give every node its own id (./tandem node --name ...)");
+            throw new InvalidConfigurationException("tandem.node.id", "'" + nodeId + "' is already used by a live"
+                    + " node; give every node its own id (./tandem node --name ...)");
         }
         redis.commands().sadd(Keys.nodes(), nodeId);
         log.info("joined the cluster as node '{}' (sip {}, http {}), heartbeat every {} ms, ttl {} ms",

@@ -1,5 +1,6 @@
 package io.tandem.backend.directory;
 
+import io.tandem.backend.node.InvalidConfigurationException;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -93,7 +94,7 @@ class DirectorySeeder implements ApplicationRunner {
                     .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
             seed = yaml.readValue(Files.readString(file), SeedFile.class);
         } catch (IOException e) {
-            throw new IllegalStateException("tandem.directory.seed-file " + file + " cannot be read: "
+            throw new InvalidConfigurationException("tandem.directory.seed-file", file + " cannot be read: "
                     + e.getMessage(), e);
         }
         if (seed == null || seed.tenants() == null) {
@@ -131,7 +132,7 @@ class DirectorySeeder implements ApplicationRunner {
         log.info("seed file {}: {} users created, existing users left unchanged", file, created);
     }
 
-    private static IllegalStateException invalid(Path file, String what) {
-        return new IllegalStateException("tandem.directory.seed-file " + file + ": " + what);
+    private static InvalidConfigurationException invalid(Path file, String what) {
+        return new InvalidConfigurationException("tandem.directory.seed-file", file + ": " + what);
     }
 }

@@ -30,8 +30,8 @@ public record NodeIdentity(String id, String clusterSecret, String version) {
         String secret = node.clusterSecret();
         if (secret.isEmpty()) {
             if (!demo.enabled()) {
-                throw new IllegalStateException("tandem.node.cluster-secret is required (at least 16 characters)"
-                        + " unless tandem.demo.enabled=true: every node of a cluster needs the same secret");
+                throw new InvalidConfigurationException("tandem.node.cluster-secret", "required (at least 16"
+                        + " characters) unless tandem.demo.enabled=true: every node of a cluster needs the same secret");
             }
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);

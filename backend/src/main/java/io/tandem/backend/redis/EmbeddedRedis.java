@@ -1,5 +1,6 @@
 package io.tandem.backend.redis;
 
+import io.tandem.backend.node.InvalidConfigurationException;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,8 +57,8 @@ final class EmbeddedRedis {
             if (process != null) {
                 process.destroyForcibly();
             }
-            throw new IllegalStateException("could not start the embedded Redis on 127.0.0.1:" + chosen
-                    + " (is the port in use? set tandem.redis.embedded-port or tandem.redis.uri): " + e.getMessage(), e);
+            throw new InvalidConfigurationException("tandem.redis.embedded-port", "could not start the embedded"
+                    + " Redis on 127.0.0.1:" + chosen + " (port in use? or set tandem.redis.uri): " + e.getMessage(), e);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.tandem.backend.redis;
 
+import io.tandem.backend.node.InvalidConfigurationException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -55,8 +56,8 @@ public final class Redis implements AutoCloseable {
                 connection = client.connect();
             } catch (RuntimeException e) {
                 client.shutdown();
-                throw new IllegalStateException("cannot reach Redis at " + description
-                        + " (tandem.redis.uri): " + e.getMessage(), e);
+                throw new InvalidConfigurationException("tandem.redis.uri", "cannot reach Redis at " + description
+                        + ": " + e.getMessage(), e);
             }
             log.info("connected to Redis at {}", description);
             return new Redis(client, connection, embedded, description);

@@ -86,7 +86,7 @@ class HeartbeatIT {
         first.start("sip:127.0.0.1:5060", "http://127.0.0.1:8080");
         Heartbeat impostor = heartbeat("n1", 0);
         assertThatThrownBy(() -> impostor.start("sip:127.0.0.1:5070", "http://127.0.0.1:8090"))
-                .hasMessageContaining("tandem.node.id 'n1' is already used");
+                .hasMessageContaining("tandem.node.id: 'n1' is already used");
         assertThat(registry.find("n1")).get().extracting(NodeInfo::http).isEqualTo("http://127.0.0.1:8080");
         // The impostor's clean-up must not remove the real node.
         impostor.close();
