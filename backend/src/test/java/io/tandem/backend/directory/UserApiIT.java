@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,10 +116,10 @@ class UserApiIT {
 
     @Test
     void anonymousAndWrongPasswordGet401WithAChallenge() throws Exception {
-        for (HttpResponse<String> response : new HttpResponse[] {api.get(USERS, null, null),
+        for (HttpResponse<String> response : List.of(api.get(USERS, null, null),
                 api.get(USERS, ADMIN, "wrong-password"), api.get(USERS, "nobody", PASSWORD),
                 api.get("/api/v1/cluster/nodes", null, null), api.get("/actuator/prometheus", null, null),
-                api.get("/anything/else", null, null)}) {
+                api.get("/anything/else", null, null))) {
             assertThat(response.statusCode()).isEqualTo(401);
             assertThat(response.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Basic realm=");
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
