@@ -1,0 +1,110 @@
+package io.tandem.backend.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tandem.backend.directory.Directory;
+import io.tandem.backend.directory.DirectoryProperties;
+import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.util.function.Supplier;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+
+/**
+ * Who may call what. Everything needs a directory user except health; tenant APIs additionally require the
+ * caller to belong to the tenant in the path. Stateless HTTP Basic: no sessions, so no CSRF surface.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    /** A bean, so Boot does not add its generated-password user store. */
+    @Bean
+    DirectoryAuthenticationProvider directoryAuthenticationProvider(Directory directory,
+            DirectoryProperties properties) {
+        return new DirectoryAuthenticationProvider(directory, properties);
+    }
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, DirectoryAuthenticationProvider provider, ObjectMapper json)
+            throws Exception {
+        RoleHierarchy hierarchy = RoleHierarchyImpl.fromHierarchy("""
+                ROLE_ADMIN > ROLE_SUPERVISOR
+                ROLE_SUPERVISOR > ROLE_AGENT
+                """);
+        http.authenticationProvider(provider)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) ->
+                        writeProblem(json, response, HttpStatus.UNAUTHORIZED, "Authentication required",
+                                "log in with HTTP Basic as extension@tenant")))
+                .exceptionHandling(ex -> ex
+                        .authenticationEntryPoint((request, response, e) ->
+                                writeProblem(json, response, HttpStatus.UNAUTHORIZED, "Authentication required",
+                                        "log in with HTTP Basic as extension@tenant"))
+                        .accessDeniedHandler((request, response, e) ->
+                                writeProblem(json, response, HttpStatus.FORBIDDEN, "Forbidden",
+                                        "your role does not allow " + request.getMethod() + " "
+                                                + request.getRequestURI())))
+                .authorizeHttpRequests(auth -> auth
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers("/actuator/**").access(role("SUPERVISOR", hierarchy))
+                        .requestMatchers("/api/v1/cluster/**").access(role("SUPERVISOR", hierarchy))
+                        .requestMatchers("/api/v1/tenants/{tenant}/users", "/api/v1/tenants/{tenant}/users/**")
+                        .access(tenantRole("ADMIN", hierarchy))
+                        .requestMatchers("/api/v1/tenants/{tenant}/**").access(tenantRole("SUPERVISOR", hierarchy))
+                        .anyRequest().authenticated());
+        return http.build();
+    }
+
+    private static AuthorizationManager<RequestAuthorizationContext> role(String role, RoleHierarchy hierarchy) {
+        AuthorityAuthorizationManager<RequestAuthorizationContext> manager = AuthorityAuthorizationManager.hasRole(role);
+        manager.setRoleHierarchy(hierarchy);
+        return manager;
+    }
+
+    /** The role, held by a user of the tenant named in the path. */
+    private static AuthorizationManager<RequestAuthorizationContext> tenantRole(String role, RoleHierarchy hierarchy) {
+        AuthorizationManager<RequestAuthorizationContext> hasRole = role(role, hierarchy);
+        return new AuthorizationManager<>() {
+            @Override
+            @SuppressWarnings("deprecation")
+            public AuthorizationDecision check(Supplier<Authentication> authentication,
+                    RequestAuthorizationContext context) {
+                AuthorizationDecision decision = hasRole.check(authentication, context);
+                if (decision == null || !decision.isGranted()) {
+                    return new AuthorizationDecision(false);
+                }
+                Object principal = authentication.get().getPrincipal();
+                String tenant = context.getVariables().get("tenant");
+                return new AuthorizationDecision(principal instanceof TenantPrincipal user
+                        && user.tenant().equals(tenant));
+            }
+        };
+    }
+
+    static void writeProblem(ObjectMapper json, HttpServletResponse response, HttpStatus status, String title,
+            String detail) throws IOException {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        response.setStatus(status.value());
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.setHeader("WWW-Authenticate", "Basic realm=\"tandem\", charset=\"UTF-8\"");
+        }
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), problem);
+    }
+}

@@ -1,0 +1,145 @@
+package io.tandem.backend.cluster;
+
+import io.tandem.backend.node.InvalidConfigurationException;
+import io.lettuce.core.ScriptOutputType;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.LuaScript;
+import io.tandem.backend.redis.Redis;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes this node into the cluster: every interval it rewrites {@code tandem:node:<id>} with a TTL and adds the
+ * id to {@code tandem:nodes}. A crashed node simply stops beating and its key expires; a node that stops cleanly
+ * removes its key at once. Two processes with the same id are refused (each beat carries a random instance id).
+ */
+final class Heartbeat implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
+
+    /** KEYS[1] node key; ARGV: instance, ttl ms, then field/value pairs. 0 = the id belongs to another process. */
+    private static final LuaScript BEAT = new LuaScript("""
+            local owner = redis.call('HGET', KEYS[1], 'instance')
+            if owner and owner ~= ARGV[1] then return 0 end
+            redis.call('HSET', KEYS[1], 'instance', ARGV[1])
+            for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+            """, ScriptOutputType.INTEGER);
+
+    private static final LuaScript LEAVE = new LuaScript("""
+            if redis.call('HGET', KEYS[1], 'instance') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
+            """, ScriptOutputType.INTEGER);
+
+    private final Redis redis;
+    private final Clock clock;
+    private final ScheduledExecutorService executor;
+    private final String nodeId;
+    private final String instance = UUID.randomUUID().toString();
+    private final Duration interval;
+    private final Duration ttl;
+    private final IntSupplier calls;
+    private final String version;
+    private final Instant startedAt;
+    private volatile String sip;
+    private volatile String http;
+    private volatile ScheduledFuture<?> task;
+    /** Only touched by the executor thread: remembers whether the last beat failed, to log state changes once. */
+    private boolean failing;
+
+    Heartbeat(Redis redis, Clock clock, ScheduledExecutorService executor, String nodeId, String version,
+            Duration interval, Duration ttl, IntSupplier calls) {
+        this.redis = redis;
+        this.clock = clock;
+        this.executor = executor;
+        this.nodeId = nodeId;
+        this.version = version;
+        this.interval = interval;
+        this.ttl = ttl;
+        this.calls = calls;
+        this.startedAt = clock.instant();
+    }
+
+    /** Writes the first beat synchronously (refusing a duplicate id), then beats every interval. */
+    synchronized void start(String sipAddress, String httpAddress) {
+        this.sip = sipAddress;
+        this.http = httpAddress;
+        if (!beat()) {
+            throw new InvalidConfigurationException("tandem.node.id", "'" + nodeId + "' is already used by a live"
+                    + " node; give every node its own id (./tandem node --name ...)");
+        }
+        redis.commands().sadd(Keys.nodes(), nodeId);
+        log.info("joined the cluster as node '{}' (sip {}, http {}), heartbeat every {} ms, ttl {} ms",
+                nodeId, sip, http, interval.toMillis(), ttl.toMillis());
+        long period = interval.toMillis();
+        task = executor.scheduleAtFixedRate(this::beatSafely, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops beating without removing the key: what a crash looks like to the others. */
+    synchronized void stopBeating() {
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+        }
+    }
+
+    /** Stops beating and leaves the cluster at once. */
+    @Override
+    public synchronized void close() {
+        stopBeating();
+        try {
+            Long removed = redis.run(LEAVE, List.of(Keys.node(nodeId)), instance);
+            if (removed == 1L) { // never remove the id of another process that owns it
+                redis.commands().srem(Keys.nodes(), nodeId);
+                log.info("node '{}' left the cluster", nodeId);
+            }
+        } catch (RuntimeException e) {
+            log.warn("node '{}' could not remove its heartbeat ({}); it expires within {} ms", nodeId,
+                    e.getMessage(), ttl.toMillis());
+        }
+    }
+
+    String nodeId() {
+        return nodeId;
+    }
+
+    private boolean beat() {
+        Long ok = redis.run(BEAT, List.of(Keys.node(nodeId)), instance, Long.toString(ttl.toMillis()),
+                "id", nodeId, "sip", sip, "http", http, "version", version,
+                "startedAt", startedAt.toString(), "lastBeat", clock.instant().toString(),
+                "calls", Integer.toString(calls.getAsInt()));
+        return ok == 1L;
+    }
+
+    private void beatSafely() {
+        try {
+            if (!beat()) {
+                log.error("node id '{}' was taken over by another process; this node is no longer in the cluster",
+                        nodeId);
+                return;
+            }
+            // Re-add in case a reader pruned the id while Redis was unreachable and the key expired.
+            redis.commands().sadd(Keys.nodes(), nodeId);
+            if (failing) {
+                failing = false;
+                log.info("heartbeat of node '{}' restored", nodeId);
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                failing = true;
+                log.warn("heartbeat of node '{}' failed ({}); retrying every {} ms", nodeId, e.getMessage(),
+                        interval.toMillis());
+            }
+        }
+    }
+}

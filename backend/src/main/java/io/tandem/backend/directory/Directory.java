@@ -1,0 +1,162 @@
+package io.tandem.backend.directory;
+
+import io.lettuce.core.ScriptOutputType;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.LuaScript;
+import io.tandem.backend.redis.Redis;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+
+/**
+ * Tenants and their users, in Redis ({@code tandem:{t}:user:<ext>} hashes and the {@code tandem:{t}:users} index).
+ * Writes are Lua scripts so a user and the index never disagree. The tenant is the digest realm.
+ */
+@Service
+public class Directory {
+
+    private static final LuaScript CREATE = new LuaScript("""
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('HSET', KEYS[1], 'extension', ARGV[1], 'displayName', ARGV[2], 'roles', ARGV[3],
+                'ha1md5', ARGV[4], 'ha1sha256', ARGV[5])
+            for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[1], 'skill.' .. ARGV[i], ARGV[i + 1]) end
+            redis.call('SADD', KEYS[2], ARGV[1])
+            return 1
+            """, ScriptOutputType.INTEGER);
+
+    /** ARGV[1] = '1' to replace all skills; then field/value pairs to set. */
+    private static final LuaScript UPDATE = new LuaScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            if ARGV[1] == '1' then
+              local fields = redis.call('HKEYS', KEYS[1])
+              for _, f in ipairs(fields) do
+                if string.sub(f, 1, 6) == 'skill.' then redis.call('HDEL', KEYS[1], f) end
+              end
+            end
+            for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            return 1
+            """, ScriptOutputType.INTEGER);
+
+    private static final LuaScript DELETE = new LuaScript("""
+            local n = redis.call('DEL', KEYS[1])
+            redis.call('SREM', KEYS[2], ARGV[1])
+            return n
+            """, ScriptOutputType.INTEGER);
+
+    private static final String SKILL = "skill.";
+
+    private final Redis redis;
+
+    public Directory(Redis redis) {
+        this.redis = redis;
+    }
+
+    /** Creates a user; false when the extension already exists. Only the password's HA1s are stored. */
+    public boolean create(String tenant, String extension, String displayName, Set<Role> roles, String password,
+            Map<String, Integer> skills) {
+        List<String> args = new ArrayList<>(List.of(extension, displayName, encodeRoles(roles),
+                Ha1.md5(extension, tenant, password), Ha1.sha256(extension, tenant, password)));
+        skills.forEach((name, level) -> {
+            args.add(name);
+            args.add(Integer.toString(level));
+        });
+        Long created = redis.run(CREATE, List.of(Keys.user(tenant, extension), Keys.users(tenant)),
+                args.toArray(String[]::new));
+        redis.commands().sadd(Keys.tenants(), tenant);
+        return created == 1L;
+    }
+
+    /**
+     * Changes the given parts of a user (null = unchanged; skills, when given, replace all skills).
+     *
+     * @return the user after the change, empty when it does not exist
+     */
+    public Optional<User> update(String tenant, String extension, String displayName, Set<Role> roles,
+            String password, Map<String, Integer> skills) {
+        List<String> args = new ArrayList<>();
+        args.add(skills != null ? "1" : "0");
+        if (displayName != null) {
+            args.addAll(List.of("displayName", displayName));
+        }
+        if (roles != null) {
+            args.addAll(List.of("roles", encodeRoles(roles)));
+        }
+        if (password != null) {
+            args.addAll(List.of("ha1md5", Ha1.md5(extension, tenant, password),
+                    "ha1sha256", Ha1.sha256(extension, tenant, password)));
+        }
+        if (skills != null) {
+            skills.forEach((name, level) -> args.addAll(List.of(SKILL + name, Integer.toString(level))));
+        }
+        Long updated = redis.run(UPDATE, List.of(Keys.user(tenant, extension)), args.toArray(String[]::new));
+        return updated == 1L ? find(tenant, extension) : Optional.empty();
+    }
+
+    /** Deletes a user; false when it did not exist. */
+    public boolean delete(String tenant, String extension) {
+        Long deleted = redis.run(DELETE, List.of(Keys.user(tenant, extension), Keys.users(tenant)), extension);
+        return deleted == 1L;
+    }
+
+    public Optional<User> find(String tenant, String extension) {
+        Map<String, String> hash = redis.commands().hgetall(Keys.user(tenant, extension));
+        return hash.isEmpty() ? Optional.empty() : Optional.of(decode(tenant, extension, hash));
+    }
+
+    /** All users of a tenant, ordered by extension. */
+    public List<User> list(String tenant) {
+        List<User> users = new ArrayList<>();
+        for (String extension : redis.commands().smembers(Keys.users(tenant))) {
+            find(tenant, extension).ifPresent(users::add);
+        }
+        users.sort(Comparator.comparing(User::extension));
+        return users;
+    }
+
+    public Set<String> tenants() {
+        return redis.commands().smembers(Keys.tenants());
+    }
+
+    /**
+     * Checks a password by computing its HA1 and comparing it, in constant time, with the stored one.
+     * Unknown users cost the same hash, so timing does not reveal which extensions exist.
+     */
+    public Optional<User> authenticate(String tenant, String extension, String password) {
+        Optional<User> user = find(tenant, extension);
+        String offered = Ha1.sha256(extension, tenant, password);
+        if (user.isPresent() && Ha1.matches(user.get().ha1Sha256(), offered)) {
+            return user;
+        }
+        return Optional.empty();
+    }
+
+    private static String encodeRoles(Set<Role> roles) {
+        return roles.stream().sorted().map(Role::wireName).collect(Collectors.joining(","));
+    }
+
+    private static User decode(String tenant, String extension, Map<String, String> hash) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        String encoded = hash.getOrDefault("roles", "");
+        if (!encoded.isEmpty()) {
+            for (String role : encoded.split(",")) {
+                roles.add(Role.fromWire(role));
+            }
+        }
+        Map<String, Integer> skills = new TreeMap<>();
+        for (Map.Entry<String, String> field : new LinkedHashMap<>(hash).entrySet()) {
+            if (field.getKey().startsWith(SKILL)) {
+                skills.put(field.getKey().substring(SKILL.length()), Integer.parseInt(field.getValue()));
+            }
+        }
+        return new User(tenant, extension, hash.getOrDefault("displayName", extension), roles,
+                hash.get("ha1md5"), hash.get("ha1sha256"), skills);
+    }
+}

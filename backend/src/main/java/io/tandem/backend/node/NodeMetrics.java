@@ -1,0 +1,99 @@
+package io.tandem.backend.node;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every meter of a node, registered at start so Prometheus shows them before the first call.
+ * The SIP side (registrar, B2BUA, media) calls the methods; they are cheap and lock-free, safe on I/O threads.
+ */
+public final class NodeMetrics {
+
+    private static final String[] RESPONSE_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx", "6xx"};
+
+    private final AtomicInteger registrations = new AtomicInteger();
+    private final AtomicInteger activeCalls = new AtomicInteger();
+    private final Counter callAttempts;
+    private final Counter[] responses = new Counter[RESPONSE_CLASSES.length];
+    private final Counter rtpReceived;
+    private final Counter rtpSent;
+    private final Counter rtpLost;
+    private final Counter malformedUdp;
+    private final Counter malformedTcp;
+    private final Counter blockedSources;
+
+    public NodeMetrics(MeterRegistry registry) {
+        Gauge.builder("tandem.registrations", registrations, AtomicInteger::get)
+                .description("Registration bindings held by this node").register(registry);
+        Gauge.builder("tandem.calls.active", activeCalls, AtomicInteger::get)
+                .description("Calls with a leg on this node").register(registry);
+        callAttempts = Counter.builder("tandem.call.attempts")
+                .description("INVITEs that started a call on this node").register(registry);
+        for (int i = 0; i < RESPONSE_CLASSES.length; i++) {
+            responses[i] = Counter.builder("tandem.sip.responses").tag("class", RESPONSE_CLASSES[i])
+                    .description("SIP responses sent, by class").register(registry);
+        }
+        rtpReceived = Counter.builder("tandem.rtp.packets").tag("direction", "in")
+                .description("RTP packets").register(registry);
+        rtpSent = Counter.builder("tandem.rtp.packets").tag("direction", "out")
+                .description("RTP packets").register(registry);
+        rtpLost = Counter.builder("tandem.rtp.packets.lost")
+                .description("RTP packets lost (sequence gaps, RFC 3550 A.3)").register(registry);
+        malformedUdp = Counter.builder("tandem.sip.malformed").tag("transport", "udp")
+                .description("Malformed SIP messages dropped").register(registry);
+        malformedTcp = Counter.builder("tandem.sip.malformed").tag("transport", "tcp")
+                .description("Malformed SIP messages dropped").register(registry);
+        blockedSources = Counter.builder("tandem.sip.blocked")
+                .description("Requests refused because their source is temporarily blocked").register(registry);
+    }
+
+    public void registrationAdded() {
+        registrations.incrementAndGet();
+    }
+
+    public void registrationRemoved() {
+        registrations.decrementAndGet();
+    }
+
+    public void callStarted() {
+        callAttempts.increment();
+        activeCalls.incrementAndGet();
+    }
+
+    public void callEnded() {
+        activeCalls.decrementAndGet();
+    }
+
+    /** Calls with a leg on this node now; published in the membership heartbeat. */
+    public int activeCalls() {
+        return activeCalls.get();
+    }
+
+    public int registrations() {
+        return registrations.get();
+    }
+
+    /** Counts one SIP response by class; status codes outside 100-699 are ignored. */
+    public void sipResponse(int status) {
+        int index = status / 100 - 1;
+        if (index >= 0 && index < responses.length) {
+            responses[index].increment();
+        }
+    }
+
+    public void rtpPackets(long received, long sent, long lost) {
+        rtpReceived.increment(received);
+        rtpSent.increment(sent);
+        rtpLost.increment(lost);
+    }
+
+    public void malformedDropped(boolean tcp) {
+        (tcp ? malformedTcp : malformedUdp).increment();
+    }
+
+    public void sourceBlocked() {
+        blockedSources.increment();
+    }
+}

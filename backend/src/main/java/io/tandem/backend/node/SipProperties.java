@@ -1,0 +1,39 @@
+package io.tandem.backend.node;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * SIP and RTP addressing of this node ({@code tandem.sip.*}). Read now, used once the SIP endpoint lands.
+ *
+ * @param bindAddress   local address the SIP listening points and RTP sockets bind to
+ * @param udpPort       SIP over UDP (RFC 3261 §18: default 5060)
+ * @param tcpPort       SIP over TCP
+ * @param publicAddress address written into Contact, Via and SDP {@code c=}; empty → the bind address, or the
+ *                      host's address when binding to the wildcard
+ * @param rtpPortMin    first RTP port (even, RFC 3550 §11: RTP even, RTCP the odd one above)
+ * @param rtpPortMax    last RTP port
+ */
+@Validated
+@ConfigurationProperties("tandem.sip")
+public record SipProperties(
+        @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
+        @DefaultValue("5060") @Min(1) @Max(65535) int udpPort,
+        @DefaultValue("5060") @Min(1) @Max(65535) int tcpPort,
+        @DefaultValue("") String publicAddress,
+        @DefaultValue("20000") @Min(1024) @Max(65534) int rtpPortMin,
+        @DefaultValue("29999") @Min(1025) @Max(65535) int rtpPortMax) {
+
+    public SipProperties {
+        if (rtpPortMin % 2 != 0) {
+            throw new IllegalArgumentException("tandem.sip.rtp-port-min must be even (RFC 3550 §11)");
+        }
+        if (rtpPortMax <= rtpPortMin) {
+            throw new IllegalArgumentException("tandem.sip.rtp-port-max must be above tandem.sip.rtp-port-min");
+        }
+    }
+}

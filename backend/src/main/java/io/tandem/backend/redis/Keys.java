@@ -1,0 +1,100 @@
+package io.tandem.backend.redis;
+
+import java.util.regex.Pattern;
+
+/**
+ * Every Redis key Tandem uses, built in one place so key shapes never drift.
+ *
+ * <p>Tenant keys are {@code tandem:{<tenant>}:...}: the braces are a Redis Cluster hash tag, so all keys of a
+ * tenant hash to one slot and a Lua script may touch several of them atomically. Cluster-wide keys
+ * (membership, tenant list) carry no tag and must never be mixed with tenant keys in one script.
+ */
+public final class Keys {
+
+    /** Tenant names: also digest realms and hash tags, so no braces, colons or spaces. */
+    public static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9.-]{0,62}");
+    /** Extensions and logins: letters, digits, '.', '_', '-'. */
+    public static final Pattern EXTENSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /** Node ids. */
+    public static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    private static final String PREFIX = "tandem:";
+
+    private Keys() {
+    }
+
+    /** Set of live-or-recently-live node ids. */
+    public static String nodes() {
+        return PREFIX + "nodes";
+    }
+
+    /** Hash with TTL: one node's heartbeat. */
+    public static String node(String nodeId) {
+        return PREFIX + "node:" + checked(NODE, "node id", nodeId);
+    }
+
+    /** Set of tenant names. */
+    public static String tenants() {
+        return PREFIX + "tenants";
+    }
+
+    /** Hash: one user (display name, roles, HA1s, {@code skill.<name>} fields). */
+    public static String user(String tenant, String extension) {
+        return tenant(tenant) + "user:" + checked(EXTENSION, "extension", extension);
+    }
+
+    /** Set: the extensions of a tenant. */
+    public static String users(String tenant) {
+        return tenant(tenant) + "users";
+    }
+
+    /** Hash with TTL: the registration binding of an extension. */
+    public static String registration(String tenant, String extension) {
+        return tenant(tenant) + "reg:" + checked(EXTENSION, "extension", extension);
+    }
+
+    /** Hash: the versioned agent record (ACD). */
+    public static String agent(String tenant, String agentId) {
+        return tenant(tenant) + "agent:" + checked(EXTENSION, "agent id", agentId);
+    }
+
+    /** Sorted set: callers waiting in a queue. */
+    public static String queueWait(String tenant, String queue) {
+        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":wait";
+    }
+
+    /** Hash: one call in progress. */
+    public static String call(String tenant, String callId) {
+        if (callId == null || callId.isEmpty() || callId.length() > 256) {
+            throw new IllegalArgumentException("invalid call id");
+        }
+        return tenant(tenant) + "call:" + callId;
+    }
+
+    /** Stream: every state change of a tenant. */
+    public static String events(String tenant) {
+        return tenant(tenant) + "events";
+    }
+
+    /** Stream: call detail records. */
+    public static String cdr(String tenant) {
+        return tenant(tenant) + "cdr";
+    }
+
+    /** Stream: queue log. */
+    public static String queueLog(String tenant) {
+        return tenant(tenant) + "queuelog";
+    }
+
+    /** The hash-tagged prefix {@code tandem:{t}:}. */
+    static String tenant(String tenant) {
+        return PREFIX + "{" + checked(TENANT, "tenant", tenant) + "}:";
+    }
+
+    private static String checked(Pattern pattern, String what, String value) {
+        if (value == null || !pattern.matcher(value).matches()) {
+            throw new IllegalArgumentException("invalid " + what + ": '" + value + "'");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,112 @@
+package io.tandem.backend.redis;
+
+import io.tandem.backend.node.InvalidConfigurationException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tandem's small Redis facade: one auto-reconnecting Lettuce connection (thread-safe, pipelined) and
+ * Lua scripts for every decision that must be atomic.
+ */
+public final class Redis implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Redis.class);
+
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final EmbeddedRedis embedded;
+    private final String description;
+
+    Redis(RedisClient client, StatefulRedisConnection<String, String> connection, EmbeddedRedis embedded,
+            String description) {
+        this.client = client;
+        this.connection = connection;
+        this.embedded = embedded;
+        this.description = description;
+    }
+
+    /**
+     * Connects to {@code tandem.redis.uri} (standalone, TLS or Sentinel), or starts the embedded Redis when it is
+     * empty. The connection reconnects by itself; commands issued meanwhile wait in a bounded queue.
+     */
+    public static Redis connect(RedisProperties properties) {
+        EmbeddedRedis embedded = properties.embedded() ? EmbeddedRedis.start(properties.embeddedPort()) : null;
+        try {
+            RedisURI uri = properties.embedded()
+                    ? RedisURI.create("127.0.0.1", embedded.port())
+                    : RedisURI.create(properties.uri());
+            uri.setTimeout(properties.commandTimeout());
+            RedisClient client = RedisClient.create(uri);
+            client.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .requestQueueSize(properties.requestQueue())
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(properties.commandTimeout()))
+                    .build());
+            String description = describe(uri);
+            StatefulRedisConnection<String, String> connection;
+            try {
+                connection = client.connect();
+            } catch (RuntimeException e) {
+                client.shutdown();
+                throw new InvalidConfigurationException("tandem.redis.uri", "cannot reach Redis at " + description
+                        + ": " + e.getMessage(), e);
+            }
+            log.info("connected to Redis at {}", description);
+            return new Redis(client, connection, embedded, description);
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.stop();
+            }
+            throw e;
+        }
+    }
+
+    /** Synchronous commands on the shared connection. */
+    public RedisCommands<String, String> commands() {
+        return connection.sync();
+    }
+
+    /** Runs a script; its keys must share one hash tag (same tenant) or be cluster-wide. */
+    public <T> T run(LuaScript script, List<String> keys, String... args) {
+        return script.run(connection.sync(), keys.toArray(String[]::new), args);
+    }
+
+    /** Where this node's Redis is, for logs ({@code redis://127.0.0.1:6379}; no password). */
+    public String description() {
+        return description;
+    }
+
+    /** The port of the embedded Redis, or -1 when an external one is used. */
+    public int embeddedPort() {
+        return embedded == null ? -1 : embedded.port();
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown();
+        if (embedded != null) {
+            embedded.stop();
+        }
+    }
+
+    /** The URI without credentials, for logs. */
+    static String describe(RedisURI uri) {
+        if (!uri.getSentinels().isEmpty()) {
+            StringBuilder hosts = new StringBuilder();
+            for (RedisURI sentinel : uri.getSentinels()) {
+                hosts.append(hosts.isEmpty() ? "" : ",").append(sentinel.getHost()).append(':').append(sentinel.getPort());
+            }
+            return "redis-sentinel://" + hosts + "#" + uri.getSentinelMasterId();
+        }
+        return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
+    }
+}

@@ -1,0 +1,27 @@
+package io.tandem.backend.redis;
+
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Connects to the configured Redis, or starts the embedded one. */
+@Configuration(proxyBeanMethods = false)
+class RedisConfiguration {
+
+    @Bean(destroyMethod = "close")
+    Redis redis(RedisProperties properties) {
+        return Redis.connect(properties);
+    }
+
+    @Bean
+    HealthIndicator redisHealthIndicator(Redis redis) {
+        return () -> {
+            try {
+                return Health.up().withDetail("pong", redis.commands().ping()).build();
+            } catch (RuntimeException e) {
+                return Health.down(e).build();
+            }
+        };
+    }
+}

@@ -1,0 +1,43 @@
+package io.tandem.backend.redis;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where the cluster state lives ({@code tandem.redis.*}).
+ *
+ * @param uri            {@code redis://}, {@code rediss://} (TLS) or {@code redis-sentinel://host:26379#master};
+ *                       empty → start an embedded Redis (single-node demo)
+ * @param embeddedPort   port of the embedded Redis (loopback only); 0 → a free port
+ * @param commandTimeout how long one command may take before it fails
+ * @param requestQueue   commands buffered while reconnecting; beyond that they are refused
+ */
+@Validated
+@ConfigurationProperties("tandem.redis")
+public record RedisProperties(
+        @DefaultValue("") String uri,
+        @DefaultValue("0") @Min(0) @Max(65535) int embeddedPort,
+        @DefaultValue("5s") @NotNull Duration commandTimeout,
+        @DefaultValue("10000") @Min(1) int requestQueue) {
+
+    public RedisProperties {
+        if (!uri.isBlank() && !(uri.startsWith("redis://") || uri.startsWith("rediss://")
+                || uri.startsWith("redis-sentinel://"))) {
+            throw new IllegalArgumentException(
+                    "tandem.redis.uri must start with redis://, rediss:// or redis-sentinel:// (got '" + uri + "')");
+        }
+        if (commandTimeout != null && (commandTimeout.isZero() || commandTimeout.isNegative())) {
+            throw new IllegalArgumentException("tandem.redis.command-timeout must be positive");
+        }
+    }
+
+    /** True when no URI is configured and the node must start its own Redis. */
+    public boolean embedded() {
+        return uri.isBlank();
+    }
+}

@@ -1,0 +1,61 @@
+package io.tandem.backend;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+/** A plain HTTP client for the node's REST API, as a user's script would call it. */
+public final class Api {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final String base;
+
+    public Api(int port) {
+        this.base = "http://127.0.0.1:" + port;
+    }
+
+    public HttpResponse<String> get(String path, String login, String password) {
+        return send(request(path, login, password).GET());
+    }
+
+    public HttpResponse<String> post(String path, String login, String password, String json) {
+        return send(request(path, login, password).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public HttpResponse<String> put(String path, String login, String password, String json) {
+        return send(request(path, login, password).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public HttpResponse<String> delete(String path, String login, String password) {
+        return send(request(path, login, password).DELETE());
+    }
+
+    private HttpRequest.Builder request(String path, String login, String password) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (login != null) {
+            String token = Base64.getEncoder().encodeToString((login + ":" + password)
+                    .getBytes(StandardCharsets.UTF_8));
+            builder.header("Authorization", "Basic " + token);
+        }
+        return builder;
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder builder) {
+        try {
+            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

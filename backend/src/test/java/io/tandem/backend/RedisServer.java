@@ -1,0 +1,126 @@
+package io.tandem.backend;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real {@code redis-server} process (Debian package {@code redis-server}) on a free loopback port, one per test
+ * class: {@code @RegisterExtension static final RedisServer redis = new RedisServer();}.
+ */
+public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+
+    private static final List<String> CANDIDATES = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server");
+
+    private Process process;
+    private int port;
+    private Path log;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    public synchronized void start() throws IOException, InterruptedException {
+        start(0);
+    }
+
+    /** Starts again on the port it had, as a restarted Redis would come back (for reconnection tests). */
+    public synchronized void restart() throws IOException, InterruptedException {
+        stop();
+        start(port);
+    }
+
+    private void start(int fixedPort) throws IOException, InterruptedException {
+        String binary = CANDIDATES.stream().filter(p -> new File(p).canExecute()).findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "redis-server not found (looked in " + CANDIDATES + "): apt-get install redis-server"));
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            port = fixedPort != 0 ? fixedPort : freePort();
+            log = Files.createTempFile("redis-" + port + "-", ".log");
+            process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--protected-mode", "yes")
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (awaitPong(Duration.ofSeconds(20))) {
+                return;
+            }
+            process.destroyForcibly();
+            last = new IOException("redis-server did not answer PING on port " + port + ": "
+                    + Files.readString(log));
+        }
+        throw last;
+    }
+
+    public synchronized void stop() {
+        if (process != null) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    private boolean awaitPong(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline) && process.isAlive()) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+                socket.setSoTimeout(2000);
+                OutputStream out = socket.getOutputStream();
+                out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = socket.getInputStream();
+                byte[] reply = new byte[7];
+                int n = in.read(reply);
+                if (n > 0 && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG")) {
+                    return true;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(50); // polling interval of a readiness probe, not a synchronisation stand-in
+        }
+        return false;
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
