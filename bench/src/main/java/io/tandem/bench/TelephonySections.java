@@ -1,5 +1,10 @@
 package io.tandem.bench;
 
+import io.tandem.bench.telephony.CodecBenchmark;
+import io.tandem.bench.telephony.MixerBenchmark;
+import io.tandem.bench.telephony.RelayCapacitySection;
+import io.tandem.bench.telephony.RelayThroughputSection;
+
 import java.util.List;
 
 /** The sections of the telephony report, in the order they appear. */
@@ -8,6 +13,10 @@ final class TelephonySections {
     }
 
     static List<BenchSection> all() {
-        return List.of();
+        return List.of(
+                CodecBenchmark.section(),
+                MixerBenchmark.section(),
+                new RelayThroughputSection(),
+                new RelayCapacitySection());
     }
 }
