@@ -73,6 +73,25 @@ class SdpNegotiatorTest {
     }
 
     @Test
+    void opusCallsGetDtmfAtTheOpusClock() throws Exception {
+        SdpNegotiator caller = new SdpNegotiator(List.of(CodecSpec.OPUS, CodecSpec.PCMU), true);
+        SdpNegotiator callee = new SdpNegotiator(List.of(CodecSpec.OPUS, CodecSpec.PCMU), true);
+        SessionDescription offer = caller.createOffer(LOCAL, SENDRECV);
+        assertThat(offer.media().get(0).codecs()).containsExactly(CodecSpec.OPUS, CodecSpec.PCMU,
+                new CodecSpec("telephone-event", 101, 8000, 1), new CodecSpec("telephone-event", 102, 48000, 1));
+        assertThat(offer.media().get(0).fmtp(102)).contains("0-16");
+
+        SdpAnswer answer = callee.answer(offer, LOCAL, SENDRECV);
+        assertThat(answer.media().codec()).isEqualTo(CodecSpec.OPUS);
+        assertThat(answer.media().telephoneEventPayloadType()).isEqualTo(102);
+        assertThat(caller.accept(answer.description()).telephoneEventPayloadType()).isEqualTo(102);
+
+        SdpAnswer g711Answer = new SdpNegotiator(List.of(CodecSpec.PCMU), true).answer(offer, LOCAL, SENDRECV);
+        assertThat(g711Answer.media().telephoneEventPayloadType()).isEqualTo(101);
+        assertThat(caller.accept(g711Answer.description()).telephoneEventPayloadType()).isEqualTo(101);
+    }
+
+    @Test
     void telephoneEventMovesWhenALocalCodecHoldsPayloadType101() {
         SdpNegotiator n = new SdpNegotiator(List.of(CodecSpec.PCMU, new CodecSpec("speex", 101, 8000, 1)), true);
         assertThat(n.createOffer(LOCAL, SENDRECV).media().get(0).codecs())
