@@ -4,6 +4,7 @@ import io.tandem.bench.telephony.CodecBenchmark;
 import io.tandem.bench.telephony.MixerBenchmark;
 import io.tandem.bench.telephony.RelayCapacitySection;
 import io.tandem.bench.telephony.RelayThroughputSection;
+import io.tandem.bench.telephony.SignallingBenchmark;
 
 import java.util.List;
 
@@ -15,6 +16,7 @@ final class TelephonySections {
     static List<BenchSection> all() {
         return List.of(
                 CodecBenchmark.section(),
+                SignallingBenchmark.section(),
                 MixerBenchmark.section(),
                 new RelayThroughputSection(),
                 new RelayCapacitySection());
