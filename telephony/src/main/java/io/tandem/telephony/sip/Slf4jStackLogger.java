@@ -94,7 +94,13 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logWarning(String message) {
-        LOG.warn(message);
+        // The RI warns at every start that TLS is not configured; we listen on UDP and TCP only.
+        if (message != null && (message.contains("tls") || message.contains("TLS") || message.contains("keystore")
+                || message.contains("truststore"))) {
+            LOG.debug(message);
+        } else {
+            LOG.warn(message);
+        }
     }
 
     @Override
