@@ -123,7 +123,8 @@ final class PeerProcess implements AutoCloseable {
             if (!Files.exists(file)) {
                 return "(no " + file.getFileName() + ")";
             }
-            String text = Files.readString(file, StandardCharsets.ISO_8859_1).replace('\r', '\n').replaceAll("\n{2,}", "\n");
+            String text = Files.readString(file, StandardCharsets.ISO_8859_1).replace('\r', '\n')
+                    .replaceAll("\u001B\\[[0-9;]*[A-Za-z]", "").replaceAll("\n{2,}", "\n");
             return text.length() <= maxChars ? text : "..." + text.substring(text.length() - maxChars);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
