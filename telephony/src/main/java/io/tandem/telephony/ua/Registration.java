@@ -58,6 +58,7 @@ final class Registration {
     private RegistrationState state = RegistrationState.UNREGISTERED;
     private CountDownLatch unregistered;
     private int cycleFailures;
+    private String reportedRegistrar;
 
     Registration(SipEndpoint endpoint, UserAgentConfig config, ScheduledExecutorService signalling,
                  EventQueue events) {
@@ -113,7 +114,7 @@ final class Registration {
             pending = tx;
             pendingExpires = expires;
             pendingAuthorized = withCredentials;
-            if (expires > 0) {
+            if (expires > 0 && state != RegistrationState.REGISTERED) {
                 setState(RegistrationState.REGISTERING, 0);
             }
             armTimeout(tx);
@@ -155,6 +156,7 @@ final class Registration {
             if (pending == tx) {
                 LOG.info("registrar {} did not answer within {}", currentRegistrar(), config.requestTimeout());
                 pending = null;
+                terminate(tx);
                 if (pendingExpires == 0) {
                     finishUnregister();
                 } else {
@@ -325,6 +327,7 @@ final class Registration {
             probeTimeout = signalling.schedule(() -> {
                 if (probeTx == tx) {
                     probeTx = null;
+                    terminate(tx);
                     scheduleProbe();
                 }
             }, config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -353,6 +356,7 @@ final class Registration {
         callId = SipMessages.newToken() + "@tandem";
         lastChallenge = null;
         cycleFailures = 0;
+        setState(RegistrationState.REGISTERING, 0);
         sendRegister((int) config.registerExpiry().toSeconds(), false);
     }
 
@@ -419,10 +423,11 @@ final class Registration {
     }
 
     private void setState(RegistrationState newState, int status) {
-        boolean changed = newState != state;
-        state = newState;
         String registrar = currentRegistrar();
-        if (changed || newState == RegistrationState.REGISTERING) {
+        boolean changed = newState != state || !java.util.Objects.equals(registrar, reportedRegistrar);
+        state = newState;
+        reportedRegistrar = registrar;
+        if (changed) {
             events.post(l -> l.onRegistration(newState, registrar, status));
         }
     }
@@ -432,6 +437,18 @@ final class Registration {
         cancel(probe);
         cancel(timeout);
         cancel(probeTimeout);
+    }
+
+    /**
+     * Stops the RI retransmitting a request we gave up on: a registrar that wakes up later
+     * must not answer a stale REGISTER as if it were current.
+     */
+    private static void terminate(ClientTransaction tx) {
+        try {
+            tx.terminate();
+        } catch (Exception e) {
+            LOG.debug("cannot terminate transaction: {}", e.getMessage());
+        }
     }
 
     private static void cancel(ScheduledFuture<?> f) {
