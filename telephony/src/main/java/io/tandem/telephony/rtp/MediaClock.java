@@ -23,6 +23,7 @@ final class MediaClock implements Runnable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long skippedTicks;
+    private volatile long ticks;
 
     MediaClock(String name) {
         thread = new Thread(this, name);
@@ -37,6 +38,10 @@ final class MediaClock implements Runnable {
 
     void remove(RtpMediaStream stream) {
         streams.remove(stream);
+    }
+
+    long ticks() {
+        return ticks;
     }
 
     long skippedTicks() {
@@ -61,6 +66,7 @@ final class MediaClock implements Runnable {
                     s.skipTicks(missed);
                 }
             }
+            ticks++;
             for (RtpMediaStream s : streams) {
                 try {
                     s.tick(now);

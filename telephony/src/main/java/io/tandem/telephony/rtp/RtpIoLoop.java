@@ -11,7 +11,11 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -59,8 +63,37 @@ final class RtpIoLoop implements Runnable {
         selector.wakeup();
     }
 
-    /** Cancels the stream's keys; closing its channels later deregisters them for good. */
-    void unregister(RtpMediaStream stream) {
+    /**
+     * Deregisters the stream's channels and closes its ports. A channel registered with a
+     * selector only really releases its socket once the selector has dropped the key, so
+     * this runs on the loop thread (cancel, selectNow, close) and the caller waits for it:
+     * when {@code close()} returns, the ports can be bound again.
+     */
+    void unregisterAndClose(RtpMediaStream stream) {
+        if (Thread.currentThread() == thread || !running) {
+            deregister(stream);
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        tasks.add(() -> {
+            try {
+                deregister(stream);
+            } finally {
+                done.complete(null);
+            }
+        });
+        selector.wakeup();
+        try {
+            done.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stream.ports().close();
+        } catch (ExecutionException | TimeoutException e) {
+            stream.ports().close();
+        }
+    }
+
+    private void deregister(RtpMediaStream stream) {
         SelectionKey k = stream.ports().rtp().keyFor(selector);
         if (k != null) {
             k.cancel();
@@ -69,6 +102,14 @@ final class RtpIoLoop implements Runnable {
         if (k != null) {
             k.cancel();
         }
+        try {
+            if (selector.isOpen()) {
+                selector.selectNow(onReady); // flushes the cancelled keys
+            }
+        } catch (IOException e) {
+            log.debug("selectNow while closing a stream", e);
+        }
+        stream.ports().close();
     }
 
     @Override
@@ -85,6 +126,10 @@ final class RtpIoLoop implements Runnable {
                     log.error("RTP I/O loop error; continuing", e);
                 }
             }
+        }
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            task.run();
         }
         try {
             selector.close();

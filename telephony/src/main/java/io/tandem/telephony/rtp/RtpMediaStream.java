@@ -213,8 +213,8 @@ public final class RtpMediaStream implements MediaStream {
             return;
         }
         closed = true;
-        factory.remove(this);
         rtcp.sendBye();
+        factory.remove(this); // closes the ports
         ports.close();
     }
 

@@ -68,10 +68,16 @@ public final class RtpMediaStreamFactory implements MediaStreamFactory {
         }
     }
 
+    /** Stops ticking and receiving for the stream, then closes its ports (see {@link RtpIoLoop#unregisterAndClose}). */
     void remove(RtpMediaStream stream) {
         streams.remove(stream);
         clock.remove(stream);
-        io.unregister(stream);
+        io.unregisterAndClose(stream);
+    }
+
+    /** Media clock ticks so far; lets tests wait for time to pass on the media clock itself. */
+    long ticks() {
+        return clock.ticks();
     }
 
     /** Hands a detected digit to its listener on the events thread; counted and dropped when that queue is full. */
