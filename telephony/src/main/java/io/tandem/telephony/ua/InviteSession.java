@@ -1,5 +1,6 @@
 package io.tandem.telephony.ua;
 
+import io.tandem.telephony.codec.Codecs;
 import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.sdp.NegotiatedMedia;
 import io.tandem.telephony.sdp.SdpAnswer;
@@ -516,7 +517,7 @@ final class InviteSession {
                 || (usableRemote && previous != null && (!remote.equals(previous.remoteRtp())
                 || !media.codec().sameCodecAs(previous.codec())));
         if (repoint && (usableRemote || !call.mediaStarted)) {
-            call.stream.start(remote, CodecChoice.create(media.codec()), media.telephoneEventPayloadType());
+            call.stream.start(remote, Codecs.create(media.codec()), media.telephoneEventPayloadType());
             if (!call.mediaStarted) {
                 call.stream.onDtmf(digit -> ua().events().post(l -> l.onDtmf(call, digit)));
             }

@@ -1,6 +1,7 @@
 package io.tandem.telephony.ua;
 
 import io.tandem.telephony.codec.CodecSpec;
+import io.tandem.telephony.codec.Codecs;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -65,11 +66,11 @@ public record UserAgentConfig(
 
     /**
      * Defaults: no password, no registrar, loopback, ephemeral SIP port, RTP 20000–29999,
-     * PCMU then PCMA, no auto-answer, 3600 s expiry, 5 s request timeout, 30 s probes.
+     * {@link Codecs#supported()} (PCMU, PCMA, G.722, Opus), no auto-answer, 3600 s expiry, 5 s request timeout, 30 s probes.
      */
     public static UserAgentConfig of(String user, String domain) {
         return new UserAgentConfig(user, user, domain, null, List.of(), InetAddress.getLoopbackAddress(), 0,
-                20000, 29999, List.of(CodecSpec.PCMU, CodecSpec.PCMA), false, Duration.ofSeconds(3600),
+                20000, 29999, Codecs.supported(), false, Duration.ofSeconds(3600),
                 "Tandem/0.1", Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
 

@@ -5,6 +5,10 @@ import io.tandem.telephony.media.SineSource;
 import io.tandem.telephony.peers.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import io.tandem.telephony.codec.CodecSpec;
+import io.tandem.telephony.codec.Codecs;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +81,28 @@ class TwoPhonesCallIT {
         aliceEvents.awaitState(aliceCall, CallState.ENDED);
         assertThat(aliceCall.endStatus()).isEqualTo(200);
         assertThat(alice.calls()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"G722", "opus", "PCMA"})
+    void wideAndNarrowbandCodecsCarryTheTone(String codecName) throws Exception {
+        CodecSpec codec = Codecs.supported().stream().filter(c -> c.encodingName().equals(codecName))
+                .findFirst().orElseThrow();
+        RecordingListener aliceEvents = new RecordingListener();
+        RecordingListener bobEvents = new RecordingListener().answering();
+        UserAgent alice = phones.start(UserAgentConfig.of("alice", "tandem.test").withCodecs(List.of(codec)),
+                aliceEvents);
+        UserAgent bob = phones.start("bob", bobEvents);
+        ToneMeter bobHears1k = new ToneMeter(1000);
+        bobEvents.onIncoming(c -> {
+            c.setSink(bobHears1k);
+            c.answer();
+        });
+        Call call = alice.call(Phones.uriOf(bob));
+        call.setSource(new SineSource(1000, 8000));
+        aliceEvents.awaitState(call, CallState.CONNECTED);
+        assertThat(call.codec().encodingName()).isEqualTo(codecName);
+        Await.until("bob hears 1 kHz over " + codecName, AUDIO, () -> bobHears1k.toneFrames() > 25);
     }
 
     @Test
