@@ -1,0 +1,223 @@
+package io.tandem.telephony.relay;
+
+import io.tandem.telephony.codec.CodecSpec;
+import io.tandem.telephony.codec.G711;
+import io.tandem.telephony.rtp.PortPair;
+import io.tandem.telephony.rtp.RtpPacket;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * One side of an {@link RtpRelay}: the port pair a call party sends to, the address we send
+ * to (SDP first, then symmetric latching, RFC 4961), the codec and telephone-event payload
+ * type that party's SDP agreed. Receive handlers run on the engine's selector thread;
+ * {@link #configure} may be called from any thread.
+ */
+public final class RelayLeg implements RelayPeer {
+    /** Valid packets in a row from a new source before we send there. */
+    private static final int LATCH_AFTER = 2;
+
+    /** The SDP view of this leg, replaced as one reference. */
+    private record Config(CodecSpec codec, int telephoneEventPayloadType) {
+    }
+
+    private final PortPair ports;
+    private volatile Config config;
+    private volatile InetSocketAddress rtpTo;
+    private volatile InetSocketAddress rtcpTo;
+    /** Who receives what this leg's party sends; the other leg for a plain relay. */
+    private volatile RelayPeer peer;
+
+    // selector thread only
+    private InetSocketAddress candidate;
+    private int candidateCount;
+    private final RtpPacket packet = new RtpPacket();
+
+    // counters of packets received on this leg (single writer: the selector thread)
+    private volatile long forwarded;
+    private volatile long forwardedBytes;
+    private volatile long transcoded;
+    private volatile long dropped;
+    private volatile long malformed;
+    private volatile long rtcpForwarded;
+
+    RelayLeg(PortPair ports) {
+        this.ports = ports;
+    }
+
+    void peer(RelayPeer peer) {
+        this.peer = peer;
+    }
+
+    /** The local RTP address to put in this leg's SDP (RTCP on port + 1). */
+    public InetSocketAddress localAddress() {
+        return ports.rtpAddress();
+    }
+
+    /**
+     * Sets what this leg's SDP negotiated. {@code remote} may be null (or 0.0.0.0) when the
+     * address is not known yet: the leg then sends once the party's first packets latch it.
+     */
+    public void configure(InetSocketAddress remote, CodecSpec codec, int telephoneEventPayloadType) {
+        Objects.requireNonNull(codec, "codec");
+        if (remote != null && remote.getAddress() != null && !remote.getAddress().isAnyLocalAddress()) {
+            rtpTo = remote;
+            rtcpTo = new InetSocketAddress(remote.getAddress(), remote.getPort() + 1);
+        }
+        config = new Config(codec, telephoneEventPayloadType);
+    }
+
+    /** Where this leg sends RTP now: the SDP address or the latched source; null if neither yet. */
+    public InetSocketAddress remoteAddress() {
+        return rtpTo;
+    }
+
+    @Override
+    public CodecSpec codec() {
+        Config c = config;
+        return c == null ? null : c.codec();
+    }
+
+    @Override
+    public int telephoneEventPayloadType() {
+        Config c = config;
+        return c == null ? -1 : c.telephoneEventPayloadType();
+    }
+
+    PortPair ports() {
+        return ports;
+    }
+
+    RelayStatistics statistics() {
+        return new RelayStatistics(forwarded, forwardedBytes, transcoded, dropped, malformed, rtcpForwarded);
+    }
+
+    // ---------------------------------------------------------------- selector thread
+
+    /** An RTP datagram from this leg's party, in {@code datagram[0, limit)} backed by {@code buf}. */
+    void onRtp(byte[] buf, ByteBuffer datagram, InetSocketAddress from) {
+        int len = datagram.limit();
+        if (packet.parse(buf, 0, len) != RtpPacket.Status.OK) {
+            malformed++;
+            return;
+        }
+        Config in = config;
+        RelayPeer out = peer;
+        CodecSpec outCodec = out == null ? null : out.codec();
+        if (in == null || outCodec == null) {
+            dropped++;
+            return;
+        }
+        latch(from);
+        int pt = packet.payloadType();
+        int outPt;
+        if (pt == in.codec().payloadType()) {
+            outPt = outCodec.payloadType();
+            if (!in.codec().sameCodecAs(outCodec)) {
+                if (!transcode(in.codec(), outCodec, buf, packet.payloadOffset(), packet.payloadLength())) {
+                    dropped++;
+                    return;
+                }
+                transcoded++;
+            }
+        } else if (pt == in.telephoneEventPayloadType() && out.telephoneEventPayloadType() >= 0) {
+            outPt = out.telephoneEventPayloadType(); // RFC 4733 events pass through, PT rewritten
+        } else {
+            dropped++;
+            return;
+        }
+        // rewrite only the payload type; marker, sequence, timestamp and SSRC pass through
+        buf[1] = (byte) ((buf[1] & 0x80) | outPt);
+        if (out.transmitRtp(datagram)) {
+            forwarded++;
+            forwardedBytes += len;
+        } else {
+            dropped++;
+        }
+    }
+
+    /** G.711 μ-law ↔ A-law by table, in place (same size); false for any other pair. */
+    private static boolean transcode(CodecSpec from, CodecSpec to, byte[] buf, int off, int len) {
+        boolean fromU = from.sameCodecAs(CodecSpec.PCMU);
+        boolean fromA = from.sameCodecAs(CodecSpec.PCMA);
+        boolean toU = to.sameCodecAs(CodecSpec.PCMU);
+        boolean toA = to.sameCodecAs(CodecSpec.PCMA);
+        if (fromU && toA) {
+            for (int i = off; i < off + len; i++) {
+                buf[i] = G711.ulawToAlaw(buf[i]);
+            }
+            return true;
+        }
+        if (fromA && toU) {
+            for (int i = off; i < off + len; i++) {
+                buf[i] = G711.alawToUlaw(buf[i]);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private void latch(InetSocketAddress from) {
+        if (from.equals(rtpTo)) {
+            candidateCount = 0;
+            return;
+        }
+        if (from.equals(candidate)) {
+            candidateCount++;
+        } else {
+            candidate = from;
+            candidateCount = 1;
+        }
+        if (candidateCount >= LATCH_AFTER) {
+            rtpTo = from;
+            if (rtcpTo == null || !rtcpTo.getAddress().equals(from.getAddress())) {
+                rtcpTo = new InetSocketAddress(from.getAddress(), from.getPort() + 1);
+            }
+            candidateCount = 0;
+        }
+    }
+
+    /** An RTCP datagram from this leg's party: checked lightly and passed through. */
+    void onRtcp(ByteBuffer datagram, InetSocketAddress from) {
+        int len = datagram.limit();
+        // RFC 3550 A.2 header check only: version 2 and an SR/RR first; the far end validates the rest
+        int b0 = datagram.get(0) & 0xFF;
+        int type = len >= 2 ? datagram.get(1) & 0xFF : 0;
+        if (len < 8 || (b0 >>> 6) != 2 || (type != 200 && type != 201)) {
+            malformed++;
+            return;
+        }
+        if (!from.equals(rtcpTo)) {
+            rtcpTo = from; // symmetric RTCP
+        }
+        RelayPeer out = peer;
+        if (out != null && out.transmitRtcp(datagram)) {
+            rtcpForwarded++;
+        }
+    }
+
+    @Override
+    public boolean transmitRtp(ByteBuffer datagram) {
+        return send(ports.rtp().isOpen() ? rtpTo : null, datagram, true);
+    }
+
+    @Override
+    public boolean transmitRtcp(ByteBuffer datagram) {
+        return send(rtcpTo, datagram, false);
+    }
+
+    private boolean send(InetSocketAddress to, ByteBuffer datagram, boolean rtp) {
+        if (to == null) {
+            return false;
+        }
+        datagram.position(0);
+        try {
+            return (rtp ? ports.rtp() : ports.rtcp()).send(datagram, to) > 0;
+        } catch (IOException e) {
+            return false; // closed meanwhile, or ICMP unreachable reported by the kernel
+        }
+    }
+}

@@ -1,0 +1,440 @@
+package io.tandem.telephony.rtp;
+
+import io.tandem.telephony.codec.AudioCodec;
+import io.tandem.telephony.jitter.JitterBuffer;
+import io.tandem.telephony.media.AudioFrames;
+import io.tandem.telephony.media.MediaDirection;
+import io.tandem.telephony.media.MediaSink;
+import io.tandem.telephony.media.MediaSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * One RTP/RTCP session of a call leg, driven by its factory's I/O thread (receive path:
+ * {@link #onRtp}, {@link #onRtcp}) and media-clock thread ({@link #tick}).
+ *
+ * <p>Sequence number, timestamp and SSRC are chosen at random once (RFC 3550 §5.1) and
+ * carry on across {@link #start} and hold: the timestamp advances with every 20 ms tick
+ * whether or not a packet is sent, so the far end sees the pause as time. Symmetric RTP
+ * (RFC 4961): once two valid packets in a row come from an address other than the one in
+ * the SDP, the stream sends there, which is what gets media through a NAT.
+ */
+public final class RtpMediaStream implements MediaStream {
+    private static final Logger log = LoggerFactory.getLogger(RtpMediaStream.class);
+    /** Valid packets in a row from a new address before we send there (symmetric RTP). */
+    private static final int LATCH_AFTER = 2;
+    private static final int MAX_DATAGRAM = 1500;
+
+    /** What {@link #start} agreed, swapped as one reference so each tick sees a consistent set. */
+    private record Session(AudioCodec codec, int telephoneEventPayloadType, int step, int clockRate,
+                           InetSocketAddress sdpRemote) {
+    }
+
+    private final RtpMediaStreamFactory factory;
+    private final PortPair ports;
+    private final RtcpReporter rtcp;
+    private final long ssrc;
+    private final long createdNanos = System.nanoTime();
+
+    private volatile Session session;
+    private volatile MediaDirection direction = MediaDirection.SENDRECV;
+    private volatile MediaSource source;
+    private volatile MediaSink sink;
+    private volatile Consumer<Character> dtmfListener;
+    private volatile boolean closed;
+    /** Where RTP goes: the SDP address until symmetric RTP latches another; null sends nothing. */
+    private volatile InetSocketAddress sendTo;
+    private volatile JitterBuffer jitterBuffer;
+
+    // clock thread only
+    private int sequence = ThreadLocalRandom.current().nextInt(0x10000);
+    private long timestamp = ThreadLocalRandom.current().nextLong(0x100000000L);
+    private boolean talkspurtStart = true;
+    private final short[] pcmOut = AudioFrames.newFrame();
+    private final short[] pcmIn = AudioFrames.newFrame();
+    private final byte[] txBytes = new byte[MAX_DATAGRAM];
+    private final ByteBuffer txBuffer = ByteBuffer.wrap(txBytes);
+    private final DtmfSender dtmf = new DtmfSender();
+    private final DtmfSender.Packet dtmfPacket = new DtmfSender.Packet();
+    private boolean sourceFailed;
+    private boolean sinkFailed;
+    private boolean sendFailed;
+
+    // I/O thread only
+    private InetSocketAddress latchCandidate;
+    private int latchCount;
+    private long remoteSsrc = -1;
+    private boolean haveEvent;
+    private long lastEventTimestamp;
+
+    // single-writer counters: the writer thread is named on each
+    private volatile long packetsSent;       // clock
+    private volatile long bytesSent;         // clock
+    private volatile long packetsReceived;   // I/O
+    private volatile long bytesReceived;     // I/O
+    private volatile long packetsMalformed;  // I/O
+    private volatile long packetsUnexpected; // I/O
+    private volatile long mediaErrors;       // clock
+
+    /** Guards itself: the I/O thread updates it per packet, the clock reads it for RTCP. */
+    private final ReceiverStatistics receiverStatistics = new ReceiverStatistics();
+
+    RtpMediaStream(RtpMediaStreamFactory factory, PortPair ports) {
+        this.factory = factory;
+        this.ports = ports;
+        this.ssrc = ThreadLocalRandom.current().nextLong(0x100000000L);
+        this.rtcp = new RtcpReporter(this, ssrc, ports.rtcp());
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return ports.rtpAddress();
+    }
+
+    /** Our SSRC (RFC 3550 §8). */
+    public long ssrc() {
+        return ssrc;
+    }
+
+    @Override
+    public void start(InetSocketAddress remote, AudioCodec codec, int telephoneEventPayloadType) {
+        Objects.requireNonNull(remote, "remote");
+        Objects.requireNonNull(codec, "codec");
+        if (closed) {
+            throw new IllegalStateException("stream closed");
+        }
+        int clockRate = codec.spec().clockRate();
+        JitterBuffer jb = jitterBuffer;
+        if (jb == null || session == null || session.clockRate() != clockRate) {
+            jitterBuffer = new JitterBuffer(40, 200, clockRate, MAX_DATAGRAM);
+        } else {
+            jb.flush();
+        }
+        // RFC 3264 §8.4: an address of 0.0.0.0 means "do not send" (old-style hold)
+        sendTo = remote.getAddress() == null || remote.getAddress().isAnyLocalAddress() ? null : remote;
+        rtcp.remote(sendTo);
+        session = new Session(codec, telephoneEventPayloadType, codec.spec().timestampStep(), clockRate, remote);
+        factory.activate(this);
+    }
+
+    @Override
+    public void setDirection(MediaDirection direction) {
+        MediaDirection previous = this.direction;
+        this.direction = Objects.requireNonNull(direction, "direction");
+        JitterBuffer jb = jitterBuffer;
+        if (direction.receives() && !previous.receives() && jb != null) {
+            jb.flush(); // what arrived before the hold is stale
+        }
+    }
+
+    @Override
+    public MediaDirection direction() {
+        return direction;
+    }
+
+    @Override
+    public void setSource(MediaSource source) {
+        this.source = source;
+    }
+
+    @Override
+    public void setSink(MediaSink sink) {
+        this.sink = sink;
+    }
+
+    @Override
+    public void sendDtmf(char digit, int durationMillis) {
+        int code = TelephoneEvent.code(digit);
+        if (code < 0) {
+            throw new IllegalArgumentException("not a DTMF key: '" + digit + "' (0-9, *, #, A-D)");
+        }
+        if (durationMillis <= 0) {
+            throw new IllegalArgumentException("DTMF duration must be positive: " + durationMillis);
+        }
+        Session s = session;
+        if (s == null || s.telephoneEventPayloadType() < 0) {
+            throw new IllegalStateException("no telephone-event payload type negotiated for this stream");
+        }
+        if (!dtmf.enqueue(code, durationMillis)) {
+            throw new IllegalStateException("DTMF queue full: too many digits waiting");
+        }
+    }
+
+    @Override
+    public void onDtmf(Consumer<Character> listener) {
+        this.dtmfListener = listener;
+    }
+
+    @Override
+    public RtpStatistics statistics() {
+        long lost;
+        double jitterUnits;
+        synchronized (receiverStatistics) {
+            lost = receiverStatistics.cumulativeLost();
+            jitterUnits = receiverStatistics.jitter();
+        }
+        Session s = session;
+        JitterBuffer jb = jitterBuffer;
+        double jitterMillis = s == null ? 0 : jitterUnits * 1000.0 / s.clockRate();
+        return new RtpStatistics(packetsSent, bytesSent, packetsReceived, bytesReceived, Math.max(0, lost),
+                jb == null ? 0 : jb.late(), packetsMalformed, jitterMillis);
+    }
+
+    /** Packets dropped because their payload type was neither the codec's nor telephone-event's. */
+    public long packetsWithUnexpectedPayloadType() {
+        return packetsUnexpected;
+    }
+
+    /** Exceptions thrown by the source or sink, or failed sends; each kind is logged once. */
+    public long mediaErrors() {
+        return mediaErrors;
+    }
+
+    /** The far end's last reception report about our stream (RFC 3550 §6.4), or null. */
+    public ReportBlock remoteReport() {
+        return rtcp.remoteReport();
+    }
+
+    /** Where RTP is sent now: the SDP address, or the one symmetric RTP latched on; null when not sending. */
+    public InetSocketAddress remoteAddress() {
+        return sendTo;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        rtcp.sendBye();
+        factory.remove(this); // closes the ports
+        ports.close();
+    }
+
+    long packetsSent() {
+        return packetsSent;
+    }
+
+    long bytesSent() {
+        return bytesSent;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    PortPair ports() {
+        return ports;
+    }
+
+    // ---------------------------------------------------------------- clock thread
+
+    /** One 20 ms media tick. */
+    void tick(long nowNanos) {
+        Session s = session;
+        if (s == null || closed) {
+            return;
+        }
+        MediaDirection dir = direction;
+        InetSocketAddress to = sendTo;
+        if (dir.sends() && to != null) {
+            if (!sendDtmfTick(s, to)) {
+                sendAudio(s, to);
+            }
+        } else {
+            talkspurtStart = true;
+        }
+        timestamp = (timestamp + s.step()) & 0xFFFFFFFFL;
+        if (dir.receives()) {
+            receiveAudio(s);
+        }
+        rtcp.tick(nowNanos, timestamp, s.clockRate());
+    }
+
+    /** Advances the timestamp over ticks the clock could not run (the machine stalled). */
+    void skipTicks(long ticks) {
+        Session s = session;
+        if (s != null) {
+            timestamp = (timestamp + ticks * s.step()) & 0xFFFFFFFFL;
+            talkspurtStart = true;
+        }
+    }
+
+    private boolean sendDtmfTick(Session s, InetSocketAddress to) {
+        if (s.telephoneEventPayloadType() < 0 || dtmf.idle()) {
+            return false;
+        }
+        DtmfSender.Packet p = dtmf.tick(timestamp, s.step(), s.clockRate(), txBytes, RtpPacket.HEADER_LENGTH,
+                dtmfPacket);
+        if (p == null) {
+            return false;
+        }
+        RtpPacket.writeHeader(txBytes, 0, p.marker, s.telephoneEventPayloadType(), sequence, p.timestamp, ssrc);
+        send(to, RtpPacket.HEADER_LENGTH + TelephoneEvent.LENGTH, TelephoneEvent.LENGTH);
+        talkspurtStart = true; // audio after the event starts a new talkspurt
+        return true;
+    }
+
+    private void sendAudio(Session s, InetSocketAddress to) {
+        MediaSource src = source;
+        boolean have = false;
+        if (src != null) {
+            try {
+                have = src.read(pcmOut);
+            } catch (RuntimeException e) {
+                mediaErrors++;
+                if (!sourceFailed) {
+                    sourceFailed = true;
+                    log.warn("media source of RTP stream {} failed; sending silence (logged once)",
+                            localAddress(), e);
+                }
+            }
+        }
+        if (!have) {
+            java.util.Arrays.fill(pcmOut, (short) 0);
+        }
+        int payload = s.codec().encode(pcmOut, txBytes, RtpPacket.HEADER_LENGTH);
+        // RFC 3551 §4.1: the marker bit flags the first packet after a silence period
+        RtpPacket.writeHeader(txBytes, 0, talkspurtStart, s.codec().spec().payloadType(), sequence, timestamp, ssrc);
+        talkspurtStart = false;
+        send(to, RtpPacket.HEADER_LENGTH + payload, payload);
+    }
+
+    private void send(InetSocketAddress to, int length, int payloadLength) {
+        txBuffer.clear().limit(length);
+        try {
+            if (ports.rtp().send(txBuffer, to) > 0) {
+                packetsSent++;
+                bytesSent += payloadLength;
+            }
+        } catch (IOException e) {
+            mediaErrors++;
+            if (!sendFailed && !closed) {
+                sendFailed = true;
+                log.warn("RTP send from {} to {} failed (logged once)", localAddress(), to, e);
+            }
+        }
+        sequence = (sequence + 1) & 0xFFFF;
+    }
+
+    private void receiveAudio(Session s) {
+        JitterBuffer jb = jitterBuffer;
+        jb.next(s.codec(), pcmIn);
+        MediaSink out = sink;
+        if (out != null) {
+            try {
+                out.write(pcmIn);
+            } catch (RuntimeException e) {
+                mediaErrors++;
+                if (!sinkFailed) {
+                    sinkFailed = true;
+                    log.warn("media sink of RTP stream {} failed (logged once)", localAddress(), e);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- I/O thread
+
+    /** A datagram on the RTP port; {@code packet} is the I/O thread's reusable parser. */
+    void onRtp(byte[] buf, int len, InetSocketAddress from, RtpPacket packet, long nowNanos) {
+        if (packet.parse(buf, 0, len) != RtpPacket.Status.OK) {
+            packetsMalformed++;
+            return;
+        }
+        Session s = session;
+        if (s == null) {
+            return; // not started: nothing negotiated to compare with yet
+        }
+        int pt = packet.payloadType();
+        boolean event = pt == s.telephoneEventPayloadType();
+        if (!event && pt != s.codec().spec().payloadType()) {
+            packetsUnexpected++;
+            return;
+        }
+        long arrival = (nowNanos - createdNanos) * s.clockRate() / 1_000_000_000L;
+        synchronized (receiverStatistics) {
+            if (packet.ssrc() != remoteSsrc) {
+                remoteSsrc = packet.ssrc(); // RFC 3550 §8.2: a new source, statistics start over
+                receiverStatistics.reset();
+                haveEvent = false;
+            }
+            if (event) {
+                receiverStatistics.onPacketWithoutTiming(packet.sequenceNumber());
+            } else {
+                receiverStatistics.onPacket(packet.sequenceNumber(), packet.timestamp(), arrival);
+            }
+        }
+        packetsReceived++;
+        bytesReceived += packet.payloadLength();
+        latch(from);
+        if (event) {
+            onTelephoneEvent(packet);
+        } else if (direction.receives()) {
+            jitterBuffer.put(packet.ssrc(), packet.sequenceNumber(), packet.timestamp(), buf,
+                    packet.payloadOffset(), packet.payloadLength(), nowNanos);
+        }
+    }
+
+    private void latch(InetSocketAddress from) {
+        if (from.equals(sendTo)) {
+            latchCount = 0;
+            return;
+        }
+        if (from.equals(latchCandidate)) {
+            latchCount++;
+        } else {
+            latchCandidate = from;
+            latchCount = 1;
+        }
+        if (latchCount >= LATCH_AFTER) {
+            sendTo = from;
+            rtcp.remote(from);
+            latchCount = 0;
+        }
+    }
+
+    private void onTelephoneEvent(RtpPacket packet) {
+        if (packet.payloadLength() < TelephoneEvent.LENGTH) {
+            return;
+        }
+        // RFC 4733 §2.5.2: all packets of one event share its start timestamp; report it once
+        if (haveEvent && packet.timestamp() == lastEventTimestamp) {
+            return;
+        }
+        char digit = TelephoneEvent.digit(TelephoneEvent.event(packet.data(), packet.payloadOffset()));
+        if (digit == 0) {
+            return;
+        }
+        haveEvent = true;
+        lastEventTimestamp = packet.timestamp();
+        Consumer<Character> listener = dtmfListener;
+        if (listener != null) {
+            factory.deliver(listener, digit);
+        }
+    }
+
+    /** A datagram on the RTCP port. */
+    void onRtcp(byte[] buf, int len, InetSocketAddress from, long nowNanos) {
+        if (!rtcp.receive(buf, len, from, nowNanos)) {
+            packetsMalformed++;
+        }
+    }
+
+    /** For RTCP: our reception report on the remote source, or null before it is validated. */
+    ReportBlock receptionReport(long lastSenderReport, long delaySinceLastSenderReport) {
+        synchronized (receiverStatistics) {
+            if (!receiverStatistics.validated()) {
+                return null;
+            }
+            return receiverStatistics.reportBlock(remoteSsrc, lastSenderReport, delaySinceLastSenderReport);
+        }
+    }
+}

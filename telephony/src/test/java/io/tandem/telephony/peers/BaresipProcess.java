@@ -1,0 +1,375 @@
+package io.tandem.telephony.peers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * baresip as a real SIP softphone in a test: its own generated config dir, SIP on 127.0.0.1 at a
+ * free port, driven over ctrl_tcp (dial, accept, hangup) and observed through its events; sends a
+ * sine or a WAV file as its microphone and records what it receives to WAV (sndfile module).
+ *
+ * <pre>{@code
+ * try (BaresipProcess callee = BaresipProcess.builder().user("bob").autoAnswer(true).start();
+ *      BaresipProcess caller = BaresipProcess.builder().user("alice").sineSource(1000).start()) {
+ *     caller.dial(callee.uri());
+ *     callee.awaitEvent(BaresipEvent.CALL_ESTABLISHED, Duration.ofSeconds(10));
+ *     ...
+ *     caller.hangup();
+ *     callee.awaitEvent(BaresipEvent.CALL_CLOSED, Duration.ofSeconds(10));
+ *     assertThat(callee.recording().skip(Duration.ofMillis(500)).toneRatio(1000)).isGreaterThan(0.8);
+ * }
+ * }</pre>
+ *
+ * There is no sound card here, so no audio player module is loaded: received audio goes through
+ * the decoder and the sndfile filter (which writes {@code dump-<time>-dec.wav}) and is dropped.
+ */
+public final class BaresipProcess implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+
+    private final PeerProcess process;
+    private final BaresipControl control;
+    private final Path workDir;
+    private final Path recordDir;
+    private final String user;
+    private final int sipPort;
+
+    private BaresipProcess(PeerProcess process, BaresipControl control, Path workDir, Path recordDir, String user,
+                           int sipPort) {
+        this.process = process;
+        this.control = control;
+        this.workDir = workDir;
+        this.recordDir = recordDir;
+        this.user = user;
+        this.sipPort = sipPort;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The port baresip's SIP listens on (UDP and TCP; TLS on the next one). */
+    public int sipPort() {
+        return sipPort;
+    }
+
+    /** baresip's SIP address, 127.0.0.1:{@link #sipPort()}. */
+    public InetSocketAddress address() {
+        return new InetSocketAddress("127.0.0.1", sipPort);
+    }
+
+    /** The URI that reaches this baresip directly: {@code sip:<user>@127.0.0.1:<port>}. */
+    public String uri() {
+        return "sip:" + user + "@127.0.0.1:" + sipPort;
+    }
+
+    /** The config dir and logs (stdout.log holds baresip's output, with the SIP trace when on). */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** Places a call to {@code uri} (e.g. {@code sip:bob@127.0.0.1:5070}); follow it with {@link #awaitEvent}. */
+    public void dial(String uri) {
+        command("dial", uri);
+    }
+
+    /** Answers the ringing incoming call (answer mode manual; see {@link BaresipEvent#CALL_INCOMING}). */
+    public void answer() {
+        command("accept", null);
+    }
+
+    /** Hangs up the current call: BYE when established, CANCEL while ringing, 486 for an unanswered incoming call. */
+    public void hangup() {
+        command("hangup", null);
+    }
+
+    /**
+     * Registers a user agent at {@code registrar} with digest credentials (baresip's {@code uanew};
+     * REGISTERING, then REGISTER_OK or REGISTER_FAIL follow as events). Calls then go out from it.
+     */
+    public void register(InetSocketAddress registrar, String authUser, String password, Duration interval) {
+        command("uanew", "<sip:" + authUser + "@" + registrar.getAddress().getHostAddress() + ":" + registrar.getPort()
+                + ">;auth_pass=" + password + ";regint=" + interval.toSeconds() + accountOptions);
+    }
+
+    private String accountOptions = "";
+
+    /** Any baresip command ({@code /help} lists them); returns its text answer. */
+    public String command(String name, String params) {
+        process.requireAlive("running command " + name);
+        return control.command(name, params, COMMAND_TIMEOUT);
+    }
+
+    /**
+     * The next event of {@code type} that no earlier call returned.
+     *
+     * @throws AssertionError at the deadline, listing every event seen and baresip's output tail
+     */
+    public BaresipEvent awaitEvent(String type, Duration timeout) {
+        Optional<BaresipEvent> e = control.next(ev -> type.equals(ev.type()), timeout);
+        if (e.isEmpty()) {
+            throw new AssertionError("baresip " + uri() + ": no " + type + " event within " + timeout.toMillis()
+                    + " ms; events so far: " + control.events() + (process.isAlive() ? "" : " (baresip exited)")
+                    + "\n" + process.outputTails());
+        }
+        return e.get();
+    }
+
+    /** Every event received so far, in order. */
+    public List<BaresipEvent> events() {
+        return control.events();
+    }
+
+    /** Where sndfile writes this instance's recordings. */
+    public Path recordDir() {
+        return recordDir;
+    }
+
+    /**
+     * The WAV of what baresip received (decoded) in its latest call. sndfile completes the file's
+     * header when the call ends, so read it after {@link BaresipEvent#CALL_CLOSED}.
+     */
+    public Path recordedWav() {
+        return latestDump("-dec.wav");
+    }
+
+    /** The WAV of what baresip sent (its source, before encoding) in its latest call. */
+    public Path sentWav() {
+        return latestDump("-enc.wav");
+    }
+
+    /** {@link #recordedWav()} read as samples. */
+    public Recording recording() {
+        return Recording.read(recordedWav());
+    }
+
+    private Path latestDump(String suffix) {
+        return Await.value("baresip to write *" + suffix + " in " + recordDir, Duration.ofSeconds(5), () -> {
+            try (Stream<Path> files = Files.list(recordDir)) {
+                return files.filter(p -> p.getFileName().toString().endsWith(suffix))
+                        .max(Comparator.comparing((Path p) -> p.toFile().lastModified()).thenComparing(Path::toString));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, process::outputTails);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Stops baresip (SIGTERM, then SIGKILL) and closes the control connection. */
+    @Override
+    public void close() {
+        control.close();
+        process.close();
+    }
+
+    /** What to run; defaults: user "peer", answer mode manual, PCMU and PCMA, no audio source. */
+    public static final class Builder {
+        private int sipPort;
+        private String user = "peer";
+        private boolean autoAnswer;
+        private String audioSource;
+        private int sourceRate = 48_000;
+        private int sourceChannels = 2;
+        private Path recordDir;
+        private List<String> codecs = List.of("pcmu", "pcma");
+        private InetSocketAddress registrar;
+        private String authUser;
+        private String password;
+        private Duration registerInterval = Duration.ofSeconds(600);
+        private boolean sipTrace = true;
+
+        private Builder() {
+        }
+
+        /** SIP port (UDP+TCP; p+1 is taken for TLS); default: a free block of two. */
+        public Builder sipPort(int port) {
+            this.sipPort = port;
+            return this;
+        }
+
+        /** The user part of this phone's URI; default "peer". */
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        /** Answer incoming calls at once ({@code answermode=auto}); default: manual, use {@link #answer()}. */
+        public Builder autoAnswer(boolean auto) {
+            this.autoAnswer = auto;
+            return this;
+        }
+
+        /** Send a continuous sine of {@code hz} as the microphone (ausine module: 48 kHz stereo, resampled). */
+        public Builder sineSource(int hz) {
+            if (hz < 10 || hz > 20_000) {
+                throw new IllegalArgumentException("ausine plays 10..20000 Hz, not " + hz);
+            }
+            this.audioSource = "ausine," + hz;
+            this.sourceRate = 48_000;
+            this.sourceChannels = 2;
+            return this;
+        }
+
+        /** Send a 16-bit PCM WAV file as the microphone (aufile module; the source runs at the file's rate). */
+        public Builder wavSource(Path wav) {
+            try {
+                int[] format = PeerWavReader.format(wav);
+                this.sourceChannels = format[0];
+                this.sourceRate = format[1];
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read WAV " + wav + ": " + e.getMessage(), e);
+            }
+            this.audioSource = "aufile," + wav.toAbsolutePath();
+            return this;
+        }
+
+        /** Directory for the sndfile recordings; default: {@code recordings/} in the work dir. */
+        public Builder recordTo(Path dir) {
+            this.recordDir = dir;
+            return this;
+        }
+
+        /** Codecs to offer/accept, in preference order, as baresip names them: pcmu, pcma, g722, opus. */
+        public Builder codecs(String... names) {
+            this.codecs = List.of(names);
+            return this;
+        }
+
+        /**
+         * Register at start to {@code registrar} as {@code authUser} with digest password
+         * {@code password}, every {@code interval}; the phone's AOR is then at the registrar.
+         */
+        public Builder registerTo(InetSocketAddress registrar, String authUser, String password, Duration interval) {
+            this.registrar = registrar;
+            this.authUser = authUser;
+            this.password = password;
+            this.registerInterval = interval;
+            return this;
+        }
+
+        /** Print SIP messages into stdout.log (baresip -s); default on, they make failures readable. */
+        public Builder sipTrace(boolean on) {
+            this.sipTrace = on;
+            return this;
+        }
+
+        /**
+         * Writes the config, starts baresip, connects to its ctrl_tcp port, and (with a registrar)
+         * creates the registering user agent, so REGISTER events are not missed.
+         *
+         * @throws IllegalStateException when baresip is not installed or dies while starting (with its output)
+         */
+        public BaresipProcess start() {
+            Path baresip = Programs.require("baresip", "baresip-core");
+            Path modules = Programs.requireFile(Path.of("/usr/lib/baresip/modules/ctrl_tcp.so"), "baresip-core")
+                    .getParent();
+            int port = sipPort > 0 ? sipPort : FreePorts.block(2);
+            int ctrlPort = FreePorts.udpAndTcp();
+            int rtpFirst = FreePorts.alignedBlock(8);
+            Path workDir;
+            Path records;
+            try {
+                workDir = Files.createTempDirectory("baresip-");
+                records = recordDir != null ? recordDir : workDir.resolve("recordings");
+                Files.createDirectories(records);
+                String options = ";answermode=" + (autoAnswer ? "auto" : "manual")
+                        + ";audio_codecs=" + String.join(",", codecs);
+                Files.writeString(workDir.resolve("config"), config(modules, port, ctrlPort, rtpFirst, records));
+                Files.writeString(workDir.resolve("accounts"),
+                        registrar == null ? "<sip:" + user + "@127.0.0.1:" + port + ">;regint=0" + options + "\n" : "");
+                Files.writeString(workDir.resolve("contacts"), "");
+                List<String> cmd = sipTrace
+                        ? List.of(baresip.toString(), "-f", workDir.toString(), "-s")
+                        : List.of(baresip.toString(), "-f", workDir.toString());
+                PeerProcess process = PeerProcess.start("baresip " + user + "@127.0.0.1:" + port, cmd, workDir);
+                BaresipControl control;
+                try {
+                    control = connect(process, ctrlPort);
+                } catch (RuntimeException | AssertionError e) {
+                    process.close();
+                    throw e;
+                }
+                BaresipProcess peer = new BaresipProcess(process, control, workDir, records,
+                        registrar == null ? user : authUser, port);
+                peer.accountOptions = options;
+                if (registrar != null) {
+                    try {
+                        peer.register(registrar, authUser, password, registerInterval);
+                    } catch (RuntimeException | AssertionError e) {
+                        peer.close();
+                        throw e;
+                    }
+                }
+                return peer;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot prepare baresip config", e);
+            }
+        }
+
+        private static BaresipControl connect(PeerProcess process, int ctrlPort) {
+            return Await.value("baresip ctrl_tcp on 127.0.0.1:" + ctrlPort, START_TIMEOUT, () -> {
+                process.requireAlive("starting");
+                if (!BoundPorts.tcpListening(ctrlPort)) {
+                    return Optional.empty();
+                }
+                try {
+                    return Optional.of(BaresipControl.connect(ctrlPort, process.name()));
+                } catch (IOException e) {
+                    return Optional.empty();
+                }
+            }, process::outputTails);
+        }
+
+        private String config(Path modules, int port, int ctrlPort, int rtpFirst, Path records) {
+            Stream.Builder<String> lines = Stream.builder();
+            lines.add("# generated by io.tandem.telephony.peers.BaresipProcess");
+            lines.add("poll_method epoll");
+            // Bind SIP and pick media addresses on loopback only (never eth0).
+            lines.add("net_interface 127.0.0.1");
+            lines.add("sip_listen 127.0.0.1:" + port);
+            lines.add("call_local_timeout 120");
+            lines.add("call_max_calls 4");
+            if (audioSource != null) {
+                lines.add("audio_source " + audioSource);
+                lines.add("ausrc_srate " + sourceRate);
+                lines.add("ausrc_channels " + sourceChannels);
+            }
+            lines.add("audio_level no");
+            lines.add("rtp_ports " + rtpFirst + "-" + (rtpFirst + 7));
+            lines.add("rtcp_mux no");
+            lines.add("jitter_buffer_delay 1-10");
+            lines.add("module_path " + modules);
+            lines.add("module g711.so");
+            lines.add("module g722.so");
+            if (Files.exists(modules.resolve("opus.so"))) {
+                lines.add("module opus.so");
+            }
+            // Only the source in use is loaded: without any source module baresip sends no audio,
+            // while a source module with no usable device makes it fail to answer.
+            if (audioSource != null) {
+                lines.add("module " + audioSource.substring(0, audioSource.indexOf(',')) + ".so");
+            }
+            lines.add("module sndfile.so");
+            lines.add("module_tmp account.so");
+            lines.add("module_app menu.so");
+            lines.add("module_app ctrl_tcp.so");
+            lines.add("ctrl_tcp_listen 127.0.0.1:" + ctrlPort);
+            lines.add("snd_path " + records.toAbsolutePath());
+            lines.add("statmode_default off");
+            lines.add("ringback_disabled yes");
+            return lines.build().collect(Collectors.joining("\n", "", "\n"));
+        }
+    }
+}
