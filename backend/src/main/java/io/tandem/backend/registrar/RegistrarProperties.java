@@ -19,7 +19,10 @@ import org.springframework.validation.annotation.Validated;
  * @param bindingGrace   how long a binding outlives its expiry in Redis before the key goes (a refresh in flight)
  * @param maxContacts    contacts per address of record; a new one beyond it replaces the least recently refreshed
  * @param nonceValidity  how long a digest nonce is accepted; after it the client gets {@code stale=true}
- * @param algorithms     digest algorithms offered, in order of preference (RFC 7616 §3.7: one challenge each)
+ * @param algorithms     digest algorithms offered, one challenge each, in this order. MD5 comes first by default:
+ *                       clients that read only the first challenge, or know only MD5 (SIPp 3.6, many desk phones),
+ *                       fail outright on a SHA-256 one; RFC 8760 clients still find SHA-256 offered. Put SHA-256
+ *                       first where every phone supports it.
  * @param floodThreshold wrong-password REGISTERs from one source address within {@code floodWindow} that block it
  * @param floodWindow    window over which failures are counted
  * @param floodBlock     how long a blocked source stays blocked (every node refuses it: the block is in Redis)
@@ -33,7 +36,7 @@ public record RegistrarProperties(
         @DefaultValue("10s") @NotNull Duration bindingGrace,
         @DefaultValue("5") @Min(1) @Max(100) int maxContacts,
         @DefaultValue("300s") @NotNull Duration nonceValidity,
-        @DefaultValue({"SHA-256", "MD5"}) @NotEmpty List<String> algorithms,
+        @DefaultValue({"MD5", "SHA-256"}) @NotEmpty List<String> algorithms,
         @DefaultValue("10") @Min(1) int floodThreshold,
         @DefaultValue("60s") @NotNull Duration floodWindow,
         @DefaultValue("300s") @NotNull Duration floodBlock) {

@@ -82,26 +82,26 @@ class RegistrarIT {
     }
 
     @Test
-    void challengeOffersSha256ThenMd5AndBothAreAccepted() throws Exception {
+    void challengeOffersMd5ThenSha256AndBothAreAccepted() throws Exception {
         try (RawRegisterClient phone = new RawRegisterClient("1003", node.sipPort())) {
             Response challenge = phone.send(phone.register(60, phone.contact()));
             assertThat(challenge.getStatusCode()).isEqualTo(401);
             List<DigestChallenge> offered = RawRegisterClient.challenges(challenge);
             assertThat(offered).extracting(DigestChallenge::algorithm)
-                    .containsExactly(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
+                    .containsExactly(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256);
             assertThat(offered).allSatisfy(c -> {
                 assertThat(c.realm()).isEqualTo("demo");
                 assertThat(c.qopAuth()).isTrue();
                 assertThat(c.stale()).isFalse();
             });
             DigestClient digest = new DigestClient();
-            Response sha = phone.send(phone.authorize(phone.register(60, phone.contact()), offered.get(0), digest,
-                    PASSWORD));
-            assertThat(sha.getStatusCode()).isEqualTo(200);
-            Response md5 = phone.send(phone.authorize(phone.register(60, phone.contact()), offered.get(1), digest,
+            Response md5 = phone.send(phone.authorize(phone.register(60, phone.contact()), offered.get(0), digest,
                     PASSWORD));
             assertThat(md5.getStatusCode()).isEqualTo(200);
-            assertThat(RawRegisterClient.contacts(md5)).containsExactly(phone.contact() + ";expires=60");
+            Response sha = phone.send(phone.authorize(phone.register(60, phone.contact()), offered.get(1), digest,
+                    PASSWORD));
+            assertThat(sha.getStatusCode()).isEqualTo(200);
+            assertThat(RawRegisterClient.contacts(sha)).containsExactly(phone.contact() + ";expires=60");
         }
     }
 
