@@ -58,11 +58,17 @@ final class DigestGate {
         this.nonceTtlMillis = nonceTtlMillis;
     }
 
-    /** {@code WWW-Authenticate} values: one per algorithm, preferred first, sharing one fresh nonce. */
-    List<String> challenges(String realm, boolean stale) {
+    /**
+     * {@code WWW-Authenticate} values: one per algorithm in the configured order, sharing one fresh nonce; only MD5
+     * for a client known to fail on the others ({@code md5Only}).
+     */
+    List<String> challenges(String realm, boolean stale, boolean md5Only) {
         String nonce = nonces.issue(realm);
         List<String> values = new ArrayList<>();
         for (DigestAlgorithm algorithm : algorithms) {
+            if (md5Only && algorithm != DigestAlgorithm.MD5 && algorithms.contains(DigestAlgorithm.MD5)) {
+                continue;
+            }
             values.add(new DigestChallenge(realm, nonce, null, algorithm, true, stale).toHeaderValue());
         }
         return values;

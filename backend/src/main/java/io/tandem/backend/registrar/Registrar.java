@@ -116,13 +116,23 @@ public final class Registrar implements SipFeature {
     private void challenge(InboundRequest in, String realm, boolean stale, String reason) {
         Response response = in.messages().responseTo(in.request(), Response.UNAUTHORIZED, reason);
         try {
-            for (String value : digest.challenges(realm, stale)) {
+            for (String value : digest.challenges(realm, stale, md5Only(in))) {
                 response.addHeader(in.messages().headers().createHeader("WWW-Authenticate", value));
             }
         } catch (ParseException e) {
             throw new IllegalStateException("cannot build a challenge", e);
         }
         in.respond(response);
+    }
+
+    /** A client on the {@code md5-only-user-agents} list (see {@link RegistrarProperties}). */
+    private boolean md5Only(InboundRequest in) {
+        String userAgent = headerValue(in.request().getHeader(UserAgentHeader.NAME));
+        if (userAgent == null || properties.md5OnlyUserAgents().isEmpty()) {
+            return false;
+        }
+        String ua = userAgent.toLowerCase(java.util.Locale.ROOT);
+        return properties.md5OnlyUserAgents().stream().anyMatch(ua::contains);
     }
 
     private void applyContacts(InboundRequest in, String tenant, String extension) {

@@ -23,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  *                       clients that read only the first challenge, or know only MD5 (SIPp 3.6, many desk phones),
  *                       fail outright on a SHA-256 one; RFC 8760 clients still find SHA-256 offered. Put SHA-256
  *                       first where every phone supports it.
+ * @param md5OnlyUserAgents User-Agent substrings (case-insensitive) of clients that get the MD5 challenge only:
+ *                       baresip 1.0 (libre 1.1) gives up with ENOSYS on any challenge it cannot compute instead of
+ *                       using the MD5 one next to it
  * @param floodThreshold wrong-password REGISTERs from one source address within {@code floodWindow} that block it
  * @param floodWindow    window over which failures are counted
  * @param floodBlock     how long a blocked source stays blocked (every node refuses it: the block is in Redis)
@@ -37,6 +40,7 @@ public record RegistrarProperties(
         @DefaultValue("5") @Min(1) @Max(100) int maxContacts,
         @DefaultValue("300s") @NotNull Duration nonceValidity,
         @DefaultValue({"MD5", "SHA-256"}) @NotEmpty List<String> algorithms,
+        @DefaultValue("baresip") List<String> md5OnlyUserAgents,
         @DefaultValue("10") @Min(1) int floodThreshold,
         @DefaultValue("60s") @NotNull Duration floodWindow,
         @DefaultValue("300s") @NotNull Duration floodBlock) {
@@ -61,5 +65,7 @@ public record RegistrarProperties(
             throw new IllegalArgumentException("tandem.registrar.flood-window and flood-block must be positive");
         }
         algorithms = algorithms == null ? List.of() : List.copyOf(algorithms);
+        md5OnlyUserAgents = md5OnlyUserAgents == null ? List.of() : md5OnlyUserAgents.stream()
+                .filter(s -> !s.isBlank()).map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
     }
 }
