@@ -246,6 +246,45 @@ class RegistrarIT {
         }
     }
 
+    @Test
+    void registersOverTcpToo() throws Exception {
+        try (RawRegisterClient phone = new RawRegisterClient("1016", node.sipPort()).tcp()) {
+            assertThat(phone.registerWithPassword(PASSWORD, 60, phone.contact() + ";transport=tcp").getStatusCode())
+                    .isEqualTo(200);
+            assertThat(node.bean(Bindings.class).lookup("demo", "1016")).singleElement()
+                    .satisfies(b -> {
+                        assertThat(b.transport()).isEqualTo("tcp");
+                        assertThat(b.reachable()).endsWith(";transport=tcp");
+                    });
+        }
+    }
+
+    @Test
+    void malformedAndRejectedRequestsAreCountedInTheMetrics() throws Exception {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            byte[] garbage = "REGISTER sip:x SIP/2.0\r\nVia: %%%\r\nCSeq: nope\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            String requires = "OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + socket.getLocalPort()
+                    + ";branch=z9hG4bKreq1\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:b@127.0.0.1>\r\n"
+                    + "Call-ID: req1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nRequire: no-such-extension\r\n"
+                    + "Content-Length: 0\r\n\r\n";
+            java.net.InetSocketAddress target = new java.net.InetSocketAddress("127.0.0.1", node.sipPort());
+            socket.send(new java.net.DatagramPacket(garbage, garbage.length, target));
+            byte[] bytes = requires.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            socket.send(new java.net.DatagramPacket(bytes, bytes.length, target));
+            socket.setSoTimeout(10_000);
+            java.net.DatagramPacket answer = new java.net.DatagramPacket(new byte[4096], 4096);
+            socket.receive(answer);
+            assertThat(new String(answer.getData(), 0, answer.getLength(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .startsWith("SIP/2.0 420");
+        }
+        Eventually.await(Duration.ofSeconds(10), "both show in the metrics", () -> {
+            String metrics = get("/actuator/prometheus", ADMIN).body();
+            return metrics.matches("(?s).*tandem_sip_stack_malformed_total\\{[^}]*} [1-9][0-9]*\\.0.*")
+                    && metrics.matches("(?s).*tandem_sip_rejected_total\\{[^}]*} [1-9][0-9]*\\.0.*");
+        });
+    }
+
     private static HttpResponse<String> get(String path, String login) {
         return node.api().get(path, login, PASSWORD);
     }
