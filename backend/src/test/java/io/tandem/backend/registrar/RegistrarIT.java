@@ -78,6 +78,19 @@ class RegistrarIT {
             assertThat(get("/api/v1/registrations/1001", "1002").statusCode()).isEqualTo(403);
             assertThat(get("/api/v1/registrations", "1002").statusCode()).isEqualTo(403);
             assertThat(node.bean(Bindings.class).lookup("demo", "1001")).hasSize(1);
+            assertThat(node.bean(io.tandem.backend.node.NodeMetrics.class).registrations()).isPositive();
+        }
+    }
+
+    @Test
+    void beyondMaxContactsTheLeastRecentlyRefreshedIsReplaced() throws Exception {
+        try (RawRegisterClient phone = new RawRegisterClient("1017", node.sipPort())) {
+            for (int i = 0; i < 6; i++) {
+                Response ok = phone.registerWithPassword(PASSWORD, 120, "sip:1017@127.0.0.1:" + (30000 + i));
+                assertThat(ok.getStatusCode()).isEqualTo(200);
+            }
+            assertThat(node.bean(Bindings.class).lookup("demo", "1017")).extracting(Binding::contact)
+                    .hasSize(5).doesNotContain("sip:1017@127.0.0.1:30000").contains("sip:1017@127.0.0.1:30005");
         }
     }
 

@@ -28,6 +28,8 @@ import org.slf4j.MDC;
 public final class SipRequestRouter implements SipHandler {
 
     private static final Logger log = LoggerFactory.getLogger(SipRequestRouter.class);
+    /** How long a phone should wait before retrying this node when Redis is unreachable. */
+    private static final int RETRY_AFTER_SECONDS = 5;
 
     private final Map<String, SipFeature> byMethod = new TreeMap<>();
     private final List<SipFeature> features;
@@ -96,6 +98,21 @@ public final class SipRequestRouter implements SipHandler {
                 return;
             }
             byMethod.getOrDefault(method, fallback).onRequest(request);
+        } catch (io.lettuce.core.RedisException e) {
+            // Cluster state is out of reach: 503 with Retry-After makes a phone fail over to another node
+            // (RFC 3261 §21.5.4) instead of giving up as it would on a 500.
+            log.warn("{} from {}:{}: Redis unavailable ({})", method, request.sourceAddress(), request.sourcePort(),
+                    e.getMessage());
+            if (!Request.ACK.equals(method)) {
+                Response response = request.messages().responseTo(request.request(), Response.SERVICE_UNAVAILABLE,
+                        "Cluster state unavailable");
+                try {
+                    response.setHeader(request.messages().headers().createRetryAfterHeader(RETRY_AFTER_SECONDS));
+                } catch (javax.sip.InvalidArgumentException impossible) {
+                    throw new IllegalStateException(impossible);
+                }
+                request.respond(response);
+            }
         } catch (RuntimeException e) {
             log.warn("{} from {}:{} failed", method, request.sourceAddress(), request.sourcePort(), e);
             if (!Request.ACK.equals(method)) {
