@@ -61,6 +61,12 @@ final class RawRegisterClient implements AutoCloseable {
         return this;
     }
 
+    /** The next REGISTER carries CSeq {@code next} (to replay an old sequence number). */
+    RawRegisterClient nextCseq(long next) {
+        this.cseq = next - 1;
+        return this;
+    }
+
     RawRegisterClient tcp() {
         this.transport = "tcp";
         return this;

@@ -188,6 +188,17 @@ class RegistrarIT {
     }
 
     @Test
+    void aRegisterOlderThanTheStoredOneIsRefused() throws Exception {
+        try (RawRegisterClient phone = new RawRegisterClient("1019", node.sipPort())) {
+            assertThat(phone.registerWithPassword(PASSWORD, 120, phone.contact()).getStatusCode()).isEqualTo(200);
+            // Same Call-ID, CSeq 1 then 2 again: RFC 3261 §10.3 step 7, the update must not be applied.
+            Response stale = phone.nextCseq(1).registerWithPassword(PASSWORD, 0, phone.contact());
+            assertThat(stale.getStatusCode()).isEqualTo(500);
+            assertThat(node.bean(Bindings.class).lookup("demo", "1019")).hasSize(1);
+        }
+    }
+
+    @Test
     void starWithoutExpiresZeroIsABadRequest() throws Exception {
         try (RawRegisterClient phone = new RawRegisterClient("1008", node.sipPort())) {
             assertThat(phone.registerWithPassword(PASSWORD, 60, "*").getStatusCode()).isEqualTo(400);

@@ -56,6 +56,8 @@ public final class SipRequestRouter implements SipHandler {
         TreeSet<String> methods = new TreeSet<>(byMethod.keySet());
         methods.add(Request.OPTIONS);
         this.allow = String.join(", ", methods);
+        log.info("SIP routes: {}; OPTIONS answered here; other methods: {}", routes(),
+                fallback.getClass().getSimpleName());
     }
 
     /** The endpoint this router answers through; set once the endpoint is open. */
@@ -166,8 +168,8 @@ public final class SipRequestRouter implements SipHandler {
         return id == null ? "" : id.getCallId();
     }
 
-    /** For tests and logs: which feature handles which method. */
-    List<String> routes() {
+    /** For logs: which feature handles which method. */
+    private List<String> routes() {
         List<String> routes = new ArrayList<>();
         byMethod.forEach((method, feature) -> routes.add(method + " -> " + feature.getClass().getSimpleName()));
         return routes;
