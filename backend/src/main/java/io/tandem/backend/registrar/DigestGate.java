@@ -62,8 +62,8 @@ final class DigestGate {
      * {@code WWW-Authenticate} values: one per algorithm in the configured order, sharing one fresh nonce; only MD5
      * for a client known to fail on the others ({@code md5Only}).
      */
-    List<String> challenges(String realm, boolean stale, boolean md5Only) {
-        String nonce = nonces.issue(realm);
+    List<String> challenges(String realm, String source, boolean stale, boolean md5Only) {
+        String nonce = nonces.issue(nonceScope(realm, source));
         List<String> values = new ArrayList<>();
         for (DigestAlgorithm algorithm : algorithms) {
             if (md5Only && algorithm != DigestAlgorithm.MD5 && algorithms.contains(DigestAlgorithm.MD5)) {
@@ -75,10 +75,20 @@ final class DigestGate {
     }
 
     /**
+     * A nonce is valid for one realm and one source address: only a host that received our 401 can answer it, so
+     * wrong-password failures (and the flood block they lead to) cannot be forged over UDP with a spoofed source to
+     * lock a victim out. Any node still verifies it (same secret, same source).
+     */
+    private static String nonceScope(String realm, String source) {
+        return realm + "|" + source;
+    }
+
+    /**
      * Checks {@code authorization} (the header value, null when absent) of a {@code method} request from
      * {@code extension} of {@code tenant}; {@code user} is the directory entry, empty for an unknown extension.
      */
-    Verdict check(String authorization, String method, String tenant, String extension, Optional<User> user) {
+    Verdict check(String authorization, String method, String tenant, String source, String extension,
+            Optional<User> user) {
         if (authorization == null) {
             return Verdict.CHALLENGE;
         }
@@ -91,7 +101,7 @@ final class DigestGate {
         if (!credentials.realm().equals(tenant) || !algorithms.contains(credentials.algorithm())) {
             return Verdict.CHALLENGE;
         }
-        NonceCheck nonce = nonces.check(credentials.nonce(), tenant);
+        NonceCheck nonce = nonces.check(credentials.nonce(), nonceScope(tenant, source));
         if (nonce == NonceCheck.INVALID) {
             return Verdict.CHALLENGE;
         }

@@ -94,7 +94,8 @@ public final class Registrar implements SipFeature {
     private boolean authenticated(InboundRequest in, String tenant, String extension) {
         String authorization = headerValue(in.request().getHeader(AuthorizationHeader.NAME));
         Optional<User> user = authorization == null ? Optional.empty() : directory.find(tenant, extension);
-        DigestGate.Verdict verdict = digest.check(authorization, Request.REGISTER, tenant, extension, user);
+        DigestGate.Verdict verdict = digest.check(authorization, Request.REGISTER, tenant, in.sourceAddress(),
+                extension, user);
         switch (verdict) {
             case ACCEPTED -> {
                 return true;
@@ -116,7 +117,7 @@ public final class Registrar implements SipFeature {
     private void challenge(InboundRequest in, String realm, boolean stale, String reason) {
         Response response = in.messages().responseTo(in.request(), Response.UNAUTHORIZED, reason);
         try {
-            for (String value : digest.challenges(realm, stale, md5Only(in))) {
+            for (String value : digest.challenges(realm, in.sourceAddress(), stale, md5Only(in))) {
                 response.addHeader(in.messages().headers().createHeader("WWW-Authenticate", value));
             }
         } catch (ParseException e) {
