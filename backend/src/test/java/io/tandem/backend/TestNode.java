@@ -35,7 +35,9 @@ public final class TestNode implements AutoCloseable {
                 "tandem.redis.command-timeout=3s",
                 // Generous TTL: a loaded CI machine may delay a beat; crash expiry is tested in HeartbeatIT.
                 "tandem.node.heartbeat-ttl=10s",
-                "tandem.sip.bind-address=127.0.0.1")) {
+                "tandem.sip.bind-address=127.0.0.1",
+                // Each node opens its SIP endpoint: an ephemeral port, as other tests run in parallel.
+                "tandem.sip.udp-port=0")) {
             put(all, property);
         }
         for (String property : properties) {
@@ -58,6 +60,11 @@ public final class TestNode implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The SIP port (UDP and TCP) the node listens on. */
+    public int sipPort() {
+        return bean(io.tandem.backend.node.NodeAddresses.class).sipPort();
     }
 
     public Api api() {

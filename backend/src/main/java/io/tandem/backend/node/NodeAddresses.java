@@ -7,11 +7,21 @@ import java.net.UnknownHostException;
 public final class NodeAddresses {
 
     private final String host;
-    private final SipProperties sip;
+    private final int sipPort;
 
     public NodeAddresses(SipProperties sip) {
-        this.sip = sip;
+        this(sip, sip.udpPort());
+    }
+
+    /** With the port the SIP endpoint actually bound (differs from the property when that is 0). */
+    public NodeAddresses(SipProperties sip, int sipPort) {
+        this.sipPort = sipPort;
         this.host = advertisedHost(sip);
+    }
+
+    /** The SIP port (UDP and TCP) this node listens on. */
+    public int sipPort() {
+        return sipPort;
     }
 
     /** Host written into Contact/SDP and the membership record. */
@@ -21,7 +31,7 @@ public final class NodeAddresses {
 
     /** {@code sip:host:port} of the UDP/TCP listening points. */
     public String sipUri() {
-        return "sip:" + bracket(host) + ":" + sip.udpPort();
+        return "sip:" + bracket(host) + ":" + sipPort;
     }
 
     /** {@code http://host:port} for a given HTTP port. */

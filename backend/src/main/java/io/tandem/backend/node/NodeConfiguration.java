@@ -25,11 +25,6 @@ class NodeConfiguration {
         return Clock.systemUTC();
     }
 
-    @Bean
-    NodeAddresses nodeAddresses(SipProperties sip) {
-        return new NodeAddresses(sip);
-    }
-
     /** Every meter carries the node id, so one Prometheus can scrape the whole cluster. */
     @Bean
     MeterRegistryCustomizer<MeterRegistry> nodeTag(NodeIdentity identity) {

@@ -1,6 +1,8 @@
 package io.tandem.backend.node;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import java.util.function.ToDoubleFunction;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,8 +25,10 @@ public final class NodeMetrics {
     private final Counter malformedUdp;
     private final Counter malformedTcp;
     private final Counter blockedSources;
+    private final MeterRegistry registry;
 
     public NodeMetrics(MeterRegistry registry) {
+        this.registry = registry;
         Gauge.builder("tandem.registrations", registrations, AtomicInteger::get)
                 .description("Registration bindings held by this node").register(registry);
         Gauge.builder("tandem.calls.active", activeCalls, AtomicInteger::get)
@@ -95,5 +99,17 @@ public final class NodeMetrics {
 
     public void sourceBlocked() {
         blockedSources.increment();
+    }
+
+    /**
+     * Publishes the SIP endpoint's own counters: messages its parser dropped as malformed (it cannot tell UDP from
+     * TCP, hence a meter of its own beside {@code tandem.sip.malformed}) and requests refused by the request
+     * validator before any feature saw them.
+     */
+    public void sipEndpoint(Object endpoint, ToDoubleFunction<Object> malformed, ToDoubleFunction<Object> rejected) {
+        FunctionCounter.builder("tandem.sip.stack.malformed", endpoint, malformed)
+                .description("SIP messages the stack's parser dropped as malformed (UDP and TCP)").register(registry);
+        FunctionCounter.builder("tandem.sip.rejected", endpoint, rejected)
+                .description("SIP requests refused by validation before any feature saw them").register(registry);
     }
 }

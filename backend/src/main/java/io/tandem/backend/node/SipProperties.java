@@ -8,11 +8,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * SIP and RTP addressing of this node ({@code tandem.sip.*}). Read now, used once the SIP endpoint lands.
+ * SIP and RTP addressing of this node ({@code tandem.sip.*}). Opened by {@code node.sip.SipConfiguration}.
  *
  * @param bindAddress   local address the SIP listening points and RTP sockets bind to
- * @param udpPort       SIP over UDP (RFC 3261 §18: default 5060)
- * @param tcpPort       SIP over TCP
+ * @param udpPort       SIP over UDP (RFC 3261 §18: default 5060); 0 = an ephemeral port (tests)
+ * @param tcpPort       SIP over TCP; the endpoint listens on one port for both transports, so it must equal
+ *                      {@code udp-port} (ignored when {@code udp-port} is 0)
  * @param publicAddress address written into Contact, Via and SDP {@code c=}; empty → the bind address, or the
  *                      host's address when binding to the wildcard
  * @param rtpPortMin    first RTP port (even, RFC 3550 §11: RTP even, RTCP the odd one above)
@@ -22,8 +23,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("tandem.sip")
 public record SipProperties(
         @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
-        @DefaultValue("5060") @Min(1) @Max(65535) int udpPort,
-        @DefaultValue("5060") @Min(1) @Max(65535) int tcpPort,
+        @DefaultValue("5060") @Min(0) @Max(65535) int udpPort,
+        @DefaultValue("5060") @Min(0) @Max(65535) int tcpPort,
         @DefaultValue("") String publicAddress,
         @DefaultValue("20000") @Min(1024) @Max(65534) int rtpPortMin,
         @DefaultValue("29999") @Min(1025) @Max(65535) int rtpPortMax) {

@@ -18,6 +18,11 @@ public final class Keys {
     /** Node ids. */
     public static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
+    /** Digest nonces as HmacNonces issues them: base64url. */
+    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    /** IPv4 or IPv6 literals. */
+    private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f.:%]{1,64}");
+
     private static final String PREFIX = "tandem:";
 
     private Keys() {
@@ -51,6 +56,29 @@ public final class Keys {
     /** Hash with TTL: the registration binding of an extension. */
     public static String registration(String tenant, String extension) {
         return tenant(tenant) + "reg:" + checked(EXTENSION, "extension", extension);
+    }
+
+    /** Sorted set: extensions with a registration, scored by the latest expiry (ms) of their contacts. */
+    public static String registrations(String tenant) {
+        return tenant(tenant) + "regs";
+    }
+
+    /** String with TTL: the highest digest nonce-count seen for a nonce (replay protection, RFC 2617 §3.2.2). */
+    public static String nonceCount(String tenant, String nonce) {
+        return tenant(tenant) + "nc:" + checked(NONCE, "nonce", nonce);
+    }
+
+    /**
+     * String with TTL: wrong-password REGISTERs from a source address in the current window. Tagged by the address
+     * so that it and {@link #blockedSource} share a slot and one script updates both.
+     */
+    public static String authFailures(String address) {
+        return PREFIX + "{src:" + checked(ADDRESS, "address", address) + "}:authfail";
+    }
+
+    /** String with TTL: present while a source address is blocked. */
+    public static String blockedSource(String address) {
+        return PREFIX + "{src:" + checked(ADDRESS, "address", address) + "}:blocked";
     }
 
     /** Hash: the versioned agent record (ACD). */

@@ -28,17 +28,17 @@ class ClusterIT {
     void twoNodesInOneRedisSeeEachOther() throws Exception {
         String secret = "it-cluster-secret-0123456789";
         try (TestNode n1 = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=n1",
-                "tandem.node.cluster-secret=" + secret, "tandem.sip.udp-port=5060")) {
+                "tandem.node.cluster-secret=" + secret)) {
             TestNode n2 = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=n2",
                     "tandem.node.cluster-secret=" + secret, "tandem.demo.enabled=false",
-                    "tandem.sip.udp-port=5062");
+                    "tandem.sip.udp-port=0");
             try {
                 for (TestNode asked : List.of(n1, n2)) {
                     HttpResponse<String> response = asked.api().get("/api/v1/cluster/nodes", ADMIN, PASSWORD);
                     assertThat(response.statusCode()).isEqualTo(200);
                     JsonNode nodes = json.readTree(response.body());
                     assertThat(ids(nodes)).containsExactly("n1", "n2");
-                    assertThat(nodes.get(1).get("sip").asText()).isEqualTo("sip:127.0.0.1:5062");
+                    assertThat(nodes.get(1).get("sip").asText()).isEqualTo("sip:127.0.0.1:" + n2.sipPort());
                     assertThat(nodes.get(1).get("http").asText()).isEqualTo("http://127.0.0.1:" + n2.port());
                     assertThat(nodes.get(0).get("calls").asInt()).isZero();
                     assertThat(nodes.get(0).has("startedAt")).isTrue();

@@ -1,0 +1,27 @@
+package io.tandem.backend.node.sip;
+
+import java.util.Set;
+import javax.sip.ResponseEvent;
+import javax.sip.TimeoutEvent;
+
+/**
+ * A feature of the node that handles some SIP methods (the registrar: REGISTER; the B2BUA later: INVITE, ACK, BYE,
+ * CANCEL, ...). Every Spring bean of this type is plugged into {@link SipRequestRouter}; a method no feature claims
+ * gets the router's fallback answer. Called on JAIN-SIP threads: answer or hand the work off, never wait long.
+ */
+public interface SipFeature {
+
+    /** The request methods this feature handles (upper case, e.g. {@code REGISTER}). */
+    Set<String> methods();
+
+    /** A request of one of {@link #methods()} that passed validation and whose source is not blocked. */
+    void onRequest(InboundRequest request);
+
+    /** A response to a request this node sent; features that send no requests ignore it. */
+    default void onResponse(ResponseEvent event) {
+    }
+
+    /** A client transaction of this node timed out (RFC 3261 §17.1: Timer B/F). */
+    default void onTimeout(TimeoutEvent event) {
+    }
+}

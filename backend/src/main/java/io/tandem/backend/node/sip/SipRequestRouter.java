@@ -1,0 +1,177 @@
+package io.tandem.backend.node.sip;
+
+import io.tandem.backend.node.NodeMetrics;
+import io.tandem.telephony.sip.SipEndpoint;
+import io.tandem.telephony.sip.SipHandler;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.TimeoutEvent;
+import javax.sip.header.AllowHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The node's one dispatch point for SIP: a request from a blocked source is refused, OPTIONS is answered here
+ * (RFC 3261 §11: what a node supports; Kamailio's dispatcher probes with it), every other method goes to the
+ * {@link SipFeature} that claims it, and what no feature claims gets {@link UnroutedRequests}' answer.
+ */
+public final class SipRequestRouter implements SipHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(SipRequestRouter.class);
+    /** How long a phone should wait before retrying this node when Redis is unreachable. */
+    private static final int RETRY_AFTER_SECONDS = 5;
+
+    private final Map<String, SipFeature> byMethod = new TreeMap<>();
+    private final List<SipFeature> features;
+    private final List<SourceFilter> filters;
+    private final NodeMetrics metrics;
+    private final SipFeature fallback = new UnroutedRequests();
+    private final String allow;
+    private final AtomicLong blocked = new AtomicLong();
+    private volatile SipEndpoint endpoint;
+
+    public SipRequestRouter(Collection<SipFeature> features, Collection<SourceFilter> filters, NodeMetrics metrics) {
+        this.features = List.copyOf(features);
+        this.filters = List.copyOf(filters);
+        this.metrics = metrics;
+        for (SipFeature feature : this.features) {
+            for (String method : feature.methods()) {
+                SipFeature previous = byMethod.putIfAbsent(method, feature);
+                if (previous != null) {
+                    throw new IllegalStateException(method + " is claimed by both " + previous.getClass().getName()
+                            + " and " + feature.getClass().getName());
+                }
+            }
+        }
+        TreeSet<String> methods = new TreeSet<>(byMethod.keySet());
+        methods.add(Request.OPTIONS);
+        this.allow = String.join(", ", methods);
+        log.info("SIP routes: {}; OPTIONS answered here; other methods: {}", routes(),
+                fallback.getClass().getSimpleName());
+    }
+
+    /** The endpoint this router answers through; set once the endpoint is open. */
+    void attach(SipEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    /** Methods handled on this node, for {@code Allow}. */
+    public String allow() {
+        return allow;
+    }
+
+    /** Requests refused because their source was blocked. */
+    public long blockedRequests() {
+        return blocked.get();
+    }
+
+    @Override
+    public void onRequest(RequestEvent event) {
+        SipEndpoint current = endpoint;
+        if (current == null) {
+            return; // not started yet: the client retransmits (UDP) or times out; nothing to answer with
+        }
+        InboundRequest request = new InboundRequest(event, current, metrics);
+        String method = request.method();
+        MDC.put("callId", callId(event.getRequest()));
+        try {
+            if (isBlocked(request.sourceAddress())) {
+                blocked.incrementAndGet();
+                metrics.sourceBlocked();
+                if (!Request.ACK.equals(method)) {
+                    // Answered rather than dropped: a phone blocked by mistake shows why at once instead of
+                    // retransmitting for 32 s; the answer is smaller than the request, so it amplifies nothing.
+                    request.respond(Response.FORBIDDEN, "Source temporarily blocked after failed authentications");
+                }
+                return;
+            }
+            if (Request.OPTIONS.equals(method)) {
+                answerOptions(request);
+                return;
+            }
+            byMethod.getOrDefault(method, fallback).onRequest(request);
+        } catch (io.lettuce.core.RedisException e) {
+            // Cluster state is out of reach: 503 with Retry-After makes a phone fail over to another node
+            // (RFC 3261 §21.5.4) instead of giving up as it would on a 500.
+            log.warn("{} from {}:{}: Redis unavailable ({})", method, request.sourceAddress(), request.sourcePort(),
+                    e.getMessage());
+            if (!Request.ACK.equals(method)) {
+                Response response = request.messages().responseTo(request.request(), Response.SERVICE_UNAVAILABLE,
+                        "Cluster state unavailable");
+                try {
+                    response.setHeader(request.messages().headers().createRetryAfterHeader(RETRY_AFTER_SECONDS));
+                } catch (javax.sip.InvalidArgumentException impossible) {
+                    throw new IllegalStateException(impossible);
+                }
+                request.respond(response);
+            }
+        } catch (RuntimeException e) {
+            log.warn("{} from {}:{} failed", method, request.sourceAddress(), request.sourcePort(), e);
+            if (!Request.ACK.equals(method)) {
+                request.respond(Response.SERVER_INTERNAL_ERROR, "Internal error");
+            }
+        } finally {
+            MDC.remove("callId");
+        }
+    }
+
+    @Override
+    public void onResponse(ResponseEvent event) {
+        for (SipFeature feature : features) {
+            feature.onResponse(event);
+        }
+    }
+
+    @Override
+    public void onTimeout(TimeoutEvent event) {
+        for (SipFeature feature : features) {
+            feature.onTimeout(event);
+        }
+    }
+
+    private boolean isBlocked(String address) {
+        for (SourceFilter filter : filters) {
+            if (filter.isBlocked(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** RFC 3261 §11.2: 200 with what we allow; no body. */
+    private void answerOptions(InboundRequest request) {
+        Response response = request.messages().responseTo(request.request(), Response.OK);
+        try {
+            for (String method : allow.split(", ")) {
+                AllowHeader header = request.messages().headers().createAllowHeader(method);
+                response.addHeader(header);
+            }
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("bad Allow value " + allow, e);
+        }
+        request.respond(response);
+    }
+
+    private static String callId(Request request) {
+        javax.sip.header.CallIdHeader id = (javax.sip.header.CallIdHeader) request.getHeader(
+                javax.sip.header.CallIdHeader.NAME);
+        return id == null ? "" : id.getCallId();
+    }
+
+    /** For logs: which feature handles which method. */
+    private List<String> routes() {
+        List<String> routes = new ArrayList<>();
+        byMethod.forEach((method, feature) -> routes.add(method + " -> " + feature.getClass().getSimpleName()));
+        return routes;
+    }
+}

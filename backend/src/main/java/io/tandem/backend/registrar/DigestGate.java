@@ -1,0 +1,127 @@
+package io.tandem.backend.registrar;
+
+import io.lettuce.core.ScriptOutputType;
+import io.tandem.backend.directory.User;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.LuaScript;
+import io.tandem.backend.redis.Redis;
+import io.tandem.telephony.sip.auth.DigestAlgorithm;
+import io.tandem.telephony.sip.auth.DigestChallenge;
+import io.tandem.telephony.sip.auth.DigestResponse;
+import io.tandem.telephony.sip.auth.DigestVerifier;
+import io.tandem.telephony.sip.auth.HmacNonces;
+import io.tandem.telephony.sip.auth.NonceCheck;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Digest authentication of REGISTER (RFC 3261 §22, RFC 7616, RFC 8760): challenges with one header per offered
+ * algorithm, nonces any node can verify ({@link HmacNonces} over the cluster secret), and nonce-count replay refused
+ * with a compare-and-set in Redis that lives as long as the nonce is valid.
+ */
+final class DigestGate {
+
+    /** KEYS: nc key. ARGV: nc, ttl ms. 1 when nc is above every nc seen for the nonce (then stored), else 0. */
+    private static final LuaScript NONCE_COUNT = new LuaScript("""
+            local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if tonumber(ARGV[1]) <= last then return 0 end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return 1
+            """, ScriptOutputType.INTEGER);
+
+    /** What the credentials of a request amount to. */
+    enum Verdict {
+        /** None, for another realm, or a nonce we did not issue: challenge afresh. */
+        CHALLENGE,
+        /** Right password on an expired nonce: challenge with {@code stale=true} (RFC 7616 §3.3). */
+        STALE,
+        /** This nonce-count was used before: refuse, challenge afresh. */
+        REPLAYED,
+        /** Unknown user, wrong password or credentials of another user: 403. */
+        WRONG,
+        /** The credentials cannot be parsed: 400. */
+        MALFORMED,
+        ACCEPTED
+    }
+
+    private final HmacNonces nonces;
+    private final Redis redis;
+    private final List<DigestAlgorithm> algorithms;
+    private final long nonceTtlMillis;
+    private final DigestVerifier verifier = new DigestVerifier();
+
+    DigestGate(HmacNonces nonces, Redis redis, List<DigestAlgorithm> algorithms, long nonceTtlMillis) {
+        this.nonces = nonces;
+        this.redis = redis;
+        this.algorithms = List.copyOf(algorithms);
+        this.nonceTtlMillis = nonceTtlMillis;
+    }
+
+    /**
+     * {@code WWW-Authenticate} values: one per algorithm in the configured order, sharing one fresh nonce; only MD5
+     * for a client known to fail on the others ({@code md5Only}).
+     */
+    List<String> challenges(String realm, String source, boolean stale, boolean md5Only) {
+        String nonce = nonces.issue(nonceScope(realm, source));
+        List<String> values = new ArrayList<>();
+        for (DigestAlgorithm algorithm : algorithms) {
+            if (md5Only && algorithm != DigestAlgorithm.MD5 && algorithms.contains(DigestAlgorithm.MD5)) {
+                continue;
+            }
+            values.add(new DigestChallenge(realm, nonce, null, algorithm, true, stale).toHeaderValue());
+        }
+        return values;
+    }
+
+    /**
+     * A nonce is valid for one realm and one source address: only a host that received our 401 can answer it, so
+     * wrong-password failures (and the flood block they lead to) cannot be forged over UDP with a spoofed source to
+     * lock a victim out. Any node still verifies it (same secret, same source).
+     */
+    private static String nonceScope(String realm, String source) {
+        return realm + "|" + source;
+    }
+
+    /**
+     * Checks {@code authorization} (the header value, null when absent) of a {@code method} request from
+     * {@code extension} of {@code tenant}; {@code user} is the directory entry, empty for an unknown extension.
+     */
+    Verdict check(String authorization, String method, String tenant, String source, String extension,
+            Optional<User> user) {
+        if (authorization == null) {
+            return Verdict.CHALLENGE;
+        }
+        DigestResponse credentials;
+        try {
+            credentials = DigestResponse.parse(authorization);
+        } catch (IllegalArgumentException e) {
+            return Verdict.MALFORMED;
+        }
+        if (!credentials.realm().equals(tenant) || !algorithms.contains(credentials.algorithm())) {
+            return Verdict.CHALLENGE;
+        }
+        NonceCheck nonce = nonces.check(credentials.nonce(), nonceScope(tenant, source));
+        if (nonce == NonceCheck.INVALID) {
+            return Verdict.CHALLENGE;
+        }
+        // RFC 3261 §10.3 step 3: the authenticated user must be the one whose address of record is registered.
+        if (!credentials.username().equals(extension) || user.isEmpty()) {
+            return nonce == NonceCheck.STALE ? Verdict.CHALLENGE : Verdict.WRONG;
+        }
+        String ha1 = credentials.algorithm() == DigestAlgorithm.SHA_256 ? user.get().ha1Sha256() : user.get().ha1Md5();
+        if (!verifier.verify(credentials, method, ha1)) {
+            // A wrong password on an expired nonce is not worth a stale=true: the client would retry it blindly.
+            return nonce == NonceCheck.STALE ? Verdict.CHALLENGE : Verdict.WRONG;
+        }
+        if (nonce == NonceCheck.STALE) {
+            return Verdict.STALE;
+        }
+        // RFC 2617 §3.2.2: nc counts the requests made with one nonce; a value not above the last one is a replay.
+        // Without qop (RFC 2069 form) there is no nc: the nonce may then be used once.
+        long nc = credentials.nonceCount() == null ? 1 : Long.parseLong(credentials.nonceCount(), 16);
+        Long fresh = redis.run(NONCE_COUNT, List.of(Keys.nonceCount(tenant, credentials.nonce())),
+                Long.toString(nc), Long.toString(nonceTtlMillis));
+        return fresh == 1L ? Verdict.ACCEPTED : Verdict.REPLAYED;
+    }
+}

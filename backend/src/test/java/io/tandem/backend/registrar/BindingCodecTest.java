@@ -1,0 +1,27 @@
+package io.tandem.backend.registrar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** A binding survives the trip through its Redis JSON, and counts its remaining seconds up. */
+class BindingCodecTest {
+
+    @Test
+    void encodeThenDecodeGivesTheSameBinding() {
+        Instant t = Instant.ofEpochMilli(1_763_926_166_123L);
+        Binding b = new Binding("1001", "n1", "sip:1001@192.168.1.20:5060;transport=tcp",
+                "sip:1001@203.0.113.7:41000;transport=tcp", "tcp", "203.0.113.7:41000", "Phone \"X\" / 1.0",
+                "abc@host", 7, t, t.plusSeconds(5), t.plusSeconds(3600));
+        assertThat(Bindings.decode("1001", Bindings.encode(b))).isEqualTo(b);
+    }
+
+    @Test
+    void expiresInRoundsUpAndNeverGoesNegative() {
+        Instant t = Instant.ofEpochSecond(1000);
+        Binding b = new Binding("1", "n", "sip:1@h", "sip:1@h", "udp", "h:1", "", "c", 1, t, t, t.plusMillis(1500));
+        assertThat(b.expiresIn(t)).isEqualTo(2);
+        assertThat(b.expiresIn(t.plusSeconds(10))).isZero();
+    }
+}

@@ -1,0 +1,56 @@
+package io.tandem.telephony.sip;
+
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.parser.MessageParser;
+import gov.nist.javax.sip.parser.MessageParserFactory;
+import gov.nist.javax.sip.parser.StringMsgParser;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+
+import java.text.ParseException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The RI's own parser, wrapped so that every message the stack will drop as malformed is
+ * counted per stack instead of vanishing silently: a parse failure, or a message without
+ * one of the headers RFC 3261 §8.1.1 makes mandatory (the RI discards those before any
+ * listener sees them). The RI instantiates this class by name
+ * ({@code gov.nist.javax.sip.MESSAGE_PARSER_FACTORY}), hence the registry keyed by stack name.
+ */
+public final class CountingMessageParserFactory implements MessageParserFactory {
+    private static final Map<String, AtomicLong> COUNTERS = new ConcurrentHashMap<>();
+
+    public CountingMessageParserFactory() {
+        // instantiated reflectively by the RI
+    }
+
+    static AtomicLong counterFor(String stackName) {
+        return COUNTERS.computeIfAbsent(stackName, n -> new AtomicLong());
+    }
+
+    static void forget(String stackName) {
+        COUNTERS.remove(stackName);
+    }
+
+    @Override
+    public MessageParser createMessageParser(SIPTransactionStack stack) {
+        // The RI hands us the stack; only SipStackImpl knows its name.
+        AtomicLong counter = counterFor(stack instanceof javax.sip.SipStack s ? s.getStackName() : "unnamed");
+        StringMsgParser delegate = new StringMsgParser();
+        return (bytes, readBody, strict, listener) -> {
+            SIPMessage message;
+            try {
+                message = delegate.parseSIPMessage(bytes, readBody, strict, listener);
+            } catch (ParseException | RuntimeException e) {
+                counter.incrementAndGet();
+                throw e instanceof ParseException pe ? pe : new ParseException(String.valueOf(e.getMessage()), 0);
+            }
+            if (message != null && (message.getFrom() == null || message.getTo() == null
+                    || message.getCallId() == null || message.getCSeq() == null || message.getViaHeaders() == null)) {
+                counter.incrementAndGet();
+            }
+            return message;
+        };
+    }
+}

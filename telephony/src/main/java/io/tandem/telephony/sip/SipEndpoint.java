@@ -1,0 +1,359 @@
+package io.tandem.telephony.sip;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.ObjectInUseException;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.AddressFactory;
+import javax.sip.header.HeaderFactory;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One SIP endpoint: a JAIN-SIP RI stack with one provider listening on UDP and TCP on the same
+ * address and port. Every request the stack delivers is first screened by
+ * {@link RequestValidator}; a rejected request is answered with the validator's status and
+ * reason and never reaches the {@link SipHandler}. Messages the stack cannot parse are dropped
+ * by the RI and counted in {@link #droppedMalformed()}; nothing a peer sends stops the endpoint.
+ *
+ * <p>Several endpoints may live in one JVM; each stack gets a unique name.
+ */
+public final class SipEndpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SipEndpoint.class);
+    private static final AtomicInteger STACK_IDS = new AtomicInteger();
+    private static final int BIND_ATTEMPTS = 20;
+
+    private final SipStack stack;
+    private final SipProvider provider;
+    private final String stackName;
+    private final InetAddress address;
+    private final int port;
+    private final HeaderFactory headerFactory;
+    private final AddressFactory addressFactory;
+    private final MessageFactory messageFactory;
+    private final SipMessages messages;
+    private final AtomicLong droppedMalformed;
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong handlerFailures = new AtomicLong();
+    private final RequestValidator validator = new RequestValidator();
+    private volatile SipHandler handler;
+
+    private SipEndpoint(SipStack stack, SipProvider provider, String stackName, InetAddress address, int port,
+                        SipFactory factory, String userAgent) throws javax.sip.PeerUnavailableException {
+        this.stack = stack;
+        this.provider = provider;
+        this.stackName = stackName;
+        this.address = address;
+        this.port = port;
+        this.headerFactory = factory.createHeaderFactory();
+        this.addressFactory = factory.createAddressFactory();
+        this.messageFactory = factory.createMessageFactory();
+        this.messages = new SipMessages(headerFactory, addressFactory, messageFactory, address, port, userAgent);
+        this.droppedMalformed = CountingMessageParserFactory.counterFor(stackName);
+    }
+
+    /**
+     * Starts an endpoint on {@code address}:{@code port} (UDP and TCP; port 0 picks a free port
+     * number usable by both).
+     *
+     * @param userAgent value of the User-Agent / Server headers this endpoint puts in messages
+     * @param handler   receives every request that passed validation, and every response
+     */
+    public static SipEndpoint open(InetAddress address, int port, String userAgent, SipHandler handler)
+            throws IOException {
+        String stackName = "tandem-sip-" + STACK_IDS.incrementAndGet();
+        SipFactory factory = SipFactory.getInstance();
+        factory.setPathName("gov.nist");
+        SipStack stack;
+        try {
+            stack = factory.createSipStack(stackProperties(stackName));
+        } catch (javax.sip.PeerUnavailableException e) {
+            throw new IOException("cannot create SIP stack: " + e.getMessage(), e);
+        }
+        IOException last = null;
+        for (int attempt = 0; attempt < (port == 0 ? BIND_ATTEMPTS : 1); attempt++) {
+            int candidate = port == 0 ? freeUdpPort(address) : port;
+            ListeningPoint udp = null;
+            ListeningPoint tcp = null;
+            try {
+                udp = stack.createListeningPoint(address.getHostAddress(), candidate, ListeningPoint.UDP);
+                tcp = stack.createListeningPoint(address.getHostAddress(), candidate, ListeningPoint.TCP);
+                SipProvider provider = stack.createSipProvider(udp);
+                provider.addListeningPoint(tcp);
+                SipEndpoint endpoint = new SipEndpoint(stack, provider, stackName, address, candidate, factory,
+                        userAgent);
+                endpoint.handler = handler;
+                provider.addSipListener(endpoint.new Dispatcher());
+                stack.start();
+                LOG.info("SIP endpoint {} listening on {}:{} (UDP+TCP)", stackName, address.getHostAddress(),
+                        candidate);
+                return endpoint;
+            } catch (Exception e) {
+                last = new IOException("cannot listen on " + address.getHostAddress() + ":" + candidate + ": "
+                        + e.getMessage(), e);
+                deleteQuietly(stack, tcp);
+                deleteQuietly(stack, udp);
+            }
+        }
+        stack.stop();
+        CountingMessageParserFactory.forget(stackName);
+        throw last;
+    }
+
+    static Properties stackProperties(String stackName) {
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", stackName);
+        // Dialogs are created explicitly by the user agent (RFC 3261 §12), not for every request.
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "32");
+        p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", CountingMessageParserFactory.class.getName());
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "4");
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        // A body larger than this is refused by the RI before it allocates for it.
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "512");
+        p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "10000");
+        p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "10000");
+        p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
+        p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        p.setProperty("gov.nist.javax.sip.RELIABLE_CONNECTION_KEEP_ALIVE_TIMEOUT", "-1");
+        return p;
+    }
+
+    private static int freeUdpPort(InetAddress address) throws IOException {
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(address, 0))) {
+            return probe.getLocalPort();
+        }
+    }
+
+    private static void deleteQuietly(SipStack stack, ListeningPoint lp) {
+        if (lp == null) {
+            return;
+        }
+        try {
+            stack.deleteListeningPoint(lp);
+        } catch (ObjectInUseException | RuntimeException e) {
+            LOG.debug("cannot delete listening point {}", lp, e);
+        }
+    }
+
+    /** Replaces the handler (e.g. once the user agent that owns this endpoint is built). */
+    public void setHandler(SipHandler handler) {
+        this.handler = handler;
+    }
+
+    public InetAddress address() {
+        return address;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String stackName() {
+        return stackName;
+    }
+
+    public SipProvider provider() {
+        return provider;
+    }
+
+    public SipMessages messages() {
+        return messages;
+    }
+
+    public HeaderFactory headerFactory() {
+        return headerFactory;
+    }
+
+    public AddressFactory addressFactory() {
+        return addressFactory;
+    }
+
+    public MessageFactory messageFactory() {
+        return messageFactory;
+    }
+
+    /** Messages the stack dropped because they did not parse or lacked mandatory headers. */
+    public long droppedMalformed() {
+        return droppedMalformed.get();
+    }
+
+    /** Requests answered with an error by {@link RequestValidator}. */
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /** Exceptions thrown by the handler (each is a bug in our code; the endpoint keeps running). */
+    public long handlerFailures() {
+        return handlerFailures.get();
+    }
+
+    /**
+     * The server transaction for a request event: the one the stack made, or a new one.
+     * Returns empty for a retransmission whose transaction already exists (RFC 3261 §17.2.1:
+     * the stack absorbs it) and for requests that cannot have one (ACK).
+     */
+    public Optional<ServerTransaction> serverTransaction(RequestEvent event) {
+        if (event.getServerTransaction() != null) {
+            return Optional.of(event.getServerTransaction());
+        }
+        if (Request.ACK.equals(event.getRequest().getMethod())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(provider.getNewServerTransaction(event.getRequest()));
+        } catch (TransactionAlreadyExistsException e) {
+            return Optional.empty();
+        } catch (Exception e) {
+            LOG.debug("no server transaction for {}: {}", event.getRequest().getMethod(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Answers a request: through its server transaction when it has one, statelessly otherwise.
+     * Failures to send are logged, never thrown: the peer may already be gone.
+     */
+    public void respond(RequestEvent event, Response response) {
+        try {
+            Optional<ServerTransaction> tx = serverTransaction(event);
+            if (tx.isPresent()) {
+                tx.get().sendResponse(response);
+            } else if (event.getServerTransaction() == null) {
+                provider.sendResponse(response);
+            }
+        } catch (Exception e) {
+            LOG.debug("cannot send {} {}: {}", response.getStatusCode(), response.getReasonPhrase(), e.getMessage());
+        }
+    }
+
+    /** Answers statelessly through the provider. */
+    public void respondStateless(Response response) {
+        try {
+            provider.sendResponse(response);
+        } catch (Exception e) {
+            LOG.debug("cannot send {} statelessly: {}", response.getStatusCode(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            stack.stop();
+        } catch (RuntimeException e) {
+            LOG.debug("error stopping stack {}", stackName, e);
+        }
+        CountingMessageParserFactory.forget(stackName);
+        LOG.debug("SIP endpoint {} closed", stackName);
+    }
+
+    /** The only JAIN-SIP listener: screens requests, then hands every event to the handler. */
+    private final class Dispatcher implements SipListener {
+        @Override
+        public void processRequest(RequestEvent event) {
+            Request request = event.getRequest();
+            try {
+                Optional<Rejection> rejection = validator.validate(request);
+                if (rejection.isPresent()) {
+                    rejected.incrementAndGet();
+                    if (!Request.ACK.equals(request.getMethod())) {
+                        Response response = messages.responseTo(request, rejection.get().status(),
+                                rejection.get().reason());
+                        respondWithoutTransaction(response);
+                    }
+                    return;
+                }
+                handler.onRequest(event);
+            } catch (RuntimeException e) {
+                handlerFailures.incrementAndGet();
+                LOG.warn("request {} failed in handler", request.getMethod(), e);
+            }
+        }
+
+        @Override
+        public void processResponse(ResponseEvent event) {
+            try {
+                handler.onResponse(event);
+            } catch (RuntimeException e) {
+                handlerFailures.incrementAndGet();
+                LOG.warn("response handling failed", e);
+            }
+        }
+
+        @Override
+        public void processTimeout(TimeoutEvent event) {
+            try {
+                handler.onTimeout(event);
+            } catch (RuntimeException e) {
+                handlerFailures.incrementAndGet();
+                LOG.warn("timeout handling failed", e);
+            }
+        }
+
+        @Override
+        public void processIOException(IOExceptionEvent event) {
+            try {
+                handler.onTransportError(event);
+            } catch (RuntimeException e) {
+                handlerFailures.incrementAndGet();
+                LOG.warn("transport error handling failed", e);
+            }
+        }
+
+        @Override
+        public void processTransactionTerminated(TransactionTerminatedEvent event) {
+            try {
+                handler.onTransactionTerminated(event);
+            } catch (RuntimeException e) {
+                handlerFailures.incrementAndGet();
+                LOG.warn("transaction termination handling failed", e);
+            }
+        }
+
+        @Override
+        public void processDialogTerminated(DialogTerminatedEvent event) {
+            try {
+                handler.onDialogTerminated(event);
+            } catch (RuntimeException e) {
+                handlerFailures.incrementAndGet();
+                LOG.warn("dialog termination handling failed", e);
+            }
+        }
+    }
+
+    /**
+     * A rejected request may be too broken for the transaction layer (bad branch, odd CSeq),
+     * so the answer is sent statelessly (RFC 3261 §8.2: UAS may reject before any transaction).
+     */
+    private void respondWithoutTransaction(Response response) {
+        respondStateless(response);
+    }
+}

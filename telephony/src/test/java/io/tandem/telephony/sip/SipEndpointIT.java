@@ -1,0 +1,113 @@
+package io.tandem.telephony.sip;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sip.ClientTransaction;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.address.Address;
+import javax.sip.address.SipURI;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SipEndpointIT {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private SipEndpoint server;
+    private SipEndpoint client;
+
+    @AfterEach
+    void close() {
+        if (server != null) {
+            server.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    @Test
+    void ephemeralPortIsSharedByUdpAndTcpAndTwoStacksCoexist() throws Exception {
+        server = SipEndpoint.open(LOOPBACK, 0, "test", e -> { });
+        client = SipEndpoint.open(LOOPBACK, 0, "test", e -> { });
+        assertThat(server.port()).isPositive().isNotEqualTo(client.port());
+        assertThat(server.stackName()).isNotEqualTo(client.stackName());
+        // Both transports hold the port: binding it again fails for UDP and for TCP.
+        assertThatThrownBy(() -> new DatagramSocket(new InetSocketAddress(LOOPBACK, server.port())).close())
+                .isInstanceOf(java.net.SocketException.class);
+        assertThatThrownBy(() -> new ServerSocket(server.port(), 1, LOOPBACK).close())
+                .isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void answersOptionsOverUdpAndTcpAndSurvivesGarbage() throws Exception {
+        server = SipEndpoint.open(LOOPBACK, 0, "tandem-test", event -> {
+            if (!Request.ACK.equals(event.getRequest().getMethod())) {
+                serverRespond(event, 200);
+            }
+        });
+        BlockingQueue<Response> responses = new LinkedBlockingQueue<>();
+        client = SipEndpoint.open(LOOPBACK, 0, "tandem-test", new SipHandler() {
+            @Override
+            public void onRequest(RequestEvent event) {
+            }
+
+            @Override
+            public void onResponse(ResponseEvent event) {
+                responses.add(event.getResponse());
+            }
+        });
+
+        for (String transport : new String[] {"udp", "tcp"}) {
+            sendOptions(transport);
+            Response r = responses.poll(10, TimeUnit.SECONDS);
+            assertThat(r).as("200 over " + transport).isNotNull();
+            assertThat(r.getStatusCode()).isEqualTo(200);
+        }
+
+        long before = server.droppedMalformed();
+        try (DatagramSocket raw = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            byte[] garbage = "OPTIONS sip:x SIP/2.0\r\nVia: ???\r\nCSeq: banana\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII);
+            raw.send(new DatagramPacket(garbage, garbage.length, LOOPBACK, server.port()));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.droppedMalformed() == before && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(server.droppedMalformed()).isGreaterThan(before);
+
+        sendOptions("udp");
+        Response after = responses.poll(10, TimeUnit.SECONDS);
+        assertThat(after).isNotNull();
+        assertThat(after.getStatusCode()).isEqualTo(200);
+    }
+
+    private void serverRespond(RequestEvent event, int status) {
+        server.respond(event, server.messages().responseTo(event.getRequest(), status));
+    }
+
+    private void sendOptions(String transport) throws Exception {
+        SipMessages m = client.messages();
+        SipURI target = m.addresses().createSipURI("server", LOOPBACK.getHostAddress());
+        target.setPort(server.port());
+        target.setTransportParam(transport);
+        Address from = m.addresses().createAddress(m.addresses().createSipURI("client", "tandem.test"));
+        Request options = m.outOfDialog(Request.OPTIONS, target, from, SipMessages.newToken(),
+                m.addresses().createAddress(target), null, 1, transport, "client");
+        ClientTransaction tx = client.provider().getNewClientTransaction(options);
+        tx.sendRequest();
+    }
+}

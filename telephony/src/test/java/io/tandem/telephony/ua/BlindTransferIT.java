@@ -1,0 +1,74 @@
+package io.tandem.telephony.ua;
+
+import io.tandem.telephony.media.SineSource;
+import io.tandem.telephony.peers.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.tandem.telephony.ua.RecordingListener.next;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** RFC 3515 blind transfer among three of our user agents: A calls B, B sends A on to C. */
+class BlindTransferIT {
+    private static final Duration AUDIO = Duration.ofSeconds(20);
+    private final Phones phones = new Phones();
+
+    @AfterEach
+    void close() {
+        phones.close();
+    }
+
+    @Test
+    void transferredCallerTalksToTheTargetAndTheTransferorIsOut() throws Exception {
+        RecordingListener aEvents = new RecordingListener();
+        RecordingListener bEvents = new RecordingListener().answering();
+        ToneMeter cHears1k = new ToneMeter(1000);
+        RecordingListener cEvents = new RecordingListener().onIncoming(call -> {
+            call.setSource(new SineSource(600, 8000));
+            call.setSink(cHears1k);
+            call.answer();
+        });
+        UserAgent a = phones.start("alice", aEvents);
+        UserAgent b = phones.start("bob", bEvents);
+        UserAgent c = phones.start("carol", cEvents);
+
+        ToneMeter aHears600 = new ToneMeter(600);
+        Call aToB = a.call(Phones.uriOf(b));
+        aToB.setSource(new SineSource(1000, 8000));
+        aToB.setSink(aHears600);
+        Call bFromA = next(bEvents.incoming, "bob rings");
+        bEvents.awaitState(bFromA, CallState.CONNECTED);
+        aEvents.awaitState(aToB, CallState.CONNECTED);
+
+        bFromA.transfer(Phones.uriOf(c));
+
+        Call aToC = next(aEvents.replacements, "alice's call to carol");
+        Call cFromA = next(cEvents.incoming, "carol rings");
+        assertThat(cFromA.remoteUri()).contains("alice");
+        aEvents.awaitState(aToC, CallState.CONNECTED);
+
+        // bob hears the transfer succeed and leaves; alice's first call ends.
+        assertThat(awaitProgress(bEvents, 200)).isTrue();
+        bEvents.awaitState(bFromA, CallState.ENDED);
+        Await.until("alice's call to bob ends", AUDIO, () -> aToB.state() == CallState.ENDED);
+
+        Await.until("carol hears alice's 1 kHz", AUDIO, () -> cHears1k.toneFrames() > 25);
+        Await.until("alice hears carol's 600 Hz", AUDIO, () -> aHears600.toneFrames() > 25);
+        assertThat(b.calls()).isEmpty();
+        assertThat(a.calls()).containsExactly(aToC);
+    }
+
+    private static boolean awaitProgress(RecordingListener events, int status) throws InterruptedException {
+        while (true) {
+            int s = next(events.transferProgress, "transfer progress " + status);
+            if (s == status) {
+                return true;
+            }
+            if (s >= 300) {
+                return false;
+            }
+        }
+    }
+}
