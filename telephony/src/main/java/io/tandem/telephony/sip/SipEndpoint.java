@@ -285,9 +285,7 @@ public final class SipEndpoint implements AutoCloseable {
                 if (rejection.isPresent()) {
                     rejected.incrementAndGet();
                     if (!Request.ACK.equals(request.getMethod())) {
-                        Response response = messages.responseTo(request, rejection.get().status(),
-                                rejection.get().reason());
-                        respondWithoutTransaction(response);
+                        respondWithoutTransaction(rejectionResponse(request, rejection.get()));
                     }
                     return;
                 }
@@ -347,6 +345,23 @@ public final class SipEndpoint implements AutoCloseable {
                 LOG.warn("dialog termination handling failed", e);
             }
         }
+    }
+
+    private Response rejectionResponse(Request request, Rejection rejection) {
+        Response response = messages.responseTo(request, rejection.status(), rejection.reason());
+        try {
+            for (String tag : rejection.unsupported()) {
+                // RFC 3261 §8.2.2.3: a 420 lists the extensions we do not support.
+                response.addHeader(headerFactory.createUnsupportedHeader(tag));
+            }
+            if (rejection.status() == Response.UNSUPPORTED_MEDIA_TYPE) {
+                // RFC 3261 §8.2.3: a 415 says which bodies we do accept.
+                response.setHeader(headerFactory.createAcceptHeader("application", "sdp"));
+            }
+        } catch (java.text.ParseException e) {
+            LOG.debug("cannot decorate {} response: {}", rejection.status(), e.getMessage());
+        }
+        return response;
     }
 
     /**
