@@ -62,6 +62,34 @@ class SippInteropIT {
     }
 
     @Test
+    void inviteChallengedWith401IsRepeatedWithAuthorization() throws Exception {
+        RecordingListener events = new RecordingListener();
+        UserAgent alice = phones.start(account("alice").withPassword("secret"), events);
+        try (SippProcess uas = SippProcess.scenarioFile(scenario("uas-invite-401.xml"))
+                .key("user", "alice").key("password", "secret").key("realm", "tandem.test").calls(1).start()) {
+            Call call = alice.call(uas.uri("service"));
+            events.awaitState(call, CallState.CONNECTED);
+            call.hangup();
+            SippResult result = uas.awaitExit(EXIT);
+            assertThat(result.allCallsSucceeded()).as(result.describe()).isTrue();
+            assertThat(uas.messages()).contains("Authorization: Digest", "uri=\"sip:service@");
+        }
+    }
+
+    @Test
+    void dtmfBySipInfoReachesTheListener() throws Exception {
+        RecordingListener events = new RecordingListener();
+        UserAgent bob = phones.start(account("bob").withAutoAnswer(true), events);
+        try (SippProcess uac = SippProcess.scenarioFile(scenario("uac-info-dtmf.xml"))
+                .remote("127.0.0.1:" + bob.sipPort()).calls(1).start()) {
+            assertThat(next(events.digits, "INFO dtmf-relay digit")).isEqualTo('5');
+            assertThat(next(events.digits, "INFO application/dtmf digit")).isEqualTo('7');
+            SippResult result = uac.awaitExit(EXIT);
+            assertThat(result.allCallsSucceeded()).as(result.describe()).isTrue();
+        }
+    }
+
+    @Test
     void registersWithDigestAndIsRefusedWithTheWrongPassword() throws Exception {
         try (SippProcess registrar = SippProcess.scenario("register-digest-uas.xml")
                 .key("user", "alice").key("password", "secret").key("realm", "tandem.test").calls(1).start()) {
