@@ -50,6 +50,8 @@ final class Registration {
     private boolean pendingAuthorized;
     private int staleRetries;
     private DigestChallenge lastChallenge;
+    /** Whether {@link #lastChallenge} came in a 407 (answer with Proxy-Authorization, RFC 3261 §22.3). */
+    private boolean lastChallengeFromProxy;
     private ScheduledFuture<?> timeout;
     private ScheduledFuture<?> refresh;
     private ScheduledFuture<?> probe;
@@ -108,7 +110,7 @@ final class Registration {
             contact.setExpires(expires);
             register.setHeader(m.headers().createExpiresHeader(expires));
             if (withCredentials && lastChallenge != null && config.password() != null) {
-                addCredentials(register, lastChallenge, false);
+                addCredentials(register, lastChallenge, lastChallengeFromProxy);
             }
             ClientTransaction tx = endpoint.provider().getNewClientTransaction(register);
             pending = tx;
@@ -221,6 +223,7 @@ final class Registration {
             try {
                 DigestChallenge c = DigestChallenge.parse(headerValue((Header) it.next()));
                 lastChallenge = c;
+                lastChallengeFromProxy = status == 407;
                 return c;
             } catch (IllegalArgumentException e) {
                 LOG.debug("ignoring challenge: {}", e.getMessage());
@@ -371,7 +374,7 @@ final class Registration {
             ((ContactHeader) register.getHeader(ContactHeader.NAME)).setExpires(0);
             register.setHeader(m.headers().createExpiresHeader(0));
             if (lastChallenge != null && config.password() != null) {
-                addCredentials(register, lastChallenge, false);
+                addCredentials(register, lastChallenge, lastChallengeFromProxy);
             }
             endpoint.provider().getNewClientTransaction(register).sendRequest();
         } catch (Exception e) {
