@@ -214,7 +214,7 @@ public final class UserAgent implements AutoCloseable {
                     calls.put(callId, incoming);
                     incoming.session.onInitialInvite(event, st);
                 } else if (call != null && call.state() == CallState.CONNECTED) {
-                    call.session.onReinvite(event, st);
+                    call.session.reinvite.onIncoming(event, st);
                 } else {
                     respond(st, request, 481);
                 }
@@ -238,7 +238,7 @@ public final class UserAgent implements AutoCloseable {
                     respond(st, request, 481);
                 }
             }
-            case Request.INFO -> ifInDialog(call, st, request, () -> call.session.onInfo(event, st));
+            case Request.INFO -> ifInDialog(call, st, request, () -> call.session.dtmf.onInfo(event, st));
             case Request.REFER -> ifInDialog(call, st, request, () -> call.session.transfer.onRefer(event, st));
             case Request.NOTIFY -> ifInDialog(call, st, request, () -> call.session.transfer.onNotify(event, st));
             case Request.OPTIONS -> {
