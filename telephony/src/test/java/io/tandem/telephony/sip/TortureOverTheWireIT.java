@@ -74,7 +74,8 @@ class TortureOverTheWireIT {
         switch (expected.kind()) {
             case PROCESSED -> {
                 assertThat(last).as(file + " " + answers).isIn(200, 405, 486);
-                assertThat(processed.get()).isEqualTo(1);
+                // dblreq.dat holds two messages back to back: on a TCP stream both are requests.
+                assertThat(processed.get()).isBetween(1L, "dblreq.dat".equals(file) ? 2L : 1L);
             }
             case REJECTED -> {
                 assertThat(last).as(file + " " + answers).isEqualTo(expected.status());
