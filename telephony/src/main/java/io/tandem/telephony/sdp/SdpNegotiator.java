@@ -30,7 +30,8 @@ public final class SdpNegotiator {
 
     private final List<CodecSpec> localCodecs;
     private final boolean telephoneEvent;
-    private final int offerTelephoneEventPt;
+    /** One telephone-event per clock rate we may send audio at (RFC 4733 §2.1), 8000 first. */
+    private final List<CodecSpec> offerTelephoneEvents;
     private final long sessionId;
 
     // guarded by this
@@ -60,7 +61,7 @@ public final class SdpNegotiator {
         }
         this.localCodecs = List.copyOf(codecs);
         this.telephoneEvent = telephoneEvent;
-        this.offerTelephoneEventPt = freeDynamicPayloadType(used);
+        this.offerTelephoneEvents = telephoneEvents(codecs, used);
         // RFC 4566 §5.2 suggests an NTP timestamp; any unique number works, and a random one leaks nothing.
         this.sessionId = ThreadLocalRandom.current().nextLong(1, 1L << 53);
         this.version = ThreadLocalRandom.current().nextLong(1, 1L << 32);
@@ -77,8 +78,9 @@ public final class SdpNegotiator {
         List<CodecSpec> codecs = new ArrayList<>(localCodecs);
         Map<Integer, String> fmtp = Map.of();
         if (telephoneEvent) {
-            codecs.add(new CodecSpec(TELEPHONE_EVENT, offerTelephoneEventPt, 8000, 1));
-            fmtp = Map.of(offerTelephoneEventPt, TELEPHONE_EVENTS);
+            codecs.addAll(offerTelephoneEvents);
+            fmtp = offerTelephoneEvents.stream()
+                    .collect(Collectors.toMap(CodecSpec::payloadType, te -> TELEPHONE_EVENTS));
         }
         MediaDescription audio = MediaDescription.audio(localRtp.getPort(), codecs, fmtp, direction)
                 .withPtime(PTIME, 0);
@@ -243,7 +245,7 @@ public final class SdpNegotiator {
     /** RFC 3264 §6: a refused stream keeps its place, media type, protocol and formats, with port 0. */
     private static MediaDescription refused(MediaDescription offered) {
         return new MediaDescription(offered.media(), 0, 1, offered.protocol(), offered.formats(), null, List.of(),
-                List.of(), Map.of(), MediaDirection.INACTIVE, 0, 0, List.of());
+                offered.codecs(), Map.of(), MediaDirection.INACTIVE, 0, 0, List.of());
     }
 
     private Origin nextOrigin(Connection address) {
@@ -255,8 +257,22 @@ public final class SdpNegotiator {
         return c.encodingName().equalsIgnoreCase(TELEPHONE_EVENT);
     }
 
-    private static int freeDynamicPayloadType(Set<Integer> used) {
+    /** 8000 Hz first (every G.711/G.722 peer expects it at 101), then one per other codec clock (Opus: 48000). */
+    private static List<CodecSpec> telephoneEvents(List<CodecSpec> codecs, Set<Integer> used) {
+        Set<Integer> rates = new java.util.LinkedHashSet<>();
+        rates.add(8000);
+        codecs.forEach(c -> rates.add(c.clockRate()));
         Set<Integer> taken = new HashSet<>(used);
+        List<CodecSpec> events = new ArrayList<>();
+        for (int rate : rates) {
+            int pt = freeDynamicPayloadType(taken);
+            taken.add(pt);
+            events.add(new CodecSpec(TELEPHONE_EVENT, pt, rate, 1));
+        }
+        return List.copyOf(events);
+    }
+
+    private static int freeDynamicPayloadType(Set<Integer> taken) {
         for (int pt = 101; pt <= 127; pt++) {
             if (!taken.contains(pt)) {
                 return pt;

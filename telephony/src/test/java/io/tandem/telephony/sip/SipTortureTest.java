@@ -154,6 +154,17 @@ class SipTortureTest {
     }
 
     @Test
+    void parseErrorsBecomeOneLineReasonsFitForTheStacksAutomatic400() throws IOException {
+        // gov.nist UDPMessageChannel answers "400 Bad Request (<exception message>)"; a newline there breaks the reply.
+        for (String file : List.of("badinv01.dat", "badRequestUri.dat", "scalar02.dat")) {
+            String detail = run(Torture.read(file)).detail();
+            assertThat(detail).as(file).startsWith("Malformed message").doesNotContain("\n", "\r", "[C@");
+            assertThat(detail.chars().allMatch(c -> c >= 0x20 && c < 0x7f)).as(file).isTrue();
+        }
+        assertThat(run(Torture.read("badRequestUri.dat")).detail()).isEqualTo("Malformed message: Error parsing port");
+    }
+
+    @Test
     void badExtensionListsTheUnsupportedOptionTagsButIgnoresProxyRequire() throws IOException {
         SIPRequest options = parse(Torture.read("bext01.dat"));
         Optional<Rejection> r = validator.validate(options);

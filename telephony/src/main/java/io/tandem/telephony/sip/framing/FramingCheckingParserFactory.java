@@ -36,7 +36,37 @@ public final class FramingCheckingParserFactory implements MessageParserFactory 
             if (r.isPresent()) {
                 throw new ParseException(r.get().reason(), 0);
             }
-            return delegate.parseSIPMessage(msgBuffer, readBody, strict, exhandler);
+            try {
+                return delegate.parseSIPMessage(msgBuffer, readBody, strict, exhandler);
+            } catch (ParseException e) {
+                throw new ParseException(reasonPhrase(e.getMessage()), e.getErrorOffset());
+            }
         }
+    }
+
+    /** Longest reason we let into a status line. */
+    private static final int MAX_REASON = 80;
+
+    /**
+     * The stack puts the exception message into its automatic {@code 400 Bad Request (...)} status line. JAIN-SIP's
+     * own messages carry the offending line, a newline and sometimes a char[] identity ("[C@12bb04d2\nID expected"),
+     * which would break the status line: keep the last line, printable ASCII only.
+     */
+    static String reasonPhrase(String message) {
+        String m = message == null ? "" : message.trim();
+        int nl = m.lastIndexOf('\n');
+        if (nl >= 0) {
+            m = m.substring(nl + 1).trim();
+        }
+        if (m.startsWith(":")) {
+            m = m.substring(1).trim();
+        }
+        StringBuilder sb = new StringBuilder(Math.min(m.length(), MAX_REASON));
+        for (int i = 0; i < m.length() && sb.length() < MAX_REASON; i++) {
+            char c = m.charAt(i);
+            sb.append(c >= 0x20 && c < 0x7f ? c : ' ');
+        }
+        String reason = sb.toString().trim();
+        return reason.isEmpty() ? "Malformed message" : "Malformed message: " + reason;
     }
 }
