@@ -20,9 +20,13 @@ public final class RelayLeg implements RelayPeer {
     /** Valid packets in a row from a new source before we send there. */
     private static final int LATCH_AFTER = 2;
 
-    /** The SDP view of this leg, replaced as one reference. */
-    private record Config(CodecSpec codec, int telephoneEventPayloadType) {
+    /** The SDP view of this leg, replaced as one reference; {@code kind} spares string compares per packet. */
+    private record Config(CodecSpec codec, int telephoneEventPayloadType, int kind) {
     }
+
+    private static final int PCMU = 0;
+    private static final int PCMA = 1;
+    private static final int OTHER = 2;
 
     private final PortPair ports;
     private volatile Config config;
@@ -67,12 +71,19 @@ public final class RelayLeg implements RelayPeer {
             rtpTo = remote;
             rtcpTo = new InetSocketAddress(remote.getAddress(), remote.getPort() + 1);
         }
-        config = new Config(codec, telephoneEventPayloadType);
+        int kind = codec.sameCodecAs(CodecSpec.PCMU) ? PCMU : codec.sameCodecAs(CodecSpec.PCMA) ? PCMA : OTHER;
+        config = new Config(codec, telephoneEventPayloadType, kind);
     }
 
     /** Where this leg sends RTP now: the SDP address or the latched source; null if neither yet. */
     public InetSocketAddress remoteAddress() {
         return rtpTo;
+    }
+
+    /** PCMU, PCMA or OTHER for the peer-side transcoding decision. */
+    int codecKind() {
+        Config c = config;
+        return c == null ? OTHER : c.kind();
     }
 
     @Override
@@ -111,13 +122,14 @@ public final class RelayLeg implements RelayPeer {
             dropped++;
             return;
         }
-        latch(from);
         int pt = packet.payloadType();
         int outPt;
         if (pt == in.codec().payloadType()) {
             outPt = outCodec.payloadType();
-            if (!in.codec().sameCodecAs(outCodec)) {
-                if (!transcode(in.codec(), outCodec, buf, packet.payloadOffset(), packet.payloadLength())) {
+            int outKind = out instanceof RelayLeg leg ? leg.codecKind()
+                    : outCodec.sameCodecAs(CodecSpec.PCMU) ? PCMU : outCodec.sameCodecAs(CodecSpec.PCMA) ? PCMA : OTHER;
+            if (in.kind() != outKind || (outKind == OTHER && !in.codec().sameCodecAs(outCodec))) {
+                if (!transcode(in.kind(), outKind, buf, packet.payloadOffset(), packet.payloadLength())) {
                     dropped++;
                     return;
                 }
@@ -129,6 +141,7 @@ public final class RelayLeg implements RelayPeer {
             dropped++;
             return;
         }
+        latch(from); // only packets of an agreed payload type may move where this leg sends
         // rewrite only the payload type; marker, sequence, timestamp and SSRC pass through
         buf[1] = (byte) ((buf[1] & 0x80) | outPt);
         if (out.transmitRtp(datagram)) {
@@ -140,18 +153,14 @@ public final class RelayLeg implements RelayPeer {
     }
 
     /** G.711 μ-law ↔ A-law by table, in place (same size); false for any other pair. */
-    private static boolean transcode(CodecSpec from, CodecSpec to, byte[] buf, int off, int len) {
-        boolean fromU = from.sameCodecAs(CodecSpec.PCMU);
-        boolean fromA = from.sameCodecAs(CodecSpec.PCMA);
-        boolean toU = to.sameCodecAs(CodecSpec.PCMU);
-        boolean toA = to.sameCodecAs(CodecSpec.PCMA);
-        if (fromU && toA) {
+    private static boolean transcode(int from, int to, byte[] buf, int off, int len) {
+        if (from == PCMU && to == PCMA) {
             for (int i = off; i < off + len; i++) {
                 buf[i] = G711.ulawToAlaw(buf[i]);
             }
             return true;
         }
-        if (fromA && toU) {
+        if (from == PCMA && to == PCMU) {
             for (int i = off; i < off + len; i++) {
                 buf[i] = G711.alawToUlaw(buf[i]);
             }

@@ -9,11 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The 20 ms heartbeat of all streams of one factory. Ticks are scheduled on absolute
- * deadlines (start + n × 20 ms), so wake-up latency never accumulates into drift. When the
- * thread falls more than one tick behind (GC pause, overloaded machine) it does not replay
- * the missed ticks in a burst the way {@code scheduleAtFixedRate} would; it skips them and
- * moves each stream's RTP timestamp on by the time that passed.
+ * The 20 ms heartbeat of all streams of one factory, on a {@link TickSchedule}: absolute
+ * deadlines, so wake-up latency never accumulates into drift, and when the thread falls more
+ * than one tick behind (GC pause, overloaded machine) the missed ticks are skipped, not
+ * replayed in a burst; each stream's RTP timestamp moves on by the time that passed.
  */
 final class MediaClock implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(MediaClock.class);
@@ -50,17 +49,15 @@ final class MediaClock implements Runnable {
 
     @Override
     public void run() {
-        long deadline = System.nanoTime();
+        TickSchedule schedule = new TickSchedule(System.nanoTime(), TICK_NANOS);
         while (running) {
-            deadline += TICK_NANOS;
+            long deadline = schedule.next();
             long now;
             while ((now = System.nanoTime()) - deadline < 0 && running) {
                 LockSupport.parkNanos(deadline - now);
             }
-            long late = now - deadline;
-            if (late > TICK_NANOS) {
-                long missed = late / TICK_NANOS;
-                deadline += missed * TICK_NANOS;
+            long missed = schedule.skipped(now);
+            if (missed > 0) {
                 skippedTicks += missed;
                 for (RtpMediaStream s : streams) {
                     s.skipTicks(missed);

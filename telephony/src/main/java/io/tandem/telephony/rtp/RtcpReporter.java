@@ -50,6 +50,12 @@ final class RtcpReporter {
         this.cname = "tandem-" + Long.toHexString(ssrc) + "@" + stream.localAddress().getAddress().getHostAddress();
     }
 
+    /** A re-INVITE moved the far end: forget the RTCP source learnt from the old one. */
+    void repoint(InetSocketAddress rtpRemote) {
+        latched = null;
+        remote(rtpRemote);
+    }
+
     void remote(InetSocketAddress rtpRemote) {
         remote = rtpRemote == null ? null : new InetSocketAddress(rtpRemote.getAddress(), rtpRemote.getPort() + 1);
     }

@@ -9,9 +9,7 @@ import io.tandem.telephony.media.MediaSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -45,7 +43,6 @@ public final class RtpMediaStream implements MediaStream {
 
     private volatile Session session;
     private volatile MediaDirection direction = MediaDirection.SENDRECV;
-    private volatile MediaSource source;
     private volatile MediaSink sink;
     private volatile Consumer<Character> dtmfListener;
     private volatile boolean closed;
@@ -53,19 +50,10 @@ public final class RtpMediaStream implements MediaStream {
     private volatile InetSocketAddress sendTo;
     private volatile JitterBuffer jitterBuffer;
 
+    private final RtpSender sender;
     // clock thread only
-    private int sequence = ThreadLocalRandom.current().nextInt(0x10000);
-    private long timestamp = ThreadLocalRandom.current().nextLong(0x100000000L);
-    private boolean talkspurtStart = true;
-    private final short[] pcmOut = AudioFrames.newFrame();
     private final short[] pcmIn = AudioFrames.newFrame();
-    private final byte[] txBytes = new byte[MAX_DATAGRAM];
-    private final ByteBuffer txBuffer = ByteBuffer.wrap(txBytes);
-    private final DtmfSender dtmf = new DtmfSender();
-    private final DtmfSender.Packet dtmfPacket = new DtmfSender.Packet();
-    private boolean sourceFailed;
     private boolean sinkFailed;
-    private boolean sendFailed;
 
     // I/O thread only
     private InetSocketAddress latchCandidate;
@@ -75,13 +63,11 @@ public final class RtpMediaStream implements MediaStream {
     private long lastEventTimestamp;
 
     // single-writer counters: the writer thread is named on each
-    private volatile long packetsSent;       // clock
-    private volatile long bytesSent;         // clock
     private volatile long packetsReceived;   // I/O
     private volatile long bytesReceived;     // I/O
     private volatile long packetsMalformed;  // I/O
     private volatile long packetsUnexpected; // I/O
-    private volatile long mediaErrors;       // clock
+    private volatile long sinkErrors;        // clock
 
     /** Guards itself: the I/O thread updates it per packet, the clock reads it for RTCP. */
     private final ReceiverStatistics receiverStatistics = new ReceiverStatistics();
@@ -90,6 +76,7 @@ public final class RtpMediaStream implements MediaStream {
         this.factory = factory;
         this.ports = ports;
         this.ssrc = ThreadLocalRandom.current().nextLong(0x100000000L);
+        this.sender = new RtpSender(ssrc, ports.rtp());
         this.rtcp = new RtcpReporter(this, ssrc, ports.rtcp());
     }
 
@@ -118,8 +105,10 @@ public final class RtpMediaStream implements MediaStream {
             jb.flush();
         }
         // RFC 3264 §8.4: an address of 0.0.0.0 means "do not send" (old-style hold)
-        sendTo = remote.getAddress() == null || remote.getAddress().isAnyLocalAddress() ? null : remote;
-        rtcp.remote(sendTo);
+        // (and port 0 is a stream the answer rejected, RFC 3264 §6)
+        sendTo = remote.getAddress() == null || remote.getAddress().isAnyLocalAddress() || remote.getPort() == 0
+                ? null : remote;
+        rtcp.repoint(sendTo);
         session = new Session(codec, telephoneEventPayloadType, codec.spec().timestampStep(), clockRate, remote);
         factory.activate(this);
     }
@@ -141,7 +130,7 @@ public final class RtpMediaStream implements MediaStream {
 
     @Override
     public void setSource(MediaSource source) {
-        this.source = source;
+        sender.source(source);
     }
 
     @Override
@@ -162,7 +151,7 @@ public final class RtpMediaStream implements MediaStream {
         if (s == null || s.telephoneEventPayloadType() < 0) {
             throw new IllegalStateException("no telephone-event payload type negotiated for this stream");
         }
-        if (!dtmf.enqueue(code, durationMillis)) {
+        if (!sender.queueDigit(code, durationMillis)) {
             throw new IllegalStateException("DTMF queue full: too many digits waiting");
         }
     }
@@ -183,7 +172,7 @@ public final class RtpMediaStream implements MediaStream {
         Session s = session;
         JitterBuffer jb = jitterBuffer;
         double jitterMillis = s == null ? 0 : jitterUnits * 1000.0 / s.clockRate();
-        return new RtpStatistics(packetsSent, bytesSent, packetsReceived, bytesReceived, Math.max(0, lost),
+        return new RtpStatistics(sender.packetsSent(), sender.bytesSent(), packetsReceived, bytesReceived, Math.max(0, lost),
                 jb == null ? 0 : jb.late(), packetsMalformed, jitterMillis);
     }
 
@@ -194,12 +183,18 @@ public final class RtpMediaStream implements MediaStream {
 
     /** Exceptions thrown by the source or sink, or failed sends; each kind is logged once. */
     public long mediaErrors() {
-        return mediaErrors;
+        return sender.errors() + sinkErrors;
     }
 
     /** The far end's last reception report about our stream (RFC 3550 §6.4), or null. */
     public ReportBlock remoteReport() {
         return rtcp.remoteReport();
+    }
+
+    /** The jitter buffer's current target depth (it adapts to the measured delay variation). */
+    public int jitterBufferTargetMillis() {
+        JitterBuffer jb = jitterBuffer;
+        return jb == null ? 0 : jb.targetDepthMillis();
     }
 
     /** Where RTP is sent now: the SDP address, or the one symmetric RTP latched on; null when not sending. */
@@ -219,11 +214,11 @@ public final class RtpMediaStream implements MediaStream {
     }
 
     long packetsSent() {
-        return packetsSent;
+        return sender.packetsSent();
     }
 
     long bytesSent() {
-        return bytesSent;
+        return sender.bytesSent();
     }
 
     boolean closed() {
@@ -243,85 +238,19 @@ public final class RtpMediaStream implements MediaStream {
             return;
         }
         MediaDirection dir = direction;
-        InetSocketAddress to = sendTo;
-        if (dir.sends() && to != null) {
-            if (!sendDtmfTick(s, to)) {
-                sendAudio(s, to);
-            }
-        } else {
-            talkspurtStart = true;
-        }
-        timestamp = (timestamp + s.step()) & 0xFFFFFFFFL;
+        sender.tick(dir.sends(), sendTo, s.codec(), s.telephoneEventPayloadType(), s.step());
         if (dir.receives()) {
             receiveAudio(s);
         }
-        rtcp.tick(nowNanos, timestamp, s.clockRate());
+        rtcp.tick(nowNanos, sender.timestamp(), s.clockRate());
     }
 
     /** Advances the timestamp over ticks the clock could not run (the machine stalled). */
     void skipTicks(long ticks) {
         Session s = session;
         if (s != null) {
-            timestamp = (timestamp + ticks * s.step()) & 0xFFFFFFFFL;
-            talkspurtStart = true;
+            sender.skip(ticks, s.step());
         }
-    }
-
-    private boolean sendDtmfTick(Session s, InetSocketAddress to) {
-        if (s.telephoneEventPayloadType() < 0 || dtmf.idle()) {
-            return false;
-        }
-        DtmfSender.Packet p = dtmf.tick(timestamp, s.step(), s.clockRate(), txBytes, RtpPacket.HEADER_LENGTH,
-                dtmfPacket);
-        if (p == null) {
-            return false;
-        }
-        RtpPacket.writeHeader(txBytes, 0, p.marker, s.telephoneEventPayloadType(), sequence, p.timestamp, ssrc);
-        send(to, RtpPacket.HEADER_LENGTH + TelephoneEvent.LENGTH, TelephoneEvent.LENGTH);
-        talkspurtStart = true; // audio after the event starts a new talkspurt
-        return true;
-    }
-
-    private void sendAudio(Session s, InetSocketAddress to) {
-        MediaSource src = source;
-        boolean have = false;
-        if (src != null) {
-            try {
-                have = src.read(pcmOut);
-            } catch (RuntimeException e) {
-                mediaErrors++;
-                if (!sourceFailed) {
-                    sourceFailed = true;
-                    log.warn("media source of RTP stream {} failed; sending silence (logged once)",
-                            localAddress(), e);
-                }
-            }
-        }
-        if (!have) {
-            java.util.Arrays.fill(pcmOut, (short) 0);
-        }
-        int payload = s.codec().encode(pcmOut, txBytes, RtpPacket.HEADER_LENGTH);
-        // RFC 3551 §4.1: the marker bit flags the first packet after a silence period
-        RtpPacket.writeHeader(txBytes, 0, talkspurtStart, s.codec().spec().payloadType(), sequence, timestamp, ssrc);
-        talkspurtStart = false;
-        send(to, RtpPacket.HEADER_LENGTH + payload, payload);
-    }
-
-    private void send(InetSocketAddress to, int length, int payloadLength) {
-        txBuffer.clear().limit(length);
-        try {
-            if (ports.rtp().send(txBuffer, to) > 0) {
-                packetsSent++;
-                bytesSent += payloadLength;
-            }
-        } catch (IOException e) {
-            mediaErrors++;
-            if (!sendFailed && !closed) {
-                sendFailed = true;
-                log.warn("RTP send from {} to {} failed (logged once)", localAddress(), to, e);
-            }
-        }
-        sequence = (sequence + 1) & 0xFFFF;
     }
 
     private void receiveAudio(Session s) {
@@ -332,7 +261,7 @@ public final class RtpMediaStream implements MediaStream {
             try {
                 out.write(pcmIn);
             } catch (RuntimeException e) {
-                mediaErrors++;
+                sinkErrors++;
                 if (!sinkFailed) {
                     sinkFailed = true;
                     log.warn("media sink of RTP stream {} failed (logged once)", localAddress(), e);
@@ -359,7 +288,8 @@ public final class RtpMediaStream implements MediaStream {
             packetsUnexpected++;
             return;
         }
-        long arrival = (nowNanos - createdNanos) * s.clockRate() / 1_000_000_000L;
+        // in microseconds first, so that even a 48 kHz clock cannot overflow in a stream's lifetime
+        long arrival = (nowNanos - createdNanos) / 1000 * s.clockRate() / 1_000_000L;
         synchronized (receiverStatistics) {
             if (packet.ssrc() != remoteSsrc) {
                 remoteSsrc = packet.ssrc(); // RFC 3550 §8.2: a new source, statistics start over
@@ -405,8 +335,9 @@ public final class RtpMediaStream implements MediaStream {
         if (packet.payloadLength() < TelephoneEvent.LENGTH) {
             return;
         }
-        // RFC 4733 §2.5.2: all packets of one event share its start timestamp; report it once
-        if (haveEvent && packet.timestamp() == lastEventTimestamp) {
+        // RFC 4733 §2.5.2: all packets of one event share its start timestamp; report it once.
+        // A timestamp at or before the last reported one is a retransmission or a straggler.
+        if (haveEvent && (int) (packet.timestamp() - lastEventTimestamp) <= 0) {
             return;
         }
         char digit = TelephoneEvent.digit(TelephoneEvent.event(packet.data(), packet.payloadOffset()));

@@ -54,6 +54,17 @@ public final class RtpPacket {
         return status;
     }
 
+    /**
+     * Reads the datagram between the buffer's position and limit; the buffer must be
+     * array-backed (receive into a heap buffer, as the I/O loops do), so no bytes are copied.
+     */
+    public Status parse(java.nio.ByteBuffer datagram) {
+        if (!datagram.hasArray()) {
+            throw new IllegalArgumentException("RtpPacket parses array-backed buffers only");
+        }
+        return parse(datagram.array(), datagram.arrayOffset() + datagram.position(), datagram.remaining());
+    }
+
     private Status doParse(byte[] buf, int off, int len) {
         if (len < HEADER_LENGTH) {
             return Status.TOO_SHORT;

@@ -167,6 +167,29 @@ class RtpRelayIT {
     }
 
     @Test
+    void garbageAndUnknownPayloadTypesAreCountedNotForwarded() throws Exception {
+        Call c = call(G711Codec.pcmu(), 101, G711Codec.pcmu(), 101, false);
+        await("audio first", () -> c.atB().frames.get() >= 10);
+        try (java.nio.channels.DatagramChannel stranger = java.nio.channels.DatagramChannel.open()) {
+            stranger.bind(new java.net.InetSocketAddress(LOOPBACK, 0));
+            java.net.InetSocketAddress legA = c.relay().legA().localAddress();
+            byte[] cn = new byte[13];
+            io.tandem.telephony.rtp.RtpPacket.writeHeader(cn, 0, false, 13, 1, 1, 1); // comfort noise: not agreed
+            for (int i = 0; i < 20; i++) {
+                stranger.send(java.nio.ByteBuffer.wrap(new byte[]{1, 2, 3}), legA);
+                stranger.send(java.nio.ByteBuffer.wrap(cn), legA);
+                stranger.send(java.nio.ByteBuffer.wrap(new byte[]{0, 0, 0, 0, 0, 0, 0, 0}),
+                        new java.net.InetSocketAddress(LOOPBACK, legA.getPort() + 1));
+            }
+        }
+        await("garbage counted", () -> c.relay().aToB().packetsMalformed() >= 40);
+        await("unknown payload type dropped", () -> c.relay().aToB().packetsDropped() >= 20);
+        int before = c.atB().frames.get();
+        await("audio still flowing", () -> c.atB().frames.get() >= before + 25);
+        assertThat(c.relay().legA().remoteAddress()).isEqualTo(c.a().localAddress());
+    }
+
+    @Test
     void closingARelayFreesItsPortsForTheNextCall() throws Exception {
         RtpRelay first = engine.open(LOOPBACK, LOOPBACK);
         int relaysBefore = engine.relays();

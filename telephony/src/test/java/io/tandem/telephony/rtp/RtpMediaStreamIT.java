@@ -157,13 +157,20 @@ class RtpMediaStreamIT {
 
             RtpPacket p = new RtpPacket();
             byte[] buf = new byte[1500];
-            long[] last = receive(peer, p, buf, 10);
+            long[] beforeHold = receive(peer, p, buf, 10);
             a.setDirection(MediaDirection.INACTIVE);
-            // drain whatever was in flight, then hold for a while
+            awaitTicks(2); // a tick that began before the change may still send one
             long sentOnHold = a.statistics().packetsSent();
             awaitTicks(10);
-            assertThat(a.statistics().packetsSent()).isEqualTo(sentOnHold);
-            long[] beforeHold = drain(peer, p, buf, sentOnHold, last);
+            assertThat(a.statistics().packetsSent()).as("nothing sent while inactive").isEqualTo(sentOnHold);
+            // what was sent before the hold is queued at the peer: the last of it is where we left off
+            peer.configureBlocking(false);
+            ByteBuffer bb;
+            while (peer.receive(bb = ByteBuffer.wrap(buf)) != null) {
+                assertThat(p.parse(buf, 0, bb.position())).isEqualTo(RtpPacket.Status.OK);
+                beforeHold = new long[]{p.sequenceNumber(), p.timestamp(), p.marker() ? 1 : 0};
+            }
+            peer.configureBlocking(true);
             a.setDirection(MediaDirection.SENDRECV);
             long[] afterResume = receive(peer, p, buf, 1);
             assertThat(afterResume[0]).isEqualTo((beforeHold[0] + 1) & 0xFFFF);
@@ -191,17 +198,6 @@ class RtpMediaStreamIT {
             peer.receive(bb);
             assertThat(p.parse(buf, 0, bb.position())).isEqualTo(RtpPacket.Status.OK);
             last = new long[]{p.sequenceNumber(), p.timestamp(), p.marker() ? 1 : 0};
-        }
-        return last;
-    }
-
-    /** Reads until the packet count the stream reported as sent has arrived; returns the last one. */
-    private static long[] drain(DatagramChannel peer, RtpPacket p, byte[] buf, long sent, long[] lastSeen)
-            throws IOException {
-        long[] last = lastSeen;
-        // we have read 10 so far; the stream sent `sent`
-        for (long i = 10; i < sent; i++) {
-            last = receive(peer, p, buf, 1);
         }
         return last;
     }
@@ -234,6 +230,47 @@ class RtpMediaStreamIT {
         // audio resumes after the events
         atB.reset();
         awaitTone(atB, 25, "audio after DTMF");
+    }
+
+    @Test
+    void telephoneEventsAreReportedOncePerEventTimestamp() throws Exception {
+        RtpMediaStream b = open();
+        LinkedBlockingQueue<Character> digits = new LinkedBlockingQueue<>();
+        b.onDtmf(digits::add);
+        try (DatagramChannel phone = DatagramChannel.open()) {
+            phone.bind(new InetSocketAddress(LOOPBACK, 0));
+            b.start((InetSocketAddress) phone.getLocalAddress(), G711Codec.pcmu(), TE);
+            int[] seq = {100};
+            // '1' at ts 1000: start, update, three ends; then '2' at ts 2000; then a straggling end of '1'
+            sendEvent(phone, b, seq, 1000, 1, false, 160, true);
+            sendEvent(phone, b, seq, 1000, 1, false, 320, false);
+            for (int i = 0; i < 3; i++) {
+                sendEvent(phone, b, seq, 1000, 1, true, 480, false);
+            }
+            sendEvent(phone, b, seq, 2000, 2, false, 160, true);
+            sendEvent(phone, b, seq, 1000, 1, true, 480, false);
+            sendEvent(phone, b, seq, 2000, 2, true, 320, false);
+            // '2' again as a new key press (new timestamp) must be reported again
+            sendEvent(phone, b, seq, 3000, 2, true, 320, false);
+            StringBuilder got = new StringBuilder();
+            for (int i = 0; i < 3; i++) {
+                Character c = digits.poll(20, TimeUnit.SECONDS);
+                assertThat(c).as("digit %d, so far '%s'", i + 1, got).isNotNull();
+                got.append(c);
+            }
+            assertThat(got.toString()).isEqualTo("122");
+            // nothing else was reported: a fourth key press is the next thing the listener sees
+            sendEvent(phone, b, seq, 4000, 11, true, 320, false);
+            assertThat(digits.poll(20, TimeUnit.SECONDS)).isEqualTo('#');
+        }
+    }
+
+    private static void sendEvent(DatagramChannel phone, RtpMediaStream to, int[] seq, long ts, int event,
+                                  boolean end, int duration, boolean marker) throws IOException {
+        byte[] p = new byte[RtpPacket.HEADER_LENGTH + TelephoneEvent.LENGTH];
+        RtpPacket.writeHeader(p, 0, marker, TE, seq[0]++, ts, 0x5EED);
+        TelephoneEvent.write(p, RtpPacket.HEADER_LENGTH, event, end, 10, duration);
+        phone.send(ByteBuffer.wrap(p), to.localAddress());
     }
 
     @Test
@@ -307,7 +344,8 @@ class RtpMediaStreamIT {
         ToneSink atB = new ToneSink(1000);
         b.setSink(atB);
         a.setSource(new SineSource(1000, 8000));
-        try (LossyForwarder fwd = new LossyForwarder(b.localAddress(), 10)) {
+        InetSocketAddress aRtcp = new InetSocketAddress(LOOPBACK, a.localAddress().getPort() + 1);
+        try (LossyForwarder fwd = new LossyForwarder(b.localAddress(), aRtcp, 10)) {
             a.start(fwd.address(), G711Codec.pcmu(), TE);
             b.setDirection(MediaDirection.RECVONLY);
             b.start(a.localAddress(), G711Codec.pcmu(), TE);
@@ -317,6 +355,33 @@ class RtpMediaStreamIT {
             // a received-only figure: loss can never exceed what the forwarder dropped
             assertThat(b.statistics().packetsLost()).isLessThanOrEqualTo(fwd.dropped());
             awaitTone(atB, 25, "tone through 10 % loss");
+            // B's receiver reports (RFC 3550 §6.4.2) tell A about the loss
+            Await.until("a receiver report with loss at A", WAIT,
+                    () -> a.remoteReport() != null && a.remoteReport().cumulativeLost() > 0);
+            assertThat(a.remoteReport().ssrc()).isEqualTo(a.ssrc());
+        }
+    }
+
+    @Test
+    void networkJitterGrowsTheJitterBufferAndTheToneStillArrives() throws Exception {
+        RtpMediaStream a = open();
+        RtpMediaStream b = open();
+        ToneSink atB = new ToneSink(1000);
+        b.setSink(atB);
+        a.setSource(new SineSource(1000, 8000));
+        InetSocketAddress aRtcp = new InetSocketAddress(LOOPBACK, a.localAddress().getPort() + 1);
+        // every packet delayed by a random 0-60 ms: jitter and reordering, no loss
+        try (LossyForwarder fwd = new LossyForwarder(b.localAddress(), aRtcp, 0, 60)) {
+            a.start(fwd.address(), G711Codec.pcmu(), TE);
+            b.setDirection(MediaDirection.RECVONLY);
+            b.start(a.localAddress(), G711Codec.pcmu(), TE);
+            awaitTone(atB, 100, "1 kHz through 0-60 ms of jitter");
+            Await.until("the jitter buffer to grow past its 40 ms minimum", WAIT,
+                    () -> b.jitterBufferTargetMillis() >= 60, () -> "target " + b.jitterBufferTargetMillis());
+            assertThat(b.statistics().jitterMillis()).isPositive();
+            a.setDirection(MediaDirection.INACTIVE);
+            awaitTicks(10); // the last delayed packets land
+            assertThat(b.statistics().packetsLost()).as("reordering is not loss").isZero();
         }
     }
 

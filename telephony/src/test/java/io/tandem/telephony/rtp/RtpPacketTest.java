@@ -52,6 +52,20 @@ class RtpPacketTest {
     }
 
     @Test
+    void parsesAReceivedByteBufferBetweenPositionAndLimit() {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64);
+        byte[] bytes = new byte[14];
+        RtpPacket.write(bytes, 0, false, 18, 300, 480, 9, new byte[]{7, 8}, 0, 2);
+        buf.position(4);
+        buf.put(bytes).flip().position(4);
+        assertThat(packet.parse(buf)).isEqualTo(RtpPacket.Status.OK);
+        assertThat(packet.length()).isEqualTo(14);
+        assertThat(packet.sequenceNumber()).isEqualTo(300);
+        assertThat(packet.payloadLength()).isEqualTo(2);
+        assertThat(packet.data()[packet.payloadOffset() + 1]).isEqualTo((byte) 8);
+    }
+
+    @Test
     void rejectsMalformedDatagramsWithTheReason() {
         byte[] ok = new byte[20];
         RtpPacket.writeHeader(ok, 0, false, 0, 1, 1, 1);
