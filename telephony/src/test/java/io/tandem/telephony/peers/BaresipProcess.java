@@ -6,10 +6,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -42,15 +42,18 @@ public final class BaresipProcess implements AutoCloseable {
     private final Path recordDir;
     private final String user;
     private final int sipPort;
+    /** Account parameters (answer mode, codecs) that {@link #register} gives a new user agent too. */
+    private final String accountOptions;
 
     private BaresipProcess(PeerProcess process, BaresipControl control, Path workDir, Path recordDir, String user,
-                           int sipPort) {
+                           int sipPort, String accountOptions) {
         this.process = process;
         this.control = control;
         this.workDir = workDir;
         this.recordDir = recordDir;
         this.user = user;
         this.sipPort = sipPort;
+        this.accountOptions = accountOptions;
     }
 
     public static Builder builder() {
@@ -67,7 +70,10 @@ public final class BaresipProcess implements AutoCloseable {
         return new InetSocketAddress("127.0.0.1", sipPort);
     }
 
-    /** The URI that reaches this baresip directly: {@code sip:<user>@127.0.0.1:<port>}. */
+    /**
+     * The URI that reaches this baresip directly: {@code sip:<user>@127.0.0.1:<port>} (with
+     * {@link Builder#registerTo} the user is the auth user; its AOR lives at the registrar).
+     */
     public String uri() {
         return "sip:" + user + "@127.0.0.1:" + sipPort;
     }
@@ -100,8 +106,6 @@ public final class BaresipProcess implements AutoCloseable {
         command("uanew", "<sip:" + authUser + "@" + registrar.getAddress().getHostAddress() + ":" + registrar.getPort()
                 + ">;auth_pass=" + password + ";regint=" + interval.toSeconds() + accountOptions);
     }
-
-    private String accountOptions = "";
 
     /** Any baresip command ({@code /help} lists them); returns its text answer. */
     public String command(String name, String params) {
@@ -167,6 +171,11 @@ public final class BaresipProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The baresip process id (for diagnostics). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Stops baresip (SIGTERM, then SIGKILL) and closes the control connection. */
     @Override
     public void close() {
@@ -176,19 +185,21 @@ public final class BaresipProcess implements AutoCloseable {
 
     /** What to run; defaults: user "peer", answer mode manual, PCMU and PCMA, no audio source. */
     public static final class Builder {
-        private int sipPort;
-        private String user = "peer";
-        private boolean autoAnswer;
-        private String audioSource;
-        private int sourceRate = 48_000;
-        private int sourceChannels = 2;
-        private Path recordDir;
-        private List<String> codecs = List.of("pcmu", "pcma");
-        private InetSocketAddress registrar;
-        private String authUser;
-        private String password;
-        private Duration registerInterval = Duration.ofSeconds(600);
-        private boolean sipTrace = true;
+        int sipPort;
+        String user = "peer";
+        boolean autoAnswer;
+        String audioSource;
+        int sourceRate = 48_000;
+        int sourceChannels = 2;
+        Path recordDir;
+        List<String> codecs = List.of("pcmu", "pcma");
+        InetSocketAddress registrar;
+        String authUser;
+        String password;
+        Duration registerInterval = Duration.ofSeconds(600);
+        boolean sipTrace = true;
+        Duration maxLifetime = Duration.ofMinutes(10);
+        String extraAccountParams = "";
 
         private Builder() {
         }
@@ -259,9 +270,27 @@ public final class BaresipProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Further account parameters, appended as is: e.g. {@code "ptime=30"} or
+         * {@code "outbound=\"sip:127.0.0.1:5080\""} (see baresip's accounts file format).
+         */
+        public Builder accountParams(String params) {
+            this.extraAccountParams = params.startsWith(";") ? params : ";" + params;
+            return this;
+        }
+
         /** Print SIP messages into stdout.log (baresip -s); default on, they make failures readable. */
         public Builder sipTrace(boolean on) {
             this.sipTrace = on;
+            return this;
+        }
+
+        /**
+         * baresip quits by itself after this long ({@code -t}), so even a test JVM killed with
+         * SIGKILL (no shutdown hook) leaves no phone running for long; default 10 minutes.
+         */
+        public Builder maxLifetime(Duration lifetime) {
+            this.maxLifetime = lifetime;
             return this;
         }
 
@@ -281,18 +310,21 @@ public final class BaresipProcess implements AutoCloseable {
             Path workDir;
             Path records;
             try {
-                workDir = Files.createTempDirectory("baresip-");
+                workDir = PeerDirs.create("baresip-");
                 records = recordDir != null ? recordDir : workDir.resolve("recordings");
                 Files.createDirectories(records);
                 String options = ";answermode=" + (autoAnswer ? "auto" : "manual")
-                        + ";audio_codecs=" + String.join(",", codecs);
-                Files.writeString(workDir.resolve("config"), config(modules, port, ctrlPort, rtpFirst, records));
+                        + ";audio_codecs=" + String.join(",", codecs) + extraAccountParams;
+                Files.writeString(workDir.resolve("config"),
+                        BaresipConfig.config(this, modules, port, ctrlPort, rtpFirst, records));
                 Files.writeString(workDir.resolve("accounts"),
                         registrar == null ? "<sip:" + user + "@127.0.0.1:" + port + ">;regint=0" + options + "\n" : "");
                 Files.writeString(workDir.resolve("contacts"), "");
-                List<String> cmd = sipTrace
-                        ? List.of(baresip.toString(), "-f", workDir.toString(), "-s")
-                        : List.of(baresip.toString(), "-f", workDir.toString());
+                List<String> cmd = new ArrayList<>(List.of(baresip.toString(), "-f", workDir.toString(),
+                        "-t", Long.toString(Math.max(1, maxLifetime.toSeconds()))));
+                if (sipTrace) {
+                    cmd.add("-s");
+                }
                 PeerProcess process = PeerProcess.start("baresip " + user + "@127.0.0.1:" + port, cmd, workDir);
                 BaresipControl control;
                 try {
@@ -302,8 +334,7 @@ public final class BaresipProcess implements AutoCloseable {
                     throw e;
                 }
                 BaresipProcess peer = new BaresipProcess(process, control, workDir, records,
-                        registrar == null ? user : authUser, port);
-                peer.accountOptions = options;
+                        registrar == null ? user : authUser, port, options);
                 if (registrar != null) {
                     try {
                         peer.register(registrar, authUser, password, registerInterval);
@@ -330,46 +361,6 @@ public final class BaresipProcess implements AutoCloseable {
                     return Optional.empty();
                 }
             }, process::outputTails);
-        }
-
-        private String config(Path modules, int port, int ctrlPort, int rtpFirst, Path records) {
-            Stream.Builder<String> lines = Stream.builder();
-            lines.add("# generated by io.tandem.telephony.peers.BaresipProcess");
-            lines.add("poll_method epoll");
-            // Bind SIP and pick media addresses on loopback only (never eth0).
-            lines.add("net_interface 127.0.0.1");
-            lines.add("sip_listen 127.0.0.1:" + port);
-            lines.add("call_local_timeout 120");
-            lines.add("call_max_calls 4");
-            if (audioSource != null) {
-                lines.add("audio_source " + audioSource);
-                lines.add("ausrc_srate " + sourceRate);
-                lines.add("ausrc_channels " + sourceChannels);
-            }
-            lines.add("audio_level no");
-            lines.add("rtp_ports " + rtpFirst + "-" + (rtpFirst + 7));
-            lines.add("rtcp_mux no");
-            lines.add("jitter_buffer_delay 1-10");
-            lines.add("module_path " + modules);
-            lines.add("module g711.so");
-            lines.add("module g722.so");
-            if (Files.exists(modules.resolve("opus.so"))) {
-                lines.add("module opus.so");
-            }
-            // Only the source in use is loaded: without any source module baresip sends no audio,
-            // while a source module with no usable device makes it fail to answer.
-            if (audioSource != null) {
-                lines.add("module " + audioSource.substring(0, audioSource.indexOf(',')) + ".so");
-            }
-            lines.add("module sndfile.so");
-            lines.add("module_tmp account.so");
-            lines.add("module_app menu.so");
-            lines.add("module_app ctrl_tcp.so");
-            lines.add("ctrl_tcp_listen 127.0.0.1:" + ctrlPort);
-            lines.add("snd_path " + records.toAbsolutePath());
-            lines.add("statmode_default off");
-            lines.add("ringback_disabled yes");
-            return lines.build().collect(Collectors.joining("\n", "", "\n"));
         }
     }
 }

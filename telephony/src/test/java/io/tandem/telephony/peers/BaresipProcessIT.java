@@ -1,9 +1,12 @@
 package io.tandem.telephony.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Proves the baresip harness: two real baresip phones call each other on loopback. */
 class BaresipProcessIT {
@@ -36,6 +39,55 @@ class BaresipProcessIT {
             assertThat(atBob.dominantFrequency(500, 1000, 1500)).isEqualTo(1000);
             assertThat(atAlice.toneRatio(500)).as("alice hears bob's 500 Hz: %s", atAlice).isGreaterThan(0.8);
         }
+    }
+
+    @Test
+    void wavFileSourceIsHeardAtTheFarEnd(@TempDir Path dir) {
+        Path wav = Recording.sine(1200, 12_000, Duration.ofSeconds(20), 8000).writeWav(dir.resolve("tone-1200.wav"));
+        try (BaresipProcess bob = BaresipProcess.builder().user("bob").autoAnswer(true).start();
+             BaresipProcess alice = BaresipProcess.builder().user("alice").wavSource(wav).start()) {
+            alice.dial(bob.uri());
+            bob.awaitEvent(BaresipEvent.CALL_ESTABLISHED, EVENT);
+            Await.until("bob to record 2 s of audio", EVENT,
+                    () -> bob.recordedWav().toFile().length() > 2 * 8000 * 2);
+            alice.hangup();
+            bob.awaitEvent(BaresipEvent.CALL_CLOSED, EVENT);
+
+            Recording atBob = bob.recording().skip(Duration.ofMillis(300));
+            assertThat(atBob.dominantFrequency(1000, 1200, 1400)).isEqualTo(1200);
+            assertThat(atBob.toneRatio(1200)).as("bob hears the WAV's 1200 Hz: %s", atBob).isGreaterThan(0.8);
+        }
+    }
+
+    @Test
+    void registerLaterCreatesAUserAgentThatRegisters() {
+        try (SippProcess registrar = SippProcess.scenario("register-digest-uas.xml")
+                .expectCredentials("carol", "pw").start();
+             BaresipProcess carol = BaresipProcess.builder().user("carol").start()) {
+            carol.register(registrar.address(), "carol", "pw", Duration.ofSeconds(300));
+            carol.awaitEvent(BaresipEvent.REGISTER_OK, EVENT);
+            SippResult r = registrar.awaitExit(Duration.ofSeconds(30));
+            assertThat(r.allCallsSucceeded()).as(r.describe()).isTrue();
+        }
+    }
+
+    @Test
+    void awaitingAnEventThatNeverComesFailsWithTheEventsSeenAndTheOutput() {
+        try (BaresipProcess lonely = BaresipProcess.builder().user("lonely").start()) {
+            assertThatThrownBy(() -> lonely.awaitEvent(BaresipEvent.CALL_INCOMING, Duration.ofMillis(300)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("no CALL_INCOMING event")
+                    .hasMessageContaining("baresip is ready");
+        }
+    }
+
+    @Test
+    void closeLeavesNoProcessBehind() {
+        BaresipProcess peer = BaresipProcess.builder().user("short").start();
+        long pid = peer.pid();
+        peer.close();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(peer.isAlive()).isFalse();
     }
 
     @Test

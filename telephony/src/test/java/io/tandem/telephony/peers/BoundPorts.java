@@ -19,18 +19,34 @@ final class BoundPorts {
 
     /** True when a UDP socket is bound to 127.0.0.1:{@code port} or to the wildcard on that port. */
     static boolean udpBound(int port) {
-        return bound(Path.of("/proc/net/udp"), port, null);
+        return bound(Path.of("/proc/net/udp"), port, null) || bound(Path.of("/proc/net/udp6"), port, null);
     }
 
     /** True when a TCP socket listens on 127.0.0.1:{@code port} or on the wildcard on that port. */
     static boolean tcpListening(int port) {
-        return bound(Path.of("/proc/net/tcp"), port, TCP_LISTEN);
+        return bound(Path.of("/proc/net/tcp"), port, TCP_LISTEN) || bound(Path.of("/proc/net/tcp6"), port, TCP_LISTEN);
+    }
+
+    /**
+     * IPv4 127.0.0.1 or 0.0.0.0; in the IPv6 tables (where Java's dual-stack sockets appear) also
+     * ::ffff:127.0.0.1, ::1 and ::. The kernel prints each 32-bit word in host byte order.
+     */
+    private static boolean loopbackOrWildcard(String hex) {
+        if (hex.length() == 8) {
+            return hex.equalsIgnoreCase(LOOPBACK_HEX) || hex.equals("00000000");
+        }
+        return hex.equalsIgnoreCase("0000000000000000FFFF0000" + LOOPBACK_HEX)
+                || hex.equalsIgnoreCase("00000000000000000000000001000000")
+                || hex.equals("00000000000000000000000000000000");
     }
 
     private static boolean bound(Path table, int port, String state) {
         String portHex = String.format(Locale.ROOT, "%04X", port);
         List<String> lines;
         try {
+            if (!Files.exists(table)) {
+                return false;
+            }
             lines = Files.readAllLines(table);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + table + " to see whether port " + port + " is bound", e);
@@ -44,7 +60,7 @@ final class BoundPorts {
             if (local.length != 2 || !local[1].equalsIgnoreCase(portHex)) {
                 continue;
             }
-            boolean address = local[0].equalsIgnoreCase(LOOPBACK_HEX) || local[0].equals("00000000");
+            boolean address = loopbackOrWildcard(local[0]);
             if (address && (state == null || f[3].equalsIgnoreCase(state))) {
                 return true;
             }

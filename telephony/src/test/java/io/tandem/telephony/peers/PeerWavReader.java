@@ -20,7 +20,11 @@ final class PeerWavReader {
     }
 
     static Recording read(Path wav) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(wav)).order(ByteOrder.LITTLE_ENDIAN);
+        return read(Files.readAllBytes(wav));
+    }
+
+    static Recording read(byte[] file) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
         if (b.remaining() < 12 || b.getInt(0) != 0x46464952 /* RIFF */ || b.getInt(8) != 0x45564157 /* WAVE */) {
             throw new IOException("not a RIFF/WAVE file");
         }
@@ -57,6 +61,20 @@ final class PeerWavReader {
             pos = body + (int) size + (int) (size & 1);
         }
         throw new IOException("no data chunk");
+    }
+
+    /** A canonical 44-byte-header PCM mono WAV of {@code audio}. */
+    static byte[] encode(Recording audio) {
+        int dataBytes = audio.samples().length * 2;
+        ByteBuffer b = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x46464952).putInt(36 + dataBytes).putInt(0x45564157);
+        b.putInt(0x20746d66).putInt(16).putShort((short) PCM).putShort((short) 1).putInt(audio.sampleRate())
+                .putInt(audio.sampleRate() * 2).putShort((short) 2).putShort((short) 16);
+        b.putInt(0x61746164).putInt(dataBytes);
+        for (short s : audio.samples()) {
+            b.putShort(s);
+        }
+        return b.array();
     }
 
     /** Channels and sample rate from the fmt chunk, for configuring a player of this file. */

@@ -2,6 +2,8 @@ package io.tandem.telephony.peers;
 
 import io.tandem.telephony.media.Goertzel;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -20,6 +22,25 @@ public record Recording(short[] samples, int sampleRate) {
             return PeerWavReader.read(wav);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read WAV " + wav + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A sine of {@code hz} at {@code amplitude} (0..32767), {@code length} long: audio for a WAV source. */
+    public static Recording sine(double hz, int amplitude, Duration length, int sampleRate) {
+        short[] s = new short[(int) (length.toMillis() * sampleRate / 1000)];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (short) Math.round(amplitude * Math.sin(2 * Math.PI * hz * i / sampleRate));
+        }
+        return new Recording(s, sampleRate);
+    }
+
+    /** Writes this audio as a 16-bit PCM mono WAV file (e.g. for {@code BaresipProcess.Builder#wavSource}). */
+    public Path writeWav(Path file) {
+        try {
+            Files.write(file, PeerWavReader.encode(this));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.tandem.telephony.peers;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -35,7 +33,15 @@ import java.util.OptionalInt;
 public final class SippProcess implements AutoCloseable {
     /** Where the scenario files live on the test classpath. */
     static final String SCENARIO_RESOURCES = "/peers/sipp/";
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+    /** The raw u-law file audio-streaming scenarios play ({@code rtp_stream}). */
+    static final String AUDIO_FILE = "audio.pcmu";
+    /** The RFC 4733 capture DTMF scenarios replay ({@code play_pcap_audio}). */
+    static final String DTMF_FILE = "dtmf.pcap";
+    /** The digest realm the UAS scenarios challenge with unless a test sets {@code -key realm}. */
+    public static final String DEFAULT_REALM = "tandem.test";
+    /** The hold timer of the UAC scenarios, which {@link Builder#holdFor} rewrites. */
+    static final String HOLD_TIMER = "timeout=\"3000\" ontimeout=\"hangup\"";
 
     private final PeerProcess process;
     private final Path workDir;
@@ -43,7 +49,7 @@ public final class SippProcess implements AutoCloseable {
     private final int mediaPort;
     private final String transport;
 
-    private SippProcess(PeerProcess process, Path workDir, int port, int mediaPort, String transport) {
+    SippProcess(PeerProcess process, Path workDir, int port, int mediaPort, String transport) {
         this.process = process;
         this.workDir = workDir;
         this.port = port;
@@ -95,6 +101,11 @@ public final class SippProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The SIPp process id (for diagnostics). */
+    public long pid() {
+        return process.pid();
+    }
+
     /**
      * Waits for SIPp to finish its calls and returns the verdict.
      *
@@ -123,7 +134,7 @@ public final class SippProcess implements AutoCloseable {
                 read(workDir.resolve("screen.log")), process.outputTails());
     }
 
-    private static String read(Path file) {
+    static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "";
         } catch (IOException e) {
@@ -139,27 +150,28 @@ public final class SippProcess implements AutoCloseable {
 
     /** Options of one SIPp run; every one has a default that suits a single-call loopback test. */
     public static final class Builder {
-        private final String builtin;
-        private final String resource;
-        private final Path file;
-        private String remote;
-        private int localPort;
-        private int mediaPort;
-        private int calls = 1;
-        private double rate = 10;
-        private int maxConcurrent;
-        private String transport = "udp";
-        private String serviceUser;
-        private String authUser;
-        private String authPassword;
-        private String injectionCsv;
-        private Duration timeout = Duration.ofSeconds(60);
-        private Duration recvTimeout;
-        private boolean traceMessages = true;
-        private final Map<String, String> keys = new LinkedHashMap<>();
-        private final Map<String, String> variables = new LinkedHashMap<>();
-        private final Map<String, byte[]> files = new LinkedHashMap<>();
-        private final List<String> extraArgs = new ArrayList<>();
+        final String builtin;
+        final String resource;
+        final Path file;
+        String remote;
+        int localPort;
+        int mediaPort;
+        int calls = 1;
+        double rate = 10;
+        int maxConcurrent;
+        String transport = "udp";
+        String serviceUser;
+        String authUser;
+        String authPassword;
+        String injectionCsv;
+        Duration timeout = Duration.ofSeconds(60);
+        Duration recvTimeout;
+        boolean traceMessages = true;
+        Duration hold;
+        final Map<String, String> keys = new LinkedHashMap<>();
+        final Map<String, String> variables = new LinkedHashMap<>();
+        final Map<String, byte[]> files = new LinkedHashMap<>();
+        final List<String> extraArgs = new ArrayList<>();
 
         private Builder(String builtin, String resource, Path file) {
             this.builtin = builtin;
@@ -255,6 +267,42 @@ public final class SippProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Writes {@code audio.pcmu}: a sine of {@code hz} as raw G.711 u-law, {@code length} long, which
+         * scenarios stream with {@code <exec rtp_stream="audio.pcmu,-1,0"/>} (looped).
+         */
+        public Builder pcmuTone(double hz, Duration length) {
+            return file(AUDIO_FILE, SippMedia.pcmuTone(hz, length));
+        }
+
+        /**
+         * Copies sip-tester's RFC 4733 capture of {@code digit} (0-9, *, #) to {@code dtmf.pcap}, which
+         * {@code uac-invite-dtmf.xml} replays with {@code play_pcap_audio}; default digit 1.
+         */
+        public Builder dtmfDigit(char digit) {
+            return file(DTMF_FILE, SippMedia.dtmfCapture(digit));
+        }
+
+        /**
+         * Credentials a UAS scenario checks with {@code verifyauth} ({@code -key user/password}), in
+         * {@code register-digest-uas.xml} and {@code uas-invite-digest.xml}; realm "tandem.test"
+         * unless {@code key("realm", ...)} says otherwise.
+         */
+        public Builder expectCredentials(String user, String password) {
+            return key("user", user).key("password", password);
+        }
+
+        /**
+         * How long a UAC scenario keeps the call up before its own BYE, unless the callee hangs up
+         * first; default 3 s. Rewrites the scenario's {@code <recv request="BYE" timeout="3000"
+         * ontimeout="hangup"/>}: SIPp takes no variable there, and a {@code <pause>} would stall its
+         * rtp_stream.
+         */
+        public Builder holdFor(Duration hold) {
+            this.hold = hold;
+            return this;
+        }
+
         /** Global time limit ({@code -timeout} with {@code -timeout_error}); default 60 s. */
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
@@ -286,124 +334,7 @@ public final class SippProcess implements AutoCloseable {
          *                               its stderr)
          */
         public SippProcess start() {
-            Path sipp = Programs.require("sipp", "sip-tester");
-            Path workDir = createWorkDir();
-            int sipPort = localPort > 0 ? localPort : FreePorts.udpAndTcp();
-            int rtpPort = mediaPort > 0 ? mediaPort : FreePorts.alignedBlock(4);
-            List<String> cmd = new ArrayList<>(List.of(sipp.toString()));
-            if (builtin != null) {
-                cmd.addAll(List.of("-sn", builtin));
-            } else {
-                cmd.addAll(List.of("-sf", copyScenario(workDir).getFileName().toString()));
-            }
-            if (remote != null) {
-                cmd.add(remote);
-            }
-            cmd.addAll(List.of("-i", "127.0.0.1", "-p", Integer.toString(sipPort),
-                    "-mi", "127.0.0.1", "-mp", Integer.toString(rtpPort),
-                    "-t", "tcp".equals(transport) ? "t1" : "u1",
-                    "-m", Integer.toString(calls), "-r", formatRate(rate),
-                    "-nostdin",
-                    "-timeout", timeout.toSeconds() + "s", "-timeout_error",
-                    "-trace_err", "-error_file", "errors.log",
-                    "-trace_stat", "-stf", "stats.csv", "-fd", "1",
-                    "-trace_screen", "-screen_file", "screen.log"));
-            if (traceMessages) {
-                cmd.addAll(List.of("-trace_msg", "-message_file", "messages.log"));
-            }
-            if (maxConcurrent > 0) {
-                cmd.addAll(List.of("-l", Integer.toString(maxConcurrent)));
-            }
-            if (serviceUser != null) {
-                cmd.addAll(List.of("-s", serviceUser));
-            }
-            if (authUser != null) {
-                cmd.addAll(List.of("-au", authUser, "-ap", authPassword));
-            }
-            if (recvTimeout != null) {
-                cmd.addAll(List.of("-recv_timeout", Long.toString(recvTimeout.toMillis())));
-            }
-            if (injectionCsv != null) {
-                write(workDir.resolve("injection.csv"), injectionCsv.getBytes(StandardCharsets.UTF_8));
-                cmd.addAll(List.of("-inf", "injection.csv"));
-            }
-            keys.forEach((k, v) -> cmd.addAll(List.of("-key", k, v)));
-            variables.forEach((k, v) -> cmd.addAll(List.of("-set", k, v)));
-            files.forEach((name, content) -> write(workDir.resolve(name), content));
-            cmd.addAll(extraArgs);
-
-            PeerProcess process = PeerProcess.start("sipp " + (builtin != null ? "-sn " + builtin : scenarioName()),
-                    cmd, workDir);
-            SippProcess sippProcess = new SippProcess(process, workDir, sipPort, rtpPort, transport);
-            try {
-                boolean tcp = "tcp".equals(transport);
-                Await.value("sipp to bind 127.0.0.1:" + sipPort, READY_TIMEOUT, () -> {
-                    if (tcp ? BoundPorts.tcpListening(sipPort) || remote != null : BoundPorts.udpBound(sipPort)) {
-                        return Optional.of(true);
-                    }
-                    // Ended already? A UAC may legitimately finish its calls fast (it wrote its
-                    // statistics then); ending without statistics means SIPp refused to start
-                    // (bad option, unknown scenario, port taken), which exits 1 or 255.
-                    if (!process.isAlive()) {
-                        if (!Files.exists(workDir.resolve("stats.csv"))) {
-                            process.requireAlive("starting");
-                        }
-                        return Optional.of(true);
-                    }
-                    return Optional.empty();
-                }, process::outputTails);
-            } catch (RuntimeException | AssertionError e) {
-                process.close();
-                throw e;
-            }
-            return sippProcess;
-        }
-
-        private String scenarioName() {
-            return resource != null ? resource : file.getFileName().toString();
-        }
-
-        private Path copyScenario(Path workDir) {
-            if (file != null) {
-                Path target = workDir.resolve(file.getFileName().toString());
-                try {
-                    Files.copy(file, target);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot copy scenario " + file, e);
-                }
-                return target;
-            }
-            try (InputStream in = SippProcess.class.getResourceAsStream(SCENARIO_RESOURCES + resource)) {
-                if (in == null) {
-                    throw new IllegalArgumentException("no SIPp scenario " + resource + " on the test classpath under "
-                            + SCENARIO_RESOURCES);
-                }
-                Path target = workDir.resolve(resource);
-                Files.write(target, in.readAllBytes());
-                return target;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        private static Path createWorkDir() {
-            try {
-                return Files.createTempDirectory("sipp-");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        private static void write(Path path, byte[] content) {
-            try {
-                Files.write(path, content);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        private static String formatRate(double rate) {
-            return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
+            return SippLaunch.start(this);
         }
     }
 }

@@ -4,7 +4,7 @@ package io.tandem.telephony.peers;
  * How a SIPp run ended.
  *
  * @param exitCode        SIPp's exit code: 0 all calls succeeded, 1 at least one failed, 97 internal
- *                        stop, 99 no call processed, 255 fatal error, 254 could not bind a socket
+ *                        stop, 99 no call processed, 255 fatal error or global timeout, 254 could not bind a socket
  * @param successfulCalls calls that ran the scenario to its end ("SuccessfulCall(C)"), -1 if unknown
  * @param failedCalls     calls that failed (unexpected message, timeout...), -1 if unknown
  * @param errors          SIPp's error log (unexpected messages, with the message text)
@@ -34,7 +34,7 @@ public record SippResult(int exitCode, long successfulCalls, long failedCalls, S
             case 97 -> "exit on internal command";
             case 99 -> "no call processed";
             case 254 -> "fatal error binding a socket";
-            case 255 -> "fatal error";
+            case 255 -> "fatal error, or the -timeout limit was reached";
             default -> "unexpected";
         };
     }
