@@ -10,7 +10,7 @@ package io.tandem.telephony.codec;
  * bit for bit.
  */
 final class G722Band {
-    /** 2048·2^(i/32): the anti-log table of SCALEL/SCALEH (G.722 Table 14). */
+    /** 2048·2^(i/32): the anti-log table of blocks SCALEL/SCALEH. */
     private static final int[] ANTILOG = {
         2048, 2093, 2139, 2186, 2233, 2282, 2332, 2383, 2435, 2489, 2543, 2599, 2656, 2714, 2774, 2834,
         2896, 2960, 3025, 3091, 3158, 3228, 3298, 3371, 3444, 3520, 3597, 3676, 3756, 3838, 3922, 4008,

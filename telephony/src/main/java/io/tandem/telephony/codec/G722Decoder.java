@@ -11,7 +11,7 @@ import static io.tandem.telephony.codec.G722Tables.QMF;
 /** ITU-T G.722 mode 1 (64 kbit/s) decoder: one octet becomes two samples of 16 kHz PCM. */
 final class G722Decoder {
     /**
-     * 6-bit lower-band inverse quantiser QQ6 scaled by 2^3 (G.722 Table 7), indexed by the code;
+     * 6-bit lower-band inverse quantiser QQ6 (block 5L INVQBL) scaled by 2^12, indexed by the code;
      * codes 0–3 are not produced by an encoder and decode as the smallest negative step.
      */
     private static final int[] LOW_INV_Q6 = {
@@ -44,7 +44,7 @@ final class G722Decoder {
             int code = in[off + i] & 0xFF;
             int rl = decodeLow(code & 0x3F);
             int rh = decodeHigh(code >> 6);
-            // Receive QMF (G.722 §4.4): x_out(j) = 2·Σ h(2i)·x_d(i), x_out(j+1) = 2·Σ h(2i+1)·x_s(i);
+            // Receive QMF: x_out(j) = 2·Σ h(2i)·x_d(i), x_out(j+1) = 2·Σ h(2i+1)·x_s(i);
             // with h symmetric those are the odd and even taps of the interleaved delay line.
             System.arraycopy(delayLine, 2, delayLine, 0, 22);
             delayLine[22] = rl + rh;

@@ -10,12 +10,12 @@ import static io.tandem.telephony.codec.G722Tables.QMF;
 
 /**
  * ITU-T G.722 mode 1 (64 kbit/s) encoder on 16 kHz 16-bit PCM: every two input samples become
- * one octet, upper-band code in the top two bits, lower-band code in the low six (G.722 §1.4).
+ * one octet, upper-band code in the top two bits, lower-band code in the low six.
  */
 final class G722Encoder {
     /**
      * Lower limits of the 6-bit quantiser intervals, normalised to the step size and scaled by 2^9
-     * (G.722 Table 6, column "lower limit" for mil = 1..29; index 0 unused).
+     * (block 1L QUANTL, lower limits for mil = 1..29; index 0 unused).
      */
     private static final int[] LOW_DECISION = {
         0, 35, 72, 110, 150, 190, 233, 276, 323, 370, 422, 473, 530, 587, 650, 714,
@@ -31,7 +31,7 @@ final class G722Encoder {
         0, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47,
         46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32,
     };
-    /** The upper band's single decision level, 4.40625·2^7 (G.722 Table 9 / block 1H). */
+    /** The upper band's single decision level, 1.10156·2^9 (block 1H QUANTH). */
     private static final int HIGH_DECISION = 564;
 
     private final G722Band low = G722Band.lower();
@@ -62,7 +62,7 @@ final class G722Encoder {
     }
 
     private byte encodePair(int first, int second) {
-        // Transmit QMF (G.722 §3.1): x_A sums the even taps, x_B the odd ones; their sum is the
+        // Transmit QMF: x_A sums the even taps, x_B the odd ones; their sum is the
         // lower band, their difference the (spectrally inverted) upper band, both at 8 kHz.
         System.arraycopy(delayLine, 2, delayLine, 0, 22);
         delayLine[22] = first;

@@ -3,8 +3,9 @@ package io.tandem.telephony.codec;
 import java.util.Objects;
 
 /**
- * Sample-rate conversion of mono 16-bit PCM between 8000, 16000 and 48000 Hz, one stream per
- * instance.
+ * Sample-rate conversion of mono 16-bit PCM, one stream per instance: between the telephony
+ * rates 8000, 16000 and 48000 Hz, and from or to the common audio-file rates (11025, 12000,
+ * 22050, 24000, 32000, 44100 Hz) so prompts and music on hold can be loaded whatever their rate.
  *
  * <p>A polyphase FIR: conceptually the input is zero-stuffed by {@code L}, low-pass filtered at
  * the higher rate and decimated by {@code M} (with {@code L/M = toHz/fromHz} reduced). The
@@ -25,6 +26,13 @@ public final class Resampler {
     private static final double KAISER_BETA = 5.65;
     /** Cut-off (−6 dB point) as a fraction of the lower rate's Nyquist frequency. */
     private static final double CUTOFF = 0.925;
+
+    /**
+     * Rates we convert between. Any pair works the same way; the list only keeps the filter
+     * bounded (44100 ↔ 8000 is the worst case: L/M = 80/441, a 21 167-tap prototype, 265 taps
+     * per output sample).
+     */
+    private static final int[] SUPPORTED_RATES = {8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000};
 
     private final int fromHz;
     private final int toHz;
@@ -60,12 +68,22 @@ public final class Resampler {
     /**
      * A new, silent-history resampler from {@code fromHz} to {@code toHz}.
      *
-     * @throws IllegalArgumentException if either rate is not 8000, 16000 or 48000
+     * @throws IllegalArgumentException if either rate is not {@linkplain #isSupportedRate supported}
      */
     public static Resampler create(int fromHz, int toHz) {
         requireSupported(fromHz);
         requireSupported(toHz);
         return new Resampler(fromHz, toHz);
+    }
+
+    /** True for 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100 and 48000 Hz. */
+    public static boolean isSupportedRate(int hz) {
+        for (int rate : SUPPORTED_RATES) {
+            if (rate == hz) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int fromHz() {
@@ -204,9 +222,11 @@ public final class Resampler {
     }
 
     private static void requireSupported(int hz) {
-        if (hz != 8000 && hz != 16000 && hz != 48000) {
-            throw new IllegalArgumentException("unsupported sample rate " + hz + " Hz (supported: 8000, 16000, 48000)");
+        if (isSupportedRate(hz)) {
+            return;
         }
+        throw new IllegalArgumentException("unsupported sample rate " + hz + " Hz (supported: "
+                + java.util.Arrays.toString(SUPPORTED_RATES) + ")");
     }
 
     private static int gcd(int a, int b) {

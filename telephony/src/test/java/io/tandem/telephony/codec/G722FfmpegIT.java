@@ -1,22 +1,16 @@
 package io.tandem.telephony.codec;
 
+import io.tandem.telephony.media.AudioFrames;
 import io.tandem.telephony.media.Goertzel;
-import org.junit.jupiter.api.BeforeAll;
+import io.tandem.telephony.media.SineSource;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Interop against an independent G.722: libavcodec's, through the {@code ffmpeg} command of the
@@ -26,18 +20,15 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class G722FfmpegIT {
     private static final int RATE = 16000;
-    private static Path ffmpeg;
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void findFfmpeg() {
-        ffmpeg = onPath("ffmpeg");
-        if (ffmpeg == null) {
-            fail("ffmpeg not found on PATH. This test checks our G.722 against libavcodec's; install the "
-                    + "Debian package 'ffmpeg' (apt-get install ffmpeg) or run it through ./tandem test.");
-        }
+    private Ffmpeg ffmpeg;
+
+    @BeforeEach
+    void findFfmpeg() {
+        ffmpeg = Ffmpeg.require(dir);
     }
 
     @Test
@@ -49,8 +40,8 @@ class G722FfmpegIT {
         Files.write(bitstream, ours);
 
         Path decoded = dir.resolve("by-ffmpeg.raw");
-        run("-f", "g722", "-i", bitstream.toString(), "-f", "s16le", "-acodec", "pcm_s16le", decoded.toString());
-        short[] theirs = readPcm(decoded);
+        ffmpeg.run("-f", "g722", "-i", bitstream.toString(), "-f", "s16le", "-acodec", "pcm_s16le", decoded.toString());
+        short[] theirs = Ffmpeg.readPcm(decoded);
 
         short[] mine = new short[ours.length * 2];
         new G722Decoder().decode(ours, 0, ours.length, mine, 0);
@@ -64,16 +55,16 @@ class G722FfmpegIT {
     void weDecodeFfmpegsBitstreamToExactlyItsSamples() throws Exception {
         short[] speechLike = testSignal(2 * RATE);
         Path pcm = dir.resolve("in.raw");
-        Files.write(pcm, toBytes(speechLike));
+        Ffmpeg.writePcm(pcm, speechLike);
         Path bitstream = dir.resolve("theirs.g722");
-        run("-f", "s16le", "-ar", String.valueOf(RATE), "-ac", "1", "-i", pcm.toString(),
+        ffmpeg.run("-f", "s16le", "-ar", String.valueOf(RATE), "-ac", "1", "-i", pcm.toString(),
                 "-acodec", "g722", "-f", "g722", bitstream.toString());
         byte[] theirs = Files.readAllBytes(bitstream);
         assertThat(theirs.length).isEqualTo(speechLike.length / 2);
 
         Path reference = dir.resolve("reference.raw");
-        run("-f", "g722", "-i", bitstream.toString(), "-f", "s16le", "-acodec", "pcm_s16le", reference.toString());
-        short[] expected = readPcm(reference);
+        ffmpeg.run("-f", "g722", "-i", bitstream.toString(), "-f", "s16le", "-acodec", "pcm_s16le", reference.toString());
+        short[] expected = Ffmpeg.readPcm(reference);
         short[] mine = new short[theirs.length * 2];
         new G722Decoder().decode(theirs, 0, theirs.length, mine, 0);
         assertThat(mine).as("our decoding of libavcodec's bitstream").containsExactly(expected);
@@ -87,14 +78,57 @@ class G722FfmpegIT {
         // Both follow the standard's fixed-point blocks, so the bitstreams are identical.
         short[] speechLike = testSignal(RATE);
         Path pcm = dir.resolve("in.raw");
-        Files.write(pcm, toBytes(speechLike));
+        Ffmpeg.writePcm(pcm, speechLike);
         Path bitstream = dir.resolve("theirs.g722");
-        run("-f", "s16le", "-ar", String.valueOf(RATE), "-ac", "1", "-i", pcm.toString(),
+        ffmpeg.run("-f", "s16le", "-ar", String.valueOf(RATE), "-ac", "1", "-i", pcm.toString(),
                 "-acodec", "g722", "-f", "g722", bitstream.toString());
         byte[] theirs = Files.readAllBytes(bitstream);
         byte[] ours = new byte[speechLike.length / 2];
         new G722Encoder().encode(speechLike, 0, speechLike.length, ours, 0);
         assertThat(ours).containsExactly(theirs);
+    }
+
+    @Test
+    void rtpPayloadsFromThe8kHzPipelinePlayInFfmpegAtTheRightLevel() throws Exception {
+        // The whole send path: 8 kHz frames, up-sampled, coded into 160-octet RTP payloads.
+        G722Codec codec = new G722Codec();
+        SineSource source = new SineSource(1000, 12000);
+        short[] frame = AudioFrames.newFrame();
+        byte[] stream = new byte[50 * 160];
+        for (int f = 0; f < 50; f++) {
+            source.read(frame);
+            assertThat(codec.encode(frame, stream, f * 160)).isEqualTo(160);
+        }
+        Path bitstream = dir.resolve("rtp-payloads.g722");
+        Files.write(bitstream, stream);
+        Path decoded = dir.resolve("payloads.raw");
+        ffmpeg.run("-f", "g722", "-i", bitstream.toString(), "-f", "s16le", "-acodec", "pcm_s16le", decoded.toString());
+        short[] wide = Ffmpeg.readPcm(decoded);
+        assertThat(wide).hasSize(50 * 320);
+        ToneFit fit = ToneFit.of(wide, 1600, wide.length - 1600, 1000, RATE);
+        assertThat(fit.amplitude).isBetween(0.9 * 12000, 1.1 * 12000);
+        assertThat(fit.snrDb).isGreaterThan(30);
+    }
+
+    @Test
+    void payloadsFromFfmpegPlayInThe8kHzPipeline() throws Exception {
+        // The whole receive path: a wideband phone's G.722 cut into 20 ms payloads, decoded to 8 kHz.
+        Path pcm = dir.resolve("tone16k.raw");
+        Ffmpeg.writePcm(pcm, ToneFit.tone(1500, RATE, 12000, 50 * 320));
+        Path bitstream = dir.resolve("phone.g722");
+        ffmpeg.run("-f", "s16le", "-ar", String.valueOf(RATE), "-ac", "1", "-i", pcm.toString(),
+                "-acodec", "g722", "-f", "g722", bitstream.toString());
+        byte[] stream = Files.readAllBytes(bitstream);
+        G722Codec codec = new G722Codec();
+        short[] out = new short[50 * 160];
+        short[] frame = AudioFrames.newFrame();
+        for (int f = 0; f < 50; f++) {
+            assertThat(codec.decode(stream, f * 160, 160, frame)).isEqualTo(160);
+            System.arraycopy(frame, 0, out, f * 160, 160);
+        }
+        ToneFit fit = ToneFit.of(out, 800, out.length - 800, 1500, 8000);
+        assertThat(fit.amplitude).isBetween(0.9 * 12000, 1.1 * 12000);
+        assertThat(fit.snrDb).isGreaterThan(30);
     }
 
     /** 440 Hz + 2.6 kHz in the lower band, 6 kHz in the upper band, with a level sweep. */
@@ -109,52 +143,5 @@ class G722FfmpegIT {
             s[n] = (short) Math.round(v);
         }
         return s;
-    }
-
-    private void run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(ffmpeg.toString());
-        command.add("-hide_banner");
-        command.add("-nostdin");
-        command.add("-loglevel");
-        command.add("error");
-        command.add("-y");
-        command.addAll(List.of(args));
-        Path log = Files.createTempFile(dir, "ffmpeg", ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("ffmpeg did not finish within 60 s: " + command);
-        }
-        if (p.exitValue() != 0) {
-            fail("ffmpeg exited with " + p.exitValue() + " for " + command + ":\n" + Files.readString(log));
-        }
-    }
-
-    private static short[] readPcm(Path file) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        short[] s = new short[bb.remaining() / 2];
-        bb.asShortBuffer().get(s);
-        return s;
-    }
-
-    private static byte[] toBytes(short[] s) {
-        ByteBuffer bb = ByteBuffer.allocate(s.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        bb.asShortBuffer().put(s);
-        return bb.array();
-    }
-
-    private static Path onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String d : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(d, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 }
