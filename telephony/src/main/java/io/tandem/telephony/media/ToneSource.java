@@ -32,9 +32,6 @@ public final class ToneSource implements MediaSource {
         if (amplitude < 0 || amplitude > Short.MAX_VALUE) {
             throw new IllegalArgumentException("amplitude out of range 0..32767: " + amplitude);
         }
-        if (repeat && segments.stream().allMatch(s -> s.millis() == 0 && s.isSilence())) {
-            throw new IllegalArgumentException("a repeating tone of silence only is not a tone");
-        }
         this.segments = segments.toArray(new ToneSegment[0]);
         this.repeat = repeat;
         this.amplitude = amplitude;
