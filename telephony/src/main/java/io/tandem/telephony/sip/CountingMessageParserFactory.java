@@ -1,10 +1,11 @@
 package io.tandem.telephony.sip;
 
 import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.parser.MessageParser;
 import gov.nist.javax.sip.parser.MessageParserFactory;
-import gov.nist.javax.sip.parser.StringMsgParser;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
+import io.tandem.telephony.sip.framing.FramingCheckingParserFactory;
 
 import java.text.ParseException;
 import java.util.Map;
@@ -12,10 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The RI's own parser, wrapped so that every message the stack will drop as malformed is
- * counted per stack instead of vanishing silently: a parse failure, or a message without
- * one of the headers RFC 3261 §8.1.1 makes mandatory (the RI discards those before any
- * listener sees them). The RI instantiates this class by name
+ * The RI's parser behind {@link FramingCheckingParserFactory}, wrapped so that every message the
+ * stack refuses as malformed is counted per stack instead of vanishing silently: a parse or
+ * framing failure (the RI then answers 400 where it can form a response, else drops it), or a
+ * message without one of the headers RFC 3261 §8.1.1 makes mandatory (the RI discards those
+ * before any listener sees them), or a request whose CSeq names another method (the RI answers
+ * 400 itself). The RI instantiates this class by name
  * ({@code gov.nist.javax.sip.MESSAGE_PARSER_FACTORY}), hence the registry keyed by stack name.
  */
 public final class CountingMessageParserFactory implements MessageParserFactory {
@@ -37,7 +40,8 @@ public final class CountingMessageParserFactory implements MessageParserFactory 
     public MessageParser createMessageParser(SIPTransactionStack stack) {
         // The RI hands us the stack; only SipStackImpl knows its name.
         AtomicLong counter = counterFor(stack instanceof javax.sip.SipStack s ? s.getStackName() : "unnamed");
-        StringMsgParser delegate = new StringMsgParser();
+        // Framing defects the stock parser would hide become parse errors first (wt/sdp's FramingCheck).
+        MessageParser delegate = new FramingCheckingParserFactory().createMessageParser(stack);
         return (bytes, readBody, strict, listener) -> {
             SIPMessage message;
             try {
@@ -48,6 +52,11 @@ public final class CountingMessageParserFactory implements MessageParserFactory 
             }
             if (message != null && (message.getFrom() == null || message.getTo() == null
                     || message.getCallId() == null || message.getCSeq() == null || message.getViaHeaders() == null)) {
+                counter.incrementAndGet();
+            } else if (message instanceof SIPRequest request
+                    && !request.getMethod().equalsIgnoreCase(request.getCSeq().getMethod())) {
+                // RFC 3261 §8.1.1.5: the RI itself answers 400 to a CSeq naming another method,
+                // before any listener (and so our RequestValidator) sees the request.
                 counter.incrementAndGet();
             }
             return message;

@@ -26,7 +26,10 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,6 +47,8 @@ public final class SipEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SipEndpoint.class);
     private static final AtomicInteger STACK_IDS = new AtomicInteger();
     private static final int BIND_ATTEMPTS = 20;
+    /** Serialises stack creation so each endpoint can tell which RI event thread is its own. */
+    private static final Object STACK_CREATION = new Object();
 
     private final SipStack stack;
     private final SipProvider provider;
@@ -59,6 +64,8 @@ public final class SipEndpoint implements AutoCloseable {
     private final AtomicLong handlerFailures = new AtomicLong();
     private final RequestValidator validator = new RequestValidator();
     private volatile SipHandler handler;
+    private SipListener dispatcher;
+    private List<Thread> eventScanners = List.of();
 
     private SipEndpoint(SipStack stack, SipProvider provider, String stackName, InetAddress address, int port,
                         SipFactory factory, String userAgent) throws javax.sip.PeerUnavailableException {
@@ -87,10 +94,17 @@ public final class SipEndpoint implements AutoCloseable {
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
         SipStack stack;
-        try {
-            stack = factory.createSipStack(stackProperties(stackName));
-        } catch (javax.sip.PeerUnavailableException e) {
-            throw new IOException("cannot create SIP stack: " + e.getMessage(), e);
+        List<Thread> scanners;
+        synchronized (STACK_CREATION) {
+            Set<Thread> before = eventScannerThreads();
+            try {
+                stack = factory.createSipStack(stackProperties(stackName));
+            } catch (javax.sip.PeerUnavailableException e) {
+                throw new IOException("cannot create SIP stack: " + e.getMessage(), e);
+            }
+            Set<Thread> created = eventScannerThreads();
+            created.removeAll(before);
+            scanners = List.copyOf(created);
         }
         IOException last = null;
         for (int attempt = 0; attempt < (port == 0 ? BIND_ATTEMPTS : 1); attempt++) {
@@ -105,7 +119,9 @@ public final class SipEndpoint implements AutoCloseable {
                 SipEndpoint endpoint = new SipEndpoint(stack, provider, stackName, address, candidate, factory,
                         userAgent);
                 endpoint.handler = handler;
-                provider.addSipListener(endpoint.new Dispatcher());
+                endpoint.eventScanners = scanners;
+                endpoint.dispatcher = endpoint.new Dispatcher();
+                provider.addSipListener(endpoint.dispatcher);
                 stack.start();
                 LOG.info("SIP endpoint {} listening on {}:{} (UDP+TCP)", stackName, address.getHostAddress(),
                         candidate);
@@ -118,6 +134,7 @@ public final class SipEndpoint implements AutoCloseable {
             }
         }
         stack.stop();
+        scanners.forEach(Thread::interrupt);
         CountingMessageParserFactory.forget(stackName);
         throw last;
     }
@@ -145,6 +162,20 @@ public final class SipEndpoint implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
         p.setProperty("gov.nist.javax.sip.RELIABLE_CONNECTION_KEEP_ALIVE_TIMEOUT", "-1");
         return p;
+    }
+
+    /**
+     * The RI's EventScannerThread is not a daemon and its forceStop() leaves it parked on an
+     * empty queue forever; we find the one each stack starts so close() can interrupt it.
+     */
+    private static Set<Thread> eventScannerThreads() {
+        Set<Thread> threads = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if ("EventScannerThread".equals(t.getName())) {
+                threads.add(t);
+            }
+        }
+        return threads;
     }
 
     private static int freeUdpPort(InetAddress address) throws IOException {
@@ -266,11 +297,24 @@ public final class SipEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
+        // The RI's event-scanner thread (not a daemon) only ends once its provider is deleted;
+        // stop() alone would leave it behind and keep the JVM alive.
+        try {
+            provider.removeSipListener(dispatcher);
+            for (ListeningPoint lp : provider.getListeningPoints()) {
+                provider.removeListeningPoint(lp);
+                deleteQuietly(stack, lp);
+            }
+            stack.deleteSipProvider(provider);
+        } catch (ObjectInUseException | RuntimeException e) {
+            LOG.debug("cannot delete provider of {}: {}", stackName, e.getMessage());
+        }
         try {
             stack.stop();
         } catch (RuntimeException e) {
             LOG.debug("error stopping stack {}", stackName, e);
         }
+        eventScanners.forEach(Thread::interrupt);
         CountingMessageParserFactory.forget(stackName);
         LOG.debug("SIP endpoint {} closed", stackName);
     }
@@ -285,9 +329,7 @@ public final class SipEndpoint implements AutoCloseable {
                 if (rejection.isPresent()) {
                     rejected.incrementAndGet();
                     if (!Request.ACK.equals(request.getMethod())) {
-                        Response response = messages.responseTo(request, rejection.get().status(),
-                                rejection.get().reason());
-                        respondWithoutTransaction(response);
+                        respondWithoutTransaction(rejectionResponse(request, rejection.get()));
                     }
                     return;
                 }
@@ -347,6 +389,23 @@ public final class SipEndpoint implements AutoCloseable {
                 LOG.warn("dialog termination handling failed", e);
             }
         }
+    }
+
+    private Response rejectionResponse(Request request, Rejection rejection) {
+        Response response = messages.responseTo(request, rejection.status(), rejection.reason());
+        try {
+            for (String tag : rejection.unsupported()) {
+                // RFC 3261 §8.2.2.3: a 420 lists the extensions we do not support.
+                response.addHeader(headerFactory.createUnsupportedHeader(tag));
+            }
+            if (rejection.status() == Response.UNSUPPORTED_MEDIA_TYPE) {
+                // RFC 3261 §8.2.3: a 415 says which bodies we do accept.
+                response.setHeader(headerFactory.createAcceptHeader("application", "sdp"));
+            }
+        } catch (java.text.ParseException e) {
+            LOG.debug("cannot decorate {} response: {}", rejection.status(), e.getMessage());
+        }
+        return response;
     }
 
     /**

@@ -142,12 +142,12 @@ public final class Call {
 
     /** Puts the far end on hold: re-INVITE with {@code a=sendonly} (RFC 3264 §8.4). */
     public void hold() {
-        ua.onSignalling(this, () -> session.reinvite(true));
+        ua.onSignalling(this, () -> session.reinvite.send(true));
     }
 
     /** Resumes a held call: re-INVITE with {@code a=sendrecv}. */
     public void unhold() {
-        ua.onSignalling(this, () -> session.reinvite(false));
+        ua.onSignalling(this, () -> session.reinvite.send(false));
     }
 
     /**
@@ -158,7 +158,7 @@ public final class Call {
         if (!DtmfBodies.isDigit(digit)) {
             throw new IllegalArgumentException("not a DTMF digit: " + digit);
         }
-        ua.onSignalling(this, () -> session.sendDtmf(digit));
+        ua.onSignalling(this, () -> session.dtmf.sendDtmf(digit));
     }
 
     /** Blind transfer (RFC 3515): asks the far end to call {@code target}; we hang up once it succeeds. */

@@ -29,8 +29,6 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The INVITE dialog of one {@link Call} (RFC 3261 §13–15, offer/answer RFC 3264): the initial
@@ -41,7 +39,6 @@ final class InviteSession {
     private static final Logger LOG = LoggerFactory.getLogger(InviteSession.class);
     static final String SDP = "application/sdp";
     private static final int MAX_AUTH_ATTEMPTS = 2;
-    private static final int DTMF_MILLIS = 160;
 
     private final Call call;
     final CallTransfer transfer;
@@ -53,20 +50,21 @@ final class InviteSession {
     private boolean answerAccepted;
     private int authAttempts;
     private Request lastAck;
-    private ClientTransaction reinviteTx;
-    private boolean reinviteHold;
-    private boolean reinviteOfferInResponse;
+    final Reinvite reinvite;
+    final CallDtmf dtmf;
 
     InviteSession(Call call) {
         this.call = call;
         this.transfer = new CallTransfer(call);
+        this.reinvite = new Reinvite(call, this);
+        this.dtmf = new CallDtmf(call, this);
     }
 
-    private UserAgent ua() {
+    UserAgent ua() {
         return call.ua;
     }
 
-    private SipMessages messages() {
+    SipMessages messages() {
         return ua().endpoint().messages();
     }
 
@@ -114,8 +112,8 @@ final class InviteSession {
             }
             return;
         }
-        if (tx == reinviteTx) {
-            onReinviteResponse(event);
+        if (reinvite.owns(tx)) {
+            reinvite.onResponse(event);
             return;
         }
         if (tx != call.inviteTx) {
@@ -369,146 +367,27 @@ final class InviteSession {
         }
     }
 
-    // ---------------------------------------------------------------- re-INVITE (hold / resume)
-
-    void reinvite(boolean hold) {
-        if (call.state() != CallState.CONNECTED || call.dialog == null) {
-            return;
-        }
-        if (reinviteTx != null) {
-            LOG.debug("re-INVITE already in progress");
-            return;
-        }
-        // RFC 3264 §8.4: hold is a new offer with sendonly (or inactive if we were already held).
-        MediaDirection wanted = hold ? MediaDirection.SENDONLY : MediaDirection.SENDRECV;
-        try {
-            SessionDescription offer = call.negotiator.createOffer(call.stream.localAddress(), wanted);
-            Request request = messages().inDialog(call.dialog, Request.INVITE, ua().config().user(), transport());
-            messages().setBody(request, SDP, offer.encode());
-            ClientTransaction tx = ua().endpoint().provider().getNewClientTransaction(request);
-            reinviteTx = tx;
-            reinviteHold = hold;
-            call.dialog.sendRequest(tx);
-        } catch (Exception e) {
-            reinviteTx = null;
-            LOG.warn("cannot send re-INVITE: {}", e.getMessage());
-        }
-    }
-
-    private void onReinviteResponse(ResponseEvent event) {
-        Response response = event.getResponse();
-        int status = response.getStatusCode();
-        if (status < 200) {
-            return;
-        }
-        reinviteTx = null;
-        if (status < 300) {
-            try {
-                long cseq = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber();
-                lastAck = call.dialog.createAck(cseq);
-                sendAck(call.dialog, lastAck);
-            } catch (Exception e) {
-                LOG.warn("cannot ACK re-INVITE: {}", e.getMessage());
-            }
-            try {
-                NegotiatedMedia media = call.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(response)));
-                applyMedia(media, reinviteHold);
-            } catch (SdpException | SdpNegotiationException e) {
-                LOG.warn("unusable SDP answer to re-INVITE: {}", e.getMessage());
-            }
-        } else if (status == 491) {
-            // RFC 3261 §14.1: glare. The Call-ID owner retries after 2.1-4 s, the other side after 0-2 s.
-            boolean owner = !call.incoming;
-            long delay = owner ? ThreadLocalRandom.current().nextLong(2100, 4000)
-                    : ThreadLocalRandom.current().nextLong(0, 2000);
-            boolean hold = reinviteHold;
-            ua().schedule(call, () -> reinvite(hold), delay, TimeUnit.MILLISECONDS);
-        } else if (status == 481 || status == 408) {
-            // RFC 3261 §14.1: the dialog is gone.
-            call.end(status);
-        }
-    }
-
-    void onReinvite(RequestEvent event, ServerTransaction st) {
-        Request request = event.getRequest();
-        if (reinviteTx != null) {
-            // RFC 3261 §14.2: an offer of ours is pending, so this one crosses it.
-            respond(request, st, 491, null);
-            return;
-        }
-        MediaDirection wanted = call.isOnHold() ? MediaDirection.SENDONLY : MediaDirection.SENDRECV;
-        try {
-            Response ok = messages().responseTo(request, 200);
-            ok.setHeader(contact());
-            if (hasSdp(request)) {
-                SdpAnswer answer = call.negotiator.answer(SessionDescription.parse(SipMessages.bodyText(request)),
-                        call.stream.localAddress(), wanted);
-                messages().setBody(ok, SDP, answer.description().encode());
-                st.sendResponse(ok);
-                applyMedia(answer.media(), call.isOnHold());
-            } else {
-                offerInAnswer = true;
-                messages().setBody(ok, SDP, call.negotiator.createOffer(call.stream.localAddress(), wanted).encode());
-                st.sendResponse(ok);
-            }
-        } catch (SdpException e) {
-            respond(request, st, 400, "Bad SDP: " + e.getMessage());
-        } catch (SdpNegotiationException e) {
-            // RFC 3261 §14.2: the old session stays in place.
-            respond(request, st, 488, e.getMessage());
-        } catch (Exception e) {
-            LOG.warn("cannot answer re-INVITE: {}", e.getMessage());
-            respond(request, st, 500, "Cannot answer re-INVITE");
-        }
-    }
-
-    // ---------------------------------------------------------------- DTMF
-
-    void sendDtmf(char digit) {
-        if (call.stream != null && call.mediaStarted && call.stream != null && hasTelephoneEvent()) {
-            call.stream.sendDtmf(digit, DTMF_MILLIS);
-            return;
-        }
-        if (call.state() != CallState.CONNECTED) {
-            return;
-        }
-        try {
-            Request info = messages().inDialog(call.dialog, Request.INFO, null, null);
-            messages().setBody(info, DtmfBodies.DTMF_RELAY, DtmfBodies.relayBody(digit, DTMF_MILLIS));
-            call.dialog.sendRequest(ua().endpoint().provider().getNewClientTransaction(info));
-        } catch (Exception e) {
-            LOG.warn("cannot send INFO DTMF: {}", e.getMessage());
-        }
-    }
-
-    private boolean hasTelephoneEvent() {
-        NegotiatedMedia m = currentMedia;
-        return m != null && m.telephoneEventPayloadType() >= 0;
-    }
-
-    void onInfo(RequestEvent event, ServerTransaction st) {
-        Request request = event.getRequest();
-        String type = SipMessages.contentType(request);
-        char digit = DtmfBodies.parse(type, SipMessages.bodyText(request));
-        if (digit == 0 && (DtmfBodies.DTMF_RELAY.equals(type) || DtmfBodies.DTMF.equals(type))) {
-            respond(request, st, 400, "No DTMF digit in body");
-            return;
-        }
-        if (digit == 0) {
-            // RFC 6086 §4.2.2 would name an Info-Package; legacy INFO without one we do not understand.
-            respond(request, st, 415, "Unsupported Media Type");
-            return;
-        }
-        respond(request, st, 200, null);
-        ua().events().post(l -> l.onDtmf(call, digit));
-    }
-
     // ---------------------------------------------------------------- media
 
     private NegotiatedMedia currentMedia;
 
+    boolean hasTelephoneEvent() {
+        NegotiatedMedia m = currentMedia;
+        return call.mediaStarted && m != null && m.telephoneEventPayloadType() >= 0;
+    }
+
+    /** RFC 3261 §13.2.2.4: the ACK to resend when the 2xx it answered is retransmitted. */
+    void rememberAck(Request ack) {
+        lastAck = ack;
+    }
+
+    /** The peer sent no offer: ours goes in the 2xx, its answer comes in the ACK (RFC 3264 §5). */
+    void expectAnswerInAck() {
+        offerInAnswer = true;
+    }
+
     /** Starts or re-points the stream and sets its direction after each completed offer/answer. */
-    private void applyMedia(NegotiatedMedia media, boolean hold) {
+    void applyMedia(NegotiatedMedia media, boolean hold) {
         NegotiatedMedia previous = currentMedia;
         currentMedia = media;
         InetSocketAddress remote = media.remoteRtp();
@@ -538,12 +417,12 @@ final class InviteSession {
 
     // ---------------------------------------------------------------- helpers
 
-    private String transport() {
+    String transport() {
         return call.invite == null ? "udp"
                 : ((ViaHeader) call.invite.getHeader(ViaHeader.NAME)).getTransport().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private ContactHeader contact() {
+    ContactHeader contact() {
         return messages().contact(ua().config().user(), transport());
     }
 
@@ -552,7 +431,7 @@ final class InviteSession {
                 && message.getRawContent().length > 0;
     }
 
-    private void respond(Request request, ServerTransaction st, int status, String reason) {
+    void respond(Request request, ServerTransaction st, int status, String reason) {
         Response response = messages().responseTo(request, status, reason,
                 request.getMethod().equals(Request.INVITE) && call.incoming && st == call.inviteSt ? localTag : null);
         if (status >= 180 && status < 300 && Request.INVITE.equals(request.getMethod())) {
@@ -569,7 +448,7 @@ final class InviteSession {
         }
     }
 
-    private static void sendAck(Dialog dialog, Request ack) {
+    static void sendAck(Dialog dialog, Request ack) {
         try {
             dialog.sendAck(ack);
         } catch (Exception e) {

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * Keeps one account registered (RFC 3261 §10) on the first registrar of an ordered list that
  * answers, with digest authentication (RFC 7616 / 8760), refresh before expiry, failover on
  * timeout, 503 or transport error, and a return to the preferred registrar once it answers
- * OPTIONS probes again. Runs only on the user agent's signalling thread.
+ * OPTIONS probes again ({@link RegistrarProbe}). Runs only on the user agent's signalling thread.
  */
 final class Registration {
     private static final Logger LOG = LoggerFactory.getLogger(Registration.class);
@@ -50,11 +50,11 @@ final class Registration {
     private boolean pendingAuthorized;
     private int staleRetries;
     private DigestChallenge lastChallenge;
+    /** Whether {@link #lastChallenge} came in a 407 (answer with Proxy-Authorization, RFC 3261 §22.3). */
+    private boolean lastChallengeFromProxy;
     private ScheduledFuture<?> timeout;
     private ScheduledFuture<?> refresh;
-    private ScheduledFuture<?> probe;
-    private ClientTransaction probeTx;
-    private ScheduledFuture<?> probeTimeout;
+    private final RegistrarProbe probe;
     private RegistrationState state = RegistrationState.UNREGISTERED;
     private CountDownLatch unregistered;
     private int cycleFailures;
@@ -66,6 +66,7 @@ final class Registration {
         this.config = config;
         this.signalling = signalling;
         this.events = events;
+        this.probe = new RegistrarProbe(endpoint, config, signalling, this::moveBackToPreferred);
     }
 
     RegistrationState state() {
@@ -86,7 +87,7 @@ final class Registration {
     /** Sends REGISTER with Expires 0 and counts the latch down on its final answer (or timeout). */
     void unregister(CountDownLatch done) {
         cancel(refresh);
-        cancel(probe);
+        probe.stop();
         if (state != RegistrationState.REGISTERED) {
             done.countDown();
             return;
@@ -108,7 +109,7 @@ final class Registration {
             contact.setExpires(expires);
             register.setHeader(m.headers().createExpiresHeader(expires));
             if (withCredentials && lastChallenge != null && config.password() != null) {
-                addCredentials(register, lastChallenge, false);
+                addCredentials(register, lastChallenge, lastChallengeFromProxy);
             }
             ClientTransaction tx = endpoint.provider().getNewClientTransaction(register);
             pending = tx;
@@ -125,7 +126,7 @@ final class Registration {
         }
     }
 
-    private Address addressOfRecord() throws java.text.ParseException {
+    Address addressOfRecord() throws java.text.ParseException {
         SipMessages m = endpoint.messages();
         SipURI aorUri = m.addresses().createSipURI(config.user(), config.domain());
         Address aor = m.addresses().createAddress(aorUri);
@@ -168,8 +169,8 @@ final class Registration {
 
     /** A response to REGISTER or to an OPTIONS probe. */
     void onResponse(ClientTransaction tx, Response response) {
-        if (tx != null && tx == probeTx) {
-            onProbeResponse(response);
+        if (probe.owns(tx)) {
+            probe.onResponse(response);
             return;
         }
         if (tx == null || tx != pending) {
@@ -221,6 +222,7 @@ final class Registration {
             try {
                 DigestChallenge c = DigestChallenge.parse(headerValue((Header) it.next()));
                 lastChallenge = c;
+                lastChallengeFromProxy = status == 407;
                 return c;
             } catch (IllegalArgumentException e) {
                 LOG.debug("ignoring challenge: {}", e.getMessage());
@@ -256,7 +258,9 @@ final class Registration {
         refresh = signalling.schedule(() -> sendRegister((int) config.registerExpiry().toSeconds(),
                 lastChallenge != null), refreshMillis, TimeUnit.MILLISECONDS);
         if (index > 0) {
-            scheduleProbe();
+            probe.start();
+        } else {
+            probe.stop();
         }
     }
 
@@ -287,7 +291,7 @@ final class Registration {
     /** Moves to the next registrar; after a full round without answer, waits a probe interval. */
     private void failover(int status) {
         cancel(refresh);
-        cancel(probe);
+        probe.stop();
         List<String> registrars = config.registrars();
         int previous = index;
         index = (index + 1) % registrars.size();
@@ -305,52 +309,12 @@ final class Registration {
         }
     }
 
-    /** While on a failover registrar, ask the preferred one with OPTIONS whether it is back. */
-    private void scheduleProbe() {
-        cancel(probe);
-        probe = signalling.schedule(this::sendProbe, config.probeInterval().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void sendProbe() {
+    /** The preferred registrar answered a probe: leave the failover one and register there again. */
+    private void moveBackToPreferred(int status) {
         if (index == 0 || state != RegistrationState.REGISTERED) {
             return;
         }
-        try {
-            SipMessages m = endpoint.messages();
-            URI target = m.addresses().createURI(config.registrars().get(0));
-            Address aor = addressOfRecord();
-            Request options = m.outOfDialog(Request.OPTIONS, target, aor, SipMessages.newToken(),
-                    m.addresses().createAddress(target), null, 1, transportOf(target), config.user());
-            ClientTransaction tx = endpoint.provider().getNewClientTransaction(options);
-            probeTx = tx;
-            cancel(probeTimeout);
-            probeTimeout = signalling.schedule(() -> {
-                if (probeTx == tx) {
-                    probeTx = null;
-                    terminate(tx);
-                    scheduleProbe();
-                }
-            }, config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            tx.sendRequest();
-        } catch (Exception e) {
-            LOG.debug("probe of {} failed: {}", config.registrars().get(0), e.getMessage());
-            probeTx = null;
-            scheduleProbe();
-        }
-    }
-
-    private void onProbeResponse(Response response) {
-        if (response.getStatusCode() < 200) {
-            return;
-        }
-        probeTx = null;
-        cancel(probeTimeout);
-        if (response.getStatusCode() == 503 || response.getStatusCode() == 408) {
-            scheduleProbe();
-            return;
-        }
-        LOG.info("preferred registrar {} answers again ({}), moving back", config.registrars().get(0),
-                response.getStatusCode());
+        LOG.info("preferred registrar {} answers again ({}), moving back", config.registrars().get(0), status);
         unregisterQuietlyFromCurrent();
         index = 0;
         callId = SipMessages.newToken() + "@tandem";
@@ -371,7 +335,7 @@ final class Registration {
             ((ContactHeader) register.getHeader(ContactHeader.NAME)).setExpires(0);
             register.setHeader(m.headers().createExpiresHeader(0));
             if (lastChallenge != null && config.password() != null) {
-                addCredentials(register, lastChallenge, false);
+                addCredentials(register, lastChallenge, lastChallengeFromProxy);
             }
             endpoint.provider().getNewClientTransaction(register).sendRequest();
         } catch (Exception e) {
@@ -381,10 +345,8 @@ final class Registration {
 
     /** The transaction layer gave up (Timer F) or the transport failed. */
     void onTimeoutOrTransportError(ClientTransaction tx) {
-        if (tx != null && tx == probeTx) {
-            probeTx = null;
-            cancel(probeTimeout);
-            scheduleProbe();
+        if (probe.owns(tx)) {
+            probe.onNoAnswer();
             return;
         }
         if (tx == null || tx != pending) {
@@ -434,16 +396,15 @@ final class Registration {
 
     void close() {
         cancel(refresh);
-        cancel(probe);
+        probe.stop();
         cancel(timeout);
-        cancel(probeTimeout);
     }
 
     /**
      * Stops the RI retransmitting a request we gave up on: a registrar that wakes up later
      * must not answer a stale REGISTER as if it were current.
      */
-    private static void terminate(ClientTransaction tx) {
+    static void terminate(ClientTransaction tx) {
         try {
             tx.terminate();
         } catch (Exception e) {

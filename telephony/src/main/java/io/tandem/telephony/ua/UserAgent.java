@@ -1,6 +1,7 @@
 package io.tandem.telephony.ua;
 
 import io.tandem.telephony.rtp.MediaStreamFactory;
+import io.tandem.telephony.rtp.RtpMediaStreamFactory;
 import io.tandem.telephony.sip.SipEndpoint;
 import io.tandem.telephony.sip.SipHandler;
 import io.tandem.telephony.sip.SipMessages;
@@ -53,6 +54,8 @@ public final class UserAgent implements AutoCloseable {
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
     private SipEndpoint endpoint;
     private Registration registration;
+    /** Set when this user agent made its media factory and so must close it. */
+    private MediaStreamFactory ownedMedia;
 
     private UserAgent(UserAgentConfig config, MediaStreamFactory mediaFactory, UserAgentListener listener) {
         this.config = config;
@@ -77,6 +80,22 @@ public final class UserAgent implements AutoCloseable {
         ua.registration = new Registration(ua.endpoint, config, ua.signalling, ua.events);
         ua.signalling.execute(ua.registration::start);
         return ua;
+    }
+
+    /**
+     * Starts a user agent with its own RTP engine on the configured port range
+     * ({@link UserAgentConfig#rtpPortMin()}..{@link UserAgentConfig#rtpPortMax()}), closed with it.
+     */
+    public static UserAgent start(UserAgentConfig config, UserAgentListener listener) throws IOException {
+        RtpMediaStreamFactory media = new RtpMediaStreamFactory(config.rtpPortMin(), config.rtpPortMax());
+        try {
+            UserAgent ua = start(config, media, listener);
+            ua.ownedMedia = media;
+            return ua;
+        } catch (IOException | RuntimeException e) {
+            media.close();
+            throw e;
+        }
     }
 
     /** Calls {@code target} (a SIP URI, e.g. {@code sip:bob@127.0.0.1:5062;transport=tcp}). */
@@ -214,7 +233,7 @@ public final class UserAgent implements AutoCloseable {
                     calls.put(callId, incoming);
                     incoming.session.onInitialInvite(event, st);
                 } else if (call != null && call.state() == CallState.CONNECTED) {
-                    call.session.onReinvite(event, st);
+                    call.session.reinvite.onIncoming(event, st);
                 } else {
                     respond(st, request, 481);
                 }
@@ -238,7 +257,7 @@ public final class UserAgent implements AutoCloseable {
                     respond(st, request, 481);
                 }
             }
-            case Request.INFO -> ifInDialog(call, st, request, () -> call.session.onInfo(event, st));
+            case Request.INFO -> ifInDialog(call, st, request, () -> call.session.dtmf.onInfo(event, st));
             case Request.REFER -> ifInDialog(call, st, request, () -> call.session.transfer.onRefer(event, st));
             case Request.NOTIFY -> ifInDialog(call, st, request, () -> call.session.transfer.onNotify(event, st));
             case Request.OPTIONS -> {
@@ -392,6 +411,9 @@ public final class UserAgent implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         endpoint.close();
+        if (ownedMedia != null) {
+            ownedMedia.close();
+        }
         events.close();
     }
 }

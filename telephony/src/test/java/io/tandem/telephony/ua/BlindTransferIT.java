@@ -60,6 +60,33 @@ class BlindTransferIT {
         assertThat(a.calls()).containsExactly(aToC);
     }
 
+    @Test
+    void aFailedTransferIsReportedAndTheOriginalCallStays() throws Exception {
+        RecordingListener aEvents = new RecordingListener();
+        RecordingListener bEvents = new RecordingListener().answering();
+        RecordingListener cEvents = new RecordingListener().onIncoming(call -> call.reject(486));
+        UserAgent a = phones.start("alice", aEvents);
+        UserAgent b = phones.start("bob", bEvents);
+        UserAgent c = phones.start("carol", cEvents);
+
+        Call aToB = a.call(Phones.uriOf(b));
+        Call bFromA = next(bEvents.incoming, "bob rings");
+        aEvents.awaitState(aToB, CallState.CONNECTED);
+        bEvents.awaitState(bFromA, CallState.CONNECTED);
+
+        bFromA.transfer(Phones.uriOf(c));
+
+        // RFC 3515 §2.4.5: the NOTIFY carries carol's final answer; bob keeps alice.
+        assertThat(awaitProgress(bEvents, 200)).isFalse();
+        Call aToC = next(aEvents.replacements, "alice's attempt to call carol");
+        aEvents.awaitState(aToC, CallState.ENDED);
+        assertThat(aToC.endStatus()).isEqualTo(486);
+        assertThat(bFromA.state()).isEqualTo(CallState.CONNECTED);
+        assertThat(aToB.state()).isEqualTo(CallState.CONNECTED);
+        bFromA.hangup();
+        aEvents.awaitState(aToB, CallState.ENDED);
+    }
+
     private static boolean awaitProgress(RecordingListener events, int status) throws InterruptedException {
         while (true) {
             int s = next(events.transferProgress, "transfer progress " + status);

@@ -1,22 +1,19 @@
 package io.tandem.telephony.ua;
 
 import io.tandem.telephony.peers.FreePorts;
-import io.tandem.telephony.rtp.RtpMediaStreamFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Our own user agents for a test, each with its own RTP port range; closes them all. */
+/** Our own user agents for a test, each with its own RTP port range (and RTP engine); closes them all. */
 final class Phones implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     UserAgent start(UserAgentConfig config, UserAgentListener listener) throws IOException {
         int rtp = FreePorts.alignedBlock(20);
-        RtpMediaStreamFactory media = new RtpMediaStreamFactory(rtp, rtp + 19);
-        resources.add(media);
-        UserAgent ua = UserAgent.start(config.withRtpPorts(rtp, rtp + 19), media, listener);
-        resources.add(0, ua);
+        UserAgent ua = UserAgent.start(config.withRtpPorts(rtp, rtp + 19), listener);
+        resources.add(ua);
         return ua;
     }
 

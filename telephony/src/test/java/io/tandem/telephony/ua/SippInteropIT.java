@@ -1,5 +1,6 @@
 package io.tandem.telephony.ua;
 
+import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.peers.FreePorts;
 import io.tandem.telephony.peers.SippProcess;
 import io.tandem.telephony.peers.SippResult;
@@ -56,6 +57,53 @@ class SippInteropIT {
             events.awaitState(call, CallState.CONNECTED);
             events.awaitState(call, CallState.ENDED);
             assertThat(call.endStatus()).isEqualTo(200);
+            SippResult result = uac.awaitExit(EXIT);
+            assertThat(result.allCallsSucceeded()).as(result.describe()).isTrue();
+        }
+    }
+
+    @Test
+    void inviteChallengedWith401IsRepeatedWithAuthorization() throws Exception {
+        RecordingListener events = new RecordingListener();
+        UserAgent alice = phones.start(account("alice").withPassword("secret"), events);
+        try (SippProcess uas = SippProcess.scenarioFile(scenario("uas-invite-401.xml"))
+                .key("user", "alice").key("password", "secret").key("realm", "tandem.test").calls(1).start()) {
+            Call call = alice.call(uas.uri("service"));
+            events.awaitState(call, CallState.CONNECTED);
+            call.hangup();
+            SippResult result = uas.awaitExit(EXIT);
+            assertThat(result.allCallsSucceeded()).as(result.describe()).isTrue();
+            assertThat(uas.messages()).contains("Authorization: Digest", "uri=\"sip:service@");
+        }
+    }
+
+    @Test
+    void earlyMediaThenAnswerThenHoldRetriedAfter491() throws Exception {
+        RecordingListener events = new RecordingListener();
+        UserAgent alice = phones.start(account("alice"), events);
+        try (SippProcess uas = SippProcess.scenarioFile(scenario("uas-reinvite-glare.xml")).calls(1).start()) {
+            Call call = alice.call(uas.uri("service"));
+            events.awaitState(call, CallState.EARLY_MEDIA);
+            events.awaitState(call, CallState.CONNECTED);
+            call.hold();
+            // RFC 3261 §14.1: after 491 the Call-ID owner waits 2.1-4 s, then offers again.
+            assertThat(next(events.directions, "hold after the retried re-INVITE")).isEqualTo(MediaDirection.SENDONLY);
+            assertThat(call.isOnHold()).isTrue();
+            call.hangup();
+            SippResult result = uas.awaitExit(EXIT);
+            assertThat(result.allCallsSucceeded()).as(result.describe()).isTrue();
+            assertThat(uas.messages()).contains("SIP/2.0 491", "a=sendonly");
+        }
+    }
+
+    @Test
+    void dtmfBySipInfoReachesTheListener() throws Exception {
+        RecordingListener events = new RecordingListener();
+        UserAgent bob = phones.start(account("bob").withAutoAnswer(true), events);
+        try (SippProcess uac = SippProcess.scenarioFile(scenario("uac-info-dtmf.xml"))
+                .remote("127.0.0.1:" + bob.sipPort()).calls(1).start()) {
+            assertThat(next(events.digits, "INFO dtmf-relay digit")).isEqualTo('5');
+            assertThat(next(events.digits, "INFO application/dtmf digit")).isEqualTo('7');
             SippResult result = uac.awaitExit(EXIT);
             assertThat(result.allCallsSucceeded()).as(result.describe()).isTrue();
         }
