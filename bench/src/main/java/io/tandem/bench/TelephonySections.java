@@ -1,5 +1,6 @@
 package io.tandem.bench;
 
+import io.tandem.bench.telephony.CallSetupSection;
 import io.tandem.bench.telephony.CodecBenchmark;
 import io.tandem.bench.telephony.MixerBenchmark;
 import io.tandem.bench.telephony.RelayCapacitySection;
@@ -19,6 +20,7 @@ final class TelephonySections {
                 SignallingBenchmark.section(),
                 MixerBenchmark.section(),
                 new RelayThroughputSection(),
-                new RelayCapacitySection());
+                new RelayCapacitySection(),
+                new CallSetupSection());
     }
 }
