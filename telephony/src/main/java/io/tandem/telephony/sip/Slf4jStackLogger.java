@@ -62,6 +62,12 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logError(String message) {
+        // SipEndpoint.close() interrupts the RI's parked EventScannerThread on purpose (the RI's own
+        // stop leaves it parked forever); the RI reports that wake-up as an error. It is not one.
+        if ("Interrupted!".equals(message) && "EventScannerThread".equals(Thread.currentThread().getName())) {
+            LOG.debug("event scanner stopped by endpoint close");
+            return;
+        }
         LOG.error(message);
     }
 

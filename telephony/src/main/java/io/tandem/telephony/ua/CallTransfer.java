@@ -1,6 +1,7 @@
 package io.tandem.telephony.ua;
 
 import io.tandem.telephony.sip.SipMessages;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,7 @@ import javax.sip.header.ReferToHeader;
 import javax.sip.header.SubscriptionStateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Blind transfer by REFER (RFC 3515) for one call, both roles: as transferor we send REFER,
@@ -22,6 +24,9 @@ import javax.sip.message.Response;
  * the old call once the new one is answered. Signalling thread only.
  */
 final class CallTransfer {
+    /** How long the transferee waits for the transferor's BYE after reporting success. */
+    static final long TRANSFEROR_BYE_GRACE_SECONDS = 4;
+
     private static final Logger LOG = LoggerFactory.getLogger(CallTransfer.class);
     static final String SIPFRAG = "message/sipfrag";
 
@@ -132,10 +137,11 @@ final class CallTransfer {
             case RINGING -> sendNotify(180, "Ringing", false);
             case CONNECTED -> {
                 sendNotify(200, "OK", true);
-                if (call.state() == CallState.CONNECTED) {
-                    call.session.sendBye();
-                    call.end(200);
-                }
+                // RFC 5589 §6.1: the transferor ends this dialog once the NOTIFY tells it the
+                // transfer worked. Sending our own BYE right behind the NOTIFY would race it: the
+                // far end may process the BYE first and answer the NOTIFY 481, so the transferor
+                // never learns the outcome. Hang up ourselves only if the transferor does not.
+                call.ua.schedule(call, this::endIfTransferorStayed, TRANSFEROR_BYE_GRACE_SECONDS, TimeUnit.SECONDS);
             }
             case ENDED -> {
                 int status = replacement.endStatus() >= 300 ? replacement.endStatus() : 487;
@@ -143,6 +149,14 @@ final class CallTransfer {
             }
             default -> {
             }
+        }
+    }
+
+    private void endIfTransferorStayed() {
+        if (call.state() == CallState.CONNECTED) {
+            LOG.info("transferor kept the dialog {} s after a successful transfer; ending it", TRANSFEROR_BYE_GRACE_SECONDS);
+            call.session.sendBye();
+            call.end(200);
         }
     }
 
