@@ -62,13 +62,19 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logError(String message) {
-        // SipEndpoint.close() interrupts the RI's parked EventScannerThread on purpose (the RI's own
-        // stop leaves it parked forever); the RI reports that wake-up as an error. It is not one.
-        if ("Interrupted!".equals(message) && "EventScannerThread".equals(Thread.currentThread().getName())) {
+        if (isScannerStoppedByClose(message)) {
             LOG.debug("event scanner stopped by endpoint close");
             return;
         }
         LOG.error(message);
+    }
+
+    /**
+     * SipEndpoint.close() interrupts the RI's parked EventScannerThread on purpose (the RI's own
+     * stop leaves it parked forever); the RI reports that wake-up as an error. It is not one.
+     */
+    private static boolean isScannerStoppedByClose(String message) {
+        return "Interrupted!".equals(message) && "EventScannerThread".equals(Thread.currentThread().getName());
     }
 
     @Override
@@ -95,6 +101,10 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logError(String message, Exception ex) {
+        if (isScannerStoppedByClose(message) && ex instanceof InterruptedException) {
+            LOG.debug("event scanner stopped by endpoint close");
+            return;
+        }
         LOG.error(message, ex);
     }
 
