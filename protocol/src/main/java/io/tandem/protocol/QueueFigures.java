@@ -1,0 +1,20 @@
+package io.tandem.protocol;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Live figures of one queue, the same whichever node computes them: callers waiting, the longest wait, agents
+ * available, and today's answered/abandoned, service level (% answered within the queue's target) and average speed
+ * of answer.
+ */
+public record QueueFigures(
+        @JsonProperty("queue") String queue,
+        @JsonProperty("name") String name,
+        @JsonProperty("waiting") int waiting,
+        @JsonProperty("longestWaitSeconds") long longestWaitSeconds,
+        @JsonProperty("availableAgents") int availableAgents,
+        @JsonProperty("answered") long answered,
+        @JsonProperty("abandoned") long abandoned,
+        @JsonProperty("serviceLevelPercent") double serviceLevelPercent,
+        @JsonProperty("averageSpeedOfAnswerSeconds") double averageSpeedOfAnswerSeconds) {
+}

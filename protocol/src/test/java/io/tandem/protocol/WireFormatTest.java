@@ -1,0 +1,63 @@
+package io.tandem.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WireFormatTest {
+
+    private final ObjectMapper mapper = Protocol.mapper();
+
+    @Test
+    void agentStatesAreWrittenAsTheirWireNames() throws Exception {
+        assertThat(mapper.writeValueAsString(AgentState.NOT_READY)).isEqualTo("\"not-ready\"");
+        assertThat(mapper.readValue("\"on-call\"", AgentState.class)).isEqualTo(AgentState.ON_CALL);
+    }
+
+    @Test
+    void anOfferSurvivesAnEnvelopeRoundTripWithTimesAsText() throws Exception {
+        Offer offer = new Offer("o-1", "c-1", "7000", "support", "+4930123", "Ada", 42, 20, Map.of("crm", "77"));
+        Instant at = Instant.parse("2026-11-29T12:00:00Z");
+        String json = mapper.writeValueAsString(Envelope.of(mapper, MessageType.OFFER, "1-0", at, offer));
+
+        assertThat(json).contains("\"v\":1", "\"type\":\"offer\"", "\"at\":\"2026-11-29T12:00:00Z\"");
+        Envelope back = mapper.readValue(json, Envelope.class);
+        assertThat(back.payloadAs(mapper, Offer.class)).isEqualTo(offer);
+        assertThat(back.at()).isEqualTo(at);
+    }
+
+    @Test
+    void fieldsANewerNodeAddsAreIgnored() throws Exception {
+        String json = """
+                {"agentId":"1001","state":"available","version":3,"node":"n1","queues":["7000"],"mood":"good"}""";
+        AgentStatus status = mapper.readValue(json, AgentStatus.class);
+        assertThat(status.state()).isEqualTo(AgentState.AVAILABLE);
+        assertThat(status.queues()).containsExactly("7000");
+        assertThat(status.reason()).isEmpty();
+    }
+
+    @Test
+    void aLoginCarriesTheNodesInOrderOfPreference() throws Exception {
+        AgentLogin login = new AgentLogin("t", "demo", "1001", "Agent 1001", new SipAccount("1001", "demo", "demo"),
+                List.of(new NodeEndpoint("n1", "sip:127.0.0.1:5060", "http://127.0.0.1:8080"),
+                        new NodeEndpoint("n2", "sip:127.0.0.1:5062", "http://127.0.0.1:8082")),
+                List.of("break", "training"), Instant.parse("2026-11-29T20:00:00Z"), null);
+        AgentLogin back = mapper.readValue(mapper.writeValueAsString(login), AgentLogin.class);
+        assertThat(back.nodes()).extracting(NodeEndpoint::id).containsExactly("n1", "n2");
+        assertThat(back).isEqualTo(login);
+    }
+
+    @Test
+    void aPayloadOfTheWrongShapeIsNamedInTheError() throws Exception {
+        Envelope envelope = mapper.readValue("{\"v\":1,\"type\":\"offer\",\"payload\":{\"waitedSeconds\":\"soon\"}}",
+                Envelope.class);
+        assertThatThrownBy(() -> envelope.payloadAs(mapper, Offer.class))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'offer'").hasMessageContaining("Offer");
+    }
+}
