@@ -22,7 +22,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code sox} in odd formats.
  */
 class WavFilesIT {
-    private static final Path PROMPTS = Path.of("/usr/share/asterisk/sounds/en");
+    /**
+     * Debian's package installs the prompts under {@code en_US_f_Allison}; the {@code en} link to it comes from
+     * another package (or an Asterisk install), so a fresh machine may have only the first.
+     */
+    private static final Path PROMPTS = Stream.of("/usr/share/asterisk/sounds/en",
+                    "/usr/share/asterisk/sounds/en_US_f_Allison")
+            .map(Path::of).filter(Files::isDirectory).findFirst()
+            .orElse(Path.of("/usr/share/asterisk/sounds/en_US_f_Allison"));
     private static final Path MOH = Path.of("/usr/share/asterisk/moh");
     private static final int N = AudioFrames.SAMPLES_PER_FRAME;
 
