@@ -66,7 +66,7 @@ public final class B2bua implements SipFeature {
 
     @Override
     public Set<String> methods() {
-        return Set.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL, Request.INFO);
+        return Set.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL, Request.INFO, Request.REFER);
     }
 
     /** Calls in progress on this node. */
@@ -112,6 +112,13 @@ public final class B2bua implements SipFeature {
                     serverTransaction(in).ifPresent(st -> MidCall.onInfo(leg.bridge, leg, st));
                 }
             }
+            case Request.REFER -> {
+                if (leg == null) {
+                    in.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+                } else {
+                    serverTransaction(in).ifPresent(st -> Transfer.onRefer(leg.bridge, leg, st, router));
+                }
+            }
             default -> in.respond(Response.NOT_IMPLEMENTED, in.method() + " is not implemented");
         }
     }
@@ -131,6 +138,7 @@ public final class B2bua implements SipFeature {
         }
         Leg leg = calls.find(callId(event.getClientTransaction().getRequest()));
         if (leg != null && !leg.isCaller() && event.getClientTransaction() == leg.inviteTx) {
+            // a ringing branch, or the INVITE towards a transfer target
             leg.bridge.onBranchTimeout(leg);
         }
     }

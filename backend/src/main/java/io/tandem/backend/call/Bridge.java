@@ -44,7 +44,11 @@ final class Bridge {
     private final List<Leg> branches = new ArrayList<>();
     private final Instant startedAt;
     private SessionDescription callerOffer;
+    /** The party on relay leg A: the caller, until a transfer replaces it. */
+    private Leg partyA;
+    /** The party on relay leg B: the answering branch, until a transfer replaces it. */
     private Leg answered;
+    private Transfer transfer;
     private State state = State.RINGING;
     private Instant answeredAt;
     private String remoteNode;
@@ -61,6 +65,8 @@ final class Bridge {
         this.startedAt = calls.clock.instant();
         this.callerLeg = new Leg(this, Leg.Side.CALLER, callId, caller);
         callerLeg.trunk = inboundTrunk;
+        callerLeg.sideA = true;
+        partyA = callerLeg;
     }
 
     String id() {
@@ -104,12 +110,41 @@ final class Bridge {
 
     /** The relay leg that faces {@code leg}'s party. */
     RelayLeg relayLeg(Leg leg) {
-        return leg.isCaller() ? relay.legA() : relay.legB();
+        return leg.sideA ? relay.legA() : relay.legB();
+    }
+
+    /** The party connected with {@code leg}'s party. */
+    synchronized Leg other(Leg leg) {
+        return leg.sideA ? answered : partyA;
+    }
+
+    /** True while {@code leg} is one of the two connected parties. */
+    synchronized boolean connects(Leg leg) {
+        return leg == partyA || leg == answered;
+    }
+
+    /** A transfer put {@code replacement} where {@code replaced} was (same relay leg). */
+    synchronized void replace(Leg replaced, Leg replacement) {
+        replacement.sideA = replaced.sideA;
+        if (replaced == partyA) {
+            partyA = replacement;
+        } else if (replaced == answered) {
+            answered = replacement;
+        }
+    }
+
+    synchronized Transfer transfer() {
+        return transfer;
+    }
+
+    synchronized void transfer(Transfer next) {
+        transfer = next;
     }
 
     /** Sends the INVITE of every branch with the caller's offer anchored on relay leg B; arms the ring timer. */
     synchronized void start(List<Route.Target> targets, SessionDescription offer) {
         callerOffer = offer;
+        callerLeg.remoteSdp = offer;
         for (Route.Target target : targets) {
             Leg branch = new Leg(this, Leg.Side.CALLEE, SipMessages.newToken() + "@tandem", callee);
             branch.target = target;
@@ -147,6 +182,10 @@ final class Bridge {
         }
         if (leg.reinviteTx != null && event.getClientTransaction() == leg.reinviteTx) {
             MidCall.onAnswer(this, leg, event);
+            return;
+        }
+        if (transfer != null && transfer.owns(leg, event.getClientTransaction())) {
+            transfer.onResponse(event);
             return;
         }
         if (leg.isCaller() || event.getClientTransaction() != leg.inviteTx) {
@@ -206,6 +245,7 @@ final class Bridge {
             return;
         }
         answered = branch;
+        branch.remoteSdp = answer.get();
         answeredAt = calls.clock.instant();
         state = State.ANSWERED;
         cancelRingTimer();
@@ -267,7 +307,9 @@ final class Bridge {
 
     /** A branch's INVITE transaction timed out (RFC 3261 §17.1.1.2 Timer B). */
     synchronized void onBranchTimeout(Leg branch) {
-        if (!branch.done) {
+        if (transfer != null && transfer.owns(branch, branch.inviteTx)) {
+            transfer.onTimeout();
+        } else if (!branch.done) {
             onBranchFailure(branch, Response.REQUEST_TIMEOUT, "Request Timeout");
         }
     }
@@ -299,13 +341,31 @@ final class Bridge {
         if (state == State.ENDED) {
             return;
         }
-        Leg other = from.isCaller() ? answered : callerLeg;
+        if (state == State.ANSWERED && (!connects(from) || (transfer != null && transfer.transferor() == from))) {
+            // RFC 5589 §6.1: the transferor leaves; the transfer (or the new pair) carries on without it.
+            from.gone = true;
+            calls.forget(from);
+            return;
+        }
+        Leg other = state == State.ANSWERED ? other(from) : null;
         if (other != null) {
             calls.signalling.bye(other);
         } else {
             branches.forEach(calls.signalling::cancel);
         }
-        end("normal", from.isCaller() ? "caller" : "callee");
+        if (transfer != null) {
+            transfer.abandon();
+        }
+        end("normal", from.sideA ? "caller" : "callee");
+    }
+
+    /** Ends the call from the node's side: BYE to {@code leg}'s party (the only one left). */
+    synchronized void hangUp(Leg leg, String cause) {
+        if (state == State.ENDED) {
+            return;
+        }
+        calls.signalling.bye(leg);
+        end(cause, "system");
     }
 
     private void failCaller(int status, String reason, String cause, String hungUpBy) {
@@ -321,6 +381,10 @@ final class Bridge {
         cancelRingTimer();
         relay.close();
         calls.forget(callerLeg);
+        calls.forget(partyA);
+        if (answered != null) {
+            calls.forget(answered);
+        }
         for (Leg branch : branches) {
             if (branch.done) {
                 calls.forget(branch); // unfinished branches stay findable until their final response

@@ -1,6 +1,7 @@
 package io.tandem.backend.call;
 
 import io.tandem.backend.routing.Route;
+import io.tandem.telephony.sdp.SessionDescription;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -25,6 +26,10 @@ final class Leg {
     private long sdpVersion;
 
     Dialog dialog;
+    /** This leg is on relay leg A (the caller's side, or whoever replaced the caller by a transfer). */
+    boolean sideA;
+    /** The party's latest SDP (offer or answer): what a transfer offers the party's new peer. */
+    SessionDescription remoteSdp;
 
     // caller leg
     ServerTransaction inviteSt;
@@ -41,6 +46,8 @@ final class Leg {
     boolean done;
     int finalStatus;
     Request lastAck;
+    /** The party hung up (a transferor leaving after its REFER). */
+    boolean gone;
 
     // an offer crossing the bridge (re-INVITE): the transaction we sent on this leg, and the one it answers
     ClientTransaction reinviteTx;

@@ -32,7 +32,11 @@ final class MidCall {
                         ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST : Response.REQUEST_PENDING, null, null);
                 return;
             }
-            Leg other = from.isCaller() ? bridge.answered() : bridge.callerLeg;
+            if (!bridge.connects(from)) {
+                signalling.respond(from, st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null, null);
+                return;
+            }
+            Leg other = bridge.other(from);
             if (other.reinviteTx != null || from.reinviteTx != null) {
                 // RFC 3261 §14.2: an offer is already crossing this call.
                 signalling.respond(from, st, Response.REQUEST_PENDING, null, null);
@@ -86,10 +90,12 @@ final class MidCall {
             return;
         }
         SdpRewriter.Agreed a = agreed.get();
+        leg.remoteSdp = answer.get();
         bridge.relayLeg(leg).configure(SdpRewriter.remoteRtp(answer.get()).orElse(null), a.codec(),
                 a.telephoneEventPayloadType());
         try {
             SessionDescription offer = SessionDescription.parse(offerText);
+            from.remoteSdp = offer;
             bridge.relayLeg(from).configure(SdpRewriter.remoteRtp(offer).orElse(null), a.codec(),
                     a.telephoneEventPayloadType());
         } catch (io.tandem.telephony.sdp.SdpException e) {
@@ -108,7 +114,10 @@ final class MidCall {
                 return;
             }
             signalling.respond(from, st, Response.OK, null, null);
-            Leg other = from.isCaller() ? bridge.answered() : bridge.callerLeg;
+            Leg other = bridge.other(from);
+            if (other == null || !bridge.connects(from)) {
+                return;
+            }
             Request info = st.getRequest();
             String contentType = SipMessages.contentType(info);
             signalling.inDialog(other, Request.INFO, contentType.isEmpty() ? null : contentType,

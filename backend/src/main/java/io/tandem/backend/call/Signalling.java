@@ -177,6 +177,12 @@ final class Signalling {
 
     /** Sends an in-dialog request on the leg; returns its transaction, or null when it could not be sent. */
     ClientTransaction inDialog(Leg leg, String method, String contentType, byte[] body) {
+        return inDialog(leg, method, contentType, body, java.util.List.of());
+    }
+
+    /** Same, with extra headers (Event and Subscription-State of a NOTIFY). */
+    ClientTransaction inDialog(Leg leg, String method, String contentType, byte[] body,
+            java.util.List<javax.sip.header.Header> extra) {
         if (leg.dialog == null) {
             return null;
         }
@@ -188,6 +194,9 @@ final class Signalling {
             if (Request.INVITE.equals(method)) {
                 request.setHeader(contact(leg.isCaller() ? leg.bridge.callee() : leg.bridge.caller(),
                         transportOf(leg.invite)));
+            }
+            for (javax.sip.header.Header header : extra) {
+                request.setHeader(header);
             }
             if (contentType != null && body != null) {
                 int slash = contentType.indexOf('/');

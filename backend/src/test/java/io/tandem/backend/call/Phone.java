@@ -41,6 +41,7 @@ final class Phone implements UserAgentListener, AutoCloseable {
     final BlockingQueue<StateChange> states = new LinkedBlockingQueue<>();
     final BlockingQueue<MediaDirection> directions = new LinkedBlockingQueue<>();
     final BlockingQueue<Character> digits = new LinkedBlockingQueue<>();
+    final BlockingQueue<Integer> transferProgress = new LinkedBlockingQueue<>();
     final BlockingQueue<RegistrationState> registrations = new LinkedBlockingQueue<>();
     final Ear ear;
     private final double speaks;
@@ -115,6 +116,11 @@ final class Phone implements UserAgentListener, AutoCloseable {
     @Override
     public void onDtmf(Call call, char digit) {
         digits.add(digit);
+    }
+
+    @Override
+    public void onTransferProgress(Call call, int status) {
+        transferProgress.add(status);
     }
 
     static <T> T next(BlockingQueue<T> queue, String what) throws InterruptedException {
