@@ -4,7 +4,9 @@ import io.tandem.backend.node.SipProperties;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.SipFeature;
 import io.tandem.backend.node.sip.TrunkSignature;
+import io.lettuce.core.SetArgs;
 import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.Redis;
 import io.tandem.backend.registrar.SipAuthenticator;
 import io.tandem.backend.registrar.TenantResolver;
 import io.tandem.backend.routing.CallRouter;
@@ -48,10 +50,12 @@ public final class B2bua implements SipFeature {
     private final TrunkSignature trunk;
     private final RtpRelayEngine relays;
     private final InetAddress mediaBind;
+    private final Redis redis;
 
     B2bua(Calls calls, SipAuthenticator authenticator, TenantResolver tenants, CallRouter router,
-            TrunkSignature trunk, RtpRelayEngine relays, SipProperties sip) {
+            TrunkSignature trunk, RtpRelayEngine relays, SipProperties sip, Redis redis) {
         this.calls = calls;
+        this.redis = redis;
         this.authenticator = authenticator;
         this.tenants = tenants;
         this.router = router;
@@ -163,6 +167,12 @@ public final class B2bua implements SipFeature {
                 return;
             }
             case VALID -> {
+                if (!firstUse(signed)) {
+                    log.warn("INVITE from {}:{} replays a trunk signature of {}", in.sourceAddress(),
+                            in.sourcePort(), signed.origin());
+                    in.respond(Response.FORBIDDEN, "Replayed inter-node signature");
+                    return;
+                }
                 tenant = signed.tenant();
                 target = signed.extension();
             }
@@ -210,6 +220,11 @@ public final class B2bua implements SipFeature {
             in.respond(Response.TEMPORARILY_UNAVAILABLE, "Not registered");
             return;
         }
+        if (calls.find(callId(request)) != null) {
+            // RFC 3261 §8.2.2.2: a second INVITE of a call this node already carries (a loop or a merged fork).
+            in.respond(Response.LOOP_DETECTED, "This call is already here");
+            return;
+        }
         Optional<ServerTransaction> st = serverTransaction(in);
         if (st.isEmpty()) {
             return;
@@ -241,6 +256,13 @@ public final class B2bua implements SipFeature {
                 viaTrunk ? "trunk from " + signed.origin() : "authenticated", ring.targets().size());
         calls.signalling.respond(callerLeg, st.get(), Response.TRYING, null, null);
         bridge.start(ring.targets(), offer.get());
+    }
+
+    /** A signed INVITE is accepted once: its signature is remembered for as long as it is valid. */
+    private boolean firstUse(TrunkSignature.Signed signed) {
+        String set = redis.commands().set(Keys.trunkSignature(signed.signature()), "1",
+                SetArgs.Builder.nx().px(trunk.validityMillis() * 2));
+        return "OK".equals(set);
     }
 
     private Optional<ServerTransaction> serverTransaction(InboundRequest in) {

@@ -61,6 +61,6 @@ class CallConfiguration {
                 identity.id());
         Calls calls = new Calls(signalling, properties, callTimers, clock, identity.id(), metrics, records,
                 new CallPresence(redis, identity.id()));
-        return new B2bua(calls, authenticator, tenants, router, trunk, relays, sip);
+        return new B2bua(calls, authenticator, tenants, router, trunk, relays, sip, redis);
     }
 }

@@ -4,6 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
+import gov.nist.javax.sip.header.HeaderFactoryImpl;
+import gov.nist.javax.sip.message.MessageFactoryImpl;
+import io.tandem.backend.node.sip.TrunkSignature;
+import java.time.Clock;
+import java.time.Duration;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import org.junit.jupiter.api.AfterAll;
@@ -46,6 +55,25 @@ class CallRefusalIT {
             assertThat(raw.send(raw.invite("1001", "1002", "X-Tandem-Origin: other", "X-Tandem-Target: 1002@demo",
                     "X-Tandem-Timestamp: 1000", "X-Tandem-Signature: " + "00".repeat(32)))).isEqualTo(403);
             assertThat(callee.incoming).as("the callee never rang").isEmpty();
+        }
+    }
+
+    @Test
+    void aSignedTrunkInviteRingsOnlyLocalContactsAndItsReplayIsForbidden() throws Exception {
+        try (Phone callee = Phone.registered(node, "1003", 440, 1000);
+             RawInvite raw = new RawInvite(node.sipPort())) {
+            Request invite = new MessageFactoryImpl().createRequest(raw.invite("1001", "1003"));
+            new TrunkSignature(Cluster.SECRET, Clock.systemUTC(), Duration.ofSeconds(30))
+                    .sign(invite, new HeaderFactoryImpl(), "peer-node", "1003", "demo");
+            // No digest needed: the signature is the authentication. Nobody answers: 480 after the ring timeout.
+            assertThat(raw.send(invite.toString())).isEqualTo(480);
+            assertThat(callee.incoming).as("the callee rang").hasSize(1);
+            // A new transaction (branch, From tag, CSeq) around the same signed Call-ID, target and timestamp.
+            ((ViaHeader) invite.getHeader(ViaHeader.NAME)).setBranch("z9hG4bKreplayed");
+            ((FromHeader) invite.getHeader(FromHeader.NAME)).setTag("replayed");
+            ((CSeqHeader) invite.getHeader(CSeqHeader.NAME)).setSeqNumber(7);
+            assertThat(raw.send(invite.toString())).as("the same signature again").isEqualTo(403);
+            assertThat(callee.incoming).as("the replay did not ring").hasSize(1);
         }
     }
 

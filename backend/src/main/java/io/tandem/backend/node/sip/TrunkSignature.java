@@ -45,7 +45,7 @@ public final class TrunkSignature {
     }
 
     /** A verified trunk request: who sent it and for whom. */
-    public record Signed(Verdict verdict, String origin, String extension, String tenant) {
+    public record Signed(Verdict verdict, String origin, String extension, String tenant, String signature) {
     }
 
     private static final String HMAC = "HmacSHA256";
@@ -81,9 +81,9 @@ public final class TrunkSignature {
         String timestamp = value(request, TIMESTAMP);
         String signature = value(request, SIGNATURE);
         if (origin == null && target == null && timestamp == null && signature == null) {
-            return new Signed(Verdict.ABSENT, null, null, null);
+            return new Signed(Verdict.ABSENT, null, null, null, null);
         }
-        Signed invalid = new Signed(Verdict.INVALID, origin, null, null);
+        Signed invalid = new Signed(Verdict.INVALID, origin, null, null, null);
         if (origin == null || target == null || timestamp == null || signature == null) {
             return invalid;
         }
@@ -101,7 +101,12 @@ public final class TrunkSignature {
         if (!MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII))) {
             return invalid;
         }
-        return new Signed(Verdict.VALID, origin, target.substring(0, at), target.substring(at + 1));
+        return new Signed(Verdict.VALID, origin, target.substring(0, at), target.substring(at + 1), signature);
+    }
+
+    /** How long a signature stays acceptable, hence how long its use must be remembered to refuse a replay. */
+    public long validityMillis() {
+        return validityMillis;
     }
 
     private String mac(String callId, String target, String timestamp) {
