@@ -67,6 +67,14 @@ final class Phone implements UserAgentListener, AutoCloseable {
         return phone;
     }
 
+    /** A phone registered to {@code node} over TCP. */
+    static Phone registeredTcp(TestNode node, String extension, double speaks, double hears) throws Exception {
+        Phone phone = new Phone(extension, TestNode.PASSWORD,
+                List.of("sip:127.0.0.1:" + node.sipPort() + ";transport=tcp"), speaks, hears);
+        phone.awaitRegistration(RegistrationState.REGISTERED);
+        return phone;
+    }
+
     /** A phone that does not register (for callers with the wrong password). */
     static Phone unregistered(String extension, String password) throws IOException {
         return new Phone(extension, password, List.of(), 1000, 440);
