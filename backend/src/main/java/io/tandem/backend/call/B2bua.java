@@ -201,7 +201,7 @@ public final class B2bua implements SipFeature {
             in.respond(Response.NOT_FOUND, "No such number");
             return;
         }
-        Optional<SessionDescription> offer = Bridge.sdpOf(request);
+        Optional<SessionDescription> offer = SdpRewriter.sdpOf(request);
         if (offer.isEmpty()) {
             in.respond(Response.NOT_ACCEPTABLE_HERE, request.getRawContent() == null
                     ? "An SDP offer is required in the INVITE" : "Unreadable SDP offer");

@@ -212,7 +212,7 @@ final class Bridge {
         if (state != State.RINGING || status == Response.TRYING) {
             return;
         }
-        Optional<SessionDescription> early = sdpOf(response);
+        Optional<SessionDescription> early = SdpRewriter.sdpOf(response);
         if (early.isPresent() && applyAnswer(branch, early.get())) {
             // RFC 3261 §13.2.1: early media (183 with an answer) is anchored like the final answer.
             calls.signalling.respond(callerLeg, callerLeg.inviteSt, status, response.getReasonPhrase(),
@@ -237,7 +237,7 @@ final class Bridge {
             calls.forget(branch);
             return;
         }
-        Optional<SessionDescription> answer = sdpOf(event.getResponse());
+        Optional<SessionDescription> answer = SdpRewriter.sdpOf(event.getResponse());
         if (answer.isEmpty() || !applyAnswer(branch, answer.get())) {
             calls.signalling.bye(branch);
             calls.forget(branch);
@@ -400,22 +400,11 @@ final class Bridge {
     }
 
     /** The trunk's responses name the node that holds the callee's leg (for the CDR). */
-    private void learnRemoteNode(Leg branch, Response response) {
+    void learnRemoteNode(Leg branch, Response response) {
         if (!branch.target.viaTrunk() || remoteNode != null) {
             return;
         }
         String node = TrunkSignature.value(response, TrunkSignature.NODE);
         remoteNode = node != null && Keys.NODE.matcher(node).matches() ? node : branch.target.trunkNode();
-    }
-
-    static Optional<SessionDescription> sdpOf(javax.sip.message.Message message) {
-        if (!Signalling.SDP.equals(SipMessages.contentType(message)) || message.getRawContent() == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(SessionDescription.parse(SipMessages.bodyText(message)));
-        } catch (SdpException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -42,7 +42,7 @@ final class MidCall {
                 signalling.respond(from, st, Response.REQUEST_PENDING, null, null);
                 return;
             }
-            Optional<SessionDescription> offer = Bridge.sdpOf(st.getRequest());
+            Optional<SessionDescription> offer = SdpRewriter.sdpOf(st.getRequest());
             if (offer.isEmpty()) {
                 signalling.respond(from, st, Response.NOT_ACCEPTABLE_HERE, "A re-INVITE needs an SDP offer", null);
                 return;
@@ -83,7 +83,7 @@ final class MidCall {
         }
         Dialog dialog = event.getDialog() != null ? event.getDialog() : leg.dialog;
         signalling.ack(leg, dialog, ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber());
-        Optional<SessionDescription> answer = Bridge.sdpOf(response);
+        Optional<SessionDescription> answer = SdpRewriter.sdpOf(response);
         Optional<SdpRewriter.Agreed> agreed = answer.flatMap(SdpRewriter::agreed);
         if (answer.isEmpty() || agreed.isEmpty()) {
             signalling.respond(from, st, Response.NOT_ACCEPTABLE_HERE, "No usable SDP in the answer", null);

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import io.tandem.telephony.sdp.SdpException;
+import io.tandem.telephony.sip.SipMessages;
 
 /**
  * Media anchoring in SDP: what one party offered or answered is passed to the other with the node's address and the
@@ -76,15 +78,22 @@ final class SdpRewriter {
             return Optional.empty();
         }
         CodecSpec codec = null;
-        int telephoneEvent = -1;
+        List<CodecSpec> events = new ArrayList<>();
         for (CodecSpec c : audio.get().codecs()) {
-            boolean event = c.encodingName().toLowerCase(Locale.ROOT).equals(TELEPHONE_EVENT);
-            if (event && telephoneEvent < 0 && c.clockRate() == 8000) {
-                telephoneEvent = c.payloadType();
-            } else if (!event && codec == null) {
+            if (c.encodingName().toLowerCase(Locale.ROOT).equals(TELEPHONE_EVENT)) {
+                events.add(c);
+            } else if (codec == null) {
                 codec = c;
             }
         }
+        if (codec == null) {
+            return Optional.empty();
+        }
+        // RFC 4733 §2.1: events run at the audio's clock rate; 8 kHz is what most phones offer besides.
+        int rate = codec.clockRate();
+        int telephoneEvent = events.stream().filter(e -> e.clockRate() == rate).findFirst()
+                .or(() -> events.stream().filter(e -> e.clockRate() == 8000).findFirst())
+                .map(CodecSpec::payloadType).orElse(-1);
         return codec == null ? Optional.empty() : Optional.of(new Agreed(codec, telephoneEvent));
     }
 
@@ -95,5 +104,17 @@ final class SdpRewriter {
 
     private static Optional<MediaDescription> relayedAudio(SessionDescription sdp) {
         return sdp.media().stream().filter(m -> m.isAudio() && m.port() != 0).findFirst();
+    }
+
+    /** The SDP body of a message, if it has one that parses. */
+    static Optional<SessionDescription> sdpOf(javax.sip.message.Message message) {
+        if (!Signalling.SDP.equals(SipMessages.contentType(message)) || message.getRawContent() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SessionDescription.parse(SipMessages.bodyText(message)));
+        } catch (SdpException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -120,6 +120,7 @@ final class Transfer {
             return;
         }
         target.done = true;
+        bridge.learnRemoteNode(target, response);
         if (status >= 300) {
             bridge.calls.forget(target);
             fail(status, response.getReasonPhrase());
@@ -128,7 +129,7 @@ final class Transfer {
         Dialog dialog = event.getDialog() != null ? event.getDialog() : target.dialog;
         target.dialog = dialog;
         signalling.ack(target, dialog, ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber());
-        Optional<SessionDescription> answer = Bridge.sdpOf(response);
+        Optional<SessionDescription> answer = SdpRewriter.sdpOf(response);
         Optional<SdpRewriter.Agreed> agreed = answer.flatMap(SdpRewriter::agreed);
         if (agreed.isEmpty()) {
             signalling.bye(target);
