@@ -20,6 +20,8 @@ public final class Keys {
 
     /** Digest nonces as HmacNonces issues them: base64url. */
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    /** Trunk signatures: hex HMAC-SHA256. */
+    private static final Pattern TRUNK_SIGNATURE = Pattern.compile("[0-9a-f]{64}");
     /** IPv4 or IPv6 literals. */
     private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f.:%]{1,64}");
 
@@ -79,6 +81,14 @@ public final class Keys {
     /** String with TTL: present while a source address is blocked. */
     public static String blockedSource(String address) {
         return PREFIX + "{src:" + checked(ADDRESS, "address", address) + "}:blocked";
+    }
+
+    /**
+     * String with TTL: a trunk signature already used (an inter-node INVITE is accepted once; a replay within its
+     * validity is refused).
+     */
+    public static String trunkSignature(String signature) {
+        return PREFIX + "trunk:" + checked(TRUNK_SIGNATURE, "trunk signature", signature);
     }
 
     /** Hash: the versioned agent record (ACD). */

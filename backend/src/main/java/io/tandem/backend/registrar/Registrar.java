@@ -1,7 +1,5 @@
 package io.tandem.backend.registrar;
 
-import io.tandem.backend.directory.Directory;
-import io.tandem.backend.directory.User;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.SipFeature;
 import io.tandem.backend.redis.Keys;
@@ -17,7 +15,6 @@ import java.util.Set;
 import java.util.TimeZone;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
-import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
@@ -38,23 +35,19 @@ public final class Registrar implements SipFeature {
 
     private static final Logger log = LoggerFactory.getLogger(Registrar.class);
 
-    private final Directory directory;
+    private final SipAuthenticator authenticator;
     private final Bindings bindings;
     private final TenantResolver tenants;
-    private final DigestGate digest;
-    private final FloodGuard flood;
     private final RegistrarProperties properties;
     private final LocalRegistrations local;
     private final String nodeId;
     private final Clock clock;
 
-    Registrar(Directory directory, Bindings bindings, TenantResolver tenants, DigestGate digest, FloodGuard flood,
+    Registrar(SipAuthenticator authenticator, Bindings bindings, TenantResolver tenants,
             RegistrarProperties properties, LocalRegistrations local, String nodeId, Clock clock) {
-        this.directory = directory;
+        this.authenticator = authenticator;
         this.bindings = bindings;
         this.tenants = tenants;
-        this.digest = digest;
-        this.flood = flood;
         this.properties = properties;
         this.local = local;
         this.nodeId = nodeId;
@@ -84,56 +77,10 @@ public final class Registrar implements SipFeature {
             in.respond(Response.NOT_FOUND, "Domain not served here");
             return;
         }
-        if (!authenticated(in, tenant.get(), extension)) {
+        if (!authenticator.authenticate(in, tenant.get(), extension, false)) {
             return;
         }
         applyContacts(in, tenant.get(), extension);
-    }
-
-    /** Answers the challenge or refusal itself and returns false unless the credentials are good. */
-    private boolean authenticated(InboundRequest in, String tenant, String extension) {
-        String authorization = headerValue(in.request().getHeader(AuthorizationHeader.NAME));
-        Optional<User> user = authorization == null ? Optional.empty() : directory.find(tenant, extension);
-        DigestGate.Verdict verdict = digest.check(authorization, Request.REGISTER, tenant, in.sourceAddress(),
-                extension, user);
-        switch (verdict) {
-            case ACCEPTED -> {
-                return true;
-            }
-            case CHALLENGE -> challenge(in, tenant, false, null);
-            case STALE -> challenge(in, tenant, true, null);
-            case REPLAYED -> challenge(in, tenant, false, "Nonce count reused");
-            case MALFORMED -> in.respond(Response.BAD_REQUEST, "Malformed Authorization header");
-            case WRONG -> {
-                boolean blocked = flood.failed(in.sourceAddress());
-                log.info("REGISTER for {}@{} from {}:{} refused: wrong credentials{}", extension, tenant,
-                        in.sourceAddress(), in.sourcePort(), blocked ? " (source now blocked)" : "");
-                in.respond(Response.FORBIDDEN, "Wrong credentials");
-            }
-        }
-        return false;
-    }
-
-    private void challenge(InboundRequest in, String realm, boolean stale, String reason) {
-        Response response = in.messages().responseTo(in.request(), Response.UNAUTHORIZED, reason);
-        try {
-            for (String value : digest.challenges(realm, in.sourceAddress(), stale, md5Only(in))) {
-                response.addHeader(in.messages().headers().createHeader("WWW-Authenticate", value));
-            }
-        } catch (ParseException e) {
-            throw new IllegalStateException("cannot build a challenge", e);
-        }
-        in.respond(response);
-    }
-
-    /** A client on the {@code md5-only-user-agents} list (see {@link RegistrarProperties}). */
-    private boolean md5Only(InboundRequest in) {
-        String userAgent = headerValue(in.request().getHeader(UserAgentHeader.NAME));
-        if (userAgent == null || properties.md5OnlyUserAgents().isEmpty()) {
-            return false;
-        }
-        String ua = userAgent.toLowerCase(java.util.Locale.ROOT);
-        return properties.md5OnlyUserAgents().stream().anyMatch(ua::contains);
     }
 
     private void applyContacts(InboundRequest in, String tenant, String extension) {

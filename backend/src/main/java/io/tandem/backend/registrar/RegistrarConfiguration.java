@@ -28,9 +28,8 @@ class RegistrarConfiguration {
     private static final long SWEEP_SECONDS = 5;
 
     @Bean
-    Registrar registrar(Directory directory, Bindings bindings, FloodGuard flood, RegistrarProperties properties,
-            NodeIdentity identity, Clock clock, Redis redis, DemoProperties demo, DirectoryProperties directoryProps,
-            SipProperties sip, LocalRegistrations local) {
+    SipAuthenticator sipAuthenticator(Directory directory, FloodGuard flood, RegistrarProperties properties,
+            NodeIdentity identity, Clock clock, Redis redis) {
         List<DigestAlgorithm> algorithms = new ArrayList<>();
         for (String token : properties.algorithms()) {
             try {
@@ -43,8 +42,19 @@ class RegistrarConfiguration {
         HmacNonces nonces = new HmacNonces(identity.clusterSecret().getBytes(StandardCharsets.UTF_8), clock,
                 properties.nonceValidity());
         DigestGate gate = new DigestGate(nonces, redis, algorithms, properties.nonceValidity().toMillis());
-        TenantResolver tenants = new TenantResolver(redis, demo, directoryProps, sip);
-        return new Registrar(directory, bindings, tenants, gate, flood, properties, local, identity.id(), clock);
+        return new SipAuthenticator(directory, gate, flood, properties);
+    }
+
+    @Bean
+    TenantResolver tenantResolver(Redis redis, DemoProperties demo, DirectoryProperties directoryProps,
+            SipProperties sip) {
+        return new TenantResolver(redis, demo, directoryProps, sip);
+    }
+
+    @Bean
+    Registrar registrar(SipAuthenticator authenticator, Bindings bindings, TenantResolver tenants,
+            RegistrarProperties properties, NodeIdentity identity, Clock clock, LocalRegistrations local) {
+        return new Registrar(authenticator, bindings, tenants, properties, local, identity.id(), clock);
     }
 
     @Bean

@@ -16,7 +16,7 @@ import java.util.Set;
  * → tenant {@code acme.example}), and the demo (or default) tenant also for the node's own addresses, so a phone
  * configured with the node's IP registers without a DNS name.
  */
-final class TenantResolver {
+public final class TenantResolver {
 
     private final Redis redis;
     private final Set<String> nodeHosts = new HashSet<>();
@@ -30,7 +30,7 @@ final class TenantResolver {
     }
 
     /** The tenant serving {@code host}, if any. */
-    Optional<String> tenantFor(String host) {
+    public Optional<String> tenantFor(String host) {
         if (host == null || host.isEmpty()) {
             return Optional.empty();
         }

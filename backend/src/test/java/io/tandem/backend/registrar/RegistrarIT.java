@@ -252,7 +252,7 @@ class RegistrarIT {
     }
 
     @Test
-    void optionsIsAnsweredAndAnInviteGetsTemporarilyUnavailable() throws Exception {
+    void optionsIsAnsweredAndAnInviteWithoutCredentialsIsChallenged() throws Exception {
         try (RawRegisterClient phone = new RawRegisterClient("1011", node.sipPort())) {
             Request options = phone.register(-1);
             options.setMethod(Request.OPTIONS);
@@ -261,12 +261,15 @@ class RegistrarIT {
             assertThat(ok.getStatusCode()).isEqualTo(200);
             List<String> allowed = new java.util.ArrayList<>();
             ok.getHeaders("Allow").forEachRemaining(h -> allowed.add(((javax.sip.header.AllowHeader) h).getMethod()));
-            assertThat(allowed).contains("REGISTER", "OPTIONS");
+            assertThat(allowed).contains("REGISTER", "OPTIONS", "INVITE", "BYE", "CANCEL", "REFER");
 
             Request invite = phone.register(-1, phone.contact());
             invite.setMethod(Request.INVITE);
             ((javax.sip.header.CSeqHeader) invite.getHeader("CSeq")).setMethod(Request.INVITE);
-            assertThat(phone.send(invite).getStatusCode()).isEqualTo(480);
+            // Calls need digest (the B2BUA answers as a proxy would, RFC 3261 §22.3).
+            Response challenge = phone.send(invite);
+            assertThat(challenge.getStatusCode()).isEqualTo(407);
+            assertThat(challenge.getHeader("Proxy-Authenticate")).isNotNull();
         }
     }
 

@@ -1,0 +1,410 @@
+package io.tandem.backend.call;
+
+import io.tandem.backend.node.sip.TrunkSignature;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.routing.Route;
+import io.tandem.telephony.relay.RelayLeg;
+import io.tandem.telephony.relay.RtpRelay;
+import io.tandem.telephony.sdp.SdpException;
+import io.tandem.telephony.sdp.SessionDescription;
+import io.tandem.telephony.sip.SipMessages;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sip.Dialog;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.header.CSeqHeader;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call through this node: the caller's leg, the callee branches (a fork while ringing, one once answered) and
+ * the RTP relay between them (relay leg A faces the caller, leg B the callee). Every method runs under the bridge's
+ * monitor: JAIN-SIP threads and the ring timer may race, the call's state changes in one place. Offers crossing an
+ * established call (re-INVITE, INFO) are in {@link MidCall}.
+ */
+final class Bridge {
+
+    private static final Logger log = LoggerFactory.getLogger(Bridge.class);
+
+    enum State { RINGING, ANSWERED, ENDED }
+
+    final Calls calls;
+    final String tenant;
+    final boolean inboundTrunk;
+    final Leg callerLeg;
+    final RtpRelay relay;
+    private final String caller;
+    private final String callee;
+    private final List<Leg> branches = new ArrayList<>();
+    private final Instant startedAt;
+    private SessionDescription callerOffer;
+    /** The party on relay leg A: the caller, until a transfer replaces it. */
+    private Leg partyA;
+    /** The party on relay leg B: the answering branch, until a transfer replaces it. */
+    private Leg answered;
+    private Transfer transfer;
+    private State state = State.RINGING;
+    private Instant answeredAt;
+    private String remoteNode;
+    private ScheduledFuture<?> ringTimer;
+
+    Bridge(Calls calls, String tenant, String caller, String callee, boolean inboundTrunk, String callId,
+            RtpRelay relay) {
+        this.calls = calls;
+        this.tenant = tenant;
+        this.caller = caller;
+        this.callee = callee;
+        this.inboundTrunk = inboundTrunk;
+        this.relay = relay;
+        this.startedAt = calls.clock.instant();
+        this.callerLeg = new Leg(this, Leg.Side.CALLER, callId, caller);
+        callerLeg.trunk = inboundTrunk;
+        callerLeg.sideA = true;
+        partyA = callerLeg;
+    }
+
+    String id() {
+        return callerLeg.callId;
+    }
+
+    String caller() {
+        return caller;
+    }
+
+    String callee() {
+        return callee;
+    }
+
+    synchronized Instant startedAt() {
+        return startedAt;
+    }
+
+    synchronized Instant answeredAt() {
+        return answeredAt;
+    }
+
+    synchronized State state() {
+        return state;
+    }
+
+    synchronized Leg answered() {
+        return answered;
+    }
+
+    /** The answering branch rang a phone on this node (not another node over the trunk). */
+    synchronized boolean calleeIsLocal() {
+        return answered != null && !answered.target.viaTrunk();
+    }
+
+    /** This node, then the node that held the callee's leg when the call crossed the trunk. */
+    synchronized List<String> nodes() {
+        return remoteNode == null || remoteNode.equals(calls.nodeId) ? List.of(calls.nodeId)
+                : List.of(calls.nodeId, remoteNode);
+    }
+
+    /** The relay leg that faces {@code leg}'s party. */
+    RelayLeg relayLeg(Leg leg) {
+        return leg.sideA ? relay.legA() : relay.legB();
+    }
+
+    /** The party connected with {@code leg}'s party. */
+    synchronized Leg other(Leg leg) {
+        return leg.sideA ? answered : partyA;
+    }
+
+    /** True while {@code leg} is one of the two connected parties. */
+    synchronized boolean connects(Leg leg) {
+        return leg == partyA || leg == answered;
+    }
+
+    /** A transfer put {@code replacement} where {@code replaced} was (same relay leg). */
+    synchronized void replace(Leg replaced, Leg replacement) {
+        replacement.sideA = replaced.sideA;
+        if (replaced == partyA) {
+            partyA = replacement;
+        } else if (replaced == answered) {
+            answered = replacement;
+        }
+    }
+
+    synchronized Transfer transfer() {
+        return transfer;
+    }
+
+    synchronized void transfer(Transfer next) {
+        transfer = next;
+    }
+
+    /** Sends the INVITE of every branch with the caller's offer anchored on relay leg B; arms the ring timer. */
+    synchronized void start(List<Route.Target> targets, SessionDescription offer) {
+        callerOffer = offer;
+        callerLeg.remoteSdp = offer;
+        for (Route.Target target : targets) {
+            Leg branch = new Leg(this, Leg.Side.CALLEE, SipMessages.newToken() + "@tandem", callee);
+            branch.target = target;
+            branches.add(branch);
+            calls.register(branch);
+            String sdp = SdpRewriter.rewrite(offer, calls.signalling.host(), relay.legB().localAddress().getPort(),
+                    branch);
+            if (!calls.signalling.invite(branch, caller, tenant, sdp)) {
+                branch.done = true;
+                branch.finalStatus = Response.SERVICE_UNAVAILABLE;
+                calls.forget(branch);
+            }
+        }
+        if (branches.stream().allMatch(b -> b.done)) {
+            failCaller(Response.TEMPORARILY_UNAVAILABLE, "Callee unreachable", "unavailable", "system");
+            return;
+        }
+        ringTimer = calls.timers.schedule(this::ringTimeout, calls.properties.ringTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** A response on one of this call's legs. */
+    synchronized void onResponse(Leg leg, ResponseEvent event) {
+        Response response = event.getResponse();
+        int status = response.getStatusCode();
+        CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+        if (!javax.sip.message.Request.INVITE.equals(cseq.getMethod())) {
+            return; // BYE, CANCEL, INFO answers: nothing depends on them
+        }
+        if (event.getClientTransaction() == null) {
+            if (status >= 200 && status < 300) {
+                calls.signalling.reack(leg); // RFC 3261 §13.2.2.4: a retransmitted 2xx gets the same ACK
+            }
+            return;
+        }
+        if (leg.reinviteTx != null && event.getClientTransaction() == leg.reinviteTx) {
+            MidCall.onAnswer(this, leg, event);
+            return;
+        }
+        if (transfer != null && transfer.owns(leg, event.getClientTransaction())) {
+            transfer.onResponse(event);
+            return;
+        }
+        if (leg.isCaller() || event.getClientTransaction() != leg.inviteTx) {
+            return;
+        }
+        learnRemoteNode(leg, response);
+        if (status < 200) {
+            onProvisional(leg, response);
+        } else if (status < 300) {
+            onAnswer(leg, event);
+        } else {
+            onBranchFailure(leg, status, response.getReasonPhrase());
+        }
+    }
+
+    private void onProvisional(Leg branch, Response response) {
+        branch.provisional = true;
+        if (branch.cancelPending) {
+            branch.cancelPending = false;
+            calls.signalling.cancel(branch);
+            return;
+        }
+        int status = response.getStatusCode();
+        if (state != State.RINGING || status == Response.TRYING) {
+            return;
+        }
+        Optional<SessionDescription> early = SdpRewriter.sdpOf(response);
+        if (early.isPresent() && applyAnswer(branch, early.get())) {
+            // RFC 3261 §13.2.1: early media (183 with an answer) is anchored like the final answer.
+            calls.signalling.respond(callerLeg, callerLeg.inviteSt, status, response.getReasonPhrase(),
+                    SdpRewriter.rewrite(early.get(), calls.signalling.host(),
+                            relay.legA().localAddress().getPort(), callerLeg));
+        } else {
+            calls.signalling.respond(callerLeg, callerLeg.inviteSt, status == 183 ? 183 : Response.RINGING,
+                    null, null);
+        }
+    }
+
+    private void onAnswer(Leg branch, ResponseEvent event) {
+        branch.done = true;
+        branch.finalStatus = event.getResponse().getStatusCode();
+        Dialog dialog = event.getDialog() != null ? event.getDialog() : branch.dialog;
+        branch.dialog = dialog;
+        calls.signalling.ack(branch, dialog, ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME))
+                .getSeqNumber());
+        if (state != State.RINGING) {
+            // RFC 3261 §15: another branch won, or the caller left; this answer only gets a BYE.
+            calls.signalling.bye(branch);
+            calls.forget(branch);
+            return;
+        }
+        Optional<SessionDescription> answer = SdpRewriter.sdpOf(event.getResponse());
+        if (answer.isEmpty() || !applyAnswer(branch, answer.get())) {
+            calls.signalling.bye(branch);
+            calls.forget(branch);
+            onBranchFailure(branch, Response.NOT_ACCEPTABLE_HERE, "Callee answered without usable SDP");
+            return;
+        }
+        answered = branch;
+        branch.remoteSdp = answer.get();
+        answeredAt = calls.clock.instant();
+        state = State.ANSWERED;
+        cancelRingTimer();
+        for (Leg other : branches) {
+            if (other != branch) {
+                calls.signalling.cancel(other);
+            }
+        }
+        calls.signalling.respond(callerLeg, callerLeg.inviteSt, Response.OK, null, SdpRewriter.rewrite(answer.get(),
+                calls.signalling.host(), relay.legA().localAddress().getPort(), callerLeg));
+        log.info("call {} {} -> {} answered", id(), caller, callee);
+        calls.answered(this);
+    }
+
+    /** Configures both relay legs from the callee's answer and the caller's offer; false if it agreed no codec. */
+    private boolean applyAnswer(Leg branch, SessionDescription answer) {
+        Optional<SdpRewriter.Agreed> agreed = SdpRewriter.agreed(answer);
+        if (agreed.isEmpty()) {
+            return false;
+        }
+        SdpRewriter.Agreed a = agreed.get();
+        relayLeg(branch).configure(SdpRewriter.remoteRtp(answer).orElse(null), a.codec(), a.telephoneEventPayloadType());
+        relay.legA().configure(SdpRewriter.remoteRtp(callerOffer).orElse(null), a.codec(),
+                a.telephoneEventPayloadType());
+        return true;
+    }
+
+    private void onBranchFailure(Leg branch, int status, String reason) {
+        branch.done = true;
+        branch.finalStatus = status;
+        calls.forget(branch);
+        if (state != State.RINGING) {
+            return;
+        }
+        if (status >= 600) {
+            // RFC 3261 §16.7 step 5 spirit: a 6xx ends the whole fork.
+            branches.forEach(calls.signalling::cancel);
+            failCaller(status, reason, status == Response.DECLINE ? "declined" : Integer.toString(status), "callee");
+            return;
+        }
+        if (!branches.stream().allMatch(b -> b.done)) {
+            return;
+        }
+        boolean busy = branches.stream().anyMatch(b -> b.finalStatus == Response.BUSY_HERE);
+        if (busy) {
+            failCaller(Response.BUSY_HERE, "Busy Here", "busy", "callee");
+        } else if (branches.size() == 1 && passesBack(status)) {
+            failCaller(status, reason, Integer.toString(status), "callee");
+        } else {
+            failCaller(Response.TEMPORARILY_UNAVAILABLE, "Callee unavailable", "unavailable", "system");
+        }
+    }
+
+    /** Failures worth passing back as they are; timeouts, auth demands and cancellations become 480. */
+    private static boolean passesBack(int status) {
+        return status != Response.REQUEST_TIMEOUT && status != Response.UNAUTHORIZED
+                && status != Response.PROXY_AUTHENTICATION_REQUIRED && status != Response.REQUEST_TERMINATED;
+    }
+
+    /** A branch's INVITE transaction timed out (RFC 3261 §17.1.1.2 Timer B). */
+    synchronized void onBranchTimeout(Leg branch) {
+        if (transfer != null && transfer.owns(branch, branch.inviteTx)) {
+            transfer.onTimeout();
+        } else if (!branch.done) {
+            onBranchFailure(branch, Response.REQUEST_TIMEOUT, "Request Timeout");
+        }
+    }
+
+    /** RFC 3261 §9.2: the caller gave up; 200 to the CANCEL, 487 to the INVITE, CANCEL every branch. */
+    synchronized void onCallerCancel(ServerTransaction cancelSt) {
+        Response ok = calls.signalling.endpoint().messages().responseTo(cancelSt.getRequest(), Response.OK);
+        calls.signalling.send(cancelSt, ok, callerLeg.trunk);
+        if (state != State.RINGING) {
+            return;
+        }
+        branches.forEach(calls.signalling::cancel);
+        failCaller(Response.REQUEST_TERMINATED, null, "cancelled", "caller");
+    }
+
+    private void ringTimeout() {
+        synchronized (this) {
+            if (state != State.RINGING) {
+                return;
+            }
+            branches.forEach(calls.signalling::cancel);
+            failCaller(Response.TEMPORARILY_UNAVAILABLE, "No answer", "no-answer", "system");
+        }
+    }
+
+    /** A BYE from either party: 200, BYE to the other, the call ends. */
+    synchronized void onBye(Leg from, ServerTransaction st) {
+        calls.signalling.respond(from, st, Response.OK, null, null);
+        if (state == State.ENDED) {
+            return;
+        }
+        if (state == State.ANSWERED && (!connects(from) || (transfer != null && transfer.transferor() == from))) {
+            // RFC 5589 §6.1: the transferor leaves; the transfer (or the new pair) carries on without it.
+            from.gone = true;
+            calls.forget(from);
+            return;
+        }
+        Leg other = state == State.ANSWERED ? other(from) : null;
+        if (other != null) {
+            calls.signalling.bye(other);
+        } else {
+            branches.forEach(calls.signalling::cancel);
+        }
+        if (transfer != null) {
+            transfer.abandon();
+        }
+        end("normal", from.sideA ? "caller" : "callee");
+    }
+
+    /** Ends the call from the node's side: BYE to {@code leg}'s party (the only one left). */
+    synchronized void hangUp(Leg leg, String cause) {
+        if (state == State.ENDED) {
+            return;
+        }
+        calls.signalling.bye(leg);
+        end(cause, "system");
+    }
+
+    private void failCaller(int status, String reason, String cause, String hungUpBy) {
+        calls.signalling.respond(callerLeg, callerLeg.inviteSt, status, reason, null);
+        end(cause, hungUpBy);
+    }
+
+    private void end(String cause, String hungUpBy) {
+        if (state == State.ENDED) {
+            return;
+        }
+        state = State.ENDED;
+        cancelRingTimer();
+        relay.close();
+        calls.forget(callerLeg);
+        calls.forget(partyA);
+        if (answered != null) {
+            calls.forget(answered);
+        }
+        for (Leg branch : branches) {
+            if (branch.done) {
+                calls.forget(branch); // unfinished branches stay findable until their final response
+            }
+        }
+        calls.ended(this, cause, hungUpBy);
+    }
+
+    private void cancelRingTimer() {
+        if (ringTimer != null) {
+            ringTimer.cancel(false);
+        }
+    }
+
+    /** The trunk's responses name the node that holds the callee's leg (for the CDR). */
+    void learnRemoteNode(Leg branch, Response response) {
+        if (!branch.target.viaTrunk() || remoteNode != null) {
+            return;
+        }
+        String node = TrunkSignature.value(response, TrunkSignature.NODE);
+        remoteNode = node != null && Keys.NODE.matcher(node).matches() ? node : branch.target.trunkNode();
+    }
+}

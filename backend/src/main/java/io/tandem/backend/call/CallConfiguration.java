@@ -1,0 +1,66 @@
+package io.tandem.backend.call;
+
+import io.tandem.backend.cdr.CallRecords;
+import io.tandem.backend.node.NodeAddresses;
+import io.tandem.backend.node.NodeIdentity;
+import io.tandem.backend.node.NodeMetrics;
+import io.tandem.backend.node.SipProperties;
+import io.tandem.backend.node.sip.TrunkSignature;
+import io.tandem.backend.redis.Redis;
+import io.tandem.backend.registrar.SipAuthenticator;
+import io.tandem.backend.registrar.TenantResolver;
+import io.tandem.backend.routing.CallRouter;
+import io.tandem.telephony.relay.RtpRelayEngine;
+import io.tandem.telephony.sip.SipEndpoint;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the B2BUA into the node's SIP router with its RTP relay engine and ring timers. */
+@Configuration(proxyBeanMethods = false)
+class CallConfiguration {
+
+    @Bean(destroyMethod = "close")
+    RtpRelayEngine rtpRelayEngine(SipProperties sip) {
+        return new RtpRelayEngine(sip.rtpPortMin(), sip.rtpPortMax());
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService callTimers() {
+        ScheduledThreadPoolExecutor executor = (ScheduledThreadPoolExecutor) Executors.newScheduledThreadPool(1,
+                runnable -> {
+                    Thread thread = new Thread(runnable, "tandem-call-timers");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    @Bean
+    TrunkSignature trunkSignature(NodeIdentity identity, Clock clock, CallProperties properties) {
+        return new TrunkSignature(identity.clusterSecret(), clock, properties.trunkValidity());
+    }
+
+    /**
+     * The SIP endpoint and the addresses depend on the router, which depends on this feature: they are looked up on
+     * first use, once the endpoint is open.
+     */
+    @Bean
+    B2bua b2bua(ObjectProvider<SipEndpoint> endpoint, ObjectProvider<NodeAddresses> addresses, NodeMetrics metrics,
+            TrunkSignature trunk, NodeIdentity identity, CallProperties properties,
+            @Qualifier("callTimers") ScheduledExecutorService callTimers, Clock clock, CallRecords records, Redis redis,
+            SipAuthenticator authenticator, TenantResolver tenants, CallRouter router, RtpRelayEngine relays,
+            SipProperties sip) {
+        Signalling signalling = new Signalling(endpoint::getObject, addresses::getObject, metrics, trunk,
+                identity.id());
+        Calls calls = new Calls(signalling, properties, callTimers, clock, identity.id(), metrics, records,
+                new CallPresence(redis, identity.id()));
+        return new B2bua(calls, authenticator, tenants, router, trunk, relays, sip, redis);
+    }
+}

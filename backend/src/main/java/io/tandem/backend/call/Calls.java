@@ -1,0 +1,106 @@
+package io.tandem.backend.call;
+
+import io.tandem.backend.cdr.CallRecord;
+import io.tandem.backend.cdr.CallRecords;
+import io.tandem.backend.node.NodeMetrics;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The calls with a leg on this node, found by the Call-ID of any of their legs, and what a {@link Bridge} needs
+ * around it: signalling, timers, clock, metrics, call records and the per-user call fields in Redis.
+ */
+final class Calls {
+
+    private static final Logger log = LoggerFactory.getLogger(Calls.class);
+
+    final Signalling signalling;
+    final CallProperties properties;
+    final ScheduledExecutorService timers;
+    final Clock clock;
+    final String nodeId;
+    private final NodeMetrics metrics;
+    private final CallRecords records;
+    private final CallPresence presence;
+    private final Map<String, Leg> legs = new ConcurrentHashMap<>();
+    private final Set<Bridge> bridges = ConcurrentHashMap.newKeySet();
+
+    Calls(Signalling signalling, CallProperties properties, ScheduledExecutorService timers, Clock clock,
+            String nodeId, NodeMetrics metrics, CallRecords records, CallPresence presence) {
+        this.signalling = signalling;
+        this.properties = properties;
+        this.timers = timers;
+        this.clock = clock;
+        this.nodeId = nodeId;
+        this.metrics = metrics;
+        this.records = records;
+        this.presence = presence;
+    }
+
+    Leg find(String callId) {
+        return callId == null ? null : legs.get(callId);
+    }
+
+    void register(Leg leg) {
+        legs.put(leg.callId, leg);
+    }
+
+    void forget(Leg leg) {
+        legs.remove(leg.callId, leg);
+    }
+
+    void started(Bridge bridge) {
+        bridges.add(bridge);
+        metrics.callStarted();
+    }
+
+    /** Calls in progress on this node. */
+    int active() {
+        return bridges.size();
+    }
+
+    /** The parties whose legs this node holds are in the call now. */
+    void answered(Bridge bridge) {
+        try {
+            if (!bridge.inboundTrunk) {
+                presence.put(bridge.tenant, bridge.caller(), bridge.id(), bridge.callee(), "out", bridge.answeredAt());
+            }
+            if (bridge.calleeIsLocal()) {
+                presence.put(bridge.tenant, bridge.callee(), bridge.id(), bridge.caller(), "in", bridge.answeredAt());
+            }
+        } catch (RuntimeException e) {
+            log.warn("call {}: cannot record the call in the bindings: {}", bridge.id(), e.getMessage());
+        }
+    }
+
+    /** One CDR per call, written by the node the call entered (a trunk leg's node writes none). */
+    void ended(Bridge bridge, String cause, String hungUpBy) {
+        if (!bridges.remove(bridge)) {
+            return;
+        }
+        metrics.callEnded();
+        try {
+            if (bridge.answeredAt() != null) {
+                if (!bridge.inboundTrunk) {
+                    presence.remove(bridge.tenant, bridge.caller(), bridge.id());
+                }
+                if (bridge.calleeIsLocal()) {
+                    presence.remove(bridge.tenant, bridge.callee(), bridge.id());
+                }
+            }
+            if (!bridge.inboundTrunk) {
+                records.append(new CallRecord(bridge.id(), bridge.tenant, bridge.caller(), bridge.callee(),
+                        bridge.nodes(), bridge.startedAt(), bridge.answeredAt(), clock.instant(), cause, hungUpBy));
+            }
+        } catch (RuntimeException e) {
+            log.warn("call {}: cannot write its record: {}", bridge.id(), e.getMessage());
+        }
+        log.info("call {} {} -> {} ended: {} (hung up by {})", bridge.id(), bridge.caller(), bridge.callee(), cause,
+                hungUpBy);
+    }
+}

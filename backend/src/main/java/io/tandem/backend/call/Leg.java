@@ -1,0 +1,81 @@
+package io.tandem.backend.call;
+
+import io.tandem.backend.routing.Route;
+import io.tandem.telephony.sdp.SessionDescription;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.ServerTransaction;
+import javax.sip.message.Request;
+
+/**
+ * One SIP dialog of a {@link Bridge}: the caller's (A-leg, we are its UAS) or one callee branch (B-leg, we are its
+ * UAC; several while a fork rings). Every field is guarded by the owning bridge's monitor.
+ */
+final class Leg {
+
+    enum Side { CALLER, CALLEE }
+
+    final Bridge bridge;
+    final Side side;
+    final String callId;
+    /** The party's extension (caller or callee). */
+    final String party;
+    /** RFC 4566 §5.2: our o= session id on this leg, constant; the version goes up with every SDP we send. */
+    private final String sdpSessionId = Long.toString(ThreadLocalRandom.current().nextLong(1, 1L << 52));
+    private long sdpVersion;
+
+    Dialog dialog;
+    /** This leg is on relay leg A (the caller's side, or whoever replaced the caller by a transfer). */
+    boolean sideA;
+    /** The party's latest SDP (offer or answer): what a transfer offers the party's new peer. */
+    SessionDescription remoteSdp;
+
+    // caller leg
+    ServerTransaction inviteSt;
+    Request invite;
+    String toTag;
+    /** The caller leg came over the inter-node trunk: its responses name this node. */
+    boolean trunk;
+
+    // callee branch
+    Route.Target target;
+    ClientTransaction inviteTx;
+    boolean provisional;
+    boolean cancelPending;
+    boolean done;
+    int finalStatus;
+    Request lastAck;
+    /** The party hung up (a transferor leaving after its REFER). */
+    boolean gone;
+
+    // an offer crossing the bridge (re-INVITE): the transaction we sent on this leg, and the one it answers
+    ClientTransaction reinviteTx;
+    ServerTransaction answersSt;
+    Leg answersLeg;
+    String pendingOffer;
+
+    Leg(Bridge bridge, Side side, String callId, String party) {
+        this.bridge = bridge;
+        this.side = side;
+        this.callId = callId;
+        this.party = party;
+    }
+
+    String sdpSessionId() {
+        return sdpSessionId;
+    }
+
+    long nextSdpVersion() {
+        return ++sdpVersion;
+    }
+
+    boolean isCaller() {
+        return side == Side.CALLER;
+    }
+
+    @Override
+    public String toString() {
+        return side + " " + party + " " + callId;
+    }
+}

@@ -1,0 +1,127 @@
+package io.tandem.backend.call;
+
+import io.tandem.telephony.sdp.SessionDescription;
+import io.tandem.telephony.sip.SipMessages;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.header.CSeqHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * What crosses an established call: a re-INVITE on one leg becomes a re-INVITE on the other with the offer anchored
+ * on the relay (direction attributes kept, so hold and resume work end to end, RFC 3264 §8.4), and its answer comes
+ * back the same way; SIP INFO (e.g. {@code application/dtmf-relay}) is passed to the other party. Runs under the
+ * bridge's monitor.
+ */
+final class MidCall {
+
+    private MidCall() {
+    }
+
+    /** A re-INVITE from {@code from}'s party. */
+    static void onReinvite(Bridge bridge, Leg from, ServerTransaction st) {
+        synchronized (bridge) {
+            Signalling signalling = bridge.calls.signalling;
+            if (bridge.state() != Bridge.State.ANSWERED) {
+                signalling.respond(from, st, bridge.state() == Bridge.State.ENDED
+                        ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST : Response.REQUEST_PENDING, null, null);
+                return;
+            }
+            if (!bridge.connects(from)) {
+                signalling.respond(from, st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null, null);
+                return;
+            }
+            Leg other = bridge.other(from);
+            if (other.reinviteTx != null || from.reinviteTx != null) {
+                // RFC 3261 §14.2: an offer is already crossing this call.
+                signalling.respond(from, st, Response.REQUEST_PENDING, null, null);
+                return;
+            }
+            Optional<SessionDescription> offer = SdpRewriter.sdpOf(st.getRequest());
+            if (offer.isEmpty()) {
+                signalling.respond(from, st, Response.NOT_ACCEPTABLE_HERE, "A re-INVITE needs an SDP offer", null);
+                return;
+            }
+            String sdp = SdpRewriter.rewrite(offer.get(), signalling.host(),
+                    bridge.relayLeg(other).localAddress().getPort(), other);
+            ClientTransaction tx = signalling.inDialog(other, Request.INVITE, Signalling.SDP,
+                    sdp.getBytes(StandardCharsets.UTF_8));
+            if (tx == null) {
+                signalling.respond(from, st, Response.SERVER_INTERNAL_ERROR, "Cannot reach the other party", null);
+                return;
+            }
+            other.reinviteTx = tx;
+            other.answersSt = st;
+            other.answersLeg = from;
+            other.pendingOffer = SipMessages.bodyText(st.getRequest());
+        }
+    }
+
+    /** The final answer to a re-INVITE we sent on {@code leg}: relay re-pointed, answer passed back. */
+    static void onAnswer(Bridge bridge, Leg leg, ResponseEvent event) {
+        Response response = event.getResponse();
+        int status = response.getStatusCode();
+        if (status < 200) {
+            return;
+        }
+        Signalling signalling = bridge.calls.signalling;
+        ServerTransaction st = leg.answersSt;
+        Leg from = leg.answersLeg;
+        String offerText = leg.pendingOffer;
+        leg.reinviteTx = null;
+        leg.answersSt = null;
+        leg.answersLeg = null;
+        leg.pendingOffer = null;
+        if (status >= 300) {
+            signalling.respond(from, st, status, response.getReasonPhrase(), null);
+            return;
+        }
+        Dialog dialog = event.getDialog() != null ? event.getDialog() : leg.dialog;
+        signalling.ack(leg, dialog, ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber());
+        Optional<SessionDescription> answer = SdpRewriter.sdpOf(response);
+        Optional<SdpRewriter.Agreed> agreed = answer.flatMap(SdpRewriter::agreed);
+        if (answer.isEmpty() || agreed.isEmpty()) {
+            signalling.respond(from, st, Response.NOT_ACCEPTABLE_HERE, "No usable SDP in the answer", null);
+            return;
+        }
+        SdpRewriter.Agreed a = agreed.get();
+        leg.remoteSdp = answer.get();
+        bridge.relayLeg(leg).configure(SdpRewriter.remoteRtp(answer.get()).orElse(null), a.codec(),
+                a.telephoneEventPayloadType());
+        try {
+            SessionDescription offer = SessionDescription.parse(offerText);
+            from.remoteSdp = offer;
+            bridge.relayLeg(from).configure(SdpRewriter.remoteRtp(offer).orElse(null), a.codec(),
+                    a.telephoneEventPayloadType());
+        } catch (io.tandem.telephony.sdp.SdpException e) {
+            // parsed once already when the offer arrived
+        }
+        signalling.respond(from, st, Response.OK, null, SdpRewriter.rewrite(answer.get(), signalling.host(),
+                bridge.relayLeg(from).localAddress().getPort(), from));
+    }
+
+    /** SIP INFO from one party: 200 at once, the same body to the other party. */
+    static void onInfo(Bridge bridge, Leg from, ServerTransaction st) {
+        synchronized (bridge) {
+            Signalling signalling = bridge.calls.signalling;
+            if (bridge.state() != Bridge.State.ANSWERED) {
+                signalling.respond(from, st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null, null);
+                return;
+            }
+            signalling.respond(from, st, Response.OK, null, null);
+            Leg other = bridge.other(from);
+            if (other == null || !bridge.connects(from)) {
+                return;
+            }
+            Request info = st.getRequest();
+            String contentType = SipMessages.contentType(info);
+            signalling.inDialog(other, Request.INFO, contentType.isEmpty() ? null : contentType,
+                    info.getRawContent());
+        }
+    }
+}

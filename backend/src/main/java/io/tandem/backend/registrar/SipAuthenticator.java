@@ -1,0 +1,89 @@
+package io.tandem.backend.registrar;
+
+import io.tandem.backend.directory.Directory;
+import io.tandem.backend.directory.User;
+import io.tandem.backend.node.sip.InboundRequest;
+import java.text.ParseException;
+import java.util.Locale;
+import java.util.Optional;
+import javax.sip.header.UserAgentHeader;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Digest authentication of a request by a user of the directory, shared by the registrar (REGISTER: 401 and
+ * {@code WWW-Authenticate}, RFC 3261 §22.2) and the B2BUA (INVITE: 407 and {@code Proxy-Authenticate}, §22.3, the
+ * answer of an intermediary that places calls on the user's behalf). Answers the challenge or refusal itself;
+ * wrong passwords count towards the source's flood block whatever the method.
+ */
+public final class SipAuthenticator {
+
+    private static final Logger log = LoggerFactory.getLogger(SipAuthenticator.class);
+
+    private final Directory directory;
+    private final DigestGate digest;
+    private final FloodGuard flood;
+    private final RegistrarProperties properties;
+
+    SipAuthenticator(Directory directory, DigestGate digest, FloodGuard flood, RegistrarProperties properties) {
+        this.directory = directory;
+        this.digest = digest;
+        this.flood = flood;
+        this.properties = properties;
+    }
+
+    /**
+     * True when the request carries good credentials of {@code extension} in {@code tenant} (the realm); otherwise
+     * the request has been answered (challenge, 400 or 403) and false is returned.
+     *
+     * @param proxy 407/{@code Proxy-Authorization} instead of 401/{@code Authorization}
+     */
+    public boolean authenticate(InboundRequest in, String tenant, String extension, boolean proxy) {
+        String authorization = Registrar.headerValue(in.request().getHeader(
+                proxy ? "Proxy-Authorization" : "Authorization"));
+        Optional<User> user = authorization == null ? Optional.empty() : directory.find(tenant, extension);
+        DigestGate.Verdict verdict = digest.check(authorization, in.method(), tenant, in.sourceAddress(),
+                extension, user);
+        switch (verdict) {
+            case ACCEPTED -> {
+                return true;
+            }
+            case CHALLENGE -> challenge(in, tenant, false, null, proxy);
+            case STALE -> challenge(in, tenant, true, null, proxy);
+            case REPLAYED -> challenge(in, tenant, false, "Nonce count reused", proxy);
+            case MALFORMED -> in.respond(Response.BAD_REQUEST, "Malformed Authorization header");
+            case WRONG -> {
+                boolean blocked = flood.failed(in.sourceAddress());
+                log.info("{} for {}@{} from {}:{} refused: wrong credentials{}", in.method(), extension, tenant,
+                        in.sourceAddress(), in.sourcePort(), blocked ? " (source now blocked)" : "");
+                in.respond(Response.FORBIDDEN, "Wrong credentials");
+            }
+        }
+        return false;
+    }
+
+    private void challenge(InboundRequest in, String realm, boolean stale, String reason, boolean proxy) {
+        Response response = in.messages().responseTo(in.request(),
+                proxy ? Response.PROXY_AUTHENTICATION_REQUIRED : Response.UNAUTHORIZED, reason);
+        try {
+            for (String value : digest.challenges(realm, in.sourceAddress(), stale, md5Only(in))) {
+                response.addHeader(in.messages().headers().createHeader(
+                        proxy ? "Proxy-Authenticate" : "WWW-Authenticate", value));
+            }
+        } catch (ParseException e) {
+            throw new IllegalStateException("cannot build a challenge", e);
+        }
+        in.respond(response);
+    }
+
+    /** A client on the {@code md5-only-user-agents} list (see {@link RegistrarProperties}). */
+    private boolean md5Only(InboundRequest in) {
+        String userAgent = Registrar.headerValue(in.request().getHeader(UserAgentHeader.NAME));
+        if (userAgent == null || properties.md5OnlyUserAgents().isEmpty()) {
+            return false;
+        }
+        String ua = userAgent.toLowerCase(Locale.ROOT);
+        return properties.md5OnlyUserAgents().stream().anyMatch(ua::contains);
+    }
+}
