@@ -179,8 +179,8 @@ for _, callId in ipairs(redis.call('ZRANGE', KEYS[1], 0, scanLimit - 1)) do
       redis.call('HSET', KEYS[4], 'lastAgent', chosen[1].id)
       if chosen[1].position then redis.call('HSET', KEYS[4], 'rrPosition', chosen[1].position) end
       for _, id in ipairs(ids) do
-        emit('offer', queue, id, callId, {'offerId', offerId, 'queueName', arg(11), 'callerNumber', c[6] or '',
-          'callerName', c[7] or '', 'waitedSeconds', math.floor(waited / 1000),
+        emit('offer', queue, id, callId, {'offerId', offerId, 'callerNode', c[1], 'queueName', arg(11),
+          'callerNumber', c[6] or '', 'callerName', c[7] or '', 'waitedSeconds', math.floor(waited / 1000),
           'ringTimeoutSeconds', math.floor(ringMs / 1000), 'data', c[8] or '{}', 'agents', table.concat(ids, ',')})
       end
       return out

@@ -28,9 +28,11 @@ class AcdConfiguration {
 
     @Bean
     Dispatcher dispatcher(Claims claims, Queues queues, LiveNodes nodes, ObjectProvider<OfferPlacer> placers,
-            ExecutorService acdDispatchExecutor) {
+            ExecutorService acdDispatchExecutor, LiveEvents events) {
         OfferPlacer placer = placers.getIfAvailable(LogOnlyOfferPlacer::new);
-        return new Dispatcher(claims, queues, nodes, placer, acdDispatchExecutor);
+        Dispatcher dispatcher = new Dispatcher(claims, queues, nodes, placer, acdDispatchExecutor);
+        events.addForEveryTenant(dispatcher::onEvent);
+        return dispatcher;
     }
 
     @Bean

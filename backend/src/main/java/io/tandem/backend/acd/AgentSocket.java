@@ -48,7 +48,7 @@ class AgentSocket extends TextWebSocketHandler {
     public void afterConnectionEstablished(WebSocketSession raw) {
         TenantPrincipal agent = Sockets.principal(raw);
         WebSocketSession session = Sockets.concurrent(raw);
-        LiveEvents.Listener listener = event -> {
+        LiveEvents.Listener listener = (tenant, event) -> {
             if (agent.extension().equals(event.agentId())) {
                 forward(session, event);
             }

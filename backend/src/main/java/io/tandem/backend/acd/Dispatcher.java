@@ -27,6 +27,7 @@ public class Dispatcher {
     private final OfferPlacer placer;
     private final Executor executor;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final Set<String> pendingTenants = ConcurrentHashMap.newKeySet();
 
     Dispatcher(Claims claims, Queues queues, LiveNodes nodes, OfferPlacer placer, Executor executor) {
         this.claims = claims;
@@ -50,8 +51,33 @@ public class Dispatcher {
 
     /** Agents of a tenant became available: every queue of the tenant may have work. */
     public void agentsFreed(String tenant) {
-        for (QueueDefinition queue : queues.list(tenant)) {
-            queueChanged(tenant, queue.number());
+        if (pendingTenants.add(tenant)) {
+            try {
+                executor.execute(() -> {
+                    pendingTenants.remove(tenant);
+                    try {
+                        for (QueueDefinition queue : queues.list(tenant)) {
+                            queueChanged(tenant, queue.number());
+                        }
+                    } catch (RuntimeException e) {
+                        log.warn("dispatch for {} failed; the sweep retries", tenant, e);
+                    }
+                });
+            } catch (RejectedExecutionException shuttingDown) {
+                pendingTenants.remove(tenant);
+            }
+        }
+    }
+
+    /**
+     * Events from any node: a caller joined somewhere, an agent became available somewhere. Every node hears them
+     * and claims; the claim script makes the concurrent attempts safe, and the first node to run it wins.
+     */
+    void onEvent(String tenant, LiveEvent event) {
+        if (event.kind().equals("caller.enqueued")) {
+            queueChanged(tenant, event.queue());
+        } else if (event.kind().equals("agent.state") && event.field("state").equals("available")) {
+            agentsFreed(tenant);
         }
     }
 

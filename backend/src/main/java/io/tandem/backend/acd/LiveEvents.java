@@ -16,7 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -32,18 +36,50 @@ class LiveEvents implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LiveEvents.class);
 
-    /** Receives events of one tenant; called on Lettuce's event thread, must not block. */
+    /** Receives events in stream order on the one fan-out thread. */
     interface Listener {
-        void onEvent(LiveEvent event);
+        void onEvent(String tenant, LiveEvent event);
     }
 
     private final Redis redis;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Set<Listener>> listeners = new ConcurrentHashMap<>();
+    /** Listeners of every tenant (the dispatcher). */
+    private final Set<Listener> everyTenant = new CopyOnWriteArraySet<>();
+    /**
+     * Fan-out off Lettuce's event loop (a listener may block on a slow socket or call Redis), one thread so events
+     * keep their stream order; bounded: when full, events are dropped and counted (sockets resync on reconnect).
+     */
+    private final ThreadPoolExecutor fanOut = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(QUEUE_LIMIT), runnable -> {
+                Thread thread = new Thread(runnable, "tandem-acd-events");
+                thread.setDaemon(true);
+                return thread;
+            }, (task, executor) -> countDrop());
+    private final AtomicLong dropped = new AtomicLong();
     private volatile StatefulRedisPubSubConnection<String, String> connection;
+
+    private static final int QUEUE_LIMIT = 10_000;
 
     LiveEvents(Redis redis) {
         this.redis = redis;
+    }
+
+    /** Events of every tenant. */
+    void addForEveryTenant(Listener listener) {
+        everyTenant.add(listener);
+    }
+
+    /** Events dropped because the fan-out queue was full. */
+    long dropped() {
+        return dropped.get();
+    }
+
+    private void countDrop() {
+        if (dropped.incrementAndGet() % 1_000 == 1) {
+            log.warn("live event fan-out queue full ({} events): {} events dropped so far", QUEUE_LIMIT,
+                    dropped.get());
+        }
     }
 
     void add(String tenant, Listener listener) {
@@ -81,7 +117,7 @@ class LiveEvents implements SmartLifecycle {
         connection.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String pattern, String channel, String message) {
-                deliver(channel, message);
+                fanOut.execute(() -> deliver(channel, message));
             }
         });
         connection.sync().psubscribe(Keys.liveEventsPattern());
@@ -94,6 +130,7 @@ class LiveEvents implements SmartLifecycle {
         if (open != null) {
             open.close();
         }
+        fanOut.shutdownNow();
     }
 
     @Override
@@ -107,8 +144,8 @@ class LiveEvents implements SmartLifecycle {
         if (open < 0 || close < open) {
             return;
         }
-        Set<Listener> set = listeners.get(channel.substring(open + 1, close));
-        if (set == null || set.isEmpty()) {
+        Set<Listener> set = listeners.getOrDefault(channel.substring(open + 1, close), Set.of());
+        if (set.isEmpty() && everyTenant.isEmpty()) {
             return;
         }
         LiveEvent event;
@@ -126,9 +163,17 @@ class LiveEvents implements SmartLifecycle {
             log.warn("unreadable live event on {}", channel, e);
             return;
         }
+        String tenant = channel.substring(open + 1, close);
+        for (Listener listener : everyTenant) {
+            try {
+                listener.onEvent(tenant, event);
+            } catch (RuntimeException e) {
+                log.warn("event listener failed on {}", event.kind(), e);
+            }
+        }
         for (Listener listener : set) {
             try {
-                listener.onEvent(event);
+                listener.onEvent(tenant, event);
             } catch (RuntimeException e) {
                 log.warn("event listener failed on {}", event.kind(), e);
             }

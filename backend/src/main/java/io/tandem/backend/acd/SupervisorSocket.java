@@ -43,7 +43,7 @@ class SupervisorSocket extends TextWebSocketHandler {
         }
 
         @Override
-        public synchronized void onEvent(LiveEvent event) {
+        public synchronized void onEvent(String tenant, LiveEvent event) {
             if (replaying) {
                 held.add(event);
             } else {
