@@ -26,6 +26,7 @@ for _, other in ipairs(split(o.agents)) do
   end
 end
 redis.call('ZREM', P .. 'q:' .. o.queue .. ':wait', o.caller)
+redis.call('ZREM', P .. 'q:' .. o.queue .. ':ready', o.caller)
 redis.call('HSET', ckey, 'offer', '', 'state', 'connected', 'agent', id, 'answeredAt', NOW)
 local s = stats(o.queue)
 redis.call('HINCRBY', s, 'answered', 1)

@@ -1,6 +1,6 @@
 -- The atomic claim: the best waiting caller and the best agent(s) by the queue's strategy, in one step.
 -- KEYS: 1 wait zset, 2 members zset (score = position), 3 tiers hash (agent -> "tier|penalty"), 4 queue state hash,
--- 5 available agents zset (score = idle since).
+-- 5 available agents zset (score = idle since), 6 ready zset (the waiting callers without a live offer, same order).
 -- arg: 1 queue, 2 strategy, 3 ring ms, 4 lease ms, 5 tier delay ms, 6 callers to scan, 7 ring-all max,
 -- 8 random seed, 9 offer id, 10 alive node ids (comma list), 11 queue name.
 -- Returns {} when nothing can be offered, else {offer id, call id, caller's node, lease until,
@@ -139,11 +139,12 @@ local function pick(owner, maxTier, needs)
   return {}
 end
 
-for _, callId in ipairs(redis.call('ZRANGE', KEYS[1], 0, scanLimit - 1)) do
+for _, callId in ipairs(redis.call('ZRANGE', KEYS[6], 0, scanLimit - 1)) do
   local ckey = P .. 'caller:' .. callId
   local c = redis.call('HMGET', ckey, 'owner', 'offer', 'retryAt', 'enqueuedAt', 'skills', 'number', 'name', 'data')
   if not c[1] then
     redis.call('ZREM', KEYS[1], callId) -- its hash is gone: nothing left to offer
+    redis.call('ZREM', KEYS[6], callId)
   elseif alive[c[1]] and (not c[2] or c[2] == '') and num(c[3]) <= NOW then
     local waited = NOW - num(c[4])
     local maxTier = 9
@@ -175,6 +176,7 @@ for _, callId in ipairs(redis.call('ZRANGE', KEYS[1], 0, scanLimit - 1)) do
       redis.call('HSET', okey, unpack(ofields))
       redis.call('PEXPIRE', okey, leaseMs + 3600000) -- garbage only: the sweeper ends offers long before
       redis.call('HSET', ckey, 'offer', offerId)
+      redis.call('ZREM', KEYS[6], callId)
       redis.call('HINCRBY', ckey, 'offers', 1)
       redis.call('HSET', KEYS[4], 'lastAgent', chosen[1].id)
       if chosen[1].position then redis.call('HSET', KEYS[4], 'rrPosition', chosen[1].position) end

@@ -1,4 +1,4 @@
--- A waiting caller leaves the queue other than to an agent. KEYS: 1 wait zset, 2 caller hash.
+-- A waiting caller leaves the queue other than to an agent. KEYS: 1 wait zset, 2 caller hash, 3 ready zset.
 -- arg: 1 queue, 2 call id, 3 reason (abandon | timeout | exitkey | lost | moved), 4 exit key.
 -- A ringing offer is cancelled first. Returns {'ok', released agent ids...} or {'gone'} / {'connected'}.
 local queue, callId, reason = arg(1), arg(2), arg(3)
@@ -14,6 +14,7 @@ if c.offer and c.offer ~= '' then
   for _, id in ipairs(releaseOffer(c.offer, why, 0)) do out[#out + 1] = id end
 end
 redis.call('ZREM', KEYS[1], callId)
+redis.call('ZREM', KEYS[3], callId)
 redis.call('DEL', KEYS[2])
 local waited = math.floor((NOW - num(c.enqueuedAt)) / 1000)
 if reason == 'abandon' then

@@ -25,9 +25,7 @@ end
 if #rest == 0 then
   if o.caller then
     local ckey = P .. 'caller:' .. o.caller
-    if redis.call('HGET', ckey, 'offer') == offerId then
-      redis.call('HSET', ckey, 'offer', '', 'retryAt', NOW + tonumber(arg(4)))
-    end
+    if redis.call('HGET', ckey, 'offer') == offerId then callerReady(o.caller, tonumber(arg(4))) end
   end
   redis.call('DEL', KEYS[1])
 else

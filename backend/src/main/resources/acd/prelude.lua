@@ -101,6 +101,16 @@ local function transition(id, a, state, reason, extra)
   return version
 end
 
+-- A caller whose offer ended without a connection becomes offerable again (the ready set mirrors the wait set
+-- minus callers with a live offer, so a claim never scans past ringing callers).
+local function callerReady(callId, retryMs)
+  local ckey = P .. 'caller:' .. callId
+  local c = redis.call('HMGET', ckey, 'queue', 'score')
+  if not c[1] then return end
+  redis.call('HSET', ckey, 'offer', '', 'retryAt', NOW + retryMs)
+  redis.call('ZADD', P .. 'q:' .. c[1] .. ':ready', c[2], callId)
+end
+
 -- Ends an offer without a connection: every agent still reserved by it goes back to available (keeping the place
 -- in the idle order they had), the caller may be offered again after retryMs. Returns the released agent ids.
 local function releaseOffer(offerId, why, retryMs)
@@ -117,9 +127,7 @@ local function releaseOffer(offerId, why, retryMs)
     emit('offer.ended', o.queue, id, o.caller, {'offerId', offerId, 'reason', why})
   end
   local ckey = P .. 'caller:' .. o.caller
-  if redis.call('HGET', ckey, 'offer') == offerId then
-    redis.call('HSET', ckey, 'offer', '', 'retryAt', NOW + retryMs)
-  end
+  if redis.call('HGET', ckey, 'offer') == offerId then callerReady(o.caller, retryMs) end
   redis.call('DEL', okey)
   return released
 end

@@ -75,7 +75,7 @@ public class Callers {
                 .collect(Collectors.joining(","));
         List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.ENQUEUE, tenant,
                 List.of(Keys.queueWait(tenant, queue), Keys.queueCaller(tenant, callId),
-                        Keys.queueMembers(tenant, queue)),
+                        Keys.queueMembers(tenant, queue), Keys.queueReady(tenant, queue)),
                 queue, callId, scripts.nodeId(), Integer.toString(priority), number, name == null ? "" : name,
                 skillList, encode(data), Integer.toString(definition.get().maxLength()),
                 definition.get().joinEmpty() ? "1" : "0"));
@@ -94,7 +94,8 @@ public class Callers {
     /** The caller leaves without an agent; a ringing offer is cancelled and its agents freed. */
     public boolean leave(String tenant, String queue, String callId, Exit exit, String key) {
         List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.LEAVE, tenant,
-                List.of(Keys.queueWait(tenant, queue), Keys.queueCaller(tenant, callId)),
+                List.of(Keys.queueWait(tenant, queue), Keys.queueCaller(tenant, callId),
+                        Keys.queueReady(tenant, queue)),
                 queue, callId, exit.wire, key == null ? "" : key));
         if (reply.size() > 1) {
             dispatch.agentsFreed(tenant);

@@ -173,6 +173,11 @@ public final class Keys {
         return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":tiers";
     }
 
+    /** Sorted set: the callers of {@link #queueWait} without a live offer, same scores (what a claim scans). */
+    public static String queueReady(String tenant, String queue) {
+        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":ready";
+    }
+
     /** Hash: per-queue memory shared by all nodes (round-robin cursor, last offered agent). */
     public static String queueState(String tenant, String queue) {
         return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":state";

@@ -157,6 +157,30 @@ class LifecycleIT {
     }
 
     @Test
+    void ringingCallersAtTheHeadDoNotHideTheCallersBehindThem() {
+        // More callers ring at once than one claim scans (claim-scan-limit 50): claims skip ringing callers for free.
+        List<QueueDefinition.Member> members = new java.util.ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            members.add(QueueDefinition.Member.of(Integer.toString(3000 + i)));
+        }
+        QueueDefinition q = Scenarios.queue("7000", Strategy.LONGEST_IDLE, 0, members);
+        n1.queues.save(TENANT, q, false);
+        for (QueueDefinition.Member m : members) {
+            n1.available(m.agent());
+        }
+        for (int i = 0; i < 70; i++) {
+            n1.enqueue("7000", "c" + i, 0);
+            clock.advance(Duration.ofMillis(1)); // FIFO is to the millisecond (the score holds ms)
+        }
+        for (int i = 0; i < 70; i++) {
+            assertThat(n1.claims.claim(TENANT, q, ALIVE).orElseThrow().callId()).isEqualTo("c" + i);
+        }
+        assertThat(n1.claims.claim(TENANT, q, ALIVE)).isEmpty();
+        assertThat(n1.redis.commands().zcard(Keys.queueReady(TENANT, "7000"))).isZero();
+        assertThat(n1.redis.commands().zcard(Keys.queueWait(TENANT, "7000"))).isEqualTo(70);
+    }
+
+    @Test
     void positionAndEstimatedWaitComeFromRedis() {
         QueueDefinition q = new QueueDefinition("7000", "support", Strategy.LONGEST_IDLE, 0, 2, false, false, 15, 0,
                 0, 3, 20, 0, List.of(QueueDefinition.Member.of("1001"), QueueDefinition.Member.of("1002")), null,
