@@ -14,13 +14,21 @@ for _, n in ipairs(split(arg(10))) do alive[n] = true end
 if redis.call('ZCARD', KEYS[5]) == 0 then return {} end
 math.randomseed(tonumber(arg(8)))
 
+-- Strategies that rank every available agent read all tiers at once (one call instead of one per agent).
+local allTiers = nil
+if strategy == 'fewest-calls' or strategy == 'least-talk-time' or strategy == 'random'
+    or strategy == 'skills-based' then
+  allTiers = hash(KEYS[3])
+end
+
 -- What one agent offers every caller of this claim (or false): read once, then filtered per caller.
 local cache = {}
 local function base(id)
   local c = cache[id]
   if c ~= nil then return c end
   c = false
-  local tp = redis.call('HGET', KEYS[3], id)
+  local tp
+  if allTiers then tp = allTiers[id] else tp = redis.call('HGET', KEYS[3], id) end
   if tp then
     local a = redis.call('HMGET', agentKey(id), 'state', 'direct', 'node', 'calls', 'talkMs', 'idle')
     -- Only 'available': a reserved agent's lease is live by definition until the sweeper releases it.
@@ -59,23 +67,34 @@ local function better(c, best, kc, kb, owner)
 end
 
 local CHUNK = 100
+-- When the order is the scan order (longest-idle), how many more equal agents are looked at for one on the
+-- caller's node: after a busy minute hundreds of agents can share an idle second, and the claim must stay cheap.
+local TIE_LOOKAHEAD = 16
 
--- Scans available agents in idle order; keyOf(c) ranks them; stops early when keys only grow (sorted = true).
+-- Scans available agents in idle order; keyOf(c) ranks them. sorted = true: the keys only grow along the scan, so
+-- it stops at the first larger key, at a best agent on the caller's node, or after TIE_LOOKAHEAD equal ones.
 local function scanAvailable(maxTier, needs, owner, keyOf, sorted)
   local best, bestKey = nil, nil
   local start = 0
+  local page_size = CHUNK
+  if sorted then page_size = 2 * TIE_LOOKAHEAD end
+  local ties = 0
   while true do
-    local page = redis.call('ZRANGE', KEYS[5], start, start + CHUNK - 1, 'WITHSCORES')
+    local page = redis.call('ZRANGE', KEYS[5], start, start + page_size - 1, 'WITHSCORES')
     if #page == 0 then break end
     for i = 1, #page, 2 do
-      if sorted and best ~= nil and math.floor(tonumber(page[i + 1]) / 1000) > bestKey then return best end
+      if sorted and best ~= nil then
+        if best.node == owner or ties >= TIE_LOOKAHEAD
+            or math.floor(tonumber(page[i + 1]) / 1000) > bestKey then return best end
+        ties = ties + 1
+      end
       local c = eligible(page[i], maxTier, needs)
       if c then
         local k = keyOf(c)
         if better(c, best, k, bestKey, owner) then best, bestKey = c, k end
       end
     end
-    start = start + CHUNK
+    start = start + page_size
   end
   return best
 end
