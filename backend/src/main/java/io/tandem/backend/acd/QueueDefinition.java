@@ -1,6 +1,5 @@
 package io.tandem.backend.acd;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -34,7 +33,6 @@ import java.util.List;
  * @param exitDestination    where the exit key leads
  * @param overflow           where a caller goes after {@code maxWaitSeconds}
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record QueueDefinition(
         @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
                 message = "must be 1-64 letters, digits, '.', '_' or '-'") String number,
