@@ -7,8 +7,10 @@ import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.util.function.Supplier;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -22,10 +24,12 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 
 /**
  * Who may call what. Everything needs a directory user except health; tenant APIs additionally require the
- * caller to belong to the tenant in the path. Stateless HTTP Basic: no sessions, so no CSRF surface.
+ * caller to belong to the tenant in the path. Stateless HTTP Basic, or the bearer token of an agent session (see
+ * {@link BearerTokenFilter}): no cookies, so no CSRF surface.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -38,13 +42,15 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, DirectoryAuthenticationProvider provider, ObjectMapper json)
-            throws Exception {
+    SecurityFilterChain api(HttpSecurity http, DirectoryAuthenticationProvider provider, ObjectMapper json,
+            ObjectProvider<BearerTokens> bearerTokens) throws Exception {
         RoleHierarchy hierarchy = RoleHierarchyImpl.fromHierarchy("""
                 ROLE_ADMIN > ROLE_SUPERVISOR
                 ROLE_SUPERVISOR > ROLE_AGENT
                 """);
+        BearerTokens tokens = bearerTokens.getIfAvailable(() -> token -> java.util.Optional.empty());
         http.authenticationProvider(provider)
+                .addFilterBefore(new BearerTokenFilter(tokens, json), BasicAuthenticationFilter.class)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) ->
@@ -64,6 +70,16 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/**").access(role("SUPERVISOR", hierarchy))
                         .requestMatchers("/api/v1/cluster/**").access(role("SUPERVISOR", hierarchy))
                         .requestMatchers("/api/v1/tenants/{tenant}/users", "/api/v1/tenants/{tenant}/users/**")
+                        .access(tenantRole("ADMIN", hierarchy))
+                        // ACD: agents with their session token; queue definitions are written by admins.
+                        .requestMatchers("/api/v1/agents/**", "/ws/agent").access(role("AGENT", hierarchy))
+                        .requestMatchers("/ws/supervisor").access(role("SUPERVISOR", hierarchy))
+                        .requestMatchers("/api/v1/queues", "/api/v1/queues/**").access(role("AGENT", hierarchy))
+                        .requestMatchers(HttpMethod.POST, "/api/v1/tenants/{tenant}/queues",
+                                "/api/v1/tenants/{tenant}/queues/**").access(tenantRole("ADMIN", hierarchy))
+                        .requestMatchers(HttpMethod.PUT, "/api/v1/tenants/{tenant}/queues/**")
+                        .access(tenantRole("ADMIN", hierarchy))
+                        .requestMatchers(HttpMethod.DELETE, "/api/v1/tenants/{tenant}/queues/**")
                         .access(tenantRole("ADMIN", hierarchy))
                         .requestMatchers("/api/v1/tenants/{tenant}/**").access(tenantRole("SUPERVISOR", hierarchy))
                         .anyRequest().authenticated());

@@ -3,12 +3,12 @@ package io.tandem.backend.cdr;
 import java.util.List;
 
 /** RFC 4180 CSV: CRLF line ends; fields with a comma, quote, CR or LF are quoted, quotes doubled (§2.6, §2.7). */
-final class Csv {
+public final class Csv {
 
     private Csv() {
     }
 
-    static void appendRow(StringBuilder out, List<String> fields) {
+    public static void appendRow(StringBuilder out, List<String> fields) {
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {
                 out.append(',');

@@ -25,6 +25,11 @@ public final class Keys {
     /** IPv4 or IPv6 literals. */
     private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f.:%]{1,64}");
 
+    /** Offer ids, token hashes: base64url or hex. */
+    private static final Pattern OPAQUE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    /** UTC days, {@code 2026-11-29}. */
+    private static final Pattern DAY = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+
     private static final String PREFIX = "tandem:";
 
     private Keys() {
@@ -122,6 +127,93 @@ public final class Keys {
     /** Stream: queue log. */
     public static String queueLog(String tenant) {
         return tenant(tenant) + "queuelog";
+    }
+
+    /**
+     * The hash-tagged prefix {@code tandem:{t}:} for Lua scripts that reach keys they discover while running (the
+     * agent hashes of a queue's members, the caller hashes of a queue). They append exactly the suffixes the builders
+     * below use; all such keys share the tenant's hash tag, so the script stays on one slot.
+     */
+    public static String tenantPrefix(String tenant) {
+        return tenant(tenant);
+    }
+
+    /** Sorted set: agents of a tenant who are available, scored by the time (ms) they became idle. */
+    public static String availableAgents(String tenant) {
+        return tenant(tenant) + "agents:available";
+    }
+
+    /** Set: agent ids with a session (any state but logged-out). */
+    public static String agentSessions(String tenant) {
+        return tenant(tenant) + "agents";
+    }
+
+    /** Sorted set: agent ids scored by their next deadline (lease end or wrap-up end, ms); the sweeper pops it. */
+    public static String agentTimers(String tenant) {
+        return tenant(tenant) + "agents:timers";
+    }
+
+    /** Hash: one offer (caller, queue, agents, version of each agent at reservation, deadline). */
+    public static String offer(String tenant, String offerId) {
+        return tenant(tenant) + "offer:" + checked(OPAQUE, "offer id", offerId);
+    }
+
+    /** String with TTL: agent session token (value {@code tenant agentId roles}); keyed by the token's SHA-256. */
+    public static String agentToken(String tokenHash) {
+        return PREFIX + "agent-token:" + checked(OPAQUE, "token hash", tokenHash);
+    }
+
+    /** Set: queue numbers of a tenant. */
+    public static String queues(String tenant) {
+        return tenant(tenant) + "queues";
+    }
+
+    /** String: a queue definition (JSON). */
+    public static String queue(String tenant, String queue) {
+        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":def";
+    }
+
+    /** Sorted set: members of a queue, scored by their position (linear order). */
+    public static String queueMembers(String tenant, String queue) {
+        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":members";
+    }
+
+    /** Hash: members of a queue → {@code tier|penalty}. */
+    public static String queueTiers(String tenant, String queue) {
+        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":tiers";
+    }
+
+    /** Sorted set: the callers of {@link #queueWait} without a live offer, same scores (what a claim scans). */
+    public static String queueReady(String tenant, String queue) {
+        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":ready";
+    }
+
+    /** Hash: per-queue memory shared by all nodes (round-robin cursor, last offered agent). */
+    public static String queueState(String tenant, String queue) {
+        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":state";
+    }
+
+    /** Hash: a queue's counters of one UTC day (answered, abandoned, within service level, wait sums). */
+    public static String queueStats(String tenant, String queue, String day) {
+        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":stats:" + checked(DAY, "day", day);
+    }
+
+    /** Hash: a caller waiting in a queue (owner node, number, name, priority, custom data, enqueued at, offer). */
+    public static String queueCaller(String tenant, String callId) {
+        if (callId == null || callId.isEmpty() || callId.length() > 256) {
+            throw new IllegalArgumentException("invalid call id");
+        }
+        return tenant(tenant) + "caller:" + callId;
+    }
+
+    /** Pub/sub channel: each event of the tenant's stream, published as JSON with its stream id. */
+    public static String liveEvents(String tenant) {
+        return tenant(tenant) + "live";
+    }
+
+    /** Pub/sub pattern matching every tenant's {@link #liveEvents} channel. */
+    public static String liveEventsPattern() {
+        return PREFIX + "{*}:live";
     }
 
     /** The hash-tagged prefix {@code tandem:{t}:}. */

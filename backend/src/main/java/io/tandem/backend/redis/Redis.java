@@ -7,6 +7,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,14 @@ public final class Redis implements AutoCloseable {
     /** Synchronous commands on the shared connection. */
     public RedisCommands<String, String> commands() {
         return connection.sync();
+    }
+
+    /**
+     * A new publish/subscribe connection (Redis needs a connection of its own for subscriptions). Lettuce
+     * re-subscribes after a reconnect. The caller closes it.
+     */
+    public StatefulRedisPubSubConnection<String, String> pubSub() {
+        return client.connectPubSub();
     }
 
     /** Runs a script; its keys must share one hash tag (same tenant) or be cluster-wide. */

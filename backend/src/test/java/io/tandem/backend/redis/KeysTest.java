@@ -18,6 +18,13 @@ class KeysTest {
         assertThat(Keys.events("demo")).isEqualTo("tandem:{demo}:events");
         assertThat(Keys.cdr("acme.example")).isEqualTo("tandem:{acme.example}:cdr");
         assertThat(Keys.queueLog("demo")).isEqualTo("tandem:{demo}:queuelog");
+        assertThat(Keys.availableAgents("demo")).isEqualTo("tandem:{demo}:agents:available");
+        assertThat(Keys.queueReady("demo", "7000")).isEqualTo("tandem:{demo}:q:7000:ready");
+        assertThat(Keys.queueCaller("demo", "abc@host")).isEqualTo("tandem:{demo}:caller:abc@host");
+        assertThat(Keys.queueStats("demo", "7000", "2026-11-29")).isEqualTo("tandem:{demo}:q:7000:stats:2026-11-29");
+        // The Lua scripts build the keys they discover from this prefix.
+        assertThat(Keys.agent("demo", "1001")).startsWith(Keys.tenantPrefix("demo"));
+        assertThat(Keys.liveEvents("demo")).isEqualTo("tandem:{demo}:live");
     }
 
     @Test
@@ -35,5 +42,7 @@ class KeysTest {
         assertThatThrownBy(() -> Keys.user("Demo", "1001")).hasMessageContaining("tenant");
         assertThatThrownBy(() -> Keys.node("")).hasMessageContaining("node id");
         assertThatThrownBy(() -> Keys.cdr(null)).hasMessageContaining("tenant");
+        assertThatThrownBy(() -> Keys.offer("demo", "a:b")).hasMessageContaining("offer id");
+        assertThatThrownBy(() -> Keys.queueStats("demo", "7000", "29.11.2026")).hasMessageContaining("day");
     }
 }

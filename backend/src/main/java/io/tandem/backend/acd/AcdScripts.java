@@ -1,0 +1,92 @@
+package io.tandem.backend.acd;
+
+import io.lettuce.core.ScriptOutputType;
+import io.tandem.backend.node.NodeIdentity;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.LuaScript;
+import io.tandem.backend.redis.Redis;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * The ACD's Lua scripts ({@code resources/acd/*.lua}), each prefixed with {@code prelude.lua}, and how they are run:
+ * every call passes the tenant's key prefix, the time from the injected clock, this node's id and the stream
+ * lengths ahead of the script's own arguments.
+ */
+@Component
+class AcdScripts {
+
+    static final LuaScript LOGIN = load("login", ScriptOutputType.INTEGER);
+    static final LuaScript SET_STATE = load("set_state", ScriptOutputType.MULTI);
+    static final LuaScript ENQUEUE = load("enqueue", ScriptOutputType.MULTI);
+    static final LuaScript LEAVE = load("leave", ScriptOutputType.MULTI);
+    static final LuaScript CLAIM = load("claim", ScriptOutputType.MULTI);
+    static final LuaScript ACCEPT = load("accept", ScriptOutputType.MULTI);
+    static final LuaScript NO_ANSWER = load("no_answer", ScriptOutputType.MULTI);
+    static final LuaScript RELEASE = load("release", ScriptOutputType.MULTI);
+    static final LuaScript CALL_END = load("call_end", ScriptOutputType.MULTI);
+    static final LuaScript SWEEP = load("sweep", ScriptOutputType.MULTI);
+
+    private final Redis redis;
+    private final Clock clock;
+    private final String nodeId;
+    private final AcdProperties properties;
+
+    AcdScripts(Redis redis, Clock clock, NodeIdentity identity, AcdProperties properties) {
+        this.redis = redis;
+        this.clock = clock;
+        this.nodeId = identity.id();
+        this.properties = properties;
+    }
+
+    /** Runs a script for a tenant; {@code keys} must be that tenant's keys. */
+    <T> T run(LuaScript script, String tenant, List<String> keys, String... args) {
+        List<String> all = new ArrayList<>(5 + args.length);
+        all.add(Keys.tenantPrefix(tenant));
+        all.add(Long.toString(clock.millis()));
+        all.add(nodeId);
+        all.add(Long.toString(properties.eventsMaxLength()));
+        all.add(Long.toString(properties.queueLogMaxLength()));
+        all.addAll(List.of(args));
+        return redis.run(script, keys, all.toArray(String[]::new));
+    }
+
+    /** A MULTI reply as strings (Lettuce hands bulk strings back as String, integers as Long). */
+    @SuppressWarnings("unchecked")
+    static List<String> strings(Object reply) {
+        List<String> out = new ArrayList<>();
+        for (Object item : (List<Object>) reply) {
+            out.add(item == null ? "" : item.toString());
+        }
+        return out;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    String nodeId() {
+        return nodeId;
+    }
+
+    private static LuaScript load(String name, ScriptOutputType output) {
+        return new LuaScript(read("prelude") + "\n" + read(name), output);
+    }
+
+    private static String read(String name) {
+        try (InputStream in = AcdScripts.class.getResourceAsStream("/acd/" + name + ".lua")) {
+            if (in == null) {
+                throw new IllegalStateException("missing /acd/" + name + ".lua");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

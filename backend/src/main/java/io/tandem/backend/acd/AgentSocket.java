@@ -1,0 +1,120 @@
+package io.tandem.backend.acd;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tandem.backend.api.TenantPrincipal;
+import io.tandem.protocol.AgentStatus;
+import io.tandem.protocol.Envelope;
+import io.tandem.protocol.MessageType;
+import io.tandem.protocol.Offer;
+import io.tandem.protocol.OfferEnded;
+import io.tandem.protocol.Problem;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * {@code /ws/agent}: one agent's live channel. On connect it sends the session's state; then every change of that
+ * agent (made on any node: the events arrive through {@link LiveEvents}), offers and their end; it answers
+ * {@code ping} with {@code pong}. An open socket is the agent's presence.
+ */
+class AgentSocket extends TextWebSocketHandler {
+
+    private final AgentSessions sessions;
+    private final LiveEvents events;
+    private final Presence presence;
+    private final Callers callers;
+    private final Clock clock;
+    private final Map<String, Attached> attached = new ConcurrentHashMap<>();
+
+    /** A socket and its subscription. */
+    private record Attached(WebSocketSession session, TenantPrincipal agent, LiveEvents.Listener listener) {
+    }
+
+    AgentSocket(AgentSessions sessions, LiveEvents events, Presence presence, Callers callers, Clock clock) {
+        this.sessions = sessions;
+        this.events = events;
+        this.presence = presence;
+        this.callers = callers;
+        this.clock = clock;
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession raw) {
+        TenantPrincipal agent = Sockets.principal(raw);
+        WebSocketSession session = Sockets.concurrent(raw);
+        LiveEvents.Listener listener = (tenant, event) -> {
+            if (agent.extension().equals(event.agentId())) {
+                forward(session, event);
+            }
+        };
+        attached.put(raw.getId(), new Attached(session, agent, listener));
+        events.add(agent.tenant(), listener);
+        presence.opened(agent.tenant(), agent.extension());
+        AgentStatus status = sessions.status(agent.tenant(), agent.extension());
+        Sockets.send(session, MessageType.AGENT_STATE, "", clock.instant(), status);
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession raw, TextMessage message) {
+        Attached a = attached.get(raw.getId());
+        if (a == null) {
+            return;
+        }
+        Envelope envelope;
+        try {
+            envelope = Sockets.JSON.readValue(message.getPayload(), Envelope.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            Sockets.send(a.session(), MessageType.ERROR, "", clock.instant(), new Problem("about:blank",
+                    "Unreadable message", 400, "send a JSON envelope {v, type, id, at, payload}"));
+            return;
+        }
+        if (MessageType.PING.equals(envelope.type())) {
+            presence.pinged(a.agent().tenant(), a.agent().extension());
+            Sockets.send(a.session(), MessageType.PONG, envelope.id(), clock.instant(), null);
+        } else {
+            Sockets.send(a.session(), MessageType.ERROR, envelope.id(), clock.instant(), new Problem("about:blank",
+                    "Unknown message type", 400, "'" + envelope.type() + "' is not a command of this socket;"
+                    + " state changes go through PUT " + io.tandem.protocol.ApiPaths.AGENT_STATE));
+        }
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession raw, CloseStatus status) {
+        Attached a = attached.remove(raw.getId());
+        if (a != null) {
+            events.remove(a.agent().tenant(), a.listener());
+            presence.closed(a.agent().tenant(), a.agent().extension());
+        }
+    }
+
+    private void forward(WebSocketSession session, LiveEvent event) {
+        switch (event.kind()) {
+            case "agent.state" -> {
+                String queues = event.field("queues");
+                AgentStatus status = new AgentStatus(event.agentId(), AgentSessions.state(event.field("state")),
+                        event.field("reason"), AgentSessions.number(event.field("version")),
+                        AgentSessions.instant(event.field("since")), AgentSessions.instant(event.field("wrapUpUntil")),
+                        AgentSessions.instant(event.field("leaseUntil")), event.field("agentNode"),
+                        queues.isEmpty() ? List.of() : Arrays.asList(queues.split(",")));
+                Sockets.send(session, MessageType.AGENT_STATE, event.id(), event.at(), status);
+            }
+            case "offer" -> Sockets.send(session, MessageType.OFFER, event.id(), event.at(), new Offer(
+                    event.field("offerId"), event.callId(), event.queue(), event.field("queueName"),
+                    event.field("callerNumber"), event.field("callerName"),
+                    AgentSessions.number(event.field("waitedSeconds")),
+                    (int) AgentSessions.number(event.field("ringTimeoutSeconds")),
+                    callers.decodeData(event.field("data"))));
+            case "offer.ended" -> Sockets.send(session, MessageType.OFFER_ENDED, event.id(), event.at(),
+                    new OfferEnded(event.field("offerId"), event.field("reason")));
+            default -> {
+                // connect, call.end and queue events reach agents through agent.state and queue figures
+            }
+        }
+    }
+}

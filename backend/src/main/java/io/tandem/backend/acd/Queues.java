@@ -1,0 +1,124 @@
+package io.tandem.backend.acd;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.ScriptOutputType;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.LuaScript;
+import io.tandem.backend.redis.Redis;
+import io.tandem.protocol.Protocol;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+
+/**
+ * Queue definitions of a tenant in Redis: the definition as JSON ({@code q:<n>:def}) plus what the claim script
+ * reads while it runs, the members in order ({@code q:<n>:members}, score = position) and their tier and penalty
+ * ({@code q:<n>:tiers}). One script writes all of them, so the claim never sees half a change.
+ */
+@Service
+public class Queues {
+
+    private static final LuaScript SAVE = new LuaScript("""
+            -- KEYS: def, members, tiers, queue set. ARGV: 1 json, 2 number, 3 create-only ('1'), then agent/tier/penalty.
+            local existed = redis.call('EXISTS', KEYS[1]) == 1
+            if ARGV[3] == '1' and existed then return -1 end
+            redis.call('SET', KEYS[1], ARGV[1])
+            redis.call('DEL', KEYS[2], KEYS[3])
+            local position = 0
+            for i = 4, #ARGV, 3 do
+              position = position + 1
+              redis.call('ZADD', KEYS[2], position, ARGV[i])
+              redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1] .. '|' .. ARGV[i + 2])
+            end
+            redis.call('SADD', KEYS[4], ARGV[2])
+            if existed then return 0 end
+            return 1
+            """, ScriptOutputType.INTEGER);
+
+    private static final LuaScript DELETE = new LuaScript("""
+            -- KEYS: def, members, tiers, queue set, wait. ARGV: 1 number. -1 while callers wait.
+            if redis.call('ZCARD', KEYS[5]) > 0 then return -1 end
+            local n = redis.call('DEL', KEYS[1])
+            redis.call('DEL', KEYS[2], KEYS[3])
+            redis.call('SREM', KEYS[4], ARGV[1])
+            return n
+            """, ScriptOutputType.INTEGER);
+
+    /** Outcome of a write. */
+    public enum Saved { CREATED, REPLACED, EXISTS }
+
+    /** Outcome of a delete. */
+    public enum Deleted { DELETED, NOT_FOUND, CALLERS_WAITING }
+
+    private final Redis redis;
+    private final ObjectMapper json = Protocol.mapper();
+
+    public Queues(Redis redis) {
+        this.redis = redis;
+    }
+
+    /** Writes a queue; with {@code createOnly} an existing one is left alone ({@link Saved#EXISTS}). */
+    public Saved save(String tenant, QueueDefinition queue, boolean createOnly) {
+        List<String> args = new ArrayList<>(List.of(encode(queue), queue.number(), createOnly ? "1" : "0"));
+        for (QueueDefinition.Member member : queue.members()) {
+            args.add(member.agent());
+            args.add(Integer.toString(member.tier()));
+            args.add(Integer.toString(member.penalty()));
+        }
+        Long result = redis.run(SAVE, List.of(Keys.queue(tenant, queue.number()), Keys.queueMembers(tenant,
+                queue.number()), Keys.queueTiers(tenant, queue.number()), Keys.queues(tenant)),
+                args.toArray(String[]::new));
+        return result == -1L ? Saved.EXISTS : result == 1L ? Saved.CREATED : Saved.REPLACED;
+    }
+
+    public Deleted delete(String tenant, String number) {
+        Long result = redis.run(DELETE, List.of(Keys.queue(tenant, number), Keys.queueMembers(tenant, number),
+                Keys.queueTiers(tenant, number), Keys.queues(tenant), Keys.queueWait(tenant, number)), number);
+        return result == -1L ? Deleted.CALLERS_WAITING : result == 1L ? Deleted.DELETED : Deleted.NOT_FOUND;
+    }
+
+    public Optional<QueueDefinition> find(String tenant, String number) {
+        String stored = redis.commands().get(Keys.queue(tenant, number));
+        return stored == null ? Optional.empty() : Optional.of(decode(stored));
+    }
+
+    /** The tenant's queues by number. */
+    public List<QueueDefinition> list(String tenant) {
+        List<QueueDefinition> all = new ArrayList<>();
+        for (String number : redis.commands().smembers(Keys.queues(tenant))) {
+            find(tenant, number).ifPresent(all::add);
+        }
+        all.sort(Comparator.comparing(QueueDefinition::number));
+        return all;
+    }
+
+    /** Numbers of the queues an agent is a member of. */
+    public List<String> membership(String tenant, String agentId) {
+        List<String> numbers = new ArrayList<>();
+        for (QueueDefinition queue : list(tenant)) {
+            if (queue.members().stream().anyMatch(m -> m.agent().equals(agentId))) {
+                numbers.add(queue.number());
+            }
+        }
+        return numbers;
+    }
+
+    private String encode(QueueDefinition queue) {
+        try {
+            return json.writeValueAsString(queue);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write queue " + queue.number(), e);
+        }
+    }
+
+    private QueueDefinition decode(String stored) {
+        try {
+            return json.readValue(stored, QueueDefinition.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable queue definition in Redis", e);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+-- An agent answered an offer. The first answer wins; every other agent the offer rang is released.
+-- KEYS: 1 offer hash. arg: 1 offer id, 2 agent id, 3 agent version the answering node holds ('' = unchecked),
+-- 4 service level (ms).
+-- Returns {'ok', waited ms, released agent ids...} or {'gone'} (offer ended or already answered: this agent lost),
+-- {'not-reserved', state}, {'stale', version} (the fencing token moved on: a newer reservation owns the agent).
+local offerId, id = arg(1), arg(2)
+local o = hash(KEYS[1])
+if o.caller == nil then return {'gone'} end
+local a = hash(agentKey(id))
+if a.state ~= 'reserved' or a.offer ~= offerId then return {'not-reserved', a.state or 'logged-out'} end
+if o['v:' .. id] ~= a.version or (arg(3) ~= '' and arg(3) ~= a.version) then return {'stale', a.version} end
+local ckey = P .. 'caller:' .. o.caller
+local enqueuedAt = num(redis.call('HGET', ckey, 'enqueuedAt'))
+local waited = NOW - enqueuedAt
+transition(id, a, 'on-call', '', {'call', o.caller, 'callQueue', o.queue, 'talkStart', NOW, 'misses', 0,
+  'holdMs', waited})
+local out = {'ok', tostring(waited)}
+for _, other in ipairs(split(o.agents)) do
+  if other ~= id then
+    local b = hash(agentKey(other))
+    if b.state == 'reserved' and b.offer == offerId then
+      transition(other, b, 'available', '', {})
+      out[#out + 1] = other
+    end
+    emit('offer.ended', o.queue, other, o.caller, {'offerId', offerId, 'reason', 'answered-elsewhere'})
+  end
+end
+redis.call('ZREM', P .. 'q:' .. o.queue .. ':wait', o.caller)
+redis.call('ZREM', P .. 'q:' .. o.queue .. ':ready', o.caller)
+redis.call('HSET', ckey, 'offer', '', 'state', 'connected', 'agent', id, 'answeredAt', NOW)
+local s = stats(o.queue)
+redis.call('HINCRBY', s, 'answered', 1)
+redis.call('HINCRBY', s, 'waitMsAnswered', waited)
+if waited <= tonumber(arg(4)) then redis.call('HINCRBY', s, 'withinServiceLevel', 1) end
+qlog('CONNECT', o.queue, o.caller, id, math.floor(waited / 1000), '', math.floor((NOW - num(o.createdAt)) / 1000))
+emit('connect', o.queue, id, o.caller, {'offerId', offerId, 'waitedMs', waited})
+redis.call('DEL', KEYS[1])
+return out

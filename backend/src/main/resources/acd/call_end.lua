@@ -1,0 +1,31 @@
+-- A queue call of an agent ended: wrap-up (or straight back to available), counters for fewest-calls and
+-- least-talk-time, the queue log's COMPLETEAGENT / COMPLETECALLER.
+-- KEYS: 1 agent hash. arg: 1 agent id, 2 wrap-up ms, 3 who hung up (agent | caller).
+-- Returns {'ok', state, talk ms} or {'not-on-call', state}.
+local id = arg(1)
+local a = hash(KEYS[1])
+if a.state ~= 'on-call' then return {'not-on-call', a.state or 'logged-out'} end
+local talk = NOW - num(a.talkStart)
+local queue = a.callQueue or ''
+local event = 'COMPLETECALLER'
+if arg(3) == 'agent' then event = 'COMPLETEAGENT' end
+qlog(event, queue, a.call, id, math.floor(num(a.holdMs) / 1000), math.floor(talk / 1000))
+if queue ~= '' then
+  local s = stats(queue)
+  redis.call('HINCRBY', s, 'completed', 1)
+  redis.call('HINCRBY', s, 'talkMs', talk)
+end
+if a.call and a.call ~= '' then redis.call('DEL', P .. 'caller:' .. a.call) end
+emit('call.end', queue, id, a.call, {'talkMs', talk, 'hungUpBy', arg(3)})
+local wrap = tonumber(arg(2))
+local extra = {'calls', num(a.calls) + 1, 'talkMs', num(a.talkMs) + talk, 'lastCallEnd', NOW, 'call', '',
+  'callQueue', ''}
+local state = 'available'
+if wrap > 0 then
+  state = 'wrap-up'
+  extra[#extra + 1] = 'wrapUntil'; extra[#extra + 1] = NOW + wrap
+else
+  extra[#extra + 1] = 'idle'; extra[#extra + 1] = NOW
+end
+transition(id, a, state, '', extra)
+return {'ok', state, tostring(talk)}

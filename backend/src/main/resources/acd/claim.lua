@@ -1,0 +1,211 @@
+-- The atomic claim: the best waiting caller and the best agent(s) by the queue's strategy, in one step.
+-- KEYS: 1 wait zset, 2 members zset (score = position), 3 tiers hash (agent -> "tier|penalty"), 4 queue state hash,
+-- 5 available agents zset (score = idle since), 6 ready zset (the waiting callers without a live offer, same order).
+-- arg: 1 queue, 2 strategy, 3 ring ms, 4 lease ms, 5 tier delay ms, 6 callers to scan, 7 ring-all max,
+-- 8 random seed, 9 offer id, 10 alive node ids (comma list), 11 queue name.
+-- Returns {} when nothing can be offered, else {offer id, call id, caller's node, lease until,
+-- agent, version, agent's node, ...}.
+local queue, strategy = arg(1), arg(2)
+local ringMs, leaseMs, tierMs = tonumber(arg(3)), tonumber(arg(4)), tonumber(arg(5))
+local scanLimit, ringMax = tonumber(arg(6)), tonumber(arg(7))
+local offerId = arg(9)
+local alive = {}
+for _, n in ipairs(split(arg(10))) do alive[n] = true end
+if redis.call('ZCARD', KEYS[5]) == 0 then return {} end
+math.randomseed(tonumber(arg(8)))
+
+-- Strategies that rank every available agent read all tiers at once (one call instead of one per agent).
+local allTiers = nil
+if strategy == 'fewest-calls' or strategy == 'least-talk-time' or strategy == 'random'
+    or strategy == 'skills-based' then
+  allTiers = hash(KEYS[3])
+end
+
+-- What one agent offers every caller of this claim (or false): read once, then filtered per caller.
+local cache = {}
+local function base(id)
+  local c = cache[id]
+  if c ~= nil then return c end
+  c = false
+  local tp
+  if allTiers then tp = allTiers[id] else tp = redis.call('HGET', KEYS[3], id) end
+  if tp then
+    local a = redis.call('HMGET', agentKey(id), 'state', 'direct', 'node', 'calls', 'talkMs', 'idle')
+    -- Only 'available': a reserved agent's lease is live by definition until the sweeper releases it.
+    if a[1] == 'available' and a[2] ~= '1' and (not a[3] or a[3] == '' or alive[a[3]]) then
+      local sep = string.find(tp, '|', 1, true)
+      c = {id = id, tier = tonumber(string.sub(tp, 1, sep - 1)), penalty = tonumber(string.sub(tp, sep + 1)),
+        node = a[3] or '', calls = num(a[4]), talk = num(a[5]), idle = num(a[6]), skills = {}, skill = 0}
+    end
+  end
+  cache[id] = c
+  return c
+end
+
+local function eligible(id, maxTier, needs)
+  local c = base(id)
+  if not c or c.tier > maxTier then return nil end
+  local total = 0
+  for i = 1, #needs, 2 do
+    local level = c.skills[needs[i]]
+    if level == nil then
+      level = tonumber(redis.call('HGET', P .. 'user:' .. id, 'skill.' .. needs[i]) or '-1')
+      c.skills[needs[i]] = level
+    end
+    if level < needs[i + 1] then return nil end
+    total = total + level
+  end
+  c.skill = total
+  return c
+end
+
+-- Among equal keys the agent on the caller's node wins; then the earlier one in scan order (longest idle).
+local function better(c, best, kc, kb, owner)
+  if best == nil then return true end
+  if kc ~= kb then return kc < kb end
+  return c.node == owner and best.node ~= owner
+end
+
+local CHUNK = 100
+-- When the order is the scan order (longest-idle), how many more equal agents are looked at for one on the
+-- caller's node: after a busy minute hundreds of agents can share an idle second, and the claim must stay cheap.
+local TIE_LOOKAHEAD = 16
+
+-- Scans available agents in idle order; keyOf(c) ranks them. sorted = true: the keys only grow along the scan, so
+-- it stops at the first larger key, at a best agent on the caller's node, or after TIE_LOOKAHEAD equal ones.
+local function scanAvailable(maxTier, needs, owner, keyOf, sorted)
+  local best, bestKey = nil, nil
+  local start = 0
+  local page_size = CHUNK
+  if sorted then page_size = 2 * TIE_LOOKAHEAD end
+  local ties = 0
+  while true do
+    local page = redis.call('ZRANGE', KEYS[5], start, start + page_size - 1, 'WITHSCORES')
+    if #page == 0 then break end
+    for i = 1, #page, 2 do
+      if sorted and best ~= nil then
+        if best.node == owner or ties >= TIE_LOOKAHEAD
+            or math.floor(tonumber(page[i + 1]) / 1000) > bestKey then return best end
+        ties = ties + 1
+      end
+      local c = eligible(page[i], maxTier, needs)
+      if c then
+        local k = keyOf(c)
+        if better(c, best, k, bestKey, owner) then best, bestKey = c, k end
+      end
+    end
+    start = start + page_size
+  end
+  return best
+end
+
+-- Members in position order starting after a cursor (round-robin) or from the first (linear); first free wins.
+local function scanMembers(maxTier, needs, after)
+  local ranges = {{'-inf', '+inf'}}
+  if after ~= nil then ranges = {{'(' .. after, '+inf'}, {'-inf', after}} end
+  for _, r in ipairs(ranges) do
+    local offset = 0
+    while true do
+      local page = redis.call('ZRANGEBYSCORE', KEYS[2], r[1], r[2], 'WITHSCORES', 'LIMIT', offset, CHUNK)
+      if #page == 0 then break end
+      for i = 1, #page, 2 do
+        if redis.call('ZSCORE', KEYS[5], page[i]) then
+          local c = eligible(page[i], maxTier, needs)
+          if c then c.position = page[i + 1]; return c end
+        end
+      end
+      offset = offset + CHUNK
+    end
+  end
+  return nil
+end
+
+local function pick(owner, maxTier, needs)
+  if strategy == 'ring-all' then
+    local all = {}
+    local start = 0
+    while #all < ringMax do
+      local page = redis.call('ZRANGE', KEYS[5], start, start + CHUNK - 1)
+      if #page == 0 then break end
+      for _, id in ipairs(page) do
+        local c = eligible(id, maxTier, needs)
+        if c and #all < ringMax then all[#all + 1] = c end
+      end
+      start = start + CHUNK
+    end
+    return all
+  end
+  local c
+  if strategy == 'longest-idle' then
+    c = scanAvailable(maxTier, needs, owner, function(x) return math.floor(x.idle / 1000) end, true)
+  elseif strategy == 'linear' then
+    c = scanMembers(maxTier, needs, nil)
+  elseif strategy == 'round-robin' then
+    local cursor = redis.call('HGET', KEYS[4], 'rrPosition')
+    c = scanMembers(maxTier, needs, cursor or nil)
+  elseif strategy == 'fewest-calls' then
+    c = scanAvailable(maxTier, needs, owner, function(x) return x.calls end, false)
+  elseif strategy == 'least-talk-time' then
+    c = scanAvailable(maxTier, needs, owner, function(x) return x.talk end, false)
+  elseif strategy == 'random' then
+    c = scanAvailable(maxTier, needs, owner, function(x) return math.random() end, false)
+  elseif strategy == 'skills-based' then
+    c = scanAvailable(maxTier, needs, owner, function(x) return x.penalty * 1e7 - x.skill end, false)
+  else
+    return redis.error_reply('unknown strategy ' .. strategy)
+  end
+  if c then return {c} end
+  return {}
+end
+
+for _, callId in ipairs(redis.call('ZRANGE', KEYS[6], 0, scanLimit - 1)) do
+  local ckey = P .. 'caller:' .. callId
+  local c = redis.call('HMGET', ckey, 'owner', 'offer', 'retryAt', 'enqueuedAt', 'skills', 'number', 'name', 'data')
+  if not c[1] then
+    redis.call('ZREM', KEYS[1], callId) -- its hash is gone: nothing left to offer
+    redis.call('ZREM', KEYS[6], callId)
+  elseif alive[c[1]] and (not c[2] or c[2] == '') and num(c[3]) <= NOW then
+    local waited = NOW - num(c[4])
+    local maxTier = 9
+    if tierMs > 0 then maxTier = 1 + math.floor(waited / tierMs) end
+    local needs = {}
+    for _, s in ipairs(split(c[5])) do
+      local sep = string.find(s, ':', 1, true)
+      if sep then
+        needs[#needs + 1] = string.sub(s, 1, sep - 1); needs[#needs + 1] = tonumber(string.sub(s, sep + 1))
+      else
+        needs[#needs + 1] = s; needs[#needs + 1] = 1
+      end
+    end
+    local chosen = pick(c[1], maxTier, needs)
+    if #chosen > 0 then
+      local leaseUntil = NOW + leaseMs
+      local out = {offerId, callId, c[1], tostring(leaseUntil)}
+      local ids = {}
+      local ofields = {'caller', callId, 'queue', queue, 'owner', c[1], 'createdAt', NOW, 'deadline', NOW + ringMs}
+      for _, ag in ipairs(chosen) do
+        local a = hash(agentKey(ag.id))
+        local v = transition(ag.id, a, 'reserved', '', {'leaseUntil', leaseUntil, 'offer', offerId})
+        ids[#ids + 1] = ag.id
+        ofields[#ofields + 1] = 'v:' .. ag.id; ofields[#ofields + 1] = v
+        out[#out + 1] = ag.id; out[#out + 1] = tostring(v); out[#out + 1] = ag.node
+      end
+      ofields[#ofields + 1] = 'agents'; ofields[#ofields + 1] = table.concat(ids, ',')
+      local okey = P .. 'offer:' .. offerId
+      redis.call('HSET', okey, unpack(ofields))
+      redis.call('PEXPIRE', okey, leaseMs + 3600000) -- garbage only: the sweeper ends offers long before
+      redis.call('HSET', ckey, 'offer', offerId)
+      redis.call('ZREM', KEYS[6], callId)
+      redis.call('HINCRBY', ckey, 'offers', 1)
+      redis.call('HSET', KEYS[4], 'lastAgent', chosen[1].id)
+      if chosen[1].position then redis.call('HSET', KEYS[4], 'rrPosition', chosen[1].position) end
+      for _, id in ipairs(ids) do
+        emit('offer', queue, id, callId, {'offerId', offerId, 'callerNode', c[1], 'queueName', arg(11),
+          'callerNumber', c[6] or '', 'callerName', c[7] or '', 'waitedSeconds', math.floor(waited / 1000),
+          'ringTimeoutSeconds', math.floor(ringMs / 1000), 'data', c[8] or '{}', 'agents', table.concat(ids, ',')})
+      end
+      return out
+    end
+  end
+end
+return {}

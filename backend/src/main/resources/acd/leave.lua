@@ -1,0 +1,36 @@
+-- A waiting caller leaves the queue other than to an agent. KEYS: 1 wait zset, 2 caller hash, 3 ready zset.
+-- arg: 1 queue, 2 call id, 3 reason (abandon | timeout | exitkey | lost | moved), 4 exit key.
+-- A ringing offer is cancelled first. Returns {'ok', released agent ids...} or {'gone'} / {'connected'}.
+local queue, callId, reason = arg(1), arg(2), arg(3)
+local c = hash(KEYS[2])
+if c.callId == nil then return {'gone'} end
+if c.state == 'connected' then return {'connected'} end
+local rank = redis.call('ZRANK', KEYS[1], callId)
+local pos = rank and rank + 1 or 0
+local out = {'ok'}
+if c.offer and c.offer ~= '' then
+  local why = reason
+  if reason == 'abandon' then why = 'abandoned' end
+  for _, id in ipairs(releaseOffer(c.offer, why, 0)) do out[#out + 1] = id end
+end
+redis.call('ZREM', KEYS[1], callId)
+redis.call('ZREM', KEYS[3], callId)
+redis.call('DEL', KEYS[2])
+local waited = math.floor((NOW - num(c.enqueuedAt)) / 1000)
+if reason == 'abandon' then
+  qlog('ABANDON', queue, callId, 'NONE', pos, pos, waited)
+  redis.call('HINCRBY', stats(queue), 'abandoned', 1)
+elseif reason == 'timeout' then
+  qlog('EXITWITHTIMEOUT', queue, callId, 'NONE', pos, pos, waited)
+  redis.call('HINCRBY', stats(queue), 'timedOut', 1)
+elseif reason == 'exitkey' then
+  qlog('EXITWITHKEY', queue, callId, 'NONE', arg(4), pos, waited)
+elseif reason == 'lost' then
+  -- Not an Asterisk event: the caller's node died, which is neither an abandon nor a timeout.
+  qlog('LOSTNODE', queue, callId, 'NONE', c.owner, pos, waited)
+  redis.call('HINCRBY', stats(queue), 'lost', 1)
+else
+  qlog('TRANSFER', queue, callId, 'NONE', reason, pos, waited)
+end
+emit('caller.left', queue, '', callId, {'reason', reason, 'position', pos, 'waitedSeconds', waited})
+return out

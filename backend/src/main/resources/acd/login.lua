@@ -1,0 +1,13 @@
+-- Opens an agent's session (or refreshes it when already logged in: a second device, a re-login).
+-- arg: 1 agent id, 2 queues (comma list). Returns 1 when a new session began, 0 when one existed.
+local id = arg(1)
+local key = agentKey(id)
+local a = hash(key)
+redis.call('HSET', key, 'agentId', id, 'node', NODE, 'queues', arg(2), 'seen', NOW)
+if a.state == nil or a.state == 'logged-out' then
+  redis.call('HSET', key, 'loginAt', NOW, 'calls', 0, 'talkMs', 0, 'misses', 0, 'idle', NOW, 'direct', '0')
+  transition(id, a, 'not-ready', 'login', {})
+  qlog('AGENTLOGIN', 'NONE', 'NONE', id, NODE)
+  return 1
+end
+return 0

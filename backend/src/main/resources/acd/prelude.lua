@@ -1,0 +1,133 @@
+-- Shared by every ACD script (prepended by AcdScripts). All keys carry the tenant's hash tag (P), so the keys a
+-- script discovers while running (agents of a queue, callers of a queue) live on the same slot as its KEYS.
+-- ARGV[1] tenant key prefix, ARGV[2] now (ms, the calling node's injected clock), ARGV[3] node id,
+-- ARGV[4] events MAXLEN ~, ARGV[5] queue-log MAXLEN ~; a script's own arguments follow: arg(1) = ARGV[6].
+local P = ARGV[1]
+local NOW = tonumber(ARGV[2])
+local NODE = ARGV[3]
+local EVMAX = ARGV[4]
+local LOGMAX = ARGV[5]
+local function arg(i) return ARGV[5 + i] end
+
+local function split(s)
+  local out = {}
+  if s == nil or s == false or s == '' then return out end
+  for part in string.gmatch(s, '[^,]+') do out[#out + 1] = part end
+  return out
+end
+
+local function hash(key)
+  local flat = redis.call('HGETALL', key)
+  local t = {}
+  for i = 1, #flat, 2 do t[flat[i]] = flat[i + 1] end
+  return t
+end
+
+local function num(v) if v == nil or v == false or v == '' then return 0 end return tonumber(v) end
+
+-- One entry of the tenant's event stream, published live with its stream id (nodes fan it out to WebSockets).
+-- fields: flat list {name, value, ...}.
+local function emit(kind, queue, agent, call, fields)
+  local args = {P .. 'events', 'MAXLEN', '~', EVMAX, '*', 'kind', kind, 'queue', queue or '', 'agentId', agent or '',
+    'callId', call or '', 'node', NODE, 'at', tostring(NOW)}
+  local map = {}
+  for i = 1, #fields, 2 do
+    local v = tostring(fields[i + 1])
+    args[#args + 1] = fields[i]; args[#args + 1] = v
+    map[fields[i]] = v
+  end
+  local id = redis.call('XADD', unpack(args))
+  redis.call('PUBLISH', P .. 'live', cjson.encode({id = id, kind = kind, queue = queue or '', agentId = agent or '',
+    callId = call or '', node = NODE, at = tostring(NOW), fields = map}))
+  return id
+end
+
+-- One line of the queue log, Asterisk queue_log style: time|callid|queue|agent|event|data1|data2|data3.
+local function qlog(event, queue, call, agent, d1, d2, d3)
+  redis.call('XADD', P .. 'queuelog', 'MAXLEN', '~', LOGMAX, '*', 'time', tostring(NOW), 'callid', call or 'NONE',
+    'queue', queue or 'NONE', 'agent', agent or 'NONE', 'event', event, 'data1', tostring(d1 or ''),
+    'data2', tostring(d2 or ''), 'data3', tostring(d3 or ''))
+end
+
+local function day(ms)
+  -- UTC day of a ms timestamp, as yyyy-mm-dd (civil-from-days, H. Hinnant), for the per-day statistics hash.
+  local z = math.floor(ms / 86400000) + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local y = yoe + era * 400
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local d = doy - math.floor((153 * mp + 2) / 5) + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  if m <= 2 then y = y + 1 end
+  return string.format('%04d-%02d-%02d', y, m, d)
+end
+
+local function stats(queue) return P .. 'q:' .. queue .. ':stats:' .. day(NOW) end
+
+local function agentKey(id) return P .. 'agent:' .. id end
+
+-- Moves an agent to a new state: bumps the version (the fencing token), keeps the available index and the timer
+-- index in step, and emits agent.state. extra: flat list of more fields to set. Returns the new version.
+local function transition(id, a, state, reason, extra)
+  local key = agentKey(id)
+  local version = num(a.version) + 1
+  local lease, wrap, offer = '', '', ''
+  local fields = {'state', state, 'version', version, 'since', NOW, 'reason', reason or ''}
+  for i = 1, #extra, 2 do
+    if extra[i] == 'leaseUntil' then lease = extra[i + 1] end
+    if extra[i] == 'wrapUntil' then wrap = extra[i + 1] end
+    if extra[i] == 'offer' then offer = extra[i + 1] end
+    fields[#fields + 1] = extra[i]; fields[#fields + 1] = extra[i + 1]
+  end
+  fields[#fields + 1] = 'leaseUntil'; fields[#fields + 1] = lease
+  fields[#fields + 1] = 'wrapUntil'; fields[#fields + 1] = wrap
+  if state ~= 'reserved' then fields[#fields + 1] = 'offer'; fields[#fields + 1] = offer end
+  redis.call('HSET', key, unpack(fields))
+  if state == 'available' then
+    local idle = redis.call('HGET', key, 'idle')
+    redis.call('ZADD', P .. 'agents:available', num(idle), id)
+  else
+    redis.call('ZREM', P .. 'agents:available', id)
+  end
+  if lease ~= '' then redis.call('ZADD', P .. 'agents:timers', lease, id)
+  elseif wrap ~= '' then redis.call('ZADD', P .. 'agents:timers', wrap, id)
+  else redis.call('ZREM', P .. 'agents:timers', id) end
+  if state == 'logged-out' then redis.call('SREM', P .. 'agents', id) else redis.call('SADD', P .. 'agents', id) end
+  local r = redis.call('HMGET', key, 'node', 'queues', 'offer')
+  emit('agent.state', '', id, '', {'state', state, 'reason', reason or '', 'version', version, 'since', NOW,
+    'wrapUpUntil', wrap, 'leaseUntil', lease, 'agentNode', r[1] or '', 'queues', r[2] or '', 'offer', r[3] or ''})
+  return version
+end
+
+-- A caller whose offer ended without a connection becomes offerable again (the ready set mirrors the wait set
+-- minus callers with a live offer, so a claim never scans past ringing callers).
+local function callerReady(callId, retryMs)
+  local ckey = P .. 'caller:' .. callId
+  local c = redis.call('HMGET', ckey, 'queue', 'score')
+  if not c[1] then return end
+  redis.call('HSET', ckey, 'offer', '', 'retryAt', NOW + retryMs)
+  redis.call('ZADD', P .. 'q:' .. c[1] .. ':ready', c[2], callId)
+end
+
+-- Ends an offer without a connection: every agent still reserved by it goes back to available (keeping the place
+-- in the idle order they had), the caller may be offered again after retryMs. Returns the released agent ids.
+local function releaseOffer(offerId, why, retryMs)
+  local okey = P .. 'offer:' .. offerId
+  local o = hash(okey)
+  local released = {}
+  if o.caller == nil then return released end
+  for _, id in ipairs(split(o.agents)) do
+    local a = hash(agentKey(id))
+    if a.state == 'reserved' and a.offer == offerId then
+      transition(id, a, 'available', '', {})
+      released[#released + 1] = id
+    end
+    emit('offer.ended', o.queue, id, o.caller, {'offerId', offerId, 'reason', why})
+  end
+  local ckey = P .. 'caller:' .. o.caller
+  if redis.call('HGET', ckey, 'offer') == offerId then callerReady(o.caller, retryMs) end
+  redis.call('DEL', okey)
+  return released
+end
