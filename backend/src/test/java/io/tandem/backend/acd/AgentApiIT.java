@@ -172,6 +172,19 @@ class AgentApiIT {
         HttpResponse<String> figures = call(node2, "GET", ApiPaths.QUEUES, basic("1005@demo"), null);
         assertThat(figures.statusCode()).isEqualTo(200);
         assertThat(json(figures).findValuesAsText("queue")).contains("7000", "7001", "7002").doesNotContain("7010");
+        // A supervisor moves a waiting caller; agents may not; the body names the field when wrong.
+        node1.bean(Callers.class).enqueue("demo", "7002", "move-me", "+1", "", 0, Map.of(), Map.of());
+        String move = "/api/v1/tenants/demo/queues/7002/callers/move-me/move";
+        assertThat(call(node1, "POST", move, basic("1005@demo"), "{\"to\":\"head\"}").statusCode()).isEqualTo(403);
+        HttpResponse<String> noTarget = call(node1, "POST", move, basic("admin@demo"), "{}");
+        assertThat(noTarget.statusCode()).isEqualTo(400);
+        assertThat(json(noTarget).get("errors").get(0).get("field").asText()).isEqualTo("to");
+        assertThat(call(node1, "DELETE", "/api/v1/tenants/demo/queues/7002", basic("admin@demo"), null).statusCode())
+                .isEqualTo(409); // a caller waits
+        HttpResponse<String> moved = call(node2, "POST", move, basic("admin@demo"), "{\"to\":\"7001\"}");
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        assertThat(json(moved).get("queue").asText()).isEqualTo("7001");
+        node1.bean(Callers.class).leave("demo", "7001", "move-me", Callers.Exit.ABANDON, null);
         assertThat(call(node1, "DELETE", "/api/v1/tenants/demo/queues/7002", basic("admin@demo"), null).statusCode())
                 .isEqualTo(204);
     }
