@@ -110,16 +110,19 @@ public final class ClaimSection implements BenchSection {
             double p99 = percentile(sorted, 0.99) / 1e6;
             double max = sorted[sorted.length - 1] / 1e6;
             double microsPerScript = scriptCalls == 0 ? 0 : (double) scriptMicros / scriptCalls;
+            String load = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
             return String.format(java.util.Locale.ROOT, """
                     | claims | rounds | dispatcher threads | claims/s | p50 | p99 | max | Redis µs per claim script |
                     |---:|---:|---:|---:|---:|---:|---:|---:|
                     | %d | %d | %d (3 nodes × %d) | %,.0f | %.2f ms | %.2f ms | %.2f ms | %.0f (≈ %,.0f claims/s per Redis core) |
 
+                    Load average when the section ended (other builds share the machine): %s.
+
                     Goals (issue 4): ≥ 5,000 claims/s → %s; p99 < 20 ms → %s. Each claim reserves one agent
                     for the head caller without a live offer; callers whose owner node is dead are skipped; the
                     script touches only the head of the ready set and the first eligible agents.
                     """, claimed, rounds, 3 * threadsPerNode, threadsPerNode, perSecond, p50, p99, max,
-                    microsPerScript, microsPerScript == 0 ? 0 : 1e6 / microsPerScript,
+                    microsPerScript, microsPerScript == 0 ? 0 : 1e6 / microsPerScript, load,
                     perSecond >= 5_000 ? "met" : "**not met**", p99 < 20 ? "met" : "**not met**");
         } finally {
             connections.forEach(Redis::close);
