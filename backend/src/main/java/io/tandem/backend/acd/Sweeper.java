@@ -51,6 +51,10 @@ class Sweeper implements Runnable {
                 sweep(tenant, dispatchRound);
             }
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+                log.debug("ACD sweep interrupted: the node is stopping");
+                return;
+            }
             log.warn("ACD sweep failed; next run retries", e); // Redis away: the next run tries again
         }
     }
