@@ -39,8 +39,11 @@ class AgentApiIT {
 
     @BeforeAll
     static void start() {
-        node1 = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=acd-n1");
-        node2 = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=acd-n2");
+        // The periodic dispatch sweep runs once at start only, so any offer after that proves event-driven dispatch.
+        node1 = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=acd-n1",
+                "tandem.acd.dispatch-interval=1h");
+        node2 = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=acd-n2",
+                "tandem.acd.dispatch-interval=1h");
     }
 
     @AfterAll
@@ -223,6 +226,28 @@ class AgentApiIT {
             callers.leave("demo", "7010", "ws-caller-1", Callers.Exit.ABANDON, null);
             assertThat(ws.next(e -> e.type().equals(MessageType.OFFER_ENDED), WAIT).payload().get("reason").asText())
                     .isEqualTo("abandoned");
+        }
+    }
+
+    @Test
+    void whenACallEndsOnOneNodeTheNextCallerIsOfferedByEvents() throws Exception {
+        Queues queues = node1.bean(Queues.class);
+        queues.save("demo", Scenarios.queue("7011", Strategy.LONGEST_IDLE, "1011"), false);
+        QueueDefinition queue = queues.find("demo", "7011").orElseThrow();
+        AgentLogin login = login(node2, "1011@demo");
+        try (WsClient ws = WsClient.connect(node2.port(), ApiPaths.WS_AGENT, "Bearer " + login.token())) {
+            call(node2, "PUT", ApiPaths.AGENT_STATE, "Bearer " + login.token(), "{\"state\":\"available\"}");
+            Callers callers = node1.bean(Callers.class);
+            callers.enqueue("demo", "7011", "first", "+1", "", 0, Map.of(), Map.of());
+            callers.enqueue("demo", "7011", "second", "+2", "", 0, Map.of(), Map.of());
+            Offer first = ws.next(e -> e.type().equals(MessageType.OFFER), WAIT).payloadAs(WsClient.JSON, Offer.class);
+            assertThat(first.callId()).isEqualTo("first");
+            Claims claims = node2.bean(Claims.class);
+            long version = node2.bean(AgentSessions.class).status("demo", "1011").version();
+            assertThat(claims.accept("demo", queue, first.offerId(), "1011", version)).isEqualTo(Claims.Answer.CONNECTED);
+            assertThat(claims.callEnded("demo", queue, "1011", false)).isTrue(); // no wrap-up: available at once
+            Offer second = ws.next(e -> e.type().equals(MessageType.OFFER), WAIT).payloadAs(WsClient.JSON, Offer.class);
+            assertThat(second.callId()).isEqualTo("second");
         }
     }
 
