@@ -1,6 +1,7 @@
 -- The atomic claim: the best waiting caller and the best agent(s) by the queue's strategy, in one step.
 -- KEYS: 1 wait zset, 2 members zset (score = position), 3 tiers hash (agent -> "tier|penalty"), 4 queue state hash,
--- 5 available agents zset (score = idle since), 6 ready zset (the waiting callers without a live offer, same order).
+-- 5 available agents zset (score = idle since), 6 ready zset (the waiting callers without a live offer, same order),
+-- 7 available agents by calls taken, 8 available agents by talk time.
 -- arg: 1 queue, 2 strategy, 3 ring ms, 4 lease ms, 5 tier delay ms, 6 callers to scan, 7 ring-all max,
 -- 8 random seed, 9 offer id, 10 alive node ids (comma list), 11 queue name.
 -- Returns {} when nothing can be offered, else {offer id, call id, caller's node, lease until,
@@ -16,8 +17,7 @@ math.randomseed(tonumber(arg(8)))
 
 -- Strategies that rank every available agent read all tiers at once (one call instead of one per agent).
 local allTiers = nil
-if strategy == 'fewest-calls' or strategy == 'least-talk-time' or strategy == 'random'
-    or strategy == 'skills-based' then
+if strategy == 'skills-based' then
   allTiers = hash(KEYS[3])
 end
 
@@ -59,11 +59,13 @@ local function eligible(id, maxTier, needs)
   return c
 end
 
--- Among equal keys the agent on the caller's node wins; then the earlier one in scan order (longest idle).
+-- Among equal keys the agent on the caller's node wins; then the one idle longest.
 local function better(c, best, kc, kb, owner)
   if best == nil then return true end
   if kc ~= kb then return kc < kb end
-  return c.node == owner and best.node ~= owner
+  local cl, bl = c.node == owner, best.node == owner
+  if cl ~= bl then return cl end
+  return c.idle < best.idle
 end
 
 local CHUNK = 100
@@ -71,21 +73,24 @@ local CHUNK = 100
 -- caller's node: after a busy minute hundreds of agents can share an idle second, and the claim must stay cheap.
 local TIE_LOOKAHEAD = 16
 
--- Scans available agents in idle order; keyOf(c) ranks them. sorted = true: the keys only grow along the scan, so
--- it stops at the first larger key, at a best agent on the caller's node, or after TIE_LOOKAHEAD equal ones.
-local function scanAvailable(maxTier, needs, owner, keyOf, sorted)
+-- Scans an index of available agents; keyOf(c) ranks them. With keyOfScore (the index is sorted by that key) it
+-- stops at the first larger key, at a best agent on the caller's node, or after TIE_LOOKAHEAD equal ones; without
+-- it every agent of the index is ranked.
+local function scanAvailable(index, maxTier, needs, owner, keyOf, keyOfScore)
+  local sorted = keyOfScore ~= nil
   local best, bestKey = nil, nil
   local start = 0
   local page_size = CHUNK
   if sorted then page_size = 2 * TIE_LOOKAHEAD end
   local ties = 0
   while true do
-    local page = redis.call('ZRANGE', KEYS[5], start, start + page_size - 1, 'WITHSCORES')
+    local page = redis.call('ZRANGE', index, start, start + page_size - 1, 'WITHSCORES')
     if #page == 0 then break end
     for i = 1, #page, 2 do
       if sorted and best ~= nil then
-        if best.node == owner or ties >= TIE_LOOKAHEAD
-            or math.floor(tonumber(page[i + 1]) / 1000) > bestKey then return best end
+        if best.node == owner or ties >= TIE_LOOKAHEAD or keyOfScore(tonumber(page[i + 1])) > bestKey then
+          return best
+        end
         ties = ties + 1
       end
       local c = eligible(page[i], maxTier, needs)
@@ -120,6 +125,24 @@ local function scanMembers(maxTier, needs, after)
   return nil
 end
 
+-- From a random place in the available index onwards (wrapping round), the first eligible agent.
+local function scanRandom(maxTier, needs)
+  local n = redis.call('ZCARD', KEYS[5])
+  local from = math.random(0, n - 1)
+  for _, range in ipairs({{from, n - 1}, {0, from - 1}}) do
+    local start = range[1]
+    while start <= range[2] do
+      local stop = math.min(start + 2 * TIE_LOOKAHEAD - 1, range[2])
+      for _, id in ipairs(redis.call('ZRANGE', KEYS[5], start, stop)) do
+        local c = eligible(id, maxTier, needs)
+        if c then return c end
+      end
+      start = stop + 1
+    end
+  end
+  return nil
+end
+
 local function pick(owner, maxTier, needs)
   if strategy == 'ring-all' then
     local all = {}
@@ -137,20 +160,21 @@ local function pick(owner, maxTier, needs)
   end
   local c
   if strategy == 'longest-idle' then
-    c = scanAvailable(maxTier, needs, owner, function(x) return math.floor(x.idle / 1000) end, true)
+    local second = function(ms) return math.floor(ms / 1000) end
+    c = scanAvailable(KEYS[5], maxTier, needs, owner, function(x) return second(x.idle) end, second)
   elseif strategy == 'linear' then
     c = scanMembers(maxTier, needs, nil)
   elseif strategy == 'round-robin' then
     local cursor = redis.call('HGET', KEYS[4], 'rrPosition')
     c = scanMembers(maxTier, needs, cursor or nil)
   elseif strategy == 'fewest-calls' then
-    c = scanAvailable(maxTier, needs, owner, function(x) return x.calls end, false)
+    c = scanAvailable(KEYS[7], maxTier, needs, owner, function(x) return x.calls end, function(s) return s end)
   elseif strategy == 'least-talk-time' then
-    c = scanAvailable(maxTier, needs, owner, function(x) return x.talk end, false)
+    c = scanAvailable(KEYS[8], maxTier, needs, owner, function(x) return x.talk end, function(s) return s end)
   elseif strategy == 'random' then
-    c = scanAvailable(maxTier, needs, owner, function(x) return math.random() end, false)
+    c = scanRandom(maxTier, needs)
   elseif strategy == 'skills-based' then
-    c = scanAvailable(maxTier, needs, owner, function(x) return x.penalty * 1e7 - x.skill end, false)
+    c = scanAvailable(KEYS[5], maxTier, needs, owner, function(x) return x.penalty * 1e7 - x.skill end, nil)
   else
     return redis.error_reply('unknown strategy ' .. strategy)
   end

@@ -85,11 +85,16 @@ local function transition(id, a, state, reason, extra)
   fields[#fields + 1] = 'wrapUntil'; fields[#fields + 1] = wrap
   if state ~= 'reserved' then fields[#fields + 1] = 'offer'; fields[#fields + 1] = offer end
   redis.call('HSET', key, unpack(fields))
+  -- Available agents indexed three ways, so longest-idle, fewest-calls and least-talk-time read only the head.
   if state == 'available' then
-    local idle = redis.call('HGET', key, 'idle')
-    redis.call('ZADD', P .. 'agents:available', num(idle), id)
+    local m = redis.call('HMGET', key, 'idle', 'calls', 'talkMs')
+    redis.call('ZADD', P .. 'agents:available', num(m[1]), id)
+    redis.call('ZADD', P .. 'agents:by-calls', num(m[2]), id)
+    redis.call('ZADD', P .. 'agents:by-talk', num(m[3]), id)
   else
     redis.call('ZREM', P .. 'agents:available', id)
+    redis.call('ZREM', P .. 'agents:by-calls', id)
+    redis.call('ZREM', P .. 'agents:by-talk', id)
   end
   if lease ~= '' then redis.call('ZADD', P .. 'agents:timers', lease, id)
   elseif wrap ~= '' then redis.call('ZADD', P .. 'agents:timers', wrap, id)

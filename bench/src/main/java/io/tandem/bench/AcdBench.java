@@ -27,7 +27,8 @@ public final class AcdBench {
                 "Produced by `./tandem bench acd`. The node's own claim script on the embedded Redis (one process, "
                         + "loopback); three dispatcher connections stand for three nodes. Goals come from issue 4.",
                 List.of(new ClaimSection(Strategy.LONGEST_IDLE), new ClaimSection(Strategy.ROUND_ROBIN),
-                        new ClaimSection(Strategy.FEWEST_CALLS)), quick);
+                        new ClaimSection(Strategy.FEWEST_CALLS), new ClaimSection(Strategy.RANDOM),
+                        new ClaimSection(Strategy.SKILLS_BASED)), quick);
         System.exit(0); // Lettuce's threads are daemons, but the embedded Redis is stopped by close() already
     }
 }

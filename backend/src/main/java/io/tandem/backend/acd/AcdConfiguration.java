@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,6 +48,16 @@ class AcdConfiguration {
             acdSweepExecutor, AcdProperties properties) {
         return event -> acdSweepExecutor.scheduleWithFixedDelay(sweeper, 0,
                 properties.sweepInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops sweeping and dispatching as soon as the node starts closing, before Redis goes away. */
+    @Bean
+    ApplicationListener<ContextClosedEvent> acdStopper(ExecutorService acdDispatchExecutor,
+            ScheduledExecutorService acdSweepExecutor) {
+        return event -> {
+            acdSweepExecutor.shutdownNow();
+            acdDispatchExecutor.shutdownNow();
+        };
     }
 
     private static ThreadFactory daemon(String name) {

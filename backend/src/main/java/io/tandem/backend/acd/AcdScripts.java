@@ -32,6 +32,7 @@ class AcdScripts {
     static final LuaScript RELEASE = load("release", ScriptOutputType.MULTI);
     static final LuaScript CALL_END = load("call_end", ScriptOutputType.MULTI);
     static final LuaScript SWEEP = load("sweep", ScriptOutputType.MULTI);
+    static final LuaScript MOVE = load("move", ScriptOutputType.MULTI);
 
     private final Redis redis;
     private final Clock clock;

@@ -103,6 +103,24 @@ public class Callers {
         return reply.get(0).equals("ok");
     }
 
+    /**
+     * A supervisor moves a waiting caller to the head of its queue ({@code target} null) or to another queue of the
+     * tenant; a ringing offer is cancelled. Returns the caller's new position, empty when it is no longer waiting.
+     */
+    public Optional<Integer> move(String tenant, String callId, String target) {
+        if (target != null && queues.find(tenant, target).isEmpty()) {
+            throw new IllegalArgumentException("no queue " + target);
+        }
+        List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.MOVE, tenant,
+                List.of(Keys.queueCaller(tenant, callId)), callId, target == null ? "" : target));
+        if (!reply.get(0).equals("ok")) {
+            return Optional.empty();
+        }
+        dispatch.queueChanged(tenant, reply.get(1));
+        dispatch.agentsFreed(tenant); // a cancelled offer freed its agents
+        return Optional.of(Integer.parseInt(reply.get(2)));
+    }
+
     /** Waiting callers of a queue in order. */
     public List<QueueEntry> waiting(String tenant, String queue) {
         List<QueueEntry> entries = new ArrayList<>();

@@ -41,7 +41,8 @@ public class Claims {
         long ringMs = queue.ringTimeoutSeconds() * 1000L;
         List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.CLAIM, tenant,
                 List.of(Keys.queueWait(tenant, q), Keys.queueMembers(tenant, q), Keys.queueTiers(tenant, q),
-                        Keys.queueState(tenant, q), Keys.availableAgents(tenant), Keys.queueReady(tenant, q)),
+                        Keys.queueState(tenant, q), Keys.availableAgents(tenant), Keys.queueReady(tenant, q),
+                        Keys.availableAgentsByCalls(tenant), Keys.availableAgentsByTalk(tenant)),
                 q, queue.strategy().wireName(), Long.toString(ringMs),
                 Long.toString(ringMs + properties.leaseMargin().toMillis()),
                 Long.toString(queue.tierDelaySeconds() * 1000L), Integer.toString(properties.claimScanLimit()),

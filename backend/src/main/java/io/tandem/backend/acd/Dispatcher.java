@@ -97,6 +97,9 @@ public class Dispatcher {
             }
             queueChanged(tenant, number); // more to do; let other queues in first
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+                return; // the node is stopping
+            }
             log.warn("dispatch of queue {}@{} failed; the sweep retries", number, tenant, e);
         }
     }

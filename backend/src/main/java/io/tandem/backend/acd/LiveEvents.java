@@ -154,7 +154,7 @@ class LiveEvents implements SmartLifecycle {
             Map<String, String> fields = new HashMap<>();
             JsonNode f = node.path("fields");
             if (f.isObject()) {
-                f.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().asText()));
+                f.properties().forEach(e -> fields.put(e.getKey(), e.getValue().asText()));
             }
             event = new LiveEvent(node.path("id").asText(), node.path("kind").asText(), node.path("queue").asText(),
                     node.path("agentId").asText(), node.path("callId").asText(), node.path("node").asText(),

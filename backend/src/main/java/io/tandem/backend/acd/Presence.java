@@ -49,15 +49,18 @@ class Presence {
         sessions.seen(tenant, agentId, clock.millis()); // the grace runs from the moment the socket went
     }
 
-    /** Refreshes this node's sockets, then logs out the sessions of the tenant that are gone. */
-    void sweep(String tenant) {
+    /** Marks the agents whose socket this node holds as seen (every sweep: cheap, only local sockets). */
+    void refresh() {
         long now = clock.millis();
         local.keySet().forEach(key -> {
             int space = key.indexOf(' ');
-            if (key.substring(0, space).equals(tenant)) {
-                sessions.seen(tenant, key.substring(space + 1), now);
-            }
+            sessions.seen(key.substring(0, space), key.substring(space + 1), now);
         });
+    }
+
+    /** Logs out the sessions of the tenant whose agent is gone (every dispatch round: reads every session). */
+    void sweep(String tenant) {
+        long now = clock.millis();
         for (AgentStatus session : sessions.sessions(tenant)) {
             String id = session.agentId();
             if (session.state() == AgentState.LOGGED_OUT || session.state() == AgentState.ON_CALL

@@ -111,6 +111,27 @@ class QueueController {
         return callers.waiting(tenant, number);
     }
 
+    /** Moves a waiting caller: {@code {"to": "<queue>"}} to another queue, {@code {"to": "head"}} to the head. */
+    @PostMapping(BASE + "/{number}/callers/{callId}/move")
+    QueueEntry move(@PathVariable String tenant, @PathVariable String number, @PathVariable String callId,
+            @RequestBody Map<String, String> body) {
+        String to = body == null ? null : body.get("to");
+        if (to == null || to.isBlank()) {
+            throw AcdProblems.invalid("to", "required: 'head' or a queue number");
+        }
+        if (callers.find(tenant, number, callId).isEmpty()) {
+            throw AcdProblems.status(HttpStatus.NOT_FOUND, "No such caller", callId + " is not waiting in " + number);
+        }
+        String target = to.equals("head") ? null : to;
+        if (target != null && queues.find(tenant, target).isEmpty()) {
+            throw AcdProblems.invalid("to", "no queue " + target);
+        }
+        callers.move(tenant, callId, target).orElseThrow(() -> AcdProblems.status(HttpStatus.CONFLICT,
+                "Caller not waiting", callId + " was answered or left meanwhile"));
+        return callers.find(tenant, target == null ? number : target, callId).orElseThrow(() -> AcdProblems.status(
+                HttpStatus.CONFLICT, "Caller not waiting", callId + " was answered or left meanwhile"));
+    }
+
     @GetMapping(BASE + "/{number}/figures")
     QueueFigures figures(@PathVariable String tenant, @PathVariable String number) {
         return statistics.figures(tenant, one(tenant, number), scripts.clock().instant());

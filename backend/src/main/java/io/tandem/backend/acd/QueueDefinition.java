@@ -18,7 +18,7 @@ import java.util.List;
  * @param strategy           how the agent is picked
  * @param maxWaitSeconds     a caller waiting longer leaves to {@code overflow} (0 = no limit)
  * @param maxLength          callers beyond this are refused at the door (0 = no limit)
- * @param joinEmpty          callers may join while no member is logged in
+ * @param joinEmpty          callers may join while no member is logged in (default true)
  * @param leaveWhenEmpty     waiting callers leave (to {@code overflow}) when the last member logs out
  * @param ringTimeoutSeconds how long one offer rings
  * @param retryDelaySeconds  pause before the same caller is offered again after a miss
@@ -40,7 +40,7 @@ public record QueueDefinition(
         @NotNull Strategy strategy,
         @Min(0) @Max(86_400) int maxWaitSeconds,
         @Min(0) @Max(100_000) int maxLength,
-        boolean joinEmpty,
+        Boolean joinEmpty,
         boolean leaveWhenEmpty,
         @Min(1) @Max(600) int ringTimeoutSeconds,
         @Min(0) @Max(3_600) int retryDelaySeconds,
@@ -56,6 +56,7 @@ public record QueueDefinition(
         @Valid Destination overflow) {
 
     public QueueDefinition {
+        joinEmpty = joinEmpty == null || joinEmpty;
         ringTimeoutSeconds = ringTimeoutSeconds == 0 ? 15 : ringTimeoutSeconds; // omitted in JSON/YAML
         serviceLevelSeconds = serviceLevelSeconds == 0 ? 20 : serviceLevelSeconds;
         members = members == null ? List.of() : List.copyOf(members);

@@ -7,9 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every node's periodic safety net, run each {@code sweep-interval}: refresh the live-node snapshot, expire lapsed
- * leases and finished wrap-ups, log out absent agents; each {@code dispatch-interval} also remove callers whose node
- * died (recorded as lost, not abandoned) and dispatch every queue with waiting callers. All of it is idempotent
+ * Every node's periodic safety net, run each {@code sweep-interval}: refresh the live-node snapshot, mark the agents
+ * whose socket this node holds as present, expire lapsed leases and finished wrap-ups; each {@code dispatch-interval}
+ * also log out absent agents, remove callers whose node died (recorded as lost, not abandoned) and dispatch every
+ * queue with waiting callers. All of it is idempotent
  * scripts, so several nodes sweeping at once is harmless.
  */
 class Sweeper implements Runnable {
@@ -44,11 +45,16 @@ class Sweeper implements Runnable {
     public void run() {
         try {
             nodes.refresh();
+            presence.refresh();
             boolean dispatchRound = runs++ % dispatchEvery == 0;
             for (String tenant : directory.tenants()) {
                 sweep(tenant, dispatchRound);
             }
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+                log.debug("ACD sweep interrupted: the node is stopping");
+                return;
+            }
             log.warn("ACD sweep failed; next run retries", e); // Redis away: the next run tries again
         }
     }
@@ -59,8 +65,8 @@ class Sweeper implements Runnable {
             log.debug("{}@{}: timers ran out for {}", tenant, freed.size(), freed);
             dispatcher.agentsFreed(tenant);
         }
-        presence.sweep(tenant);
         if (dispatchRound) {
+            presence.sweep(tenant);
             Set<String> alive = nodes.ids();
             for (QueueDefinition queue : queues.list(tenant)) {
                 boolean waiting = false;

@@ -75,6 +75,8 @@ class SecurityConfiguration {
                         .requestMatchers("/api/v1/agents/**", "/ws/agent").access(role("AGENT", hierarchy))
                         .requestMatchers("/ws/supervisor").access(role("SUPERVISOR", hierarchy))
                         .requestMatchers("/api/v1/queues", "/api/v1/queues/**").access(role("AGENT", hierarchy))
+                        .requestMatchers(HttpMethod.POST, "/api/v1/tenants/{tenant}/queues/*/callers/**")
+                        .access(tenantRole("SUPERVISOR", hierarchy)) // moving a waiting caller
                         .requestMatchers(HttpMethod.POST, "/api/v1/tenants/{tenant}/queues",
                                 "/api/v1/tenants/{tenant}/queues/**").access(tenantRole("ADMIN", hierarchy))
                         .requestMatchers(HttpMethod.PUT, "/api/v1/tenants/{tenant}/queues/**")

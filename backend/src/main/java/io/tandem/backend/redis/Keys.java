@@ -143,6 +143,16 @@ public final class Keys {
         return tenant(tenant) + "agents:available";
     }
 
+    /** Sorted set: the available agents scored by queue calls taken since login (fewest-calls). */
+    public static String availableAgentsByCalls(String tenant) {
+        return tenant(tenant) + "agents:by-calls";
+    }
+
+    /** Sorted set: the available agents scored by talk time (ms) since login (least-talk-time). */
+    public static String availableAgentsByTalk(String tenant) {
+        return tenant(tenant) + "agents:by-talk";
+    }
+
     /** Set: agent ids with a session (any state but logged-out). */
     public static String agentSessions(String tenant) {
         return tenant(tenant) + "agents";

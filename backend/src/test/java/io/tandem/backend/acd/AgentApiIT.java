@@ -39,8 +39,11 @@ class AgentApiIT {
 
     @BeforeAll
     static void start() {
-        node1 = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=acd-n1");
-        node2 = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=acd-n2");
+        // The periodic dispatch sweep runs once at start only, so any offer after that proves event-driven dispatch.
+        node1 = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=acd-n1",
+                "tandem.acd.dispatch-interval=1h");
+        node2 = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=acd-n2",
+                "tandem.acd.dispatch-interval=1h");
     }
 
     @AfterAll
@@ -172,6 +175,19 @@ class AgentApiIT {
         HttpResponse<String> figures = call(node2, "GET", ApiPaths.QUEUES, basic("1005@demo"), null);
         assertThat(figures.statusCode()).isEqualTo(200);
         assertThat(json(figures).findValuesAsText("queue")).contains("7000", "7001", "7002").doesNotContain("7010");
+        // A supervisor moves a waiting caller; agents may not; the body names the field when wrong.
+        node1.bean(Callers.class).enqueue("demo", "7002", "move-me", "+1", "", 0, Map.of(), Map.of());
+        String move = "/api/v1/tenants/demo/queues/7002/callers/move-me/move";
+        assertThat(call(node1, "POST", move, basic("1005@demo"), "{\"to\":\"head\"}").statusCode()).isEqualTo(403);
+        HttpResponse<String> noTarget = call(node1, "POST", move, basic("admin@demo"), "{}");
+        assertThat(noTarget.statusCode()).isEqualTo(400);
+        assertThat(json(noTarget).get("errors").get(0).get("field").asText()).isEqualTo("to");
+        assertThat(call(node1, "DELETE", "/api/v1/tenants/demo/queues/7002", basic("admin@demo"), null).statusCode())
+                .isEqualTo(409); // a caller waits
+        HttpResponse<String> moved = call(node2, "POST", move, basic("admin@demo"), "{\"to\":\"7001\"}");
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        assertThat(json(moved).get("queue").asText()).isEqualTo("7001");
+        node1.bean(Callers.class).leave("demo", "7001", "move-me", Callers.Exit.ABANDON, null);
         assertThat(call(node1, "DELETE", "/api/v1/tenants/demo/queues/7002", basic("admin@demo"), null).statusCode())
                 .isEqualTo(204);
     }
@@ -210,6 +226,28 @@ class AgentApiIT {
             callers.leave("demo", "7010", "ws-caller-1", Callers.Exit.ABANDON, null);
             assertThat(ws.next(e -> e.type().equals(MessageType.OFFER_ENDED), WAIT).payload().get("reason").asText())
                     .isEqualTo("abandoned");
+        }
+    }
+
+    @Test
+    void whenACallEndsOnOneNodeTheNextCallerIsOfferedByEvents() throws Exception {
+        Queues queues = node1.bean(Queues.class);
+        queues.save("demo", Scenarios.queue("7011", Strategy.LONGEST_IDLE, "1011"), false);
+        QueueDefinition queue = queues.find("demo", "7011").orElseThrow();
+        AgentLogin login = login(node2, "1011@demo");
+        try (WsClient ws = WsClient.connect(node2.port(), ApiPaths.WS_AGENT, "Bearer " + login.token())) {
+            call(node2, "PUT", ApiPaths.AGENT_STATE, "Bearer " + login.token(), "{\"state\":\"available\"}");
+            Callers callers = node1.bean(Callers.class);
+            callers.enqueue("demo", "7011", "first", "+1", "", 0, Map.of(), Map.of());
+            callers.enqueue("demo", "7011", "second", "+2", "", 0, Map.of(), Map.of());
+            Offer first = ws.next(e -> e.type().equals(MessageType.OFFER), WAIT).payloadAs(WsClient.JSON, Offer.class);
+            assertThat(first.callId()).isEqualTo("first");
+            Claims claims = node2.bean(Claims.class);
+            long version = node2.bean(AgentSessions.class).status("demo", "1011").version();
+            assertThat(claims.accept("demo", queue, first.offerId(), "1011", version)).isEqualTo(Claims.Answer.CONNECTED);
+            assertThat(claims.callEnded("demo", queue, "1011", false)).isTrue(); // no wrap-up: available at once
+            Offer second = ws.next(e -> e.type().equals(MessageType.OFFER), WAIT).payloadAs(WsClient.JSON, Offer.class);
+            assertThat(second.callId()).isEqualTo("second");
         }
     }
 

@@ -181,6 +181,30 @@ class LifecycleIT {
     }
 
     @Test
+    void aSupervisorMovesACallerToTheHeadOrToAnotherQueue() {
+        QueueDefinition support = Scenarios.queue("7000", Strategy.LONGEST_IDLE, "1001");
+        QueueDefinition sales = Scenarios.queue("7001", Strategy.LONGEST_IDLE, "1002");
+        n1.queues.save(TENANT, support, false);
+        n1.queues.save(TENANT, sales, false);
+        for (String c : List.of("c1", "c2", "c3")) {
+            n1.enqueue("7000", c, 0);
+            clock.advance(Duration.ofMillis(1));
+        }
+        assertThat(n1.callers.move(TENANT, "c3", null)).hasValue(1);
+        assertThat(n1.callers.waiting(TENANT, "7000").stream().map(QueueEntry::callId)).containsExactly("c3", "c1", "c2");
+        n1.available("1001");
+        OfferGrant ringing = n1.claims.claim(TENANT, support, ALIVE).orElseThrow();
+        assertThat(ringing.callId()).isEqualTo("c3");
+        // Moving a ringing caller cancels its offer and frees the agent.
+        assertThat(n1.callers.move(TENANT, "c3", "7001")).hasValue(1);
+        assertThat(n1.state("1001")).isEqualTo("available");
+        assertThat(n1.callers.waiting(TENANT, "7000").stream().map(QueueEntry::callId)).containsExactly("c1", "c2");
+        n1.available("1002");
+        assertThat(n1.claims.claim(TENANT, sales, ALIVE).orElseThrow().callId()).isEqualTo("c3");
+        assertThat(queueLogEvents()).contains("TRANSFER");
+    }
+
+    @Test
     void positionAndEstimatedWaitComeFromRedis() {
         QueueDefinition q = new QueueDefinition("7000", "support", Strategy.LONGEST_IDLE, 0, 2, false, false, 15, 0,
                 0, 3, 20, 0, List.of(QueueDefinition.Member.of("1001"), QueueDefinition.Member.of("1002")), null,

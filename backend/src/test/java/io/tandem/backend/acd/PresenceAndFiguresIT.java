@@ -64,6 +64,20 @@ class PresenceAndFiguresIT {
     }
 
     @Test
+    void aCallerWhoseNodeDiedIsRemovedAsLostNotAbandoned() throws Exception {
+        node.bean(Queues.class).save("demo", Scenarios.queue("7020", Strategy.LONGEST_IDLE, "1020"), false);
+        // A node that enqueued a caller and then died: it never had a heartbeat in this cluster's membership.
+        try (AcdFixture ghost = new AcdFixture(redis.uri(), "ghost-node", java.time.Clock.systemUTC())) {
+            assertThat(ghost.enqueue("7020", "orphan-1", 0).ok()).isTrue();
+        }
+        Callers callers = node.bean(Callers.class);
+        Eventually.await(Duration.ofSeconds(20), "the orphaned caller removed by the sweep",
+                () -> callers.find("demo", "7020", "orphan-1").isEmpty());
+        String csv = api.get("/api/v1/tenants/demo/queuelog.csv", "admin@demo", PASSWORD).body();
+        assertThat(csv).contains(",orphan-1,7020,NONE,LOSTNODE,ghost-node,").doesNotContain(",orphan-1,7020,NONE,ABANDON");
+    }
+
+    @Test
     void figuresAndTheQueueLogCountWhatHappened() throws Exception {
         Queues queues = node.bean(Queues.class);
         queues.save("demo", Scenarios.queue("7019", Strategy.LONGEST_IDLE, "1019"), false);

@@ -1,0 +1,31 @@
+-- A supervisor moves a waiting caller: to the head of its queue, or to another queue (keeping its priority and
+-- enqueue time, so it lands where it would have been had it called there first). A ringing offer is cancelled.
+-- KEYS: 1 caller hash. arg: 1 call id, 2 target queue ('' = head of its own queue).
+-- Returns {'ok', queue, position} or {'gone'} / {'connected'}.
+local callId, target = arg(1), arg(2)
+local c = hash(KEYS[1])
+if c.callId == nil then return {'gone'} end
+if c.state == 'connected' then return {'connected'} end
+if c.offer and c.offer ~= '' then releaseOffer(c.offer, 'moved', 0) end
+local from = c.queue
+local fromWait, fromReady = P .. 'q:' .. from .. ':wait', P .. 'q:' .. from .. ':ready'
+local score = c.score
+local queue = from
+if target == '' then
+  local first = redis.call('ZRANGE', fromWait, 0, 0, 'WITHSCORES')
+  if first[1] ~= callId then score = string.format('%.0f', tonumber(first[2]) - 1) end
+else
+  queue = target
+  redis.call('ZREM', fromWait, callId)
+  redis.call('ZREM', fromReady, callId)
+end
+local wait, ready = P .. 'q:' .. queue .. ':wait', P .. 'q:' .. queue .. ':ready'
+redis.call('ZADD', wait, score, callId)
+redis.call('ZADD', ready, score, callId)
+redis.call('HSET', KEYS[1], 'queue', queue, 'score', score, 'offer', '', 'retryAt', 0)
+local pos = redis.call('ZRANK', wait, callId) + 1
+if queue ~= from then
+  qlog('TRANSFER', from, callId, 'NONE', queue, pos, math.floor((NOW - num(c.enqueuedAt)) / 1000))
+end
+emit('caller.moved', queue, '', callId, {'from', from, 'position', pos})
+return {'ok', queue, tostring(pos)}
