@@ -8,6 +8,8 @@ import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;
+import io.tandem.backend.cluster.NodeInfo;
+import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.node.NodeMetrics;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
@@ -68,6 +70,8 @@ class InterNodeCallIT {
             assertThat(n1.bean(B2bua.class).activeCalls()).isEqualTo(1);
             assertThat(n2.bean(B2bua.class).activeCalls()).isEqualTo(1);
             assertThat(n1.bean(NodeMetrics.class).activeCalls()).isEqualTo(1);
+            Eventually.await(Duration.ofSeconds(10), "node 2's heartbeat counts its call leg",
+                    () -> n1.bean(NodeRegistry.class).find("in2").map(NodeInfo::calls).orElse(0) == 1);
             Map<String, String> aliceRecord = n1.bean(Redis.class).commands().hgetall(Keys.registration("demo", "1001"));
             assertThat(aliceRecord.keySet()).anyMatch(f -> f.startsWith("call:"));
             Map<String, String> bobRecord = n1.bean(Redis.class).commands().hgetall(Keys.registration("demo", "1002"));

@@ -5,7 +5,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 /**
- * What the node answers for methods no {@link SipFeature} handles yet. Until call routing is plugged in, an INVITE
+ * What the node answers for methods no {@link SipFeature} handles. On a node without the B2BUA feature an INVITE
  * gets 480 (RFC 3261 §21.4.18: the callee is not reachable here now; a phone shows "unavailable", not "broken");
  * a request inside a dialog we never made (BYE, CANCEL...) gets 481; anything else 501 (§21.5.2).
  */
