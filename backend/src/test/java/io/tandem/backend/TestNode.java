@@ -32,7 +32,8 @@ public final class TestNode implements AutoCloseable {
                 "spring.main.banner-mode=off",
                 "tandem.demo.enabled=true",
                 "tandem.demo.password=" + PASSWORD,
-                "tandem.redis.command-timeout=3s",
+                // Generous: on a loaded CI machine a start-up script may wait seconds; RedisOutageIT sets its own.
+                "tandem.redis.command-timeout=10s",
                 // Generous TTL: a loaded CI machine may delay a beat; crash expiry is tested in HeartbeatIT.
                 "tandem.node.heartbeat-ttl=10s",
                 "tandem.sip.bind-address=127.0.0.1",
