@@ -1,0 +1,39 @@
+package io.tandem.agent.engine;
+
+import java.net.InetAddress;
+import java.time.Duration;
+
+/**
+ * Where the telephony engine lives on this machine.
+ *
+ * @param localAddress   address SIP and RTP bind to; null: the one facing the first registrar
+ * @param sipPort        SIP port (UDP and TCP); 0: an ephemeral one
+ * @param rtpPortMin     lowest RTP port
+ * @param rtpPortMax     highest RTP port
+ * @param requestTimeout how long a node may stay silent before the phone fails over to the next
+ * @param probeInterval  how often, while on a failover node, the preferred node is probed to move back
+ */
+public record EngineSettings(InetAddress localAddress, int sipPort, int rtpPortMin, int rtpPortMax,
+                             Duration requestTimeout, Duration probeInterval) {
+
+    /** Address chosen per registrar, ephemeral SIP port, RTP 30000–30999, 4 s failover, 30 s probes. */
+    public static EngineSettings defaults() {
+        return new EngineSettings(null, 0, 30000, 30999, Duration.ofSeconds(4), Duration.ofSeconds(30));
+    }
+
+    public EngineSettings withLocalAddress(InetAddress address) {
+        return new EngineSettings(address, sipPort, rtpPortMin, rtpPortMax, requestTimeout, probeInterval);
+    }
+
+    public EngineSettings withSipPort(int port) {
+        return new EngineSettings(localAddress, port, rtpPortMin, rtpPortMax, requestTimeout, probeInterval);
+    }
+
+    public EngineSettings withRtpPorts(int min, int max) {
+        return new EngineSettings(localAddress, sipPort, min, max, requestTimeout, probeInterval);
+    }
+
+    public EngineSettings withTimeouts(Duration request, Duration probe) {
+        return new EngineSettings(localAddress, sipPort, rtpPortMin, rtpPortMax, request, probe);
+    }
+}
