@@ -103,11 +103,13 @@ final class TelephonyCall implements PhoneCall {
 
     @Override
     public void hold() {
+        microphone.setHeld(true);
         call.hold();
     }
 
     @Override
     public void resume() {
+        microphone.setHeld(false);
         call.unhold();
     }
 
