@@ -57,7 +57,8 @@ public final class TelephonyPhoneEngine implements PhoneEngine {
                 .withRegistrars(account.registrars())
                 .withSipPort(settings.sipPort())
                 .withRtpPorts(settings.rtpPortMin(), settings.rtpPortMax())
-                .withTimeouts(settings.requestTimeout(), settings.probeInterval());
+                .withTimeouts(settings.requestTimeout(), settings.probeInterval())
+                .withRegisterExpiry(settings.registerExpiry());
         config = new UserAgentConfig(account.displayName(), config.user(), config.domain(), config.password(),
                 config.registrars(), local, config.sipPort(), config.rtpPortMin(), config.rtpPortMax(), config.codecs(),
                 false, config.registerExpiry(), "Tandem-Phone/0.1", config.requestTimeout(), config.probeInterval());
