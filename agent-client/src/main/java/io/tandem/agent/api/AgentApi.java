@@ -51,6 +51,10 @@ public final class AgentApi {
         if (s.isEmpty()) {
             throw new ApiException(ApiException.Kind.BAD_URL, 0, "Enter the backend URL, e.g. http://10.0.0.5:8080");
         }
+        if (!s.matches("(?i)^https?://.*")) {
+            throw new ApiException(ApiException.Kind.BAD_URL, 0,
+                    "The backend URL must start with http:// or https:// (got '" + s + "')");
+        }
         try {
             URI uri = new URI(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
             if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {

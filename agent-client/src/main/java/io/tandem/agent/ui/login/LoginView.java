@@ -36,10 +36,10 @@ public final class LoginView extends StackPane {
         form.getStyleClass().add("form");
         form.setHgap(12);
         form.setVgap(10);
-        form.addRow(0, new Label("Backend URL"), url);
-        form.addRow(1, new Label("Tenant"), tenant);
-        form.addRow(2, new Label("Agent id"), agent);
-        form.addRow(3, new Label("Password"), password);
+        form.addRow(0, caption("Backend URL"), url);
+        form.addRow(1, caption("Tenant"), tenant);
+        form.addRow(2, caption("Agent id"), agent);
+        form.addRow(3, caption("Password"), password);
 
         Label message = new Label();
         message.setId("login-message");
@@ -81,6 +81,12 @@ public final class LoginView extends StackPane {
         card.setPadding(new Insets(28));
         card.setMaxSize(440, USE_PREF_SIZE);
         getChildren().add(card);
+    }
+
+    private static Label caption(String text) {
+        Label l = new Label(text);
+        l.setMinWidth(USE_PREF_SIZE); // never "Backend …"
+        return l;
     }
 
     private static TextField field(String id, String prompt) {
