@@ -17,6 +17,9 @@ public interface AudioPath {
     /** Where the far end's audio goes during {@code callId}. */
     MediaSink playback(String callId) throws IOException;
 
+    /** Where the ringtone plays (the speaker), or null where there is none (file mode: no recording of rings). */
+    MediaSink ringtone() throws IOException;
+
     /** A short description for the status line, e.g. "file: in.wav → out.wav" or the device names. */
     String describe();
 }

@@ -57,6 +57,11 @@ public final class FileAudio implements AudioPath {
         return new WavRecorder(recordingFile(calls.incrementAndGet()), MAX_RECORDING);
     }
 
+    @Override
+    public MediaSink ringtone() {
+        return null;
+    }
+
     /** Where the {@code n}th call (from 1) is recorded. */
     public Path recordingFile(int n) {
         if (n <= 1) {

@@ -43,7 +43,7 @@ public final class Ringer {
     private void ring() {
         MediaSink sink;
         try {
-            sink = speaker.playback("ringtone");
+            sink = speaker.ringtone();
         } catch (java.io.IOException e) {
             if (!warned) {
                 warned = true;

@@ -47,6 +47,11 @@ public final class SoundCardAudio implements AudioPath {
         }
     }
 
+    @Override
+    public MediaSink ringtone() throws IOException {
+        return playback("ringtone");
+    }
+
     private static DataLine line(String device, DataLine.Info info) throws LineUnavailableException {
         if (device.isEmpty()) {
             return (DataLine) AudioSystem.getLine(info);

@@ -27,6 +27,11 @@ public final class SwitchableAudio implements AudioPath {
     }
 
     @Override
+    public MediaSink ringtone() throws IOException {
+        return current.ringtone();
+    }
+
+    @Override
     public String describe() {
         return current.describe();
     }

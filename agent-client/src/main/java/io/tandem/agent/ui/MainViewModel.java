@@ -46,6 +46,7 @@ public final class MainViewModel implements SessionListener {
     /** FX thread only: when each known call started, and its queue. */
     private final Map<String, Instant> started = new HashMap<>();
     private final Map<String, String> queueOf = new HashMap<>();
+    private final Map<String, Offer> offerOf = new HashMap<>();
     private AgentSession session;
 
     public MainViewModel(FxBackground background, Clock clock, Ringer ringer, SettingsViewModel settings,
@@ -103,6 +104,7 @@ public final class MainViewModel implements SessionListener {
 
     @Override
     public void onOffer(Offer o) {
+        offerOf.put(o.callId(), o);
         queueOf.put(o.callId(), o.queueName() == null || o.queueName().isBlank() ? o.queue() : o.queueName());
         offer.onOffer(o);
     }
@@ -121,6 +123,7 @@ public final class MainViewModel implements SessionListener {
     public void onIncomingCall(PhoneCall c, Offer matching) {
         started.put(c.id(), clock.instant());
         if (matching != null) {
+            offerOf.put(c.id(), matching);
             queueOf.put(c.id(), matching.queueName() == null || matching.queueName().isBlank()
                     ? matching.queue() : matching.queueName());
         }
@@ -134,11 +137,18 @@ public final class MainViewModel implements SessionListener {
     @Override
     public void onCallPhase(PhoneCall c, CallPhase phase) {
         if (phase == CallPhase.CONNECTED && c.incoming() && !call.hasCall()) {
-            call.show(c, queueOf.getOrDefault(c.id(), ""));
+            Offer o = offerOf.get(c.id());
+            String queue = queueOf.getOrDefault(c.id(), "");
+            if (o != null) {
+                call.show(c, o.callerNumber(), o.callerName(), queue);
+            } else {
+                call.show(c, queue);
+            }
         }
         call.onPhase(c, phase);
         if (phase == CallPhase.ENDED) {
             offer.onCallEnded(c);
+            offerOf.remove(c.id());
             Instant at = started.remove(c.id());
             history.ended(c, queueOf.remove(c.id()), at == null ? clock.instant() : at);
         }

@@ -1,11 +1,13 @@
 package io.tandem.agent.ui.call;
 
 import io.tandem.agent.ui.dialpad.Keypad;
+import javafx.beans.binding.Bindings;
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
-import javafx.scene.control.ToggleButton;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -36,18 +38,27 @@ public final class CallView extends VBox {
         remote.setId("call-remote");
         remote.getStyleClass().add("caller-number");
         remote.textProperty().bind(vm.remoteProperty());
+        Label name = new Label();
+        name.setId("call-remote-name");
+        name.getStyleClass().add("caller-name");
+        name.textProperty().bind(vm.remoteNameProperty());
+        name.visibleProperty().bind(vm.remoteNameProperty().isNotEmpty());
+        name.managedProperty().bind(name.visibleProperty());
         Label detail = new Label();
         detail.getStyleClass().add("queue-chip");
         detail.textProperty().bind(vm.detailProperty());
 
-        ToggleButton hold = new ToggleButton("Hold  F7");
+        // Buttons showing their state (a ToggleButton would flip itself before the call did).
+        Button hold = new Button();
         hold.setId("call-hold");
-        hold.selectedProperty().bind(vm.heldProperty());
+        hold.textProperty().bind(Bindings.when(vm.heldProperty()).then("Resume  F7").otherwise("Hold  F7"));
+        active(hold, vm.heldProperty());
         hold.disableProperty().bind(vm.connectedProperty().not());
         hold.setOnAction(e -> vm.toggleHold());
-        ToggleButton mute = new ToggleButton("Mute  F6");
+        Button mute = new Button();
         mute.setId("call-mute");
-        mute.selectedProperty().bind(vm.mutedProperty());
+        mute.textProperty().bind(Bindings.when(vm.mutedProperty()).then("Unmute  F6").otherwise("Mute  F6"));
+        active(mute, vm.mutedProperty());
         mute.setOnAction(e -> vm.toggleMute());
         Button hangUp = new Button("Hang up  F4");
         hangUp.setId("call-hangup");
@@ -60,7 +71,7 @@ public final class CallView extends VBox {
         keypad.disableProperty().bind(vm.connectedProperty().not());
         Label sent = new Label();
         sent.getStyleClass().add("muted-text");
-        sent.textProperty().bind(javafx.beans.binding.Bindings.concat("Tones sent: ", vm.digitsSentProperty()));
+        sent.textProperty().bind(Bindings.concat("Tones sent: ", vm.digitsSentProperty()));
 
         TextField target = new TextField();
         target.setId("transfer-target");
@@ -84,8 +95,14 @@ public final class CallView extends VBox {
         HBox lower = new HBox(24, keys, right);
         HBox.setHgrow(right, Priority.ALWAYS);
 
-        getChildren().addAll(top, remote, detail, controls, lower);
+        getChildren().addAll(top, remote, name, detail, controls, lower);
         visibleProperty().bind(vm.activeProperty());
         managedProperty().bind(visibleProperty());
+    }
+
+    private static final PseudoClass ACTIVE = PseudoClass.getPseudoClass("active");
+
+    private static void active(Button button, ObservableBooleanValue on) {
+        on.addListener((o, was, is) -> button.pseudoClassStateChanged(ACTIVE, is));
     }
 }

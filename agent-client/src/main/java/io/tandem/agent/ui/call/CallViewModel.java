@@ -16,6 +16,7 @@ import javafx.beans.property.StringProperty;
  */
 public final class CallViewModel {
     private final StringProperty remote = new SimpleStringProperty("");
+    private final StringProperty remoteName = new SimpleStringProperty("");
     private final StringProperty detail = new SimpleStringProperty("");
     private final StringProperty timer = new SimpleStringProperty("0:00");
     private final StringProperty phaseText = new SimpleStringProperty("");
@@ -34,10 +35,16 @@ public final class CallViewModel {
         this.clock = clock;
     }
 
-    /** The call now shown (answered offer, or an outgoing call); {@code queue} may be empty. */
+    /** An outgoing call or a direct one: the number is what SIP says. */
     public void show(PhoneCall newCall, String queue) {
+        show(newCall, newCall.remoteNumber(), "", queue);
+    }
+
+    /** The call now shown, with the caller as the offer named them; {@code name} and {@code queue} may be empty. */
+    public void show(PhoneCall newCall, String number, String name, String queue) {
         call = newCall;
-        remote.set(newCall.remoteNumber());
+        remote.set(number);
+        remoteName.set(name == null ? "" : name);
         detail.set(queue == null || queue.isEmpty() ? (newCall.incoming() ? "Direct call" : "Outgoing call") : queue);
         held.set(false);
         muted.set(false);
@@ -144,6 +151,10 @@ public final class CallViewModel {
 
     public StringProperty remoteProperty() {
         return remote;
+    }
+
+    public StringProperty remoteNameProperty() {
+        return remoteName;
     }
 
     public StringProperty detailProperty() {

@@ -1,0 +1,152 @@
+package io.tandem.agent.ui;
+
+import static io.tandem.agent.testing.PhoneEvents.next;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.agent.audio.FileAudio;
+import io.tandem.agent.engine.TelephonyPhoneEngine;
+import io.tandem.agent.testing.AgentApiServer;
+import io.tandem.agent.testing.AgentWsServer;
+import io.tandem.agent.testing.Caller;
+import io.tandem.agent.testing.NodeProcess;
+import io.tandem.agent.testing.PhoneUi;
+import io.tandem.agent.testing.RedisProcess;
+import io.tandem.agent.testing.TestWavs;
+import io.tandem.agent.testing.ToneCount;
+import io.tandem.protocol.AgentState;
+import io.tandem.protocol.MessageType;
+import io.tandem.protocol.NodeEndpoint;
+import io.tandem.protocol.Offer;
+import io.tandem.protocol.QueueFigures;
+import io.tandem.protocol.StateChange;
+import io.tandem.telephony.media.MediaDirection;
+import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.ua.Call;
+import io.tandem.telephony.ua.CallState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import javafx.scene.control.TableView;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An agent's call in the real window. The phone registers to a real node (digest, Redis); the agent API and its
+ * WebSocket are served by {@link AgentApiServer}/{@link AgentWsServer} exactly as the protocol module documents
+ * them (the node's agent API is not on main yet); the caller is telephony's user agent calling the phone directly
+ * (calls through a node need the B2BUA). Log in, go Available, see the offer with the caller's number and queue,
+ * Answer, hear each other, Hold and resume, Hang up, wrap-up counts down, Done, Available again.
+ */
+class PhoneWindowCallIT {
+    private static final Duration AUDIO = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anOfferIsAnsweredHeldAndHungUpAndWrapUpEndsWithDone() throws Exception {
+        Path agentVoice = TestWavs.tone(dir.resolve("agent-700hz.wav"), 700, 3);
+        Path recording = dir.resolve("agent-hears.wav");
+        try (RedisProcess redis = new RedisProcess();
+             NodeProcess node = NodeProcess.start("ui-n1", redis);
+             AgentWsServer ws = new AgentWsServer(AgentApiServer.TOKEN);
+             AgentApiServer api = new AgentApiServer("1001", "demo", NodeProcess.PASSWORD,
+                     List.of(new NodeEndpoint("ui-n1", node.sipUri(), ws.httpUrl())));
+             PhoneUi ui = PhoneUi.open(new FileAudio(agentVoice, recording), dir.resolve("config"));
+             Caller caller = new Caller("4915112345678", 700)) {
+            api.setQueues(List.of(new QueueFigures("sales", "Sales DE", 3, 85, 0, 41, 2, 93.0, 12.5),
+                    new QueueFigures("support", "Support", 0, 0, 2, 17, 0, 100.0, 8.0)));
+
+            ui.type("login-url", api.url());
+            ui.type("login-tenant", "demo");
+            ui.type("login-agent", "1001");
+            ui.type("login-password", NodeProcess.PASSWORD);
+            ui.click("login-button");
+
+            ui.awaitShowing("main-view");
+            ui.awaitText("agent-name", "Dana Agent");
+            ui.awaitText("sip-status", "SIP registered");
+            ui.awaitText("socket-status", "Events connected");
+            ui.awaitText("state-badge", "Not ready · Break");
+            Await.until("the WebSocket carries pings", PhoneUi.WAIT,
+                    () -> ws.received.stream().anyMatch(e -> e.type().equals(MessageType.PING)));
+            assertThat(ui.showing("queue-sales")).isTrue();
+
+            // Go Available with the selector.
+            PhoneUi.fx(() -> {
+                ((javafx.scene.control.ComboBox<String>) ui.node("state-selector")).setValue("Available");
+                return null;
+            });
+            StateChange change = next(api.stateChanges, "PUT state");
+            assertThat(change.state()).isEqualTo(AgentState.AVAILABLE);
+            ui.awaitText("state-badge", "Available");
+
+            // Invalid number on the dial pad: a sentence, no call.
+            ui.type("dial-number", "12ab");
+            ui.click("dial-call");
+            ui.awaitText("dial-message", "Numbers only");
+
+            // The caller dials; the offer for the same Call-ID arrives on the WebSocket.
+            TelephonyPhoneEngine engine = (TelephonyPhoneEngine) ui.window().session().engine();
+            Call call = caller.call(engine.directUri(), 1000);
+            ws.push(MessageType.OFFER, new Offer("offer-1", call.id(), "sales", "Sales DE", "+49 151 12345678",
+                    "Anna Example", 85, 20, Map.of("customer", "C-1042", "language", "German")));
+            ws.push(MessageType.AGENT_STATE, api.status(AgentState.RESERVED, "", null));
+            ui.awaitShowing("offer-panel");
+            ui.awaitText("offer-number", "+49 151 12345678");
+            ui.awaitText("offer-queue", "Sales DE");
+            ui.awaitText("offer-name", "Anna Example");
+            Await.until("Answer enabled once the call rings", PhoneUi.WAIT,
+                    () -> !fxBool(() -> ui.node("offer-answer").isDisabled()));
+            ui.screenshot("offer-ringing");
+
+            ui.click("offer-answer");
+            caller.awaitState(CallState.CONNECTED);
+            ws.push(MessageType.AGENT_STATE, api.status(AgentState.ON_CALL, "", null));
+            ui.awaitShowing("call-panel");
+            ui.awaitText("call-phase", "Connected");
+            ui.awaitText("call-remote", "+49 151 12345678");
+            ui.awaitText("call-remote-name", "Anna Example");
+            Await.until("the caller hears the agent's 700 Hz", AUDIO, () -> caller.hears.toneFrames() > 25);
+            ui.awaitText("call-timer", "0:0");
+            ui.awaitText("state-badge", "On call");
+            ui.type("transfer-target", "2001");
+            Path shot = ui.screenshot("main-window-in-call");
+            assertThat(Files.size(shot)).isGreaterThan(10_000);
+
+            ui.click("call-hold");
+            assertThat(next(caller.directions, "the caller is held")).isEqualTo(MediaDirection.RECVONLY);
+            ui.awaitText("call-phase", "On hold");
+            ui.screenshot("main-window-on-hold");
+            ui.click("call-hold");
+            assertThat(next(caller.directions, "the caller resumes")).isEqualTo(MediaDirection.SENDRECV);
+            ui.awaitText("call-phase", "Connected");
+
+            ui.click("call-hangup");
+            caller.awaitState(CallState.ENDED);
+            ws.push(MessageType.AGENT_STATE, api.status(AgentState.WRAP_UP, "", Instant.now().plusSeconds(30)));
+            ui.awaitShowing("idle-card");
+            ui.awaitText("wrapup-countdown", "Wrap-up 2");
+            Await.until("the call is in the history", PhoneUi.WAIT,
+                    () -> fxBool(() -> ((TableView<?>) ui.node("history-table")).getItems().size() == 1));
+            ui.screenshot("main-window-wrap-up");
+
+            ui.click("wrapup-done");
+            assertThat(next(api.stateChanges, "Done → PUT state").state()).isEqualTo(AgentState.AVAILABLE);
+            ui.awaitText("state-badge", "Available");
+        }
+        assertThat(ToneCount.inWav(recording, 1000)).as("frames of the caller's 1 kHz the agent heard")
+                .isGreaterThan(50);
+    }
+
+    private static boolean fxBool(java.util.concurrent.Callable<Boolean> check) {
+        try {
+            return PhoneUi.fx(check);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
