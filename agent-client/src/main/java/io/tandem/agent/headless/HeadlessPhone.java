@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,19 +35,62 @@ public final class HeadlessPhone implements SessionListener {
 
     /** Exit status: 0 after Ctrl-C, 1 when login or start failed, 2 for bad flags. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        HeadlessOptions options;
+        Running running;
         try {
-            options = HeadlessOptions.parse(args, System.getenv());
+            running = start(args, System.getenv(), out);
         } catch (HeadlessOptions.UsageException e) {
             err.println("tandem phone: " + e.getMessage());
             return 2;
+        } catch (ApiException | IOException e) {
+            err.println("tandem phone: " + e.getMessage());
+            return 1;
         }
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stop.countDown();
+        }, "phone-shutdown"));
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** A started headless phone: logged in, registering, Available unless {@code --not-ready}. */
+    public static final class Running implements AutoCloseable {
+        private final AgentSession session;
+        private final TelephonyPhoneEngine engine;
+        private final ScheduledExecutorService scheduler;
+
+        Running(AgentSession session, TelephonyPhoneEngine engine, ScheduledExecutorService scheduler) {
+            this.session = session;
+            this.engine = engine;
+            this.scheduler = scheduler;
+        }
+
+        public TelephonyPhoneEngine engine() {
+            return engine;
+        }
+
+        /** Logs out and unregisters. */
+        @Override
+        public void close() {
+            session.close();
+            scheduler.shutdownNow();
+        }
+    }
+
+    /** Parses {@code args}, logs in and starts the phone; bad flags, login and start failures are thrown. */
+    public static Running start(String[] args, Map<String, String> env, PrintStream out)
+            throws HeadlessOptions.UsageException, ApiException, IOException {
+        HeadlessOptions options = HeadlessOptions.parse(args, env);
         FileAudio audio;
         try {
             audio = new FileAudio(options.play(), options.record());
         } catch (IOException e) {
-            err.println("tandem phone: --play: " + e.getMessage());
-            return 2;
+            throw new HeadlessOptions.UsageException("--play: " + e.getMessage());
         }
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "phone-session");
@@ -64,24 +108,14 @@ public final class HeadlessPhone implements SessionListener {
             if (options.available()) {
                 session.changeState(AgentState.AVAILABLE, "");
             }
-        } catch (ApiException | IOException e) {
-            err.println("tandem phone: " + e.getMessage());
+        } catch (ApiException | IOException | RuntimeException e) {
             session.close();
-            return 1;
+            scheduler.shutdownNow();
+            throw e;
         } finally {
             Arrays.fill(options.password(), '\0');
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            session.close();
-            stop.countDown();
-        }, "phone-shutdown"));
-        try {
-            stop.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        return new Running(session, engine, scheduler);
     }
 
     @Override

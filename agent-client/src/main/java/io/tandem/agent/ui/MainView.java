@@ -13,6 +13,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -56,14 +57,20 @@ public final class MainView extends BorderPane {
         notice.getStyleClass().add("inline-error");
         notice.textProperty().bind(vm.noticeProperty());
 
-        VBox left = new VBox(14, new OfferView(vm.offer()), new CallView(vm.call()), idleCard,
-                new HistoryView(vm.history()), notice);
+        HistoryView history = new HistoryView(vm.history());
+        VBox.setVgrow(history, Priority.ALWAYS);
+        VBox left = new VBox(14, new OfferView(vm.offer()), new CallView(vm.call()), idleCard, history, notice);
         HBox.setHgrow(left, Priority.ALWAYS);
         VBox right = new VBox(14, new DialPadView(vm.dialPad()));
         right.setMinWidth(250);
         HBox center = new HBox(16, left, right);
         center.setPadding(new Insets(16));
-        setCenter(center);
+        // Scrolls rather than pushing the queue strip off a small screen.
+        ScrollPane scroll = new ScrollPane(center);
+        scroll.setFitToWidth(true);
+        scroll.setFitToHeight(true);
+        scroll.getStyleClass().add("center-scroll");
+        setCenter(scroll);
         setBottom(new QueueStripView(vm.queues()));
     }
 

@@ -148,9 +148,10 @@ public final class MainViewModel implements SessionListener {
         call.onPhase(c, phase);
         if (phase == CallPhase.ENDED) {
             offer.onCallEnded(c);
-            offerOf.remove(c.id());
+            Offer o = offerOf.remove(c.id());
             Instant at = started.remove(c.id());
-            history.ended(c, queueOf.remove(c.id()), at == null ? clock.instant() : at);
+            history.ended(c, o == null ? null : o.callerNumber(), queueOf.remove(c.id()),
+                    at == null ? clock.instant() : at);
         }
     }
 

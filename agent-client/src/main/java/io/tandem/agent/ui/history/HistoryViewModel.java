@@ -21,12 +21,12 @@ public final class HistoryViewModel {
         this.clock = clock;
     }
 
-    /** Records a call that just ended; {@code answered} false for one declined or missed. */
-    public void ended(PhoneCall call, String queue, Instant started) {
+    /** Records a call that just ended, under {@code number} as the offer showed it (null: the SIP number). */
+    public void ended(PhoneCall call, String number, String queue, Instant started) {
         Instant connected = call.connectedAt();
         Duration talked = connected == null ? Duration.ZERO : Duration.between(connected, clock.instant());
         String outcome = connected != null ? "answered" : call.incoming() ? "missed" : "no answer";
-        calls.add(0, new CallRecord(started, call.incoming(), call.remoteNumber(), queue == null ? "" : queue,
+        calls.add(0, new CallRecord(started, call.incoming(), number == null ? call.remoteNumber() : number, queue == null ? "" : queue,
                 talked, outcome));
         if (calls.size() > MAX) {
             calls.remove(MAX, calls.size());
