@@ -55,6 +55,7 @@ public final class AgentApi {
             throw new ApiException(ApiException.Kind.BAD_URL, 0,
                     "The backend URL must start with http:// or https:// (got '" + s + "')");
         }
+        s = s.substring(0, s.indexOf("://")).toLowerCase(java.util.Locale.ROOT) + s.substring(s.indexOf("://"));
         try {
             URI uri = new URI(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
             if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {

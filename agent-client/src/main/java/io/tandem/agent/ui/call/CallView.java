@@ -72,6 +72,7 @@ public final class CallView extends VBox {
         Label sent = new Label();
         sent.getStyleClass().add("muted-text");
         sent.textProperty().bind(Bindings.concat("Tones sent: ", vm.digitsSentProperty()));
+        sent.visibleProperty().bind(vm.digitsSentProperty().isNotEmpty());
 
         TextField target = new TextField();
         target.setId("transfer-target");
