@@ -11,16 +11,17 @@ import java.time.Duration;
  * @param rtpPortMin     lowest RTP port
  * @param rtpPortMax     highest RTP port
  * @param requestTimeout how long a node may stay silent before the phone fails over to the next
- * @param probeInterval  how often, while on a failover node, the preferred node is probed to move back
+ * @param probeInterval  how often, while on a failover node, the preferred node is probed to move back; also the
+ *                       pause before trying the list again once every node failed
  * @param registerExpiry binding lifetime asked for; the phone refreshes at 60 % of it, which is also when it
  *                       notices that its node died, so it is kept short (the node's minimum is 60 s by default)
  */
 public record EngineSettings(InetAddress localAddress, int sipPort, int rtpPortMin, int rtpPortMax,
                              Duration requestTimeout, Duration probeInterval, Duration registerExpiry) {
 
-    /** Address chosen per registrar, ephemeral SIP port, RTP 30000–30999, 4 s failover, 30 s probes, 60 s expiry. */
+    /** Address chosen per registrar, ephemeral SIP port, RTP 30000–30999, 4 s failover, 10 s probes and retries, 60 s expiry. */
     public static EngineSettings defaults() {
-        return new EngineSettings(null, 0, 30000, 30999, Duration.ofSeconds(4), Duration.ofSeconds(30),
+        return new EngineSettings(null, 0, 30000, 30999, Duration.ofSeconds(4), Duration.ofSeconds(10),
                 Duration.ofSeconds(60));
     }
 

@@ -71,7 +71,7 @@ class HeadlessPhoneIT {
                      "--record", record.toString()}, Map.of(HeadlessOptions.PASSWORD_ENV, NodeProcess.PASSWORD), out);
              Caller caller = new Caller("5550100", 700)) {
             assertThat(next(api.stateChanges, "goes Available").state()).isEqualTo(AgentState.AVAILABLE);
-            Await.until("registered to the node", AUDIO, () -> phone.engine().registration().registered());
+            Await.until("registered to the node", Duration.ofSeconds(60), () -> phone.engine().registration().registered());
             assertThat(phone.engine().registration().registrar()).isEqualTo(node.sipUri());
             Await.until("WebSocket open", AUDIO, ws::connected);
 

@@ -20,6 +20,7 @@ public final class Caller implements AutoCloseable, UserAgentListener {
     public final BlockingQueue<Character> digits = new LinkedBlockingQueue<>();
     public final ToneCount hears;
     private final UserAgent ua;
+    private volatile double answerWithHz;
 
     /** A caller {@code user} that will send {@code sendHz} and counts frames of {@code listenHz}. */
     public Caller(String user, double listenHz) throws IOException {
@@ -35,6 +36,28 @@ public final class Caller implements AutoCloseable, UserAgentListener {
         call.setSource(new SineSource(sendHz, 8000));
         call.setSink(hears);
         return call;
+    }
+
+    /** Answers incoming calls at once, sending {@code sendHz}. */
+    public Caller answering(double sendHz) {
+        answerWithHz = sendHz;
+        return this;
+    }
+
+    /** A URI that reaches this user agent directly. */
+    public String uri() {
+        return ua.contactUri("udp");
+    }
+
+    @Override
+    public void onIncomingCall(Call call) {
+        if (answerWithHz > 0) {
+            call.setSource(new SineSource(answerWithHz, 8000));
+            call.setSink(hears);
+            call.answer();
+        } else {
+            call.reject(486);
+        }
     }
 
     public void awaitState(CallState state) throws InterruptedException {

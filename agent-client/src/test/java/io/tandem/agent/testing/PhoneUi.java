@@ -44,7 +44,7 @@ public final class PhoneUi implements AutoCloseable {
         Stage stage = FxToolkit.registerPrimaryStage();
         int rtp = FreePorts.alignedBlock(20);
         EngineSettings engine = EngineSettings.defaults().withLocalAddress(InetAddress.getLoopbackAddress())
-                .withRtpPorts(rtp, rtp + 19).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30))
+                .withRtpPorts(rtp, rtp + 19).withTimeouts(Duration.ofSeconds(4), Duration.ofSeconds(3))
                 .withRegisterExpiry(Duration.ofSeconds(30));
         PhoneWindow window = WaitForAsyncUtils.asyncFx(() -> {
             PhoneWindow w = new PhoneWindow(stage, new SwitchableAudio(audio), false, engine, Clock.systemUTC(),
@@ -114,7 +114,11 @@ public final class PhoneUi implements AutoCloseable {
     }
 
     public void awaitText(String id, String contains) {
-        Await.value("#" + id + " showing '" + contains + "'", WAIT,
+        awaitText(id, contains, WAIT);
+    }
+
+    public void awaitText(String id, String contains, Duration timeout) {
+        Await.value("#" + id + " showing '" + contains + "'", timeout,
                 () -> java.util.Optional.of(text(id)).filter(t -> t.contains(contains)),
                 () -> "#" + id + " shows '" + text(id) + "'");
     }

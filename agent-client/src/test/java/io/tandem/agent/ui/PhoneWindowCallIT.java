@@ -30,6 +30,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import javafx.scene.control.TableView;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,16 +45,44 @@ import org.junit.jupiter.api.io.TempDir;
 class PhoneWindowCallIT {
     private static final Duration AUDIO = Duration.ofSeconds(20);
 
+    private static RedisProcess redis;
+    private static NodeProcess node;
+
     @TempDir
     Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = new RedisProcess();
+        node = NodeProcess.start("ui-n1", redis);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static void logIn(PhoneUi ui, AgentApiServer api, String agent) throws Exception {
+        ui.type("login-url", api.url());
+        ui.type("login-tenant", "demo");
+        ui.type("login-agent", agent);
+        ui.type("login-password", NodeProcess.PASSWORD);
+        ui.click("login-button");
+        ui.awaitShowing("main-view");
+        // A node's first REGISTER can be slow on a busy machine (cold JIT): the phone retries, we wait for it.
+        ui.awaitText("sip-status", "SIP registered", Duration.ofSeconds(60));
+    }
 
     @Test
     void anOfferIsAnsweredHeldAndHungUpAndWrapUpEndsWithDone() throws Exception {
         Path agentVoice = TestWavs.tone(dir.resolve("agent-700hz.wav"), 700, 3);
         Path recording = dir.resolve("agent-hears.wav");
-        try (RedisProcess redis = new RedisProcess();
-             NodeProcess node = NodeProcess.start("ui-n1", redis);
-             AgentWsServer ws = new AgentWsServer(AgentApiServer.TOKEN);
+        try (AgentWsServer ws = new AgentWsServer(AgentApiServer.TOKEN);
              AgentApiServer api = new AgentApiServer("1001", "demo", NodeProcess.PASSWORD,
                      List.of(new NodeEndpoint("ui-n1", node.sipUri(), ws.httpUrl())));
              PhoneUi ui = PhoneUi.open(new FileAudio(agentVoice, recording), dir.resolve("config"));
@@ -60,15 +90,8 @@ class PhoneWindowCallIT {
             api.setQueues(List.of(new QueueFigures("sales", "Sales DE", 3, 85, 0, 41, 2, 93.0, 12.5),
                     new QueueFigures("support", "Support", 0, 0, 2, 17, 0, 100.0, 8.0)));
 
-            ui.type("login-url", api.url());
-            ui.type("login-tenant", "demo");
-            ui.type("login-agent", "1001");
-            ui.type("login-password", NodeProcess.PASSWORD);
-            ui.click("login-button");
-
-            ui.awaitShowing("main-view");
+            logIn(ui, api, "1001");
             ui.awaitText("agent-name", "Dana Agent");
-            ui.awaitText("sip-status", "SIP registered");
             ui.awaitText("socket-status", "Events connected");
             ui.awaitText("state-badge", "Not ready · Break");
             Await.until("the WebSocket carries pings", PhoneUi.WAIT,
@@ -140,6 +163,52 @@ class PhoneWindowCallIT {
         }
         assertThat(ToneCount.inWav(recording, 1000)).as("frames of the caller's 1 kHz the agent heard")
                 .isGreaterThan(50);
+    }
+
+    @Test
+    void keyboardShortcutsAnswerMuteAndHangUpAndTheDialPadCallsOut() throws Exception {
+        Path agentVoice = TestWavs.tone(dir.resolve("agent-700hz.wav"), 700, 3);
+        try (AgentWsServer ws = new AgentWsServer(AgentApiServer.TOKEN);
+             AgentApiServer api = new AgentApiServer("1004", "demo", NodeProcess.PASSWORD,
+                     List.of(new NodeEndpoint("ui-n1", node.sipUri(), ws.httpUrl())));
+             PhoneUi ui = PhoneUi.open(new FileAudio(agentVoice, null), dir.resolve("config"));
+             Caller caller = new Caller("5550123", 700).answering(1000)) {
+            logIn(ui, api, "1004");
+
+            // A direct call (no queue offer): F2 answers, F6 mutes, F4 hangs up.
+            TelephonyPhoneEngine engine = (TelephonyPhoneEngine) ui.window().session().engine();
+            caller.call(engine.directUri(), 1000);
+            ui.awaitShowing("offer-panel");
+            ui.awaitText("offer-number", "5550123");
+            ui.awaitText("offer-queue", "Direct call");
+            Await.until("Answer enabled", PhoneUi.WAIT, () -> !fxBool(() -> ui.node("offer-answer").isDisabled()));
+            ui.robot.push(javafx.scene.input.KeyCode.F2);
+            caller.awaitState(CallState.CONNECTED);
+            Await.until("the caller hears the agent", AUDIO, () -> caller.hears.toneFrames() > 25);
+            ui.robot.push(javafx.scene.input.KeyCode.F6);
+            ui.awaitText("call-mute", "Unmute");
+            long framesAtMute = caller.hears.frames();
+            Await.until("1 s after mute", AUDIO, () -> caller.hears.frames() > framesAtMute + 50);
+            long toneAtMute = caller.hears.toneFrames();
+            long framesMuted = caller.hears.frames();
+            Await.until("2 s muted", AUDIO, () -> caller.hears.frames() > framesMuted + 100);
+            assertThat(caller.hears.toneFrames()).as("nothing of the agent while muted").isLessThanOrEqualTo(toneAtMute + 3);
+            ui.robot.push(javafx.scene.input.KeyCode.F4);
+            caller.awaitState(CallState.ENDED);
+            ui.awaitShowing("idle-card");
+
+            // Outbound from the dial pad to a SIP address; the far end answers.
+            ui.type("dial-number", caller.uri());
+            ui.click("dial-call");
+            caller.awaitState(CallState.CONNECTED);
+            ui.awaitText("call-phase", "Connected");
+            ui.click("call-key-5");
+            assertThat(next(caller.digits, "DTMF from the in-call keypad")).isEqualTo('5');
+            ui.click("call-hangup");
+            caller.awaitState(CallState.ENDED);
+            Await.until("both calls are in the history", PhoneUi.WAIT,
+                    () -> fxBool(() -> ((TableView<?>) ui.node("history-table")).getItems().size() == 2));
+        }
     }
 
     private static boolean fxBool(java.util.concurrent.Callable<Boolean> check) {
