@@ -56,6 +56,8 @@ public final class MainView extends BorderPane {
         Label notice = new Label();
         notice.getStyleClass().add("inline-error");
         notice.textProperty().bind(vm.noticeProperty());
+        notice.visibleProperty().bind(vm.noticeProperty().isNotEmpty());
+        notice.managedProperty().bind(notice.visibleProperty());
 
         HistoryView history = new HistoryView(vm.history());
         VBox.setVgrow(history, Priority.ALWAYS);
