@@ -103,6 +103,46 @@ class PhoneEngineCallIT {
     }
 
     @Test
+    void aBlindTransferHandsTheCallerToTheTargetAndEndsTheAgentsLeg() throws Exception {
+        PhoneEvents events = new PhoneEvents();
+        java.util.concurrent.BlockingQueue<Integer> transferResults = new java.util.concurrent.LinkedBlockingQueue<>();
+        PhoneListener listener = new PhoneListener() {
+            @Override
+            public void onIncomingCall(PhoneCall call) {
+                events.onIncomingCall(call);
+            }
+
+            @Override
+            public void onCallPhase(PhoneCall call, CallPhase phase) {
+                events.onCallPhase(call, phase);
+            }
+
+            @Override
+            public void onTransferResult(PhoneCall call, int status) {
+                transferResults.add(status);
+            }
+        };
+        try (TelephonyPhoneEngine engine = phone(FileAudio.silent());
+             Caller caller = new Caller("caller", 440);
+             Caller target = new Caller("supervisor", 1000).answering(440)) {
+            engine.start(new PhoneAccount("", "1004", "tandem.test", null, List.of(), false), listener);
+            caller.call(engine.directUri(), 1000);
+            PhoneCall call = next(events.incoming, "the call ringing the phone");
+            call.answer();
+            events.awaitPhase(call, CallPhase.CONNECTED);
+            caller.awaitState(CallState.CONNECTED);
+
+            call.transfer(target.uri());
+            assertThat(next(transferResults, "the transfer's outcome")).isEqualTo(200);
+            events.awaitPhase(call, CallPhase.ENDED);
+            target.awaitState(CallState.CONNECTED);
+            Await.until("the caller now talks to the target (hears its 440 Hz)", AUDIO,
+                    () -> caller.hears.toneFrames() > 25);
+            Await.until("the target hears the caller's 1 kHz", AUDIO, () -> target.hears.toneFrames() > 25);
+        }
+    }
+
+    @Test
     void aDeclinedCallEndsAtTheCallerWith603() throws Exception {
         PhoneEvents events = new PhoneEvents();
         try (TelephonyPhoneEngine engine = phone(FileAudio.silent()); Caller caller = new Caller("caller", 700)) {

@@ -92,6 +92,9 @@ class PhoneWindowCallIT {
 
             logIn(ui, api, "1001");
             ui.awaitText("agent-name", "Dana Agent");
+            String remembered = Files.readString(dir.resolve("config").resolve("phone.properties"));
+            assertThat(remembered).contains("agent-id=1001").contains("tenant=demo")
+                    .doesNotContain(NodeProcess.PASSWORD);
             ui.awaitText("socket-status", "Events connected");
             ui.awaitText("state-badge", "Not ready · Break");
             Await.until("the WebSocket carries pings", PhoneUi.WAIT,
