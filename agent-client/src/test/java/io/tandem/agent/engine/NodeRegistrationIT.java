@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The phone against real nodes (separate processes, one Redis): digest registration, a wrong password refused,
@@ -78,11 +79,15 @@ class NodeRegistrationIT {
                 Await.until("every node sees the binding on p3", Duration.ofSeconds(10),
                         () -> bindingNode(second, "1012").contains("\"node\":\"p3\""));
 
+                long killedAt = System.nanoTime();
                 doomed.kill();
 
                 RegistrationStatus moved = Await.value("registered on the next node", Duration.ofSeconds(40),
                         () -> java.util.Optional.ofNullable(events.registrations.poll())
                                 .filter(s -> s.registered() && second.sipUri().equals(s.registrar())));
+                // Reported, not asserted (timing belongs to benchmarks): next refresh (60 % of 10 s) + 3 s timeout.
+                LoggerFactory.getLogger(NodeRegistrationIT.class).info("failover: registered on p2 {} ms after p3 was killed",
+                        (System.nanoTime() - killedAt) / 1_000_000);
                 assertThat(moved.registrar()).isEqualTo(second.sipUri());
                 assertThat(engine.registration().registrar()).isEqualTo(second.sipUri());
                 Await.until("the cluster sees the binding on p2", Duration.ofSeconds(10),
