@@ -27,12 +27,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's WebSocket ({@link ApiPaths#WS_AGENT}): offers, state and queue figures come in as {@link Envelope}s;
  * a {@code ping} goes out every {@link #PING_INTERVAL} as the agent's presence. When the connection drops it is
- * opened again, on the next node of the list each time, so losing a node costs one retry interval.
+ * opened again, on the next node of the list each time, so losing a node costs one retry interval. A node that
+ * stops answering pings for {@link #SILENCE_LIMIT} (a crash or a partition leaves no TCP FIN to notice) counts as
+ * lost too.
  */
 public final class AgentSocket implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSocket.class);
     static final Duration PING_INTERVAL = Duration.ofSeconds(5);
     private static final Duration RETRY = Duration.ofSeconds(2);
+    /** Two missed pongs and a margin: the node is gone. */
+    static final Duration SILENCE_LIMIT = PING_INTERVAL.multipliedBy(2).plusSeconds(1);
 
     private final List<URI> nodes;
     private final String token;
@@ -47,6 +51,10 @@ public final class AgentSocket implements AutoCloseable {
     private WebSocket socket;
     /** Guarded by this. */
     private ScheduledFuture<?> pinger;
+    /** Guarded by this: the node the open socket belongs to. */
+    private URI current;
+    /** When the node last said anything (clock millis). */
+    private volatile long lastHeard;
     private volatile boolean closed;
 
     public AgentSocket(List<URI> nodes, String token, AgentSocketListener listener,
@@ -90,14 +98,25 @@ public final class AgentSocket implements AutoCloseable {
 
     private synchronized void opened(WebSocket webSocket, URI node) {
         socket = webSocket;
-        next = nodes.indexOf(node); // stay on this node on the next drop's first retry
+        current = node;
+        lastHeard = clock.millis();
+        // A drop moves on to the next node: the one that dropped us may be hung and still accept connections.
+        next = nodes.indexOf(node) + 1;
         pinger = scheduler.scheduleAtFixedRate(this::ping, 0, PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void ping() {
         WebSocket s;
+        URI node;
         synchronized (this) {
             s = socket;
+            node = current;
+        }
+        if (s != null && clock.millis() - lastHeard > SILENCE_LIMIT.toMillis()) {
+            LOG.info("node {} silent for over {} s: reconnecting", node, SILENCE_LIMIT.toSeconds());
+            s.abort();
+            dropped(s, node);
+            return;
         }
         if (s != null && !s.isOutputClosed()) {
             send(s, Envelope.of(json, MessageType.PING, "", clock.instant(), null));
@@ -112,8 +131,12 @@ public final class AgentSocket implements AutoCloseable {
         }
     }
 
-    private void dropped(URI node) {
+    /** {@code dead} is gone: retry, unless another path already noticed (abort also fires onError). */
+    private void dropped(WebSocket dead, URI node) {
         synchronized (this) {
+            if (socket != dead) {
+                return;
+            }
             socket = null;
             if (pinger != null) {
                 pinger.cancel(false);
@@ -179,6 +202,7 @@ public final class AgentSocket implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            lastHeard = clock.millis();
             partial.append(data);
             if (last) {
                 String text = partial.toString();
@@ -202,14 +226,14 @@ public final class AgentSocket implements AutoCloseable {
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
             LOG.info("agent WebSocket to {} closed: {} {}", node, statusCode, reason);
-            dropped(node);
+            dropped(webSocket, node);
             return null;
         }
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
             LOG.info("agent WebSocket to {} failed: {}", node, error.getMessage());
-            dropped(node);
+            dropped(webSocket, node);
         }
     }
 }

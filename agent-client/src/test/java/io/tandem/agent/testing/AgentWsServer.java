@@ -23,7 +23,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * The node side of the agent WebSocket ({@code /ws/agent}) as the protocol module documents it, for UI tests until
  * the agent API is on main: an RFC 6455 server (handshake §4.2, frames §5) on a loopback port that checks the bearer
- * token, records what the client sends (pings) and lets the test push envelopes (offers, state, queue figures).
+ * token, answers pings with pongs, records what the client sends and lets the test push envelopes (offers, state,
+ * queue figures). {@link #mute()} stops the pongs: a node that hangs without closing its connections.
  */
 public final class AgentWsServer implements AutoCloseable {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -33,6 +34,7 @@ public final class AgentWsServer implements AutoCloseable {
     private final ObjectMapper json = Protocol.mapper();
     public final BlockingQueue<Envelope> received = new LinkedBlockingQueue<>();
     private volatile Socket client;
+    private volatile boolean muted;
 
     public AgentWsServer(String token) throws IOException {
         this.token = token;
@@ -111,9 +113,18 @@ public final class AgentWsServer implements AutoCloseable {
                 return;
             }
             if (opcode == 0x1) {
-                received.add(json.readValue(payload, Envelope.class));
+                Envelope envelope = json.readValue(payload, Envelope.class);
+                received.add(envelope);
+                if (envelope.type().equals(io.tandem.protocol.MessageType.PING) && !muted) {
+                    push(io.tandem.protocol.MessageType.PONG, null);
+                }
             }
         }
+    }
+
+    /** From now on the node says nothing, not even pong, and keeps its connections open (a hung node). */
+    public void mute() {
+        muted = true;
     }
 
     /** Sends one envelope of {@code type} around {@code payload} to the connected client. */

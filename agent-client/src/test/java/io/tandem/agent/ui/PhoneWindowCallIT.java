@@ -17,6 +17,7 @@ import io.tandem.protocol.AgentState;
 import io.tandem.protocol.MessageType;
 import io.tandem.protocol.NodeEndpoint;
 import io.tandem.protocol.Offer;
+import io.tandem.protocol.OfferEnded;
 import io.tandem.protocol.QueueFigures;
 import io.tandem.protocol.StateChange;
 import io.tandem.telephony.media.MediaDirection;
@@ -114,6 +115,15 @@ class PhoneWindowCallIT {
             ui.type("dial-number", "12ab");
             ui.click("dial-call");
             ui.awaitText("dial-message", "Numbers only");
+
+            // An offer whose caller gives up before the INVITE: shown, then gone with offer.ended.
+            ws.push(MessageType.OFFER, new Offer("offer-0", "abandoned@test", "sales", "Sales DE", "5550000", "",
+                    12, 20, Map.of()));
+            ui.awaitShowing("offer-panel");
+            ui.awaitText("offer-number", "5550000");
+            assertThat(fxBool(() -> ui.node("offer-answer").isDisabled())).as("nothing to answer yet").isTrue();
+            ws.push(MessageType.OFFER_ENDED, new OfferEnded("offer-0", "abandoned"));
+            ui.awaitShowing("idle-card");
 
             // The caller dials; the offer for the same Call-ID arrives on the WebSocket.
             TelephonyPhoneEngine engine = (TelephonyPhoneEngine) ui.window().session().engine();
