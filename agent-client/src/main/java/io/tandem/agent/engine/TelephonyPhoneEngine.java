@@ -108,7 +108,7 @@ public final class TelephonyPhoneEngine implements PhoneEngine {
         }
         String uri = SipTargets.uri(target, agent.currentRegistrar());
         Call call = agent.call(uri);
-        TelephonyCall phoneCall = attach(call, SipTargets.normalise(target));
+        TelephonyCall phoneCall = attach(call, SipTargets.userPart(SipTargets.normalise(target)));
         return phoneCall;
     }
 

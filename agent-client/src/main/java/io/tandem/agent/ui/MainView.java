@@ -82,6 +82,7 @@ public final class MainView extends BorderPane {
         dialog.initOwner(getScene().getWindow());
         dialog.getDialogPane().setContent(new SettingsView(vm.settings()));
         dialog.getDialogPane().getButtonTypes().add(ButtonType.CLOSE);
+        dialog.getDialogPane().lookupButton(ButtonType.CLOSE).setId("settings-close");
         dialog.getDialogPane().getStylesheets().addAll(getScene().getStylesheets());
         dialog.show();
     }

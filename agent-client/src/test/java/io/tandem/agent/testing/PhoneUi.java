@@ -129,8 +129,17 @@ public final class PhoneUi implements AutoCloseable {
 
     /** The whole window as a PNG under the screenshots directory (system property {@code tandem.screenshots}). */
     public Path screenshot(String name) throws Exception {
+        return screenshot(name, stage.getScene());
+    }
+
+    /** The window that holds node {@code id} (a dialog, say) as a PNG. */
+    public Path screenshotOf(String id, String name) throws Exception {
+        return screenshot(name, fx(() -> node(id).getScene()));
+    }
+
+    private Path screenshot(String name, javafx.scene.Scene scene) throws Exception {
         WaitForAsyncUtils.waitForFxEvents();
-        WritableImage image = fx(() -> stage.getScene().snapshot(null));
+        WritableImage image = fx(() -> scene.snapshot(null));
         int w = (int) image.getWidth();
         int h = (int) image.getHeight();
         BufferedImage png = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);

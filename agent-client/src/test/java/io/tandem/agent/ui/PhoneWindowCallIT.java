@@ -98,6 +98,8 @@ class PhoneWindowCallIT {
                     .doesNotContain(NodeProcess.PASSWORD);
             ui.awaitText("socket-status", "Events connected");
             ui.awaitText("state-badge", "Not ready · Break");
+            assertThat(PhoneUi.fx(() -> ((javafx.scene.control.ComboBox<?>) ui.node("state-selector")).getValue()))
+                    .isEqualTo("Not ready — Break");
             Await.until("the WebSocket carries pings", PhoneUi.WAIT,
                     () -> ws.received.stream().anyMatch(e -> e.type().equals(MessageType.PING)));
             assertThat(ui.showing("queue-sales")).isTrue();
@@ -221,6 +223,25 @@ class PhoneWindowCallIT {
             caller.awaitState(CallState.ENDED);
             Await.until("both calls are in the history", PhoneUi.WAIT,
                     () -> fxBool(() -> ((TableView<?>) ui.node("history-table")).getItems().size() == 2));
+
+            // Settings: auto-answer on; the next call is answered without a click and the choice is remembered.
+            ui.click("open-settings");
+            ui.awaitShowing("settings-auto-answer");
+            ui.click("settings-auto-answer");
+            ui.screenshotOf("settings", "settings");
+            Await.until("auto-answer saved", PhoneUi.WAIT, () -> {
+                try {
+                    return Files.readString(dir.resolve("config").resolve("phone.properties")).contains("auto-answer=true");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            ui.click("settings-close");
+            caller.call(engine.directUri(), 1000);
+            caller.awaitState(CallState.CONNECTED);
+            ui.awaitText("call-phase", "Connected");
+            ui.robot.push(javafx.scene.input.KeyCode.F4);
+            caller.awaitState(CallState.ENDED);
         }
     }
 

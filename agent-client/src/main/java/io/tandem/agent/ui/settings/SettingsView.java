@@ -22,8 +22,10 @@ public final class SettingsView extends VBox {
         spk.setId("settings-speaker");
         spk.valueProperty().bindBidirectional(vm.speakerProperty());
         CheckBox auto = new CheckBox("Answer offers automatically");
+        auto.setId("settings-auto-answer");
         auto.selectedProperty().bindBidirectional(vm.autoAnswerProperty());
         CheckBox ring = new CheckBox("Ringtone");
+        ring.setId("settings-ringtone");
         ring.selectedProperty().bindBidirectional(vm.ringtoneProperty());
         Button refresh = new Button("Find devices again");
         refresh.setOnAction(e -> vm.refreshDevices());

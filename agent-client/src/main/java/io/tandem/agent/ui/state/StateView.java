@@ -29,6 +29,7 @@ public final class StateView extends HBox {
         selector.setPromptText("Set state");
         selector.disableProperty().bind(vm.busyProperty());
         vm.selectedProperty().addListener((o, old, value) -> selector.getSelectionModel().select(value));
+        selector.getSelectionModel().select(vm.selectedProperty().get());
         selector.setOnAction(e -> vm.choose(selector.getValue()));
 
         Label countdown = new Label();

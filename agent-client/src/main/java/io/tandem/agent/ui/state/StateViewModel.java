@@ -47,6 +47,7 @@ public final class StateViewModel {
     private final Runnable onLogOut;
     private AgentSession session;
     private Instant wrapUpUntil;
+    private String reason = "";
 
     public StateViewModel(FxBackground background, Clock clock, Runnable onLogOut) {
         this.background = background;
@@ -64,6 +65,11 @@ public final class StateViewModel {
             choices.add(NOT_READY + " — " + reason);
         }
         choices.add(LOG_OUT);
+        // The login answer's status may have arrived before the choices existed.
+        String choice = choiceFor(state.get(), reason);
+        if (choice != null) {
+            selected.set(choice);
+        }
     }
 
     /** The agent picked {@code choice} in the selector. */
@@ -97,6 +103,7 @@ public final class StateViewModel {
     }
 
     public void onStatus(AgentStatus status) {
+        reason = status.reason();
         state.set(status.state());
         stateText.set(label(status));
         wrapUpUntil = status.state() == AgentState.WRAP_UP ? status.wrapUpUntil() : null;
