@@ -61,12 +61,12 @@ public final class MainView extends BorderPane {
 
         HistoryView history = new HistoryView(vm.history());
         VBox.setVgrow(history, Priority.ALWAYS);
-        VBox left = new VBox(14, new OfferView(vm.offer()), new CallView(vm.call()), idleCard, history, notice);
+        VBox left = new VBox(12, new OfferView(vm.offer()), new CallView(vm.call()), idleCard, history, notice);
         HBox.setHgrow(left, Priority.ALWAYS);
         VBox right = new VBox(14, new DialPadView(vm.dialPad()));
         right.setMinWidth(250);
         HBox center = new HBox(16, left, right);
-        center.setPadding(new Insets(16));
+        center.setPadding(new Insets(12, 16, 12, 16));
         // Scrolls rather than pushing the queue strip off a small screen.
         ScrollPane scroll = new ScrollPane(center);
         scroll.setFitToWidth(true);

@@ -30,7 +30,7 @@ public final class HistoryView extends VBox {
                 r.talked().toSecondsPart())));
         table.getColumns().add(column("Outcome", 90, CallRecord::outcome));
         table.setPrefHeight(170);
-        table.setMinHeight(70); // gives way to the call card on small screens
+        table.setMinHeight(48); // gives way to the call card on small screens
         VBox.setVgrow(table, javafx.scene.layout.Priority.ALWAYS);
         getChildren().addAll(title, table);
     }
