@@ -1,0 +1,17 @@
+package io.tandem.bench.node;
+
+/** One registrar the bench loads: started with the bench users provisioned, listening on a loopback SIP port. */
+interface RegistrarUnderTest extends AutoCloseable {
+
+    /** For the report, e.g. "Kamailio 5.6.3". */
+    String name();
+
+    /** UDP port SIPp sends to on 127.0.0.1. */
+    int sipPort();
+
+    /** How it was set up, one Markdown line. */
+    String setup();
+
+    @Override
+    void close();
+}
