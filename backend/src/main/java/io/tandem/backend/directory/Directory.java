@@ -52,6 +52,9 @@ public class Directory {
             """, ScriptOutputType.INTEGER);
 
     private static final String SKILL = "skill.";
+    /** Fields of the user hash holding the HA1s; the registrar's script compares them with what it verified. */
+    public static final String HA1_MD5_FIELD = "ha1md5";
+    public static final String HA1_SHA256_FIELD = "ha1sha256";
 
     private final Redis redis;
 
@@ -157,6 +160,6 @@ public class Directory {
             }
         }
         return new User(tenant, extension, hash.getOrDefault("displayName", extension), roles,
-                hash.get("ha1md5"), hash.get("ha1sha256"), skills);
+                hash.get(HA1_MD5_FIELD), hash.get(HA1_SHA256_FIELD), skills);
     }
 }

@@ -39,11 +39,19 @@ public class Bindings {
     static final String CONTACT_FIELD = "c:";
 
     /**
-     * KEYS: reg hash, regs index. ARGV: now, grace ms, max contacts, extension, Call-ID, CSeq, mode ('*' remove all,
-     * 'c' changes), then (contact, json-or-empty) pairs. Returns {-1} when a contact was written by the same Call-ID
-     * with a CSeq not lower (RFC 3261 §10.3 step 7: out of order), else {evicted, json...} of the live contacts.
+     * KEYS: reg hash, regs index, user hash, nonce-count key. ARGV: now, grace ms, max contacts, extension, Call-ID,
+     * CSeq, mode ('*' remove all, 'c' changes), HA1 field, HA1 verified with, nonce-count, nonce-count TTL ms, then
+     * (contact, json-or-empty) pairs. One round trip per authorised REGISTER: returns {-2} when the user's HA1 is no
+     * longer the one the request was verified with (password changed or user deleted meanwhile, on any node), {-3}
+     * when the nonce-count is not above the last one seen for the nonce (RFC 2617 §3.2.2: a replay; otherwise it is
+     * recorded), {-1} when a contact was written by the same Call-ID with a CSeq not lower (RFC 3261 §10.3 step 7:
+     * out of order), else {evicted, json...} of the live contacts.
      */
     private static final LuaScript REGISTER = new LuaScript("""
+            if redis.call('HGET', KEYS[3], ARGV[8]) ~= ARGV[9] then return {-2} end
+            local lastNc = tonumber(redis.call('GET', KEYS[4]) or '0')
+            if tonumber(ARGV[10]) <= lastNc then return {-3} end
+            redis.call('SET', KEYS[4], ARGV[10], 'PX', ARGV[11])
             local now = tonumber(ARGV[1])
             local grace = tonumber(ARGV[2])
             local max = tonumber(ARGV[3])
@@ -75,10 +83,10 @@ public class Bindings {
               live = {}
               count = 0
             else
-              for i = 8, #ARGV, 2 do
+              for i = 12, #ARGV, 2 do
                 if outOfOrder(live['c:' .. ARGV[i]]) then return {-1} end
               end
-              for i = 8, #ARGV, 2 do
+              for i = 12, #ARGV, 2 do
                 local f = 'c:' .. ARGV[i]
                 if ARGV[i + 1] == '' then
                   if live[f] then
@@ -167,35 +175,65 @@ public class Bindings {
         return read(tenant, extension, b -> true);
     }
 
-    /** Applies one REGISTER atomically; see {@link #REGISTER}. */
+    /**
+     * Applies one authorised REGISTER atomically, with the checks of its credentials that need Redis; see
+     * {@link #REGISTER}.
+     */
     WriteResult write(String tenant, String extension, String callId, long cseq, boolean removeAll,
-            List<ContactChange> changes, int maxContacts, long graceMillis) {
+            List<ContactChange> changes, int maxContacts, long graceMillis, Authorisation authorisation) {
         List<String> args = new ArrayList<>(List.of(Long.toString(clock.millis()), Long.toString(graceMillis),
-                Integer.toString(maxContacts), extension, callId, Long.toString(cseq), removeAll ? "*" : "c"));
+                Integer.toString(maxContacts), extension, callId, Long.toString(cseq), removeAll ? "*" : "c",
+                authorisation.ha1Field(), authorisation.ha1(), Long.toString(authorisation.nonceCount()),
+                Long.toString(authorisation.nonceTtlMillis())));
         for (ContactChange change : changes) {
             args.add(change.contact());
             args.add(change.binding() == null ? "" : encode(change.binding()));
         }
         List<Object> out = redis.run(REGISTER, List.of(Keys.registration(tenant, extension),
-                Keys.registrations(tenant)), args.toArray(String[]::new));
+                Keys.registrations(tenant), Keys.user(tenant, extension), authorisation.nonceCountKey()),
+                args.toArray(String[]::new));
         long first = ((Number) out.get(0)).longValue();
+        if (first == -2) {
+            return new WriteResult(Outcome.CREDENTIALS_CHANGED, 0, List.of());
+        }
+        if (first == -3) {
+            return new WriteResult(Outcome.REPLAYED, 0, List.of());
+        }
         if (first < 0) {
-            return new WriteResult(true, 0, List.of());
+            return new WriteResult(Outcome.OUT_OF_ORDER, 0, List.of());
         }
         List<Binding> current = new ArrayList<>();
         for (int i = 1; i < out.size(); i++) {
             current.add(decode(extension, String.valueOf(out.get(i))));
         }
         current.sort(Comparator.comparing(Binding::updatedAt).reversed());
-        return new WriteResult(false, (int) first, current);
+        return new WriteResult(Outcome.WRITTEN, (int) first, current);
+    }
+
+    /**
+     * What the REGISTER's credentials were verified with: the user hash field and HA1 (still the stored one?), and
+     * the nonce-count to record under {@code nonceCountKey} for {@code nonceTtlMillis}.
+     */
+    record Authorisation(String ha1Field, String ha1, String nonceCountKey, long nonceCount, long nonceTtlMillis) {
+    }
+
+    /** How a write ended. */
+    enum Outcome {
+        WRITTEN,
+        /** RFC 3261 §10.3 step 7: same Call-ID with a CSeq not higher than the stored one; nothing changed. */
+        OUT_OF_ORDER,
+        /** The HA1 changed (or the user went) since the credentials were verified; nothing changed. */
+        CREDENTIALS_CHANGED,
+        /** The nonce-count was used before; nothing changed. */
+        REPLAYED
     }
 
     /** One contact to set (binding given) or remove (binding null). */
     record ContactChange(String contact, Binding binding) {
     }
 
-    /** What a REGISTER did: refused as out of order, or the contacts now live and how many were evicted. */
-    record WriteResult(boolean outOfOrder, int evicted, List<Binding> current) {
+    /** What a REGISTER did: refused (see {@link Outcome}), or the contacts now live and how many were evicted. */
+    record WriteResult(Outcome outcome, int evicted, List<Binding> current) {
     }
 
     private List<Binding> read(String tenant, String extension, Predicate<Binding> keep) {

@@ -42,7 +42,23 @@ final class DigestGate {
         WRONG,
         /** The credentials cannot be parsed: 400. */
         MALFORMED,
+        /**
+         * Right password on a fresh nonce; the nonce-count is still to be checked (see {@link #verify}: the
+         * registrar checks it in the same script that writes the binding).
+         */
+        VERIFIED,
         ACCEPTED
+    }
+
+    /**
+     * What {@link #verify} found: the verdict and, for {@link Verdict#VERIFIED}, the nonce, its count and the HA1 the
+     * response was checked against (the registrar's script confirms that this HA1 is still the stored one).
+     */
+    record Verification(Verdict verdict, String nonce, long nonceCount, DigestAlgorithm algorithm, String ha1) {
+
+        static Verification of(Verdict verdict) {
+            return new Verification(verdict, null, 0, null, null);
+        }
     }
 
     private final HmacNonces nonces;
@@ -86,42 +102,71 @@ final class DigestGate {
     /**
      * Checks {@code authorization} (the header value, null when absent) of a {@code method} request from
      * {@code extension} of {@code tenant}; {@code user} is the directory entry, empty for an unknown extension.
+     * The nonce-count is checked (and recorded) in Redis: one round trip for accepted credentials.
      */
     Verdict check(String authorization, String method, String tenant, String source, String extension,
             Optional<User> user) {
+        Verification verification = verify(authorization, method, tenant, source, extension, user);
+        if (verification.verdict() != Verdict.VERIFIED) {
+            return verification.verdict();
+        }
+        Long fresh = redis.run(NONCE_COUNT, List.of(nonceCountKey(tenant, verification)),
+                Long.toString(verification.nonceCount()), Long.toString(nonceTtlMillis));
+        return fresh == 1L ? Verdict.ACCEPTED : Verdict.REPLAYED;
+    }
+
+    /**
+     * Like {@link #check} without touching Redis: right credentials on a fresh nonce give {@link Verdict#VERIFIED},
+     * and the caller must refuse a nonce-count not above the last one (RFC 2617 §3.2.2) itself, atomically with what
+     * it does next — {@link #nonceCountKey} and {@link #nonceTtlMillis()} say where and for how long.
+     */
+    Verification verify(String authorization, String method, String tenant, String source, String extension,
+            Optional<User> user) {
         if (authorization == null) {
-            return Verdict.CHALLENGE;
+            return Verification.of(Verdict.CHALLENGE);
         }
         DigestResponse credentials;
         try {
             credentials = DigestResponse.parse(authorization);
         } catch (IllegalArgumentException e) {
-            return Verdict.MALFORMED;
+            return Verification.of(Verdict.MALFORMED);
         }
         if (!credentials.realm().equals(tenant) || !algorithms.contains(credentials.algorithm())) {
-            return Verdict.CHALLENGE;
+            return Verification.of(Verdict.CHALLENGE);
         }
         NonceCheck nonce = nonces.check(credentials.nonce(), nonceScope(tenant, source));
         if (nonce == NonceCheck.INVALID) {
-            return Verdict.CHALLENGE;
+            return Verification.of(Verdict.CHALLENGE);
         }
         // RFC 3261 §10.3 step 3: the authenticated user must be the one whose address of record is registered.
         if (!credentials.username().equals(extension) || user.isEmpty()) {
-            return nonce == NonceCheck.STALE ? Verdict.CHALLENGE : Verdict.WRONG;
+            return Verification.of(nonce == NonceCheck.STALE ? Verdict.CHALLENGE : Verdict.WRONG);
         }
         String ha1 = credentials.algorithm() == DigestAlgorithm.SHA_256 ? user.get().ha1Sha256() : user.get().ha1Md5();
-        if (!verifier.verify(credentials, method, ha1)) {
+        if (ha1 == null || !verifier.verify(credentials, method, ha1)) {
             // A wrong password on an expired nonce is not worth a stale=true: the client would retry it blindly.
-            return nonce == NonceCheck.STALE ? Verdict.CHALLENGE : Verdict.WRONG;
+            return Verification.of(nonce == NonceCheck.STALE ? Verdict.CHALLENGE : Verdict.WRONG);
         }
         if (nonce == NonceCheck.STALE) {
-            return Verdict.STALE;
+            return Verification.of(Verdict.STALE);
         }
-        // RFC 2617 §3.2.2: nc counts the requests made with one nonce; a value not above the last one is a replay.
         // Without qop (RFC 2069 form) there is no nc: the nonce may then be used once.
-        long nc = credentials.nonceCount() == null ? 1 : Long.parseLong(credentials.nonceCount(), 16);
-        Long fresh = redis.run(NONCE_COUNT, List.of(Keys.nonceCount(tenant, credentials.nonce())),
-                Long.toString(nc), Long.toString(nonceTtlMillis));
-        return fresh == 1L ? Verdict.ACCEPTED : Verdict.REPLAYED;
+        long nc;
+        try {
+            nc = credentials.nonceCount() == null ? 1 : Long.parseUnsignedLong(credentials.nonceCount(), 16);
+        } catch (NumberFormatException e) {
+            return Verification.of(Verdict.MALFORMED);
+        }
+        return new Verification(Verdict.VERIFIED, credentials.nonce(), nc, credentials.algorithm(), ha1);
+    }
+
+    /** The Redis key holding the last nonce-count of a verified request's nonce. */
+    static String nonceCountKey(String tenant, Verification verification) {
+        return Keys.nonceCount(tenant, verification.nonce());
+    }
+
+    /** How long a nonce-count record lives: as long as its nonce is valid. */
+    long nonceTtlMillis() {
+        return nonceTtlMillis;
     }
 }

@@ -1,10 +1,10 @@
 package io.tandem.backend.registrar;
 
 import io.tandem.backend.directory.Directory;
-import io.tandem.backend.directory.User;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.SipFeature;
 import io.tandem.backend.redis.Keys;
+import io.tandem.telephony.sip.auth.DigestAlgorithm;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,7 +38,7 @@ public final class Registrar implements SipFeature {
 
     private static final Logger log = LoggerFactory.getLogger(Registrar.class);
 
-    private final Directory directory;
+    private final CredentialCache credentials;
     private final Bindings bindings;
     private final TenantResolver tenants;
     private final DigestGate digest;
@@ -48,9 +48,9 @@ public final class Registrar implements SipFeature {
     private final String nodeId;
     private final Clock clock;
 
-    Registrar(Directory directory, Bindings bindings, TenantResolver tenants, DigestGate digest, FloodGuard flood,
-            RegistrarProperties properties, LocalRegistrations local, String nodeId, Clock clock) {
-        this.directory = directory;
+    Registrar(CredentialCache credentials, Bindings bindings, TenantResolver tenants, DigestGate digest,
+            FloodGuard flood, RegistrarProperties properties, LocalRegistrations local, String nodeId, Clock clock) {
+        this.credentials = credentials;
         this.bindings = bindings;
         this.tenants = tenants;
         this.digest = digest;
@@ -84,21 +84,58 @@ public final class Registrar implements SipFeature {
             in.respond(Response.NOT_FOUND, "Domain not served here");
             return;
         }
-        if (!authenticated(in, tenant.get(), extension)) {
-            return;
-        }
-        applyContacts(in, tenant.get(), extension);
+        register(in, tenant.get(), extension, false);
     }
 
-    /** Answers the challenge or refusal itself and returns false unless the credentials are good. */
-    private boolean authenticated(InboundRequest in, String tenant, String extension) {
+    /**
+     * Authenticates and applies the REGISTER. The user comes from {@link CredentialCache} unless {@code fresh}; the
+     * binding script confirms the HA1 and records the nonce-count in the same round trip as the write, and when the
+     * HA1 changed meanwhile the request is judged again against the directory as it is now.
+     */
+    private void register(InboundRequest in, String tenant, String extension, boolean fresh) {
+        DigestGate.Verification verification = authenticate(in, tenant, extension, fresh);
+        if (verification == null) {
+            return;
+        }
+        Bindings.Authorisation authorisation = new Bindings.Authorisation(
+                verification.algorithm() == DigestAlgorithm.SHA_256 ? Directory.HA1_SHA256_FIELD
+                        : Directory.HA1_MD5_FIELD,
+                verification.ha1(), DigestGate.nonceCountKey(tenant, verification), verification.nonceCount(),
+                digest.nonceTtlMillis());
+        if (!applyContacts(in, tenant, extension, authorisation)) {
+            if (fresh) {
+                // Changed again between our read and the write: let the phone retry on a new challenge.
+                challenge(in, tenant, false, null);
+            } else {
+                register(in, tenant, extension, true);
+            }
+        }
+    }
+
+    /**
+     * Answers the challenge or refusal itself and returns null unless the credentials are right on a fresh nonce
+     * (the nonce-count is checked with the write). A refusal based on a cached user is confirmed against the
+     * directory first, so a password changed on another node is never refused with the old one.
+     */
+    private DigestGate.Verification authenticate(InboundRequest in, String tenant, String extension, boolean fresh) {
         String authorization = headerValue(in.request().getHeader(AuthorizationHeader.NAME));
-        Optional<User> user = authorization == null ? Optional.empty() : directory.find(tenant, extension);
-        DigestGate.Verdict verdict = digest.check(authorization, Request.REGISTER, tenant, in.sourceAddress(),
-                extension, user);
-        switch (verdict) {
-            case ACCEPTED -> {
-                return true;
+        DigestGate.Verification verification;
+        if (authorization == null) {
+            verification = DigestGate.Verification.of(DigestGate.Verdict.CHALLENGE);
+        } else {
+            CredentialCache.Lookup lookup = fresh
+                    ? new CredentialCache.Lookup(credentials.reload(tenant, extension), false)
+                    : credentials.find(tenant, extension);
+            verification = digest.verify(authorization, Request.REGISTER, tenant, in.sourceAddress(), extension,
+                    lookup.user());
+            if (lookup.cached() && verification.verdict() != DigestGate.Verdict.VERIFIED) {
+                verification = digest.verify(authorization, Request.REGISTER, tenant, in.sourceAddress(), extension,
+                        credentials.reload(tenant, extension));
+            }
+        }
+        switch (verification.verdict()) {
+            case VERIFIED, ACCEPTED -> {
+                return verification;
             }
             case CHALLENGE -> challenge(in, tenant, false, null);
             case STALE -> challenge(in, tenant, true, null);
@@ -111,7 +148,7 @@ public final class Registrar implements SipFeature {
                 in.respond(Response.FORBIDDEN, "Wrong credentials");
             }
         }
-        return false;
+        return null;
     }
 
     private void challenge(InboundRequest in, String realm, boolean stale, String reason) {
@@ -136,7 +173,12 @@ public final class Registrar implements SipFeature {
         return properties.md5OnlyUserAgents().stream().anyMatch(ua::contains);
     }
 
-    private void applyContacts(InboundRequest in, String tenant, String extension) {
+    /**
+     * Writes the contact changes and answers; false (nothing answered, nothing written) when the user's HA1 changed
+     * since the credentials were verified.
+     */
+    private boolean applyContacts(InboundRequest in, String tenant, String extension,
+            Bindings.Authorisation authorisation) {
         Request request = in.request();
         ContactRequest contacts;
         try {
@@ -152,7 +194,7 @@ public final class Registrar implements SipFeature {
                 }
             }
             in.respond(response);
-            return;
+            return true;
         }
         String callId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
         long cseq = ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
@@ -166,11 +208,23 @@ public final class Registrar implements SipFeature {
             changes.add(new Bindings.ContactChange(entry.uri(), binding));
         }
         Bindings.WriteResult result = bindings.write(tenant, extension, callId, cseq, contacts.removeAll(), changes,
-                properties.maxContacts(), properties.bindingGrace().toMillis());
-        if (result.outOfOrder()) {
-            // RFC 3261 §10.3 step 7: same Call-ID with a CSeq not higher than the stored one.
-            in.respond(Response.SERVER_INTERNAL_ERROR, "Out of order REGISTER");
-            return;
+                properties.maxContacts(), properties.bindingGrace().toMillis(), authorisation);
+        switch (result.outcome()) {
+            case OUT_OF_ORDER -> {
+                // RFC 3261 §10.3 step 7: same Call-ID with a CSeq not higher than the stored one.
+                in.respond(Response.SERVER_INTERNAL_ERROR, "Out of order REGISTER");
+                return true;
+            }
+            case REPLAYED -> {
+                challenge(in, tenant, false, "Nonce count reused");
+                return true;
+            }
+            case CREDENTIALS_CHANGED -> {
+                return false;
+            }
+            case WRITTEN -> {
+                // answered below
+            }
         }
         if (result.evicted() > 0) {
             log.info("{}@{}: {} oldest contact(s) replaced (max {} per extension)", extension, tenant,
@@ -178,6 +232,7 @@ public final class Registrar implements SipFeature {
         }
         local.update(tenant, extension, result.current(), nodeId);
         in.respond(ok(in, result.current(), now));
+        return true;
     }
 
     /** §10.3 step 8: 200 with every current contact and its remaining expiry, and a Date. */

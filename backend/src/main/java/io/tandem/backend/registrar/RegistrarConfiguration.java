@@ -44,7 +44,9 @@ class RegistrarConfiguration {
                 properties.nonceValidity());
         DigestGate gate = new DigestGate(nonces, redis, algorithms, properties.nonceValidity().toMillis());
         TenantResolver tenants = new TenantResolver(redis, demo, directoryProps, sip);
-        return new Registrar(directory, bindings, tenants, gate, flood, properties, local, identity.id(), clock);
+        CredentialCache credentials = new CredentialCache(directory, clock, properties.credentialCacheTtl(),
+                properties.credentialCacheSize());
+        return new Registrar(credentials, bindings, tenants, gate, flood, properties, local, identity.id(), clock);
     }
 
     @Bean

@@ -29,6 +29,10 @@ import org.springframework.validation.annotation.Validated;
  * @param floodThreshold wrong-password REGISTERs from one source address within {@code floodWindow} that block it
  * @param floodWindow    window over which failures are counted
  * @param floodBlock     how long a blocked source stays blocked (every node refuses it: the block is in Redis)
+ * @param credentialCacheTtl  how long this node reuses a user's HA1s read from the directory (0 = read every time);
+ *                       an accepted REGISTER is still checked against the stored HA1 in its binding script and a
+ *                       refusal is confirmed by a fresh read, so this bounds memory, not correctness
+ * @param credentialCacheSize users cached at most per node
  */
 @Validated
 @ConfigurationProperties("tandem.registrar")
@@ -43,7 +47,9 @@ public record RegistrarProperties(
         @DefaultValue("baresip") List<String> md5OnlyUserAgents,
         @DefaultValue("10") @Min(1) int floodThreshold,
         @DefaultValue("60s") @NotNull Duration floodWindow,
-        @DefaultValue("300s") @NotNull Duration floodBlock) {
+        @DefaultValue("300s") @NotNull Duration floodBlock,
+        @DefaultValue("300s") @NotNull Duration credentialCacheTtl,
+        @DefaultValue("100000") @Min(1) int credentialCacheSize) {
 
     public RegistrarProperties {
         if (minExpires != null && maxExpires != null && defaultExpires != null) {
@@ -63,6 +69,9 @@ public record RegistrarProperties(
         }
         if (floodWindow != null && floodBlock != null && (floodWindow.toMillis() < 1 || floodBlock.toMillis() < 1)) {
             throw new IllegalArgumentException("tandem.registrar.flood-window and flood-block must be positive");
+        }
+        if (credentialCacheTtl != null && credentialCacheTtl.isNegative()) {
+            throw new IllegalArgumentException("tandem.registrar.credential-cache-ttl must not be negative");
         }
         algorithms = algorithms == null ? List.of() : List.copyOf(algorithms);
         md5OnlyUserAgents = md5OnlyUserAgents == null ? List.of() : md5OnlyUserAgents.stream()
