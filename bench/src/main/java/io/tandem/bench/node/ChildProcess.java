@@ -39,6 +39,29 @@ final class ChildProcess implements AutoCloseable {
         return process.waitFor(seconds, TimeUnit.SECONDS);
     }
 
+    /**
+     * CPU time (user + system, in clock ticks of 1/100 s) used so far by the program and its live descendants
+     * (Kamailio's workers are child processes), from /proc.
+     */
+    long cpuTicks() {
+        long ticks = ticksOf(process.pid());
+        for (ProcessHandle child : process.descendants().toList()) {
+            ticks += ticksOf(child.pid());
+        }
+        return ticks;
+    }
+
+    private static long ticksOf(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0; // the process ended meanwhile
+        }
+    }
+
     int exitValue() {
         return process.exitValue();
     }

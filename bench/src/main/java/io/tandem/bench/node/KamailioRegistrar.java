@@ -76,6 +76,11 @@ final class KamailioRegistrar implements RegistrarUnderTest {
     }
 
     @Override
+    public long cpuTicks() {
+        return process.cpuTicks();
+    }
+
+    @Override
     public String setup() {
         return "`kamailio.cfg` in bench/src/main/resources/node: " + CHILDREN + " UDP workers, usrloc `db_mode 0` "
                 + "(in memory), auth_db over db_text (HA1), qop=auth, stateless replies, no nonce-count check "

@@ -9,6 +9,9 @@ interface RegistrarUnderTest extends AutoCloseable {
     /** UDP port SIPp sends to on 127.0.0.1. */
     int sipPort();
 
+    /** CPU clock ticks (1/100 s) used so far by every process of this registrar (Tandem: the JVM and Redis). */
+    long cpuTicks();
+
     /** How it was set up, one Markdown line. */
     String setup();
 

@@ -27,7 +27,16 @@ final class SippRegisterLoad {
     }
 
     /** What one run did. */
-    record Step(int targetRate, long calls, long successful, long failed, long retransmissions, double seconds) {
+    record Step(int targetRate, long calls, long successful, long failed, long retransmissions, double seconds,
+            long cpuTicks) {
+
+        /**
+         * CPU milliseconds the registrar spent per completed registration (two REGISTERs, a 401 and a 200): the
+         * figure other builds on the machine do not distort much, since it counts only the registrar's own CPU.
+         */
+        double cpuMillisPerRegistration() {
+            return successful == 0 ? 0 : cpuTicks * 10.0 / successful;
+        }
 
         /** Completed registrations per second of wall clock, start of SIPp to the last answer. */
         double achievedRate() {
@@ -45,7 +54,9 @@ final class SippRegisterLoad {
     }
 
     /** Registers {@code calls} users (wrapping round the file) at {@code rate} per second against port {@code port}. */
-    Step run(String label, int port, int rate, long calls) throws IOException, InterruptedException {
+    Step run(String label, RegistrarUnderTest registrar, int rate, long calls)
+            throws IOException, InterruptedException {
+        int port = registrar.sipPort();
         Path runDir = Files.createDirectories(dir.resolve(label + "-" + (++runs) + "-" + rate));
         Files.copy(dir.resolve(SCENARIO), runDir.resolve(SCENARIO));
         long timeoutSeconds = calls / Math.max(1, rate) + 60;
@@ -55,6 +66,7 @@ final class SippRegisterLoad {
                 "-l", Integer.toString(Math.max(1000, rate * 3)),
                 "-recv_timeout", "5000", "-timeout", timeoutSeconds + "s", "-timeout_error", "-nostdin",
                 "-trace_stat", "-stf", "stats.csv", "-fd", "1", "-trace_err", "-error_file", "errors.log");
+        long cpuBefore = registrar.cpuTicks();
         long start = System.nanoTime();
         try (ChildProcess sipp = ChildProcess.start("sipp", runDir, command, Map.of())) {
             if (!sipp.waitFor(timeoutSeconds + 30)) {
@@ -62,10 +74,12 @@ final class SippRegisterLoad {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        long cpu = registrar.cpuTicks() - cpuBefore;
         Map<String, String> last = lastStats(runDir.resolve("stats.csv"));
         long successful = number(last, "SuccessfulCall(C)");
         long failed = number(last, "FailedCall(C)");
-        return new Step(rate, successful + failed, successful, failed, number(last, "Retransmissions(C)"), seconds);
+        return new Step(rate, successful + failed, successful, failed, number(last, "Retransmissions(C)"), seconds,
+                cpu);
     }
 
     /** The final line of SIPp's statistics file (written at exit), by column name. */

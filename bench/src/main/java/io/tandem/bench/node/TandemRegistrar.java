@@ -153,6 +153,11 @@ final class TandemRegistrar implements RegistrarUnderTest {
     }
 
     @Override
+    public long cpuTicks() {
+        return node.cpuTicks() + redis.cpuTicks();
+    }
+
+    @Override
     public String setup() {
         return "backend/target/tandem-node.jar in its own JVM (-Xmx1g), redis-server " + redisVersion()
                 + " on loopback (no persistence), users created from a directory seed file (HA1 only)";
