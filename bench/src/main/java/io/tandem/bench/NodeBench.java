@@ -12,6 +12,8 @@ public final class NodeBench {
     public static void main(String[] args) throws Exception {
         Path out = Path.of("bench/results/node.md");
         Path jar = Path.of("backend/target/tandem-node.jar");
+        Path baseline = null;
+        String baselineLabel = "";
         boolean quick = false;
         boolean kamailio = true;
         boolean tandem = true;
@@ -19,6 +21,8 @@ public final class NodeBench {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--node-jar" -> jar = Path.of(args[++i]);
+                case "--baseline-jar" -> baseline = Path.of(args[++i]);
+                case "--baseline-label" -> baselineLabel = args[++i];
                 case "--quick" -> quick = true;
                 case "--only" -> {
                     String only = args[++i];
@@ -31,7 +35,7 @@ public final class NodeBench {
                 }
             }
         }
-        List<BenchSection> sections = List.of(new RegisterRateSection(jar, kamailio, tandem));
+        List<BenchSection> sections = List.of(new RegisterRateSection(jar, baseline, baselineLabel, kamailio, tandem));
         MarkdownReport.write(out, "Node benchmarks",
                 "Produced by `./tandem bench node`: a Tandem node and Kamailio 5.6 doing the same job on this "
                         + "machine in one run; goals come from issue 3.", sections, quick);

@@ -21,11 +21,21 @@ public final class RegisterRateSection implements BenchSection {
     private static final int MISSES = 2;
 
     private final Path nodeJar;
+    private final Path baselineJar;
+    private final String baselineLabel;
     private final boolean withKamailio;
     private final boolean withTandem;
 
-    public RegisterRateSection(Path nodeJar, boolean withKamailio, boolean withTandem) {
+    /**
+     * @param baselineJar   an older node jar measured the same way after the current one (null: none), to show
+     *                      what a change did on the same machine in the same run
+     * @param baselineLabel what the baseline is, e.g. a commit
+     */
+    public RegisterRateSection(Path nodeJar, Path baselineJar, String baselineLabel, boolean withKamailio,
+            boolean withTandem) {
         this.nodeJar = nodeJar;
+        this.baselineJar = baselineJar;
+        this.baselineLabel = baselineLabel;
         this.withKamailio = withKamailio;
         this.withTandem = withTandem;
     }
@@ -68,8 +78,15 @@ public final class RegisterRateSection implements BenchSection {
             }
         }
         if (withTandem) {
-            try (TandemRegistrar tandem = TandemRegistrar.start(work.resolve("tandem"), nodeJar, users)) {
+            try (TandemRegistrar tandem = TandemRegistrar.start("Tandem node", work.resolve("tandem"), nodeJar,
+                    users)) {
                 outcomes.add(measure(tandem, load, rates, seconds, tandem));
+            }
+        }
+        if (baselineJar != null) {
+            try (TandemRegistrar baseline = TandemRegistrar.start("Tandem node, baseline " + baselineLabel,
+                    work.resolve("baseline"), baselineJar, users)) {
+                outcomes.add(measure(baseline, load, rates, seconds, baseline));
             }
         }
         System.out.println("work files in " + work);
@@ -78,7 +95,7 @@ public final class RegisterRateSection implements BenchSection {
 
     private static Outcome measure(RegistrarUnderTest registrar, SippRegisterLoad load, int[] rates, int seconds,
             TandemRegistrar tandem) throws IOException, InterruptedException {
-        String label = registrar.name().split(" ")[0].toLowerCase(Locale.ROOT);
+        String label = registrar.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
         // Warm-up (JIT, caches, socket buffers), not reported.
         load.run(label + "-warmup", registrar, 500, 3000);
         List<SippRegisterLoad.Step> ramp = new ArrayList<>();
@@ -137,7 +154,7 @@ public final class RegisterRateSection implements BenchSection {
             md.append(String.format(Locale.ROOT, "| %s | %,.0f | %.3f | %,.0f |%n", o.name(), o.best(), o.cpuMillis(),
                     o.cpuMillis() == 0 ? 0 : 1000 / o.cpuMillis()));
         }
-        if (outcomes.size() == 2 && outcomes.get(0).best() > 0 && outcomes.get(1).cpuMillis() > 0) {
+        if (withKamailio && withTandem && outcomes.get(0).best() > 0 && outcomes.get(1).cpuMillis() > 0) {
             Outcome kamailio = outcomes.get(0);
             Outcome tandem = outcomes.get(1);
             double ratio = tandem.best() / kamailio.best();

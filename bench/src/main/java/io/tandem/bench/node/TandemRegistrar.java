@@ -24,19 +24,23 @@ final class TandemRegistrar implements RegistrarUnderTest {
     static final String TENANT = "bench";
     private static final int START_SECONDS = 300;
 
+    private final String name;
     private final ChildProcess redis;
     private final ChildProcess node;
     private final int redisPort;
     private final int sipPort;
 
-    private TandemRegistrar(ChildProcess redis, ChildProcess node, int redisPort, int sipPort) {
+    private TandemRegistrar(String name, ChildProcess redis, ChildProcess node, int redisPort, int sipPort) {
+        this.name = name;
         this.redis = redis;
         this.node = node;
         this.redisPort = redisPort;
         this.sipPort = sipPort;
     }
 
-    static TandemRegistrar start(Path dir, Path nodeJar, BenchUsers users) throws IOException, InterruptedException {
+    /** Starts {@code nodeJar}; {@code name} labels it in the report (the current build, or a baseline). */
+    static TandemRegistrar start(String name, Path dir, Path nodeJar, BenchUsers users)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(nodeJar)) {
             throw new IOException("no node jar at " + nodeJar + " (build the backend module first)");
         }
@@ -69,7 +73,7 @@ final class TandemRegistrar implements RegistrarUnderTest {
                 node.close();
                 throw e;
             }
-            return new TandemRegistrar(redis, node, redisPort, sipPort);
+            return new TandemRegistrar(name, redis, node, redisPort, sipPort);
         } catch (IOException | InterruptedException | RuntimeException e) {
             redis.close();
             throw e;
@@ -144,7 +148,7 @@ final class TandemRegistrar implements RegistrarUnderTest {
 
     @Override
     public String name() {
-        return "Tandem node";
+        return name;
     }
 
     @Override
