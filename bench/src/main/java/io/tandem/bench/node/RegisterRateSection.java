@@ -90,7 +90,7 @@ public final class RegisterRateSection implements BenchSection {
             }
         }
         System.out.println("work files in " + work);
-        return render(outcomes, quick);
+        return render(outcomes, quick, withKamailio && withTandem);
     }
 
     private static Outcome measure(RegistrarUnderTest registrar, SippRegisterLoad load, int[] rates, int seconds,
@@ -124,7 +124,7 @@ public final class RegisterRateSection implements BenchSection {
         return new Outcome(registrar.name(), registrar.setup(), ramp, pass, bindings);
     }
 
-    private static String render(List<Outcome> outcomes, boolean quick) {
+    private static String render(List<Outcome> outcomes, boolean quick, boolean compare) {
         StringBuilder md = new StringBuilder();
         md.append("SIPp (`sip-tester`) runs `register-digest-uac.xml` (REGISTER, 401, REGISTER with digest, 200) ")
                 .append("over UDP with an injection file of 20,000 distinct users, one SIPp process per step of a ")
@@ -154,7 +154,7 @@ public final class RegisterRateSection implements BenchSection {
             md.append(String.format(Locale.ROOT, "| %s | %,.0f | %.3f | %,.0f |%n", o.name(), o.best(), o.cpuMillis(),
                     o.cpuMillis() == 0 ? 0 : 1000 / o.cpuMillis()));
         }
-        if (withKamailio && withTandem && outcomes.get(0).best() > 0 && outcomes.get(1).cpuMillis() > 0) {
+        if (compare && outcomes.get(0).best() > 0 && outcomes.get(1).cpuMillis() > 0) {
             Outcome kamailio = outcomes.get(0);
             Outcome tandem = outcomes.get(1);
             double ratio = tandem.best() / kamailio.best();
