@@ -15,7 +15,8 @@ import java.util.Locale;
 public final class RegisterRateSection implements BenchSection {
 
     private static final int USERS = 20_000;
-    private static final int[] FULL_RATES = {1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 10000, 12000, 14000};
+    private static final int[] FULL_RATES = {250, 500, 750, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 7000, 8000,
+        10000, 12000, 14000};
     private static final int[] QUICK_RATES = {500, 1000, 2000, 4000};
     /** Consecutive unsustained steps that end a ramp (one can be a neighbour build's burst). */
     private static final int MISSES = 2;
@@ -112,8 +113,12 @@ public final class RegisterRateSection implements BenchSection {
         }
         double best = ramp.stream().filter(SippRegisterLoad.Step::sustained)
                 .mapToDouble(SippRegisterLoad.Step::achievedRate).max().orElse(0);
-        // Every one of the 20,000 users once (SIPp reads the file from its start), at the best sustained rate.
-        int passRate = Math.max(500, (int) (best / 500) * 500);
+        // Every one of the 20,000 users once (SIPp reads the file from its start), at the best sustained rate, once
+        // the registrar has worked off any backlog the last (overloaded) step left: it answers OPTIONS promptly.
+        int passRate = Math.max(200, (int) (best / 100) * 100);
+        for (int i = 0; i < 60 && !SipProbe.answers(registrar.sipPort()); i++) {
+            System.out.println(registrar.name() + " still busy after the ramp");
+        }
         SippRegisterLoad.Step pass = load.run(label + "-all-users", registrar, passRate, USERS);
         String bindings = "in memory (usrloc), not counted";
         if (tandem != null) {

@@ -25,13 +25,16 @@ final class TandemRegistrar implements RegistrarUnderTest {
     private static final int START_SECONDS = 300;
 
     private final String name;
+    private final String jar;
     private final ChildProcess redis;
     private final ChildProcess node;
     private final int redisPort;
     private final int sipPort;
 
-    private TandemRegistrar(String name, ChildProcess redis, ChildProcess node, int redisPort, int sipPort) {
+    private TandemRegistrar(String name, String jar, ChildProcess redis, ChildProcess node, int redisPort,
+            int sipPort) {
         this.name = name;
+        this.jar = jar;
         this.redis = redis;
         this.node = node;
         this.redisPort = redisPort;
@@ -56,7 +59,7 @@ final class TandemRegistrar implements RegistrarUnderTest {
             int httpPort = LoopbackPorts.tcp();
             byte[] secret = new byte[24];
             ThreadLocalRandom.current().nextBytes(secret);
-            List<String> command = new ArrayList<>(List.of("java", "-Xms1g", "-Xmx1g", "-jar",
+            List<String> command = new ArrayList<>(List.of("java", "-Xms2g", "-Xmx2g", "-jar",
                     nodeJar.toAbsolutePath().toString(),
                     "--tandem.node.id=bench", "--tandem.redis.uri=redis://127.0.0.1:" + redisPort,
                     "--tandem.sip.bind-address=127.0.0.1", "--tandem.sip.udp-port=" + sipPort,
@@ -73,7 +76,7 @@ final class TandemRegistrar implements RegistrarUnderTest {
                 node.close();
                 throw e;
             }
-            return new TandemRegistrar(name, redis, node, redisPort, sipPort);
+            return new TandemRegistrar(name, nodeJar.toString(), redis, node, redisPort, sipPort);
         } catch (IOException | InterruptedException | RuntimeException e) {
             redis.close();
             throw e;
@@ -163,7 +166,7 @@ final class TandemRegistrar implements RegistrarUnderTest {
 
     @Override
     public String setup() {
-        return "backend/target/tandem-node.jar in its own JVM (-Xmx1g), redis-server " + redisVersion()
+        return "`" + jar + "` in its own JVM (-Xmx2g), redis-server " + redisVersion()
                 + " on loopback (no persistence), users created from a directory seed file (HA1 only)";
     }
 
