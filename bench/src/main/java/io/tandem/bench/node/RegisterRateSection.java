@@ -97,11 +97,12 @@ public final class RegisterRateSection implements BenchSection {
     private static Outcome measure(RegistrarUnderTest registrar, SippRegisterLoad load, int[] rates, int seconds,
             TandemRegistrar tandem) throws IOException, InterruptedException {
         String label = registrar.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
-        // Warm-up (JIT, caches, socket buffers), not reported.
-        load.run(label + "-warmup", registrar, 500, 3000);
+        // Warm-up (JIT, caches, socket buffers), not reported: gentle, so a cold JVM is not pushed into overload.
+        load.run(label + "-warmup", registrar, 100, 2000);
         List<SippRegisterLoad.Step> ramp = new ArrayList<>();
         int misses = 0;
         for (int rate : rates) {
+            awaitIdle(registrar);
             SippRegisterLoad.Step step = load.run(label, registrar, rate, (long) rate * seconds);
             ramp.add(step);
             System.out.printf(Locale.ROOT, "%s %d/s: %d ok, %d failed, %.0f/s achieved%n", registrar.name(), rate,
@@ -116,9 +117,7 @@ public final class RegisterRateSection implements BenchSection {
         // Every one of the 20,000 users once (SIPp reads the file from its start), at the best sustained rate, once
         // the registrar has worked off any backlog the last (overloaded) step left: it answers OPTIONS promptly.
         int passRate = Math.max(200, (int) (best / 100) * 100);
-        for (int i = 0; i < 60 && !SipProbe.answers(registrar.sipPort()); i++) {
-            System.out.println(registrar.name() + " still busy after the ramp");
-        }
+        awaitIdle(registrar);
         SippRegisterLoad.Step pass = load.run(label + "-all-users", registrar, passRate, USERS);
         String bindings = "in memory (usrloc), not counted";
         if (tandem != null) {
@@ -129,12 +128,23 @@ public final class RegisterRateSection implements BenchSection {
         return new Outcome(registrar.name(), registrar.setup(), ramp, pass, bindings);
     }
 
+    /**
+     * Waits (up to a minute) until the registrar answers an OPTIONS within a second: each step starts without the
+     * backlog an overloaded step before it may have left, so steps measure one rate each.
+     */
+    private static void awaitIdle(RegistrarUnderTest registrar) throws IOException {
+        for (int i = 0; i < 60 && !SipProbe.answers(registrar.sipPort()); i++) {
+            System.out.println(registrar.name() + " still busy");
+        }
+    }
+
     private static String render(List<Outcome> outcomes, boolean quick, boolean compare) {
         StringBuilder md = new StringBuilder();
         md.append("SIPp (`sip-tester`) runs `register-digest-uac.xml` (REGISTER, 401, REGISTER with digest, 200) ")
                 .append("over UDP with an injection file of 20,000 distinct users, one SIPp process per step of a ")
                 .append("fixed-rate ramp (").append(quick ? "2" : "5").append(" s of calls per step, after a ")
-                .append("3,000-call warm-up). A step is *sustained* when under 0.1 % of its calls failed and the ")
+                .append("2,000-call warm-up at 100/s; each step starts once the registrar answers an OPTIONS ")
+                .append("within a second again). A step is *sustained* when under 0.1 % of its calls failed and the ")
                 .append("registrations completed at ≥ 90 % of the offered rate (a registrar that falls behind ")
                 .append("builds a backlog). SIPp, the registrar and Redis share this machine's cores with other ")
                 .append("builds running at the same time, so absolute figures are low and noisy; both registrars ")
