@@ -1,5 +1,8 @@
 package io.tandem.telephony.sip;
 
+import io.tandem.telephony.sip.TortureCorpus.Kind;
+import io.tandem.telephony.sip.TortureCorpus.Verdict;
+
 import gov.nist.javax.sip.header.CSeq;
 import gov.nist.javax.sip.header.CallID;
 import gov.nist.javax.sip.header.ContentLength;
@@ -18,14 +21,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,91 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SipTortureTest {
 
-    /** What happens to a message, from the sender's point of view. */
-    enum Kind {
-        /** reaches the features, which answer it (e.g. 200, 405/501 for an unknown method, 401 from the registrar) */
-        PROCESSED,
-        /** RequestValidator refuses it with {@link Verdict#status} */
-        REJECTED,
-        /** the parser (ours or JAIN-SIP's) refuses it: the stack answers 400 where it can form a response, else drops */
-        MALFORMED,
-        /** parsed, but lacks a header the stack needs to even answer: dropped by the stack */
-        DROPPED,
-        /** a well-formed response: handed to the transaction layer, dropped as it matches no transaction */
-        RESPONSE,
-        /** an unparseable response: dropped */
-        RESPONSE_MALFORMED
-    }
-
-    record Verdict(Kind kind, int status) {
-        static Verdict of(Kind kind) {
-            return new Verdict(kind, 0);
-        }
-
-        static Verdict rejected(int status) {
-            return new Verdict(Kind.REJECTED, status);
-        }
-    }
-
-    /** The README's table, file by file. */
-    static final Map<String, Verdict> EXPECTED = new TreeMap<>(Map.ofEntries(
-            // RFC 4475 §3.1.1 valid syntax: parse and process normally
-            Map.entry("wsinv.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("intmeth.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("esc01.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("escnull.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("esc02.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("lwsdisp.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("longreq.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("dblreq.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("semiuri.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("transports.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("mpart01.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("unreason.dat", Verdict.of(Kind.RESPONSE)),
-            Map.entry("noreason.dat", Verdict.of(Kind.RESPONSE)),
-            // §3.1.2 invalid syntax: 400 (505 for the version) where a response can be formed, else drop
-            Map.entry("badinv01.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("clerr.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("ncl.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("scalar02.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("scalarlg.dat", Verdict.of(Kind.RESPONSE_MALFORMED)),
-            Map.entry("quotbal.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("ltgtruri.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("lwsruri.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("lwsstart.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("trws.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("regbadct.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("badaspec.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("baddn.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("badvers.dat", Verdict.rejected(505)),
-            Map.entry("mismatch01.dat", Verdict.rejected(400)),
-            Map.entry("mismatch02.dat", Verdict.rejected(400)),
-            Map.entry("bigcode.dat", Verdict.of(Kind.RESPONSE_MALFORMED)),
-            Map.entry("multi01.dat", Verdict.of(Kind.MALFORMED)),
-            // §3.2 transaction layer: an RFC 3261 branch that is only the magic cookie, handled without a crash
-            Map.entry("badbranch.dat", Verdict.of(Kind.PROCESSED)),
-            // §3.3 application semantics
-            Map.entry("insuf.dat", Verdict.of(Kind.DROPPED)),
-            Map.entry("unkscm.dat", Verdict.rejected(416)),
-            Map.entry("novelsc.dat", Verdict.rejected(416)),
-            Map.entry("unksm2.dat", Verdict.rejected(400)),
-            Map.entry("bext01.dat", Verdict.rejected(420)),
-            Map.entry("invut.dat", Verdict.rejected(415)),
-            Map.entry("regescrt.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("mcl01.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("bcast.dat", Verdict.of(Kind.RESPONSE)),
-            Map.entry("zeromf.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("cparam01.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("cparam02.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("regaut01.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("sdp01.dat", Verdict.rejected(406)),
-            // §3.4 backward compatibility
-            Map.entry("inv2543.dat", Verdict.of(Kind.PROCESSED)),
-            // variants kept by another Java SIP server
-            Map.entry("badRequestUri.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("test.dat", Verdict.of(Kind.MALFORMED)),
-            Map.entry("wsinv2.dat", Verdict.of(Kind.PROCESSED)),
-            Map.entry("wsinv3.dat", Verdict.of(Kind.DROPPED))));
+    /** The README's table, file by file (kept in {@link TortureCorpus} so node tests assert the same verdicts). */
+    static final Map<String, Verdict> EXPECTED = TortureCorpus.EXPECTED;
 
     private final RequestValidator validator = new RequestValidator();
 
@@ -132,41 +50,41 @@ class SipTortureTest {
 
     @Test
     void theTableCoversEveryFileInTheCorpus() throws IOException {
-        List<String> listed = Torture.listing();
+        List<String> listed = TortureCorpus.listing();
         assertThat(listed).as("corpus files").containsExactlyInAnyOrderElementsOf(EXPECTED.keySet());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("files")
     void eachFileEndsInTheReadmeVerdict(String file) throws IOException {
-        Outcome outcome = run(Torture.read(file));
+        Outcome outcome = run(TortureCorpus.read(file));
         assertThat(outcome.verdict()).as(file + " (" + outcome.detail() + ")").isEqualTo(EXPECTED.get(file));
     }
 
     @Test
     void rejectionsCarryAPreciseReason() throws IOException {
-        assertThat(run(Torture.read("mismatch01.dat")).detail()).isEqualTo("CSeq method does not match the request method");
-        assertThat(run(Torture.read("unkscm.dat")).detail()).isEqualTo("Unsupported URI Scheme");
-        assertThat(run(Torture.read("multi01.dat")).detail()).isEqualTo("Duplicate CSeq header");
-        assertThat(run(Torture.read("mcl01.dat")).detail()).isEqualTo("Duplicate Content-Length header");
-        assertThat(run(Torture.read("lwsstart.dat")).detail()).isEqualTo("Malformed Request-Line");
-        assertThat(run(Torture.read("unksm2.dat")).detail()).isEqualTo("To of a REGISTER must be a SIP or SIPS URI");
+        assertThat(run(TortureCorpus.read("mismatch01.dat")).detail()).isEqualTo("CSeq method does not match the request method");
+        assertThat(run(TortureCorpus.read("unkscm.dat")).detail()).isEqualTo("Unsupported URI Scheme");
+        assertThat(run(TortureCorpus.read("multi01.dat")).detail()).isEqualTo("Duplicate CSeq header");
+        assertThat(run(TortureCorpus.read("mcl01.dat")).detail()).isEqualTo("Duplicate Content-Length header");
+        assertThat(run(TortureCorpus.read("lwsstart.dat")).detail()).isEqualTo("Malformed Request-Line");
+        assertThat(run(TortureCorpus.read("unksm2.dat")).detail()).isEqualTo("To of a REGISTER must be a SIP or SIPS URI");
     }
 
     @Test
     void parseErrorsBecomeOneLineReasonsFitForTheStacksAutomatic400() throws IOException {
         // gov.nist UDPMessageChannel answers "400 Bad Request (<exception message>)"; a newline there breaks the reply.
         for (String file : List.of("badinv01.dat", "badRequestUri.dat", "scalar02.dat")) {
-            String detail = run(Torture.read(file)).detail();
+            String detail = run(TortureCorpus.read(file)).detail();
             assertThat(detail).as(file).startsWith("Malformed message").doesNotContain("\n", "\r", "[C@");
             assertThat(detail.chars().allMatch(c -> c >= 0x20 && c < 0x7f)).as(file).isTrue();
         }
-        assertThat(run(Torture.read("badRequestUri.dat")).detail()).isEqualTo("Malformed message: Error parsing port");
+        assertThat(run(TortureCorpus.read("badRequestUri.dat")).detail()).isEqualTo("Malformed message: Error parsing port");
     }
 
     @Test
     void badExtensionListsTheUnsupportedOptionTagsButIgnoresProxyRequire() throws IOException {
-        SIPRequest options = parse(Torture.read("bext01.dat"));
+        SIPRequest options = parse(TortureCorpus.read("bext01.dat"));
         Optional<Rejection> r = validator.validate(options);
         assertThat(r).isPresent();
         assertThat(r.get().status()).isEqualTo(420);
@@ -178,20 +96,20 @@ class SipTortureTest {
     @Test
     void requestsTheStackWouldDropStillGetAnAnswerFromTheValidator() throws IOException {
         // Defence in depth: should a stack pass a request without From/To/Call-ID, the validator still refuses it.
-        assertThat(validator.validate(parse(Torture.read("insuf.dat"))))
+        assertThat(validator.validate(parse(TortureCorpus.read("insuf.dat"))))
                 .contains(new Rejection(400, "Missing From header"));
-        assertThat(validator.validate(parse(Torture.read("wsinv3.dat"))))
+        assertThat(validator.validate(parse(TortureCorpus.read("wsinv3.dat"))))
                 .contains(new Rejection(400, "Missing From header"));
     }
 
     @Test
     void anEndpointAnswersMaxForwardsZeroButARelayRefusesToForwardIt() throws IOException {
         RequestValidator relay = new RequestValidator(Set.of(), true);
-        SIPRequest options = parse(Torture.read("zeromf.dat"));
+        SIPRequest options = parse(TortureCorpus.read("zeromf.dat"));
         assertThat(validator.validate(options)).isEmpty();
         assertThat(relay.validate(options)).as("OPTIONS is answered by the element itself (RFC 3261 §11)").isEmpty();
 
-        String invite = new String(Torture.read("zeromf.dat"), StandardCharsets.ISO_8859_1)
+        String invite = new String(TortureCorpus.read("zeromf.dat"), StandardCharsets.ISO_8859_1)
                 .replace("OPTIONS", "INVITE");
         SIPRequest zeroHopInvite = parse(invite.getBytes(StandardCharsets.ISO_8859_1));
         assertThat(validator.validate(zeroHopInvite)).isEmpty();
@@ -200,7 +118,7 @@ class SipTortureTest {
 
     @Test
     void aHugeContentLengthIsRefusedFromItsDigitsNotByAllocatingIt() throws IOException {
-        String clerr = new String(Torture.read("clerr.dat"), StandardCharsets.ISO_8859_1);
+        String clerr = new String(TortureCorpus.read("clerr.dat"), StandardCharsets.ISO_8859_1);
         for (String length : List.of("2147483647", "99999999999999999999", "999999999")) {
             byte[] raw = clerr.replace("Content-Length: 9999", "Content-Length: " + length)
                     .getBytes(StandardCharsets.ISO_8859_1);
@@ -260,28 +178,4 @@ class SipTortureTest {
         }
         message.addUnparsed(header);
     };
-
-    /** Reads corpus files from the test classpath as bytes (they hold CRLF and raw octets). */
-    static final class Torture {
-        static byte[] read(String file) throws IOException {
-            try (InputStream in = SipTortureTest.class.getResourceAsStream("/sip-torture/" + file)) {
-                if (in == null) {
-                    throw new IOException("missing test resource sip-torture/" + file);
-                }
-                return in.readAllBytes();
-            }
-        }
-
-        static List<String> listing() throws IOException {
-            try (InputStream in = SipTortureTest.class.getResourceAsStream("/sip-torture/README.md")) {
-                if (in == null) {
-                    throw new IOException("missing sip-torture/README.md");
-                }
-            }
-            java.net.URL dir = SipTortureTest.class.getResource("/sip-torture/");
-            try (Stream<java.nio.file.Path> files = java.nio.file.Files.list(java.nio.file.Path.of(dir.getPath()))) {
-                return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".dat")).sorted().toList();
-            }
-        }
-    }
 }

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every RFC 4475 torture message sent byte-exact to a running {@link SipEndpoint}, over UDP and
- * over TCP, ends as {@link SipTortureTest#EXPECTED} says. Over TCP the answer comes back on the
+ * over TCP, ends as {@link TortureCorpus#EXPECTED} says. Over TCP the answer comes back on the
  * connection, so the status line is checked; over UDP answers go to the message's own Via (hosts
  * that are not us), so the endpoint's counters say what happened. Each file gets a fresh endpoint
  * because several files share a branch and would otherwise be absorbed as retransmissions.
@@ -41,7 +41,7 @@ class TortureOverTheWireIT {
     }
 
     static List<String> files() throws IOException {
-        return SipTortureTest.Torture.listing();
+        return TortureCorpus.listing();
     }
 
     private void start() throws IOException {
@@ -63,12 +63,12 @@ class TortureOverTheWireIT {
     @MethodSource("files")
     void overTcpTheAnswerIsTheExpectedOne(String file) throws Exception {
         start();
-        SipTortureTest.Verdict expected = SipTortureTest.EXPECTED.get(file);
-        boolean silent = expected.kind() == SipTortureTest.Kind.RESPONSE
-                || expected.kind() == SipTortureTest.Kind.RESPONSE_MALFORMED
-                || expected.kind() == SipTortureTest.Kind.DROPPED
-                || expected.kind() == SipTortureTest.Kind.MALFORMED; // a 400, if any, comes at once
-        List<String> answers = RawSip.tcp(endpoint.port(), overTcp(SipTortureTest.Torture.read(file)),
+        TortureCorpus.Verdict expected = TortureCorpus.EXPECTED.get(file);
+        boolean silent = expected.kind() == TortureCorpus.Kind.RESPONSE
+                || expected.kind() == TortureCorpus.Kind.RESPONSE_MALFORMED
+                || expected.kind() == TortureCorpus.Kind.DROPPED
+                || expected.kind() == TortureCorpus.Kind.MALFORMED; // a 400, if any, comes at once
+        List<String> answers = RawSip.tcp(endpoint.port(), overTcp(TortureCorpus.read(file)),
                 silent ? SILENCE : ANSWER);
         int last = answers.isEmpty() ? 0 : RawSip.status(answers.get(answers.size() - 1));
         switch (expected.kind()) {
@@ -102,8 +102,8 @@ class TortureOverTheWireIT {
     @MethodSource("files")
     void overUdpTheEndpointCountsWhatItDid(String file) throws Exception {
         start();
-        SipTortureTest.Verdict expected = SipTortureTest.EXPECTED.get(file);
-        RawSip.udp(endpoint.port(), SipTortureTest.Torture.read(file), Duration.ZERO);
+        TortureCorpus.Verdict expected = TortureCorpus.EXPECTED.get(file);
+        RawSip.udp(endpoint.port(), TortureCorpus.read(file), Duration.ZERO);
         switch (expected.kind()) {
             case PROCESSED -> Await.until(file + " reaches the application", ANSWER, () -> processed.get() == 1);
             // CSeq/method mismatch is refused by the RI itself (400) before our validator sees it.
@@ -116,27 +116,15 @@ class TortureOverTheWireIT {
             }
             default -> throw new AssertionError("unknown verdict " + expected);
         }
-        if (expected.kind() != SipTortureTest.Kind.PROCESSED) {
+        if (expected.kind() != TortureCorpus.Kind.PROCESSED) {
             assertThat(processed.get()).as(file + " must not reach the application").isZero();
         }
         assertThat(endpoint.handlerFailures()).isZero();
         assertStillAnswersOptions();
     }
 
-    /**
-     * The corpus was captured for UDP: its top Via names UDP, so a stack answering by the Via
-     * (RFC 3261 §18.2.2) would send the answer by UDP (or TLS, which we do not listen on). Sent over TCP, the top Via's transport
-     * token says TCP, as a real TCP sender's would (§18.1.1); every other byte stays as it is.
-     */
     static byte[] overTcp(byte[] message) {
-        String text = new String(message, java.nio.charset.StandardCharsets.ISO_8859_1);
-        java.util.regex.Matcher via = java.util.regex.Pattern
-                .compile("(?im)^(via|v)[ \\t]*:(?:[^\\r\\n]|\\r\\n[ \\t])*?/(?:[ \\t]|\\r\\n[ \\t])*(UDP|TLS)").matcher(text);
-        if (!via.find()) {
-            return message;
-        }
-        String rewritten = text.substring(0, via.start(2)) + "TCP" + text.substring(via.end(2));
-        return rewritten.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return TortureCorpus.overTcp(message);
     }
 
     private void assertStillAnswersOptions() throws IOException {

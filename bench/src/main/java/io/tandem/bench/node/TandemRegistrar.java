@@ -1,0 +1,193 @@
+package io.tandem.bench.node;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A Tandem node as the bench runs it: the node jar in its own JVM, against a real {@code redis-server} on a free
+ * port, with the bench users created from a directory seed file at start.
+ */
+final class TandemRegistrar implements RegistrarUnderTest {
+
+    static final String TENANT = "bench";
+    private static final int START_SECONDS = 300;
+
+    private final String name;
+    private final String jar;
+    private final ChildProcess redis;
+    private final ChildProcess node;
+    private final int redisPort;
+    private final int sipPort;
+
+    private TandemRegistrar(String name, String jar, ChildProcess redis, ChildProcess node, int redisPort,
+            int sipPort) {
+        this.name = name;
+        this.jar = jar;
+        this.redis = redis;
+        this.node = node;
+        this.redisPort = redisPort;
+        this.sipPort = sipPort;
+    }
+
+    /** Starts {@code nodeJar}; {@code name} labels it in the report (the current build, or a baseline). */
+    static TandemRegistrar start(String name, Path dir, Path nodeJar, BenchUsers users)
+            throws IOException, InterruptedException {
+        if (!Files.isRegularFile(nodeJar)) {
+            throw new IOException("no node jar at " + nodeJar + " (build the backend module first)");
+        }
+        Files.createDirectories(dir);
+        int redisPort = LoopbackPorts.tcp();
+        ChildProcess redis = ChildProcess.start("redis-server", dir, List.of("redis-server", "--port",
+                Integer.toString(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", dir.toAbsolutePath().toString()), Map.of());
+        try {
+            awaitRedis(redisPort, redis);
+            Path seed = users.writeTandemSeed(dir, TENANT);
+            int sipPort = LoopbackPorts.udpAndTcp();
+            int httpPort = LoopbackPorts.tcp();
+            byte[] secret = new byte[24];
+            ThreadLocalRandom.current().nextBytes(secret);
+            List<String> command = new ArrayList<>(List.of("java", "-Xms2g", "-Xmx2g", "-jar",
+                    nodeJar.toAbsolutePath().toString(),
+                    "--tandem.node.id=bench", "--tandem.redis.uri=redis://127.0.0.1:" + redisPort,
+                    "--tandem.sip.bind-address=127.0.0.1", "--tandem.sip.udp-port=" + sipPort,
+                    "--tandem.sip.tcp-port=" + sipPort, "--server.port=" + httpPort,
+                    "--tandem.directory.default-tenant=" + TENANT,
+                    "--tandem.directory.seed-file=" + seed.toAbsolutePath()));
+            // The secret goes through the environment, as the launcher passes it.
+            ChildProcess node = ChildProcess.start("tandem-node", dir, command,
+                    Map.of("TANDEM_NODE_CLUSTERSECRET", HexFormat.of().formatHex(secret)));
+            try {
+                awaitReady(httpPort, node);
+                SipProbe.awaitAnswer(sipPort, node, 30);
+            } catch (IOException | InterruptedException e) {
+                node.close();
+                throw e;
+            }
+            return new TandemRegistrar(name, nodeJar.toString(), redis, node, redisPort, sipPort);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    private static void awaitRedis(int port, ChildProcess redis) throws IOException, InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (!redis.isAlive()) {
+                throw new IOException("redis-server exited:\n" + redis.tail(20));
+            }
+            try {
+                if (redisCli(port, "PING").equals("PONG")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100); // polling a process start: there is nothing to wait on
+        }
+        throw new IOException("redis-server not answering on port " + port);
+    }
+
+    /** Readiness comes after the directory seed ran (Spring publishes it after the application runners). */
+    private static void awaitReady(int httpPort, ChildProcess node) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/actuator/health/readiness")).timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + START_SECONDS * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!node.isAlive()) {
+                throw new IOException("the Tandem node exited:\n" + node.tail(40));
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // HTTP not up yet
+            }
+            Thread.sleep(500); // polling a process start: there is nothing to wait on
+        }
+        throw new IOException("the Tandem node is not ready after " + START_SECONDS + " s:\n" + node.tail(40));
+    }
+
+    /** Extensions of the bench tenant with a live binding in Redis, and the binding hashes that exist. */
+    record BindingCount(long indexed, long keys) {
+    }
+
+    BindingCount bindingsInRedis() throws IOException, InterruptedException {
+        String index = "tandem:{" + TENANT + "}:regs";
+        long indexed = Long.parseLong(redisCli(redisPort, "ZCOUNT", index,
+                Long.toString(System.currentTimeMillis()), "+inf"));
+        Process scan = new ProcessBuilder("redis-cli", "-p", Integer.toString(redisPort), "--scan", "--pattern",
+                "tandem:{" + TENANT + "}:reg:*").redirectErrorStream(true).start();
+        long keys = new String(scan.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .filter(l -> !l.isBlank()).count();
+        scan.waitFor();
+        return new BindingCount(indexed, keys);
+    }
+
+    private static String redisCli(int port, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+        command.addAll(List.of(args));
+        Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (cli.waitFor() != 0 || out.startsWith("Could not connect")) {
+            throw new IOException("redis-cli " + String.join(" ", args) + ": " + out);
+        }
+        return out;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int sipPort() {
+        return sipPort;
+    }
+
+    @Override
+    public long cpuTicks() {
+        return node.cpuTicks() + redis.cpuTicks();
+    }
+
+    @Override
+    public String setup() {
+        return "`" + jar + "` in its own JVM (-Xmx2g), redis-server " + redisVersion()
+                + " on loopback (no persistence), users created from a directory seed file (HA1 only)";
+    }
+
+    private static String redisVersion() {
+        try {
+            Process v = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
+            String out = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            v.waitFor();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("v=(\\S+)").matcher(out);
+            return m.find() ? m.group(1) : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        node.close();
+        redis.close();
+    }
+}
