@@ -1,0 +1,118 @@
+package io.tandem.backend.queuecall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.tandem.backend.Eventually;
+import io.tandem.backend.RedisServer;
+import io.tandem.backend.TestNode;
+import io.tandem.backend.acd.AgentSessions;
+import io.tandem.backend.acd.Queues;
+import io.tandem.backend.acd.Strategy;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.Redis;
+import io.tandem.protocol.AgentState;
+import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.ua.Call;
+import io.tandem.telephony.ua.CallState;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Queue calls end to end on three nodes and one Redis: a caller is answered by the node it reached, hears music,
+ * waits in the cluster-wide queue; the offer rings the agent's phone wherever it is registered (over the trunk),
+ * the answer bridges caller and agent on the caller's node with tones both ways; the ACD's states, queue log and
+ * the CDR follow.
+ */
+class QueueCallIT {
+
+    @RegisterExtension
+    static final RedisServer redis = new RedisServer();
+
+    static final Duration AUDIO = Duration.ofSeconds(20);
+
+    static TestNode n1;
+    static TestNode n2;
+    static TestNode n3;
+
+    @BeforeAll
+    static void nodes() {
+        n1 = QueueNodes.node(redis, "q1");
+        n2 = QueueNodes.node(redis, "q2");
+        n3 = QueueNodes.node(redis, "q3");
+    }
+
+    @AfterAll
+    static void stop() {
+        n1.close();
+        n2.close();
+        n3.close();
+    }
+
+    static AgentState state(String agent) {
+        return n1.bean(AgentSessions.class).status("demo", agent).state();
+    }
+
+    static List<String> queueLog(String callId) {
+        return n1.bean(Redis.class).commands().xrange(Keys.queueLog("demo"), Range.create("-", "+")).stream()
+                .filter(m -> callId.equals(m.getBody().get("callid"))).map(m -> m.getBody().get("event")).toList();
+    }
+
+    static Map<String, String> cdr(String callId) {
+        return n1.bean(Redis.class).commands().xrange(Keys.cdr("demo"), Range.create("-", "+")).stream()
+                .map(StreamMessage::getBody).filter(b -> callId.equals(b.get("callId"))).findFirst().orElse(Map.of());
+    }
+
+    @Test
+    void aCallerOnNode1IsAnsweredHearsMusicAndTalksWithTheAgentOnNode2() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7000", Strategy.LONGEST_IDLE, 15, 1, 2, 3,
+                List.of("1002")), false);
+        try (QueuePhone agent = QueuePhone.agent(n2, "1002", 440, 1000);
+             AgentDesk desk = AgentDesk.available(n2, "1002").listen();
+             QueuePhone caller = QueuePhone.caller("1001", 1000, 440)) {
+            Call call = caller.dial(n1, "7000");
+            caller.awaitState(call, CallState.CONNECTED);
+            Await.until("the caller hears music on hold", AUDIO, () -> caller.ear(call).soundFrames() > 50);
+
+            JsonNode offer = desk.next("offer");
+            Call ringing = agent.nextIncoming();
+            assertThat(offer.path("callId").asText()).isEqualTo(call.id());
+            assertThat(offer.path("callerNumber").asText()).isEqualTo("1001");
+            assertThat(ringing.inviteHeader("X-Tandem-Offer")).isEqualTo(offer.path("offerId").asText());
+            assertThat(ringing.inviteHeader("P-Asserted-Identity")).contains("sip:1001@");
+            assertThat(state("1002")).isEqualTo(AgentState.RESERVED);
+
+            ringing.answer();
+            agent.awaitState(ringing, CallState.CONNECTED);
+            long musicTone = caller.ear(call).toneFrames();
+            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(ringing).toneFrames() > 25);
+            Await.until("the caller hears the agent's 440 Hz", AUDIO,
+                    () -> caller.ear(call).toneFrames() > musicTone + 25);
+            assertThat(state("1002")).isEqualTo(AgentState.ON_CALL);
+
+            call.hangup();
+            agent.awaitState(ringing, CallState.ENDED);
+            Eventually.await(Duration.ofSeconds(10), "1002 in wrap-up after the call",
+                    () -> state("1002") == AgentState.WRAP_UP || state("1002") == AgentState.AVAILABLE);
+            Eventually.await(Duration.ofSeconds(10), "1002 available after wrap-up",
+                    () -> state("1002") == AgentState.AVAILABLE);
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "COMPLETECALLER");
+            Eventually.await(Duration.ofSeconds(10), "the call's record", () -> !cdr(call.id()).isEmpty());
+            Map<String, String> record = cdr(call.id());
+            assertThat(record).containsEntry("queue", "7000").containsEntry("agent", "1002")
+                    .containsEntry("nodes", "q1,q2").containsEntry("from", "1001")
+                    .containsEntry("hungUpBy", "caller").containsEntry("endCause", "normal");
+            assertThat(record.get("answeredAt")).isNotEmpty();
+            Eventually.await(Duration.ofSeconds(10), "node 1 let the call go",
+                    () -> n1.bean(QueueCalls.class).activeCalls() == 0);
+            desk.state("not-ready");
+        }
+    }
+}
