@@ -18,8 +18,10 @@ import io.tandem.telephony.peers.Await;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +114,121 @@ class QueueCallIT {
             assertThat(record.get("answeredAt")).isNotEmpty();
             Eventually.await(Duration.ofSeconds(10), "node 1 let the call go",
                     () -> n1.bean(QueueCalls.class).activeCalls() == 0);
+            desk.state("not-ready");
+        }
+    }
+
+    @Test
+    void ringAllWithFiveAgentsAnsweringAtOnceConnectsOneAndReleasesFour() throws Exception {
+        List<String> ids = List.of("1011", "1012", "1013", "1014", "1015");
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7100", Strategy.RING_ALL, 15, 1, 0, 0, ids), false);
+        TestNode[] at = {n1, n2, n3, n1, n2};
+        List<QueuePhone> agents = new ArrayList<>();
+        List<AgentDesk> desks = new ArrayList<>();
+        try (QueuePhone caller = QueuePhone.caller("1010", 1000, 440)) {
+            for (int i = 0; i < ids.size(); i++) {
+                agents.add(QueuePhone.agent(at[i], ids.get(i), 440, 1000));
+                desks.add(AgentDesk.available(at[i], ids.get(i)));
+            }
+            Call call = caller.dial(n3, "7100");
+            caller.awaitState(call, CallState.CONNECTED);
+            List<Call> ringing = new ArrayList<>();
+            for (QueuePhone agent : agents) {
+                ringing.add(agent.nextIncoming());
+            }
+            ids.forEach(id -> assertThat(state(id)).isEqualTo(AgentState.RESERVED));
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> answering = new ArrayList<>();
+            for (Call r : ringing) {
+                Thread t = new Thread(() -> {
+                    try {
+                        go.await();
+                        r.answer();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                t.start();
+                answering.add(t);
+            }
+            go.countDown();
+            for (Thread t : answering) {
+                t.join();
+            }
+            Eventually.await(AUDIO, "one agent on the call, four released",
+                    () -> ringing.stream().filter(r -> r.state() == CallState.ENDED).count() == 4
+                            && ringing.stream().filter(r -> r.state() == CallState.CONNECTED).count() == 1);
+            int winner = 0;
+            while (ringing.get(winner).state() != CallState.CONNECTED) {
+                winner++;
+            }
+            String winnerId = ids.get(winner);
+            assertThat(state(winnerId)).isEqualTo(AgentState.ON_CALL);
+            Eventually.await(Duration.ofSeconds(10), "the four others available again",
+                    () -> ids.stream().filter(id -> !id.equals(winnerId))
+                            .allMatch(id -> state(id) == AgentState.AVAILABLE));
+            Call won = ringing.get(winner);
+            QueuePhone winnerPhone = agents.get(winner);
+            Await.until("the winner hears the caller", AUDIO, () -> winnerPhone.ear(won).toneFrames() > 25);
+            assertThat(queueLog(call.id()).stream().filter("CONNECT"::equals).count()).isEqualTo(1);
+            won.hangup();
+            caller.awaitState(call, CallState.ENDED);
+            Eventually.await(Duration.ofSeconds(10), "the winner available after the call",
+                    () -> state(winnerId) == AgentState.AVAILABLE);
+        } finally {
+            for (AgentDesk desk : desks) {
+                desk.state("not-ready");
+                desk.close();
+            }
+            agents.forEach(QueuePhone::close);
+        }
+    }
+
+    @Test
+    void anAgentWhoDoesNotAnswerGoesNotReadyAndTheCallerIsOfferedToTheNext() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7200", Strategy.LINEAR, 2, 1, 0, 1,
+                List.of("1021", "1022")), false);
+        try (QueuePhone sleepy = QueuePhone.agent(n1, "1021", 440, 1000);
+             QueuePhone awake = QueuePhone.agent(n3, "1022", 440, 1000).onIncoming(Call::answer);
+             AgentDesk d1 = AgentDesk.available(n1, "1021");
+             AgentDesk d2 = AgentDesk.available(n3, "1022");
+             QueuePhone caller = QueuePhone.caller("1020", 1000, 440)) {
+            Call call = caller.dial(n2, "7200");
+            caller.awaitState(call, CallState.CONNECTED);
+            Call missed = sleepy.nextIncoming();
+            sleepy.awaitState(missed, CallState.ENDED);
+            assertThat(missed.endStatus()).isEqualTo(487);
+            Eventually.await(Duration.ofSeconds(10), "1021 not ready after one miss",
+                    () -> state("1021") == AgentState.NOT_READY);
+            Call answered = awake.nextIncoming();
+            awake.awaitState(answered, CallState.CONNECTED);
+            Await.until("1022 hears the caller", AUDIO, () -> awake.ear(answered).toneFrames() > 25);
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "RINGNOANSWER", "CONNECT");
+            answered.hangup();
+            caller.awaitState(call, CallState.ENDED);
+            assertThat(queueLog(call.id())).contains("COMPLETEAGENT");
+            d2.state("not-ready");
+        }
+    }
+
+    @Test
+    void aCallerWhoHangsUpWhileTheAgentRingsIsLoggedAsAbandonAndTheOfferCancelled() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7300", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
+                List.of("1023")), false);
+        try (QueuePhone agent = QueuePhone.agent(n2, "1023", 440, 1000);
+             AgentDesk desk = AgentDesk.available(n2, "1023");
+             QueuePhone caller = QueuePhone.caller("1024", 1000, 440)) {
+            Call call = caller.dial(n1, "7300");
+            caller.awaitState(call, CallState.CONNECTED);
+            Call ringing = agent.nextIncoming();
+            call.hangup();
+            agent.awaitState(ringing, CallState.ENDED);
+            assertThat(ringing.endStatus()).isEqualTo(487);
+            Eventually.await(Duration.ofSeconds(10), "1023 available again",
+                    () -> state("1023") == AgentState.AVAILABLE);
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "ABANDON");
+            Eventually.await(Duration.ofSeconds(10), "the abandoned call's record", () -> !cdr(call.id()).isEmpty());
+            assertThat(cdr(call.id())).containsEntry("endCause", "abandoned").containsEntry("answeredAt", "");
             desk.state("not-ready");
         }
     }

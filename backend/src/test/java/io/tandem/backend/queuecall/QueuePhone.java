@@ -48,9 +48,9 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
         this.extension = extension;
         this.speaks = speaks;
         this.hears = hears;
-        int rtp = FreePorts.alignedBlock(40);
+        int rtp = FreePorts.alignedBlock(100);
         UserAgentConfig config = UserAgentConfig.of(extension, "127.0.0.1").withPassword(TestNode.PASSWORD)
-                .withRegistrars(registrars).withRtpPorts(rtp, rtp + 39)
+                .withRegistrars(registrars).withRtpPorts(rtp, rtp + 99)
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
         this.ua = UserAgent.start(config, this);
     }
