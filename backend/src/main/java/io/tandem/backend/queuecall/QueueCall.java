@@ -67,6 +67,9 @@ final class QueueCall {
     private final Set<String> reported = new HashSet<>();
     private ScheduledFuture<?> ringTimer;
     private ScheduledFuture<?> maxWaitTimer;
+    private ScheduledFuture<?> announceTimer;
+    /** The caller's music, resumed after each announcement. */
+    private io.tandem.telephony.media.MediaSource music;
     private AgentBranch connected;
     private Instant answeredAt;
 
@@ -125,10 +128,12 @@ final class QueueCall {
         }
         NegotiatedMedia media = answer.media();
         stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
-        stream.setSource(calls.music.player(queue.musicOnHold()));
+        music = calls.music.player(queue.musicOnHold());
+        stream.setSource(music);
         stream.onDtmf(calls.dtmfHandler(this));
         calls.signalling.respond(st, Response.OK, null, toTag, queue.number(), answer.description().encode(), trunk);
         armMaxWait();
+        armAnnouncements();
         log.info("queue call {} from {} waits in {}@{} at position {}", callId, number, queue.number(), tenant,
                 joined.position());
     }
@@ -443,7 +448,10 @@ final class QueueCall {
                     log.info("queue call {} left {} ({}) for queue {}", callId, queue.number(), cause,
                             next.get().number());
                     queue = next.get();
+                    music = calls.music.player(queue.musicOnHold());
+                    stream.setSource(music);
                     armMaxWait();
+                    armAnnouncements();
                     return;
                 }
             }
@@ -458,6 +466,40 @@ final class QueueCall {
         }
         if (queue.maxWaitSeconds() > 0) {
             maxWaitTimer = calls.timers.schedule(this::maxWait, queue.maxWaitSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    private void armAnnouncements() {
+        if (announceTimer != null) {
+            announceTimer.cancel(false);
+        }
+        QueueDefinition.Announcements a = queue.announcements();
+        if (a.position() || a.estimatedWait()) {
+            announceTimer = calls.timers.schedule(this::announce, a.firstAfterSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Tells a waiting caller its position and estimated wait (both from Redis, so every node would say the same),
+     * then the music resumes; repeated every {@code everySeconds} (0 = once).
+     */
+    private synchronized void announce() {
+        if (state != State.WAITING) {
+            return;
+        }
+        QueueDefinition.Announcements a = queue.announcements();
+        var entry = calls.callers.find(tenant, queue.number(), callId);
+        if (entry.isPresent()) {
+            int position = entry.get().position();
+            java.time.Duration wait = calls.callers.estimatedWait(tenant, queue.number(), position,
+                    calls.clock.instant());
+            List<String> words = calls.announcements.words(a.position(), position, a.estimatedWait(), wait);
+            stream.setSource(calls.announcements.player(words, music));
+            calls.announced();
+            log.debug("queue call {}: announced position {} and wait {}", callId, position, wait);
+        }
+        if (a.everySeconds() > 0) {
+            announceTimer = calls.timers.schedule(this::announce, a.everySeconds(), TimeUnit.SECONDS);
         }
     }
 
@@ -516,6 +558,9 @@ final class QueueCall {
         }
         if (maxWaitTimer != null) {
             maxWaitTimer.cancel(false);
+        }
+        if (announceTimer != null) {
+            announceTimer.cancel(false);
         }
     }
 }

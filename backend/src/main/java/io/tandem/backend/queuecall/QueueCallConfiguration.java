@@ -72,7 +72,8 @@ class QueueCallConfiguration {
             throw new IllegalArgumentException("tandem.sip.bind-address: unknown address " + sip.bindAddress(), e);
         }
         return new QueueCalls(signalling, queues, callers, claims, router, dispatcher, records, queueCallStreams,
-                new MusicOnHold(properties.musicDirectory()), queueCallTimers, queueCallPlacer, clock, bind);
+                new MusicOnHold(properties.musicDirectory()),
+                new Announcements(properties.promptDirectory()), queueCallTimers, queueCallPlacer, clock, bind);
     }
 
     /** Replaces the ACD's log-only placer; reaches the queue calls lazily (they need the dispatcher, which needs us). */

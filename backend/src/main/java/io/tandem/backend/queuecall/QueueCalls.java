@@ -64,6 +64,8 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     final CallRouter router;
     final RtpMediaStreamFactory streams;
     final MusicOnHold music;
+    final Announcements announcements;
+    private final java.util.concurrent.atomic.AtomicLong announced = new java.util.concurrent.atomic.AtomicLong();
     final ScheduledExecutorService timers;
     final Clock clock;
     final InetAddress mediaBind;
@@ -75,7 +77,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
 
     QueueCalls(QueueSignalling signalling, Queues queues, Callers callers, Claims claims, CallRouter router,
             Dispatcher dispatcher, CallRecords records, RtpMediaStreamFactory streams, MusicOnHold music,
-            ScheduledExecutorService timers, ExecutorService placer, Clock clock, InetAddress mediaBind) {
+            Announcements announcements, ScheduledExecutorService timers, ExecutorService placer, Clock clock, InetAddress mediaBind) {
         this.signalling = signalling;
         this.queues = queues;
         this.callers = callers;
@@ -85,6 +87,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         this.records = records;
         this.streams = streams;
         this.music = music;
+        this.announcements = announcements;
         this.timers = timers;
         this.placer = placer;
         this.clock = clock;
@@ -94,6 +97,15 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     /** Queue callers this node holds (waiting, ringing or connected). */
     public int activeCalls() {
         return waiting.size();
+    }
+
+    /** Position / wait announcements played to callers of this node. */
+    public long announcementsPlayed() {
+        return announced.get();
+    }
+
+    void announced() {
+        announced.incrementAndGet();
     }
 
     @Override
@@ -177,7 +189,10 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
                     if (call != null) {
                         call.place(grant);
                     } else {
-                        release(grant, "caller-gone");
+                        // No SIP caller here: it left (Callers.leave already ended its offer) or it was queued
+                        // without a call (an API client); the lease frees the agents as with no placer at all.
+                        log.info("offer {}: caller {} has no call on this node; left to its lease", grant.offerId(),
+                                grant.callId());
                     }
                 } catch (RuntimeException e) {
                     log.warn("placing offer {} failed; its lease releases the agents", grant.offerId(), e);

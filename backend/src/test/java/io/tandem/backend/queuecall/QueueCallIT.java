@@ -9,6 +9,8 @@ import io.tandem.backend.Eventually;
 import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.AgentSessions;
+import io.tandem.backend.acd.Callers;
+import io.tandem.backend.acd.QueueDefinition;
 import io.tandem.backend.acd.Queues;
 import io.tandem.backend.acd.Strategy;
 import io.tandem.backend.redis.Keys;
@@ -230,6 +232,37 @@ class QueueCallIT {
             Eventually.await(Duration.ofSeconds(10), "the abandoned call's record", () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("endCause", "abandoned").containsEntry("answeredAt", "");
             desk.state("not-ready");
+        }
+    }
+
+    @Test
+    void theExitKeyLeavesForAnotherQueueWhereMaxWaitEndsTheCallWithAnnouncementsMeanwhile() throws Exception {
+        QueueDefinition.Announcements often = new QueueDefinition.Announcements(true, true, 1, 1);
+        QueueDefinition overflow = new QueueDefinition("7601", "overflow", Strategy.LONGEST_IDLE, 3, 0, true, false,
+                15, 1, 0, 0, 20, 30, List.of(), often, "default", "", QueueDefinition.Destination.NONE,
+                QueueDefinition.Destination.NONE);
+        QueueDefinition first = new QueueDefinition("7600", "first", Strategy.LONGEST_IDLE, 0, 0, true, false, 15, 1,
+                0, 0, 20, 30, List.of(), often, "default", "5", new QueueDefinition.Destination("queue", "7601"),
+                QueueDefinition.Destination.NONE);
+        n1.bean(Queues.class).save("demo", overflow, false);
+        n1.bean(Queues.class).save("demo", first, false);
+        long announced = n2.bean(QueueCalls.class).announcementsPlayed();
+        try (QueuePhone caller = QueuePhone.caller("1026", 1000, 440)) {
+            Call call = caller.dial(n2, "7600");
+            caller.awaitState(call, CallState.CONNECTED);
+            Eventually.await(AUDIO, "position and wait announced to the caller",
+                    () -> n2.bean(QueueCalls.class).announcementsPlayed() >= announced + 2);
+            Await.until("the caller hears prompts and music", AUDIO, () -> caller.ear(call).soundFrames() > 50);
+
+            call.sendDtmf('5');
+            Eventually.await(AUDIO, "the caller left 7600 with its exit key for 7601",
+                    () -> queueLog(call.id()).contains("EXITWITHKEY")
+                            && n1.bean(Callers.class).find("demo", "7601", call.id()).isPresent());
+            caller.awaitState(call, CallState.ENDED);
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "EXITWITHKEY", "ENTERQUEUE",
+                    "EXITWITHTIMEOUT");
+            Eventually.await(Duration.ofSeconds(10), "the record", () -> !cdr(call.id()).isEmpty());
+            assertThat(cdr(call.id())).containsEntry("endCause", "timeout").containsEntry("queue", "7601");
         }
     }
 }
