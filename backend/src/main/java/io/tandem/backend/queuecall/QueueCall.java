@@ -72,6 +72,8 @@ final class QueueCall {
     private io.tandem.telephony.media.MediaSource music;
     private AgentBranch connected;
     private Instant answeredAt;
+    /** When the caller joined (System.nanoTime), until its first offer rang someone. */
+    private long enqueuedNanos;
 
     QueueCall(QueueCalls calls, String tenant, QueueDefinition queue, String callId, String number, String name,
             boolean trunk, RtpMediaStream stream) {
@@ -115,6 +117,7 @@ final class QueueCall {
             return;
         }
         toTag = SipMessages.newToken();
+        enqueuedNanos = System.nanoTime();
         Callers.Joined joined = calls.callers.enqueue(tenant, queue.number(), callId, number, name, 0,
                 java.util.Map.of(), java.util.Map.of());
         if (!joined.ok()) {
@@ -192,6 +195,10 @@ final class QueueCall {
             return false;
         }
         branches.add(branch);
+        if (enqueuedNanos != 0) {
+            calls.dispatchLatency.record(System.nanoTime() - enqueuedNanos, TimeUnit.NANOSECONDS);
+            enqueuedNanos = 0;
+        }
         return true;
     }
 

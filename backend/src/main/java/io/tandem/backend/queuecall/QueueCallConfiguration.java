@@ -1,5 +1,7 @@
 package io.tandem.backend.queuecall;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.tandem.backend.acd.Callers;
 import io.tandem.backend.acd.Claims;
 import io.tandem.backend.acd.Dispatcher;
@@ -62,7 +64,8 @@ class QueueCallConfiguration {
             NodeMetrics metrics, TrunkSignature trunk, NodeIdentity identity, Queues queues, Callers callers,
             Claims claims, CallRouter router, Dispatcher dispatcher, CallRecords records,
             RtpMediaStreamFactory queueCallStreams, ScheduledExecutorService queueCallTimers,
-            ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties) {
+            ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties,
+            MeterRegistry registry) {
         QueueSignalling signalling = new QueueSignalling(endpoint::getObject, addresses::getObject, metrics, trunk,
                 identity.id());
         InetAddress bind;
@@ -73,7 +76,9 @@ class QueueCallConfiguration {
         }
         return new QueueCalls(signalling, queues, callers, claims, router, dispatcher, records, queueCallStreams,
                 new MusicOnHold(properties.musicDirectory()),
-                new Announcements(properties.promptDirectory()), queueCallTimers, queueCallPlacer, clock, bind);
+                new Announcements(properties.promptDirectory()), queueCallTimers, queueCallPlacer, clock, bind,
+                Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
+                        .publishPercentiles(0.5, 0.99).register(registry));
     }
 
     /** Replaces the ACD's log-only placer; reaches the queue calls lazily (they need the dispatcher, which needs us). */

@@ -65,6 +65,8 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     final RtpMediaStreamFactory streams;
     final MusicOnHold music;
     final Announcements announcements;
+    /** Caller enqueued → first offer INVITE sent (includes waiting for a free agent when none was). */
+    final io.micrometer.core.instrument.Timer dispatchLatency;
     private final java.util.concurrent.atomic.AtomicLong announced = new java.util.concurrent.atomic.AtomicLong();
     final ScheduledExecutorService timers;
     final Clock clock;
@@ -77,7 +79,8 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
 
     QueueCalls(QueueSignalling signalling, Queues queues, Callers callers, Claims claims, CallRouter router,
             Dispatcher dispatcher, CallRecords records, RtpMediaStreamFactory streams, MusicOnHold music,
-            Announcements announcements, ScheduledExecutorService timers, ExecutorService placer, Clock clock, InetAddress mediaBind) {
+            Announcements announcements, ScheduledExecutorService timers, ExecutorService placer, Clock clock,
+            InetAddress mediaBind, io.micrometer.core.instrument.Timer dispatchLatency) {
         this.signalling = signalling;
         this.queues = queues;
         this.callers = callers;
@@ -88,6 +91,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         this.streams = streams;
         this.music = music;
         this.announcements = announcements;
+        this.dispatchLatency = dispatchLatency;
         this.timers = timers;
         this.placer = placer;
         this.clock = clock;

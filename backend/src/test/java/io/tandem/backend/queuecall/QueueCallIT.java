@@ -55,6 +55,15 @@ class QueueCallIT {
 
     @AfterAll
     static void stop() {
+        for (TestNode node : List.of(n1, n2, n3)) {
+            // A figure for the report, not an assertion: every offer here found its agent free.
+            var snapshot = node.bean(io.micrometer.core.instrument.MeterRegistry.class)
+                    .get("tandem.queue.dispatch").timer().takeSnapshot();
+            System.out.printf("queue dispatch latency (agents free) %s: n=%d max=%.1f ms %s%n",
+                    node.bean(io.tandem.backend.node.NodeIdentity.class).id(), snapshot.count(),
+                    snapshot.max(java.util.concurrent.TimeUnit.MILLISECONDS),
+                    java.util.Arrays.toString(snapshot.percentileValues()));
+        }
         n1.close();
         n2.close();
         n3.close();

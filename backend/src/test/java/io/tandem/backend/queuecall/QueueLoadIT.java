@@ -132,6 +132,14 @@ class QueueLoadIT {
                     Keys.queueStats("demo", "7500", day));
             assertThat(stats).containsEntry("answered", "60").containsEntry("completed", "60");
             assertThat(stats.getOrDefault("abandoned", "0")).isEqualTo("0");
+            for (TestNode node : nodes) {
+                // A figure for the report, not an assertion: enqueue → first offer INVITE on this node.
+                var snapshot = node.bean(io.micrometer.core.instrument.MeterRegistry.class)
+                        .get("tandem.queue.dispatch").timer().takeSnapshot();
+                System.out.printf("queue dispatch latency %s: n=%d %s%n", node.bean(
+                        io.tandem.backend.node.NodeIdentity.class).id(), snapshot.count(),
+                        java.util.Arrays.toString(snapshot.percentileValues()));
+            }
         } finally {
             timers.shutdownNow();
             callers.forEach(QueuePhone::close);
