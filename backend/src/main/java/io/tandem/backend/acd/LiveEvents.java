@@ -93,6 +93,13 @@ class LiveEvents implements SmartLifecycle {
         }
     }
 
+    /** The id of the tenant's newest event, or {@code 0-0} when the stream is empty. */
+    String lastId(String tenant) {
+        List<StreamMessage<String, String>> newest = redis.commands().xrevrange(Keys.events(tenant),
+                Range.create("-", "+"), Limit.create(0, 1));
+        return newest.isEmpty() ? "0-0" : newest.get(0).getId();
+    }
+
     /** Stream entries after {@code after} (exclusive; empty = from the start), oldest first. */
     List<LiveEvent> after(String tenant, String after, int max) {
         Range<String> range = Range.create(after == null || after.isEmpty() ? "-" : "(" + after, "+");

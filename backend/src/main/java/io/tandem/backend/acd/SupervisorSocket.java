@@ -8,17 +8,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * {@code /ws/supervisor}: every event of the supervisor's tenant, cluster-wide, in stream order, each with its stream
  * id. {@code ?after=<id>} resumes after a reconnect: the stream is replayed from there, while live events arriving
- * meanwhile are held back and sent after the replay without duplicates.
+ * meanwhile are held back and sent after the replay without duplicates. Without it the socket starts at the newest
+ * event when the handshake was accepted.
  */
 class SupervisorSocket extends TextWebSocketHandler {
+
+    /** Handshake attribute: the newest event id when the handshake was accepted (see {@link #cursorAtHandshake}). */
+    private static final String HANDSHAKE_CURSOR = "tandem.supervisor.cursor";
 
     private static final int REPLAY_PAGE = 1_000;
     /** At most this many events are replayed; older ones are in the CSV export and statistics. */
@@ -72,6 +81,30 @@ class SupervisorSocket extends TextWebSocketHandler {
         this.events = events;
     }
 
+    /**
+     * Records the stream's newest id before the 101 goes out. A client may act as soon as its handshake completes,
+     * before {@link #afterConnectionEstablished} runs here; without {@code ?after=} the socket replays from this
+     * cursor, so an event that happens in that gap is still delivered.
+     */
+    HandshakeInterceptor cursorAtHandshake() {
+        return new HandshakeInterceptor() {
+            @Override
+            public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
+                    WebSocketHandler handler, Map<String, Object> attributes) {
+                if (request.getPrincipal() instanceof Authentication auth
+                        && auth.getPrincipal() instanceof TenantPrincipal supervisor) {
+                    attributes.put(HANDSHAKE_CURSOR, events.lastId(supervisor.tenant()));
+                }
+                return true;
+            }
+
+            @Override
+            public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
+                    WebSocketHandler handler, Exception failure) {
+            }
+        };
+    }
+
     @Override
     public void afterConnectionEstablished(WebSocketSession raw) throws Exception {
         TenantPrincipal supervisor = Sockets.principal(raw);
@@ -80,6 +113,9 @@ class SupervisorSocket extends TextWebSocketHandler {
         if (after != null && !after.matches("[0-9]{1,20}-[0-9]{1,20}")) {
             raw.close(CloseStatus.BAD_DATA.withReason("after must be a stream id such as 1764423600000-0"));
             return;
+        }
+        if (after == null && raw.getAttributes().get(HANDSHAKE_CURSOR) instanceof String cursor) {
+            after = cursor;
         }
         Feed feed = new Feed(Sockets.concurrent(raw), after);
         attached.put(raw.getId(), new Attached(supervisor, feed));

@@ -28,6 +28,7 @@ class WebSocketConfiguration implements WebSocketConfigurer {
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         registry.addHandler(agentSocket, ApiPaths.WS_AGENT).setAllowedOriginPatterns("*");
-        registry.addHandler(supervisorSocket, ApiPaths.WS_SUPERVISOR).setAllowedOriginPatterns("*");
+        registry.addHandler(supervisorSocket, ApiPaths.WS_SUPERVISOR).setAllowedOriginPatterns("*")
+                .addInterceptors(supervisorSocket.cursorAtHandshake());
     }
 }
