@@ -1,0 +1,160 @@
+package io.tandem.agent.testing;
+
+import io.tandem.agent.audio.AudioPath;
+import io.tandem.agent.audio.SwitchableAudio;
+import io.tandem.agent.engine.EngineSettings;
+import io.tandem.agent.settings.SettingsStore;
+import io.tandem.agent.ui.PhoneWindow;
+import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.peers.FreePorts;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.TextInputControl;
+import javafx.scene.image.PixelReader;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The real softphone window (headless Monocle) with file audio, driven the way an agent would: clicks and typing. */
+public final class PhoneUi implements AutoCloseable {
+    public static final Duration WAIT = Duration.ofSeconds(20);
+
+    public final FxRobot robot = new FxRobot();
+    private final PhoneWindow window;
+    private final Stage stage;
+
+    private PhoneUi(Stage stage, PhoneWindow window) {
+        this.stage = stage;
+        this.window = window;
+    }
+
+    public static PhoneUi open(AudioPath audio, Path configDir) throws Exception {
+        Stage stage = FxToolkit.registerPrimaryStage();
+        int rtp = FreePorts.alignedBlock(20);
+        EngineSettings engine = EngineSettings.defaults().withLocalAddress(InetAddress.getLoopbackAddress())
+                .withRtpPorts(rtp, rtp + 19).withTimeouts(Duration.ofSeconds(4), Duration.ofSeconds(3))
+                .withRegisterExpiry(Duration.ofSeconds(30));
+        PhoneWindow window = WaitForAsyncUtils.asyncFx(() -> {
+            PhoneWindow w = new PhoneWindow(stage, new SwitchableAudio(audio), false, engine, Clock.systemUTC(),
+                    new SettingsStore(configDir));
+            stage.show();
+            stage.toFront();
+            return w;
+        }).get(30, TimeUnit.SECONDS);
+        return new PhoneUi(stage, window);
+    }
+
+    public PhoneWindow window() {
+        return window;
+    }
+
+    /** Runs {@code action} on the FX thread and returns its result. */
+    public static <T> T fx(Callable<T> action) throws Exception {
+        return WaitForAsyncUtils.asyncFx(action).get(10, TimeUnit.SECONDS);
+    }
+
+    public <T extends Node> T node(String id) {
+        return robot.lookup("#" + id).query();
+    }
+
+    public boolean showing(String id) {
+        try {
+            return fx(() -> {
+                Node n = robot.lookup("#" + id).tryQuery().orElse(null);
+                return n != null && n.isVisible() && n.getScene() != null;
+            });
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    public String text(String id) {
+        try {
+            return fx(() -> {
+                Node n = robot.lookup("#" + id).tryQuery().orElse(null);
+                if (n instanceof Labeled l) {
+                    return l.getText();
+                }
+                if (n instanceof TextInputControl t) {
+                    return t.getText();
+                }
+                return "";
+            });
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    /** Clears the field and types {@code text} into it. */
+    public void type(String id, String text) throws Exception {
+        robot.clickOn("#" + id);
+        fx(() -> {
+            ((TextInputControl) node(id)).clear();
+            return null;
+        });
+        robot.write(text);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    public void click(String id) {
+        robot.clickOn("#" + id);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    public void awaitText(String id, String contains) {
+        awaitText(id, contains, WAIT);
+    }
+
+    public void awaitText(String id, String contains, Duration timeout) {
+        Await.value("#" + id + " showing '" + contains + "'", timeout,
+                () -> java.util.Optional.of(text(id)).filter(t -> t.contains(contains)),
+                () -> "#" + id + " shows '" + text(id) + "'");
+    }
+
+    public void awaitShowing(String id) {
+        Await.until("#" + id + " visible", WAIT, () -> showing(id));
+    }
+
+    /** The whole window as a PNG under the screenshots directory (system property {@code tandem.screenshots}). */
+    public Path screenshot(String name) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        WritableImage image = fx(() -> stage.getScene().snapshot(null));
+        int w = (int) image.getWidth();
+        int h = (int) image.getHeight();
+        BufferedImage png = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        PixelReader pixels = image.getPixelReader();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                png.setRGB(x, y, pixels.getArgb(x, y));
+            }
+        }
+        Path dir = Path.of(System.getProperty("tandem.screenshots", "target/screenshots"));
+        Files.createDirectories(dir);
+        Path file = dir.resolve(name + ".png");
+        if (!ImageIO.write(png, "png", file.toFile())) {
+            throw new IOException("no PNG writer");
+        }
+        return file;
+    }
+
+    @Override
+    public void close() throws Exception {
+        fx(() -> {
+            window.shutdown();
+            stage.hide();
+            return null;
+        });
+    }
+}

@@ -1,0 +1,98 @@
+package io.tandem.agent.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.agent.audio.FileAudio;
+import io.tandem.agent.testing.NodeProcess;
+import io.tandem.agent.testing.PhoneUi;
+import io.tandem.agent.testing.RedisProcess;
+import io.tandem.telephony.peers.FreePorts;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Login mistakes in the real window: a wrong password against a real node, a backend nobody listens on, one that
+ * never answers (the window stays responsive meanwhile), a URL without http:// — each a sentence, never a freeze.
+ */
+class LoginErrorsIT {
+    @TempDir
+    static Path config;
+
+    private static RedisProcess redis;
+    private static NodeProcess node;
+    private static PhoneUi ui;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = new RedisProcess();
+        node = NodeProcess.start("login-it", redis);
+        ui = PhoneUi.open(FileAudio.silent(), config);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (ui != null) {
+            ui.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static void logIn(String url, String agent, String password) throws Exception {
+        ui.type("login-url", url);
+        ui.type("login-tenant", "demo");
+        ui.type("login-agent", agent);
+        ui.type("login-password", password);
+        ui.click("login-button");
+    }
+
+    @Test
+    void aWrongPasswordAgainstARealNodeSaysSo() throws Exception {
+        logIn(node.url(), "1001", "not-my-password");
+        ui.awaitText("login-message", "Wrong agent id, tenant or password");
+        assertThat(PhoneUi.fx(() -> ui.node("login-password").getStyleClass().contains("invalid"))).isTrue();
+        assertThat(ui.text("login-password")).as("the password the agent typed stays for correction")
+                .isEqualTo("not-my-password");
+        ui.screenshot("login-wrong-password");
+    }
+
+    @Test
+    void aBackendNobodyListensOnIsUnreachable() throws Exception {
+        int closedPort = FreePorts.udpAndTcp();
+        logIn("http://127.0.0.1:" + closedPort, "1001", "secret");
+        ui.awaitText("login-message", "Cannot reach the backend at http://127.0.0.1:" + closedPort);
+        assertThat(PhoneUi.fx(() -> ui.node("login-url").getStyleClass().contains("invalid"))).isTrue();
+    }
+
+    @Test
+    void aBackendThatNeverAnswersTimesOutWhileTheWindowStaysResponsive() throws Exception {
+        // Accepts connections (the kernel's backlog) but never reads or answers.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            logIn("http://127.0.0.1:" + silent.getLocalPort(), "1001", "secret");
+            ui.awaitText("login-message", "Logging in to");
+            // The FX thread answers at once while the login waits in the background.
+            assertThat(WaitForAsyncUtils.asyncFx(() -> ui.text("login-agent")).get(2, TimeUnit.SECONDS))
+                    .isEqualTo("1001");
+            assertThat(PhoneUi.fx(() -> ui.node("login-button").isDisabled())).as("no second login meanwhile").isTrue();
+            ui.awaitText("login-message", "did not answer within 5 s");
+            assertThat(PhoneUi.fx(() -> ui.node("login-button").isDisabled())).isFalse();
+        }
+    }
+
+    @Test
+    void aUrlWithoutSchemeIsRefusedBeforeAnyRequest() throws Exception {
+        logIn("127.0.0.1:8080", "1001", "secret");
+        ui.awaitText("login-message", "must start with http:// or https://");
+    }
+}
