@@ -19,8 +19,10 @@ import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.TimeoutEvent;
@@ -51,10 +53,14 @@ public final class B2bua implements SipFeature {
     private final RtpRelayEngine relays;
     private final InetAddress mediaBind;
     private final Redis redis;
+    /** Queues and other numbers answered by features of this node; looked up per call (they depend on us). */
+    private final Supplier<List<ServiceNumbers>> services;
 
     B2bua(Calls calls, SipAuthenticator authenticator, TenantResolver tenants, CallRouter router,
-            TrunkSignature trunk, RtpRelayEngine relays, SipProperties sip, Redis redis) {
+            TrunkSignature trunk, RtpRelayEngine relays, SipProperties sip, Redis redis,
+            Supplier<List<ServiceNumbers>> services) {
         this.calls = calls;
+        this.services = services;
         this.redis = redis;
         this.authenticator = authenticator;
         this.tenants = tenants;
@@ -82,6 +88,14 @@ public final class B2bua implements SipFeature {
     public void onRequest(InboundRequest in) {
         Request request = in.request();
         Leg leg = calls.find(callId(request));
+        if (leg == null && !(Request.INVITE.equals(in.method()) && toTag(request) == null)) {
+            for (ServiceNumbers service : services.get()) {
+                if (service.owns(callId(request))) {
+                    service.onRequest(in);
+                    return;
+                }
+            }
+        }
         switch (in.method()) {
             case Request.ACK -> {
                 // RFC 3261 §13.3.1.4: the ACK of our 2xx ends the caller's INVITE; the dialog absorbed it.
@@ -210,6 +224,12 @@ public final class B2bua implements SipFeature {
         if (!SdpRewriter.relayable(offer.get())) {
             in.respond(Response.NOT_ACCEPTABLE_HERE, "No plain RTP audio stream offered");
             return;
+        }
+        for (ServiceNumbers service : services.get()) {
+            if (service.serves(tenant, target)) {
+                service.onInvite(in, tenant, caller, target);
+                return;
+            }
         }
         Route route = router.route(tenant, target, viaTrunk);
         if (route instanceof Route.Unknown) {

@@ -56,11 +56,12 @@ class CallConfiguration {
             TrunkSignature trunk, NodeIdentity identity, CallProperties properties,
             @Qualifier("callTimers") ScheduledExecutorService callTimers, Clock clock, CallRecords records, Redis redis,
             SipAuthenticator authenticator, TenantResolver tenants, CallRouter router, RtpRelayEngine relays,
-            SipProperties sip) {
+            SipProperties sip, ObjectProvider<ServiceNumbers> services) {
         Signalling signalling = new Signalling(endpoint::getObject, addresses::getObject, metrics, trunk,
                 identity.id());
         Calls calls = new Calls(signalling, properties, callTimers, clock, identity.id(), metrics, records,
                 new CallPresence(redis, identity.id()));
-        return new B2bua(calls, authenticator, tenants, router, trunk, relays, sip, redis);
+        return new B2bua(calls, authenticator, tenants, router, trunk, relays, sip, redis,
+                () -> services.orderedStream().toList());
     }
 }

@@ -120,6 +120,9 @@ final class Signalling {
             via.setHost(host());
             via.setPort(addresses.get().sipPort());
             invite.setHeader(contact(caller, transport));
+            if (branch.bridge.inboundTrunk) {
+                passOn(branch.bridge.callerLeg.invite, invite);
+            }
             if (branch.target.viaTrunk()) {
                 trunk.sign(invite, messages.headers(), nodeId, branch.party, tenant);
             }
@@ -133,6 +136,33 @@ final class Signalling {
         } catch (Exception e) {
             log.warn("cannot send INVITE to {}: {}", branch.target.requestUri(), e.getMessage());
             return false;
+        }
+    }
+
+    /** Headers a node of the cluster set for the callee's phone (a queue offer): passed on only from the trunk. */
+    static final java.util.List<String> PASSED_FROM_TRUNK = java.util.List.of("X-Tandem-Offer",
+            "P-Asserted-Identity");
+
+    /**
+     * A queue offer crossing the trunk keeps what the caller's node said about it: the offer id the softphone
+     * matches with its WebSocket offer, the caller's identity (RFC 3325 §9.1, trusted between our nodes) and the
+     * From display name.
+     */
+    private static void passOn(Request from, Request to) throws ParseException {
+        if (from == null) {
+            return;
+        }
+        for (String name : PASSED_FROM_TRUNK) {
+            javax.sip.header.Header header = from.getHeader(name);
+            if (header != null) {
+                to.setHeader((javax.sip.header.Header) header.clone());
+            }
+        }
+        String display = ((javax.sip.header.FromHeader) from.getHeader(javax.sip.header.FromHeader.NAME)).getAddress()
+                .getDisplayName();
+        if (display != null && !display.isBlank()) {
+            ((javax.sip.header.FromHeader) to.getHeader(javax.sip.header.FromHeader.NAME)).getAddress()
+                    .setDisplayName(display);
         }
     }
 

@@ -35,6 +35,14 @@ public class CallRecords {
 
     /** Appends a record to its tenant's stream; returns the stream entry id. */
     public String append(CallRecord record) {
+        return append(record, Map.of());
+    }
+
+    /**
+     * Appends a record with fields of a feature after the common ones (a queue call names its {@code queue} and
+     * {@code agent}); readers that do not know them skip them.
+     */
+    public String append(CallRecord record, Map<String, String> extra) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("callId", record.callId());
         fields.put("from", record.from());
@@ -45,6 +53,7 @@ public class CallRecords {
         fields.put("endedAt", record.endedAt().toString());
         fields.put("endCause", record.endCause());
         fields.put("hungUpBy", record.hungUpBy());
+        extra.forEach(fields::putIfAbsent);
         XAddArgs args = XAddArgs.Builder.maxlen(properties.maxLength()).approximateTrimming();
         return redis.commands().xadd(Keys.cdr(record.tenant()), args, fields);
     }

@@ -96,6 +96,14 @@ public final class Keys {
         return PREFIX + "trunk:" + checked(TRUNK_SIGNATURE, "trunk signature", signature);
     }
 
+    /**
+     * Pub/sub channel: queue offers claimed by any node for callers whose media this node holds (the claiming node
+     * publishes the grant, the caller's node rings the agents).
+     */
+    public static String nodeOffers(String nodeId) {
+        return PREFIX + "node:" + checked(NODE, "node id", nodeId) + ":offers";
+    }
+
     /** Hash: the versioned agent record (ACD). */
     public static String agent(String tenant, String agentId) {
         return tenant(tenant) + "agent:" + checked(EXTENSION, "agent id", agentId);

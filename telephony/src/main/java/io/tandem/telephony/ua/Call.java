@@ -66,6 +66,21 @@ public final class Call {
         return remoteUri;
     }
 
+    /**
+     * A header of the INVITE that started this call (for an incoming call: what the caller's side said, such as a
+     * queue offer's {@code X-Tandem-Offer} or {@code P-Asserted-Identity}); null when absent.
+     */
+    public String inviteHeader(String name) {
+        javax.sip.message.Request request = invite;
+        javax.sip.header.Header header = request == null ? null : request.getHeader(name);
+        if (header == null) {
+            return null;
+        }
+        String text = header.toString().trim();
+        int colon = text.indexOf(':');
+        return colon < 0 ? text : text.substring(colon + 1).trim();
+    }
+
     public CallState state() {
         return state;
     }

@@ -1,0 +1,27 @@
+package io.tandem.backend.call;
+
+import io.tandem.backend.node.sip.InboundRequest;
+
+/**
+ * Numbers the B2BUA does not route to an extension but hands to another feature of the node (the ACD's queues):
+ * the B2BUA still checks who calls (digest or trunk signature) and that an SDP offer is present, then the feature
+ * answers on this node. In-dialog requests of the dialogs the feature owns are passed to it as they arrive.
+ */
+public interface ServiceNumbers {
+
+    /** True when {@code number} of {@code tenant} is served by this feature. */
+    boolean serves(String tenant, String number);
+
+    /**
+     * An authenticated (or trunk-signed) initial INVITE to a served number, with a readable SDP offer.
+     *
+     * @param caller the extension in From
+     */
+    void onInvite(InboundRequest request, String tenant, String caller, String number);
+
+    /** True for a Call-ID of a dialog this feature holds (its caller or its outgoing legs). */
+    boolean owns(String callId);
+
+    /** An in-dialog request (ACK, BYE, CANCEL, INFO, re-INVITE, ...) of a dialog this feature owns. */
+    void onRequest(InboundRequest request);
+}

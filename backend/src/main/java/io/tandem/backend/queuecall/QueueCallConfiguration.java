@@ -1,0 +1,91 @@
+package io.tandem.backend.queuecall;
+
+import io.tandem.backend.acd.Callers;
+import io.tandem.backend.acd.Claims;
+import io.tandem.backend.acd.Dispatcher;
+import io.tandem.backend.acd.Queues;
+import io.tandem.backend.cdr.CallRecords;
+import io.tandem.backend.node.NodeAddresses;
+import io.tandem.backend.node.NodeIdentity;
+import io.tandem.backend.node.NodeMetrics;
+import io.tandem.backend.node.SipProperties;
+import io.tandem.backend.node.sip.TrunkSignature;
+import io.tandem.backend.redis.Redis;
+import io.tandem.backend.routing.CallRouter;
+import io.tandem.telephony.rtp.RtpMediaStreamFactory;
+import io.tandem.telephony.sip.SipEndpoint;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires queue calls: the RTP streams that answer callers and ring agents (sharing the node's RTP port range with the
+ * relay; a port in use is skipped), the timers, the placer threads and the ACD's offer placer.
+ */
+@Configuration(proxyBeanMethods = false)
+class QueueCallConfiguration {
+
+    /** Offers waiting for a placer thread; beyond this the offer is refused and its lease frees the agents. */
+    private static final int PLACER_QUEUE = 10_000;
+
+    @Bean(destroyMethod = "close")
+    RtpMediaStreamFactory queueCallStreams(SipProperties sip) {
+        return new RtpMediaStreamFactory(sip.rtpPortMin(), sip.rtpPortMax());
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService queueCallTimers() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, daemon("tandem-queuecall-timers"));
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService queueCallPlacer(QueueCallProperties properties) {
+        return new ThreadPoolExecutor(properties.placerThreads(), properties.placerThreads(), 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(PLACER_QUEUE), daemon("tandem-queuecall-placer"));
+    }
+
+    @Bean(destroyMethod = "close")
+    QueueCalls queueCalls(ObjectProvider<SipEndpoint> endpoint, ObjectProvider<NodeAddresses> addresses,
+            NodeMetrics metrics, TrunkSignature trunk, NodeIdentity identity, Queues queues, Callers callers,
+            Claims claims, CallRouter router, Dispatcher dispatcher, CallRecords records,
+            RtpMediaStreamFactory queueCallStreams, ScheduledExecutorService queueCallTimers,
+            ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties) {
+        QueueSignalling signalling = new QueueSignalling(endpoint::getObject, addresses::getObject, metrics, trunk,
+                identity.id());
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(sip.bindAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("tandem.sip.bind-address: unknown address " + sip.bindAddress(), e);
+        }
+        return new QueueCalls(signalling, queues, callers, claims, router, dispatcher, records, queueCallStreams,
+                new MusicOnHold(properties.musicDirectory()), queueCallTimers, queueCallPlacer, clock, bind);
+    }
+
+    /** Replaces the ACD's log-only placer; reaches the queue calls lazily (they need the dispatcher, which needs us). */
+    @Bean
+    QueueOfferPlacer queueOfferPlacer(Redis redis, NodeIdentity identity, ObjectProvider<QueueCalls> calls) {
+        return new QueueOfferPlacer(redis, identity.id(), calls::getObject);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,284 @@
+package io.tandem.backend.queuecall;
+
+import io.tandem.backend.acd.Callers;
+import io.tandem.backend.acd.Claims;
+import io.tandem.backend.acd.Dispatcher;
+import io.tandem.backend.acd.OfferGrant;
+import io.tandem.backend.acd.QueueDefinition;
+import io.tandem.backend.acd.Queues;
+import io.tandem.backend.call.ServiceNumbers;
+import io.tandem.backend.cdr.CallRecord;
+import io.tandem.backend.cdr.CallRecords;
+import io.tandem.backend.node.sip.InboundRequest;
+import io.tandem.backend.node.sip.SipFeature;
+import io.tandem.backend.routing.CallRouter;
+import io.tandem.telephony.codec.CodecSpec;
+import io.tandem.telephony.rtp.RtpMediaStream;
+import io.tandem.telephony.rtp.RtpMediaStreamFactory;
+import io.tandem.telephony.sdp.SessionDescription;
+import io.tandem.telephony.sip.SipMessages;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.TimeoutEvent;
+import javax.sip.address.SipURI;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.message.Message;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Queue calls on this node: a caller dialling a queue number is answered here (the B2BUA hands it over as a
+ * {@link ServiceNumbers} number), hears music and waits in the cluster-wide queue; offers for callers of this node
+ * (claimed by any node) ring the reserved agents from here. Finds its callers and agent branches by Call-ID; as a
+ * {@link SipFeature} it claims no method but hears the responses and timeouts of the INVITEs it sends.
+ */
+public final class QueueCalls implements ServiceNumbers, SipFeature {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueCalls.class);
+
+    /** The queue's media speaks G.711 (RFC 3551 PCMU, PCMA): every phone has it, no transcoding cost. */
+    static final List<CodecSpec> G711 = List.of(CodecSpec.PCMU, CodecSpec.PCMA);
+
+    final QueueSignalling signalling;
+    final Queues queues;
+    final Callers callers;
+    final Claims claims;
+    final CallRouter router;
+    final RtpMediaStreamFactory streams;
+    final MusicOnHold music;
+    final ScheduledExecutorService timers;
+    final Clock clock;
+    final InetAddress mediaBind;
+    private final Dispatcher dispatcher;
+    private final CallRecords records;
+    private final ExecutorService placer;
+    private final Map<String, QueueCall> waiting = new ConcurrentHashMap<>();
+    private final Map<String, AgentBranch> branches = new ConcurrentHashMap<>();
+
+    QueueCalls(QueueSignalling signalling, Queues queues, Callers callers, Claims claims, CallRouter router,
+            Dispatcher dispatcher, CallRecords records, RtpMediaStreamFactory streams, MusicOnHold music,
+            ScheduledExecutorService timers, ExecutorService placer, Clock clock, InetAddress mediaBind) {
+        this.signalling = signalling;
+        this.queues = queues;
+        this.callers = callers;
+        this.claims = claims;
+        this.router = router;
+        this.dispatcher = dispatcher;
+        this.records = records;
+        this.streams = streams;
+        this.music = music;
+        this.timers = timers;
+        this.placer = placer;
+        this.clock = clock;
+        this.mediaBind = mediaBind;
+    }
+
+    /** Queue callers this node holds (waiting, ringing or connected). */
+    public int activeCalls() {
+        return waiting.size();
+    }
+
+    @Override
+    public Set<String> methods() {
+        return Set.of(); // requests reach us through the B2BUA (ServiceNumbers); we only hear responses
+    }
+
+    @Override
+    public void onRequest(InboundRequest request) {
+        String callId = callId(request.request());
+        Optional<ServerTransaction> st = signalling.endpoint().serverTransaction(request.event());
+        if (javax.sip.message.Request.ACK.equals(request.method()) || st.isEmpty()) {
+            return; // RFC 3261 §13.3.1.4: the ACK of our 2xx; the dialog absorbed it
+        }
+        QueueCall caller = waiting.get(callId);
+        if (caller != null) {
+            caller.onCallerRequest(st.get());
+            return;
+        }
+        AgentBranch branch = branches.get(callId);
+        if (branch != null) {
+            branch.call.onAgentRequest(branch, st.get());
+        } else {
+            signalling.respond(st.get(), Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null, null, null, null, false);
+        }
+    }
+
+    @Override
+    public boolean serves(String tenant, String number) {
+        return queues.find(tenant, number).isPresent();
+    }
+
+    @Override
+    public boolean owns(String callId) {
+        return callId != null && (waiting.containsKey(callId) || branches.containsKey(callId));
+    }
+
+    @Override
+    public void onInvite(InboundRequest in, String tenant, String caller, String number) {
+        Optional<QueueDefinition> queue = queues.find(tenant, number);
+        Optional<ServerTransaction> st = signalling.endpoint().serverTransaction(in.event());
+        if (queue.isEmpty() || st.isEmpty()) {
+            if (st.isPresent()) {
+                in.respond(Response.NOT_FOUND, "No such queue");
+            }
+            return;
+        }
+        SessionDescription offer;
+        try {
+            offer = SessionDescription.parse(SipMessages.bodyText(in.request()));
+        } catch (Exception e) {
+            signalling.respond(st.get(), Response.NOT_ACCEPTABLE_HERE, "Unreadable SDP offer", null, null, null,
+                    false);
+            return;
+        }
+        RtpMediaStream stream;
+        try {
+            stream = streams.open(mediaBind);
+        } catch (IOException e) {
+            log.warn("queue call to {}@{}: {}", number, tenant, e.getMessage());
+            signalling.respond(st.get(), Response.SERVICE_UNAVAILABLE, "No media ports available", null, null, null,
+                    false);
+            return;
+        }
+        String callId = callId(in.request());
+        boolean trunk = in.request().getHeader(io.tandem.backend.node.sip.TrunkSignature.SIGNATURE) != null;
+        QueueCall call = new QueueCall(this, tenant, queue.get(), callId, caller, displayName(in.request()), trunk,
+                stream);
+        // Findable before it joins: the dispatcher may place its first offer before the 200 OK is out.
+        waiting.put(callId, call);
+        call.answer(st.get(), offer);
+    }
+
+    /** Rings the agents of an offer whose caller this node holds (off the dispatcher's thread). */
+    void place(OfferGrant grant) {
+        try {
+            placer.execute(() -> {
+                MDC.put("callId", grant.callId());
+                try {
+                    QueueCall call = waiting.get(grant.callId());
+                    if (call != null) {
+                        call.place(grant);
+                    } else {
+                        release(grant, "caller-gone");
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("placing offer {} failed; its lease releases the agents", grant.offerId(), e);
+                } finally {
+                    MDC.remove("callId");
+                }
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            log.info("offer {} not placed: node stopping", grant.offerId());
+        }
+    }
+
+    /** Ends an offer nobody here will ring. */
+    void release(OfferGrant grant, String why) {
+        queues.find(grant.tenant(), grant.queue()).ifPresent(q -> claims.release(grant.tenant(), q,
+                grant.offerId(), why));
+    }
+
+    @Override
+    public void onResponse(ResponseEvent event) {
+        AgentBranch branch = branches.get(callId(event.getResponse()));
+        if (branch != null) {
+            branch.call.onResponse(branch, event);
+        }
+    }
+
+    @Override
+    public void onTimeout(TimeoutEvent event) {
+        if (event.isServerTransaction() || event.getClientTransaction() == null) {
+            return;
+        }
+        AgentBranch branch = branches.get(callId(event.getClientTransaction().getRequest()));
+        if (branch != null && event.getClientTransaction() == branch.inviteTx) {
+            // RFC 3261 §17.1.1.2 Timer B: the agent's phone never answered the INVITE
+            branch.call.onResponse(branch, new ResponseEvent(event.getSource(), branch.inviteTx, branch.dialog,
+                    signalling.endpoint().messages().responseTo(branch.inviteTx.getRequest(),
+                            Response.REQUEST_TIMEOUT)));
+        }
+    }
+
+    void register(AgentBranch branch) {
+        branches.put(branch.callId, branch);
+    }
+
+    void forget(AgentBranch branch) {
+        branches.remove(branch.callId, branch);
+    }
+
+    void forget(QueueCall call) {
+        waiting.remove(call.callId, call);
+    }
+
+    /** The caller may be offered again after the queue's retry delay: ask for a claim then. */
+    void redispatchLater(String tenant, QueueDefinition queue) {
+        timers.schedule(() -> dispatcher.queueChanged(tenant, queue.number()),
+                queue.retryDelaySeconds() * 1000L + 50, TimeUnit.MILLISECONDS);
+    }
+
+    Consumer<Character> dtmfHandler(QueueCall call) {
+        return digit -> {
+            try {
+                call.onDigit(digit);
+            } catch (RuntimeException e) {
+                log.warn("queue call {}: digit {} failed", call.callId, digit, e);
+            }
+        };
+    }
+
+    /** Where we want RTP, as the SDP says it: the node's advertised host and the stream's port. */
+    InetSocketAddress localRtp(RtpMediaStream stream) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(signalling.host()), stream.localAddress().getPort());
+        } catch (UnknownHostException e) {
+            return stream.localAddress();
+        }
+    }
+
+    void record(CallRecord record, String agent) {
+        try {
+            records.append(record, Map.of("queue", record.to(), "agent", agent));
+        } catch (RuntimeException e) {
+            log.warn("queue call {}: cannot write its record: {}", record.callId(), e.getMessage());
+        }
+    }
+
+    /** Node stopping: every stream closes (Redis drops this node's callers as LOSTNODE once its heartbeat ends). */
+    void close() {
+        waiting.values().forEach(QueueCall::close);
+    }
+
+    private static String displayName(Message request) {
+        FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
+        String display = from.getAddress().getDisplayName();
+        if (display != null && !display.isBlank()) {
+            return display;
+        }
+        return from.getAddress().getURI() instanceof SipURI uri ? uri.getUser() : "";
+    }
+
+    private static String callId(Message message) {
+        CallIdHeader id = (CallIdHeader) message.getHeader(CallIdHeader.NAME);
+        return id == null ? null : id.getCallId();
+    }
+}

@@ -1,0 +1,92 @@
+package io.tandem.backend.queuecall;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.tandem.backend.acd.OfferGrant;
+import io.tandem.backend.acd.OfferPlacer;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.Redis;
+import io.tandem.protocol.Protocol;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The ACD's offer placer with the SIP side present. Any node may claim an offer, but only the node holding the
+ * caller's media can ring the agents and bridge the answer: an offer for a caller of this node is placed here; one
+ * for a caller of another node is published on that node's offer channel (Redis pub/sub), which every node
+ * subscribes to for itself. An offer that reaches no subscriber is released at once rather than left to its lease.
+ */
+final class QueueOfferPlacer implements OfferPlacer, SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueOfferPlacer.class);
+
+    private final Redis redis;
+    private final String nodeId;
+    private final Supplier<QueueCalls> calls;
+    private final ObjectMapper json = Protocol.mapper();
+    private volatile StatefulRedisPubSubConnection<String, String> connection;
+
+    QueueOfferPlacer(Redis redis, String nodeId, Supplier<QueueCalls> calls) {
+        this.redis = redis;
+        this.nodeId = nodeId;
+        this.calls = calls;
+    }
+
+    @Override
+    public void place(OfferGrant grant) {
+        if (grant.callerNode().equals(nodeId)) {
+            calls.get().place(grant);
+            return;
+        }
+        String payload;
+        try {
+            payload = json.writeValueAsString(grant);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode offer " + grant.offerId(), e);
+        }
+        Long receivers = redis.commands().publish(Keys.nodeOffers(grant.callerNode()), payload);
+        if (receivers == null || receivers == 0) {
+            log.info("offer {}: caller's node {} does not listen; released", grant.offerId(), grant.callerNode());
+            calls.get().release(grant, "caller-node-unreachable");
+        }
+    }
+
+    private void received(String message) {
+        try {
+            calls.get().place(json.readValue(message, OfferGrant.class));
+        } catch (JsonProcessingException | RuntimeException e) {
+            log.warn("unreadable offer on {}: {}", Keys.nodeOffers(nodeId), e.getMessage());
+        }
+    }
+
+    @Override
+    public void start() {
+        StatefulRedisPubSubConnection<String, String> open = redis.pubSub();
+        open.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                received(message); // place() hands off to the placer executor at once
+            }
+        });
+        open.sync().subscribe(Keys.nodeOffers(nodeId));
+        connection = open;
+    }
+
+    @Override
+    public void stop() {
+        StatefulRedisPubSubConnection<String, String> open = connection;
+        connection = null;
+        if (open != null) {
+            open.close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return connection != null;
+    }
+}
