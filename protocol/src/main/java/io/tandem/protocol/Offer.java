@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
 /**
- * A queue call ringing an agent: shown by the softphone while the INVITE with the same {@code callId} rings it.
+ * A queue call ringing an agent: shown by the softphone while the INVITE for it rings. That INVITE names the offer in
+ * its {@code X-Tandem-Offer} header ({@code offerId}); its Call-ID is the agent leg's own (a ring-all offer rings
+ * several agents, each on its own leg), while {@code callId} here is the caller's call at the node.
  * {@code data} is the caller's custom data (CRM id, language, what the app collected).
  */
 public record Offer(

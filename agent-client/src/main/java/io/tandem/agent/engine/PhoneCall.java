@@ -5,8 +5,17 @@ import java.time.Instant;
 /** One call of the phone. Actions return at once and may be called from any thread. */
 public interface PhoneCall {
 
-    /** The SIP Call-ID, which is also what an {@code Offer} names. */
+    /** The SIP Call-ID of this phone's leg. */
     String id();
+
+    /**
+     * The queue offer this incoming call rings for: the node's {@code X-Tandem-Offer} header, which names the
+     * {@code Offer}'s {@code offerId}. Empty for direct and outgoing calls. The offer's {@code callId} is the
+     * caller's call at the node, not this leg's Call-ID (a ring-all offer rings several agents, each leg its own).
+     */
+    default String offerId() {
+        return "";
+    }
 
     boolean incoming();
 

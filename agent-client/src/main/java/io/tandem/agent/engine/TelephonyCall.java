@@ -7,6 +7,8 @@ import java.time.Instant;
 
 /** A {@link PhoneCall} on a telephony {@link Call}, with its own audio (mutable microphone, playback). */
 final class TelephonyCall implements PhoneCall {
+    /** Set by the node on the INVITE that rings an agent for a queue offer. */
+    static final String OFFER_HEADER = "X-Tandem-Offer";
     private final Call call;
     private final MutableSource microphone;
     private final MediaSink speaker;
@@ -30,6 +32,12 @@ final class TelephonyCall implements PhoneCall {
     @Override
     public String id() {
         return call.id();
+    }
+
+    @Override
+    public String offerId() {
+        String header = call.isIncoming() ? call.inviteHeader(OFFER_HEADER) : null;
+        return header == null ? "" : header;
     }
 
     @Override

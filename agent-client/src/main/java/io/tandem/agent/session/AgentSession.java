@@ -45,6 +45,8 @@ public final class AgentSession implements AutoCloseable {
     private final Clock clock;
     private final SessionListener listener;
     private final Map<String, Offer> offersByCallId = new ConcurrentHashMap<>();
+    private final Map<String, Offer> offersById = new ConcurrentHashMap<>();
+    private final Map<String, PhoneCall> ringingByOfferId = new ConcurrentHashMap<>();
     private volatile boolean autoAnswer;
     private volatile AgentApi api;
     private volatile AgentSocket socket;
@@ -145,6 +147,26 @@ public final class AgentSession implements AutoCloseable {
         engine.close();
     }
 
+    /**
+     * The offer a ringing call belongs to. A node's INVITE names it in X-Tandem-Offer; its Call-ID is the agent leg's
+     * own, while the offer names the caller's call, so the offer is handed on with this leg's Call-ID (what the
+     * window keys calls by). A call without the header is matched by Call-ID.
+     */
+    private Offer matching(PhoneCall call) {
+        String offerId = call.offerId();
+        if (offerId.isEmpty()) {
+            return offersByCallId.get(call.id());
+        }
+        ringingByOfferId.put(offerId, call);
+        Offer offer = offersById.get(offerId);
+        return offer == null ? offersByCallId.get(call.id()) : forLeg(offer, call);
+    }
+
+    private static Offer forLeg(Offer offer, PhoneCall leg) {
+        return new Offer(offer.offerId(), leg.id(), offer.queue(), offer.queueName(), offer.callerNumber(),
+                offer.callerName(), offer.waitedSeconds(), offer.ringTimeoutSeconds(), offer.data());
+    }
+
     private void post(java.util.function.Consumer<SessionListener> event) {
         callbacks.execute(() -> event.accept(listener));
     }
@@ -157,7 +179,7 @@ public final class AgentSession implements AutoCloseable {
 
         @Override
         public void onIncomingCall(PhoneCall call) {
-            Offer offer = offersByCallId.get(call.id());
+            Offer offer = matching(call);
             post(l -> l.onIncomingCall(call, offer));
             if (autoAnswer) {
                 call.answer();
@@ -168,6 +190,10 @@ public final class AgentSession implements AutoCloseable {
         public void onCallPhase(PhoneCall call, CallPhase phase) {
             if (phase == CallPhase.ENDED) {
                 offersByCallId.remove(call.id());
+                if (!call.offerId().isEmpty()) {
+                    ringingByOfferId.remove(call.offerId(), call);
+                    offersById.remove(call.offerId());
+                }
             }
             post(l -> l.onCallPhase(call, phase));
         }
@@ -196,14 +222,19 @@ public final class AgentSession implements AutoCloseable {
 
         @Override
         public void onOffer(Offer offer) {
-            // The offer may come just before or just after its INVITE; the Call-ID ties them together.
+            // The offer may come just before or just after its INVITE; X-Tandem-Offer (else the Call-ID) ties them.
+            offersById.put(offer.offerId(), offer);
             offersByCallId.put(offer.callId(), offer);
-            post(l -> l.onOffer(offer));
+            PhoneCall leg = ringingByOfferId.get(offer.offerId());
+            Offer shown = leg == null ? offer : forLeg(offer, leg);
+            post(l -> l.onOffer(shown));
         }
 
         @Override
         public void onOfferEnded(OfferEnded ended) {
             offersByCallId.values().removeIf(o -> o.offerId().equals(ended.offerId()));
+            offersById.remove(ended.offerId());
+            ringingByOfferId.remove(ended.offerId());
             post(l -> l.onOfferEnded(ended));
         }
 

@@ -65,7 +65,8 @@ public final class NodeProcess implements AutoCloseable {
         builder.environment().put("TANDEM_NODE_CLUSTERSECRET", CLUSTER_SECRET);
         NodeProcess node = new NodeProcess(id, builder.start(), http, sip, log);
         try {
-            Await.value("node " + id + " ready", Duration.ofSeconds(120), () -> {
+            // A 2-core machine shared by several builds has taken over 100 s to start one node.
+            Await.value("node " + id + " ready", Duration.ofSeconds(240), () -> {
                 if (!node.process.isAlive()) {
                     throw new AssertionError("node " + id + " exited: " + node.logTail());
                 }

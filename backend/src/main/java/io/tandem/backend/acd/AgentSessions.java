@@ -126,6 +126,18 @@ public class AgentSessions {
         return status;
     }
 
+    /**
+     * The agent's WebSocket opened on this node: the session now lives here. A claim offers only agents whose node is
+     * alive, so an agent whose login node died and whose softphone failed over would otherwise never be offered a
+     * call again.
+     */
+    public void attached(String tenant, String agentId, long nowMillis) {
+        String key = Keys.agent(tenant, agentId);
+        if (redis.commands().exists(key) == 1L) {
+            redis.commands().hset(key, Map.of("node", scripts.nodeId(), "seen", Long.toString(nowMillis)));
+        }
+    }
+
     /** Marks the agent's presence (an open WebSocket) as seen now; the presence check logs out the unseen. */
     public void seen(String tenant, String agentId, long nowMillis) {
         String key = Keys.agent(tenant, agentId);

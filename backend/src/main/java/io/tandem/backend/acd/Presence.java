@@ -37,7 +37,7 @@ class Presence {
 
     void opened(String tenant, String agentId) {
         local.computeIfAbsent(tenant + " " + agentId, k -> new AtomicInteger()).incrementAndGet();
-        sessions.seen(tenant, agentId, clock.millis());
+        sessions.attached(tenant, agentId, clock.millis());
     }
 
     void pinged(String tenant, String agentId) {

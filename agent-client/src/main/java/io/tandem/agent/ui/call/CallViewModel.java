@@ -44,7 +44,8 @@ public final class CallViewModel {
     public void show(PhoneCall newCall, String number, String name, String queue) {
         call = newCall;
         remote.set(number);
-        remoteName.set(name == null ? "" : name);
+        // A caller without a name of their own is often sent with the number as the name: say it once.
+        remoteName.set(name == null || name.equals(number) ? "" : name);
         detail.set(queue == null || queue.isEmpty() ? (newCall.incoming() ? "Direct call" : "Outgoing call") : queue);
         held.set(false);
         muted.set(false);

@@ -69,7 +69,7 @@ public final class OfferViewModel {
 
     private void show(String number, String name, String queueName, long waitedSeconds) {
         callerNumber.set(number);
-        callerName.set(name == null ? "" : name);
+        callerName.set(name == null || name.equals(number) ? "" : name); // a number sent as the name: said once
         queue.set(queueName);
         waitedBefore = waitedSeconds;
         shownAt = clock.instant();

@@ -1,0 +1,169 @@
+package io.tandem.agent.e2e;
+
+import static io.tandem.agent.e2e.RealNodes.agentMe;
+import static io.tandem.agent.e2e.RealNodes.fxBool;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.agent.audio.FileAudio;
+import io.tandem.agent.headless.HeadlessOptions;
+import io.tandem.agent.headless.HeadlessPhone;
+import io.tandem.agent.testing.NodeCaller;
+import io.tandem.agent.testing.NodeProcess;
+import io.tandem.agent.testing.PhoneUi;
+import io.tandem.agent.testing.RedisProcess;
+import io.tandem.agent.testing.TestWavs;
+import io.tandem.agent.testing.ToneCount;
+import io.tandem.protocol.AgentLogin;
+import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.ua.Call;
+import io.tandem.telephony.ua.CallState;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The softphone window against a real node and Redis, no stand-ins: the node's own agent API (login, token, SIP
+ * account, node list), its WebSocket offers and its queue 7000 (demo tenant, agent 1001 a member). A wrong password
+ * first, then the real login; Available; a customer on extension 1010 dials 7000; the offer names the caller and the
+ * queue; Answer; tones both ways through the node's bridge; Hold and resume; Hang up; wrap-up counts down and ends
+ * by itself; Available again in the window and at GET /api/v1/agents/me. And {@code ./tandem phone --headless}
+ * (in-process) logged in at the same node auto-answers a call to 7000.
+ */
+class RealNodeQueueCallIT {
+    private static final Duration AUDIO = Duration.ofSeconds(30);
+    private static final Duration SLOW = Duration.ofSeconds(60);
+
+    private static RedisProcess redis;
+    private static NodeProcess node;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = new RedisProcess();
+        node = NodeProcess.start("e2e-n1", redis);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void aQueueCallThroughARealNodeIsOfferedAnsweredHeldHungUpAndWrappedUp() throws Exception {
+        Path agentVoice = TestWavs.tone(dir.resolve("agent-700hz.wav"), 700, 3);
+        Path recording = dir.resolve("agent-hears.wav");
+        try (PhoneUi ui = PhoneUi.open(new FileAudio(agentVoice, recording), dir.resolve("config"));
+             NodeCaller customer = new NodeCaller("1010", node, 700)) {
+            // Bad input first: the node's login answers 401 and the window says so.
+            RealNodes.logIn(ui, node.url(), "1001", "not-my-password");
+            ui.awaitText("login-message", "Wrong agent id, tenant or password");
+
+            RealNodes.logIn(ui, node.url(), "1001", NodeProcess.PASSWORD);
+            ui.awaitShowing("main-view");
+            ui.awaitText("sip-status", "SIP registered · 127.0.0.1", SLOW);
+            ui.awaitText("socket-status", "Events connected");
+            AgentLogin login = ui.window().session().login();
+            assertThat(login.nodes()).extracting(n -> n.id()).containsExactly("e2e-n1");
+            assertThat(login.nodes().get(0).sipUri()).isEqualTo(node.sipUri());
+
+            RealNodes.choose(ui, "Available");
+            ui.awaitText("state-badge", "Available");
+            Await.until("the node has 1001 available", PhoneUi.WAIT,
+                    () -> agentMe(node, login.token()).contains("\"state\":\"available\""));
+
+            customer.dial(node, "7000", 1000);
+            ui.awaitShowing("offer-panel");
+            ui.awaitText("offer-number", "1010");
+            ui.awaitText("offer-queue", "support");
+            Await.until("Answer enabled once the node's INVITE rings", PhoneUi.WAIT,
+                    () -> !fxBool(() -> ui.node("offer-answer").isDisabled()));
+            ui.screenshot("real-node-offer");
+
+            ui.click("offer-answer");
+            ui.awaitShowing("call-panel");
+            ui.awaitText("call-phase", "Connected");
+            ui.awaitText("call-remote", "1010");
+            ui.awaitText("state-badge", "On call");
+            long before = customer.hears.toneFrames();
+            Await.until("the customer hears the agent's 700 Hz through the node", AUDIO,
+                    () -> customer.hears.toneFrames() > before + 25);
+            ui.awaitText("call-timer", "0:0");
+            Path shot = ui.screenshot("main-window-real-call");
+            assertThat(Files.size(shot)).isGreaterThan(10_000);
+
+            ui.click("call-hold");
+            ui.awaitText("call-phase", "On hold");
+            ui.click("call-hold");
+            ui.awaitText("call-phase", "Connected");
+            long resumed = customer.hears.toneFrames();
+            Await.until("the customer hears the agent again after resume", AUDIO,
+                    () -> customer.hears.toneFrames() > resumed + 25);
+
+            ui.click("call-hangup");
+            customer.awaitState(CallState.ENDED);
+            ui.awaitShowing("idle-card");
+            ui.awaitText("state-badge", "Wrap-up");
+            ui.awaitText("wrapup-countdown", "Wrap-up ");
+            int first = wrapUpLeft(ui);
+            Await.until("the wrap-up counts down", PhoneUi.WAIT, () -> wrapUpLeft(ui) < first);
+            ui.screenshot("real-node-wrap-up");
+            // The queue's 10 s wrap-up ends at the node (its sweeper), not by a click.
+            ui.awaitText("state-badge", "Available", SLOW);
+            assertThat(agentMe(node, login.token())).startsWith("200").contains("\"state\":\"available\"");
+        }
+        assertThat(ToneCount.inWav(recording, 1000)).as("frames of the customer's 1 kHz in the agent's recording")
+                .isGreaterThan(50);
+    }
+
+    @Test
+    void theHeadlessPhoneAutoAnswersAQueueCallFromARealNode() throws Exception {
+        Path play = TestWavs.tone(dir.resolve("agent-700hz.wav"), 700, 2);
+        Path record = dir.resolve("customer.wav");
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(report, true, StandardCharsets.UTF_8);
+        try (HeadlessPhone.Running phone = HeadlessPhone.start(new String[] {"--headless", "--agent", "1002",
+                "--tenant", "demo", "--backend", node.url(), "--auto-answer", "--play", play.toString(),
+                "--record", record.toString()}, Map.of(HeadlessOptions.PASSWORD_ENV, NodeProcess.PASSWORD), out);
+             NodeCaller customer = new NodeCaller("1011", node, 700)) {
+            Await.until("registered to the node", SLOW, () -> phone.engine().registration().registered());
+            Await.until("Available at the node", PhoneUi.WAIT, () -> report.toString(StandardCharsets.UTF_8)
+                    .contains("agent AVAILABLE"));
+            Await.until("WebSocket open", PhoneUi.WAIT, () -> report.toString(StandardCharsets.UTF_8)
+                    .contains("websocket connected to "));
+
+            Call call = customer.dial(node, "7000", 1000);
+            Await.until("auto-answered", PhoneUi.WAIT, () -> report.toString(StandardCharsets.UTF_8)
+                    .contains("call 1011 connected"));
+            long before = customer.hears.toneFrames();
+            Await.until("the customer hears the played file through the node", AUDIO,
+                    () -> customer.hears.toneFrames() > before + 50);
+            call.hangup();
+            Await.until("the agent's leg ends", PhoneUi.WAIT, () -> report.toString(StandardCharsets.UTF_8)
+                    .contains("call 1011 ended"));
+        }
+        String lines = report.toString(StandardCharsets.UTF_8);
+        assertThat(lines).contains("logged in as 1002").contains("sip registered " + node.sipUri())
+                .contains("offer from 1011 in 7000").contains("ringing: 1011 (queue 7000)");
+        assertThat(ToneCount.inWav(record, 1000)).as("frames of the customer's tone recorded").isGreaterThan(50);
+    }
+
+    private static int wrapUpLeft(PhoneUi ui) {
+        String text = ui.text("wrapup-countdown").replaceAll("[^0-9]", "");
+        return text.isEmpty() ? Integer.MAX_VALUE : Integer.parseInt(text);
+    }
+}
