@@ -40,7 +40,7 @@ public final class CallSection implements BenchSection {
     }
 
     /** A media step: how many calls were up at once, and what the relay's sockets dropped. */
-    private record MediaStep(int target, SippCalls.Run run, int maxSockets, long drops) {
+    private record MediaStep(int target, SippCalls.Run run, int maxSockets, long drops, long[] udp) {
         /** RTP packets the calls sent towards the node: 50/s (20 ms ptime) each way per answered call. */
         long expectedPackets() {
             return run.successful() * 2 * 50 * (MEDIA_HOLD_MILLIS / 1000);
@@ -50,8 +50,22 @@ public final class CallSection implements BenchSection {
             return expectedPackets() == 0 ? 100 : 100.0 * drops / expectedPackets();
         }
 
+        /**
+         * Packets the node sent on towards SIPp: every datagram that reached a socket on the host (delivered or
+         * dropped for a full buffer; SIPp's rtp_stream never reads its RTP socket) less what the node was sent.
+         * Other processes' traffic makes it an upper bound.
+         */
+        long forwarded() {
+            return udp[0] + udp[1] - (expectedPackets() - drops);
+        }
+
+        double forwardLossPercent() {
+            return expectedPackets() == 0 ? 100 : Math.max(0, 100.0 * (expectedPackets() - forwarded())
+                    / expectedPackets());
+        }
+
         boolean carried() {
-            return run.failed() == 0 && run.successful() == target && lossPercent() < 0.5;
+            return run.failed() == 0 && run.successful() == target && lossPercent() < 0.5 && forwardLossPercent() < 0.5;
         }
     }
 
@@ -97,7 +111,7 @@ public final class CallSection implements BenchSection {
                     try (RelaySocketDrops drops = new RelaySocketDrops(RTP_FIRST, RTP_LAST)) {
                         run = sipp.call("media", uacPort, MEDIA_SETUP_RATE, n, MEDIA_HOLD_MILLIS, true, callee);
                         drops.close();
-                        media.add(new MediaStep(n, run, drops.maxSockets(), drops.drops()));
+                        media.add(new MediaStep(n, run, drops.maxSockets(), drops.drops(), drops.udpDelta()));
                     }
                     MediaStep step = media.get(media.size() - 1);
                     System.out.printf(Locale.ROOT, "media %d calls: %d ok, %d failed, %d relay sockets, %d drops%n",
@@ -167,7 +181,8 @@ public final class CallSection implements BenchSection {
                 .append("(no backlog). INVITE→180 is SIPp's response time `ringing` (`start_rtd` on sending the ")
                 .append("authenticated INVITE, `rtd` on receiving the first 180, one sample per call via ")
                 .append("`-trace_rtt`), so it covers digest check, lookup of B's binding, media port allocation, ")
-                .append("the INVITE to B and B's 180 relayed back.\n\n");
+                .append("the INVITE to B and B's 180 relayed back. A call whose 180 arrived after its 200 (or not at all) has no ")
+                .append("sample.\n\n");
         md.append("| offered calls/s | calls | ok | failed | retransmissions | wall s | sustained "
                 + "| INVITE→180 p50 ms | p99 ms |\n|---:|---:|---:|---:|---:|---:|:---:|---:|---:|\n");
         for (SippCalls.Run r : ramp) {
@@ -189,18 +204,28 @@ public final class CallSection implements BenchSection {
                 .append(MEDIA_HOLD_MILLIS / 1000).append(" s, so all N are up together for the last ")
                 .append("seconds. The node's Prometheus counter `tandem_rtp_packets_lost_total` is registered but ")
                 .append("not fed by the relay on this build and `/actuator/prometheus` needs a supervisor login, so ")
-                .append("loss is measured in the kernel: the `drops` column of `/proc/net/udp` for the node's relay ")
+                .append("loss is measured in the kernel: the `drops` column of `/proc/net/udp6` for the node's (dual-stack) relay ")
                 .append("ports (").append(RTP_FIRST).append("–").append(RTP_LAST).append("), sampled every 0.5 s, ")
                 .append("highest count per socket: datagrams that reached the relay's socket but were dropped ")
                 .append("because the relay did not read them in time. Loss = drops / packets the calls sent to the ")
                 .append("node (answered calls × 2 directions × 50/s × hold). Drops inside the relay after the read, ")
-                .append("or at SIPp's receiving sockets, are not counted.\n\n");
+                .append("or at SIPp's receiving sockets, are not counted; the last two columns show the RTP did flow: ")
+                .append("UDP datagrams delivered on this host during the step (`/proc/net/snmp` `InDatagrams`, every ")
+                .append("process, so about twice the packets sent to the node: node in, SIPp in) and receive-buffer ")
+                .append("overflows anywhere on the host (`RcvbufErrors`: SIPp's rtp_stream never reads its RTP socket, so what the ")
+                .append("node relays to SIPp overflows there). Their sum less the packets the node received is what ")
+                .append("the node forwarded; *forward loss* = 1 − forwarded / packets sent to the node (a lower bound: ")
+                .append("other processes' datagrams count as forwarded). A step is *carried* with no failed call and ")
+                .append("both losses under 0.5 %.\n\n");
         md.append("| calls N | ok | failed | most relay sockets open | packets sent to node | dropped at relay "
-                + "| loss % | carried |\n|---:|---:|---:|---:|---:|---:|---:|:---:|\n");
+                + "| loss at relay % | host UDP datagrams in | host receive-buffer overflows | forwarded by node "
+                + "| forward loss % | carried |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n");
         for (MediaStep m : media) {
-            md.append(String.format(Locale.ROOT, "| %,d | %,d | %,d | %,d | %,d | %,d | %.3f | %s |%n", m.target(),
+            md.append(String.format(Locale.ROOT,
+                    "| %,d | %,d | %,d | %,d | %,d | %,d | %.3f | %,d | %,d | %,d | %.3f | %s |%n", m.target(),
                     m.run().successful(), m.run().failed(), m.maxSockets(), m.expectedPackets(), m.drops(),
-                    m.lossPercent(), m.carried() ? "yes" : "no"));
+                    m.lossPercent(), m.udp()[0], m.udp()[1], m.forwarded(), m.forwardLossPercent(),
+                    m.carried() ? "yes" : "no"));
         }
         int carried = media.stream().filter(MediaStep::carried).mapToInt(MediaStep::target).max().orElse(0);
         md.append(String.format(Locale.ROOT, "%nLargest N carried with no failed call and < 0.5 %% loss: **%,d** "

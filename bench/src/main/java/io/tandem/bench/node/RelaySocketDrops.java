@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Datagrams the kernel dropped at the node's RTP relay sockets (the ports of its {@code tandem.sip.rtp-port-*}
- * range) because the relay did not read them in time: the {@code drops} column of {@code /proc/net/udp}. Sampled
+ * range) because the relay did not read them in time: the {@code drops} column of {@code /proc/net/udp6}. Sampled
  * while calls are up (a socket's count goes with it when the call ends), keeping each socket's highest count.
  */
 final class RelaySocketDrops implements AutoCloseable {
@@ -20,10 +20,13 @@ final class RelaySocketDrops implements AutoCloseable {
     private final Thread sampler;
     private volatile boolean running = true;
     private int maxSockets;
+    private final long[] udpBefore;
+    private long[] udpAfter;
 
     RelaySocketDrops(int firstPort, int lastPort) {
         this.firstPort = firstPort;
         this.lastPort = lastPort;
+        this.udpBefore = udpCounters();
         this.sampler = new Thread(this::sampleLoop, "relay-drops");
         sampler.setDaemon(true);
         sampler.start();
@@ -43,7 +46,9 @@ final class RelaySocketDrops implements AutoCloseable {
     }
 
     private synchronized void sample() throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("/proc/net/udp"));
+        // The relay's channels are dual-stack (DatagramChannel.open()), so they are listed in udp6 only; SIPp's
+        // IPv4 sockets, which may fall in the same range, are not.
+        List<String> lines = Files.readAllLines(Path.of("/proc/net/udp6"));
         int sockets = 0;
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.trim().split("\\s+");
@@ -67,8 +72,35 @@ final class RelaySocketDrops implements AutoCloseable {
         return maxSockets;
     }
 
+    /**
+     * IPv4 UDP datagrams delivered to sockets on this host while sampling, and receive-buffer overflows, from
+     * {@code /proc/net/snmp} (every process: other builds add a little): shows the RTP flowed, both ways.
+     */
+    synchronized long[] udpDelta() {
+        long[] after = udpAfter != null ? udpAfter : udpCounters();
+        return new long[] {after[0] - udpBefore[0], after[1] - udpBefore[1]};
+    }
+
+    private static long[] udpCounters() {
+        try {
+            List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream()
+                    .filter(l -> l.startsWith("Udp: ")).toList();
+            List<String> names = List.of(udp.get(0).split("\\s+"));
+            String[] values = udp.get(1).split("\\s+");
+            return new long[] {Long.parseLong(values[names.indexOf("InDatagrams")]),
+                Long.parseLong(values[names.indexOf("RcvbufErrors")])};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
+        synchronized (this) {
+            if (udpAfter == null) {
+                udpAfter = udpCounters();
+            }
+        }
         running = false;
         sampler.interrupt();
         sampler.join(2000);
