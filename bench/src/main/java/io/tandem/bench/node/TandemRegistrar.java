@@ -44,6 +44,12 @@ final class TandemRegistrar implements RegistrarUnderTest {
     /** Starts {@code nodeJar}; {@code name} labels it in the report (the current build, or a baseline). */
     static TandemRegistrar start(String name, Path dir, Path nodeJar, BenchUsers users)
             throws IOException, InterruptedException {
+        return start(name, dir, nodeJar, users, List.of());
+    }
+
+    /** As {@link #start(String, Path, Path, BenchUsers)}, with more {@code --property=value} arguments. */
+    static TandemRegistrar start(String name, Path dir, Path nodeJar, BenchUsers users, List<String> properties)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(nodeJar)) {
             throw new IOException("no node jar at " + nodeJar + " (build the backend module first)");
         }
@@ -66,6 +72,7 @@ final class TandemRegistrar implements RegistrarUnderTest {
                     "--tandem.sip.tcp-port=" + sipPort, "--server.port=" + httpPort,
                     "--tandem.directory.default-tenant=" + TENANT,
                     "--tandem.directory.seed-file=" + seed.toAbsolutePath()));
+            command.addAll(properties);
             // The secret goes through the environment, as the launcher passes it.
             ChildProcess node = ChildProcess.start("tandem-node", dir, command,
                     Map.of("TANDEM_NODE_CLUSTERSECRET", HexFormat.of().formatHex(secret)));

@@ -1,0 +1,235 @@
+package io.tandem.bench.node;
+
+import io.tandem.bench.BenchSection;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Calls through one Tandem node (issue 3): the call setup rate a node sustains with SIPp as registered caller and
+ * callee (digest, SDP, media ports allocated), INVITE→180 latency at 200/s, and concurrent anchored G.711 calls
+ * with RTP both ways.
+ */
+public final class CallSection implements BenchSection {
+
+    private static final int[] FULL_RATES = {100, 200, 300, 400, 500, 750, 1000};
+    private static final int[] QUICK_RATES = {100, 200, 400};
+    private static final int LATENCY_RATE = 200;
+    private static final int[] FULL_CONCURRENT = {250, 500, 1000};
+    private static final int[] QUICK_CONCURRENT = {100};
+    private static final long SHORT_HOLD_MILLIS = 1000;
+    private static final long MEDIA_HOLD_MILLIS = 20_000;
+    private static final int MEDIA_SETUP_RATE = 100;
+    /** Node RTP range: 4 ports a call (RTP, RTCP, both legs); 1,000 calls need 4,000. */
+    private static final int RTP_FIRST = 40_000;
+    private static final int RTP_LAST = 49_999;
+    private static final int MISSES = 2;
+
+    private final Path nodeJar;
+
+    public CallSection(Path nodeJar) {
+        this.nodeJar = nodeJar;
+    }
+
+    @Override
+    public String title() {
+        return "Calls through one node (SIPp UAC → node → SIPp UAS, digest, SDP)";
+    }
+
+    /** A media step: how many calls were up at once, and what the relay's sockets dropped. */
+    private record MediaStep(int target, SippCalls.Run run, int maxSockets, long drops, long[] udp) {
+        /** RTP packets the calls sent towards the node: 50/s (20 ms ptime) each way per answered call. */
+        long expectedPackets() {
+            return run.successful() * 2 * 50 * (MEDIA_HOLD_MILLIS / 1000);
+        }
+
+        double lossPercent() {
+            return expectedPackets() == 0 ? 100 : 100.0 * drops / expectedPackets();
+        }
+
+        /**
+         * Packets the node sent on towards SIPp: every datagram that reached a socket on the host (delivered or
+         * dropped for a full buffer; SIPp's rtp_stream never reads its RTP socket) less what the node was sent.
+         * Other processes' traffic makes it an upper bound.
+         */
+        long forwarded() {
+            return udp[0] + udp[1] - (expectedPackets() - drops);
+        }
+
+        double forwardLossPercent() {
+            return expectedPackets() == 0 ? 100 : Math.max(0, 100.0 * (expectedPackets() - forwarded())
+                    / expectedPackets());
+        }
+
+        boolean carried() {
+            return run.failed() == 0 && run.successful() == target && lossPercent() < 0.5 && forwardLossPercent() < 0.5;
+        }
+    }
+
+    @Override
+    public String run(boolean quick) throws Exception {
+        Path work = Files.createTempDirectory("tandem-bench-calls-");
+        String load = loadAverage();
+        List<SippCalls.Run> ramp = new ArrayList<>();
+        List<MediaStep> media = new ArrayList<>();
+        int seconds = quick ? 2 : 5;
+        try (TandemRegistrar node = TandemRegistrar.start("Tandem node", work.resolve("tandem"), nodeJar,
+                new BenchUsers(2), List.of("--tandem.sip.rtp-port-min=" + RTP_FIRST,
+                        "--tandem.sip.rtp-port-max=" + RTP_LAST))) {
+            SippCalls sipp = new SippCalls(work.resolve("sipp"), node.sipPort());
+            int uacPort = LoopbackPorts.udpAndTcp();
+            int uasPort = LoopbackPorts.udpAndTcp();
+            sipp.register(0, uacPort);
+            sipp.register(1, uasPort);
+            String callee = BenchUsers.extension(1);
+            try (ChildProcess uas = sipp.startUas(uasPort, false)) {
+                awaitBound(uasPort, uas);
+                // Warm-up (JIT, pools), not reported.
+                sipp.call("warmup", uacPort, 50, 500, SHORT_HOLD_MILLIS, false, callee);
+                int misses = 0;
+                for (int rate : quick ? QUICK_RATES : FULL_RATES) {
+                    awaitIdle(node);
+                    SippCalls.Run run = sipp.call("setup", uacPort, rate, (long) rate * seconds, SHORT_HOLD_MILLIS,
+                            false, callee);
+                    ramp.add(run);
+                    System.out.printf(Locale.ROOT, "calls %d/s: %d ok, %d failed, %.1f s, 180 p50 %.0f ms%n", rate,
+                            run.successful(), run.failed(), run.seconds(), run.percentile(0.5));
+                    misses = sustained(run, seconds) ? 0 : misses + 1;
+                    if (misses >= MISSES) {
+                        break;
+                    }
+                }
+            }
+            try (ChildProcess uas = sipp.startUas(uasPort, true)) {
+                awaitBound(uasPort, uas);
+                for (int n : quick ? QUICK_CONCURRENT : FULL_CONCURRENT) {
+                    awaitIdle(node);
+                    SippCalls.Run run;
+                    try (RelaySocketDrops drops = new RelaySocketDrops(RTP_FIRST, RTP_LAST)) {
+                        run = sipp.call("media", uacPort, MEDIA_SETUP_RATE, n, MEDIA_HOLD_MILLIS, true, callee);
+                        drops.close();
+                        media.add(new MediaStep(n, run, drops.maxSockets(), drops.drops(), drops.udpDelta()));
+                    }
+                    MediaStep step = media.get(media.size() - 1);
+                    System.out.printf(Locale.ROOT, "media %d calls: %d ok, %d failed, %d relay sockets, %d drops%n",
+                            n, run.successful(), run.failed(), step.maxSockets(), step.drops());
+                    if (!step.carried()) {
+                        break;
+                    }
+                }
+            }
+        }
+        System.out.println("work files in " + work);
+        return render(ramp, media, seconds, load, loadAverage());
+    }
+
+    /** Under 0.1 % failures, every call completed, and no backlog: SIPp ended within 2 s of its last call's BYE. */
+    private static boolean sustained(SippCalls.Run run, int seconds) {
+        return run.failed() * 1000 < run.calls() && run.successful() == (long) run.rate() * seconds
+                && run.seconds() <= seconds + SHORT_HOLD_MILLIS / 1000.0 + 2;
+    }
+
+    /** SIPp's UAS is up once its port is bound (an OPTIONS would count as a failed call of its scenario). */
+    private static void awaitBound(int port, ChildProcess uas) throws IOException, InterruptedException {
+        String local = String.format(Locale.ROOT, "0100007F:%04X ", port);
+        for (int i = 0; i < 100; i++) {
+            if (!uas.isAlive()) {
+                throw new IOException("SIPp UAS exited:\n" + uas.tail(20));
+            }
+            if (Files.readString(Path.of("/proc/net/udp")).contains(local)) {
+                return;
+            }
+            Thread.sleep(100); // polling a process start: there is nothing to wait on
+        }
+        throw new IOException("SIPp UAS did not bind port " + port);
+    }
+
+    private static void awaitIdle(TandemRegistrar node) throws IOException {
+        for (int i = 0; i < 60 && !SipProbe.answers(node.sipPort()); i++) {
+            System.out.println("node still busy");
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String render(List<SippCalls.Run> ramp, List<MediaStep> media, int seconds, String loadBefore,
+            String loadAfter) {
+        StringBuilder md = new StringBuilder();
+        md.append("Section `--suite calls`. One Tandem node (`backend/target/tandem-node.jar`, own JVM, -Xmx2g, ")
+                .append("redis-server on loopback). SIPp registers user A (caller) and user B (callee) with digest ")
+                .append("from the ports they then call from and answer on; `call-uac.xml` (bench/src/main/resources/")
+                .append("node) sends INVITE with SDP (PCMU), is challenged (407), ACKs, sends INVITE with digest, gets ")
+                .append("180 and 200, ACKs, holds, sends BYE; `call-uas.xml` answers 180, 200 with SDP, waits for BYE. ")
+                .append("The node anchors media: it allocates relay ports for both legs of every call. Load average ")
+                .append("(1/5/15 min) at the start of this section: ").append(loadBefore).append("; at its end: ")
+                .append(loadAfter).append(". Other builds shared the 2 cores during the run, so figures are low ")
+                .append("and noisy.\n\n");
+        md.append("### Call setup rate\n\nOne SIPp UAC process per step of a fixed-rate ramp, ").append(seconds)
+                .append(" s of calls per step, each call held ").append(SHORT_HOLD_MILLIS / 1000)
+                .append(" s, no RTP (after a 500-call warm-up at 50/s). A step is *sustained* when under 0.1 % of ")
+                .append("its calls failed, all completed and SIPp finished within 2 s of the last call's hold ")
+                .append("(no backlog). INVITE→180 is SIPp's response time `ringing` (`start_rtd` on sending the ")
+                .append("authenticated INVITE, `rtd` on receiving the first 180, one sample per call via ")
+                .append("`-trace_rtt`), so it covers digest check, lookup of B's binding, media port allocation, ")
+                .append("the INVITE to B and B's 180 relayed back. A call whose 180 arrived after its 200 (or not at all) has no ")
+                .append("sample.\n\n");
+        md.append("| offered calls/s | calls | ok | failed | retransmissions | wall s | sustained "
+                + "| INVITE→180 p50 ms | p99 ms |\n|---:|---:|---:|---:|---:|---:|:---:|---:|---:|\n");
+        for (SippCalls.Run r : ramp) {
+            md.append(String.format(Locale.ROOT, "| %,d | %,d | %,d | %,d | %,d | %.1f | %s | %.0f | %.0f |%n",
+                    r.rate(), r.calls(), r.successful(), r.failed(), r.retransmissions(), r.seconds(),
+                    sustained(r, seconds) ? "yes" : "no", r.percentile(0.5), r.percentile(0.99)));
+        }
+        int best = ramp.stream().filter(r -> sustained(r, seconds)).mapToInt(SippCalls.Run::rate).max().orElse(0);
+        SippCalls.Run at200 = ramp.stream().filter(r -> r.rate() == LATENCY_RATE).findFirst().orElse(null);
+        md.append(String.format(Locale.ROOT, "%nBest sustained: **%,d calls/s** (goal ≥ 500/s: %s).", best,
+                best >= 500 ? "met" : "not met"));
+        if (at200 != null) {
+            md.append(String.format(Locale.ROOT, " INVITE→180 at %d/s: **p50 %.0f ms, p99 %.0f ms** (%,d samples).",
+                    LATENCY_RATE, at200.percentile(0.5), at200.percentile(0.99), at200.ringingMillis().length));
+        }
+        md.append("\n\n### Concurrent anchored G.711 calls, RTP both ways\n\nSIPp UAC and UAS both stream G.711 ")
+                .append("u-law (`<exec rtp_stream=\"audio.pcmu,-1,0\"/>`, 20 ms packets, 50/s each way) from the ")
+                .append("ACK to the BYE; N calls set up at ").append(MEDIA_SETUP_RATE).append("/s, each held ")
+                .append(MEDIA_HOLD_MILLIS / 1000).append(" s, so all N are up together for the last ")
+                .append("seconds. The node's Prometheus counter `tandem_rtp_packets_lost_total` is registered but ")
+                .append("not fed by the relay on this build and `/actuator/prometheus` needs a supervisor login, so ")
+                .append("loss is measured in the kernel: the `drops` column of `/proc/net/udp6` for the node's (dual-stack) relay ")
+                .append("ports (").append(RTP_FIRST).append("–").append(RTP_LAST).append("), sampled every 0.5 s, ")
+                .append("highest count per socket: datagrams that reached the relay's socket but were dropped ")
+                .append("because the relay did not read them in time. Loss = drops / packets the calls sent to the ")
+                .append("node (answered calls × 2 directions × 50/s × hold). Drops inside the relay after the read, ")
+                .append("or at SIPp's receiving sockets, are not counted; the last two columns show the RTP did flow: ")
+                .append("UDP datagrams delivered on this host during the step (`/proc/net/snmp` `InDatagrams`, every ")
+                .append("process, so about twice the packets sent to the node: node in, SIPp in) and receive-buffer ")
+                .append("overflows anywhere on the host (`RcvbufErrors`: SIPp's rtp_stream never reads its RTP socket, so what the ")
+                .append("node relays to SIPp overflows there). Their sum less the packets the node received is what ")
+                .append("the node forwarded; *forward loss* = 1 − forwarded / packets sent to the node (a lower bound: ")
+                .append("other processes' datagrams count as forwarded). A step is *carried* with no failed call and ")
+                .append("both losses under 0.5 %.\n\n");
+        md.append("| calls N | ok | failed | most relay sockets open | packets sent to node | dropped at relay "
+                + "| loss at relay % | host UDP datagrams in | host receive-buffer overflows | forwarded by node "
+                + "| forward loss % | carried |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n");
+        for (MediaStep m : media) {
+            md.append(String.format(Locale.ROOT,
+                    "| %,d | %,d | %,d | %,d | %,d | %,d | %.3f | %,d | %,d | %,d | %.3f | %s |%n", m.target(),
+                    m.run().successful(), m.run().failed(), m.maxSockets(), m.expectedPackets(), m.drops(),
+                    m.lossPercent(), m.udp()[0], m.udp()[1], m.forwarded(), m.forwardLossPercent(),
+                    m.carried() ? "yes" : "no"));
+        }
+        int carried = media.stream().filter(MediaStep::carried).mapToInt(MediaStep::target).max().orElse(0);
+        md.append(String.format(Locale.ROOT, "%nLargest N carried with no failed call and < 0.5 %% loss: **%,d** "
+                + "(goal ≥ 1,000: %s).%n", carried, carried >= 1000 ? "met" : "not met"));
+        return md.toString();
+    }
+}
