@@ -379,6 +379,7 @@ final class Bridge {
         }
         state = State.ENDED;
         cancelRingTimer();
+        calls.relayed(relay.aToB(), relay.bToA());
         relay.close();
         calls.forget(callerLeg);
         calls.forget(partyA);

@@ -3,6 +3,7 @@ package io.tandem.backend.call;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;
 import io.tandem.backend.node.NodeMetrics;
+import io.tandem.telephony.relay.RelayStatistics;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
@@ -76,6 +77,13 @@ final class Calls {
         } catch (RuntimeException e) {
             log.warn("call {}: cannot record the call in the bindings: {}", bridge.id(), e.getMessage());
         }
+    }
+
+    /** Adds what a call's relay carried, both directions, to the node's RTP counters. */
+    void relayed(RelayStatistics aToB, RelayStatistics bToA) {
+        long sent = aToB.packetsForwarded() + bToA.packetsForwarded();
+        long dropped = aToB.packetsDropped() + bToA.packetsDropped();
+        metrics.rtpPackets(sent + dropped, sent, dropped);
     }
 
     /** One CDR per call, written by the node the call entered (a trunk leg's node writes none). */

@@ -44,7 +44,8 @@ public final class NodeMetrics {
         rtpSent = Counter.builder("tandem.rtp.packets").tag("direction", "out")
                 .description("RTP packets").register(registry);
         rtpLost = Counter.builder("tandem.rtp.packets.lost")
-                .description("RTP packets lost (sequence gaps, RFC 3550 A.3)").register(registry);
+                .description("RTP packets received but not relayed (no destination, unknown payload type, full "
+                        + "socket buffer, codec that cannot be converted)").register(registry);
         malformedUdp = Counter.builder("tandem.sip.malformed").tag("transport", "udp")
                 .description("Malformed SIP messages dropped").register(registry);
         malformedTcp = Counter.builder("tandem.sip.malformed").tag("transport", "tcp")

@@ -3,6 +3,7 @@ package io.tandem.backend.call;
 import static io.tandem.backend.call.Phone.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.backend.Eventually;
 import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,6 +104,12 @@ class InterNodeCallIT {
         }
         Eventually.await(Duration.ofSeconds(10), "both nodes released the call",
                 () -> n1.bean(B2bua.class).activeCalls() == 0 && n2.bean(B2bua.class).activeCalls() == 0);
+        // Each node relayed both tones (25+ frames each way) and counts them in its Prometheus RTP meters.
+        for (TestNode node : List.of(n1, n2)) {
+            assertThat(node.bean(MeterRegistry.class).find("tandem.rtp.packets").tag("direction", "out").counter())
+                    .isNotNull().extracting(c -> c.count()).asInstanceOf(InstanceOfAssertFactories.DOUBLE)
+                    .isGreaterThanOrEqualTo(50.0);
+        }
         List<CallRecord> records = n1.bean(CallRecords.class).ended("demo", before, Instant.now().plusSeconds(5));
         assertThat(records).hasSize(1);
         CallRecord record = records.get(0);
