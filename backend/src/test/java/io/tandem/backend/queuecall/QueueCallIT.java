@@ -217,7 +217,9 @@ class QueueCallIT {
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "RINGNOANSWER", "CONNECT");
             answered.hangup();
             caller.awaitState(call, CallState.ENDED);
-            assertThat(queueLog(call.id())).contains("COMPLETEAGENT");
+            // The caller's BYE can arrive before the node has finished the call's bookkeeping.
+            Eventually.await(Duration.ofSeconds(10), "COMPLETEAGENT in the queue log",
+                    () -> queueLog(call.id()).contains("COMPLETEAGENT"));
             d2.state("not-ready");
         }
     }
@@ -268,6 +270,8 @@ class QueueCallIT {
                     () -> queueLog(call.id()).contains("EXITWITHKEY")
                             && n1.bean(Callers.class).find("demo", "7601", call.id()).isPresent());
             caller.awaitState(call, CallState.ENDED);
+            Eventually.await(Duration.ofSeconds(10), "EXITWITHTIMEOUT in the queue log",
+                    () -> queueLog(call.id()).contains("EXITWITHTIMEOUT"));
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "EXITWITHKEY", "ENTERQUEUE",
                     "EXITWITHTIMEOUT");
             Eventually.await(Duration.ofSeconds(10), "the record", () -> !cdr(call.id()).isEmpty());
