@@ -8,10 +8,13 @@ import io.tandem.protocol.MessageType;
 import io.tandem.protocol.Offer;
 import io.tandem.protocol.OfferEnded;
 import io.tandem.protocol.Problem;
+import io.tandem.protocol.QueueFigures;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -20,8 +23,8 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * {@code /ws/agent}: one agent's live channel. On connect it sends the session's state; then every change of that
- * agent (made on any node: the events arrive through {@link LiveEvents}), offers and their end; it answers
- * {@code ping} with {@code pong}. An open socket is the agent's presence.
+ * agent (made on any node: the events arrive through {@link LiveEvents}), offers and their end, and the figures of
+ * the agent's queues when they change ({@link QueueFiguresPush}); it answers {@code ping} with {@code pong}. An open socket is the agent's presence.
  */
 class AgentSocket extends TextWebSocketHandler {
 
@@ -32,8 +35,9 @@ class AgentSocket extends TextWebSocketHandler {
     private final Clock clock;
     private final Map<String, Attached> attached = new ConcurrentHashMap<>();
 
-    /** A socket and its subscription. */
-    private record Attached(WebSocketSession session, TenantPrincipal agent, LiveEvents.Listener listener) {
+    /** A socket, its subscription and the queue figures last sent on it (by queue number). */
+    private record Attached(WebSocketSession session, TenantPrincipal agent, LiveEvents.Listener listener,
+            Map<String, QueueFigures> figuresSent) {
     }
 
     AgentSocket(AgentSessions sessions, LiveEvents events, Presence presence, Callers callers, Clock clock) {
@@ -53,7 +57,7 @@ class AgentSocket extends TextWebSocketHandler {
                 forward(session, event);
             }
         };
-        attached.put(raw.getId(), new Attached(session, agent, listener));
+        attached.put(raw.getId(), new Attached(session, agent, listener, new ConcurrentHashMap<>()));
         events.add(agent.tenant(), listener);
         presence.opened(agent.tenant(), agent.extension());
         AgentStatus status = sessions.status(agent.tenant(), agent.extension());
@@ -90,6 +94,32 @@ class AgentSocket extends TextWebSocketHandler {
         if (a != null) {
             events.remove(a.agent().tenant(), a.listener());
             presence.closed(a.agent().tenant(), a.agent().extension());
+        }
+    }
+
+    /** Tenants with at least one agent connected to this node. */
+    Set<String> connectedTenants() {
+        Set<String> tenants = new HashSet<>();
+        attached.values().forEach(a -> tenants.add(a.agent().tenant()));
+        return tenants;
+    }
+
+    boolean isConnected(String tenant, String agentId) {
+        return attached.values().stream()
+                .anyMatch(a -> a.agent().tenant().equals(tenant) && a.agent().extension().equals(agentId));
+    }
+
+    /** Sends each connected agent of {@code tenant} the figures of its queues that differ from what it last got. */
+    void pushFigures(String tenant, Map<String, List<QueueFigures>> byAgent) {
+        for (Attached a : attached.values()) {
+            if (!a.agent().tenant().equals(tenant)) {
+                continue;
+            }
+            for (QueueFigures figures : byAgent.getOrDefault(a.agent().extension(), List.of())) {
+                if (!figures.equals(a.figuresSent().put(figures.queue(), figures))) {
+                    Sockets.send(a.session(), MessageType.QUEUE_FIGURES, "", clock.instant(), figures);
+                }
+            }
         }
     }
 

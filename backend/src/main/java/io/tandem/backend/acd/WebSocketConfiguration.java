@@ -2,6 +2,10 @@ package io.tandem.backend.acd;
 
 import io.tandem.protocol.ApiPaths;
 import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -20,9 +24,24 @@ class WebSocketConfiguration implements WebSocketConfigurer {
     private final AgentSocket agentSocket;
     private final SupervisorSocket supervisorSocket;
 
-    WebSocketConfiguration(AgentSessions sessions, LiveEvents events, Presence presence, Callers callers, Clock clock) {
+    private final QueueFiguresPush figuresPush;
+
+    WebSocketConfiguration(AgentSessions sessions, LiveEvents events, Presence presence, Callers callers, Queues queues,
+            QueueStatistics statistics, Clock clock) {
         this.agentSocket = new AgentSocket(sessions, events, presence, callers, clock);
         this.supervisorSocket = new SupervisorSocket(events);
+        this.figuresPush = new QueueFiguresPush(agentSocket, queues, statistics, clock);
+    }
+
+    /**
+     * Connected agents get their queues' figures when they change, checked with the sweep (every second by default;
+     * never more often than that, as the waiting time shown counts in seconds).
+     */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> queueFiguresPushStarter(ScheduledExecutorService acdSweepExecutor,
+            AcdProperties properties) {
+        long every = Math.max(1_000, properties.sweepInterval().toMillis());
+        return event -> acdSweepExecutor.scheduleWithFixedDelay(figuresPush, every, every, TimeUnit.MILLISECONDS);
     }
 
     @Override

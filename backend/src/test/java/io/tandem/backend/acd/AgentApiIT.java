@@ -13,6 +13,7 @@ import io.tandem.protocol.ApiPaths;
 import io.tandem.protocol.Envelope;
 import io.tandem.protocol.MessageType;
 import io.tandem.protocol.Offer;
+import io.tandem.protocol.QueueFigures;
 import io.tandem.protocol.TenantEvent;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -226,6 +227,35 @@ class AgentApiIT {
             callers.leave("demo", "7010", "ws-caller-1", Callers.Exit.ABANDON, null);
             assertThat(ws.next(e -> e.type().equals(MessageType.OFFER_ENDED), WAIT).payload().get("reason").asText())
                     .isEqualTo("abandoned");
+        }
+    }
+
+    @Test
+    void theAgentSocketKeepsTheQueueStripLive() throws Exception {
+        // 1012 stays not-ready, so the caller waits and the strip shows it, on a node other than the caller's.
+        node1.bean(Queues.class).save("demo", Scenarios.queue("7012", Strategy.LONGEST_IDLE, "1012"), false);
+        AgentLogin login = login(node1, "1012@demo");
+        try (WsClient ws = WsClient.connect(node2.port(), ApiPaths.WS_AGENT, "Bearer " + login.token())) {
+            QueueFigures empty = ws.next(e -> e.type().equals(MessageType.QUEUE_FIGURES)
+                    && "7012".equals(e.payloadAs(WsClient.JSON, QueueFigures.class).queue()), WAIT)
+                    .payloadAs(WsClient.JSON, QueueFigures.class);
+            assertThat(empty.waiting()).isZero();
+            assertThat(empty.name()).isEqualTo("q7012");
+
+            Callers callers = node1.bean(Callers.class);
+            callers.enqueue("demo", "7012", "strip-caller", "+4930555", "", 0, Map.of(), Map.of());
+            QueueFigures one = ws.next(e -> e.type().equals(MessageType.QUEUE_FIGURES)
+                    && e.payloadAs(WsClient.JSON, QueueFigures.class).waiting() == 1, WAIT)
+                    .payloadAs(WsClient.JSON, QueueFigures.class);
+            assertThat(one.queue()).isEqualTo("7012");
+            assertThat(one.availableAgents()).isZero();
+
+            callers.leave("demo", "7012", "strip-caller", Callers.Exit.ABANDON, null);
+            QueueFigures after = ws.next(e -> e.type().equals(MessageType.QUEUE_FIGURES)
+                    && "7012".equals(e.payloadAs(WsClient.JSON, QueueFigures.class).queue())
+                    && e.payloadAs(WsClient.JSON, QueueFigures.class).waiting() == 0, WAIT)
+                    .payloadAs(WsClient.JSON, QueueFigures.class);
+            assertThat(after.abandoned()).isGreaterThanOrEqualTo(1);
         }
     }
 
