@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -21,15 +22,32 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code redis-server} process (Debian package {@code redis-server}) on a free loopback port, one per test
- * class: {@code @RegisterExtension static final RedisServer redis = new RedisServer();}.
+ * class: {@code @RegisterExtension static final RedisServer redis = new RedisServer();}. By default it keeps nothing
+ * on disk; {@link #persistent()} writes an append-only file in a temp directory, so a restart keeps the data as a
+ * production Redis with persistence does.
  */
 public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
     private static final List<String> CANDIDATES = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server");
 
+    private final boolean persistent;
+    private Path dataDir;
     private Process process;
     private int port;
     private Path log;
+
+    public RedisServer() {
+        this(false);
+    }
+
+    private RedisServer(boolean persistent) {
+        this.persistent = persistent;
+    }
+
+    /** A Redis that survives its restarts: AOF fsynced on every write, so nothing acknowledged is lost. */
+    public static RedisServer persistent() {
+        return new RedisServer(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -51,6 +69,11 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         start(port);
     }
 
+    /** Starts again on the port it had after {@link #stop()}: the second half of a restart with an outage between. */
+    public synchronized void startAgain() throws IOException, InterruptedException {
+        start(port);
+    }
+
     private void start(int fixedPort) throws IOException, InterruptedException {
         String binary = CANDIDATES.stream().filter(p -> new File(p).canExecute()).findFirst()
                 .orElseThrow(() -> new IllegalStateException(
@@ -59,8 +82,18 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         for (int attempt = 0; attempt < 3; attempt++) {
             port = fixedPort != 0 ? fixedPort : freePort();
             log = Files.createTempFile("redis-" + port + "-", ".log");
-            process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "yes")
+            List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--protected-mode", "yes"));
+            if (persistent) {
+                if (dataDir == null) {
+                    dataDir = Files.createTempDirectory("redis-data-");
+                }
+                command.addAll(List.of("--dir", dataDir.toString(), "--appendonly", "yes",
+                        "--appendfsync", "always"));
+            } else {
+                command.addAll(List.of("--appendonly", "no"));
+            }
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (awaitPong(Duration.ofSeconds(20))) {
                 return;

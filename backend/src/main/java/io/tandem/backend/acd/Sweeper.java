@@ -55,7 +55,12 @@ class Sweeper implements Runnable {
                 log.debug("ACD sweep interrupted: the node is stopping");
                 return;
             }
-            log.warn("ACD sweep failed; next run retries", e); // Redis away: the next run tries again
+            if (e instanceof io.lettuce.core.RedisException) {
+                // Redis away: one line per run, not a stack trace a second per node; the next run tries again.
+                log.warn("ACD sweep failed, Redis unavailable ({}); next run retries", e.getMessage());
+            } else {
+                log.warn("ACD sweep failed; next run retries", e);
+            }
         }
     }
 

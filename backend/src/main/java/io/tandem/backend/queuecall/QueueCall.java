@@ -546,14 +546,17 @@ final class QueueCall {
         }
         calls.forget(this);
         if (agent != null) {
-            calls.claims.callEnded(tenant, queue, agent.agentId, agentHungUp);
+            calls.owed("queue call " + callId + ": end of " + agent.agentId + "'s call",
+                    () -> calls.claims.callEnded(tenant, queue, agent.agentId, agentHungUp));
         }
         if (!"refused".equals(cause)) {
             List<String> nodes = agent == null || agent.agentNode == null
                     || agent.agentNode.equals(calls.signalling.nodeId()) ? List.of(calls.signalling.nodeId())
                     : List.of(calls.signalling.nodeId(), agent.agentNode);
-            calls.record(new CallRecord(callId, tenant, number, queue.number(), nodes, startedAt, answeredAt,
-                    calls.clock.instant(), cause, hungUpBy), agent == null ? "" : agent.agentId);
+            CallRecord record = new CallRecord(callId, tenant, number, queue.number(), nodes, startedAt, answeredAt,
+                    calls.clock.instant(), cause, hungUpBy);
+            calls.owed("queue call " + callId + ": its record",
+                    () -> calls.record(record, agent == null ? "" : agent.agentId));
         }
         log.info("queue call {} from {} in {}@{} ended: {} (by {})", callId, number, queue.number(), tenant, cause,
                 hungUpBy);

@@ -60,6 +60,9 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     final QueueSignalling signalling;
     final Queues queues;
     final Callers callers;
+    /** Retries of a write owed at a call's end: ten minutes of Redis outage at one a second. */
+    private static final int OWED_RETRIES = 600;
+
     final Claims claims;
     final CallRouter router;
     final RtpMediaStreamFactory streams;
@@ -277,8 +280,41 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     void record(CallRecord record, String agent) {
         try {
             records.append(record, Map.of("queue", record.to(), "agent", agent));
+        } catch (io.lettuce.core.RedisException e) {
+            throw e; // Redis away: owed() retries it
         } catch (RuntimeException e) {
             log.warn("queue call {}: cannot write its record: {}", record.callId(), e.getMessage());
+        }
+    }
+
+    /**
+     * Runs a write a call's end owes the cluster (the agent leaving ON_CALL, the call's record). The call itself ends
+     * whatever Redis does; while Redis is away the write is retried every second, so once it is back the agent
+     * becomes available again instead of staying ON_CALL for good.
+     */
+    void owed(String what, Runnable write) {
+        owed(what, write, 0);
+    }
+
+    private void owed(String what, Runnable write, int attempt) {
+        try {
+            write.run();
+            if (attempt > 0) {
+                log.info("{}: written after {} retries", what, attempt);
+            }
+        } catch (io.lettuce.core.RedisException e) {
+            if (attempt >= OWED_RETRIES) {
+                log.error("{}: Redis still unavailable after {} retries, given up: {}", what, attempt, e.getMessage());
+                return;
+            }
+            if (attempt == 0) {
+                log.warn("{}: Redis unavailable ({}); retrying every second", what, e.getMessage());
+            }
+            try {
+                timers.schedule(() -> owed(what, write, attempt + 1), 1, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException stopping) {
+                log.warn("{}: node stopping, not retried", what);
+            }
         }
     }
 

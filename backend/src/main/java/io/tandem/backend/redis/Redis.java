@@ -8,7 +8,11 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +23,13 @@ import org.slf4j.LoggerFactory;
 public final class Redis implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Redis.class);
+
+    /**
+     * Longest pause between reconnection attempts. Lettuce's default backoff doubles up to 30 s, so after an outage
+     * of half a minute a node would stay away from a Redis that is back for up to 30 s more, answering 503 all the
+     * while; one TCP connect a second to a down Redis costs nothing.
+     */
+    static final Duration RECONNECT_MAX_DELAY = Duration.ofSeconds(1);
 
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
@@ -44,7 +55,9 @@ public final class Redis implements AutoCloseable {
                     ? RedisURI.create("127.0.0.1", embedded.port())
                     : RedisURI.create(properties.uri());
             uri.setTimeout(properties.commandTimeout());
-            RedisClient client = RedisClient.create(uri);
+            RedisClient client = RedisClient.create(ClientResources.builder()
+                    .reconnectDelay(Delay.exponential(Duration.ZERO, RECONNECT_MAX_DELAY, 2, TimeUnit.MILLISECONDS))
+                    .build(), uri);
             client.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .requestQueueSize(properties.requestQueue())
@@ -56,7 +69,7 @@ public final class Redis implements AutoCloseable {
             try {
                 connection = client.connect();
             } catch (RuntimeException e) {
-                client.shutdown();
+                shutdown(client);
                 throw new InvalidConfigurationException("tandem.redis.uri", "cannot reach Redis at " + description
                         + ": " + e.getMessage(), e);
             }
@@ -101,10 +114,16 @@ public final class Redis implements AutoCloseable {
     @Override
     public void close() {
         connection.close();
-        client.shutdown();
+        shutdown(client);
         if (embedded != null) {
             embedded.stop();
         }
+    }
+
+    /** Shuts the client down and then its resources: a client given resources leaves them to its creator. */
+    private static void shutdown(RedisClient client) {
+        client.shutdown();
+        client.getResources().shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 
     /** The URI without credentials, for logs. */
