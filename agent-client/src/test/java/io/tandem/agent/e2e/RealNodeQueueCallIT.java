@@ -9,8 +9,8 @@ import io.tandem.agent.headless.HeadlessOptions;
 import io.tandem.agent.headless.HeadlessPhone;
 import io.tandem.agent.testing.NodeCaller;
 import io.tandem.agent.testing.NodeProcess;
+import io.tandem.agent.testing.OneNode;
 import io.tandem.agent.testing.PhoneUi;
-import io.tandem.agent.testing.RedisProcess;
 import io.tandem.agent.testing.TestWavs;
 import io.tandem.agent.testing.ToneCount;
 import io.tandem.protocol.AgentLogin;
@@ -24,9 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,52 +40,38 @@ class RealNodeQueueCallIT {
     private static final Duration AUDIO = Duration.ofSeconds(30);
     private static final Duration SLOW = Duration.ofSeconds(60);
 
-    private static RedisProcess redis;
-    private static NodeProcess node;
+    @RegisterExtension
+    static final OneNode cluster = new OneNode("e2e-n1");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() throws Exception {
-        redis = new RedisProcess();
-        node = NodeProcess.start("e2e-n1", redis);
-    }
 
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @Test
     void aQueueCallThroughARealNodeIsOfferedAnsweredHeldHungUpAndWrappedUp() throws Exception {
         Path agentVoice = TestWavs.tone(dir.resolve("agent-700hz.wav"), 700, 3);
         Path recording = dir.resolve("agent-hears.wav");
         try (PhoneUi ui = PhoneUi.open(new FileAudio(agentVoice, recording), dir.resolve("config"));
-             NodeCaller customer = new NodeCaller("1010", node, 700)) {
+             NodeCaller customer = new NodeCaller("1010", cluster.node(), 700)) {
             // Bad input first: the node's login answers 401 and the window says so.
-            RealNodes.logIn(ui, node.url(), "1001", "not-my-password");
+            RealNodes.logIn(ui, cluster.node().url(), "1001", "not-my-password");
             ui.awaitText("login-message", "Wrong agent id, tenant or password");
 
-            RealNodes.logIn(ui, node.url(), "1001", NodeProcess.PASSWORD);
+            RealNodes.logIn(ui, cluster.node().url(), "1001", NodeProcess.PASSWORD);
             ui.awaitShowing("main-view");
             ui.awaitText("sip-status", "SIP registered · 127.0.0.1", SLOW);
             ui.awaitText("socket-status", "Events connected");
             AgentLogin login = ui.window().session().login();
             assertThat(login.nodes()).extracting(n -> n.id()).containsExactly("e2e-n1");
-            assertThat(login.nodes().get(0).sipUri()).isEqualTo(node.sipUri());
+            assertThat(login.nodes().get(0).sipUri()).isEqualTo(cluster.node().sipUri());
 
             RealNodes.choose(ui, "Available");
             ui.awaitText("state-badge", "Available");
             Await.until("the node has 1001 available", PhoneUi.WAIT,
-                    () -> agentMe(node, login.token()).contains("\"state\":\"available\""));
+                    () -> agentMe(cluster.node(), login.token()).contains("\"state\":\"available\""));
 
-            customer.dial(node, "7000", 1000);
+            customer.dial(cluster.node(), "7000", 1000);
             ui.awaitShowing("offer-panel");
             ui.awaitText("offer-number", "1010");
             ui.awaitText("offer-queue", "support");
@@ -124,7 +109,7 @@ class RealNodeQueueCallIT {
             ui.screenshot("real-node-wrap-up");
             // The queue's 10 s wrap-up ends at the node (its sweeper), not by a click.
             ui.awaitText("state-badge", "Available", SLOW);
-            assertThat(agentMe(node, login.token())).startsWith("200").contains("\"state\":\"available\"");
+            assertThat(agentMe(cluster.node(), login.token())).startsWith("200").contains("\"state\":\"available\"");
         }
         assertThat(ToneCount.inWav(recording, 1000)).as("frames of the customer's 1 kHz in the agent's recording")
                 .isGreaterThan(50);
@@ -137,16 +122,16 @@ class RealNodeQueueCallIT {
         ByteArrayOutputStream report = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(report, true, StandardCharsets.UTF_8);
         try (HeadlessPhone.Running phone = HeadlessPhone.start(new String[] {"--headless", "--agent", "1002",
-                "--tenant", "demo", "--backend", node.url(), "--auto-answer", "--play", play.toString(),
+                "--tenant", "demo", "--backend", cluster.node().url(), "--auto-answer", "--play", play.toString(),
                 "--record", record.toString()}, Map.of(HeadlessOptions.PASSWORD_ENV, NodeProcess.PASSWORD), out);
-             NodeCaller customer = new NodeCaller("1011", node, 700)) {
+             NodeCaller customer = new NodeCaller("1011", cluster.node(), 700)) {
             Await.until("registered to the node", SLOW, () -> phone.engine().registration().registered());
             Await.until("Available at the node", PhoneUi.WAIT, () -> report.toString(StandardCharsets.UTF_8)
                     .contains("agent AVAILABLE"));
             Await.until("WebSocket open", PhoneUi.WAIT, () -> report.toString(StandardCharsets.UTF_8)
                     .contains("websocket connected to "));
 
-            Call call = customer.dial(node, "7000", 1000);
+            Call call = customer.dial(cluster.node(), "7000", 1000);
             Await.until("auto-answered", PhoneUi.WAIT, () -> report.toString(StandardCharsets.UTF_8)
                     .contains("call 1011 connected"));
             long before = customer.hears.toneFrames();
@@ -157,7 +142,7 @@ class RealNodeQueueCallIT {
                     .contains("call 1011 ended"));
         }
         String lines = report.toString(StandardCharsets.UTF_8);
-        assertThat(lines).contains("logged in as 1002").contains("sip registered " + node.sipUri())
+        assertThat(lines).contains("logged in as 1002").contains("sip registered " + cluster.node().sipUri())
                 .contains("offer from 1011 in 7000").contains("ringing: 1011 (queue 7000)");
         assertThat(ToneCount.inWav(record, 1000)).as("frames of the customer's tone recorded").isGreaterThan(50);
     }

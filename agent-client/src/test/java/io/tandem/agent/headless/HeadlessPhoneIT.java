@@ -9,7 +9,7 @@ import io.tandem.agent.testing.AgentApiServer;
 import io.tandem.agent.testing.AgentWsServer;
 import io.tandem.agent.testing.Caller;
 import io.tandem.agent.testing.NodeProcess;
-import io.tandem.agent.testing.RedisProcess;
+import io.tandem.agent.testing.OneNode;
 import io.tandem.agent.testing.TestWavs;
 import io.tandem.agent.testing.ToneCount;
 import io.tandem.protocol.AgentState;
@@ -23,9 +23,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,27 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HeadlessPhoneIT {
     private static final Duration AUDIO = Duration.ofSeconds(20);
-    private static RedisProcess redis;
-    private static NodeProcess node;
+    @RegisterExtension
+    static final OneNode cluster = new OneNode("headless-n1");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() throws Exception {
-        redis = new RedisProcess();
-        node = NodeProcess.start("headless-n1", redis);
-    }
 
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @Test
     void logsInGoesAvailableAutoAnswersPlaysAndRecords() throws Exception {
@@ -65,14 +50,14 @@ class HeadlessPhoneIT {
         PrintStream out = new PrintStream(report, true, StandardCharsets.UTF_8);
         try (AgentWsServer ws = new AgentWsServer(AgentApiServer.TOKEN);
              AgentApiServer api = new AgentApiServer("1002", "demo", NodeProcess.PASSWORD,
-                     List.of(new NodeEndpoint("headless-n1", node.sipUri(), ws.httpUrl())));
+                     List.of(new NodeEndpoint("headless-n1", cluster.node().sipUri(), ws.httpUrl())));
              HeadlessPhone.Running phone = HeadlessPhone.start(new String[] {"--headless", "--agent", "1002",
                      "--tenant", "demo", "--backend", api.url(), "--auto-answer", "--play", play.toString(),
                      "--record", record.toString()}, Map.of(HeadlessOptions.PASSWORD_ENV, NodeProcess.PASSWORD), out);
              Caller caller = new Caller("5550100", 700)) {
             assertThat(next(api.stateChanges, "goes Available").state()).isEqualTo(AgentState.AVAILABLE);
             Await.until("registered to the node", Duration.ofSeconds(60), () -> phone.engine().registration().registered());
-            assertThat(phone.engine().registration().registrar()).isEqualTo(node.sipUri());
+            assertThat(phone.engine().registration().registrar()).isEqualTo(cluster.node().sipUri());
             Await.until("WebSocket open", AUDIO, ws::connected);
 
             caller.call(phone.engine().directUri(), 1000);
@@ -81,7 +66,7 @@ class HeadlessPhoneIT {
             Await.until("3 s of call", AUDIO, () -> caller.hears.frames() > 150);
         }
         String lines = report.toString(StandardCharsets.UTF_8);
-        assertThat(lines).contains("logged in as 1002").contains("sip registered " + node.sipUri())
+        assertThat(lines).contains("logged in as 1002").contains("sip registered " + cluster.node().sipUri())
                 .contains("ringing: 5550100").contains("call 5550100 connected").contains("agent AVAILABLE");
         assertThat(ToneCount.inWav(record, 1000)).as("frames of the caller's tone recorded").isGreaterThan(50);
     }

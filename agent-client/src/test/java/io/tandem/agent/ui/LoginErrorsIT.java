@@ -3,9 +3,8 @@ package io.tandem.agent.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.agent.audio.FileAudio;
-import io.tandem.agent.testing.NodeProcess;
+import io.tandem.agent.testing.OneNode;
 import io.tandem.agent.testing.PhoneUi;
-import io.tandem.agent.testing.RedisProcess;
 import io.tandem.telephony.peers.FreePorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -25,27 +25,19 @@ class LoginErrorsIT {
     @TempDir
     static Path config;
 
-    private static RedisProcess redis;
-    private static NodeProcess node;
+    @RegisterExtension
+    static final OneNode cluster = new OneNode("login-it");
     private static PhoneUi ui;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = new RedisProcess();
-        node = NodeProcess.start("login-it", redis);
         ui = PhoneUi.open(FileAudio.silent(), config);
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (ui != null) {
-            ui.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-        if (redis != null) {
-            redis.close();
+            ui.close(); // before the extension stops the node
         }
     }
 
@@ -59,7 +51,7 @@ class LoginErrorsIT {
 
     @Test
     void aWrongPasswordAgainstARealNodeSaysSo() throws Exception {
-        logIn(node.url(), "1001", "not-my-password");
+        logIn(cluster.node().url(), "1001", "not-my-password");
         ui.awaitText("login-message", "Wrong agent id, tenant or password");
         assertThat(PhoneUi.fx(() -> ui.node("login-password").getStyleClass().contains("invalid"))).isTrue();
         assertThat(ui.text("login-password")).as("the password the agent typed stays for correction")

@@ -9,8 +9,8 @@ import io.tandem.agent.testing.AgentApiServer;
 import io.tandem.agent.testing.AgentWsServer;
 import io.tandem.agent.testing.Caller;
 import io.tandem.agent.testing.NodeProcess;
+import io.tandem.agent.testing.OneNode;
 import io.tandem.agent.testing.PhoneUi;
-import io.tandem.agent.testing.RedisProcess;
 import io.tandem.agent.testing.TestWavs;
 import io.tandem.agent.testing.ToneCount;
 import io.tandem.protocol.AgentState;
@@ -31,9 +31,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import javafx.scene.control.TableView;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,27 +45,13 @@ import org.junit.jupiter.api.io.TempDir;
 class PhoneWindowCallIT {
     private static final Duration AUDIO = Duration.ofSeconds(20);
 
-    private static RedisProcess redis;
-    private static NodeProcess node;
+    @RegisterExtension
+    static final OneNode cluster = new OneNode("ui-n1");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() throws Exception {
-        redis = new RedisProcess();
-        node = NodeProcess.start("ui-n1", redis);
-    }
 
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     private static void logIn(PhoneUi ui, AgentApiServer api, String agent) throws Exception {
         ui.type("login-url", api.url());
@@ -85,7 +70,7 @@ class PhoneWindowCallIT {
         Path recording = dir.resolve("agent-hears.wav");
         try (AgentWsServer ws = new AgentWsServer(AgentApiServer.TOKEN);
              AgentApiServer api = new AgentApiServer("1001", "demo", NodeProcess.PASSWORD,
-                     List.of(new NodeEndpoint("ui-n1", node.sipUri(), ws.httpUrl())));
+                     List.of(new NodeEndpoint("ui-n1", cluster.node().sipUri(), ws.httpUrl())));
              PhoneUi ui = PhoneUi.open(new FileAudio(agentVoice, recording), dir.resolve("config"));
              Caller caller = new Caller("4915112345678", 700)) {
             api.setQueues(List.of(new QueueFigures("sales", "Sales DE", 3, 85, 0, 41, 2, 93.0, 12.5),
@@ -185,7 +170,7 @@ class PhoneWindowCallIT {
         Path agentVoice = TestWavs.tone(dir.resolve("agent-700hz.wav"), 700, 3);
         try (AgentWsServer ws = new AgentWsServer(AgentApiServer.TOKEN);
              AgentApiServer api = new AgentApiServer("1004", "demo", NodeProcess.PASSWORD,
-                     List.of(new NodeEndpoint("ui-n1", node.sipUri(), ws.httpUrl())));
+                     List.of(new NodeEndpoint("ui-n1", cluster.node().sipUri(), ws.httpUrl())));
              PhoneUi ui = PhoneUi.open(new FileAudio(agentVoice, null), dir.resolve("config"));
              Caller caller = new Caller("5550123", 700).answering(1000)) {
             logIn(ui, api, "1004");

@@ -1,0 +1,43 @@
+package io.tandem.agent.testing;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One real node process on its own redis-server for a whole test class ({@code @RegisterExtension static}): started
+ * before the first test, both stopped after the last.
+ */
+public final class OneNode implements BeforeAllCallback, AfterAllCallback {
+
+    private final String name;
+    private RedisProcess redis;
+    private NodeProcess node;
+
+    public OneNode(String name) {
+        this.name = name;
+    }
+
+    public NodeProcess node() {
+        if (node == null) {
+            throw new IllegalStateException("node " + name + " is not started (register OneNode as a static field)");
+        }
+        return node;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        redis = new RedisProcess();
+        node = NodeProcess.start(name, redis);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (node != null) {
+            node.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+}
