@@ -41,7 +41,8 @@ class SipConfiguration {
         }
         SipEndpoint endpoint;
         try {
-            endpoint = SipEndpoint.open(bind, sip.udpPort(), "Tandem/" + identity.version(), router);
+            endpoint = SipEndpoint.open(bind, sip.udpPort(), "Tandem/" + identity.version(), router,
+                    sip.maxServerTransactions());
         } catch (IOException e) {
             throw new InvalidConfigurationException("tandem.sip.udp-port", "cannot listen for SIP on "
                     + sip.bindAddress() + ":" + sip.udpPort() + " (" + e.getMessage() + ")", e);
