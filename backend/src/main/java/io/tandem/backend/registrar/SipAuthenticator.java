@@ -74,14 +74,10 @@ public final class SipAuthenticator {
         } catch (ParseException e) {
             throw new IllegalStateException("cannot build a challenge", e);
         }
-        if (proxy) {
-            in.respond(response); // an INVITE's 407 is ACKed: it needs its transaction (RFC 3261 §17.2.1)
-        } else {
-            // A 401 to REGISTER keeps no state, as Kamailio's sl_send_reply does: a retransmitted REGISTER is
-            // simply challenged again with a fresh nonce. Half the server transactions of a registration (each
-            // held 32 s by Timer J over UDP, RFC 3261 §17.2.2) are saved.
-            in.respondStateless(response);
-        }
+        // Through a transaction, unlike Kamailio's stateless sl_send_reply: a retransmitted REGISTER then gets the
+        // same 401 again, not a second one with a fresh nonce that a client already answering the first would take
+        // for a stray response (SIPp fails the registration on it).
+        in.respond(response);
     }
 
     /** A client on the {@code md5-only-user-agents} list (see {@link RegistrarProperties}). */

@@ -74,12 +74,6 @@ public final class InboundRequest {
         respond(endpoint.messages().responseTo(event.getRequest(), status, reason));
     }
 
-    /** Sends a response built for this request without creating a server transaction, and counts it. */
-    public void respondStateless(Response response) {
-        endpoint.respondStateless(response);
-        metrics.sipResponse(response.getStatusCode());
-    }
-
     /** Sends a response built for this request, through its server transaction, and counts it. */
     public void respond(Response response) {
         endpoint.respond(event, response);
