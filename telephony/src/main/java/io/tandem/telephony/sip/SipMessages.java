@@ -19,7 +19,6 @@ import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import java.net.InetAddress;
-import java.security.SecureRandom;
 import java.text.ParseException;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,7 +32,6 @@ public final class SipMessages {
     public static final int MAX_FORWARDS = 70;
     /** RFC 3261 §8.1.1.7: every branch starts with this magic cookie. */
     private static final String BRANCH_COOKIE = "z9hG4bK";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HeaderFactory headers;
     private final AddressFactory addresses;
@@ -55,7 +53,7 @@ public final class SipMessages {
     /** A random token for From/To tags and Call-IDs (RFC 3261 §19.3: at least 32 bits of randomness). */
     public static String newToken() {
         byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
+        ThreadRandom.nextBytes(b);
         return HexFormat.of().formatHex(b);
     }
 

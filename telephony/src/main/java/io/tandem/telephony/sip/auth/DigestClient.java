@@ -1,6 +1,6 @@
 package io.tandem.telephony.sip.auth;
 
-import java.security.SecureRandom;
+import io.tandem.telephony.sip.ThreadRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +15,6 @@ import java.util.function.Supplier;
 public final class DigestClient {
     /** A UA talks to a handful of registrars/proxies; old nonces beyond this are forgotten (nc restarts at 1). */
     private static final int MAX_NONCES = 64;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Supplier<String> cnonces;
     // guarded by itself; access-ordered so the least recently used nonce is evicted
@@ -68,7 +67,7 @@ public final class DigestClient {
 
     private static String randomCnonce() {
         byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
+        ThreadRandom.nextBytes(b);
         return HexFormat.of().formatHex(b);
     }
 }

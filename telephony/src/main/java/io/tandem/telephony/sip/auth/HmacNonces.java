@@ -1,12 +1,12 @@
 package io.tandem.telephony.sip.auth;
 
+import io.tandem.telephony.sip.ThreadRandom;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -28,9 +28,10 @@ public final class HmacNonces {
     private static final int NONCE_CHARS = (NONCE_BYTES * 4 + 2) / 3;
     /** Cluster nodes' clocks drift a little; a nonce "from the future" beyond this is not ours. */
     private static final long MAX_CLOCK_SKEW_MILLIS = 30_000;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKeySpec key;
+    /** {@code Mac.getInstance} looks the provider up on every call; an initialised Mac per thread is reused. */
+    private final ThreadLocal<Mac> macs;
     private final Clock clock;
     private final long validityMillis;
 
@@ -40,6 +41,7 @@ public final class HmacNonces {
             throw new IllegalArgumentException("the nonce secret needs at least 16 bytes, got " + secret.length);
         }
         this.key = new SecretKeySpec(secret.clone(), HMAC);
+        this.macs = ThreadLocal.withInitial(this::newMac);
         this.clock = Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(validity, "validity");
         if (validity.isNegative() || validity.isZero()) {
@@ -54,7 +56,7 @@ public final class HmacNonces {
         byte[] nonce = new byte[NONCE_BYTES];
         ByteBuffer.wrap(nonce).putLong(clock.millis());
         byte[] random = new byte[RANDOM_BYTES];
-        RANDOM.nextBytes(random);
+        ThreadRandom.nextBytes(random);
         System.arraycopy(random, 0, nonce, TIME_BYTES, RANDOM_BYTES);
         byte[] mac = mac(realm, nonce);
         System.arraycopy(mac, 0, nonce, TIME_BYTES + RANDOM_BYTES, MAC_BYTES);
@@ -89,14 +91,22 @@ public final class HmacNonces {
 
     /** HMAC over realm (length-prefixed, so realm and nonce bytes cannot be shifted into each other) and time|random. */
     private byte[] mac(String realm, byte[] nonce) {
+        Mac mac = macs.get(); // doFinal leaves it reset for the next use
+        byte[] realmBytes = realm.getBytes(StandardCharsets.UTF_8);
+        mac.update((byte) (realmBytes.length >>> 24));
+        mac.update((byte) (realmBytes.length >>> 16));
+        mac.update((byte) (realmBytes.length >>> 8));
+        mac.update((byte) realmBytes.length);
+        mac.update(realmBytes);
+        mac.update(nonce, 0, TIME_BYTES + RANDOM_BYTES);
+        return Arrays.copyOf(mac.doFinal(), MAC_BYTES);
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance(HMAC);
             mac.init(key);
-            byte[] realmBytes = realm.getBytes(StandardCharsets.UTF_8);
-            mac.update(ByteBuffer.allocate(4).putInt(realmBytes.length).array());
-            mac.update(realmBytes);
-            mac.update(nonce, 0, TIME_BYTES + RANDOM_BYTES);
-            return Arrays.copyOf(mac.doFinal(), MAC_BYTES);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(HMAC + " is required of every JRE", e);
         }
