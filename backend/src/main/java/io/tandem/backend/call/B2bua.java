@@ -272,7 +272,7 @@ public final class B2bua implements SipFeature {
         }
         calls.register(callerLeg);
         calls.started(bridge);
-        log.info("call {} {}@{} -> {} ({}): ringing {} target(s)", bridge.id(), caller, tenant, target,
+        log.debug("call {} {}@{} -> {} ({}): ringing {} target(s)", bridge.id(), caller, tenant, target,
                 viaTrunk ? "trunk from " + signed.origin() : "authenticated", ring.targets().size());
         calls.signalling.respond(callerLeg, st.get(), Response.TRYING, null, null);
         bridge.start(ring.targets(), offer.get());

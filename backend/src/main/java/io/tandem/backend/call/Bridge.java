@@ -256,7 +256,7 @@ final class Bridge {
         }
         calls.signalling.respond(callerLeg, callerLeg.inviteSt, Response.OK, null, SdpRewriter.rewrite(answer.get(),
                 calls.signalling.host(), relay.legA().localAddress().getPort(), callerLeg));
-        log.info("call {} {} -> {} answered", id(), caller, callee);
+        log.debug("call {} {} -> {} answered", id(), caller, callee);
         calls.answered(this);
     }
 

@@ -6,6 +6,7 @@ import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.node.NodeMetrics;
 import io.tandem.backend.node.SipProperties;
 import io.tandem.backend.node.sip.TrunkSignature;
+import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.registrar.SipAuthenticator;
 import io.tandem.backend.registrar.TenantResolver;
@@ -20,6 +21,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.function.SingletonSupplier;
 
 /** Wires the B2BUA into the node's SIP router with its RTP relay engine and ring timers. */
 @Configuration(proxyBeanMethods = false)
@@ -56,12 +58,13 @@ class CallConfiguration {
             TrunkSignature trunk, NodeIdentity identity, CallProperties properties,
             @Qualifier("callTimers") ScheduledExecutorService callTimers, Clock clock, CallRecords records, Redis redis,
             SipAuthenticator authenticator, TenantResolver tenants, CallRouter router, RtpRelayEngine relays,
-            SipProperties sip, ObjectProvider<ServiceNumbers> services) {
-        Signalling signalling = new Signalling(endpoint::getObject, addresses::getObject, metrics, trunk,
-                identity.id());
+            SipProperties sip, ObjectProvider<ServiceNumbers> services, OwedWrites writes) {
+        // Memoised: an ObjectProvider resolves the bean on every call, which cost ~8 % of a node's CPU per INVITE.
+        Signalling signalling = new Signalling(SingletonSupplier.of(endpoint::getObject),
+                SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         Calls calls = new Calls(signalling, properties, callTimers, clock, identity.id(), metrics, records,
-                new CallPresence(redis, identity.id()));
+                new CallPresence(redis, identity.id()), writes);
         return new B2bua(calls, authenticator, tenants, router, trunk, relays, sip, redis,
-                () -> services.orderedStream().toList());
+                SingletonSupplier.of(() -> services.orderedStream().toList()));
     }
 }

@@ -3,6 +3,7 @@ package io.tandem.backend.call;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;
 import io.tandem.backend.node.NodeMetrics;
+import io.tandem.backend.redis.OwedWrites;
 import io.tandem.telephony.relay.RelayStatistics;
 import java.time.Clock;
 import java.util.Map;
@@ -28,11 +29,12 @@ final class Calls {
     private final NodeMetrics metrics;
     private final CallRecords records;
     private final CallPresence presence;
+    private final OwedWrites writes;
     private final Map<String, Leg> legs = new ConcurrentHashMap<>();
     private final Set<Bridge> bridges = ConcurrentHashMap.newKeySet();
 
     Calls(Signalling signalling, CallProperties properties, ScheduledExecutorService timers, Clock clock,
-            String nodeId, NodeMetrics metrics, CallRecords records, CallPresence presence) {
+            String nodeId, NodeMetrics metrics, CallRecords records, CallPresence presence, OwedWrites writes) {
         this.signalling = signalling;
         this.properties = properties;
         this.timers = timers;
@@ -41,6 +43,7 @@ final class Calls {
         this.metrics = metrics;
         this.records = records;
         this.presence = presence;
+        this.writes = writes;
     }
 
     Leg find(String callId) {
@@ -65,17 +68,18 @@ final class Calls {
         return bridges.size();
     }
 
-    /** The parties whose legs this node holds are in the call now. */
+    /**
+     * The parties whose legs this node holds are in the call now. Written off the SIP threads, once: a field written
+     * late, after the call's end, would show the party on a call for good (and the ACD would skip the agent).
+     */
     void answered(Bridge bridge) {
-        try {
-            if (!bridge.inboundTrunk) {
-                presence.put(bridge.tenant, bridge.caller(), bridge.id(), bridge.callee(), "out", bridge.answeredAt());
-            }
-            if (bridge.calleeIsLocal()) {
-                presence.put(bridge.tenant, bridge.callee(), bridge.id(), bridge.caller(), "in", bridge.answeredAt());
-            }
-        } catch (RuntimeException e) {
-            log.warn("call {}: cannot record the call in the bindings: {}", bridge.id(), e.getMessage());
+        if (!bridge.inboundTrunk) {
+            writes.once("call " + bridge.id() + ": caller's call field", () -> presence.put(bridge.tenant,
+                    bridge.caller(), bridge.id(), bridge.callee(), "out", bridge.answeredAt()));
+        }
+        if (bridge.calleeIsLocal()) {
+            writes.once("call " + bridge.id() + ": callee's call field", () -> presence.put(bridge.tenant,
+                    bridge.callee(), bridge.id(), bridge.caller(), "in", bridge.answeredAt()));
         }
     }
 
@@ -92,21 +96,21 @@ final class Calls {
             return;
         }
         metrics.callEnded();
-        try {
-            if (bridge.answeredAt() != null) {
-                if (!bridge.inboundTrunk) {
-                    presence.remove(bridge.tenant, bridge.caller(), bridge.id());
-                }
-                if (bridge.calleeIsLocal()) {
-                    presence.remove(bridge.tenant, bridge.callee(), bridge.id());
-                }
-            }
+        // Owed writes, in order after the call fields above, retried through a Redis outage: no record is lost.
+        if (bridge.answeredAt() != null) {
             if (!bridge.inboundTrunk) {
-                records.append(new CallRecord(bridge.id(), bridge.tenant, bridge.caller(), bridge.callee(),
-                        bridge.nodes(), bridge.startedAt(), bridge.answeredAt(), clock.instant(), cause, hungUpBy));
+                writes.owe("call " + bridge.id() + ": caller's call field removed",
+                        () -> presence.remove(bridge.tenant, bridge.caller(), bridge.id()));
             }
-        } catch (RuntimeException e) {
-            log.warn("call {}: cannot write its record: {}", bridge.id(), e.getMessage());
+            if (bridge.calleeIsLocal()) {
+                writes.owe("call " + bridge.id() + ": callee's call field removed",
+                        () -> presence.remove(bridge.tenant, bridge.callee(), bridge.id()));
+            }
+        }
+        if (!bridge.inboundTrunk) {
+            CallRecord record = new CallRecord(bridge.id(), bridge.tenant, bridge.caller(), bridge.callee(),
+                    bridge.nodes(), bridge.startedAt(), bridge.answeredAt(), clock.instant(), cause, hungUpBy);
+            writes.owe("call " + bridge.id() + ": its record", () -> records.append(record));
         }
         log.info("call {} {} -> {} ended: {} (hung up by {})", bridge.id(), bridge.caller(), bridge.callee(), cause,
                 hungUpBy);

@@ -18,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *                      host's address when binding to the wildcard
  * @param rtpPortMin    first RTP port (even, RFC 3550 §11: RTP even, RTCP the odd one above)
  * @param rtpPortMax    last RTP port
+ * @param threads       threads that parse and handle received SIP messages; they wait on Redis round trips, so more
+ *                      than the cores (default 16)
  * @param maxServerTransactions server transactions the SIP stack holds before it drops new requests; over UDP a
  *                      completed non-INVITE transaction is kept 32 s (Timer J, RFC 3261 §17.2.2), so this bounds
  *                      the sustained request rate (100,000 ≈ 3,000 requests/s) at a few KiB of heap each
@@ -31,6 +33,7 @@ public record SipProperties(
         @DefaultValue("") String publicAddress,
         @DefaultValue("20000") @Min(1024) @Max(65534) int rtpPortMin,
         @DefaultValue("29999") @Min(1025) @Max(65535) int rtpPortMax,
+        @DefaultValue("16") @Min(1) @Max(256) int threads,
         @DefaultValue("100000") @Min(100) int maxServerTransactions) {
 
     public SipProperties {

@@ -12,6 +12,7 @@ import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.node.NodeMetrics;
 import io.tandem.backend.node.SipProperties;
 import io.tandem.backend.node.sip.TrunkSignature;
+import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.routing.CallRouter;
 import io.tandem.telephony.rtp.RtpMediaStreamFactory;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Wires queue calls: the RTP streams that answer callers and ring agents (sharing the node's RTP port range with the
@@ -65,9 +67,9 @@ class QueueCallConfiguration {
             Claims claims, CallRouter router, Dispatcher dispatcher, CallRecords records,
             RtpMediaStreamFactory queueCallStreams, ScheduledExecutorService queueCallTimers,
             ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties,
-            MeterRegistry registry) {
-        QueueSignalling signalling = new QueueSignalling(endpoint::getObject, addresses::getObject, metrics, trunk,
-                identity.id());
+            MeterRegistry registry, OwedWrites writes) {
+        QueueSignalling signalling = new QueueSignalling(SingletonSupplier.of(endpoint::getObject),
+                SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
         try {
             bind = InetAddress.getByName(sip.bindAddress());
@@ -78,13 +80,13 @@ class QueueCallConfiguration {
                 new MusicOnHold(properties.musicDirectory()),
                 new Announcements(properties.promptDirectory()), queueCallTimers, queueCallPlacer, clock, bind,
                 Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
-                        .publishPercentiles(0.5, 0.99).register(registry));
+                        .publishPercentiles(0.5, 0.99).register(registry), writes);
     }
 
     /** Replaces the ACD's log-only placer; reaches the queue calls lazily (they need the dispatcher, which needs us). */
     @Bean
     QueueOfferPlacer queueOfferPlacer(Redis redis, NodeIdentity identity, ObjectProvider<QueueCalls> calls) {
-        return new QueueOfferPlacer(redis, identity.id(), calls::getObject);
+        return new QueueOfferPlacer(redis, identity.id(), SingletonSupplier.of(calls::getObject));
     }
 
     private static ThreadFactory daemon(String name) {

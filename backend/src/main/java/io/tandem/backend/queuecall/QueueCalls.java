@@ -11,6 +11,7 @@ import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.SipFeature;
+import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.routing.CallRouter;
 import io.tandem.telephony.codec.CodecSpec;
 import io.tandem.telephony.rtp.RtpMediaStream;
@@ -60,9 +61,6 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     final QueueSignalling signalling;
     final Queues queues;
     final Callers callers;
-    /** Retries of a write owed at a call's end: ten minutes of Redis outage at one a second. */
-    private static final int OWED_RETRIES = 600;
-
     final Claims claims;
     final CallRouter router;
     final RtpMediaStreamFactory streams;
@@ -76,6 +74,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     final InetAddress mediaBind;
     private final Dispatcher dispatcher;
     private final CallRecords records;
+    private final OwedWrites writes;
     private final ExecutorService placer;
     private final Map<String, QueueCall> waiting = new ConcurrentHashMap<>();
     private final Map<String, AgentBranch> branches = new ConcurrentHashMap<>();
@@ -83,7 +82,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     QueueCalls(QueueSignalling signalling, Queues queues, Callers callers, Claims claims, CallRouter router,
             Dispatcher dispatcher, CallRecords records, RtpMediaStreamFactory streams, MusicOnHold music,
             Announcements announcements, ScheduledExecutorService timers, ExecutorService placer, Clock clock,
-            InetAddress mediaBind, io.micrometer.core.instrument.Timer dispatchLatency) {
+            InetAddress mediaBind, io.micrometer.core.instrument.Timer dispatchLatency, OwedWrites writes) {
         this.signalling = signalling;
         this.queues = queues;
         this.callers = callers;
@@ -91,6 +90,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         this.router = router;
         this.dispatcher = dispatcher;
         this.records = records;
+        this.writes = writes;
         this.streams = streams;
         this.music = music;
         this.announcements = announcements;
@@ -293,29 +293,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
      * becomes available again instead of staying ON_CALL for good.
      */
     void owed(String what, Runnable write) {
-        owed(what, write, 0);
-    }
-
-    private void owed(String what, Runnable write, int attempt) {
-        try {
-            write.run();
-            if (attempt > 0) {
-                log.info("{}: written after {} retries", what, attempt);
-            }
-        } catch (io.lettuce.core.RedisException e) {
-            if (attempt >= OWED_RETRIES) {
-                log.error("{}: Redis still unavailable after {} retries, given up: {}", what, attempt, e.getMessage());
-                return;
-            }
-            if (attempt == 0) {
-                log.warn("{}: Redis unavailable ({}); retrying every second", what, e.getMessage());
-            }
-            try {
-                timers.schedule(() -> owed(what, write, attempt + 1), 1, TimeUnit.SECONDS);
-            } catch (RejectedExecutionException stopping) {
-                log.warn("{}: node stopping, not retried", what);
-            }
-        }
+        writes.now(what, write);
     }
 
     /** Node stopping: every stream closes (Redis drops this node's callers as LOSTNODE once its heartbeat ends). */

@@ -14,6 +14,11 @@ class RedisConfiguration {
         return Redis.connect(properties);
     }
 
+    @Bean(destroyMethod = "close")
+    OwedWrites owedWrites() {
+        return new OwedWrites();
+    }
+
     @Bean
     HealthIndicator redisHealthIndicator(Redis redis) {
         return () -> {

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,10 +75,10 @@ class InterNodeCallIT {
             assertThat(n1.bean(NodeMetrics.class).activeCalls()).isEqualTo(1);
             Eventually.await(Duration.ofSeconds(10), "node 2's heartbeat counts its call leg",
                     () -> n1.bean(NodeRegistry.class).find("in2").map(NodeInfo::calls).orElse(0) == 1);
-            Map<String, String> aliceRecord = n1.bean(Redis.class).commands().hgetall(Keys.registration("demo", "1001"));
-            assertThat(aliceRecord.keySet()).anyMatch(f -> f.startsWith("call:"));
-            Map<String, String> bobRecord = n1.bean(Redis.class).commands().hgetall(Keys.registration("demo", "1002"));
-            assertThat(bobRecord.keySet()).anyMatch(f -> f.startsWith("call:"));
+            // The call fields are written off the SIP threads, just after the answer.
+            Eventually.await(Duration.ofSeconds(10), "1001's and 1002's records show the call", () -> Stream.of(
+                    "1001", "1002").allMatch(ext -> n1.bean(Redis.class).commands()
+                    .hgetall(Keys.registration("demo", ext)).keySet().stream().anyMatch(f -> f.startsWith("call:"))));
 
             // Hold across two B2BUAs: the re-INVITE's sendonly reaches bob as recvonly (RFC 3264 §8.4).
             outgoing.hold();
@@ -110,6 +111,8 @@ class InterNodeCallIT {
                     .isNotNull().extracting(c -> c.count()).asInstanceOf(InstanceOfAssertFactories.DOUBLE)
                     .isGreaterThanOrEqualTo(50.0);
         }
+        Eventually.await(Duration.ofSeconds(10), "the call's record is written", () -> !n1.bean(CallRecords.class)
+                .ended("demo", before, Instant.now().plusSeconds(5)).isEmpty());
         List<CallRecord> records = n1.bean(CallRecords.class).ended("demo", before, Instant.now().plusSeconds(5));
         assertThat(records).hasSize(1);
         CallRecord record = records.get(0);

@@ -67,8 +67,10 @@ class LocalCallIT {
             callee.awaitState(ringing, CallState.ENDED);
             assertThat(ringing.endStatus()).isEqualTo(487);
         }
-        Eventually.await(Duration.ofSeconds(10), "the call is released",
-                () -> node.bean(B2bua.class).activeCalls() == 0);
+        Eventually.await(Duration.ofSeconds(10), "the call is released and recorded",
+                () -> node.bean(B2bua.class).activeCalls() == 0 && node.bean(CallRecords.class)
+                        .ended("demo", before, Instant.now().plusSeconds(5)).stream()
+                        .anyMatch(r -> r.to().equals("1004")));
         assertThat(node.bean(CallRecords.class).ended("demo", before, Instant.now().plusSeconds(5)))
                 .filteredOn(r -> r.to().equals("1004")).singleElement().satisfies(r -> {
                     assertThat(r.endCause()).isEqualTo("cancelled");

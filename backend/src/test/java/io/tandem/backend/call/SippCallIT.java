@@ -64,6 +64,9 @@ class SippCallIT {
             }
             Eventually.await(Duration.ofSeconds(10), "every call released",
                     () -> node.bean(B2bua.class).activeCalls() == 0);
+            Eventually.await(Duration.ofSeconds(10), "every call's record is written", () -> node.bean(
+                    CallRecords.class).ended("demo", started.minusSeconds(1), Instant.now().plusSeconds(5)).size()
+                    >= CALLS);
             List<CallRecord> records = node.bean(CallRecords.class).ended("demo", started.minusSeconds(1),
                     Instant.now().plusSeconds(5));
             assertThat(records).hasSize(CALLS).allMatch(r -> r.answeredAt() != null && r.endCause().equals("normal"));

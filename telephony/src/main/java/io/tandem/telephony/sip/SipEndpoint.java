@@ -44,9 +44,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Several endpoints may live in one JVM; each stack gets a unique name.
  */
 public final class SipEndpoint implements AutoCloseable {
-
-    /** Enough for a user agent; a node's registrar asks for more (see {@code open} with a limit). */
-    public static final int DEFAULT_MAX_SERVER_TRANSACTIONS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(SipEndpoint.class);
     private static final AtomicInteger STACK_IDS = new AtomicInteger();
     private static final int BIND_ATTEMPTS = 20;
@@ -93,16 +90,32 @@ public final class SipEndpoint implements AutoCloseable {
      */
     public static SipEndpoint open(InetAddress address, int port, String userAgent, SipHandler handler)
             throws IOException {
-        return open(address, port, userAgent, handler, DEFAULT_MAX_SERVER_TRANSACTIONS);
+        return open(address, port, userAgent, handler, StackLimits.USER_AGENT);
     }
 
     /**
-     * As {@link #open(InetAddress, int, String, SipHandler)}, for a server that must hold more server transactions:
-     * over UDP a completed non-INVITE transaction lives 32 s (Timer J, RFC 3261 §17.2.2), so a registrar answering
-     * 2,000 REGISTERs/s holds 64,000 of them; past this limit the RI drops new requests.
+     * How much the RI may hold and run at once.
+     *
+     * @param threads               threads that parse and handle received messages; a handler that waits on a
+     *                              database (a node's registrar and B2BUA wait on Redis) needs more than the cores
+     * @param maxServerTransactions server transactions held before the RI drops new requests: over UDP a completed
+     *                              non-INVITE transaction lives 32 s (Timer J, RFC 3261 §17.2.2), so a registrar
+     *                              answering 2,000 REGISTERs/s holds 64,000 of them
      */
+    public record StackLimits(int threads, int maxServerTransactions) {
+        /** Enough for a user agent. */
+        public static final StackLimits USER_AGENT = new StackLimits(4, 10_000);
+
+        public StackLimits {
+            if (threads < 1 || maxServerTransactions < 1) {
+                throw new IllegalArgumentException("threads and maxServerTransactions must be positive");
+            }
+        }
+    }
+
+    /** As {@link #open(InetAddress, int, String, SipHandler)}, with a server's limits. */
     public static SipEndpoint open(InetAddress address, int port, String userAgent, SipHandler handler,
-            int maxServerTransactions) throws IOException {
+            StackLimits limits) throws IOException {
         String stackName = "tandem-sip-" + STACK_IDS.incrementAndGet();
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
@@ -111,7 +124,7 @@ public final class SipEndpoint implements AutoCloseable {
         synchronized (STACK_CREATION) {
             Set<Thread> before = eventScannerThreads();
             try {
-                stack = factory.createSipStack(stackProperties(stackName, maxServerTransactions));
+                stack = factory.createSipStack(stackProperties(stackName, limits));
             } catch (javax.sip.PeerUnavailableException e) {
                 throw new IOException("cannot create SIP stack: " + e.getMessage(), e);
             }
@@ -152,7 +165,7 @@ public final class SipEndpoint implements AutoCloseable {
         throw last;
     }
 
-    static Properties stackProperties(String stackName, int maxServerTransactions) {
+    static Properties stackProperties(String stackName, StackLimits limits) {
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", stackName);
         // Dialogs are created explicitly by the user agent (RFC 3261 §12), not for every request.
@@ -162,14 +175,14 @@ public final class SipEndpoint implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "32");
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", CountingMessageParserFactory.class.getName());
-        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "4");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(limits.threads()));
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         // A body larger than this is refused by the RI before it allocates for it.
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "512");
-        p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(maxServerTransactions));
+        p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(limits.maxServerTransactions()));
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "10000");
         p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");

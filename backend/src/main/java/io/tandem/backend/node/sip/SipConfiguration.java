@@ -42,7 +42,7 @@ class SipConfiguration {
         SipEndpoint endpoint;
         try {
             endpoint = SipEndpoint.open(bind, sip.udpPort(), "Tandem/" + identity.version(), router,
-                    sip.maxServerTransactions());
+                    new SipEndpoint.StackLimits(sip.threads(), sip.maxServerTransactions()));
         } catch (IOException e) {
             throw new InvalidConfigurationException("tandem.sip.udp-port", "cannot listen for SIP on "
                     + sip.bindAddress() + ":" + sip.udpPort() + " (" + e.getMessage() + ")", e);
