@@ -12,7 +12,7 @@ import io.tandem.backend.registrar.TenantResolver;
 import io.tandem.backend.routing.CallRouter;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.relay.RtpRelay;
-import io.tandem.telephony.relay.RtpRelayEngine;
+import io.tandem.telephony.relay.RtpRelayPool;
 import io.tandem.telephony.sdp.SdpException;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
@@ -50,14 +50,14 @@ public final class B2bua implements SipFeature {
     private final TenantResolver tenants;
     private final CallRouter router;
     private final TrunkSignature trunk;
-    private final RtpRelayEngine relays;
+    private final RtpRelayPool relays;
     private final InetAddress mediaBind;
     private final Redis redis;
     /** Queues and other numbers answered by features of this node; looked up per call (they depend on us). */
     private final Supplier<List<ServiceNumbers>> services;
 
     B2bua(Calls calls, SipAuthenticator authenticator, TenantResolver tenants, CallRouter router,
-            TrunkSignature trunk, RtpRelayEngine relays, SipProperties sip, Redis redis,
+            TrunkSignature trunk, RtpRelayPool relays, SipProperties sip, Redis redis,
             Supplier<List<ServiceNumbers>> services) {
         this.calls = calls;
         this.services = services;

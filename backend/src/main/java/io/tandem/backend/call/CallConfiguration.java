@@ -11,7 +11,7 @@ import io.tandem.backend.redis.Redis;
 import io.tandem.backend.registrar.SipAuthenticator;
 import io.tandem.backend.registrar.TenantResolver;
 import io.tandem.backend.routing.CallRouter;
-import io.tandem.telephony.relay.RtpRelayEngine;
+import io.tandem.telephony.relay.RtpRelayPool;
 import io.tandem.telephony.sip.SipEndpoint;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -28,8 +28,8 @@ import org.springframework.util.function.SingletonSupplier;
 class CallConfiguration {
 
     @Bean(destroyMethod = "close")
-    RtpRelayEngine rtpRelayEngine(SipProperties sip) {
-        return new RtpRelayEngine(sip.rtpPortMin(), sip.rtpPortMax());
+    RtpRelayPool rtpRelayPool(SipProperties sip) {
+        return new RtpRelayPool(sip.rtpPortMin(), sip.rtpPortMax(), sip.rtpRelayThreads());
     }
 
     @Bean(destroyMethod = "shutdownNow")
@@ -57,7 +57,7 @@ class CallConfiguration {
     B2bua b2bua(ObjectProvider<SipEndpoint> endpoint, ObjectProvider<NodeAddresses> addresses, NodeMetrics metrics,
             TrunkSignature trunk, NodeIdentity identity, CallProperties properties,
             @Qualifier("callTimers") ScheduledExecutorService callTimers, Clock clock, CallRecords records, Redis redis,
-            SipAuthenticator authenticator, TenantResolver tenants, CallRouter router, RtpRelayEngine relays,
+            SipAuthenticator authenticator, TenantResolver tenants, CallRouter router, RtpRelayPool relays,
             SipProperties sip, ObjectProvider<ServiceNumbers> services, OwedWrites writes) {
         // Memoised: an ObjectProvider resolves the bean on every call, which cost ~8 % of a node's CPU per INVITE.
         Signalling signalling = new Signalling(SingletonSupplier.of(endpoint::getObject),

@@ -18,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *                      host's address when binding to the wildcard
  * @param rtpPortMin    first RTP port (even, RFC 3550 §11: RTP even, RTCP the odd one above)
  * @param rtpPortMax    last RTP port
+ * @param rtpRelayThreads threads relaying anchored calls' RTP, each with its share of the port range; one carries
+ *                      ~750 G.711 calls on a core (0 = one per core)
  * @param threads       threads that parse and handle received SIP messages; they wait on Redis round trips, so more
  *                      than the cores (default 16)
  * @param maxServerTransactions server transactions the SIP stack holds before it drops new requests; over UDP a
@@ -33,10 +35,14 @@ public record SipProperties(
         @DefaultValue("") String publicAddress,
         @DefaultValue("20000") @Min(1024) @Max(65534) int rtpPortMin,
         @DefaultValue("29999") @Min(1025) @Max(65535) int rtpPortMax,
+        @DefaultValue("0") @Min(0) @Max(64) int rtpRelayThreads,
         @DefaultValue("16") @Min(1) @Max(256) int threads,
         @DefaultValue("100000") @Min(100) int maxServerTransactions) {
 
     public SipProperties {
+        if (rtpRelayThreads == 0) {
+            rtpRelayThreads = Runtime.getRuntime().availableProcessors();
+        }
         if (rtpPortMin % 2 != 0) {
             throw new IllegalArgumentException("tandem.sip.rtp-port-min must be even (RFC 3550 §11)");
         }
