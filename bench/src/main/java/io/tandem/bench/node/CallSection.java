@@ -18,7 +18,7 @@ public final class CallSection implements BenchSection {
     private static final int[] FULL_RATES = {100, 200, 300, 400, 500, 750, 1000};
     private static final int[] QUICK_RATES = {100, 200, 400};
     private static final int LATENCY_RATE = 200;
-    private static final int[] FULL_CONCURRENT = {250, 500, 1000};
+    private static final int[] FULL_CONCURRENT = {250, 500, 750, 1000};
     private static final int[] QUICK_CONCURRENT = {100};
     private static final long SHORT_HOLD_MILLIS = 1000;
     private static final long MEDIA_HOLD_MILLIS = 20_000;
@@ -40,7 +40,20 @@ public final class CallSection implements BenchSection {
     }
 
     /** A media step: how many calls were up at once, and what the relay's sockets dropped. */
-    private record MediaStep(int target, SippCalls.Run run, int maxSockets, long drops, long[] udp) {
+    private record MediaStep(int target, SippCalls.Run run, int maxSockets, long drops, long[] udp, long cpuTicks) {
+
+        /** CPU the node and its Redis spent per second of one call (setup, relaying, teardown), in ms. */
+        double cpuMillisPerCallSecond() {
+            double callSeconds = run.successful() * (MEDIA_HOLD_MILLIS / 1000.0);
+            return callSeconds == 0 ? 0 : cpuTicks * 10.0 / callSeconds;
+        }
+
+        /** Calls one core of the node's machine holds at that cost. */
+        double callsPerCore() {
+            double ms = cpuMillisPerCallSecond();
+            return ms == 0 ? 0 : 1000 / ms;
+        }
+
         /** RTP packets the calls sent towards the node: 50/s (20 ms ptime) each way per answered call. */
         long expectedPackets() {
             return run.successful() * 2 * 50 * (MEDIA_HOLD_MILLIS / 1000);
@@ -109,9 +122,11 @@ public final class CallSection implements BenchSection {
                     awaitIdle(node);
                     SippCalls.Run run;
                     try (RelaySocketDrops drops = new RelaySocketDrops(RTP_FIRST, RTP_LAST)) {
+                        long cpuBefore = node.cpuTicks();
                         run = sipp.call("media", uacPort, MEDIA_SETUP_RATE, n, MEDIA_HOLD_MILLIS, true, callee);
+                        long cpu = node.cpuTicks() - cpuBefore;
                         drops.close();
-                        media.add(new MediaStep(n, run, drops.maxSockets(), drops.drops(), drops.udpDelta()));
+                        media.add(new MediaStep(n, run, drops.maxSockets(), drops.drops(), drops.udpDelta(), cpu));
                     }
                     MediaStep step = media.get(media.size() - 1);
                     System.out.printf(Locale.ROOT, "media %d calls: %d ok, %d failed, %d relay sockets, %d drops%n",
@@ -202,9 +217,8 @@ public final class CallSection implements BenchSection {
                 .append("u-law (`<exec rtp_stream=\"audio.pcmu,-1,0\"/>`, 20 ms packets, 50/s each way) from the ")
                 .append("ACK to the BYE; N calls set up at ").append(MEDIA_SETUP_RATE).append("/s, each held ")
                 .append(MEDIA_HOLD_MILLIS / 1000).append(" s, so all N are up together for the last ")
-                .append("seconds. The node's Prometheus counter `tandem_rtp_packets_lost_total` is registered but ")
-                .append("not fed by the relay on this build and `/actuator/prometheus` needs a supervisor login, so ")
-                .append("loss is measured in the kernel: the `drops` column of `/proc/net/udp6` for the node's (dual-stack) relay ")
+                .append("seconds. The node relays on one engine per core (`tandem.sip.rtp-relay-threads`). ")
+                .append("Loss is measured in the kernel, outside the node: the `drops` column of `/proc/net/udp6` for the node's (dual-stack) relay ")
                 .append("ports (").append(RTP_FIRST).append("–").append(RTP_LAST).append("), sampled every 0.5 s, ")
                 .append("highest count per socket: datagrams that reached the relay's socket but were dropped ")
                 .append("because the relay did not read them in time. Loss = drops / packets the calls sent to the ")
@@ -216,16 +230,20 @@ public final class CallSection implements BenchSection {
                 .append("node relays to SIPp overflows there). Their sum less the packets the node received is what ")
                 .append("the node forwarded; *forward loss* = 1 − forwarded / packets sent to the node (a lower bound: ")
                 .append("other processes' datagrams count as forwarded). A step is *carried* with no failed call and ")
-                .append("both losses under 0.5 %.\n\n");
+                .append("both losses under 0.5 %. The node's CPU (node and Redis processes, from /proc) over the step, ")
+                .append("divided by the call-seconds carried, gives its cost per call, and from it the calls one ")
+                .append("core holds — a figure that does not depend on what else shares the machine's cores.\n\n");
         md.append("| calls N | ok | failed | most relay sockets open | packets sent to node | dropped at relay "
                 + "| loss at relay % | host UDP datagrams in | host receive-buffer overflows | forwarded by node "
-                + "| forward loss % | carried |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n");
+                + "| forward loss % | carried | node CPU ms per call-second | calls per node core |\n"
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|\n");
         for (MediaStep m : media) {
             md.append(String.format(Locale.ROOT,
-                    "| %,d | %,d | %,d | %,d | %,d | %,d | %.3f | %,d | %,d | %,d | %.3f | %s |%n", m.target(),
+                    "| %,d | %,d | %,d | %,d | %,d | %,d | %.3f | %,d | %,d | %,d | %.3f | %s | %.2f | %,.0f |%n",
+                    m.target(),
                     m.run().successful(), m.run().failed(), m.maxSockets(), m.expectedPackets(), m.drops(),
                     m.lossPercent(), m.udp()[0], m.udp()[1], m.forwarded(), m.forwardLossPercent(),
-                    m.carried() ? "yes" : "no"));
+                    m.carried() ? "yes" : "no", m.cpuMillisPerCallSecond(), m.callsPerCore()));
         }
         int carried = media.stream().filter(MediaStep::carried).mapToInt(MediaStep::target).max().orElse(0);
         md.append(String.format(Locale.ROOT, "%nLargest N carried with no failed call and < 0.5 %% loss: **%,d** "
