@@ -305,10 +305,22 @@ public final class SipEndpoint implements AutoCloseable {
      */
     public void respond(RequestEvent event, Response response) {
         try {
-            Optional<ServerTransaction> tx = serverTransaction(event);
-            if (tx.isPresent()) {
-                tx.get().sendResponse(response);
-            } else if (event.getServerTransaction() == null) {
+            ServerTransaction tx = event.getServerTransaction();
+            if (tx == null && !Request.ACK.equals(event.getRequest().getMethod())) {
+                try {
+                    tx = provider.getNewServerTransaction(event.getRequest());
+                } catch (TransactionAlreadyExistsException retransmission) {
+                    // A retransmission handled while the first copy is being answered: its transaction answers
+                    // both (RFC 3261 §17.2.3); a stateless answer here would be a second, different response.
+                    LOG.debug("{} already has a transaction; not answered twice", event.getRequest().getMethod());
+                    return;
+                } catch (Exception e) {
+                    LOG.debug("no server transaction for {}: {}", event.getRequest().getMethod(), e.getMessage());
+                }
+            }
+            if (tx != null) {
+                tx.sendResponse(response);
+            } else {
                 provider.sendResponse(response);
             }
         } catch (Exception e) {
