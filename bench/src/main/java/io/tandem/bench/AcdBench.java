@@ -16,11 +16,13 @@ public final class AcdBench {
         Path out = Path.of("bench/results/acd.md");
         boolean quick = false;
         String suite = "all";
+        String only = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--quick" -> quick = true;
                 case "--suite" -> suite = args[++i];
+                case "--strategy" -> only = args[++i];
                 default -> {
                     System.err.println("acd bench: unknown option '" + args[i] + "'");
                     System.exit(2);
@@ -38,7 +40,9 @@ public final class AcdBench {
         if (!suite.equals("dispatch")) {
             for (Strategy s : List.of(Strategy.LONGEST_IDLE, Strategy.ROUND_ROBIN, Strategy.FEWEST_CALLS,
                     Strategy.RANDOM, Strategy.SKILLS_BASED)) {
-                sections.add(new ClaimSection(s));
+                if (only.isEmpty() || only.equals(s.wireName())) {
+                    sections.add(new ClaimSection(s));
+                }
             }
         }
         MarkdownReport.write(out, "ACD benchmarks",
