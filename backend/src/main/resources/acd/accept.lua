@@ -14,6 +14,7 @@ local enqueuedAt = num(redis.call('HGET', ckey, 'enqueuedAt'))
 local waited = NOW - enqueuedAt
 transition(id, a, 'on-call', '', {'call', o.caller, 'callQueue', o.queue, 'talkStart', NOW, 'misses', 0,
   'holdMs', waited})
+agentCount(id, 'answered', 1)
 local out = {'ok', tostring(waited)}
 for _, other in ipairs(split(o.agents)) do
   if other ~= id then

@@ -24,6 +24,8 @@ local state = 'available'
 if wrap > 0 then
   state = 'wrap-up'
   extra[#extra + 1] = 'wrapUntil'; extra[#extra + 1] = NOW + wrap
+  -- whose queue the wrap-up belongs to: its time counts in that queue's average handle time when it ends
+  extra[#extra + 1] = 'wrapQueue'; extra[#extra + 1] = queue
 else
   extra[#extra + 1] = 'idle'; extra[#extra + 1] = NOW
 end

@@ -15,11 +15,8 @@ for _, n in ipairs(split(arg(10))) do alive[n] = true end
 if redis.call('ZCARD', KEYS[5]) == 0 then return {} end
 math.randomseed(tonumber(arg(8)))
 
--- Strategies that rank every available agent read all tiers at once (one call instead of one per agent).
-local allTiers = nil
-if strategy == 'skills-based' then
-  allTiers = hash(KEYS[3])
-end
+-- Tiers read so far ("tier|penalty", or false for an agent not in the queue); skills-based fills it a page at a time.
+local tierCache = {}
 
 -- What one agent offers every caller of this claim (or false): read once, then filtered per caller.
 local cache = {}
@@ -27,8 +24,11 @@ local function base(id)
   local c = cache[id]
   if c ~= nil then return c end
   c = false
-  local tp
-  if allTiers then tp = allTiers[id] else tp = redis.call('HGET', KEYS[3], id) end
+  local tp = tierCache[id]
+  if tp == nil then
+    tp = redis.call('HGET', KEYS[3], id)
+    tierCache[id] = tp
+  end
   if tp then
     local a = redis.call('HMGET', agentKey(id), 'state', 'direct', 'node', 'calls', 'talkMs', 'idle')
     -- Only 'available': a reserved agent's lease is live by definition until the sweeper releases it.
@@ -143,6 +143,41 @@ local function scanRandom(maxTier, needs)
   return nil
 end
 
+-- Skills-based, ranking only the agents that can still win. The available index is read in idle order a page at a
+-- time with the page's tiers in one HMGET. An agent with a higher penalty than the best so far is skipped unread:
+-- levels are 0-100, so one penalty step (1e7 in the key) outweighs any skill total. Without skills every agent of a
+-- penalty has the same key, so once the best has penalty 0 (the lowest there is) and sits on the caller's node, no
+-- later agent (idle no longer) can beat it. The result is what ranking every available member decides.
+local function scanSkills(maxTier, needs, owner)
+  local best, bestKey = nil, nil
+  local start = 0
+  local pageSize = 8 -- usually enough: the first few agents include one on the caller's node
+  while true do
+    local ids = redis.call('ZRANGE', KEYS[5], start, start + pageSize - 1)
+    if #ids == 0 then break end
+    local tps = redis.call('HMGET', KEYS[3], unpack(ids))
+    for i, id in ipairs(ids) do
+      local tp = tps[i]
+      tierCache[id] = tp
+      if tp then
+        local sep = string.find(tp, '|', 1, true)
+        if tonumber(string.sub(tp, 1, sep - 1)) <= maxTier
+            and (best == nil or tonumber(string.sub(tp, sep + 1)) <= best.penalty) then
+          local c = eligible(id, maxTier, needs)
+          if c then
+            local k = c.penalty * 1e7 - c.skill
+            if better(c, best, k, bestKey, owner) then best, bestKey = c, k end
+            if #needs == 0 and best.penalty == 0 and best.node == owner then return best end
+          end
+        end
+      end
+    end
+    start = start + pageSize
+    pageSize = CHUNK
+  end
+  return best
+end
+
 local function pick(owner, maxTier, needs)
   if strategy == 'ring-all' then
     local all = {}
@@ -174,7 +209,7 @@ local function pick(owner, maxTier, needs)
   elseif strategy == 'random' then
     c = scanRandom(maxTier, needs)
   elseif strategy == 'skills-based' then
-    c = scanAvailable(KEYS[5], maxTier, needs, owner, function(x) return x.penalty * 1e7 - x.skill end, nil)
+    c = scanSkills(maxTier, needs, owner)
   else
     return redis.error_reply('unknown strategy ' .. strategy)
   end

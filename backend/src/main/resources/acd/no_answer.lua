@@ -12,6 +12,7 @@ local maxMisses = tonumber(arg(3))
 local newState, reason = 'available', ''
 if maxMisses > 0 and misses >= maxMisses then newState, reason = 'not-ready', 'no-answer' end
 transition(id, a, newState, reason, {'misses', misses})
+agentCount(id, 'missed', 1)
 qlog('RINGNOANSWER', queue, o.caller, id, NOW - num(o.createdAt))
 if newState == 'not-ready' then qlog('PAUSE', 'NONE', 'NONE', id, 'no-answer') end
 emit('offer.ended', queue, id, o.caller, {'offerId', offerId, 'reason', 'timeout'})

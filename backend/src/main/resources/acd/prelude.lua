@@ -68,11 +68,47 @@ local function stats(queue) return P .. 'q:' .. queue .. ':stats:' .. day(NOW) e
 
 local function agentKey(id) return P .. 'agent:' .. id end
 
+-- Per-agent statistics of one UTC day: a hash per agent and day (ms per state, calls answered, missed offers) and
+-- a set of the agents that have one, so the whole tenant is read without scanning.
+local DAY_MS = 86400000
+local function agentStatsKey(id, d) return P .. 'agent:' .. id .. ':stats:' .. d end
+
+local function agentCount(id, field, by)
+  local d = day(NOW)
+  redis.call('HINCRBY', agentStatsKey(id, d), field, by)
+  redis.call('SADD', P .. 'agents:stats:' .. d, id)
+end
+
+-- The bucket time in a state is counted in: not-ready per reason code; logged-out is not counted (nil).
+local function stateBucket(state, reason)
+  if state == nil or state == '' or state == 'logged-out' then return nil end
+  if state == 'not-ready' then return 'ms:not-ready:' .. (reason or '') end
+  return 'ms:' .. state
+end
+
+-- Adds [from, to) to a bucket, split at UTC midnights so each day holds its own share. A 'since' written by a node
+-- whose clock runs ahead of this one gives from > to: nothing is counted rather than a negative time.
+local function agentTime(id, bucket, from, to)
+  if bucket == nil or from <= 0 then return end
+  while from < to do
+    local stop = math.min((math.floor(from / DAY_MS) + 1) * DAY_MS, to)
+    local d = day(from)
+    redis.call('HINCRBY', agentStatsKey(id, d), bucket, stop - from)
+    redis.call('SADD', P .. 'agents:stats:' .. d, id)
+    from = stop
+  end
+end
+
 -- Moves an agent to a new state: bumps the version (the fencing token), keeps the available index and the timer
 -- index in step, and emits agent.state. extra: flat list of more fields to set. Returns the new version.
 local function transition(id, a, state, reason, extra)
   local key = agentKey(id)
   local version = num(a.version) + 1
+  -- The time in the state being left, counted here because every transition passes through this function.
+  agentTime(id, stateBucket(a.state, a.reason), num(a.since), NOW)
+  if a.state == 'wrap-up' and a.wrapQueue and a.wrapQueue ~= '' then
+    redis.call('HINCRBY', stats(a.wrapQueue), 'wrapMs', math.max(0, NOW - num(a.since)))
+  end
   local lease, wrap, offer = '', '', ''
   local fields = {'state', state, 'version', version, 'since', NOW, 'reason', reason or ''}
   for i = 1, #extra, 2 do

@@ -9,6 +9,8 @@ public final class ApiPaths {
     public static final String AGENT_ME = "/api/v1/agents/me";
     /** PUT {@link StateChange} → {@link AgentStatus}. Bearer token. */
     public static final String AGENT_STATE = "/api/v1/agents/me/state";
+    /** GET → {@link AgentStatistics} of the agent's own day; {@code ?day=yyyy-mm-dd} for another UTC day. Bearer token. */
+    public static final String AGENT_STATISTICS = "/api/v1/agents/me/statistics";
     /** GET → list of {@link QueueFigures} of the queues the caller may see. */
     public static final String QUEUES = "/api/v1/queues";
     /** WebSocket of one agent; token as {@code Authorization: Bearer} header or {@code ?token=}. */

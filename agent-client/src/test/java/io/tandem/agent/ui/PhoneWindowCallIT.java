@@ -73,8 +73,8 @@ class PhoneWindowCallIT {
                      List.of(new NodeEndpoint("ui-n1", cluster.node().sipUri(), ws.httpUrl())));
              PhoneUi ui = PhoneUi.open(new FileAudio(agentVoice, recording), dir.resolve("config"));
              Caller caller = new Caller("4915112345678", 700)) {
-            api.setQueues(List.of(new QueueFigures("sales", "Sales DE", 3, 85, 0, 41, 2, 93.0, 12.5),
-                    new QueueFigures("support", "Support", 0, 0, 2, 17, 0, 100.0, 8.0)));
+            api.setQueues(List.of(new QueueFigures("sales", "Sales DE", 3, 85, 0, 41, 2, 93.0, 12.5, 240.0),
+                    new QueueFigures("support", "Support", 0, 0, 2, 17, 0, 100.0, 8.0, 180.0)));
 
             logIn(ui, api, "1001");
             ui.awaitText("agent-name", "Dana Agent");

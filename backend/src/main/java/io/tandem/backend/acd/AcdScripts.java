@@ -33,6 +33,7 @@ class AcdScripts {
     static final LuaScript CALL_END = load("call_end", ScriptOutputType.MULTI);
     static final LuaScript SWEEP = load("sweep", ScriptOutputType.MULTI);
     static final LuaScript MOVE = load("move", ScriptOutputType.MULTI);
+    static final LuaScript AGENT_STATS = load("agent_stats", ScriptOutputType.MULTI);
 
     private final Redis redis;
     private final Clock clock;

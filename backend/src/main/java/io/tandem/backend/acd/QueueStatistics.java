@@ -44,8 +44,13 @@ public class QueueStatistics {
         long waitSum = AgentSessions.number(stats.get("waitMsAnswered"));
         double serviceLevel = answered + abandoned == 0 ? 100.0 : 100.0 * within / (answered + abandoned);
         double asa = answered == 0 ? 0 : waitSum / 1000.0 / answered;
+        // Handle time is known once a call has ended: its talk (counted at the end) and its wrap-up (counted when
+        // the wrap-up ends), over the completed calls.
+        long completed = AgentSessions.number(stats.get("completed"));
+        long handleMs = AgentSessions.number(stats.get("talkMs")) + AgentSessions.number(stats.get("wrapMs"));
+        double aht = completed == 0 ? 0 : handleMs / 1000.0 / completed;
         return new QueueFigures(q, queue.name(), waiting, Math.max(0, (now.toEpochMilli() - oldest) / 1000),
-                available, answered, abandoned, serviceLevel, asa);
+                available, answered, abandoned, serviceLevel, asa, aht);
     }
 
     /** Queue-log entries of a tenant, oldest first, from an id on (exclusive), at most {@code max}. */

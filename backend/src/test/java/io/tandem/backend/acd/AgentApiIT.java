@@ -8,6 +8,7 @@ import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.protocol.AgentLogin;
 import io.tandem.protocol.AgentState;
+import io.tandem.protocol.AgentStatistics;
 import io.tandem.protocol.AgentStatus;
 import io.tandem.protocol.ApiPaths;
 import io.tandem.protocol.Envelope;
@@ -142,6 +143,52 @@ class AgentApiIT {
                 "{\"state\":\"available\"}");
         assertThat(notIn.statusCode()).isEqualTo(409);
         assertThat(json(notIn).get("state").asText()).isEqualTo("logged-out");
+    }
+
+    @Test
+    void agentStatisticsAreTheAgentsOwnOrASupervisorsAndTheSameOnEveryNode() throws Exception {
+        String bearer = "Bearer " + login(node1, "1019@demo").token();
+        call(node1, "PUT", ApiPaths.AGENT_STATE, bearer, "{\"state\":\"not-ready\",\"reason\":\"lunch\"}");
+        HttpResponse<String> mine = call(node2, "GET", ApiPaths.AGENT_STATISTICS, bearer, null);
+        assertThat(mine.statusCode()).as(mine.body()).isEqualTo(200);
+        AgentStatistics own = WsClient.JSON.readValue(mine.body(), AgentStatistics.class);
+        assertThat(own.agentId()).isEqualTo("1019");
+        assertThat(own.state()).isEqualTo(AgentState.NOT_READY);
+        assertThat(own.notReadySeconds()).containsKeys("login", "lunch");
+        assertThat(own.day()).isEqualTo(own.at().toString().substring(0, 10));
+
+        // A supervisor reads every agent's and one agent's, from either node; the closed 'login' period is the same.
+        HttpResponse<String> all = call(node1, "GET", "/api/v1/tenants/demo/agents/statistics", basic("admin@demo"),
+                null);
+        assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+        AgentStatistics listed = java.util.Arrays.stream(WsClient.JSON.readValue(all.body(), AgentStatistics[].class))
+                .filter(a -> a.agentId().equals("1019")).findFirst().orElseThrow();
+        HttpResponse<String> one = call(node2, "GET", "/api/v1/tenants/demo/agents/1019/statistics?day=" + own.day(),
+                basic("admin@demo"), null);
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+        AgentStatistics single = WsClient.JSON.readValue(one.body(), AgentStatistics.class);
+        assertThat(listed.notReadySeconds().get("login")).isEqualTo(own.notReadySeconds().get("login"));
+        assertThat(single.notReadySeconds().get("login")).isEqualTo(own.notReadySeconds().get("login"));
+        assertThat(single.notReadySeconds().get("lunch")).isGreaterThanOrEqualTo(own.notReadySeconds().get("lunch"));
+
+        // Roles: an agent reads only their own; a supervisor only their tenant's.
+        assertThat(call(node1, "GET", "/api/v1/tenants/demo/agents/statistics", bearer, null).statusCode())
+                .isEqualTo(403);
+        assertThat(call(node1, "GET", "/api/v1/tenants/demo/agents/1019/statistics", basic("1005@demo"), null)
+                .statusCode()).isEqualTo(403);
+        assertThat(call(node1, "GET", "/api/v1/tenants/other/agents/statistics", basic("admin@demo"), null)
+                .statusCode()).isEqualTo(403);
+        assertThat(call(node1, "GET", ApiPaths.AGENT_STATISTICS, null, null).statusCode()).isEqualTo(401);
+
+        // A bad day is a 400 problem naming the parameter.
+        for (String path : java.util.List.of(ApiPaths.AGENT_STATISTICS + "?day=2026-13-01",
+                "/api/v1/tenants/demo/agents/statistics?day=yesterday")) {
+            HttpResponse<String> bad = call(node1, "GET", path, path.contains("tenants") ? basic("admin@demo") : bearer,
+                    null);
+            assertThat(bad.statusCode()).as(path).isEqualTo(400);
+            assertThat(json(bad).get("errors").get(0).get("field").asText()).isEqualTo("day");
+            assertThat(bad.body()).doesNotContain("Exception");
+        }
     }
 
     @Test

@@ -181,6 +181,31 @@ class StrategiesIT {
     }
 
     @Test
+    void skillsBasedWithoutSkillsIsLowestPenaltyThenTheCallersNodeThenLongestIdleWithinTheTier() {
+        QueueDefinition q = Scenarios.queue("7000", Strategy.SKILLS_BASED, 10, List.of(
+                new QueueDefinition.Member("1001", 1, 1), new QueueDefinition.Member("1002", 1, 0),
+                new QueueDefinition.Member("1003", 1, 0), new QueueDefinition.Member("1004", 2, 0)));
+        n1.queues.save(TENANT, q, false);
+        n1.available("1001"); // idle longest, but a penalty
+        clock.advance(Duration.ofSeconds(1));
+        n1.available("1002");
+        clock.advance(Duration.ofSeconds(1));
+        n2.available("1003");
+        clock.advance(Duration.ofSeconds(1));
+        n2.available("1004"); // tier 2: joins after 10 s of a caller's wait
+        n2.enqueue("7000", "on-n2", 0);
+        assertThat(n2.claims.claim(TENANT, q, ALIVE).orElseThrow().agents().get(0).agentId()).isEqualTo("1003");
+        n1.enqueue("7000", "on-n1", 0);
+        assertThat(n1.claims.claim(TENANT, q, ALIVE).orElseThrow().agents().get(0).agentId()).isEqualTo("1002");
+        n2.enqueue("7000", "again-on-n2", 0);
+        assertThat(n2.claims.claim(TENANT, q, ALIVE).orElseThrow().agents().get(0).agentId()).isEqualTo("1001");
+        n2.enqueue("7000", "last", 0);
+        assertThat(n2.claims.claim(TENANT, q, ALIVE)).isEmpty();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(n2.claims.claim(TENANT, q, ALIVE).orElseThrow().agents().get(0).agentId()).isEqualTo("1004");
+    }
+
+    @Test
     void higherTiersJoinAfterTheTierDelay() {
         QueueDefinition q = Scenarios.queue("7000", Strategy.LONGEST_IDLE, 10, List.of(
                 new QueueDefinition.Member("1001", 1, 0), new QueueDefinition.Member("1002", 2, 0)));

@@ -132,6 +132,14 @@ class QueueLoadIT {
                     Keys.queueStats("demo", "7500", day));
             assertThat(stats).containsEntry("answered", "60").containsEntry("completed", "60");
             assertThat(stats.getOrDefault("abandoned", "0")).isEqualTo("0");
+            // Per-agent statistics (read on another node) count each agent's answered calls as its phone saw them.
+            Map<String, Long> answeredBy = new HashMap<>();
+            for (var figures : nodes[1].bean(io.tandem.backend.acd.AgentStatisticsService.class).all("demo",
+                    LocalDate.parse(day))) {
+                answeredBy.put(figures.agentId(), figures.callsAnswered());
+            }
+            rings.forEach((id, r) -> assertThat(answeredBy.getOrDefault(id, 0L)).as(id + " calls answered")
+                    .isEqualTo(r.answered.get()));
             for (TestNode node : nodes) {
                 // A figure for the report, not an assertion: enqueue → first offer INVITE on this node.
                 var snapshot = node.bean(io.micrometer.core.instrument.MeterRegistry.class)

@@ -133,8 +133,9 @@ public final class ClaimSection implements BenchSection {
     /** What one claim of this strategy reads, to read the figures by. */
     private String cost() {
         return switch (strategy) {
-            case SKILLS_BASED -> "Skills-based ranks every available member (penalty, then level): its cost grows "
-                    + "with the number of available agents.";
+            case SKILLS_BASED -> "Skills-based reads the available index in idle order with each page's tiers in "
+                    + "one HMGET, skips agents with a higher penalty than the best so far, and (callers here need no "
+                    + "skills) stops at a penalty-0 agent on the caller's node.";
             case RANDOM -> "The script starts at a random place in the index of available agents and takes the "
                     + "first eligible one.";
             case LINEAR, ROUND_ROBIN -> "The script walks the members in order from the start (or the cursor) to the "

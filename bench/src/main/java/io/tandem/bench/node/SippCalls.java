@@ -138,7 +138,7 @@ final class SippCalls {
         }
     }
 
-    private static Map<String, String> lastStats(Path csv) throws IOException {
+    static Map<String, String> lastStats(Path csv) throws IOException {
         if (!Files.exists(csv)) {
             throw new IOException("SIPp wrote no statistics (" + csv + ")");
         }
@@ -155,7 +155,7 @@ final class SippCalls {
         return byName;
     }
 
-    private static long number(Map<String, String> stats, String column) throws IOException {
+    static long number(Map<String, String> stats, String column) throws IOException {
         String value = stats.get(column);
         if (value == null) {
             throw new IOException("SIPp statistics have no column " + column);

@@ -1,0 +1,105 @@
+package io.tandem.backend.acd;
+
+import io.tandem.backend.redis.Keys;
+import io.tandem.protocol.AgentStatistics;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+
+/**
+ * Per-agent figures of a UTC day. The scripts that change an agent's state count the time in the state left and
+ * the calls answered and offers missed into {@code tandem:{t}:agent:<id>:stats:<day>}; one read script adds the
+ * current state up to the node's now, so every node reads the same figures.
+ */
+@Service
+public class AgentStatisticsService {
+
+    private static final String NOT_READY = "ms:not-ready:";
+
+    private final AcdScripts scripts;
+
+    AgentStatisticsService(AcdScripts scripts) {
+        this.scripts = scripts;
+    }
+
+    /** Every agent with figures that day or a session now, by agent id. */
+    public List<AgentStatistics> all(String tenant, LocalDate day) {
+        return read(tenant, day, "");
+    }
+
+    /** One agent's figures (zeros, logged-out, when the agent has none). */
+    public AgentStatistics one(String tenant, String agentId, LocalDate day) {
+        Keys.agent(tenant, agentId); // validates the id before it reaches a script
+        return read(tenant, day, agentId).get(0);
+    }
+
+    /** Today (UTC, on the injected clock). */
+    public LocalDate today() {
+        return scripts.clock().instant().atOffset(ZoneOffset.UTC).toLocalDate();
+    }
+
+    /** {@code null}/empty → today; otherwise yyyy-mm-dd or a 400 problem naming {@code day}. */
+    LocalDate day(String value) {
+        if (value == null || value.isEmpty()) {
+            return today();
+        }
+        try {
+            if (value.length() != 10) {
+                throw new DateTimeParseException("length", value, 0);
+            }
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw AcdProblems.invalid("day", "must be a date as yyyy-mm-dd (a UTC day), not '" + value + "'");
+        }
+    }
+
+    private List<AgentStatistics> read(String tenant, LocalDate day, String agentId) {
+        long dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.AGENT_STATS, tenant,
+                List.of(Keys.agentSessions(tenant)), day.toString(), Long.toString(dayStart), agentId));
+        long now = Long.parseLong(reply.get(0));
+        List<AgentStatistics> out = new ArrayList<>();
+        int i = 1;
+        while (i < reply.size()) {
+            String id = reply.get(i);
+            String state = reply.get(i + 1);
+            String reason = reply.get(i + 2);
+            int n = Integer.parseInt(reply.get(i + 3));
+            Map<String, String> fields = new HashMap<>();
+            for (int k = 0; k < n; k++) {
+                fields.put(reply.get(i + 4 + 2 * k), reply.get(i + 5 + 2 * k));
+            }
+            out.add(figures(id, day, now, state, reason, fields));
+            i += 4 + 2 * n;
+        }
+        return out;
+    }
+
+    private static AgentStatistics figures(String agentId, LocalDate day, long now, String state, String reason,
+            Map<String, String> fields) {
+        long answered = AgentSessions.number(fields.get("answered"));
+        long onCall = AgentSessions.number(fields.get("ms:on-call"));
+        long wrapUp = AgentSessions.number(fields.get("ms:wrap-up"));
+        Map<String, Double> notReady = new HashMap<>();
+        fields.forEach((field, value) -> {
+            if (field.startsWith(NOT_READY)) {
+                notReady.put(field.substring(NOT_READY.length()), seconds(AgentSessions.number(value)));
+            }
+        });
+        double aht = answered == 0 ? 0 : (onCall + wrapUp) / 1000.0 / answered;
+        return new AgentStatistics(agentId, day.toString(), Instant.ofEpochMilli(now),
+                AgentSessions.state(state), reason, answered, AgentSessions.number(fields.get("missed")),
+                seconds(onCall), aht, seconds(AgentSessions.number(fields.get("ms:available"))),
+                seconds(AgentSessions.number(fields.get("ms:reserved"))), seconds(onCall), seconds(wrapUp), notReady);
+    }
+
+    private static double seconds(long millis) {
+        return millis / 1000.0;
+    }
+}
