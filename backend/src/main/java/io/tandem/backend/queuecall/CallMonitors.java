@@ -45,7 +45,7 @@ final class CallMonitors {
         LiveCall call = call(tenant, callId);
         if (bindings.lookup(tenant, extension).isEmpty()) {
             throw problem(HttpStatus.CONFLICT, "Extension not registered", "extension " + extension
-                    + " has no registered phone to call for the monitor");
+                    + " is not registered: no phone to call for the monitor");
         }
         Monitor monitor = new Monitor(SipMessages.newToken(), callId, mode.wire(), extension, who.extension(),
                 "ringing");
