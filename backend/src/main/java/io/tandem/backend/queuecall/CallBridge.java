@@ -3,7 +3,7 @@ package io.tandem.backend.queuecall;
 import io.tandem.telephony.media.AudioFrames;
 import io.tandem.telephony.media.MediaSink;
 import io.tandem.telephony.media.MediaSource;
-import io.tandem.telephony.rtp.RtpMediaStream;
+import io.tandem.telephony.rtp.MediaStream;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,8 +34,8 @@ final class CallBridge {
         }
     }
 
-    private final RtpMediaStream caller;
-    private final RtpMediaStream agent;
+    private final MediaStream caller;
+    private final MediaStream agent;
     private final FramePipe callerToAgent = new FramePipe();
     private final FramePipe agentToCaller = new FramePipe();
     private volatile Tap tap;
@@ -43,7 +43,7 @@ final class CallBridge {
     private final AtomicLong digitsDropped = new AtomicLong();
 
     /** Connects the two streams (both started) and relays digits between them. */
-    CallBridge(RtpMediaStream caller, RtpMediaStream agent) {
+    CallBridge(MediaStream caller, MediaStream agent) {
         this.caller = caller;
         this.agent = agent;
         caller.setSink(new Spoken(callerToAgent, true));
@@ -55,7 +55,7 @@ final class CallBridge {
     }
 
     /** Joins a supervisor's (started) stream in {@code mode}; replaces any earlier tap. */
-    void tap(RtpMediaStream monitor, MonitorMode mode) {
+    void tap(MediaStream monitor, MonitorMode mode) {
         Tap t = new Tap(mode);
         monitor.setSource(new MonitorHears(t));
         monitor.setSink(new MonitorSays(t));
@@ -79,8 +79,13 @@ final class CallBridge {
         return digitsRelayed.get();
     }
 
+    /** Digits lost because the far side negotiated no telephone-event or its digit queue was full. */
+    long digitsDropped() {
+        return digitsDropped.get();
+    }
+
     /** I/O thread: {@code sendDtmf} only queues the digit for the far stream's sender, it never blocks. */
-    private void relay(RtpMediaStream to, char digit) {
+    private void relay(MediaStream to, char digit) {
         try {
             to.sendDtmf(digit, DIGIT_MILLIS);
             digitsRelayed.incrementAndGet();

@@ -10,10 +10,14 @@ import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.Queues;
 import io.tandem.backend.acd.Strategy;
+import io.tandem.backend.acd.WsClient;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.Role;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
+import io.tandem.protocol.ApiPaths;
+import io.tandem.protocol.Envelope;
+import io.tandem.protocol.LiveCall;
 import io.tandem.telephony.peers.Await;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
@@ -106,6 +110,10 @@ class MonitorIT {
         assertThat(ear.heard(tone) - before).as(who + " hears " + tone + " Hz").isLessThanOrEqualTo(LEAK);
     }
 
+    private static boolean monitorEvent(Envelope envelope, String kind) {
+        return "event".equals(envelope.type()) && kind.equals(envelope.payload().path("kind").asText());
+    }
+
     private static void hears(String who, ToneEar ear, double tone) {
         long before = ear.heard(tone);
         Await.until(who + " hears " + tone + " Hz", AUDIO, () -> ear.heard(tone) > before + 25);
@@ -147,6 +155,11 @@ class MonitorIT {
             assertThat(listed.path("agentNode").asText()).isEqualTo("m2");
             assertThat(listed.path("answeredAt").asLong()).isPositive();
             assertThat(listed.has("monitor")).isFalse();
+            n1.bean(LiveCalls.class).put("demo", new LiveCall("ghost-call", "7200", "1099", "", "1098", "gone-node",
+                    "gone-node", 1, null));
+            assertThat(live("ghost-call")).as("a call whose media node is not alive").isNull();
+            assertThat(n1.bean(Redis.class).commands().hexists(Keys.liveCalls("demo"), "ghost-call"))
+                    .as("pruned by the reader").isFalse();
 
             // roles and bad requests
             assertThat(n2.api().get(calls(), "1022@demo", TestNode.PASSWORD).statusCode()).isEqualTo(403);
@@ -171,7 +184,9 @@ class MonitorIT {
             assertThat(n2.api().put(monitor(call.id()), admin, TestNode.PASSWORD, "{\"mode\":\"barge\"}")
                     .statusCode()).as("no monitor to change yet").isEqualTo(404);
 
-            // listen: the supervisor hears both, nobody hears the supervisor
+            // listen: the supervisor hears both, nobody hears the supervisor (events on /ws/supervisor of node 3)
+            WsClient events = WsClient.connect(n3.port(), ApiPaths.WS_SUPERVISOR, "Basic " + java.util.Base64
+                    .getEncoder().encodeToString((admin + ":" + TestNode.PASSWORD).getBytes()));
             HttpResponse<String> started = n2.api().post(monitor(call.id()), admin, TestNode.PASSWORD,
                     "{\"mode\":\"listen\",\"extension\":\"1030\"}");
             assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
@@ -191,6 +206,10 @@ class MonitorIT {
             Eventually.await(Duration.ofSeconds(10), "the list shows the connected monitor",
                     () -> "connected".equals(live(call.id()).path("monitor").path("state").asText()));
             assertThat(live(call.id()).path("monitor").path("mode").asText()).isEqualTo("listen");
+            Envelope startedEvent = events.next(e -> monitorEvent(e, "monitor.started"), AUDIO);
+            assertThat(startedEvent.payload().path("callId").asText()).isEqualTo(call.id());
+            assertThat(startedEvent.payload().path("fields").path("mode").asText()).isEqualTo("listen");
+            assertThat(startedEvent.payload().path("fields").path("extension").asText()).isEqualTo("1030");
 
             // whisper: the agent hears the supervisor, the caller does not
             HttpResponse<String> whisper = n2.api().put(monitor(call.id()), admin, TestNode.PASSWORD,
@@ -199,6 +218,8 @@ class MonitorIT {
             hears("the agent (whisper)", agentEar, SUPERVISOR);
             neverHears("the caller (whisper)", callerEar, SUPERVISOR);
             hears("the agent still", agentEar, CALLER);
+            assertThat(events.next(e -> monitorEvent(e, "monitor.changed"), AUDIO).payload().path("fields")
+                    .path("mode").asText()).isEqualTo("whisper");
 
             // barge: all three hear each other
             assertThat(n2.api().put(monitor(call.id()), admin, TestNode.PASSWORD, "{\"mode\":\"barge\"}")
@@ -217,18 +238,23 @@ class MonitorIT {
             hears("the agent after the monitor", agentEar, CALLER);
             neverHears("the caller (no monitor)", callerEar, SUPERVISOR);
             assertThat(call.state()).isEqualTo(CallState.CONNECTED);
+            assertThat(events.next(e -> monitorEvent(e, "monitor.ended"), AUDIO).payload().path("fields")
+                    .path("reason").asText()).isEqualTo("supervisor-hung-up");
+            events.close();
 
             // a monitor again, then the call ends: the supervisor gets a BYE
             assertThat(n2.api().post(monitor(call.id()), admin, TestNode.PASSWORD,
                     "{\"mode\":\"listen\",\"extension\":\"1030\"}").statusCode()).isEqualTo(202);
             Call again = supervisor.nextIncoming();
             supervisor.awaitState(again, CallState.CONNECTED);
+            Eventually.await(Duration.ofSeconds(10), "the node joined the supervisor again",
+                    () -> "connected".equals(live(call.id()).path("monitor").path("state").asText()));
             call.hangup();
             supervisor.awaitState(again, CallState.ENDED);
             agent.awaitState(ringing, CallState.ENDED);
             Eventually.await(Duration.ofSeconds(10), "the call leaves the live list", () -> live(call.id()) == null);
             Eventually.await(Duration.ofSeconds(10), "monitor events for supervisors",
-                    () -> monitorEvents(call.id()).size() >= 5);
+                    () -> monitorEvents(call.id()).size() >= 6);
             assertThat(monitorEvents(call.id())).containsSubsequence("monitor.started", "monitor.changed",
                     "monitor.changed", "monitor.ended", "monitor.started", "monitor.ended");
             desk.state("not-ready");
