@@ -8,6 +8,7 @@ import io.tandem.backend.node.sip.SipFeature;
 import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
+import io.tandem.backend.routing.Route;
 import io.tandem.protocol.LiveCall;
 import io.tandem.protocol.Monitor;
 import io.tandem.telephony.codec.Codecs;
@@ -121,9 +122,16 @@ final class MonitorLegs implements ServiceNumbers, SipFeature, SmartLifecycle {
         }
     }
 
-    private synchronized void start(MonitorCommand command) {
+    /** Redis is read first, outside the lock a call's end (on a SIP thread) may wait for. */
+    private void start(MonitorCommand command) {
         Optional<Monitor> monitor = live.monitor(command.tenant(), command.callId())
                 .filter(m -> m.monitorId().equals(command.monitorId()));
+        Route route = monitor.isEmpty() ? new Route.Offline()
+                : calls.router.route(command.tenant(), command.extension(), false);
+        start(command, monitor, route);
+    }
+
+    private synchronized void start(MonitorCommand command, Optional<Monitor> monitor, Route route) {
         Bridged call = bridged.get(command.callId());
         MonitorMode mode = MonitorMode.parse(command.mode()).orElse(MonitorMode.LISTEN);
         if (monitor.isEmpty() || call == null || byCall.containsKey(command.callId())) {
@@ -133,8 +141,7 @@ final class MonitorLegs implements ServiceNumbers, SipFeature, SmartLifecycle {
                     call == null ? "" : call.call().agentId(), "call-ended"));
             return;
         }
-        var route = calls.router.route(command.tenant(), command.extension(), false);
-        if (!(route instanceof io.tandem.backend.routing.Route.Ring ring)) {
+        if (!(route instanceof Route.Ring ring)) {
             gone(command.tenant(), monitor.get(), call.call().queue(), call.call().agentId(), "unreachable");
             return;
         }
@@ -182,7 +189,9 @@ final class MonitorLegs implements ServiceNumbers, SipFeature, SmartLifecycle {
     private synchronized void stop(MonitorCommand command) {
         MonitorLeg leg = byCall.get(command.callId());
         if (leg == null || !leg.monitor.monitorId().equals(command.monitorId())) {
-            live.dropMonitor(command.tenant(), command.callId(), command.monitorId());
+            // not started yet (or already over): withdrawn, so a start still on its way finds nothing to do
+            later("monitor withdrawn", () -> live.dropMonitor(command.tenant(), command.callId(),
+                    command.monitorId()));
             return;
         }
         hangUp(leg, "stopped");
