@@ -282,19 +282,32 @@ class MonitorIT {
         }
     }
 
+    /** Also: a supervisor whose phone is on the media node itself (no trunk) barges in and gets no digits. */
     @Test
-    void digitsCrossTheBridgeBothWays() throws Exception {
+    void digitsCrossTheBridgeBothWaysButNotToTheMonitor() throws Exception {
         n1.bean(Queues.class).save("demo", QueueNodes.queue("7201", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
                 List.of("1024")), false);
         try (QueuePhone agent = QueuePhone.agent(n2, "1024", AGENT, CALLER);
              AgentDesk desk = AgentDesk.available(n2, "1024");
+             QueuePhone supervisor = QueuePhone.agent(n1, "1032", SUPERVISOR, CALLER);
              QueuePhone caller = QueuePhone.caller("1023", CALLER, AGENT)) {
+            ToneEar supervisorEar = new ToneEar(CALLER, AGENT);
+            supervisor.onIncoming(c -> {
+                c.setSink(supervisorEar);
+                c.answer();
+            });
             Call call = caller.dial(n1, "7201");
             caller.awaitState(call, CallState.CONNECTED);
             Call ringing = agent.nextIncoming();
             ringing.answer();
             agent.awaitState(ringing, CallState.CONNECTED);
             Await.until("the agent hears the caller", AUDIO, () -> agent.ear(ringing).toneFrames() > 25);
+            Eventually.await(Duration.ofSeconds(10), "the call is listed live", () -> live(call.id()) != null);
+            assertThat(n1.api().post(monitor(call.id()), TestNode.ADMIN + "@demo", TestNode.PASSWORD,
+                    "{\"mode\":\"barge\",\"extension\":\"1032\"}").statusCode()).isEqualTo(202);
+            Call joined = supervisor.nextIncoming();
+            supervisor.awaitState(joined, CallState.CONNECTED);
+            hears("the supervisor on the media node", supervisorEar, CALLER);
 
             call.sendDtmf('5');
             assertThat(agent.digits.poll(10, TimeUnit.SECONDS)).as("the agent's phone gets the caller's digit")
@@ -306,8 +319,10 @@ class MonitorIT {
             call.sendDtmf('1');
             assertThat(agent.digits.poll(10, TimeUnit.SECONDS)).isEqualTo('7');
             assertThat(agent.digits.poll(10, TimeUnit.SECONDS)).isEqualTo('1');
+            assertThat(supervisor.digits).as("digits are not sent to a monitor").isEmpty();
             call.hangup();
             agent.awaitState(ringing, CallState.ENDED);
+            supervisor.awaitState(joined, CallState.ENDED);
             desk.state("not-ready");
         }
     }
