@@ -68,8 +68,10 @@ final class LiveCalls {
         redis.commands().hset(Keys.liveCalls(tenant), call.callId(), write(call.with(null)));
     }
 
+    /** The call ended: off the list, with its monitor. */
     void remove(String tenant, String callId) {
         redis.commands().hdel(Keys.liveCalls(tenant), callId);
+        redis.commands().hdel(Keys.callMonitors(tenant), callId);
     }
 
     /** The call, if it is connected and its media node alive. */

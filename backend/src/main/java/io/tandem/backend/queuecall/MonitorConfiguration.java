@@ -48,8 +48,13 @@ class MonitorConfiguration {
     }
 
     @Bean
-    MonitorLegs monitorLegs(QueueCalls calls, LiveCalls live, Redis redis, TrunkSignature trunk,
+    MonitorLegs monitorLegs(QueueCalls calls, LiveCalls live, TrunkSignature trunk,
             ExecutorService monitorBackground, CallProperties call) {
-        return new MonitorLegs(calls, live, redis, trunk, monitorBackground, call.ringTimeout().toSeconds());
+        return new MonitorLegs(calls, live, trunk, monitorBackground, call.ringTimeout().toSeconds());
+    }
+
+    @Bean
+    MonitorChannel monitorChannel(Redis redis, NodeIdentity identity, MonitorLegs legs) {
+        return new MonitorChannel(redis, identity.id(), legs);
     }
 }

@@ -1,13 +1,10 @@
 package io.tandem.backend.queuecall;
 
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tandem.backend.call.ServiceNumbers;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.SipFeature;
 import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.Keys;
-import io.tandem.backend.redis.Redis;
 import io.tandem.backend.routing.Route;
 import io.tandem.protocol.LiveCall;
 import io.tandem.protocol.Monitor;
@@ -15,7 +12,6 @@ import io.tandem.telephony.codec.Codecs;
 import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.sdp.NegotiatedMedia;
-import io.tandem.telephony.sdp.SdpAnswer;
 import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
@@ -37,7 +33,6 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Supervisor monitors of the queue calls whose media this node holds. Knows each connected call's bridge (told by
@@ -47,7 +42,7 @@ import org.springframework.context.SmartLifecycle;
  * BYE), as a {@link SipFeature} it hears the responses to their INVITEs. Redis writes run on {@code background},
  * never on a SIP or Lettuce thread.
  */
-final class MonitorLegs implements ServiceNumbers, SipFeature, SmartLifecycle {
+final class MonitorLegs implements ServiceNumbers, SipFeature {
 
     private static final Logger log = LoggerFactory.getLogger(MonitorLegs.class);
 
@@ -57,7 +52,6 @@ final class MonitorLegs implements ServiceNumbers, SipFeature, SmartLifecycle {
 
     private final QueueCalls calls;
     private final LiveCalls live;
-    private final Redis redis;
     private final TrunkSignature trunk;
     private final ExecutorService background;
     private final long ringSeconds;
@@ -65,13 +59,11 @@ final class MonitorLegs implements ServiceNumbers, SipFeature, SmartLifecycle {
     /** Guarded by this: the supervisor leg of each monitored call (by queue call id), and by the leg's Call-ID. */
     private final Map<String, MonitorLeg> byCall = new ConcurrentHashMap<>();
     private final Map<String, MonitorLeg> byLeg = new ConcurrentHashMap<>();
-    private volatile StatefulRedisPubSubConnection<String, String> connection;
 
-    MonitorLegs(QueueCalls calls, LiveCalls live, Redis redis, TrunkSignature trunk, ExecutorService background,
+    MonitorLegs(QueueCalls calls, LiveCalls live, TrunkSignature trunk, ExecutorService background,
             long ringSeconds) {
         this.calls = calls;
         this.live = live;
-        this.redis = redis;
         this.trunk = trunk;
         this.background = background;
         this.ringSeconds = ringSeconds;
@@ -81,7 +73,13 @@ final class MonitorLegs implements ServiceNumbers, SipFeature, SmartLifecycle {
     /** A queue call of this node was answered by an agent (under the call's monitor: no Redis here). */
     void connected(String tenant, LiveCall call, CallBridge bridge) {
         bridged.put(call.callId(), new Bridged(tenant, call, bridge));
-        later("live call " + call.callId(), () -> live.put(tenant, call));
+        // owed: retried every second while Redis is away, so the list catches up after an outage
+        later("live call " + call.callId(), () -> calls.owed("live call " + call.callId(),
+                () -> {
+                    if (bridged.containsKey(call.callId())) { // a late retry must not list a call that ended
+                        live.put(tenant, call);
+                    }
+                }));
     }
 
     /** A queue call of this node ended: its entry goes, its supervisor gets a BYE. */
@@ -96,15 +94,14 @@ final class MonitorLegs implements ServiceNumbers, SipFeature, SmartLifecycle {
                 hangUp(leg, "call-ended");
             }
         }
-        later("live call " + callId + " ended", () -> {
-            live.remove(tenant, callId);
-            redis.commands().hdel(Keys.callMonitors(tenant), callId);
-        });
+        later("live call " + callId + " ended", () -> calls.owed("end of live call " + callId,
+                () -> live.remove(tenant, callId)));
     }
 
     // ---- commands from the node that took the REST request
 
-    private void received(String message) {
+    /** A command published on this node's monitor channel (Lettuce's thread: handed off at once). */
+    void received(String message) {
         MonitorCommand command = live.read(message, MonitorCommand.class);
         if (command == null) {
             log.warn("unreadable monitor command on {}", Keys.nodeMonitors(calls.signalling.nodeId()));
@@ -372,26 +369,12 @@ final class MonitorLegs implements ServiceNumbers, SipFeature, SmartLifecycle {
             return;
         }
         if (Request.INVITE.equals(request.method())) {
-            reanswer(leg, st.get());
+            MonitorSignalling.reanswer(calls, leg, st.get());
             return;
         }
         calls.signalling.respond(st.get(), Response.OK, null, null, null, null, false);
         if (Request.BYE.equals(request.method())) {
             finish(leg, "supervisor-hung-up");
-        }
-    }
-
-    /** RFC 3264 §8: a new offer from the supervisor's phone (hold, refresh) is answered from the same stream. */
-    private void reanswer(MonitorLeg leg, ServerTransaction st) {
-        try {
-            SdpAnswer answer = leg.negotiator.answer(SessionDescription.parse(SipMessages.bodyText(st.getRequest())),
-                    calls.localRtp(leg.stream), MediaDirection.SENDRECV);
-            NegotiatedMedia media = answer.media();
-            leg.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
-            leg.stream.setDirection(media.direction());
-            calls.signalling.respond(st, Response.OK, null, null, leg.queue, answer.description().encode(), false);
-        } catch (Exception e) {
-            calls.signalling.respond(st, Response.NOT_ACCEPTABLE_HERE, "Unusable SDP offer", null, null, null, false);
         }
     }
 
@@ -427,33 +410,8 @@ final class MonitorLegs implements ServiceNumbers, SipFeature, SmartLifecycle {
         return id == null ? null : id.getCallId();
     }
 
-    // ---- lifecycle: the node's monitor channel
-
-    @Override
-    public void start() {
-        StatefulRedisPubSubConnection<String, String> open = redis.pubSub();
-        open.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                received(message);
-            }
-        });
-        open.sync().subscribe(Keys.nodeMonitors(calls.signalling.nodeId()));
-        connection = open;
-    }
-
-    @Override
-    public synchronized void stop() {
-        StatefulRedisPubSubConnection<String, String> open = connection;
-        connection = null;
-        if (open != null) {
-            open.close();
-        }
+    /** Node stopping: the supervisor legs' streams close (their calls' media goes with the node). */
+    synchronized void close() {
         byCall.values().forEach(leg -> leg.stream.close());
-    }
-
-    @Override
-    public boolean isRunning() {
-        return connection != null;
     }
 }

@@ -4,12 +4,19 @@ import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.sip.SipEndpoint;
 import io.tandem.telephony.sip.SipMessages;
+import io.tandem.telephony.codec.Codecs;
+import io.tandem.telephony.media.MediaDirection;
+import io.tandem.telephony.sdp.NegotiatedMedia;
+import io.tandem.telephony.sdp.SdpAnswer;
+import io.tandem.telephony.sdp.SessionDescription;
 import javax.sip.ClientTransaction;
+import javax.sip.ServerTransaction;
 import javax.sip.address.Address;
 import javax.sip.address.SipURI;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
+import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,6 +101,20 @@ final class MonitorSignalling {
             signalling.endpoint().provider().getNewClientTransaction(cancel).sendRequest();
         } catch (Exception e) {
             log.debug("cannot CANCEL {}: {}", leg, e.getMessage());
+        }
+    }
+
+    /** RFC 3264 §8: a new offer from the supervisor's phone (hold, refresh) is answered from the same stream. */
+    static void reanswer(QueueCalls calls, MonitorLeg leg, ServerTransaction st) {
+        try {
+            SdpAnswer answer = leg.negotiator.answer(SessionDescription.parse(SipMessages.bodyText(st.getRequest())),
+                    calls.localRtp(leg.stream), MediaDirection.SENDRECV);
+            NegotiatedMedia media = answer.media();
+            leg.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
+            leg.stream.setDirection(media.direction());
+            calls.signalling.respond(st, Response.OK, null, null, leg.queue, answer.description().encode(), false);
+        } catch (Exception e) {
+            calls.signalling.respond(st, Response.NOT_ACCEPTABLE_HERE, "Unusable SDP offer", null, null, null, false);
         }
     }
 }
