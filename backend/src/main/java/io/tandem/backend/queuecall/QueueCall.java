@@ -280,12 +280,7 @@ final class QueueCall {
             }
         }
         branch.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
-        FramePipe toAgent = new FramePipe();
-        FramePipe toCaller = new FramePipe();
-        stream.setSink(toAgent);
-        branch.stream.setSource(toAgent);
-        branch.stream.setSink(toCaller);
-        stream.setSource(toCaller);
+        calls.bridged(this, branch, new CallBridge(stream, branch.stream));
         log.info("queue call {} from {} connected to agent {} on {} (queue {}@{})", callId, number, branch.agentId,
                 branch.agentNode, queue.number(), tenant);
     }
@@ -546,6 +541,7 @@ final class QueueCall {
         }
         calls.forget(this);
         if (agent != null) {
+            calls.unbridged(this);
             calls.owed("queue call " + callId + ": end of " + agent.agentId + "'s call",
                     () -> calls.claims.callEnded(tenant, queue, agent.agentId, agentHungUp));
         }

@@ -240,6 +240,30 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         }
     }
 
+    /** Supervisor monitors of this node's calls; none until {@link MonitorLegs} is built. */
+    private volatile MonitorLegs monitors;
+
+    void watch(MonitorLegs legs) {
+        monitors = legs;
+    }
+
+    /** An agent answered {@code call}: it is listed live and may be monitored through its bridge. */
+    void bridged(QueueCall call, AgentBranch agent, CallBridge bridge) {
+        MonitorLegs legs = monitors;
+        if (legs != null) {
+            legs.connected(call.tenant, new io.tandem.protocol.LiveCall(call.callId, call.queueNumber(), call.number,
+                    call.name, agent.agentId, signalling.nodeId(), agent.agentNode, clock.millis(), null), bridge);
+        }
+    }
+
+    /** {@code call} ended: off the live list, its monitor hung up. */
+    void unbridged(QueueCall call) {
+        MonitorLegs legs = monitors;
+        if (legs != null) {
+            legs.ended(call.tenant, call.callId);
+        }
+    }
+
     void register(AgentBranch branch) {
         branches.put(branch.callId, branch);
     }

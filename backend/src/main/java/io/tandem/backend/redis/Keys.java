@@ -104,6 +104,21 @@ public final class Keys {
         return PREFIX + "node:" + checked(NODE, "node id", nodeId) + ":offers";
     }
 
+    /** Pub/sub channel: supervisor monitor commands (start, mode, stop) for calls whose media this node holds. */
+    public static String nodeMonitors(String nodeId) {
+        return PREFIX + "node:" + checked(NODE, "node id", nodeId) + ":monitors";
+    }
+
+    /** Hash: call id → JSON of each queue call connected to an agent (the live-calls list). */
+    public static String liveCalls(String tenant) {
+        return tenant(tenant) + "calls:live";
+    }
+
+    /** Hash: call id → JSON of the supervisor monitor on that call (HSETNX keeps it to one per call). */
+    public static String callMonitors(String tenant) {
+        return tenant(tenant) + "calls:monitors";
+    }
+
     /** Hash: the versioned agent record (ACD). */
     public static String agent(String tenant, String agentId) {
         return tenant(tenant) + "agent:" + checked(EXTENSION, "agent id", agentId);

@@ -13,8 +13,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A WebSocket client as the softphone would use it (java.net.http), collecting envelopes. */
-final class WsClient implements AutoCloseable {
+/**
+ * A WebSocket client as the softphone would use it (java.net.http), collecting envelopes; public because the
+ * queue-call ITs watch {@code /ws/supervisor} with it too.
+ */
+public final class WsClient implements AutoCloseable {
 
     static final ObjectMapper JSON = Protocol.mapper();
 
@@ -47,7 +50,7 @@ final class WsClient implements AutoCloseable {
         }).get(15, TimeUnit.SECONDS);
     }
 
-    static WsClient connect(int port, String pathAndQuery, String authorization) throws Exception {
+    public static WsClient connect(int port, String pathAndQuery, String authorization) throws Exception {
         return new WsClient(URI.create("ws://127.0.0.1:" + port + pathAndQuery), authorization);
     }
 
@@ -56,7 +59,7 @@ final class WsClient implements AutoCloseable {
     }
 
     /** The next envelope that matches, skipping others; fails after the timeout. */
-    Envelope next(Predicate<Envelope> matching, Duration timeout) throws InterruptedException {
+    public Envelope next(Predicate<Envelope> matching, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Envelope e = received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

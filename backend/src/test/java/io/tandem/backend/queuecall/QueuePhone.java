@@ -96,6 +96,14 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
         onIncoming.accept(call);
     }
 
+    /** RFC 4733 (or SIP INFO) digits this phone received, in order. */
+    final BlockingQueue<Character> digits = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onDtmf(Call call, char digit) {
+        digits.add(digit);
+    }
+
     @Override
     public void onCallState(Call call, CallState state) {
         states.computeIfAbsent(call, c -> new LinkedBlockingQueue<>()).add(state);

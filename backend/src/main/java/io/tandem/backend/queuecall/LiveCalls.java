@@ -1,0 +1,158 @@
+package io.tandem.backend.queuecall;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.ScriptOutputType;
+import io.tandem.backend.cluster.NodeRegistry;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.LuaScript;
+import io.tandem.backend.redis.Redis;
+import io.tandem.protocol.LiveCall;
+import io.tandem.protocol.Monitor;
+import io.tandem.protocol.Protocol;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cluster-wide list of connected queue calls and the monitor on each, in two tenant hashes keyed by call id
+ * ({@link Keys#liveCalls}, {@link Keys#callMonitors}); the node holding a call's media writes its entry when the
+ * agent answers and removes it when the call ends. A node that dies cannot remove its entries, so a reader skips
+ * (and prunes) every entry whose media node is no longer alive. Monitor commands travel on the media node's
+ * channel; monitor events go into the tenant's event stream like the ACD's.
+ */
+final class LiveCalls {
+
+    /** XADD to the event stream and PUBLISH with its id, as the ACD scripts' {@code emit} does. */
+    private static final LuaScript EMIT = new LuaScript("""
+            local args = {KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'kind', ARGV[3], 'queue', ARGV[4], 'agentId', ARGV[5],
+              'callId', ARGV[6], 'node', ARGV[7], 'at', ARGV[8]}
+            local map = {}
+            for i = 9, #ARGV, 2 do
+              args[#args + 1] = ARGV[i]; args[#args + 1] = ARGV[i + 1]; map[ARGV[i]] = ARGV[i + 1]
+            end
+            local id = redis.call('XADD', unpack(args))
+            redis.call('PUBLISH', ARGV[2], cjson.encode({id = id, kind = ARGV[3], queue = ARGV[4], agentId = ARGV[5],
+              callId = ARGV[6], node = ARGV[7], at = ARGV[8], fields = map}))
+            return id
+            """, ScriptOutputType.VALUE);
+
+    /** Removes the monitor of a call only if it is still the one named (a newer monitor is left alone). */
+    private static final LuaScript DROP_MONITOR = new LuaScript("""
+            local current = redis.call('HGET', KEYS[1], ARGV[1])
+            if current and cjson.decode(current).monitorId == ARGV[2] then
+              redis.call('HDEL', KEYS[1], ARGV[1])
+              return 1
+            end
+            return 0
+            """, ScriptOutputType.INTEGER);
+
+    private final Redis redis;
+    private final NodeRegistry nodes;
+    private final String nodeId;
+    private final long eventsMaxLength;
+    private final Clock clock;
+    private final ObjectMapper json = Protocol.mapper();
+
+    LiveCalls(Redis redis, NodeRegistry nodes, String nodeId, long eventsMaxLength, Clock clock) {
+        this.redis = redis;
+        this.nodes = nodes;
+        this.nodeId = nodeId;
+        this.eventsMaxLength = eventsMaxLength;
+        this.clock = clock;
+    }
+
+    void put(String tenant, LiveCall call) {
+        redis.commands().hset(Keys.liveCalls(tenant), call.callId(), write(call.with(null)));
+    }
+
+    /** The call ended: off the list, with its monitor. */
+    void remove(String tenant, String callId) {
+        redis.commands().hdel(Keys.liveCalls(tenant), callId);
+        redis.commands().hdel(Keys.callMonitors(tenant), callId);
+    }
+
+    /** The call, if it is connected and its media node alive. */
+    Optional<LiveCall> find(String tenant, String callId) {
+        String raw = redis.commands().hget(Keys.liveCalls(tenant), callId);
+        if (raw == null) {
+            return Optional.empty();
+        }
+        LiveCall call = read(raw, LiveCall.class);
+        return call != null && nodes.isAlive(call.callerNode()) ? Optional.of(call) : Optional.empty();
+    }
+
+    /** Every connected call of the tenant on a live node, with its monitor, oldest answer first. */
+    List<LiveCall> list(String tenant) {
+        Map<String, String> monitors = redis.commands().hgetall(Keys.callMonitors(tenant));
+        List<LiveCall> calls = new ArrayList<>();
+        for (Map.Entry<String, String> entry : redis.commands().hgetall(Keys.liveCalls(tenant)).entrySet()) {
+            LiveCall call = read(entry.getValue(), LiveCall.class);
+            if (call == null || !nodes.isAlive(call.callerNode())) {
+                // its node died with it (or the entry is unreadable): nobody else would ever remove it
+                redis.commands().hdel(Keys.liveCalls(tenant), entry.getKey());
+                redis.commands().hdel(Keys.callMonitors(tenant), entry.getKey());
+                continue;
+            }
+            String monitor = monitors.get(entry.getKey());
+            calls.add(call.with(monitor == null ? null : read(monitor, Monitor.class)));
+        }
+        calls.sort(java.util.Comparator.comparingLong(LiveCall::answeredAt));
+        return calls;
+    }
+
+    Optional<Monitor> monitor(String tenant, String callId) {
+        return Optional.ofNullable(redis.commands().hget(Keys.callMonitors(tenant), callId))
+                .map(raw -> read(raw, Monitor.class));
+    }
+
+    /** Records a new monitor unless the call already has one (one monitor per call). */
+    boolean claimMonitor(String tenant, Monitor monitor) {
+        return Boolean.TRUE.equals(redis.commands().hsetnx(Keys.callMonitors(tenant), monitor.callId(),
+                write(monitor)));
+    }
+
+    void saveMonitor(String tenant, Monitor monitor) {
+        redis.commands().hset(Keys.callMonitors(tenant), monitor.callId(), write(monitor));
+    }
+
+    void dropMonitor(String tenant, String callId, String monitorId) {
+        redis.run(DROP_MONITOR, List.of(Keys.callMonitors(tenant)), callId, monitorId);
+    }
+
+    /** Sends a command to the node holding the call's media; false when no node listens there. */
+    boolean send(String mediaNode, MonitorCommand command) {
+        Long receivers = redis.commands().publish(Keys.nodeMonitors(mediaNode), write(command));
+        return receivers != null && receivers > 0;
+    }
+
+    /** A tenant event ({@code monitor.started}, {@code monitor.changed}, {@code monitor.ended}) for supervisors. */
+    void event(String tenant, String kind, String queue, String agent, Monitor monitor, String reason) {
+        List<String> args = new ArrayList<>(List.of(Long.toString(eventsMaxLength), Keys.liveEvents(tenant), kind,
+                queue, agent, monitor.callId(), nodeId, Long.toString(clock.millis()),
+                "monitorId", monitor.monitorId(), "mode", monitor.mode(), "extension", monitor.extension(),
+                "supervisor", monitor.supervisor()));
+        if (reason != null) {
+            args.addAll(List.of("reason", reason));
+        }
+        redis.run(EMIT, List.of(Keys.events(tenant)), args.toArray(String[]::new));
+    }
+
+    <T> T read(String raw, Class<T> type) {
+        try {
+            return json.readValue(raw, type);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value, e);
+        }
+    }
+}

@@ -1,0 +1,417 @@
+package io.tandem.backend.queuecall;
+
+import io.tandem.backend.call.ServiceNumbers;
+import io.tandem.backend.node.sip.InboundRequest;
+import io.tandem.backend.node.sip.SipFeature;
+import io.tandem.backend.node.sip.TrunkSignature;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.routing.Route;
+import io.tandem.protocol.LiveCall;
+import io.tandem.protocol.Monitor;
+import io.tandem.telephony.codec.Codecs;
+import io.tandem.telephony.media.MediaDirection;
+import io.tandem.telephony.rtp.RtpMediaStream;
+import io.tandem.telephony.sdp.NegotiatedMedia;
+import io.tandem.telephony.sdp.SdpNegotiator;
+import io.tandem.telephony.sdp.SessionDescription;
+import io.tandem.telephony.sip.SipMessages;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.TimeoutEvent;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.message.Message;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Supervisor monitors of the queue calls whose media this node holds. Knows each connected call's bridge (told by
+ * {@link QueueCall} through {@link QueueCalls#bridged}), takes the monitor commands published on this node's
+ * channel, calls the supervisor's extension (locally or over the trunk, routed like an offer) and taps the answered
+ * leg into the bridge. As a {@link ServiceNumbers} it serves no number but owns the supervisor legs' dialogs (their
+ * BYE), as a {@link SipFeature} it hears the responses to their INVITEs. Redis writes run on {@code background},
+ * never on a SIP or Lettuce thread.
+ */
+final class MonitorLegs implements ServiceNumbers, SipFeature {
+
+    private static final Logger log = LoggerFactory.getLogger(MonitorLegs.class);
+
+    /** A connected queue call of this node, as the monitor needs it. */
+    private record Bridged(String tenant, LiveCall call, CallBridge bridge) {
+    }
+
+    private final QueueCalls calls;
+    private final LiveCalls live;
+    private final TrunkSignature trunk;
+    private final ExecutorService background;
+    private final long ringSeconds;
+    private final Map<String, Bridged> bridged = new ConcurrentHashMap<>();
+    /** Guarded by this: the supervisor leg of each monitored call (by queue call id), and by the leg's Call-ID. */
+    private final Map<String, MonitorLeg> byCall = new ConcurrentHashMap<>();
+    private final Map<String, MonitorLeg> byLeg = new ConcurrentHashMap<>();
+
+    MonitorLegs(QueueCalls calls, LiveCalls live, TrunkSignature trunk, ExecutorService background,
+            long ringSeconds) {
+        this.calls = calls;
+        this.live = live;
+        this.trunk = trunk;
+        this.background = background;
+        this.ringSeconds = ringSeconds;
+        calls.watch(this);
+    }
+
+    /** A queue call of this node was answered by an agent (under the call's monitor: no Redis here). */
+    void connected(String tenant, LiveCall call, CallBridge bridge) {
+        bridged.put(call.callId(), new Bridged(tenant, call, bridge));
+        // owed: retried every second while Redis is away, so the list catches up after an outage
+        later("live call " + call.callId(), () -> calls.owed("live call " + call.callId(),
+                () -> {
+                    if (bridged.containsKey(call.callId())) { // a late retry must not list a call that ended
+                        live.put(tenant, call);
+                    }
+                }));
+    }
+
+    /** A queue call of this node ended: its entry goes, its supervisor gets a BYE. */
+    void ended(String tenant, String callId) {
+        Bridged gone = bridged.remove(callId);
+        if (gone == null) {
+            return;
+        }
+        synchronized (this) {
+            MonitorLeg leg = byCall.get(callId);
+            if (leg != null) {
+                hangUp(leg, "call-ended");
+            }
+        }
+        later("live call " + callId + " ended", () -> calls.owed("end of live call " + callId,
+                () -> live.remove(tenant, callId)));
+    }
+
+    // ---- commands from the node that took the REST request
+
+    /** A command published on this node's monitor channel (Lettuce's thread: handed off at once). */
+    void received(String message) {
+        MonitorCommand command = live.read(message, MonitorCommand.class);
+        if (command == null) {
+            log.warn("unreadable monitor command on {}", Keys.nodeMonitors(calls.signalling.nodeId()));
+            return;
+        }
+        later("monitor command " + command.op() + " for " + command.callId(), () -> apply(command));
+    }
+
+    private void apply(MonitorCommand command) {
+        switch (command.op()) {
+            case MonitorCommand.START -> start(command);
+            case MonitorCommand.MODE -> changeMode(command);
+            case MonitorCommand.STOP -> stop(command);
+            default -> log.warn("unknown monitor command {}", command.op());
+        }
+    }
+
+    /** Redis is read first, outside the lock a call's end (on a SIP thread) may wait for. */
+    private void start(MonitorCommand command) {
+        Optional<Monitor> monitor = live.monitor(command.tenant(), command.callId())
+                .filter(m -> m.monitorId().equals(command.monitorId()));
+        Route route = monitor.isEmpty() ? new Route.Offline()
+                : calls.router.route(command.tenant(), command.extension(), false);
+        start(command, monitor, route);
+    }
+
+    private synchronized void start(MonitorCommand command, Optional<Monitor> monitor, Route route) {
+        Bridged call = bridged.get(command.callId());
+        MonitorMode mode = MonitorMode.parse(command.mode()).orElse(MonitorMode.LISTEN);
+        if (monitor.isEmpty() || call == null || byCall.containsKey(command.callId())) {
+            log.info("monitor {} of {} not started: {}", command.monitorId(), command.callId(),
+                    monitor.isEmpty() ? "withdrawn" : call == null ? "the call is over" : "already monitored");
+            monitor.ifPresent(m -> gone(command.tenant(), m, call == null ? "" : call.call().queue(),
+                    call == null ? "" : call.call().agentId(), "call-ended"));
+            return;
+        }
+        if (!(route instanceof Route.Ring ring)) {
+            gone(command.tenant(), monitor.get(), call.call().queue(), call.call().agentId(), "unreachable");
+            return;
+        }
+        RtpMediaStream stream;
+        try {
+            stream = calls.streams.open(calls.mediaBind);
+        } catch (IOException e) {
+            gone(command.tenant(), monitor.get(), call.call().queue(), call.call().agentId(), "no-media-port");
+            return;
+        }
+        MonitorLeg leg = new MonitorLeg(command.tenant(), monitor.get(), mode, SipMessages.newToken() + "@tandem",
+                stream, new SdpNegotiator(QueueCalls.G711, true), call.call().queue(), call.call().agentId());
+        var target = ring.targets().get(0); // the freshest binding, as the router orders them
+        String sdp = leg.negotiator.createOffer(calls.localRtp(stream), MediaDirection.SENDRECV).encode();
+        byLeg.put(leg.legCallId, leg);
+        byCall.put(command.callId(), leg);
+        String display = "Monitor " + call.call().queue() + " agent " + call.call().agentId();
+        if (!MonitorSignalling.invite(calls.signalling, trunk, leg, target, call.call().queue(), display, sdp)) {
+            forget(leg);
+            stream.close();
+            gone(command.tenant(), monitor.get(), leg.queue, leg.agent, "unreachable");
+            return;
+        }
+        leg.ringTimer = calls.timers.schedule(() -> ringTimeout(leg), ringSeconds, TimeUnit.SECONDS);
+        log.info("{}: ringing the supervisor ({})", leg, mode.wire());
+    }
+
+    private synchronized void changeMode(MonitorCommand command) {
+        MonitorLeg leg = byCall.get(command.callId());
+        Optional<MonitorMode> mode = MonitorMode.parse(command.mode());
+        if (leg == null || mode.isEmpty() || !leg.monitor.monitorId().equals(command.monitorId())) {
+            return;
+        }
+        leg.mode = mode.get();
+        leg.monitor = leg.monitor.withMode(mode.get().wire());
+        Bridged call = bridged.get(command.callId());
+        if (call != null && leg.state == MonitorLeg.State.CONNECTED) {
+            call.bridge().mode(mode.get());
+        }
+        Monitor now = leg.monitor;
+        later("monitor changed", () -> live.event(leg.tenant, "monitor.changed", leg.queue, leg.agent, now, null));
+        log.info("{}: now {}", leg, mode.get().wire());
+    }
+
+    private synchronized void stop(MonitorCommand command) {
+        MonitorLeg leg = byCall.get(command.callId());
+        if (leg == null || !leg.monitor.monitorId().equals(command.monitorId())) {
+            // not started yet (or already over): withdrawn, so a start still on its way finds nothing to do
+            later("monitor withdrawn", () -> live.dropMonitor(command.tenant(), command.callId(),
+                    command.monitorId()));
+            return;
+        }
+        hangUp(leg, "stopped");
+    }
+
+    private synchronized void ringTimeout(MonitorLeg leg) {
+        if (leg.state == MonitorLeg.State.RINGING) {
+            hangUp(leg, "no-answer");
+        }
+    }
+
+    /** Ends a supervisor leg from our side: BYE once answered, CANCEL while it rings. */
+    private void hangUp(MonitorLeg leg, String reason) {
+        if (leg.state == MonitorLeg.State.CONNECTED) {
+            calls.signalling.bye(leg.dialog);
+        } else if (leg.state == MonitorLeg.State.RINGING) {
+            MonitorSignalling.cancel(calls.signalling, leg);
+        }
+        finish(leg, reason);
+    }
+
+    /** The leg is over (whoever ended it): untapped, stream closed, the monitor gone from Redis, event sent. */
+    private void finish(MonitorLeg leg, String reason) {
+        if (leg.state == MonitorLeg.State.ENDED) {
+            return;
+        }
+        boolean wasRinging = leg.state == MonitorLeg.State.RINGING;
+        leg.state = MonitorLeg.State.ENDED;
+        if (leg.ringTimer != null) {
+            leg.ringTimer.cancel(false);
+        }
+        Bridged call = bridged.get(leg.monitor.callId());
+        if (call != null && !wasRinging) {
+            call.bridge().untap();
+        }
+        leg.stream.close();
+        byCall.remove(leg.monitor.callId(), leg);
+        forgetLater(leg);
+        gone(leg.tenant, leg.monitor, leg.queue, leg.agent, reason);
+        log.info("{}: ended ({})", leg, reason);
+    }
+
+    private void gone(String tenant, Monitor monitor, String queue, String agent, String reason) {
+        later("monitor ended", () -> {
+            live.dropMonitor(tenant, monitor.callId(), monitor.monitorId());
+            live.event(tenant, "monitor.ended", queue, agent, monitor, reason);
+        });
+    }
+
+    // ---- SIP
+
+    @Override
+    public synchronized void onResponse(ResponseEvent event) {
+        MonitorLeg leg = byLeg.get(callId(event.getResponse()));
+        if (leg == null) {
+            return;
+        }
+        Response response = event.getResponse();
+        CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+        if (!Request.INVITE.equals(cseq.getMethod())) {
+            return;
+        }
+        int status = response.getStatusCode();
+        if (leg.state == MonitorLeg.State.ENDED) {
+            if (status < 200 && event.getClientTransaction() == leg.inviteTx) {
+                leg.provisional = true;
+                if (leg.cancelPending) {
+                    leg.cancelPending = false;
+                    MonitorSignalling.cancel(calls.signalling, leg); // stopped before it rang: cancel now
+                }
+            } else if (status >= 200 && status < 300 && event.getClientTransaction() == leg.inviteTx) {
+                // RFC 3261 §15: answered although we cancelled (the CANCEL crossed the 200): ACK, then BYE
+                if (event.getDialog() != null) {
+                    leg.dialog = event.getDialog();
+                }
+                MonitorSignalling.ack(leg, cseq.getSeqNumber());
+                calls.signalling.bye(leg.dialog);
+            }
+            return;
+        }
+        if (event.getClientTransaction() == null || event.getClientTransaction() != leg.inviteTx) {
+            if (status >= 200 && status < 300) {
+                MonitorSignalling.reack(leg); // RFC 3261 §13.2.2.4: a retransmitted 2xx gets the same ACK
+            }
+            return;
+        }
+        if (status < 200) {
+            leg.provisional = true;
+            if (leg.cancelPending) {
+                leg.cancelPending = false;
+                MonitorSignalling.cancel(calls.signalling, leg);
+            }
+        } else if (status < 300) {
+            answered(leg, event);
+        } else {
+            finish(leg, status == Response.REQUEST_TERMINATED ? "stopped" : "declined-" + status);
+        }
+    }
+
+    private void answered(MonitorLeg leg, ResponseEvent event) {
+        if (event.getDialog() != null) {
+            leg.dialog = event.getDialog();
+        }
+        MonitorSignalling.ack(leg, ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getSeqNumber());
+        Bridged call = bridged.get(leg.monitor.callId());
+        if (call == null) {
+            calls.signalling.bye(leg.dialog); // the call ended while the supervisor's phone rang
+            leg.state = MonitorLeg.State.CONNECTED;
+            finish(leg, "call-ended");
+            return;
+        }
+        NegotiatedMedia media;
+        try {
+            media = leg.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(event.getResponse())));
+        } catch (Exception e) {
+            calls.signalling.bye(leg.dialog);
+            leg.state = MonitorLeg.State.CONNECTED;
+            finish(leg, "unusable-sdp");
+            return;
+        }
+        if (leg.ringTimer != null) {
+            leg.ringTimer.cancel(false);
+        }
+        leg.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
+        call.bridge().tap(leg.stream, leg.mode);
+        leg.state = MonitorLeg.State.CONNECTED;
+        leg.monitor = leg.monitor.withState("connected");
+        Monitor now = leg.monitor;
+        later("monitor started", () -> {
+            live.saveMonitor(leg.tenant, now);
+            live.event(leg.tenant, "monitor.started", leg.queue, leg.agent, now, null);
+        });
+        log.info("{}: supervisor joined ({})", leg, leg.mode.wire());
+    }
+
+    @Override
+    public synchronized void onTimeout(TimeoutEvent event) {
+        if (event.isServerTransaction() || event.getClientTransaction() == null) {
+            return;
+        }
+        MonitorLeg leg = byLeg.get(callId(event.getClientTransaction().getRequest()));
+        if (leg != null && event.getClientTransaction() == leg.inviteTx) {
+            finish(leg, "no-answer"); // RFC 3261 §17.1.1.2 Timer B: the phone never answered the INVITE
+        }
+    }
+
+    @Override
+    public Set<String> methods() {
+        return Set.of(); // requests of our dialogs come through the B2BUA (ServiceNumbers.owns)
+    }
+
+    @Override
+    public boolean serves(String tenant, String number) {
+        return false;
+    }
+
+    @Override
+    public void onInvite(InboundRequest request, String tenant, String caller, String number) {
+        request.respond(Response.NOT_FOUND, "Not a monitor number");
+    }
+
+    @Override
+    public boolean owns(String callId) {
+        return callId != null && byLeg.containsKey(callId);
+    }
+
+    /** A request on a supervisor leg's dialog: its BYE ends only the monitor; anything else is acknowledged. */
+    @Override
+    public synchronized void onRequest(InboundRequest request) {
+        MonitorLeg leg = byLeg.get(callId(request.request()));
+        Optional<ServerTransaction> st = calls.signalling.endpoint().serverTransaction(request.event());
+        if (Request.ACK.equals(request.method()) || st.isEmpty()) {
+            return;
+        }
+        if (leg == null) {
+            calls.signalling.respond(st.get(), Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null, null, null, null,
+                    false);
+            return;
+        }
+        if (Request.INVITE.equals(request.method())) {
+            MonitorSignalling.reanswer(calls, leg, st.get());
+            return;
+        }
+        calls.signalling.respond(st.get(), Response.OK, null, null, null, null, false);
+        if (Request.BYE.equals(request.method())) {
+            finish(leg, "supervisor-hung-up");
+        }
+    }
+
+    private void forget(MonitorLeg leg) {
+        byLeg.remove(leg.legCallId, leg);
+    }
+
+    /** Keeps the ended leg findable a little for retransmissions and the final response of a CANCELled INVITE. */
+    private void forgetLater(MonitorLeg leg) {
+        try {
+            calls.timers.schedule(() -> forget(leg), 32, TimeUnit.SECONDS); // RFC 3261 §17.1.1.2: 64·T1
+        } catch (RejectedExecutionException stopping) {
+            forget(leg);
+        }
+    }
+
+    private void later(String what, Runnable write) {
+        try {
+            background.execute(() -> {
+                try {
+                    write.run();
+                } catch (RuntimeException e) {
+                    log.warn("{}: {}", what, e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.info("{}: not done, node stopping or too busy", what);
+        }
+    }
+
+    private static String callId(Message message) {
+        CallIdHeader id = (CallIdHeader) message.getHeader(CallIdHeader.NAME);
+        return id == null ? null : id.getCallId();
+    }
+
+    /** Node stopping: the supervisor legs' streams close (their calls' media goes with the node). */
+    synchronized void close() {
+        byCall.values().forEach(leg -> leg.stream.close());
+    }
+}
