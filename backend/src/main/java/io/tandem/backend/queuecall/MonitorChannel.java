@@ -1,9 +1,8 @@
 package io.tandem.backend.queuecall;
 
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
+import io.tandem.backend.redis.Subscription;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -16,7 +15,7 @@ final class MonitorChannel implements SmartLifecycle {
     private final Redis redis;
     private final String nodeId;
     private final MonitorLegs legs;
-    private volatile StatefulRedisPubSubConnection<String, String> connection;
+    private volatile Subscription subscription;
 
     MonitorChannel(Redis redis, String nodeId, MonitorLegs legs) {
         this.redis = redis;
@@ -26,21 +25,13 @@ final class MonitorChannel implements SmartLifecycle {
 
     @Override
     public void start() {
-        StatefulRedisPubSubConnection<String, String> open = redis.pubSub();
-        open.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                legs.received(message);
-            }
-        });
-        open.sync().subscribe(Keys.nodeMonitors(nodeId));
-        connection = open;
+        subscription = Subscription.to(redis, Keys.nodeMonitors(nodeId), legs::received);
     }
 
     @Override
     public void stop() {
-        StatefulRedisPubSubConnection<String, String> open = connection;
-        connection = null;
+        Subscription open = subscription;
+        subscription = null;
         if (open != null) {
             open.close();
         }
@@ -49,6 +40,6 @@ final class MonitorChannel implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return connection != null;
+        return subscription != null;
     }
 }

@@ -2,12 +2,11 @@ package io.tandem.backend.queuecall;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tandem.backend.acd.OfferGrant;
 import io.tandem.backend.acd.OfferPlacer;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
+import io.tandem.backend.redis.Subscription;
 import io.tandem.protocol.Protocol;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,7 +27,7 @@ final class QueueOfferPlacer implements OfferPlacer, SmartLifecycle {
     private final String nodeId;
     private final Supplier<QueueCalls> calls;
     private final ObjectMapper json = Protocol.mapper();
-    private volatile StatefulRedisPubSubConnection<String, String> connection;
+    private volatile Subscription subscription;
 
     QueueOfferPlacer(Redis redis, String nodeId, Supplier<QueueCalls> calls) {
         this.redis = redis;
@@ -65,21 +64,14 @@ final class QueueOfferPlacer implements OfferPlacer, SmartLifecycle {
 
     @Override
     public void start() {
-        StatefulRedisPubSubConnection<String, String> open = redis.pubSub();
-        open.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                received(message); // place() hands off to the placer executor at once
-            }
-        });
-        open.sync().subscribe(Keys.nodeOffers(nodeId));
-        connection = open;
+        // place() hands off to the placer executor at once
+        subscription = Subscription.to(redis, Keys.nodeOffers(nodeId), this::received);
     }
 
     @Override
     public void stop() {
-        StatefulRedisPubSubConnection<String, String> open = connection;
-        connection = null;
+        Subscription open = subscription;
+        subscription = null;
         if (open != null) {
             open.close();
         }
@@ -87,6 +79,6 @@ final class QueueOfferPlacer implements OfferPlacer, SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return connection != null;
+        return subscription != null;
     }
 }
