@@ -33,6 +33,7 @@ class AcdScripts {
     static final LuaScript CALL_END = load("call_end", ScriptOutputType.MULTI);
     static final LuaScript SWEEP = load("sweep", ScriptOutputType.MULTI);
     static final LuaScript MOVE = load("move", ScriptOutputType.MULTI);
+    static final LuaScript CALLBACK = load("callback", ScriptOutputType.VALUE);
 
     private final Redis redis;
     private final Clock clock;
@@ -70,6 +71,10 @@ class AcdScripts {
 
     Clock clock() {
         return clock;
+    }
+
+    Redis redis() {
+        return redis;
     }
 
     String nodeId() {

@@ -124,12 +124,22 @@ public record QueueDefinition(
     public record Destination(
             @NotNull @Pattern(regexp = "none|queue|extension|callback",
                     message = "must be none, queue, extension or callback") String kind,
-            @Size(max = 64) String target) {
+            @Size(max = 64) @Pattern(regexp = "|[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
+                    message = "must be a queue number or an extension") String target) {
 
         public static final Destination NONE = new Destination("none", "");
 
         public Destination {
             target = target == null ? "" : target;
+        }
+
+        /** Validation only (path {@code ….targetConsistent}): queue and extension name a target, the others none. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        @jakarta.validation.constraints.AssertTrue(
+                message = "target: required for kind queue or extension, must be empty for none and callback")
+        public boolean isTargetConsistent() {
+            boolean needsTarget = "queue".equals(kind) || "extension".equals(kind);
+            return needsTarget != target.isEmpty();
         }
     }
 }
