@@ -79,6 +79,9 @@ final class QueueCall {
     private long enqueuedNanos;
     /** The CDR cause once LEAVING. */
     private String leavingCause;
+    /** Where the caller is being put through once LEAVING for an extension, and the leg still ringing it. */
+    private QueueDefinition.Destination overflowTo;
+    private AgentBranch extensionLeg;
 
     QueueCall(QueueCalls calls, String tenant, QueueDefinition queue, String callId, String number, String name,
             boolean trunk, RtpMediaStream stream, CallerDetails details) {
@@ -139,10 +142,17 @@ final class QueueCall {
         }
         NegotiatedMedia media = answer.media();
         if (state == State.LEAVING) {
-            // refused at the door and sent to a callback: answered only to say goodbye
+            // refused at the door and sent on: answered here, then put through to the extension or told goodbye
             stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
+            stream.onDtmf(calls.dtmfHandler(this));
             calls.signalling.respond(st, Response.OK, null, toTag, queue.number(), answer.description().encode(),
                     trunk);
+            if ("extension".equals(queue.overflow().kind())) {
+                music = calls.music.player(queue.musicOnHold());
+                stream.setSource(music);
+                dialExtension(queue.overflow());
+                return;
+            }
             sayGoodbye(calls.overflow.callback(this, queue.number(), details, java.time.Duration.ZERO,
                     joined.refused() == Callers.Refused.QUEUE_FULL ? io.tandem.backend.acd.CallbackRequests.Cause.FULL
                             : io.tandem.backend.acd.CallbackRequests.Cause.EMPTY));
@@ -241,6 +251,10 @@ final class QueueCall {
             String node = TrunkSignature.value(response, TrunkSignature.NODE);
             branch.agentNode = node != null && Keys.NODE.matcher(node).matches() ? node
                     : branch.target.viaTrunk() ? branch.target.trunkNode() : calls.signalling.nodeId();
+        }
+        if (branch.toExtension()) {
+            onExtensionResponse(branch, event, status);
+            return;
         }
         if (status < 200) {
             branch.provisional = true;
@@ -386,6 +400,7 @@ final class QueueCall {
                 } else if (state == State.WAITING) {
                     abandon();
                 } else if (state == State.LEAVING) {
+                    branches.forEach(calls.signalling::cancel); // the overflow extension still ringing
                     end(null, leavingCause, "caller", false);
                 }
             }
@@ -483,6 +498,13 @@ final class QueueCall {
                 }
             }
         }
+        if ("extension".equals(destination.kind())) {
+            cancelTimers();
+            state = State.LEAVING;
+            leavingCause = cause;
+            dialExtension(destination);
+            return;
+        }
         if ("callback".equals(destination.kind())) {
             cancelTimers();
             state = State.LEAVING;
@@ -518,12 +540,127 @@ final class QueueCall {
             }
             return false;
         }
-        if ("callback".equals(destination.kind())) {
+        if ("callback".equals(destination.kind()) || "extension".equals(destination.kind())) {
             state = State.LEAVING;
-            leavingCause = "callback";
+            leavingCause = destination.kind().equals("callback") ? "callback"
+                    : refused.refused() == Callers.Refused.QUEUE_FULL ? "full" : "join-empty";
             return true;
         }
         return false;
+    }
+
+    /**
+     * Puts the (answered) caller through to an extension: the phone on this node or, over the signed trunk, on the
+     * node holding its binding; the caller keeps its music until the extension answers. Only the first contact the
+     * router gives is rung.
+     */
+    private void dialExtension(QueueDefinition.Destination destination) {
+        overflowTo = destination;
+        Route route = calls.router.route(tenant, destination.target(), false);
+        if (!(route instanceof Route.Ring ring) || ring.targets().isEmpty()) {
+            extensionFailed(route instanceof Route.Unknown ? Response.NOT_FOUND : Response.TEMPORARILY_UNAVAILABLE);
+            return;
+        }
+        RtpMediaStream legStream;
+        try {
+            legStream = calls.streams.open(calls.mediaBind);
+        } catch (IOException e) {
+            extensionFailed(Response.SERVICE_UNAVAILABLE);
+            return;
+        }
+        SdpNegotiator sdp = new SdpNegotiator(QueueCalls.G711, true);
+        AgentBranch leg = new AgentBranch(this, destination.target(), ring.targets().get(0),
+                SipMessages.newToken() + "@tandem", legStream, sdp);
+        calls.register(leg);
+        if (!calls.signalling.invite(leg, number, name, tenant,
+                sdp.createOffer(calls.localRtp(legStream), MediaDirection.SENDRECV).encode())) {
+            calls.forget(leg);
+            legStream.close();
+            extensionFailed(Response.SERVER_INTERNAL_ERROR);
+            return;
+        }
+        branches.add(leg);
+        extensionLeg = leg;
+        ringTimer = calls.timers.schedule(this::extensionNoAnswer, queue.ringTimeoutSeconds(), TimeUnit.SECONDS);
+        log.info("queue call {} from {} put through from {} to extension {}", callId, number, queue.number(),
+                destination.target());
+    }
+
+    private void onExtensionResponse(AgentBranch leg, ResponseEvent event, int status) {
+        if (status < 200) {
+            leg.provisional = true;
+            if (leg.cancelPending) {
+                leg.cancelPending = false;
+                calls.signalling.cancel(leg);
+            }
+            return;
+        }
+        leg.done = true;
+        leg.finalStatus = status;
+        if (status >= 300) {
+            dropBranch(leg, false);
+            if (leg == extensionLeg && state == State.LEAVING) {
+                extensionFailed(status);
+            }
+            return;
+        }
+        Dialog d = event.getDialog() != null ? event.getDialog() : leg.dialog;
+        leg.dialog = d;
+        calls.signalling.ack(leg, d, ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getSeqNumber());
+        if (leg != extensionLeg || state != State.LEAVING) {
+            dropBranch(leg, true); // RFC 3261 §15: answered too late (no answer, caller gone)
+            return;
+        }
+        NegotiatedMedia media;
+        try {
+            media = leg.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(event.getResponse())));
+        } catch (Exception e) {
+            dropBranch(leg, true);
+            extensionFailed(Response.NOT_ACCEPTABLE_HERE);
+            return;
+        }
+        if (ringTimer != null) {
+            ringTimer.cancel(false);
+        }
+        extensionLeg = null;
+        connected = leg;
+        answeredAt = calls.clock.instant();
+        state = State.CONNECTED;
+        leg.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
+        FramePipe toExtension = new FramePipe();
+        FramePipe toCaller = new FramePipe();
+        stream.setSink(toExtension);
+        leg.stream.setSource(toExtension);
+        leg.stream.setSink(toCaller);
+        stream.setSource(toCaller);
+        log.info("queue call {} from {} connected to extension {} on {} (overflow of {}@{})", callId, number,
+                leg.agentId, leg.agentNode, queue.number(), tenant);
+    }
+
+    private synchronized void extensionNoAnswer() {
+        if (state == State.LEAVING && extensionLeg != null && !extensionLeg.done) {
+            calls.signalling.cancel(extensionLeg);
+            extensionFailed(Response.REQUEST_TIMEOUT);
+        }
+    }
+
+    /** 404/480/486/no answer from the overflow extension: a callback request when the destination allows. */
+    private void extensionFailed(int status) {
+        extensionLeg = null;
+        if (ringTimer != null) {
+            ringTimer.cancel(false);
+        }
+        log.info("queue call {} from {}: extension {} not reached ({}); {}", callId, number, overflowTo.target(),
+                status, overflowTo.orCallback() ? "callback request" : "goodbye");
+        if (overflowTo.orCallback()) {
+            leavingCause = "callback";
+            sayGoodbye(calls.overflow.callback(this, queue.number(), details,
+                    java.time.Duration.between(startedAt, calls.clock.instant()),
+                    io.tandem.backend.acd.CallbackRequests.Cause.UNREACHABLE));
+        } else {
+            leavingCause = "unreachable";
+            sayGoodbye(calls.overflow.sorry());
+        }
     }
 
     /** Plays the goodbye (callback confirmation, apology) and hangs up once it has been heard. */
@@ -636,7 +773,7 @@ final class QueueCall {
             }
         }
         calls.forget(this);
-        if (agent != null) {
+        if (agent != null && !agent.toExtension()) {
             calls.owed("queue call " + callId + ": end of " + agent.agentId + "'s call",
                     () -> calls.claims.callEnded(tenant, queue, agent.agentId, agentHungUp));
         }
@@ -647,7 +784,8 @@ final class QueueCall {
             CallRecord record = new CallRecord(callId, tenant, number, queue.number(), nodes, startedAt, answeredAt,
                     calls.clock.instant(), cause, hungUpBy);
             calls.owed("queue call " + callId + ": its record",
-                    () -> calls.record(record, agent == null ? "" : agent.agentId));
+                    () -> calls.record(record, agent == null || agent.toExtension() ? "" : agent.agentId,
+                            agent != null && agent.toExtension() ? agent.agentId : ""));
         }
         log.info("queue call {} from {} in {}@{} ended: {} (by {})", callId, number, queue.number(), tenant, cause,
                 hungUpBy);

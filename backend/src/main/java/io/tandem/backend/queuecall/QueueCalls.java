@@ -322,9 +322,10 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         }
     }
 
-    void record(CallRecord record, String agent) {
+    void record(CallRecord record, String agent, String extension) {
         try {
-            records.append(record, Map.of("queue", record.to(), "agent", agent));
+            records.append(record, extension.isEmpty() ? Map.of("queue", record.to(), "agent", agent)
+                    : Map.of("queue", record.to(), "agent", agent, "extension", extension));
         } catch (io.lettuce.core.RedisException e) {
             throw e; // Redis away: owed() retries it
         } catch (RuntimeException e) {

@@ -128,6 +128,65 @@ class QueueOverflowIT {
     }
 
     @Test
+    void maxWaitPutsTheCallerThroughToAnExtensionOnAnotherNode() throws Exception {
+        n1.bean(Queues.class).save("demo", new QueueDefinition("7780", "q7780", Strategy.LONGEST_IDLE, 2, 0, true,
+                false, 15, 1, 0, 0, 20, 30, List.of(), QUIET, SILENT, "", QueueDefinition.Destination.NONE,
+                new QueueDefinition.Destination("extension", "1079")), false);
+        try (QueuePhone desk = QueuePhone.agent(n2, "1079", 440, 1000).onIncoming(Call::answer);
+             QueuePhone caller = QueuePhone.caller("1062", 1000, 440)) {
+            Call call = caller.dial(n1, "7780");
+            caller.awaitState(call, CallState.CONNECTED);
+            Call rung = desk.nextIncoming();
+            desk.awaitState(rung, CallState.CONNECTED);
+            assertThat(rung.inviteHeader("P-Asserted-Identity")).contains("sip:1062@");
+            Await.until("the extension hears the caller's 1 kHz", AUDIO, () -> desk.ear(rung).toneFrames() > 25);
+            Await.until("the caller hears the extension's 440 Hz", AUDIO, () -> caller.ear(call).toneFrames() > 25);
+            call.hangup();
+            desk.awaitState(rung, CallState.ENDED);
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "EXITWITHTIMEOUT");
+            Eventually.await(Duration.ofSeconds(10), "the record", () -> !cdr(call.id()).isEmpty());
+            assertThat(cdr(call.id())).containsEntry("queue", "7780").containsEntry("extension", "1079")
+                    .containsEntry("nodes", "o1,o2").containsEntry("endCause", "normal")
+                    .containsEntry("hungUpBy", "caller");
+        }
+    }
+
+    @Test
+    void anExtensionThatCannotBeReachedLeavesACallbackRequestWhenTheQueueSaysSo() throws Exception {
+        // 1078 has no phone registered: 480 at once.
+        n1.bean(Queues.class).save("demo", waitingRoom("7790", 0, "7",
+                new QueueDefinition.Destination("extension", "1078", true), QueueDefinition.Destination.NONE), false);
+        try (QueuePhone caller = QueuePhone.caller("1063", 1000, 440)) {
+            Call call = caller.dial(n2, "7790");
+            caller.awaitState(call, CallState.CONNECTED);
+            Eventually.await(AUDIO, "the caller waits in 7790",
+                    () -> n1.bean(Callers.class).find("demo", "7790", call.id()).isPresent());
+            call.sendDtmf('7');
+            Await.until("the caller hears the goodbye", AUDIO, () -> caller.ear(call).soundFrames() > 25);
+            caller.awaitState(call, CallState.ENDED);
+            JsonNode request = callback(n1, call.id());
+            assertThat(request).isNotNull();
+            assertThat(request.path("cause").asText()).isEqualTo("unreachable");
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "EXITWITHKEY");
+        }
+    }
+
+    @Test
+    void aBadDestinationIsA400NamingTheField() {
+        String body = """
+                {"number": "7799", "name": "bad", "strategy": "longest-idle", "members": [],
+                 "overflow": {"kind": "extension", "target": ""}}""";
+        HttpResponse<String> refused = n1.api().post("/api/v1/tenants/demo/queues", "admin@demo", TestNode.PASSWORD,
+                body);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("overflow");
+        HttpResponse<String> kind = n1.api().post("/api/v1/tenants/demo/queues", "admin@demo", TestNode.PASSWORD,
+                body.replace("\"extension\"", "\"voicemail\""));
+        assertThat(kind.statusCode()).isEqualTo(400);
+        assertThat(kind.body()).contains("overflow.kind");
+    }
+
+    @Test
     void aFullQueueOverflowsToAnotherQueueOrToACallback() throws Exception {
         Queues queues = n1.bean(Queues.class);
         queues.save("demo", waitingRoom("7761", 0, "", QueueDefinition.Destination.NONE,
