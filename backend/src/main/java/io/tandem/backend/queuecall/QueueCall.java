@@ -480,7 +480,8 @@ final class QueueCall {
             ringTimer.cancel(false);
         }
         offer = null;
-        calls.callers.leave(tenant, queue.number(), callId, exit, key);
+        calls.callers.leave(tenant, queue.number(), callId, exit, key,
+                destination.target().isEmpty() ? destination.kind() : destination.kind() + ":" + destination.target());
         if ("queue".equals(destination.kind())) {
             var next = calls.queues.find(tenant, destination.target());
             if (next.isPresent()) {

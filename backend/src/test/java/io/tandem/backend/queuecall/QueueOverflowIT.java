@@ -70,6 +70,13 @@ class QueueOverflowIT {
                 .filter(m -> callId.equals(m.getBody().get("callid"))).map(m -> m.getBody().get("event")).toList();
     }
 
+    /** The queue-log entry of an event of a call (its stream fields). */
+    static Map<String, String> queueLogEntry(String callId, String event) {
+        return n1.bean(Redis.class).commands().xrange(Keys.queueLog("demo"), Range.create("-", "+")).stream()
+                .map(StreamMessage::getBody).filter(b -> callId.equals(b.get("callid")) && event.equals(b.get("event")))
+                .findFirst().orElse(Map.of());
+    }
+
     static Map<String, String> cdr(String callId) {
         return n1.bean(Redis.class).commands().xrange(Keys.cdr("demo"), Range.create("-", "+")).stream()
                 .map(StreamMessage::getBody).filter(b -> callId.equals(b.get("callId"))).findFirst().orElse(Map.of());
@@ -120,6 +127,8 @@ class QueueOverflowIT {
             Await.until("the caller hears the goodbye prompt", AUDIO, () -> caller.ear(call).soundFrames() > 25);
             caller.awaitState(call, CallState.ENDED);
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "EXITWITHKEY");
+            assertThat(queueLogEntry(call.id(), "EXITWITHKEY")).containsEntry("destination", "callback")
+                    .containsEntry("data1", "5");
             assertThat(supervisorEvent("callback.requested", call.id())).isTrue();
             Eventually.await(Duration.ofSeconds(10), "the record", () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("endCause", "callback").containsEntry("queue", "7750")
@@ -144,6 +153,7 @@ class QueueOverflowIT {
             call.hangup();
             desk.awaitState(rung, CallState.ENDED);
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "EXITWITHTIMEOUT");
+            assertThat(queueLogEntry(call.id(), "EXITWITHTIMEOUT")).containsEntry("destination", "extension:1079");
             Eventually.await(Duration.ofSeconds(10), "the record", () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("queue", "7780").containsEntry("extension", "1079")
                     .containsEntry("nodes", "o1,o2").containsEntry("endCause", "normal")
