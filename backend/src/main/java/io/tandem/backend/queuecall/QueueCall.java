@@ -79,9 +79,8 @@ final class QueueCall {
     private long enqueuedNanos;
     /** The CDR cause once LEAVING. */
     private String leavingCause;
-    /** Where the caller is being put through once LEAVING for an extension, and the leg still ringing it. */
-    private QueueDefinition.Destination overflowTo;
-    private AgentBranch extensionLeg;
+    /** The caller being put through to an overflow extension (LEAVING until it answers). */
+    private ExtensionLeg extension;
 
     QueueCall(QueueCalls calls, String tenant, QueueDefinition queue, String callId, String number, String name,
             boolean trunk, RtpMediaStream stream, CallerDetails details) {
@@ -253,7 +252,7 @@ final class QueueCall {
                     : branch.target.viaTrunk() ? branch.target.trunkNode() : calls.signalling.nodeId();
         }
         if (branch.toExtension()) {
-            onExtensionResponse(branch, event, status);
+            extension.onResponse(branch, event, status, state == State.LEAVING);
             return;
         }
         if (status < 200) {
@@ -400,7 +399,9 @@ final class QueueCall {
                 } else if (state == State.WAITING) {
                     abandon();
                 } else if (state == State.LEAVING) {
-                    branches.forEach(calls.signalling::cancel); // the overflow extension still ringing
+                    if (extension != null) {
+                        extension.cancel();
+                    }
                     end(null, leavingCause, "caller", false);
                 }
             }
@@ -550,80 +551,19 @@ final class QueueCall {
         return false;
     }
 
-    /**
-     * Puts the (answered) caller through to an extension: the phone on this node or, over the signed trunk, on the
-     * node holding its binding; the caller keeps its music until the extension answers. Only the first contact the
-     * router gives is rung.
-     */
+    /** Puts the (answered) caller through to an extension ({@link ExtensionLeg}); the music plays until it answers. */
     private void dialExtension(QueueDefinition.Destination destination) {
-        overflowTo = destination;
-        Route route = calls.router.route(tenant, destination.target(), false);
-        if (!(route instanceof Route.Ring ring) || ring.targets().isEmpty()) {
-            extensionFailed(route instanceof Route.Unknown ? Response.NOT_FOUND : Response.TEMPORARILY_UNAVAILABLE);
-            return;
+        extension = new ExtensionLeg(this, calls, destination);
+        AgentBranch leg = extension.dial(queue.ringTimeoutSeconds());
+        if (leg != null) {
+            branches.add(leg);
+            log.info("queue call {} from {} put through from {} to extension {}", callId, number, queue.number(),
+                    destination.target());
         }
-        RtpMediaStream legStream;
-        try {
-            legStream = calls.streams.open(calls.mediaBind);
-        } catch (IOException e) {
-            extensionFailed(Response.SERVICE_UNAVAILABLE);
-            return;
-        }
-        SdpNegotiator sdp = new SdpNegotiator(QueueCalls.G711, true);
-        AgentBranch leg = new AgentBranch(this, destination.target(), ring.targets().get(0),
-                SipMessages.newToken() + "@tandem", legStream, sdp);
-        calls.register(leg);
-        if (!calls.signalling.invite(leg, number, name, tenant,
-                sdp.createOffer(calls.localRtp(legStream), MediaDirection.SENDRECV).encode())) {
-            calls.forget(leg);
-            legStream.close();
-            extensionFailed(Response.SERVER_INTERNAL_ERROR);
-            return;
-        }
-        branches.add(leg);
-        extensionLeg = leg;
-        ringTimer = calls.timers.schedule(this::extensionNoAnswer, queue.ringTimeoutSeconds(), TimeUnit.SECONDS);
-        log.info("queue call {} from {} put through from {} to extension {}", callId, number, queue.number(),
-                destination.target());
     }
 
-    private void onExtensionResponse(AgentBranch leg, ResponseEvent event, int status) {
-        if (status < 200) {
-            leg.provisional = true;
-            if (leg.cancelPending) {
-                leg.cancelPending = false;
-                calls.signalling.cancel(leg);
-            }
-            return;
-        }
-        leg.done = true;
-        leg.finalStatus = status;
-        if (status >= 300) {
-            dropBranch(leg, false);
-            if (leg == extensionLeg && state == State.LEAVING) {
-                extensionFailed(status);
-            }
-            return;
-        }
-        Dialog d = event.getDialog() != null ? event.getDialog() : leg.dialog;
-        leg.dialog = d;
-        calls.signalling.ack(leg, d, ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getSeqNumber());
-        if (leg != extensionLeg || state != State.LEAVING) {
-            dropBranch(leg, true); // RFC 3261 §15: answered too late (no answer, caller gone)
-            return;
-        }
-        NegotiatedMedia media;
-        try {
-            media = leg.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(event.getResponse())));
-        } catch (Exception e) {
-            dropBranch(leg, true);
-            extensionFailed(Response.NOT_ACCEPTABLE_HERE);
-            return;
-        }
-        if (ringTimer != null) {
-            ringTimer.cancel(false);
-        }
-        extensionLeg = null;
+    /** The overflow extension answered: the caller's stream and the extension's are bridged as with an agent. */
+    void extensionAnswered(AgentBranch leg, NegotiatedMedia media) {
         connected = leg;
         answeredAt = calls.clock.instant();
         state = State.CONNECTED;
@@ -638,22 +578,12 @@ final class QueueCall {
                 leg.agentId, leg.agentNode, queue.number(), tenant);
     }
 
-    private synchronized void extensionNoAnswer() {
-        if (state == State.LEAVING && extensionLeg != null && !extensionLeg.done) {
-            calls.signalling.cancel(extensionLeg);
-            extensionFailed(Response.REQUEST_TIMEOUT);
-        }
-    }
-
     /** 404/480/486/no answer from the overflow extension: a callback request when the destination allows. */
-    private void extensionFailed(int status) {
-        extensionLeg = null;
-        if (ringTimer != null) {
-            ringTimer.cancel(false);
-        }
-        log.info("queue call {} from {}: extension {} not reached ({}); {}", callId, number, overflowTo.target(),
-                status, overflowTo.orCallback() ? "callback request" : "goodbye");
-        if (overflowTo.orCallback()) {
+    void extensionFailed(int status) {
+        QueueDefinition.Destination to = extension.destination;
+        log.info("queue call {} from {}: extension {} not reached ({}); {}", callId, number, to.target(), status,
+                to.orCallback() ? "callback request" : "goodbye");
+        if (to.orCallback()) {
             leavingCause = "callback";
             sayGoodbye(calls.overflow.callback(this, queue.number(), details,
                     java.time.Duration.between(startedAt, calls.clock.instant()),
