@@ -182,6 +182,32 @@ class QueueOverflowIT {
     }
 
     @Test
+    void maxWaitAndARefusedJoinLeaveCallbackRequestsWithTheirCause() throws Exception {
+        QueueDefinition.Destination callback = new QueueDefinition.Destination("callback", "");
+        n1.bean(Queues.class).save("demo", new QueueDefinition("7791", "q7791", Strategy.LONGEST_IDLE, 1, 0, true,
+                false, 15, 1, 0, 0, 20, 30, List.of(), QUIET, SILENT, "", QueueDefinition.Destination.NONE, callback),
+                false);
+        // joinEmpty false and a member who is not logged in: JOINEMPTY at the door
+        n1.bean(Queues.class).save("demo", new QueueDefinition("7792", "q7792", Strategy.LONGEST_IDLE, 0, 0, false,
+                false, 15, 1, 0, 0, 20, 30, List.of(QueueDefinition.Member.of("1077")), QUIET, SILENT, "",
+                QueueDefinition.Destination.NONE, callback), false);
+        try (QueuePhone caller = QueuePhone.caller("1064", 1000, 440)) {
+            Call waited = caller.dial(n1, "7791");
+            Call refused = caller.dial(n2, "7792");
+            caller.awaitState(waited, CallState.CONNECTED);
+            caller.awaitState(refused, CallState.CONNECTED);
+            caller.awaitState(waited, CallState.ENDED);
+            caller.awaitState(refused, CallState.ENDED);
+            assertThat(callback(n1, waited.id()).path("cause").asText()).isEqualTo("timeout");
+            assertThat(callback(n1, refused.id()).path("cause").asText()).isEqualTo("empty");
+            assertThat(queueLogEntry(waited.id(), "EXITWITHTIMEOUT")).containsEntry("destination", "callback");
+            assertThat(queueLog(refused.id())).contains("JOINEMPTY");
+            assertThat(caller.ear(waited).soundFrames()).as("the goodbye was heard").isGreaterThan(25);
+            assertThat(caller.ear(refused).soundFrames()).as("the goodbye was heard").isGreaterThan(25);
+        }
+    }
+
+    @Test
     void aBadDestinationIsA400NamingTheField() {
         String body = """
                 {"number": "7799", "name": "bad", "strategy": "longest-idle", "members": [],
