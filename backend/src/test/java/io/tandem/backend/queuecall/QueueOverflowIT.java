@@ -327,6 +327,15 @@ class QueueOverflowIT {
             assertThat(offer.path("data").path("lang").asText()).isEqualTo("fr");
             agent.nextIncoming();
 
+            // Skills reach the caller's record (a claim then needs agents with them; 1041 has none, so not in 7730).
+            n1.bean(Queues.class).save("demo", waitingRoom("7731", 0, "", QueueDefinition.Destination.NONE,
+                    QueueDefinition.Destination.NONE), false);
+            Call skilled = proxy.dial(n1, "7731", Map.of(CallerDetails.SKILLS, "billing:3, french"));
+            proxy.awaitState(skilled, CallState.CONNECTED);
+            assertThat(callers.find("demo", "7731", skilled.id()).orElseThrow().skills())
+                    .containsEntry("billing", 3).containsEntry("french", 1);
+            skilled.hangup();
+
             Call malformed = proxy.dial(n1, "7730", Map.of(CallerDetails.PRIORITY, "high"));
             proxy.awaitState(malformed, CallState.ENDED);
             assertThat(malformed.endStatus()).isEqualTo(400);
