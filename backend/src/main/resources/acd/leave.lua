@@ -1,5 +1,6 @@
 -- A waiting caller leaves the queue other than to an agent. KEYS: 1 wait zset, 2 caller hash, 3 ready zset.
--- arg: 1 queue, 2 call id, 3 reason (abandon | timeout | exitkey | lost | moved), 4 exit key.
+-- arg: 1 queue, 2 call id, 3 reason (abandon | timeout | exitkey | lost | moved), 4 exit key, 5 destination
+-- (kind:target, for timeout and exitkey; may be empty).
 -- A ringing offer is cancelled first. Returns {'ok', released agent ids...} or {'gone'} / {'connected'}.
 local queue, callId, reason = arg(1), arg(2), arg(3)
 local c = hash(KEYS[2])
@@ -21,10 +22,10 @@ if reason == 'abandon' then
   qlog('ABANDON', queue, callId, 'NONE', pos, pos, waited)
   redis.call('HINCRBY', stats(queue), 'abandoned', 1)
 elseif reason == 'timeout' then
-  qlog('EXITWITHTIMEOUT', queue, callId, 'NONE', pos, pos, waited)
+  qlog('EXITWITHTIMEOUT', queue, callId, 'NONE', pos, pos, waited, arg(5))
   redis.call('HINCRBY', stats(queue), 'timedOut', 1)
 elseif reason == 'exitkey' then
-  qlog('EXITWITHKEY', queue, callId, 'NONE', arg(4), pos, waited)
+  qlog('EXITWITHKEY', queue, callId, 'NONE', arg(4), pos, waited, arg(5))
 elseif reason == 'lost' then
   -- Not an Asterisk event: the caller's node died, which is neither an abandon nor a timeout.
   qlog('LOSTNODE', queue, callId, 'NONE', c.owner, pos, waited)
@@ -32,5 +33,6 @@ elseif reason == 'lost' then
 else
   qlog('TRANSFER', queue, callId, 'NONE', reason, pos, waited)
 end
-emit('caller.left', queue, '', callId, {'reason', reason, 'position', pos, 'waitedSeconds', waited})
+emit('caller.left', queue, '', callId, {'reason', reason, 'position', pos, 'waitedSeconds', waited,
+  'destination', arg(5) or ''})
 return out

@@ -42,11 +42,16 @@ local function emit(kind, queue, agent, call, fields)
   return id
 end
 
--- One line of the queue log, Asterisk queue_log style: time|callid|queue|agent|event|data1|data2|data3.
-local function qlog(event, queue, call, agent, d1, d2, d3)
-  redis.call('XADD', P .. 'queuelog', 'MAXLEN', '~', LOGMAX, '*', 'time', tostring(NOW), 'callid', call or 'NONE',
+-- One line of the queue log, Asterisk queue_log style: time|callid|queue|agent|event|data1|data2|data3; an exit
+-- may name where the caller went in an extra field (destination: kind:target), outside the Asterisk columns.
+local function qlog(event, queue, call, agent, d1, d2, d3, destination)
+  local args = {P .. 'queuelog', 'MAXLEN', '~', LOGMAX, '*', 'time', tostring(NOW), 'callid', call or 'NONE',
     'queue', queue or 'NONE', 'agent', agent or 'NONE', 'event', event, 'data1', tostring(d1 or ''),
-    'data2', tostring(d2 or ''), 'data3', tostring(d3 or ''))
+    'data2', tostring(d2 or ''), 'data3', tostring(d3 or '')}
+  if destination and destination ~= '' then
+    args[#args + 1] = 'destination'; args[#args + 1] = destination
+  end
+  redis.call('XADD', unpack(args))
 end
 
 local function day(ms)

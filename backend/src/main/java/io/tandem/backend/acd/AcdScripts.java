@@ -34,6 +34,7 @@ class AcdScripts {
     static final LuaScript SWEEP = load("sweep", ScriptOutputType.MULTI);
     static final LuaScript MOVE = load("move", ScriptOutputType.MULTI);
     static final LuaScript AGENT_STATS = load("agent_stats", ScriptOutputType.MULTI);
+    static final LuaScript CALLBACK = load("callback", ScriptOutputType.VALUE);
 
     private final Redis redis;
     private final Clock clock;
@@ -71,6 +72,10 @@ class AcdScripts {
 
     Clock clock() {
         return clock;
+    }
+
+    Redis redis() {
+        return redis;
     }
 
     String nodeId() {

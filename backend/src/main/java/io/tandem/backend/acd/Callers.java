@@ -93,10 +93,18 @@ public class Callers {
 
     /** The caller leaves without an agent; a ringing offer is cancelled and its agents freed. */
     public boolean leave(String tenant, String queue, String callId, Exit exit, String key) {
+        return leave(tenant, queue, callId, exit, key, "");
+    }
+
+    /**
+     * As {@link #leave(String, String, String, Exit, String)}, naming where the caller goes ({@code kind:target},
+     * such as {@code extension:1002}) in the queue log's EXITWITHTIMEOUT / EXITWITHKEY and the caller.left event.
+     */
+    public boolean leave(String tenant, String queue, String callId, Exit exit, String key, String destination) {
         List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.LEAVE, tenant,
                 List.of(Keys.queueWait(tenant, queue), Keys.queueCaller(tenant, callId),
                         Keys.queueReady(tenant, queue)),
-                queue, callId, exit.wire, key == null ? "" : key));
+                queue, callId, exit.wire, key == null ? "" : key, destination == null ? "" : destination));
         if (reply.size() > 1) {
             dispatch.agentsFreed(tenant);
         }

@@ -118,18 +118,36 @@ public record QueueDefinition(
     /**
      * Where a caller goes when leaving a queue other than to an agent.
      *
-     * @param kind   {@code none}, {@code queue}, {@code extension} or {@code callback}
-     * @param target queue number or extension (empty for none and callback)
+     * @param kind       {@code none}, {@code queue}, {@code extension} or {@code callback}
+     * @param target     queue number or extension (empty for none and callback)
+     * @param orCallback for {@code extension}: when it cannot be reached (404, 480, 486, no answer within the
+     *                   queue's ring timeout) the caller leaves a callback request instead of hearing an apology
      */
     public record Destination(
             @NotNull @Pattern(regexp = "none|queue|extension|callback",
                     message = "must be none, queue, extension or callback") String kind,
-            @Size(max = 64) String target) {
+            @Size(max = 64) @Pattern(regexp = "|[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
+                    message = "must be a queue number or an extension") String target,
+            boolean orCallback) {
 
         public static final Destination NONE = new Destination("none", "");
 
+        public Destination(String kind, String target) {
+            this(kind, target, false);
+        }
+
         public Destination {
             target = target == null ? "" : target;
+        }
+
+        /** Validation only (path {@code ….targetConsistent}): queue and extension name a target, the others none. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        @jakarta.validation.constraints.AssertTrue(
+                message = "target: required for kind queue or extension, must be empty for none and callback;"
+                        + " orCallback only for kind extension")
+        public boolean isTargetConsistent() {
+            boolean needsTarget = "queue".equals(kind) || "extension".equals(kind);
+            return needsTarget != target.isEmpty() && (!orCallback || "extension".equals(kind));
         }
     }
 }

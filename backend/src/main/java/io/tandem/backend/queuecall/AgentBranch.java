@@ -46,8 +46,29 @@ final class AgentBranch {
         this.negotiator = negotiator;
     }
 
+    /** The leg to a queue's overflow extension: no offer, no reservation; {@code agentId} is the extension. */
+    AgentBranch(QueueCall call, String extension, Route.Target target, String callId, RtpMediaStream stream,
+            SdpNegotiator negotiator) {
+        this.call = call;
+        this.offer = null;
+        this.reservation = null;
+        this.agentId = extension;
+        this.target = target;
+        this.callId = callId;
+        this.stream = stream;
+        this.negotiator = negotiator;
+    }
+
+    /** True for the leg to an overflow extension (not a queue offer). */
+    boolean toExtension() {
+        return offer == null;
+    }
+
     @Override
     public String toString() {
+        if (offer == null) {
+            return "overflow to " + agentId + " via " + target.requestUri() + " (" + callId + ")";
+        }
         return "offer " + offer.offerId() + " to " + agentId + " via " + target.requestUri() + " (" + callId + ")";
     }
 }

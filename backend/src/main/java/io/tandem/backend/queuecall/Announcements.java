@@ -77,6 +77,15 @@ final class Announcements {
         return new Sequence(loaded, after);
     }
 
+    /** How long {@link #player} plays these prompts for (missing prompts count nothing). */
+    Duration duration(List<String> words) {
+        long samples = 0;
+        for (String word : words) {
+            samples += clips.computeIfAbsent(word, this::load).map(AudioClip::length).orElse(0);
+        }
+        return Duration.ofMillis(samples * 1000 / io.tandem.telephony.media.AudioFrames.SAMPLE_RATE);
+    }
+
     private Optional<AudioClip> load(String word) {
         Path file = directory.resolve(word + ".wav").normalize();
         if (!file.startsWith(directory) || !Files.isRegularFile(file)) {

@@ -44,7 +44,8 @@ final class QueueCall {
 
     private static final Logger log = LoggerFactory.getLogger(QueueCall.class);
 
-    enum State { WAITING, CONNECTED, ENDED }
+    /** LEAVING: out of every queue, hearing a goodbye before the BYE (callback request, unreachable overflow). */
+    enum State { WAITING, CONNECTED, LEAVING, ENDED }
 
     private final QueueCalls calls;
     final String tenant;
@@ -52,6 +53,8 @@ final class QueueCall {
     final String number;
     final String name;
     private final boolean trunk;
+    /** Priority, skills and custom data a trusted source gave in the INVITE; kept when overflowing to a queue. */
+    private final CallerDetails details;
     private final Instant startedAt;
     private final RtpMediaStream stream;
     private final SdpNegotiator negotiator;
@@ -74,10 +77,15 @@ final class QueueCall {
     private Instant answeredAt;
     /** When the caller joined (System.nanoTime), until its first offer rang someone. */
     private long enqueuedNanos;
+    /** The CDR cause once LEAVING. */
+    private String leavingCause;
+    /** The caller being put through to an overflow extension (LEAVING until it answers). */
+    private ExtensionLeg extension;
 
     QueueCall(QueueCalls calls, String tenant, QueueDefinition queue, String callId, String number, String name,
-            boolean trunk, RtpMediaStream stream) {
+            boolean trunk, RtpMediaStream stream, CallerDetails details) {
         this.calls = calls;
+        this.details = details;
         this.tenant = tenant;
         this.queue = queue;
         this.callId = callId;
@@ -118,9 +126,11 @@ final class QueueCall {
         }
         toTag = SipMessages.newToken();
         enqueuedNanos = System.nanoTime();
-        Callers.Joined joined = calls.callers.enqueue(tenant, queue.number(), callId, number, name, 0,
-                java.util.Map.of(), java.util.Map.of());
-        if (!joined.ok()) {
+        Callers.Joined joined = calls.callers.enqueue(tenant, queue.number(), callId, number, name,
+                details.priority(), details.skills(), details.data());
+        boolean overflowed = !joined.ok() && (joined.refused() == Callers.Refused.QUEUE_FULL
+                || joined.refused() == Callers.Refused.QUEUE_EMPTY) && overflowAtTheDoor(joined);
+        if (!joined.ok() && !overflowed) {
             switch (joined.refused()) {
                 case QUEUE_FULL -> refuse(Response.BUSY_HERE, "Queue full");
                 case QUEUE_EMPTY -> refuse(Response.TEMPORARILY_UNAVAILABLE, "No agent logged in to the queue");
@@ -130,6 +140,23 @@ final class QueueCall {
             return;
         }
         NegotiatedMedia media = answer.media();
+        if (state == State.LEAVING) {
+            // refused at the door and sent on: answered here, then put through to the extension or told goodbye
+            stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
+            stream.onDtmf(calls.dtmfHandler(this));
+            calls.signalling.respond(st, Response.OK, null, toTag, queue.number(), answer.description().encode(),
+                    trunk);
+            if ("extension".equals(queue.overflow().kind())) {
+                music = calls.music.player(queue.musicOnHold());
+                stream.setSource(music);
+                dialExtension(queue.overflow());
+                return;
+            }
+            sayGoodbye(calls.overflow.callback(this, queue.number(), details, java.time.Duration.ZERO,
+                    joined.refused() == Callers.Refused.QUEUE_FULL ? io.tandem.backend.acd.CallbackRequests.Cause.FULL
+                            : io.tandem.backend.acd.CallbackRequests.Cause.EMPTY));
+            return;
+        }
         stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
         music = calls.music.player(queue.musicOnHold());
         stream.setSource(music);
@@ -223,6 +250,10 @@ final class QueueCall {
             String node = TrunkSignature.value(response, TrunkSignature.NODE);
             branch.agentNode = node != null && Keys.NODE.matcher(node).matches() ? node
                     : branch.target.viaTrunk() ? branch.target.trunkNode() : calls.signalling.nodeId();
+        }
+        if (branch.toExtension()) {
+            extension.onResponse(branch, event, status, state == State.LEAVING);
+            return;
         }
         if (status < 200) {
             branch.provisional = true;
@@ -362,6 +393,11 @@ final class QueueCall {
                     end(connected, "normal", "caller", false);
                 } else if (state == State.WAITING) {
                     abandon();
+                } else if (state == State.LEAVING) {
+                    if (extension != null) {
+                        extension.cancel();
+                    }
+                    end(null, leavingCause, "caller", false);
                 }
             }
             case Request.CANCEL -> calls.signalling.respond(st, Response.OK, null, null, null, null, trunk);
@@ -440,12 +476,13 @@ final class QueueCall {
             ringTimer.cancel(false);
         }
         offer = null;
-        calls.callers.leave(tenant, queue.number(), callId, exit, key);
+        calls.callers.leave(tenant, queue.number(), callId, exit, key,
+                destination.target().isEmpty() ? destination.kind() : destination.kind() + ":" + destination.target());
         if ("queue".equals(destination.kind())) {
             var next = calls.queues.find(tenant, destination.target());
             if (next.isPresent()) {
-                Callers.Joined joined = calls.callers.enqueue(tenant, next.get().number(), callId, number, name, 0,
-                        java.util.Map.of(), java.util.Map.of());
+                Callers.Joined joined = calls.callers.enqueue(tenant, next.get().number(), callId, number, name,
+                        details.priority(), details.skills(), details.data());
                 if (joined.ok()) {
                     log.info("queue call {} left {} ({}) for queue {}", callId, queue.number(), cause,
                             next.get().number());
@@ -458,8 +495,130 @@ final class QueueCall {
                 }
             }
         }
+        if ("extension".equals(destination.kind())) {
+            cancelTimers();
+            state = State.LEAVING;
+            leavingCause = cause;
+            dialExtension(destination);
+            return;
+        }
+        if ("callback".equals(destination.kind())) {
+            cancelTimers();
+            state = State.LEAVING;
+            leavingCause = "callback";
+            sayGoodbye(calls.overflow.callback(this, queue.number(), details,
+                    java.time.Duration.between(startedAt, calls.clock.instant()),
+                    exit == Callers.Exit.EXIT_KEY ? io.tandem.backend.acd.CallbackRequests.Cause.KEY
+                            : io.tandem.backend.acd.CallbackRequests.Cause.TIMEOUT));
+            return;
+        }
         calls.signalling.bye(dialog);
         end(null, cause, "system", false);
+    }
+
+    /**
+     * A full queue or a refused join whose queue overflows elsewhere (FULL / JOINEMPTY are already in the queue log):
+     * to another queue (true: the caller joined it, {@code queue} is now that one) or to a callback (true, LEAVING).
+     * False: no usable destination, the door's refusal stands.
+     */
+    private boolean overflowAtTheDoor(Callers.Joined refused) {
+        QueueDefinition.Destination destination = queue.overflow();
+        if ("queue".equals(destination.kind())) {
+            var next = calls.queues.find(tenant, destination.target());
+            if (next.isPresent() && !next.get().number().equals(queue.number())) {
+                Callers.Joined joined = calls.callers.enqueue(tenant, next.get().number(), callId, number, name,
+                        details.priority(), details.skills(), details.data());
+                if (joined.ok()) {
+                    log.info("queue call {}: {} refused it ({}), overflows to queue {}", callId, queue.number(),
+                            refused.refused(), next.get().number());
+                    queue = next.get();
+                    return true;
+                }
+            }
+            return false;
+        }
+        if ("callback".equals(destination.kind()) || "extension".equals(destination.kind())) {
+            state = State.LEAVING;
+            leavingCause = destination.kind().equals("callback") ? "callback"
+                    : refused.refused() == Callers.Refused.QUEUE_FULL ? "full" : "join-empty";
+            return true;
+        }
+        return false;
+    }
+
+    /** Puts the (answered) caller through to an extension ({@link ExtensionLeg}); the music plays until it answers. */
+    private void dialExtension(QueueDefinition.Destination destination) {
+        extension = new ExtensionLeg(this, calls, destination);
+        AgentBranch leg = extension.dial(queue.ringTimeoutSeconds());
+        if (leg != null) {
+            branches.add(leg);
+            log.info("queue call {} from {} put through from {} to extension {}", callId, number, queue.number(),
+                    destination.target());
+        }
+    }
+
+    /** The overflow extension answered: the caller's stream and the extension's are bridged as with an agent. */
+    void extensionAnswered(AgentBranch leg, NegotiatedMedia media) {
+        connected = leg;
+        answeredAt = calls.clock.instant();
+        state = State.CONNECTED;
+        leg.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
+        FramePipe toExtension = new FramePipe();
+        FramePipe toCaller = new FramePipe();
+        stream.setSink(toExtension);
+        leg.stream.setSource(toExtension);
+        leg.stream.setSink(toCaller);
+        stream.setSource(toCaller);
+        log.info("queue call {} from {} connected to extension {} on {} (overflow of {}@{})", callId, number,
+                leg.agentId, leg.agentNode, queue.number(), tenant);
+    }
+
+    /** 404/480/486/no answer from the overflow extension: a callback request when the destination allows. */
+    void extensionFailed(int status) {
+        QueueDefinition.Destination to = extension.destination;
+        log.info("queue call {} from {}: extension {} not reached ({}); {}", callId, number, to.target(), status,
+                to.orCallback() ? "callback request" : "goodbye");
+        if (to.orCallback()) {
+            leavingCause = "callback";
+            sayGoodbye(calls.overflow.callback(this, queue.number(), details,
+                    java.time.Duration.between(startedAt, calls.clock.instant()),
+                    io.tandem.backend.acd.CallbackRequests.Cause.UNREACHABLE));
+        } else {
+            leavingCause = "unreachable";
+            sayGoodbye(calls.overflow.sorry());
+        }
+    }
+
+    /** Plays the goodbye (callback confirmation, apology) and hangs up once it has been heard. */
+    private void sayGoodbye(Overflow.Goodbye goodbye) {
+        stream.setSource(goodbye.source());
+        calls.timers.schedule(this::goodbyeSaid, goodbye.hangUpAfter().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void goodbyeSaid() {
+        if (state == State.LEAVING) {
+            calls.signalling.bye(dialog);
+            end(null, leavingCause, "system", false);
+        }
+    }
+
+    /**
+     * The ACD ended the ringing offer behind our back (a supervisor freed or logged out the agent, its lease ran
+     * out, the caller was moved): CANCEL what still rings now rather than at the ring timeout (RFC 3261 §9.1). The
+     * script already put the caller back in its place; it is offered again after the retry delay.
+     */
+    synchronized void offerEnded(String offerId, String reason) {
+        if (state != State.WAITING || offer == null || !offer.offerId().equals(offerId)) {
+            return;
+        }
+        log.info("offer {} ended by the ACD ({}): CANCEL to its agents", offerId, reason);
+        for (AgentBranch branch : List.copyOf(branches)) {
+            if (branch.offer == offer && !branch.done) {
+                calls.signalling.cancel(branch);
+            }
+        }
+        offer.agents().forEach(r -> reported.add(r.agentId()));
+        endOffer();
     }
 
     private void armMaxWait() {
@@ -542,6 +701,8 @@ final class QueueCall {
         calls.forget(this);
         if (agent != null) {
             calls.unbridged(this);
+        }
+        if (agent != null && !agent.toExtension()) {
             calls.owed("queue call " + callId + ": end of " + agent.agentId + "'s call",
                     () -> calls.claims.callEnded(tenant, queue, agent.agentId, agentHungUp));
         }
@@ -552,7 +713,8 @@ final class QueueCall {
             CallRecord record = new CallRecord(callId, tenant, number, queue.number(), nodes, startedAt, answeredAt,
                     calls.clock.instant(), cause, hungUpBy);
             calls.owed("queue call " + callId + ": its record",
-                    () -> calls.record(record, agent == null ? "" : agent.agentId));
+                    () -> calls.record(record, agent == null || agent.toExtension() ? "" : agent.agentId,
+                            agent != null && agent.toExtension() ? agent.agentId : ""));
         }
         log.info("queue call {} from {} in {}@{} ended: {} (by {})", callId, number, queue.number(), tenant, cause,
                 hungUpBy);

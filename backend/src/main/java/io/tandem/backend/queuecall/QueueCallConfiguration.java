@@ -1,10 +1,13 @@
 package io.tandem.backend.queuecall;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.tandem.backend.acd.CallbackRequests;
 import io.tandem.backend.acd.Callers;
 import io.tandem.backend.acd.Claims;
 import io.tandem.backend.acd.Dispatcher;
+import io.tandem.backend.acd.OfferEndings;
 import io.tandem.backend.acd.Queues;
 import io.tandem.backend.cdr.CallRecords;
 import io.tandem.backend.node.NodeAddresses;
@@ -67,7 +70,7 @@ class QueueCallConfiguration {
             Claims claims, CallRouter router, Dispatcher dispatcher, CallRecords records,
             RtpMediaStreamFactory queueCallStreams, ScheduledExecutorService queueCallTimers,
             ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties,
-            MeterRegistry registry, OwedWrites writes) {
+            MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings) {
         QueueSignalling signalling = new QueueSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
@@ -76,11 +79,19 @@ class QueueCallConfiguration {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("tandem.sip.bind-address: unknown address " + sip.bindAddress(), e);
         }
-        return new QueueCalls(signalling, queues, callers, claims, router, dispatcher, records, queueCallStreams,
-                new MusicOnHold(properties.musicDirectory()),
-                new Announcements(properties.promptDirectory()), queueCallTimers, queueCallPlacer, clock, bind,
+        Announcements announcements = new Announcements(properties.promptDirectory());
+        QueueCalls calls = new QueueCalls(signalling, queues, callers, claims, router, dispatcher, records,
+                queueCallStreams, new MusicOnHold(properties.musicDirectory()), announcements, queueCallTimers,
+                queueCallPlacer, clock, bind,
                 Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
-                        .publishPercentiles(0.5, 0.99).register(registry), writes);
+                        .publishPercentiles(0.5, 0.99).register(registry), writes,
+                new Overflow(callbacks, announcements, properties.callbackPrompt(), properties.sorryPrompt()),
+                TrustedProxies.parse(properties.trustedProxies()),
+                Counter.builder("tandem.queue.untrusted.headers")
+                        .description("X-Tandem caller headers on queue calls from untrusted sources, ignored")
+                        .register(registry));
+        offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
+        return calls;
     }
 
     /** Replaces the ACD's log-only placer; reaches the queue calls lazily (they need the dispatcher, which needs us). */

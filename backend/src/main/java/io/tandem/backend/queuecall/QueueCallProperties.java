@@ -2,6 +2,7 @@ package io.tandem.backend.queuecall;
 
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -15,17 +16,32 @@ import org.springframework.validation.annotation.Validated;
  * @param promptDirectory position and estimated-wait prompts ({@code queue-thereare.wav}, {@code digits/5.wav},
  *                        ...; Debian asterisk-core-sounds-en-wav; there is no {@code en} link on a fresh machine)
  * @param placerThreads   threads that ring agents for the offers this node places (off the dispatcher's thread)
+ * @param trustedProxies  CIDR blocks (Kamailio, an IVR) whose X-Tandem-Priority/-Skills/-Data headers on a queue
+ *                        call are believed; signed inter-node requests are always believed; empty = none
+ * @param callbackPrompt  prompts (in {@code promptDirectory}) a caller leaving for a callback hears before the BYE
+ * @param sorryPrompt     prompts a caller hears when its overflow extension cannot be reached (and no callback)
  */
 @Validated
 @ConfigurationProperties("tandem.queuecall")
 public record QueueCallProperties(
         @DefaultValue("/usr/share/asterisk/moh") @NotNull Path musicDirectory,
         @DefaultValue("/usr/share/asterisk/sounds/en_US_f_Allison") @NotNull Path promptDirectory,
-        @DefaultValue("2") int placerThreads) {
+        @DefaultValue("2") int placerThreads,
+        @DefaultValue("") List<String> trustedProxies,
+        @DefaultValue({"queue-thankyou", "vm-goodbye"}) List<String> callbackPrompt,
+        @DefaultValue({"please-try-call-later", "vm-goodbye"}) List<String> sorryPrompt) {
 
     public QueueCallProperties {
         if (placerThreads < 1 || placerThreads > 64) {
             throw new IllegalArgumentException("tandem.queuecall.placer-threads must be 1-64");
+        }
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        callbackPrompt = callbackPrompt == null ? List.of() : List.copyOf(callbackPrompt);
+        sorryPrompt = sorryPrompt == null ? List.of() : List.copyOf(sorryPrompt);
+        try {
+            TrustedProxies.parse(trustedProxies);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tandem.queuecall.trusted-proxies: " + e.getMessage());
         }
     }
 }

@@ -71,6 +71,10 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     private final java.util.concurrent.atomic.AtomicLong announced = new java.util.concurrent.atomic.AtomicLong();
     final ScheduledExecutorService timers;
     final Clock clock;
+    final Overflow overflow;
+    private final TrustedProxies trustedProxies;
+    /** X-Tandem-Priority/-Skills/-Data headers from sources we do not trust, ignored. */
+    private final io.micrometer.core.instrument.Counter untrustedHeaders;
     final InetAddress mediaBind;
     private final Dispatcher dispatcher;
     private final CallRecords records;
@@ -82,7 +86,12 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     QueueCalls(QueueSignalling signalling, Queues queues, Callers callers, Claims claims, CallRouter router,
             Dispatcher dispatcher, CallRecords records, RtpMediaStreamFactory streams, MusicOnHold music,
             Announcements announcements, ScheduledExecutorService timers, ExecutorService placer, Clock clock,
-            InetAddress mediaBind, io.micrometer.core.instrument.Timer dispatchLatency, OwedWrites writes) {
+            InetAddress mediaBind, io.micrometer.core.instrument.Timer dispatchLatency, OwedWrites writes,
+            Overflow overflow,
+            TrustedProxies trustedProxies, io.micrometer.core.instrument.Counter untrustedHeaders) {
+        this.overflow = overflow;
+        this.trustedProxies = trustedProxies;
+        this.untrustedHeaders = untrustedHeaders;
         this.signalling = signalling;
         this.queues = queues;
         this.callers = callers;
@@ -179,8 +188,25 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         }
         String callId = callId(in.request());
         boolean trunk = in.request().getHeader(io.tandem.backend.node.sip.TrunkSignature.SIGNATURE) != null;
+        CallerDetails details = CallerDetails.NONE;
+        if (CallerDetails.present(in.request())) {
+            // The B2BUA refused a trunk request whose signature does not verify before handing it to us.
+            if (trunk || trustedProxies.contains(in.sourceAddress())) {
+                try {
+                    details = CallerDetails.parse(in.request());
+                } catch (CallerDetails.Malformed e) {
+                    stream.close();
+                    signalling.respond(st.get(), Response.BAD_REQUEST, e.getMessage(), null, null, null, trunk);
+                    return;
+                }
+            } else {
+                untrustedHeaders.increment();
+                log.info("queue call {} from {}: caller headers from untrusted {} ignored", callId, caller,
+                        in.sourceAddress());
+            }
+        }
         QueueCall call = new QueueCall(this, tenant, queue.get(), callId, caller, displayName(in.request()), trunk,
-                stream);
+                stream, details);
         // Findable before it joins: the dispatcher may place its first offer before the 200 OK is out.
         waiting.put(callId, call);
         call.answer(st.get(), offer);
@@ -209,6 +235,26 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
             });
         } catch (RejectedExecutionException shuttingDown) {
             log.info("offer {} not placed: node stopping", grant.offerId());
+        }
+    }
+
+    /** The ACD ended an offer behind our back: the caller, if this node holds it, CANCELs at once. */
+    void offerEnded(String callId, String offerId, String reason) {
+        QueueCall call = waiting.get(callId);
+        if (call == null) {
+            return;
+        }
+        try {
+            timers.execute(() -> {
+                MDC.put("callId", callId);
+                try {
+                    call.offerEnded(offerId, reason);
+                } finally {
+                    MDC.remove("callId");
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            log.debug("offer {} ended while the node stops", offerId);
         }
     }
 
@@ -301,9 +347,10 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         }
     }
 
-    void record(CallRecord record, String agent) {
+    void record(CallRecord record, String agent, String extension) {
         try {
-            records.append(record, Map.of("queue", record.to(), "agent", agent));
+            records.append(record, extension.isEmpty() ? Map.of("queue", record.to(), "agent", agent)
+                    : Map.of("queue", record.to(), "agent", agent, "extension", extension));
         } catch (io.lettuce.core.RedisException e) {
             throw e; // Redis away: owed() retries it
         } catch (RuntimeException e) {

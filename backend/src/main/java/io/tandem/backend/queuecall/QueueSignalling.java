@@ -123,7 +123,9 @@ final class QueueSignalling {
             via.setPort(addresses.get().sipPort());
             invite.setHeader(contact(callerNumber, transport));
             invite.setHeader(messages.headers().createHeader("P-Asserted-Identity", from.toString()));
-            invite.setHeader(messages.headers().createHeader(OFFER_HEADER, branch.offer.offerId()));
+            if (!branch.toExtension()) {
+                invite.setHeader(messages.headers().createHeader(OFFER_HEADER, branch.offer.offerId()));
+            }
             if (branch.target.viaTrunk()) {
                 trunk.sign(invite, messages.headers(), nodeId, branch.agentId, tenant);
             }

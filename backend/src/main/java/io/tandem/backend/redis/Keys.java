@@ -147,6 +147,11 @@ public final class Keys {
         return tenant(tenant) + "cdr";
     }
 
+    /** Stream: callback requests of a tenant (queue overflow to a callback), consumed by the callback service. */
+    public static String callbacks(String tenant) {
+        return tenant(tenant) + "callbacks";
+    }
+
     /** Stream: queue log. */
     public static String queueLog(String tenant) {
         return tenant(tenant) + "queuelog";

@@ -45,13 +45,21 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
     private volatile Consumer<Call> onIncoming = c -> { };
 
     private QueuePhone(String extension, List<String> registrars, double speaks, double hears) throws IOException {
+        this(extension, registrars, speaks, hears, java.net.InetAddress.getLoopbackAddress());
+    }
+
+    private QueuePhone(String extension, List<String> registrars, double speaks, double hears,
+            java.net.InetAddress local) throws IOException {
         this.extension = extension;
         this.speaks = speaks;
         this.hears = hears;
         int rtp = FreePorts.alignedBlock(100);
-        UserAgentConfig config = UserAgentConfig.of(extension, "127.0.0.1").withPassword(TestNode.PASSWORD)
+        UserAgentConfig c = UserAgentConfig.of(extension, "127.0.0.1").withPassword(TestNode.PASSWORD)
                 .withRegistrars(registrars).withRtpPorts(rtp, rtp + 99)
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
+        UserAgentConfig config = new UserAgentConfig(c.displayName(), c.user(), c.domain(), c.password(),
+                c.registrars(), local, c.sipPort(), c.rtpPortMin(), c.rtpPortMax(), c.codecs(), c.autoAnswer(),
+                c.registerExpiry(), c.userAgent(), c.requestTimeout(), c.probeInterval());
         this.ua = UserAgent.start(config, this);
     }
 
@@ -68,13 +76,24 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
         return new QueuePhone(extension, List.of(), speaks, hears);
     }
 
+    /** A caller whose packets leave from another loopback address (127.0.0.2: a "proxy" a node may trust). */
+    static QueuePhone callerFrom(String localAddress, String extension, double speaks, double hears)
+            throws IOException {
+        return new QueuePhone(extension, List.of(), speaks, hears, java.net.InetAddress.getByName(localAddress));
+    }
+
     QueuePhone onIncoming(Consumer<Call> action) {
         onIncoming = action;
         return this;
     }
 
     Call dial(TestNode node, String number) {
-        Call call = ua.call("sip:" + number + "@127.0.0.1:" + node.sipPort());
+        return dial(node, number, Map.of());
+    }
+
+    /** Dials with extra INVITE headers (what an IVR or Kamailio in front would add). */
+    Call dial(TestNode node, String number, Map<String, String> headers) {
+        Call call = ua.call("sip:" + number + "@127.0.0.1:" + node.sipPort(), headers);
         attach(call);
         return call;
     }

@@ -71,6 +71,10 @@ final class InviteSession {
     // ---------------------------------------------------------------- outgoing
 
     void placeCall(URI target, Address to) {
+        placeCall(target, to, java.util.Map.of());
+    }
+
+    void placeCall(URI target, Address to, java.util.Map<String, String> headers) {
         try {
             call.stream = ua().mediaFactory().open(ua().config().localAddress());
             applySourceAndSink();
@@ -85,6 +89,9 @@ final class InviteSession {
         try {
             Request invite = messages().outOfDialog(Request.INVITE, target, ua().addressOfRecord(),
                     SipMessages.newToken(), to, call.callId, 1, transport, ua().config().user());
+            for (var header : headers.entrySet()) {
+                invite.addHeader(messages().headers().createHeader(header.getKey(), header.getValue()));
+            }
             messages().setBody(invite, SDP, offer.encode());
             sendInvite(invite);
         } catch (Exception e) {

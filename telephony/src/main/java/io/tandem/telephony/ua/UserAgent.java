@@ -100,6 +100,14 @@ public final class UserAgent implements AutoCloseable {
 
     /** Calls {@code target} (a SIP URI, e.g. {@code sip:bob@127.0.0.1:5062;transport=tcp}). */
     public Call call(String target) {
+        return call(target, Map.of());
+    }
+
+    /**
+     * Calls {@code target} with extra headers on the INVITE (kept on its authenticated retry), such as what an IVR
+     * in front of a call center tells it about the caller.
+     */
+    public Call call(String target, Map<String, String> headers) {
         URI uri;
         Address to;
         try {
@@ -110,7 +118,7 @@ public final class UserAgent implements AutoCloseable {
         }
         Call call = new Call(this, SipMessages.newToken() + "@tandem", false, uri.toString());
         calls.put(call.callId, call);
-        onSignalling(call, () -> call.session.placeCall(uri, to));
+        onSignalling(call, () -> call.session.placeCall(uri, to, headers));
         return call;
     }
 

@@ -1,0 +1,65 @@
+package io.tandem.backend.queuecall;
+
+import io.tandem.backend.acd.CallbackRequests;
+import io.tandem.telephony.media.MediaSource;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a caller goes when it leaves a queue without an agent and the destination is not another queue: a callback
+ * request (recorded in the tenant's callback stream, then a goodbye prompt and BYE). The prompt's length is known
+ * before it starts, so the BYE is a timer, not something the media thread has to report.
+ */
+final class Overflow {
+
+    private static final Logger log = LoggerFactory.getLogger(Overflow.class);
+    /** Past the prompt's end before the BYE: the last packets leave and the jitter buffer at the far end drains. */
+    private static final Duration TAIL = Duration.ofMillis(400);
+
+    /** What the caller hears, and after how long it is hung up. */
+    record Goodbye(MediaSource source, Duration hangUpAfter) {
+    }
+
+    private final CallbackRequests callbacks;
+    private final Announcements prompts;
+    private final List<String> callbackPrompt;
+    private final List<String> sorryPrompt;
+
+    Overflow(CallbackRequests callbacks, Announcements prompts, List<String> callbackPrompt,
+            List<String> sorryPrompt) {
+        this.callbacks = callbacks;
+        this.prompts = prompts;
+        this.callbackPrompt = List.copyOf(callbackPrompt);
+        this.sorryPrompt = List.copyOf(sorryPrompt);
+    }
+
+    /**
+     * Records a callback request for the caller. A Redis failure is logged, not thrown: the caller still hears the
+     * goodbye (the request is lost, as the log line says).
+     */
+    Goodbye callback(QueueCall call, String queue, CallerDetails details, Duration waited,
+            CallbackRequests.Cause cause) {
+        try {
+            String id = callbacks.request(call.tenant, queue, call.callId, call.number, call.name, waited.toSeconds(),
+                    details.priority(), details.data(), cause);
+            log.info("queue call {} from {} left {}@{} for callback request {} ({}, waited {} s)", call.callId,
+                    call.number, queue, call.tenant, id, cause.wire(), waited.toSeconds());
+        } catch (RuntimeException e) {
+            log.error("queue call {} from {}: callback request for {}@{} NOT recorded: {}", call.callId, call.number,
+                    queue, call.tenant, e.getMessage());
+        }
+        return goodbye(callbackPrompt);
+    }
+
+    /** The caller cannot be put through and nobody will call back: an apology, then BYE. */
+    Goodbye sorry() {
+        return goodbye(sorryPrompt);
+    }
+
+    private Goodbye goodbye(List<String> words) {
+        MediaSource silence = frame -> false;
+        return new Goodbye(prompts.player(words, silence), prompts.duration(words).plus(TAIL));
+    }
+}
