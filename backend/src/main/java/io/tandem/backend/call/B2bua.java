@@ -1,5 +1,6 @@
 package io.tandem.backend.call;
 
+import gov.nist.javax.sip.DialogTimeoutEvent;
 import io.tandem.backend.node.SipProperties;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.SipFeature;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.TimeoutEvent;
@@ -158,6 +160,19 @@ public final class B2bua implements SipFeature {
         if (leg != null && !leg.isCaller() && event.getClientTransaction() == leg.inviteTx) {
             // a ringing branch, or the INVITE towards a transfer target
             leg.bridge.onBranchTimeout(leg);
+        }
+    }
+
+    @Override
+    public void onDialogTimeout(DialogTimeoutEvent event) {
+        Dialog dialog = event.getDialog();
+        if (event.getReason() != DialogTimeoutEvent.Reason.AckNotReceived || dialog == null
+                || dialog.getCallId() == null) {
+            return;
+        }
+        Leg leg = calls.find(dialog.getCallId().getCallId());
+        if (leg != null && leg.dialog == dialog) {
+            leg.bridge.onAckTimeout(leg);
         }
     }
 

@@ -359,6 +359,26 @@ final class Bridge {
         end("normal", from.sideA ? "caller" : "callee");
     }
 
+    /**
+     * Our 2xx to a connected party was retransmitted for 64×T1 without an ACK: RFC 3261 §13.3.1.4 says the session
+     * SHOULD be ended with a BYE. Both parties get one and the call is recorded, instead of its relay and the other
+     * leg staying up for good.
+     */
+    synchronized void onAckTimeout(Leg leg) {
+        if (state != State.ANSWERED || leg.gone || !connects(leg)) {
+            return; // already ended, a branch that never connected, or a transferor that left
+        }
+        calls.signalling.bye(leg);
+        Leg other = other(leg);
+        if (other != null) {
+            calls.signalling.bye(other);
+        }
+        if (transfer != null) {
+            transfer.abandon();
+        }
+        end("no-ack", "system");
+    }
+
     /** Ends the call from the node's side: BYE to {@code leg}'s party (the only one left). */
     synchronized void hangUp(Leg leg, String cause) {
         if (state == State.ENDED) {

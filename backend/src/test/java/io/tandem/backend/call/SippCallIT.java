@@ -74,7 +74,7 @@ class SippCallIT {
     }
 
     /** SIPp on {@code port} registers {@code extension} with digest, then exits; the binding stays. */
-    private static void register(InetSocketAddress node, String extension, int port) {
+    static void register(InetSocketAddress node, String extension, int port) {
         try (SippProcess sipp = SippProcess.scenario("register-digest-uac.xml").remote(node).localPort(port)
                 .injection("SEQUENTIAL\n" + extension + ";[authentication username=" + extension + " password="
                         + TestNode.PASSWORD + "]\n")

@@ -3,6 +3,8 @@ package io.tandem.telephony.sip;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import gov.nist.javax.sip.DialogTimeoutEvent;
+import gov.nist.javax.sip.SipListenerExt;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.ListeningPoint;
@@ -362,7 +364,7 @@ public final class SipEndpoint implements AutoCloseable {
     }
 
     /** The only JAIN-SIP listener: screens requests, then hands every event to the handler. */
-    private final class Dispatcher implements SipListener {
+    private final class Dispatcher implements SipListenerExt {
         @Override
         public void processRequest(RequestEvent event) {
             Request request = event.getRequest();
@@ -419,6 +421,16 @@ public final class SipEndpoint implements AutoCloseable {
             } catch (RuntimeException e) {
                 handlerFailures.incrementAndGet();
                 LOG.warn("transaction termination handling failed", e);
+            }
+        }
+
+        @Override
+        public void processDialogTimeout(DialogTimeoutEvent event) {
+            try {
+                handler.onDialogTimeout(event);
+            } catch (RuntimeException e) {
+                handlerFailures.incrementAndGet();
+                LOG.warn("dialog timeout handling failed", e);
             }
         }
 

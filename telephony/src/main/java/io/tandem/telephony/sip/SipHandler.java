@@ -1,5 +1,6 @@
 package io.tandem.telephony.sip;
 
+import gov.nist.javax.sip.DialogTimeoutEvent;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.RequestEvent;
@@ -29,5 +30,12 @@ public interface SipHandler {
     }
 
     default void onDialogTerminated(DialogTerminatedEvent event) {
+    }
+
+    /**
+     * A dialog timed out inside the stack, e.g. our 2xx to an INVITE was retransmitted for 64×T1 without an ACK
+     * (RFC 3261 §13.3.1.4): the stack leaves it to the handler to end the session with a BYE.
+     */
+    default void onDialogTimeout(DialogTimeoutEvent event) {
     }
 }

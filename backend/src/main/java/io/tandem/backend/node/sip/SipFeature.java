@@ -1,5 +1,6 @@
 package io.tandem.backend.node.sip;
 
+import gov.nist.javax.sip.DialogTimeoutEvent;
 import java.util.Set;
 import javax.sip.ResponseEvent;
 import javax.sip.TimeoutEvent;
@@ -23,5 +24,12 @@ public interface SipFeature {
 
     /** A client transaction of this node timed out (RFC 3261 §17.1: Timer B/F). */
     default void onTimeout(TimeoutEvent event) {
+    }
+
+    /**
+     * A dialog of this node timed out in the stack, e.g. the 2xx of an INVITE this node answered was never ACKed
+     * (RFC 3261 §13.3.1.4): the feature ends the session with a BYE.
+     */
+    default void onDialogTimeout(DialogTimeoutEvent event) {
     }
 }

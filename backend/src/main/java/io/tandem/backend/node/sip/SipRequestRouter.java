@@ -1,5 +1,6 @@
 package io.tandem.backend.node.sip;
 
+import gov.nist.javax.sip.DialogTimeoutEvent;
 import io.tandem.backend.node.NodeMetrics;
 import io.tandem.telephony.sip.SipEndpoint;
 import io.tandem.telephony.sip.SipHandler;
@@ -136,6 +137,13 @@ public final class SipRequestRouter implements SipHandler {
     public void onTimeout(TimeoutEvent event) {
         for (SipFeature feature : features) {
             feature.onTimeout(event);
+        }
+    }
+
+    @Override
+    public void onDialogTimeout(DialogTimeoutEvent event) {
+        for (SipFeature feature : features) {
+            feature.onDialogTimeout(event);
         }
     }
 
