@@ -16,10 +16,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import javafx.geometry.Point2D;
 import javafx.scene.Node;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.TextInputControl;
 import javafx.scene.image.PixelReader;
+import javafx.scene.input.MouseButton;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
@@ -99,7 +101,7 @@ public final class PhoneUi implements AutoCloseable {
 
     /** Clears the field and types {@code text} into it. */
     public void type(String id, String text) throws Exception {
-        robot.clickOn("#" + id);
+        clickOn(id);
         fx(() -> {
             ((TextInputControl) node(id)).clear();
             return null;
@@ -109,8 +111,24 @@ public final class PhoneUi implements AutoCloseable {
     }
 
     public void click(String id) {
-        robot.clickOn("#" + id);
+        try {
+            clickOn(id);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot click #" + id, e);
+        }
         WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /**
+     * Moves the mouse to the node and clicks. The node's position is read on the FX thread: TestFX's
+     * {@code clickOn(query)} reads bounds from the test thread, which races a layout pass of a window just shown
+     * (an IndexOutOfBoundsException in {@code Parent.updateCachedBounds}, seen once in CI).
+     */
+    private void clickOn(String id) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        Point2D at = fx(() -> robot.point((Node) node(id)).query());
+        robot.moveTo(at);
+        robot.clickOn(MouseButton.PRIMARY);
     }
 
     public void awaitText(String id, String contains) {
