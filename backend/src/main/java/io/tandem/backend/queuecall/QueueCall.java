@@ -407,6 +407,28 @@ final class QueueCall {
         }
     }
 
+    /**
+     * The caller never ACKed our 200 (RFC 3261 §13.3.1.4): it gets a BYE and the call ends as if it had hung up — an
+     * abandon while waiting, the agent hung up when connected — instead of waiting in the queue for nobody.
+     */
+    synchronized void onAckTimeout(Dialog timedOut) {
+        if (timedOut != dialog || state == State.ENDED) {
+            return;
+        }
+        calls.signalling.bye(dialog);
+        if (state == State.CONNECTED) {
+            calls.signalling.bye(connected.dialog);
+            end(connected, "no-ack", "system", false);
+        } else if (state == State.WAITING) {
+            abandon();
+        } else {
+            if (extension != null) {
+                extension.cancel();
+            }
+            end(null, "no-ack", "system", false);
+        }
+    }
+
     /** A request on an agent's dialog (its BYE, a re-INVITE). */
     synchronized void onAgentRequest(AgentBranch branch, ServerTransaction st) {
         String method = st.getRequest().getMethod();

@@ -1,5 +1,6 @@
 package io.tandem.backend.queuecall;
 
+import gov.nist.javax.sip.DialogTimeoutEvent;
 import io.tandem.backend.acd.Callers;
 import io.tandem.backend.acd.Claims;
 import io.tandem.backend.acd.Dispatcher;
@@ -33,6 +34,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.TimeoutEvent;
@@ -288,6 +290,20 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
             branch.call.onResponse(branch, new ResponseEvent(event.getSource(), branch.inviteTx, branch.dialog,
                     signalling.endpoint().messages().responseTo(branch.inviteTx.getRequest(),
                             Response.REQUEST_TIMEOUT)));
+        }
+    }
+
+    /** Our 200 to a caller was never ACKed (RFC 3261 §13.3.1.4): the caller is gone; end the call as its BYE would. */
+    @Override
+    public void onDialogTimeout(DialogTimeoutEvent event) {
+        Dialog dialog = event.getDialog();
+        if (event.getReason() != DialogTimeoutEvent.Reason.AckNotReceived || dialog == null
+                || dialog.getCallId() == null) {
+            return;
+        }
+        QueueCall call = waiting.get(dialog.getCallId().getCallId());
+        if (call != null) {
+            call.onAckTimeout(dialog);
         }
     }
 
