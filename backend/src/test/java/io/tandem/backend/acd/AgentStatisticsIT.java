@@ -3,7 +3,6 @@ package io.tandem.backend.acd;
 import static io.tandem.backend.acd.AcdFixture.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.RedisServer;
 import io.tandem.protocol.AgentState;
 import io.tandem.protocol.AgentStatistics;
 import io.tandem.protocol.QueueFigures;
@@ -12,39 +11,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Per-agent statistics and the queue's average handle time on a scripted sequence of transitions with a controlled
  * clock, against a real Redis: exact seconds in each state, the current state counted up to now, days split at UTC
  * midnight, and two nodes reading the same figures.
  */
-class AgentStatisticsIT {
-
-    @RegisterExtension
-    static final RedisServer redisServer = new RedisServer();
-
-    private static final Set<String> ALIVE = Set.of("n1", "n2");
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
-    private AcdFixture n1;
-    private AcdFixture n2;
-
-    @BeforeEach
-    void start() {
-        n1 = new AcdFixture(redisServer.uri(), "n1", clock);
-        n2 = new AcdFixture(redisServer.uri(), "n2", clock);
-        n1.redis.commands().flushall();
-    }
-
-    @AfterEach
-    void stop() {
-        n2.close();
-        n1.close();
-    }
+class AgentStatisticsIT extends TwoAcdNodes {
 
     private static AgentStatisticsService statistics(AcdFixture node) {
         return new AgentStatisticsService(node.scripts);

@@ -3,46 +3,20 @@ package io.tandem.backend.acd;
 import static io.tandem.backend.acd.AcdFixture.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.Role;
 import io.tandem.backend.redis.Keys;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each strategy on a scripted scenario, on fake time, against a real Redis. */
-class StrategiesIT {
-
-    @RegisterExtension
-    static final RedisServer redisServer = new RedisServer();
-
-    private static final Set<String> ALIVE = Set.of("n1", "n2");
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
-    private AcdFixture n1;
-    private AcdFixture n2;
-
-    @BeforeEach
-    void start() {
-        n1 = new AcdFixture(redisServer.uri(), "n1", clock);
-        n2 = new AcdFixture(redisServer.uri(), "n2", clock);
-        n1.redis.commands().flushall();
-    }
-
-    @AfterEach
-    void stop() {
-        n1.close();
-        n2.close();
-    }
+class StrategiesIT extends TwoAcdNodes {
 
     /** Claims once, answers and ends the call at once; returns the agent. */
     private String serve(QueueDefinition queue, String callId) {
