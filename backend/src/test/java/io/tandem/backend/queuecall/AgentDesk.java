@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tandem.backend.Eventually;
 import io.tandem.backend.TestNode;
 import io.tandem.protocol.ApiPaths;
 import io.tandem.protocol.Protocol;
@@ -44,10 +45,23 @@ final class AgentDesk implements AutoCloseable {
     }
 
     void state(String state) {
-        HttpResponse<String> response = node.api().put(ApiPaths.AGENT_STATE, agentId + "@demo", TestNode.PASSWORD,
+        HttpResponse<String> response = put(state);
+        assertThat(response.statusCode()).as(agentId + " -> " + state + ": " + response.body()).isEqualTo(200);
+    }
+
+    /**
+     * As {@link #state}, once the node has ended the agent's call: the agent's phone sees the BYE before the node
+     * writes the call's end, and until then a change is refused (409, "on a call").
+     */
+    void stateAfterCall(String state) throws InterruptedException {
+        Eventually.await(java.time.Duration.ofSeconds(10), agentId + " -> " + state + " accepted (200) once the node "
+                + "ended the call", () -> put(state).statusCode() == 200);
+    }
+
+    private HttpResponse<String> put(String state) {
+        return node.api().put(ApiPaths.AGENT_STATE, agentId + "@demo", TestNode.PASSWORD,
                 "not-ready".equals(state) ? "{\"state\":\"not-ready\",\"reason\":\"break\"}"
                         : "{\"state\":\"" + state + "\"}");
-        assertThat(response.statusCode()).as(agentId + " -> " + state + ": " + response.body()).isEqualTo(200);
     }
 
     /** Opens the agent WebSocket (offers, state changes). */

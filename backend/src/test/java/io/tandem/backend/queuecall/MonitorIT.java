@@ -278,7 +278,7 @@ class MonitorIT {
             assertThat(monitorEvents(call.id())).containsSubsequence("monitor.started", "monitor.changed",
                     "monitor.changed", "monitor.ended", "monitor.started", "monitor.ended", "monitor.started",
                     "monitor.ended");
-            desk.state("not-ready");
+            desk.stateAfterCall("not-ready");
         }
     }
 
@@ -323,7 +323,7 @@ class MonitorIT {
             call.hangup();
             agent.awaitState(ringing, CallState.ENDED);
             supervisor.awaitState(joined, CallState.ENDED);
-            desk.state("not-ready");
+            desk.stateAfterCall("not-ready");
         }
     }
 }
