@@ -35,6 +35,7 @@ class AcdScripts {
     static final LuaScript MOVE = load("move", ScriptOutputType.MULTI);
     static final LuaScript AGENT_STATS = load("agent_stats", ScriptOutputType.MULTI);
     static final LuaScript CALLBACK = load("callback", ScriptOutputType.VALUE);
+    static final LuaScript PRESENCE = load("presence", ScriptOutputType.MULTI);
 
     private final Redis redis;
     private final Clock clock;

@@ -70,12 +70,17 @@ public class Dispatcher {
     }
 
     /**
-     * Events from any node: a caller joined somewhere, an agent became available somewhere. Every node hears them
-     * and claims; the claim script makes the concurrent attempts safe, and the first node to run it wins.
+     * Events from any node: a caller joined somewhere, an agent became available somewhere. Every node hears an
+     * agent freed and claims; the claim script makes the concurrent attempts safe, and the first node to run it wins.
+     * A caller's enqueue is claimed for by the node that enqueued it, at once ({@link Callers#enqueue}): it holds the
+     * caller's media and rings the agent without the offer's hop over pub/sub, and the others would only run claims
+     * that find nothing. They step in when that node is not alive (the sweep catches what is left).
      */
     void onEvent(String tenant, LiveEvent event) {
         if (event.kind().equals("caller.enqueued")) {
-            queueChanged(tenant, event.queue());
+            if (!nodes.ids().contains(event.node())) {
+                queueChanged(tenant, event.queue());
+            }
         } else if (event.kind().equals("agent.state") && event.field("state").equals("available")) {
             agentsFreed(tenant);
         }

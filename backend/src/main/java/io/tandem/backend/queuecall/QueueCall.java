@@ -19,8 +19,10 @@ import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -173,8 +175,19 @@ final class QueueCall {
         end(null, "refused", "system", false);
     }
 
-    /** An offer claimed for this caller: ring every reserved agent at each place it can be reached. */
-    synchronized void place(OfferGrant grant) {
+    /**
+     * An offer claimed for this caller: ring every reserved agent at each place it can be reached. The agents' routes
+     * are read from Redis before taking the call's lock, so they do not wait for the caller's answer to finish.
+     */
+    void place(OfferGrant grant) {
+        Map<String, Route> routes = new HashMap<>();
+        for (OfferGrant.Reservation reservation : grant.agents()) {
+            routes.put(reservation.agentId(), calls.router.route(tenant, reservation.agentId(), false));
+        }
+        place(grant, routes);
+    }
+
+    private synchronized void place(OfferGrant grant, Map<String, Route> routes) {
         if (state != State.WAITING || offer != null) {
             // the caller left (or connected) since the claim; Callers.leave already ended a ringing offer
             calls.claims.release(tenant, queue, grant.offerId(), state == State.WAITING ? "busy" : "caller-gone");
@@ -183,7 +196,7 @@ final class QueueCall {
         offer = grant;
         reported.clear();
         for (OfferGrant.Reservation reservation : grant.agents()) {
-            Route route = calls.router.route(tenant, reservation.agentId(), false);
+            Route route = routes.get(reservation.agentId());
             boolean sent = false;
             if (route instanceof Route.Ring ring) {
                 for (Route.Target target : ring.targets()) {

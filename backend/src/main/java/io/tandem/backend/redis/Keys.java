@@ -186,6 +186,11 @@ public final class Keys {
         return tenant(tenant) + "agents";
     }
 
+    /** String with TTL: the node running this round's presence check of the tenant (one node per round). */
+    public static String presenceRound(String tenant) {
+        return tenant(tenant) + "presence-round";
+    }
+
     /** Sorted set: agent ids scored by their next deadline (lease end or wrap-up end, ms); the sweeper pops it. */
     public static String agentTimers(String tenant) {
         return tenant(tenant) + "agents:timers";
