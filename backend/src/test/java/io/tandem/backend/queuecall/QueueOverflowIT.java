@@ -283,7 +283,7 @@ class QueueOverflowIT {
             Await.until("1052 hears the caller", AUDIO, () -> next.ear(answered).toneFrames() > 25);
             answered.hangup();
             caller.awaitState(call, CallState.ENDED);
-            d2.state("not-ready");
+            d2.stateAfterCall("not-ready");
             d2.close();
         }
     }

@@ -1,0 +1,57 @@
+package io.tandem.backend.acd;
+
+import static io.tandem.backend.acd.AcdFixture.TENANT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.backend.Eventually;
+import io.tandem.backend.cluster.NodeRegistry;
+import io.tandem.backend.registrar.Bindings;
+import io.tandem.protocol.AgentState;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The presence check of a tenant runs on one node per round: the others skip it until the round's lease in Redis
+ * runs out, and then one of them checks again. Agents unseen for the grace (30 s here, on the fake clock) and without
+ * a SIP binding are logged out by whichever node holds the round.
+ */
+class PresenceRoundIT extends TwoAcdNodes {
+
+    private Presence presence(AcdFixture node) {
+        return new Presence(node.sessions, new Bindings(node.redis, new NodeRegistry(node.redis), clock),
+                AcdFixture.properties(), node.scripts);
+    }
+
+    @Test
+    void oneNodeChecksPerRoundAndAnotherTakesTheNextRound() throws InterruptedException {
+        Presence p1 = presence(n1);
+        Presence p2 = presence(n2);
+        n1.sessions.login(TENANT, "1001", List.of());
+        clock.advance(Duration.ofSeconds(31));
+        p1.sweep(TENANT);
+        assertThat(n1.sessions.status(TENANT, "1001").state()).isEqualTo(AgentState.LOGGED_OUT);
+
+        n2.sessions.login(TENANT, "1002", List.of());
+        clock.advance(Duration.ofSeconds(31));
+        p2.sweep(TENANT); // node 1 holds this round: node 2 reads nothing
+        assertThat(n2.sessions.status(TENANT, "1002").state()).isEqualTo(AgentState.NOT_READY);
+        assertThat(n1.redis.commands().get(io.tandem.backend.redis.Keys.presenceRound(TENANT))).isEqualTo("n1");
+
+        Eventually.await(Duration.ofSeconds(15), "node 2 checks once node 1's round is over", () -> {
+            p2.sweep(TENANT);
+            return n2.sessions.status(TENANT, "1002").state() == AgentState.LOGGED_OUT;
+        });
+    }
+
+    @Test
+    void anAgentSeenWithinTheGraceStaysLoggedIn() {
+        Presence p1 = presence(n1);
+        n1.sessions.login(TENANT, "1003", List.of());
+        clock.advance(Duration.ofSeconds(20));
+        n1.sessions.seen(TENANT, "1003", clock.millis());
+        clock.advance(Duration.ofSeconds(20));
+        p1.sweep(TENANT);
+        assertThat(n1.sessions.status(TENANT, "1003").state()).isEqualTo(AgentState.NOT_READY);
+    }
+}
