@@ -70,17 +70,15 @@ public class Dispatcher {
     }
 
     /**
-     * Events from any node: a caller joined somewhere, an agent became available somewhere. Every node hears an
-     * agent freed and claims; the claim script makes the concurrent attempts safe, and the first node to run it wins.
-     * A caller's enqueue is claimed for by the node that enqueued it, at once ({@link Callers#enqueue}): it holds the
-     * caller's media and rings the agent without the offer's hop over pub/sub, and the others would only run claims
-     * that find nothing. They step in when that node is not alive (the sweep catches what is left).
+     * Events from any node: a caller joined somewhere, an agent became available somewhere. Every node hears them
+     * and claims; the claim script makes the concurrent attempts safe, and the first node to run it wins. The node
+     * that enqueued a caller claims at once as well ({@link Callers#enqueue}), but its claim alone is not enough: its
+     * view of the live nodes is up to a sweep old, so an agent on a node that has just joined is offered only by a
+     * node that already counts it alive (AgentApiIT caught this when only the enqueuing node claimed).
      */
     void onEvent(String tenant, LiveEvent event) {
         if (event.kind().equals("caller.enqueued")) {
-            if (!nodes.ids().contains(event.node())) {
-                queueChanged(tenant, event.queue());
-            }
+            queueChanged(tenant, event.queue());
         } else if (event.kind().equals("agent.state") && event.field("state").equals("available")) {
             agentsFreed(tenant);
         }

@@ -1,5 +1,6 @@
 package io.tandem.backend.directory;
 
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.LuaScript;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 
@@ -104,6 +106,15 @@ public class Directory {
     public boolean delete(String tenant, String extension) {
         Long deleted = redis.run(DELETE, List.of(Keys.user(tenant, extension), Keys.users(tenant)), extension);
         return deleted == 1L;
+    }
+
+    /**
+     * Whether the extension is a user of the tenant, asked now and answered by the supplier: whatever the caller sends
+     * to Redis in between shares the round trip.
+     */
+    public Supplier<Boolean> knows(String tenant, String extension) {
+        RedisFuture<Long> reply = redis.async().exists(Keys.user(tenant, extension));
+        return () -> Redis.await(reply) == 1L;
     }
 
     public Optional<User> find(String tenant, String extension) {

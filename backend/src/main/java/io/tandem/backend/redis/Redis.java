@@ -1,17 +1,22 @@
 package io.tandem.backend.redis;
 
-import io.tandem.backend.node.InvalidConfigurationException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.tandem.backend.node.InvalidConfigurationException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +91,29 @@ public final class Redis implements AutoCloseable {
     /** Synchronous commands on the shared connection. */
     public RedisCommands<String, String> commands() {
         return connection.sync();
+    }
+
+    /**
+     * Asynchronous commands on the shared connection: a request sent before a synchronous one shares its round trip
+     * (the connection pipelines them in order). Read the reply with {@link #await}.
+     */
+    public RedisAsyncCommands<String, String> async() {
+        return connection.async();
+    }
+
+    /** The reply of an asynchronous command, failing as the synchronous commands do (timeout, connection lost). */
+    public static <T> T await(RedisFuture<T> reply) {
+        try {
+            return reply.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisCommandInterruptedException(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new RedisException(e.getCause());
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 
 /**
@@ -40,12 +41,18 @@ public class CallRouter {
      * @param localOnly true for a call that came over the trunk: never forward it to another node
      */
     public Route route(String tenant, String extension, boolean localOnly) {
-        if (!Keys.EXTENSION.matcher(extension).matches() || directory.find(tenant, extension).isEmpty()) {
+        if (!Keys.EXTENSION.matcher(extension).matches()) {
+            return new Route.Unknown();
+        }
+        // The user check travels with the binding lookup: one round trip to Redis less on every call and offer.
+        Supplier<Boolean> known = directory.knows(tenant, extension);
+        List<Binding> found = bindings.lookup(tenant, extension);
+        if (!known.get()) {
             return new Route.Unknown();
         }
         List<Route.Target> targets = new ArrayList<>();
         Set<String> remoteNodes = new LinkedHashSet<>();
-        for (Binding binding : bindings.lookup(tenant, extension)) {
+        for (Binding binding : found) {
             if (binding.node().equals(nodeId)) {
                 targets.add(new Route.Target(binding.reachable(), transport(binding), null));
             } else if (!localOnly) {
