@@ -203,7 +203,7 @@ public final class DispatchLatencySection implements BenchSection {
         copy("call-uas.xml", run, Map.of());
         ChildProcess uas = ChildProcess.start("sipp-uas", run, List.of("sipp", "-sf", "call-uas.xml", "-i",
                 "127.0.0.1", "-p", Integer.toString(port), "-mi", "127.0.0.1", "-mp",
-                Integer.toString(LoopbackPorts.udpAndTcp()), "-t", "u1", "-l", "20000", "-nostdin", "-trace_err",
+                Integer.toString(LoopbackPorts.sippMedia()), "-t", "u1", "-l", "20000", "-nostdin", "-trace_err",
                 "-error_file", "errors.log"), Map.of());
         CallSection.awaitBound(port, uas);
         return uas;
@@ -243,7 +243,7 @@ public final class DispatchLatencySection implements BenchSection {
         try (ChildProcess sipp = ChildProcess.start("sipp-uac", run, List.of("sipp", "127.0.0.1:" + nodePort, "-sf",
                 "call-uac.xml", "-inf", "users.csv", "-s", QUEUE, "-i", "127.0.0.1", "-p",
                 Integer.toString(LoopbackPorts.udpAndTcp()), "-mi", "127.0.0.1", "-mp",
-                Integer.toString(LoopbackPorts.udpAndTcp()), "-t", "u1", "-r", Integer.toString(load.ratePerNode()),
+                Integer.toString(LoopbackPorts.sippMedia()), "-t", "u1", "-r", Integer.toString(load.ratePerNode()),
                 "-rp", "1000", "-m", Integer.toString(calls), "-l", "20000", "-recv_timeout", "60000", "-timeout",
                 timeout + "s", "-timeout_error", "-nostdin", "-trace_stat", "-stf", "stats.csv", "-fd", "1",
                 "-trace_err", "-error_file", "errors.log"), Map.of())) {

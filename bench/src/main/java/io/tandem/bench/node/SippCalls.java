@@ -59,7 +59,7 @@ final class SippCalls {
                 "<nop><action><exec rtp_stream=\"pause\" /></action></nop>") : Map.of());
         Files.copy(dir.resolve(AUDIO), run.resolve(AUDIO));
         return ChildProcess.start("sipp-uas", run, List.of("sipp", "-sf", "call-uas.xml", "-i", "127.0.0.1", "-p",
-                Integer.toString(port), "-mi", "127.0.0.1", "-mp", Integer.toString(LoopbackPorts.udpAndTcp()),
+                Integer.toString(port), "-mi", "127.0.0.1", "-mp", Integer.toString(LoopbackPorts.sippMedia()),
                 "-t", "u1", "-l", "20000", "-nostdin", "-trace_err", "-error_file", "errors.log"), Map.of());
     }
 
@@ -89,7 +89,7 @@ final class SippCalls {
         long start = System.nanoTime();
         try (ChildProcess sipp = ChildProcess.start("sipp-uac", run, List.of("sipp", "127.0.0.1:" + nodePort,
                 "-sf", "call-uac.xml", "-inf", "users.csv", "-s", callee, "-i", "127.0.0.1", "-p",
-                Integer.toString(port), "-mi", "127.0.0.1", "-mp", Integer.toString(LoopbackPorts.udpAndTcp()),
+                Integer.toString(port), "-mi", "127.0.0.1", "-mp", Integer.toString(LoopbackPorts.sippMedia()),
                 "-t", "u1", "-r", Integer.toString(rate), "-rp", "1000", "-m", Long.toString(calls), "-l", "20000",
                 "-recv_timeout", "10000", "-timeout", timeoutSeconds + "s", "-timeout_error", "-nostdin",
                 "-trace_stat", "-stf", "stats.csv", "-fd", "1", "-trace_rtt", "-rtt_freq", "1", "-trace_err",
