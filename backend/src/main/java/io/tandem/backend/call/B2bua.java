@@ -1,6 +1,5 @@
 package io.tandem.backend.call;
 
-import gov.nist.javax.sip.DialogTimeoutEvent;
 import io.tandem.backend.node.SipProperties;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.SipFeature;
@@ -164,13 +163,8 @@ public final class B2bua implements SipFeature {
     }
 
     @Override
-    public void onDialogTimeout(DialogTimeoutEvent event) {
-        Dialog dialog = event.getDialog();
-        if (event.getReason() != DialogTimeoutEvent.Reason.AckNotReceived || dialog == null
-                || dialog.getCallId() == null) {
-            return;
-        }
-        Leg leg = calls.find(dialog.getCallId().getCallId());
+    public void onAckNotReceived(Dialog dialog, String callId) {
+        Leg leg = calls.find(callId);
         if (leg != null && leg.dialog == dialog) {
             leg.bridge.onAckTimeout(leg);
         }

@@ -1,6 +1,5 @@
 package io.tandem.backend.queuecall;
 
-import gov.nist.javax.sip.DialogTimeoutEvent;
 import io.tandem.backend.acd.Callers;
 import io.tandem.backend.acd.Claims;
 import io.tandem.backend.acd.Dispatcher;
@@ -295,13 +294,8 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
 
     /** Our 200 to a caller was never ACKed (RFC 3261 §13.3.1.4): the caller is gone; end the call as its BYE would. */
     @Override
-    public void onDialogTimeout(DialogTimeoutEvent event) {
-        Dialog dialog = event.getDialog();
-        if (event.getReason() != DialogTimeoutEvent.Reason.AckNotReceived || dialog == null
-                || dialog.getCallId() == null) {
-            return;
-        }
-        QueueCall call = waiting.get(dialog.getCallId().getCallId());
+    public void onAckNotReceived(Dialog dialog, String callId) {
+        QueueCall call = waiting.get(callId);
         if (call != null) {
             call.onAckTimeout(dialog);
         }

@@ -1,7 +1,7 @@
 package io.tandem.backend.node.sip;
 
-import gov.nist.javax.sip.DialogTimeoutEvent;
 import java.util.Set;
+import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.TimeoutEvent;
 
@@ -27,9 +27,9 @@ public interface SipFeature {
     }
 
     /**
-     * A dialog of this node timed out in the stack, e.g. the 2xx of an INVITE this node answered was never ACKed
-     * (RFC 3261 §13.3.1.4): the feature ends the session with a BYE.
+     * The 2xx of an INVITE this node answered was never ACKed (RFC 3261 §13.3.1.4): the caller is gone, and the
+     * feature holding the dialog ends the session with a BYE. The router has already checked the stack's event.
      */
-    default void onDialogTimeout(DialogTimeoutEvent event) {
+    default void onAckNotReceived(Dialog dialog, String callId) {
     }
 }

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sip.RequestEvent;
+import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.TimeoutEvent;
 import javax.sip.header.AllowHeader;
@@ -142,8 +143,13 @@ public final class SipRequestRouter implements SipHandler {
 
     @Override
     public void onDialogTimeout(DialogTimeoutEvent event) {
+        Dialog dialog = event.getDialog();
+        if (event.getReason() != DialogTimeoutEvent.Reason.AckNotReceived || dialog == null
+                || dialog.getCallId() == null) {
+            return;
+        }
         for (SipFeature feature : features) {
-            feature.onDialogTimeout(event);
+            feature.onAckNotReceived(dialog, dialog.getCallId().getCallId());
         }
     }
 
