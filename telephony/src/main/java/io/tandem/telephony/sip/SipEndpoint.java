@@ -365,6 +365,17 @@ public final class SipEndpoint implements AutoCloseable {
 
     /** The only JAIN-SIP listener: screens requests, then hands every event to the handler. */
     private final class Dispatcher implements SipListenerExt {
+
+        /** A handler that throws must not take the stack's thread down: counted and logged, the next event goes on. */
+        private void deliver(String what, Runnable call) {
+            try {
+                call.run();
+            } catch (RuntimeException e) {
+                handlerFailures.incrementAndGet();
+                LOG.warn(what, e);
+            }
+        }
+
         @Override
         public void processRequest(RequestEvent event) {
             Request request = event.getRequest();
@@ -386,62 +397,32 @@ public final class SipEndpoint implements AutoCloseable {
 
         @Override
         public void processResponse(ResponseEvent event) {
-            try {
-                handler.onResponse(event);
-            } catch (RuntimeException e) {
-                handlerFailures.incrementAndGet();
-                LOG.warn("response handling failed", e);
-            }
+            deliver("response handling failed", () -> handler.onResponse(event));
         }
 
         @Override
         public void processTimeout(TimeoutEvent event) {
-            try {
-                handler.onTimeout(event);
-            } catch (RuntimeException e) {
-                handlerFailures.incrementAndGet();
-                LOG.warn("timeout handling failed", e);
-            }
+            deliver("timeout handling failed", () -> handler.onTimeout(event));
         }
 
         @Override
         public void processIOException(IOExceptionEvent event) {
-            try {
-                handler.onTransportError(event);
-            } catch (RuntimeException e) {
-                handlerFailures.incrementAndGet();
-                LOG.warn("transport error handling failed", e);
-            }
+            deliver("transport error handling failed", () -> handler.onTransportError(event));
         }
 
         @Override
         public void processTransactionTerminated(TransactionTerminatedEvent event) {
-            try {
-                handler.onTransactionTerminated(event);
-            } catch (RuntimeException e) {
-                handlerFailures.incrementAndGet();
-                LOG.warn("transaction termination handling failed", e);
-            }
+            deliver("transaction termination handling failed", () -> handler.onTransactionTerminated(event));
         }
 
         @Override
         public void processDialogTimeout(DialogTimeoutEvent event) {
-            try {
-                handler.onDialogTimeout(event);
-            } catch (RuntimeException e) {
-                handlerFailures.incrementAndGet();
-                LOG.warn("dialog timeout handling failed", e);
-            }
+            deliver("dialog timeout handling failed", () -> handler.onDialogTimeout(event));
         }
 
         @Override
         public void processDialogTerminated(DialogTerminatedEvent event) {
-            try {
-                handler.onDialogTerminated(event);
-            } catch (RuntimeException e) {
-                handlerFailures.incrementAndGet();
-                LOG.warn("dialog termination handling failed", e);
-            }
+            deliver("dialog termination handling failed", () -> handler.onDialogTerminated(event));
         }
     }
 
