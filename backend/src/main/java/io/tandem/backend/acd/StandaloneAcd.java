@@ -4,6 +4,7 @@ import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.redis.Redis;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The ACD's Redis core without Spring, for tools that drive it directly (the claim benchmark): sessions, queues,
@@ -22,7 +23,7 @@ public final class StandaloneAcd {
         this.sessions = new AgentSessions(redis, scripts);
         this.queues = new Queues(redis);
         this.claims = new Claims(scripts, properties);
-        Dispatcher manual = new Dispatcher(claims, queues, new LiveNodes(new NodeRegistry(redis), scripts),
+        Dispatcher manual = new Dispatcher(claims, queues, new LiveNodes(new NodeRegistry(redis, nodeId, Duration.ZERO), scripts),
                 grant -> { }, task -> { });
         this.callers = new Callers(redis, scripts, queues, manual);
     }

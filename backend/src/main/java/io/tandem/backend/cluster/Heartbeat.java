@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,18 @@ final class Heartbeat implements AutoCloseable {
         this.ttl = ttl;
         this.calls = calls;
         this.startedAt = clock.instant();
+        // A restarted Redis has let this node's key expire: beat as soon as it is back, not up to an interval later.
+        redis.outages().whenRestored(() -> {
+            try {
+                executor.execute(() -> {
+                    if (task != null) {
+                        beatSafely();
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                // the node is shutting down
+            }
+        });
     }
 
     /** Writes the first beat synchronously (refusing a duplicate id), then beats every interval. */

@@ -14,8 +14,13 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.tandem.backend.node.InvalidConfigurationException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,13 +45,15 @@ public final class Redis implements AutoCloseable {
     private final StatefulRedisConnection<String, String> connection;
     private final EmbeddedRedis embedded;
     private final String description;
+    private final Outages outages;
 
     Redis(RedisClient client, StatefulRedisConnection<String, String> connection, EmbeddedRedis embedded,
-            String description) {
+            String description, Outages outages) {
         this.client = client;
         this.connection = connection;
         this.embedded = embedded;
         this.description = description;
+        this.outages = outages;
     }
 
     /**
@@ -70,6 +77,12 @@ public final class Redis implements AutoCloseable {
                     .timeoutOptions(TimeoutOptions.enabled(properties.commandTimeout()))
                     .build());
             String description = describe(uri);
+            Set<SocketAddress> sentinels = new HashSet<>();
+            for (RedisURI sentinel : uri.getSentinels()) {
+                sentinels.add(new InetSocketAddress(sentinel.getHost(), sentinel.getPort()));
+            }
+            Outages outages = new Outages(Clock.systemUTC(), sentinels);
+            client.getResources().eventBus().get().subscribe(outages::on);
             StatefulRedisConnection<String, String> connection;
             try {
                 connection = client.connect();
@@ -79,13 +92,18 @@ public final class Redis implements AutoCloseable {
                         + ": " + e.getMessage(), e);
             }
             log.info("connected to Redis at {}", description);
-            return new Redis(client, connection, embedded, description);
+            return new Redis(client, connection, embedded, description, outages);
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.stop();
             }
             throw e;
         }
+    }
+
+    /** When this node last lost Redis and got it back. */
+    public Outages outages() {
+        return outages;
     }
 
     /** Synchronous commands on the shared connection. */

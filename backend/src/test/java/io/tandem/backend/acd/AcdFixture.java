@@ -35,7 +35,7 @@ final class AcdFixture implements AutoCloseable {
         this.sessions = new AgentSessions(redis, scripts);
         this.queues = new Queues(redis);
         this.claims = new Claims(scripts, properties);
-        Dispatcher idle = new Dispatcher(claims, queues, new LiveNodes(new NodeRegistry(redis), scripts),
+        Dispatcher idle = new Dispatcher(claims, queues, new LiveNodes(new NodeRegistry(redis, nodeId, Duration.ZERO), scripts),
                 grant -> { }, task -> { }); // the test claims itself
         this.callers = new Callers(redis, scripts, queues, idle);
     }

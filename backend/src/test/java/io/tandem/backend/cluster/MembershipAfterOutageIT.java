@@ -1,0 +1,109 @@
+package io.tandem.backend.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.backend.Eventually;
+import io.tandem.backend.RedisServer;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.Redis;
+import io.tandem.backend.redis.RedisProperties;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Membership across a Redis restart. A restarted Redis has dropped every heartbeat key whose time ran out while it was
+ * down; until the nodes have reconnected and beaten again, a node seen alive just before the outage still counts as
+ * alive, this node always counts itself alive, and a node nobody saw before stays dead.
+ */
+class MembershipAfterOutageIT {
+
+    @RegisterExtension
+    static final RedisServer server = RedisServer.persistent();
+
+    /** Long enough that only the beat on reconnection, not the next scheduled one, can restore a key in the test. */
+    private static final Duration INTERVAL = Duration.ofSeconds(30);
+    private static final Duration TTL = Duration.ofSeconds(2);
+
+    private Redis redis;
+    private Redis other;
+    private ScheduledExecutorService executor;
+
+    @BeforeEach
+    void connect() {
+        redis = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(1), 1000));
+        other = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(1), 1000));
+        redis.commands().flushall();
+        executor = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterEach
+    void disconnect() {
+        executor.shutdownNow();
+        redis.close();
+        other.close();
+    }
+
+    @Test
+    void aNodeSeenBeforeARedisRestartCountsAsAliveUntilItBeatsAgainOrTheGracePasses() throws Exception {
+        NodeRegistry registry = new NodeRegistry(redis, "self", TTL);
+        Heartbeat b = new Heartbeat(other, Clock.systemUTC(), executor, "b", "1", INTERVAL, TTL, () -> 0);
+        b.start("sip:127.0.0.1:5062", "http://127.0.0.1:8082");
+        assertThat(registry.aliveIds()).containsExactlyInAnyOrder("self", "b");
+        b.stopBeating();
+
+        // Without an outage, a missing key is a dead node at once.
+        redis.commands().set(Keys.node("c"), "x", io.lettuce.core.SetArgs.Builder.px(60_000));
+        assertThat(registry.isAlive("c")).isTrue();
+        redis.commands().del(Keys.node("c"));
+        assertThat(registry.isAlive("c")).isFalse();
+
+        // Redis goes away and comes back without b's key (as after an outage longer than the TTL).
+        redis.commands().del(Keys.node("b"));
+        server.stop();
+        Eventually.await(Duration.ofSeconds(10), "the node notices Redis is gone",
+                () -> redis.outages().last().isPresent());
+        server.startAgain();
+        Eventually.await(Duration.ofSeconds(10), "the node reconnects",
+                () -> redis.outages().last().orElseThrow().restored() != null);
+
+        assertThat(redis.commands().exists(Keys.node("b"))).isZero();
+        assertThat(registry.isAlive("b")).as("b was alive before the outage").isTrue();
+        assertThat(registry.aliveIds()).containsExactlyInAnyOrder("self", "b");
+        assertThat(registry.isAlive("self")).as("this node, which has no key at all").isTrue();
+        assertThat(registry.isAlive("unknown")).as("a node nobody saw alive").isFalse();
+        assertThat(registry.isAlive("c")).as("c was already dead before the outage").isFalse();
+
+        // b never beats again: once the grace (two TTLs) has passed it is dead.
+        Eventually.await(Duration.ofSeconds(10), "b is taken for dead after the grace", () -> !registry.isAlive("b"));
+        assertThat(registry.aliveIds()).containsExactly("self");
+    }
+
+    @Test
+    void aBeatingNodeWritesItsKeyAsSoonAsRedisIsBack() throws Exception {
+        NodeRegistry registry = new NodeRegistry(redis);
+        Heartbeat b = new Heartbeat(other, Clock.systemUTC(), executor, "b", "1", INTERVAL, TTL, () -> 0);
+        b.start("sip:127.0.0.1:5062", "http://127.0.0.1:8082");
+
+        redis.commands().del(Keys.node("b")); // what the restart below would do once the TTL ran out
+        server.stop();
+        Eventually.await(Duration.ofSeconds(10), "the beating node notices Redis is gone",
+                () -> other.outages().last().isPresent());
+        server.startAgain();
+        // The next scheduled beat is 30 s away: only the beat on reconnection can write the key this soon.
+        Eventually.await(Duration.ofSeconds(10), "b's key is back", () -> {
+            try {
+                return redis.commands().exists(Keys.node("b")) == 1L;
+            } catch (RuntimeException reconnecting) {
+                return false;
+            }
+        });
+        assertThat(registry.isAlive("b")).isTrue();
+        b.close();
+    }
+}
