@@ -11,7 +11,12 @@ local ringMs, leaseMs, tierMs = tonumber(arg(3)), tonumber(arg(4)), tonumber(arg
 local scanLimit, ringMax = tonumber(arg(6)), tonumber(arg(7))
 local offerId = arg(9)
 local alive = {}
-for _, n in ipairs(split(arg(10))) do alive[n] = true end
+-- An agent's fields read once per claim: its state and figures, then its direct-call count on each live node.
+local agentFields = {'state', 'node', 'calls', 'talkMs', 'idle'}
+for _, n in ipairs(split(arg(10))) do
+  alive[n] = true
+  agentFields[#agentFields + 1] = 'direct:' .. n
+end
 if redis.call('ZCARD', KEYS[5]) == 0 then return {} end
 math.randomseed(tonumber(arg(8)))
 
@@ -30,12 +35,16 @@ local function base(id)
     tierCache[id] = tp
   end
   if tp then
-    local a = redis.call('HMGET', agentKey(id), 'state', 'direct', 'node', 'calls', 'talkMs', 'idle')
+    local a = redis.call('HMGET', agentKey(id), unpack(agentFields))
     -- Only 'available': a reserved agent's lease is live by definition until the sweeper releases it.
-    if a[1] == 'available' and a[2] ~= '1' and (not a[3] or a[3] == '' or alive[a[3]]) then
+    local free = a[1] == 'available' and (not a[2] or a[2] == '' or alive[a[2]])
+    for i = 6, #agentFields do
+      if free and num(a[i]) > 0 then free = false end -- on a direct call (direct.lua)
+    end
+    if free then
       local sep = string.find(tp, '|', 1, true)
       c = {id = id, tier = tonumber(string.sub(tp, 1, sep - 1)), penalty = tonumber(string.sub(tp, sep + 1)),
-        node = a[3] or '', calls = num(a[4]), talk = num(a[5]), idle = num(a[6]), skills = {}, skill = 0}
+        node = a[2] or '', calls = num(a[3]), talk = num(a[4]), idle = num(a[5]), skills = {}, skill = 0}
     end
   end
   cache[id] = c

@@ -5,7 +5,7 @@ local key = agentKey(id)
 local a = hash(key)
 redis.call('HSET', key, 'agentId', id, 'node', NODE, 'queues', arg(2), 'seen', NOW)
 if a.state == nil or a.state == 'logged-out' then
-  redis.call('HSET', key, 'loginAt', NOW, 'calls', 0, 'talkMs', 0, 'misses', 0, 'idle', NOW, 'direct', '0')
+  redis.call('HSET', key, 'loginAt', NOW, 'calls', 0, 'talkMs', 0, 'misses', 0, 'idle', NOW)
   transition(id, a, 'not-ready', 'login', {})
   qlog('AGENTLOGIN', 'NONE', 'NONE', id, NODE)
   return 1

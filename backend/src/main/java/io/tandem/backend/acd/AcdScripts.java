@@ -36,6 +36,7 @@ class AcdScripts {
     static final LuaScript AGENT_STATS = load("agent_stats", ScriptOutputType.MULTI);
     static final LuaScript CALLBACK = load("callback", ScriptOutputType.VALUE);
     static final LuaScript PRESENCE = load("presence", ScriptOutputType.MULTI);
+    static final LuaScript DIRECT = load("direct", ScriptOutputType.INTEGER);
 
     private final Redis redis;
     private final Clock clock;

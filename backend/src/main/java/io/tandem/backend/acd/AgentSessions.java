@@ -153,11 +153,22 @@ public class AgentSessions {
     }
 
     /**
-     * Marks an agent as on (or off) a direct call, which the claim honours: an agent on a direct call gets no
-     * queue offer. For the B2BUA; not a state of the session.
+     * A party whose leg this node holds entered ({@code +1}) or left ({@code -1}) a direct call, one that is no queue
+     * call: an agent with one in progress gets no queue offer. Counted per node (see {@code acd/direct.lua}), so a
+     * count left by a dead node is ignored and this node's restart clears its own ({@link #clearDirectCalls}).
+     *
+     * @return true when the agent has no direct call left and is available: worth a dispatch now
      */
-    public void directCall(String tenant, String agentId, boolean onCall) {
-        redis.commands().hset(Keys.agent(tenant, agentId), "direct", onCall ? "1" : "0");
+    public boolean directCall(String tenant, String party, int delta) {
+        Long freed = scripts.run(AcdScripts.DIRECT, tenant, List.of(Keys.agent(tenant, party),
+                Keys.directCalls(tenant, scripts.nodeId())), party, Integer.toString(delta));
+        return freed == 1L;
+    }
+
+    /** Forgets the direct calls this node counted before it (re)started: it carries none now. */
+    void clearDirectCalls(String tenant) {
+        scripts.run(AcdScripts.DIRECT, tenant, List.of(Keys.agent(tenant, "0"), Keys.directCalls(tenant,
+                scripts.nodeId())), "0", "reset");
     }
 
     static String wire(AgentState state) {

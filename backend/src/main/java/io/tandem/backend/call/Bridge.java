@@ -73,6 +73,17 @@ final class Bridge {
         return callerLeg.callId;
     }
 
+    /** Set by a node's queue on the INVITE of an offer to an agent (QueueSignalling). */
+    static final String QUEUE_OFFER_HEADER = "X-Tandem-Offer";
+
+    /**
+     * This bridge carries another node's queue offer to a phone here (it came over the trunk): the agent's time in it
+     * is the ACD's ON_CALL, not a direct call.
+     */
+    boolean carriesQueueOffer() {
+        return inboundTrunk && callerLeg.invite != null && callerLeg.invite.getHeader(QUEUE_OFFER_HEADER) != null;
+    }
+
     String caller() {
         return caller;
     }

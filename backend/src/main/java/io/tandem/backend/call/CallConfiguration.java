@@ -58,12 +58,13 @@ class CallConfiguration {
             TrunkSignature trunk, NodeIdentity identity, CallProperties properties,
             @Qualifier("callTimers") ScheduledExecutorService callTimers, Clock clock, CallRecords records, Redis redis,
             SipAuthenticator authenticator, TenantResolver tenants, CallRouter router, RtpRelayPool relays,
-            SipProperties sip, ObjectProvider<ServiceNumbers> services, OwedWrites writes) {
+            SipProperties sip, ObjectProvider<ServiceNumbers> services, OwedWrites writes,
+            ObjectProvider<PartyCalls> parties) {
         // Memoised: an ObjectProvider resolves the bean on every call, which cost ~8 % of a node's CPU per INVITE.
         Signalling signalling = new Signalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         Calls calls = new Calls(signalling, properties, callTimers, clock, identity.id(), metrics, records,
-                new CallPresence(redis, identity.id()), writes);
+                new CallPresence(redis, identity.id()), writes, parties.getIfAvailable(() -> PartyCalls.NONE));
         return new B2bua(calls, authenticator, tenants, router, trunk, relays, sip, redis,
                 SingletonSupplier.of(() -> services.orderedStream().toList()));
     }

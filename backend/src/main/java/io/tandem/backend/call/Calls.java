@@ -30,11 +30,13 @@ final class Calls {
     private final CallRecords records;
     private final CallPresence presence;
     private final OwedWrites writes;
+    private final PartyCalls parties;
     private final Map<String, Leg> legs = new ConcurrentHashMap<>();
     private final Set<Bridge> bridges = ConcurrentHashMap.newKeySet();
 
     Calls(Signalling signalling, CallProperties properties, ScheduledExecutorService timers, Clock clock,
-            String nodeId, NodeMetrics metrics, CallRecords records, CallPresence presence, OwedWrites writes) {
+            String nodeId, NodeMetrics metrics, CallRecords records, CallPresence presence, OwedWrites writes,
+            PartyCalls parties) {
         this.signalling = signalling;
         this.properties = properties;
         this.timers = timers;
@@ -44,6 +46,7 @@ final class Calls {
         this.records = records;
         this.presence = presence;
         this.writes = writes;
+        this.parties = parties;
     }
 
     Leg find(String callId) {
@@ -76,10 +79,17 @@ final class Calls {
         if (!bridge.inboundTrunk) {
             writes.once("call " + bridge.id() + ": caller's call field", () -> presence.put(bridge.tenant,
                     bridge.caller(), bridge.id(), bridge.callee(), "out", bridge.answeredAt()));
+            // Owed, not once: the ACD's counts commute, so a late write still sums right with the call's end.
+            writes.owe("call " + bridge.id() + ": caller on a direct call",
+                    () -> parties.joined(bridge.tenant, bridge.caller()));
         }
         if (bridge.calleeIsLocal()) {
             writes.once("call " + bridge.id() + ": callee's call field", () -> presence.put(bridge.tenant,
                     bridge.callee(), bridge.id(), bridge.caller(), "in", bridge.answeredAt()));
+            if (!bridge.carriesQueueOffer()) {
+                writes.owe("call " + bridge.id() + ": callee on a direct call",
+                        () -> parties.joined(bridge.tenant, bridge.callee()));
+            }
         }
     }
 
@@ -101,10 +111,16 @@ final class Calls {
             if (!bridge.inboundTrunk) {
                 writes.owe("call " + bridge.id() + ": caller's call field removed",
                         () -> presence.remove(bridge.tenant, bridge.caller(), bridge.id()));
+                writes.owe("call " + bridge.id() + ": caller's direct call over",
+                        () -> parties.left(bridge.tenant, bridge.caller()));
             }
             if (bridge.calleeIsLocal()) {
                 writes.owe("call " + bridge.id() + ": callee's call field removed",
                         () -> presence.remove(bridge.tenant, bridge.callee(), bridge.id()));
+                if (!bridge.carriesQueueOffer()) {
+                    writes.owe("call " + bridge.id() + ": callee's direct call over",
+                            () -> parties.left(bridge.tenant, bridge.callee()));
+                }
             }
         }
         if (!bridge.inboundTrunk) {

@@ -140,7 +140,7 @@ final class Signalling {
     }
 
     /** Headers a node of the cluster set for the callee's phone (a queue offer): passed on only from the trunk. */
-    static final java.util.List<String> PASSED_FROM_TRUNK = java.util.List.of("X-Tandem-Offer",
+    static final java.util.List<String> PASSED_FROM_TRUNK = java.util.List.of(Bridge.QUEUE_OFFER_HEADER,
             "P-Asserted-Identity");
 
     /**

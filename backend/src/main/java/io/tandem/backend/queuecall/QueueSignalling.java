@@ -30,7 +30,7 @@ final class QueueSignalling {
     private static final Logger log = LoggerFactory.getLogger(QueueSignalling.class);
     static final String SDP = "application/sdp";
     /** The offer id, which the softphone matches with the {@code offer} message on its WebSocket. */
-    static final String OFFER_HEADER = "X-Tandem-Offer";
+    static final String OFFER_HEADER = "X-Tandem-Offer"; // the B2BUA of the agent's node knows it too (Bridge)
 
     private final Supplier<SipEndpoint> endpoint;
     private final Supplier<NodeAddresses> addresses;

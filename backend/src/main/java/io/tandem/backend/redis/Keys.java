@@ -186,6 +186,11 @@ public final class Keys {
         return tenant(tenant) + "agents";
     }
 
+    /** Set: the parties with a direct call counted on one node (see acd/direct.lua), for that node's restart. */
+    public static String directCalls(String tenant, String nodeId) {
+        return tenant(tenant) + "direct:" + checked(NODE, "node id", nodeId);
+    }
+
     /** String with TTL: the node running this round's presence check of the tenant (one node per round). */
     public static String presenceRound(String tenant) {
         return tenant(tenant) + "presence-round";

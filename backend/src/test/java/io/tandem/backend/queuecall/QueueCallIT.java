@@ -10,6 +10,7 @@ import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.AgentSessions;
 import io.tandem.backend.acd.Callers;
+import io.tandem.backend.acd.Claims;
 import io.tandem.backend.acd.QueueDefinition;
 import io.tandem.backend.acd.Queues;
 import io.tandem.backend.acd.Strategy;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -221,6 +223,45 @@ class QueueCallIT {
             Eventually.await(Duration.ofSeconds(10), "COMPLETEAGENT in the queue log",
                     () -> queueLog(call.id()).contains("COMPLETEAGENT"));
             d2.state("not-ready");
+        }
+    }
+
+    @Test
+    void anAgentOnADirectCallGetsNoQueueOfferUntilThatCallEnds() throws Exception {
+        QueueDefinition queue = QueueNodes.queue("7400", Strategy.LONGEST_IDLE, 15, 1, 0, 3, List.of("1030"));
+        n1.bean(Queues.class).save("demo", queue, false);
+        try (QueuePhone agent = QueuePhone.agent(n2, "1030", 440, 1000).onIncoming(Call::answer);
+             AgentDesk desk = AgentDesk.available(n2, "1030");
+             QueuePhone colleague = QueuePhone.caller("1031", 1000, 440);
+             QueuePhone caller = QueuePhone.caller("1032", 1000, 440)) {
+            // A colleague calls the agent through node 1; the agent's leg is on node 2, across the trunk.
+            Call direct = colleague.dial(n1, "1030");
+            Call directLeg = agent.nextIncoming();
+            colleague.awaitState(direct, CallState.CONNECTED);
+            Eventually.await(Duration.ofSeconds(10), "node 2 counts 1030 on a direct call", () -> "1".equals(
+                    n1.bean(Redis.class).commands().hget(Keys.agent("demo", "1030"), "direct:q2")));
+
+            Call queued = caller.dial(n3, "7400");
+            caller.awaitState(queued, CallState.CONNECTED);
+            Eventually.await(Duration.ofSeconds(10), "the caller waits in 7400",
+                    () -> n1.bean(Callers.class).waiting("demo", "7400").size() == 1);
+            // Available for queue calls, yet busy: neither the claims the nodes ran nor one more finds the agent.
+            assertThat(state("1030")).isEqualTo(AgentState.AVAILABLE);
+            assertThat(n3.bean(Claims.class).claim("demo", queue, Set.of("q1", "q2", "q3"))).isEmpty();
+            assertThat(agent.incoming).isEmpty();
+
+            // The direct call ends: the waiting caller is offered to the agent, who answers.
+            direct.hangup();
+            agent.awaitState(directLeg, CallState.ENDED);
+            Call queueLeg = agent.nextIncoming();
+            agent.awaitState(queueLeg, CallState.CONNECTED);
+            Await.until("1030 hears the caller", AUDIO, () -> agent.ear(queueLeg).toneFrames() > 25);
+            assertThat(queueLeg.inviteHeader("P-Asserted-Identity")).contains("sip:1032@");
+            assertThat(queueLog(queued.id())).containsSubsequence("ENTERQUEUE", "CONNECT")
+                    .doesNotContain("RINGNOANSWER");
+            assertThat(n1.bean(Redis.class).commands().hget(Keys.agent("demo", "1030"), "direct:q2")).isNull();
+            queued.hangup();
+            desk.stateAfterCall("not-ready");
         }
     }
 
