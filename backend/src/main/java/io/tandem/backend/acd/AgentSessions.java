@@ -139,12 +139,22 @@ public class AgentSessions {
     }
 
     /** Marks the agent's presence (an open WebSocket) as seen now; the presence check logs out the unseen. */
-    public void seen(String tenant, String agentId, long nowMillis) {
-        String key = Keys.agent(tenant, agentId);
-        if (redis.commands().exists(key) == 1L) {
-            redis.commands().hset(key, "seen", Long.toString(nowMillis));
+    public void seen(String tenant, String agentId) {
+        seen(tenant, List.of(agentId));
+    }
+
+    /**
+     * Marks agents of a tenant as seen now, in one round trip per {@value #SEEN_BATCH} agents: a node with many open
+     * sockets marks them all every sweep, and a round trip each would take the sweep longer than its interval.
+     */
+    void seen(String tenant, List<String> agentIds) {
+        for (int from = 0; from < agentIds.size(); from += SEEN_BATCH) {
+            List<String> batch = agentIds.subList(from, Math.min(agentIds.size(), from + SEEN_BATCH));
+            scripts.run(AcdScripts.SEEN, tenant, List.of(Keys.agentSessions(tenant)), batch.toArray(String[]::new));
         }
     }
+
+    private static final int SEEN_BATCH = 500;
 
     /** When the agent's presence was last seen (ms), 0 when never. */
     long lastSeen(String tenant, String agentId) {

@@ -4,6 +4,8 @@ import io.tandem.backend.redis.Keys;
 import io.tandem.backend.registrar.Bindings;
 import io.tandem.protocol.AgentState;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,21 +46,22 @@ class Presence {
     }
 
     void pinged(String tenant, String agentId) {
-        sessions.seen(tenant, agentId, clock.millis());
+        sessions.seen(tenant, agentId);
     }
 
     void closed(String tenant, String agentId) {
         local.computeIfPresent(tenant + " " + agentId, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
-        sessions.seen(tenant, agentId, clock.millis()); // the grace runs from the moment the socket went
+        sessions.seen(tenant, agentId); // the grace runs from the moment the socket went
     }
 
     /** Marks the agents whose socket this node holds as seen (every sweep: cheap, only local sockets). */
     void refresh() {
-        long now = clock.millis();
-        local.keySet().forEach(key -> {
+        Map<String, List<String>> byTenant = new HashMap<>();
+        for (String key : local.keySet()) {
             int space = key.indexOf(' ');
-            sessions.seen(key.substring(0, space), key.substring(space + 1), now);
-        });
+            byTenant.computeIfAbsent(key.substring(0, space), t -> new ArrayList<>()).add(key.substring(space + 1));
+        }
+        byTenant.forEach(sessions::seen);
     }
 
     /**

@@ -49,9 +49,29 @@ class PresenceRoundIT extends TwoAcdNodes {
         Presence p1 = presence(n1);
         n1.sessions.login(TENANT, "1003", List.of());
         clock.advance(Duration.ofSeconds(20));
-        n1.sessions.seen(TENANT, "1003", clock.millis());
+        n1.sessions.seen(TENANT, "1003");
         clock.advance(Duration.ofSeconds(20));
         p1.sweep(TENANT);
         assertThat(n1.sessions.status(TENANT, "1003").state()).isEqualTo(AgentState.NOT_READY);
+    }
+
+    @Test
+    void aNodeMarksAllItsSocketsSeenInBatchesAndOnlyAgentsWithASession() {
+        Presence p1 = presence(n1);
+        List<String> agents = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_200; i++) { // more than two of the script's batches
+            String id = "2" + i;
+            agents.add(id);
+            n1.sessions.login(TENANT, id, List.of());
+            p1.opened(TENANT, id);
+        }
+        p1.opened(TENANT, "9999"); // a socket whose session is gone meanwhile
+        clock.advance(Duration.ofSeconds(20));
+        p1.refresh();
+        clock.advance(Duration.ofSeconds(20));
+        p1.sweep(TENANT);
+        assertThat(n1.redis.commands().get(io.tandem.backend.redis.Keys.presenceRound(TENANT))).isEqualTo("n1");
+        assertThat(agents).allMatch(id -> n1.sessions.status(TENANT, id).state() == AgentState.NOT_READY);
+        assertThat(n1.redis.commands().exists(io.tandem.backend.redis.Keys.agent(TENANT, "9999"))).isZero();
     }
 }
