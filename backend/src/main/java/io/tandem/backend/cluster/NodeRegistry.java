@@ -1,15 +1,17 @@
 package io.tandem.backend.cluster;
 
-import io.tandem.backend.redis.Keys;
-import io.tandem.backend.redis.Redis;
+import io.lettuce.core.RedisFuture;
 import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.node.NodeProperties;
+import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Outages;
+import io.tandem.backend.redis.Redis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,14 +23,15 @@ import org.springframework.stereotype.Service;
 
 /**
  * Cluster membership as Redis sees it: a node is alive while its {@code tandem:node:<id>} key lives (the key's TTL
- * is the failure detector). The registrar, the router and the ACD use {@link #isAlive} and {@link #aliveIds} to
- * ignore bindings and callers of dead nodes.
+ * is the failure detector). The registrar, the router and the ACD use {@link #isAlive}, {@link #probe} and
+ * {@link #aliveIds} to ignore bindings and callers of dead nodes.
  * <p>
  * Two exceptions. This node is alive to itself, without asking. And right after Redis came back from an outage
  * longer than the heartbeat TTL, every heartbeat key has expired (a restarted Redis drops keys whose time passed)
  * while the nodes are still reconnecting: for a grace of two TTLs a node seen alive shortly before the outage still
- * counts as alive until its beat returns. Without it the first node back took the others' agents for unreachable
- * (a missed offer each, not-ready after a few) and their waiting callers for lost to node failure.
+ * counts as alive, at the SIP address it last had, until its beat returns. Without it the first node back took the
+ * others' agents for unreachable (a missed offer each, not-ready after a few) and their waiting callers for lost to
+ * node failure.
  */
 @Service
 public class NodeRegistry {
@@ -37,8 +40,11 @@ public class NodeRegistry {
     private final String self;
     private final Duration ttl;
     private final Clock clock = Clock.systemUTC();
-    /** When each node was last read as alive: what the outage grace goes by. */
-    private final Map<String, Instant> seenAlive = new ConcurrentHashMap<>();
+    /** Each node last read as alive, when, and at which SIP address: what the outage grace goes by. */
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+
+    private record Seen(Instant at, String sip) {
+    }
 
     @Autowired
     public NodeRegistry(Redis redis, NodeIdentity identity, NodeProperties properties) {
@@ -63,19 +69,64 @@ public class NodeRegistry {
             return true;
         }
         if (redis.commands().exists(Keys.node(nodeId)) == 1L) {
-            seenAlive.put(nodeId, clock.instant());
+            saw(nodeId, null);
             return true;
         }
         return missing(nodeId);
     }
 
-    /** The node's key is missing: dead, unless the outage grace covers it (then the grace decides, not this read). */
-    private boolean missing(String nodeId) {
-        if (inOutageGrace(nodeId)) {
-            return true;
+    /**
+     * Asks for the heartbeat of every node known alive without waiting: a read sent next on the shared connection
+     * shares the round trip, so a route needs one round trip for the binding, the nodes' liveness and their SIP
+     * addresses (before: one for each). A node the probe did not cover is asked when needed.
+     */
+    public Probe probe() {
+        Map<String, RedisFuture<Map<String, String>>> replies = new HashMap<>();
+        for (String id : seen.keySet()) {
+            if (!id.equals(self)) {
+                replies.put(id, redis.async().hgetall(Keys.node(id)));
+            }
         }
-        seenAlive.remove(nodeId);
-        return false;
+        return new Probe(replies);
+    }
+
+    /** The heartbeats asked for by {@link #probe}: read when first needed. */
+    public final class Probe {
+
+        private final Map<String, RedisFuture<Map<String, String>>> replies;
+        private final Map<String, Optional<String>> sips = new HashMap<>();
+
+        private Probe(Map<String, RedisFuture<Map<String, String>>> replies) {
+            this.replies = replies;
+        }
+
+        /** As {@link NodeRegistry#isAlive}. */
+        public boolean alive(String nodeId) {
+            return nodeId.equals(self) || sip(nodeId).isPresent() || (!replies.containsKey(nodeId)
+                    && isAlive(nodeId));
+        }
+
+        /** The SIP address ({@code sip:host:port}) of a live node, the last one known during an outage's grace. */
+        public Optional<String> sip(String nodeId) {
+            return sips.computeIfAbsent(nodeId, id -> {
+                RedisFuture<Map<String, String>> reply = replies.get(id);
+                return reply == null ? sipAddress(id) : sipOf(id, Redis.await(reply));
+            });
+        }
+    }
+
+    /** The SIP address ({@code sip:host:port}) of a live node, the last one known during an outage's grace. */
+    public Optional<String> sipAddress(String nodeId) {
+        return sipOf(nodeId, redis.commands().hgetall(Keys.node(nodeId)));
+    }
+
+    private Optional<String> sipOf(String nodeId, Map<String, String> heartbeat) {
+        if (!heartbeat.isEmpty()) {
+            saw(nodeId, heartbeat.get("sip"));
+            return Optional.ofNullable(heartbeat.get("sip"));
+        }
+        Seen last = seen.get(nodeId);
+        return missing(nodeId) && last != null ? Optional.ofNullable(last.sip()) : Optional.empty();
     }
 
     /** The ids of the live nodes, this node's included, as {@link #isAlive} counts them. */
@@ -87,7 +138,7 @@ public class NodeRegistry {
         if (!self.isEmpty()) {
             ids.add(self);
         }
-        for (String known : seenAlive.keySet()) {
+        for (String known : seen.keySet()) {
             if (!ids.contains(known) && missing(known)) {
                 ids.add(known);
             }
@@ -95,12 +146,26 @@ public class NodeRegistry {
         return ids;
     }
 
+    private void saw(String nodeId, String sip) {
+        Instant now = clock.instant();
+        seen.merge(nodeId, new Seen(now, sip), (old, fresh) -> new Seen(now, sip != null ? sip : old.sip()));
+    }
+
+    /** The node's key is missing: dead, unless the outage grace covers it (then the grace decides, not this read). */
+    private boolean missing(String nodeId) {
+        if (inOutageGrace(nodeId)) {
+            return true;
+        }
+        seen.remove(nodeId);
+        return false;
+    }
+
     private boolean inOutageGrace(String nodeId) {
-        Instant seen = seenAlive.get(nodeId);
+        Seen last = seen.get(nodeId);
         Optional<Outages.Outage> outage = redis.outages().last();
         Instant now = clock.instant();
-        return seen != null && outage.isPresent() && outage.get().endedWithin(ttl.multipliedBy(2), now)
-                && seen.isAfter(outage.get().lost().minus(ttl.multipliedBy(2)));
+        return last != null && outage.isPresent() && outage.get().endedWithin(ttl.multipliedBy(2), now)
+                && last.at().isAfter(outage.get().lost().minus(ttl.multipliedBy(2)));
     }
 
     /** The node's current heartbeat record, if alive. */
@@ -116,7 +181,7 @@ public class NodeRegistry {
             Optional<NodeInfo> node = Keys.NODE.matcher(id).matches() ? find(id) : Optional.empty();
             if (node.isPresent()) {
                 alive.add(node.get());
-                seenAlive.put(id, clock.instant());
+                saw(id, node.get().sip());
             } else {
                 redis.commands().srem(Keys.nodes(), id);
             }

@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,7 +140,12 @@ public class Bindings {
      * node is never returned: its phone re-registers elsewhere). Most recently refreshed first.
      */
     public List<Binding> lookup(String tenant, String extension) {
-        return read(tenant, extension, aliveFilter());
+        return lookup(tenant, extension, nodes.probe());
+    }
+
+    /** As {@link #lookup(String, String)}, with the nodes' liveness from {@code probe} (sent before this read). */
+    public List<Binding> lookup(String tenant, String extension, NodeRegistry.Probe probe) {
+        return read(tenant, extension, b -> Keys.NODE.matcher(b.node()).matches() && probe.alive(b.node()));
     }
 
     /** Every extension of the tenant with live contacts, as {@link #lookup} sees them, ordered by extension. */
@@ -149,7 +153,8 @@ public class Bindings {
         long now = clock.millis();
         List<String> extensions = redis.commands().zrangebyscore(Keys.registrations(tenant),
                 Range.create((double) now, Double.POSITIVE_INFINITY));
-        Predicate<Binding> alive = aliveFilter();
+        NodeRegistry.Probe probe = nodes.probe();
+        Predicate<Binding> alive = b -> Keys.NODE.matcher(b.node()).matches() && probe.alive(b.node());
         Map<String, List<Binding>> all = new LinkedHashMap<>();
         extensions.stream().sorted().forEach(extension -> {
             if (Keys.EXTENSION.matcher(extension).matches()) {
@@ -212,12 +217,6 @@ public class Bindings {
         }
         bindings.sort(Comparator.comparing(Binding::updatedAt).reversed());
         return bindings;
-    }
-
-    /** Asks Redis once per node per lookup. */
-    private Predicate<Binding> aliveFilter() {
-        Map<String, Boolean> alive = new HashMap<>();
-        return b -> alive.computeIfAbsent(b.node(), id -> Keys.NODE.matcher(id).matches() && nodes.isAlive(id));
     }
 
     static String encode(Binding b) {

@@ -1,6 +1,5 @@
 package io.tandem.backend.routing;
 
-import io.tandem.backend.cluster.NodeInfo;
 import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.node.NodeIdentity;
@@ -44,9 +43,10 @@ public class CallRouter {
         if (!Keys.EXTENSION.matcher(extension).matches()) {
             return new Route.Unknown();
         }
-        // The user check travels with the binding lookup: one round trip to Redis less on every call and offer.
+        // The user check and the nodes' heartbeats travel with the binding lookup: one round trip to Redis for all.
         Supplier<Boolean> known = directory.knows(tenant, extension);
-        List<Binding> found = bindings.lookup(tenant, extension);
+        NodeRegistry.Probe probe = nodes.probe();
+        List<Binding> found = bindings.lookup(tenant, extension, probe);
         if (!known.get()) {
             return new Route.Unknown();
         }
@@ -60,14 +60,14 @@ public class CallRouter {
             }
         }
         for (String node : remoteNodes) {
-            trunkUri(node, extension).ifPresent(uri -> targets.add(new Route.Target(uri, "udp", node)));
+            trunkUri(probe, node, extension).ifPresent(uri -> targets.add(new Route.Target(uri, "udp", node)));
         }
         return targets.isEmpty() ? new Route.Offline() : new Route.Ring(targets);
     }
 
     /** {@code sip:extension@host:port} of the node's listening points, from its heartbeat record. */
-    private Optional<String> trunkUri(String node, String extension) {
-        return nodes.find(node).map(NodeInfo::sip).filter(sip -> sip != null && sip.startsWith("sip:"))
+    private static Optional<String> trunkUri(NodeRegistry.Probe probe, String node, String extension) {
+        return probe.sip(node).filter(sip -> sip.startsWith("sip:"))
                 .map(sip -> "sip:" + extension + "@" + sip.substring(4));
     }
 

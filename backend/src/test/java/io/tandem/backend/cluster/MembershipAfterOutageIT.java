@@ -58,7 +58,7 @@ class MembershipAfterOutageIT {
         b.stopBeating();
 
         // Without an outage, a missing key is a dead node at once.
-        redis.commands().set(Keys.node("c"), "x", io.lettuce.core.SetArgs.Builder.px(60_000));
+        redis.commands().hset(Keys.node("c"), "sip", "sip:127.0.0.1:5064");
         assertThat(registry.isAlive("c")).isTrue();
         redis.commands().del(Keys.node("c"));
         assertThat(registry.isAlive("c")).isFalse();
@@ -75,6 +75,10 @@ class MembershipAfterOutageIT {
         assertThat(redis.commands().exists(Keys.node("b"))).isZero();
         assertThat(registry.isAlive("b")).as("b was alive before the outage").isTrue();
         assertThat(registry.aliveIds()).containsExactlyInAnyOrder("self", "b");
+        NodeRegistry.Probe probe = registry.probe();
+        assertThat(probe.alive("b")).isTrue();
+        assertThat(probe.sip("b")).as("the trunk reaches b where it last was").contains("sip:127.0.0.1:5062");
+        assertThat(probe.alive("c")).isFalse();
         assertThat(registry.isAlive("self")).as("this node, which has no key at all").isTrue();
         assertThat(registry.isAlive("unknown")).as("a node nobody saw alive").isFalse();
         assertThat(registry.isAlive("c")).as("c was already dead before the outage").isFalse();
@@ -82,6 +86,7 @@ class MembershipAfterOutageIT {
         // b never beats again: once the grace (two TTLs) has passed it is dead.
         Eventually.await(Duration.ofSeconds(10), "b is taken for dead after the grace", () -> !registry.isAlive("b"));
         assertThat(registry.aliveIds()).containsExactly("self");
+        assertThat(registry.probe().sip("b")).isEmpty();
     }
 
     @Test
