@@ -29,9 +29,11 @@ class AcdConfiguration {
 
     @Bean
     Dispatcher dispatcher(Claims claims, Queues queues, LiveNodes nodes, ObjectProvider<OfferPlacer> placers,
-            ExecutorService acdDispatchExecutor, LiveEvents events) {
+            ExecutorService acdDispatchExecutor, ScheduledExecutorService acdSweepExecutor, LiveEvents events,
+            AcdScripts scripts) {
         OfferPlacer placer = placers.getIfAvailable(LogOnlyOfferPlacer::new);
-        Dispatcher dispatcher = new Dispatcher(claims, queues, nodes, placer, acdDispatchExecutor);
+        Dispatcher dispatcher = new Dispatcher(claims, queues, nodes, placer, acdDispatchExecutor, acdSweepExecutor,
+                scripts.nodeId());
         events.addForEveryTenant(dispatcher::onEvent);
         return dispatcher;
     }
