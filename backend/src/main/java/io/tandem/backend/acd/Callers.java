@@ -64,31 +64,41 @@ public class Callers {
     /** A caller answered on this node joins a queue; the dispatcher is told at once. */
     public Joined enqueue(String tenant, String queue, String callId, String number, String name, int priority,
             Map<String, Integer> skills, Map<String, String> data) {
-        if (priority < 0 || priority > 99) {
-            throw new IllegalArgumentException("priority must be 0-99");
-        }
         Optional<QueueDefinition> definition = queues.find(tenant, queue);
         if (definition.isEmpty()) {
             return new Joined(0, Refused.NO_SUCH_QUEUE);
         }
+        Joined joined = join(tenant, definition.get(), callId, number, name, priority, skills, data);
+        if (joined.ok()) {
+            dispatch.queueChanged(tenant, queue);
+        }
+        return joined;
+    }
+
+    /**
+     * As {@link #enqueue}, for a caller whose node has just read the queue's definition (no second read) and tells
+     * the dispatcher itself once the caller is answered.
+     */
+    public Joined join(String tenant, QueueDefinition definition, String callId, String number, String name,
+            int priority, Map<String, Integer> skills, Map<String, String> data) {
+        if (priority < 0 || priority > 99) {
+            throw new IllegalArgumentException("priority must be 0-99");
+        }
+        String queue = definition.number();
         String skillList = skills.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
                 .collect(Collectors.joining(","));
         List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.ENQUEUE, tenant,
                 List.of(Keys.queueWait(tenant, queue), Keys.queueCaller(tenant, callId),
                         Keys.queueMembers(tenant, queue), Keys.queueReady(tenant, queue)),
                 queue, callId, scripts.nodeId(), Integer.toString(priority), number, name == null ? "" : name,
-                skillList, encode(data), Integer.toString(definition.get().maxLength()),
-                definition.get().joinEmpty() ? "1" : "0"));
-        Joined joined = switch (reply.get(0)) {
+                skillList, encode(data), Integer.toString(definition.maxLength()),
+                definition.joinEmpty() ? "1" : "0"));
+        return switch (reply.get(0)) {
             case "ok" -> new Joined(Integer.parseInt(reply.get(1)), null);
             case "full" -> new Joined(0, Refused.QUEUE_FULL);
             case "empty" -> new Joined(0, Refused.QUEUE_EMPTY);
             default -> new Joined(0, Refused.ALREADY_WAITING);
         };
-        if (joined.ok()) {
-            dispatch.queueChanged(tenant, queue);
-        }
-        return joined;
     }
 
     /** The caller leaves without an agent; a ringing offer is cancelled and its agents freed. */

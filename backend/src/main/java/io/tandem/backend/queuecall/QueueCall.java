@@ -128,7 +128,8 @@ final class QueueCall {
         }
         toTag = SipMessages.newToken();
         enqueuedNanos = System.nanoTime();
-        Callers.Joined joined = calls.callers.enqueue(tenant, queue.number(), callId, number, name,
+        // QueueCalls tells the dispatcher once the 200 OK is out; the definition is the one this INVITE just read.
+        Callers.Joined joined = calls.callers.join(tenant, queue, callId, number, name,
                 details.priority(), details.skills(), details.data());
         boolean overflowed = !joined.ok() && (joined.refused() == Callers.Refused.QUEUE_FULL
                 || joined.refused() == Callers.Refused.QUEUE_EMPTY) && overflowAtTheDoor(joined);
