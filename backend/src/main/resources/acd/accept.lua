@@ -29,10 +29,9 @@ end
 redis.call('ZREM', P .. 'q:' .. o.queue .. ':wait', o.caller)
 redis.call('ZREM', P .. 'q:' .. o.queue .. ':ready', o.caller)
 redis.call('HSET', ckey, 'offer', '', 'state', 'connected', 'agent', id, 'answeredAt', NOW)
-local s = stats(o.queue)
-redis.call('HINCRBY', s, 'answered', 1)
-redis.call('HINCRBY', s, 'waitMsAnswered', waited)
-if waited <= tonumber(arg(4)) then redis.call('HINCRBY', s, 'withinServiceLevel', 1) end
+statIncr(o.queue, 'answered', 1)
+statIncr(o.queue, 'waitMsAnswered', waited)
+if waited <= tonumber(arg(4)) then statIncr(o.queue, 'withinServiceLevel', 1) end
 qlog('CONNECT', o.queue, o.caller, id, math.floor(waited / 1000), '', math.floor((NOW - num(o.createdAt)) / 1000))
 emit('connect', o.queue, id, o.caller, {'offerId', offerId, 'waitedMs', waited})
 redis.call('DEL', KEYS[1])

@@ -11,9 +11,8 @@ local event = 'COMPLETECALLER'
 if arg(3) == 'agent' then event = 'COMPLETEAGENT' end
 qlog(event, queue, a.call, id, math.floor(num(a.holdMs) / 1000), math.floor(talk / 1000))
 if queue ~= '' then
-  local s = stats(queue)
-  redis.call('HINCRBY', s, 'completed', 1)
-  redis.call('HINCRBY', s, 'talkMs', talk)
+  statIncr(queue, 'completed', 1)
+  statIncr(queue, 'talkMs', talk)
 end
 if a.call and a.call ~= '' then redis.call('DEL', P .. 'caller:' .. a.call) end
 emit('call.end', queue, id, a.call, {'talkMs', talk, 'hungUpBy', arg(3)})

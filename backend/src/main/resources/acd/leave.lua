@@ -20,16 +20,16 @@ redis.call('DEL', KEYS[2])
 local waited = math.floor((NOW - num(c.enqueuedAt)) / 1000)
 if reason == 'abandon' then
   qlog('ABANDON', queue, callId, 'NONE', pos, pos, waited)
-  redis.call('HINCRBY', stats(queue), 'abandoned', 1)
+  statIncr(queue, 'abandoned', 1)
 elseif reason == 'timeout' then
   qlog('EXITWITHTIMEOUT', queue, callId, 'NONE', pos, pos, waited, arg(5))
-  redis.call('HINCRBY', stats(queue), 'timedOut', 1)
+  statIncr(queue, 'timedOut', 1)
 elseif reason == 'exitkey' then
   qlog('EXITWITHKEY', queue, callId, 'NONE', arg(4), pos, waited, arg(5))
 elseif reason == 'lost' then
   -- Not an Asterisk event: the caller's node died, which is neither an abandon nor a timeout.
   qlog('LOSTNODE', queue, callId, 'NONE', c.owner, pos, waited)
-  redis.call('HINCRBY', stats(queue), 'lost', 1)
+  statIncr(queue, 'lost', 1)
 else
   qlog('TRANSFER', queue, callId, 'NONE', reason, pos, waited)
 end

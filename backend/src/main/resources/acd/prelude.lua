@@ -69,19 +69,33 @@ local function day(ms)
   return string.format('%04d-%02d-%02d', y, m, d)
 end
 
-local function stats(queue) return P .. 'q:' .. queue .. ':stats:' .. day(NOW) end
+-- Per-day statistics are kept 400 days after their day (13 months: this month last year is still there for a
+-- year-on-year report); then Redis drops them, so they do not pile up for good.
+local DAY_MS = 86400000
+local STATS_KEEP_MS = 400 * DAY_MS
+-- The TTL (ms from now) of the statistics of the day holding ms: relative, so Redis's own clock need not agree with
+-- the node's.
+local function keepFor(ms) return (math.floor(ms / DAY_MS) + 1) * DAY_MS + STATS_KEEP_MS - NOW end
+
+-- Adds to a figure of a queue's statistics of today.
+local function statIncr(queue, field, by)
+  local key = P .. 'q:' .. queue .. ':stats:' .. day(NOW)
+  redis.call('HINCRBY', key, field, by)
+  redis.call('PEXPIRE', key, keepFor(NOW))
+end
 
 local function agentKey(id) return P .. 'agent:' .. id end
 
 -- Per-agent statistics of one UTC day: a hash per agent and day (ms per state, calls answered, missed offers) and
 -- a set of the agents that have one, so the whole tenant is read without scanning.
-local DAY_MS = 86400000
 local function agentStatsKey(id, d) return P .. 'agent:' .. id .. ':stats:' .. d end
 
 local function agentCount(id, field, by)
   local d = day(NOW)
   redis.call('HINCRBY', agentStatsKey(id, d), field, by)
   redis.call('SADD', P .. 'agents:stats:' .. d, id)
+  redis.call('PEXPIRE', agentStatsKey(id, d), keepFor(NOW))
+  redis.call('PEXPIRE', P .. 'agents:stats:' .. d, keepFor(NOW))
 end
 
 -- The bucket time in a state is counted in: not-ready per reason code; logged-out is not counted (nil).
@@ -100,6 +114,8 @@ local function agentTime(id, bucket, from, to)
     local d = day(from)
     redis.call('HINCRBY', agentStatsKey(id, d), bucket, stop - from)
     redis.call('SADD', P .. 'agents:stats:' .. d, id)
+    redis.call('PEXPIRE', agentStatsKey(id, d), keepFor(from))
+    redis.call('PEXPIRE', P .. 'agents:stats:' .. d, keepFor(from))
     from = stop
   end
 end
@@ -112,7 +128,7 @@ local function transition(id, a, state, reason, extra)
   -- The time in the state being left, counted here because every transition passes through this function.
   agentTime(id, stateBucket(a.state, a.reason), num(a.since), NOW)
   if a.state == 'wrap-up' and a.wrapQueue and a.wrapQueue ~= '' then
-    redis.call('HINCRBY', stats(a.wrapQueue), 'wrapMs', math.max(0, NOW - num(a.since)))
+    statIncr(a.wrapQueue, 'wrapMs', math.max(0, NOW - num(a.since)))
   end
   local lease, wrap, offer = '', '', ''
   local fields = {'state', state, 'version', version, 'since', NOW, 'reason', reason or ''}

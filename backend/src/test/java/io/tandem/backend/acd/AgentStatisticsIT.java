@@ -73,6 +73,14 @@ class AgentStatisticsIT extends TwoAcdNodes {
         assertThat(one.averageHandleTimeSeconds()).isEqualTo(80.0);
         assertThat(one.at()).isEqualTo(clock.instant());
 
+        // A day's figures are kept 400 days after the day, then Redis drops them (they do not pile up for good).
+        for (String key : List.of(io.tandem.backend.redis.Keys.queueStats(TENANT, "7000", today.toString()),
+                io.tandem.backend.redis.Keys.tenantPrefix(TENANT) + "agent:1001:stats:" + today,
+                io.tandem.backend.redis.Keys.tenantPrefix(TENANT) + "agents:stats:" + today)) {
+            assertThat(n1.redis.commands().pttl(key)).as(key)
+                    .isBetween(Duration.ofDays(400).toMillis(), Duration.ofDays(401).toMillis());
+        }
+
         // Both nodes answer with the same figures, for one agent and for the tenant.
         assertThat(statistics(n2).one(TENANT, "1001", today)).isEqualTo(one);
         assertThat(statistics(n2).all(TENANT, today)).containsExactly(one);
