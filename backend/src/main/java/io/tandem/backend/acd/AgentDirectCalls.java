@@ -4,6 +4,8 @@ import io.tandem.backend.call.PartyCalls;
 import io.tandem.backend.directory.Directory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,13 +21,25 @@ class AgentDirectCalls implements PartyCalls {
     private final AgentSessions sessions;
     private final Dispatcher dispatcher;
 
-    /** A node that starts carries no call: what it counted before a crash and restart is cleared. */
+    private final Directory directory;
+
     AgentDirectCalls(AgentSessions sessions, Dispatcher dispatcher, Directory directory) {
         this.sessions = sessions;
         this.dispatcher = dispatcher;
+        this.directory = directory;
+    }
+
+    /**
+     * A node that starts carries no call: what it counted before a crash and restart is cleared. Once the node is
+     * ready, so after its heartbeat has joined the cluster: a second process started by mistake with a live node's id
+     * is refused there, before it could clear the live node's counts.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void clearAfterRestart() {
         for (String tenant : directory.tenants()) {
             sessions.clearDirectCalls(tenant);
         }
+        log.debug("direct-call counts of this node cleared");
     }
 
     @Override
