@@ -84,7 +84,8 @@ public class Dispatcher {
 
     /**
      * Events from any node: a caller joined somewhere, an agent became available somewhere. The node that enqueued a
-     * caller has claimed for it already ({@link Callers#enqueue}); the others claim as a backup
+     * caller has claimed for it already ({@link Callers#enqueue}, or the queue call once its 200 OK is out); the
+     * others claim as a backup
      * {@value #BACKUP_CLAIM_MILLIS} ms later, when the caller is normally offered and their claim finds nothing. The
      * backup is needed: the enqueuing node's view of the live nodes is up to a sweep old, so an agent on a node that
      * has just joined is offered only by a node that already counts it alive (AgentApiIT caught this when only the

@@ -73,6 +73,17 @@ final class Bridge {
         return callerLeg.callId;
     }
 
+    /** The parties this node counted on a direct call when the call was answered (Calls). */
+    private volatile List<String> onDirectCall = List.of();
+
+    void onDirectCall(List<String> parties) {
+        onDirectCall = List.copyOf(parties);
+    }
+
+    List<String> onDirectCall() {
+        return onDirectCall;
+    }
+
     /** Set by a node's queue on the INVITE of an offer to an agent (QueueSignalling). */
     static final String QUEUE_OFFER_HEADER = "X-Tandem-Offer";
 

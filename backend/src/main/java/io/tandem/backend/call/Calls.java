@@ -6,6 +6,8 @@ import io.tandem.backend.node.NodeMetrics;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.telephony.relay.RelayStatistics;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,18 +81,45 @@ final class Calls {
         if (!bridge.inboundTrunk) {
             writes.once("call " + bridge.id() + ": caller's call field", () -> presence.put(bridge.tenant,
                     bridge.caller(), bridge.id(), bridge.callee(), "out", bridge.answeredAt()));
-            // Owed, not once: the ACD's counts commute, so a late write still sums right with the call's end.
-            writes.owe("call " + bridge.id() + ": caller on a direct call",
-                    () -> parties.joined(bridge.tenant, bridge.caller()));
         }
         if (bridge.calleeIsLocal()) {
             writes.once("call " + bridge.id() + ": callee's call field", () -> presence.put(bridge.tenant,
                     bridge.callee(), bridge.id(), bridge.caller(), "in", bridge.answeredAt()));
-            if (!bridge.carriesQueueOffer()) {
-                writes.owe("call " + bridge.id() + ": callee on a direct call",
-                        () -> parties.joined(bridge.tenant, bridge.callee()));
-            }
         }
+        // The parties counted on a direct call are remembered on the bridge, and exactly those are let go at its
+        // end: a transfer may put a leg of another node where the callee was. Owed, not once: the ACD's counts
+        // commute, so a late write still sums right with the call's end.
+        List<String> counted = new ArrayList<>(2);
+        if (!bridge.inboundTrunk) {
+            counted.add(bridge.caller());
+        }
+        if (bridge.calleeIsLocal() && !bridge.carriesQueueOffer()) {
+            counted.add(bridge.callee());
+        }
+        bridge.onDirectCall(counted);
+        for (String party : counted) {
+            writes.owe("call " + bridge.id() + ": " + party + " on a direct call",
+                    () -> parties.joined(bridge.tenant, party));
+        }
+    }
+
+    /**
+     * A transfer put {@code replacement} where {@code replaced} was: the direct-call counts follow the parties. The
+     * party who left is let go at once, not when the transferred call ends; the new party is counted when its leg
+     * is on this node (a leg over the trunk is counted by the node that holds it).
+     */
+    void replaced(Bridge bridge, Leg replaced, Leg replacement) {
+        List<String> counted = new ArrayList<>(bridge.onDirectCall());
+        if (counted.remove(replaced.party)) {
+            writes.owe("call " + bridge.id() + ": " + replaced.party + "'s direct call over (transferred)",
+                    () -> parties.left(bridge.tenant, replaced.party));
+        }
+        if (replacement.target == null || !replacement.target.viaTrunk()) {
+            counted.add(replacement.party);
+            writes.owe("call " + bridge.id() + ": " + replacement.party + " on a direct call (transferred)",
+                    () -> parties.joined(bridge.tenant, replacement.party));
+        }
+        bridge.onDirectCall(counted);
     }
 
     /** Adds what a call's relay carried, both directions, to the node's RTP counters. */
@@ -111,17 +140,15 @@ final class Calls {
             if (!bridge.inboundTrunk) {
                 writes.owe("call " + bridge.id() + ": caller's call field removed",
                         () -> presence.remove(bridge.tenant, bridge.caller(), bridge.id()));
-                writes.owe("call " + bridge.id() + ": caller's direct call over",
-                        () -> parties.left(bridge.tenant, bridge.caller()));
             }
             if (bridge.calleeIsLocal()) {
                 writes.owe("call " + bridge.id() + ": callee's call field removed",
                         () -> presence.remove(bridge.tenant, bridge.callee(), bridge.id()));
-                if (!bridge.carriesQueueOffer()) {
-                    writes.owe("call " + bridge.id() + ": callee's direct call over",
-                            () -> parties.left(bridge.tenant, bridge.callee()));
-                }
             }
+        }
+        for (String party : bridge.onDirectCall()) {
+            writes.owe("call " + bridge.id() + ": " + party + "'s direct call over",
+                    () -> parties.left(bridge.tenant, party));
         }
         if (!bridge.inboundTrunk) {
             CallRecord record = new CallRecord(bridge.id(), bridge.tenant, bridge.caller(), bridge.callee(),

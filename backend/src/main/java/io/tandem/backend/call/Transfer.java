@@ -141,6 +141,7 @@ final class Transfer {
         bridge.relayLeg(target).configure(SdpRewriter.remoteRtp(answer.get()).orElse(null), agreed.get().codec(),
                 agreed.get().telephoneEventPayloadType());
         bridge.replace(transferor, target);
+        bridge.calls.replaced(bridge, transferor, target);
         bridge.transfer(null);
         log.info("call {}: {} now talks to {}", bridge.id(), remaining.party, target.party);
         if (!transferor.gone) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
+import io.tandem.backend.redis.Keys;
 import io.tandem.telephony.peers.Await;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
@@ -50,9 +51,18 @@ class TransferCallIT {
             Await.until("1001 hears 1003's 600 Hz", AUDIO, () -> alice.ear.toneFrames() > 25);
             Await.until("1003 hears 1001's 1 kHz", AUDIO, () -> carol.ear.toneFrames() > 25);
             assertThat(call.state()).isEqualTo(CallState.CONNECTED);
+            // Who is on a direct call (no queue offer for them) follows the transfer: 1002 is free at once.
+            var redisOf = n1.bean(io.tandem.backend.redis.Redis.class).commands();
+            Await.until("1002 is off the call, 1001 and 1003 on it", AUDIO,
+                    () -> redisOf.hgetall(Keys.agent("demo", "1002")).isEmpty()
+                            && "1".equals(redisOf.hget(Keys.agent("demo", "1001"), "direct:tr1"))
+                            && "1".equals(redisOf.hget(Keys.agent("demo", "1003"), "direct:tr2")));
 
             call.hangup();
             carol.awaitState(carolCall, CallState.ENDED);
+            Await.until("nobody is left counted on a call", AUDIO,
+                    () -> redisOf.hgetall(Keys.agent("demo", "1001")).isEmpty()
+                            && redisOf.hgetall(Keys.agent("demo", "1003")).isEmpty());
         }
     }
 }
