@@ -73,6 +73,17 @@ final class Bridge {
         return callerLeg.callId;
     }
 
+    /** The parties this node wrote a call field for when the call was answered (Calls). */
+    private volatile List<String> withCallField = List.of();
+
+    void withCallField(List<String> parties) {
+        withCallField = List.copyOf(parties);
+    }
+
+    List<String> withCallField() {
+        return withCallField;
+    }
+
     /** The parties this node counted on a direct call when the call was answered (Calls). */
     private volatile List<String> onDirectCall = List.of();
 

@@ -78,17 +78,21 @@ final class Calls {
      * late, after the call's end, would show the party on a call for good (and the ACD would skip the agent).
      */
     void answered(Bridge bridge) {
+        // The parties given a call field, and those counted on a direct call, are remembered on the bridge and
+        // exactly those are let go at its end: a transfer may put a leg of another node where the callee was.
+        List<String> fielded = new ArrayList<>(2);
         if (!bridge.inboundTrunk) {
+            fielded.add(bridge.caller());
             writes.once("call " + bridge.id() + ": caller's call field", () -> presence.put(bridge.tenant,
                     bridge.caller(), bridge.id(), bridge.callee(), "out", bridge.answeredAt()));
         }
         if (bridge.calleeIsLocal()) {
+            fielded.add(bridge.callee());
             writes.once("call " + bridge.id() + ": callee's call field", () -> presence.put(bridge.tenant,
                     bridge.callee(), bridge.id(), bridge.caller(), "in", bridge.answeredAt()));
         }
-        // The parties counted on a direct call are remembered on the bridge, and exactly those are let go at its
-        // end: a transfer may put a leg of another node where the callee was. Owed, not once: the ACD's counts
-        // commute, so a late write still sums right with the call's end.
+        bridge.withCallField(fielded);
+        // Owed, not once: the ACD's counts commute, so a late write still sums right with the call's end.
         List<String> counted = new ArrayList<>(2);
         if (!bridge.inboundTrunk) {
             counted.add(bridge.caller());
@@ -104,11 +108,18 @@ final class Calls {
     }
 
     /**
-     * A transfer put {@code replacement} where {@code replaced} was: the direct-call counts follow the parties. The
+     * A transfer put {@code replacement} where {@code replaced} was: the call fields and direct-call counts follow
+     * the parties (the new party gets no call field; the record of the transfer is the CDR). The
      * party who left is let go at once, not when the transferred call ends; the new party is counted when its leg
      * is on this node (a leg over the trunk is counted by the node that holds it).
      */
     void replaced(Bridge bridge, Leg replaced, Leg replacement) {
+        List<String> fielded = new ArrayList<>(bridge.withCallField());
+        if (fielded.remove(replaced.party)) {
+            writes.owe("call " + bridge.id() + ": " + replaced.party + "'s call field removed (transferred)",
+                    () -> presence.remove(bridge.tenant, replaced.party, bridge.id()));
+            bridge.withCallField(fielded);
+        }
         List<String> counted = new ArrayList<>(bridge.onDirectCall());
         if (counted.remove(replaced.party)) {
             writes.owe("call " + bridge.id() + ": " + replaced.party + "'s direct call over (transferred)",
@@ -136,15 +147,9 @@ final class Calls {
         }
         metrics.callEnded();
         // Owed writes, in order after the call fields above, retried through a Redis outage: no record is lost.
-        if (bridge.answeredAt() != null) {
-            if (!bridge.inboundTrunk) {
-                writes.owe("call " + bridge.id() + ": caller's call field removed",
-                        () -> presence.remove(bridge.tenant, bridge.caller(), bridge.id()));
-            }
-            if (bridge.calleeIsLocal()) {
-                writes.owe("call " + bridge.id() + ": callee's call field removed",
-                        () -> presence.remove(bridge.tenant, bridge.callee(), bridge.id()));
-            }
+        for (String party : bridge.withCallField()) {
+            writes.owe("call " + bridge.id() + ": " + party + "'s call field removed",
+                    () -> presence.remove(bridge.tenant, party, bridge.id()));
         }
         for (String party : bridge.onDirectCall()) {
             writes.owe("call " + bridge.id() + ": " + party + "'s direct call over",

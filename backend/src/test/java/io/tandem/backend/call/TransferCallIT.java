@@ -53,16 +53,19 @@ class TransferCallIT {
             assertThat(call.state()).isEqualTo(CallState.CONNECTED);
             // Who is on a direct call (no queue offer for them) follows the transfer: 1002 is free at once.
             var redisOf = n1.bean(io.tandem.backend.redis.Redis.class).commands();
+            java.util.function.Function<String, Boolean> noCallField = extension -> redisOf
+                    .hkeys(Keys.registration("demo", extension)).stream().noneMatch(f -> f.startsWith("call:"));
             Await.until("1002 is off the call, 1001 and 1003 on it", AUDIO,
-                    () -> redisOf.hgetall(Keys.agent("demo", "1002")).isEmpty()
+                    () -> redisOf.hgetall(Keys.agent("demo", "1002")).isEmpty() && noCallField.apply("1002")
                             && "1".equals(redisOf.hget(Keys.agent("demo", "1001"), "direct:tr1"))
                             && "1".equals(redisOf.hget(Keys.agent("demo", "1003"), "direct:tr2")));
 
             call.hangup();
             carol.awaitState(carolCall, CallState.ENDED);
-            Await.until("nobody is left counted on a call", AUDIO,
+            Await.until("nobody is left counted on a call or shown in one", AUDIO,
                     () -> redisOf.hgetall(Keys.agent("demo", "1001")).isEmpty()
-                            && redisOf.hgetall(Keys.agent("demo", "1003")).isEmpty());
+                            && redisOf.hgetall(Keys.agent("demo", "1003")).isEmpty()
+                            && noCallField.apply("1001") && noCallField.apply("1002") && noCallField.apply("1003"));
         }
     }
 }
