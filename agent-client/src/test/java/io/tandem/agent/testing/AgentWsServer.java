@@ -79,10 +79,13 @@ public final class AgentWsServer implements AutoCloseable {
             }
             String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
                     .digest((key + GUID).getBytes(StandardCharsets.US_ASCII)));
-            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            client = socket;
+            // Under push()'s lock: a client that has seen the 101 may push at once, and must find itself connected.
+            synchronized (this) {
+                out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                client = socket;
+            }
             readFrames(new DataInputStream(in));
         } catch (IOException | NoSuchAlgorithmException e) {
             // the client went away
