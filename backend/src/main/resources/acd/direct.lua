@@ -1,15 +1,10 @@
 -- A party whose leg this node holds entered (+1) or left (-1) a direct call, one that is no queue call: an agent
 -- with a direct call in progress on a live node gets no queue offer (claim.lua). Counted per node in the party's
 -- agent hash (field direct:<node>), so a dead node's count is ignored by the claim and a restarted node clears its
--- own (arg 2 = 'reset'). The counts commute: an end written before its start, after a Redis outage, still sums to 0.
--- KEYS: 1 the agent hash, 2 this node's index of parties with a count (set). arg: 1 party, 2 delta or 'reset'.
+-- own (direct_reset.lua). The counts commute: an end written before its start, after a Redis outage, still sums to 0.
+-- KEYS: 1 the agent hash, 2 this node's index of parties with a count (set). arg: 1 party, 2 delta.
 -- Returns 1 when the party is now free of direct calls and available (the caller dispatches), else 0.
 local field = 'direct:' .. NODE
-if arg(2) == 'reset' then
-  for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do redis.call('HDEL', agentKey(id), field) end
-  redis.call('DEL', KEYS[2])
-  return 0
-end
 local n = redis.call('HINCRBY', KEYS[1], field, tonumber(arg(2)))
 if n ~= 0 then
   redis.call('SADD', KEYS[2], arg(1))

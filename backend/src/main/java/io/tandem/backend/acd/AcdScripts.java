@@ -37,6 +37,7 @@ class AcdScripts {
     static final LuaScript CALLBACK = load("callback", ScriptOutputType.VALUE);
     static final LuaScript PRESENCE = load("presence", ScriptOutputType.MULTI);
     static final LuaScript DIRECT = load("direct", ScriptOutputType.INTEGER);
+    static final LuaScript DIRECT_RESET = load("direct_reset", ScriptOutputType.INTEGER);
     static final LuaScript SEEN = load("seen", ScriptOutputType.INTEGER);
 
     private final Redis redis;

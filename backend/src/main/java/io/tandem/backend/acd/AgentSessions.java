@@ -177,8 +177,7 @@ public class AgentSessions {
 
     /** Forgets the direct calls this node counted before it (re)started: it carries none now. */
     void clearDirectCalls(String tenant) {
-        scripts.run(AcdScripts.DIRECT, tenant, List.of(Keys.agent(tenant, "0"), Keys.directCalls(tenant,
-                scripts.nodeId())), "0", "reset");
+        scripts.run(AcdScripts.DIRECT_RESET, tenant, List.of(Keys.directCalls(tenant, scripts.nodeId())));
     }
 
     static String wire(AgentState state) {

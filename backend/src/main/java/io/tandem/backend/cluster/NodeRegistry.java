@@ -100,10 +100,9 @@ public class NodeRegistry {
             this.replies = replies;
         }
 
-        /** As {@link NodeRegistry#isAlive}. */
+        /** As {@link NodeRegistry#isAlive}: a live node's heartbeat always carries its SIP address. */
         public boolean alive(String nodeId) {
-            return nodeId.equals(self) || sip(nodeId).isPresent() || (!replies.containsKey(nodeId)
-                    && isAlive(nodeId));
+            return nodeId.equals(self) || sip(nodeId).isPresent();
         }
 
         /** The SIP address ({@code sip:host:port}) of a live node, the last one known during an outage's grace. */
@@ -115,8 +114,7 @@ public class NodeRegistry {
         }
     }
 
-    /** The SIP address ({@code sip:host:port}) of a live node, the last one known during an outage's grace. */
-    public Optional<String> sipAddress(String nodeId) {
+    private Optional<String> sipAddress(String nodeId) {
         return sipOf(nodeId, redis.commands().hgetall(Keys.node(nodeId)));
     }
 
