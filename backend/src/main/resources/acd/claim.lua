@@ -1,15 +1,16 @@
--- The atomic claim: the best waiting caller and the best agent(s) by the queue's strategy, in one step.
+-- The atomic claim: the best waiting caller and the best agent(s) by the queue's strategy, in one step; then, up to
+-- the number of offer ids given, the same for the next callers (a batch of claims, each as if run alone in order).
 -- KEYS: 1 wait zset, 2 members zset (score = position), 3 tiers hash (agent -> "tier|penalty"), 4 queue state hash,
 -- 5 available agents zset (score = idle since), 6 ready zset (the waiting callers without a live offer, same order),
 -- 7 available agents by calls taken, 8 available agents by talk time.
 -- arg: 1 queue, 2 strategy, 3 ring ms, 4 lease ms, 5 tier delay ms, 6 callers to scan, 7 ring-all max,
--- 8 random seed, 9 offer id, 10 alive node ids (comma list), 11 queue name.
--- Returns {} when nothing can be offered, else {offer id, call id, caller's node, lease until,
--- agent, version, agent's node, ...}.
+-- 8 random seed, 9 offer ids (comma list: one per claim at most), 10 alive node ids (comma list), 11 queue name.
+-- Returns {} when nothing can be offered, else per offer {offer id, call id, caller's node, lease until, number of
+-- agents n, then n times agent, version, agent's node}.
 local queue, strategy = arg(1), arg(2)
 local ringMs, leaseMs, tierMs = tonumber(arg(3)), tonumber(arg(4)), tonumber(arg(5))
 local scanLimit, ringMax = tonumber(arg(6)), tonumber(arg(7))
-local offerId = arg(9)
+local offerIds = split(arg(9))
 local alive = {}
 -- An agent's fields read once per claim: its state and figures, then its direct-call count on each live node.
 local agentFields = {'state', 'node', 'calls', 'talkMs', 'idle'}
@@ -90,7 +91,7 @@ local function scanAvailable(index, maxTier, needs, owner, keyOf, keyOfScore)
   local best, bestKey = nil, nil
   local start = 0
   local page_size = CHUNK
-  if sorted then page_size = 2 * TIE_LOOKAHEAD end
+  if sorted then page_size = 8 end -- the head nearly always holds the best: read a few first
   local ties = 0
   while true do
     local page = redis.call('ZRANGE', index, start, start + page_size - 1, 'WITHSCORES')
@@ -109,6 +110,7 @@ local function scanAvailable(index, maxTier, needs, owner, keyOf, keyOfScore)
       end
     end
     start = start + page_size
+    if sorted then page_size = 2 * TIE_LOOKAHEAD end
   end
   return best
 end
@@ -229,9 +231,10 @@ end
 -- The head of the ready callers, a few at a time: the first is nearly always offered, and reading scanLimit ids on
 -- every claim cost more than the rest of the scan.
 local removed = 0 -- ready entries dropped by this claim (the pages after them move up)
-local function claimFor(callId)
+local function claimFor(callId, offerId)
   local ckey = P .. 'caller:' .. callId
-  local c = redis.call('HMGET', ckey, 'owner', 'offer', 'retryAt', 'enqueuedAt', 'skills', 'number', 'name', 'data')
+  local c = redis.call('HMGET', ckey, 'owner', 'offer', 'retryAt', 'enqueuedAt', 'skills', 'number', 'name', 'data',
+    'offers')
   if not c[1] then
     redis.call('ZREM', KEYS[1], callId) -- its hash is gone: nothing left to offer
     redis.call('ZREM', KEYS[6], callId)
@@ -252,12 +255,13 @@ local function claimFor(callId)
     local chosen = pick(c[1], maxTier, needs)
     if #chosen > 0 then
       local leaseUntil = NOW + leaseMs
-      local out = {offerId, callId, c[1], tostring(leaseUntil)}
+      local out = {offerId, callId, c[1], tostring(leaseUntil), tostring(#chosen)}
       local ids = {}
       local ofields = {'caller', callId, 'queue', queue, 'owner', c[1], 'createdAt', NOW, 'deadline', NOW + ringMs}
       for _, ag in ipairs(chosen) do
         local a = hash(agentKey(ag.id))
         local v = transition(ag.id, a, 'reserved', '', {'leaseUntil', leaseUntil, 'offer', offerId})
+        cache[ag.id] = false -- reserved now: not free for the next claim of the batch
         ids[#ids + 1] = ag.id
         ofields[#ofields + 1] = 'v:' .. ag.id; ofields[#ofields + 1] = v
         out[#out + 1] = ag.id; out[#out + 1] = tostring(v); out[#out + 1] = ag.node
@@ -266,11 +270,14 @@ local function claimFor(callId)
       local okey = P .. 'offer:' .. offerId
       redis.call('HSET', okey, unpack(ofields))
       redis.call('PEXPIRE', okey, leaseMs + 3600000) -- garbage only: the sweeper ends offers long before
-      redis.call('HSET', ckey, 'offer', offerId)
+      redis.call('HSET', ckey, 'offer', offerId, 'offers', num(c[9]) + 1)
       redis.call('ZREM', KEYS[6], callId)
-      redis.call('HINCRBY', ckey, 'offers', 1)
-      redis.call('HSET', KEYS[4], 'lastAgent', chosen[1].id)
-      if chosen[1].position then redis.call('HSET', KEYS[4], 'rrPosition', chosen[1].position) end
+      removed = removed + 1
+      if chosen[1].position then
+        redis.call('HSET', KEYS[4], 'lastAgent', chosen[1].id, 'rrPosition', chosen[1].position)
+      else
+        redis.call('HSET', KEYS[4], 'lastAgent', chosen[1].id)
+      end
       for _, id in ipairs(ids) do
         emit('offer', queue, id, callId, {'offerId', offerId, 'callerNode', c[1], 'queueName', arg(11),
           'callerNumber', c[6] or '', 'callerName', c[7] or '', 'waitedSeconds', math.floor(waited / 1000),
@@ -282,16 +289,27 @@ local function claimFor(callId)
   return nil
 end
 
-local from, page = 0, 4
-while from < scanLimit do
-  local ids = redis.call('ZRANGE', KEYS[6], from, math.min(from + page, scanLimit) - 1)
+-- Callers are scanned from the head; a caller offered (or found gone) leaves the ready set, so the scan's next page
+-- starts that many places earlier. scanLimit bounds the callers looked at without an offer.
+local out = {}
+local offers = 0
+local from, page, skipped = 0, math.max(4, #offerIds), 0
+while skipped < scanLimit and offers < #offerIds do
+  local ids = redis.call('ZRANGE', KEYS[6], from, from + page - 1)
   for _, callId in ipairs(ids) do
-    local out = claimFor(callId)
-    if out then return out end
+    local grant = claimFor(callId, offerIds[offers + 1])
+    if grant then
+      for _, v in ipairs(grant) do out[#out + 1] = v end
+      offers = offers + 1
+      if offers == #offerIds or redis.call('ZCARD', KEYS[5]) == 0 then return out end
+    else
+      skipped = skipped + 1
+      if skipped >= scanLimit then return out end
+    end
   end
   if #ids < page then break end
   from = from + page - removed
   removed = 0
   page = 16
 end
-return {}
+return out

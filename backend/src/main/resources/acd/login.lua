@@ -3,11 +3,12 @@
 local id = arg(1)
 local key = agentKey(id)
 local a = hash(key)
-redis.call('HSET', key, 'agentId', id, 'node', NODE, 'queues', arg(2), 'seen', NOW)
+local session = {'agentId', id, 'node', NODE, 'queues', arg(2), 'seen', NOW}
 if a.state == nil or a.state == 'logged-out' then
-  redis.call('HSET', key, 'loginAt', NOW, 'calls', 0, 'talkMs', 0, 'misses', 0, 'idle', NOW)
-  transition(id, a, 'not-ready', 'login', {})
+  for _, v in ipairs({'loginAt', NOW, 'calls', 0, 'talkMs', 0, 'misses', 0, 'idle', NOW}) do session[#session + 1] = v end
+  transition(id, a, 'not-ready', 'login', session)
   qlog('AGENTLOGIN', 'NONE', 'NONE', id, NODE)
   return 1
 end
+redis.call('HSET', key, unpack(session))
 return 0

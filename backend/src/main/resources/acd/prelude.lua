@@ -77,11 +77,18 @@ local STATS_KEEP_MS = 400 * DAY_MS
 -- the node's.
 local function keepFor(ms) return (math.floor(ms / DAY_MS) + 1) * DAY_MS + STATS_KEEP_MS - NOW end
 
+-- Adds to a field of a per-day statistics hash (of the day holding ms); true when the field is new. Every writer of
+-- these hashes comes here, so the write that creates a hash creates a field of it and sets its TTL: a field that
+-- already existed means the TTL is set, and is not set again (it names the same instant).
+local function dayIncr(key, field, by, ms)
+  if redis.call('HINCRBY', key, field, by) ~= by then return false end
+  redis.call('PEXPIRE', key, keepFor(ms))
+  return true
+end
+
 -- Adds to a figure of a queue's statistics of today.
 local function statIncr(queue, field, by)
-  local key = P .. 'q:' .. queue .. ':stats:' .. day(NOW)
-  redis.call('HINCRBY', key, field, by)
-  redis.call('PEXPIRE', key, keepFor(NOW))
+  dayIncr(P .. 'q:' .. queue .. ':stats:' .. day(NOW), field, by, NOW)
 end
 
 local function agentKey(id) return P .. 'agent:' .. id end
@@ -90,13 +97,17 @@ local function agentKey(id) return P .. 'agent:' .. id end
 -- a set of the agents that have one, so the whole tenant is read without scanning.
 local function agentStatsKey(id, d) return P .. 'agent:' .. id .. ':stats:' .. d end
 
-local function agentCount(id, field, by)
-  local d = day(NOW)
-  redis.call('HINCRBY', agentStatsKey(id, d), field, by)
-  redis.call('SADD', P .. 'agents:stats:' .. d, id)
-  redis.call('PEXPIRE', agentStatsKey(id, d), keepFor(NOW))
-  redis.call('PEXPIRE', P .. 'agents:stats:' .. d, keepFor(NOW))
+-- One agent's figure of the day holding ms; the day's agent list gains the agent (and its TTL) with the first field.
+local function agentDayIncr(id, field, by, ms)
+  local d = day(ms)
+  if dayIncr(agentStatsKey(id, d), field, by, ms) then
+    local list = P .. 'agents:stats:' .. d
+    redis.call('SADD', list, id)
+    redis.call('PEXPIRE', list, keepFor(ms))
+  end
 end
+
+local function agentCount(id, field, by) agentDayIncr(id, field, by, NOW) end
 
 -- The bucket time in a state is counted in: not-ready per reason code; logged-out is not counted (nil).
 local function stateBucket(state, reason)
@@ -111,17 +122,14 @@ local function agentTime(id, bucket, from, to)
   if bucket == nil or from <= 0 then return end
   while from < to do
     local stop = math.min((math.floor(from / DAY_MS) + 1) * DAY_MS, to)
-    local d = day(from)
-    redis.call('HINCRBY', agentStatsKey(id, d), bucket, stop - from)
-    redis.call('SADD', P .. 'agents:stats:' .. d, id)
-    redis.call('PEXPIRE', agentStatsKey(id, d), keepFor(from))
-    redis.call('PEXPIRE', P .. 'agents:stats:' .. d, keepFor(from))
+    agentDayIncr(id, bucket, stop - from, from)
     from = stop
   end
 end
 
 -- Moves an agent to a new state: bumps the version (the fencing token), keeps the available index and the timer
--- index in step, and emits agent.state. extra: flat list of more fields to set. Returns the new version.
+-- index in step, and emits agent.state. a: the agent's whole hash as it is in Redis (the indexes are kept by what it
+-- says the agent was); extra: flat list of more fields to set. Returns the new version.
 local function transition(id, a, state, reason, extra)
   local key = agentKey(id)
   local version = num(a.version) + 1
@@ -132,22 +140,25 @@ local function transition(id, a, state, reason, extra)
   end
   local lease, wrap, offer = '', '', ''
   local fields = {'state', state, 'version', version, 'since', NOW, 'reason', reason or ''}
+  -- The agent's fields once this transition is written: a (the whole hash as read), then extra over it.
+  local after = {}
   for i = 1, #extra, 2 do
     if extra[i] == 'leaseUntil' then lease = extra[i + 1] end
     if extra[i] == 'wrapUntil' then wrap = extra[i + 1] end
     if extra[i] == 'offer' then offer = extra[i + 1] end
     fields[#fields + 1] = extra[i]; fields[#fields + 1] = extra[i + 1]
+    after[extra[i]] = extra[i + 1]
   end
+  local function now(f) local v = after[f]; if v == nil then v = a[f] end return v end
   fields[#fields + 1] = 'leaseUntil'; fields[#fields + 1] = lease
   fields[#fields + 1] = 'wrapUntil'; fields[#fields + 1] = wrap
-  if state ~= 'reserved' then fields[#fields + 1] = 'offer'; fields[#fields + 1] = offer end
+  if state ~= 'reserved' then fields[#fields + 1] = 'offer'; fields[#fields + 1] = offer; after.offer = offer end
   redis.call('HSET', key, unpack(fields))
   -- Available agents indexed three ways, so longest-idle, fewest-calls and least-talk-time read only the head.
   if state == 'available' then
-    local m = redis.call('HMGET', key, 'idle', 'calls', 'talkMs')
-    redis.call('ZADD', P .. 'agents:available', num(m[1]), id)
-    redis.call('ZADD', P .. 'agents:by-calls', num(m[2]), id)
-    redis.call('ZADD', P .. 'agents:by-talk', num(m[3]), id)
+    redis.call('ZADD', P .. 'agents:available', num(now('idle')), id)
+    redis.call('ZADD', P .. 'agents:by-calls', num(now('calls')), id)
+    redis.call('ZADD', P .. 'agents:by-talk', num(now('talkMs')), id)
   else
     redis.call('ZREM', P .. 'agents:available', id)
     redis.call('ZREM', P .. 'agents:by-calls', id)
@@ -155,11 +166,12 @@ local function transition(id, a, state, reason, extra)
   end
   if lease ~= '' then redis.call('ZADD', P .. 'agents:timers', lease, id)
   elseif wrap ~= '' then redis.call('ZADD', P .. 'agents:timers', wrap, id)
-  else redis.call('ZREM', P .. 'agents:timers', id) end
-  if state == 'logged-out' then redis.call('SREM', P .. 'agents', id) else redis.call('SADD', P .. 'agents', id) end
-  local r = redis.call('HMGET', key, 'node', 'queues', 'offer')
+  elseif num(a.leaseUntil) > 0 or num(a.wrapUntil) > 0 then redis.call('ZREM', P .. 'agents:timers', id) end
+  if state == 'logged-out' then redis.call('SREM', P .. 'agents', id)
+  elseif a.state == nil or a.state == 'logged-out' then redis.call('SADD', P .. 'agents', id) end
   emit('agent.state', '', id, '', {'state', state, 'reason', reason or '', 'version', version, 'since', NOW,
-    'wrapUpUntil', wrap, 'leaseUntil', lease, 'agentNode', r[1] or '', 'queues', r[2] or '', 'offer', r[3] or ''})
+    'wrapUpUntil', wrap, 'leaseUntil', lease, 'agentNode', now('node') or '', 'queues', now('queues') or '',
+    'offer', now('offer') or ''})
   return version
 end
 

@@ -54,6 +54,16 @@ class AcdScripts {
 
     /** Runs a script for a tenant; {@code keys} must be that tenant's keys. */
     <T> T run(LuaScript script, String tenant, List<String> keys, String... args) {
+        return redis.run(script, keys, withPrelude(tenant, args));
+    }
+
+    /** As {@link #run}, sent now and read later ({@link Redis#send}): scripts sent in a row share a round trip. */
+    <T> java.util.function.Supplier<T> send(LuaScript script, String tenant, List<String> keys, String... args) {
+        return redis.send(script, keys, withPrelude(tenant, args));
+    }
+
+    /** The prelude's arguments (tenant prefix, now, node, stream lengths), then the script's own. */
+    private String[] withPrelude(String tenant, String... args) {
         List<String> all = new ArrayList<>(5 + args.length);
         all.add(Keys.tenantPrefix(tenant));
         all.add(Long.toString(clock.millis()));
@@ -61,7 +71,7 @@ class AcdScripts {
         all.add(Long.toString(properties.eventsMaxLength()));
         all.add(Long.toString(properties.queueLogMaxLength()));
         all.addAll(List.of(args));
-        return redis.run(script, keys, all.toArray(String[]::new));
+        return all.toArray(String[]::new);
     }
 
     /** A MULTI reply as strings (Lettuce hands bulk strings back as String, integers as Long). */

@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 
 /**
@@ -36,27 +37,62 @@ public class Claims {
      * @param aliveNodes callers owned by other nodes are left alone (their node is dead or unknown)
      */
     public Optional<OfferGrant> claim(String tenant, QueueDefinition queue, Collection<String> aliveNodes) {
+        return claim(tenant, queue, aliveNodes, 1).stream().findFirst();
+    }
+
+    /**
+     * Up to {@code max} offers in one script: each is the claim {@link #claim(String, QueueDefinition, Collection)}
+     * would make next, in queue order, so a batch decides exactly what as many single claims in a row would. One
+     * round trip and one script run for a burst of callers and free agents (a shift starting, a queue draining).
+     */
+    public List<OfferGrant> claim(String tenant, QueueDefinition queue, Collection<String> aliveNodes, int max) {
+        return claimLater(tenant, queue, aliveNodes, max).get();
+    }
+
+    /**
+     * As {@link #claim(String, QueueDefinition, Collection, int)}, sent now and read later: a claim sent right after
+     * another script (a caller's enqueue) shares its round trip and runs after it.
+     */
+    Supplier<List<OfferGrant>> claimLater(String tenant, QueueDefinition queue, Collection<String> aliveNodes,
+            int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max claims " + max);
+        }
         String q = queue.number();
-        String offerId = newOfferId();
+        List<String> offerIds = new ArrayList<>(max);
+        for (int i = 0; i < max; i++) {
+            offerIds.add(newOfferId());
+        }
         long ringMs = queue.ringTimeoutSeconds() * 1000L;
-        List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.CLAIM, tenant,
+        Supplier<Object> reply = scripts.send(AcdScripts.CLAIM, tenant,
                 List.of(Keys.queueWait(tenant, q), Keys.queueMembers(tenant, q), Keys.queueTiers(tenant, q),
                         Keys.queueState(tenant, q), Keys.availableAgents(tenant), Keys.queueReady(tenant, q),
                         Keys.availableAgentsByCalls(tenant), Keys.availableAgentsByTalk(tenant)),
                 q, queue.strategy().wireName(), Long.toString(ringMs),
                 Long.toString(ringMs + properties.leaseMargin().toMillis()),
                 Long.toString(queue.tierDelaySeconds() * 1000L), Integer.toString(properties.claimScanLimit()),
-                Integer.toString(properties.ringAllMax()), Integer.toString(random.nextInt(1 << 30)), offerId,
-                String.join(",", aliveNodes), queue.name()));
-        if (reply.isEmpty()) {
-            return Optional.empty();
+                Integer.toString(properties.ringAllMax()), Integer.toString(random.nextInt(1 << 30)),
+                String.join(",", offerIds), String.join(",", aliveNodes), queue.name());
+        return () -> grants(tenant, q, AcdScripts.strings(reply.get()));
+    }
+
+    /** The claim script's reply: per offer its id, caller, caller's node, lease, then its agents. */
+    private static List<OfferGrant> grants(String tenant, String q, List<String> reply) {
+        List<OfferGrant> grants = new ArrayList<>();
+        int i = 0;
+        while (i < reply.size()) {
+            int agentCount = Integer.parseInt(reply.get(i + 4));
+            List<OfferGrant.Reservation> agents = new ArrayList<>(agentCount);
+            for (int a = 0; a < agentCount; a++) {
+                int at = i + 5 + 3 * a;
+                agents.add(new OfferGrant.Reservation(reply.get(at), Long.parseLong(reply.get(at + 1)),
+                        reply.get(at + 2)));
+            }
+            grants.add(new OfferGrant(reply.get(i), tenant, q, reply.get(i + 1), reply.get(i + 2),
+                    Instant.ofEpochMilli(Long.parseLong(reply.get(i + 3))), agents));
+            i += 5 + 3 * agentCount;
         }
-        List<OfferGrant.Reservation> agents = new ArrayList<>();
-        for (int i = 4; i + 2 < reply.size(); i += 3) {
-            agents.add(new OfferGrant.Reservation(reply.get(i), Long.parseLong(reply.get(i + 1)), reply.get(i + 2)));
-        }
-        return Optional.of(new OfferGrant(reply.get(0), tenant, q, reply.get(1), reply.get(2),
-                Instant.ofEpochMilli(Long.parseLong(reply.get(3))), agents));
+        return grants;
     }
 
     /**

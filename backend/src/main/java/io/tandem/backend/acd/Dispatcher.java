@@ -1,5 +1,6 @@
 package io.tandem.backend.acd;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -22,6 +24,12 @@ public class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     /** Claims in one drain of a queue before yielding to other queues. */
     private static final int MAX_CLAIMS_PER_DRAIN = 1_000;
+    /**
+     * Most offers one claim script makes. A drain usually finds one caller for one freed agent, but a burst (a shift
+     * logging in, callers piling up behind a full floor) is taken a batch at a time: one round trip and one script
+     * run instead of one per offer, each offer placed as soon as its batch returns.
+     */
+    public static final int CLAIM_BATCH = 8;
 
     private final Claims claims;
     private final Queues queues;
@@ -48,6 +56,25 @@ public class Dispatcher {
         this.executor = executor;
         this.backups = backups;
         this.self = self;
+    }
+
+    /**
+     * A claim of a batch for {@code queue}, sent now so that it runs right behind a script already sent (a caller's
+     * enqueue) in the same round trip; its grants go to {@link #claimed}.
+     */
+    Supplier<List<OfferGrant>> claimBehind(String tenant, QueueDefinition queue) {
+        return claims.claimLater(tenant, queue, nodes.ids(), CLAIM_BATCH);
+    }
+
+    /**
+     * Places the offers of a claim made outside the dispatcher ({@link #claimBehind}); a full batch may have left
+     * more to claim, which the dispatcher then drains.
+     */
+    public void claimed(String tenant, String queue, List<OfferGrant> grants) {
+        grants.forEach(this::place);
+        if (grants.size() == CLAIM_BATCH) {
+            queueChanged(tenant, queue);
+        }
     }
 
     /** A caller joined or left {@code queue}, or its members changed. */
@@ -123,12 +150,13 @@ public class Dispatcher {
             if (queue.isEmpty()) {
                 return;
             }
-            for (int i = 0; i < MAX_CLAIMS_PER_DRAIN; i++) {
-                Optional<OfferGrant> grant = claims.claim(tenant, queue.get(), nodes.ids());
-                if (grant.isEmpty()) {
+            for (int claimed = 0; claimed < MAX_CLAIMS_PER_DRAIN; ) {
+                List<OfferGrant> grants = claims.claim(tenant, queue.get(), nodes.ids(), CLAIM_BATCH);
+                grants.forEach(this::place);
+                if (grants.size() < CLAIM_BATCH) {
                     return;
                 }
-                place(grant.get());
+                claimed += grants.size();
             }
             queueChanged(tenant, number); // more to do; let other queues in first
         } catch (RuntimeException e) {

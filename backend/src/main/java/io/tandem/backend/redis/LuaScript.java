@@ -37,6 +37,12 @@ public final class LuaScript {
         }
     }
 
+    /** Sends the script by its SHA-1 without waiting for the reply (NOSCRIPT then comes with the reply). */
+    <T> io.lettuce.core.RedisFuture<T> send(io.lettuce.core.api.async.RedisAsyncCommands<String, String> commands,
+            String[] keys, String... args) {
+        return commands.evalsha(sha1, output, keys, args);
+    }
+
     String sha1() {
         return sha1;
     }

@@ -147,6 +147,23 @@ public final class Redis implements AutoCloseable {
         return script.run(connection.sync(), keys.toArray(String[]::new), args);
     }
 
+    /**
+     * Sends a script now and reads its reply later: scripts sent one after another share a round trip and run in
+     * that order. The reply is read with {@link java.util.function.Supplier#get()}, which runs the script again with
+     * {@code EVAL} when Redis did not know it (a restart emptied its script cache).
+     */
+    public <T> java.util.function.Supplier<T> send(LuaScript script, List<String> keys, String... args) {
+        String[] keyArray = keys.toArray(String[]::new);
+        RedisFuture<T> reply = script.send(connection.async(), keyArray, args);
+        return () -> {
+            try {
+                return await(reply);
+            } catch (io.lettuce.core.RedisNoScriptException unknown) {
+                return script.run(connection.sync(), keyArray, args);
+            }
+        };
+    }
+
     /** Where this node's Redis is, for logs ({@code redis://127.0.0.1:6379}; no password). */
     public String description() {
         return description;

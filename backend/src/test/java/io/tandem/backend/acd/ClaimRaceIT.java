@@ -72,26 +72,28 @@ class ClaimRaceIT {
         List<Future<Integer>> results = new ArrayList<>();
         for (int t = 0; t < 6; t++) {
             AcdFixture node = nodes.get(t % 3);
+            int batch = t < 3 ? 1 : Dispatcher.CLAIM_BATCH; // single claims racing the dispatcher's batches
             results.add(threads.submit(() -> {
                 int claimed = 0;
                 while (node.redis.commands().zcard(Keys.queueWait(TENANT, "7000")) > 0) {
-                    Optional<OfferGrant> grant = node.claims.claim(TENANT, queue, NODES);
-                    if (grant.isEmpty()) {
-                        continue; // every agent is busy with another thread's caller right now
+                    List<OfferGrant> grants = node.claims.claim(TENANT, queue, NODES, batch);
+                    if (grants.size() > batch) {
+                        violations.add(grants.size() + " offers from a batch of " + batch);
                     }
-                    claimed++;
-                    OfferGrant g = grant.get();
-                    offersPerCaller.computeIfAbsent(g.callId(), k -> new AtomicInteger()).incrementAndGet();
-                    OfferGrant.Reservation r = g.agents().get(0);
-                    if (holding.computeIfAbsent(r.agentId(), k -> new AtomicInteger()).incrementAndGet() > 1) {
-                        violations.add(r.agentId() + " holds two offers");
+                    for (OfferGrant g : grants) {
+                        claimed++;
+                        offersPerCaller.computeIfAbsent(g.callId(), k -> new AtomicInteger()).incrementAndGet();
+                        OfferGrant.Reservation r = g.agents().get(0);
+                        if (holding.computeIfAbsent(r.agentId(), k -> new AtomicInteger()).incrementAndGet() > 1) {
+                            violations.add(r.agentId() + " holds two offers");
+                        }
+                        if (node.claims.accept(TENANT, queue, g.offerId(), r.agentId(), r.version())
+                                != Claims.Answer.CONNECTED) {
+                            violations.add("offer " + g.offerId() + " lost its answer");
+                        }
+                        holding.get(r.agentId()).decrementAndGet(); // before the end: the agent is on-call until then
+                        node.claims.callEnded(TENANT, queue, r.agentId(), false);
                     }
-                    if (node.claims.accept(TENANT, queue, g.offerId(), r.agentId(), r.version())
-                            != Claims.Answer.CONNECTED) {
-                        violations.add("offer " + g.offerId() + " lost its answer");
-                    }
-                    holding.get(r.agentId()).decrementAndGet(); // before the end: the agent is on-call until then
-                    node.claims.callEnded(TENANT, queue, r.agentId(), false);
                 }
                 return claimed;
             }));
@@ -158,5 +160,61 @@ class ClaimRaceIT {
             assertThat(n1.state(grant.agents().get(i).agentId())).isEqualTo(i == winner ? "on-call" : "available");
         }
         assertThat(n1.redis.commands().zcard(Keys.queueWait(TENANT, "7100"))).isZero();
+    }
+    /**
+     * A batch decides what as many single claims in a row decide: the same callers in the same order, each with the
+     * same agents. Run on two identical pictures (the clock makes idle times, talk times and positions the same).
+     */
+    @Test
+    void aBatchClaimsWhatSingleClaimsInARowWould() {
+        for (Strategy strategy : List.of(Strategy.LONGEST_IDLE, Strategy.ROUND_ROBIN, Strategy.LINEAR,
+                Strategy.FEWEST_CALLS, Strategy.LEAST_TALK_TIME, Strategy.SKILLS_BASED, Strategy.RING_ALL)) {
+            List<String> single = new ArrayList<>();
+            QueueDefinition queue = batchPicture(strategy);
+            for (Optional<OfferGrant> g = nodes.get(0).claims.claim(TENANT, queue, NODES); g.isPresent();
+                    g = nodes.get(0).claims.claim(TENANT, queue, NODES)) {
+                single.add(describe(g.get()));
+            }
+            List<String> batched = new ArrayList<>();
+            batchPicture(strategy);
+            List<OfferGrant> grants;
+            do {
+                grants = nodes.get(0).claims.claim(TENANT, queue, NODES, 3);
+                assertThat(grants).hasSizeLessThanOrEqualTo(3);
+                grants.forEach(g -> batched.add(describe(g)));
+            } while (!grants.isEmpty());
+            assertThat(batched).as(strategy.wireName()).isEqualTo(single);
+            int offers = strategy == Strategy.RING_ALL ? 1 : 7; // ring-all rings every agent for the first caller
+            assertThat(single).as(strategy.wireName()).hasSize(offers);
+        }
+    }
+
+    /** Seven agents on three nodes, idle since different times, some with calls and talk time; ten callers. */
+    private QueueDefinition batchPicture(Strategy strategy) {
+        nodes.get(0).redis.commands().flushall();
+        String[] agents = {"4001", "4002", "4003", "4004", "4005", "4006", "4007"};
+        QueueDefinition queue = Scenarios.queue("7200", strategy, agents);
+        nodes.get(0).queues.save(TENANT, queue, false);
+        for (int i = agents.length - 1; i >= 0; i--) { // the last logs in first: idle order is not member order
+            clock.advance(java.time.Duration.ofSeconds(2));
+            nodes.get(i % 3).available(agents[i], "7200");
+        }
+        for (int i = 0; i < 3; i++) { // two agents took calls before: fewest-calls and least-talk-time differ
+            String agent = agents[i * 2];
+            var redis = nodes.get(0).redis.commands();
+            redis.hset(Keys.agent(TENANT, agent), Map.of("calls", Integer.toString(i + 1),
+                    "talkMs", Integer.toString(90_000 - i * 30_000)));
+            redis.zadd(Keys.availableAgentsByCalls(TENANT), i + 1, agent);
+            redis.zadd(Keys.availableAgentsByTalk(TENANT), 90_000 - i * 30_000, agent);
+        }
+        for (int i = 0; i < 10; i++) {
+            clock.advance(java.time.Duration.ofSeconds(1));
+            nodes.get(i % 3).enqueue("7200", "batch-" + i, i % 4 == 0 ? 5 : 0);
+        }
+        return queue;
+    }
+
+    private static String describe(OfferGrant grant) {
+        return grant.callId() + " -> " + grant.agents().stream().map(OfferGrant.Reservation::agentId).toList();
     }
 }
