@@ -14,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
@@ -38,12 +41,21 @@ public class Callers {
         }
     }
 
-    /** The outcome of {@link #enqueue}: a position, or why not. */
-    public record Joined(int position, Refused refused) {
+    /**
+     * The outcome of {@link #enqueue}: a position, or why not; and the offers of the claim made right behind the
+     * enqueue (for this caller or for others ahead of it), which the joining node places.
+     */
+    public record Joined(int position, Refused refused, List<OfferGrant> offers) {
+        public Joined {
+            offers = List.copyOf(offers);
+        }
+
         public boolean ok() {
             return refused == null;
         }
     }
+
+    private static final Logger log = LoggerFactory.getLogger(Callers.class);
 
     /** Fallback average handle time for the estimate while a queue has no completed call today. */
     private static final Duration DEFAULT_HANDLE_TIME = Duration.ofMinutes(3);
@@ -66,9 +78,9 @@ public class Callers {
             Map<String, Integer> skills, Map<String, String> data) {
         Optional<QueueDefinition> definition = queues.find(tenant, queue);
         if (definition.isEmpty()) {
-            return new Joined(0, Refused.NO_SUCH_QUEUE);
+            return new Joined(0, Refused.NO_SUCH_QUEUE, List.of());
         }
-        Joined joined = join(tenant, definition.get(), callId, number, name, priority, skills, data);
+        Joined joined = join(tenant, definition.get(), callId, number, name, priority, skills, data, false);
         if (joined.ok()) {
             dispatch.queueChanged(tenant, queue);
         }
@@ -76,29 +88,62 @@ public class Callers {
     }
 
     /**
-     * As {@link #enqueue}, for a caller whose node has just read the queue's definition (no second read) and tells
-     * the dispatcher itself once the caller is answered.
+     * As {@link #enqueue}, for a caller whose node has just read the queue's definition (no second read) and places
+     * the offers itself ({@link Dispatcher#claimed}) once the caller is answered.
      */
     public Joined join(String tenant, QueueDefinition definition, String callId, String number, String name,
             int priority, Map<String, Integer> skills, Map<String, String> data) {
+        return join(tenant, definition, callId, number, name, priority, skills, data, true);
+    }
+
+    private Joined join(String tenant, QueueDefinition definition, String callId, String number, String name,
+            int priority, Map<String, Integer> skills, Map<String, String> data, boolean claimBehind) {
         if (priority < 0 || priority > 99) {
             throw new IllegalArgumentException("priority must be 0-99");
         }
         String queue = definition.number();
         String skillList = skills.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
                 .collect(Collectors.joining(","));
-        List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.ENQUEUE, tenant,
+        Supplier<Object> enqueued = scripts.send(AcdScripts.ENQUEUE, tenant,
                 List.of(Keys.queueWait(tenant, queue), Keys.queueCaller(tenant, callId),
                         Keys.queueMembers(tenant, queue), Keys.queueReady(tenant, queue)),
                 queue, callId, scripts.nodeId(), Integer.toString(priority), number, name == null ? "" : name,
                 skillList, encode(data), Integer.toString(definition.maxLength()),
-                definition.joinEmpty() ? "1" : "0"));
+                definition.joinEmpty() ? "1" : "0");
+        // The claim rides behind the enqueue in the same round trip: with an agent free, the caller leaves Redis
+        // already offered, without waiting for the dispatcher's turn, a second read of the queue and another trip.
+        Supplier<List<OfferGrant>> claimed = claimBehind ? dispatch.claimBehind(tenant, definition) : List::of;
+        List<String> reply;
+        try {
+            reply = AcdScripts.strings(enqueued.get());
+        } catch (RuntimeException enqueueFailed) {
+            placeLost(tenant, queue, claimed); // the claim may still have reserved agents for callers ahead
+            throw enqueueFailed;
+        }
+        List<OfferGrant> offers;
+        try {
+            offers = claimed.get();
+        } catch (RuntimeException claimFailed) {
+            log.warn("claim behind the enqueue of {} in {}@{} failed; the dispatcher claims again", callId, queue,
+                    tenant, claimFailed);
+            dispatch.queueChanged(tenant, queue);
+            offers = List.of();
+        }
         return switch (reply.get(0)) {
-            case "ok" -> new Joined(Integer.parseInt(reply.get(1)), null);
-            case "full" -> new Joined(0, Refused.QUEUE_FULL);
-            case "empty" -> new Joined(0, Refused.QUEUE_EMPTY);
-            default -> new Joined(0, Refused.ALREADY_WAITING);
+            case "ok" -> new Joined(Integer.parseInt(reply.get(1)), null, offers);
+            case "full" -> new Joined(0, Refused.QUEUE_FULL, offers);
+            case "empty" -> new Joined(0, Refused.QUEUE_EMPTY, offers);
+            default -> new Joined(0, Refused.ALREADY_WAITING, offers);
         };
+    }
+
+    /** Places what a claim behind a failed enqueue reserved, if it ran; its leases cover the rest. */
+    private void placeLost(String tenant, String queue, Supplier<List<OfferGrant>> claimed) {
+        try {
+            dispatch.claimed(tenant, queue, claimed.get());
+        } catch (RuntimeException alsoFailed) {
+            log.debug("claim behind a failed enqueue in {}@{} failed too", queue, tenant, alsoFailed);
+        }
     }
 
     /** The caller leaves without an agent; a ringing offer is cancelled and its agents freed. */

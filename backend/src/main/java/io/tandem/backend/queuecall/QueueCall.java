@@ -79,6 +79,8 @@ final class QueueCall {
     private Instant answeredAt;
     /** When the caller joined (System.nanoTime), until its first offer rang someone. */
     private long enqueuedNanos;
+    /** The offers of the claim made behind this caller's enqueue, until {@link QueueCalls} places them. */
+    private List<OfferGrant> claimedAtJoin = List.of();
     /** The CDR cause once LEAVING. */
     private String leavingCause;
     /** The caller being put through to an overflow extension (LEAVING until it answers). */
@@ -97,6 +99,13 @@ final class QueueCall {
         this.stream = stream;
         this.negotiator = new SdpNegotiator(QueueCalls.G711, true);
         this.startedAt = calls.clock.instant();
+    }
+
+    /** The offers claimed when this caller joined (for it or for callers ahead), once; placed after the answer. */
+    synchronized List<OfferGrant> takeClaimedAtJoin() {
+        List<OfferGrant> offers = claimedAtJoin;
+        claimedAtJoin = List.of();
+        return offers;
     }
 
     synchronized State state() {
@@ -128,9 +137,11 @@ final class QueueCall {
         }
         toTag = SipMessages.newToken();
         enqueuedNanos = System.nanoTime();
-        // QueueCalls tells the dispatcher once the 200 OK is out; the definition is the one this INVITE just read.
+        // The definition is the one this INVITE just read; QueueCalls places what the claim behind the join offered
+        // once the 200 OK is out.
         Callers.Joined joined = calls.callers.join(tenant, queue, callId, number, name,
                 details.priority(), details.skills(), details.data());
+        claimedAtJoin = joined.offers();
         boolean overflowed = !joined.ok() && (joined.refused() == Callers.Refused.QUEUE_FULL
                 || joined.refused() == Callers.Refused.QUEUE_EMPTY) && overflowAtTheDoor(joined);
         if (!joined.ok() && !overflowed) {

@@ -211,11 +211,10 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         // Findable before it joins: the dispatcher may place its first offer before the 200 OK is out.
         waiting.put(callId, call);
         call.answer(st.get(), offer);
-        if (call.state() == QueueCall.State.WAITING) {
-            // Claim on this node at once instead of after the enqueue event's round trip through Redis pub/sub: the
-            // caller's own node then usually wins the claim and rings the agent without a hop to another node.
-            dispatcher.queueChanged(tenant, call.queueNumber());
-        }
+        // The claim made behind the enqueue (whatever became of this caller: its offers may be for callers ahead of
+        // it). Claiming on this node at once, not after the enqueue event's trip through pub/sub, lets the caller's
+        // own node win the claim and ring the agent without a hop to another node.
+        dispatcher.claimed(tenant, call.queueNumber(), call.takeClaimedAtJoin());
     }
 
     /** Rings the agents of an offer whose caller this node holds (off the dispatcher's thread). */
