@@ -74,7 +74,7 @@ public final class DispatchLatencySection implements BenchSection {
                 sip[i] = LoopbackPorts.udpAndTcp();
                 http[i] = LoopbackPorts.tcp();
                 int rtp = 40_000 + i * 6_000;
-                ChildProcess node = ChildProcess.start("node-d" + (i + 1), work, List.of("java", "-Xms1g", "-Xmx1g",
+                ChildProcess node = ChildProcess.start("node-d" + (i + 1), work, nodeCommand(
                         "-jar", jar.toAbsolutePath().toString(), "--tandem.node.id=d" + (i + 1),
                         "--tandem.redis.uri=redis://127.0.0.1:" + redisPort, "--tandem.sip.bind-address=127.0.0.1",
                         "--tandem.sip.udp-port=" + sip[i], "--tandem.sip.tcp-port=" + sip[i],
@@ -278,15 +278,17 @@ public final class DispatchLatencySection implements BenchSection {
             String before, String atCalls, String after) {
         DispatchTimer cluster = DispatchTimer.merge(timers);
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Three node processes (`backend/target/tandem-node.jar`, -Xmx1g each) on "
+        md.append(String.format(Locale.ROOT, "Three node processes (`backend/target/tandem-node.jar`, -Xms1g -Xmx1g each"
+                + extraJavaOptions() + ") on "
                 + "one redis-server %s, loopback. %,d agents (a third per node) log in over REST, go available and "
                 + "register with digest (SIPp) from the port a SIPp UAS then answers on (180, 200 with SDP, hold "
                 + "until BYE); queue %s is longest-idle with every agent a member and no wrap-up. Three SIPp UACs, "
                 + "one per node, place %,d callers into %s at %d/s each (%d/s in all), each held %.0f s after the "
                 + "node answers it, so at most ~%d callers are in the queue or talking at once and agents are free "
                 + "whenever a caller is enqueued. Latency is the node's timer `tandem.queue.dispatch` (caller "
-                + "enqueued → first offer INVITE sent, i.e. enqueue, event-driven claim on any node, grant to the "
-                + "caller's node, INVITE to the agent or over the inter-node trunk), read from "
+                + "joins → first offer INVITE sent: the enqueue with the claim behind it in one round trip, the 200 OK "
+                + "to the caller, the agent's route, the INVITE to the agent or over the inter-node trunk; a caller "
+                + "not offered then waits for a claim by any node's dispatcher), read from "
                 + "`/actuator/prometheus` of each node after the run.%n%n",
                 TandemRegistrar.redisVersion(), load.agents(), QUEUE, load.callers(), QUEUE, load.ratePerNode(),
                 load.ratePerNode() * NODES, load.holdMillis() / 1000.0,
@@ -316,5 +318,22 @@ public final class DispatchLatencySection implements BenchSection {
 
     private static String bound(double millis) {
         return Double.isInfinite(millis) ? "∞" : String.format(Locale.ROOT, "%.0f ms", millis);
+    }
+
+    /** The node JVM options added with TANDEM_BENCH_NODE_JAVA_OPTS, for the report ("" without). */
+    private static String extraJavaOptions() {
+        String extra = System.getenv("TANDEM_BENCH_NODE_JAVA_OPTS");
+        return extra == null || extra.isBlank() ? "" : ", plus `" + extra.trim() + "`";
+    }
+
+    /** java, the node JVM's options (-Xms1g -Xmx1g, then TANDEM_BENCH_NODE_JAVA_OPTS), then the given arguments. */
+    private static List<String> nodeCommand(String... args) {
+        List<String> command = new ArrayList<>(List.of("java", "-Xms1g", "-Xmx1g"));
+        String extra = System.getenv("TANDEM_BENCH_NODE_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of(args));
+        return command;
     }
 }
