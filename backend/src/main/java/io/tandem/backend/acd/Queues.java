@@ -24,13 +24,15 @@ import org.springframework.stereotype.Service;
 public class Queues {
 
     private static final LuaScript SAVE = new LuaScript("""
-            -- KEYS: def, members, tiers, queue set. ARGV: 1 json, 2 number, 3 create-only ('1'), then agent/tier/penalty.
+            -- KEYS: def, members, tiers, queue set, digests. ARGV: 1 json, 2 number, 3 create-only ('1'), 4 digest of
+            -- the json, then agent/tier/penalty.
             local existed = redis.call('EXISTS', KEYS[1]) == 1
             if ARGV[3] == '1' and existed then return -1 end
             redis.call('SET', KEYS[1], ARGV[1])
+            redis.call('HSET', KEYS[5], ARGV[2], ARGV[4])
             redis.call('DEL', KEYS[2], KEYS[3])
             local position = 0
-            for i = 4, #ARGV, 3 do
+            for i = 5, #ARGV, 3 do
               position = position + 1
               redis.call('ZADD', KEYS[2], position, ARGV[i])
               redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1] .. '|' .. ARGV[i + 2])
@@ -41,9 +43,10 @@ public class Queues {
             """, ScriptOutputType.INTEGER);
 
     private static final LuaScript DELETE = new LuaScript("""
-            -- KEYS: def, members, tiers, queue set, wait. ARGV: 1 number. -1 while callers wait.
+            -- KEYS: def, members, tiers, queue set, wait, digests. ARGV: 1 number. -1 while callers wait.
             if redis.call('ZCARD', KEYS[5]) > 0 then return -1 end
             local n = redis.call('DEL', KEYS[1])
+            redis.call('HDEL', KEYS[6], ARGV[1])
             redis.call('DEL', KEYS[2], KEYS[3])
             redis.call('SREM', KEYS[4], ARGV[1])
             return n
@@ -58,13 +61,14 @@ public class Queues {
     private final Redis redis;
     private final ObjectMapper json = Protocol.mapper();
     /**
-     * The last decoding of each queue's stored JSON. Redis stays the only truth (every read still GETs it), but a
-     * definition that has not changed is not decoded again: with 500 members that decode was a visible part of each
-     * enqueue and each dispatch drain.
+     * The last decoding of each queue's stored JSON, with the digest stored beside it. Redis stays the only truth:
+     * every read asks for the digest, and reads and decodes the definition only when the digest differs (with 500
+     * members the definition is ~25 kB, read on every INVITE to the queue and every dispatch drain). A digest, not a
+     * counter, so that a Redis that lost writes or was flushed cannot hand back an old number for a new definition.
      */
     private final Map<String, Decoded> decoded = new ConcurrentHashMap<>();
 
-    private record Decoded(String stored, QueueDefinition queue) {
+    private record Decoded(String digest, String stored, QueueDefinition queue) {
     }
 
     public Queues(Redis redis) {
@@ -73,44 +77,61 @@ public class Queues {
 
     /** Writes a queue; with {@code createOnly} an existing one is left alone ({@link Saved#EXISTS}). */
     public Saved save(String tenant, QueueDefinition queue, boolean createOnly) {
-        List<String> args = new ArrayList<>(List.of(encode(queue), queue.number(), createOnly ? "1" : "0"));
+        String encoded = encode(queue);
+        List<String> args = new ArrayList<>(List.of(encoded, queue.number(), createOnly ? "1" : "0",
+                digest(encoded)));
         for (QueueDefinition.Member member : queue.members()) {
             args.add(member.agent());
             args.add(Integer.toString(member.tier()));
             args.add(Integer.toString(member.penalty()));
         }
         Long result = redis.run(SAVE, List.of(Keys.queue(tenant, queue.number()), Keys.queueMembers(tenant,
-                queue.number()), Keys.queueTiers(tenant, queue.number()), Keys.queues(tenant)),
-                args.toArray(String[]::new));
+                queue.number()), Keys.queueTiers(tenant, queue.number()), Keys.queues(tenant),
+                Keys.queueDigests(tenant)), args.toArray(String[]::new));
         return result == -1L ? Saved.EXISTS : result == 1L ? Saved.CREATED : Saved.REPLACED;
     }
 
     public Deleted delete(String tenant, String number) {
         Long result = redis.run(DELETE, List.of(Keys.queue(tenant, number), Keys.queueMembers(tenant, number),
-                Keys.queueTiers(tenant, number), Keys.queues(tenant), Keys.queueWait(tenant, number)), number);
+                Keys.queueTiers(tenant, number), Keys.queues(tenant), Keys.queueWait(tenant, number),
+                Keys.queueDigests(tenant)), number);
         return result == -1L ? Deleted.CALLERS_WAITING : result == 1L ? Deleted.DELETED : Deleted.NOT_FOUND;
     }
 
     public Optional<QueueDefinition> find(String tenant, String number) {
+        return find(tenant, number, redis.commands().hget(Keys.queueDigests(tenant), number));
+    }
+
+    /** A queue, given the digest Redis holds for it (null: none, as for a queue written before digests). */
+    private Optional<QueueDefinition> find(String tenant, String number, String digest) {
         String key = Keys.queue(tenant, number);
+        Decoded last = decoded.get(key);
+        if (digest != null && last != null && digest.equals(last.digest())) {
+            return Optional.of(last.queue());
+        }
         String stored = redis.commands().get(key);
         if (stored == null) {
             decoded.remove(key);
             return Optional.empty();
         }
-        Decoded last = decoded.get(key);
         if (last == null || !last.stored().equals(stored)) {
-            last = new Decoded(stored, decode(stored));
-            decoded.put(key, last);
+            last = new Decoded(digest, stored, decode(stored));
+        } else {
+            last = new Decoded(digest, stored, last.queue());
         }
+        // Kept only under the digest of what was read: a digest read before a concurrent save names the older
+        // definition, and the next read, seeing the new digest, reads again.
+        decoded.put(key, digest != null && digest.equals(digest(stored)) ? last : new Decoded(null, stored,
+                last.queue()));
         return Optional.of(last.queue());
     }
 
     /** The tenant's queues by number. */
     public List<QueueDefinition> list(String tenant) {
+        Map<String, String> digests = redis.commands().hgetall(Keys.queueDigests(tenant));
         List<QueueDefinition> all = new ArrayList<>();
         for (String number : redis.commands().smembers(Keys.queues(tenant))) {
-            find(tenant, number).ifPresent(all::add);
+            find(tenant, number, digests.get(number)).ifPresent(all::add);
         }
         all.sort(Comparator.comparing(QueueDefinition::number));
         return all;
@@ -132,6 +153,16 @@ public class Queues {
             return json.writeValueAsString(queue);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write queue " + queue.number(), e);
+        }
+    }
+
+    /** SHA-256 of a stored definition, hex. */
+    static String digest(String stored) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(stored.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the JDK", e);
         }
     }
 

@@ -216,6 +216,14 @@ public final class Keys {
         return tenant(tenant) + "queues";
     }
 
+    /**
+     * Hash: queue number → digest (SHA-256, hex) of its stored definition, written with it, so that a node can tell
+     * with a few bytes whether the definition it decoded last is still the one in Redis.
+     */
+    public static String queueDigests(String tenant) {
+        return tenant(tenant) + "queues:digest";
+    }
+
     /** String: a queue definition (JSON). */
     public static String queue(String tenant, String queue) {
         return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":def";
