@@ -178,6 +178,9 @@ public final class SipEndpoint implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", CountingMessageParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(limits.threads()));
+        // UDP datagrams read into one kept buffer, not a fresh 64 kB array per packet (the RI's way).
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
+                io.tandem.telephony.sip.transport.TandemMessageProcessorFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         // A body larger than this is refused by the RI before it allocates for it.
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");

@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +94,38 @@ class SipEndpointIT {
         Response after = responses.poll(10, TimeUnit.SECONDS);
         assertThat(after).isNotNull();
         assertThat(after.getStatusCode()).isEqualTo(200);
+    }
+
+    /**
+     * UDP datagrams are read into one buffer the receiver keeps (not a fresh 64 kB array each): a datagram of 40 kB
+     * arrives whole, and the small one after it is not read with the large one's leftover bytes.
+     */
+    @Test
+    void aLargeDatagramAndASmallOneAfterItAreEachReadWhole() throws Exception {
+        List<Integer> paddings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server = SipEndpoint.open(LOOPBACK, 0, "tandem-test", event -> {
+            javax.sip.header.Header padding = event.getRequest().getHeader("X-Padding");
+            paddings.add(padding == null ? 0 : ((javax.sip.header.ExtensionHeader) padding).getValue().length());
+            serverRespond(event, 200);
+        });
+        List<String> large = RawSip.udp(server.port(), options("large", 40_000), java.time.Duration.ofSeconds(10));
+        List<String> small = RawSip.udp(server.port(), options("small", 0), java.time.Duration.ofSeconds(10));
+        assertThat(large).last().satisfies(line -> assertThat(RawSip.status(line)).isEqualTo(200));
+        assertThat(small).last().satisfies(line -> assertThat(RawSip.status(line)).isEqualTo(200));
+        assertThat(paddings).containsExactly(40_000, 0);
+    }
+
+    private static byte[] options(String callId, int padding) {
+        String message = "OPTIONS sip:server@127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-" + callId + ";rport\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:client@tandem.test>;tag=" + callId + "\r\n"
+                + "To: <sip:server@127.0.0.1>\r\n"
+                + "Call-ID: " + callId + "@tandem.test\r\n"
+                + "CSeq: 1 OPTIONS\r\n"
+                + (padding > 0 ? "X-Padding: " + "p".repeat(padding) + "\r\n" : "")
+                + "Content-Length: 0\r\n\r\n";
+        return message.getBytes(StandardCharsets.US_ASCII);
     }
 
     private void serverRespond(RequestEvent event, int status) {

@@ -1,0 +1,40 @@
+package io.tandem.telephony.sip.transport;
+
+import gov.nist.javax.sip.stack.MessageProcessor;
+import gov.nist.javax.sip.stack.OIOMessageProcessorFactory;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import java.io.IOException;
+import java.net.InetAddress;
+
+/**
+ * The RI's message processors ({@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}), except UDP, which is
+ * {@link ReusingBufferUdpProcessor}. Named by class in the stack's properties; the RI creates it.
+ */
+public final class TandemMessageProcessorFactory extends OIOMessageProcessorFactory {
+
+    @Override
+    public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
+            String transport) throws IOException {
+        if ("udp".equalsIgnoreCase(transport)) {
+            ReusingBufferUdpProcessor processor = new ReusingBufferUdpProcessor(address, stack, port);
+            markUdp(stack);
+            return processor;
+        }
+        return super.createMessageProcessor(stack, address, port, transport);
+    }
+
+    /**
+     * What the RI's factory does beside creating its UDP processor: it sets the stack's protected {@code udpFlag},
+     * which makes UDP requests leave from the listening socket (so responses come back to it) rather than from a
+     * new socket each.
+     */
+    private static void markUdp(SIPTransactionStack stack) throws IOException {
+        try {
+            java.lang.reflect.Field udp = SIPTransactionStack.class.getDeclaredField("udpFlag");
+            udp.setAccessible(true);
+            udp.setBoolean(stack, true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IOException("this JAIN-SIP RI has no SIPTransactionStack.udpFlag to set", e);
+        }
+    }
+}
