@@ -323,7 +323,8 @@ public final class DispatchLatencySection implements BenchSection {
     /** The node JVM options added with TANDEM_BENCH_NODE_JAVA_OPTS, for the report ("" without). */
     private static String extraJavaOptions() {
         String extra = System.getenv("TANDEM_BENCH_NODE_JAVA_OPTS");
-        return extra == null || extra.isBlank() ? "" : ", plus `" + extra.trim() + "`";
+        // spliced into a format string: a % of the options (a GC log file name) is escaped
+        return extra == null || extra.isBlank() ? "" : ", plus `" + extra.trim().replace("%", "%%") + "`";
     }
 
     /** java, the node JVM's options (-Xms1g -Xmx1g, then TANDEM_BENCH_NODE_JAVA_OPTS), then the given arguments. */
