@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JitterBufferTest {
     /** A codec whose frames name their packet: payload = 16-bit tag, concealment = -1. */
-    static final class TagCodec implements AudioCodec {
+    static class TagCodec implements AudioCodec {
         @Override
         public CodecSpec spec() {
             return CodecSpec.PCMU;
@@ -249,5 +249,37 @@ class JitterBufferTest {
         List<String> out = run(a, 500);
         assertThat(jb.resyncs()).isEqualTo(1);
         assertThat(played(out)).contains("5", "5012", "5020");
+    }
+    /** Slots are made at a small size on first use and grow: a large packet in a slot a small one used is kept whole. */
+    @Test
+    void aLargerPacketInASlotUsedBeforeIsKeptWhole() {
+        JitterBuffer buffer = new JitterBuffer(40, 200, 8000, 1500);
+        List<Integer> decodedLengths = new ArrayList<>();
+        List<Integer> lastBytes = new ArrayList<>();
+        TagCodec lengths = new TagCodec() {
+            @Override
+            public int decode(byte[] payload, int offset, int length, short[] pcm) {
+                decodedLengths.add(length);
+                lastBytes.add(payload[offset + length - 1] & 0xFF);
+                return AudioFrames.SAMPLES_PER_FRAME;
+            }
+        };
+        short[] pcm = AudioFrames.newFrame();
+        byte[] small = {7, 7};
+        for (int seq = 0; seq < 3; seq++) { // seq 0 takes slot 0 at its first size
+            buffer.put(1, seq, 160L * seq, small, 0, small.length, seq * 20_000_000L);
+        }
+        byte[] large = new byte[1_200];
+        java.util.Arrays.fill(large, (byte) 9);
+        large[large.length - 1] = 42;
+        // seq 64 lands in slot 0 again (a jump the ring cannot span: the buffer starts over on it)
+        buffer.put(1, 64, 160L * 64, large, 0, large.length, 60_000_000L);
+        buffer.put(1, 65, 160L * 65, small, 0, small.length, 80_000_000L);
+        buffer.put(1, 66, 160L * 66, small, 0, small.length, 100_000_000L);
+        for (int tick = 0; tick < 5 && decodedLengths.isEmpty(); tick++) {
+            buffer.next(lengths, pcm);
+        }
+        assertThat(decodedLengths).first().isEqualTo(1_200);
+        assertThat(lastBytes).first().isEqualTo(42);
     }
 }
