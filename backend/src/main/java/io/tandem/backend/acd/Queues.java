@@ -114,16 +114,12 @@ public class Queues {
             decoded.remove(key);
             return Optional.empty();
         }
-        if (last == null || !last.stored().equals(stored)) {
-            last = new Decoded(digest, stored, decode(stored));
-        } else {
-            last = new Decoded(digest, stored, last.queue());
-        }
-        // Kept only under the digest of what was read: a digest read before a concurrent save names the older
-        // definition, and the next read, seeing the new digest, reads again.
-        decoded.put(key, digest != null && digest.equals(digest(stored)) ? last : new Decoded(null, stored,
-                last.queue()));
-        return Optional.of(last.queue());
+        QueueDefinition queue = last != null && last.stored().equals(stored) ? last.queue() : decode(stored);
+        // Kept under the digest only when it names what was read: a save between the two reads leaves the digest
+        // naming the older definition, so the next read, seeing the new digest, reads again.
+        String checked = digest != null && digest.equals(digest(stored)) ? digest : null;
+        decoded.put(key, new Decoded(checked, stored, queue));
+        return Optional.of(queue);
     }
 
     /** The tenant's queues by number. */

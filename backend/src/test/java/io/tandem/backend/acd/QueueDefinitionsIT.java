@@ -3,39 +3,14 @@ package io.tandem.backend.acd;
 import static io.tandem.backend.acd.AcdFixture.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.redis.Keys;
-import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Nodes keep the definitions they decoded and ask Redis only for a digest: a change made through any node is what
  * every node reads next, also after Redis lost its data and the queue was written again.
  */
-class QueueDefinitionsIT {
-
-    @RegisterExtension
-    static final RedisServer redisServer = new RedisServer();
-
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T10:00:00Z"));
-    private AcdFixture n1;
-    private AcdFixture n2;
-
-    @BeforeEach
-    void start() {
-        n1 = new AcdFixture(redisServer.uri(), "n1", clock);
-        n2 = new AcdFixture(redisServer.uri(), "n2", clock);
-        n1.redis.commands().flushall();
-    }
-
-    @AfterEach
-    void stop() {
-        n1.close();
-        n2.close();
-    }
+class QueueDefinitionsIT extends TwoAcdNodes {
 
     @Test
     void aChangeOnOneNodeIsReadOnTheOther() {
