@@ -6,7 +6,9 @@
 -- arg: 1 queue, 2 strategy, 3 ring ms, 4 lease ms, 5 tier delay ms, 6 callers to scan, 7 ring-all max,
 -- 8 random seed, 9 offer ids (comma list: one per claim at most), 10 alive node ids (comma list), 11 queue name.
 -- Returns {} when nothing can be offered, else per offer {offer id, call id, caller's node, lease until, number of
--- agents n, then n times agent, version, agent's node}.
+-- agents n, then n times agent, version, agent's node, number of contacts m, then m contact records}: the contacts
+-- are the agent's registration binding fields (JSON, expired ones included), read here so that the node placing
+-- the offer routes it without another round trip.
 local queue, strategy = arg(1), arg(2)
 local ringMs, leaseMs, tierMs = tonumber(arg(3)), tonumber(arg(4)), tonumber(arg(5))
 local scanLimit, ringMax = tonumber(arg(6)), tonumber(arg(7))
@@ -265,6 +267,13 @@ local function claimFor(callId, offerId)
         ids[#ids + 1] = ag.id
         ofields[#ofields + 1] = 'v:' .. ag.id; ofields[#ofields + 1] = v
         out[#out + 1] = ag.id; out[#out + 1] = tostring(v); out[#out + 1] = ag.node
+        local contacts = {}
+        local reg = redis.call('HGETALL', P .. 'reg:' .. ag.id)
+        for i = 1, #reg, 2 do
+          if string.sub(reg[i], 1, 2) == 'c:' then contacts[#contacts + 1] = reg[i + 1] end
+        end
+        out[#out + 1] = tostring(#contacts)
+        for _, c in ipairs(contacts) do out[#out + 1] = c end
       end
       ofields[#ofields + 1] = 'agents'; ofields[#ofields + 1] = table.concat(ids, ',')
       local okey = P .. 'offer:' .. offerId

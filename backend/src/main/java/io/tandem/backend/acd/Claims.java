@@ -76,21 +76,23 @@ public class Claims {
         return () -> grants(tenant, q, AcdScripts.strings(reply.get()));
     }
 
-    /** The claim script's reply: per offer its id, caller, caller's node, lease, then its agents. */
+    /** The claim script's reply: per offer its id, caller, caller's node, lease, then its agents with contacts. */
     private static List<OfferGrant> grants(String tenant, String q, List<String> reply) {
         List<OfferGrant> grants = new ArrayList<>();
         int i = 0;
         while (i < reply.size()) {
             int agentCount = Integer.parseInt(reply.get(i + 4));
             List<OfferGrant.Reservation> agents = new ArrayList<>(agentCount);
+            int at = i + 5;
             for (int a = 0; a < agentCount; a++) {
-                int at = i + 5 + 3 * a;
+                int contacts = Integer.parseInt(reply.get(at + 3));
                 agents.add(new OfferGrant.Reservation(reply.get(at), Long.parseLong(reply.get(at + 1)),
-                        reply.get(at + 2)));
+                        reply.get(at + 2), reply.subList(at + 4, at + 4 + contacts)));
+                at += 4 + contacts;
             }
             grants.add(new OfferGrant(reply.get(i), tenant, q, reply.get(i + 1), reply.get(i + 2),
                     Instant.ofEpochMilli(Long.parseLong(reply.get(i + 3))), agents));
-            i += 5 + 3 * agentCount;
+            i = at;
         }
         return grants;
     }

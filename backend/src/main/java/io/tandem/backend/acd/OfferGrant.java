@@ -27,8 +27,14 @@ public record OfferGrant(String offerId, String tenant, String queue, String cal
      *
      * @param agentId agent
      * @param version the agent record's version after the reservation (pass it back to accept)
-     * @param node    node the agent's session names (where the phone is)
+     * @param node     node the agent's session names (where the phone is)
+     * @param contacts the agent's registration bindings as the claim read them (JSON records, expired ones
+     *                 included; see {@code Bindings}): the placing node routes the offer from these without another
+     *                 round trip to Redis
      */
-    public record Reservation(String agentId, long version, String node) {
+    public record Reservation(String agentId, long version, String node, List<String> contacts) {
+        public Reservation {
+            contacts = contacts == null ? List.of() : List.copyOf(contacts);
+        }
     }
 }

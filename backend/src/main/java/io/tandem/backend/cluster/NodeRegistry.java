@@ -127,6 +127,15 @@ public class NodeRegistry {
         return missing(nodeId) && last != null ? Optional.ofNullable(last.sip()) : Optional.empty();
     }
 
+    /**
+     * A node's SIP address as last read while it was alive, without asking Redis: empty for a node this registry has
+     * not seen alive, or found dead since. The view is as fresh as the last {@link #aliveIds} (every ACD sweep).
+     */
+    public Optional<String> lastSeenSip(String nodeId) {
+        Seen last = seen.get(nodeId);
+        return last == null ? Optional.empty() : Optional.ofNullable(last.sip());
+    }
+
     /** The ids of the live nodes, this node's included, as {@link #isAlive} counts them. */
     public Set<String> aliveIds() {
         Set<String> ids = new HashSet<>();

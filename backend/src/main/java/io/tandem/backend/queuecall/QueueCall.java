@@ -189,12 +189,14 @@ final class QueueCall {
 
     /**
      * An offer claimed for this caller: ring every reserved agent at each place it can be reached. The agents' routes
-     * are read from Redis before taking the call's lock, so they do not wait for the caller's answer to finish.
+     * come from the bindings the claim read (Redis only when they cannot decide), before taking the call's lock, so
+     * they do not wait for the caller's answer to finish.
      */
     void place(OfferGrant grant) {
         Map<String, Route> routes = new HashMap<>();
         for (OfferGrant.Reservation reservation : grant.agents()) {
-            routes.put(reservation.agentId(), calls.router.route(tenant, reservation.agentId(), false));
+            routes.put(reservation.agentId(),
+                    calls.router.routeReserved(tenant, reservation.agentId(), reservation.contacts()));
         }
         place(grant, routes);
     }

@@ -12,6 +12,7 @@ import io.tandem.backend.redis.Redis;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,14 +206,30 @@ public class Bindings {
 
     private List<Binding> read(String tenant, String extension, Predicate<Binding> keep) {
         Map<String, String> hash = redis.commands().hgetall(Keys.registration(tenant, extension));
-        long now = clock.millis();
-        List<Binding> bindings = new ArrayList<>();
+        List<String> records = new ArrayList<>();
         for (Map.Entry<String, String> field : hash.entrySet()) {
             if (field.getKey().startsWith(CONTACT_FIELD)) {
-                Binding binding = decode(extension, field.getValue());
-                if (binding.expiresAt().toEpochMilli() > now && keep.test(binding)) {
-                    bindings.add(binding);
-                }
+                records.add(field.getValue());
+            }
+        }
+        return unexpired(extension, records, keep);
+    }
+
+    /**
+     * The contacts among binding records read by a script (the claim returns each reserved agent's) that have not
+     * expired, newest first as {@link #lookup} orders them; whether their nodes are alive is the caller's to decide.
+     */
+    public List<Binding> unexpired(String extension, Collection<String> records) {
+        return unexpired(extension, records, b -> true);
+    }
+
+    private List<Binding> unexpired(String extension, Collection<String> records, Predicate<Binding> keep) {
+        long now = clock.millis();
+        List<Binding> bindings = new ArrayList<>();
+        for (String record : records) {
+            Binding binding = decode(extension, record);
+            if (binding.expiresAt().toEpochMilli() > now && keep.test(binding)) {
+                bindings.add(binding);
             }
         }
         bindings.sort(Comparator.comparing(Binding::updatedAt).reversed());

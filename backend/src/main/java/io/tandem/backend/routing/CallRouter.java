@@ -54,20 +54,53 @@ public class CallRouter {
         Set<String> remoteNodes = new LinkedHashSet<>();
         for (Binding binding : found) {
             if (binding.node().equals(nodeId)) {
-                targets.add(new Route.Target(binding.reachable(), transport(binding), null));
+                targets.add(local(binding));
             } else if (!localOnly) {
                 remoteNodes.add(binding.node());
             }
         }
         for (String node : remoteNodes) {
-            trunkUri(probe, node, extension).ifPresent(uri -> targets.add(new Route.Target(uri, "udp", node)));
+            trunkUri(probe.sip(node), extension).ifPresent(uri -> targets.add(new Route.Target(uri, "udp", node)));
         }
         return targets.isEmpty() ? new Route.Offline() : new Route.Ring(targets);
     }
 
+    /**
+     * As {@link #route} for an agent a queue claim has just reserved, from the bindings the claim read in the same
+     * atomic step ({@code records}), without another round trip: a contact of another node is reached at the SIP
+     * address this node last saw that node alive at, the view of the cluster the claim itself went by (refreshed
+     * every ACD sweep). When that view cannot decide (no binding, or one on a node not seen alive lately), the
+     * extension is routed afresh by {@link #route}.
+     */
+    public Route routeReserved(String tenant, String extension, List<String> records) {
+        List<Binding> found = Keys.EXTENSION.matcher(extension).matches() ? bindings.unexpired(extension, records)
+                : List.of();
+        List<Route.Target> targets = new ArrayList<>();
+        Set<String> remoteNodes = new LinkedHashSet<>();
+        for (Binding binding : found) {
+            if (binding.node().equals(nodeId)) {
+                targets.add(local(binding));
+            } else {
+                remoteNodes.add(binding.node());
+            }
+        }
+        for (String node : remoteNodes) {
+            Optional<String> uri = trunkUri(nodes.lastSeenSip(node), extension);
+            if (uri.isEmpty()) {
+                return route(tenant, extension, false);
+            }
+            targets.add(new Route.Target(uri.get(), "udp", node));
+        }
+        return targets.isEmpty() ? route(tenant, extension, false) : new Route.Ring(targets);
+    }
+
+    private static Route.Target local(Binding binding) {
+        return new Route.Target(binding.reachable(), transport(binding), null);
+    }
+
     /** {@code sip:extension@host:port} of the node's listening points, from its heartbeat record. */
-    private static Optional<String> trunkUri(NodeRegistry.Probe probe, String node, String extension) {
-        return probe.sip(node).filter(sip -> sip.startsWith("sip:"))
+    private static Optional<String> trunkUri(Optional<String> nodeSip, String extension) {
+        return nodeSip.filter(sip -> sip.startsWith("sip:"))
                 .map(sip -> "sip:" + extension + "@" + sip.substring(4));
     }
 

@@ -26,7 +26,7 @@ import javax.sip.message.Response;
  * A phone reduced to its REGISTERs, for tests that need control over every header (nonce reuse, nc replay, odd
  * expiries, several contacts): one Call-ID, an increasing CSeq, responses awaited with a timeout.
  */
-final class RawRegisterClient implements AutoCloseable {
+public final class RawRegisterClient implements AutoCloseable {
 
     private final SipEndpoint endpoint;
     private final BlockingQueue<Response> responses = new LinkedBlockingQueue<>();
@@ -37,7 +37,7 @@ final class RawRegisterClient implements AutoCloseable {
     private int registrarPort;
     private String transport = "udp";
 
-    RawRegisterClient(String user, int registrarPort) throws IOException {
+    public RawRegisterClient(String user, int registrarPort) throws IOException {
         this.user = user;
         this.registrarPort = registrarPort;
         this.endpoint = SipEndpoint.open(InetAddress.getLoopbackAddress(), 0, "raw-it/1.0", new SipHandler() {
@@ -77,7 +77,7 @@ final class RawRegisterClient implements AutoCloseable {
     }
 
     /** Our own contact URI. */
-    String contact() {
+    public String contact() {
         return "sip:" + user + "@127.0.0.1:" + endpoint.port();
     }
 
@@ -146,7 +146,7 @@ final class RawRegisterClient implements AutoCloseable {
     }
 
     /** REGISTER, answer the challenge with the right password, return the 200 (or whatever came). */
-    Response registerWithPassword(String password, int expires, String... contacts) throws Exception {
+    public Response registerWithPassword(String password, int expires, String... contacts) throws Exception {
         Response challenge = send(register(expires, contacts));
         if (challenge.getStatusCode() != 401) {
             return challenge;
