@@ -33,13 +33,22 @@ public final class DispatchLatencySection implements BenchSection {
     private static final int FIRST_AGENT = 300_000;
     private static final int FIRST_CALLER = 390_000;
 
-    private record Load(int agents, int callers, int warmUpCallers, int ratePerNode, long holdMillis) {
+    /** {@code warmUpCallers} per warm-up round; at most {@code warmUpRounds} rounds (see {@link #warmUp}). */
+    private record Load(int agents, int callers, int warmUpCallers, int warmUpRounds, int ratePerNode,
+            long holdMillis) {
     }
+
+    /** How a warm-up ended: its rounds, and the nodes' JIT compilation in the last one over that round's seconds. */
+    private record WarmUp(int rounds, double lastCompileSeconds, double lastSeconds) {
+    }
+
+    /** The JIT counts as settled once the three nodes compiled for under this share of a round's time. */
+    private static final double SETTLED_COMPILE_SHARE = 0.02;
 
     // 15 callers/s in all: the three nodes and SIPp share 2 cores with other work; at 51/s the nodes' SIP stacks
     // fell behind (messages queued for seconds), which measures overload, not dispatch.
-    private static final Load FULL = new Load(500, 1_000, 100, 5, 5_000);
-    private static final Load QUICK = new Load(30, 60, 30, 5, 2_000);
+    private static final Load FULL = new Load(500, 1_000, 100, 6, 5, 5_000);
+    private static final Load QUICK = new Load(30, 60, 30, 1, 5, 2_000);
 
     @Override
     public String title() {
@@ -105,9 +114,9 @@ public final class DispatchLatencySection implements BenchSection {
             if (Integer.parseInt(available) != load.agents()) {
                 throw new IOException(available + " agents available, expected " + load.agents());
             }
-            // Warm-up (JIT, pools, connections): the same calls, subtracted from the histograms afterwards.
-            placeCallers(work, "warmup", sip, load, load.warmUpCallers());
+            WarmUp warmUp = warmUp(work, sip, http, load);
             List<DispatchTimer> warm = new ArrayList<>();
+            List<JvmActivity> jvmBefore = jvm(http);
             for (int i = 0; i < NODES; i++) {
                 warm.add(DispatchTimer.read(http[i], "admin@" + TENANT, PASSWORD));
             }
@@ -121,14 +130,58 @@ public final class DispatchLatencySection implements BenchSection {
             for (int i = 0; i < NODES; i++) {
                 timers.add(DispatchTimer.read(http[i], "admin@" + TENANT, PASSWORD).minus(warm.get(i)));
             }
+            List<JvmActivity> jvmAfter = jvm(http);
+            List<JvmActivity> jvmDuring = new ArrayList<>();
+            for (int i = 0; i < NODES; i++) {
+                jvmDuring.add(jvmAfter.get(i).minus(jvmBefore.get(i)));
+            }
             String loadAfter = loadAverage();
             System.out.println("work files in " + work);
-            return render(load, ok, failed, seconds, timers, loadBefore, loadAtCalls, loadAfter);
+            return render(load, warmUp, ok, failed, seconds, timers, jvmDuring, loadBefore, loadAtCalls, loadAfter);
         } finally {
             for (int i = children.size() - 1; i >= 0; i--) {
                 children.get(i).close();
             }
         }
+    }
+
+    /**
+     * Warm-up (JIT, pools, connections): rounds of the same calls, subtracted from the histograms afterwards, until
+     * the nodes' JIT compilation in a round falls under {@value #SETTLED_COMPILE_SHARE} of the round's time (three
+     * JVMs compiling on two cores is what the first measured calls would otherwise queue behind), or the rounds run
+     * out.
+     */
+    private static WarmUp warmUp(Path work, int[] sip, int[] http, Load load) throws Exception {
+        JvmActivity before = total(jvm(http));
+        for (int round = 1; ; round++) {
+            long start = System.nanoTime();
+            placeCallers(work, "warmup-" + round, sip, load, load.warmUpCallers());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            JvmActivity after = total(jvm(http));
+            double compiled = after.compileSeconds() - before.compileSeconds();
+            System.out.printf(Locale.ROOT, "warm-up round %d: %.1f s, JIT compilation %.2f s on the three nodes%n",
+                    round, seconds, compiled);
+            if (round >= load.warmUpRounds() || compiled < SETTLED_COMPILE_SHARE * NODES * seconds) {
+                return new WarmUp(round, compiled, seconds);
+            }
+            before = after;
+        }
+    }
+
+    private static List<JvmActivity> jvm(int[] http) throws IOException, InterruptedException {
+        List<JvmActivity> all = new ArrayList<>();
+        for (int port : http) {
+            all.add(JvmActivity.parse(DispatchTimer.scrape(port, "admin@" + TENANT, PASSWORD)));
+        }
+        return all;
+    }
+
+    private static JvmActivity total(List<JvmActivity> nodes) {
+        JvmActivity sum = new JvmActivity(0, 0, 0);
+        for (JvmActivity node : nodes) {
+            sum = sum.plus(node);
+        }
+        return sum;
     }
 
     private static List<String> agentIds(Load load) {
@@ -274,8 +327,8 @@ public final class DispatchLatencySection implements BenchSection {
         }
     }
 
-    private static String render(Load load, long ok, long failed, double seconds, List<DispatchTimer> timers,
-            String before, String atCalls, String after) {
+    private static String render(Load load, WarmUp warmUp, long ok, long failed, double seconds,
+            List<DispatchTimer> timers, List<JvmActivity> jvm, String before, String atCalls, String after) {
         DispatchTimer cluster = DispatchTimer.merge(timers);
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Three node processes (`backend/target/tandem-node.jar`, -Xms1g -Xmx1g each"
@@ -293,23 +346,30 @@ public final class DispatchLatencySection implements BenchSection {
                 TandemRegistrar.redisVersion(), load.agents(), QUEUE, load.callers(), QUEUE, load.ratePerNode(),
                 load.ratePerNode() * NODES, load.holdMillis() / 1000.0,
                 (int) (load.ratePerNode() * NODES * (load.holdMillis() / 1000.0 + 1))));
-        md.append("| node | samples | p50 ms | p99 ms | p50 bucket | p99 bucket | highest bucket |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| node | samples | p50 ms | p99 ms | p50 bucket | p99 bucket | highest bucket "
+                + "| JIT compiling s | GC pauses | GC paused ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i <= timers.size(); i++) {
             DispatchTimer t = i < timers.size() ? timers.get(i) : cluster;
+            JvmActivity j = i < timers.size() ? jvm.get(i) : total(jvm);
             String name = i < timers.size() ? "d" + (i + 1) : "**cluster**";
-            md.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | ≤ %s | ≤ %s | ≤ %s |%n", name,
-                    t.count(), t.interpolatedMillis(0.5), t.interpolatedMillis(0.99), bound(t.bucketBoundMillis(0.5)),
-                    bound(t.bucketBoundMillis(0.99)), bound(t.bucketBoundMillis(1.0))));
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | ≤ %s | ≤ %s | ≤ %s | %.2f | %d | %.0f |%n",
+                    name, t.count(), t.interpolatedMillis(0.5), t.interpolatedMillis(0.99),
+                    bound(t.bucketBoundMillis(0.5)), bound(t.bucketBoundMillis(0.99)), bound(t.bucketBoundMillis(1.0)),
+                    j.compileSeconds(), j.gcPauses(), j.gcPauseSeconds() * 1000));
         }
-        md.append(String.format(Locale.ROOT, "%nCalls measured: %,d answered, %,d failed, %.1f s, after %,d warm-up "
-                + "calls whose samples are subtracted (the histograms are read before and after). Percentiles come "
+        md.append(String.format(Locale.ROOT, "%nCalls measured: %,d answered, %,d failed, %.1f s, after %d warm-up "
+                + "round(s) of %,d calls (rounds go on, up to %d, until the three JVMs' JIT compilation in a round is "
+                + "under %.0f %% of the round's time; the last round compiled %.2f s in %.1f s), whose samples are "
+                + "subtracted (the histograms are read before and after). JIT compiling, GC pauses and paused time "
+                + "are the nodes' own `jvm.compilation.time` and `jvm.gc.pause` over the measured calls. Percentiles come "
                 + "from the histogram buckets (1 ms steps to 10 ms, then 12, 14, … 20, 25, 30, 40, 50, 75, 100 ms, "
                 + "then Micrometer's own): p50/p99 interpolated within the bucket as Prometheus' "
                 + "`histogram_quantile` does, and the bucket bound they fall under; the cluster row adds the three "
                 + "nodes' buckets. Load average (1/5/15 min) at the start of this section: %s; when the measured "
                 + "callers started: %s; at the end: %s. Other builds and helpers shared the 2 cores.%n%n", ok,
-                failed, seconds, load.warmUpCallers(), before, atCalls, after));
+                failed, seconds, warmUp.rounds(), load.warmUpCallers(), load.warmUpRounds(),
+                SETTLED_COMPILE_SHARE * 100, warmUp.lastCompileSeconds(), warmUp.lastSeconds(), before, atCalls,
+                after));
         double p99 = cluster.bucketBoundMillis(0.99);
         md.append(String.format(Locale.ROOT, "Goal (issue 4): p99 < 20 ms → %s.%n",
                 p99 <= 20 ? "**met**" : "**not met** on this run"));

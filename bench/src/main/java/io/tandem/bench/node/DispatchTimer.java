@@ -26,6 +26,11 @@ record DispatchTimer(long count, double maxSeconds, Map<Double, Double> quantile
     private static final Pattern QUANTILE = Pattern.compile("quantile=\"([^\"]+)\"");
 
     static DispatchTimer read(int httpPort, String login, String password) throws IOException, InterruptedException {
+        return parse(scrape(httpPort, login, password));
+    }
+
+    /** The node's {@code /actuator/prometheus} exposition. */
+    static String scrape(int httpPort, String login, String password) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
                 + "/actuator/prometheus")).timeout(Duration.ofSeconds(30)).header("Authorization", "Basic "
@@ -34,7 +39,7 @@ record DispatchTimer(long count, double maxSeconds, Map<Double, Double> quantile
         if (response.statusCode() != 200) {
             throw new IOException("/actuator/prometheus: " + response.statusCode() + " " + response.body());
         }
-        return parse(response.body());
+        return response.body();
     }
 
     static DispatchTimer parse(String exposition) {
