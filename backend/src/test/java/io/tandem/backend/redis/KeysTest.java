@@ -40,6 +40,8 @@ class KeysTest {
         assertThatThrownBy(() -> Keys.user("de}mo", "1001")).hasMessageContaining("tenant");
         assertThatThrownBy(() -> Keys.user("demo", "1001:x")).hasMessageContaining("extension");
         assertThatThrownBy(() -> Keys.user("Demo", "1001")).hasMessageContaining("tenant");
+        assertThatThrownBy(() -> Keys.user("Demo", "1001")).as("a refused name is not remembered as checked")
+                .hasMessageContaining("tenant");
         assertThatThrownBy(() -> Keys.node("")).hasMessageContaining("node id");
         assertThatThrownBy(() -> Keys.cdr(null)).hasMessageContaining("tenant");
         assertThatThrownBy(() -> Keys.offer("demo", "a:b")).hasMessageContaining("offer id");
