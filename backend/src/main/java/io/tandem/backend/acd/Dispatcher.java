@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +72,19 @@ public class Dispatcher {
      * more to claim, which the dispatcher then drains.
      */
     public void claimed(String tenant, String queue, List<OfferGrant> grants) {
-        grants.forEach(this::place);
+        claimed(tenant, queue, grants, grant -> false);
+    }
+
+    /**
+     * As {@link #claimed(String, String, List)}, but a grant {@code ringsItself} takes is rung by the caller of this
+     * method (it returns true once it has), not handed to the placer.
+     */
+    public void claimed(String tenant, String queue, List<OfferGrant> grants, Predicate<OfferGrant> ringsItself) {
+        for (OfferGrant grant : grants) {
+            if (!ringsItself.test(grant)) {
+                place(grant);
+            }
+        }
         if (grants.size() == CLAIM_BATCH) {
             queueChanged(tenant, queue);
         }
