@@ -33,9 +33,12 @@ public final class DispatchLatencySection implements BenchSection {
     private static final int FIRST_AGENT = 300_000;
     private static final int FIRST_CALLER = 390_000;
 
-    /** {@code warmUpCallers} per warm-up round; at most {@code warmUpRounds} rounds (see {@link #warmUp}). */
-    private record Load(int agents, int callers, int warmUpCallers, int warmUpRounds, int ratePerNode,
-            long holdMillis) {
+    /**
+     * {@code warmUpCallers} per warm-up round at {@code warmUpRatePerNode}; at most {@code warmUpRounds} rounds (see
+     * {@link #warmUp}).
+     */
+    private record Load(int agents, int callers, int warmUpCallers, int warmUpRounds, int warmUpRatePerNode,
+            int ratePerNode, long holdMillis) {
     }
 
     /** How a warm-up ended: its rounds, and the nodes' JIT compilation in the last one over that round's seconds. */
@@ -47,8 +50,9 @@ public final class DispatchLatencySection implements BenchSection {
 
     // 15 callers/s in all: the three nodes and SIPp share 2 cores with other work; at 51/s the nodes' SIP stacks
     // fell behind (messages queued for seconds), which measures overload, not dispatch.
-    private static final Load FULL = new Load(500, 1_000, 100, 6, 5, 5_000);
-    private static final Load QUICK = new Load(30, 60, 30, 1, 5, 2_000);
+    // Warm-up at twice the measured rate: the JIT's thresholds count invocations, so it settles in half the time.
+    private static final Load FULL = new Load(500, 1_000, 300, 6, 10, 5, 5_000);
+    private static final Load QUICK = new Load(30, 60, 30, 1, 5, 5, 2_000);
 
     @Override
     public String title() {
@@ -122,7 +126,7 @@ public final class DispatchLatencySection implements BenchSection {
             }
             String loadAtCalls = loadAverage();
             long start = System.nanoTime();
-            long[] result = placeCallers(work, "measured", sip, load, load.callers());
+            long[] result = placeCallers(work, "measured", sip, load, load.callers(), load.ratePerNode());
             long ok = result[0];
             long failed = result[1];
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -155,7 +159,7 @@ public final class DispatchLatencySection implements BenchSection {
         JvmActivity before = total(jvm(http));
         for (int round = 1; ; round++) {
             long start = System.nanoTime();
-            placeCallers(work, "warmup-" + round, sip, load, load.warmUpCallers());
+            placeCallers(work, "warmup-" + round, sip, load, load.warmUpCallers(), load.warmUpRatePerNode());
             double seconds = (System.nanoTime() - start) / 1e9;
             JvmActivity after = total(jvm(http));
             double compiled = after.compileSeconds() - before.compileSeconds();
@@ -263,14 +267,15 @@ public final class DispatchLatencySection implements BenchSection {
     }
 
     /** {@code total} callers spread over the nodes at the same time; returns {answered, failed}. */
-    private static long[] placeCallers(Path work, String label, int[] sip, Load load, int total) throws Exception {
+    private static long[] placeCallers(Path work, String label, int[] sip, Load load, int total, int ratePerNode)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(NODES);
         try {
             List<Future<long[]>> runs = new ArrayList<>();
             for (int i = 0; i < NODES; i++) {
                 int node = i;
                 int calls = total / NODES + (node < total % NODES ? 1 : 0);
-                runs.add(pool.submit(() -> callers(work, label, node, sip[node], load, calls)));
+                runs.add(pool.submit(() -> callers(work, label, node, sip[node], load, calls, ratePerNode)));
             }
             long[] sum = new long[2];
             for (Future<long[]> run : runs) {
@@ -285,18 +290,18 @@ public final class DispatchLatencySection implements BenchSection {
     }
 
     /** One node's callers: calls to 7000 at the node's rate, each held, then BYE. */
-    private static long[] callers(Path work, String label, int node, int nodePort, Load load, int calls)
-            throws Exception {
+    private static long[] callers(Path work, String label, int node, int nodePort, Load load, int calls,
+            int ratePerNode) throws Exception {
         Path run = Files.createDirectories(work.resolve(label + "-uac-d" + (node + 1)));
         copy("call-uac.xml", run, Map.of("HOLD_MS", Long.toString(load.holdMillis()), "<!--RTP-->", ""));
         String caller = Integer.toString(FIRST_CALLER + node);
         Files.writeString(run.resolve("users.csv"), "SEQUENTIAL\n" + caller + ";[authentication username=" + caller
                 + " password=" + PASSWORD + "]\n");
-        long timeout = calls / load.ratePerNode() + load.holdMillis() / 1000 + 120;
+        long timeout = calls / ratePerNode + load.holdMillis() / 1000 + 120;
         try (ChildProcess sipp = ChildProcess.start("sipp-uac", run, List.of("sipp", "127.0.0.1:" + nodePort, "-sf",
                 "call-uac.xml", "-inf", "users.csv", "-s", QUEUE, "-i", "127.0.0.1", "-p",
                 Integer.toString(LoopbackPorts.udpAndTcp()), "-mi", "127.0.0.1", "-mp",
-                Integer.toString(LoopbackPorts.sippMedia()), "-t", "u1", "-r", Integer.toString(load.ratePerNode()),
+                Integer.toString(LoopbackPorts.sippMedia()), "-t", "u1", "-r", Integer.toString(ratePerNode),
                 "-rp", "1000", "-m", Integer.toString(calls), "-l", "20000", "-recv_timeout", "60000", "-timeout",
                 timeout + "s", "-timeout_error", "-nostdin", "-trace_stat", "-stf", "stats.csv", "-fd", "1",
                 "-trace_err", "-error_file", "errors.log"), Map.of())) {
@@ -358,7 +363,7 @@ public final class DispatchLatencySection implements BenchSection {
                     j.compileSeconds(), j.gcPauses(), j.gcPauseSeconds() * 1000));
         }
         md.append(String.format(Locale.ROOT, "%nCalls measured: %,d answered, %,d failed, %.1f s, after %d warm-up "
-                + "round(s) of %,d calls (rounds go on, up to %d, until the three JVMs' JIT compilation in a round is "
+                + "round(s) of %,d calls at %d/s per node (rounds go on, up to %d, until the three JVMs' JIT compilation in a round is "
                 + "under %.0f %% of the round's time; the last round compiled %.2f s in %.1f s), whose samples are "
                 + "subtracted (the histograms are read before and after). JIT compiling, GC pauses and paused time "
                 + "are the nodes' own `jvm.compilation.time` and `jvm.gc.pause` over the measured calls. Percentiles come "
@@ -367,7 +372,7 @@ public final class DispatchLatencySection implements BenchSection {
                 + "`histogram_quantile` does, and the bucket bound they fall under; the cluster row adds the three "
                 + "nodes' buckets. Load average (1/5/15 min) at the start of this section: %s; when the measured "
                 + "callers started: %s; at the end: %s. Other builds and helpers shared the 2 cores.%n%n", ok,
-                failed, seconds, warmUp.rounds(), load.warmUpCallers(), load.warmUpRounds(),
+                failed, seconds, warmUp.rounds(), load.warmUpCallers(), load.warmUpRatePerNode(), load.warmUpRounds(),
                 SETTLED_COMPILE_SHARE * 100, warmUp.lastCompileSeconds(), warmUp.lastSeconds(), before, atCalls,
                 after));
         double p99 = cluster.bucketBoundMillis(0.99);
