@@ -34,9 +34,6 @@ import java.util.function.Consumer;
 public final class RtpRelayEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RtpRelayEngine.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    /** Datagrams taken from one channel per wake-up, so one flooded port cannot starve the rest. */
-    private static final int BURST = 16;
-
     /** What a selection key points at. */
     private record Port(RelayLeg leg, boolean rtcp) {
     }
@@ -187,31 +184,35 @@ public final class RtpRelayEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * One datagram per ready channel per select: the selector is level-triggered, so a channel with more queued is
+     * ready again in the next round, and a flooded port cannot starve the rest. Reading on until the channel was
+     * empty cost a failed receive per packet at RTP's pace (one packet per port per 20 ms): without it the relay
+     * spends 11 % less CPU per forwarded packet (telephony bench's calls-per-core estimate, 3 runs each: 775–791
+     * before, 861–886 after), while a port flooded back to back gets 6 % fewer packets per CPU second through.
+     */
     private void onReady(SelectionKey key) {
         Port port = (Port) key.attachment();
         DatagramChannel channel = (DatagramChannel) key.channel();
-        byte[] buf = rx.array();
-        for (int i = 0; i < BURST; i++) {
-            rx.clear();
-            InetSocketAddress from;
-            try {
-                from = (InetSocketAddress) channel.receive(rx);
-            } catch (IOException e) {
-                return;
+        rx.clear();
+        InetSocketAddress from;
+        try {
+            from = (InetSocketAddress) channel.receive(rx);
+        } catch (IOException e) {
+            return;
+        }
+        if (from == null) {
+            return;
+        }
+        rx.flip();
+        try {
+            if (port.rtcp()) {
+                port.leg().onRtcp(rx, from);
+            } else {
+                port.leg().onRtp(rx.array(), rx, from);
             }
-            if (from == null) {
-                return;
-            }
-            rx.flip();
-            try {
-                if (port.rtcp()) {
-                    port.leg().onRtcp(rx, from);
-                } else {
-                    port.leg().onRtp(buf, rx, from);
-                }
-            } catch (RuntimeException e) {
-                log.error("RTP relay handler failed on {}", port.leg().localAddress(), e);
-            }
+        } catch (RuntimeException e) {
+            log.error("RTP relay handler failed on {}", port.leg().localAddress(), e);
         }
     }
 
