@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 
@@ -50,19 +51,7 @@ public class CallRouter {
         if (!known.get()) {
             return new Route.Unknown();
         }
-        List<Route.Target> targets = new ArrayList<>();
-        Set<String> remoteNodes = new LinkedHashSet<>();
-        for (Binding binding : found) {
-            if (binding.node().equals(nodeId)) {
-                targets.add(local(binding));
-            } else if (!localOnly) {
-                remoteNodes.add(binding.node());
-            }
-        }
-        for (String node : remoteNodes) {
-            trunkUri(probe.sip(node), extension).ifPresent(uri -> targets.add(new Route.Target(uri, "udp", node)));
-        }
-        return targets.isEmpty() ? new Route.Offline() : new Route.Ring(targets);
+        return ring(extension, found, localOnly, probe::sip);
     }
 
     /**
@@ -75,27 +64,31 @@ public class CallRouter {
     public Route routeReserved(String tenant, String extension, List<String> records) {
         List<Binding> found = Keys.EXTENSION.matcher(extension).matches() ? bindings.unexpired(extension, records)
                 : List.of();
+        boolean decidable = !found.isEmpty() && found.stream().allMatch(binding -> binding.node().equals(nodeId)
+                || trunkUri(nodes.lastSeenSip(binding.node()), extension).isPresent());
+        return decidable ? ring(extension, found, false, nodes::lastSeenSip) : route(tenant, extension, false);
+    }
+
+    /**
+     * Every contact of this node rung directly; a contact of another node through that node (one branch per node),
+     * at the SIP address {@code nodeSip} gives for it, unless {@code localOnly}.
+     */
+    private Route ring(String extension, List<Binding> found, boolean localOnly,
+            Function<String, Optional<String>> nodeSip) {
         List<Route.Target> targets = new ArrayList<>();
         Set<String> remoteNodes = new LinkedHashSet<>();
         for (Binding binding : found) {
             if (binding.node().equals(nodeId)) {
-                targets.add(local(binding));
-            } else {
+                targets.add(new Route.Target(binding.reachable(), transport(binding), null));
+            } else if (!localOnly) {
                 remoteNodes.add(binding.node());
             }
         }
         for (String node : remoteNodes) {
-            Optional<String> uri = trunkUri(nodes.lastSeenSip(node), extension);
-            if (uri.isEmpty()) {
-                return route(tenant, extension, false);
-            }
-            targets.add(new Route.Target(uri.get(), "udp", node));
+            trunkUri(nodeSip.apply(node), extension)
+                    .ifPresent(uri -> targets.add(new Route.Target(uri, "udp", node)));
         }
-        return targets.isEmpty() ? route(tenant, extension, false) : new Route.Ring(targets);
-    }
-
-    private static Route.Target local(Binding binding) {
-        return new Route.Target(binding.reachable(), transport(binding), null);
+        return targets.isEmpty() ? new Route.Offline() : new Route.Ring(targets);
     }
 
     /** {@code sip:extension@host:port} of the node's listening points, from its heartbeat record. */
