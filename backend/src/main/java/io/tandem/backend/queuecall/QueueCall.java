@@ -101,7 +101,10 @@ final class QueueCall {
         this.startedAt = calls.clock.instant();
     }
 
-    /** The offers claimed when this caller joined (for it or for callers ahead), once; placed after the answer. */
+    /**
+     * The offers claimed when this caller joined (for it or for callers ahead), once. Its own was rung as it answered;
+     * the others are placed after the answer.
+     */
     synchronized List<OfferGrant> takeClaimedAtJoin() {
         List<OfferGrant> offers = claimedAtJoin;
         claimedAtJoin = List.of();
@@ -171,6 +174,7 @@ final class QueueCall {
                             : io.tandem.backend.acd.CallbackRequests.Cause.EMPTY));
             return;
         }
+        ringOwnOffer();
         stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
         music = calls.music.player(queue.musicOnHold());
         stream.setSource(music);
@@ -180,6 +184,25 @@ final class QueueCall {
         armAnnouncements();
         log.info("queue call {} from {} waits in {}@{} at position {}", callId, number, queue.number(), tenant,
                 joined.position());
+    }
+
+    /**
+     * Rings the offer the claim behind this caller's join made for it, if any, before the caller's 200 OK: the agent's
+     * phone rings a step sooner, and the route came with the claim, so nothing here waits on Redis. An agent's answer
+     * waits for this call's lock, so it finds the caller answered. The other offers of that claim (callers ahead) are
+     * {@link QueueCalls}' to place.
+     */
+    private void ringOwnOffer() {
+        for (OfferGrant grant : claimedAtJoin) {
+            if (grant.callId().equals(callId)) {
+                try {
+                    place(grant);
+                } catch (RuntimeException e) {
+                    log.warn("placing offer {} failed; its lease releases the agents", grant.offerId(), e);
+                }
+                return;
+            }
+        }
     }
 
     private void refuse(int status, String reason) {

@@ -214,19 +214,10 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         // The claim made behind the enqueue (whatever became of this caller: its offers may be for callers ahead of
         // it). Claiming on this node at once, not after the enqueue event's trip through pub/sub, lets the caller's
         // own node win the claim and ring the agent without a hop to another node.
-        // This caller's own offer is rung from this thread at once: its route came with the claim, so ringing needs
-        // no round trip, and handing it to the placer thread cost a wake-up on a busy machine.
-        dispatcher.claimed(tenant, call.queueNumber(), call.takeClaimedAtJoin(), grant -> {
-            if (!grant.callId().equals(callId)) {
-                return false;
-            }
-            try {
-                call.place(grant);
-            } catch (RuntimeException e) {
-                log.warn("placing offer {} failed; its lease releases the agents", grant.offerId(), e);
-            }
-            return true;
-        });
+        // This caller's own offer was rung by the call as it answered, before its 200 OK (its route came with the
+        // claim, so ringing needs no round trip; handing it to the placer thread cost a wake-up on a busy machine).
+        dispatcher.claimed(tenant, call.queueNumber(), call.takeClaimedAtJoin(),
+                grant -> grant.callId().equals(callId));
     }
 
     /** Rings the agents of an offer whose caller this node holds (off the dispatcher's thread). */
