@@ -25,9 +25,6 @@ import java.util.function.Consumer;
  */
 final class RtpIoLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RtpIoLoop.class);
-    /** Datagrams read from one channel per wake-up, so a flooded port cannot starve the others. */
-    private static final int BURST = 32;
-
     /** What a selection key points at. */
     private record Endpoint(RtpMediaStream stream, boolean rtcp) {
     }
@@ -138,33 +135,35 @@ final class RtpIoLoop implements Runnable {
         }
     }
 
+    /**
+     * One datagram per ready channel per select, as the relay reads ({@code RtpRelayEngine#onReady}): the selector is
+     * level-triggered, so a channel with more queued is ready again next round and a flooded port cannot starve the
+     * others, while reading on until a channel was empty cost a failed receive per packet at RTP's pace.
+     */
     private void onReady(SelectionKey key) {
         Endpoint endpoint = (Endpoint) key.attachment();
         DatagramChannel channel = (DatagramChannel) key.channel();
-        byte[] buf = rx.array();
-        for (int i = 0; i < BURST; i++) {
-            rx.clear();
-            InetSocketAddress from;
-            try {
-                from = (InetSocketAddress) channel.receive(rx);
-            } catch (IOException e) {
-                // ICMP port unreachable surfaces here on some platforms; a closed channel too
-                return;
+        rx.clear();
+        InetSocketAddress from;
+        try {
+            from = (InetSocketAddress) channel.receive(rx);
+        } catch (IOException e) {
+            // ICMP port unreachable surfaces here on some platforms; a closed channel too
+            return;
+        }
+        if (from == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        try {
+            if (endpoint.rtcp()) {
+                endpoint.stream().onRtcp(rx.array(), rx.position(), from, now);
+            } else {
+                endpoint.stream().onRtp(rx.array(), rx.position(), from, packet, now);
             }
-            if (from == null) {
-                return;
-            }
-            long now = System.nanoTime();
-            try {
-                if (endpoint.rtcp()) {
-                    endpoint.stream().onRtcp(buf, rx.position(), from, now);
-                } else {
-                    endpoint.stream().onRtp(buf, rx.position(), from, packet, now);
-                }
-            } catch (RuntimeException e) {
-                // never let one stream's bad day stop everyone's receive path
-                log.error("RTP receive handler failed for {}", endpoint.stream().localAddress(), e);
-            }
+        } catch (RuntimeException e) {
+            // never let one stream's bad day stop everyone's receive path
+            log.error("RTP receive handler failed for {}", endpoint.stream().localAddress(), e);
         }
     }
 
