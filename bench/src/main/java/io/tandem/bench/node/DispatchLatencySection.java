@@ -34,15 +34,24 @@ public final class DispatchLatencySection implements BenchSection {
     private static final int FIRST_CALLER = 390_000;
 
     /**
-     * {@code warmUpCallers} per warm-up round at {@code warmUpRatePerNode}; at most {@code warmUpRounds} rounds (see
-     * {@link #warmUp}).
+     * Warm-up rounds of {@code warmUpRoundSeconds} of calls held {@code warmUpHoldMillis}, the first at
+     * {@code warmUpFirstRate} per node, each next one at twice the rate up to {@code warmUpRate}; at most
+     * {@code warmUpRounds} rounds (see {@link #warmUp}).
      */
-    private record Load(int agents, int callers, int warmUpCallers, int warmUpRounds, int warmUpRatePerNode,
-            int ratePerNode, long holdMillis) {
+    private record Load(int agents, int callers, int warmUpRounds, int warmUpRoundSeconds, int warmUpFirstRate,
+            int warmUpRate, long warmUpHoldMillis, int ratePerNode, long holdMillis) {
+
+        /** Calls per node per second in warm-up round {@code round} (from 1). */
+        int warmUpRate(int round) {
+            return (int) Math.min(warmUpRate, (long) warmUpFirstRate << Math.min(round - 1, 16));
+        }
     }
 
-    /** How a warm-up ended: its rounds, and the nodes' JIT compilation in the last one over that round's seconds. */
-    private record WarmUp(int rounds, double lastCompileSeconds, double lastSeconds) {
+    /**
+     * How a warm-up ended: its rounds, the calls each node carried in them, and the nodes' JIT compilation in the
+     * last one over that round's seconds.
+     */
+    private record WarmUp(int rounds, long callsPerNode, double lastCompileSeconds, double lastSeconds) {
     }
 
     /** The JIT counts as settled once the three nodes compiled for under this share of a round's time. */
@@ -50,9 +59,12 @@ public final class DispatchLatencySection implements BenchSection {
 
     // 15 callers/s in all: the three nodes and SIPp share 2 cores with other work; at 51/s the nodes' SIP stacks
     // fell behind (messages queued for seconds), which measures overload, not dispatch.
-    // Warm-up at twice the measured rate: the JIT's thresholds count invocations, so it settles in half the time.
-    private static final Load FULL = new Load(500, 1_000, 300, 6, 10, 5, 5_000);
-    private static final Load QUICK = new Load(30, 60, 30, 1, 5, 5, 2_000);
+    // The warm-up carries calls much faster, held 1 s: C2 compiles a method after ~5,000 invocations, so code that
+    // runs once per call is compiled only after thousands of calls; at the measured 5/s per node that is a quarter
+    // of an hour of a node's life, and a node measured before it would be measured while its JIT works. Rounds of
+    // 25 s at 10, 20, then 40 calls/s per node: about 4,750 calls per node in six rounds.
+    private static final Load FULL = new Load(500, 1_000, 6, 25, 10, 40, 1_000, 5, 5_000);
+    private static final Load QUICK = new Load(30, 60, 1, 6, 5, 5, 1_000, 5, 2_000);
 
     @Override
     public String title() {
@@ -126,7 +138,12 @@ public final class DispatchLatencySection implements BenchSection {
             }
             String loadAtCalls = loadAverage();
             long start = System.nanoTime();
-            long[] result = placeCallers(work, "measured", sip, load, load.callers(), load.ratePerNode());
+            long[] result;
+            WakeUpProbe.Lateness wakeUps;
+            try (WakeUpProbe probe = WakeUpProbe.start()) {
+                result = placeCallers(work, "measured", sip, load.callers(), load.ratePerNode(), load.holdMillis());
+                wakeUps = probe.stop();
+            }
             long ok = result[0];
             long failed = result[1];
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -141,7 +158,8 @@ public final class DispatchLatencySection implements BenchSection {
             }
             String loadAfter = loadAverage();
             System.out.println("work files in " + work);
-            return render(load, warmUp, ok, failed, seconds, timers, jvmDuring, loadBefore, loadAtCalls, loadAfter);
+            return render(load, warmUp, ok, failed, seconds, timers, jvmDuring, wakeUps, loadBefore, loadAtCalls,
+                    loadAfter);
         } finally {
             for (int i = children.size() - 1; i >= 0; i--) {
                 children.get(i).close();
@@ -157,16 +175,21 @@ public final class DispatchLatencySection implements BenchSection {
      */
     private static WarmUp warmUp(Path work, int[] sip, int[] http, Load load) throws Exception {
         JvmActivity before = total(jvm(http));
+        long callsPerNode = 0;
         for (int round = 1; ; round++) {
+            int rate = load.warmUpRate(round);
+            int perNode = rate * load.warmUpRoundSeconds();
             long start = System.nanoTime();
-            placeCallers(work, "warmup-" + round, sip, load, load.warmUpCallers(), load.warmUpRatePerNode());
+            long[] result = placeCallers(work, "warmup-" + round, sip, perNode * NODES, rate, load.warmUpHoldMillis());
             double seconds = (System.nanoTime() - start) / 1e9;
+            callsPerNode += perNode;
             JvmActivity after = total(jvm(http));
             double compiled = after.compileSeconds() - before.compileSeconds();
-            System.out.printf(Locale.ROOT, "warm-up round %d: %.1f s, JIT compilation %.2f s on the three nodes%n",
-                    round, seconds, compiled);
+            System.out.printf(Locale.ROOT, "warm-up round %d: %,d calls at %d/s per node (%,d answered, %,d failed), "
+                    + "%.1f s, JIT compilation %.2f s on the three nodes%n", round, perNode * NODES, rate, result[0],
+                    result[1], seconds, compiled);
             if (round >= load.warmUpRounds() || compiled < SETTLED_COMPILE_SHARE * NODES * seconds) {
-                return new WarmUp(round, compiled, seconds);
+                return new WarmUp(round, callsPerNode, compiled, seconds);
             }
             before = after;
         }
@@ -267,15 +290,15 @@ public final class DispatchLatencySection implements BenchSection {
     }
 
     /** {@code total} callers spread over the nodes at the same time; returns {answered, failed}. */
-    private static long[] placeCallers(Path work, String label, int[] sip, Load load, int total, int ratePerNode)
-            throws Exception {
+    private static long[] placeCallers(Path work, String label, int[] sip, int total, int ratePerNode,
+            long holdMillis) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(NODES);
         try {
             List<Future<long[]>> runs = new ArrayList<>();
             for (int i = 0; i < NODES; i++) {
                 int node = i;
                 int calls = total / NODES + (node < total % NODES ? 1 : 0);
-                runs.add(pool.submit(() -> callers(work, label, node, sip[node], load, calls, ratePerNode)));
+                runs.add(pool.submit(() -> callers(work, label, node, sip[node], calls, ratePerNode, holdMillis)));
             }
             long[] sum = new long[2];
             for (Future<long[]> run : runs) {
@@ -290,14 +313,14 @@ public final class DispatchLatencySection implements BenchSection {
     }
 
     /** One node's callers: calls to 7000 at the node's rate, each held, then BYE. */
-    private static long[] callers(Path work, String label, int node, int nodePort, Load load, int calls,
-            int ratePerNode) throws Exception {
+    private static long[] callers(Path work, String label, int node, int nodePort, int calls, int ratePerNode,
+            long holdMillis) throws Exception {
         Path run = Files.createDirectories(work.resolve(label + "-uac-d" + (node + 1)));
-        copy("call-uac.xml", run, Map.of("HOLD_MS", Long.toString(load.holdMillis()), "<!--RTP-->", ""));
+        copy("call-uac.xml", run, Map.of("HOLD_MS", Long.toString(holdMillis), "<!--RTP-->", ""));
         String caller = Integer.toString(FIRST_CALLER + node);
         Files.writeString(run.resolve("users.csv"), "SEQUENTIAL\n" + caller + ";[authentication username=" + caller
                 + " password=" + PASSWORD + "]\n");
-        long timeout = calls / ratePerNode + load.holdMillis() / 1000 + 120;
+        long timeout = calls / ratePerNode + holdMillis / 1000 + 120;
         try (ChildProcess sipp = ChildProcess.start("sipp-uac", run, List.of("sipp", "127.0.0.1:" + nodePort, "-sf",
                 "call-uac.xml", "-inf", "users.csv", "-s", QUEUE, "-i", "127.0.0.1", "-p",
                 Integer.toString(LoopbackPorts.udpAndTcp()), "-mi", "127.0.0.1", "-mp",
@@ -333,7 +356,8 @@ public final class DispatchLatencySection implements BenchSection {
     }
 
     private static String render(Load load, WarmUp warmUp, long ok, long failed, double seconds,
-            List<DispatchTimer> timers, List<JvmActivity> jvm, String before, String atCalls, String after) {
+            List<DispatchTimer> timers, List<JvmActivity> jvm, WakeUpProbe.Lateness wakeUps, String before,
+            String atCalls, String after) {
         DispatchTimer cluster = DispatchTimer.merge(timers);
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Three node processes (`backend/target/tandem-node.jar`, -Xms1g -Xmx1g each"
@@ -363,7 +387,10 @@ public final class DispatchLatencySection implements BenchSection {
                     j.compileSeconds(), j.gcPauses(), j.gcPauseSeconds() * 1000));
         }
         md.append(String.format(Locale.ROOT, "%nCalls measured: %,d answered, %,d failed, %.1f s, after %d warm-up "
-                + "round(s) of %,d calls at %d/s per node (rounds go on, up to %d, until the three JVMs' JIT compilation in a round is "
+                + "round(s) of %d s, %,d calls per node in all, each held %.0f s (the first round at %d calls/s per "
+                + "node, each next at twice the rate up to %d/s: C2 compiles code run once per call only after "
+                + "thousands of calls, which the measured rate would take a quarter of an hour to reach; rounds go "
+                + "on, up to %d, until the three JVMs' JIT compilation in a round is "
                 + "under %.0f %% of the round's time; the last round compiled %.2f s in %.1f s), whose samples are "
                 + "subtracted (the histograms are read before and after). JIT compiling, GC pauses and paused time "
                 + "are the nodes' own `jvm.compilation.time` and `jvm.gc.pause` over the measured calls. Percentiles come "
@@ -371,10 +398,15 @@ public final class DispatchLatencySection implements BenchSection {
                 + "then Micrometer's own): p50/p99 interpolated within the bucket as Prometheus' "
                 + "`histogram_quantile` does, and the bucket bound they fall under; the cluster row adds the three "
                 + "nodes' buckets. Load average (1/5/15 min) at the start of this section: %s; when the measured "
-                + "callers started: %s; at the end: %s. Other builds and helpers shared the 2 cores.%n%n", ok,
-                failed, seconds, warmUp.rounds(), load.warmUpCallers(), load.warmUpRatePerNode(), load.warmUpRounds(),
+                + "callers started: %s; at the end: %s.%n%n"
+                + "How noisy the machine was meanwhile: a thread of the bench's JVM, idle otherwise, slept 1 ms "
+                + "again and again during the measured calls and woke late by p50 %.2f ms, p99 %.2f ms, p99.9 %.2f "
+                + "ms, at worst %.1f ms (%,d wake-ups). Any thread on the machine (a node's SIP thread, Redis, SIPp) "
+                + "waited for a core as long.%n%n", ok,
+                failed, seconds, warmUp.rounds(), load.warmUpRoundSeconds(), warmUp.callsPerNode(),
+                load.warmUpHoldMillis() / 1000.0, load.warmUpFirstRate(), load.warmUpRate(), load.warmUpRounds(),
                 SETTLED_COMPILE_SHARE * 100, warmUp.lastCompileSeconds(), warmUp.lastSeconds(), before, atCalls,
-                after));
+                after, wakeUps.p50(), wakeUps.p99(), wakeUps.p999(), wakeUps.max(), wakeUps.samples()));
         double p99 = cluster.bucketBoundMillis(0.99);
         md.append(String.format(Locale.ROOT, "Goal (issue 4): p99 < 20 ms → %s.%n",
                 p99 <= 20 ? "**met**" : "**not met** on this run"));
