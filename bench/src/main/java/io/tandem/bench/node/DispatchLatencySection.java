@@ -11,10 +11,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Dispatch latency as issue 4 defines it — a caller enqueued while agents are free → the INVITE sent to an agent —
@@ -292,13 +293,18 @@ public final class DispatchLatencySection implements BenchSection {
     /** {@code total} callers spread over the nodes at the same time; returns {answered, failed}. */
     private static long[] placeCallers(Path work, String label, int[] sip, int total, int ratePerNode,
             long holdMillis) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(NODES);
+        ScheduledExecutorService pool = Executors.newScheduledThreadPool(NODES);
         try {
             List<Future<long[]>> runs = new ArrayList<>();
+            // SIPp spaces a node's calls evenly (1/rate apart). Started together, the three UACs would send their
+            // INVITEs at the same instants, every call of the run; three independent sources have no reason to be in
+            // step, so each starts a third of that spacing after the one before.
+            long phaseMicros = 1_000_000L / ratePerNode / NODES;
             for (int i = 0; i < NODES; i++) {
                 int node = i;
                 int calls = total / NODES + (node < total % NODES ? 1 : 0);
-                runs.add(pool.submit(() -> callers(work, label, node, sip[node], calls, ratePerNode, holdMillis)));
+                runs.add(pool.schedule(() -> callers(work, label, node, sip[node], calls, ratePerNode, holdMillis),
+                        node * phaseMicros, TimeUnit.MICROSECONDS));
             }
             long[] sum = new long[2];
             for (Future<long[]> run : runs) {
@@ -365,7 +371,9 @@ public final class DispatchLatencySection implements BenchSection {
                 + "one redis-server %s, loopback. %,d agents (a third per node) log in over REST, go available and "
                 + "register with digest (SIPp) from the port a SIPp UAS then answers on (180, 200 with SDP, hold "
                 + "until BYE); queue %s is longest-idle with every agent a member and no wrap-up. Three SIPp UACs, "
-                + "one per node, place %,d callers into %s at %d/s each (%d/s in all), each held %.0f s after the "
+                + "one per node and a third of a call interval apart (SIPp spaces a node's calls evenly; started "
+                + "together, the three would send every INVITE at the same instant), place %,d callers into %s at "
+                + "%d/s each (%d/s in all), each held %.0f s after the "
                 + "node answers it, so at most ~%d callers are in the queue or talking at once and agents are free "
                 + "whenever a caller is enqueued. Latency is the node's timer `tandem.queue.dispatch` (caller "
                 + "joins → first offer INVITE sent: the enqueue with the claim behind it in one round trip, the 200 OK "
