@@ -1,5 +1,6 @@
 package io.tandem.telephony.relay;
 
+import io.tandem.telephony.rtp.Datagrams;
 import io.tandem.telephony.rtp.PortAllocator;
 import io.tandem.telephony.rtp.PortPair;
 import org.slf4j.Logger;
@@ -193,14 +194,7 @@ public final class RtpRelayEngine implements AutoCloseable {
      */
     private void onReady(SelectionKey key) {
         Port port = (Port) key.attachment();
-        DatagramChannel channel = (DatagramChannel) key.channel();
-        rx.clear();
-        InetSocketAddress from;
-        try {
-            from = (InetSocketAddress) channel.receive(rx);
-        } catch (IOException e) {
-            return;
-        }
+        InetSocketAddress from = Datagrams.receive((DatagramChannel) key.channel(), rx);
         if (from == null) {
             return;
         }

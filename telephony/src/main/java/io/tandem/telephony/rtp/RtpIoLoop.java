@@ -142,15 +142,7 @@ final class RtpIoLoop implements Runnable {
      */
     private void onReady(SelectionKey key) {
         Endpoint endpoint = (Endpoint) key.attachment();
-        DatagramChannel channel = (DatagramChannel) key.channel();
-        rx.clear();
-        InetSocketAddress from;
-        try {
-            from = (InetSocketAddress) channel.receive(rx);
-        } catch (IOException e) {
-            // ICMP port unreachable surfaces here on some platforms; a closed channel too
-            return;
-        }
+        InetSocketAddress from = Datagrams.receive((DatagramChannel) key.channel(), rx);
         if (from == null) {
             return;
         }
