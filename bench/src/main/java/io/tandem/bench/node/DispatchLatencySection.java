@@ -376,8 +376,9 @@ public final class DispatchLatencySection implements BenchSection {
                 + "%d/s each (%d/s in all), each held %.0f s after the "
                 + "node answers it, so at most ~%d callers are in the queue or talking at once and agents are free "
                 + "whenever a caller is enqueued. Latency is the node's timer `tandem.queue.dispatch` (caller "
-                + "joins → first offer INVITE sent: the enqueue with the claim behind it in one round trip, the 200 OK "
-                + "to the caller, the agent's route, the INVITE to the agent or over the inter-node trunk; a caller "
+                + "joins → first offer INVITE sent: the enqueue with the claim behind it in one round trip, the "
+                + "agent's route, the INVITE to the agent or over the inter-node trunk, before the caller's 200 OK; "
+                + "a caller "
                 + "not offered then waits for a claim by any node's dispatcher), read from "
                 + "`/actuator/prometheus` of each node after the run.%n%n",
                 TandemRegistrar.redisVersion(), load.agents(), QUEUE, load.callers(), QUEUE, load.ratePerNode(),
@@ -399,7 +400,7 @@ public final class DispatchLatencySection implements BenchSection {
                 + "node, each next at twice the rate up to %d/s: C2 compiles code run once per call only after "
                 + "thousands of calls, which the measured rate would take a quarter of an hour to reach; rounds go "
                 + "on, up to %d, until the three JVMs' JIT compilation in a round is "
-                + "under %.0f %% of the round's time; the last round compiled %.2f s in %.1f s), whose samples are "
+                + "under %.0f %% of the round's time; the last round compiled %.2f s, summed over the three JVMs' compiler threads, in %.1f s), whose samples are "
                 + "subtracted (the histograms are read before and after). JIT compiling, GC pauses and paused time "
                 + "are the nodes' own `jvm.compilation.time` and `jvm.gc.pause` over the measured calls. Percentiles come "
                 + "from the histogram buckets (1 ms steps to 10 ms, then 12, 14, … 20, 25, 30, 40, 50, 75, 100 ms, "
