@@ -380,8 +380,10 @@ class RtpMediaStreamIT {
                     () -> b.jitterBufferTargetMillis() >= 60, () -> "target " + b.jitterBufferTargetMillis());
             assertThat(b.statistics().jitterMillis()).isPositive();
             a.setDirection(MediaDirection.INACTIVE);
-            awaitTicks(10); // the last delayed packets land
-            assertThat(b.statistics().packetsLost()).as("reordering is not loss").isZero();
+            // Reordering is not loss: once the last delayed packets land, every packet counts as received. Waited
+            // for, not a fixed number of ticks: on a loaded machine the forwarder's delays run late.
+            Await.until("reordering is not loss: every delayed packet received", WAIT,
+                    () -> b.statistics().packetsLost() == 0, () -> b.statistics().toString());
         }
     }
 
