@@ -213,7 +213,8 @@ final class QueueCall {
     /**
      * An offer claimed for this caller: ring every reserved agent at each place it can be reached. The agents' routes
      * come from the bindings the claim read (Redis only when they cannot decide), before taking the call's lock, so
-     * they do not wait for the caller's answer to finish.
+     * a placer thread does not wait for the caller's answer to finish. The caller's own offer is placed from inside
+     * {@link #answer} ({@link #ringOwnOffer}), under the lock it already holds.
      */
     void place(OfferGrant grant) {
         Map<String, Route> routes = new HashMap<>();

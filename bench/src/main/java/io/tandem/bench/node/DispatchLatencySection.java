@@ -36,15 +36,15 @@ public final class DispatchLatencySection implements BenchSection {
 
     /**
      * Warm-up rounds of {@code warmUpRoundSeconds} of calls held {@code warmUpHoldMillis}, the first at
-     * {@code warmUpFirstRate} per node, each next one at twice the rate up to {@code warmUpRate}; at most
+     * {@code warmUpFirstRate} per node, each next one at twice the rate up to {@code warmUpTopRate}; at most
      * {@code warmUpRounds} rounds (see {@link #warmUp}).
      */
     private record Load(int agents, int callers, int warmUpRounds, int warmUpRoundSeconds, int warmUpFirstRate,
-            int warmUpRate, long warmUpHoldMillis, int ratePerNode, long holdMillis) {
+            int warmUpTopRate, long warmUpHoldMillis, int ratePerNode, long holdMillis) {
 
         /** Calls per node per second in warm-up round {@code round} (from 1). */
-        int warmUpRate(int round) {
-            return (int) Math.min(warmUpRate, (long) warmUpFirstRate << Math.min(round - 1, 16));
+        int warmUpRateIn(int round) {
+            return (int) Math.min(warmUpTopRate, (long) warmUpFirstRate << Math.min(round - 1, 16));
         }
     }
 
@@ -58,8 +58,9 @@ public final class DispatchLatencySection implements BenchSection {
     /** The JIT counts as settled once the three nodes compiled for under this share of a round's time. */
     private static final double SETTLED_COMPILE_SHARE = 0.02;
 
-    // 15 callers/s in all: the three nodes and SIPp share 2 cores with other work; at 51/s the nodes' SIP stacks
-    // fell behind (messages queued for seconds), which measures overload, not dispatch.
+    // Measured at 15 callers/s in all, held 5 s: the three nodes use under half of the 2 cores they share with Redis
+    // and SIPp, so the figure is dispatch, not overload (at 40/s per node, as in the warm-up, the nodes take ~1.6
+    // cores and the odd call times out).
     // The warm-up carries calls much faster, held 1 s: C2 compiles a method after ~5,000 invocations, so code that
     // runs once per call is compiled only after thousands of calls; at the measured 5/s per node that is a quarter
     // of an hour of a node's life, and a node measured before it would be measured while its JIT works. Rounds of
@@ -178,7 +179,7 @@ public final class DispatchLatencySection implements BenchSection {
         JvmActivity before = total(jvm(http));
         long callsPerNode = 0;
         for (int round = 1; ; round++) {
-            int rate = load.warmUpRate(round);
+            int rate = load.warmUpRateIn(round);
             int perNode = rate * load.warmUpRoundSeconds();
             long start = System.nanoTime();
             long[] result = placeCallers(work, "warmup-" + round, sip, perNode * NODES, rate, load.warmUpHoldMillis());
@@ -290,7 +291,10 @@ public final class DispatchLatencySection implements BenchSection {
         return uas;
     }
 
-    /** {@code total} callers spread over the nodes at the same time; returns {answered, failed}. */
+    /**
+     * {@code total} callers spread over the nodes, each node's caller starting a third of a call interval after the
+     * one before; returns {answered, failed}.
+     */
     private static long[] placeCallers(Path work, String label, int[] sip, int total, int ratePerNode,
             long holdMillis) throws Exception {
         ScheduledExecutorService pool = Executors.newScheduledThreadPool(NODES);
@@ -413,7 +417,7 @@ public final class DispatchLatencySection implements BenchSection {
                 + "ms, at worst %.1f ms (%,d wake-ups). Any thread on the machine (a node's SIP thread, Redis, SIPp) "
                 + "waited for a core as long.%n%n", ok,
                 failed, seconds, warmUp.rounds(), load.warmUpRoundSeconds(), warmUp.callsPerNode(),
-                load.warmUpHoldMillis() / 1000.0, load.warmUpFirstRate(), load.warmUpRate(), load.warmUpRounds(),
+                load.warmUpHoldMillis() / 1000.0, load.warmUpFirstRate(), load.warmUpTopRate(), load.warmUpRounds(),
                 SETTLED_COMPILE_SHARE * 100, warmUp.lastCompileSeconds(), warmUp.lastSeconds(), before, atCalls,
                 after, wakeUps.p50(), wakeUps.p99(), wakeUps.p999(), wakeUps.max(), wakeUps.samples()));
         double p99 = cluster.bucketBoundMillis(0.99);
