@@ -1,10 +1,14 @@
 package io.tandem.telephony.rtp;
 
+import io.tandem.telephony.datagram.DatagramLoop;
+import io.tandem.telephony.datagram.DatagramReceiver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -27,8 +31,32 @@ public final class RtpMediaStreamFactory implements MediaStreamFactory {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final int EVENT_QUEUE = 1024;
 
+    /**
+     * What a stream's channel hands its datagrams to. {@code parser} is the loop thread's one reusable RTP parser;
+     * one receiver type for both ports (rather than one type each) keeps the loop's call site to few types, so the
+     * JIT can still inline it.
+     */
+    private record Endpoint(RtpMediaStream stream, boolean rtcp, RtpPacket parser) implements DatagramReceiver {
+        @Override
+        public void receive(ByteBuffer datagram, InetSocketAddress from) {
+            long now = System.nanoTime();
+            if (rtcp) {
+                stream.onRtcp(datagram.array(), datagram.limit(), from, now);
+            } else {
+                stream.onRtp(datagram.array(), datagram.limit(), from, parser, now);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return (rtcp ? "RTCP port of stream " : "RTP port of stream ") + stream.localAddress();
+        }
+    }
+
     private final PortAllocator ports;
-    private final RtpIoLoop io;
+    private final DatagramLoop io;
+    /** Used on the I/O thread only. */
+    private final RtpPacket parser = new RtpPacket();
     private final MediaClock clock;
     private final ThreadPoolExecutor events;
     private final Set<RtpMediaStream> streams = ConcurrentHashMap.newKeySet();
@@ -38,7 +66,7 @@ public final class RtpMediaStreamFactory implements MediaStreamFactory {
     public RtpMediaStreamFactory(int portMin, int portMax) {
         this.ports = new PortAllocator(portMin, portMax);
         int n = INSTANCES.incrementAndGet();
-        this.io = new RtpIoLoop("rtp-io-" + n);
+        this.io = new DatagramLoop("rtp-io-" + n);
         this.clock = new MediaClock("rtp-clock-" + n);
         this.events = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(EVENT_QUEUE),
                 r -> {
@@ -56,7 +84,8 @@ public final class RtpMediaStreamFactory implements MediaStreamFactory {
         PortPair pair = ports.allocate(bindAddress);
         RtpMediaStream stream = new RtpMediaStream(this, pair);
         streams.add(stream);
-        io.register(stream);
+        io.register(pair.rtp(), new Endpoint(stream, false, parser));
+        io.register(pair.rtcp(), new Endpoint(stream, true, parser));
         log.debug("RTP stream opened on {}", pair.rtpAddress());
         return stream;
     }
@@ -68,11 +97,12 @@ public final class RtpMediaStreamFactory implements MediaStreamFactory {
         }
     }
 
-    /** Stops ticking and receiving for the stream, then closes its ports (see {@link RtpIoLoop#unregisterAndClose}). */
+    /** Stops ticking and receiving for the stream, then closes its ports: when this returns they can be bound again. */
     void remove(RtpMediaStream stream) {
         streams.remove(stream);
         clock.remove(stream);
-        io.unregisterAndClose(stream);
+        PortPair pair = stream.ports();
+        io.release(pair::close, pair.rtp(), pair.rtcp());
     }
 
     /** Media clock ticks so far; lets tests wait for time to pass on the media clock itself. */
@@ -103,6 +133,11 @@ public final class RtpMediaStreamFactory implements MediaStreamFactory {
     /** Media ticks skipped because the clock thread fell behind (a sign of an overloaded machine). */
     public long skippedTicks() {
         return clock.skippedTicks();
+    }
+
+    /** Datagrams received but not handled because the socket reported an error or the stream's handler threw. */
+    public long datagramsLost() {
+        return io.receiveErrors() + io.receiverFailures();
     }
 
     /** DTMF digits not delivered because listeners fell 1024 digits behind. */
