@@ -2,6 +2,7 @@ package io.tandem.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.telephony.testing.RedisServer;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import io.tandem.protocol.AgentState;
 import io.tandem.protocol.AgentStatus;
 import io.tandem.protocol.MessageType;
 import io.tandem.protocol.QueueFigures;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

@@ -8,11 +8,11 @@ import io.tandem.agent.audio.FileAudio;
 import io.tandem.agent.testing.NodeCaller;
 import io.tandem.agent.testing.NodeProcess;
 import io.tandem.agent.testing.PhoneUi;
-import io.tandem.agent.testing.RedisProcess;
 import io.tandem.agent.testing.TestWavs;
 import io.tandem.protocol.AgentLogin;
 import io.tandem.protocol.NodeEndpoint;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.CallState;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 class RealNodeFailoverIT {
     private static final Duration SLOW = Duration.ofSeconds(60);
 
-    private static RedisProcess redis;
+    private static RedisServer redis;
     private static NodeProcess first;
     private static NodeProcess second;
 
@@ -40,7 +40,7 @@ class RealNodeFailoverIT {
 
     @BeforeAll
     static void start() throws Exception {
-        redis = new RedisProcess();
+        redis = RedisServer.started();
         first = NodeProcess.start("fo-n1", redis);
         second = NodeProcess.start("fo-n2", redis);
     }
@@ -91,9 +91,9 @@ class RealNodeFailoverIT {
             Await.until("Answer enabled", PhoneUi.WAIT, () -> !fxBool(() -> ui.node("offer-answer").isDisabled()));
             ui.click("offer-answer");
             ui.awaitText("call-phase", "Connected");
-            long before = customer.hears.toneFrames();
+            long before = customer.ear.toneFrames();
             Await.until("the customer hears the agent through node 2", Duration.ofSeconds(30),
-                    () -> customer.hears.toneFrames() > before + 25);
+                    () -> customer.ear.toneFrames() > before + 25);
             ui.screenshot("real-node-after-failover");
             ui.click("call-hangup");
             customer.awaitState(CallState.ENDED);

@@ -12,9 +12,9 @@ import io.tandem.agent.testing.NodeProcess;
 import io.tandem.agent.testing.OneNode;
 import io.tandem.agent.testing.PhoneUi;
 import io.tandem.agent.testing.TestWavs;
-import io.tandem.agent.testing.ToneCount;
 import io.tandem.protocol.AgentLogin;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.ToneCount;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import java.io.ByteArrayOutputStream;
@@ -84,9 +84,9 @@ class RealNodeQueueCallIT {
             ui.awaitText("call-phase", "Connected");
             ui.awaitText("call-remote", "1010");
             ui.awaitText("state-badge", "On call");
-            long before = customer.hears.toneFrames();
+            long before = customer.ear.toneFrames();
             Await.until("the customer hears the agent's 700 Hz through the node", AUDIO,
-                    () -> customer.hears.toneFrames() > before + 25);
+                    () -> customer.ear.toneFrames() > before + 25);
             ui.awaitText("call-timer", "0:0");
             Path shot = ui.screenshot("main-window-real-call");
             assertThat(Files.size(shot)).isGreaterThan(10_000);
@@ -95,9 +95,9 @@ class RealNodeQueueCallIT {
             ui.awaitText("call-phase", "On hold");
             ui.click("call-hold");
             ui.awaitText("call-phase", "Connected");
-            long resumed = customer.hears.toneFrames();
+            long resumed = customer.ear.toneFrames();
             Await.until("the customer hears the agent again after resume", AUDIO,
-                    () -> customer.hears.toneFrames() > resumed + 25);
+                    () -> customer.ear.toneFrames() > resumed + 25);
 
             ui.click("call-hangup");
             customer.awaitState(CallState.ENDED);
@@ -134,9 +134,9 @@ class RealNodeQueueCallIT {
             Call call = customer.dial(cluster.node(), "7000", 1000);
             Await.until("auto-answered", PhoneUi.WAIT, () -> report.toString(StandardCharsets.UTF_8)
                     .contains("call 1011 connected"));
-            long before = customer.hears.toneFrames();
+            long before = customer.ear.toneFrames();
             Await.until("the customer hears the played file through the node", AUDIO,
-                    () -> customer.hears.toneFrames() > before + 50);
+                    () -> customer.ear.toneFrames() > before + 50);
             call.hangup();
             Await.until("the agent's leg ends", PhoneUi.WAIT, () -> report.toString(StandardCharsets.UTF_8)
                     .contains("call 1011 ended"));

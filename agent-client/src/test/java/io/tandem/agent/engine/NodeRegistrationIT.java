@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tandem.agent.audio.FileAudio;
 import io.tandem.agent.testing.NodeProcess;
 import io.tandem.agent.testing.PhoneEvents;
-import io.tandem.agent.testing.RedisProcess;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.peers.FreePorts;
+import io.tandem.telephony.testing.RedisServer;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,13 +22,13 @@ import org.slf4j.LoggerFactory;
  * and failover — kill the node the phone is registered on and it registers on the next one in its list.
  */
 class NodeRegistrationIT {
-    private static RedisProcess redis;
+    private static RedisServer redis;
     private static NodeProcess first;
     private static NodeProcess second;
 
     @BeforeAll
     static void cluster() throws Exception {
-        redis = new RedisProcess();
+        redis = RedisServer.started();
         first = NodeProcess.start("p1", redis);
         second = NodeProcess.start("p2", redis);
     }

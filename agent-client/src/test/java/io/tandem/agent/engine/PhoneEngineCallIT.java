@@ -7,10 +7,10 @@ import io.tandem.agent.audio.FileAudio;
 import io.tandem.agent.testing.Caller;
 import io.tandem.agent.testing.PhoneEvents;
 import io.tandem.agent.testing.TestWavs;
-import io.tandem.agent.testing.ToneCount;
 import io.tandem.telephony.media.MediaDirection;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.peers.FreePorts;
+import io.tandem.telephony.testing.ToneCount;
 import io.tandem.telephony.ua.CallState;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -57,36 +57,36 @@ class PhoneEngineCallIT {
             caller.awaitState(CallState.CONNECTED);
             assertThat(call.connectedAt()).isNotNull();
 
-            Await.until("the caller hears the agent's 700 Hz", AUDIO, () -> caller.hears.toneFrames() > 25);
+            Await.until("the caller hears the agent's 700 Hz", AUDIO, () -> caller.ear.toneFrames() > 25);
 
             // Hold: the caller is held (RFC 3264 §8.4: we send a=sendonly, it answers recvonly) and hears no agent.
             call.hold();
             assertThat(next(events.holds, "hold reported")).isTrue();
             assertThat(next(caller.directions, "the caller's held direction")).isEqualTo(MediaDirection.RECVONLY);
             assertThat(call.onHold()).isTrue();
-            long atHold = caller.hears.toneFrames();
-            long framesAtHold = caller.hears.frames();
-            Await.until("2 s of audio reach the caller while held", AUDIO, () -> caller.hears.frames() > framesAtHold + 100);
-            assertThat(caller.hears.toneFrames()).as("no agent voice while held").isLessThanOrEqualTo(atHold + 3);
+            long atHold = caller.ear.toneFrames();
+            long framesAtHold = caller.ear.frames();
+            Await.until("2 s of audio reach the caller while held", AUDIO, () -> caller.ear.frames() > framesAtHold + 100);
+            assertThat(caller.ear.toneFrames()).as("no agent voice while held").isLessThanOrEqualTo(atHold + 3);
 
             call.resume();
             assertThat(next(events.holds, "resume reported")).isFalse();
             assertThat(next(caller.directions, "the caller resumes")).isEqualTo(MediaDirection.SENDRECV);
-            long atResume = caller.hears.toneFrames();
-            Await.until("the caller hears the agent again", AUDIO, () -> caller.hears.toneFrames() > atResume + 25);
+            long atResume = caller.ear.toneFrames();
+            Await.until("the caller hears the agent again", AUDIO, () -> caller.ear.toneFrames() > atResume + 25);
 
             // Mute: the far end keeps getting packets, but silence.
             call.setMuted(true);
             assertThat(call.muted()).isTrue();
-            long framesAtMute = caller.hears.frames();
-            Await.until("1 s of audio after mute", AUDIO, () -> caller.hears.frames() > framesAtMute + 60);
-            long atMute = caller.hears.toneFrames();
-            long framesMuted = caller.hears.frames();
-            Await.until("2 s of muted audio", AUDIO, () -> caller.hears.frames() > framesMuted + 100);
-            assertThat(caller.hears.toneFrames()).as("no agent voice while muted").isLessThanOrEqualTo(atMute + 3);
+            long framesAtMute = caller.ear.frames();
+            Await.until("1 s of audio after mute", AUDIO, () -> caller.ear.frames() > framesAtMute + 60);
+            long atMute = caller.ear.toneFrames();
+            long framesMuted = caller.ear.frames();
+            Await.until("2 s of muted audio", AUDIO, () -> caller.ear.frames() > framesMuted + 100);
+            assertThat(caller.ear.toneFrames()).as("no agent voice while muted").isLessThanOrEqualTo(atMute + 3);
             call.setMuted(false);
-            long atUnmute = caller.hears.toneFrames();
-            Await.until("the caller hears the agent after unmute", AUDIO, () -> caller.hears.toneFrames() > atUnmute + 25);
+            long atUnmute = caller.ear.toneFrames();
+            Await.until("the caller hears the agent after unmute", AUDIO, () -> caller.ear.toneFrames() > atUnmute + 25);
 
             for (char digit : "5#".toCharArray()) {
                 call.sendDtmf(digit);
@@ -137,8 +137,8 @@ class PhoneEngineCallIT {
             events.awaitPhase(call, CallPhase.ENDED);
             target.awaitState(CallState.CONNECTED);
             Await.until("the caller now talks to the target (hears its 440 Hz)", AUDIO,
-                    () -> caller.hears.toneFrames() > 25);
-            Await.until("the target hears the caller's 1 kHz", AUDIO, () -> target.hears.toneFrames() > 25);
+                    () -> caller.ear.toneFrames() > 25);
+            Await.until("the target hears the caller's 1 kHz", AUDIO, () -> target.ear.toneFrames() > 25);
         }
     }
 
@@ -164,7 +164,7 @@ class PhoneEngineCallIT {
             engine.start(new PhoneAccount("", "1003", "tandem.test", null, List.of(), true), events);
             caller.call(engine.directUri(), 1000);
             caller.awaitState(CallState.CONNECTED);
-            Await.until("the caller hears the looped file", AUDIO, () -> caller.hears.toneFrames() > 25);
+            Await.until("the caller hears the looped file", AUDIO, () -> caller.ear.toneFrames() > 25);
         }
     }
 }

@@ -11,10 +11,10 @@ import io.tandem.agent.testing.Caller;
 import io.tandem.agent.testing.NodeProcess;
 import io.tandem.agent.testing.OneNode;
 import io.tandem.agent.testing.TestWavs;
-import io.tandem.agent.testing.ToneCount;
 import io.tandem.protocol.AgentState;
 import io.tandem.protocol.NodeEndpoint;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.ToneCount;
 import io.tandem.telephony.ua.CallState;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -62,8 +62,8 @@ class HeadlessPhoneIT {
 
             caller.call(phone.engine().directUri(), 1000);
             caller.awaitState(CallState.CONNECTED);
-            Await.until("the caller hears the played file", AUDIO, () -> caller.hears.toneFrames() > 50);
-            Await.until("3 s of call", AUDIO, () -> caller.hears.frames() > 150);
+            Await.until("the caller hears the played file", AUDIO, () -> caller.ear.toneFrames() > 50);
+            Await.until("3 s of call", AUDIO, () -> caller.ear.frames() > 150);
         }
         String lines = report.toString(StandardCharsets.UTF_8);
         assertThat(lines).contains("logged in as 1002").contains("sip registered " + cluster.node().sipUri())

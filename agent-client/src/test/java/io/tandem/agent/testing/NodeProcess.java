@@ -1,7 +1,8 @@
 package io.tandem.agent.testing;
 
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.peers.FreePorts;
+import io.tandem.telephony.testing.RedisServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +43,7 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /** Starts node {@code id} on {@code redis} and waits until it is ready. Extra Spring properties may follow. */
-    public static NodeProcess start(String id, RedisProcess redis, String... extra) throws IOException {
+    public static NodeProcess start(String id, RedisServer redis, String... extra) throws IOException {
         String jar = System.getProperty("tandem.node.jar", "../backend/target/tandem-node.jar");
         if (!Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("node jar " + jar + " missing: build the backend module first");

@@ -1,5 +1,6 @@
 package io.tandem.agent.testing;
 
+import io.tandem.telephony.testing.RedisServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class OneNode implements BeforeAllCallback, AfterAllCallback {
 
     private final String name;
-    private RedisProcess redis;
+    private RedisServer redis;
     private NodeProcess node;
 
     public OneNode(String name) {
@@ -27,7 +28,7 @@ public final class OneNode implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        redis = new RedisProcess();
+        redis = RedisServer.started();
         node = NodeProcess.start(name, redis);
     }
 

@@ -4,14 +4,14 @@ import io.tandem.agent.engine.CallPhase;
 import io.tandem.agent.engine.PhoneCall;
 import io.tandem.agent.engine.PhoneListener;
 import io.tandem.agent.engine.RegistrationStatus;
+import io.tandem.telephony.testing.RecordingListener;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /** A {@link PhoneListener} that queues what it hears, for tests to take in order. */
 public final class PhoneEvents implements PhoneListener {
-    public static final Duration WAIT = Duration.ofSeconds(20);
+    public static final Duration WAIT = RecordingListener.WAIT;
 
     public final BlockingQueue<RegistrationStatus> registrations = new LinkedBlockingQueue<>();
     public final BlockingQueue<PhoneCall> incoming = new LinkedBlockingQueue<>();
@@ -46,11 +46,7 @@ public final class PhoneEvents implements PhoneListener {
 
     /** The next item, or a failure naming {@code what}. */
     public static <T> T next(BlockingQueue<T> queue, String what) throws InterruptedException {
-        T item = queue.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        if (item == null) {
-            throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for " + what);
-        }
-        return item;
+        return RecordingListener.next(queue, what);
     }
 
     /** Takes registration updates until one is in {@code phase}; returns it. */

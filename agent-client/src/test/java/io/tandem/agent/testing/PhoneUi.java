@@ -5,7 +5,7 @@ import io.tandem.agent.audio.SwitchableAudio;
 import io.tandem.agent.engine.EngineSettings;
 import io.tandem.agent.settings.SettingsStore;
 import io.tandem.agent.ui.PhoneWindow;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.peers.FreePorts;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

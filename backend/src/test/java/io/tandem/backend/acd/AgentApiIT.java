@@ -4,7 +4,6 @@ import static io.tandem.backend.TestNode.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.protocol.AgentLogin;
 import io.tandem.protocol.AgentState;
@@ -16,6 +15,7 @@ import io.tandem.protocol.MessageType;
 import io.tandem.protocol.Offer;
 import io.tandem.protocol.QueueFigures;
 import io.tandem.protocol.TenantEvent;
+import io.tandem.telephony.testing.RedisServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -4,8 +4,8 @@ import static io.tandem.backend.acd.AcdFixture.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.StreamMessage;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.redis.Keys;
+import io.tandem.telephony.testing.RedisServer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

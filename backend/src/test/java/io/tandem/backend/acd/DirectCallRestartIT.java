@@ -2,12 +2,12 @@ package io.tandem.backend.acd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.redis.RedisProperties;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class DirectCallRestartIT {
             r.commands().sadd(Keys.directCalls("demo", "dr1"), "1001");
 
             try (TestNode node = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=dr1")) {
-                Eventually.await(Duration.ofSeconds(10), "dr1 clears what it counted before",
+                Await.until("dr1 clears what it counted before", Duration.ofSeconds(10),
                         () -> r.commands().hget(agent, "direct:dr1") == null);
                 assertThat(r.commands().exists(Keys.directCalls("demo", "dr1"))).isZero();
                 assertThat(r.commands().hget(agent, "direct:dr2")).as("another node's call").isEqualTo("1");

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.Range;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.redis.Keys;
 import io.tandem.protocol.AgentState;
+import io.tandem.telephony.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

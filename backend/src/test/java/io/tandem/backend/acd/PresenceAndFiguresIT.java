@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tandem.backend.Api;
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.protocol.AgentLogin;
 import io.tandem.protocol.AgentState;
 import io.tandem.protocol.ApiPaths;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -55,11 +55,11 @@ class PresenceAndFiguresIT {
         ws.next(e -> e.type().equals("agent.state"), Duration.ofSeconds(20));
         // While the socket is open the sweeps keep marking the agent seen, well past the grace.
         long openedAt = sessions.lastSeen("demo", "1018");
-        Eventually.await(Duration.ofSeconds(20), "the agent seen again 3 s after the socket opened",
+        Await.until("the agent seen again 3 s after the socket opened", Duration.ofSeconds(20),
                 () -> sessions.lastSeen("demo", "1018") > openedAt + 3_000);
         assertThat(sessions.status("demo", "1018").state()).isEqualTo(AgentState.NOT_READY);
         ws.close();
-        Eventually.await(Duration.ofSeconds(20), "agent 1018 logged out once socket and binding are gone",
+        Await.until("agent 1018 logged out once socket and binding are gone", Duration.ofSeconds(20),
                 () -> sessions.status("demo", "1018").state() == AgentState.LOGGED_OUT);
     }
 
@@ -71,7 +71,7 @@ class PresenceAndFiguresIT {
             assertThat(ghost.enqueue("7020", "orphan-1", 0).ok()).isTrue();
         }
         Callers callers = node.bean(Callers.class);
-        Eventually.await(Duration.ofSeconds(20), "the orphaned caller removed by the sweep",
+        Await.until("the orphaned caller removed by the sweep", Duration.ofSeconds(20),
                 () -> callers.find("demo", "7020", "orphan-1").isEmpty());
         String csv = api.get("/api/v1/tenants/demo/queuelog.csv", "admin@demo", PASSWORD).body();
         assertThat(csv).contains(",orphan-1,7020,NONE,LOSTNODE,ghost-node,").doesNotContain(",orphan-1,7020,NONE,ABANDON");

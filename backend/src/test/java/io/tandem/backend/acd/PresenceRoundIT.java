@@ -3,10 +3,10 @@ package io.tandem.backend.acd;
 import static io.tandem.backend.acd.AcdFixture.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.Eventually;
 import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.registrar.Bindings;
 import io.tandem.protocol.AgentState;
+import io.tandem.telephony.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class PresenceRoundIT extends TwoAcdNodes {
         assertThat(n2.sessions.status(TENANT, "1002").state()).isEqualTo(AgentState.NOT_READY);
         assertThat(n1.redis.commands().get(io.tandem.backend.redis.Keys.presenceRound(TENANT))).isEqualTo("n1");
 
-        Eventually.await(Duration.ofSeconds(15), "node 2 checks once node 1's round is over", () -> {
+        Await.until("node 2 checks once node 1's round is over", Duration.ofSeconds(15), () -> {
             p2.sweep(TENANT);
             return n2.sessions.status(TENANT, "1002").state() == AgentState.LOGGED_OUT;
         });

@@ -3,12 +3,12 @@ package io.tandem.backend.acd;
 import static io.tandem.backend.TestNode.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.protocol.AgentLogin;
 import io.tandem.protocol.AgentStatus;
 import io.tandem.protocol.ApiPaths;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,7 +66,7 @@ class SessionNodeIT {
         assertThat(me(node1, login.token()).node()).isEqualTo("sn-n1");
 
         try (WsClient ws = WsClient.connect(node2.port(), ApiPaths.WS_AGENT, "Bearer " + login.token())) {
-            Eventually.await(Duration.ofSeconds(20), "the session's node is sn-n2",
+            Await.until("the session's node is sn-n2", Duration.ofSeconds(20),
                     () -> {
                         try {
                             return "sn-n2".equals(me(node1, login.token()).node());

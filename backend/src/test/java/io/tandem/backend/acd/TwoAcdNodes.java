@@ -1,6 +1,6 @@
 package io.tandem.backend.acd;
 
-import io.tandem.backend.RedisServer;
+import io.tandem.telephony.testing.RedisServer;
 import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;

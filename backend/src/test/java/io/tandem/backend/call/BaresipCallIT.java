@@ -3,12 +3,12 @@ package io.tandem.backend.call;
 import static io.tandem.backend.call.Phone.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.peers.BaresipEvent;
 import io.tandem.telephony.peers.BaresipProcess;
 import io.tandem.telephony.peers.Recording;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import java.net.InetSocketAddress;

@@ -2,7 +2,6 @@ package io.tandem.backend.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.message.MessageFactoryImpl;
@@ -13,6 +12,7 @@ import javax.sip.header.CSeqHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import org.junit.jupiter.api.AfterAll;

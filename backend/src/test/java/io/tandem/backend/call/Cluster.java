@@ -1,8 +1,8 @@
 package io.tandem.backend.call;
 
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.telephony.peers.FreePorts;
+import io.tandem.telephony.testing.RedisServer;
 import java.util.ArrayList;
 import java.util.List;
 

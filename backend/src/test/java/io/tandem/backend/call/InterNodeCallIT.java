@@ -4,8 +4,6 @@ import static io.tandem.backend.call.Phone.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;
@@ -15,7 +13,8 @@ import io.tandem.backend.node.NodeMetrics;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.telephony.media.MediaDirection;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import java.time.Duration;
@@ -73,10 +72,10 @@ class InterNodeCallIT {
             assertThat(n1.bean(B2bua.class).activeCalls()).isEqualTo(1);
             assertThat(n2.bean(B2bua.class).activeCalls()).isEqualTo(1);
             assertThat(n1.bean(NodeMetrics.class).activeCalls()).isEqualTo(1);
-            Eventually.await(Duration.ofSeconds(10), "node 2's heartbeat counts its call leg",
+            Await.until("node 2's heartbeat counts its call leg", Duration.ofSeconds(10),
                     () -> n1.bean(NodeRegistry.class).find("in2").map(NodeInfo::calls).orElse(0) == 1);
             // The call fields are written off the SIP threads, just after the answer.
-            Eventually.await(Duration.ofSeconds(10), "1001's and 1002's records show the call", () -> Stream.of(
+            Await.until("1001's and 1002's records show the call", Duration.ofSeconds(10), () -> Stream.of(
                     "1001", "1002").allMatch(ext -> n1.bean(Redis.class).commands()
                     .hgetall(Keys.registration("demo", ext)).keySet().stream().anyMatch(f -> f.startsWith("call:"))));
 
@@ -103,7 +102,7 @@ class InterNodeCallIT {
             alice.awaitState(outgoing, CallState.ENDED);
             assertThat(outgoing.endStatus()).isEqualTo(200);
         }
-        Eventually.await(Duration.ofSeconds(10), "both nodes released the call",
+        Await.until("both nodes released the call", Duration.ofSeconds(10),
                 () -> n1.bean(B2bua.class).activeCalls() == 0 && n2.bean(B2bua.class).activeCalls() == 0);
         // Each node relayed both tones (25+ frames each way) and counts them in its Prometheus RTP meters.
         for (TestNode node : List.of(n1, n2)) {
@@ -111,7 +110,7 @@ class InterNodeCallIT {
                     .isNotNull().extracting(c -> c.count()).asInstanceOf(InstanceOfAssertFactories.DOUBLE)
                     .isGreaterThanOrEqualTo(50.0);
         }
-        Eventually.await(Duration.ofSeconds(10), "the call's record is written", () -> !n1.bean(CallRecords.class)
+        Await.until("the call's record is written", Duration.ofSeconds(10), () -> !n1.bean(CallRecords.class)
                 .ended("demo", before, Instant.now().plusSeconds(5)).isEmpty());
         List<CallRecord> records = n1.bean(CallRecords.class).ended("demo", before, Instant.now().plusSeconds(5));
         assertThat(records).hasSize(1);
@@ -136,7 +135,7 @@ class InterNodeCallIT {
             dave.awaitState(answered, CallState.ENDED);
             assertThat(answered.endStatus()).isEqualTo(200);
         }
-        Eventually.await(Duration.ofSeconds(10), "both nodes released the call",
+        Await.until("both nodes released the call", Duration.ofSeconds(10),
                 () -> n1.bean(B2bua.class).activeCalls() == 0 && n2.bean(B2bua.class).activeCalls() == 0);
         assertThat(n2.bean(CallRecords.class).ended("demo", Instant.now().minusSeconds(60),
                 Instant.now().plusSeconds(5))).extracting(CallRecord::hungUpBy).contains("caller");

@@ -3,11 +3,10 @@ package io.tandem.backend.call;
 import static io.tandem.backend.call.Phone.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.cdr.CallRecords;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import java.time.Duration;
@@ -67,7 +66,7 @@ class LocalCallIT {
             callee.awaitState(ringing, CallState.ENDED);
             assertThat(ringing.endStatus()).isEqualTo(487);
         }
-        Eventually.await(Duration.ofSeconds(10), "the call is released and recorded",
+        Await.until("the call is released and recorded", Duration.ofSeconds(10),
                 () -> node.bean(B2bua.class).activeCalls() == 0 && node.bean(CallRecords.class)
                         .ended("demo", before, Instant.now().plusSeconds(5)).stream()
                         .anyMatch(r -> r.to().equals("1004")));

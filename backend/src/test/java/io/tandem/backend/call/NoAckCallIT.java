@@ -2,13 +2,13 @@ package io.tandem.backend.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.cdr.CallRecords;
 import io.tandem.telephony.peers.FreePorts;
 import io.tandem.telephony.peers.SippProcess;
 import io.tandem.telephony.peers.SippResult;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +46,7 @@ class NoAckCallIT {
                 SippResult hungUp = callee.awaitExit(Duration.ofSeconds(30));
                 assertThat(hungUp.allCallsSucceeded()).as(hungUp.describe()).isTrue();
             }
-            Eventually.await(Duration.ofSeconds(10), "the call is released and recorded",
+            Await.until("the call is released and recorded", Duration.ofSeconds(10),
                     () -> node.bean(B2bua.class).activeCalls() == 0 && !node.bean(CallRecords.class)
                             .ended("demo", started, Instant.now().plusSeconds(5)).isEmpty());
             assertThat(node.bean(CallRecords.class).ended("demo", started, Instant.now().plusSeconds(5)))

@@ -3,10 +3,10 @@ package io.tandem.backend.call;
 import static io.tandem.backend.call.Phone.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.cluster.NodeRegistry;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import java.time.Duration;
@@ -38,7 +38,7 @@ class NodeFailureCallIT {
                 Call meanwhile = caller.dial(n1, "1002");
                 caller.awaitState(meanwhile, CallState.ENDED);
                 assertThat(meanwhile.endStatus()).isEqualTo(480);
-                Eventually.await(Duration.ofSeconds(15), "nf2 is no longer alive",
+                Await.until("nf2 is no longer alive", Duration.ofSeconds(15),
                         () -> !n1.bean(NodeRegistry.class).isAlive("nf2"));
                 Call afterTtl = caller.dial(n1, "1002");
                 caller.awaitState(afterTtl, CallState.ENDED);

@@ -2,8 +2,6 @@ package io.tandem.backend.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;
@@ -12,6 +10,8 @@ import io.tandem.backend.registrar.Bindings;
 import io.tandem.telephony.peers.FreePorts;
 import io.tandem.telephony.peers.SippProcess;
 import io.tandem.telephony.peers.SippResult;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,9 +62,9 @@ class SippCallIT {
                 log.info("SIPp: {} calls UAC -> node -> UAS in {} ms ({} calls/s offered at 20/s, 3 s each)",
                         CALLS, took.toMillis(), String.format("%.1f", CALLS * 1000.0 / took.toMillis()));
             }
-            Eventually.await(Duration.ofSeconds(10), "every call released",
+            Await.until("every call released", Duration.ofSeconds(10),
                     () -> node.bean(B2bua.class).activeCalls() == 0);
-            Eventually.await(Duration.ofSeconds(10), "every call's record is written", () -> node.bean(
+            Await.until("every call's record is written", Duration.ofSeconds(10), () -> node.bean(
                     CallRecords.class).ended("demo", started.minusSeconds(1), Instant.now().plusSeconds(5)).size()
                     >= CALLS);
             List<CallRecord> records = node.bean(CallRecords.class).ended("demo", started.minusSeconds(1),

@@ -3,10 +3,10 @@ package io.tandem.backend.call;
 import static io.tandem.backend.call.Phone.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.redis.Keys;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import java.time.Duration;

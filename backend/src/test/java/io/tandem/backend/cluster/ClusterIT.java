@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ class ClusterIT {
             } finally {
                 n2.close();
             }
-            Eventually.await(Duration.ofSeconds(10), "n2 leaves n1's node list", () -> {
+            Await.until("n2 leaves n1's node list", Duration.ofSeconds(10), () -> {
                 try {
                     return ids(json.readTree(n1.api().get("/api/v1/cluster/nodes", ADMIN, PASSWORD).body()))
                             .equals(List.of("n1"));

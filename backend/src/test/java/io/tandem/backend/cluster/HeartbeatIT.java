@@ -3,11 +3,11 @@ package io.tandem.backend.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.redis.RedisProperties;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +71,7 @@ class HeartbeatIT {
         alive.start("sip:127.0.0.1:5064", "http://127.0.0.1:8084");
         crashed.stopBeating(); // what a crash looks like: no clean leave
 
-        Eventually.await(Duration.ofSeconds(10), "n2's heartbeat key expires", () -> !registry.isAlive("n2"));
+        Await.until("n2's heartbeat key expires", Duration.ofSeconds(10), () -> !registry.isAlive("n2"));
         // n3 kept beating across several TTLs.
         assertThat(registry.isAlive("n3")).isTrue();
         assertThat(redis.commands().smembers(Keys.nodes())).contains("n2");

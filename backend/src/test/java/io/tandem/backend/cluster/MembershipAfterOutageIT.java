@@ -2,11 +2,11 @@ package io.tandem.backend.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.redis.RedisProperties;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -66,10 +66,10 @@ class MembershipAfterOutageIT {
         // Redis goes away and comes back without b's key (as after an outage longer than the TTL).
         redis.commands().del(Keys.node("b"));
         server.stop();
-        Eventually.await(Duration.ofSeconds(10), "the node notices Redis is gone",
+        Await.until("the node notices Redis is gone", Duration.ofSeconds(10),
                 () -> redis.outages().last().isPresent());
         server.startAgain();
-        Eventually.await(Duration.ofSeconds(10), "the node reconnects",
+        Await.until("the node reconnects", Duration.ofSeconds(10),
                 () -> redis.outages().last().orElseThrow().restored() != null);
 
         assertThat(redis.commands().exists(Keys.node("b"))).isZero();
@@ -84,7 +84,7 @@ class MembershipAfterOutageIT {
         assertThat(registry.isAlive("c")).as("c was already dead before the outage").isFalse();
 
         // b never beats again: once the grace (two TTLs) has passed it is dead.
-        Eventually.await(Duration.ofSeconds(10), "b is taken for dead after the grace", () -> !registry.isAlive("b"));
+        Await.until("b is taken for dead after the grace", Duration.ofSeconds(10), () -> !registry.isAlive("b"));
         assertThat(registry.aliveIds()).containsExactly("self");
         assertThat(registry.probe().sip("b")).isEmpty();
     }
@@ -97,11 +97,11 @@ class MembershipAfterOutageIT {
 
         redis.commands().del(Keys.node("b")); // what the restart below would do once the TTL ran out
         server.stop();
-        Eventually.await(Duration.ofSeconds(10), "the beating node notices Redis is gone",
+        Await.until("the beating node notices Redis is gone", Duration.ofSeconds(10),
                 () -> other.outages().last().isPresent());
         server.startAgain();
         // The next scheduled beat is 30 s away: only the beat on reconnection can write the key this soon.
-        Eventually.await(Duration.ofSeconds(10), "b's key is back", () -> {
+        Await.until("b's key is back", Duration.ofSeconds(10), () -> {
             try {
                 return redis.commands().exists(Keys.node("b")) == 1L;
             } catch (RuntimeException reconnecting) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tandem.backend.Eventually;
 import io.tandem.backend.TestNode;
 import io.tandem.protocol.ApiPaths;
 import io.tandem.protocol.Protocol;
+import io.tandem.telephony.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -54,8 +54,8 @@ final class AgentDesk implements AutoCloseable {
      * writes the call's end, and until then a change is refused (409, "on a call").
      */
     void stateAfterCall(String state) throws InterruptedException {
-        Eventually.await(java.time.Duration.ofSeconds(10), agentId + " -> " + state + " accepted (200) once the node "
-                + "ended the call", () -> put(state).statusCode() == 200);
+        Await.until(agentId + " -> " + state + " accepted (200) once the node "
+                + "ended the call", java.time.Duration.ofSeconds(10), () -> put(state).statusCode() == 200);
     }
 
     private HttpResponse<String> put(String state) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.Range;
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.Queues;
 import io.tandem.backend.acd.Strategy;
@@ -18,7 +16,8 @@ import io.tandem.backend.redis.Redis;
 import io.tandem.protocol.ApiPaths;
 import io.tandem.protocol.Envelope;
 import io.tandem.protocol.LiveCall;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import java.net.http.HttpResponse;
@@ -146,7 +145,7 @@ class MonitorIT {
             hears("the caller", callerEar, AGENT);
 
             // the live list, from a node that holds neither party
-            Eventually.await(Duration.ofSeconds(10), "the call is listed live", () -> live(call.id()) != null);
+            Await.until("the call is listed live", Duration.ofSeconds(10), () -> live(call.id()) != null);
             JsonNode listed = live(call.id());
             assertThat(listed.path("queue").asText()).isEqualTo("7200");
             assertThat(listed.path("callerNumber").asText()).isEqualTo("1021");
@@ -208,7 +207,7 @@ class MonitorIT {
             neverHears("the agent (listen)", agentEar, SUPERVISOR);
             neverHears("the caller (listen)", callerEar, SUPERVISOR);
             assertThat(agentEar.heard(SUPERVISOR) + callerEar.heard(SUPERVISOR)).isLessThanOrEqualTo(LEAK);
-            Eventually.await(Duration.ofSeconds(10), "the list shows the connected monitor",
+            Await.until("the list shows the connected monitor", Duration.ofSeconds(10),
                     () -> "connected".equals(live(call.id()).path("monitor").path("state").asText()));
             assertThat(live(call.id()).path("monitor").path("mode").asText()).isEqualTo("listen");
             Envelope startedEvent = events.next(e -> monitorEvent(e, "monitor.started"), AUDIO);
@@ -237,7 +236,7 @@ class MonitorIT {
             // the supervisor hangs up: only the monitor ends
             joined.hangup();
             supervisor.awaitState(joined, CallState.ENDED);
-            Eventually.await(Duration.ofSeconds(10), "the monitor is gone from the list",
+            Await.until("the monitor is gone from the list", Duration.ofSeconds(10),
                     () -> !live(call.id()).has("monitor"));
             hears("the caller after the monitor", callerEar, AGENT);
             hears("the agent after the monitor", agentEar, CALLER);
@@ -256,7 +255,7 @@ class MonitorIT {
             HttpResponse<String> delete = n2.api().delete(monitor(call.id()), admin, TestNode.PASSWORD);
             assertThat(delete.statusCode()).as(delete.body()).isEqualTo(202);
             supervisor.awaitState(deleted, CallState.ENDED);
-            Eventually.await(Duration.ofSeconds(10), "no monitor after DELETE", () -> !live(call.id()).has("monitor"));
+            Await.until("no monitor after DELETE", Duration.ofSeconds(10), () -> !live(call.id()).has("monitor"));
             assertThat(n2.api().delete(monitor(call.id()), admin, TestNode.PASSWORD).statusCode())
                     .as("nothing left to delete").isEqualTo(404);
             neverHears("the caller (after DELETE)", callerEar, SUPERVISOR);
@@ -267,13 +266,13 @@ class MonitorIT {
                     "{\"mode\":\"listen\",\"extension\":\"1030\"}").statusCode()).isEqualTo(202);
             Call again = supervisor.nextIncoming();
             supervisor.awaitState(again, CallState.CONNECTED);
-            Eventually.await(Duration.ofSeconds(10), "the node joined the supervisor again",
+            Await.until("the node joined the supervisor again", Duration.ofSeconds(10),
                     () -> "connected".equals(live(call.id()).path("monitor").path("state").asText()));
             call.hangup();
             supervisor.awaitState(again, CallState.ENDED);
             agent.awaitState(ringing, CallState.ENDED);
-            Eventually.await(Duration.ofSeconds(10), "the call leaves the live list", () -> live(call.id()) == null);
-            Eventually.await(Duration.ofSeconds(10), "monitor events for supervisors",
+            Await.until("the call leaves the live list", Duration.ofSeconds(10), () -> live(call.id()) == null);
+            Await.until("monitor events for supervisors", Duration.ofSeconds(10),
                     () -> monitorEvents(call.id()).size() >= 8);
             assertThat(monitorEvents(call.id())).containsSubsequence("monitor.started", "monitor.changed",
                     "monitor.changed", "monitor.ended", "monitor.started", "monitor.ended", "monitor.started",
@@ -302,7 +301,7 @@ class MonitorIT {
             ringing.answer();
             agent.awaitState(ringing, CallState.CONNECTED);
             Await.until("the agent hears the caller", AUDIO, () -> agent.ear(ringing).toneFrames() > 25);
-            Eventually.await(Duration.ofSeconds(10), "the call is listed live", () -> live(call.id()) != null);
+            Await.until("the call is listed live", Duration.ofSeconds(10), () -> live(call.id()) != null);
             assertThat(n1.api().post(monitor(call.id()), TestNode.ADMIN + "@demo", TestNode.PASSWORD,
                     "{\"mode\":\"barge\",\"extension\":\"1032\"}").statusCode()).isEqualTo(202);
             Call joined = supervisor.nextIncoming();

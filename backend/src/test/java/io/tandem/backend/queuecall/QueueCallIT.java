@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.AgentSessions;
 import io.tandem.backend.acd.Callers;
@@ -17,7 +15,8 @@ import io.tandem.backend.acd.Strategy;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.protocol.AgentState;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import java.time.Duration;
@@ -114,18 +113,18 @@ class QueueCallIT {
 
             call.hangup();
             agent.awaitState(ringing, CallState.ENDED);
-            Eventually.await(Duration.ofSeconds(10), "1002 in wrap-up after the call",
+            Await.until("1002 in wrap-up after the call", Duration.ofSeconds(10),
                     () -> state("1002") == AgentState.WRAP_UP || state("1002") == AgentState.AVAILABLE);
-            Eventually.await(Duration.ofSeconds(10), "1002 available after wrap-up",
+            Await.until("1002 available after wrap-up", Duration.ofSeconds(10),
                     () -> state("1002") == AgentState.AVAILABLE);
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "COMPLETECALLER");
-            Eventually.await(Duration.ofSeconds(10), "the call's record", () -> !cdr(call.id()).isEmpty());
+            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
             Map<String, String> record = cdr(call.id());
             assertThat(record).containsEntry("queue", "7000").containsEntry("agent", "1002")
                     .containsEntry("nodes", "q1,q2").containsEntry("from", "1001")
                     .containsEntry("hungUpBy", "caller").containsEntry("endCause", "normal");
             assertThat(record.get("answeredAt")).isNotEmpty();
-            Eventually.await(Duration.ofSeconds(10), "node 1 let the call go",
+            Await.until("node 1 let the call go", Duration.ofSeconds(10),
                     () -> n1.bean(QueueCalls.class).activeCalls() == 0);
             desk.state("not-ready");
         }
@@ -168,7 +167,7 @@ class QueueCallIT {
             for (Thread t : answering) {
                 t.join();
             }
-            Eventually.await(AUDIO, "one agent on the call, four released",
+            Await.until("one agent on the call, four released", AUDIO,
                     () -> ringing.stream().filter(r -> r.state() == CallState.ENDED).count() == 4
                             && ringing.stream().filter(r -> r.state() == CallState.CONNECTED).count() == 1);
             int winner = 0;
@@ -177,7 +176,7 @@ class QueueCallIT {
             }
             String winnerId = ids.get(winner);
             assertThat(state(winnerId)).isEqualTo(AgentState.ON_CALL);
-            Eventually.await(Duration.ofSeconds(10), "the four others available again",
+            Await.until("the four others available again", Duration.ofSeconds(10),
                     () -> ids.stream().filter(id -> !id.equals(winnerId))
                             .allMatch(id -> state(id) == AgentState.AVAILABLE));
             Call won = ringing.get(winner);
@@ -186,7 +185,7 @@ class QueueCallIT {
             assertThat(queueLog(call.id()).stream().filter("CONNECT"::equals).count()).isEqualTo(1);
             won.hangup();
             caller.awaitState(call, CallState.ENDED);
-            Eventually.await(Duration.ofSeconds(10), "the winner available after the call",
+            Await.until("the winner available after the call", Duration.ofSeconds(10),
                     () -> state(winnerId) == AgentState.AVAILABLE);
         } finally {
             for (AgentDesk desk : desks) {
@@ -211,7 +210,7 @@ class QueueCallIT {
             Call missed = sleepy.nextIncoming();
             sleepy.awaitState(missed, CallState.ENDED);
             assertThat(missed.endStatus()).isEqualTo(487);
-            Eventually.await(Duration.ofSeconds(10), "1021 not ready after one miss",
+            Await.until("1021 not ready after one miss", Duration.ofSeconds(10),
                     () -> state("1021") == AgentState.NOT_READY);
             Call answered = awake.nextIncoming();
             awake.awaitState(answered, CallState.CONNECTED);
@@ -220,7 +219,7 @@ class QueueCallIT {
             answered.hangup();
             caller.awaitState(call, CallState.ENDED);
             // The caller's BYE can arrive before the node has finished the call's bookkeeping.
-            Eventually.await(Duration.ofSeconds(10), "COMPLETEAGENT in the queue log",
+            Await.until("COMPLETEAGENT in the queue log", Duration.ofSeconds(10),
                     () -> queueLog(call.id()).contains("COMPLETEAGENT"));
             d2.state("not-ready");
         }
@@ -238,12 +237,12 @@ class QueueCallIT {
             Call direct = colleague.dial(n1, "1030");
             Call directLeg = agent.nextIncoming();
             colleague.awaitState(direct, CallState.CONNECTED);
-            Eventually.await(Duration.ofSeconds(10), "node 2 counts 1030 on a direct call", () -> "1".equals(
+            Await.until("node 2 counts 1030 on a direct call", Duration.ofSeconds(10), () -> "1".equals(
                     n1.bean(Redis.class).commands().hget(Keys.agent("demo", "1030"), "direct:q2")));
 
             Call queued = caller.dial(n3, "7400");
             caller.awaitState(queued, CallState.CONNECTED);
-            Eventually.await(Duration.ofSeconds(10), "the caller waits in 7400",
+            Await.until("the caller waits in 7400", Duration.ofSeconds(10),
                     () -> n1.bean(Callers.class).waiting("demo", "7400").size() == 1);
             // Available for queue calls, yet busy: neither the claims the nodes ran nor one more finds the agent.
             assertThat(state("1030")).isEqualTo(AgentState.AVAILABLE);
@@ -278,10 +277,10 @@ class QueueCallIT {
             call.hangup();
             agent.awaitState(ringing, CallState.ENDED);
             assertThat(ringing.endStatus()).isEqualTo(487);
-            Eventually.await(Duration.ofSeconds(10), "1023 available again",
+            Await.until("1023 available again", Duration.ofSeconds(10),
                     () -> state("1023") == AgentState.AVAILABLE);
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "ABANDON");
-            Eventually.await(Duration.ofSeconds(10), "the abandoned call's record", () -> !cdr(call.id()).isEmpty());
+            Await.until("the abandoned call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("endCause", "abandoned").containsEntry("answeredAt", "");
             desk.state("not-ready");
         }
@@ -302,20 +301,20 @@ class QueueCallIT {
         try (QueuePhone caller = QueuePhone.caller("1026", 1000, 440)) {
             Call call = caller.dial(n2, "7600");
             caller.awaitState(call, CallState.CONNECTED);
-            Eventually.await(AUDIO, "position and wait announced to the caller",
+            Await.until("position and wait announced to the caller", AUDIO,
                     () -> n2.bean(QueueCalls.class).announcementsPlayed() >= announced + 2);
             Await.until("the caller hears prompts and music", AUDIO, () -> caller.ear(call).soundFrames() > 50);
 
             call.sendDtmf('5');
-            Eventually.await(AUDIO, "the caller left 7600 with its exit key for 7601",
+            Await.until("the caller left 7600 with its exit key for 7601", AUDIO,
                     () -> queueLog(call.id()).contains("EXITWITHKEY")
                             && n1.bean(Callers.class).find("demo", "7601", call.id()).isPresent());
             caller.awaitState(call, CallState.ENDED);
-            Eventually.await(Duration.ofSeconds(10), "EXITWITHTIMEOUT in the queue log",
+            Await.until("EXITWITHTIMEOUT in the queue log", Duration.ofSeconds(10),
                     () -> queueLog(call.id()).contains("EXITWITHTIMEOUT"));
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "EXITWITHKEY", "ENTERQUEUE",
                     "EXITWITHTIMEOUT");
-            Eventually.await(Duration.ofSeconds(10), "the record", () -> !cdr(call.id()).isEmpty());
+            Await.until("the record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("endCause", "timeout").containsEntry("queue", "7601");
         }
     }

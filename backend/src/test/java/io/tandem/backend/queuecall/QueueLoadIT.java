@@ -3,13 +3,13 @@ package io.tandem.backend.queuecall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.Range;
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.Queues;
 import io.tandem.backend.acd.Strategy;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import java.time.Duration;
@@ -108,7 +108,7 @@ class QueueLoadIT {
                 calls.add(call);
                 callerOf.put(call, caller);
             }
-            Eventually.await(Duration.ofSeconds(240), "every caller answered by an agent and done",
+            Await.until("every caller answered by an agent and done", Duration.ofSeconds(240),
                     () -> calls.stream().allMatch(c -> c.state() == CallState.ENDED));
             for (Call call : calls) {
                 assertThat(call.endStatus()).as("caller " + call.id() + " ended by the agent's BYE").isEqualTo(200);
@@ -125,7 +125,7 @@ class QueueLoadIT {
             rings.forEach((id, r) -> assertThat(r.most.get()).as(id + " offers ringing at once").isLessThanOrEqualTo(1));
             assertThat(rings.values().stream().mapToInt(r -> r.answered.get()).sum()).isEqualTo(CALLERS);
             String day = LocalDate.now(ZoneOffset.UTC).toString();
-            Eventually.await(Duration.ofSeconds(10), "every call completed in the statistics",
+            Await.until("every call completed in the statistics", Duration.ofSeconds(10),
                     () -> "60".equals(nodes[0].bean(Redis.class).commands()
                             .hget(Keys.queueStats("demo", "7500", day), "completed")));
             Map<String, String> stats = nodes[0].bean(Redis.class).commands().hgetall(

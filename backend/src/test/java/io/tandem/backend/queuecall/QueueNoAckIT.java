@@ -3,8 +3,6 @@ package io.tandem.backend.queuecall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.Range;
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.Queues;
 import io.tandem.backend.acd.Strategy;
@@ -13,6 +11,8 @@ import io.tandem.backend.redis.Redis;
 import io.tandem.telephony.peers.FreePorts;
 import io.tandem.telephony.peers.SippProcess;
 import io.tandem.telephony.peers.SippResult;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +44,7 @@ class QueueNoAckIT {
                 assertThat(unacked.allCallsSucceeded()).as(unacked.describe()).isTrue();
             }
             Redis redisClient = node.bean(Redis.class);
-            Eventually.await(Duration.ofSeconds(10), "the caller left queue 7795",
+            Await.until("the caller left queue 7795", Duration.ofSeconds(10),
                     () -> redisClient.commands().zcard(Keys.queueWait("demo", "7795")) == 0);
             List<String> events = redisClient.commands().xrange(Keys.queueLog("demo"), Range.create("-", "+"))
                     .stream().filter(m -> "7795".equals(m.getBody().get("queue")))

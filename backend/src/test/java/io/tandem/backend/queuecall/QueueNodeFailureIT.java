@@ -3,8 +3,6 @@ package io.tandem.backend.queuecall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.Range;
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.AgentSessions;
 import io.tandem.backend.acd.Queues;
@@ -12,6 +10,8 @@ import io.tandem.backend.acd.Strategy;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.protocol.AgentState;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import java.time.Duration;
@@ -59,11 +59,11 @@ class QueueNodeFailureIT {
 
             doomed.close();
 
-            Eventually.await(Duration.ofSeconds(30), "the caller removed as lost to node failure",
+            Await.until("the caller removed as lost to node failure", Duration.ofSeconds(30),
                     () -> survivor.bean(Redis.class).commands().xrange(Keys.queueLog("demo"), Range.create("-", "+"))
                             .stream().anyMatch(m -> call.id().equals(m.getBody().get("callid"))
                                     && "LOSTNODE".equals(m.getBody().get("event"))));
-            Eventually.await(Duration.ofSeconds(30), "1031 no longer reserved",
+            Await.until("1031 no longer reserved", Duration.ofSeconds(30),
                     () -> sessions.status("demo", "1031").state() != AgentState.RESERVED);
             assertThat(survivor.bean(Redis.class).commands().zrange(Keys.queueWait("demo", "7400"), 0, -1))
                     .doesNotContain(call.id());

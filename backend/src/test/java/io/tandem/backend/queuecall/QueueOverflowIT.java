@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.Callers;
 import io.tandem.backend.acd.QueueDefinition;
@@ -16,7 +14,8 @@ import io.tandem.backend.acd.Strategy;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.protocol.Protocol;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import java.net.http.HttpResponse;
@@ -111,12 +110,12 @@ class QueueOverflowIT {
         try (QueuePhone caller = QueuePhone.caller("1061", 1000, 440)) {
             Call call = caller.dial(n2, "7750");
             caller.awaitState(call, CallState.CONNECTED);
-            Eventually.await(AUDIO, "the caller waits in 7750",
+            Await.until("the caller waits in 7750", AUDIO,
                     () -> n1.bean(Callers.class).find("demo", "7750", call.id()).isPresent());
             assertThat(caller.ear(call).soundFrames()).as("silence while waiting").isZero();
 
             call.sendDtmf('5');
-            Eventually.await(AUDIO, "the callback request in the REST list", () -> callback(n1, call.id()) != null);
+            Await.until("the callback request in the REST list", AUDIO, () -> callback(n1, call.id()) != null);
             JsonNode request = callback(n1, call.id());
             assertThat(request.path("callerNumber").asText()).isEqualTo("1061");
             assertThat(request.path("queue").asText()).isEqualTo("7750");
@@ -130,7 +129,7 @@ class QueueOverflowIT {
             assertThat(queueLogEntry(call.id(), "EXITWITHKEY")).containsEntry("destination", "callback")
                     .containsEntry("data1", "5");
             assertThat(supervisorEvent("callback.requested", call.id())).isTrue();
-            Eventually.await(Duration.ofSeconds(10), "the record", () -> !cdr(call.id()).isEmpty());
+            Await.until("the record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("endCause", "callback").containsEntry("queue", "7750")
                     .containsEntry("hungUpBy", "system");
         }
@@ -154,7 +153,7 @@ class QueueOverflowIT {
             desk.awaitState(rung, CallState.ENDED);
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "EXITWITHTIMEOUT");
             assertThat(queueLogEntry(call.id(), "EXITWITHTIMEOUT")).containsEntry("destination", "extension:1079");
-            Eventually.await(Duration.ofSeconds(10), "the record", () -> !cdr(call.id()).isEmpty());
+            Await.until("the record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("queue", "7780").containsEntry("extension", "1079")
                     .containsEntry("nodes", "o1,o2").containsEntry("endCause", "normal")
                     .containsEntry("hungUpBy", "caller");
@@ -169,7 +168,7 @@ class QueueOverflowIT {
         try (QueuePhone caller = QueuePhone.caller("1063", 1000, 440)) {
             Call call = caller.dial(n2, "7790");
             caller.awaitState(call, CallState.CONNECTED);
-            Eventually.await(AUDIO, "the caller waits in 7790",
+            Await.until("the caller waits in 7790", AUDIO,
                     () -> n1.bean(Callers.class).find("demo", "7790", call.id()).isPresent());
             call.sendDtmf('7');
             Await.until("the caller hears the goodbye", AUDIO, () -> caller.ear(call).soundFrames() > 25);
@@ -237,7 +236,7 @@ class QueueOverflowIT {
             first.awaitState(a, CallState.CONNECTED);
             Call b = second.dial(n2, "7760");
             second.awaitState(b, CallState.CONNECTED);
-            Eventually.await(AUDIO, "the second caller overflowed to 7761",
+            Await.until("the second caller overflowed to 7761", AUDIO,
                     () -> n1.bean(Callers.class).find("demo", "7761", b.id()).isPresent());
             assertThat(queueLog(b.id())).containsSubsequence("FULL", "ENTERQUEUE");
 

@@ -7,7 +7,7 @@ import io.tandem.telephony.media.AudioFrames;
 import io.tandem.telephony.media.Goertzel;
 import io.tandem.telephony.media.MediaSink;
 import io.tandem.telephony.media.SineSource;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.peers.FreePorts;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;

@@ -3,8 +3,6 @@ package io.tandem.backend.queuecall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.Range;
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.AgentSessions;
 import io.tandem.backend.acd.Callers;
@@ -13,7 +11,8 @@ import io.tandem.backend.acd.Strategy;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.protocol.AgentState;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import java.time.Duration;
@@ -86,7 +85,7 @@ class QueueRedisRestartIT {
             Call legB = agent2.nextIncoming();
             agent1.awaitState(legA, CallState.CONNECTED);
             agent2.awaitState(legB, CallState.CONNECTED);
-            Eventually.await(Duration.ofSeconds(10), "both agents on call",
+            Await.until("both agents on call", Duration.ofSeconds(10),
                     () -> state("1051") == AgentState.ON_CALL && state("1052") == AgentState.ON_CALL);
 
             // Two callers waiting, one on each node.
@@ -94,7 +93,7 @@ class QueueRedisRestartIT {
             Call d = waiting2.dial(r2, "7500");
             waiting1.awaitState(c, CallState.CONNECTED);
             waiting2.awaitState(d, CallState.CONNECTED);
-            Eventually.await(Duration.ofSeconds(10), "two callers waiting",
+            Await.until("two callers waiting", Duration.ofSeconds(10),
                     () -> r1.bean(Callers.class).waiting("demo", "7500").size() == 2);
 
             redis.stop();
@@ -135,7 +134,7 @@ class QueueRedisRestartIT {
             long back = System.nanoTime();
 
             // The nodes reconnect by themselves; the agents finish their calls and take the waiting callers.
-            Eventually.await(Duration.ofSeconds(30), "the nodes reach Redis again", () -> {
+            Await.until("the nodes reach Redis again", Duration.ofSeconds(30), () -> {
                 try {
                     return state("1051") == AgentState.ON_CALL;
                 } catch (RuntimeException notYet) {
@@ -149,7 +148,7 @@ class QueueRedisRestartIT {
             Call legD = nextConnected(agent1, agent2);
             waiting1.awaitState(c, CallState.CONNECTED);
             waiting2.awaitState(d, CallState.CONNECTED);
-            Eventually.await(Duration.ofSeconds(30), "both waiting callers connected",
+            Await.until("both waiting callers connected", Duration.ofSeconds(30),
                     () -> queueLog(c.id()).contains("CONNECT") && queueLog(d.id()).contains("CONNECT"));
             assertThat(List.of(legC.inviteHeader("P-Asserted-Identity"), legD.inviteHeader("P-Asserted-Identity")))
                     .anyMatch(h -> h.contains("sip:1055@")).anyMatch(h -> h.contains("sip:1056@"));
@@ -161,7 +160,7 @@ class QueueRedisRestartIT {
 
             c.hangup();
             d.hangup();
-            Eventually.await(Duration.ofSeconds(15), "both agents available after their calls",
+            Await.until("both agents available after their calls", Duration.ofSeconds(15),
                     () -> state("1051") == AgentState.AVAILABLE && state("1052") == AgentState.AVAILABLE);
             desk1.state("not-ready");
             desk2.state("not-ready");

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +25,7 @@ class RedisConnectionIT {
         try (Redis redis = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(2), 100))) {
             redis.commands().set("tandem:probe", "before");
             server.restart(); // same port, empty data set (no persistence)
-            Eventually.await(Duration.ofSeconds(30), "the connection is usable again", () -> {
+            Await.until("the connection is usable again", Duration.ofSeconds(30), () -> {
                 try {
                     return "PONG".equals(redis.commands().ping());
                 } catch (RuntimeException stillDown) {
@@ -46,7 +46,7 @@ class RedisConnectionIT {
         Process sentinel = new ProcessBuilder("/usr/bin/redis-server", config.toString(), "--sentinel")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sentinel.log").toFile()).start();
         try {
-            Eventually.await(Duration.ofSeconds(30), "sentinel answers", () -> {
+            Await.until("sentinel answers", Duration.ofSeconds(30), () -> {
                 RedisClient probe = RedisClient.create("redis://127.0.0.1:" + sentinelPort);
                 try (StatefulRedisConnection<String, String> c = probe.connect()) {
                     return "PONG".equals(c.sync().ping());

@@ -3,10 +3,10 @@ package io.tandem.backend.registrar;
 import static io.tandem.backend.TestNode.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.telephony.peers.BaresipEvent;
 import io.tandem.telephony.peers.BaresipProcess;
+import io.tandem.telephony.testing.RedisServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.redis.Keys;
@@ -15,6 +13,8 @@ import io.tandem.backend.redis.Redis;
 import io.tandem.telephony.rtp.RtpMediaStreamFactory;
 import io.tandem.telephony.sip.auth.DigestChallenge;
 import io.tandem.telephony.sip.auth.DigestClient;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.RegistrationState;
 import io.tandem.telephony.ua.UserAgent;
 import io.tandem.telephony.ua.UserAgentConfig;
@@ -78,7 +78,7 @@ class ClusterRegistrarIT {
             } finally {
                 n2.close(); // stops beating: d2's heartbeat key goes
             }
-            Eventually.await(Duration.ofSeconds(15), "d2 is no longer alive",
+            Await.until("d2 is no longer alive", Duration.ofSeconds(15),
                     () -> !n1.bean(NodeRegistry.class).isAlive("d2"));
             // The binding is still in Redis until it expires, but nobody is handed a contact only d2 could reach.
             assertThat(n1.bean(Redis.class).commands().hgetall(Keys.registration("demo", "1014"))).isNotEmpty();

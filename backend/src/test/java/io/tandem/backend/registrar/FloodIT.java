@@ -4,10 +4,10 @@ import static io.tandem.backend.TestNode.ADMIN;
 import static io.tandem.backend.TestNode.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.telephony.sip.auth.DigestChallenge;
 import io.tandem.telephony.sip.auth.DigestClient;
+import io.tandem.telephony.testing.RedisServer;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sip.message.Response;

@@ -3,10 +3,10 @@ package io.tandem.backend.registrar;
 import static io.tandem.backend.TestNode.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.telephony.sip.auth.DigestClient;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import java.time.Duration;
 import javax.sip.header.RetryAfterHeader;
 import javax.sip.message.Response;
@@ -36,7 +36,7 @@ class RedisOutageIT {
                 redis.restart();
             }
             // The test Redis keeps nothing on disk: put the user back once the connection is up again.
-            Eventually.await(Duration.ofSeconds(30), "the node reaches Redis again", () -> {
+            Await.until("the node reaches Redis again", Duration.ofSeconds(30), () -> {
                 try {
                     return node.bean(io.tandem.backend.directory.Directory.class).find("demo", "1018").isPresent()
                             || node.bean(io.tandem.backend.directory.Directory.class).create("demo", "1018", "1018",
@@ -45,7 +45,7 @@ class RedisOutageIT {
                     return false;
                 }
             });
-            Eventually.await(Duration.ofSeconds(30), "REGISTER succeeds again after Redis is back", () -> {
+            Await.until("REGISTER succeeds again after Redis is back", Duration.ofSeconds(30), () -> {
                 try {
                     return phone.registerWithPassword(PASSWORD, 60, phone.contact()).getStatusCode() == 200;
                 } catch (Exception e) {

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.telephony.rtp.RtpMediaStreamFactory;
 import io.tandem.telephony.sip.auth.DigestAlgorithm;
 import io.tandem.telephony.sip.auth.DigestChallenge;
 import io.tandem.telephony.sip.auth.DigestClient;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.RegistrationState;
 import io.tandem.telephony.ua.UserAgent;
 import io.tandem.telephony.ua.UserAgentConfig;
@@ -214,7 +214,7 @@ class RegistrarIT {
         try (RawRegisterClient phone = new RawRegisterClient("1009", node.sipPort())) {
             assertThat(phone.registerWithPassword(PASSWORD, 2, phone.contact()).getStatusCode()).isEqualTo(200);
             assertThat(node.bean(Bindings.class).lookup("demo", "1009")).hasSize(1);
-            Eventually.await(Duration.ofSeconds(20), "1009's binding expires", () -> {
+            Await.until("1009's binding expires", Duration.ofSeconds(20), () -> {
                 try {
                     return json.readTree(get("/api/v1/registrations/1009", ADMIN).body()).get("contacts").isEmpty()
                             && node.bean(io.tandem.backend.redis.Redis.class).commands()
@@ -237,7 +237,7 @@ class RegistrarIT {
             DigestClient digest = new DigestClient();
             // Reuse the nonce (nc 1, 2, 3...) until its validity runs out: then stale=true, not a refusal.
             Response[] last = new Response[1];
-            Eventually.await(Duration.ofSeconds(20), "the nonce goes stale", () -> {
+            Await.until("the nonce goes stale", Duration.ofSeconds(20), () -> {
                 try {
                     last[0] = phone.send(phone.authorize(phone.register(60, phone.contact()), challenge, digest,
                             PASSWORD));
@@ -309,7 +309,7 @@ class RegistrarIT {
             assertThat(new String(answer.getData(), 0, answer.getLength(), java.nio.charset.StandardCharsets.US_ASCII))
                     .startsWith("SIP/2.0 420");
         }
-        Eventually.await(Duration.ofSeconds(10), "both show in the metrics", () -> {
+        Await.until("both show in the metrics", Duration.ofSeconds(10), () -> {
             String metrics = get("/actuator/prometheus", ADMIN).body();
             return metrics.matches("(?s).*tandem_sip_stack_malformed_total\\{[^}]*} [1-9][0-9]*\\.0.*")
                     && metrics.matches("(?s).*tandem_sip_rejected_total\\{[^}]*} [1-9][0-9]*\\.0.*");

@@ -2,12 +2,12 @@ package io.tandem.backend.registrar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.Role;
 import io.tandem.telephony.peers.SippProcess;
 import io.tandem.telephony.peers.SippResult;
+import io.tandem.telephony.testing.RedisServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tandem.backend.Eventually;
-import io.tandem.backend.RedisServer;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.registrar.RawRegisterClient;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -79,7 +79,7 @@ class ReservedRouteIT {
                 n2.close();
             }
             List<String> ofDeadNode = records(n1, "1016");
-            Eventually.await(Duration.ofSeconds(15), "r2 is no longer alive",
+            Await.until("r2 is no longer alive", Duration.ofSeconds(15),
                     () -> !n1.bean(NodeRegistry.class).isAlive("r2"));
             assertThat(ofDeadNode).as("the binding outlives its node").isNotEmpty();
             assertThat(router.routeReserved("demo", "1016", ofDeadNode)).isInstanceOf(Route.Offline.class);

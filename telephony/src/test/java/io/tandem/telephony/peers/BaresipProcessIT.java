@@ -3,6 +3,8 @@ package io.tandem.telephony.peers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tandem.telephony.testing.Await;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,8 @@ package io.tandem.telephony.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.telephony.testing.Await;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.tandem.telephony.testing.Await;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;

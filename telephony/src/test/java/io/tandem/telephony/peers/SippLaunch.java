@@ -1,5 +1,7 @@
 package io.tandem.telephony.peers;
 
+import io.tandem.telephony.testing.Await;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

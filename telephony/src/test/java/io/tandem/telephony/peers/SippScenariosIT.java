@@ -2,6 +2,8 @@ package io.tandem.telephony.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.telephony.testing.Await;
+
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

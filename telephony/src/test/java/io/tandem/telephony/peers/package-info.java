@@ -10,7 +10,7 @@
  *       (dial, answer, hangup, register) that reports {@link io.tandem.telephony.peers.BaresipEvent}s,
  *       sends a sine or WAV and records what it hears as a {@link io.tandem.telephony.peers.Recording}
  *       to check with Goertzel.</li>
- *   <li>{@link io.tandem.telephony.peers.FreePorts} and {@link io.tandem.telephony.peers.Await} are
+ *   <li>{@link io.tandem.telephony.peers.FreePorts} and {@link io.tandem.telephony.testing.Await} are
  *       for any test that starts an external program.</li>
  * </ul>
  *

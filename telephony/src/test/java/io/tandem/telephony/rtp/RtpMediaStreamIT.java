@@ -3,6 +3,7 @@ package io.tandem.telephony.rtp;
 import io.tandem.telephony.codec.G711Codec;
 import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.media.SineSource;
+import io.tandem.telephony.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.tandem.telephony.sip;
 
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,6 +1,7 @@
 package io.tandem.telephony.ua;
 
 import io.tandem.telephony.sip.RawSip;
+import io.tandem.telephony.testing.RecordingListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,12 @@
 package io.tandem.telephony.ua;
 
 import io.tandem.telephony.media.SineSource;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.peers.BaresipEvent;
 import io.tandem.telephony.peers.BaresipProcess;
 import io.tandem.telephony.peers.Recording;
+import io.tandem.telephony.testing.RecordingListener;
+import io.tandem.telephony.testing.ToneCount;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +30,7 @@ class BaresipInteropIT {
                 .codecs("PCMU").start()) {
             RecordingListener events = new RecordingListener();
             UserAgent alice = phones.start("alice", events);
-            ToneMeter aliceHears500 = new ToneMeter(500);
+            ToneCount aliceHears500 = new ToneCount(500);
             Call call = alice.call(baresip.uri());
             call.setSource(new SineSource(1000, 8000));
             call.setSink(aliceHears500);
@@ -54,7 +56,7 @@ class BaresipInteropIT {
                 .start()) {
             baresip.dial(Phones.uriOf(bob));
             Call call = RecordingListener.next(events.incoming, "baresip's INVITE");
-            ToneMeter bobHears700 = new ToneMeter(700);
+            ToneCount bobHears700 = new ToneCount(700);
             call.setSink(bobHears700);
             events.awaitState(call, CallState.CONNECTED);
             assertThat(call.codec().encodingName()).isEqualTo("PCMA");

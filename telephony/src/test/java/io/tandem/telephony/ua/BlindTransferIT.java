@@ -1,13 +1,15 @@
 package io.tandem.telephony.ua;
 
 import io.tandem.telephony.media.SineSource;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RecordingListener;
+import io.tandem.telephony.testing.ToneCount;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
-import static io.tandem.telephony.ua.RecordingListener.next;
+import static io.tandem.telephony.testing.RecordingListener.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** RFC 3515 blind transfer among three of our user agents: A calls B, B sends A on to C. */
@@ -24,7 +26,7 @@ class BlindTransferIT {
     void transferredCallerTalksToTheTargetAndTheTransferorIsOut() throws Exception {
         RecordingListener aEvents = new RecordingListener();
         RecordingListener bEvents = new RecordingListener().answering();
-        ToneMeter cHears1k = new ToneMeter(1000);
+        ToneCount cHears1k = new ToneCount(1000);
         RecordingListener cEvents = new RecordingListener().onIncoming(call -> {
             call.setSource(new SineSource(600, 8000));
             call.setSink(cHears1k);
@@ -34,7 +36,7 @@ class BlindTransferIT {
         UserAgent b = phones.start("bob", bEvents);
         UserAgent c = phones.start("carol", cEvents);
 
-        ToneMeter aHears600 = new ToneMeter(600);
+        ToneCount aHears600 = new ToneCount(600);
         Call aToB = a.call(Phones.uriOf(b));
         aToB.setSource(new SineSource(1000, 8000));
         aToB.setSink(aHears600);

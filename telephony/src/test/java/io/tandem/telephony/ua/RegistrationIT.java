@@ -1,13 +1,14 @@
 package io.tandem.telephony.ua;
 
 import io.tandem.telephony.sip.auth.DigestAlgorithm;
+import io.tandem.telephony.testing.RecordingListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 
-import static io.tandem.telephony.ua.RecordingListener.next;
+import static io.tandem.telephony.testing.RecordingListener.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Registration against a digest registrar: SHA-256, 407, stale nonces, refresh and unregister. */

@@ -4,6 +4,7 @@ import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.peers.FreePorts;
 import io.tandem.telephony.peers.SippProcess;
 import io.tandem.telephony.peers.SippResult;
+import io.tandem.telephony.testing.RecordingListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import static io.tandem.telephony.ua.RecordingListener.next;
+import static io.tandem.telephony.testing.RecordingListener.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Our user agent against SIPp, a SIP implementation that is not ours, over loopback. */

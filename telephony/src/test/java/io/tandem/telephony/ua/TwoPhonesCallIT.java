@@ -2,19 +2,21 @@ package io.tandem.telephony.ua;
 
 import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.media.SineSource;
-import io.tandem.telephony.peers.Await;
+import io.tandem.telephony.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import io.tandem.telephony.codec.CodecSpec;
 import io.tandem.telephony.codec.Codecs;
+import io.tandem.telephony.testing.RecordingListener;
+import io.tandem.telephony.testing.ToneCount;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.tandem.telephony.ua.RecordingListener.next;
+import static io.tandem.telephony.testing.RecordingListener.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two of our user agents call each other over loopback: audio both ways, hold, DTMF, hang-up. */
@@ -34,8 +36,8 @@ class TwoPhonesCallIT {
         UserAgent alice = phones.start("alice", aliceEvents);
         UserAgent bob = phones.start("bob", bobEvents);
 
-        ToneMeter aliceHears440 = new ToneMeter(440);
-        ToneMeter bobHears1k = new ToneMeter(1000);
+        ToneCount aliceHears440 = new ToneCount(440);
+        ToneCount bobHears1k = new ToneCount(1000);
         Call aliceCall = alice.call(Phones.uriOf(bob));
         aliceCall.setSource(new SineSource(1000, 8000));
         aliceCall.setSink(aliceHears440);
@@ -93,7 +95,7 @@ class TwoPhonesCallIT {
         UserAgent alice = phones.start(UserAgentConfig.of("alice", "tandem.test").withCodecs(List.of(codec)),
                 aliceEvents);
         UserAgent bob = phones.start("bob", bobEvents);
-        ToneMeter bobHears1k = new ToneMeter(1000);
+        ToneCount bobHears1k = new ToneCount(1000);
         bobEvents.onIncoming(c -> {
             c.setSink(bobHears1k);
             c.answer();

@@ -1,4 +1,4 @@
-package io.tandem.telephony.peers;
+package io.tandem.telephony.testing;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -10,9 +10,11 @@ import java.util.function.Supplier;
 /**
  * Polls a condition until it holds or a deadline passes, then fails with a message that says
  * what was awaited. For state we cannot be notified of (a port an external program binds, a
- * file it writes); where a callback exists, use a latch or a queue instead.
+ * file it writes, a Redis key another process expires); where a callback exists, use a latch or
+ * a queue instead.
  */
 public final class Await {
+    /** How often the condition is checked: not a synchronisation, only how soon a met condition is seen. */
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
 
     private Await() {
@@ -24,7 +26,12 @@ public final class Await {
      * @throws AssertionError naming {@code what} and the timeout when the deadline passes
      */
     public static void until(String what, Duration timeout, BooleanSupplier condition) {
-        value(what, timeout, () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty());
+        until(what, timeout, condition, null);
+    }
+
+    /** {@link #until(String, Duration, BooleanSupplier)}, the failure also showing the state {@code detail} saw last. */
+    public static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> detail) {
+        value(what, timeout, () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty(), detail);
     }
 
     /**

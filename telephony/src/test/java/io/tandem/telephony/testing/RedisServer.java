@@ -1,12 +1,12 @@
-package io.tandem.backend;
+package io.tandem.telephony.testing;
 
+import io.tandem.telephony.peers.FreePorts;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,11 +22,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code redis-server} process (Debian package {@code redis-server}) on a free loopback port, one per test
- * class: {@code @RegisterExtension static final RedisServer redis = new RedisServer();}. By default it keeps nothing
- * on disk; {@link #persistent()} writes an append-only file in a temp directory, so a restart keeps the data as a
- * production Redis with persistence does.
+ * class: {@code @RegisterExtension static final RedisServer redis = new RedisServer();}, or outside JUnit's
+ * lifecycle {@code try (RedisServer redis = RedisServer.started())}. By default it keeps nothing on disk;
+ * {@link #persistent()} writes an append-only file in a temp directory, so a restart keeps the data as a production
+ * Redis with persistence does. Only the binary is started and probed with a raw PING: the test-jar stays free of a
+ * Redis client, as telephony is.
  */
-public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+public final class RedisServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
     private static final List<String> CANDIDATES = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server");
 
@@ -47,6 +49,13 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     /** A Redis that survives its restarts: AOF fsynced on every write, so nothing acknowledged is lost. */
     public static RedisServer persistent() {
         return new RedisServer(true);
+    }
+
+    /** A Redis already answering PING, for tests that manage its lifetime themselves. */
+    public static RedisServer started() throws IOException, InterruptedException {
+        RedisServer redis = new RedisServer();
+        redis.start();
+        return redis;
     }
 
     @Override
@@ -120,6 +129,11 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    @Override
+    public void close() {
+        stop();
+    }
+
     public int port() {
         return port;
     }
@@ -151,9 +165,8 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         return false;
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    /** A TCP (and UDP) port free on loopback, for Redis or anything else a test starts next to it. */
+    public static int freePort() {
+        return FreePorts.udpAndTcp();
     }
 }

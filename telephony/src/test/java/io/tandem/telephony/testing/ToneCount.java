@@ -1,4 +1,4 @@
-package io.tandem.agent.testing;
+package io.tandem.telephony.testing;
 
 import io.tandem.telephony.media.AudioFrames;
 import io.tandem.telephony.media.Goertzel;
