@@ -1,6 +1,7 @@
 package io.tandem.backend.queuecall;
 
 import io.tandem.backend.acd.QueueDefinition;
+import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.rtp.RtpMediaStream;
@@ -11,9 +12,6 @@ import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sip.Dialog;
-import javax.sip.ResponseEvent;
-import javax.sip.header.CSeqHeader;
 import javax.sip.message.Response;
 
 /**
@@ -55,9 +53,9 @@ final class ExtensionLeg {
         }
         SdpNegotiator sdp = new SdpNegotiator(QueueCalls.G711, true);
         AgentBranch leg = new AgentBranch(call, destination.target(), ring.targets().get(0),
-                SipMessages.newToken() + "@tandem", stream, sdp);
+                calls.signalling.branch(SipMessages.newToken() + "@tandem"), stream, sdp);
         calls.register(leg);
-        if (!calls.signalling.invite(leg, call.number, call.name, call.tenant,
+        if (!leg.invite(calls.signalling, call.number, call.name, call.tenant,
                 sdp.createOffer(calls.localRtp(stream), MediaDirection.SENDRECV).encode())) {
             calls.forget(leg);
             stream.close();
@@ -69,30 +67,23 @@ final class ExtensionLeg {
         return leg;
     }
 
-    /** A response to the INVITE (the call routed it here). */
-    void onResponse(AgentBranch leg, ResponseEvent event, int status, boolean callerWaits) {
-        if (status < 200) {
-            leg.provisional = true;
-            if (leg.cancelPending) {
-                leg.cancelPending = false;
-                calls.signalling.cancel(leg);
-            }
+    /**
+     * What the INVITE came to (the call routed it here): answered (ACKed by the branch) or ended; {@code response}
+     * is null on a timeout.
+     */
+    void onStep(AgentBranch leg, OutgoingBranch.Step step, Response response, boolean callerWaits) {
+        if (step != OutgoingBranch.Step.ANSWERED && step != OutgoingBranch.Step.ENDED) {
             return;
         }
-        leg.done = true;
-        leg.finalStatus = status;
         boolean current = leg == ringing && callerWaits;
-        if (status >= 300) {
+        if (step == OutgoingBranch.Step.ENDED) {
             drop(leg, false);
             if (current) {
                 settle();
-                call.extensionFailed(status);
+                call.extensionFailed(leg.branch.finalStatus());
             }
             return;
         }
-        Dialog d = event.getDialog() != null ? event.getDialog() : leg.dialog;
-        leg.dialog = d;
-        calls.signalling.ack(leg, d, ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getSeqNumber());
         if (!current) {
             drop(leg, true); // RFC 3261 §15: answered too late (given up on, caller gone)
             return;
@@ -100,7 +91,7 @@ final class ExtensionLeg {
         settle();
         NegotiatedMedia media;
         try {
-            media = leg.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(event.getResponse())));
+            media = leg.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(response)));
         } catch (Exception e) {
             drop(leg, true);
             call.extensionFailed(Response.NOT_ACCEPTABLE_HERE);
@@ -112,15 +103,15 @@ final class ExtensionLeg {
     /** The caller left while the extension rings: CANCEL (RFC 3261 §9.1). */
     void cancel() {
         if (ringing != null) {
-            calls.signalling.cancel(ringing);
+            ringing.branch.cancel();
             settle();
         }
     }
 
     private void noAnswer() {
         synchronized (call) {
-            if (ringing != null && !ringing.done && call.state() == QueueCall.State.LEAVING) {
-                calls.signalling.cancel(ringing);
+            if (ringing != null && !ringing.branch.isFinal() && call.state() == QueueCall.State.LEAVING) {
+                ringing.branch.cancel();
                 settle();
                 call.extensionFailed(Response.REQUEST_TIMEOUT);
             }
@@ -136,7 +127,7 @@ final class ExtensionLeg {
 
     private void drop(AgentBranch leg, boolean bye) {
         if (bye) {
-            calls.signalling.bye(leg.dialog);
+            leg.branch.bye();
         }
         leg.stream.close();
         calls.forget(leg);

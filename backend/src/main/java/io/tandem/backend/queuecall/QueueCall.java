@@ -5,6 +5,7 @@ import io.tandem.backend.acd.Claims;
 import io.tandem.backend.acd.OfferGrant;
 import io.tandem.backend.acd.QueueDefinition;
 import io.tandem.backend.cdr.CallRecord;
+import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.routing.Route;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
@@ -263,11 +265,11 @@ final class QueueCall {
             return false;
         }
         SdpNegotiator agentSdp = new SdpNegotiator(QueueCalls.G711, true);
-        AgentBranch branch = new AgentBranch(this, grant, reservation, target, SipMessages.newToken() + "@tandem",
-                agentStream, agentSdp);
+        AgentBranch branch = new AgentBranch(this, grant, reservation, target,
+                calls.signalling.branch(SipMessages.newToken() + "@tandem"), agentStream, agentSdp);
         String sdp = agentSdp.createOffer(calls.localRtp(agentStream), MediaDirection.SENDRECV).encode();
         calls.register(branch);
-        if (!calls.signalling.invite(branch, number, name, tenant, sdp)) {
+        if (!branch.invite(calls.signalling, number, name, tenant, sdp)) {
             calls.forget(branch);
             agentStream.close();
             return false;
@@ -288,43 +290,36 @@ final class QueueCall {
             return;
         }
         int status = response.getStatusCode();
-        if (event.getClientTransaction() == null) {
-            if (status >= 200 && status < 300) {
-                calls.signalling.reack(branch); // RFC 3261 §13.2.2.4: a retransmitted 2xx gets the same ACK
-            }
-            return;
-        }
-        if (event.getClientTransaction() != branch.inviteTx || branch.done) {
-            return;
-        }
-        if (branch.agentNode == null) {
+        ClientTransaction tx = event.getClientTransaction();
+        if (branch.agentNode == null && branch.branch.owns(tx) && !branch.branch.isFinal()) {
             String node = TrunkSignature.value(response, TrunkSignature.NODE);
             branch.agentNode = node != null && Keys.NODE.matcher(node).matches() ? node
                     : branch.target.viaTrunk() ? branch.target.trunkNode() : calls.signalling.nodeId();
         }
+        onStep(branch, branch.branch.onResponse(tx, event.getDialog(), status, cseq.getSeqNumber()), response);
+    }
+
+    /** RFC 3261 §17.1.1.2 Timer B: the phone never answered the INVITE of one of this caller's branches. */
+    synchronized void onTimeout(AgentBranch branch, ClientTransaction tx) {
+        onStep(branch, branch.branch.onTimeout(tx), null);
+    }
+
+    /** What the branch's INVITE came to, for this caller; {@code response} null on a timeout. */
+    private void onStep(AgentBranch branch, OutgoingBranch.Step step, Response response) {
         if (branch.toExtension()) {
-            extension.onResponse(branch, event, status, state == State.LEAVING);
+            extension.onStep(branch, step, response, state == State.LEAVING);
             return;
         }
-        if (status < 200) {
-            branch.provisional = true;
-            if (branch.cancelPending) {
-                branch.cancelPending = false;
-                calls.signalling.cancel(branch);
+        switch (step) {
+            case ANSWERED -> onAnswer(branch, response);
+            case ENDED -> onBranchEnded(branch);
+            default -> {
             }
-        } else if (status < 300) {
-            onAnswer(branch, event);
-        } else {
-            onBranchFailure(branch, status);
         }
     }
 
-    private void onAnswer(AgentBranch branch, ResponseEvent event) {
-        branch.done = true;
-        branch.finalStatus = event.getResponse().getStatusCode();
-        Dialog d = event.getDialog() != null ? event.getDialog() : branch.dialog;
-        branch.dialog = d;
-        calls.signalling.ack(branch, d, ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getSeqNumber());
+    /** The agent's 2xx, ACKed by the branch. */
+    private void onAnswer(AgentBranch branch, Response response) {
         if (state != State.WAITING || offer == null || branch.offer != offer) {
             // RFC 3261 §15: another agent won, the offer ended or the caller left; this answer only gets a BYE.
             dropBranch(branch, true);
@@ -332,7 +327,7 @@ final class QueueCall {
         }
         NegotiatedMedia media;
         try {
-            media = branch.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(event.getResponse())));
+            media = branch.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(response)));
         } catch (Exception e) {
             log.info("offer {}: agent {} answered without usable SDP", offer.offerId(), branch.agentId);
             dropBranch(branch, true);
@@ -355,8 +350,8 @@ final class QueueCall {
         cancelTimers();
         for (AgentBranch other : branches) {
             if (other != branch) {
-                calls.signalling.cancel(other);
-                if (other.done) {
+                other.branch.cancel();
+                if (other.branch.isFinal()) {
                     dropBranch(other, false);
                 }
             }
@@ -367,11 +362,10 @@ final class QueueCall {
                 branch.agentNode, queue.number(), tenant);
     }
 
-    private void onBranchFailure(AgentBranch branch, int status) {
-        branch.done = true;
-        branch.finalStatus = status;
+    /** The agent's phone refused, timed out, or took our CANCEL. */
+    private void onBranchEnded(AgentBranch branch) {
         dropBranch(branch, false);
-        if (status == Response.REQUEST_TERMINATED || branch.offer != offer || state != State.WAITING) {
+        if (branch.branch.cancelled() || branch.offer != offer || state != State.WAITING) {
             return; // our own CANCEL, or a branch of an offer already settled
         }
         // RFC 3261 §21.4.7/§21.6.2: busy and decline count as not answering (the caller keeps its place).
@@ -380,7 +374,7 @@ final class QueueCall {
 
     /** Every place the agent rang failed: the agent missed the offer. */
     private void agentFailed(AgentBranch branch) {
-        boolean stillRinging = branches.stream().anyMatch(b -> b.agentId.equals(branch.agentId) && !b.done);
+        boolean stillRinging = branches.stream().anyMatch(b -> b.agentId.equals(branch.agentId) && !b.branch.isFinal());
         if (!stillRinging && !reported.contains(branch.agentId)) {
             noAnswer(branch.agentId);
         }
@@ -399,8 +393,8 @@ final class QueueCall {
             return;
         }
         for (AgentBranch branch : List.copyOf(branches)) {
-            if (branch.offer == offer && !branch.done) {
-                calls.signalling.cancel(branch);
+            if (branch.offer == offer && !branch.branch.isFinal()) {
+                branch.branch.cancel();
                 if (!reported.contains(branch.agentId)) {
                     noAnswer(branch.agentId);
                 }
@@ -440,7 +434,7 @@ final class QueueCall {
             case Request.BYE -> {
                 calls.signalling.respond(st, Response.OK, null, null, null, null, trunk);
                 if (state == State.CONNECTED) {
-                    calls.signalling.bye(connected.dialog);
+                    connected.branch.bye();
                     end(connected, "normal", "caller", false);
                 } else if (state == State.WAITING) {
                     abandon();
@@ -452,7 +446,7 @@ final class QueueCall {
                 }
             }
             case Request.CANCEL -> calls.signalling.respond(st, Response.OK, null, null, null, null, trunk);
-            case Request.INVITE -> reanswer(st, stream, negotiator, queue.number());
+            case Request.INVITE -> calls.reanswer(st, stream, negotiator, queue.number(), trunk);
             default -> calls.signalling.respond(st, state == State.ENDED
                     ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST : Response.OK, null, null, null, null, trunk);
         }
@@ -468,7 +462,7 @@ final class QueueCall {
         }
         calls.signalling.bye(dialog);
         if (state == State.CONNECTED) {
-            calls.signalling.bye(connected.dialog);
+            connected.branch.bye();
             end(connected, "no-ack", "system", false);
         } else if (state == State.WAITING) {
             abandon();
@@ -484,7 +478,7 @@ final class QueueCall {
     synchronized void onAgentRequest(AgentBranch branch, ServerTransaction st) {
         String method = st.getRequest().getMethod();
         if (Request.INVITE.equals(method)) {
-            reanswer(st, branch.stream, branch.negotiator, number);
+            calls.reanswer(st, branch.stream, branch.negotiator, number, false);
             return;
         }
         calls.signalling.respond(st, Response.OK, null, null, null, null, false);
@@ -498,26 +492,10 @@ final class QueueCall {
         }
     }
 
-    /** RFC 3264 §8: a new offer in the dialog (hold, session refresh) is answered from the same stream. */
-    private void reanswer(ServerTransaction st, RtpMediaStream on, SdpNegotiator sdp, String contactUser) {
-        try {
-            SdpAnswer answer = sdp.answer(SessionDescription.parse(SipMessages.bodyText(st.getRequest())),
-                    calls.localRtp(on), MediaDirection.SENDRECV);
-            NegotiatedMedia media = answer.media();
-            on.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
-            on.setDirection(media.direction());
-            calls.signalling.respond(st, Response.OK, null, null, contactUser, answer.description().encode(),
-                    trunk && on == stream);
-        } catch (Exception e) {
-            calls.signalling.respond(st, Response.NOT_ACCEPTABLE_HERE, "Unusable SDP offer", null, null, null,
-                    trunk && on == stream);
-        }
-    }
-
     /** The caller hung up without an agent: its ringing offer is cancelled, ABANDON logged. */
     private void abandon() {
         for (AgentBranch branch : branches) {
-            calls.signalling.cancel(branch);
+            branch.branch.cancel();
         }
         calls.callers.leave(tenant, queue.number(), callId, Callers.Exit.ABANDON, "");
         end(null, "abandoned", "caller", false);
@@ -543,7 +521,7 @@ final class QueueCall {
      */
     private void leave(Callers.Exit exit, String key, QueueDefinition.Destination destination, String cause) {
         for (AgentBranch branch : branches) {
-            calls.signalling.cancel(branch);
+            branch.branch.cancel();
         }
         if (ringTimer != null) {
             ringTimer.cancel(false);
@@ -686,8 +664,8 @@ final class QueueCall {
         }
         log.info("offer {} ended by the ACD ({}): CANCEL to its agents", offerId, reason);
         for (AgentBranch branch : List.copyOf(branches)) {
-            if (branch.offer == offer && !branch.done) {
-                calls.signalling.cancel(branch);
+            if (branch.offer == offer && !branch.branch.isFinal()) {
+                branch.branch.cancel();
             }
         }
         offer.agents().forEach(r -> reported.add(r.agentId()));
@@ -740,10 +718,10 @@ final class QueueCall {
     /** Ends a branch that will not carry the call: BYE if it was answered, its stream closed. */
     private void dropBranch(AgentBranch branch, boolean bye) {
         if (bye) {
-            calls.signalling.bye(branch.dialog);
+            branch.branch.bye();
         }
         branch.stream.close();
-        if (branch.done) {
+        if (branch.branch.isFinal()) {
             calls.forget(branch); // unfinished branches stay findable until their final response
         }
     }
@@ -767,7 +745,7 @@ final class QueueCall {
         stream.close();
         for (AgentBranch branch : branches) {
             branch.stream.close();
-            if (branch.done) {
+            if (branch.branch.isFinal()) {
                 calls.forget(branch);
             }
         }

@@ -14,6 +14,7 @@ import io.tandem.backend.node.NodeAddresses;
 import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.node.NodeMetrics;
 import io.tandem.backend.node.SipProperties;
+import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
@@ -71,7 +72,7 @@ class QueueCallConfiguration {
             RtpMediaStreamFactory queueCallStreams, ScheduledExecutorService queueCallTimers,
             ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties,
             MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings) {
-        QueueSignalling signalling = new QueueSignalling(SingletonSupplier.of(endpoint::getObject),
+        NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
         try {

@@ -10,10 +10,16 @@ import io.tandem.backend.call.ServiceNumbers;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;
 import io.tandem.backend.node.sip.InboundRequest;
+import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.SipFeature;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.routing.CallRouter;
 import io.tandem.telephony.codec.CodecSpec;
+import io.tandem.telephony.codec.Codecs;
+import io.tandem.telephony.media.MediaDirection;
+import io.tandem.telephony.sdp.NegotiatedMedia;
+import io.tandem.telephony.sdp.SdpAnswer;
+import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.rtp.RtpMediaStreamFactory;
 import io.tandem.telephony.sdp.SessionDescription;
@@ -59,7 +65,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     /** The queue's media speaks G.711 (RFC 3551 PCMU, PCMA): every phone has it, no transcoding cost. */
     static final List<CodecSpec> G711 = List.of(CodecSpec.PCMU, CodecSpec.PCMA);
 
-    final QueueSignalling signalling;
+    final NodeSignalling signalling;
     final Queues queues;
     final Callers callers;
     final Claims claims;
@@ -84,7 +90,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     private final Map<String, QueueCall> waiting = new ConcurrentHashMap<>();
     private final Map<String, AgentBranch> branches = new ConcurrentHashMap<>();
 
-    QueueCalls(QueueSignalling signalling, Queues queues, Callers callers, Claims claims, CallRouter router,
+    QueueCalls(NodeSignalling signalling, Queues queues, Callers callers, Claims claims, CallRouter router,
             Dispatcher dispatcher, CallRecords records, RtpMediaStreamFactory streams, MusicOnHold music,
             Announcements announcements, ScheduledExecutorService timers, ExecutorService placer, Clock clock,
             InetAddress mediaBind, io.micrometer.core.instrument.Timer dispatchLatency, OwedWrites writes,
@@ -286,11 +292,9 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
             return;
         }
         AgentBranch branch = branches.get(callId(event.getClientTransaction().getRequest()));
-        if (branch != null && event.getClientTransaction() == branch.inviteTx) {
+        if (branch != null && branch.branch.owns(event.getClientTransaction())) {
             // RFC 3261 §17.1.1.2 Timer B: the agent's phone never answered the INVITE
-            branch.call.onResponse(branch, new ResponseEvent(event.getSource(), branch.inviteTx, branch.dialog,
-                    signalling.endpoint().messages().responseTo(branch.inviteTx.getRequest(),
-                            Response.REQUEST_TIMEOUT)));
+            branch.call.onTimeout(branch, event.getClientTransaction());
         }
     }
 
@@ -328,11 +332,11 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     }
 
     void register(AgentBranch branch) {
-        branches.put(branch.callId, branch);
+        branches.put(branch.callId(), branch);
     }
 
     void forget(AgentBranch branch) {
-        branches.remove(branch.callId, branch);
+        branches.remove(branch.callId(), branch);
     }
 
     void forget(QueueCall call) {
@@ -353,6 +357,23 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
                 log.warn("queue call {}: digit {} failed", call.callId, digit, e);
             }
         };
+    }
+
+    /**
+     * RFC 3264 §8: a new offer in a dialog of ours (hold, session refresh; a caller's, an agent's, a supervisor's)
+     * is answered from the same stream; a caller that came over the trunk learns this node's id.
+     */
+    void reanswer(ServerTransaction st, RtpMediaStream on, SdpNegotiator sdp, String contactUser, boolean trunkLeg) {
+        try {
+            SdpAnswer answer = sdp.answer(SessionDescription.parse(SipMessages.bodyText(st.getRequest())),
+                    localRtp(on), MediaDirection.SENDRECV);
+            NegotiatedMedia media = answer.media();
+            on.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
+            on.setDirection(media.direction());
+            signalling.respond(st, Response.OK, null, null, contactUser, answer.description().encode(), trunkLeg);
+        } catch (Exception e) {
+            signalling.respond(st, Response.NOT_ACCEPTABLE_HERE, "Unusable SDP offer", null, null, null, trunkLeg);
+        }
     }
 
     /** Where we want RTP, as the SDP says it: the node's advertised host and the stream's port. */
