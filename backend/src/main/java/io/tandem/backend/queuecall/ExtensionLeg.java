@@ -1,6 +1,5 @@
 package io.tandem.backend.queuecall;
 
-import io.tandem.backend.acd.QueueDefinition;
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.media.MediaDirection;
@@ -25,12 +24,12 @@ final class ExtensionLeg {
 
     private final QueueCall call;
     private final QueueCalls calls;
-    final QueueDefinition.Destination destination;
+    final Destination.Extension destination;
     /** The branch while it rings; null once answered or failed. */
     private AgentBranch ringing;
     private ScheduledFuture<?> noAnswer;
 
-    ExtensionLeg(QueueCall call, QueueCalls calls, QueueDefinition.Destination destination) {
+    ExtensionLeg(QueueCall call, QueueCalls calls, Destination.Extension destination) {
         this.call = call;
         this.calls = calls;
         this.destination = destination;
@@ -38,7 +37,7 @@ final class ExtensionLeg {
 
     /** Sends the INVITE; returns the ringing branch, or null after reporting the failure to the call. */
     AgentBranch dial(int ringSeconds) {
-        Route route = calls.router.route(call.tenant, destination.target(), false);
+        Route route = calls.router.route(call.tenant, destination.number(), false);
         if (!(route instanceof Route.Ring ring) || ring.targets().isEmpty()) {
             call.extensionFailed(route instanceof Route.Unknown ? Response.NOT_FOUND
                     : Response.TEMPORARILY_UNAVAILABLE);
@@ -52,7 +51,7 @@ final class ExtensionLeg {
             return null;
         }
         SdpNegotiator sdp = new SdpNegotiator(QueueCalls.G711, true);
-        AgentBranch leg = new AgentBranch(call, destination.target(), ring.targets().get(0),
+        AgentBranch leg = new AgentBranch(call, destination.number(), ring.targets().get(0),
                 calls.signalling.branch(SipMessages.newToken() + "@tandem"), stream, sdp);
         calls.register(leg);
         if (!leg.invite(calls.signalling, call.number, call.name, call.tenant,

@@ -165,10 +165,10 @@ final class QueueCall {
             stream.onDtmf(calls.dtmfHandler(this));
             calls.signalling.respond(st, Response.OK, null, toTag, queue.number(), answer.description().encode(),
                     trunk);
-            if ("extension".equals(queue.overflow().kind())) {
+            if (Destination.of(queue.overflow()) instanceof Destination.Extension to) {
                 music = calls.music.player(queue.musicOnHold());
                 stream.setSource(music);
-                dialExtension(queue.overflow());
+                dialExtension(to);
                 return;
             }
             sayGoodbye(calls.overflow.callback(this, queue.number(), details, java.time.Duration.ZERO,
@@ -506,20 +506,21 @@ final class QueueCall {
         if (state != State.WAITING || queue.exitKey().isEmpty() || queue.exitKey().charAt(0) != digit) {
             return;
         }
-        leave(Callers.Exit.EXIT_KEY, String.valueOf(digit), queue.exitDestination(), "exit-key");
+        leave(Callers.Exit.EXIT_KEY, String.valueOf(digit), Destination.of(queue.exitDestination()), "exit-key");
     }
 
     private synchronized void maxWait() {
         if (state == State.WAITING) {
-            leave(Callers.Exit.TIMEOUT, "", queue.overflow(), "timeout");
+            leave(Callers.Exit.TIMEOUT, "", Destination.of(queue.overflow()), "timeout");
         }
     }
 
     /**
      * Leaves the queue without an agent (EXITWITHKEY / EXITWITHTIMEOUT) to a destination: another queue keeps the
-     * caller on this node with its music; anything else ends the call (extension destinations are not dialled yet).
+     * caller on this node with its music; an extension is put through, a callback request confirmed; nowhere (or a
+     * queue it cannot join) ends the call.
      */
-    private void leave(Callers.Exit exit, String key, QueueDefinition.Destination destination, String cause) {
+    private void leave(Callers.Exit exit, String key, Destination destination, String cause) {
         for (AgentBranch branch : branches) {
             branch.branch.cancel();
         }
@@ -527,10 +528,9 @@ final class QueueCall {
             ringTimer.cancel(false);
         }
         offer = null;
-        calls.callers.leave(tenant, queue.number(), callId, exit, key,
-                destination.target().isEmpty() ? destination.kind() : destination.kind() + ":" + destination.target());
-        if ("queue".equals(destination.kind())) {
-            var next = calls.queues.find(tenant, destination.target());
+        calls.callers.leave(tenant, queue.number(), callId, exit, key, destination.wire());
+        if (destination instanceof Destination.Queue to) {
+            var next = calls.queues.find(tenant, to.number());
             if (next.isPresent()) {
                 Callers.Joined joined = calls.callers.enqueue(tenant, next.get().number(), callId, number, name,
                         details.priority(), details.skills(), details.data());
@@ -546,14 +546,14 @@ final class QueueCall {
                 }
             }
         }
-        if ("extension".equals(destination.kind())) {
+        if (destination instanceof Destination.Extension to) {
             cancelTimers();
             state = State.LEAVING;
             leavingCause = cause;
-            dialExtension(destination);
+            dialExtension(to);
             return;
         }
-        if ("callback".equals(destination.kind())) {
+        if (destination instanceof Destination.Callback) {
             cancelTimers();
             state = State.LEAVING;
             leavingCause = "callback";
@@ -573,9 +573,9 @@ final class QueueCall {
      * False: no usable destination, the door's refusal stands.
      */
     private boolean overflowAtTheDoor(Callers.Joined refused) {
-        QueueDefinition.Destination destination = queue.overflow();
-        if ("queue".equals(destination.kind())) {
-            var next = calls.queues.find(tenant, destination.target());
+        Destination destination = Destination.of(queue.overflow());
+        if (destination instanceof Destination.Queue to) {
+            var next = calls.queues.find(tenant, to.number());
             if (next.isPresent() && !next.get().number().equals(queue.number())) {
                 Callers.Joined joined = calls.callers.enqueue(tenant, next.get().number(), callId, number, name,
                         details.priority(), details.skills(), details.data());
@@ -588,9 +588,9 @@ final class QueueCall {
             }
             return false;
         }
-        if ("callback".equals(destination.kind()) || "extension".equals(destination.kind())) {
+        if (destination instanceof Destination.Callback || destination instanceof Destination.Extension) {
             state = State.LEAVING;
-            leavingCause = destination.kind().equals("callback") ? "callback"
+            leavingCause = destination instanceof Destination.Callback ? "callback"
                     : refused.refused() == Callers.Refused.QUEUE_FULL ? "full" : "join-empty";
             return true;
         }
@@ -598,13 +598,13 @@ final class QueueCall {
     }
 
     /** Puts the (answered) caller through to an extension ({@link ExtensionLeg}); the music plays until it answers. */
-    private void dialExtension(QueueDefinition.Destination destination) {
+    private void dialExtension(Destination.Extension destination) {
         extension = new ExtensionLeg(this, calls, destination);
         AgentBranch leg = extension.dial(queue.ringTimeoutSeconds());
         if (leg != null) {
             branches.add(leg);
             log.info("queue call {} from {} put through from {} to extension {}", callId, number, queue.number(),
-                    destination.target());
+                    destination.number());
         }
     }
 
@@ -626,8 +626,8 @@ final class QueueCall {
 
     /** 404/480/486/no answer from the overflow extension: a callback request when the destination allows. */
     void extensionFailed(int status) {
-        QueueDefinition.Destination to = extension.destination;
-        log.info("queue call {} from {}: extension {} not reached ({}); {}", callId, number, to.target(), status,
+        Destination.Extension to = extension.destination;
+        log.info("queue call {} from {}: extension {} not reached ({}); {}", callId, number, to.number(), status,
                 to.orCallback() ? "callback request" : "goodbye");
         if (to.orCallback()) {
             leavingCause = "callback";
