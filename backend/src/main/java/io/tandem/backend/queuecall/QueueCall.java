@@ -1,5 +1,6 @@
 package io.tandem.backend.queuecall;
 
+import io.tandem.backend.acd.CallbackRequests;
 import io.tandem.backend.acd.Callers;
 import io.tandem.backend.acd.Claims;
 import io.tandem.backend.acd.OfferGrant;
@@ -11,20 +12,21 @@ import io.tandem.backend.redis.Keys;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.codec.Codecs;
 import io.tandem.telephony.media.MediaDirection;
+import io.tandem.telephony.media.MediaSource;
 import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.sdp.NegotiatedMedia;
 import io.tandem.telephony.sdp.SdpAnswer;
+import io.tandem.telephony.sdp.SdpNegotiationException;
 import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sip.ClientTransaction;
@@ -68,15 +70,16 @@ final class QueueCall {
 
     private QueueDefinition queue;
     private State state = State.WAITING;
-    private OfferGrant offer;
+    /** The offer ringing for this caller now, if any. */
+    private RingingOffer offer;
+    /** Every offer rung for this caller: a late response finds the offer its branch belongs to. */
+    private final List<RingingOffer> offers = new ArrayList<>();
+    /** Every branch this caller rang (agents, the overflow extension), until the call ends. */
     private final List<AgentBranch> branches = new ArrayList<>();
-    /** Agents of the current offer whose outcome was already reported to {@link Claims}. */
-    private final Set<String> reported = new HashSet<>();
-    private ScheduledFuture<?> ringTimer;
     private ScheduledFuture<?> maxWaitTimer;
     private ScheduledFuture<?> announceTimer;
     /** The caller's music, resumed after each announcement. */
-    private io.tandem.telephony.media.MediaSource music;
+    private MediaSource music;
     private AgentBranch connected;
     private Instant answeredAt;
     /** When the caller joined (System.nanoTime), until its first offer rang someone. */
@@ -130,7 +133,7 @@ final class QueueCall {
         SdpAnswer answer;
         try {
             answer = negotiator.answer(offered, calls.localRtp(stream), MediaDirection.SENDRECV);
-        } catch (io.tandem.telephony.sdp.SdpNegotiationException e) {
+        } catch (SdpNegotiationException e) {
             refuse(Response.NOT_ACCEPTABLE_HERE, "No common codec: the queue speaks G.711");
             return;
         }
@@ -171,9 +174,9 @@ final class QueueCall {
                 dialExtension(to);
                 return;
             }
-            sayGoodbye(calls.overflow.callback(this, queue.number(), details, java.time.Duration.ZERO,
-                    joined.refused() == Callers.Refused.QUEUE_FULL ? io.tandem.backend.acd.CallbackRequests.Cause.FULL
-                            : io.tandem.backend.acd.CallbackRequests.Cause.EMPTY));
+            sayGoodbye(calls.overflow.callback(this, queue.number(), details, Duration.ZERO,
+                    joined.refused() == Callers.Refused.QUEUE_FULL ? CallbackRequests.Cause.FULL
+                            : CallbackRequests.Cause.EMPTY));
             return;
         }
         ringOwnOffer();
@@ -233,36 +236,67 @@ final class QueueCall {
             calls.claims.release(tenant, queue, grant.offerId(), state == State.WAITING ? "busy" : "caller-gone");
             return;
         }
-        offer = grant;
-        reported.clear();
-        for (OfferGrant.Reservation reservation : grant.agents()) {
-            Route route = routes.get(reservation.agentId());
-            boolean sent = false;
-            if (route instanceof Route.Ring ring) {
-                for (Route.Target target : ring.targets()) {
-                    sent |= ring(grant, reservation, target);
-                }
+        QueueDefinition offeredBy = queue;
+        RingingOffer.Reports reports = new RingingOffer.Reports() {
+            @Override
+            public Claims.Answer accept(String agentId, long version) {
+                return calls.claims.accept(tenant, offeredBy, grant.offerId(), agentId, version);
             }
-            if (!sent) {
-                log.info("offer {}: agent {} cannot be reached ({})", grant.offerId(), reservation.agentId(),
-                        route.getClass().getSimpleName());
-                noAnswer(reservation.agentId());
+
+            @Override
+            public String noAnswer(String agentId) {
+                return calls.claims.noAnswer(tenant, offeredBy, grant.offerId(), agentId);
             }
-        }
-        if (offerOver()) {
-            return;
-        }
-        ringTimer = calls.timers.schedule(() -> ringTimeout(grant.offerId()), queue.ringTimeoutSeconds(),
-                TimeUnit.SECONDS);
+        };
+        offer = new RingingOffer(grant, Duration.ofSeconds(queue.ringTimeoutSeconds()), reports, lines, waiter,
+                Timers.on(calls.timers), this);
+        offers.add(offer);
+        offer.ring(routes);
     }
 
-    private boolean ring(OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
+    /** How this caller's offers ring agents: a stream of its own per branch, the INVITE from the caller. */
+    private final RingingOffer.Lines lines = new RingingOffer.Lines() {
+        @Override
+        public AgentBranch ring(OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
+            return ringAgent(grant, reservation, target);
+        }
+
+        @Override
+        public void release(AgentBranch branch) {
+            dropBranch(branch, false);
+        }
+    };
+
+    /** What this caller's offers learn of it and tell it. */
+    private final RingingOffer.Caller waiter = new RingingOffer.Caller() {
+        @Override
+        public boolean waiting() {
+            return state == State.WAITING;
+        }
+
+        @Override
+        public void connect(RingingOffer won, AgentBranch branch, NegotiatedMedia media) {
+            connectAgent(won, branch, media);
+        }
+
+        @Override
+        public void over(RingingOffer ended) {
+            if (ended == offer) {
+                offer = null;
+                if (state == State.WAITING) {
+                    calls.redispatchLater(tenant, queue);
+                }
+            }
+        }
+    };
+
+    private AgentBranch ringAgent(OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
         RtpMediaStream agentStream;
         try {
             agentStream = calls.streams.open(calls.mediaBind);
         } catch (IOException e) {
             log.warn("offer {}: no RTP port for agent {}: {}", grant.offerId(), reservation.agentId(), e.getMessage());
-            return false;
+            return null;
         }
         SdpNegotiator agentSdp = new SdpNegotiator(QueueCalls.G711, true);
         AgentBranch branch = new AgentBranch(this, grant, reservation, target,
@@ -272,14 +306,14 @@ final class QueueCall {
         if (!branch.invite(calls.signalling, number, name, tenant, sdp)) {
             calls.forget(branch);
             agentStream.close();
-            return false;
+            return null;
         }
         branches.add(branch);
         if (enqueuedNanos != 0) {
             calls.dispatchLatency.record(System.nanoTime() - enqueuedNanos, TimeUnit.NANOSECONDS);
             enqueuedNanos = 0;
         }
-        return true;
+        return branch;
     }
 
     /** A response to the INVITE of one of this caller's branches. */
@@ -310,50 +344,27 @@ final class QueueCall {
             extension.onStep(branch, step, response, state == State.LEAVING);
             return;
         }
+        RingingOffer of = offers.stream().filter(o -> o.owns(branch)).findFirst().orElse(null);
+        if (of == null) {
+            return;
+        }
         switch (step) {
-            case ANSWERED -> onAnswer(branch, response);
-            case ENDED -> onBranchEnded(branch);
+            case ANSWERED -> of.answered(branch, SipMessages.bodyText(response));
+            case ENDED -> of.ended(branch);
             default -> {
             }
         }
     }
 
-    /** The agent's 2xx, ACKed by the branch. */
-    private void onAnswer(AgentBranch branch, Response response) {
-        if (state != State.WAITING || offer == null || branch.offer != offer) {
-            // RFC 3261 §15: another agent won, the offer ended or the caller left; this answer only gets a BYE.
-            dropBranch(branch, true);
-            return;
-        }
-        NegotiatedMedia media;
-        try {
-            media = branch.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(response)));
-        } catch (Exception e) {
-            log.info("offer {}: agent {} answered without usable SDP", offer.offerId(), branch.agentId);
-            dropBranch(branch, true);
-            agentFailed(branch);
-            return;
-        }
-        Claims.Answer verdict = calls.claims.accept(tenant, queue, offer.offerId(), branch.agentId,
-                branch.reservation.version());
-        reported.add(branch.agentId);
-        if (verdict == Claims.Answer.LOST) {
-            // the reservation is gone (lease ran out, the caller left, a supervisor freed the agent): release it
-            log.info("offer {}: agent {} answered but lost the offer; BYE", offer.offerId(), branch.agentId);
-            dropBranch(branch, true);
-            offerOver();
-            return;
-        }
+    /** An agent answered and the claim scripts accepted it: the caller's stream and the agent's are bridged. */
+    private void connectAgent(RingingOffer won, AgentBranch branch, NegotiatedMedia media) {
         connected = branch;
         answeredAt = calls.clock.instant();
         state = State.CONNECTED;
         cancelTimers();
-        for (AgentBranch other : branches) {
-            if (other != branch) {
-                other.branch.cancel();
-                if (other.branch.isFinal()) {
-                    dropBranch(other, false);
-                }
+        for (RingingOffer other : offers) {
+            if (other != won) {
+                other.withdraw(); // a branch of an earlier offer may still ring (an agent with two phones)
             }
         }
         branch.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
@@ -362,68 +373,9 @@ final class QueueCall {
                 branch.agentNode, queue.number(), tenant);
     }
 
-    /** The agent's phone refused, timed out, or took our CANCEL. */
-    private void onBranchEnded(AgentBranch branch) {
-        dropBranch(branch, false);
-        if (branch.branch.cancelled() || branch.offer != offer || state != State.WAITING) {
-            return; // our own CANCEL, or a branch of an offer already settled
-        }
-        // RFC 3261 §21.4.7/§21.6.2: busy and decline count as not answering (the caller keeps its place).
-        agentFailed(branch);
-    }
-
-    /** Every place the agent rang failed: the agent missed the offer. */
-    private void agentFailed(AgentBranch branch) {
-        boolean stillRinging = branches.stream().anyMatch(b -> b.agentId.equals(branch.agentId) && !b.branch.isFinal());
-        if (!stillRinging && !reported.contains(branch.agentId)) {
-            noAnswer(branch.agentId);
-        }
-        offerOver();
-    }
-
-    private void noAnswer(String agentId) {
-        reported.add(agentId);
-        String after = calls.claims.noAnswer(tenant, queue, offer.offerId(), agentId);
-        log.info("offer {}: agent {} did not answer; now {}", offer.offerId(), agentId, after);
-    }
-
-    /** The queue's ring timeout for one offer: CANCEL what still rings, a miss for each agent that did not answer. */
-    private synchronized void ringTimeout(String offerId) {
-        if (state != State.WAITING || offer == null || !offer.offerId().equals(offerId)) {
-            return;
-        }
-        for (AgentBranch branch : List.copyOf(branches)) {
-            if (branch.offer == offer && !branch.branch.isFinal()) {
-                branch.branch.cancel();
-                if (!reported.contains(branch.agentId)) {
-                    noAnswer(branch.agentId);
-                }
-            }
-        }
-        endOffer();
-    }
-
-    /** True (and the offer forgotten) once every agent of the current offer has been answered for. */
-    private boolean offerOver() {
-        if (offer == null) {
-            return true;
-        }
-        for (OfferGrant.Reservation r : offer.agents()) {
-            if (!reported.contains(r.agentId())) {
-                return false;
-            }
-        }
-        endOffer();
-        return true;
-    }
-
-    private void endOffer() {
-        if (ringTimer != null) {
-            ringTimer.cancel(false);
-        }
-        if (offer != null && state == State.WAITING) {
-            calls.redispatchLater(tenant, queue);
-        }
+    /** The caller leaves its offers: every branch still ringing is cancelled, nothing more is reported. */
+    private void withdrawOffers() {
+        offers.forEach(RingingOffer::withdraw);
         offer = null;
     }
 
@@ -494,9 +446,7 @@ final class QueueCall {
 
     /** The caller hung up without an agent: its ringing offer is cancelled, ABANDON logged. */
     private void abandon() {
-        for (AgentBranch branch : branches) {
-            branch.branch.cancel();
-        }
+        withdrawOffers();
         calls.callers.leave(tenant, queue.number(), callId, Callers.Exit.ABANDON, "");
         end(null, "abandoned", "caller", false);
     }
@@ -521,13 +471,7 @@ final class QueueCall {
      * queue it cannot join) ends the call.
      */
     private void leave(Callers.Exit exit, String key, Destination destination, String cause) {
-        for (AgentBranch branch : branches) {
-            branch.branch.cancel();
-        }
-        if (ringTimer != null) {
-            ringTimer.cancel(false);
-        }
-        offer = null;
+        withdrawOffers();
         calls.callers.leave(tenant, queue.number(), callId, exit, key, destination.wire());
         if (destination instanceof Destination.Queue to) {
             var next = calls.queues.find(tenant, to.number());
@@ -558,9 +502,9 @@ final class QueueCall {
             state = State.LEAVING;
             leavingCause = "callback";
             sayGoodbye(calls.overflow.callback(this, queue.number(), details,
-                    java.time.Duration.between(startedAt, calls.clock.instant()),
-                    exit == Callers.Exit.EXIT_KEY ? io.tandem.backend.acd.CallbackRequests.Cause.KEY
-                            : io.tandem.backend.acd.CallbackRequests.Cause.TIMEOUT));
+                    Duration.between(startedAt, calls.clock.instant()),
+                    exit == Callers.Exit.EXIT_KEY ? CallbackRequests.Cause.KEY
+                            : CallbackRequests.Cause.TIMEOUT));
             return;
         }
         calls.signalling.bye(dialog);
@@ -632,8 +576,8 @@ final class QueueCall {
         if (to.orCallback()) {
             leavingCause = "callback";
             sayGoodbye(calls.overflow.callback(this, queue.number(), details,
-                    java.time.Duration.between(startedAt, calls.clock.instant()),
-                    io.tandem.backend.acd.CallbackRequests.Cause.UNREACHABLE));
+                    Duration.between(startedAt, calls.clock.instant()),
+                    CallbackRequests.Cause.UNREACHABLE));
         } else {
             leavingCause = "unreachable";
             sayGoodbye(calls.overflow.sorry());
@@ -662,14 +606,7 @@ final class QueueCall {
         if (state != State.WAITING || offer == null || !offer.offerId().equals(offerId)) {
             return;
         }
-        log.info("offer {} ended by the ACD ({}): CANCEL to its agents", offerId, reason);
-        for (AgentBranch branch : List.copyOf(branches)) {
-            if (branch.offer == offer && !branch.branch.isFinal()) {
-                branch.branch.cancel();
-            }
-        }
-        offer.agents().forEach(r -> reported.add(r.agentId()));
-        endOffer();
+        offer.endedByAcd(reason);
     }
 
     private void armMaxWait() {
@@ -703,7 +640,7 @@ final class QueueCall {
         var entry = calls.callers.find(tenant, queue.number(), callId);
         if (entry.isPresent()) {
             int position = entry.get().position();
-            java.time.Duration wait = calls.callers.estimatedWait(tenant, queue.number(), position,
+            Duration wait = calls.callers.estimatedWait(tenant, queue.number(), position,
                     calls.clock.instant());
             List<String> words = calls.announcements.words(a.position(), position, a.estimatedWait(), wait);
             stream.setSource(calls.announcements.player(words, music));
@@ -771,10 +708,8 @@ final class QueueCall {
                 hungUpBy);
     }
 
+    /** The caller's own timers; a ringing offer's ring timer is the offer's. */
     private void cancelTimers() {
-        if (ringTimer != null) {
-            ringTimer.cancel(false);
-        }
         if (maxWaitTimer != null) {
             maxWaitTimer.cancel(false);
         }
