@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -76,8 +75,8 @@ final class QueueCall {
     private final List<RingingOffer> offers = new ArrayList<>();
     /** Every branch this caller rang (agents, the overflow extension), until the call ends. */
     private final List<AgentBranch> branches = new ArrayList<>();
-    private ScheduledFuture<?> maxWaitTimer;
-    private ScheduledFuture<?> announceTimer;
+    /** The wait in the current queue (max wait, announcements, exit key); null before the caller joins one. */
+    private QueueWait queueWait;
     /** The caller's music, resumed after each announcement. */
     private MediaSource music;
     private AgentBranch connected;
@@ -185,8 +184,7 @@ final class QueueCall {
         stream.setSource(music);
         stream.onDtmf(calls.dtmfHandler(this));
         calls.signalling.respond(st, Response.OK, null, toTag, queue.number(), answer.description().encode(), trunk);
-        armMaxWait();
-        armAnnouncements();
+        startWaiting();
         log.info("queue call {} from {} waits in {}@{} at position {}", callId, number, queue.number(), tenant,
                 joined.position());
     }
@@ -453,15 +451,8 @@ final class QueueCall {
 
     /** An RFC 4733 digit from the caller: the queue's exit key leaves to its destination. */
     synchronized void onDigit(char digit) {
-        if (state != State.WAITING || queue.exitKey().isEmpty() || queue.exitKey().charAt(0) != digit) {
-            return;
-        }
-        leave(Callers.Exit.EXIT_KEY, String.valueOf(digit), Destination.of(queue.exitDestination()), "exit-key");
-    }
-
-    private synchronized void maxWait() {
-        if (state == State.WAITING) {
-            leave(Callers.Exit.TIMEOUT, "", Destination.of(queue.overflow()), "timeout");
+        if (queueWait != null) {
+            queueWait.digit(digit);
         }
     }
 
@@ -484,8 +475,7 @@ final class QueueCall {
                     queue = next.get();
                     music = calls.music.player(queue.musicOnHold());
                     stream.setSource(music);
-                    armMaxWait();
-                    armAnnouncements();
+                    startWaiting();
                     return;
                 }
             }
@@ -609,46 +599,47 @@ final class QueueCall {
         offer.endedByAcd(reason);
     }
 
-    private void armMaxWait() {
-        if (maxWaitTimer != null) {
-            maxWaitTimer.cancel(false);
+    /** A wait starts in {@code queue} (the caller joined it, or moved to it): the previous one stops. */
+    private void startWaiting() {
+        if (queueWait != null) {
+            queueWait.stop();
         }
-        if (queue.maxWaitSeconds() > 0) {
-            maxWaitTimer = calls.timers.schedule(this::maxWait, queue.maxWaitSeconds(), TimeUnit.SECONDS);
-        }
+        queueWait = new QueueWait(queue, Timers.on(calls.timers), waitingCaller, this);
+        queueWait.start();
     }
 
-    private void armAnnouncements() {
-        if (announceTimer != null) {
-            announceTimer.cancel(false);
+    /** What the wait asks of this caller. */
+    private final QueueWait.Caller waitingCaller = new QueueWait.Caller() {
+        @Override
+        public boolean waiting() {
+            return state == State.WAITING;
         }
-        QueueDefinition.Announcements a = queue.announcements();
-        if (a.position() || a.estimatedWait()) {
-            announceTimer = calls.timers.schedule(this::announce, a.firstAfterSeconds(), TimeUnit.SECONDS);
+
+        @Override
+        public void leave(Callers.Exit exit, String key, Destination destination, String cause) {
+            QueueCall.this.leave(exit, key, destination, cause);
         }
-    }
+
+        @Override
+        public void announce(QueueDefinition.Announcements what) {
+            QueueCall.this.announce(what);
+        }
+    };
 
     /**
      * Tells a waiting caller its position and estimated wait (both from Redis, so every node would say the same),
-     * then the music resumes; repeated every {@code everySeconds} (0 = once).
+     * then the music resumes.
      */
-    private synchronized void announce() {
-        if (state != State.WAITING) {
-            return;
-        }
-        QueueDefinition.Announcements a = queue.announcements();
+    private void announce(QueueDefinition.Announcements a) {
         var entry = calls.callers.find(tenant, queue.number(), callId);
         if (entry.isPresent()) {
             int position = entry.get().position();
-            Duration wait = calls.callers.estimatedWait(tenant, queue.number(), position,
+            Duration estimated = calls.callers.estimatedWait(tenant, queue.number(), position,
                     calls.clock.instant());
-            List<String> words = calls.announcements.words(a.position(), position, a.estimatedWait(), wait);
+            List<String> words = calls.announcements.words(a.position(), position, a.estimatedWait(), estimated);
             stream.setSource(calls.announcements.player(words, music));
             calls.announced();
-            log.debug("queue call {}: announced position {} and wait {}", callId, position, wait);
-        }
-        if (a.everySeconds() > 0) {
-            announceTimer = calls.timers.schedule(this::announce, a.everySeconds(), TimeUnit.SECONDS);
+            log.debug("queue call {}: announced position {} and wait {}", callId, position, estimated);
         }
     }
 
@@ -710,11 +701,8 @@ final class QueueCall {
 
     /** The caller's own timers; a ringing offer's ring timer is the offer's. */
     private void cancelTimers() {
-        if (maxWaitTimer != null) {
-            maxWaitTimer.cancel(false);
-        }
-        if (announceTimer != null) {
-            announceTimer.cancel(false);
+        if (queueWait != null) {
+            queueWait.stop();
         }
     }
 }

@@ -290,30 +290,6 @@ class RingingOfferTest {
         }
     }
 
-    /** Fake time: tasks run when {@link #advance} passes their due time, in order. */
-    private static final class ManualTimers implements Timers {
-        private record Task(long due, Runnable task, boolean[] cancelled) {
-        }
-
-        private final List<Task> tasks = new ArrayList<>();
-        private long now;
-
-        @Override
-        public Timer after(Duration delay, Runnable task) {
-            boolean[] cancelled = {false};
-            tasks.add(new Task(now + delay.toMillis(), task, cancelled));
-            return () -> cancelled[0] = true;
-        }
-
-        void advance(Duration by) {
-            now += by.toMillis();
-            List<Task> due = tasks.stream().filter(t -> t.due() <= now).sorted((a, b) -> Long.compare(a.due(), b.due()))
-                    .toList();
-            tasks.removeAll(due);
-            due.stream().filter(t -> !t.cancelled()[0]).forEach(t -> t.task().run());
-        }
-    }
-
     /** An object of a JAIN-SIP interface that is only compared by identity. */
     private static <T> T stub(Class<T> type) {
         Object stub = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) ->
