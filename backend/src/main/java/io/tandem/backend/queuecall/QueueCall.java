@@ -69,14 +69,10 @@ final class QueueCall {
 
     private QueueDefinition queue;
     private State state = State.WAITING;
-    /** The offer ringing for this caller now, if any. */
-    private RingingOffer offer;
-    /** Every offer rung for this caller: a late response finds the offer its branch belongs to. */
-    private final List<RingingOffer> offers = new ArrayList<>();
+    /** The wait for an agent: the wait in the current queue, the offers rung. */
+    private final WaitingCaller waiting;
     /** Every branch this caller rang (agents, the overflow extension), until the call ends. */
     private final List<AgentBranch> branches = new ArrayList<>();
-    /** The wait in the current queue (max wait, announcements, exit key); null before the caller joins one. */
-    private QueueWait queueWait;
     /** The caller's music, resumed after each announcement. */
     private MediaSource music;
     private AgentBranch connected;
@@ -103,6 +99,7 @@ final class QueueCall {
         this.stream = stream;
         this.negotiator = new SdpNegotiator(QueueCalls.G711, true);
         this.startedAt = calls.clock.instant();
+        this.waiting = new WaitingCaller(queue, seat(), waitingCall(), lines(), Timers.on(calls.timers), this);
     }
 
     /**
@@ -229,64 +226,83 @@ final class QueueCall {
     }
 
     private synchronized void place(OfferGrant grant, Map<String, Route> routes) {
-        if (state != State.WAITING || offer != null) {
-            // the caller left (or connected) since the claim; Callers.leave already ended a ringing offer
-            calls.claims.release(tenant, queue, grant.offerId(), state == State.WAITING ? "busy" : "caller-gone");
-            return;
-        }
-        QueueDefinition offeredBy = queue;
-        RingingOffer.Reports reports = new RingingOffer.Reports() {
-            @Override
-            public Claims.Answer accept(String agentId, long version) {
-                return calls.claims.accept(tenant, offeredBy, grant.offerId(), agentId, version);
-            }
-
-            @Override
-            public String noAnswer(String agentId) {
-                return calls.claims.noAnswer(tenant, offeredBy, grant.offerId(), agentId);
-            }
-        };
-        offer = new RingingOffer(grant, Duration.ofSeconds(queue.ringTimeoutSeconds()), reports, lines, waiter,
-                Timers.on(calls.timers), this);
-        offers.add(offer);
-        offer.ring(routes);
+        waiting.place(grant, routes);
     }
 
     /** How this caller's offers ring agents: a stream of its own per branch, the INVITE from the caller. */
-    private final RingingOffer.Lines lines = new RingingOffer.Lines() {
-        @Override
-        public AgentBranch ring(OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
-            return ringAgent(grant, reservation, target);
-        }
-
-        @Override
-        public void release(AgentBranch branch) {
-            dropBranch(branch, false);
-        }
-    };
-
-    /** What this caller's offers learn of it and tell it. */
-    private final RingingOffer.Caller waiter = new RingingOffer.Caller() {
-        @Override
-        public boolean waiting() {
-            return state == State.WAITING;
-        }
-
-        @Override
-        public void connect(RingingOffer won, AgentBranch branch, NegotiatedMedia media) {
-            connectAgent(won, branch, media);
-        }
-
-        @Override
-        public void over(RingingOffer ended) {
-            if (ended == offer) {
-                offer = null;
-                if (state == State.WAITING) {
-                    calls.redispatchLater(tenant, queue);
-                }
+    private RingingOffer.Lines lines() {
+        return new RingingOffer.Lines() {
+            @Override
+            public AgentBranch ring(OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
+                return ringAgent(grant, reservation, target);
             }
-        }
-    };
+
+            @Override
+            public void release(AgentBranch branch) {
+                dropBranch(branch, false);
+            }
+        };
+    }
+
+    /** The caller's place in the cluster-wide queue. */
+    private WaitingCaller.Seat seat() {
+        return new WaitingCaller.Seat() {
+            @Override
+            public void leave(String queueNumber, Callers.Exit exit, String key, String destination) {
+                calls.callers.leave(tenant, queueNumber, callId, exit, key, destination);
+            }
+
+            @Override
+            public void release(QueueDefinition of, OfferGrant grant, String why) {
+                calls.claims.release(tenant, of, grant.offerId(), why);
+            }
+
+            @Override
+            public RingingOffer.Reports reports(QueueDefinition of, OfferGrant grant) {
+                return new RingingOffer.Reports() {
+                    @Override
+                    public Claims.Answer accept(String agentId, long version) {
+                        return calls.claims.accept(tenant, of, grant.offerId(), agentId, version);
+                    }
+
+                    @Override
+                    public String noAnswer(String agentId) {
+                        return calls.claims.noAnswer(tenant, of, grant.offerId(), agentId);
+                    }
+                };
+            }
+
+            @Override
+            public void offerAgainLater(QueueDefinition of) {
+                calls.redispatchLater(tenant, of);
+            }
+        };
+    }
+
+    /** What the wait asks of this call. */
+    private WaitingCaller.Call waitingCall() {
+        return new WaitingCaller.Call() {
+            @Override
+            public boolean waiting() {
+                return state == State.WAITING;
+            }
+
+            @Override
+            public void connect(AgentBranch branch, NegotiatedMedia media) {
+                connectAgent(branch, media);
+            }
+
+            @Override
+            public void leaveFor(Callers.Exit exit, Destination destination, String cause) {
+                QueueCall.this.leaveFor(exit, destination, cause);
+            }
+
+            @Override
+            public void announce(QueueDefinition.Announcements what) {
+                QueueCall.this.announce(what);
+            }
+        };
+    }
 
     private AgentBranch ringAgent(OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
         RtpMediaStream agentStream;
@@ -342,39 +358,18 @@ final class QueueCall {
             extension.onStep(branch, step, response, state == State.LEAVING);
             return;
         }
-        RingingOffer of = offers.stream().filter(o -> o.owns(branch)).findFirst().orElse(null);
-        if (of == null) {
-            return;
-        }
-        switch (step) {
-            case ANSWERED -> of.answered(branch, SipMessages.bodyText(response));
-            case ENDED -> of.ended(branch);
-            default -> {
-            }
-        }
+        waiting.onStep(branch, step, response == null ? null : SipMessages.bodyText(response));
     }
 
     /** An agent answered and the claim scripts accepted it: the caller's stream and the agent's are bridged. */
-    private void connectAgent(RingingOffer won, AgentBranch branch, NegotiatedMedia media) {
+    private void connectAgent(AgentBranch branch, NegotiatedMedia media) {
         connected = branch;
         answeredAt = calls.clock.instant();
         state = State.CONNECTED;
-        cancelTimers();
-        for (RingingOffer other : offers) {
-            if (other != won) {
-                other.withdraw(); // a branch of an earlier offer may still ring (an agent with two phones)
-            }
-        }
         branch.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
         calls.bridged(this, branch, new CallBridge(stream, branch.stream));
         log.info("queue call {} from {} connected to agent {} on {} (queue {}@{})", callId, number, branch.agentId,
                 branch.agentNode, queue.number(), tenant);
-    }
-
-    /** The caller leaves its offers: every branch still ringing is cancelled, nothing more is reported. */
-    private void withdrawOffers() {
-        offers.forEach(RingingOffer::withdraw);
-        offer = null;
     }
 
     /** A BYE, CANCEL, re-INVITE or INFO on the caller's dialog. */
@@ -444,26 +439,21 @@ final class QueueCall {
 
     /** The caller hung up without an agent: its ringing offer is cancelled, ABANDON logged. */
     private void abandon() {
-        withdrawOffers();
-        calls.callers.leave(tenant, queue.number(), callId, Callers.Exit.ABANDON, "");
+        waiting.hungUp();
         end(null, "abandoned", "caller", false);
     }
 
     /** An RFC 4733 digit from the caller: the queue's exit key leaves to its destination. */
     synchronized void onDigit(char digit) {
-        if (queueWait != null) {
-            queueWait.digit(digit);
-        }
+        waiting.digit(digit);
     }
 
     /**
-     * Leaves the queue without an agent (EXITWITHKEY / EXITWITHTIMEOUT) to a destination: another queue keeps the
-     * caller on this node with its music; an extension is put through, a callback request confirmed; nowhere (or a
-     * queue it cannot join) ends the call.
+     * The caller left the queue without an agent (EXITWITHKEY / EXITWITHTIMEOUT) for a destination: another queue
+     * keeps the caller on this node with its music; an extension is put through, a callback request confirmed;
+     * nowhere (or a queue it cannot join) ends the call.
      */
-    private void leave(Callers.Exit exit, String key, Destination destination, String cause) {
-        withdrawOffers();
-        calls.callers.leave(tenant, queue.number(), callId, exit, key, destination.wire());
+    private void leaveFor(Callers.Exit exit, Destination destination, String cause) {
         if (destination instanceof Destination.Queue to) {
             var next = calls.queues.find(tenant, to.number());
             if (next.isPresent()) {
@@ -517,6 +507,7 @@ final class QueueCall {
                     log.info("queue call {}: {} refused it ({}), overflows to queue {}", callId, queue.number(),
                             refused.refused(), next.get().number());
                     queue = next.get();
+                    waiting.moveTo(queue);
                     return true;
                 }
             }
@@ -593,38 +584,14 @@ final class QueueCall {
      * script already put the caller back in its place; it is offered again after the retry delay.
      */
     synchronized void offerEnded(String offerId, String reason) {
-        if (state != State.WAITING || offer == null || !offer.offerId().equals(offerId)) {
-            return;
-        }
-        offer.endedByAcd(reason);
+        waiting.offerEnded(offerId, reason);
     }
 
     /** A wait starts in {@code queue} (the caller joined it, or moved to it): the previous one stops. */
     private void startWaiting() {
-        if (queueWait != null) {
-            queueWait.stop();
-        }
-        queueWait = new QueueWait(queue, Timers.on(calls.timers), waitingCaller, this);
-        queueWait.start();
+        waiting.moveTo(queue);
+        waiting.startWaiting();
     }
-
-    /** What the wait asks of this caller. */
-    private final QueueWait.Caller waitingCaller = new QueueWait.Caller() {
-        @Override
-        public boolean waiting() {
-            return state == State.WAITING;
-        }
-
-        @Override
-        public void leave(Callers.Exit exit, String key, Destination destination, String cause) {
-            QueueCall.this.leave(exit, key, destination, cause);
-        }
-
-        @Override
-        public void announce(QueueDefinition.Announcements what) {
-            QueueCall.this.announce(what);
-        }
-    };
 
     /**
      * Tells a waiting caller its position and estimated wait (both from Redis, so every node would say the same),
@@ -701,8 +668,6 @@ final class QueueCall {
 
     /** The caller's own timers; a ringing offer's ring timer is the offer's. */
     private void cancelTimers() {
-        if (queueWait != null) {
-            queueWait.stop();
-        }
+        waiting.stop();
     }
 }

@@ -2,29 +2,17 @@ package io.tandem.backend.queuecall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tandem.backend.acd.Claims;
 import io.tandem.backend.acd.OfferGrant;
-import io.tandem.backend.node.NodeMetrics;
-import io.tandem.backend.node.sip.BranchSender;
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
-import io.tandem.telephony.codec.CodecSpec;
-import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.sdp.NegotiatedMedia;
-import io.tandem.telephony.sdp.SdpNegotiator;
-import java.lang.reflect.Proxy;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sip.ClientTransaction;
-import javax.sip.Dialog;
-import javax.sip.message.Request;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class RingingOfferTest {
 
     private static final Duration RING = Duration.ofSeconds(15);
-    private static final String ANSWER_SDP = """
+    static final String ANSWER_SDP = """
             v=0\r
             o=- 1 1 IN IP4 127.0.0.1\r
             s=-\r
@@ -181,8 +169,7 @@ class RingingOfferTest {
     /** A response to an agent's INVITE, handed to the offer as the queue call does. */
     private void respond(String agent, int status) {
         AgentBranch branch = lines.branches.get(agent);
-        OutgoingBranch.Step step = branch.branch.onResponse(lines.transactions.get(agent), null, status, 1);
-        switch (step) {
+        switch (lines.respond(agent, status)) {
             case ANSWERED -> offer.answered(branch, ANSWER_SDP);
             case ENDED -> offer.ended(branch);
             default -> {
@@ -228,77 +215,4 @@ class RingingOfferTest {
         }
     }
 
-    /** Each agent's branch sends through a recorder of its own. */
-    private static final class RecordedLines implements RingingOffer.Lines {
-        final Map<String, AgentBranch> branches = new LinkedHashMap<>();
-        final Map<String, ClientTransaction> transactions = new HashMap<>();
-        final Map<String, List<String>> sent = new HashMap<>();
-        final List<String> released = new ArrayList<>();
-        private final NodeMetrics metrics = new NodeMetrics(new SimpleMeterRegistry());
-
-        List<String> sent(String agent) {
-            return sent.get(agent);
-        }
-
-        @Override
-        public AgentBranch ring(OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
-            String agent = reservation.agentId();
-            List<String> log = new ArrayList<>();
-            sent.put(agent, log);
-            BranchSender sender = new BranchSender() {
-                @Override
-                public Sent invite(Request invite) {
-                    log.add("INVITE");
-                    ClientTransaction tx = stub(ClientTransaction.class);
-                    transactions.put(agent, tx);
-                    return new Sent(tx, stub(Dialog.class));
-                }
-
-                @Override
-                public Request ack(Dialog dialog, long cseq) {
-                    log.add("ACK");
-                    return stub(Request.class);
-                }
-
-                @Override
-                public void resendAck(Dialog dialog, Request ack) {
-                    log.add("ACK again");
-                }
-
-                @Override
-                public void cancel(ClientTransaction invite) {
-                    log.add("CANCEL");
-                }
-
-                @Override
-                public void bye(Dialog dialog) {
-                    log.add("BYE");
-                }
-            };
-            SdpNegotiator sdp = new SdpNegotiator(List.of(CodecSpec.PCMU, CodecSpec.PCMA), true);
-            sdp.createOffer(new InetSocketAddress("127.0.0.1", 30000), MediaDirection.SENDRECV);
-            AgentBranch branch = new AgentBranch(null, grant, reservation, target,
-                    new OutgoingBranch(agent + "-leg", sender, metrics), null, sdp);
-            branch.branch.send(stub(Request.class));
-            branches.put(agent, branch);
-            return branch;
-        }
-
-        @Override
-        public void release(AgentBranch branch) {
-            released.add(branch.agentId);
-        }
-    }
-
-    /** An object of a JAIN-SIP interface that is only compared by identity. */
-    private static <T> T stub(Class<T> type) {
-        Object stub = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) ->
-                switch (method.getName()) {
-                    case "equals" -> proxy == args[0];
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "toString" -> type.getSimpleName();
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-        return type.cast(stub);
-    }
 }
