@@ -2,10 +2,7 @@ package io.tandem.backend.queuecall;
 
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
-import io.tandem.telephony.media.MediaDirection;
-import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.sdp.NegotiatedMedia;
-import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
@@ -43,21 +40,19 @@ final class ExtensionLeg {
                     : Response.TEMPORARILY_UNAVAILABLE);
             return null;
         }
-        RtpMediaStream stream;
+        OutgoingMedia media;
         try {
-            stream = calls.streams.open(calls.mediaBind);
+            media = calls.outgoingMedia();
         } catch (IOException e) {
             call.extensionFailed(Response.SERVICE_UNAVAILABLE);
             return null;
         }
-        SdpNegotiator sdp = new SdpNegotiator(QueueCalls.G711, true);
         AgentBranch leg = new AgentBranch(call, destination.number(), ring.targets().get(0),
-                calls.signalling.branch(SipMessages.newToken() + "@tandem"), stream, sdp);
+                calls.signalling.branch(SipMessages.newToken() + "@tandem"), media.stream(), media.negotiator());
         calls.register(leg);
-        if (!leg.invite(calls.signalling, call.number, call.name, call.tenant,
-                sdp.createOffer(calls.localRtp(stream), MediaDirection.SENDRECV).encode())) {
+        if (!leg.invite(calls.signalling, call.number, call.name, call.tenant, media.offer())) {
             calls.forget(leg);
-            stream.close();
+            media.stream().close();
             call.extensionFailed(Response.SERVER_INTERNAL_ERROR);
             return null;
         }

@@ -9,10 +9,7 @@ import io.tandem.backend.routing.Route;
 import io.tandem.protocol.LiveCall;
 import io.tandem.protocol.Monitor;
 import io.tandem.telephony.codec.Codecs;
-import io.tandem.telephony.media.MediaDirection;
-import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.sdp.NegotiatedMedia;
-import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
@@ -139,23 +136,23 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
             gone(command.tenant(), monitor.get(), call.call().queue(), call.call().agentId(), "unreachable");
             return;
         }
-        RtpMediaStream stream;
+        OutgoingMedia media;
         try {
-            stream = calls.streams.open(calls.mediaBind);
+            media = calls.outgoingMedia();
         } catch (IOException e) {
             gone(command.tenant(), monitor.get(), call.call().queue(), call.call().agentId(), "no-media-port");
             return;
         }
         MonitorLeg leg = new MonitorLeg(command.tenant(), monitor.get(), mode,
-                calls.signalling.branch(SipMessages.newToken() + "@tandem"), stream, new SdpNegotiator(QueueCalls.G711, true), call.call().queue(), call.call().agentId());
+                calls.signalling.branch(SipMessages.newToken() + "@tandem"), media.stream(), media.negotiator(),
+                call.call().queue(), call.call().agentId());
         var target = ring.targets().get(0); // the freshest binding, as the router orders them
-        String sdp = leg.negotiator.createOffer(calls.localRtp(stream), MediaDirection.SENDRECV).encode();
         byLeg.put(leg.callId(), leg);
         byCall.put(command.callId(), leg);
         String display = "Monitor " + call.call().queue() + " agent " + call.call().agentId();
-        if (!leg.invite(calls.signalling, target, call.call().queue(), display, sdp)) {
+        if (!leg.invite(calls.signalling, target, call.call().queue(), display, media.offer())) {
             forget(leg);
-            stream.close();
+            media.stream().close();
             gone(command.tenant(), monitor.get(), leg.queue, leg.agent, "unreachable");
             return;
         }

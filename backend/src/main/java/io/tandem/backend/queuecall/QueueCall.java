@@ -305,21 +305,19 @@ final class QueueCall {
     }
 
     private AgentBranch ringAgent(OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
-        RtpMediaStream agentStream;
+        OutgoingMedia media;
         try {
-            agentStream = calls.streams.open(calls.mediaBind);
+            media = calls.outgoingMedia();
         } catch (IOException e) {
             log.warn("offer {}: no RTP port for agent {}: {}", grant.offerId(), reservation.agentId(), e.getMessage());
             return null;
         }
-        SdpNegotiator agentSdp = new SdpNegotiator(QueueCalls.G711, true);
         AgentBranch branch = new AgentBranch(this, grant, reservation, target,
-                calls.signalling.branch(SipMessages.newToken() + "@tandem"), agentStream, agentSdp);
-        String sdp = agentSdp.createOffer(calls.localRtp(agentStream), MediaDirection.SENDRECV).encode();
+                calls.signalling.branch(SipMessages.newToken() + "@tandem"), media.stream(), media.negotiator());
         calls.register(branch);
-        if (!branch.invite(calls.signalling, number, name, tenant, sdp)) {
+        if (!branch.invite(calls.signalling, number, name, tenant, media.offer())) {
             calls.forget(branch);
-            agentStream.close();
+            media.stream().close();
             return null;
         }
         branches.add(branch);

@@ -376,6 +376,13 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         }
     }
 
+    /** A stream of this node and its SDP offer for a call placed from a queue call; IOException: no RTP port. */
+    OutgoingMedia outgoingMedia() throws IOException {
+        RtpMediaStream stream = streams.open(mediaBind);
+        SdpNegotiator sdp = new SdpNegotiator(G711, true);
+        return new OutgoingMedia(stream, sdp, sdp.createOffer(localRtp(stream), MediaDirection.SENDRECV).encode());
+    }
+
     /** Where we want RTP, as the SDP says it: the node's advertised host and the stream's port. */
     InetSocketAddress localRtp(RtpMediaStream stream) {
         try {
