@@ -42,7 +42,7 @@ final class ExtensionLeg {
         }
         OutgoingMedia media;
         try {
-            media = calls.outgoingMedia();
+            media = calls.media.outgoing();
         } catch (IOException e) {
             call.extensionFailed(Response.SERVICE_UNAVAILABLE);
             return null;

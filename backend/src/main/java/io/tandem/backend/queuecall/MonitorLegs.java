@@ -138,7 +138,7 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
         }
         OutgoingMedia media;
         try {
-            media = calls.outgoingMedia();
+            media = calls.media.outgoing();
         } catch (IOException e) {
             gone(command.tenant(), monitor.get(), call.call().queue(), call.call().agentId(), "no-media-port");
             return;

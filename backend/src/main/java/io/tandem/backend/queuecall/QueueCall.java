@@ -97,7 +97,7 @@ final class QueueCall {
         this.name = name;
         this.trunk = trunk;
         this.stream = stream;
-        this.negotiator = new SdpNegotiator(QueueCalls.G711, true);
+        this.negotiator = new SdpNegotiator(QueueMedia.G711, true);
         this.startedAt = calls.clock.instant();
         this.waiting = new WaitingCaller(queue, seat(), waitingCall(), lines(), Timers.on(calls.timers), this);
     }
@@ -128,7 +128,7 @@ final class QueueCall {
         inviteSt = st;
         SdpAnswer answer;
         try {
-            answer = negotiator.answer(offered, calls.localRtp(stream), MediaDirection.SENDRECV);
+            answer = negotiator.answer(offered, calls.media.localRtp(stream), MediaDirection.SENDRECV);
         } catch (SdpNegotiationException e) {
             refuse(Response.NOT_ACCEPTABLE_HERE, "No common codec: the queue speaks G.711");
             return;
@@ -165,7 +165,7 @@ final class QueueCall {
             calls.signalling.respond(st, Response.OK, null, toTag, queue.number(), answer.description().encode(),
                     trunk);
             if (Destination.of(queue.overflow()) instanceof Destination.Extension to) {
-                music = calls.music.player(queue.musicOnHold());
+                music = calls.media.music(queue.musicOnHold());
                 stream.setSource(music);
                 dialExtension(to);
                 return;
@@ -177,7 +177,7 @@ final class QueueCall {
         }
         ringOwnOffer();
         stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
-        music = calls.music.player(queue.musicOnHold());
+        music = calls.media.music(queue.musicOnHold());
         stream.setSource(music);
         stream.onDtmf(calls.dtmfHandler(this));
         calls.signalling.respond(st, Response.OK, null, toTag, queue.number(), answer.description().encode(), trunk);
@@ -307,7 +307,7 @@ final class QueueCall {
     private AgentBranch ringAgent(OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
         OutgoingMedia media;
         try {
-            media = calls.outgoingMedia();
+            media = calls.media.outgoing();
         } catch (IOException e) {
             log.warn("offer {}: no RTP port for agent {}: {}", grant.offerId(), reservation.agentId(), e.getMessage());
             return null;
@@ -461,7 +461,7 @@ final class QueueCall {
                     log.info("queue call {} left {} ({}) for queue {}", callId, queue.number(), cause,
                             next.get().number());
                     queue = next.get();
-                    music = calls.music.player(queue.musicOnHold());
+                    music = calls.media.music(queue.musicOnHold());
                     stream.setSource(music);
                     startWaiting();
                     return;
@@ -601,9 +601,7 @@ final class QueueCall {
             int position = entry.get().position();
             Duration estimated = calls.callers.estimatedWait(tenant, queue.number(), position,
                     calls.clock.instant());
-            List<String> words = calls.announcements.words(a.position(), position, a.estimatedWait(), estimated);
-            stream.setSource(calls.announcements.player(words, music));
-            calls.announced();
+            stream.setSource(calls.media.announcement(a, position, estimated, music));
             log.debug("queue call {}: announced position {} and wait {}", callId, position, estimated);
         }
     }

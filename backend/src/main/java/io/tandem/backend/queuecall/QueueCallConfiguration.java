@@ -81,16 +81,17 @@ class QueueCallConfiguration {
             throw new IllegalArgumentException("tandem.sip.bind-address: unknown address " + sip.bindAddress(), e);
         }
         Announcements announcements = new Announcements(properties.promptDirectory());
-        QueueCalls calls = new QueueCalls(signalling, queues, callers, claims, router, dispatcher, records,
-                queueCallStreams, new MusicOnHold(properties.musicDirectory()), announcements, queueCallTimers,
-                queueCallPlacer, clock, bind,
-                Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
-                        .publishPercentiles(0.5, 0.99).register(registry), writes,
-                new Overflow(callbacks, announcements, properties.callbackPrompt(), properties.sorryPrompt()),
-                TrustedProxies.parse(properties.trustedProxies()),
+        QueueMedia media = new QueueMedia(queueCallStreams, bind, signalling::host,
+                new MusicOnHold(properties.musicDirectory()), announcements);
+        CallerTrust trust = new CallerTrust(TrustedProxies.parse(properties.trustedProxies()),
                 Counter.builder("tandem.queue.untrusted.headers")
                         .description("X-Tandem caller headers on queue calls from untrusted sources, ignored")
                         .register(registry));
+        QueueCalls calls = new QueueCalls(signalling, queues, callers, claims, router, dispatcher, records, media,
+                queueCallTimers, queueCallPlacer, clock,
+                Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
+                        .publishPercentiles(0.5, 0.99).register(registry), writes,
+                new Overflow(callbacks, announcements, properties.callbackPrompt(), properties.sorryPrompt()), trust);
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
         return calls;
     }
