@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -453,19 +454,15 @@ final class QueueCall {
      */
     private void leaveFor(Callers.Exit exit, Destination destination, String cause) {
         if (destination instanceof Destination.Queue to) {
-            var next = calls.queues.find(tenant, to.number());
+            Optional<QueueDefinition> next = join(to);
             if (next.isPresent()) {
-                Callers.Joined joined = calls.callers.enqueue(tenant, next.get().number(), callId, number, name,
-                        details.priority(), details.skills(), details.data());
-                if (joined.ok()) {
-                    log.info("queue call {} left {} ({}) for queue {}", callId, queue.number(), cause,
-                            next.get().number());
-                    queue = next.get();
-                    music = calls.media.music(queue.musicOnHold());
-                    stream.setSource(music);
-                    startWaiting();
-                    return;
-                }
+                log.info("queue call {} left {} ({}) for queue {}", callId, queue.number(), cause,
+                        next.get().number());
+                queue = next.get();
+                music = calls.media.music(queue.musicOnHold());
+                stream.setSource(music);
+                startWaiting();
+                return;
             }
         }
         if (destination instanceof Destination.Extension to) {
@@ -497,19 +494,14 @@ final class QueueCall {
     private boolean overflowAtTheDoor(Callers.Joined refused) {
         Destination destination = Destination.of(queue.overflow());
         if (destination instanceof Destination.Queue to) {
-            var next = calls.queues.find(tenant, to.number());
-            if (next.isPresent() && !next.get().number().equals(queue.number())) {
-                Callers.Joined joined = calls.callers.enqueue(tenant, next.get().number(), callId, number, name,
-                        details.priority(), details.skills(), details.data());
-                if (joined.ok()) {
-                    log.info("queue call {}: {} refused it ({}), overflows to queue {}", callId, queue.number(),
-                            refused.refused(), next.get().number());
-                    queue = next.get();
-                    waiting.moveTo(queue);
-                    return true;
-                }
+            Optional<QueueDefinition> next = to.number().equals(queue.number()) ? Optional.empty() : join(to);
+            if (next.isPresent()) {
+                log.info("queue call {}: {} refused it ({}), overflows to queue {}", callId, queue.number(),
+                        refused.refused(), next.get().number());
+                queue = next.get();
+                waiting.moveTo(queue);
             }
-            return false;
+            return next.isPresent();
         }
         if (destination instanceof Destination.Callback || destination instanceof Destination.Extension) {
             state = State.LEAVING;
@@ -518,6 +510,20 @@ final class QueueCall {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Joins the caller to another queue of the tenant (priority, skills and data kept); empty when there is no such
+     * queue or it refused the caller.
+     */
+    private Optional<QueueDefinition> join(Destination.Queue to) {
+        Optional<QueueDefinition> next = calls.queues.find(tenant, to.number());
+        if (next.isEmpty()) {
+            return next;
+        }
+        Callers.Joined joined = calls.callers.enqueue(tenant, next.get().number(), callId, number, name,
+                details.priority(), details.skills(), details.data());
+        return joined.ok() ? next : Optional.empty();
     }
 
     /** Puts the (answered) caller through to an extension ({@link ExtensionLeg}); the music plays until it answers. */
