@@ -30,6 +30,16 @@ class ArchitectureTest {
                 .check(BACKEND);
     }
 
+    /** Features use the node's SIP parts (the outgoing branch, its signalling), never the other way. */
+    @Test
+    void theNodeKnowsNoFeature() {
+        noClasses().that().resideInAPackage("io.tandem.backend.node..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.tandem.backend.call..",
+                        "io.tandem.backend.queuecall..", "io.tandem.backend.acd..", "io.tandem.backend.routing..",
+                        "io.tandem.backend.registrar..", "io.tandem.backend.directory..")
+                .check(BACKEND);
+    }
+
     @Test
     void redisIsReachedThroughLettuceDirectlyNotSpringData() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("org.springframework.data.redis..")

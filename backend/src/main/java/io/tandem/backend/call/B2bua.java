@@ -156,16 +156,16 @@ public final class B2bua implements SipFeature {
             return;
         }
         Leg leg = calls.find(callId(event.getClientTransaction().getRequest()));
-        if (leg != null && !leg.isCaller() && event.getClientTransaction() == leg.inviteTx) {
+        if (leg != null && !leg.isCaller() && leg.branch != null && leg.branch.owns(event.getClientTransaction())) {
             // a ringing branch, or the INVITE towards a transfer target
-            leg.bridge.onBranchTimeout(leg);
+            leg.bridge.onBranchTimeout(leg, event.getClientTransaction());
         }
     }
 
     @Override
     public void onAckNotReceived(Dialog dialog, String callId) {
         Leg leg = calls.find(callId);
-        if (leg != null && leg.dialog == dialog) {
+        if (leg != null && leg.dialog() == dialog) {
             leg.bridge.onAckTimeout(leg);
         }
     }

@@ -1,5 +1,6 @@
 package io.tandem.backend.call;
 
+import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.routing.Route;
@@ -14,10 +15,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sip.Dialog;
+import javax.sip.ClientTransaction;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.header.CSeqHeader;
+import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -186,12 +188,10 @@ final class Bridge {
             String sdp = SdpRewriter.rewrite(offer, calls.signalling.host(), relay.legB().localAddress().getPort(),
                     branch);
             if (!calls.signalling.invite(branch, caller, tenant, sdp)) {
-                branch.done = true;
-                branch.finalStatus = Response.SERVICE_UNAVAILABLE;
-                calls.forget(branch);
+                calls.forget(branch); // FAILED with 503
             }
         }
-        if (branches.stream().allMatch(b -> b.done)) {
+        if (branches.stream().allMatch(Leg::branchOver)) {
             failCaller(Response.TEMPORARILY_UNAVAILABLE, "Callee unreachable", "unavailable", "system");
             return;
         }
@@ -204,12 +204,12 @@ final class Bridge {
         Response response = event.getResponse();
         int status = response.getStatusCode();
         CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
-        if (!javax.sip.message.Request.INVITE.equals(cseq.getMethod())) {
+        if (!Request.INVITE.equals(cseq.getMethod())) {
             return; // BYE, CANCEL, INFO answers: nothing depends on them
         }
         if (event.getClientTransaction() == null) {
             if (status >= 200 && status < 300) {
-                calls.signalling.reack(leg); // RFC 3261 §13.2.2.4: a retransmitted 2xx gets the same ACK
+                calls.signalling.reack(leg, response); // RFC 3261 §13.2.2.4: a retransmitted 2xx gets the same ACK
             }
             return;
         }
@@ -221,26 +221,20 @@ final class Bridge {
             transfer.onResponse(event);
             return;
         }
-        if (leg.isCaller() || event.getClientTransaction() != leg.inviteTx) {
+        if (leg.isCaller() || leg.branch == null || !leg.branch.owns(event.getClientTransaction())) {
             return;
         }
         learnRemoteNode(leg, response);
-        if (status < 200) {
-            onProvisional(leg, response);
-        } else if (status < 300) {
-            onAnswer(leg, event);
-        } else {
-            onBranchFailure(leg, status, response.getReasonPhrase());
+        switch (leg.branch.onResponse(event.getClientTransaction(), event.getDialog(), status, cseq.getSeqNumber())) {
+            case PROVISIONAL -> onProvisional(leg, response);
+            case ANSWERED -> onAnswer(leg, response);
+            case ENDED -> onBranchEnded(leg, response.getReasonPhrase());
+            case NONE -> {
+            }
         }
     }
 
     private void onProvisional(Leg branch, Response response) {
-        branch.provisional = true;
-        if (branch.cancelPending) {
-            branch.cancelPending = false;
-            calls.signalling.cancel(branch);
-            return;
-        }
         int status = response.getStatusCode();
         if (state != State.RINGING || status == Response.TRYING) {
             return;
@@ -257,24 +251,19 @@ final class Bridge {
         }
     }
 
-    private void onAnswer(Leg branch, ResponseEvent event) {
-        branch.done = true;
-        branch.finalStatus = event.getResponse().getStatusCode();
-        Dialog dialog = event.getDialog() != null ? event.getDialog() : branch.dialog;
-        branch.dialog = dialog;
-        calls.signalling.ack(branch, dialog, ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME))
-                .getSeqNumber());
+    /** The branch's 2xx, ACKed by the branch. */
+    private void onAnswer(Leg branch, Response response) {
         if (state != State.RINGING) {
             // RFC 3261 §15: another branch won, or the caller left; this answer only gets a BYE.
             calls.signalling.bye(branch);
             calls.forget(branch);
             return;
         }
-        Optional<SessionDescription> answer = SdpRewriter.sdpOf(event.getResponse());
+        Optional<SessionDescription> answer = SdpRewriter.sdpOf(response);
         if (answer.isEmpty() || !applyAnswer(branch, answer.get())) {
             calls.signalling.bye(branch);
             calls.forget(branch);
-            onBranchFailure(branch, Response.NOT_ACCEPTABLE_HERE, "Callee answered without usable SDP");
+            branchFailed(Response.NOT_ACCEPTABLE_HERE, "Callee answered without usable SDP");
             return;
         }
         answered = branch;
@@ -306,10 +295,14 @@ final class Bridge {
         return true;
     }
 
-    private void onBranchFailure(Leg branch, int status, String reason) {
-        branch.done = true;
-        branch.finalStatus = status;
+    /** The branch ended without a call (refused, timed out, cancelled by us): its status is the branch's. */
+    private void onBranchEnded(Leg branch, String reason) {
         calls.forget(branch);
+        branchFailed(branch.branch.finalStatus(), reason);
+    }
+
+    /** A branch failed with {@code status}: a 6xx ends the fork, the caller hears the outcome once all are over. */
+    private void branchFailed(int status, String reason) {
         if (state != State.RINGING) {
             return;
         }
@@ -319,10 +312,10 @@ final class Bridge {
             failCaller(status, reason, status == Response.DECLINE ? "declined" : Integer.toString(status), "callee");
             return;
         }
-        if (!branches.stream().allMatch(b -> b.done)) {
+        if (!branches.stream().allMatch(Leg::branchOver)) {
             return;
         }
-        boolean busy = branches.stream().anyMatch(b -> b.finalStatus == Response.BUSY_HERE);
+        boolean busy = branches.stream().anyMatch(b -> b.branch.finalStatus() == Response.BUSY_HERE);
         if (busy) {
             failCaller(Response.BUSY_HERE, "Busy Here", "busy", "callee");
         } else if (branches.size() == 1 && passesBack(status)) {
@@ -339,11 +332,11 @@ final class Bridge {
     }
 
     /** A branch's INVITE transaction timed out (RFC 3261 §17.1.1.2 Timer B). */
-    synchronized void onBranchTimeout(Leg branch) {
-        if (transfer != null && transfer.owns(branch, branch.inviteTx)) {
-            transfer.onTimeout();
-        } else if (!branch.done) {
-            onBranchFailure(branch, Response.REQUEST_TIMEOUT, "Request Timeout");
+    synchronized void onBranchTimeout(Leg branch, ClientTransaction tx) {
+        if (transfer != null && transfer.owns(branch, tx)) {
+            transfer.onTimeout(tx);
+        } else if (branch.branch.onTimeout(tx) == OutgoingBranch.Step.ENDED) {
+            onBranchEnded(branch, "Request Timeout");
         }
     }
 
@@ -440,7 +433,7 @@ final class Bridge {
             calls.forget(answered);
         }
         for (Leg branch : branches) {
-            if (branch.done) {
+            if (branch.branchOver()) {
                 calls.forget(branch); // unfinished branches stay findable until their final response
             }
         }

@@ -5,6 +5,7 @@ import io.tandem.backend.node.NodeAddresses;
 import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.node.NodeMetrics;
 import io.tandem.backend.node.SipProperties;
+import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
@@ -61,8 +62,8 @@ class CallConfiguration {
             SipProperties sip, ObjectProvider<ServiceNumbers> services, OwedWrites writes,
             ObjectProvider<PartyCalls> parties) {
         // Memoised: an ObjectProvider resolves the bean on every call, which cost ~8 % of a node's CPU per INVITE.
-        Signalling signalling = new Signalling(SingletonSupplier.of(endpoint::getObject),
-                SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
+        Signalling signalling = new Signalling(new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
+                SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id()));
         Calls calls = new Calls(signalling, properties, callTimers, clock, identity.id(), metrics, records,
                 new CallPresence(redis, identity.id()), writes, parties.getIfAvailable(() -> PartyCalls.NONE));
         return new B2bua(calls, authenticator, tenants, router, trunk, relays, sip, redis,

@@ -1,5 +1,6 @@
 package io.tandem.backend.call;
 
+import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.sdp.SessionDescription;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,6 +26,7 @@ final class Leg {
     private final String sdpSessionId = Long.toString(ThreadLocalRandom.current().nextLong(1, 1L << 52));
     private long sdpVersion;
 
+    /** The caller leg's dialog (a callee's is its branch's: {@link #dialog()}). */
     Dialog dialog;
     /** This leg is on relay leg A (the caller's side, or whoever replaced the caller by a transfer). */
     boolean sideA;
@@ -40,12 +42,8 @@ final class Leg {
 
     // callee branch
     Route.Target target;
-    ClientTransaction inviteTx;
-    boolean provisional;
-    boolean cancelPending;
-    boolean done;
-    int finalStatus;
-    Request lastAck;
+    /** The INVITE to the callee and its dialog; set when it is sent. */
+    OutgoingBranch branch;
     /** The party hung up (a transferor leaving after its REFER). */
     boolean gone;
 
@@ -54,12 +52,25 @@ final class Leg {
     ServerTransaction answersSt;
     Leg answersLeg;
     String pendingOffer;
+    /** The ACK of the last re-INVITE's 2xx we sent on this leg, and that 2xx's CSeq, for its retransmissions. */
+    Request reinviteAck;
+    long reinviteAckCseq = -1;
 
     Leg(Bridge bridge, Side side, String callId, String party) {
         this.bridge = bridge;
         this.side = side;
         this.callId = callId;
         this.party = party;
+    }
+
+    /** The leg's dialog: the caller's, or the callee branch's (early, then established). */
+    Dialog dialog() {
+        return branch != null ? branch.dialog() : dialog;
+    }
+
+    /** A callee branch whose INVITE has its final outcome (or could not be sent). */
+    boolean branchOver() {
+        return branch == null || branch.isFinal();
     }
 
     String sdpSessionId() {

@@ -1,5 +1,6 @@
 package io.tandem.backend.call;
 
+import io.tandem.telephony.sdp.SdpException;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +82,7 @@ final class MidCall {
             signalling.respond(from, st, status, response.getReasonPhrase(), null);
             return;
         }
-        Dialog dialog = event.getDialog() != null ? event.getDialog() : leg.dialog;
+        Dialog dialog = event.getDialog() != null ? event.getDialog() : leg.dialog();
         signalling.ack(leg, dialog, ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber());
         Optional<SessionDescription> answer = SdpRewriter.sdpOf(response);
         Optional<SdpRewriter.Agreed> agreed = answer.flatMap(SdpRewriter::agreed);
@@ -98,7 +99,7 @@ final class MidCall {
             from.remoteSdp = offer;
             bridge.relayLeg(from).configure(SdpRewriter.remoteRtp(offer).orElse(null), a.codec(),
                     a.telephoneEventPayloadType());
-        } catch (io.tandem.telephony.sdp.SdpException e) {
+        } catch (SdpException e) {
             // parsed once already when the offer arrived
         }
         signalling.respond(from, st, Response.OK, null, SdpRewriter.rewrite(answer.get(), signalling.host(),

@@ -1,231 +1,148 @@
 package io.tandem.backend.call;
 
-import io.tandem.backend.node.NodeAddresses;
-import io.tandem.backend.node.NodeMetrics;
-import io.tandem.backend.node.sip.TrunkSignature;
+import io.tandem.backend.node.sip.NodeSignalling;
+import io.tandem.backend.node.sip.OutgoingInvite;
 import io.tandem.telephony.sip.SipEndpoint;
-import io.tandem.telephony.sip.SipMessages;
-import java.text.ParseException;
-import java.util.Locale;
-import java.util.function.Supplier;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
-import javax.sip.SipException;
-import javax.sip.address.Address;
-import javax.sip.address.SipURI;
-import javax.sip.address.URI;
-import javax.sip.header.ContactHeader;
-import javax.sip.header.ViaHeader;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.Header;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The SIP messages the B2BUA sends, built from the endpoint's factories, with the node's advertised address
- * ({@link NodeAddresses}) in Via and Contact (the endpoint itself knows only its bind address, which may be the
- * wildcard). Sending failures are logged and reported as false, never thrown at the call logic.
+ * What the B2BUA sends beyond what every feature sends ({@link NodeSignalling}): responses on a leg's dialog, a
+ * callee branch's INVITE with what a queue offer crossing the trunk carries, requests inside a leg's dialog with the
+ * party the leg faces in our Contact, and the ACKs of re-INVITEs. Sending failures are counted and logged by
+ * {@link NodeSignalling} and reported as false/null, never thrown at the call logic.
  */
 final class Signalling {
 
-    private static final Logger log = LoggerFactory.getLogger(Signalling.class);
-    static final String SDP = "application/sdp";
+    static final String SDP = NodeSignalling.SDP;
 
-    private final Supplier<SipEndpoint> endpoint;
-    private final Supplier<NodeAddresses> addresses;
-    private final NodeMetrics metrics;
-    private final TrunkSignature trunk;
-    private final String nodeId;
+    /** Headers a node of the cluster set for the callee's phone (a queue offer): passed on only from the trunk. */
+    static final List<String> PASSED_FROM_TRUNK = List.of(Bridge.QUEUE_OFFER_HEADER, "P-Asserted-Identity");
 
-    Signalling(Supplier<SipEndpoint> endpoint, Supplier<NodeAddresses> addresses, NodeMetrics metrics,
-            TrunkSignature trunk, String nodeId) {
-        this.endpoint = endpoint;
-        this.addresses = addresses;
-        this.metrics = metrics;
-        this.trunk = trunk;
-        this.nodeId = nodeId;
+    private final NodeSignalling node;
+
+    Signalling(NodeSignalling node) {
+        this.node = node;
     }
 
     SipEndpoint endpoint() {
-        return endpoint.get();
+        return node.endpoint();
     }
 
     String host() {
-        return addresses.get().host();
-    }
-
-    /** Our Contact for a dialog: {@code sip:user@host:port}, with the transport when not UDP. */
-    ContactHeader contact(String user, String transport) {
-        SipMessages messages = endpoint().messages();
-        try {
-            SipURI uri = messages.addresses().createSipURI(user, host());
-            uri.setPort(addresses.get().sipPort());
-            if (transport != null && !"udp".equalsIgnoreCase(transport)) {
-                uri.setTransportParam(transport.toLowerCase(Locale.ROOT));
-            }
-            return messages.headers().createContactHeader(messages.addresses().createAddress(uri));
-        } catch (ParseException e) {
-            throw new IllegalArgumentException("bad contact user " + user, e);
-        }
+        return node.host();
     }
 
     /**
-     * Answers the caller leg's INVITE (or any request of that leg's transaction) with its dialog's To tag; 1xx/2xx
-     * to INVITE carry our Contact (RFC 3261 §12.1.1), responses on a trunk leg name this node.
+     * Answers a request of the leg's dialog; the caller leg's INVITE is answered with its dialog's To tag, and 1xx/2xx
+     * to INVITE carry our Contact (RFC 3261 §12.1.1); responses on a trunk leg name this node.
      */
     boolean respond(Leg leg, ServerTransaction st, int status, String reason, String sdp) {
-        Request request = st.getRequest();
-        Response response = endpoint().messages().responseTo(request, status, reason,
-                Request.INVITE.equals(request.getMethod()) && st == leg.inviteSt ? leg.toTag : null);
-        if (Request.INVITE.equals(request.getMethod()) && status > 100 && status < 300) {
-            response.setHeader(contact(leg.party, transportOf(request)));
-        }
-        if (sdp != null) {
-            endpoint().messages().setBody(response, SDP, sdp);
-        }
-        return send(st, response, leg.trunk);
+        return node.respond(st, status, reason, st == leg.inviteSt ? leg.toTag : null, leg.party, sdp, leg.trunk);
     }
 
     /** Sends a response through its transaction and counts it. */
     boolean send(ServerTransaction st, Response response, boolean trunkLeg) {
-        try {
-            if (trunkLeg) {
-                response.setHeader(endpoint().messages().headers().createHeader(TrunkSignature.NODE, nodeId));
-            }
-            st.sendResponse(response);
-            metrics.sipResponse(response.getStatusCode());
-            return true;
-        } catch (Exception e) {
-            log.debug("cannot send {} {}: {}", response.getStatusCode(), response.getReasonPhrase(), e.getMessage());
-            return false;
-        }
+        return node.send(st, response, trunkLeg);
     }
 
     /**
-     * Sends a branch's INVITE: its own Call-ID, From the caller, To the callee, our Contact, the rewritten offer;
-     * signed with the trunk headers when the target is another node.
+     * Sends a callee branch's INVITE: its own Call-ID, From the caller, To the callee, our Contact, the rewritten
+     * offer; signed with the trunk headers when the target is another node.
      */
     boolean invite(Leg branch, String caller, String tenant, String sdp) {
-        SipEndpoint ep = endpoint();
-        SipMessages messages = ep.messages();
-        try {
-            URI target = messages.addresses().createURI(branch.target.requestUri());
-            Address from = messages.addresses().createAddress(messages.addresses().createSipURI(caller, host()));
-            Address to = messages.addresses().createAddress(messages.addresses().createSipURI(branch.party, host()));
-            String transport = branch.target.transport();
-            Request invite = messages.outOfDialog(Request.INVITE, target, from, SipMessages.newToken(), to,
-                    branch.callId, 1, transport, null);
-            ViaHeader via = (ViaHeader) invite.getHeader(ViaHeader.NAME);
-            via.setHost(host());
-            via.setPort(addresses.get().sipPort());
-            invite.setHeader(contact(caller, transport));
-            if (branch.bridge.inboundTrunk) {
-                passOn(branch.bridge.callerLeg.invite, invite);
-            }
-            if (branch.target.viaTrunk()) {
-                trunk.sign(invite, messages.headers(), nodeId, branch.party, tenant);
-            }
-            messages.setBody(invite, SDP, sdp);
-            ClientTransaction tx = ep.provider().getNewClientTransaction(invite);
-            branch.dialog = ep.provider().getNewDialog(tx);
-            branch.inviteTx = tx;
-            branch.invite = invite;
-            tx.sendRequest();
-            return true;
-        } catch (Exception e) {
-            log.warn("cannot send INVITE to {}: {}", branch.target.requestUri(), e.getMessage());
-            return false;
-        }
+        branch.branch = node.branch(branch.callId);
+        Request from = branch.bridge.inboundTrunk ? branch.bridge.callerLeg.invite : null;
+        return node.invite(branch.branch, new OutgoingInvite(branch.target.requestUri(), branch.target.transport(),
+                branch.target.viaTrunk(), caller, displayOf(from), branch.party, tenant, false, passedOn(from), sdp));
     }
-
-    /** Headers a node of the cluster set for the callee's phone (a queue offer): passed on only from the trunk. */
-    static final java.util.List<String> PASSED_FROM_TRUNK = java.util.List.of(Bridge.QUEUE_OFFER_HEADER,
-            "P-Asserted-Identity");
 
     /**
      * A queue offer crossing the trunk keeps what the caller's node said about it: the offer id the softphone
      * matches with its WebSocket offer, the caller's identity (RFC 3325 §9.1, trusted between our nodes) and the
      * From display name.
      */
-    private static void passOn(Request from, Request to) throws ParseException {
-        if (from == null) {
-            return;
-        }
-        for (String name : PASSED_FROM_TRUNK) {
-            javax.sip.header.Header header = from.getHeader(name);
-            if (header != null) {
-                to.setHeader((javax.sip.header.Header) header.clone());
+    private static List<Header> passedOn(Request from) {
+        List<Header> headers = new ArrayList<>(PASSED_FROM_TRUNK.size());
+        if (from != null) {
+            for (String name : PASSED_FROM_TRUNK) {
+                Header header = from.getHeader(name);
+                if (header != null) {
+                    headers.add((Header) header.clone());
+                }
             }
         }
-        String display = ((javax.sip.header.FromHeader) from.getHeader(javax.sip.header.FromHeader.NAME)).getAddress()
-                .getDisplayName();
-        if (display != null && !display.isBlank()) {
-            ((javax.sip.header.FromHeader) to.getHeader(javax.sip.header.FromHeader.NAME)).getAddress()
-                    .setDisplayName(display);
-        }
+        return headers;
     }
 
-    /** RFC 3261 §13.2.2.4: the ACK of a 2xx is the dialog's own request. */
+    private static String displayOf(Request from) {
+        return from == null ? null : ((FromHeader) from.getHeader(FromHeader.NAME)).getAddress().getDisplayName();
+    }
+
+    /** RFC 3261 §13.2.2.4: the ACK of a re-INVITE's 2xx is the dialog's own request; kept for a retransmission. */
     void ack(Leg leg, Dialog dialog, long cseq) {
         try {
             Request ack = dialog.createAck(cseq);
-            leg.lastAck = ack;
+            leg.reinviteAck = ack;
+            leg.reinviteAckCseq = cseq;
             dialog.sendAck(ack);
         } catch (Exception e) {
-            log.debug("cannot ACK on {}: {}", leg, e.getMessage());
+            node.failed("ack", "on " + leg, e);
         }
     }
 
-    /** Re-sends the ACK for a retransmitted 2xx. */
-    void reack(Leg leg) {
-        if (leg.lastAck != null && leg.dialog != null) {
+    /**
+     * A 2xx retransmitted after its transaction ended gets the ACK its first copy got: the branch's for the initial
+     * INVITE, the leg's for a re-INVITE (told apart by CSeq).
+     */
+    void reack(Leg leg, Response response) {
+        long cseq = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber();
+        if (leg.branch != null) {
+            leg.branch.onResponse(null, null, response.getStatusCode(), cseq);
+        }
+        if (leg.reinviteAck != null && leg.reinviteAckCseq == cseq && leg.dialog() != null) {
             try {
-                leg.dialog.sendAck(leg.lastAck);
-            } catch (SipException e) {
-                log.debug("cannot re-ACK on {}: {}", leg, e.getMessage());
+                leg.dialog().sendAck(leg.reinviteAck);
+            } catch (Exception e) {
+                node.failed("ack", "again on " + leg, e);
             }
         }
     }
 
-    /** RFC 3261 §9.1: CANCEL only once a provisional response arrived; otherwise when one does. */
-    void cancel(Leg branch) {
-        if (branch.done || branch.inviteTx == null) {
-            return;
-        }
-        if (!branch.provisional) {
-            branch.cancelPending = true;
-            return;
-        }
-        try {
-            Request cancel = branch.inviteTx.createCancel();
-            endpoint().provider().getNewClientTransaction(cancel).sendRequest();
-        } catch (Exception e) {
-            log.debug("cannot CANCEL {}: {}", branch, e.getMessage());
+    /** The callee branch is no longer wanted (RFC 3261 §9.1, the branch holds the CANCEL until a 1xx). */
+    void cancel(Leg leg) {
+        if (leg.branch != null) {
+            leg.branch.cancel();
         }
     }
 
     /** Sends an in-dialog request on the leg; returns its transaction, or null when it could not be sent. */
     ClientTransaction inDialog(Leg leg, String method, String contentType, byte[] body) {
-        return inDialog(leg, method, contentType, body, java.util.List.of());
+        return inDialog(leg, method, contentType, body, List.of());
     }
 
     /** Same, with extra headers (Event and Subscription-State of a NOTIFY). */
-    ClientTransaction inDialog(Leg leg, String method, String contentType, byte[] body,
-            java.util.List<javax.sip.header.Header> extra) {
-        if (leg.dialog == null) {
+    ClientTransaction inDialog(Leg leg, String method, String contentType, byte[] body, List<Header> extra) {
+        Dialog dialog = leg.dialog();
+        if (dialog == null) {
             return null;
         }
+        Request request;
         try {
-            Request request = leg.dialog.createRequest(method);
-            if (request.getHeader(javax.sip.header.MaxForwardsHeader.NAME) == null) {
-                request.setHeader(endpoint().messages().headers().createMaxForwardsHeader(SipMessages.MAX_FORWARDS));
-            }
+            request = node.request(dialog, method);
             if (Request.INVITE.equals(method)) {
-                request.setHeader(contact(leg.isCaller() ? leg.bridge.callee() : leg.bridge.caller(),
-                        transportOf(leg.invite)));
+                request.setHeader(node.contact(leg.isCaller() ? leg.bridge.callee() : leg.bridge.caller(),
+                        NodeSignalling.transportOf(leg.invite)));
             }
-            for (javax.sip.header.Header header : extra) {
+            for (Header header : extra) {
                 request.setHeader(header);
             }
             if (contentType != null && body != null) {
@@ -233,24 +150,14 @@ final class Signalling {
                 request.setContent(body, endpoint().messages().headers().createContentTypeHeader(
                         contentType.substring(0, slash), contentType.substring(slash + 1)));
             }
-            ClientTransaction tx = endpoint().provider().getNewClientTransaction(request);
-            leg.dialog.sendRequest(tx);
-            return tx;
         } catch (Exception e) {
-            log.debug("cannot send {} on {}: {}", method, leg, e.getMessage());
+            node.failed("request", method + " on " + leg, e);
             return null;
         }
+        return node.send(dialog, request);
     }
 
     void bye(Leg leg) {
         inDialog(leg, Request.BYE, null, null);
-    }
-
-    static String transportOf(Request request) {
-        if (request == null) {
-            return "udp";
-        }
-        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
-        return via == null || via.getTransport() == null ? "udp" : via.getTransport().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,16 +1,18 @@
 package io.tandem.backend.call;
 
+import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.routing.CallRouter;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.sip.ClientTransaction;
-import javax.sip.Dialog;
+import javax.sip.InvalidArgumentException;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.address.SipURI;
@@ -55,7 +57,7 @@ final class Transfer {
     }
 
     boolean owns(Leg leg, ClientTransaction tx) {
-        return leg == target && tx == leg.inviteTx;
+        return leg == target && leg.branch != null && leg.branch.owns(tx);
     }
 
     /** A REFER from {@code from}'s party. */
@@ -112,23 +114,29 @@ final class Transfer {
         Response response = event.getResponse();
         int status = response.getStatusCode();
         Signalling signalling = bridge.calls.signalling;
-        if (status < 200) {
-            target.provisional = true;
-            if (status == Response.RINGING) {
-                notifyTransferor(Response.RINGING, "Ringing", false);
+        long cseq = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber();
+        switch (target.branch.onResponse(event.getClientTransaction(), event.getDialog(), status, cseq)) {
+            case PROVISIONAL -> {
+                if (status == Response.RINGING) {
+                    notifyTransferor(Response.RINGING, "Ringing", false);
+                }
+                return;
             }
-            return;
+            case ENDED -> {
+                bridge.learnRemoteNode(target, response);
+                bridge.calls.forget(target);
+                if (target.branch.cancelled()) {
+                    bridge.transfer(null); // abandoned: the transferor was told (487) when we cancelled
+                } else {
+                    fail(status, response.getReasonPhrase());
+                }
+                return;
+            }
+            case NONE -> {
+                return;
+            }
+            case ANSWERED -> bridge.learnRemoteNode(target, response);
         }
-        target.done = true;
-        bridge.learnRemoteNode(target, response);
-        if (status >= 300) {
-            bridge.calls.forget(target);
-            fail(status, response.getReasonPhrase());
-            return;
-        }
-        Dialog dialog = event.getDialog() != null ? event.getDialog() : target.dialog;
-        target.dialog = dialog;
-        signalling.ack(target, dialog, ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber());
         Optional<SessionDescription> answer = SdpRewriter.sdpOf(response);
         Optional<SdpRewriter.Agreed> agreed = answer.flatMap(SdpRewriter::agreed);
         if (agreed.isEmpty()) {
@@ -151,15 +159,21 @@ final class Transfer {
     }
 
     /** The target's INVITE timed out. */
-    void onTimeout() {
-        target.done = true;
+    void onTimeout(ClientTransaction tx) {
+        if (target.branch.onTimeout(tx) != OutgoingBranch.Step.ENDED) {
+            return;
+        }
         bridge.calls.forget(target);
-        fail(Response.REQUEST_TIMEOUT, "Request Timeout");
+        if (target.branch.cancelled()) {
+            bridge.transfer(null);
+        } else {
+            fail(Response.REQUEST_TIMEOUT, "Request Timeout");
+        }
     }
 
     /** The remaining party hung up while the target was being called. */
     void abandon() {
-        if (target != null && !target.done) {
+        if (target != null) {
             bridge.calls.signalling.cancel(target);
         }
         notifyTransferor(Response.REQUEST_TERMINATED, "Request Terminated", true);
@@ -203,7 +217,7 @@ final class Transfer {
             List<Header> extra = List.of(headers.createEventHeader("refer"), state);
             bridge.calls.signalling.inDialog(transferor, Request.NOTIFY, SIPFRAG,
                     ("SIP/2.0 " + status + " " + reason + "\r\n").getBytes(StandardCharsets.UTF_8), extra);
-        } catch (java.text.ParseException | javax.sip.InvalidArgumentException e) {
+        } catch (ParseException | InvalidArgumentException e) {
             log.warn("call {}: cannot build the NOTIFY: {}", bridge.id(), e.getMessage());
         }
     }

@@ -98,6 +98,15 @@ public final class NodeMetrics {
         (tcp ? malformedTcp : malformedUdp).increment();
     }
 
+    /**
+     * A SIP message this node meant to send and could not (the stack refused it, the transport failed), by what it
+     * was: {@code invite}, {@code ack}, {@code cancel}, {@code bye}, {@code request}, {@code response}.
+     */
+    public void sipSendFailed(String what) {
+        Counter.builder("tandem.sip.send.failures").tag("reason", what)
+                .description("SIP messages that could not be sent, by what they were").register(registry).increment();
+    }
+
     public void sourceBlocked() {
         blockedSources.increment();
     }

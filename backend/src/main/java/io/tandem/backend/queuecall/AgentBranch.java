@@ -1,62 +1,63 @@
 package io.tandem.backend.queuecall;
 
 import io.tandem.backend.acd.OfferGrant;
+import io.tandem.backend.node.sip.NodeSignalling;
+import io.tandem.backend.node.sip.OutgoingBranch;
+import io.tandem.backend.node.sip.OutgoingInvite;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.sdp.SdpNegotiator;
-import javax.sip.ClientTransaction;
-import javax.sip.Dialog;
-import javax.sip.message.Request;
+import java.util.List;
 
 /**
  * One INVITE that rings a reserved agent for a queue offer: to one of the agent's contacts on this node, or to the
- * node holding the agent's binding over the trunk. It has its own RTP stream on this node, which becomes the agent's
- * side of the two-party bridge when this branch wins. Guarded by the owning {@link QueueCall}'s monitor.
+ * node holding the agent's binding over the trunk. The INVITE itself is an {@link OutgoingBranch}; this adds what a
+ * queue offer knows (the offer and reservation it answers for) and its own RTP stream on this node, which becomes
+ * the agent's side of the two-party bridge when this branch wins. Guarded by the owning {@link QueueCall}'s monitor.
  */
 final class AgentBranch {
+
+    /** The offer id, which the softphone matches with the {@code offer} message on its WebSocket. */
+    static final String OFFER_HEADER = "X-Tandem-Offer"; // the B2BUA of the agent's node knows it too (Bridge)
 
     final QueueCall call;
     final OfferGrant offer;
     final OfferGrant.Reservation reservation;
     final String agentId;
     final Route.Target target;
-    final String callId;
+    final OutgoingBranch branch;
     final RtpMediaStream stream;
     final SdpNegotiator negotiator;
-
-    Dialog dialog;
-    ClientTransaction inviteTx;
-    boolean provisional;
-    boolean cancelPending;
-    boolean done;
-    int finalStatus;
-    Request lastAck;
     /** The agent's node answered this branch with its id (trunk responses name it), or this node. */
     String agentNode;
 
     AgentBranch(QueueCall call, OfferGrant offer, OfferGrant.Reservation reservation, Route.Target target,
-            String callId, RtpMediaStream stream, SdpNegotiator negotiator) {
+            OutgoingBranch branch, RtpMediaStream stream, SdpNegotiator negotiator) {
         this.call = call;
         this.offer = offer;
         this.reservation = reservation;
         this.agentId = reservation.agentId();
         this.target = target;
-        this.callId = callId;
+        this.branch = branch;
         this.stream = stream;
         this.negotiator = negotiator;
     }
 
     /** The leg to a queue's overflow extension: no offer, no reservation; {@code agentId} is the extension. */
-    AgentBranch(QueueCall call, String extension, Route.Target target, String callId, RtpMediaStream stream,
+    AgentBranch(QueueCall call, String extension, Route.Target target, OutgoingBranch branch, RtpMediaStream stream,
             SdpNegotiator negotiator) {
         this.call = call;
         this.offer = null;
         this.reservation = null;
         this.agentId = extension;
         this.target = target;
-        this.callId = callId;
+        this.branch = branch;
         this.stream = stream;
         this.negotiator = negotiator;
+    }
+
+    String callId() {
+        return branch.callId();
     }
 
     /** True for the leg to an overflow extension (not a queue offer). */
@@ -64,11 +65,22 @@ final class AgentBranch {
         return offer == null;
     }
 
+    /**
+     * Sends the INVITE that rings the agent (or the extension): From and P-Asserted-Identity the caller (RFC 3325
+     * §9.1: our nodes trust each other), the offer id, our SDP offer; the agent's node over the trunk passes these
+     * headers on to its phone.
+     */
+    boolean invite(NodeSignalling signalling, String callerNumber, String callerName, String tenant, String sdp) {
+        return signalling.invite(branch, new OutgoingInvite(target.requestUri(), target.transport(),
+                target.viaTrunk(), callerNumber, callerName, agentId, tenant, true,
+                toExtension() ? List.of() : List.of(signalling.header(OFFER_HEADER, offer.offerId())), sdp));
+    }
+
     @Override
     public String toString() {
         if (offer == null) {
-            return "overflow to " + agentId + " via " + target.requestUri() + " (" + callId + ")";
+            return "overflow to " + agentId + " via " + target.requestUri() + " (" + callId() + ")";
         }
-        return "offer " + offer.offerId() + " to " + agentId + " via " + target.requestUri() + " (" + callId + ")";
+        return "offer " + offer.offerId() + " to " + agentId + " via " + target.requestUri() + " (" + callId() + ")";
     }
 }

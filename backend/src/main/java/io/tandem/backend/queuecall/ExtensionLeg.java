@@ -1,19 +1,13 @@
 package io.tandem.backend.queuecall;
 
-import io.tandem.backend.acd.QueueDefinition;
+import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
-import io.tandem.telephony.media.MediaDirection;
-import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.sdp.NegotiatedMedia;
-import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sip.Dialog;
-import javax.sip.ResponseEvent;
-import javax.sip.header.CSeqHeader;
 import javax.sip.message.Response;
 
 /**
@@ -27,12 +21,12 @@ final class ExtensionLeg {
 
     private final QueueCall call;
     private final QueueCalls calls;
-    final QueueDefinition.Destination destination;
+    final Destination.Extension destination;
     /** The branch while it rings; null once answered or failed. */
     private AgentBranch ringing;
     private ScheduledFuture<?> noAnswer;
 
-    ExtensionLeg(QueueCall call, QueueCalls calls, QueueDefinition.Destination destination) {
+    ExtensionLeg(QueueCall call, QueueCalls calls, Destination.Extension destination) {
         this.call = call;
         this.calls = calls;
         this.destination = destination;
@@ -40,27 +34,25 @@ final class ExtensionLeg {
 
     /** Sends the INVITE; returns the ringing branch, or null after reporting the failure to the call. */
     AgentBranch dial(int ringSeconds) {
-        Route route = calls.router.route(call.tenant, destination.target(), false);
+        Route route = calls.router.route(call.tenant, destination.number(), false);
         if (!(route instanceof Route.Ring ring) || ring.targets().isEmpty()) {
             call.extensionFailed(route instanceof Route.Unknown ? Response.NOT_FOUND
                     : Response.TEMPORARILY_UNAVAILABLE);
             return null;
         }
-        RtpMediaStream stream;
+        OutgoingMedia media;
         try {
-            stream = calls.streams.open(calls.mediaBind);
+            media = calls.media.outgoing();
         } catch (IOException e) {
             call.extensionFailed(Response.SERVICE_UNAVAILABLE);
             return null;
         }
-        SdpNegotiator sdp = new SdpNegotiator(QueueCalls.G711, true);
-        AgentBranch leg = new AgentBranch(call, destination.target(), ring.targets().get(0),
-                SipMessages.newToken() + "@tandem", stream, sdp);
+        AgentBranch leg = new AgentBranch(call, destination.number(), ring.targets().get(0),
+                calls.signalling.branch(SipMessages.newToken() + "@tandem"), media.stream(), media.negotiator());
         calls.register(leg);
-        if (!calls.signalling.invite(leg, call.number, call.name, call.tenant,
-                sdp.createOffer(calls.localRtp(stream), MediaDirection.SENDRECV).encode())) {
+        if (!leg.invite(calls.signalling, call.number, call.name, call.tenant, media.offer())) {
             calls.forget(leg);
-            stream.close();
+            media.stream().close();
             call.extensionFailed(Response.SERVER_INTERNAL_ERROR);
             return null;
         }
@@ -69,30 +61,23 @@ final class ExtensionLeg {
         return leg;
     }
 
-    /** A response to the INVITE (the call routed it here). */
-    void onResponse(AgentBranch leg, ResponseEvent event, int status, boolean callerWaits) {
-        if (status < 200) {
-            leg.provisional = true;
-            if (leg.cancelPending) {
-                leg.cancelPending = false;
-                calls.signalling.cancel(leg);
-            }
+    /**
+     * What the INVITE came to (the call routed it here): answered (ACKed by the branch) or ended; {@code response}
+     * is null on a timeout.
+     */
+    void onStep(AgentBranch leg, OutgoingBranch.Step step, Response response, boolean callerWaits) {
+        if (step != OutgoingBranch.Step.ANSWERED && step != OutgoingBranch.Step.ENDED) {
             return;
         }
-        leg.done = true;
-        leg.finalStatus = status;
         boolean current = leg == ringing && callerWaits;
-        if (status >= 300) {
+        if (step == OutgoingBranch.Step.ENDED) {
             drop(leg, false);
             if (current) {
                 settle();
-                call.extensionFailed(status);
+                call.extensionFailed(leg.branch.finalStatus());
             }
             return;
         }
-        Dialog d = event.getDialog() != null ? event.getDialog() : leg.dialog;
-        leg.dialog = d;
-        calls.signalling.ack(leg, d, ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getSeqNumber());
         if (!current) {
             drop(leg, true); // RFC 3261 §15: answered too late (given up on, caller gone)
             return;
@@ -100,7 +85,7 @@ final class ExtensionLeg {
         settle();
         NegotiatedMedia media;
         try {
-            media = leg.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(event.getResponse())));
+            media = leg.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(response)));
         } catch (Exception e) {
             drop(leg, true);
             call.extensionFailed(Response.NOT_ACCEPTABLE_HERE);
@@ -112,15 +97,15 @@ final class ExtensionLeg {
     /** The caller left while the extension rings: CANCEL (RFC 3261 §9.1). */
     void cancel() {
         if (ringing != null) {
-            calls.signalling.cancel(ringing);
+            ringing.branch.cancel();
             settle();
         }
     }
 
     private void noAnswer() {
         synchronized (call) {
-            if (ringing != null && !ringing.done && call.state() == QueueCall.State.LEAVING) {
-                calls.signalling.cancel(ringing);
+            if (ringing != null && !ringing.branch.isFinal() && call.state() == QueueCall.State.LEAVING) {
+                ringing.branch.cancel();
                 settle();
                 call.extensionFailed(Response.REQUEST_TIMEOUT);
             }
@@ -136,7 +121,7 @@ final class ExtensionLeg {
 
     private void drop(AgentBranch leg, boolean bye) {
         if (bye) {
-            calls.signalling.bye(leg.dialog);
+            leg.branch.bye();
         }
         leg.stream.close();
         calls.forget(leg);

@@ -5,7 +5,6 @@ import io.tandem.backend.call.CallProperties;
 import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.node.NodeIdentity;
-import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.registrar.Bindings;
 import java.time.Clock;
@@ -48,9 +47,9 @@ class MonitorConfiguration {
     }
 
     @Bean
-    MonitorLegs monitorLegs(QueueCalls calls, LiveCalls live, TrunkSignature trunk,
-            ExecutorService monitorBackground, CallProperties call) {
-        return new MonitorLegs(calls, live, trunk, monitorBackground, call.ringTimeout().toSeconds());
+    MonitorLegs monitorLegs(QueueCalls calls, LiveCalls live, ExecutorService monitorBackground,
+            CallProperties call) {
+        return new MonitorLegs(calls, live, monitorBackground, call.ringTimeout().toSeconds());
     }
 
     @Bean

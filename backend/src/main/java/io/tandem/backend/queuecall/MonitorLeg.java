@@ -1,12 +1,14 @@
 package io.tandem.backend.queuecall;
 
+import io.tandem.backend.node.sip.NodeSignalling;
+import io.tandem.backend.node.sip.OutgoingBranch;
+import io.tandem.backend.node.sip.OutgoingInvite;
+import io.tandem.backend.routing.Route;
 import io.tandem.protocol.Monitor;
 import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.sdp.SdpNegotiator;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
-import javax.sip.ClientTransaction;
-import javax.sip.Dialog;
-import javax.sip.message.Request;
 
 /**
  * The call from the node holding a queue call's media to a supervisor's phone: its own Call-ID, dialog and RTP
@@ -17,36 +19,48 @@ final class MonitorLeg {
     enum State { RINGING, CONNECTED, ENDED }
 
     final String tenant;
-    final String legCallId;
     final RtpMediaStream stream;
     final SdpNegotiator negotiator;
     final String queue;
     final String agent;
     Monitor monitor;
     MonitorMode mode;
+    /** RINGING → CONNECTED → ENDED as the monitor sees it; the INVITE's own outcome is the branch's. */
     State state = State.RINGING;
-    Dialog dialog;
-    ClientTransaction inviteTx;
-    boolean provisional;
-    boolean cancelPending;
-    Request lastAck;
+    /** The INVITE to the supervisor's phone and its dialog. */
+    final OutgoingBranch branch;
     ScheduledFuture<?> ringTimer;
 
-    MonitorLeg(String tenant, Monitor monitor, MonitorMode mode, String legCallId, RtpMediaStream stream,
+    MonitorLeg(String tenant, Monitor monitor, MonitorMode mode, OutgoingBranch branch, RtpMediaStream stream,
             SdpNegotiator negotiator, String queue, String agent) {
         this.tenant = tenant;
         this.monitor = monitor;
         this.mode = mode;
-        this.legCallId = legCallId;
+        this.branch = branch;
         this.stream = stream;
         this.negotiator = negotiator;
         this.queue = queue;
         this.agent = agent;
     }
 
+    /** The leg's own Call-ID. */
+    String callId() {
+        return branch.callId();
+    }
+
+    /**
+     * Calls the supervisor's phone: From names the call being monitored ({@code fromUser} the queue, {@code display}
+     * what the phone shows), so the supervisor sees what it is about to join; signed for the trunk when the phone is
+     * on another node.
+     */
+    boolean invite(NodeSignalling signalling, Route.Target target, String fromUser, String display, String sdp) {
+        return signalling.invite(branch, new OutgoingInvite(target.requestUri(), target.transport(), target.viaTrunk(),
+                fromUser, display, monitor.extension(), tenant, false, List.of(), sdp));
+    }
+
     @Override
     public String toString() {
         return "monitor " + monitor.monitorId() + " of " + monitor.callId() + " to " + monitor.extension() + " ("
-                + legCallId + ")";
+                + callId() + ")";
     }
 }

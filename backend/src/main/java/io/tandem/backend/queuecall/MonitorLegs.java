@@ -3,16 +3,13 @@ package io.tandem.backend.queuecall;
 import io.tandem.backend.call.ServiceNumbers;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.SipFeature;
-import io.tandem.backend.node.sip.TrunkSignature;
+import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.routing.Route;
 import io.tandem.protocol.LiveCall;
 import io.tandem.protocol.Monitor;
 import io.tandem.telephony.codec.Codecs;
-import io.tandem.telephony.media.MediaDirection;
-import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.sdp.NegotiatedMedia;
-import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
@@ -52,7 +49,6 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
 
     private final QueueCalls calls;
     private final LiveCalls live;
-    private final TrunkSignature trunk;
     private final ExecutorService background;
     private final long ringSeconds;
     private final Map<String, Bridged> bridged = new ConcurrentHashMap<>();
@@ -60,11 +56,9 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
     private final Map<String, MonitorLeg> byCall = new ConcurrentHashMap<>();
     private final Map<String, MonitorLeg> byLeg = new ConcurrentHashMap<>();
 
-    MonitorLegs(QueueCalls calls, LiveCalls live, TrunkSignature trunk, ExecutorService background,
-            long ringSeconds) {
+    MonitorLegs(QueueCalls calls, LiveCalls live, ExecutorService background, long ringSeconds) {
         this.calls = calls;
         this.live = live;
-        this.trunk = trunk;
         this.background = background;
         this.ringSeconds = ringSeconds;
         calls.watch(this);
@@ -142,23 +136,23 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
             gone(command.tenant(), monitor.get(), call.call().queue(), call.call().agentId(), "unreachable");
             return;
         }
-        RtpMediaStream stream;
+        OutgoingMedia media;
         try {
-            stream = calls.streams.open(calls.mediaBind);
+            media = calls.media.outgoing();
         } catch (IOException e) {
             gone(command.tenant(), monitor.get(), call.call().queue(), call.call().agentId(), "no-media-port");
             return;
         }
-        MonitorLeg leg = new MonitorLeg(command.tenant(), monitor.get(), mode, SipMessages.newToken() + "@tandem",
-                stream, new SdpNegotiator(QueueCalls.G711, true), call.call().queue(), call.call().agentId());
+        MonitorLeg leg = new MonitorLeg(command.tenant(), monitor.get(), mode,
+                calls.signalling.branch(SipMessages.newToken() + "@tandem"), media.stream(), media.negotiator(),
+                call.call().queue(), call.call().agentId());
         var target = ring.targets().get(0); // the freshest binding, as the router orders them
-        String sdp = leg.negotiator.createOffer(calls.localRtp(stream), MediaDirection.SENDRECV).encode();
-        byLeg.put(leg.legCallId, leg);
+        byLeg.put(leg.callId(), leg);
         byCall.put(command.callId(), leg);
         String display = "Monitor " + call.call().queue() + " agent " + call.call().agentId();
-        if (!MonitorSignalling.invite(calls.signalling, trunk, leg, target, call.call().queue(), display, sdp)) {
+        if (!leg.invite(calls.signalling, target, call.call().queue(), display, media.offer())) {
             forget(leg);
-            stream.close();
+            media.stream().close();
             gone(command.tenant(), monitor.get(), leg.queue, leg.agent, "unreachable");
             return;
         }
@@ -203,9 +197,9 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
     /** Ends a supervisor leg from our side: BYE once answered, CANCEL while it rings. */
     private void hangUp(MonitorLeg leg, String reason) {
         if (leg.state == MonitorLeg.State.CONNECTED) {
-            calls.signalling.bye(leg.dialog);
+            leg.branch.bye();
         } else if (leg.state == MonitorLeg.State.RINGING) {
-            MonitorSignalling.cancel(calls.signalling, leg);
+            leg.branch.cancel();
         }
         finish(leg, reason);
     }
@@ -252,59 +246,35 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
             return;
         }
         int status = response.getStatusCode();
+        // The branch sends a CANCEL held back until now, ACKs and BYEs an answer that crossed our CANCEL, and ACKs a
+        // retransmitted 2xx again; what is left is the monitor's.
+        OutgoingBranch.Step step = leg.branch.onResponse(event.getClientTransaction(), event.getDialog(), status,
+                cseq.getSeqNumber());
         if (leg.state == MonitorLeg.State.ENDED) {
-            if (status < 200 && event.getClientTransaction() == leg.inviteTx) {
-                leg.provisional = true;
-                if (leg.cancelPending) {
-                    leg.cancelPending = false;
-                    MonitorSignalling.cancel(calls.signalling, leg); // stopped before it rang: cancel now
-                }
-            } else if (status >= 200 && status < 300 && event.getClientTransaction() == leg.inviteTx) {
-                // RFC 3261 §15: answered although we cancelled (the CANCEL crossed the 200): ACK, then BYE
-                if (event.getDialog() != null) {
-                    leg.dialog = event.getDialog();
-                }
-                MonitorSignalling.ack(leg, cseq.getSeqNumber());
-                calls.signalling.bye(leg.dialog);
-            }
             return;
         }
-        if (event.getClientTransaction() == null || event.getClientTransaction() != leg.inviteTx) {
-            if (status >= 200 && status < 300) {
-                MonitorSignalling.reack(leg); // RFC 3261 §13.2.2.4: a retransmitted 2xx gets the same ACK
+        switch (step) {
+            case ANSWERED -> answered(leg, response);
+            case ENDED -> finish(leg, status == Response.REQUEST_TERMINATED ? "stopped" : "declined-" + status);
+            default -> {
             }
-            return;
-        }
-        if (status < 200) {
-            leg.provisional = true;
-            if (leg.cancelPending) {
-                leg.cancelPending = false;
-                MonitorSignalling.cancel(calls.signalling, leg);
-            }
-        } else if (status < 300) {
-            answered(leg, event);
-        } else {
-            finish(leg, status == Response.REQUEST_TERMINATED ? "stopped" : "declined-" + status);
         }
     }
 
-    private void answered(MonitorLeg leg, ResponseEvent event) {
-        if (event.getDialog() != null) {
-            leg.dialog = event.getDialog();
-        }
-        MonitorSignalling.ack(leg, ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getSeqNumber());
+    /** The supervisor's phone answered (the branch ACKed it). */
+    private void answered(MonitorLeg leg, Response response) {
         Bridged call = bridged.get(leg.monitor.callId());
         if (call == null) {
-            calls.signalling.bye(leg.dialog); // the call ended while the supervisor's phone rang
+            leg.branch.bye(); // the call ended while the supervisor's phone rang
             leg.state = MonitorLeg.State.CONNECTED;
             finish(leg, "call-ended");
             return;
         }
         NegotiatedMedia media;
         try {
-            media = leg.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(event.getResponse())));
+            media = leg.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(response)));
         } catch (Exception e) {
-            calls.signalling.bye(leg.dialog);
+            leg.branch.bye();
             leg.state = MonitorLeg.State.CONNECTED;
             finish(leg, "unusable-sdp");
             return;
@@ -330,7 +300,7 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
             return;
         }
         MonitorLeg leg = byLeg.get(callId(event.getClientTransaction().getRequest()));
-        if (leg != null && event.getClientTransaction() == leg.inviteTx) {
+        if (leg != null && leg.branch.onTimeout(event.getClientTransaction()) == OutgoingBranch.Step.ENDED) {
             finish(leg, "no-answer"); // RFC 3261 §17.1.1.2 Timer B: the phone never answered the INVITE
         }
     }
@@ -369,7 +339,7 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
             return;
         }
         if (Request.INVITE.equals(request.method())) {
-            MonitorSignalling.reanswer(calls, leg, st.get());
+            calls.reanswer(st.get(), leg.stream, leg.negotiator, leg.queue, false);
             return;
         }
         calls.signalling.respond(st.get(), Response.OK, null, null, null, null, false);
@@ -379,7 +349,7 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
     }
 
     private void forget(MonitorLeg leg) {
-        byLeg.remove(leg.legCallId, leg);
+        byLeg.remove(leg.callId(), leg);
     }
 
     /** Keeps the ended leg findable a little for retransmissions and the final response of a CANCELled INVITE. */

@@ -1,31 +1,35 @@
 package io.tandem.backend.queuecall;
 
+import io.tandem.backend.acd.CallbackRequests;
 import io.tandem.backend.acd.Callers;
 import io.tandem.backend.acd.Claims;
 import io.tandem.backend.acd.OfferGrant;
 import io.tandem.backend.acd.QueueDefinition;
 import io.tandem.backend.cdr.CallRecord;
+import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.codec.Codecs;
 import io.tandem.telephony.media.MediaDirection;
+import io.tandem.telephony.media.MediaSource;
 import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.sdp.NegotiatedMedia;
 import io.tandem.telephony.sdp.SdpAnswer;
+import io.tandem.telephony.sdp.SdpNegotiationException;
 import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
@@ -66,15 +70,12 @@ final class QueueCall {
 
     private QueueDefinition queue;
     private State state = State.WAITING;
-    private OfferGrant offer;
+    /** The wait for an agent: the wait in the current queue, the offers rung. */
+    private final WaitingCaller waiting;
+    /** Every branch this caller rang (agents, the overflow extension), until the call ends. */
     private final List<AgentBranch> branches = new ArrayList<>();
-    /** Agents of the current offer whose outcome was already reported to {@link Claims}. */
-    private final Set<String> reported = new HashSet<>();
-    private ScheduledFuture<?> ringTimer;
-    private ScheduledFuture<?> maxWaitTimer;
-    private ScheduledFuture<?> announceTimer;
     /** The caller's music, resumed after each announcement. */
-    private io.tandem.telephony.media.MediaSource music;
+    private MediaSource music;
     private AgentBranch connected;
     private Instant answeredAt;
     /** When the caller joined (System.nanoTime), until its first offer rang someone. */
@@ -97,8 +98,9 @@ final class QueueCall {
         this.name = name;
         this.trunk = trunk;
         this.stream = stream;
-        this.negotiator = new SdpNegotiator(QueueCalls.G711, true);
+        this.negotiator = new SdpNegotiator(QueueMedia.G711, true);
         this.startedAt = calls.clock.instant();
+        this.waiting = new WaitingCaller(queue, seat(), waitingCall(), lines(), Timers.on(calls.timers), this);
     }
 
     /**
@@ -127,8 +129,8 @@ final class QueueCall {
         inviteSt = st;
         SdpAnswer answer;
         try {
-            answer = negotiator.answer(offered, calls.localRtp(stream), MediaDirection.SENDRECV);
-        } catch (io.tandem.telephony.sdp.SdpNegotiationException e) {
+            answer = negotiator.answer(offered, calls.media.localRtp(stream), MediaDirection.SENDRECV);
+        } catch (SdpNegotiationException e) {
             refuse(Response.NOT_ACCEPTABLE_HERE, "No common codec: the queue speaks G.711");
             return;
         }
@@ -163,25 +165,24 @@ final class QueueCall {
             stream.onDtmf(calls.dtmfHandler(this));
             calls.signalling.respond(st, Response.OK, null, toTag, queue.number(), answer.description().encode(),
                     trunk);
-            if ("extension".equals(queue.overflow().kind())) {
-                music = calls.music.player(queue.musicOnHold());
+            if (Destination.of(queue.overflow()) instanceof Destination.Extension to) {
+                music = calls.media.music(queue.musicOnHold());
                 stream.setSource(music);
-                dialExtension(queue.overflow());
+                dialExtension(to);
                 return;
             }
-            sayGoodbye(calls.overflow.callback(this, queue.number(), details, java.time.Duration.ZERO,
-                    joined.refused() == Callers.Refused.QUEUE_FULL ? io.tandem.backend.acd.CallbackRequests.Cause.FULL
-                            : io.tandem.backend.acd.CallbackRequests.Cause.EMPTY));
+            sayGoodbye(calls.overflow.callback(this, queue.number(), details, Duration.ZERO,
+                    joined.refused() == Callers.Refused.QUEUE_FULL ? CallbackRequests.Cause.FULL
+                            : CallbackRequests.Cause.EMPTY));
             return;
         }
         ringOwnOffer();
         stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
-        music = calls.music.player(queue.musicOnHold());
+        music = calls.media.music(queue.musicOnHold());
         stream.setSource(music);
         stream.onDtmf(calls.dtmfHandler(this));
         calls.signalling.respond(st, Response.OK, null, toTag, queue.number(), answer.description().encode(), trunk);
-        armMaxWait();
-        armAnnouncements();
+        startWaiting();
         log.info("queue call {} from {} waits in {}@{} at position {}", callId, number, queue.number(), tenant,
                 joined.position());
     }
@@ -226,58 +227,106 @@ final class QueueCall {
     }
 
     private synchronized void place(OfferGrant grant, Map<String, Route> routes) {
-        if (state != State.WAITING || offer != null) {
-            // the caller left (or connected) since the claim; Callers.leave already ended a ringing offer
-            calls.claims.release(tenant, queue, grant.offerId(), state == State.WAITING ? "busy" : "caller-gone");
-            return;
-        }
-        offer = grant;
-        reported.clear();
-        for (OfferGrant.Reservation reservation : grant.agents()) {
-            Route route = routes.get(reservation.agentId());
-            boolean sent = false;
-            if (route instanceof Route.Ring ring) {
-                for (Route.Target target : ring.targets()) {
-                    sent |= ring(grant, reservation, target);
-                }
-            }
-            if (!sent) {
-                log.info("offer {}: agent {} cannot be reached ({})", grant.offerId(), reservation.agentId(),
-                        route.getClass().getSimpleName());
-                noAnswer(reservation.agentId());
-            }
-        }
-        if (offerOver()) {
-            return;
-        }
-        ringTimer = calls.timers.schedule(() -> ringTimeout(grant.offerId()), queue.ringTimeoutSeconds(),
-                TimeUnit.SECONDS);
+        waiting.place(grant, routes);
     }
 
-    private boolean ring(OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
-        RtpMediaStream agentStream;
+    /** How this caller's offers ring agents: a stream of its own per branch, the INVITE from the caller. */
+    private RingingOffer.Lines lines() {
+        return new RingingOffer.Lines() {
+            @Override
+            public AgentBranch ring(OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
+                return ringAgent(grant, reservation, target);
+            }
+
+            @Override
+            public void release(AgentBranch branch) {
+                dropBranch(branch, false);
+            }
+        };
+    }
+
+    /** The caller's place in the cluster-wide queue. */
+    private WaitingCaller.Seat seat() {
+        return new WaitingCaller.Seat() {
+            @Override
+            public void leave(String queueNumber, Callers.Exit exit, String key, String destination) {
+                calls.callers.leave(tenant, queueNumber, callId, exit, key, destination);
+            }
+
+            @Override
+            public void release(QueueDefinition of, OfferGrant grant, String why) {
+                calls.claims.release(tenant, of, grant.offerId(), why);
+            }
+
+            @Override
+            public RingingOffer.Reports reports(QueueDefinition of, OfferGrant grant) {
+                return new RingingOffer.Reports() {
+                    @Override
+                    public Claims.Answer accept(String agentId, long version) {
+                        return calls.claims.accept(tenant, of, grant.offerId(), agentId, version);
+                    }
+
+                    @Override
+                    public String noAnswer(String agentId) {
+                        return calls.claims.noAnswer(tenant, of, grant.offerId(), agentId);
+                    }
+                };
+            }
+
+            @Override
+            public void offerAgainLater(QueueDefinition of) {
+                calls.redispatchLater(tenant, of);
+            }
+        };
+    }
+
+    /** What the wait asks of this call. */
+    private WaitingCaller.Call waitingCall() {
+        return new WaitingCaller.Call() {
+            @Override
+            public boolean waiting() {
+                return state == State.WAITING;
+            }
+
+            @Override
+            public void connect(AgentBranch branch, NegotiatedMedia media) {
+                connectAgent(branch, media);
+            }
+
+            @Override
+            public void leaveFor(Callers.Exit exit, Destination destination, String cause) {
+                QueueCall.this.leaveFor(exit, destination, cause);
+            }
+
+            @Override
+            public void announce(QueueDefinition.Announcements what) {
+                QueueCall.this.announce(what);
+            }
+        };
+    }
+
+    private AgentBranch ringAgent(OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
+        OutgoingMedia media;
         try {
-            agentStream = calls.streams.open(calls.mediaBind);
+            media = calls.media.outgoing();
         } catch (IOException e) {
             log.warn("offer {}: no RTP port for agent {}: {}", grant.offerId(), reservation.agentId(), e.getMessage());
-            return false;
+            return null;
         }
-        SdpNegotiator agentSdp = new SdpNegotiator(QueueCalls.G711, true);
-        AgentBranch branch = new AgentBranch(this, grant, reservation, target, SipMessages.newToken() + "@tandem",
-                agentStream, agentSdp);
-        String sdp = agentSdp.createOffer(calls.localRtp(agentStream), MediaDirection.SENDRECV).encode();
+        AgentBranch branch = new AgentBranch(this, grant, reservation, target,
+                calls.signalling.branch(SipMessages.newToken() + "@tandem"), media.stream(), media.negotiator());
         calls.register(branch);
-        if (!calls.signalling.invite(branch, number, name, tenant, sdp)) {
+        if (!branch.invite(calls.signalling, number, name, tenant, media.offer())) {
             calls.forget(branch);
-            agentStream.close();
-            return false;
+            media.stream().close();
+            return null;
         }
         branches.add(branch);
         if (enqueuedNanos != 0) {
             calls.dispatchLatency.record(System.nanoTime() - enqueuedNanos, TimeUnit.NANOSECONDS);
             enqueuedNanos = 0;
         }
-        return true;
+        return branch;
     }
 
     /** A response to the INVITE of one of this caller's branches. */
@@ -288,149 +337,38 @@ final class QueueCall {
             return;
         }
         int status = response.getStatusCode();
-        if (event.getClientTransaction() == null) {
-            if (status >= 200 && status < 300) {
-                calls.signalling.reack(branch); // RFC 3261 §13.2.2.4: a retransmitted 2xx gets the same ACK
-            }
-            return;
-        }
-        if (event.getClientTransaction() != branch.inviteTx || branch.done) {
-            return;
-        }
-        if (branch.agentNode == null) {
+        ClientTransaction tx = event.getClientTransaction();
+        if (branch.agentNode == null && branch.branch.owns(tx) && !branch.branch.isFinal()) {
             String node = TrunkSignature.value(response, TrunkSignature.NODE);
             branch.agentNode = node != null && Keys.NODE.matcher(node).matches() ? node
                     : branch.target.viaTrunk() ? branch.target.trunkNode() : calls.signalling.nodeId();
         }
-        if (branch.toExtension()) {
-            extension.onResponse(branch, event, status, state == State.LEAVING);
-            return;
-        }
-        if (status < 200) {
-            branch.provisional = true;
-            if (branch.cancelPending) {
-                branch.cancelPending = false;
-                calls.signalling.cancel(branch);
-            }
-        } else if (status < 300) {
-            onAnswer(branch, event);
-        } else {
-            onBranchFailure(branch, status);
-        }
+        onStep(branch, branch.branch.onResponse(tx, event.getDialog(), status, cseq.getSeqNumber()), response);
     }
 
-    private void onAnswer(AgentBranch branch, ResponseEvent event) {
-        branch.done = true;
-        branch.finalStatus = event.getResponse().getStatusCode();
-        Dialog d = event.getDialog() != null ? event.getDialog() : branch.dialog;
-        branch.dialog = d;
-        calls.signalling.ack(branch, d, ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getSeqNumber());
-        if (state != State.WAITING || offer == null || branch.offer != offer) {
-            // RFC 3261 §15: another agent won, the offer ended or the caller left; this answer only gets a BYE.
-            dropBranch(branch, true);
+    /** RFC 3261 §17.1.1.2 Timer B: the phone never answered the INVITE of one of this caller's branches. */
+    synchronized void onTimeout(AgentBranch branch, ClientTransaction tx) {
+        onStep(branch, branch.branch.onTimeout(tx), null);
+    }
+
+    /** What the branch's INVITE came to, for this caller; {@code response} null on a timeout. */
+    private void onStep(AgentBranch branch, OutgoingBranch.Step step, Response response) {
+        if (branch.toExtension()) {
+            extension.onStep(branch, step, response, state == State.LEAVING);
             return;
         }
-        NegotiatedMedia media;
-        try {
-            media = branch.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(event.getResponse())));
-        } catch (Exception e) {
-            log.info("offer {}: agent {} answered without usable SDP", offer.offerId(), branch.agentId);
-            dropBranch(branch, true);
-            agentFailed(branch);
-            return;
-        }
-        Claims.Answer verdict = calls.claims.accept(tenant, queue, offer.offerId(), branch.agentId,
-                branch.reservation.version());
-        reported.add(branch.agentId);
-        if (verdict == Claims.Answer.LOST) {
-            // the reservation is gone (lease ran out, the caller left, a supervisor freed the agent): release it
-            log.info("offer {}: agent {} answered but lost the offer; BYE", offer.offerId(), branch.agentId);
-            dropBranch(branch, true);
-            offerOver();
-            return;
-        }
+        waiting.onStep(branch, step, response == null ? null : SipMessages.bodyText(response));
+    }
+
+    /** An agent answered and the claim scripts accepted it: the caller's stream and the agent's are bridged. */
+    private void connectAgent(AgentBranch branch, NegotiatedMedia media) {
         connected = branch;
         answeredAt = calls.clock.instant();
         state = State.CONNECTED;
-        cancelTimers();
-        for (AgentBranch other : branches) {
-            if (other != branch) {
-                calls.signalling.cancel(other);
-                if (other.done) {
-                    dropBranch(other, false);
-                }
-            }
-        }
         branch.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
         calls.bridged(this, branch, new CallBridge(stream, branch.stream));
         log.info("queue call {} from {} connected to agent {} on {} (queue {}@{})", callId, number, branch.agentId,
                 branch.agentNode, queue.number(), tenant);
-    }
-
-    private void onBranchFailure(AgentBranch branch, int status) {
-        branch.done = true;
-        branch.finalStatus = status;
-        dropBranch(branch, false);
-        if (status == Response.REQUEST_TERMINATED || branch.offer != offer || state != State.WAITING) {
-            return; // our own CANCEL, or a branch of an offer already settled
-        }
-        // RFC 3261 §21.4.7/§21.6.2: busy and decline count as not answering (the caller keeps its place).
-        agentFailed(branch);
-    }
-
-    /** Every place the agent rang failed: the agent missed the offer. */
-    private void agentFailed(AgentBranch branch) {
-        boolean stillRinging = branches.stream().anyMatch(b -> b.agentId.equals(branch.agentId) && !b.done);
-        if (!stillRinging && !reported.contains(branch.agentId)) {
-            noAnswer(branch.agentId);
-        }
-        offerOver();
-    }
-
-    private void noAnswer(String agentId) {
-        reported.add(agentId);
-        String after = calls.claims.noAnswer(tenant, queue, offer.offerId(), agentId);
-        log.info("offer {}: agent {} did not answer; now {}", offer.offerId(), agentId, after);
-    }
-
-    /** The queue's ring timeout for one offer: CANCEL what still rings, a miss for each agent that did not answer. */
-    private synchronized void ringTimeout(String offerId) {
-        if (state != State.WAITING || offer == null || !offer.offerId().equals(offerId)) {
-            return;
-        }
-        for (AgentBranch branch : List.copyOf(branches)) {
-            if (branch.offer == offer && !branch.done) {
-                calls.signalling.cancel(branch);
-                if (!reported.contains(branch.agentId)) {
-                    noAnswer(branch.agentId);
-                }
-            }
-        }
-        endOffer();
-    }
-
-    /** True (and the offer forgotten) once every agent of the current offer has been answered for. */
-    private boolean offerOver() {
-        if (offer == null) {
-            return true;
-        }
-        for (OfferGrant.Reservation r : offer.agents()) {
-            if (!reported.contains(r.agentId())) {
-                return false;
-            }
-        }
-        endOffer();
-        return true;
-    }
-
-    private void endOffer() {
-        if (ringTimer != null) {
-            ringTimer.cancel(false);
-        }
-        if (offer != null && state == State.WAITING) {
-            calls.redispatchLater(tenant, queue);
-        }
-        offer = null;
     }
 
     /** A BYE, CANCEL, re-INVITE or INFO on the caller's dialog. */
@@ -440,7 +378,7 @@ final class QueueCall {
             case Request.BYE -> {
                 calls.signalling.respond(st, Response.OK, null, null, null, null, trunk);
                 if (state == State.CONNECTED) {
-                    calls.signalling.bye(connected.dialog);
+                    connected.branch.bye();
                     end(connected, "normal", "caller", false);
                 } else if (state == State.WAITING) {
                     abandon();
@@ -452,7 +390,7 @@ final class QueueCall {
                 }
             }
             case Request.CANCEL -> calls.signalling.respond(st, Response.OK, null, null, null, null, trunk);
-            case Request.INVITE -> reanswer(st, stream, negotiator, queue.number());
+            case Request.INVITE -> calls.reanswer(st, stream, negotiator, queue.number(), trunk);
             default -> calls.signalling.respond(st, state == State.ENDED
                     ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST : Response.OK, null, null, null, null, trunk);
         }
@@ -468,7 +406,7 @@ final class QueueCall {
         }
         calls.signalling.bye(dialog);
         if (state == State.CONNECTED) {
-            calls.signalling.bye(connected.dialog);
+            connected.branch.bye();
             end(connected, "no-ack", "system", false);
         } else if (state == State.WAITING) {
             abandon();
@@ -484,7 +422,7 @@ final class QueueCall {
     synchronized void onAgentRequest(AgentBranch branch, ServerTransaction st) {
         String method = st.getRequest().getMethod();
         if (Request.INVITE.equals(method)) {
-            reanswer(st, branch.stream, branch.negotiator, number);
+            calls.reanswer(st, branch.stream, branch.negotiator, number, false);
             return;
         }
         calls.signalling.respond(st, Response.OK, null, null, null, null, false);
@@ -498,91 +436,50 @@ final class QueueCall {
         }
     }
 
-    /** RFC 3264 §8: a new offer in the dialog (hold, session refresh) is answered from the same stream. */
-    private void reanswer(ServerTransaction st, RtpMediaStream on, SdpNegotiator sdp, String contactUser) {
-        try {
-            SdpAnswer answer = sdp.answer(SessionDescription.parse(SipMessages.bodyText(st.getRequest())),
-                    calls.localRtp(on), MediaDirection.SENDRECV);
-            NegotiatedMedia media = answer.media();
-            on.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
-            on.setDirection(media.direction());
-            calls.signalling.respond(st, Response.OK, null, null, contactUser, answer.description().encode(),
-                    trunk && on == stream);
-        } catch (Exception e) {
-            calls.signalling.respond(st, Response.NOT_ACCEPTABLE_HERE, "Unusable SDP offer", null, null, null,
-                    trunk && on == stream);
-        }
-    }
-
     /** The caller hung up without an agent: its ringing offer is cancelled, ABANDON logged. */
     private void abandon() {
-        for (AgentBranch branch : branches) {
-            calls.signalling.cancel(branch);
-        }
-        calls.callers.leave(tenant, queue.number(), callId, Callers.Exit.ABANDON, "");
+        waiting.hungUp();
         end(null, "abandoned", "caller", false);
     }
 
     /** An RFC 4733 digit from the caller: the queue's exit key leaves to its destination. */
     synchronized void onDigit(char digit) {
-        if (state != State.WAITING || queue.exitKey().isEmpty() || queue.exitKey().charAt(0) != digit) {
-            return;
-        }
-        leave(Callers.Exit.EXIT_KEY, String.valueOf(digit), queue.exitDestination(), "exit-key");
-    }
-
-    private synchronized void maxWait() {
-        if (state == State.WAITING) {
-            leave(Callers.Exit.TIMEOUT, "", queue.overflow(), "timeout");
-        }
+        waiting.digit(digit);
     }
 
     /**
-     * Leaves the queue without an agent (EXITWITHKEY / EXITWITHTIMEOUT) to a destination: another queue keeps the
-     * caller on this node with its music; anything else ends the call (extension destinations are not dialled yet).
+     * The caller left the queue without an agent (EXITWITHKEY / EXITWITHTIMEOUT) for a destination: another queue
+     * keeps the caller on this node with its music; an extension is put through, a callback request confirmed;
+     * nowhere (or a queue it cannot join) ends the call.
      */
-    private void leave(Callers.Exit exit, String key, QueueDefinition.Destination destination, String cause) {
-        for (AgentBranch branch : branches) {
-            calls.signalling.cancel(branch);
-        }
-        if (ringTimer != null) {
-            ringTimer.cancel(false);
-        }
-        offer = null;
-        calls.callers.leave(tenant, queue.number(), callId, exit, key,
-                destination.target().isEmpty() ? destination.kind() : destination.kind() + ":" + destination.target());
-        if ("queue".equals(destination.kind())) {
-            var next = calls.queues.find(tenant, destination.target());
+    private void leaveFor(Callers.Exit exit, Destination destination, String cause) {
+        if (destination instanceof Destination.Queue to) {
+            Optional<QueueDefinition> next = join(to);
             if (next.isPresent()) {
-                Callers.Joined joined = calls.callers.enqueue(tenant, next.get().number(), callId, number, name,
-                        details.priority(), details.skills(), details.data());
-                if (joined.ok()) {
-                    log.info("queue call {} left {} ({}) for queue {}", callId, queue.number(), cause,
-                            next.get().number());
-                    queue = next.get();
-                    music = calls.music.player(queue.musicOnHold());
-                    stream.setSource(music);
-                    armMaxWait();
-                    armAnnouncements();
-                    return;
-                }
+                log.info("queue call {} left {} ({}) for queue {}", callId, queue.number(), cause,
+                        next.get().number());
+                queue = next.get();
+                music = calls.media.music(queue.musicOnHold());
+                stream.setSource(music);
+                startWaiting();
+                return;
             }
         }
-        if ("extension".equals(destination.kind())) {
+        if (destination instanceof Destination.Extension to) {
             cancelTimers();
             state = State.LEAVING;
             leavingCause = cause;
-            dialExtension(destination);
+            dialExtension(to);
             return;
         }
-        if ("callback".equals(destination.kind())) {
+        if (destination instanceof Destination.Callback) {
             cancelTimers();
             state = State.LEAVING;
             leavingCause = "callback";
             sayGoodbye(calls.overflow.callback(this, queue.number(), details,
-                    java.time.Duration.between(startedAt, calls.clock.instant()),
-                    exit == Callers.Exit.EXIT_KEY ? io.tandem.backend.acd.CallbackRequests.Cause.KEY
-                            : io.tandem.backend.acd.CallbackRequests.Cause.TIMEOUT));
+                    Duration.between(startedAt, calls.clock.instant()),
+                    exit == Callers.Exit.EXIT_KEY ? CallbackRequests.Cause.KEY
+                            : CallbackRequests.Cause.TIMEOUT));
             return;
         }
         calls.signalling.bye(dialog);
@@ -595,38 +492,48 @@ final class QueueCall {
      * False: no usable destination, the door's refusal stands.
      */
     private boolean overflowAtTheDoor(Callers.Joined refused) {
-        QueueDefinition.Destination destination = queue.overflow();
-        if ("queue".equals(destination.kind())) {
-            var next = calls.queues.find(tenant, destination.target());
-            if (next.isPresent() && !next.get().number().equals(queue.number())) {
-                Callers.Joined joined = calls.callers.enqueue(tenant, next.get().number(), callId, number, name,
-                        details.priority(), details.skills(), details.data());
-                if (joined.ok()) {
-                    log.info("queue call {}: {} refused it ({}), overflows to queue {}", callId, queue.number(),
-                            refused.refused(), next.get().number());
-                    queue = next.get();
-                    return true;
-                }
+        Destination destination = Destination.of(queue.overflow());
+        if (destination instanceof Destination.Queue to) {
+            Optional<QueueDefinition> next = to.number().equals(queue.number()) ? Optional.empty() : join(to);
+            if (next.isPresent()) {
+                log.info("queue call {}: {} refused it ({}), overflows to queue {}", callId, queue.number(),
+                        refused.refused(), next.get().number());
+                queue = next.get();
+                waiting.moveTo(queue);
             }
-            return false;
+            return next.isPresent();
         }
-        if ("callback".equals(destination.kind()) || "extension".equals(destination.kind())) {
+        if (destination instanceof Destination.Callback || destination instanceof Destination.Extension) {
             state = State.LEAVING;
-            leavingCause = destination.kind().equals("callback") ? "callback"
+            leavingCause = destination instanceof Destination.Callback ? "callback"
                     : refused.refused() == Callers.Refused.QUEUE_FULL ? "full" : "join-empty";
             return true;
         }
         return false;
     }
 
+    /**
+     * Joins the caller to another queue of the tenant (priority, skills and data kept); empty when there is no such
+     * queue or it refused the caller.
+     */
+    private Optional<QueueDefinition> join(Destination.Queue to) {
+        Optional<QueueDefinition> next = calls.queues.find(tenant, to.number());
+        if (next.isEmpty()) {
+            return next;
+        }
+        Callers.Joined joined = calls.callers.enqueue(tenant, next.get().number(), callId, number, name,
+                details.priority(), details.skills(), details.data());
+        return joined.ok() ? next : Optional.empty();
+    }
+
     /** Puts the (answered) caller through to an extension ({@link ExtensionLeg}); the music plays until it answers. */
-    private void dialExtension(QueueDefinition.Destination destination) {
+    private void dialExtension(Destination.Extension destination) {
         extension = new ExtensionLeg(this, calls, destination);
         AgentBranch leg = extension.dial(queue.ringTimeoutSeconds());
         if (leg != null) {
             branches.add(leg);
             log.info("queue call {} from {} put through from {} to extension {}", callId, number, queue.number(),
-                    destination.target());
+                    destination.number());
         }
     }
 
@@ -648,14 +555,14 @@ final class QueueCall {
 
     /** 404/480/486/no answer from the overflow extension: a callback request when the destination allows. */
     void extensionFailed(int status) {
-        QueueDefinition.Destination to = extension.destination;
-        log.info("queue call {} from {}: extension {} not reached ({}); {}", callId, number, to.target(), status,
+        Destination.Extension to = extension.destination;
+        log.info("queue call {} from {}: extension {} not reached ({}); {}", callId, number, to.number(), status,
                 to.orCallback() ? "callback request" : "goodbye");
         if (to.orCallback()) {
             leavingCause = "callback";
             sayGoodbye(calls.overflow.callback(this, queue.number(), details,
-                    java.time.Duration.between(startedAt, calls.clock.instant()),
-                    io.tandem.backend.acd.CallbackRequests.Cause.UNREACHABLE));
+                    Duration.between(startedAt, calls.clock.instant()),
+                    CallbackRequests.Cause.UNREACHABLE));
         } else {
             leavingCause = "unreachable";
             sayGoodbye(calls.overflow.sorry());
@@ -681,69 +588,37 @@ final class QueueCall {
      * script already put the caller back in its place; it is offered again after the retry delay.
      */
     synchronized void offerEnded(String offerId, String reason) {
-        if (state != State.WAITING || offer == null || !offer.offerId().equals(offerId)) {
-            return;
-        }
-        log.info("offer {} ended by the ACD ({}): CANCEL to its agents", offerId, reason);
-        for (AgentBranch branch : List.copyOf(branches)) {
-            if (branch.offer == offer && !branch.done) {
-                calls.signalling.cancel(branch);
-            }
-        }
-        offer.agents().forEach(r -> reported.add(r.agentId()));
-        endOffer();
+        waiting.offerEnded(offerId, reason);
     }
 
-    private void armMaxWait() {
-        if (maxWaitTimer != null) {
-            maxWaitTimer.cancel(false);
-        }
-        if (queue.maxWaitSeconds() > 0) {
-            maxWaitTimer = calls.timers.schedule(this::maxWait, queue.maxWaitSeconds(), TimeUnit.SECONDS);
-        }
-    }
-
-    private void armAnnouncements() {
-        if (announceTimer != null) {
-            announceTimer.cancel(false);
-        }
-        QueueDefinition.Announcements a = queue.announcements();
-        if (a.position() || a.estimatedWait()) {
-            announceTimer = calls.timers.schedule(this::announce, a.firstAfterSeconds(), TimeUnit.SECONDS);
-        }
+    /** A wait starts in {@code queue} (the caller joined it, or moved to it): the previous one stops. */
+    private void startWaiting() {
+        waiting.moveTo(queue);
+        waiting.startWaiting();
     }
 
     /**
      * Tells a waiting caller its position and estimated wait (both from Redis, so every node would say the same),
-     * then the music resumes; repeated every {@code everySeconds} (0 = once).
+     * then the music resumes.
      */
-    private synchronized void announce() {
-        if (state != State.WAITING) {
-            return;
-        }
-        QueueDefinition.Announcements a = queue.announcements();
+    private void announce(QueueDefinition.Announcements a) {
         var entry = calls.callers.find(tenant, queue.number(), callId);
         if (entry.isPresent()) {
             int position = entry.get().position();
-            java.time.Duration wait = calls.callers.estimatedWait(tenant, queue.number(), position,
+            Duration estimated = calls.callers.estimatedWait(tenant, queue.number(), position,
                     calls.clock.instant());
-            List<String> words = calls.announcements.words(a.position(), position, a.estimatedWait(), wait);
-            stream.setSource(calls.announcements.player(words, music));
-            calls.announced();
-            log.debug("queue call {}: announced position {} and wait {}", callId, position, wait);
-        }
-        if (a.everySeconds() > 0) {
-            announceTimer = calls.timers.schedule(this::announce, a.everySeconds(), TimeUnit.SECONDS);
+            stream.setSource(calls.media.announcement(a, position, estimated, music));
+            log.debug("queue call {}: announced position {} and wait {}", callId, position, estimated);
         }
     }
 
     /** Ends a branch that will not carry the call: BYE if it was answered, its stream closed. */
     private void dropBranch(AgentBranch branch, boolean bye) {
         if (bye) {
-            calls.signalling.bye(branch.dialog);
+            branch.branch.bye();
         }
         branch.stream.close();
-        if (branch.done) {
+        if (branch.branch.isFinal()) {
             calls.forget(branch); // unfinished branches stay findable until their final response
         }
     }
@@ -767,7 +642,7 @@ final class QueueCall {
         stream.close();
         for (AgentBranch branch : branches) {
             branch.stream.close();
-            if (branch.done) {
+            if (branch.branch.isFinal()) {
                 calls.forget(branch);
             }
         }
@@ -793,15 +668,8 @@ final class QueueCall {
                 hungUpBy);
     }
 
+    /** The caller's own timers; a ringing offer's ring timer is the offer's. */
     private void cancelTimers() {
-        if (ringTimer != null) {
-            ringTimer.cancel(false);
-        }
-        if (maxWaitTimer != null) {
-            maxWaitTimer.cancel(false);
-        }
-        if (announceTimer != null) {
-            announceTimer.cancel(false);
-        }
+        waiting.stop();
     }
 }

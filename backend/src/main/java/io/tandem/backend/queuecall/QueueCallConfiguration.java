@@ -14,6 +14,7 @@ import io.tandem.backend.node.NodeAddresses;
 import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.node.NodeMetrics;
 import io.tandem.backend.node.SipProperties;
+import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
@@ -71,7 +72,7 @@ class QueueCallConfiguration {
             RtpMediaStreamFactory queueCallStreams, ScheduledExecutorService queueCallTimers,
             ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties,
             MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings) {
-        QueueSignalling signalling = new QueueSignalling(SingletonSupplier.of(endpoint::getObject),
+        NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
         try {
@@ -80,16 +81,17 @@ class QueueCallConfiguration {
             throw new IllegalArgumentException("tandem.sip.bind-address: unknown address " + sip.bindAddress(), e);
         }
         Announcements announcements = new Announcements(properties.promptDirectory());
-        QueueCalls calls = new QueueCalls(signalling, queues, callers, claims, router, dispatcher, records,
-                queueCallStreams, new MusicOnHold(properties.musicDirectory()), announcements, queueCallTimers,
-                queueCallPlacer, clock, bind,
-                Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
-                        .publishPercentiles(0.5, 0.99).register(registry), writes,
-                new Overflow(callbacks, announcements, properties.callbackPrompt(), properties.sorryPrompt()),
-                TrustedProxies.parse(properties.trustedProxies()),
+        QueueMedia media = new QueueMedia(queueCallStreams, bind, signalling::host,
+                new MusicOnHold(properties.musicDirectory()), announcements);
+        CallerTrust trust = new CallerTrust(TrustedProxies.parse(properties.trustedProxies()),
                 Counter.builder("tandem.queue.untrusted.headers")
                         .description("X-Tandem caller headers on queue calls from untrusted sources, ignored")
                         .register(registry));
+        QueueCalls calls = new QueueCalls(signalling, queues, callers, claims, router, dispatcher, records, media,
+                queueCallTimers, queueCallPlacer, clock,
+                Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
+                        .publishPercentiles(0.5, 0.99).register(registry), writes,
+                new Overflow(callbacks, announcements, properties.callbackPrompt(), properties.sorryPrompt()), trust);
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
         return calls;
     }

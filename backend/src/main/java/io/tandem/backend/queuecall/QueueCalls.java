@@ -1,5 +1,6 @@
 package io.tandem.backend.queuecall;
 
+import io.micrometer.core.instrument.Timer;
 import io.tandem.backend.acd.Callers;
 import io.tandem.backend.acd.Claims;
 import io.tandem.backend.acd.Dispatcher;
@@ -10,20 +11,21 @@ import io.tandem.backend.call.ServiceNumbers;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;
 import io.tandem.backend.node.sip.InboundRequest;
+import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.SipFeature;
+import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.routing.CallRouter;
-import io.tandem.telephony.codec.CodecSpec;
+import io.tandem.telephony.codec.Codecs;
+import io.tandem.telephony.media.MediaDirection;
+import io.tandem.telephony.sdp.NegotiatedMedia;
+import io.tandem.telephony.sdp.SdpAnswer;
+import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.rtp.RtpMediaStream;
-import io.tandem.telephony.rtp.RtpMediaStreamFactory;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -56,27 +58,18 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
 
     private static final Logger log = LoggerFactory.getLogger(QueueCalls.class);
 
-    /** The queue's media speaks G.711 (RFC 3551 PCMU, PCMA): every phone has it, no transcoding cost. */
-    static final List<CodecSpec> G711 = List.of(CodecSpec.PCMU, CodecSpec.PCMA);
-
-    final QueueSignalling signalling;
+    final NodeSignalling signalling;
     final Queues queues;
     final Callers callers;
     final Claims claims;
     final CallRouter router;
-    final RtpMediaStreamFactory streams;
-    final MusicOnHold music;
-    final Announcements announcements;
+    final QueueMedia media;
     /** Caller enqueued → first offer INVITE sent (includes waiting for a free agent when none was). */
-    final io.micrometer.core.instrument.Timer dispatchLatency;
-    private final java.util.concurrent.atomic.AtomicLong announced = new java.util.concurrent.atomic.AtomicLong();
+    final Timer dispatchLatency;
     final ScheduledExecutorService timers;
     final Clock clock;
     final Overflow overflow;
-    private final TrustedProxies trustedProxies;
-    /** X-Tandem-Priority/-Skills/-Data headers from sources we do not trust, ignored. */
-    private final io.micrometer.core.instrument.Counter untrustedHeaders;
-    final InetAddress mediaBind;
+    private final CallerTrust trust;
     private final Dispatcher dispatcher;
     private final CallRecords records;
     private final OwedWrites writes;
@@ -84,15 +77,12 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     private final Map<String, QueueCall> waiting = new ConcurrentHashMap<>();
     private final Map<String, AgentBranch> branches = new ConcurrentHashMap<>();
 
-    QueueCalls(QueueSignalling signalling, Queues queues, Callers callers, Claims claims, CallRouter router,
-            Dispatcher dispatcher, CallRecords records, RtpMediaStreamFactory streams, MusicOnHold music,
-            Announcements announcements, ScheduledExecutorService timers, ExecutorService placer, Clock clock,
-            InetAddress mediaBind, io.micrometer.core.instrument.Timer dispatchLatency, OwedWrites writes,
-            Overflow overflow,
-            TrustedProxies trustedProxies, io.micrometer.core.instrument.Counter untrustedHeaders) {
+    QueueCalls(NodeSignalling signalling, Queues queues, Callers callers, Claims claims, CallRouter router,
+            Dispatcher dispatcher, CallRecords records, QueueMedia media, ScheduledExecutorService timers,
+            ExecutorService placer, Clock clock, Timer dispatchLatency, OwedWrites writes, Overflow overflow,
+            CallerTrust trust) {
         this.overflow = overflow;
-        this.trustedProxies = trustedProxies;
-        this.untrustedHeaders = untrustedHeaders;
+        this.trust = trust;
         this.signalling = signalling;
         this.queues = queues;
         this.callers = callers;
@@ -101,14 +91,11 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         this.dispatcher = dispatcher;
         this.records = records;
         this.writes = writes;
-        this.streams = streams;
-        this.music = music;
-        this.announcements = announcements;
+        this.media = media;
         this.dispatchLatency = dispatchLatency;
         this.timers = timers;
         this.placer = placer;
         this.clock = clock;
-        this.mediaBind = mediaBind;
     }
 
     /** Queue callers this node holds (waiting, ringing or connected). */
@@ -118,11 +105,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
 
     /** Position / wait announcements played to callers of this node. */
     public long announcementsPlayed() {
-        return announced.get();
-    }
-
-    void announced() {
-        announced.incrementAndGet();
+        return media.announcementsPlayed();
     }
 
     @Override
@@ -180,7 +163,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         }
         RtpMediaStream stream;
         try {
-            stream = streams.open(mediaBind);
+            stream = media.open();
         } catch (IOException e) {
             log.warn("queue call to {}@{}: {}", number, tenant, e.getMessage());
             signalling.respond(st.get(), Response.SERVICE_UNAVAILABLE, "No media ports available", null, null, null,
@@ -188,23 +171,14 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
             return;
         }
         String callId = callId(in.request());
-        boolean trunk = in.request().getHeader(io.tandem.backend.node.sip.TrunkSignature.SIGNATURE) != null;
-        CallerDetails details = CallerDetails.NONE;
-        if (CallerDetails.present(in.request())) {
-            // The B2BUA refused a trunk request whose signature does not verify before handing it to us.
-            if (trunk || trustedProxies.contains(in.sourceAddress())) {
-                try {
-                    details = CallerDetails.parse(in.request());
-                } catch (CallerDetails.Malformed e) {
-                    stream.close();
-                    signalling.respond(st.get(), Response.BAD_REQUEST, e.getMessage(), null, null, null, trunk);
-                    return;
-                }
-            } else {
-                untrustedHeaders.increment();
-                log.info("queue call {} from {}: caller headers from untrusted {} ignored", callId, caller,
-                        in.sourceAddress());
-            }
+        boolean trunk = in.request().getHeader(TrunkSignature.SIGNATURE) != null;
+        CallerDetails details;
+        try {
+            details = trust.detailsOf(in.request(), trunk, in.sourceAddress(), callId);
+        } catch (CallerDetails.Malformed e) {
+            stream.close();
+            signalling.respond(st.get(), Response.BAD_REQUEST, e.getMessage(), null, null, null, trunk);
+            return;
         }
         QueueCall call = new QueueCall(this, tenant, queue.get(), callId, caller, displayName(in.request()), trunk,
                 stream, details);
@@ -286,11 +260,9 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
             return;
         }
         AgentBranch branch = branches.get(callId(event.getClientTransaction().getRequest()));
-        if (branch != null && event.getClientTransaction() == branch.inviteTx) {
+        if (branch != null && branch.branch.owns(event.getClientTransaction())) {
             // RFC 3261 §17.1.1.2 Timer B: the agent's phone never answered the INVITE
-            branch.call.onResponse(branch, new ResponseEvent(event.getSource(), branch.inviteTx, branch.dialog,
-                    signalling.endpoint().messages().responseTo(branch.inviteTx.getRequest(),
-                            Response.REQUEST_TIMEOUT)));
+            branch.call.onTimeout(branch, event.getClientTransaction());
         }
     }
 
@@ -328,11 +300,11 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     }
 
     void register(AgentBranch branch) {
-        branches.put(branch.callId, branch);
+        branches.put(branch.callId(), branch);
     }
 
     void forget(AgentBranch branch) {
-        branches.remove(branch.callId, branch);
+        branches.remove(branch.callId(), branch);
     }
 
     void forget(QueueCall call) {
@@ -355,12 +327,20 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         };
     }
 
-    /** Where we want RTP, as the SDP says it: the node's advertised host and the stream's port. */
-    InetSocketAddress localRtp(RtpMediaStream stream) {
+    /**
+     * RFC 3264 §8: a new offer in a dialog of ours (hold, session refresh; a caller's, an agent's, a supervisor's)
+     * is answered from the same stream; a caller that came over the trunk learns this node's id.
+     */
+    void reanswer(ServerTransaction st, RtpMediaStream on, SdpNegotiator sdp, String contactUser, boolean trunkLeg) {
         try {
-            return new InetSocketAddress(InetAddress.getByName(signalling.host()), stream.localAddress().getPort());
-        } catch (UnknownHostException e) {
-            return stream.localAddress();
+            SdpAnswer answer = sdp.answer(SessionDescription.parse(SipMessages.bodyText(st.getRequest())),
+                    media.localRtp(on), MediaDirection.SENDRECV);
+            NegotiatedMedia media = answer.media();
+            on.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
+            on.setDirection(media.direction());
+            signalling.respond(st, Response.OK, null, null, contactUser, answer.description().encode(), trunkLeg);
+        } catch (Exception e) {
+            signalling.respond(st, Response.NOT_ACCEPTABLE_HERE, "Unusable SDP offer", null, null, null, trunkLeg);
         }
     }
 

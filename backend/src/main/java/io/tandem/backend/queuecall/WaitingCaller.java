@@ -1,0 +1,195 @@
+package io.tandem.backend.queuecall;
+
+import io.tandem.backend.acd.Callers;
+import io.tandem.backend.acd.OfferGrant;
+import io.tandem.backend.acd.QueueDefinition;
+import io.tandem.backend.node.sip.OutgoingBranch;
+import io.tandem.backend.routing.Route;
+import io.tandem.telephony.sdp.NegotiatedMedia;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A queue caller while it waits for an agent: its wait in the current queue ({@link QueueWait}) and the offers rung
+ * for it ({@link RingingOffer}, one at a time; earlier ones are kept so a late response finds its own). Decides what
+ * the caller hanging up, the ACD and the timers mean for the wait, and tells the cluster-wide queue through its
+ * {@link Seat}; what the call does with the outcome (bridge the agent, go to a destination, announce) is its
+ * {@link Call}'s. Guarded by the call's lock.
+ */
+final class WaitingCaller {
+
+    /** The caller's place in the cluster-wide queue (the claim scripts, through Callers and Claims). */
+    interface Seat {
+        /** Leaves {@code queue} without an agent (ABANDON, EXITWITHKEY, EXITWITHTIMEOUT), naming where to. */
+        void leave(String queue, Callers.Exit exit, String key, String destination);
+
+        /** Ends an offer nobody will ring. */
+        void release(QueueDefinition queue, OfferGrant grant, String why);
+
+        /** What the claim scripts hear of an offer of {@code queue}. */
+        RingingOffer.Reports reports(QueueDefinition queue, OfferGrant grant);
+
+        /** The caller may be offered again after the queue's retry delay: ask for a claim then. */
+        void offerAgainLater(QueueDefinition queue);
+    }
+
+    /** The call the caller is on. */
+    interface Call {
+        boolean waiting();
+
+        /** An agent won the offer: bridge the caller to {@code branch}. */
+        void connect(AgentBranch branch, NegotiatedMedia media);
+
+        /** The caller left its queue (the seat already knows) for {@code destination}. */
+        void leaveFor(Callers.Exit exit, Destination destination, String cause);
+
+        void announce(QueueDefinition.Announcements what);
+    }
+
+    private final Seat seat;
+    private final Call call;
+    private final RingingOffer.Lines lines;
+    private final Timers timers;
+    private final Object lock;
+    private QueueDefinition queue;
+    private QueueWait wait;
+    /** The offer ringing now, if any. */
+    private RingingOffer current;
+    private final List<RingingOffer> offers = new ArrayList<>();
+
+    WaitingCaller(QueueDefinition queue, Seat seat, Call call, RingingOffer.Lines lines, Timers timers,
+            Object lock) {
+        this.queue = queue;
+        this.seat = seat;
+        this.call = call;
+        this.lines = lines;
+        this.timers = timers;
+        this.lock = lock;
+    }
+
+    /** The caller's queue is {@code next} now (a door that refused it sent it on, or it left for it). */
+    void moveTo(QueueDefinition next) {
+        queue = next;
+    }
+
+    /** The wait in the caller's queue starts (it was answered, or moved on): the previous one stops. */
+    void startWaiting() {
+        stop();
+        wait = new QueueWait(queue, timers, waitCaller, lock);
+        wait.start();
+    }
+
+    /** An offer claimed for this caller, with the agents' routes: rung, unless the caller is past it. */
+    void place(OfferGrant grant, Map<String, Route> routes) {
+        if (!call.waiting() || current != null) {
+            // the caller left (or connected) since the claim; Callers.leave already ended a ringing offer
+            seat.release(queue, grant, call.waiting() ? "busy" : "caller-gone");
+            return;
+        }
+        current = new RingingOffer(grant, Duration.ofSeconds(queue.ringTimeoutSeconds()),
+                seat.reports(queue, grant), lines, offerCaller, timers, lock);
+        offers.add(current);
+        current.ring(routes);
+    }
+
+    /** What an agent branch's INVITE came to; {@code sdp} the 2xx's body. */
+    void onStep(AgentBranch branch, OutgoingBranch.Step step, String sdp) {
+        RingingOffer of = offers.stream().filter(o -> o.owns(branch)).findFirst().orElse(null);
+        if (of == null) {
+            return;
+        }
+        switch (step) {
+            case ANSWERED -> of.answered(branch, sdp);
+            case ENDED -> of.ended(branch);
+            default -> {
+            }
+        }
+    }
+
+    /** The ACD ended the ringing offer behind our back; the script already put the caller back in its place. */
+    void offerEnded(String offerId, String reason) {
+        if (call.waiting() && current != null && current.offerId().equals(offerId)) {
+            current.endedByAcd(reason);
+        }
+    }
+
+    /** An RFC 4733 digit from the caller. */
+    void digit(char digit) {
+        if (wait != null) {
+            wait.digit(digit);
+        }
+    }
+
+    /** The caller hung up while it waited: what rings is cancelled, ABANDON recorded. */
+    void hungUp() {
+        withdraw();
+        seat.leave(queue.number(), Callers.Exit.ABANDON, "", "");
+    }
+
+    /** The wait is over (connected, gone to a destination, ended): its timers stop. */
+    void stop() {
+        if (wait != null) {
+            wait.stop();
+        }
+    }
+
+    /** Every offer stops ringing; nothing more is reported for them. */
+    private void withdraw() {
+        offers.forEach(RingingOffer::withdraw);
+        current = null;
+        stop();
+    }
+
+    private void leave(Callers.Exit exit, String key, Destination destination, String cause) {
+        withdraw();
+        seat.leave(queue.number(), exit, key, destination.wire());
+        call.leaveFor(exit, destination, cause);
+    }
+
+    private final QueueWait.Caller waitCaller = new QueueWait.Caller() {
+        @Override
+        public boolean waiting() {
+            return call.waiting();
+        }
+
+        @Override
+        public void leave(Callers.Exit exit, String key, Destination destination, String cause) {
+            WaitingCaller.this.leave(exit, key, destination, cause);
+        }
+
+        @Override
+        public void announce(QueueDefinition.Announcements what) {
+            call.announce(what);
+        }
+    };
+
+    private final RingingOffer.Caller offerCaller = new RingingOffer.Caller() {
+        @Override
+        public boolean waiting() {
+            return call.waiting();
+        }
+
+        @Override
+        public void connect(RingingOffer won, AgentBranch branch, NegotiatedMedia media) {
+            for (RingingOffer other : offers) {
+                if (other != won) {
+                    other.withdraw(); // a branch of an earlier offer may still ring (an agent with two phones)
+                }
+            }
+            stop();
+            call.connect(branch, media);
+        }
+
+        @Override
+        public void over(RingingOffer ended) {
+            if (ended == current) {
+                current = null;
+                if (call.waiting()) {
+                    seat.offerAgainLater(queue);
+                }
+            }
+        }
+    };
+}
