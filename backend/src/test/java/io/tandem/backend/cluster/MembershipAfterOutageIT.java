@@ -37,8 +37,8 @@ class MembershipAfterOutageIT {
 
     @BeforeEach
     void connect() {
-        redis = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(1), 1000));
-        other = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(1), 1000));
+        redis = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(1), 1000, 10_000));
+        other = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(1), 1000, 10_000));
         redis.commands().flushall();
         executor = Executors.newSingleThreadScheduledExecutor();
     }
