@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
@@ -42,6 +43,8 @@ public class NodeRegistry {
     private final Clock clock = Clock.systemUTC();
     /** Each node last read as alive, when, and at which SIP address: what the outage grace goes by. */
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    /** The last outage as this registry's reads found it over, while {@link Outages} has not yet heard it was. */
+    private final AtomicReference<Outages.Outage> firstAnswer = new AtomicReference<>();
 
     private record Seen(Instant at, String sip) {
     }
@@ -167,12 +170,29 @@ public class NodeRegistry {
         return false;
     }
 
+    /**
+     * Called only once Redis has answered a read, so the last outage is over even when {@link Outages} has not heard
+     * yet: Lettuce reports the reconnection on its event thread, and the commands that waited for the connection are
+     * often answered first. Such an outage counts as ended at the first of these reads that found a heartbeat key
+     * missing. Taken for an outage still going on (no grace), that read would take every node not yet beating again
+     * for dead and forget it for good: the sweep would remove its waiting callers as lost, the claims skip its agents.
+     */
     private boolean inOutageGrace(String nodeId) {
-        Seen last = seen.get(nodeId);
         Optional<Outages.Outage> outage = redis.outages().last();
+        if (outage.isEmpty()) {
+            return false;
+        }
         Instant now = clock.instant();
-        return last != null && outage.isPresent() && outage.get().endedWithin(ttl.multipliedBy(2), now)
-                && last.at().isAfter(outage.get().lost().minus(ttl.multipliedBy(2)));
+        Duration grace = ttl.multipliedBy(2);
+        Outages.Outage over = outage.get().restored() != null ? outage.get() : answeredAfter(outage.get(), now);
+        Seen last = seen.get(nodeId);
+        return last != null && over.endedWithin(grace, now) && last.at().isAfter(over.lost().minus(grace));
+    }
+
+    /** {@code outage} as ended at the first read answered after it that came here (this one, or an earlier one). */
+    private Outages.Outage answeredAfter(Outages.Outage outage, Instant now) {
+        return firstAnswer.updateAndGet(known -> known != null && known.lost().equals(outage.lost()) ? known
+                : new Outages.Outage(outage.lost(), now));
     }
 
     /** The node's current heartbeat record, if alive. */

@@ -1,5 +1,6 @@
 package io.tandem.backend.redis;
 
+import io.tandem.backend.node.NodeMetrics;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -15,8 +16,8 @@ class RedisConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    OwedWrites owedWrites() {
-        return new OwedWrites();
+    OwedWrites owedWrites(RedisProperties properties, NodeMetrics metrics) {
+        return new OwedWrites(properties.owedWritesLimit(), metrics);
     }
 
     @Bean

@@ -16,6 +16,9 @@ import org.springframework.validation.annotation.Validated;
  * @param embeddedPort   port of the embedded Redis (loopback only); 0 → a free port
  * @param commandTimeout how long one command may take before it fails
  * @param requestQueue   commands buffered while reconnecting; beyond that they are refused
+ * @param owedWritesLimit writes a node may owe the cluster at once (calls' ends and records queued or waiting for
+ *                       Redis to come back, see {@link OwedWrites}); beyond that a new one is dropped, logged and
+ *                       counted ({@code tandem.redis.owed.dropped}) rather than held in memory without end
  */
 @Validated
 @ConfigurationProperties("tandem.redis")
@@ -23,7 +26,8 @@ public record RedisProperties(
         @DefaultValue("") String uri,
         @DefaultValue("0") @Min(0) @Max(65535) int embeddedPort,
         @DefaultValue("5s") @NotNull Duration commandTimeout,
-        @DefaultValue("10000") @Min(1) int requestQueue) {
+        @DefaultValue("10000") @Min(1) int requestQueue,
+        @DefaultValue("10000") @Min(1) @Max(1_000_000) int owedWritesLimit) {
 
     public RedisProperties {
         if (!uri.isBlank() && !(uri.startsWith("redis://") || uri.startsWith("rediss://")
@@ -33,6 +37,10 @@ public record RedisProperties(
         }
         if (commandTimeout != null && (commandTimeout.isZero() || commandTimeout.isNegative())) {
             throw new IllegalArgumentException("tandem.redis.command-timeout must be positive");
+        }
+        if (owedWritesLimit < 1 || owedWritesLimit > 1_000_000) {
+            throw new IllegalArgumentException("tandem.redis.owed-writes-limit must be 1-1000000 (got "
+                    + owedWritesLimit + ")");
         }
     }
 

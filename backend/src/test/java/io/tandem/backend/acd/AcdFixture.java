@@ -29,7 +29,7 @@ final class AcdFixture implements AutoCloseable {
     }
 
     AcdFixture(String redisUri, String nodeId, Clock clock, AcdProperties properties) {
-        this.redis = Redis.connect(new RedisProperties(redisUri, 0, Duration.ofSeconds(10), 100_000));
+        this.redis = Redis.connect(new RedisProperties(redisUri, 0, Duration.ofSeconds(10), 100_000, 10_000));
         this.scripts = new AcdScripts(redis, clock, new NodeIdentity(nodeId, "secret-secret-secret", "test"),
                 properties);
         this.sessions = new AgentSessions(redis, scripts);

@@ -25,7 +25,7 @@ class DirectCallRestartIT {
 
     @Test
     void aRestartedNodeForgetsTheDirectCallsItCountedBeforeItsCrash() throws InterruptedException {
-        try (Redis r = Redis.connect(new RedisProperties(redis.uri(), 0, Duration.ofSeconds(5), 1000))) {
+        try (Redis r = Redis.connect(new RedisProperties(redis.uri(), 0, Duration.ofSeconds(5), 1000, 10_000))) {
             String agent = Keys.agent("demo", "1001");
             // What the crashed process left (acd/direct.lua), and a call another node still carries.
             r.commands().sadd(Keys.tenants(), "demo");

@@ -33,7 +33,7 @@ class HeartbeatIT {
 
     @BeforeEach
     void connect() {
-        redis = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(5), 1000));
+        redis = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(5), 1000, 10_000));
         redis.commands().flushall();
         registry = new NodeRegistry(redis);
         executor = Executors.newSingleThreadScheduledExecutor();

@@ -3,6 +3,7 @@ package io.tandem.backend.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.OutageEvents;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.redis.RedisProperties;
 import io.tandem.telephony.testing.Await;
@@ -36,8 +37,8 @@ class MembershipAfterOutageIT {
 
     @BeforeEach
     void connect() {
-        redis = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(1), 1000));
-        other = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(1), 1000));
+        redis = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(1), 1000, 10_000));
+        other = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(1), 1000, 10_000));
         redis.commands().flushall();
         executor = Executors.newSingleThreadScheduledExecutor();
     }
@@ -87,6 +88,46 @@ class MembershipAfterOutageIT {
         Await.until("b is taken for dead after the grace", Duration.ofSeconds(10), () -> !registry.isAlive("b"));
         assertThat(registry.aliveIds()).containsExactly("self");
         assertThat(registry.probe().sip("b")).isEmpty();
+    }
+
+    /**
+     * Lettuce reports a reconnection on its event thread, often after the commands that waited for the connection
+     * have been answered: a sweep then reads the membership of a restarted Redis while this node still takes Redis for
+     * away. That read must already count as after the outage, or it takes b for dead and forgets it for good.
+     */
+    @Test
+    void aReadAnsweredBeforeTheReconnectionIsReportedIsInTheOutageGrace() throws Exception {
+        NodeRegistry registry = new NodeRegistry(redis, "self", TTL);
+        Heartbeat b = new Heartbeat(other, Clock.systemUTC(), executor, "b", "1", INTERVAL, TTL, () -> 0);
+        b.start("sip:127.0.0.1:5062", "http://127.0.0.1:8082");
+        assertThat(registry.aliveIds()).containsExactlyInAnyOrder("self", "b");
+        b.stopBeating();
+
+        // Redis came back without b's key; the connection answers, but its reconnection is not reported yet.
+        redis.commands().del(Keys.node("b"));
+        OutageEvents.lost(redis, server.port());
+        assertThat(redis.outages().last().orElseThrow().restored()).isNull();
+
+        assertThat(registry.aliveIds()).as("b was alive just before the outage").containsExactlyInAnyOrder("self", "b");
+        assertThat(registry.probe().sip("b")).contains("sip:127.0.0.1:5062");
+        OutageEvents.restored(redis, server.port());
+        assertThat(registry.isAlive("b")).as("b was not forgotten before the reconnection was reported").isTrue();
+
+        Eventually.await(Duration.ofSeconds(10), "b is taken for dead after the grace", () -> !registry.isAlive("b"));
+    }
+
+    /** The grace of an outage whose end is never reported runs from the first read answered after it. */
+    @Test
+    void theGraceOfAnOutageNeverReportedOverStillEnds() throws Exception {
+        NodeRegistry registry = new NodeRegistry(redis, "self", TTL);
+        redis.commands().hset(Keys.node("b"), "sip", "sip:127.0.0.1:5062");
+        assertThat(registry.isAlive("b")).isTrue();
+
+        redis.commands().del(Keys.node("b"));
+        OutageEvents.lost(redis, server.port());
+        assertThat(registry.isAlive("b")).isTrue();
+        Eventually.await(Duration.ofSeconds(10), "b is taken for dead after the grace", () -> !registry.isAlive("b"));
+        assertThat(registry.aliveIds()).containsExactly("self");
     }
 
     @Test

@@ -22,7 +22,7 @@ class RedisConnectionIT {
 
     @Test
     void reconnectsByItselfWhenRedisComesBack() throws Exception {
-        try (Redis redis = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(2), 100))) {
+        try (Redis redis = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(2), 100, 10_000))) {
             redis.commands().set("tandem:probe", "before");
             server.restart(); // same port, empty data set (no persistence)
             Await.until("the connection is usable again", Duration.ofSeconds(30), () -> {
@@ -57,7 +57,7 @@ class RedisConnectionIT {
                 }
             });
             String uri = "redis-sentinel://127.0.0.1:" + sentinelPort + "#tandem-master";
-            try (Redis redis = Redis.connect(new RedisProperties(uri, 0, Duration.ofSeconds(5), 100))) {
+            try (Redis redis = Redis.connect(new RedisProperties(uri, 0, Duration.ofSeconds(5), 100, 10_000))) {
                 assertThat(redis.description()).isEqualTo("redis-sentinel://127.0.0.1:" + sentinelPort
                         + "#tandem-master");
                 redis.commands().set("tandem:via-sentinel", "yes");
@@ -80,7 +80,7 @@ class RedisConnectionIT {
     @Test
     void anUnreachableRedisIsReportedWithTheProperty() throws Exception {
         int closed = RedisServer.freePort();
-        RedisProperties properties = new RedisProperties("redis://127.0.0.1:" + closed, 0, Duration.ofSeconds(2), 10);
+        RedisProperties properties = new RedisProperties("redis://127.0.0.1:" + closed, 0, Duration.ofSeconds(2), 10, 10_000);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Redis.connect(properties))
                 .hasMessageContaining("tandem.redis.uri").hasMessageContaining("redis://127.0.0.1:" + closed);
     }

@@ -55,7 +55,7 @@ public final class ClaimSection implements BenchSection {
     @Override
     public String run(boolean quick) throws Exception {
         int rounds = quick ? 4 : 20;
-        RedisProperties embedded = new RedisProperties("", 0, Duration.ofSeconds(10), 100_000);
+        RedisProperties embedded = new RedisProperties("", 0, Duration.ofSeconds(10), 100_000, 10_000);
         List<Redis> connections = new ArrayList<>();
         Redis first = Redis.connect(embedded);
         ExecutorService threads = Executors.newFixedThreadPool(3 * THREADS_PER_NODE);
@@ -63,7 +63,7 @@ public final class ClaimSection implements BenchSection {
             String uri = "redis://127.0.0.1:" + first.embeddedPort();
             List<StandaloneAcd> nodes = new ArrayList<>();
             for (String id : List.of("n1", "n2", "n3")) {
-                Redis redis = Redis.connect(new RedisProperties(uri, 0, Duration.ofSeconds(10), 100_000));
+                Redis redis = Redis.connect(new RedisProperties(uri, 0, Duration.ofSeconds(10), 100_000, 10_000));
                 connections.add(redis);
                 nodes.add(new StandaloneAcd(redis, Clock.systemUTC(), id, StandaloneAcd.defaults()));
             }
