@@ -113,7 +113,7 @@ class MembershipAfterOutageIT {
         OutageEvents.restored(redis, server.port());
         assertThat(registry.isAlive("b")).as("b was not forgotten before the reconnection was reported").isTrue();
 
-        Eventually.await(Duration.ofSeconds(10), "b is taken for dead after the grace", () -> !registry.isAlive("b"));
+        Await.until("b is taken for dead after the grace", Duration.ofSeconds(10), () -> !registry.isAlive("b"));
     }
 
     /** The grace of an outage whose end is never reported runs from the first read answered after it. */
@@ -126,7 +126,7 @@ class MembershipAfterOutageIT {
         redis.commands().del(Keys.node("b"));
         OutageEvents.lost(redis, server.port());
         assertThat(registry.isAlive("b")).isTrue();
-        Eventually.await(Duration.ofSeconds(10), "b is taken for dead after the grace", () -> !registry.isAlive("b"));
+        Await.until("b is taken for dead after the grace", Duration.ofSeconds(10), () -> !registry.isAlive("b"));
         assertThat(registry.aliveIds()).containsExactly("self");
     }
 

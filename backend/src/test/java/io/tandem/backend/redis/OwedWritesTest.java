@@ -9,7 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.lettuce.core.RedisConnectionException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tandem.backend.Eventually;
+import io.tandem.telephony.testing.Await;
 import io.tandem.backend.node.NodeMetrics;
 import java.time.Duration;
 import java.util.List;
@@ -170,6 +170,6 @@ class OwedWritesTest {
 
     /** Waits for the writes' thread to give back the places of the writes it finished. */
     private static void awaitOwed(OwedWrites writes, int owed) throws InterruptedException {
-        Eventually.await(Duration.ofSeconds(10), "owed writes down to " + owed, () -> writes.owed() == owed);
+        Await.until("owed writes down to " + owed, Duration.ofSeconds(10), () -> writes.owed() == owed);
     }
 }
