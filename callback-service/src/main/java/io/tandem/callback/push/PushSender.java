@@ -1,0 +1,119 @@
+package io.tandem.callback.push;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends pushes: picks the provider of the device's network, sends each {@link PushKey} once through the
+ * {@link PushLedger}, and counts every outcome ({@code tandem.push.sent{provider,outcome}}) and every repeat answered
+ * from the ledger ({@code tandem.push.repeated{provider}}).
+ *
+ * <p>A network without a configured provider is not an error of the service: the push is refused with
+ * {@value #NOT_CONFIGURED}, and that is logged once per network.
+ */
+public final class PushSender implements AutoCloseable {
+
+    static final String NOT_CONFIGURED = "provider not configured";
+
+    private static final Logger log = LoggerFactory.getLogger(PushSender.class);
+
+    private final Map<PushNetwork, PushProvider> providers = new EnumMap<>(PushNetwork.class);
+    private final PushLedger ledger;
+    private final MeterRegistry meters;
+    private final Set<PushNetwork> reportedUnconfigured = ConcurrentHashMap.newKeySet();
+
+    public PushSender(List<PushProvider> providers, PushLedger ledger, MeterRegistry meters) {
+        for (PushProvider provider : providers) {
+            if (this.providers.putIfAbsent(provider.network(), provider) != null) {
+                throw new IllegalArgumentException("two providers for " + provider.network().pnProvider());
+            }
+        }
+        this.ledger = ledger;
+        this.meters = meters;
+    }
+
+    /** The networks this service can push to. */
+    public Set<PushNetwork> networks() {
+        return Set.copyOf(providers.keySet());
+    }
+
+    /** Sends {@code message} unless its key was sent before; completes with the (first) outcome, never exceptionally. */
+    public CompletableFuture<PushOutcome> send(PushMessage message) {
+        PushNetwork network = message.device().network();
+        boolean[] sentNow = {false};
+        CompletableFuture<PushOutcome> outcome = ledger.once(message.key(), () -> {
+            sentNow[0] = true;
+            return sendNow(network, message);
+        });
+        if (!sentNow[0]) {
+            Counter.builder("tandem.push.repeated")
+                    .description("Pushes answered from the ledger without reaching the provider")
+                    .tag("provider", network.pnProvider())
+                    .register(meters)
+                    .increment();
+            log.debug("push {} {} to {} is a repeat: answered from the ledger",
+                    message.kind().wireName(), message.roomId(), network.pnProvider());
+        }
+        return outcome.exceptionally(failure -> {
+            // Only a broken ledger gets here (sendNow never fails); say so loudly, and answer as a failure.
+            log.error("push ledger failed for {}", message.key(), failure);
+            return new PushOutcome.Failed("ledger: " + failure);
+        });
+    }
+
+    private CompletableFuture<PushOutcome> sendNow(PushNetwork network, PushMessage message) {
+        PushProvider provider = providers.get(network);
+        CompletableFuture<PushOutcome> outcome;
+        if (provider == null) {
+            if (reportedUnconfigured.add(network)) {
+                log.warn("push to {} refused: {} (configure tandem.push.{}.*); said once",
+                        network.pnProvider(), NOT_CONFIGURED, network.pnProvider());
+            }
+            outcome = CompletableFuture.completedFuture(new PushOutcome.Refused(NOT_CONFIGURED));
+        } else {
+            try {
+                outcome = provider.send(message).exceptionally(failure -> failedBy(network, failure));
+            } catch (RuntimeException e) {
+                outcome = CompletableFuture.completedFuture(failedBy(network, e));
+            }
+        }
+        return outcome.thenApply(result -> {
+            count(network, result);
+            return result;
+        });
+    }
+
+    private static PushOutcome failedBy(PushNetwork network, Throwable failure) {
+        // A provider's contract is to complete with an outcome; one that throws has a bug worth a stack trace.
+        log.error("push provider {} failed instead of answering with an outcome", network.pnProvider(), failure);
+        return new PushOutcome.Failed(failure.toString());
+    }
+
+    private void count(PushNetwork network, PushOutcome outcome) {
+        Counter.builder("tandem.push.sent")
+                .description("Pushes sent, by provider and outcome")
+                .tag("provider", network.pnProvider())
+                .tag("outcome", outcome.label())
+                .register(meters)
+                .increment();
+        if (outcome instanceof PushOutcome.Failed failed) {
+            log.warn("push to {} failed: {}", network.pnProvider(), failed.reason());
+        } else if (outcome instanceof PushOutcome.Refused refused) {
+            log.info("push to {} refused: {}", network.pnProvider(), refused.reason());
+        }
+    }
+
+    /** Closes every provider. */
+    @Override
+    public void close() {
+        providers.values().forEach(PushProvider::close);
+    }
+}
