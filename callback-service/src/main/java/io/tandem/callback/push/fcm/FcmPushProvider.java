@@ -117,7 +117,8 @@ public final class FcmPushProvider implements PushProvider {
             credentials.refreshIfExpired();
             return credentials.getAccessToken().getTokenValue();
         } catch (IOException e) {
-            throw new UncheckedIOException("OAuth2 token from the service account's token_uri", e);
+            throw new UncheckedIOException(
+                    "no OAuth2 token from the service account's token_uri: " + e.getMessage(), e);
         }
     }
 
