@@ -41,10 +41,14 @@ public final class InMemoryPushLedger implements PushLedger {
         try {
             sent = send.get();
         } catch (RuntimeException e) {
+            forget(key, claimed);
             claimed.completeExceptionally(e);
             return claimed;
         }
         sent.whenComplete((outcome, failure) -> {
+            if (failure != null || outcome instanceof PushOutcome.Failed) {
+                forget(key, claimed);
+            }
             if (failure != null) {
                 claimed.completeExceptionally(failure);
             } else {
@@ -52,5 +56,11 @@ public final class InMemoryPushLedger implements PushLedger {
             }
         });
         return claimed;
+    }
+
+    private void forget(PushKey key, CompletableFuture<PushOutcome> claimed) {
+        synchronized (lock) {
+            outcomes.remove(key, claimed);
+        }
     }
 }

@@ -15,7 +15,9 @@ public interface PushLedger {
 
     /**
      * Returns the outcome recorded for {@code key}, or calls {@code send} — at most once per key, also when called
-     * concurrently — and records what it completes with.
+     * concurrently — and records what it completes with. A {@link PushOutcome.Failed} (the network could not be
+     * reached) is not kept: a repeat while it is in flight shares it, a repeat after it tries again, so an outage
+     * does not silence a device for the rest of a call. Accepted, refused and dead-token outcomes are kept.
      */
     CompletableFuture<PushOutcome> once(PushKey key, Supplier<CompletableFuture<PushOutcome>> send);
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +49,12 @@ public final class PushSender implements AutoCloseable {
     /** Sends {@code message} unless its key was sent before; completes with the (first) outcome, never exceptionally. */
     public CompletableFuture<PushOutcome> send(PushMessage message) {
         PushNetwork network = message.device().network();
-        boolean[] sentNow = {false};
+        AtomicBoolean sentNow = new AtomicBoolean();
         CompletableFuture<PushOutcome> outcome = ledger.once(message.key(), () -> {
-            sentNow[0] = true;
+            sentNow.set(true);
             return sendNow(network, message);
         });
-        if (!sentNow[0]) {
+        if (!sentNow.get()) {
             Counter.builder("tandem.push.repeated")
                     .description("Pushes answered from the ledger without reaching the provider")
                     .tag("provider", network.pnProvider())

@@ -44,6 +44,40 @@ class InMemoryPushLedgerTest {
     }
 
     @Test
+    void aFailureIsSharedWhileInFlightButARepeatAfterItTriesAgain() {
+        InMemoryPushLedger ledger = new InMemoryPushLedger(10);
+        CompletableFuture<PushOutcome> inFlight = new CompletableFuture<>();
+        AtomicInteger sends = new AtomicInteger();
+
+        CompletableFuture<PushOutcome> first = ledger.once(key, () -> {
+            sends.incrementAndGet();
+            return inFlight;
+        });
+        CompletableFuture<PushOutcome> during = ledger.once(key, () -> accepted(sends));
+        inFlight.complete(new PushOutcome.Failed("connection refused"));
+        PushOutcome after = ledger.once(key, () -> accepted(sends)).join();
+
+        assertThat(during.join()).isEqualTo(first.join()).isEqualTo(new PushOutcome.Failed("connection refused"));
+        assertThat(after).isEqualTo(new PushOutcome.Accepted("id-2"));
+        assertThat(sends).hasValue(2);
+    }
+
+    @Test
+    void refusalsAndDeadTokensAreKept() {
+        InMemoryPushLedger ledger = new InMemoryPushLedger(10);
+        AtomicInteger sends = new AtomicInteger();
+
+        ledger.once(key, () -> {
+            sends.incrementAndGet();
+            return CompletableFuture.completedFuture(new PushOutcome.DeadToken("Unregistered"));
+        });
+        PushOutcome repeat = ledger.once(key, () -> accepted(sends)).join();
+
+        assertThat(repeat).isEqualTo(new PushOutcome.DeadToken("Unregistered"));
+        assertThat(sends).hasValue(1);
+    }
+
+    @Test
     void aSenderThatThrowsFailsTheFuture() {
         InMemoryPushLedger ledger = new InMemoryPushLedger(10);
 

@@ -7,13 +7,12 @@ import io.tandem.callback.push.PushNetwork;
 import io.tandem.callback.push.PushOutcome;
 import io.tandem.callback.push.PushProperties;
 import io.tandem.callback.push.PushProvider;
+import io.tandem.protocol.WebhookPush;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pushes as signed HTTP POSTs to configured receivers (SMS gateways, custom apps). The device's {@code pn-prid} names
- * the target; the JSON body carries the push's fields, its collapse id and the timestamp (so the signature covers it).
+ * the target; the JSON body is a {@link WebhookPush}: the push's fields, its collapse id and the timestamp (so the
+ * signature covers it).
  *
  * <p>Headers: {@code X-Tandem-Signature} ({@link WebhookSignature}), {@code X-Tandem-Timestamp} (epoch seconds; a
  * receiver may refuse stale requests), {@code X-Tandem-Delivery} (one id for all attempts of a push, so a receiver can
@@ -40,7 +40,6 @@ public final class WebhookPushProvider implements PushProvider {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookPushProvider.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int BODY_VERSION = 1;
 
     private final PushProperties.Webhook properties;
     private final HttpClient http;
@@ -86,13 +85,10 @@ public final class WebhookPushProvider implements PushProvider {
         return attempt(request, delivery, 1);
     }
 
-    private static Map<String, Object> bodyOf(PushMessage message, long timestamp) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("version", BODY_VERSION);
-        body.putAll(message.fields());
-        body.put("collapseId", message.collapseId());
-        body.put("timestamp", timestamp);
-        return body;
+    private static WebhookPush bodyOf(PushMessage message, long timestamp) {
+        return new WebhookPush(WebhookPush.VERSION, message.kind().wireName(), message.roomId(),
+                message.callerNumber(), message.callerName(), message.queue(), message.waitedSeconds(),
+                message.joinToken(), message.collapseId(), timestamp);
     }
 
     private CompletableFuture<PushOutcome> attempt(HttpRequest request, String delivery, int attempt) {

@@ -12,6 +12,7 @@ import io.tandem.callback.push.PushMessage;
 import io.tandem.callback.push.PushNetwork;
 import io.tandem.callback.push.PushOutcome;
 import io.tandem.callback.push.PushProperties;
+import io.tandem.protocol.WebhookPush;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -84,9 +85,13 @@ class WebhookPushProviderIT {
         assertThat(body.path("kind").asText()).isEqualTo("ring");
         assertThat(body.path("roomId").asText()).isEqualTo("r-5");
         assertThat(body.path("callerNumber").asText()).isEqualTo("+4930555");
+        assertThat(body.path("callerName").asText()).isEqualTo("Grace");
+        assertThat(body.path("queue").asText()).isEqualTo("7002");
+        assertThat(body.path("waitedSeconds").asLong()).isEqualTo(33);
         assertThat(body.path("joinToken").asText()).isEqualTo("jt-5");
         assertThat(body.path("collapseId").asText()).isEqualTo("room-r-5");
         assertThat(body.path("timestamp").asLong()).isEqualTo(NOW.getEpochSecond());
+        assertThat(json.readValue(post.body(), WebhookPush.class).version()).isEqualTo(WebhookPush.VERSION);
     }
 
     @Test
