@@ -87,7 +87,7 @@ public final class PushSender implements AutoCloseable {
             }
         }
         return outcome.thenApply(result -> {
-            count(network, result);
+            count(message, result);
             return result;
         });
     }
@@ -98,7 +98,8 @@ public final class PushSender implements AutoCloseable {
         return new PushOutcome.Failed(failure.toString());
     }
 
-    private void count(PushNetwork network, PushOutcome outcome) {
+    private void count(PushMessage message, PushOutcome outcome) {
+        PushNetwork network = message.device().network();
         Counter.builder("tandem.push.sent")
                 .description("Pushes sent, by provider and outcome")
                 .tag("provider", network.pnProvider())
@@ -106,9 +107,20 @@ public final class PushSender implements AutoCloseable {
                 .register(meters)
                 .increment();
         if (outcome instanceof PushOutcome.Failed failed) {
-            log.warn("push to {} failed: {}", network.pnProvider(), failed.reason());
+            log.warn("{} push for room {} to {} failed: {}", message.kind().wireName(), message.roomId(),
+                    network.pnProvider(), failed.reason());
         } else if (outcome instanceof PushOutcome.Refused refused) {
-            log.info("push to {} refused: {}", network.pnProvider(), refused.reason());
+            if (NOT_CONFIGURED.equals(refused.reason())) {
+                return; // said once, in sendNow; counted above
+            }
+            log.warn("{} push for room {} to {} refused: {}", message.kind().wireName(), message.roomId(),
+                    network.pnProvider(), refused.reason());
+        } else if (outcome instanceof PushOutcome.DeadToken dead) {
+            log.info("{} push for room {} to {}: token is dead ({}); the binding should be dropped",
+                    message.kind().wireName(), message.roomId(), network.pnProvider(), dead.reason());
+        } else {
+            log.debug("{} push for room {} to {} accepted", message.kind().wireName(), message.roomId(),
+                    network.pnProvider());
         }
     }
 

@@ -87,6 +87,13 @@ public final class FcmPushProvider implements PushProvider {
 
     @Override
     public CompletableFuture<PushOutcome> send(PushMessage message) {
+        String pnParam = message.device().param();
+        if (!pnParam.isEmpty() && !pnParam.equals(properties.projectId())) {
+            // RFC 8599 §10.2: an FCM pn-param is the project id. A token of another project would only earn a
+            // SENDER_ID_MISMATCH from FCM.
+            return CompletableFuture.completedFuture(new PushOutcome.Refused("pn-param '" + pnParam
+                    + "' is not this service's FCM project '" + properties.projectId() + "'"));
+        }
         byte[] body;
         try {
             body = JSON.writeValueAsBytes(FcmMessage.of(message, properties.ttl()));

@@ -145,6 +145,18 @@ class FcmPushProviderIT {
         }
     }
 
+    @Test
+    void aDeviceOfAnotherProjectIsRefusedBeforeFcmIsAsked() throws IOException {
+        try (FcmPushProvider provider = provider()) {
+            PushMessage foreign = new PushMessage(PushKind.RING, new PushDevice(PushNetwork.FCM, "device-1", "other"),
+                    "r-1", "+33144556677", "Marie", "7002", 5, "jt-r-1");
+
+            assertThat(provider.send(foreign).join()).isInstanceOf(PushOutcome.Refused.class);
+        }
+        assertThat(grants).hasValue(0);
+        assertThat(sent).isEmpty();
+    }
+
     private FcmPushProvider provider() throws IOException {
         Path credentials = dir.resolve("service-account.json");
         Map<String, String> account = new HashMap<>();
