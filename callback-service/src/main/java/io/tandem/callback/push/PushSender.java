@@ -46,7 +46,7 @@ public final class PushSender implements AutoCloseable {
         return Set.copyOf(providers.keySet());
     }
 
-    /** Sends {@code message} unless its key was sent before; completes with the (first) outcome, never exceptionally. */
+    /** Sends {@code message} unless its key was sent before; completes with the first outcome, never exceptionally. */
     public CompletableFuture<PushOutcome> send(PushMessage message) {
         PushNetwork network = message.device().network();
         AtomicBoolean sentNow = new AtomicBoolean();

@@ -40,7 +40,8 @@ class PushPropertiesTest {
         assertThat(properties.fcm().ttl()).isEqualTo(Duration.ofSeconds(30));
         assertThat(properties.webhook().maxAttempts()).isEqualTo(4);
         assertThat(properties.webhook().initialBackoff()).isEqualTo(Duration.ofMillis(500));
-        assertThat(properties.webhook().targets().get("sms").url()).isEqualTo(URI.create("https://sms.example.com/push"));
+        assertThat(properties.webhook().targets().get("sms").url())
+                .isEqualTo(URI.create("https://sms.example.com/push"));
         assertThat(properties.webhook().targets().get("sms").toString()).doesNotContain("0123456789abcdef");
     }
 

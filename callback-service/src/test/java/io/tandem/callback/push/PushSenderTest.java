@@ -28,7 +28,8 @@ class PushSenderTest {
 
     @Test
     void aRepeatOfTheSameKeyGetsTheFirstOutcomeWithoutReachingTheProvider() {
-        RecordingProvider apns = new RecordingProvider(PushNetwork.APNS, m -> new PushOutcome.DeadToken("Unregistered"));
+        RecordingProvider apns =
+                new RecordingProvider(PushNetwork.APNS, m -> new PushOutcome.DeadToken("Unregistered"));
         PushSender sender = new PushSender(List.of(apns), new InMemoryPushLedger(10), meters);
 
         PushOutcome first = sender.send(ring("room-a", PushNetwork.APNS, "tok-1")).join();

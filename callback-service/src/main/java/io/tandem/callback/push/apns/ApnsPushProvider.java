@@ -63,7 +63,8 @@ public final class ApnsPushProvider implements PushProvider {
             signingKey = ApnsSigningKey.loadFromPkcs8File(
                     new File(properties.signingKeyFile()), properties.teamId(), properties.keyId());
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("tandem.push.apns.signing-key-file: cannot load an EC P-256 PKCS#8 key from "
+            throw new IllegalStateException(
+                    "tandem.push.apns.signing-key-file: cannot load an EC P-256 PKCS#8 key from "
                     + properties.signingKeyFile() + ": " + e.getMessage(), e);
         }
         ApnsClientBuilder builder = new ApnsClientBuilder()

@@ -49,7 +49,8 @@ class WebhookPushProviderIT {
     void startReceiver() throws IOException {
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         receiver.createContext("/ok", exchange -> answer(exchange, 200));
-        receiver.createContext("/flaky", exchange -> answer(exchange, flakyAttempts.incrementAndGet() <= 2 ? 503 : 204));
+        receiver.createContext("/flaky",
+                exchange -> answer(exchange, flakyAttempts.incrementAndGet() <= 2 ? 503 : 204));
         receiver.createContext("/bad", exchange -> answer(exchange, 400));
         receiver.start();
         String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
@@ -57,7 +58,8 @@ class WebhookPushProviderIT {
                 "gateway", new PushProperties.Webhook.Target(URI.create(base + "/ok"), SECRET),
                 "flaky", new PushProperties.Webhook.Target(URI.create(base + "/flaky"), SECRET),
                 "picky", new PushProperties.Webhook.Target(URI.create(base + "/bad"), SECRET),
-                "gone", new PushProperties.Webhook.Target(URI.create("http://127.0.0.1:" + closedPort() + "/"), SECRET));
+                "gone", new PushProperties.Webhook.Target(
+                        URI.create("http://127.0.0.1:" + closedPort() + "/"), SECRET));
         // Backoff in milliseconds keeps the test short; the retry schedule itself is WebhookSignatureTest's.
         provider = new WebhookPushProvider(new PushProperties.Webhook(targets, 3, Duration.ofMillis(10),
                 Duration.ofMillis(40), Duration.ofSeconds(5)), Clock.fixed(NOW, ZoneOffset.UTC));
