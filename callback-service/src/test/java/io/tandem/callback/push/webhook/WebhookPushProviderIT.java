@@ -52,12 +52,14 @@ class WebhookPushProviderIT {
         receiver.createContext("/flaky",
                 exchange -> answer(exchange, flakyAttempts.incrementAndGet() <= 2 ? 503 : 204));
         receiver.createContext("/bad", exchange -> answer(exchange, 400));
+        receiver.createContext("/down", exchange -> answer(exchange, 502));
         receiver.start();
         String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
         Map<String, PushProperties.Webhook.Target> targets = Map.of(
                 "gateway", new PushProperties.Webhook.Target(URI.create(base + "/ok"), SECRET),
                 "flaky", new PushProperties.Webhook.Target(URI.create(base + "/flaky"), SECRET),
                 "picky", new PushProperties.Webhook.Target(URI.create(base + "/bad"), SECRET),
+                "down", new PushProperties.Webhook.Target(URI.create(base + "/down"), SECRET),
                 "gone", new PushProperties.Webhook.Target(
                         URI.create("http://127.0.0.1:" + closedPort() + "/"), SECRET));
         // Backoff in milliseconds keeps the test short; the retry schedule itself is WebhookSignatureTest's.
@@ -111,6 +113,14 @@ class WebhookPushProviderIT {
 
         assertThat(outcome).isEqualTo(new PushOutcome.Refused("HTTP 400"));
         assertThat(received).hasSize(1);
+    }
+
+    @Test
+    void aReceiverThatKeepsFailingIsTriedMaxAttemptsTimesAndNoMore() {
+        PushOutcome outcome = provider.send(ring("down")).join();
+
+        assertThat(outcome).isEqualTo(new PushOutcome.Failed("HTTP 502 after 3 attempts"));
+        assertThat(received).hasSize(3);
     }
 
     @Test
