@@ -5,17 +5,15 @@ import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.LuaScript;
 import io.tandem.backend.redis.Redis;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
 /**
- * The ACD's Lua scripts ({@code resources/acd/*.lua}), each prefixed with {@code prelude.lua}, and how they are run:
+ * The ACD's Lua scripts ({@code resources/redis/acd/*.lua}, loaded by {@link LuaScript} after the folder's
+ * {@code prelude.lua}), and how they are run:
  * every call passes the tenant's key prefix, the time from the injected clock, this node's id and the stream
  * lengths ahead of the script's own arguments.
  */
@@ -26,14 +24,14 @@ class AcdScripts {
     static final LuaScript SET_STATE = load("set_state", ScriptOutputType.MULTI);
     static final LuaScript ENQUEUE = load("enqueue", ScriptOutputType.MULTI);
     static final LuaScript LEAVE = load("leave", ScriptOutputType.MULTI);
-    static final LuaScript CLAIM = load("claim", ScriptOutputType.MULTI);
+    static final LuaScript CLAIM = load("claim", ScriptOutputType.VALUE);
     static final LuaScript ACCEPT = load("accept", ScriptOutputType.MULTI);
     static final LuaScript NO_ANSWER = load("no_answer", ScriptOutputType.MULTI);
     static final LuaScript RELEASE = load("release", ScriptOutputType.MULTI);
     static final LuaScript CALL_END = load("call_end", ScriptOutputType.MULTI);
     static final LuaScript SWEEP = load("sweep", ScriptOutputType.MULTI);
     static final LuaScript MOVE = load("move", ScriptOutputType.MULTI);
-    static final LuaScript AGENT_STATS = load("agent_stats", ScriptOutputType.MULTI);
+    static final LuaScript AGENT_STATS = load("agent_stats", ScriptOutputType.VALUE);
     static final LuaScript CALLBACK = load("callback", ScriptOutputType.VALUE);
     static final LuaScript PRESENCE = load("presence", ScriptOutputType.MULTI);
     static final LuaScript DIRECT = load("direct", ScriptOutputType.INTEGER);
@@ -58,7 +56,7 @@ class AcdScripts {
     }
 
     /** As {@link #run}, sent now and read later ({@link Redis#send}): scripts sent in a row share a round trip. */
-    <T> java.util.function.Supplier<T> send(LuaScript script, String tenant, List<String> keys, String... args) {
+    <T> Supplier<T> send(LuaScript script, String tenant, List<String> keys, String... args) {
         return redis.send(script, keys, withPrelude(tenant, args));
     }
 
@@ -97,17 +95,6 @@ class AcdScripts {
     }
 
     private static LuaScript load(String name, ScriptOutputType output) {
-        return new LuaScript(read("prelude") + "\n" + read(name), output);
-    }
-
-    private static String read(String name) {
-        try (InputStream in = AcdScripts.class.getResourceAsStream("/acd/" + name + ".lua")) {
-            if (in == null) {
-                throw new IllegalStateException("missing /acd/" + name + ".lua");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LuaScript.load("acd/" + name, output);
     }
 }

@@ -1,6 +1,7 @@
 package io.tandem.backend.acd;
 
 import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.ScriptReply;
 import io.tandem.protocol.AgentStatistics;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -61,24 +62,21 @@ public class AgentStatisticsService {
 
     private List<AgentStatistics> read(String tenant, LocalDate day, String agentId) {
         long dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.AGENT_STATS, tenant,
-                List.of(Keys.agentSessions(tenant)), day.toString(), Long.toString(dayStart), agentId));
-        long now = Long.parseLong(reply.get(0));
-        List<AgentStatistics> out = new ArrayList<>();
-        int i = 1;
-        while (i < reply.size()) {
-            String id = reply.get(i);
-            String state = reply.get(i + 1);
-            String reason = reply.get(i + 2);
-            int n = Integer.parseInt(reply.get(i + 3));
-            Map<String, String> fields = new HashMap<>();
-            for (int k = 0; k < n; k++) {
-                fields.put(reply.get(i + 4 + 2 * k), reply.get(i + 5 + 2 * k));
-            }
-            out.add(figures(id, day, now, state, reason, fields));
-            i += 4 + 2 * n;
+        Reply reply = ScriptReply.decode(scripts.run(AcdScripts.AGENT_STATS, tenant,
+                List.of(Keys.agentSessions(tenant)), day.toString(), Long.toString(dayStart), agentId), Reply.class);
+        List<AgentStatistics> out = new ArrayList<>(reply.agents().size());
+        for (Reply.Agent agent : reply.agents()) {
+            out.add(figures(agent.agentId(), day, reply.now(), agent.state(), agent.reason(), agent.figures()));
         }
         return out;
+    }
+
+    /** What {@code agent_stats.lua} returns (JSON): its clock, and each agent's state and figures of the day. */
+    record Reply(long now, List<Agent> agents) {
+
+        /** The figures are the agent's statistics hash of the day with the current state counted up to now. */
+        record Agent(String agentId, String state, String reason, Map<String, String> figures) {
+        }
     }
 
     private static AgentStatistics figures(String agentId, LocalDate day, long now, String state, String reason,

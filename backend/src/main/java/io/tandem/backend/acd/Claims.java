@@ -1,6 +1,7 @@
 package io.tandem.backend.acd;
 
 import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.ScriptReply;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,28 +74,26 @@ public class Claims {
                 Long.toString(queue.tierDelaySeconds() * 1000L), Integer.toString(properties.claimScanLimit()),
                 Integer.toString(properties.ringAllMax()), Integer.toString(random.nextInt(1 << 30)),
                 String.join(",", offerIds), String.join(",", aliveNodes), queue.name());
-        return () -> grants(tenant, q, AcdScripts.strings(reply.get()));
+        return () -> grants(tenant, q, ScriptReply.decode(reply.get(), ClaimReply.class));
     }
 
-    /** The claim script's reply: per offer its id, caller, caller's node, lease, then its agents with contacts. */
-    private static List<OfferGrant> grants(String tenant, String q, List<String> reply) {
-        List<OfferGrant> grants = new ArrayList<>();
-        int i = 0;
-        while (i < reply.size()) {
-            int agentCount = Integer.parseInt(reply.get(i + 4));
-            List<OfferGrant.Reservation> agents = new ArrayList<>(agentCount);
-            int at = i + 5;
-            for (int a = 0; a < agentCount; a++) {
-                int contacts = Integer.parseInt(reply.get(at + 3));
-                agents.add(new OfferGrant.Reservation(reply.get(at), Long.parseLong(reply.get(at + 1)),
-                        reply.get(at + 2), reply.subList(at + 4, at + 4 + contacts)));
-                at += 4 + contacts;
-            }
-            grants.add(new OfferGrant(reply.get(i), tenant, q, reply.get(i + 1), reply.get(i + 2),
-                    Instant.ofEpochMilli(Long.parseLong(reply.get(i + 3))), agents));
-            i = at;
+    /** The claim script's reply as offers of this tenant's queue. */
+    private static List<OfferGrant> grants(String tenant, String q, ClaimReply reply) {
+        List<OfferGrant> grants = new ArrayList<>(reply.grants().size());
+        for (ClaimReply.Grant grant : reply.grants()) {
+            grants.add(new OfferGrant(grant.offerId(), tenant, q, grant.callId(), grant.callerNode(),
+                    Instant.ofEpochMilli(grant.leaseUntil()), grant.agents()));
         }
         return grants;
+    }
+
+    /** What {@code claim.lua} returns (JSON): the offers it made, each with its reserved agents. */
+    record ClaimReply(List<Grant> grants) {
+
+        /** One offer; {@code leaseUntil} in epoch ms. */
+        record Grant(String offerId, String callId, String callerNode, long leaseUntil,
+                List<OfferGrant.Reservation> agents) {
+        }
     }
 
     /**

@@ -21,13 +21,8 @@ import org.springframework.stereotype.Service;
 @Service
 public class QueueStatistics {
 
-    /** KEYS: 1 the queue's members, 2 the tenant's available agents. Returns how many members are available. */
-    private static final LuaScript AVAILABLE_MEMBERS = new LuaScript("""
-            local n = 0
-            for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-              if redis.call('ZSCORE', KEYS[2], id) then n = n + 1 end
-            end
-            return n""", ScriptOutputType.INTEGER);
+    /** How many members of a queue are available. */
+    private static final LuaScript AVAILABLE_MEMBERS = LuaScript.load("queues/available_members", ScriptOutputType.INTEGER);
 
     private final Redis redis;
     private final Callers callers;

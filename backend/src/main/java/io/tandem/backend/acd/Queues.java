@@ -23,34 +23,9 @@ import org.springframework.stereotype.Service;
 @Service
 public class Queues {
 
-    private static final LuaScript SAVE = new LuaScript("""
-            -- KEYS: def, members, tiers, queue set, digests. ARGV: 1 json, 2 number, 3 create-only ('1'), 4 digest of
-            -- the json, then agent/tier/penalty.
-            local existed = redis.call('EXISTS', KEYS[1]) == 1
-            if ARGV[3] == '1' and existed then return -1 end
-            redis.call('SET', KEYS[1], ARGV[1])
-            redis.call('HSET', KEYS[5], ARGV[2], ARGV[4])
-            redis.call('DEL', KEYS[2], KEYS[3])
-            local position = 0
-            for i = 5, #ARGV, 3 do
-              position = position + 1
-              redis.call('ZADD', KEYS[2], position, ARGV[i])
-              redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1] .. '|' .. ARGV[i + 2])
-            end
-            redis.call('SADD', KEYS[4], ARGV[2])
-            if existed then return 0 end
-            return 1
-            """, ScriptOutputType.INTEGER);
+    private static final LuaScript SAVE = LuaScript.load("queues/queue_save", ScriptOutputType.INTEGER);
 
-    private static final LuaScript DELETE = new LuaScript("""
-            -- KEYS: def, members, tiers, queue set, wait, digests. ARGV: 1 number. -1 while callers wait.
-            if redis.call('ZCARD', KEYS[5]) > 0 then return -1 end
-            local n = redis.call('DEL', KEYS[1])
-            redis.call('HDEL', KEYS[6], ARGV[1])
-            redis.call('DEL', KEYS[2], KEYS[3])
-            redis.call('SREM', KEYS[4], ARGV[1])
-            return n
-            """, ScriptOutputType.INTEGER);
+    private static final LuaScript DELETE = LuaScript.load("queues/queue_delete", ScriptOutputType.INTEGER);
 
     /** Outcome of a write. */
     public enum Saved { CREATED, REPLACED, EXISTS }

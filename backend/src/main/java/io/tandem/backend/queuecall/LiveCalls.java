@@ -26,28 +26,10 @@ import java.util.Optional;
 final class LiveCalls {
 
     /** XADD to the event stream and PUBLISH with its id, as the ACD scripts' {@code emit} does. */
-    private static final LuaScript EMIT = new LuaScript("""
-            local args = {KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'kind', ARGV[3], 'queue', ARGV[4], 'agentId', ARGV[5],
-              'callId', ARGV[6], 'node', ARGV[7], 'at', ARGV[8]}
-            local map = {}
-            for i = 9, #ARGV, 2 do
-              args[#args + 1] = ARGV[i]; args[#args + 1] = ARGV[i + 1]; map[ARGV[i]] = ARGV[i + 1]
-            end
-            local id = redis.call('XADD', unpack(args))
-            redis.call('PUBLISH', ARGV[2], cjson.encode({id = id, kind = ARGV[3], queue = ARGV[4], agentId = ARGV[5],
-              callId = ARGV[6], node = ARGV[7], at = ARGV[8], fields = map}))
-            return id
-            """, ScriptOutputType.VALUE);
+    private static final LuaScript EMIT = LuaScript.load("queuecall/live_event", ScriptOutputType.VALUE);
 
     /** Removes the monitor of a call only if it is still the one named (a newer monitor is left alone). */
-    private static final LuaScript DROP_MONITOR = new LuaScript("""
-            local current = redis.call('HGET', KEYS[1], ARGV[1])
-            if current and cjson.decode(current).monitorId == ARGV[2] then
-              redis.call('HDEL', KEYS[1], ARGV[1])
-              return 1
-            end
-            return 0
-            """, ScriptOutputType.INTEGER);
+    private static final LuaScript DROP_MONITOR = LuaScript.load("queuecall/drop_monitor", ScriptOutputType.INTEGER);
 
     private final Redis redis;
     private final NodeRegistry nodes;
@@ -130,14 +112,14 @@ final class LiveCalls {
 
     /** A tenant event ({@code monitor.started}, {@code monitor.changed}, {@code monitor.ended}) for supervisors. */
     void event(String tenant, String kind, String queue, String agent, Monitor monitor, String reason) {
-        List<String> args = new ArrayList<>(List.of(Long.toString(eventsMaxLength), Keys.liveEvents(tenant), kind,
+        List<String> args = new ArrayList<>(List.of(Long.toString(eventsMaxLength), kind,
                 queue, agent, monitor.callId(), nodeId, Long.toString(clock.millis()),
                 "monitorId", monitor.monitorId(), "mode", monitor.mode(), "extension", monitor.extension(),
                 "supervisor", monitor.supervisor()));
         if (reason != null) {
             args.addAll(List.of("reason", reason));
         }
-        redis.run(EMIT, List.of(Keys.events(tenant)), args.toArray(String[]::new));
+        redis.run(EMIT, List.of(Keys.events(tenant), Keys.liveEvents(tenant)), args.toArray(String[]::new));
     }
 
     <T> T read(String raw, Class<T> type) {

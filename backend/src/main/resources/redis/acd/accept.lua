@@ -1,15 +1,16 @@
 -- An agent answered an offer. The first answer wins; every other agent the offer rang is released.
--- KEYS: 1 offer hash. arg: 1 offer id, 2 agent id, 3 agent version the answering node holds ('' = unchecked),
+-- KEYS[1] offer: the offer answered
+-- arg: 1 offer id, 2 agent id, 3 agent version the answering node holds ('' = unchecked),
 -- 4 service level (ms).
 -- Returns {'ok', waited ms, released agent ids...} or {'gone'} (offer ended or already answered: this agent lost),
 -- {'not-reserved', state}, {'stale', version} (the fencing token moved on: a newer reservation owns the agent).
 local offerId, id = arg(1), arg(2)
 local o = hash(KEYS[1])
 if o.caller == nil then return {'gone'} end
-local a = hash(agentKey(id))
+local a = hash(K.agent(id))
 if a.state ~= 'reserved' or a.offer ~= offerId then return {'not-reserved', a.state or 'logged-out'} end
 if o['v:' .. id] ~= a.version or (arg(3) ~= '' and arg(3) ~= a.version) then return {'stale', a.version} end
-local ckey = P .. 'caller:' .. o.caller
+local ckey = K.queueCaller(o.caller)
 local enqueuedAt = num(redis.call('HGET', ckey, 'enqueuedAt'))
 local waited = NOW - enqueuedAt
 transition(id, a, 'on-call', '', {'call', o.caller, 'callQueue', o.queue, 'talkStart', NOW, 'misses', 0,
@@ -18,7 +19,7 @@ agentCount(id, 'answered', 1)
 local out = {'ok', tostring(waited)}
 for _, other in ipairs(split(o.agents)) do
   if other ~= id then
-    local b = hash(agentKey(other))
+    local b = hash(K.agent(other))
     if b.state == 'reserved' and b.offer == offerId then
       transition(other, b, 'available', '', {})
       out[#out + 1] = other
@@ -26,8 +27,8 @@ for _, other in ipairs(split(o.agents)) do
     emit('offer.ended', o.queue, other, o.caller, {'offerId', offerId, 'reason', 'answered-elsewhere'})
   end
 end
-redis.call('ZREM', P .. 'q:' .. o.queue .. ':wait', o.caller)
-redis.call('ZREM', P .. 'q:' .. o.queue .. ':ready', o.caller)
+redis.call('ZREM', K.queueWait(o.queue), o.caller)
+redis.call('ZREM', K.queueReady(o.queue), o.caller)
 redis.call('HSET', ckey, 'offer', '', 'state', 'connected', 'agent', id, 'answeredAt', NOW)
 statIncr(o.queue, 'answered', 1)
 statIncr(o.queue, 'waitMsAnswered', waited)

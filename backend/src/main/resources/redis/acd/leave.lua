@@ -1,4 +1,7 @@
--- A waiting caller leaves the queue other than to an agent. KEYS: 1 wait zset, 2 caller hash, 3 ready zset.
+-- A waiting caller leaves the queue other than to an agent.
+-- KEYS[1] queueWait: the callers waiting
+-- KEYS[2] queueCaller: the caller's hash
+-- KEYS[3] queueReady: the callers without a live offer
 -- arg: 1 queue, 2 call id, 3 reason (abandon | timeout | exitkey | lost | moved), 4 exit key, 5 destination
 -- (kind:target, for timeout and exitkey; may be empty).
 -- A ringing offer is cancelled first. Returns {'ok', released agent ids...} or {'gone'} / {'connected'}.

@@ -1,5 +1,8 @@
--- A caller joins a queue. KEYS: 1 wait zset, 2 caller hash, 3 members zset, 4 ready zset (callers without a live
--- offer, same scores).
+-- A caller joins a queue.
+-- KEYS[1] queueWait: the callers waiting
+-- KEYS[2] queueCaller: the caller's hash
+-- KEYS[3] queueMembers: the queue's members
+-- KEYS[4] queueReady: the callers without a live offer, same scores
 -- arg: 1 queue, 2 call id, 3 owner node, 4 priority 0-99, 5 number, 6 name, 7 skills (name:min,...),
 -- 8 custom data (JSON), 9 max length (0 = none), 10 join when empty ('1'/'0').
 -- Score: higher priority first, then enqueue time (ms < 1e13, so one double holds both exactly).
@@ -13,7 +16,7 @@ end
 if arg(10) ~= '1' then
   local staffed = false
   for _, id in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
-    if redis.call('SISMEMBER', P .. 'agents', id) == 1 then staffed = true; break end
+    if redis.call('SISMEMBER', K.agentSessions(), id) == 1 then staffed = true; break end
   end
   if not staffed then
     qlog('JOINEMPTY', queue, callId, 'NONE')

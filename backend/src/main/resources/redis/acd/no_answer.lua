@@ -1,9 +1,10 @@
 -- An offer rang an agent until the ring timeout. The agent counts a miss (not-ready after maxMisses in a row);
 -- when nobody is left ringing, the caller keeps its place and may be offered again after the retry delay.
--- KEYS: 1 offer hash. arg: 1 offer id, 2 agent id, 3 max misses (0 = never not-ready), 4 retry delay ms.
+-- KEYS[1] offer: the offer that rang
+-- arg: 1 offer id, 2 agent id, 3 max misses (0 = never not-ready), 4 retry delay ms.
 -- Returns {'ok', new state, misses} or {'not-reserved', state}.
 local offerId, id = arg(1), arg(2)
-local a = hash(agentKey(id))
+local a = hash(K.agent(id))
 if a.state ~= 'reserved' or a.offer ~= offerId then return {'not-reserved', a.state or 'logged-out'} end
 local o = hash(KEYS[1])
 local queue = o.queue or ''
@@ -19,13 +20,13 @@ emit('offer.ended', queue, id, o.caller, {'offerId', offerId, 'reason', 'timeout
 local rest = {}
 for _, other in ipairs(split(o.agents)) do
   if other ~= id then
-    local b = redis.call('HMGET', agentKey(other), 'state', 'offer')
+    local b = redis.call('HMGET', K.agent(other), 'state', 'offer')
     if b[1] == 'reserved' and b[2] == offerId then rest[#rest + 1] = other end
   end
 end
 if #rest == 0 then
   if o.caller then
-    local ckey = P .. 'caller:' .. o.caller
+    local ckey = K.queueCaller(o.caller)
     if redis.call('HGET', ckey, 'offer') == offerId then callerReady(o.caller, tonumber(arg(4))) end
   end
   redis.call('DEL', KEYS[1])

@@ -1,9 +1,10 @@
 -- A state the agent (or a supervisor, or the presence check) asks for: available, not-ready + reason, logged-out.
+-- KEYS[1] agent: the agent's record
 -- arg: 1 agent id, 2 expected version ('' = any), 3 target, 4 reason, 5 actor (agent | supervisor | presence).
 -- Returns {code, state, version}; code: ok, conflict (version moved), not-logged-in, busy (on a call),
 -- ringing (an offer is ringing; only a supervisor or the presence check may cut it).
 local id, target, reason, actor = arg(1), arg(3), arg(4), arg(5)
-local a = hash(agentKey(id))
+local a = hash(K.agent(id))
 local state = a.state or 'logged-out'
 if arg(2) ~= '' and tostring(num(a.version)) ~= arg(2) then return {'conflict', state, tostring(num(a.version))} end
 if state == 'logged-out' then
@@ -14,7 +15,7 @@ if state == 'on-call' then return {'busy', state, tostring(num(a.version))} end
 if state == 'reserved' then
   if actor == 'agent' then return {'ringing', state, tostring(num(a.version))} end
   releaseOffer(a.offer, 'agent-unavailable', 0)
-  a = hash(agentKey(id))
+  a = hash(K.agent(id))
   state = a.state
 end
 if target ~= 'not-ready' then reason = '' end

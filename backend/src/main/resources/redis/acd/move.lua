@@ -1,6 +1,7 @@
 -- A supervisor moves a waiting caller: to the head of its queue, or to another queue (keeping its priority and
 -- enqueue time, so it lands where it would have been had it called there first). A ringing offer is cancelled.
--- KEYS: 1 caller hash. arg: 1 call id, 2 target queue ('' = head of its own queue).
+-- KEYS[1] queueCaller: the caller's hash
+-- arg: 1 call id, 2 target queue ('' = head of its own queue).
 -- Returns {'ok', queue, position} or {'gone'} / {'connected'}.
 local callId, target = arg(1), arg(2)
 local c = hash(KEYS[1])
@@ -8,7 +9,7 @@ if c.callId == nil then return {'gone'} end
 if c.state == 'connected' then return {'connected'} end
 if c.offer and c.offer ~= '' then releaseOffer(c.offer, 'moved', 0) end
 local from = c.queue
-local fromWait, fromReady = P .. 'q:' .. from .. ':wait', P .. 'q:' .. from .. ':ready'
+local fromWait, fromReady = K.queueWait(from), K.queueReady(from)
 local score = c.score
 local queue = from
 if target == '' then
@@ -19,7 +20,7 @@ else
   redis.call('ZREM', fromWait, callId)
   redis.call('ZREM', fromReady, callId)
 end
-local wait, ready = P .. 'q:' .. queue .. ':wait', P .. 'q:' .. queue .. ':ready'
+local wait, ready = K.queueWait(queue), K.queueReady(queue)
 redis.call('ZADD', wait, score, callId)
 redis.call('ZADD', ready, score, callId)
 redis.call('HSET', KEYS[1], 'queue', queue, 'score', score, 'offer', '', 'retryAt', 0)

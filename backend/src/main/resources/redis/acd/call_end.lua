@@ -1,6 +1,7 @@
 -- A queue call of an agent ended: wrap-up (or straight back to available), counters for fewest-calls and
 -- least-talk-time, the queue log's COMPLETEAGENT / COMPLETECALLER.
--- KEYS: 1 agent hash. arg: 1 agent id, 2 wrap-up ms, 3 who hung up (agent | caller).
+-- KEYS[1] agent: the agent whose call ended
+-- arg: 1 agent id, 2 wrap-up ms, 3 who hung up (agent | caller).
 -- Returns {'ok', state, talk ms} or {'not-on-call', state}.
 local id = arg(1)
 local a = hash(KEYS[1])
@@ -14,7 +15,7 @@ if queue ~= '' then
   statIncr(queue, 'completed', 1)
   statIncr(queue, 'talkMs', talk)
 end
-if a.call and a.call ~= '' then redis.call('DEL', P .. 'caller:' .. a.call) end
+if a.call and a.call ~= '' then redis.call('DEL', K.queueCaller(a.call)) end
 emit('call.end', queue, id, a.call, {'talkMs', talk, 'hungUpBy', arg(3)})
 local wrap = tonumber(arg(2))
 local extra = {'calls', num(a.calls) + 1, 'talkMs', num(a.talkMs) + talk, 'lastCallEnd', NOW, 'call', '',

@@ -1,13 +1,16 @@
--- Shared by every ACD script (prepended by AcdScripts). All keys carry the tenant's hash tag (P), so the keys a
--- script discovers while running (agents of a queue, callers of a queue) live on the same slot as its KEYS.
+-- Shared by every ACD script (LuaScript prepends it, after the key shapes K). The keys a script discovers while
+-- running (agents of a queue, callers of a queue) are built with K on the tenant's prefix (Keys.tenantPrefix), so
+-- they carry the tenant's hash tag and live on the same slot as its KEYS.
 -- ARGV[1] tenant key prefix, ARGV[2] now (ms, the calling node's injected clock), ARGV[3] node id,
 -- ARGV[4] events MAXLEN ~, ARGV[5] queue-log MAXLEN ~; a script's own arguments follow: arg(1) = ARGV[6].
-local P = ARGV[1]
+KP = ARGV[1]
 local NOW = tonumber(ARGV[2])
 local NODE = ARGV[3]
 local EVMAX = ARGV[4]
 local LOGMAX = ARGV[5]
 local function arg(i) return ARGV[5 + i] end
+-- How many arguments of its own the script was given.
+local function argCount() return #ARGV - 5 end
 
 local function split(s)
   local out = {}
@@ -28,7 +31,7 @@ local function num(v) if v == nil or v == false or v == '' then return 0 end ret
 -- One entry of the tenant's event stream, published live with its stream id (nodes fan it out to WebSockets).
 -- fields: flat list {name, value, ...}.
 local function emit(kind, queue, agent, call, fields)
-  local args = {P .. 'events', 'MAXLEN', '~', EVMAX, '*', 'kind', kind, 'queue', queue or '', 'agentId', agent or '',
+  local args = {'kind', kind, 'queue', queue or '', 'agentId', agent or '',
     'callId', call or '', 'node', NODE, 'at', tostring(NOW)}
   local map = {}
   for i = 1, #fields, 2 do
@@ -36,8 +39,8 @@ local function emit(kind, queue, agent, call, fields)
     args[#args + 1] = fields[i]; args[#args + 1] = v
     map[fields[i]] = v
   end
-  local id = redis.call('XADD', unpack(args))
-  redis.call('PUBLISH', P .. 'live', cjson.encode({id = id, kind = kind, queue = queue or '', agentId = agent or '',
+  local id = redis.call('XADD', K.events(), 'MAXLEN', '~', EVMAX, '*', unpack(args))
+  redis.call('PUBLISH', K.liveEvents(), cjson.encode({id = id, kind = kind, queue = queue or '', agentId = agent or '',
     callId = call or '', node = NODE, at = tostring(NOW), fields = map}))
   return id
 end
@@ -45,13 +48,13 @@ end
 -- One line of the queue log, Asterisk queue_log style: time|callid|queue|agent|event|data1|data2|data3; an exit
 -- may name where the caller went in an extra field (destination: kind:target), outside the Asterisk columns.
 local function qlog(event, queue, call, agent, d1, d2, d3, destination)
-  local args = {P .. 'queuelog', 'MAXLEN', '~', LOGMAX, '*', 'time', tostring(NOW), 'callid', call or 'NONE',
+  local args = {'time', tostring(NOW), 'callid', call or 'NONE',
     'queue', queue or 'NONE', 'agent', agent or 'NONE', 'event', event, 'data1', tostring(d1 or ''),
     'data2', tostring(d2 or ''), 'data3', tostring(d3 or '')}
   if destination and destination ~= '' then
     args[#args + 1] = 'destination'; args[#args + 1] = destination
   end
-  redis.call('XADD', unpack(args))
+  redis.call('XADD', K.queueLog(), 'MAXLEN', '~', LOGMAX, '*', unpack(args))
 end
 
 local function day(ms)
@@ -88,20 +91,17 @@ end
 
 -- Adds to a figure of a queue's statistics of today.
 local function statIncr(queue, field, by)
-  dayIncr(P .. 'q:' .. queue .. ':stats:' .. day(NOW), field, by, NOW)
+  dayIncr(K.queueStats(queue, day(NOW)), field, by, NOW)
 end
 
-local function agentKey(id) return P .. 'agent:' .. id end
-
--- Per-agent statistics of one UTC day: a hash per agent and day (ms per state, calls answered, missed offers) and
--- a set of the agents that have one, so the whole tenant is read without scanning.
-local function agentStatsKey(id, d) return P .. 'agent:' .. id .. ':stats:' .. d end
+-- Per-agent statistics of one UTC day: a hash per agent and day (K.agentStats: ms per state, calls answered, missed
+-- offers) and a set of the agents that have one (K.agentsWithStats), so the whole tenant is read without scanning.
 
 -- One agent's figure of the day holding ms; the day's agent list gains the agent (and its TTL) with the first field.
 local function agentDayIncr(id, field, by, ms)
   local d = day(ms)
-  if dayIncr(agentStatsKey(id, d), field, by, ms) then
-    local list = P .. 'agents:stats:' .. d
+  if dayIncr(K.agentStats(id, d), field, by, ms) then
+    local list = K.agentsWithStats(d)
     redis.call('SADD', list, id)
     redis.call('PEXPIRE', list, keepFor(ms))
   end
@@ -131,7 +131,7 @@ end
 -- index in step, and emits agent.state. a: the agent's whole hash as it is in Redis (the indexes are kept by what it
 -- says the agent was); extra: flat list of more fields to set. Returns the new version.
 local function transition(id, a, state, reason, extra)
-  local key = agentKey(id)
+  local key = K.agent(id)
   local version = num(a.version) + 1
   -- The time in the state being left, counted here because every transition passes through this function.
   agentTime(id, stateBucket(a.state, a.reason), num(a.since), NOW)
@@ -156,19 +156,19 @@ local function transition(id, a, state, reason, extra)
   redis.call('HSET', key, unpack(fields))
   -- Available agents indexed three ways, so longest-idle, fewest-calls and least-talk-time read only the head.
   if state == 'available' then
-    redis.call('ZADD', P .. 'agents:available', num(now('idle')), id)
-    redis.call('ZADD', P .. 'agents:by-calls', num(now('calls')), id)
-    redis.call('ZADD', P .. 'agents:by-talk', num(now('talkMs')), id)
+    redis.call('ZADD', K.availableAgents(), num(now('idle')), id)
+    redis.call('ZADD', K.availableAgentsByCalls(), num(now('calls')), id)
+    redis.call('ZADD', K.availableAgentsByTalk(), num(now('talkMs')), id)
   else
-    redis.call('ZREM', P .. 'agents:available', id)
-    redis.call('ZREM', P .. 'agents:by-calls', id)
-    redis.call('ZREM', P .. 'agents:by-talk', id)
+    redis.call('ZREM', K.availableAgents(), id)
+    redis.call('ZREM', K.availableAgentsByCalls(), id)
+    redis.call('ZREM', K.availableAgentsByTalk(), id)
   end
-  if lease ~= '' then redis.call('ZADD', P .. 'agents:timers', lease, id)
-  elseif wrap ~= '' then redis.call('ZADD', P .. 'agents:timers', wrap, id)
-  elseif num(a.leaseUntil) > 0 or num(a.wrapUntil) > 0 then redis.call('ZREM', P .. 'agents:timers', id) end
-  if state == 'logged-out' then redis.call('SREM', P .. 'agents', id)
-  elseif a.state == nil or a.state == 'logged-out' then redis.call('SADD', P .. 'agents', id) end
+  if lease ~= '' then redis.call('ZADD', K.agentTimers(), lease, id)
+  elseif wrap ~= '' then redis.call('ZADD', K.agentTimers(), wrap, id)
+  elseif num(a.leaseUntil) > 0 or num(a.wrapUntil) > 0 then redis.call('ZREM', K.agentTimers(), id) end
+  if state == 'logged-out' then redis.call('SREM', K.agentSessions(), id)
+  elseif a.state == nil or a.state == 'logged-out' then redis.call('SADD', K.agentSessions(), id) end
   emit('agent.state', '', id, '', {'state', state, 'reason', reason or '', 'version', version, 'since', NOW,
     'wrapUpUntil', wrap, 'leaseUntil', lease, 'agentNode', now('node') or '', 'queues', now('queues') or '',
     'offer', now('offer') or ''})
@@ -178,29 +178,29 @@ end
 -- A caller whose offer ended without a connection becomes offerable again (the ready set mirrors the wait set
 -- minus callers with a live offer, so a claim never scans past ringing callers).
 local function callerReady(callId, retryMs)
-  local ckey = P .. 'caller:' .. callId
+  local ckey = K.queueCaller(callId)
   local c = redis.call('HMGET', ckey, 'queue', 'score')
   if not c[1] then return end
   redis.call('HSET', ckey, 'offer', '', 'retryAt', NOW + retryMs)
-  redis.call('ZADD', P .. 'q:' .. c[1] .. ':ready', c[2], callId)
+  redis.call('ZADD', K.queueReady(c[1]), c[2], callId)
 end
 
 -- Ends an offer without a connection: every agent still reserved by it goes back to available (keeping the place
 -- in the idle order they had), the caller may be offered again after retryMs. Returns the released agent ids.
 local function releaseOffer(offerId, why, retryMs)
-  local okey = P .. 'offer:' .. offerId
+  local okey = K.offer(offerId)
   local o = hash(okey)
   local released = {}
   if o.caller == nil then return released end
   for _, id in ipairs(split(o.agents)) do
-    local a = hash(agentKey(id))
+    local a = hash(K.agent(id))
     if a.state == 'reserved' and a.offer == offerId then
       transition(id, a, 'available', '', {})
       released[#released + 1] = id
     end
     emit('offer.ended', o.queue, id, o.caller, {'offerId', offerId, 'reason', why})
   end
-  local ckey = P .. 'caller:' .. o.caller
+  local ckey = K.queueCaller(o.caller)
   if redis.call('HGET', ckey, 'offer') == offerId then callerReady(o.caller, retryMs) end
   redis.call('DEL', okey)
   return released

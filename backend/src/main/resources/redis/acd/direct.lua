@@ -2,9 +2,11 @@
 -- with a direct call in progress on a live node gets no queue offer (claim.lua). Counted per node in the party's
 -- agent hash (field direct:<node>), so a dead node's count is ignored by the claim and a restarted node clears its
 -- own (direct_reset.lua). The counts commute: an end written before its start, after a Redis outage, still sums to 0.
--- KEYS: 1 the agent hash, 2 this node's index of parties with a count (set). arg: 1 party, 2 delta.
+-- KEYS[1] agent: the party's agent hash
+-- KEYS[2] directCalls: this node's index of parties with a count
+-- arg: 1 party, 2 delta.
 -- Returns 1 when the party is now free of direct calls and available (the caller dispatches), else 0.
-local field = 'direct:' .. NODE
+local field = K.DIRECT_CALLS_FIELD .. NODE
 local n = redis.call('HINCRBY', KEYS[1], field, tonumber(arg(2)))
 if n ~= 0 then
   redis.call('SADD', KEYS[2], arg(1))
@@ -14,6 +16,6 @@ redis.call('HDEL', KEYS[1], field)
 redis.call('SREM', KEYS[2], arg(1))
 if redis.call('HGET', KEYS[1], 'state') ~= 'available' then return 0 end
 for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
-  if string.sub(f, 1, 7) == 'direct:' then return 0 end
+  if string.sub(f, 1, #K.DIRECT_CALLS_FIELD) == K.DIRECT_CALLS_FIELD then return 0 end
 end
 return 1

@@ -1,14 +1,21 @@
 -- The atomic claim: the best waiting caller and the best agent(s) by the queue's strategy, in one step; then, up to
 -- the number of offer ids given, the same for the next callers (a batch of claims, each as if run alone in order).
--- KEYS: 1 wait zset, 2 members zset (score = position), 3 tiers hash (agent -> "tier|penalty"), 4 queue state hash,
--- 5 available agents zset (score = idle since), 6 ready zset (the waiting callers without a live offer, same order),
--- 7 available agents by calls taken, 8 available agents by talk time.
+-- KEYS[1] queueWait: the callers waiting
+-- KEYS[2] queueMembers: the queue's members (score = position)
+-- KEYS[3] queueTiers: agent -> "tier|penalty"
+-- KEYS[4] queueState: the round-robin cursor, the last agent offered
+-- KEYS[5] availableAgents: score = idle since
+-- KEYS[6] queueReady: the waiting callers without a live offer, same order
+-- KEYS[7] availableAgentsByCalls: score = calls taken
+-- KEYS[8] availableAgentsByTalk: score = talk time
+-- Discovered while running (K): each candidate's agent and user hash (state, skills), each reserved agent's
+-- registration hash (its K.CONTACT_FIELD fields), the caller hashes of the ready callers, the offer hash written.
 -- arg: 1 queue, 2 strategy, 3 ring ms, 4 lease ms, 5 tier delay ms, 6 callers to scan, 7 ring-all max,
 -- 8 random seed, 9 offer ids (comma list: one per claim at most), 10 alive node ids (comma list), 11 queue name.
--- Returns {} when nothing can be offered, else per offer {offer id, call id, caller's node, lease until, number of
--- agents n, then n times agent, version, agent's node, number of contacts m, then m contact records}: the contacts
--- are the agent's registration binding fields (JSON, expired ones included), read here so that the node placing
--- the offer routes it without another round trip.
+-- Returns JSON (Claims.Reply): {grants = [{offerId, callId, callerNode, leaseUntil, agents = [{agentId, version,
+-- node, contacts}]}]}, no grants when nothing can be offered. The contacts are the agent's registration binding
+-- records (JSON strings, expired ones included), read here so that the node placing the offer routes it without
+-- another round trip.
 local queue, strategy = arg(1), arg(2)
 local ringMs, leaseMs, tierMs = tonumber(arg(3)), tonumber(arg(4)), tonumber(arg(5))
 local scanLimit, ringMax = tonumber(arg(6)), tonumber(arg(7))
@@ -18,9 +25,10 @@ local alive = {}
 local agentFields = {'state', 'node', 'calls', 'talkMs', 'idle'}
 for _, n in ipairs(split(arg(10))) do
   alive[n] = true
-  agentFields[#agentFields + 1] = 'direct:' .. n
+  agentFields[#agentFields + 1] = K.DIRECT_CALLS_FIELD .. n
 end
-if redis.call('ZCARD', KEYS[5]) == 0 then return {} end
+local function reply(grants) return cjson.encode({grants = grants}) end
+if redis.call('ZCARD', KEYS[5]) == 0 then return reply({}) end
 math.randomseed(tonumber(arg(8)))
 
 -- Tiers read so far ("tier|penalty", or false for an agent not in the queue); skills-based fills it a page at a time.
@@ -38,7 +46,7 @@ local function base(id)
     tierCache[id] = tp
   end
   if tp then
-    local a = redis.call('HMGET', agentKey(id), unpack(agentFields))
+    local a = redis.call('HMGET', K.agent(id), unpack(agentFields))
     -- Only 'available': a reserved agent's lease is live by definition until the sweeper releases it.
     local free = a[1] == 'available' and (not a[2] or a[2] == '' or alive[a[2]])
     for i = 6, #agentFields do
@@ -61,7 +69,7 @@ local function eligible(id, maxTier, needs)
   for i = 1, #needs, 2 do
     local level = c.skills[needs[i]]
     if level == nil then
-      level = tonumber(redis.call('HGET', P .. 'user:' .. id, 'skill.' .. needs[i]) or '-1')
+      level = tonumber(redis.call('HGET', K.user(id), 'skill.' .. needs[i]) or '-1')
       c.skills[needs[i]] = level
     end
     if level < needs[i + 1] then return nil end
@@ -224,7 +232,7 @@ local function pick(owner, maxTier, needs)
   elseif strategy == 'skills-based' then
     c = scanSkills(maxTier, needs, owner)
   else
-    return redis.error_reply('unknown strategy ' .. strategy)
+    error('unknown strategy ' .. strategy)
   end
   if c then return {c} end
   return {}
@@ -234,7 +242,7 @@ end
 -- every claim cost more than the rest of the scan.
 local removed = 0 -- ready entries dropped by this claim (the pages after them move up)
 local function claimFor(callId, offerId)
-  local ckey = P .. 'caller:' .. callId
+  local ckey = K.queueCaller(callId)
   local c = redis.call('HMGET', ckey, 'owner', 'offer', 'retryAt', 'enqueuedAt', 'skills', 'number', 'name', 'data',
     'offers')
   if not c[1] then
@@ -257,26 +265,25 @@ local function claimFor(callId, offerId)
     local chosen = pick(c[1], maxTier, needs)
     if #chosen > 0 then
       local leaseUntil = NOW + leaseMs
-      local out = {offerId, callId, c[1], tostring(leaseUntil), tostring(#chosen)}
+      local agents = {}
       local ids = {}
       local ofields = {'caller', callId, 'queue', queue, 'owner', c[1], 'createdAt', NOW, 'deadline', NOW + ringMs}
       for _, ag in ipairs(chosen) do
-        local a = hash(agentKey(ag.id))
+        local a = hash(K.agent(ag.id))
         local v = transition(ag.id, a, 'reserved', '', {'leaseUntil', leaseUntil, 'offer', offerId})
         cache[ag.id] = false -- reserved now: not free for the next claim of the batch
         ids[#ids + 1] = ag.id
         ofields[#ofields + 1] = 'v:' .. ag.id; ofields[#ofields + 1] = v
-        out[#out + 1] = ag.id; out[#out + 1] = tostring(v); out[#out + 1] = ag.node
         local contacts = {}
-        local reg = redis.call('HGETALL', P .. 'reg:' .. ag.id)
+        local reg = redis.call('HGETALL', K.registration(ag.id))
+        local prefix = #K.CONTACT_FIELD
         for i = 1, #reg, 2 do
-          if string.sub(reg[i], 1, 2) == 'c:' then contacts[#contacts + 1] = reg[i + 1] end
+          if string.sub(reg[i], 1, prefix) == K.CONTACT_FIELD then contacts[#contacts + 1] = reg[i + 1] end
         end
-        out[#out + 1] = tostring(#contacts)
-        for _, c in ipairs(contacts) do out[#out + 1] = c end
+        agents[#agents + 1] = {agentId = ag.id, version = v, node = ag.node, contacts = contacts}
       end
       ofields[#ofields + 1] = 'agents'; ofields[#ofields + 1] = table.concat(ids, ',')
-      local okey = P .. 'offer:' .. offerId
+      local okey = K.offer(offerId)
       redis.call('HSET', okey, unpack(ofields))
       redis.call('PEXPIRE', okey, leaseMs + 3600000) -- garbage only: the sweeper ends offers long before
       redis.call('HSET', ckey, 'offer', offerId, 'offers', num(c[9]) + 1)
@@ -292,7 +299,7 @@ local function claimFor(callId, offerId)
           'callerNumber', c[6] or '', 'callerName', c[7] or '', 'waitedSeconds', math.floor(waited / 1000),
           'ringTimeoutSeconds', math.floor(ringMs / 1000), 'data', c[8] or '{}', 'agents', table.concat(ids, ',')})
       end
-      return out
+      return {offerId = offerId, callId = callId, callerNode = c[1], leaseUntil = leaseUntil, agents = agents}
     end
   end
   return nil
@@ -308,12 +315,12 @@ while skipped < scanLimit and offers < #offerIds do
   for _, callId in ipairs(ids) do
     local grant = claimFor(callId, offerIds[offers + 1])
     if grant then
-      for _, v in ipairs(grant) do out[#out + 1] = v end
+      out[#out + 1] = grant
       offers = offers + 1
-      if offers == #offerIds or redis.call('ZCARD', KEYS[5]) == 0 then return out end
+      if offers == #offerIds or redis.call('ZCARD', KEYS[5]) == 0 then return reply(out) end
     else
       skipped = skipped + 1
-      if skipped >= scanLimit then return out end
+      if skipped >= scanLimit then return reply(out) end
     end
   end
   if #ids < page then break end
@@ -321,4 +328,4 @@ while skipped < scanLimit and offers < #offerIds do
   removed = 0
   page = 16
 end
-return out
+return reply(out)
