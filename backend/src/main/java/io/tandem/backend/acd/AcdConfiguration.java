@@ -1,5 +1,15 @@
 package io.tandem.backend.acd;
 
+import io.tandem.backend.acd.agents.Presence;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.dispatch.Dispatcher;
+import io.tandem.backend.acd.dispatch.LiveNodes;
+import io.tandem.backend.acd.dispatch.LogOnlyOfferPlacer;
+import io.tandem.backend.acd.dispatch.OfferPlacer;
+import io.tandem.backend.acd.dispatch.Sweeper;
+import io.tandem.backend.acd.events.LiveEvents;
+import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.directory.Directory;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -8,10 +18,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
 
 /** Wires dispatch and the sweeper; the offer placer is the B2BUA's when it provides one. */
 @Configuration(proxyBeanMethods = false)

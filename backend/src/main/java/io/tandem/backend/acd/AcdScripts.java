@@ -18,25 +18,25 @@ import org.springframework.stereotype.Component;
  * lengths ahead of the script's own arguments.
  */
 @Component
-class AcdScripts {
+public class AcdScripts {
 
-    static final LuaScript LOGIN = load("login", ScriptOutputType.INTEGER);
-    static final LuaScript SET_STATE = load("set_state", ScriptOutputType.MULTI);
-    static final LuaScript ENQUEUE = load("enqueue", ScriptOutputType.MULTI);
-    static final LuaScript LEAVE = load("leave", ScriptOutputType.MULTI);
-    static final LuaScript CLAIM = load("claim", ScriptOutputType.VALUE);
-    static final LuaScript ACCEPT = load("accept", ScriptOutputType.MULTI);
-    static final LuaScript NO_ANSWER = load("no_answer", ScriptOutputType.MULTI);
-    static final LuaScript RELEASE = load("release", ScriptOutputType.MULTI);
-    static final LuaScript CALL_END = load("call_end", ScriptOutputType.MULTI);
-    static final LuaScript SWEEP = load("sweep", ScriptOutputType.MULTI);
-    static final LuaScript MOVE = load("move", ScriptOutputType.MULTI);
-    static final LuaScript AGENT_STATS = load("agent_stats", ScriptOutputType.VALUE);
-    static final LuaScript CALLBACK = load("callback", ScriptOutputType.VALUE);
-    static final LuaScript PRESENCE = load("presence", ScriptOutputType.MULTI);
-    static final LuaScript DIRECT = load("direct", ScriptOutputType.INTEGER);
-    static final LuaScript DIRECT_RESET = load("direct_reset", ScriptOutputType.INTEGER);
-    static final LuaScript SEEN = load("seen", ScriptOutputType.INTEGER);
+    public static final LuaScript LOGIN = load("login", ScriptOutputType.INTEGER);
+    public static final LuaScript SET_STATE = load("set_state", ScriptOutputType.MULTI);
+    public static final LuaScript ENQUEUE = load("enqueue", ScriptOutputType.MULTI);
+    public static final LuaScript LEAVE = load("leave", ScriptOutputType.MULTI);
+    public static final LuaScript CLAIM = load("claim", ScriptOutputType.VALUE);
+    public static final LuaScript ACCEPT = load("accept", ScriptOutputType.MULTI);
+    public static final LuaScript NO_ANSWER = load("no_answer", ScriptOutputType.MULTI);
+    public static final LuaScript RELEASE = load("release", ScriptOutputType.MULTI);
+    public static final LuaScript CALL_END = load("call_end", ScriptOutputType.MULTI);
+    public static final LuaScript SWEEP = load("sweep", ScriptOutputType.MULTI);
+    public static final LuaScript MOVE = load("move", ScriptOutputType.MULTI);
+    public static final LuaScript AGENT_STATS = load("agent_stats", ScriptOutputType.VALUE);
+    public static final LuaScript CALLBACK = load("callback", ScriptOutputType.VALUE);
+    public static final LuaScript PRESENCE = load("presence", ScriptOutputType.MULTI);
+    public static final LuaScript DIRECT = load("direct", ScriptOutputType.INTEGER);
+    public static final LuaScript DIRECT_RESET = load("direct_reset", ScriptOutputType.INTEGER);
+    public static final LuaScript SEEN = load("seen", ScriptOutputType.INTEGER);
 
     private final Redis redis;
     private final Clock clock;
@@ -51,12 +51,12 @@ class AcdScripts {
     }
 
     /** Runs a script for a tenant; {@code keys} must be that tenant's keys. */
-    <T> T run(LuaScript script, String tenant, List<String> keys, String... args) {
+    public <T> T run(LuaScript script, String tenant, List<String> keys, String... args) {
         return redis.run(script, keys, withPrelude(tenant, args));
     }
 
     /** As {@link #run}, sent now and read later ({@link Redis#send}): scripts sent in a row share a round trip. */
-    <T> Supplier<T> send(LuaScript script, String tenant, List<String> keys, String... args) {
+    public <T> Supplier<T> send(LuaScript script, String tenant, List<String> keys, String... args) {
         return redis.send(script, keys, withPrelude(tenant, args));
     }
 
@@ -74,7 +74,7 @@ class AcdScripts {
 
     /** A MULTI reply as strings (Lettuce hands bulk strings back as String, integers as Long). */
     @SuppressWarnings("unchecked")
-    static List<String> strings(Object reply) {
+    public static List<String> strings(Object reply) {
         List<String> out = new ArrayList<>();
         for (Object item : (List<Object>) reply) {
             out.add(item == null ? "" : item.toString());
@@ -82,15 +82,15 @@ class AcdScripts {
         return out;
     }
 
-    Clock clock() {
+    public Clock clock() {
         return clock;
     }
 
-    Redis redis() {
+    public Redis redis() {
         return redis;
     }
 
-    String nodeId() {
+    public String nodeId() {
         return nodeId;
     }
 

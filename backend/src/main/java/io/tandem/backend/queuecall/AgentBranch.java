@@ -1,6 +1,6 @@
 package io.tandem.backend.queuecall;
 
-import io.tandem.backend.acd.OfferGrant;
+import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.sdp.SdpNegotiator;

@@ -1,9 +1,10 @@
 package io.tandem.backend.queuecall;
 
-import io.tandem.backend.acd.Callers;
-import io.tandem.backend.acd.Claims;
-import io.tandem.backend.acd.OfferGrant;
-import io.tandem.backend.acd.QueueDefinition;
+import io.tandem.backend.acd.dispatch.CallbackRequests;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.Keys;
@@ -170,8 +171,8 @@ final class QueueCall {
                 return;
             }
             sayGoodbye(calls.overflow.callback(this, queue.number(), details, java.time.Duration.ZERO,
-                    joined.refused() == Callers.Refused.QUEUE_FULL ? io.tandem.backend.acd.CallbackRequests.Cause.FULL
-                            : io.tandem.backend.acd.CallbackRequests.Cause.EMPTY));
+                    joined.refused() == Callers.Refused.QUEUE_FULL ? CallbackRequests.Cause.FULL
+                            : CallbackRequests.Cause.EMPTY));
             return;
         }
         ringOwnOffer();
@@ -581,8 +582,8 @@ final class QueueCall {
             leavingCause = "callback";
             sayGoodbye(calls.overflow.callback(this, queue.number(), details,
                     java.time.Duration.between(startedAt, calls.clock.instant()),
-                    exit == Callers.Exit.EXIT_KEY ? io.tandem.backend.acd.CallbackRequests.Cause.KEY
-                            : io.tandem.backend.acd.CallbackRequests.Cause.TIMEOUT));
+                    exit == Callers.Exit.EXIT_KEY ? CallbackRequests.Cause.KEY
+                            : CallbackRequests.Cause.TIMEOUT));
             return;
         }
         calls.signalling.bye(dialog);
@@ -655,7 +656,7 @@ final class QueueCall {
             leavingCause = "callback";
             sayGoodbye(calls.overflow.callback(this, queue.number(), details,
                     java.time.Duration.between(startedAt, calls.clock.instant()),
-                    io.tandem.backend.acd.CallbackRequests.Cause.UNREACHABLE));
+                    CallbackRequests.Cause.UNREACHABLE));
         } else {
             leavingCause = "unreachable";
             sayGoodbye(calls.overflow.sorry());

@@ -3,6 +3,13 @@ package io.tandem.backend.acd;
 import static io.tandem.backend.acd.AcdFixture.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.agents.AgentStatisticsService;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.acd.dispatch.QueueStatistics;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.protocol.AgentState;
 import io.tandem.protocol.AgentStatistics;
 import io.tandem.protocol.QueueFigures;

@@ -4,6 +4,7 @@ import static io.tandem.backend.acd.AcdFixture.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.backend.Eventually;
+import io.tandem.backend.acd.agents.Presence;
 import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.registrar.Bindings;
 import io.tandem.protocol.AgentState;
