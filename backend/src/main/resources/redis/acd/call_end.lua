@@ -2,10 +2,10 @@
 -- least-talk-time, the queue log's COMPLETEAGENT / COMPLETECALLER.
 -- KEYS[1] agent: the agent whose call ended
 -- arg: 1 agent id, 2 wrap-up ms, 3 who hung up (agent | caller).
--- Returns {'ok', state, talk ms} or {'not-on-call', state}.
+-- Returns JSON (Claims.CallEnd): {outcome = ok | not-on-call, state (the agent's, new), talkMs}.
 local id = arg(1)
 local a = hash(KEYS[1])
-if a.state ~= 'on-call' then return {'not-on-call', a.state or 'logged-out'} end
+if a.state ~= 'on-call' then return cjson.encode({outcome = 'not-on-call', state = a.state or 'logged-out'}) end
 local talk = NOW - num(a.talkStart)
 local queue = a.callQueue or ''
 local event = 'COMPLETECALLER'
@@ -30,4 +30,4 @@ else
   extra[#extra + 1] = 'idle'; extra[#extra + 1] = NOW
 end
 transition(id, a, state, '', extra)
-return {'ok', state, tostring(talk)}
+return cjson.encode({outcome = 'ok', state = state, talkMs = talk})

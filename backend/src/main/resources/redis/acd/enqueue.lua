@@ -5,13 +5,14 @@
 -- KEYS[4] queueReady: the callers without a live offer, same scores
 -- arg: 1 queue, 2 call id, 3 owner node, 4 priority 0-99, 5 number, 6 name, 7 skills (name:min,...),
 -- 8 custom data (JSON), 9 max length (0 = none), 10 join when empty ('1'/'0').
+-- Returns JSON (Callers.Enqueued): {outcome = ok | exists | full | empty, position}.
 -- Score: higher priority first, then enqueue time (ms < 1e13, so one double holds both exactly).
 local queue, callId = arg(1), arg(2)
-if redis.call('EXISTS', KEYS[2]) == 1 then return {'exists'} end
+if redis.call('EXISTS', KEYS[2]) == 1 then return cjson.encode({outcome = 'exists'}) end
 local max = tonumber(arg(9))
 if max > 0 and redis.call('ZCARD', KEYS[1]) >= max then
   qlog('FULL', queue, callId, 'NONE')
-  return {'full'}
+  return cjson.encode({outcome = 'full'})
 end
 if arg(10) ~= '1' then
   local staffed = false
@@ -20,7 +21,7 @@ if arg(10) ~= '1' then
   end
   if not staffed then
     qlog('JOINEMPTY', queue, callId, 'NONE')
-    return {'empty'}
+    return cjson.encode({outcome = 'empty'})
   end
 end
 local score = string.format('%.0f', (99 - tonumber(arg(4))) * 1e13 + NOW)
@@ -32,4 +33,4 @@ redis.call('HSET', KEYS[2], 'callId', callId, 'queue', queue, 'owner', arg(3), '
 local pos = redis.call('ZRANK', KEYS[1], callId) + 1
 qlog('ENTERQUEUE', queue, callId, 'NONE', '', arg(5), pos)
 emit('caller.enqueued', queue, '', callId, {'number', arg(5), 'name', arg(6), 'priority', arg(4), 'position', pos})
-return {'ok', tostring(pos)}
+return cjson.encode({outcome = 'ok', position = pos})

@@ -4,18 +4,19 @@
 -- KEYS[3] queueReady: the callers without a live offer
 -- arg: 1 queue, 2 call id, 3 reason (abandon | timeout | exitkey | lost | moved), 4 exit key, 5 destination
 -- (kind:target, for timeout and exitkey; may be empty).
--- A ringing offer is cancelled first. Returns {'ok', released agent ids...} or {'gone'} / {'connected'}.
+-- A ringing offer is cancelled first. Returns JSON (Callers.Left): {outcome = ok | gone | connected, released =
+-- the agent ids the cancelled offer freed}.
 local queue, callId, reason = arg(1), arg(2), arg(3)
 local c = hash(KEYS[2])
-if c.callId == nil then return {'gone'} end
-if c.state == 'connected' then return {'connected'} end
+if c.callId == nil then return cjson.encode({outcome = 'gone'}) end
+if c.state == 'connected' then return cjson.encode({outcome = 'connected'}) end
 local rank = redis.call('ZRANK', KEYS[1], callId)
 local pos = rank and rank + 1 or 0
-local out = {'ok'}
+local released = {}
 if c.offer and c.offer ~= '' then
   local why = reason
   if reason == 'abandon' then why = 'abandoned' end
-  for _, id in ipairs(releaseOffer(c.offer, why, 0)) do out[#out + 1] = id end
+  released = releaseOffer(c.offer, why, 0)
 end
 redis.call('ZREM', KEYS[1], callId)
 redis.call('ZREM', KEYS[3], callId)
@@ -38,4 +39,4 @@ else
 end
 emit('caller.left', queue, '', callId, {'reason', reason, 'position', pos, 'waitedSeconds', waited,
   'destination', arg(5) or ''})
-return out
+return cjson.encode({outcome = 'ok', released = released})

@@ -2,11 +2,11 @@
 -- enqueue time, so it lands where it would have been had it called there first). A ringing offer is cancelled.
 -- KEYS[1] queueCaller: the caller's hash
 -- arg: 1 call id, 2 target queue ('' = head of its own queue).
--- Returns {'ok', queue, position} or {'gone'} / {'connected'}.
+-- Returns JSON (Callers.Moved): {outcome = ok | gone | connected, queue, position}.
 local callId, target = arg(1), arg(2)
 local c = hash(KEYS[1])
-if c.callId == nil then return {'gone'} end
-if c.state == 'connected' then return {'connected'} end
+if c.callId == nil then return cjson.encode({outcome = 'gone'}) end
+if c.state == 'connected' then return cjson.encode({outcome = 'connected'}) end
 if c.offer and c.offer ~= '' then releaseOffer(c.offer, 'moved', 0) end
 local from = c.queue
 local fromWait, fromReady = K.queueWait(from), K.queueReady(from)
@@ -29,4 +29,4 @@ if queue ~= from then
   qlog('TRANSFER', from, callId, 'NONE', queue, pos, math.floor((NOW - num(c.enqueuedAt)) / 1000))
 end
 emit('caller.moved', queue, '', callId, {'from', from, 'position', pos})
-return {'ok', queue, tostring(pos)}
+return cjson.encode({outcome = 'ok', queue = queue, position = pos})

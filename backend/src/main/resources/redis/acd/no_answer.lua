@@ -2,10 +2,12 @@
 -- when nobody is left ringing, the caller keeps its place and may be offered again after the retry delay.
 -- KEYS[1] offer: the offer that rang
 -- arg: 1 offer id, 2 agent id, 3 max misses (0 = never not-ready), 4 retry delay ms.
--- Returns {'ok', new state, misses} or {'not-reserved', state}.
+-- Returns JSON (Claims.NoAnswer): {outcome = ok | not-reserved, state (the agent's, new), misses}.
 local offerId, id = arg(1), arg(2)
 local a = hash(K.agent(id))
-if a.state ~= 'reserved' or a.offer ~= offerId then return {'not-reserved', a.state or 'logged-out'} end
+if a.state ~= 'reserved' or a.offer ~= offerId then
+  return cjson.encode({outcome = 'not-reserved', state = a.state or 'logged-out'})
+end
 local o = hash(KEYS[1])
 local queue = o.queue or ''
 local misses = num(a.misses) + 1
@@ -33,4 +35,4 @@ if #rest == 0 then
 else
   redis.call('HSET', KEYS[1], 'agents', table.concat(rest, ','))
 end
-return {'ok', newState, tostring(misses)}
+return cjson.encode({outcome = 'ok', state = newState, misses = misses})

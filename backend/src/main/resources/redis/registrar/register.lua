@@ -3,8 +3,9 @@
 -- One REGISTER, atomic per address of record: each contact is a field K.CONTACT_FIELD .. <contact-uri> holding the
 -- binding record (JSON, Bindings.encode); the fields K.CALL_FIELD .. <call-id> are the B2BUA's and left alone.
 -- ARGV: 1 now, 2 grace ms, 3 max contacts, 4 extension, 5 Call-ID, 6 CSeq, 7 mode ('*' remove all, 'c' changes),
--- then (contact, json-or-empty) pairs. Returns {-1} when a contact was written by the same Call-ID with a CSeq not
--- lower (RFC 3261 §10.3 step 7: out of order), else {evicted, json...} of the live contacts.
+-- then (contact, json-or-empty) pairs. Returns JSON (Bindings.Registered): {outOfOrder = true} when a contact was
+-- written by the same Call-ID with a CSeq not lower (RFC 3261 §10.3 step 7), else {outOfOrder = false, evicted =
+-- how many contacts made room, contacts = the live binding records (JSON strings)}.
 local now = tonumber(ARGV[1])
 local grace = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
@@ -30,14 +31,14 @@ end
 local evicted = 0
 if ARGV[7] == '*' then
   for f, c in pairs(live) do
-    if outOfOrder(c) then return {-1} end
+    if outOfOrder(c) then return cjson.encode({outOfOrder = true}) end
   end
   for f, _ in pairs(live) do redis.call('HDEL', KEYS[1], f) end
   live = {}
   count = 0
 else
   for i = 8, #ARGV, 2 do
-    if outOfOrder(live[K.CONTACT_FIELD .. ARGV[i]]) then return {-1} end
+    if outOfOrder(live[K.CONTACT_FIELD .. ARGV[i]]) then return cjson.encode({outOfOrder = true}) end
   end
   for i = 8, #ARGV, 2 do
     local f = K.CONTACT_FIELD .. ARGV[i]
@@ -80,6 +81,6 @@ else
   redis.call('PEXPIREAT', KEYS[1], latest + grace)
   redis.call('ZADD', KEYS[2], latest, ARGV[4])
 end
-local out = {evicted}
-for _, c in pairs(live) do table.insert(out, cjson.encode(c)) end
-return out
+local contacts = {}
+for _, c in pairs(live) do contacts[#contacts + 1] = cjson.encode(c) end
+return cjson.encode({outOfOrder = false, evicted = evicted, contacts = contacts})

@@ -21,19 +21,19 @@ import org.springframework.stereotype.Component;
 public class AcdScripts {
 
     public static final LuaScript LOGIN = load("login", ScriptOutputType.INTEGER);
-    public static final LuaScript SET_STATE = load("set_state", ScriptOutputType.MULTI);
-    public static final LuaScript ENQUEUE = load("enqueue", ScriptOutputType.MULTI);
-    public static final LuaScript LEAVE = load("leave", ScriptOutputType.MULTI);
+    public static final LuaScript SET_STATE = load("set_state", ScriptOutputType.VALUE);
+    public static final LuaScript ENQUEUE = load("enqueue", ScriptOutputType.VALUE);
+    public static final LuaScript LEAVE = load("leave", ScriptOutputType.VALUE);
     public static final LuaScript CLAIM = load("claim", ScriptOutputType.VALUE);
-    public static final LuaScript ACCEPT = load("accept", ScriptOutputType.MULTI);
-    public static final LuaScript NO_ANSWER = load("no_answer", ScriptOutputType.MULTI);
+    public static final LuaScript ACCEPT = load("accept", ScriptOutputType.VALUE);
+    public static final LuaScript NO_ANSWER = load("no_answer", ScriptOutputType.VALUE);
     public static final LuaScript RELEASE = load("release", ScriptOutputType.MULTI);
-    public static final LuaScript CALL_END = load("call_end", ScriptOutputType.MULTI);
+    public static final LuaScript CALL_END = load("call_end", ScriptOutputType.VALUE);
     public static final LuaScript SWEEP = load("sweep", ScriptOutputType.MULTI);
-    public static final LuaScript MOVE = load("move", ScriptOutputType.MULTI);
+    public static final LuaScript MOVE = load("move", ScriptOutputType.VALUE);
     public static final LuaScript AGENT_STATS = load("agent_stats", ScriptOutputType.VALUE);
     public static final LuaScript CALLBACK = load("callback", ScriptOutputType.VALUE);
-    public static final LuaScript PRESENCE = load("presence", ScriptOutputType.MULTI);
+    public static final LuaScript PRESENCE = load("presence", ScriptOutputType.VALUE);
     public static final LuaScript DIRECT = load("direct", ScriptOutputType.INTEGER);
     public static final LuaScript DIRECT_RESET = load("direct_reset", ScriptOutputType.INTEGER);
     public static final LuaScript SEEN = load("seen", ScriptOutputType.INTEGER);

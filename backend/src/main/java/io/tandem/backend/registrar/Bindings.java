@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.LuaScript;
 import io.tandem.backend.redis.Redis;
+import io.tandem.backend.redis.ScriptReply;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import io.lettuce.core.Range;
 import org.springframework.stereotype.Service;
 
 /**
@@ -38,7 +39,7 @@ import org.springframework.stereotype.Service;
 public class Bindings {
 
     /** One REGISTER, atomic per address of record ({@code redis/registrar/register.lua}). */
-    private static final LuaScript REGISTER = LuaScript.load("registrar/register", ScriptOutputType.MULTI);
+    private static final LuaScript REGISTER = LuaScript.load("registrar/register", ScriptOutputType.VALUE);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -98,18 +99,25 @@ public class Bindings {
             args.add(change.contact());
             args.add(change.binding() == null ? "" : encode(change.binding()));
         }
-        List<Object> out = redis.run(REGISTER, List.of(Keys.registration(tenant, extension),
-                Keys.registrations(tenant)), args.toArray(String[]::new));
-        long first = ((Number) out.get(0)).longValue();
-        if (first < 0) {
+        Registered out = ScriptReply.decode(redis.run(REGISTER, List.of(Keys.registration(tenant, extension),
+                Keys.registrations(tenant)), args.toArray(String[]::new)), Registered.class);
+        if (out.outOfOrder()) {
             return new WriteResult(true, 0, List.of());
         }
         List<Binding> current = new ArrayList<>();
-        for (int i = 1; i < out.size(); i++) {
-            current.add(decode(extension, String.valueOf(out.get(i))));
+        for (String contact : out.contacts()) {
+            current.add(decode(extension, contact));
         }
         current.sort(Comparator.comparing(Binding::updatedAt).reversed());
-        return new WriteResult(false, (int) first, current);
+        return new WriteResult(false, out.evicted(), current);
+    }
+
+    /** What {@code register.lua} returns (JSON): refused as out of order, or the contacts evicted and now live. */
+    record Registered(boolean outOfOrder, int evicted, List<String> contacts) {
+
+        Registered {
+            contacts = contacts == null ? List.of() : contacts;
+        }
     }
 
     /** One contact to set (binding given) or remove (binding null). */

@@ -1,8 +1,10 @@
 package io.tandem.backend.acd.agents;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.tandem.backend.acd.AcdScripts;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
+import io.tandem.backend.redis.ScriptReply;
 import io.tandem.protocol.AgentState;
 import io.tandem.protocol.AgentStatus;
 import java.time.Instant;
@@ -110,15 +112,15 @@ public class AgentSessions {
         if (target != AgentState.AVAILABLE && target != AgentState.NOT_READY && target != AgentState.LOGGED_OUT) {
             throw new IllegalArgumentException("state: only available, not-ready or logged-out may be asked for");
         }
-        List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.SET_STATE, tenant,
+        StateChange reply = ScriptReply.decode(scripts.run(AcdScripts.SET_STATE, tenant,
                 List.of(Keys.agent(tenant, agentId)), agentId, "", wire(target), reason == null ? "" : reason,
-                actor.name().toLowerCase(Locale.ROOT)));
-        Refusal refusal = switch (reply.get(0)) {
-            case "ok" -> null;
-            case "not-logged-in" -> Refusal.NOT_LOGGED_IN;
-            case "busy" -> Refusal.BUSY;
-            case "ringing" -> Refusal.RINGING;
-            default -> Refusal.CONFLICT;
+                actor.name().toLowerCase(Locale.ROOT)), StateChange.class);
+        Refusal refusal = switch (reply.outcome()) {
+            case OK -> null;
+            case NOT_LOGGED_IN -> Refusal.NOT_LOGGED_IN;
+            case BUSY -> Refusal.BUSY;
+            case RINGING -> Refusal.RINGING;
+            case CONFLICT -> Refusal.CONFLICT;
         };
         AgentStatus status = status(tenant, agentId);
         if (refusal != null) {
@@ -203,5 +205,17 @@ public class AgentSessions {
 
     public static Instant instant(String millis) {
         return millis == null || millis.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(millis));
+    }
+
+    /** What {@code set_state.lua} returns (JSON): the outcome, and the agent's state and version afterwards. */
+    record StateChange(Outcome outcome, String state, long version) {
+
+        enum Outcome {
+            @JsonProperty("ok") OK,
+            @JsonProperty("conflict") CONFLICT,
+            @JsonProperty("not-logged-in") NOT_LOGGED_IN,
+            @JsonProperty("busy") BUSY,
+            @JsonProperty("ringing") RINGING
+        }
     }
 }

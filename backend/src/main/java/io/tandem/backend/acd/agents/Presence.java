@@ -3,6 +3,7 @@ package io.tandem.backend.acd.agents;
 import io.tandem.backend.acd.AcdProperties;
 import io.tandem.backend.acd.AcdScripts;
 import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.ScriptReply;
 import io.tandem.backend.registrar.Bindings;
 import io.tandem.protocol.AgentState;
 import java.time.Clock;
@@ -75,12 +76,12 @@ public class Presence {
      */
     public void sweep(String tenant) {
         long round = Math.max(properties.dispatchInterval().toMillis(), properties.presenceGrace().toMillis() / 6);
-        List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.PRESENCE, tenant,
+        Round reply = ScriptReply.decode(scripts.run(AcdScripts.PRESENCE, tenant,
                 List.of(Keys.agentSessions(tenant), Keys.registrations(tenant), Keys.presenceRound(tenant)),
-                Long.toString(properties.presenceGrace().toMillis()), Long.toString(round)));
-        for (int i = 1; i + 1 < reply.size(); i += 2) {
-            String id = reply.get(i);
-            if (reply.get(i + 1).equals("1") && !bindings.lookup(tenant, id).isEmpty()) {
+                Long.toString(properties.presenceGrace().toMillis()), Long.toString(round)), Round.class);
+        for (Round.Suspect suspect : reply.suspects()) {
+            String id = suspect.agentId();
+            if (suspect.registered() && !bindings.lookup(tenant, id).isEmpty()) {
                 continue; // the phone is registered on a live node: the agent is there
             }
             try {
@@ -90,6 +91,20 @@ public class Presence {
             } catch (AgentSessions.RefusedException e) {
                 log.debug("presence logout of {}@{} refused: {}", id, tenant, e.refusal());
             }
+        }
+    }
+
+    /**
+     * What {@code presence.lua} returns (JSON): whether this node held the round, and the sessions nobody saw within
+     * the grace, each with whether its extension still has an unexpired contact.
+     */
+    record Round(boolean checked, List<Suspect> suspects) {
+
+        Round {
+            suspects = suspects == null ? List.of() : suspects;
+        }
+
+        record Suspect(String agentId, boolean registered) {
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.tandem.backend.acd.dispatch;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
+import io.tandem.backend.redis.ScriptReply;
 import io.tandem.protocol.Protocol;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,9 +119,9 @@ public class Callers {
         // The claim rides behind the enqueue in the same round trip: with an agent free, the caller leaves Redis
         // already offered, without waiting for the dispatcher's turn, a second read of the queue and another trip.
         Supplier<List<OfferGrant>> claimed = claimBehind ? dispatch.claimBehind(tenant, definition) : List::of;
-        List<String> reply;
+        Enqueued reply;
         try {
-            reply = AcdScripts.strings(enqueued.get());
+            reply = ScriptReply.decode(enqueued.get(), Enqueued.class);
         } catch (RuntimeException enqueueFailed) {
             placeLost(tenant, queue, claimed); // the claim may still have reserved agents for callers ahead
             throw enqueueFailed;
@@ -133,11 +135,11 @@ public class Callers {
             dispatch.queueChanged(tenant, queue);
             offers = List.of();
         }
-        return switch (reply.get(0)) {
-            case "ok" -> new Joined(Integer.parseInt(reply.get(1)), null, offers);
-            case "full" -> new Joined(0, Refused.QUEUE_FULL, offers);
-            case "empty" -> new Joined(0, Refused.QUEUE_EMPTY, offers);
-            default -> new Joined(0, Refused.ALREADY_WAITING, offers);
+        return switch (reply.outcome()) {
+            case OK -> new Joined(reply.position(), null, offers);
+            case FULL -> new Joined(0, Refused.QUEUE_FULL, offers);
+            case EMPTY -> new Joined(0, Refused.QUEUE_EMPTY, offers);
+            case EXISTS -> new Joined(0, Refused.ALREADY_WAITING, offers);
         };
     }
 
@@ -160,14 +162,14 @@ public class Callers {
      * such as {@code extension:1002}) in the queue log's EXITWITHTIMEOUT / EXITWITHKEY and the caller.left event.
      */
     public boolean leave(String tenant, String queue, String callId, Exit exit, String key, String destination) {
-        List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.LEAVE, tenant,
+        Left reply = ScriptReply.decode(scripts.run(AcdScripts.LEAVE, tenant,
                 List.of(Keys.queueWait(tenant, queue), Keys.queueCaller(tenant, callId),
                         Keys.queueReady(tenant, queue)),
-                queue, callId, exit.wire, key == null ? "" : key, destination == null ? "" : destination));
-        if (reply.size() > 1) {
+                queue, callId, exit.wire, key == null ? "" : key, destination == null ? "" : destination), Left.class);
+        if (!reply.released().isEmpty()) {
             dispatch.agentsFreed(tenant);
         }
-        return reply.get(0).equals("ok");
+        return reply.outcome().equals(OK);
     }
 
     /**
@@ -178,14 +180,14 @@ public class Callers {
         if (target != null && queues.find(tenant, target).isEmpty()) {
             throw new IllegalArgumentException("no queue " + target);
         }
-        List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.MOVE, tenant,
-                List.of(Keys.queueCaller(tenant, callId)), callId, target == null ? "" : target));
-        if (!reply.get(0).equals("ok")) {
+        Moved reply = ScriptReply.decode(scripts.run(AcdScripts.MOVE, tenant,
+                List.of(Keys.queueCaller(tenant, callId)), callId, target == null ? "" : target), Moved.class);
+        if (!reply.outcome().equals(OK)) {
             return Optional.empty();
         }
-        dispatch.queueChanged(tenant, reply.get(1));
+        dispatch.queueChanged(tenant, reply.queue());
         dispatch.agentsFreed(tenant); // a cancelled offer freed its agents
-        return Optional.of(Integer.parseInt(reply.get(2)));
+        return Optional.of(reply.position());
     }
 
     /** Waiting callers of a queue in order. */
@@ -271,5 +273,30 @@ public class Callers {
         } catch (JsonProcessingException e) {
             return Map.of();
         }
+    }
+    /** The outcome scripts report when they did what was asked. */
+    private static final String OK = "ok";
+
+    /** What {@code enqueue.lua} returns (JSON): the outcome and, when the caller joined, its position. */
+    record Enqueued(Outcome outcome, int position) {
+
+        enum Outcome {
+            @JsonProperty("ok") OK,
+            @JsonProperty("exists") EXISTS,
+            @JsonProperty("full") FULL,
+            @JsonProperty("empty") EMPTY
+        }
+    }
+
+    /** What {@code leave.lua} returns (JSON): ok, gone or connected, and the agents a cancelled offer freed. */
+    record Left(String outcome, List<String> released) {
+
+        Left {
+            released = released == null ? List.of() : released;
+        }
+    }
+
+    /** What {@code move.lua} returns (JSON): ok, gone or connected, and where the caller now waits. */
+    record Moved(String outcome, String queue, int position) {
     }
 }

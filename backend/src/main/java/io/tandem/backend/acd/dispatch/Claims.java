@@ -106,18 +106,18 @@ public class Claims {
      * @param version the reservation's version from the grant; fences a late answer from a stale reservation
      */
     public Answer accept(String tenant, QueueDefinition queue, String offerId, String agentId, long version) {
-        List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.ACCEPT, tenant,
+        Accepted reply = ScriptReply.decode(scripts.run(AcdScripts.ACCEPT, tenant,
                 List.of(Keys.offer(tenant, offerId)), offerId, agentId, Long.toString(version),
-                Long.toString(queue.serviceLevelSeconds() * 1000L)));
-        return reply.get(0).equals("ok") ? Answer.CONNECTED : Answer.LOST;
+                Long.toString(queue.serviceLevelSeconds() * 1000L)), Accepted.class);
+        return reply.outcome().equals(OK) ? Answer.CONNECTED : Answer.LOST;
     }
 
     /** The offer rang the agent for the whole ring timeout; returns the agent's state afterwards. */
     public String noAnswer(String tenant, QueueDefinition queue, String offerId, String agentId) {
-        List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.NO_ANSWER, tenant,
+        NoAnswer reply = ScriptReply.decode(scripts.run(AcdScripts.NO_ANSWER, tenant,
                 List.of(Keys.offer(tenant, offerId)), offerId, agentId, Integer.toString(queue.maxMisses()),
-                Long.toString(queue.retryDelaySeconds() * 1000L)));
-        return reply.size() > 1 ? reply.get(1) : "";
+                Long.toString(queue.retryDelaySeconds() * 1000L)), NoAnswer.class);
+        return reply.state() == null ? "" : reply.state();
     }
 
     /** Ends an offer without a connection; its agents are available again. Returns them. */
@@ -128,10 +128,10 @@ public class Claims {
 
     /** A connected queue call ended: wrap-up per the queue, counters, queue log. */
     public boolean callEnded(String tenant, QueueDefinition queue, String agentId, boolean agentHungUp) {
-        List<String> reply = AcdScripts.strings(scripts.run(AcdScripts.CALL_END, tenant,
+        CallEnd reply = ScriptReply.decode(scripts.run(AcdScripts.CALL_END, tenant,
                 List.of(Keys.agent(tenant, agentId)), agentId, Long.toString(queue.wrapUpSeconds() * 1000L),
-                agentHungUp ? "agent" : "caller"));
-        return reply.get(0).equals("ok");
+                agentHungUp ? "agent" : "caller"), CallEnd.class);
+        return reply.outcome().equals(OK);
     }
 
     /** Expires lapsed leases and finished wrap-ups of a tenant; returns the agents made available. */
@@ -144,5 +144,22 @@ public class Claims {
         byte[] bytes = new byte[12];
         random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+    /** The outcome scripts report when they did what was asked. */
+    private static final String OK = "ok";
+
+    /**
+     * What {@code accept.lua} returns (JSON): ok (with the wait and the ring-all agents released), gone, not-reserved
+     * (with the agent's state) or stale (with its version).
+     */
+    record Accepted(String outcome, long waitedMs, List<String> released, String state, long version) {
+    }
+
+    /** What {@code no_answer.lua} returns (JSON): ok or not-reserved, the agent's state and misses in a row. */
+    record NoAnswer(String outcome, String state, long misses) {
+    }
+
+    /** What {@code call_end.lua} returns (JSON): ok or not-on-call, the agent's state and the talk time. */
+    record CallEnd(String outcome, String state, long talkMs) {
     }
 }
