@@ -3,7 +3,9 @@ package io.tandem.backend.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.SlotHash;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -99,6 +102,53 @@ class LuaKeysTest {
             }
         }
         assertThat(problems).isEmpty();
+    }
+
+    /**
+     * The keys Java gives one script, built by the builders the script declares, hash to one Redis Cluster slot (the
+     * tenant's, or the source address's for the flood guard); the keys a script builds with K share the tenant's slot
+     * by construction (KeysTest).
+     */
+    @Test
+    void theKeysOfOneScriptShareASlot() throws IOException, ReflectiveOperationException {
+        List<String> problems = new ArrayList<>();
+        for (Path file : scripts()) {
+            Set<Integer> slots = new TreeSet<>();
+            List<String> keys = new ArrayList<>();
+            Matcher m = LuaScript.KEY_DECLARATION.matcher(Files.readString(file, StandardCharsets.UTF_8));
+            while (m.find()) {
+                String key = sampleKey(m.group(2));
+                keys.add(key);
+                slots.add(SlotHash.getSlot(key));
+            }
+            if (slots.size() > 1) {
+                problems.add(nameOf(file) + ": keys on " + slots.size() + " slots: " + keys);
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    /** A key as the Keys builder of that name makes it, for the first sample values it takes. */
+    private static String sampleKey(String builder) throws ReflectiveOperationException {
+        String[] samples = {"demo", "1001", "192.0.2.7", "2026-11-29"};
+        for (Method method : Keys.class.getMethods()) {
+            if (!method.getName().equals(builder) || method.getReturnType() != String.class) {
+                continue;
+            }
+            int arity = method.getParameterCount();
+            for (int combination = 0; combination < Math.pow(samples.length, arity); combination++) {
+                Object[] values = new Object[arity];
+                for (int i = 0, rest = combination; i < arity; i++, rest /= samples.length) {
+                    values[i] = samples[rest % samples.length];
+                }
+                try {
+                    return (String) method.invoke(null, values);
+                } catch (InvocationTargetException refused) {
+                    // these sample values do not fit the builder's checks: try the next ones
+                }
+            }
+        }
+        throw new AssertionError("no Keys." + builder + " accepts the sample values");
     }
 
     @Test
