@@ -26,14 +26,15 @@ import org.springframework.stereotype.Service;
  * Registration bindings in Redis, the lookup API calls are routed with.
  *
  * <p>Data model: {@code tandem:{t}:reg:<ext>} is a hash; each contact is one field {@link Keys#CONTACT_FIELD}
- * {@code <contact-uri>} whose
- * value is a JSON object (node, contact, reachable, transport, source, userAgent, callId, cseq, registeredAt,
- * updatedAt, expiresAt — times in epoch ms). Fields {@link Keys#CALL_FIELD} {@code <call-id>} are reserved for the calls in progress of
- * the extension (written by the B2BUA; the registrar never touches them). The key's TTL is the latest contact expiry
- * plus a grace, so a phone that vanishes leaves no trace; expired contacts inside a live key are pruned by every write
- * and skipped by every read. {@code tandem:{t}:regs} is a sorted set of registered extensions scored by their latest
- * expiry, so a tenant's registrations are listed without SCAN. All writes go through one Lua script per REGISTER,
- * atomic per address of record.
+ * {@code <contact-uri>} whose value is a JSON object (node, contact, reachable, transport, source, userAgent, callId,
+ * cseq, registeredAt, updatedAt, expiresAt — times in epoch ms). Fields {@link Keys#CALL_FIELD} {@code <call-id>} are
+ * reserved for the calls in progress of the extension (written by the B2BUA; the registrar never touches them). The
+ * key's TTL is the latest contact expiry plus a grace, so a phone that vanishes leaves no trace; expired contacts
+ * inside a live key are pruned by every write and skipped by every read. {@code tandem:{t}:regs} is a sorted set of
+ * registered extensions scored by their latest expiry, so a tenant's registrations are listed without SCAN. All
+ * writes go through one Lua script per REGISTER ({@code redis/registrar/register.lua}), atomic per address of
+ * record; the ACD's claim reads the contact fields as they are (its grants carry them, see
+ * {@link #unexpired(String, Collection)}).
  */
 @Service
 public class Bindings {

@@ -25,7 +25,8 @@ class KeysTest {
         assertThat(Keys.queueReady("demo", "7000")).isEqualTo("tandem:{demo}:q:7000:ready");
         assertThat(Keys.queueCaller("demo", "abc@host")).isEqualTo("tandem:{demo}:caller:abc@host");
         assertThat(Keys.queueStats("demo", "7000", "2026-11-29")).isEqualTo("tandem:{demo}:q:7000:stats:2026-11-29");
-        assertThat(Keys.agentStats("demo", "1001", "2026-11-29")).isEqualTo("tandem:{demo}:agent:1001:stats:2026-11-29");
+        assertThat(Keys.agentStats("demo", "1001", "2026-11-29"))
+                .isEqualTo("tandem:{demo}:agent:1001:stats:2026-11-29");
         assertThat(Keys.agentsWithStats("demo", "2026-11-29")).isEqualTo("tandem:{demo}:agents:stats:2026-11-29");
         // The Lua scripts build the keys they discover from this prefix.
         assertThat(Keys.agent("demo", "1001")).startsWith(Keys.tenantPrefix("demo"));

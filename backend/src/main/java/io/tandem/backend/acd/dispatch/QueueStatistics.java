@@ -24,7 +24,8 @@ import org.springframework.stereotype.Service;
 public class QueueStatistics {
 
     /** How many members of a queue are available. */
-    private static final LuaScript AVAILABLE_MEMBERS = LuaScript.load("queues/available_members", ScriptOutputType.INTEGER);
+    private static final LuaScript AVAILABLE_MEMBERS =
+            LuaScript.load("queues/available_members", ScriptOutputType.INTEGER);
 
     private final Redis redis;
     private final Callers callers;
