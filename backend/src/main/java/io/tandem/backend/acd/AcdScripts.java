@@ -37,6 +37,7 @@ public class AcdScripts {
     public static final LuaScript DIRECT = load("direct", ScriptOutputType.INTEGER);
     public static final LuaScript DIRECT_RESET = load("direct_reset", ScriptOutputType.INTEGER);
     public static final LuaScript SEEN = load("seen", ScriptOutputType.INTEGER);
+    public static final LuaScript EVENT = load("event", ScriptOutputType.VALUE);
 
     private final Redis redis;
     private final Clock clock;
