@@ -136,7 +136,7 @@ public class Dispatcher {
      * offers cross over pub/sub to the caller's node. An agent becoming available is claimed for everywhere at once:
      * the claim script makes the concurrent attempts safe, and the first node to run it wins.
      */
-    public void onEvent(String tenant, LiveEvent event) {
+    void onEvent(String tenant, LiveEvent event) {
         if (event.kind().equals("caller.enqueued")) {
             if (event.node().equals(self)) {
                 return;

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
  * The placer used while no SIP side is wired in: it only logs. The offer still reaches the agent's WebSocket (the
  * claim publishes it), and its lease lapses by itself when nobody answers, so the caller is offered again.
  */
-public final class LogOnlyOfferPlacer implements OfferPlacer {
+final class LogOnlyOfferPlacer implements OfferPlacer {
 
     private static final Logger log = LoggerFactory.getLogger(LogOnlyOfferPlacer.class);
 

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * queue with waiting callers. All of it is idempotent
  * scripts, so several nodes sweeping at once is harmless.
  */
-public class Sweeper implements Runnable {
+class Sweeper implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
     private static final int TIMERS_PER_RUN = 1_000;
@@ -32,7 +32,7 @@ public class Sweeper implements Runnable {
     private final int dispatchEvery;
     private long runs;
 
-    public Sweeper(Directory directory, Queues queues, Callers callers, Claims claims, Dispatcher dispatcher,
+    Sweeper(Directory directory, Queues queues, Callers callers, Claims claims, Dispatcher dispatcher,
             LiveNodes nodes, Presence presence, AcdProperties properties) {
         this.directory = directory;
         this.queues = queues;

@@ -1,13 +1,8 @@
-package io.tandem.backend.acd;
+package io.tandem.backend.acd.dispatch;
 
+import io.tandem.backend.acd.AcdProperties;
+import io.tandem.backend.acd.AcdScripts;
 import io.tandem.backend.acd.agents.Presence;
-import io.tandem.backend.acd.dispatch.Callers;
-import io.tandem.backend.acd.dispatch.Claims;
-import io.tandem.backend.acd.dispatch.Dispatcher;
-import io.tandem.backend.acd.dispatch.LiveNodes;
-import io.tandem.backend.acd.dispatch.LogOnlyOfferPlacer;
-import io.tandem.backend.acd.dispatch.OfferPlacer;
-import io.tandem.backend.acd.dispatch.Sweeper;
 import io.tandem.backend.acd.events.LiveEvents;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.directory.Directory;
@@ -25,7 +20,7 @@ import org.springframework.context.event.ContextClosedEvent;
 
 /** Wires dispatch and the sweeper; the offer placer is the B2BUA's when it provides one. */
 @Configuration(proxyBeanMethods = false)
-class AcdConfiguration {
+class DispatchConfiguration {
 
     @Bean(destroyMethod = "shutdownNow")
     ExecutorService acdDispatchExecutor() {
