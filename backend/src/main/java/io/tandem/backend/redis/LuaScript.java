@@ -30,9 +30,9 @@ import java.util.regex.Pattern;
 public final class LuaScript {
 
     /** Where the scripts live on the class path. */
-    public static final String ROOT = "/redis/";
+    static final String ROOT = "/redis/";
     /** The header line that declares a key: {@code -- KEYS[2] queueMembers: the queue's members}. */
-    public static final Pattern KEY_DECLARATION = Pattern.compile("(?m)^-- KEYS\\[(\\d+)] (\\w+)");
+    static final Pattern KEY_DECLARATION = Pattern.compile("(?m)^-- KEYS\\[(\\d+)] (\\w+)");
 
     private static final String KEY_SHAPES = keyShapes();
 
@@ -67,17 +67,17 @@ public final class LuaScript {
     }
 
     /** The script's name, {@code <feature>/<script>}. */
-    public String name() {
+    String name() {
         return name;
     }
 
     /** The whole source sent to Redis: key shapes, prelude, script. */
-    public String source() {
+    String source() {
         return source;
     }
 
     /** How many keys the script declares (and must be given). */
-    public int keys() {
+    int keys() {
         return keys;
     }
 
