@@ -1,6 +1,6 @@
 package io.tandem.bench;
 
-import io.tandem.backend.acd.Strategy;
+import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.bench.acd.ClaimSection;
 import io.tandem.bench.node.DispatchLatencySection;
 import java.nio.file.Path;

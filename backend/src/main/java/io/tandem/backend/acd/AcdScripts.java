@@ -5,40 +5,39 @@ import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.LuaScript;
 import io.tandem.backend.redis.Redis;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
 /**
- * The ACD's Lua scripts ({@code resources/acd/*.lua}), each prefixed with {@code prelude.lua}, and how they are run:
+ * The ACD's Lua scripts ({@code resources/redis/acd/*.lua}, loaded by {@link LuaScript} after the folder's
+ * {@code prelude.lua}), and how they are run:
  * every call passes the tenant's key prefix, the time from the injected clock, this node's id and the stream
  * lengths ahead of the script's own arguments.
  */
 @Component
-class AcdScripts {
+public class AcdScripts {
 
-    static final LuaScript LOGIN = load("login", ScriptOutputType.INTEGER);
-    static final LuaScript SET_STATE = load("set_state", ScriptOutputType.MULTI);
-    static final LuaScript ENQUEUE = load("enqueue", ScriptOutputType.MULTI);
-    static final LuaScript LEAVE = load("leave", ScriptOutputType.MULTI);
-    static final LuaScript CLAIM = load("claim", ScriptOutputType.MULTI);
-    static final LuaScript ACCEPT = load("accept", ScriptOutputType.MULTI);
-    static final LuaScript NO_ANSWER = load("no_answer", ScriptOutputType.MULTI);
-    static final LuaScript RELEASE = load("release", ScriptOutputType.MULTI);
-    static final LuaScript CALL_END = load("call_end", ScriptOutputType.MULTI);
-    static final LuaScript SWEEP = load("sweep", ScriptOutputType.MULTI);
-    static final LuaScript MOVE = load("move", ScriptOutputType.MULTI);
-    static final LuaScript AGENT_STATS = load("agent_stats", ScriptOutputType.MULTI);
-    static final LuaScript CALLBACK = load("callback", ScriptOutputType.VALUE);
-    static final LuaScript PRESENCE = load("presence", ScriptOutputType.MULTI);
-    static final LuaScript DIRECT = load("direct", ScriptOutputType.INTEGER);
-    static final LuaScript DIRECT_RESET = load("direct_reset", ScriptOutputType.INTEGER);
-    static final LuaScript SEEN = load("seen", ScriptOutputType.INTEGER);
+    public static final LuaScript LOGIN = load("login", ScriptOutputType.INTEGER);
+    public static final LuaScript SET_STATE = load("set_state", ScriptOutputType.VALUE);
+    public static final LuaScript ENQUEUE = load("enqueue", ScriptOutputType.VALUE);
+    public static final LuaScript LEAVE = load("leave", ScriptOutputType.VALUE);
+    public static final LuaScript CLAIM = load("claim", ScriptOutputType.VALUE);
+    public static final LuaScript ACCEPT = load("accept", ScriptOutputType.VALUE);
+    public static final LuaScript NO_ANSWER = load("no_answer", ScriptOutputType.VALUE);
+    public static final LuaScript RELEASE = load("release", ScriptOutputType.MULTI);
+    public static final LuaScript CALL_END = load("call_end", ScriptOutputType.VALUE);
+    public static final LuaScript SWEEP = load("sweep", ScriptOutputType.MULTI);
+    public static final LuaScript MOVE = load("move", ScriptOutputType.VALUE);
+    public static final LuaScript AGENT_STATS = load("agent_stats", ScriptOutputType.VALUE);
+    public static final LuaScript CALLBACK = load("callback", ScriptOutputType.VALUE);
+    public static final LuaScript PRESENCE = load("presence", ScriptOutputType.VALUE);
+    public static final LuaScript DIRECT = load("direct", ScriptOutputType.INTEGER);
+    public static final LuaScript DIRECT_RESET = load("direct_reset", ScriptOutputType.INTEGER);
+    public static final LuaScript SEEN = load("seen", ScriptOutputType.INTEGER);
+    public static final LuaScript EVENT = load("event", ScriptOutputType.VALUE);
 
     private final Redis redis;
     private final Clock clock;
@@ -53,12 +52,12 @@ class AcdScripts {
     }
 
     /** Runs a script for a tenant; {@code keys} must be that tenant's keys. */
-    <T> T run(LuaScript script, String tenant, List<String> keys, String... args) {
+    public <T> T run(LuaScript script, String tenant, List<String> keys, String... args) {
         return redis.run(script, keys, withPrelude(tenant, args));
     }
 
     /** As {@link #run}, sent now and read later ({@link Redis#send}): scripts sent in a row share a round trip. */
-    <T> java.util.function.Supplier<T> send(LuaScript script, String tenant, List<String> keys, String... args) {
+    public <T> Supplier<T> send(LuaScript script, String tenant, List<String> keys, String... args) {
         return redis.send(script, keys, withPrelude(tenant, args));
     }
 
@@ -76,7 +75,7 @@ class AcdScripts {
 
     /** A MULTI reply as strings (Lettuce hands bulk strings back as String, integers as Long). */
     @SuppressWarnings("unchecked")
-    static List<String> strings(Object reply) {
+    public static List<String> strings(Object reply) {
         List<String> out = new ArrayList<>();
         for (Object item : (List<Object>) reply) {
             out.add(item == null ? "" : item.toString());
@@ -84,30 +83,19 @@ class AcdScripts {
         return out;
     }
 
-    Clock clock() {
+    public Clock clock() {
         return clock;
     }
 
-    Redis redis() {
+    public Redis redis() {
         return redis;
     }
 
-    String nodeId() {
+    public String nodeId() {
         return nodeId;
     }
 
     private static LuaScript load(String name, ScriptOutputType output) {
-        return new LuaScript(read("prelude") + "\n" + read(name), output);
-    }
-
-    private static String read(String name) {
-        try (InputStream in = AcdScripts.class.getResourceAsStream("/acd/" + name + ".lua")) {
-            if (in == null) {
-                throw new IllegalStateException("missing /acd/" + name + ".lua");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LuaScript.load("acd/" + name, output);
     }
 }

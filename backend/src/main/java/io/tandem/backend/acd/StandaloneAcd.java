@@ -1,5 +1,11 @@
 package io.tandem.backend.acd;
 
+import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.dispatch.Dispatcher;
+import io.tandem.backend.acd.dispatch.LiveNodes;
+import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.redis.Redis;

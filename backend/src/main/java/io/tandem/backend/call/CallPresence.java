@@ -18,14 +18,10 @@ import java.util.List;
  */
 final class CallPresence {
 
-    /** KEYS: reg hash. ARGV: field, value. Sets the field only when the binding exists. */
-    private static final LuaScript PUT = new LuaScript("""
-            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-            return 1
-            """, ScriptOutputType.INTEGER);
+    /** Sets a call field of a binding hash only when the binding exists. */
+    private static final LuaScript PUT = LuaScript.load("call/presence_put", ScriptOutputType.INTEGER);
 
-    static final String FIELD = "call:";
+    static final String FIELD = Keys.CALL_FIELD;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Redis redis;

@@ -27,20 +27,10 @@ final class Heartbeat implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
 
-    /** KEYS[1] node key; ARGV: instance, ttl ms, then field/value pairs. 0 = the id belongs to another process. */
-    private static final LuaScript BEAT = new LuaScript("""
-            local owner = redis.call('HGET', KEYS[1], 'instance')
-            if owner and owner ~= ARGV[1] then return 0 end
-            redis.call('HSET', KEYS[1], 'instance', ARGV[1])
-            for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-            redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            return 1
-            """, ScriptOutputType.INTEGER);
+    /** Refreshes this node's heartbeat unless another process owns the id. */
+    private static final LuaScript BEAT = LuaScript.load("cluster/heartbeat", ScriptOutputType.INTEGER);
 
-    private static final LuaScript LEAVE = new LuaScript("""
-            if redis.call('HGET', KEYS[1], 'instance') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-            return 0
-            """, ScriptOutputType.INTEGER);
+    private static final LuaScript LEAVE = LuaScript.load("cluster/leave", ScriptOutputType.INTEGER);
 
     private final Redis redis;
     private final Clock clock;

@@ -25,33 +25,12 @@ import org.springframework.stereotype.Service;
 @Service
 public class Directory {
 
-    private static final LuaScript CREATE = new LuaScript("""
-            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            redis.call('HSET', KEYS[1], 'extension', ARGV[1], 'displayName', ARGV[2], 'roles', ARGV[3],
-                'ha1md5', ARGV[4], 'ha1sha256', ARGV[5])
-            for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[1], 'skill.' .. ARGV[i], ARGV[i + 1]) end
-            redis.call('SADD', KEYS[2], ARGV[1])
-            return 1
-            """, ScriptOutputType.INTEGER);
+    private static final LuaScript CREATE = LuaScript.load("directory/user_create", ScriptOutputType.INTEGER);
 
-    /** ARGV[1] = '1' to replace all skills; then field/value pairs to set. */
-    private static final LuaScript UPDATE = new LuaScript("""
-            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-            if ARGV[1] == '1' then
-              local fields = redis.call('HKEYS', KEYS[1])
-              for _, f in ipairs(fields) do
-                if string.sub(f, 1, 6) == 'skill.' then redis.call('HDEL', KEYS[1], f) end
-              end
-            end
-            for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-            return 1
-            """, ScriptOutputType.INTEGER);
+    /** Updates a user's fields (and optionally replaces all skills) when the user exists. */
+    private static final LuaScript UPDATE = LuaScript.load("directory/user_update", ScriptOutputType.INTEGER);
 
-    private static final LuaScript DELETE = new LuaScript("""
-            local n = redis.call('DEL', KEYS[1])
-            redis.call('SREM', KEYS[2], ARGV[1])
-            return n
-            """, ScriptOutputType.INTEGER);
+    private static final LuaScript DELETE = LuaScript.load("directory/user_delete", ScriptOutputType.INTEGER);
 
     private static final String SKILL = "skill.";
 

@@ -25,7 +25,6 @@ public final class NodeMetrics {
     private final Counter malformedUdp;
     private final Counter malformedTcp;
     private final Counter blockedSources;
-    private final Counter owedWritesDropped;
     private final MeterRegistry registry;
 
     public NodeMetrics(MeterRegistry registry) {
@@ -53,9 +52,6 @@ public final class NodeMetrics {
                 .description("Malformed SIP messages dropped").register(registry);
         blockedSources = Counter.builder("tandem.sip.blocked")
                 .description("Requests refused because their source is temporarily blocked").register(registry);
-        owedWritesDropped = Counter.builder("tandem.redis.owed.dropped")
-                .description("Writes a call owed the cluster (its end, its record) dropped unwritten because "
-                        + "tandem.redis.owed-writes-limit writes were already waiting for Redis").register(registry);
     }
 
     public void registrationAdded() {
@@ -113,15 +109,6 @@ public final class NodeMetrics {
 
     public void sourceBlocked() {
         blockedSources.increment();
-    }
-
-    public void owedWriteDropped() {
-        owedWritesDropped.increment();
-    }
-
-    /** Owed writes dropped so far (see {@code tandem.redis.owed-writes-limit}). */
-    public double owedWritesDropped() {
-        return owedWritesDropped.count();
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.tandem.backend.queuecall;
 
-import io.tandem.backend.acd.OfferGrant;
+import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.node.sip.OutgoingInvite;

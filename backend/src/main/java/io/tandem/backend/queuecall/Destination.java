@@ -1,6 +1,6 @@
 package io.tandem.backend.queuecall;
 
-import io.tandem.backend.acd.QueueDefinition;
+import io.tandem.backend.acd.queues.QueueDefinition;
 
 /**
  * Where a caller goes when it leaves its queue without an agent (the exit key, the maximum wait, a door that

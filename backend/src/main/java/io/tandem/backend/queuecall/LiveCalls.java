@@ -3,6 +3,7 @@ package io.tandem.backend.queuecall;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.ScriptOutputType;
+import io.tandem.backend.acd.AcdScripts;
 import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.LuaScript;
@@ -10,7 +11,6 @@ import io.tandem.backend.redis.Redis;
 import io.tandem.protocol.LiveCall;
 import io.tandem.protocol.Monitor;
 import io.tandem.protocol.Protocol;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,43 +25,18 @@ import java.util.Optional;
  */
 final class LiveCalls {
 
-    /** XADD to the event stream and PUBLISH with its id, as the ACD scripts' {@code emit} does. */
-    private static final LuaScript EMIT = new LuaScript("""
-            local args = {KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'kind', ARGV[3], 'queue', ARGV[4], 'agentId', ARGV[5],
-              'callId', ARGV[6], 'node', ARGV[7], 'at', ARGV[8]}
-            local map = {}
-            for i = 9, #ARGV, 2 do
-              args[#args + 1] = ARGV[i]; args[#args + 1] = ARGV[i + 1]; map[ARGV[i]] = ARGV[i + 1]
-            end
-            local id = redis.call('XADD', unpack(args))
-            redis.call('PUBLISH', ARGV[2], cjson.encode({id = id, kind = ARGV[3], queue = ARGV[4], agentId = ARGV[5],
-              callId = ARGV[6], node = ARGV[7], at = ARGV[8], fields = map}))
-            return id
-            """, ScriptOutputType.VALUE);
-
     /** Removes the monitor of a call only if it is still the one named (a newer monitor is left alone). */
-    private static final LuaScript DROP_MONITOR = new LuaScript("""
-            local current = redis.call('HGET', KEYS[1], ARGV[1])
-            if current and cjson.decode(current).monitorId == ARGV[2] then
-              redis.call('HDEL', KEYS[1], ARGV[1])
-              return 1
-            end
-            return 0
-            """, ScriptOutputType.INTEGER);
+    private static final LuaScript DROP_MONITOR = LuaScript.load("queuecall/drop_monitor", ScriptOutputType.INTEGER);
 
     private final Redis redis;
     private final NodeRegistry nodes;
-    private final String nodeId;
-    private final long eventsMaxLength;
-    private final Clock clock;
+    private final AcdScripts scripts;
     private final ObjectMapper json = Protocol.mapper();
 
-    LiveCalls(Redis redis, NodeRegistry nodes, String nodeId, long eventsMaxLength, Clock clock) {
+    LiveCalls(Redis redis, NodeRegistry nodes, AcdScripts scripts) {
         this.redis = redis;
         this.nodes = nodes;
-        this.nodeId = nodeId;
-        this.eventsMaxLength = eventsMaxLength;
-        this.clock = clock;
+        this.scripts = scripts;
     }
 
     void put(String tenant, LiveCall call) {
@@ -128,16 +103,18 @@ final class LiveCalls {
         return receivers != null && receivers > 0;
     }
 
-    /** A tenant event ({@code monitor.started}, {@code monitor.changed}, {@code monitor.ended}) for supervisors. */
+    /**
+     * A tenant event ({@code monitor.started}, {@code monitor.changed}, {@code monitor.ended}) for supervisors, written
+     * by the ACD's own emit ({@code acd/event.lua}) so that it reaches the stream and the live channel as theirs do.
+     */
     void event(String tenant, String kind, String queue, String agent, Monitor monitor, String reason) {
-        List<String> args = new ArrayList<>(List.of(Long.toString(eventsMaxLength), Keys.liveEvents(tenant), kind,
-                queue, agent, monitor.callId(), nodeId, Long.toString(clock.millis()),
+        List<String> args = new ArrayList<>(List.of(kind, queue, agent, monitor.callId(),
                 "monitorId", monitor.monitorId(), "mode", monitor.mode(), "extension", monitor.extension(),
                 "supervisor", monitor.supervisor()));
         if (reason != null) {
             args.addAll(List.of("reason", reason));
         }
-        redis.run(EMIT, List.of(Keys.events(tenant)), args.toArray(String[]::new));
+        scripts.run(AcdScripts.EVENT, tenant, List.of(Keys.events(tenant)), args.toArray(String[]::new));
     }
 
     <T> T read(String raw, Class<T> type) {

@@ -1,13 +1,12 @@
 package io.tandem.backend.queuecall;
 
-import io.tandem.backend.acd.AcdProperties;
+import io.tandem.backend.acd.AcdScripts;
 import io.tandem.backend.call.CallProperties;
 import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.registrar.Bindings;
-import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -27,8 +26,8 @@ class MonitorConfiguration {
     private static final int BACKGROUND_QUEUE = 10_000;
 
     @Bean
-    LiveCalls liveCalls(Redis redis, NodeRegistry nodes, NodeIdentity identity, AcdProperties acd, Clock clock) {
-        return new LiveCalls(redis, nodes, identity.id(), acd.eventsMaxLength(), clock);
+    LiveCalls liveCalls(Redis redis, NodeRegistry nodes, AcdScripts scripts) {
+        return new LiveCalls(redis, nodes, scripts);
     }
 
     @Bean

@@ -1,6 +1,6 @@
 package io.tandem.backend.queuecall;
 
-import io.tandem.backend.acd.CallbackRequests;
+import io.tandem.backend.acd.dispatch.CallbackRequests;
 import io.tandem.telephony.media.MediaSource;
 import java.time.Duration;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.tandem.backend.queuecall;
 
-import io.tandem.backend.acd.CallbackRequests;
-import io.tandem.backend.acd.Callers;
-import io.tandem.backend.acd.Claims;
-import io.tandem.backend.acd.OfferGrant;
-import io.tandem.backend.acd.QueueDefinition;
+import io.tandem.backend.acd.dispatch.CallbackRequests;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.node.sip.TrunkSignature;

@@ -1,12 +1,12 @@
 package io.tandem.backend.queuecall;
 
 import io.micrometer.core.instrument.Timer;
-import io.tandem.backend.acd.Callers;
-import io.tandem.backend.acd.Claims;
-import io.tandem.backend.acd.Dispatcher;
-import io.tandem.backend.acd.OfferGrant;
-import io.tandem.backend.acd.QueueDefinition;
-import io.tandem.backend.acd.Queues;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.dispatch.Dispatcher;
+import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.call.ServiceNumbers;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;

@@ -1,6 +1,6 @@
 package io.tandem.backend.queuecall;
 
-import io.tandem.backend.acd.QueueDefinition;
+import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.telephony.codec.CodecSpec;
 import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.media.MediaSource;

@@ -2,8 +2,8 @@ package io.tandem.backend.queuecall;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tandem.backend.acd.OfferGrant;
-import io.tandem.backend.acd.OfferPlacer;
+import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.acd.dispatch.OfferPlacer;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.redis.Subscription;

@@ -1,7 +1,7 @@
 package io.tandem.backend.queuecall;
 
-import io.tandem.backend.acd.Callers;
-import io.tandem.backend.acd.QueueDefinition;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.queues.QueueDefinition;
 import java.time.Duration;
 
 /**

@@ -1,7 +1,7 @@
 package io.tandem.backend.queuecall;
 
-import io.tandem.backend.acd.Claims;
-import io.tandem.backend.acd.OfferGrant;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.sdp.NegotiatedMedia;
 import io.tandem.telephony.sdp.SessionDescription;

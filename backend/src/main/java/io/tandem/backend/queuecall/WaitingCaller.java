@@ -1,8 +1,8 @@
 package io.tandem.backend.queuecall;
 
-import io.tandem.backend.acd.Callers;
-import io.tandem.backend.acd.OfferGrant;
-import io.tandem.backend.acd.QueueDefinition;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.sdp.NegotiatedMedia;

@@ -61,27 +61,37 @@ public final class Keys {
 
     /** Hash: one user (display name, roles, HA1s, {@code skill.<name>} fields). */
     public static String user(String tenant, String extension) {
-        return tenant(tenant) + "user:" + checked(EXTENSION, "extension", extension);
+        return KeyShape.USER.key(tenant, checked(EXTENSION, "extension", extension));
     }
 
     /** Set: the extensions of a tenant. */
     public static String users(String tenant) {
-        return tenant(tenant) + "users";
+        return KeyShape.USERS.key(tenant);
     }
 
     /** Hash with TTL: the registration binding of an extension. */
     public static String registration(String tenant, String extension) {
-        return tenant(tenant) + "reg:" + checked(EXTENSION, "extension", extension);
+        return KeyShape.REGISTRATION.key(tenant, checked(EXTENSION, "extension", extension));
     }
+
+    /**
+     * Field prefix of a contact in a {@link #registration} hash: {@code c:<contact-uri>} holds the contact's binding
+     * record (JSON, written by the registrar; the ACD's claim returns them as it finds them).
+     */
+    public static final String CONTACT_FIELD = "c:";
+    /** Field prefix of a call in progress in a {@link #registration} hash: {@code call:<call-id>} (the B2BUA's). */
+    public static final String CALL_FIELD = "call:";
+    /** Field prefix in an {@link #agent} hash of the agent's count of direct calls on a node: {@code direct:<node>}. */
+    public static final String DIRECT_CALLS_FIELD = "direct:";
 
     /** Sorted set: extensions with a registration, scored by the latest expiry (ms) of their contacts. */
     public static String registrations(String tenant) {
-        return tenant(tenant) + "regs";
+        return KeyShape.REGISTRATIONS.key(tenant);
     }
 
     /** String with TTL: the highest digest nonce-count seen for a nonce (replay protection, RFC 2617 §3.2.2). */
     public static String nonceCount(String tenant, String nonce) {
-        return tenant(tenant) + "nc:" + checked(NONCE, "nonce", nonce);
+        return KeyShape.NONCE_COUNT.key(tenant, checked(NONCE, "nonce", nonce));
     }
 
     /**
@@ -120,22 +130,32 @@ public final class Keys {
 
     /** Hash: call id → JSON of each queue call connected to an agent (the live-calls list). */
     public static String liveCalls(String tenant) {
-        return tenant(tenant) + "calls:live";
+        return KeyShape.LIVE_CALLS.key(tenant);
     }
 
     /** Hash: call id → JSON of the supervisor monitor on that call (HSETNX keeps it to one per call). */
     public static String callMonitors(String tenant) {
-        return tenant(tenant) + "calls:monitors";
+        return KeyShape.CALL_MONITORS.key(tenant);
     }
 
     /** Hash: the versioned agent record (ACD). */
     public static String agent(String tenant, String agentId) {
-        return tenant(tenant) + "agent:" + checked(EXTENSION, "agent id", agentId);
+        return KeyShape.AGENT.key(tenant, checked(EXTENSION, "agent id", agentId));
+    }
+
+    /** Hash: one agent's figures of one UTC day (ms per state, calls answered, offers missed). */
+    public static String agentStats(String tenant, String agentId, String day) {
+        return KeyShape.AGENT_STATS.key(tenant, checked(EXTENSION, "agent id", agentId), checked(DAY, "day", day));
+    }
+
+    /** Set: the agents with an {@link #agentStats} hash of one UTC day. */
+    public static String agentsWithStats(String tenant, String day) {
+        return KeyShape.AGENTS_WITH_STATS.key(tenant, checked(DAY, "day", day));
     }
 
     /** Sorted set: callers waiting in a queue. */
     public static String queueWait(String tenant, String queue) {
-        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":wait";
+        return KeyShape.QUEUE_WAIT.key(tenant, checked(EXTENSION, "queue", queue));
     }
 
     /** Hash: one call in progress. */
@@ -143,33 +163,34 @@ public final class Keys {
         if (callId == null || callId.isEmpty() || callId.length() > 256) {
             throw new IllegalArgumentException("invalid call id");
         }
-        return tenant(tenant) + "call:" + callId;
+        return KeyShape.CALL.key(tenant, callId);
     }
 
     /** Stream: every state change of a tenant. */
     public static String events(String tenant) {
-        return tenant(tenant) + "events";
+        return KeyShape.EVENTS.key(tenant);
     }
 
     /** Stream: call detail records. */
     public static String cdr(String tenant) {
-        return tenant(tenant) + "cdr";
+        return KeyShape.CDR.key(tenant);
     }
 
     /** Stream: callback requests of a tenant (queue overflow to a callback), consumed by the callback service. */
     public static String callbacks(String tenant) {
-        return tenant(tenant) + "callbacks";
+        return KeyShape.CALLBACKS.key(tenant);
     }
 
     /** Stream: queue log. */
     public static String queueLog(String tenant) {
-        return tenant(tenant) + "queuelog";
+        return KeyShape.QUEUE_LOG.key(tenant);
     }
 
     /**
-     * The hash-tagged prefix {@code tandem:{t}:} for Lua scripts that reach keys they discover while running (the
-     * agent hashes of a queue's members, the caller hashes of a queue). They append exactly the suffixes the builders
-     * below use; all such keys share the tenant's hash tag, so the script stays on one slot.
+     * The hash-tagged prefix {@code tandem:{t}:}, handed to the scripts that reach keys they discover while running
+     * (the agent hashes of a queue's members, the caller hashes of a queue): they build those keys only with the
+     * functions {@link LuaScript} generates from {@link KeyShape}, which join this prefix with a shape's parts, so
+     * all of them share the tenant's hash tag and the script stays on one slot.
      */
     public static String tenantPrefix(String tenant) {
         return tenant(tenant);
@@ -177,42 +198,42 @@ public final class Keys {
 
     /** Sorted set: agents of a tenant who are available, scored by the time (ms) they became idle. */
     public static String availableAgents(String tenant) {
-        return tenant(tenant) + "agents:available";
+        return KeyShape.AVAILABLE_AGENTS.key(tenant);
     }
 
     /** Sorted set: the available agents scored by queue calls taken since login (fewest-calls). */
     public static String availableAgentsByCalls(String tenant) {
-        return tenant(tenant) + "agents:by-calls";
+        return KeyShape.AVAILABLE_AGENTS_BY_CALLS.key(tenant);
     }
 
     /** Sorted set: the available agents scored by talk time (ms) since login (least-talk-time). */
     public static String availableAgentsByTalk(String tenant) {
-        return tenant(tenant) + "agents:by-talk";
+        return KeyShape.AVAILABLE_AGENTS_BY_TALK.key(tenant);
     }
 
     /** Set: agent ids with a session (any state but logged-out). */
     public static String agentSessions(String tenant) {
-        return tenant(tenant) + "agents";
+        return KeyShape.AGENT_SESSIONS.key(tenant);
     }
 
     /** Set: the parties with a direct call counted on one node (see acd/direct.lua), for that node's restart. */
     public static String directCalls(String tenant, String nodeId) {
-        return tenant(tenant) + "direct:" + checked(NODE, "node id", nodeId);
+        return KeyShape.DIRECT_CALLS.key(tenant, checked(NODE, "node id", nodeId));
     }
 
     /** String with TTL: the node running this round's presence check of the tenant (one node per round). */
     public static String presenceRound(String tenant) {
-        return tenant(tenant) + "presence-round";
+        return KeyShape.PRESENCE_ROUND.key(tenant);
     }
 
     /** Sorted set: agent ids scored by their next deadline (lease end or wrap-up end, ms); the sweeper pops it. */
     public static String agentTimers(String tenant) {
-        return tenant(tenant) + "agents:timers";
+        return KeyShape.AGENT_TIMERS.key(tenant);
     }
 
     /** Hash: one offer (caller, queue, agents, version of each agent at reservation, deadline). */
     public static String offer(String tenant, String offerId) {
-        return tenant(tenant) + "offer:" + checked(OPAQUE, "offer id", offerId);
+        return KeyShape.OFFER.key(tenant, checked(OPAQUE, "offer id", offerId));
     }
 
     /** String with TTL: agent session token (value {@code tenant agentId roles}); keyed by the token's SHA-256. */
@@ -222,7 +243,7 @@ public final class Keys {
 
     /** Set: queue numbers of a tenant. */
     public static String queues(String tenant) {
-        return tenant(tenant) + "queues";
+        return KeyShape.QUEUES.key(tenant);
     }
 
     /**
@@ -230,37 +251,37 @@ public final class Keys {
      * with a few bytes whether the definition it decoded last is still the one in Redis.
      */
     public static String queueDigests(String tenant) {
-        return tenant(tenant) + "queues:digest";
+        return KeyShape.QUEUE_DIGESTS.key(tenant);
     }
 
     /** String: a queue definition (JSON). */
     public static String queue(String tenant, String queue) {
-        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":def";
+        return KeyShape.QUEUE.key(tenant, checked(EXTENSION, "queue", queue));
     }
 
     /** Sorted set: members of a queue, scored by their position (linear order). */
     public static String queueMembers(String tenant, String queue) {
-        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":members";
+        return KeyShape.QUEUE_MEMBERS.key(tenant, checked(EXTENSION, "queue", queue));
     }
 
     /** Hash: members of a queue → {@code tier|penalty}. */
     public static String queueTiers(String tenant, String queue) {
-        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":tiers";
+        return KeyShape.QUEUE_TIERS.key(tenant, checked(EXTENSION, "queue", queue));
     }
 
     /** Sorted set: the callers of {@link #queueWait} without a live offer, same scores (what a claim scans). */
     public static String queueReady(String tenant, String queue) {
-        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":ready";
+        return KeyShape.QUEUE_READY.key(tenant, checked(EXTENSION, "queue", queue));
     }
 
     /** Hash: per-queue memory shared by all nodes (round-robin cursor, last offered agent). */
     public static String queueState(String tenant, String queue) {
-        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":state";
+        return KeyShape.QUEUE_STATE.key(tenant, checked(EXTENSION, "queue", queue));
     }
 
     /** Hash: a queue's counters of one UTC day (answered, abandoned, within service level, wait sums). */
     public static String queueStats(String tenant, String queue, String day) {
-        return tenant(tenant) + "q:" + checked(EXTENSION, "queue", queue) + ":stats:" + checked(DAY, "day", day);
+        return KeyShape.QUEUE_STATS.key(tenant, checked(EXTENSION, "queue", queue), checked(DAY, "day", day));
     }
 
     /** Hash: a caller waiting in a queue (owner node, number, name, priority, custom data, enqueued at, offer). */
@@ -268,12 +289,12 @@ public final class Keys {
         if (callId == null || callId.isEmpty() || callId.length() > 256) {
             throw new IllegalArgumentException("invalid call id");
         }
-        return tenant(tenant) + "caller:" + callId;
+        return KeyShape.QUEUE_CALLER.key(tenant, callId);
     }
 
     /** Pub/sub channel: each event of the tenant's stream, published as JSON with its stream id. */
     public static String liveEvents(String tenant) {
-        return tenant(tenant) + "live";
+        return KeyShape.LIVE_EVENTS.key(tenant);
     }
 
     /** Pub/sub pattern matching every tenant's {@link #liveEvents} channel. */

@@ -1,7 +1,8 @@
 package io.tandem.backend.redis;
 
 import io.lettuce.core.RedisException;
-import io.tandem.backend.node.NodeMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -29,17 +30,23 @@ public final class OwedWrites implements AutoCloseable {
 
     private final ScheduledExecutorService thread;
     private final int limit;
-    private final NodeMetrics metrics;
+    private final Counter dropped;
     /** Writes queued, running or waiting for a retry on {@link #thread}; never above {@link #limit}. */
     private final AtomicInteger owed = new AtomicInteger();
 
-    /** {@code limit}: {@code tandem.redis.owed-writes-limit}; {@code metrics} counts the writes dropped. */
-    public OwedWrites(int limit, NodeMetrics metrics) {
+    /**
+     * {@code limit}: {@code tandem.redis.owed-writes-limit}; the writes dropped are counted in {@code registry} as
+     * {@code tandem.redis.owed.dropped} (a Micrometer registry, so this package needs no feature's metrics class).
+     */
+    public OwedWrites(int limit, MeterRegistry registry) {
         if (limit < 1) {
             throw new IllegalArgumentException("owed writes limit " + limit);
         }
         this.limit = limit;
-        this.metrics = metrics;
+        this.dropped = Counter.builder("tandem.redis.owed.dropped")
+                .description("Writes a call owed the cluster (its end, its record) dropped unwritten because "
+                        + "tandem.redis.owed-writes-limit writes were already waiting for Redis")
+                .register(registry);
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread t = new Thread(runnable, "tandem-owed-writes");
             t.setDaemon(true);
@@ -135,7 +142,7 @@ public final class OwedWrites implements AutoCloseable {
         if (owed.getAndUpdate(n -> n < limit ? n + 1 : n) < limit) {
             return true;
         }
-        metrics.owedWriteDropped();
+        dropped.increment();
         log.warn("{}: dropped, not written: {} writes already owed to Redis (tandem.redis.owed-writes-limit)", what,
                 limit);
         return false;

@@ -5,6 +5,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,16 +151,16 @@ public final class Redis implements AutoCloseable {
 
     /**
      * Sends a script now and reads its reply later: scripts sent one after another share a round trip and run in
-     * that order. The reply is read with {@link java.util.function.Supplier#get()}, which runs the script again with
+     * that order. The reply is read with {@link Supplier#get()}, which runs the script again with
      * {@code EVAL} when Redis did not know it (a restart emptied its script cache).
      */
-    public <T> java.util.function.Supplier<T> send(LuaScript script, List<String> keys, String... args) {
+    public <T> Supplier<T> send(LuaScript script, List<String> keys, String... args) {
         String[] keyArray = keys.toArray(String[]::new);
         RedisFuture<T> reply = script.send(connection.async(), keyArray, args);
         return () -> {
             try {
                 return await(reply);
-            } catch (io.lettuce.core.RedisNoScriptException unknown) {
+            } catch (RedisNoScriptException unknown) {
                 return script.run(connection.sync(), keyArray, args);
             }
         };

@@ -1,6 +1,6 @@
 package io.tandem.backend.redis;
 
-import io.tandem.backend.node.NodeMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -16,8 +16,8 @@ class RedisConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    OwedWrites owedWrites(RedisProperties properties, NodeMetrics metrics) {
-        return new OwedWrites(properties.owedWritesLimit(), metrics);
+    OwedWrites owedWrites(RedisProperties properties, MeterRegistry registry) {
+        return new OwedWrites(properties.owedWritesLimit(), registry);
     }
 
     @Bean

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.LuaScript;
 import io.tandem.backend.redis.Redis;
+import io.tandem.backend.redis.ScriptReply;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,111 +20,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import io.lettuce.core.Range;
 import org.springframework.stereotype.Service;
 
 /**
  * Registration bindings in Redis, the lookup API calls are routed with.
  *
- * <p>Data model: {@code tandem:{t}:reg:<ext>} is a hash; each contact is one field {@code c:<contact-uri>} whose
- * value is a JSON object (node, contact, reachable, transport, source, userAgent, callId, cseq, registeredAt,
- * updatedAt, expiresAt — times in epoch ms). Fields {@code call:<call-id>} are reserved for the calls in progress of
- * the extension (written by the B2BUA; the registrar never touches them). The key's TTL is the latest contact expiry
- * plus a grace, so a phone that vanishes leaves no trace; expired contacts inside a live key are pruned by every write
- * and skipped by every read. {@code tandem:{t}:regs} is a sorted set of registered extensions scored by their latest
- * expiry, so a tenant's registrations are listed without SCAN. All writes go through one Lua script per REGISTER,
- * atomic per address of record.
+ * <p>Data model: {@code tandem:{t}:reg:<ext>} is a hash; each contact is one field {@link Keys#CONTACT_FIELD}
+ * {@code <contact-uri>} whose value is a JSON object (node, contact, reachable, transport, source, userAgent, callId,
+ * cseq, registeredAt, updatedAt, expiresAt — times in epoch ms). Fields {@link Keys#CALL_FIELD} {@code <call-id>} are
+ * reserved for the calls in progress of the extension (written by the B2BUA; the registrar never touches them). The
+ * key's TTL is the latest contact expiry plus a grace, so a phone that vanishes leaves no trace; expired contacts
+ * inside a live key are pruned by every write and skipped by every read. {@code tandem:{t}:regs} is a sorted set of
+ * registered extensions scored by their latest expiry, so a tenant's registrations are listed without SCAN. All
+ * writes go through one Lua script per REGISTER ({@code redis/registrar/register.lua}), atomic per address of
+ * record; the ACD's claim reads the contact fields as they are (its grants carry them, see
+ * {@link #unexpired(String, Collection)}).
  */
 @Service
 public class Bindings {
 
-    static final String CONTACT_FIELD = "c:";
-
-    /**
-     * KEYS: reg hash, regs index. ARGV: now, grace ms, max contacts, extension, Call-ID, CSeq, mode ('*' remove all,
-     * 'c' changes), then (contact, json-or-empty) pairs. Returns {-1} when a contact was written by the same Call-ID
-     * with a CSeq not lower (RFC 3261 §10.3 step 7: out of order), else {evicted, json...} of the live contacts.
-     */
-    private static final LuaScript REGISTER = new LuaScript("""
-            local now = tonumber(ARGV[1])
-            local grace = tonumber(ARGV[2])
-            local max = tonumber(ARGV[3])
-            local cseq = tonumber(ARGV[6])
-            local live = {}
-            local count = 0
-            local flat = redis.call('HGETALL', KEYS[1])
-            for i = 1, #flat, 2 do
-              local f = flat[i]
-              if string.sub(f, 1, 2) == 'c:' then
-                local c = cjson.decode(flat[i + 1])
-                if c.expiresAt <= now then
-                  redis.call('HDEL', KEYS[1], f)
-                else
-                  live[f] = c
-                  count = count + 1
-                end
-              end
-            end
-            local function outOfOrder(c)
-              return c ~= nil and c.callId == ARGV[5] and cseq <= c.cseq
-            end
-            local evicted = 0
-            if ARGV[7] == '*' then
-              for f, c in pairs(live) do
-                if outOfOrder(c) then return {-1} end
-              end
-              for f, _ in pairs(live) do redis.call('HDEL', KEYS[1], f) end
-              live = {}
-              count = 0
-            else
-              for i = 8, #ARGV, 2 do
-                if outOfOrder(live['c:' .. ARGV[i]]) then return {-1} end
-              end
-              for i = 8, #ARGV, 2 do
-                local f = 'c:' .. ARGV[i]
-                if ARGV[i + 1] == '' then
-                  if live[f] then
-                    redis.call('HDEL', KEYS[1], f)
-                    live[f] = nil
-                    count = count - 1
-                  end
-                else
-                  local c = cjson.decode(ARGV[i + 1])
-                  if live[f] then
-                    c.registeredAt = live[f].registeredAt
-                  else
-                    if count >= max then
-                      local oldest, oldestAt = nil, nil
-                      for g, d in pairs(live) do
-                        if oldestAt == nil or d.updatedAt < oldestAt then oldest, oldestAt = g, d.updatedAt end
-                      end
-                      redis.call('HDEL', KEYS[1], oldest)
-                      live[oldest] = nil
-                      count = count - 1
-                      evicted = evicted + 1
-                    end
-                    count = count + 1
-                  end
-                  live[f] = c
-                  redis.call('HSET', KEYS[1], f, cjson.encode(c))
-                end
-              end
-            end
-            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-            if count == 0 then
-              redis.call('ZREM', KEYS[2], ARGV[4])
-            else
-              local latest = 0
-              for _, c in pairs(live) do
-                if c.expiresAt > latest then latest = c.expiresAt end
-              end
-              redis.call('PEXPIREAT', KEYS[1], latest + grace)
-              redis.call('ZADD', KEYS[2], latest, ARGV[4])
-            end
-            local out = {evicted}
-            for _, c in pairs(live) do table.insert(out, cjson.encode(c)) end
-            return out
-            """, ScriptOutputType.MULTI);
+    /** One REGISTER, atomic per address of record ({@code redis/registrar/register.lua}). */
+    private static final LuaScript REGISTER = LuaScript.load("registrar/register", ScriptOutputType.VALUE);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -182,18 +100,25 @@ public class Bindings {
             args.add(change.contact());
             args.add(change.binding() == null ? "" : encode(change.binding()));
         }
-        List<Object> out = redis.run(REGISTER, List.of(Keys.registration(tenant, extension),
-                Keys.registrations(tenant)), args.toArray(String[]::new));
-        long first = ((Number) out.get(0)).longValue();
-        if (first < 0) {
+        Registered out = ScriptReply.decode(redis.run(REGISTER, List.of(Keys.registration(tenant, extension),
+                Keys.registrations(tenant)), args.toArray(String[]::new)), Registered.class);
+        if (out.outOfOrder()) {
             return new WriteResult(true, 0, List.of());
         }
         List<Binding> current = new ArrayList<>();
-        for (int i = 1; i < out.size(); i++) {
-            current.add(decode(extension, String.valueOf(out.get(i))));
+        for (String contact : out.contacts()) {
+            current.add(decode(extension, contact));
         }
         current.sort(Comparator.comparing(Binding::updatedAt).reversed());
-        return new WriteResult(false, (int) first, current);
+        return new WriteResult(false, out.evicted(), current);
+    }
+
+    /** What {@code register.lua} returns (JSON): refused as out of order, or the contacts evicted and now live. */
+    record Registered(boolean outOfOrder, int evicted, List<String> contacts) {
+
+        Registered {
+            contacts = contacts == null ? List.of() : contacts;
+        }
     }
 
     /** One contact to set (binding given) or remove (binding null). */
@@ -208,7 +133,7 @@ public class Bindings {
         Map<String, String> hash = redis.commands().hgetall(Keys.registration(tenant, extension));
         List<String> records = new ArrayList<>();
         for (Map.Entry<String, String> field : hash.entrySet()) {
-            if (field.getKey().startsWith(CONTACT_FIELD)) {
+            if (field.getKey().startsWith(Keys.CONTACT_FIELD)) {
                 records.add(field.getValue());
             }
         }

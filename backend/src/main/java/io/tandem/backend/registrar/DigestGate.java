@@ -22,13 +22,8 @@ import java.util.Optional;
  */
 final class DigestGate {
 
-    /** KEYS: nc key. ARGV: nc, ttl ms. 1 when nc is above every nc seen for the nonce (then stored), else 0. */
-    private static final LuaScript NONCE_COUNT = new LuaScript("""
-            local last = tonumber(redis.call('GET', KEYS[1]) or '0')
-            if tonumber(ARGV[1]) <= last then return 0 end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            return 1
-            """, ScriptOutputType.INTEGER);
+    /** Stores a nonce-count only when above every one seen for the nonce (replay protection). */
+    private static final LuaScript NONCE_COUNT = LuaScript.load("registrar/nonce_count", ScriptOutputType.INTEGER);
 
     /** What the credentials of a request amount to. */
     enum Verdict {

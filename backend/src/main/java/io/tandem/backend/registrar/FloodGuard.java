@@ -25,19 +25,8 @@ class FloodGuard implements SourceFilter {
 
     private static final Logger log = LoggerFactory.getLogger(FloodGuard.class);
 
-    /** KEYS: failures, blocked. ARGV: window ms, threshold, block ms. Returns ms the source stays blocked (0: not). */
-    private static final LuaScript FAILURE = new LuaScript("""
-            local blocked = redis.call('PTTL', KEYS[2])
-            if blocked > 0 then return blocked end
-            local n = redis.call('INCR', KEYS[1])
-            if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-            if n >= tonumber(ARGV[2]) then
-              redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-              redis.call('DEL', KEYS[1])
-              return tonumber(ARGV[3])
-            end
-            return 0
-            """, ScriptOutputType.INTEGER);
+    /** Counts a wrong password of a source address; blocks the address at the threshold. */
+    private static final LuaScript FAILURE = LuaScript.load("registrar/auth_failure", ScriptOutputType.INTEGER);
 
     private final Redis redis;
     private final RegistrarProperties properties;

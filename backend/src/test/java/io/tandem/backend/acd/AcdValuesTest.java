@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.events.LiveEvent;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.protocol.AgentState;
 import io.tandem.protocol.Protocol;
 import jakarta.validation.Validation;

@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tandem.backend.TestNode;
+import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.events.LiveEvent;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Queues;
+import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.protocol.AgentLogin;
 import io.tandem.protocol.AgentState;
 import io.tandem.protocol.AgentStatistics;

@@ -3,6 +3,14 @@ package io.tandem.backend.acd;
 import static io.tandem.backend.acd.AcdFixture.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.agents.AgentStatisticsService;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.acd.dispatch.QueueStatistics;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Strategy;
+import io.tandem.backend.redis.Keys;
 import io.tandem.protocol.AgentState;
 import io.tandem.protocol.AgentStatistics;
 import io.tandem.protocol.QueueFigures;
@@ -74,9 +82,8 @@ class AgentStatisticsIT extends TwoAcdNodes {
         assertThat(one.at()).isEqualTo(clock.instant());
 
         // A day's figures are kept 400 days after the day, then Redis drops them (they do not pile up for good).
-        for (String key : List.of(io.tandem.backend.redis.Keys.queueStats(TENANT, "7000", today.toString()),
-                io.tandem.backend.redis.Keys.tenantPrefix(TENANT) + "agent:1001:stats:" + today,
-                io.tandem.backend.redis.Keys.tenantPrefix(TENANT) + "agents:stats:" + today)) {
+        for (String key : List.of(Keys.queueStats(TENANT, "7000", today.toString()),
+                Keys.agentStats(TENANT, "1001", today.toString()), Keys.agentsWithStats(TENANT, today.toString()))) {
             assertThat(n1.redis.commands().pttl(key)).as(key)
                     .isBetween(Duration.ofDays(400).toMillis(), Duration.ofDays(401).toMillis());
         }

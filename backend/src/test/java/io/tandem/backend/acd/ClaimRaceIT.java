@@ -4,8 +4,13 @@ import static io.tandem.backend.acd.AcdFixture.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.StreamMessage;
-import io.tandem.backend.redis.Keys;
 import io.tandem.telephony.testing.RedisServer;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.dispatch.Dispatcher;
+import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Strategy;
+import io.tandem.backend.redis.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

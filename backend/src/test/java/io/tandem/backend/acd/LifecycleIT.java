@@ -5,9 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.Range;
+import io.tandem.telephony.testing.RedisServer;
+import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.acd.dispatch.QueueEntry;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.backend.redis.Keys;
 import io.tandem.protocol.AgentState;
-import io.tandem.telephony.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -3,10 +3,11 @@ package io.tandem.backend.acd;
 import static io.tandem.backend.acd.AcdFixture.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.telephony.testing.Await;
+import io.tandem.backend.acd.agents.Presence;
 import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.registrar.Bindings;
 import io.tandem.protocol.AgentState;
-import io.tandem.telephony.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,9 @@ package io.tandem.backend.acd;
 import static io.tandem.backend.acd.AcdFixture.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Queues;
+import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.backend.redis.Keys;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package io.tandem.backend.acd;
 
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Strategy;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,6 +3,12 @@ package io.tandem.backend.acd;
 import static io.tandem.backend.acd.AcdFixture.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.acd.dispatch.QueueEntry;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.Role;
 import io.tandem.backend.redis.Keys;

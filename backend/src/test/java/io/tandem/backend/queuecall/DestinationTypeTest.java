@@ -2,7 +2,7 @@ package io.tandem.backend.queuecall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.acd.QueueDefinition;
+import io.tandem.backend.acd.queues.QueueDefinition;
 import org.junit.jupiter.api.Test;
 
 /** A queue definition's destination read once as a type, and written back to the queue log as the wire spells it. */

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.Range;
 import io.tandem.backend.TestNode;
-import io.tandem.backend.acd.Queues;
-import io.tandem.backend.acd.Strategy;
+import io.tandem.backend.acd.agents.AgentStatisticsService;
+import io.tandem.backend.acd.queues.Queues;
+import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.telephony.testing.Await;
@@ -134,7 +135,7 @@ class QueueLoadIT {
             assertThat(stats.getOrDefault("abandoned", "0")).isEqualTo("0");
             // Per-agent statistics (read on another node) count each agent's answered calls as its phone saw them.
             Map<String, Long> answeredBy = new HashMap<>();
-            for (var figures : nodes[1].bean(io.tandem.backend.acd.AgentStatisticsService.class).all("demo",
+            for (var figures : nodes[1].bean(AgentStatisticsService.class).all("demo",
                     LocalDate.parse(day))) {
                 answeredBy.put(figures.agentId(), figures.callsAnswered());
             }

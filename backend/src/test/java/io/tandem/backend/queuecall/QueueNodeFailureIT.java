@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.Range;
 import io.tandem.backend.TestNode;
-import io.tandem.backend.acd.AgentSessions;
-import io.tandem.backend.acd.Queues;
-import io.tandem.backend.acd.Strategy;
+import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.queues.Queues;
+import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.protocol.AgentState;

@@ -1,8 +1,8 @@
 package io.tandem.backend.queuecall;
 
 import io.tandem.backend.TestNode;
-import io.tandem.backend.acd.QueueDefinition;
-import io.tandem.backend.acd.Strategy;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.telephony.peers.FreePorts;
 import io.tandem.telephony.testing.RedisServer;
 import java.util.ArrayList;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.Range;
 import io.tandem.backend.TestNode;
-import io.tandem.backend.acd.AgentSessions;
-import io.tandem.backend.acd.Callers;
-import io.tandem.backend.acd.Queues;
-import io.tandem.backend.acd.Strategy;
+import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.queues.Queues;
+import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.protocol.AgentState;

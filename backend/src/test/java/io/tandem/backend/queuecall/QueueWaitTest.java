@@ -2,9 +2,9 @@ package io.tandem.backend.queuecall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.acd.Callers;
-import io.tandem.backend.acd.QueueDefinition;
-import io.tandem.backend.acd.Strategy;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Strategy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.tandem.backend.queuecall;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tandem.backend.acd.OfferGrant;
+import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.node.NodeMetrics;
 import io.tandem.backend.node.sip.BranchSender;
 import io.tandem.backend.node.sip.OutgoingBranch;

@@ -2,8 +2,8 @@ package io.tandem.backend.queuecall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.acd.Claims;
-import io.tandem.backend.acd.OfferGrant;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.sdp.NegotiatedMedia;

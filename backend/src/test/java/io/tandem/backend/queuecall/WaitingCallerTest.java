@@ -2,11 +2,11 @@ package io.tandem.backend.queuecall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.acd.Callers;
-import io.tandem.backend.acd.Claims;
-import io.tandem.backend.acd.OfferGrant;
-import io.tandem.backend.acd.QueueDefinition;
-import io.tandem.backend.acd.Strategy;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.sdp.NegotiatedMedia;
 import java.time.Duration;

@@ -3,6 +3,9 @@ package io.tandem.backend.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lettuce.core.cluster.SlotHash;
+import java.lang.reflect.Method;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class KeysTest {
@@ -22,6 +25,9 @@ class KeysTest {
         assertThat(Keys.queueReady("demo", "7000")).isEqualTo("tandem:{demo}:q:7000:ready");
         assertThat(Keys.queueCaller("demo", "abc@host")).isEqualTo("tandem:{demo}:caller:abc@host");
         assertThat(Keys.queueStats("demo", "7000", "2026-11-29")).isEqualTo("tandem:{demo}:q:7000:stats:2026-11-29");
+        assertThat(Keys.agentStats("demo", "1001", "2026-11-29"))
+                .isEqualTo("tandem:{demo}:agent:1001:stats:2026-11-29");
+        assertThat(Keys.agentsWithStats("demo", "2026-11-29")).isEqualTo("tandem:{demo}:agents:stats:2026-11-29");
         // The Lua scripts build the keys they discover from this prefix.
         assertThat(Keys.agent("demo", "1001")).startsWith(Keys.tenantPrefix("demo"));
         assertThat(Keys.liveEvents("demo")).isEqualTo("tandem:{demo}:live");
@@ -46,5 +52,49 @@ class KeysTest {
         assertThatThrownBy(() -> Keys.cdr(null)).hasMessageContaining("tenant");
         assertThatThrownBy(() -> Keys.offer("demo", "a:b")).hasMessageContaining("offer id");
         assertThatThrownBy(() -> Keys.queueStats("demo", "7000", "29.11.2026")).hasMessageContaining("day");
+    }
+
+    /**
+     * Every key shape is built by the {@link Keys} method of its Lua name (so a script's {@code K.agent(id)} and Java's
+     * {@code Keys.agent(tenant, id)} are one key), and lands on the tenant's slot: the hash tag is the tenant, so any
+     * set of one tenant's keys may go into one script on Redis Cluster.
+     */
+    @Test
+    void everyKeyShapeIsBuiltByKeysOnTheTenantsSlot() throws ReflectiveOperationException {
+        int slot = SlotHash.getSlot("tandem:{demo}:");
+        for (KeyShape shape : KeyShape.values()) {
+            Class<?>[] parameters = new Class<?>[shape.arity() + 1];
+            Arrays.fill(parameters, String.class);
+            Method builder = Keys.class.getMethod(shape.luaName(), parameters);
+            String[] values = new String[shape.arity()];
+            Object[] arguments = new Object[shape.arity() + 1];
+            arguments[0] = "demo";
+            for (int i = 0; i < values.length; i++) {
+                // the last value of a per-day shape is a day; the others are ids
+                values[i] = shape.name().contains("STATS") && i == values.length - 1 ? "2026-11-29" : "1001";
+                arguments[i + 1] = values[i];
+            }
+            String key = (String) builder.invoke(null, arguments);
+            String expected = switch (values.length) {
+                case 0 -> shape.key("demo");
+                case 1 -> shape.key("demo", values[0]);
+                default -> shape.key("demo", values[0], values[1]);
+            };
+            assertThat(key).as(shape.toString()).isEqualTo(expected).startsWith(Keys.tenantPrefix("demo"));
+            assertThat(SlotHash.getSlot(key)).as(key).isEqualTo(slot);
+        }
+    }
+
+    @Test
+    void aSourceAddressKeepsItsFloodKeysOnOneSlot() {
+        assertThat(SlotHash.getSlot(Keys.authFailures("192.0.2.7")))
+                .isEqualTo(SlotHash.getSlot(Keys.blockedSource("192.0.2.7")));
+    }
+
+    @Test
+    void theShapesLuaFunctionJoinsThePrefixAndTheValues() {
+        assertThat(KeyShape.QUEUE_STATS.luaFunction())
+                .isEqualTo("function K.queueStats(v1, v2) return KP .. 'q:' .. v1 .. ':stats:' .. v2 end");
+        assertThat(KeyShape.EVENTS.luaFunction()).isEqualTo("function K.events() return KP .. 'events' end");
     }
 }

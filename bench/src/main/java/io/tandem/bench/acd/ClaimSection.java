@@ -1,11 +1,12 @@
 package io.tandem.bench.acd;
 
-import io.tandem.backend.acd.Claims;
-import io.tandem.backend.acd.Dispatcher;
-import io.tandem.backend.acd.OfferGrant;
-import io.tandem.backend.acd.QueueDefinition;
 import io.tandem.backend.acd.StandaloneAcd;
-import io.tandem.backend.acd.Strategy;
+import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.dispatch.Claims;
+import io.tandem.backend.acd.dispatch.Dispatcher;
+import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.redis.RedisProperties;
 import io.tandem.bench.BenchSection;
@@ -198,7 +199,7 @@ public final class ClaimSection implements BenchSection {
             StandaloneAcd node = nodes.get(i % 3);
             String agent = members.get(i).agent();
             node.sessions().login(TENANT, agent, List.of("7000"));
-            node.sessions().change(TENANT, agent, AgentState.AVAILABLE, "", io.tandem.backend.acd.AgentSessions.Actor.AGENT);
+            node.sessions().change(TENANT, agent, AgentState.AVAILABLE, "", AgentSessions.Actor.AGENT);
         }
         for (int i = 0; i < CALLERS; i++) {
             nodes.get(i % 3).callers().enqueue(TENANT, "7000", "bench-call-" + i, "+1555" + i, "", i % 10 == 0 ? 5 : 0,

@@ -1,0 +1,60 @@
+package io.tandem.backend.acd.web;
+
+import io.tandem.backend.acd.AcdProperties;
+import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.agents.Presence;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.dispatch.QueueStatistics;
+import io.tandem.backend.acd.events.LiveEvents;
+import io.tandem.backend.acd.queues.Queues;
+import io.tandem.protocol.ApiPaths;
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+
+/**
+ * The agent and supervisor WebSockets (plain RFC 6455, JSON envelopes). Authentication happens on the HTTP
+ * handshake (bearer token or Basic, see api.SecurityConfiguration); any origin may connect because no cookie
+ * authenticates anything here.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+class WebSocketConfiguration implements WebSocketConfigurer {
+
+    private final AgentSocket agentSocket;
+    private final SupervisorSocket supervisorSocket;
+
+    private final QueueFiguresPush figuresPush;
+
+    WebSocketConfiguration(AgentSessions sessions, LiveEvents events, Presence presence, Callers callers, Queues queues,
+            QueueStatistics statistics, Clock clock) {
+        this.agentSocket = new AgentSocket(sessions, events, presence, callers, clock);
+        this.supervisorSocket = new SupervisorSocket(events);
+        this.figuresPush = new QueueFiguresPush(agentSocket, queues, statistics, clock);
+    }
+
+    /**
+     * Connected agents get their queues' figures when they change, checked with the sweep (every second by default;
+     * never more often than that, as the waiting time shown counts in seconds).
+     */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> queueFiguresPushStarter(ScheduledExecutorService acdSweepExecutor,
+            AcdProperties properties) {
+        long every = Math.max(1_000, properties.sweepInterval().toMillis());
+        return event -> acdSweepExecutor.scheduleWithFixedDelay(figuresPush, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+        registry.addHandler(agentSocket, ApiPaths.WS_AGENT).setAllowedOriginPatterns("*");
+        registry.addHandler(supervisorSocket, ApiPaths.WS_SUPERVISOR).setAllowedOriginPatterns("*")
+                .addInterceptors(supervisorSocket.cursorAtHandshake());
+    }
+}

@@ -1,0 +1,123 @@
+package io.tandem.backend.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The shape of every key (and channel) of a tenant: {@code tandem:{<tenant>}:} followed by literal parts and values,
+ * written here once. {@link Keys} builds keys from these shapes in Java (after checking each value), and
+ * {@link LuaScript} hands the same shapes to every Lua script as the functions of its {@code K} table, so a key a
+ * script discovers while running (the agents of a queue, the binding hash of a reserved agent) is built from the
+ * shape Java uses, and always carries the tenant's hash tag: on Redis Cluster every key of one script run is on the
+ * tenant's slot.
+ */
+public enum KeyShape {
+
+    USER("user:%"),
+    USERS("users"),
+    REGISTRATION("reg:%"),
+    REGISTRATIONS("regs"),
+    NONCE_COUNT("nc:%"),
+    LIVE_CALLS("calls:live"),
+    CALL_MONITORS("calls:monitors"),
+    AGENT("agent:%"),
+    AGENT_STATS("agent:%:stats:%"),
+    AGENTS_WITH_STATS("agents:stats:%"),
+    QUEUE_WAIT("q:%:wait"),
+    CALL("call:%"),
+    EVENTS("events"),
+    CDR("cdr"),
+    CALLBACKS("callbacks"),
+    QUEUE_LOG("queuelog"),
+    AVAILABLE_AGENTS("agents:available"),
+    AVAILABLE_AGENTS_BY_CALLS("agents:by-calls"),
+    AVAILABLE_AGENTS_BY_TALK("agents:by-talk"),
+    AGENT_SESSIONS("agents"),
+    DIRECT_CALLS("direct:%"),
+    PRESENCE_ROUND("presence-round"),
+    AGENT_TIMERS("agents:timers"),
+    OFFER("offer:%"),
+    QUEUES("queues"),
+    QUEUE_DIGESTS("queues:digest"),
+    QUEUE("q:%:def"),
+    QUEUE_MEMBERS("q:%:members"),
+    QUEUE_TIERS("q:%:tiers"),
+    QUEUE_READY("q:%:ready"),
+    QUEUE_STATE("q:%:state"),
+    QUEUE_STATS("q:%:stats:%"),
+    QUEUE_CALLER("caller:%"),
+    LIVE_EVENTS("live");
+
+    /** The literal parts around the values ({@code %} in the template): one more than there are values. */
+    private final String[] literals;
+
+    KeyShape(String template) {
+        this.literals = template.split("%", -1);
+        for (String literal : literals) {
+            // Literals go into Lua source between single quotes and must never change the hash tag.
+            if (!literal.matches("[a-z:-]*")) {
+                throw new IllegalArgumentException("key shape literal '" + literal + "'");
+            }
+        }
+    }
+
+    /** How many values the shape takes. */
+    public int arity() {
+        return literals.length - 1;
+    }
+
+    /**
+     * The name scripts call the shape by ({@code K.queueWait(queue)}) and, by the same token, the name of its
+     * builder in {@link Keys}.
+     */
+    public String luaName() {
+        StringBuilder name = new StringBuilder();
+        for (String word : name().toLowerCase(Locale.ROOT).split("_")) {
+            name.append(name.isEmpty() ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
+        }
+        return name.toString();
+    }
+
+    /** The key for a tenant; the values must have been checked by the caller ({@link Keys} does). */
+    String key(String tenant) {
+        requireArity(0);
+        return Keys.tenant(tenant) + literals[0];
+    }
+
+    String key(String tenant, String value) {
+        requireArity(1);
+        return Keys.tenant(tenant) + literals[0] + value + literals[1];
+    }
+
+    String key(String tenant, String first, String second) {
+        requireArity(2);
+        return Keys.tenant(tenant) + literals[0] + first + literals[1] + second + literals[2];
+    }
+
+    private void requireArity(int values) {
+        if (arity() != values) {
+            throw new IllegalArgumentException(this + " takes " + arity() + " values, not " + values);
+        }
+    }
+
+    /**
+     * The Lua function of this shape in the {@code K} table: the tenant prefix (the upvalue {@code KP}, which only
+     * the script's prelude sets) and the literal parts, joined with the values.
+     */
+    String luaFunction() {
+        List<String> parameters = new ArrayList<>();
+        StringBuilder body = new StringBuilder("KP");
+        for (int i = 0; i < literals.length; i++) {
+            if (!literals[i].isEmpty()) {
+                body.append(" .. '").append(literals[i]).append('\'');
+            }
+            if (i < arity()) {
+                String parameter = "v" + (i + 1);
+                parameters.add(parameter);
+                body.append(" .. ").append(parameter);
+            }
+        }
+        return "function K." + luaName() + "(" + String.join(", ", parameters) + ") return " + body + " end";
+    }
+}

@@ -1,0 +1,33 @@
+-- A queue call of an agent ended: wrap-up (or straight back to available), counters for fewest-calls and
+-- least-talk-time, the queue log's COMPLETEAGENT / COMPLETECALLER.
+-- KEYS[1] agent: the agent whose call ended
+-- arg: 1 agent id, 2 wrap-up ms, 3 who hung up (agent | caller).
+-- Returns JSON (Claims.CallEnd): {outcome = ok | not-on-call, state (the agent's, new), talkMs}.
+local id = arg(1)
+local a = hash(KEYS[1])
+if a.state ~= 'on-call' then return cjson.encode({outcome = 'not-on-call', state = a.state or 'logged-out'}) end
+local talk = NOW - num(a.talkStart)
+local queue = a.callQueue or ''
+local event = 'COMPLETECALLER'
+if arg(3) == 'agent' then event = 'COMPLETEAGENT' end
+qlog(event, queue, a.call, id, math.floor(num(a.holdMs) / 1000), math.floor(talk / 1000))
+if queue ~= '' then
+  statIncr(queue, 'completed', 1)
+  statIncr(queue, 'talkMs', talk)
+end
+if a.call and a.call ~= '' then redis.call('DEL', K.queueCaller(a.call)) end
+emit('call.end', queue, id, a.call, {'talkMs', talk, 'hungUpBy', arg(3)})
+local wrap = tonumber(arg(2))
+local extra = {'calls', num(a.calls) + 1, 'talkMs', num(a.talkMs) + talk, 'lastCallEnd', NOW, 'call', '',
+  'callQueue', ''}
+local state = 'available'
+if wrap > 0 then
+  state = 'wrap-up'
+  extra[#extra + 1] = 'wrapUntil'; extra[#extra + 1] = NOW + wrap
+  -- whose queue the wrap-up belongs to: its time counts in that queue's average handle time when it ends
+  extra[#extra + 1] = 'wrapQueue'; extra[#extra + 1] = queue
+else
+  extra[#extra + 1] = 'idle'; extra[#extra + 1] = NOW
+end
+transition(id, a, state, '', extra)
+return cjson.encode({outcome = 'ok', state = state, talkMs = talk})

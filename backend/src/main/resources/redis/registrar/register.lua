@@ -1,0 +1,86 @@
+-- KEYS[1] registration: the extension's binding hash
+-- KEYS[2] registrations: extensions by latest contact expiry
+-- One REGISTER, atomic per address of record: each contact is a field K.CONTACT_FIELD .. <contact-uri> holding the
+-- binding record (JSON, Bindings.encode); the fields K.CALL_FIELD .. <call-id> are the B2BUA's and left alone.
+-- ARGV: 1 now, 2 grace ms, 3 max contacts, 4 extension, 5 Call-ID, 6 CSeq, 7 mode ('*' remove all, 'c' changes),
+-- then (contact, json-or-empty) pairs. Returns JSON (Bindings.Registered): {outOfOrder = true} when a contact was
+-- written by the same Call-ID with a CSeq not lower (RFC 3261 §10.3 step 7), else {outOfOrder = false, evicted =
+-- how many contacts made room, contacts = the live binding records (JSON strings)}.
+local now = tonumber(ARGV[1])
+local grace = tonumber(ARGV[2])
+local max = tonumber(ARGV[3])
+local cseq = tonumber(ARGV[6])
+local live = {}
+local count = 0
+local flat = redis.call('HGETALL', KEYS[1])
+for i = 1, #flat, 2 do
+  local f = flat[i]
+  if string.sub(f, 1, #K.CONTACT_FIELD) == K.CONTACT_FIELD then
+    local c = cjson.decode(flat[i + 1])
+    if c.expiresAt <= now then
+      redis.call('HDEL', KEYS[1], f)
+    else
+      live[f] = c
+      count = count + 1
+    end
+  end
+end
+local function outOfOrder(c)
+  return c ~= nil and c.callId == ARGV[5] and cseq <= c.cseq
+end
+local evicted = 0
+if ARGV[7] == '*' then
+  for f, c in pairs(live) do
+    if outOfOrder(c) then return cjson.encode({outOfOrder = true}) end
+  end
+  for f, _ in pairs(live) do redis.call('HDEL', KEYS[1], f) end
+  live = {}
+  count = 0
+else
+  for i = 8, #ARGV, 2 do
+    if outOfOrder(live[K.CONTACT_FIELD .. ARGV[i]]) then return cjson.encode({outOfOrder = true}) end
+  end
+  for i = 8, #ARGV, 2 do
+    local f = K.CONTACT_FIELD .. ARGV[i]
+    if ARGV[i + 1] == '' then
+      if live[f] then
+        redis.call('HDEL', KEYS[1], f)
+        live[f] = nil
+        count = count - 1
+      end
+    else
+      local c = cjson.decode(ARGV[i + 1])
+      if live[f] then
+        c.registeredAt = live[f].registeredAt
+      else
+        if count >= max then
+          local oldest, oldestAt = nil, nil
+          for g, d in pairs(live) do
+            if oldestAt == nil or d.updatedAt < oldestAt then oldest, oldestAt = g, d.updatedAt end
+          end
+          redis.call('HDEL', KEYS[1], oldest)
+          live[oldest] = nil
+          count = count - 1
+          evicted = evicted + 1
+        end
+        count = count + 1
+      end
+      live[f] = c
+      redis.call('HSET', KEYS[1], f, cjson.encode(c))
+    end
+  end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if count == 0 then
+  redis.call('ZREM', KEYS[2], ARGV[4])
+else
+  local latest = 0
+  for _, c in pairs(live) do
+    if c.expiresAt > latest then latest = c.expiresAt end
+  end
+  redis.call('PEXPIREAT', KEYS[1], latest + grace)
+  redis.call('ZADD', KEYS[2], latest, ARGV[4])
+end
+local contacts = {}
+for _, c in pairs(live) do contacts[#contacts + 1] = cjson.encode(c) end
+return cjson.encode({outOfOrder = false, evicted = evicted, contacts = contacts})
