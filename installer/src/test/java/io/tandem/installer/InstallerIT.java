@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -121,7 +120,7 @@ class InstallerIT {
             writeTestConfig(unpacked, httpPort, redis.uri());
             Files.writeString(unpacked.resolve("etc/tandem/cluster-secret"), "installer-it-secret-0123456789");
 
-            Process node = startAsTheUnit(unpacked);
+            Process node = startAsTheUnit(Package.NODE, unpacked);
             try {
                 List<String> output = Collections.synchronizedList(new ArrayList<>());
                 String ready = awaitLine(node, output,
@@ -147,12 +146,41 @@ class InstallerIT {
     }
 
     @Test
+    void installedCallbackServiceStartsAsItsUnitStartsItAndBecomesReady(@TempDir Path root) throws Exception {
+        Path unpacked = Package.CALLBACK.unpack(root);
+        int httpPort = RedisServer.freePort();
+        Path config = unpacked.resolve("etc/tandem/callback.yml");
+        Files.writeString(config, "server.port: " + httpPort + "\n"
+                + "logging.level.org.springframework.boot.availability: DEBUG\n" + Files.readString(config));
+
+        Process service = startAsTheUnit(Package.CALLBACK, unpacked);
+        try {
+            List<String> output = Collections.synchronizedList(new ArrayList<>());
+            String ready = awaitLine(service, output,
+                    line -> line.contains("ReadinessState changed") && line.contains("ACCEPTING_TRAFFIC"));
+            assertThat(ready).as(String.join("\n", output)).isNotNull();
+
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + httpPort + "/actuator/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"");
+
+            service.destroy();
+            assertThat(service.waitFor(45, TimeUnit.SECONDS)).isTrue();
+            assertThat(service.exitValue()).isEqualTo(143);
+        } finally {
+            service.destroyForcibly();
+        }
+    }
+
+    @Test
     void nodeWithoutClusterSecretAndDemoOffRefusesToStartSayingWhy(@TempDir Path root) throws Exception {
         try (RedisServer redis = RedisServer.started()) {
             Path unpacked = Package.NODE.unpack(root);
             writeTestConfig(unpacked, RedisServer.freePort(), redis.uri());
 
-            Process node = startAsTheUnit(unpacked);
+            Process node = startAsTheUnit(Package.NODE, unpacked);
             try {
                 String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
@@ -182,27 +210,28 @@ class InstallerIT {
     }
 
     /**
-     * Starts the unpacked launcher as tandem-node.service would: its ExecStart, Environment= and WorkingDirectory=
+     * Starts the unpacked launcher as the package's unit would: its ExecStart, Environment= and WorkingDirectory=
      * (the StateDirectory systemd creates), with the packaged /etc paths moved under the scratch root through the
      * launcher's own TANDEM_* variables. The test's user stands in for User=tandem; the sandboxing is systemd's and
      * is checked by systemd-analyze above.
      */
-    private static Process startAsTheUnit(Path root) throws IOException {
-        Map<String, String> unit = Package.unitSettings(root.resolve("lib/systemd/system/tandem-node.service"));
+    private static Process startAsTheUnit(Package pkg, Path root) throws IOException {
+        Map<String, String> unit = Package.unitSettings(root.resolve("lib/systemd/system/" + pkg.unit()));
         Path workDir = Files.createDirectories(root.resolve(unit.get("WorkingDirectory").substring(1)));
         List<String> command = new ArrayList<>(List.of(unit.get("ExecStart").split(" ")));
         command.set(0, root.resolve(command.get(0).substring(1)).toString());
 
         Map<String, String> env = new HashMap<>();
         for (String assignment : unit.getOrDefault("Environment", "").split(" ")) {
-            if (assignment.contains("=")) {
-                env.put(assignment.substring(0, assignment.indexOf('=')), assignment.substring(assignment.indexOf('=') + 1));
+            int eq = assignment.indexOf('=');
+            if (eq > 0) {
+                env.put(assignment.substring(0, eq), assignment.substring(eq + 1));
             }
         }
-        env.put("TANDEM_DEFAULTS", root.resolve("etc/default/tandem-node").toString());
-        env.put("TANDEM_CONFIG", root.resolve("etc/tandem/node.yml").toString());
-        env.put("TANDEM_JAR", root.resolve("usr/share/tandem/tandem-node.jar").toString());
-        env.put("TANDEM_SECRET_FILE", root.resolve("etc/tandem/cluster-secret").toString());
+        env.put("TANDEM_DEFAULTS", root.resolve("etc/default/" + pkg.name).toString());
+        env.put("TANDEM_CONFIG", root.resolve("etc/tandem/" + pkg.config).toString());
+        env.put("TANDEM_JAR", root.resolve("usr/share/tandem/" + pkg.jar).toString());
+        env.put("TANDEM_SECRET_FILE", root.resolve("etc/tandem/cluster-secret").toString()); // read by the node only
 
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         // systemd starts a unit with a clean environment: nothing of this JVM's that could configure the node.

@@ -78,7 +78,8 @@ class MaintainerScriptsIT {
         script("postrm", "upgrade", Package.VERSION);
         script("postinst", "configure", PREVIOUS);
         assertThat(tools.calls()).doesNotContain("deb-systemd-invoke stop tandem-node.service")
-                .noneMatch(call -> call.startsWith("adduser")).contains("deb-systemd-invoke restart tandem-node.service");
+                .noneMatch(call -> call.startsWith("adduser"))
+                .contains("deb-systemd-invoke restart tandem-node.service");
         assertThat(Files.readString(config)).isEqualTo(edited);
         assertThat(Files.readString(secret)).isEqualTo("the-clusters-shared-secret-0123");
 

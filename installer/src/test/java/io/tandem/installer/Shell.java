@@ -29,7 +29,8 @@ final class Shell {
     }
 
     /** Runs {@code command} with {@code env} added to this JVM's environment, in {@code dir} (null = here). */
-    static Result run(List<String> command, Map<String, String> env, Path dir) throws IOException, InterruptedException {
+    static Result run(List<String> command, Map<String, String> env, Path dir)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
         if (dir != null) {
