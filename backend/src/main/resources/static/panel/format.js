@@ -20,7 +20,7 @@ export const STATES = {
   reserved: { word: 'Ringing', icon: '♪' },
   'on-call': { word: 'On call', icon: '☎' },
   'wrap-up': { word: 'Wrap-up', icon: '✎' },
-  'not-ready': { word: 'Not ready', icon: '⏸' },
+  'not-ready': { word: 'Not ready', icon: '‖' },
 };
 
 export function setText(root, field, text) {
