@@ -8,6 +8,8 @@ const tiles = new Map([...document.querySelectorAll('.tile[data-queue]')].map((t
 const waits = new Map();
 
 const AGENTS = 'agents';
+/** Callers listed on a tile; the count above says how many wait in all. */
+const LISTED = 8;
 
 async function refreshQueue(queue) {
   const tile = tiles.get(queue);
@@ -32,7 +34,8 @@ async function refreshQueue(queue) {
 
 function renderCallers(tile, callers) {
   const list = tile.querySelector('[data-field="callers"]');
-  const rows = callers.slice().sort((a, b) => a.position - b.position).map((caller) => {
+  const ordered = callers.slice().sort((a, b) => a.position - b.position);
+  const rows = ordered.slice(0, LISTED).map((caller) => {
     const item = document.createElement('li');
     item.dataset.callId = caller.callId;
     item.dataset.enqueuedAt = String(Date.parse(caller.enqueuedAt));
@@ -47,6 +50,12 @@ function renderCallers(tile, callers) {
     item.append(name, number, wait);
     return item;
   });
+  if (ordered.length > LISTED) {
+    const more = document.createElement('li');
+    more.className = 'more';
+    more.textContent = `… and ${ordered.length - LISTED} more`;
+    rows.push(more);
+  }
   list.replaceChildren(...rows);
   tile.querySelector('[data-field="no-callers"]').hidden = rows.length > 0;
 }
@@ -73,7 +82,7 @@ function tick() {
     }
     const longest = wait.longest === 0 ? 0 : wait.longest + (now - wait.fetchedAt) / 1000;
     setText(tile, 'longest', duration(longest));
-    for (const item of tile.querySelectorAll('[data-field="callers"] li')) {
+    for (const item of tile.querySelectorAll('[data-field="callers"] li[data-call-id]')) {
       const behindOldest = (Number(item.dataset.enqueuedAt) - wait.oldest) / 1000;
       item.querySelector('.caller-wait').textContent = duration(longest - behindOldest);
     }
