@@ -25,7 +25,8 @@ public final class Access {
 
     /** The role or one above it. */
     public static AuthorizationManager<RequestAuthorizationContext> role(String role, RoleHierarchy hierarchy) {
-        AuthorityAuthorizationManager<RequestAuthorizationContext> manager = AuthorityAuthorizationManager.hasRole(role);
+        AuthorityAuthorizationManager<RequestAuthorizationContext> manager =
+                AuthorityAuthorizationManager.hasRole(role);
         manager.setRoleHierarchy(hierarchy);
         return manager;
     }
