@@ -1,6 +1,8 @@
 // The tenant's live event stream (/ws/supervisor) for the panel's pages: resumes after a dropped connection with
 // ?after=<last event id>, so nothing is missed, and shows the connection's state in the top bar and a banner.
 
+import { getJson } from './api.js';
+
 const RETRY_MS = [500, 1000, 2000, 5000, 10000];
 
 /**
@@ -11,6 +13,7 @@ export function connectEvents({ onEvent, onOpen }) {
   let last = '';
   let failures = 0;
   let everOpen = false;
+  let reconnects = 0;
 
   const open = () => {
     const url = new URL('/ws/supervisor', window.location.href);
@@ -21,6 +24,10 @@ export function connectEvents({ onEvent, onOpen }) {
     const socket = new WebSocket(url);
     socket.addEventListener('open', () => {
       failures = 0;
+      if (everOpen) {
+        reconnects += 1;
+        document.body.dataset.reconnects = String(reconnects);
+      }
       showConnected(true);
       onOpen(everOpen);
       everOpen = true;
@@ -45,7 +52,9 @@ export function connectEvents({ onEvent, onOpen }) {
       showConnected(false);
       const delay = RETRY_MS[Math.min(failures, RETRY_MS.length - 1)];
       failures += 1;
-      window.setTimeout(open, delay);
+      // A handshake refused because the session ended looks like any drop: a plain API call tells, and sends a
+      // signed-out page back to the sign-in form instead of retrying for ever.
+      window.setTimeout(() => getJson('/queues').catch(() => {}).finally(open), delay);
     });
   };
   open();

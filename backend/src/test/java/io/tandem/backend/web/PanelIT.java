@@ -15,8 +15,11 @@ import io.tandem.telephony.ua.CallState;
 import io.tandem.telephony.ua.UserAgent;
 import io.tandem.telephony.ua.UserAgentConfig;
 import io.tandem.telephony.ua.UserAgentListener;
+import jakarta.servlet.ServletContext;
+import jakarta.websocket.server.ServerContainer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.apache.tomcat.websocket.server.WsServerContainer;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -195,5 +198,38 @@ class PanelIT {
             assertThat(tile.findElements(By.cssSelector("[data-field=callers] li"))).isEmpty();
             browser.screenshot("wallboard-abandoned");
         }
+    }
+
+    @Test
+    void aDroppedConnectionShowsABannerAndCatchesUpWithoutAReload() {
+        browser.signIn(ADMIN, TestNode.PASSWORD);
+        browser.awaitLive();
+        WebElement tile = browser.find(".tile[data-queue='7001']");
+        String notReady = browser.until(d -> {
+            String shown = tile.findElement(By.cssSelector("[data-field=notReady]")).getText();
+            return shown.equals("–") ? null : shown;
+        });
+        browser.driver.executeScript("""
+                window.stillTheSamePage = true;
+                window.bannerShown = false;
+                const banner = document.getElementById('banner');
+                new MutationObserver(() => { window.bannerShown ||= !banner.hidden; })
+                        .observe(banner, { attributes: true });""");
+
+        // The node drops the page's WebSocket (as a restarting proxy would); the HTTP session stays valid.
+        ServletContext servlets = panel.bean(ServletContext.class);
+        WsServerContainer sockets = (WsServerContainer) servlets.getAttribute(ServerContainer.class.getName());
+        sockets.closeAuthenticatedSession(browser.driver.manage().getCookieNamed("TANDEM_PANEL").getValue());
+        // Meanwhile an agent of 7001 logs in (not ready): the page must learn of it once back.
+        HttpResponse<String> login = entry.api().post(ApiPaths.AGENT_LOGIN, "1004@demo", TestNode.PASSWORD, "");
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+
+        browser.until(d -> "1".equals(d.findElement(By.tagName("body")).getDomAttribute("data-reconnects")));
+        browser.awaitLive();
+        assertThat(browser.driver.executeScript("return window.bannerShown;")).as("the banner showed").isEqualTo(true);
+        assertThat(browser.find("#banner").isDisplayed()).as("and went away").isFalse();
+        String expected = String.valueOf(Integer.parseInt(notReady) + 1);
+        browser.until(d -> expected.equals(tile.findElement(By.cssSelector("[data-field=notReady]")).getText()));
+        assertThat(browser.driver.executeScript("return window.stillTheSamePage === true;")).isEqualTo(true);
     }
 }
