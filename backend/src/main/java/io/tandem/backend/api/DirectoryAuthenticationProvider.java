@@ -16,9 +16,10 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
  * HTTP Basic against the directory. The login is {@code extension@tenant} (or just the extension in the default
- * tenant); the password is checked through its HA1, never stored or compared in clear.
+ * tenant); the password is checked through its HA1, never stored or compared in clear. The API's Basic and the
+ * panel's sign-in form both authenticate through it.
  */
-final class DirectoryAuthenticationProvider implements AuthenticationProvider {
+public final class DirectoryAuthenticationProvider implements AuthenticationProvider {
 
     private final Directory directory;
     private final DirectoryProperties properties;

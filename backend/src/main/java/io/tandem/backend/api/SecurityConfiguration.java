@@ -1,11 +1,13 @@
 package io.tandem.backend.api;
 
+import static io.tandem.backend.api.Access.role;
+import static io.tandem.backend.api.Access.tenantRole;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.DirectoryProperties;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
-import java.util.function.Supplier;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -15,15 +17,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
-import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
-import org.springframework.security.authorization.AuthorityAuthorizationManager;
-import org.springframework.security.authorization.AuthorizationDecision;
-import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.Authentication;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 
 /**
@@ -41,13 +37,15 @@ class SecurityConfiguration {
         return new DirectoryAuthenticationProvider(directory, properties);
     }
 
+    /** Roles nest: admin ⊇ supervisor ⊇ agent; the panel's filter chain uses the same hierarchy. */
+    @Bean
+    RoleHierarchy roleHierarchy() {
+        return Access.HIERARCHY;
+    }
+
     @Bean
     SecurityFilterChain api(HttpSecurity http, DirectoryAuthenticationProvider provider, ObjectMapper json,
-            ObjectProvider<BearerTokens> bearerTokens) throws Exception {
-        RoleHierarchy hierarchy = RoleHierarchyImpl.fromHierarchy("""
-                ROLE_ADMIN > ROLE_SUPERVISOR
-                ROLE_SUPERVISOR > ROLE_AGENT
-                """);
+            ObjectProvider<BearerTokens> bearerTokens, RoleHierarchy hierarchy) throws Exception {
         BearerTokens tokens = bearerTokens.getIfAvailable(() -> token -> java.util.Optional.empty());
         http.authenticationProvider(provider)
                 .addFilterBefore(new BearerTokenFilter(tokens, json), BasicAuthenticationFilter.class)
@@ -86,32 +84,6 @@ class SecurityConfiguration {
                         .requestMatchers("/api/v1/tenants/{tenant}/**").access(tenantRole("SUPERVISOR", hierarchy))
                         .anyRequest().authenticated());
         return http.build();
-    }
-
-    private static AuthorizationManager<RequestAuthorizationContext> role(String role, RoleHierarchy hierarchy) {
-        AuthorityAuthorizationManager<RequestAuthorizationContext> manager = AuthorityAuthorizationManager.hasRole(role);
-        manager.setRoleHierarchy(hierarchy);
-        return manager;
-    }
-
-    /** The role, held by a user of the tenant named in the path. */
-    private static AuthorizationManager<RequestAuthorizationContext> tenantRole(String role, RoleHierarchy hierarchy) {
-        AuthorizationManager<RequestAuthorizationContext> hasRole = role(role, hierarchy);
-        return new AuthorizationManager<>() {
-            @Override
-            @SuppressWarnings("deprecation")
-            public AuthorizationDecision check(Supplier<Authentication> authentication,
-                    RequestAuthorizationContext context) {
-                AuthorizationDecision decision = hasRole.check(authentication, context);
-                if (decision == null || !decision.isGranted()) {
-                    return new AuthorizationDecision(false);
-                }
-                Object principal = authentication.get().getPrincipal();
-                String tenant = context.getVariables().get("tenant");
-                return new AuthorizationDecision(principal instanceof TenantPrincipal user
-                        && user.tenant().equals(tenant));
-            }
-        };
     }
 
     static void writeProblem(ObjectMapper json, HttpServletResponse response, HttpStatus status, String title,

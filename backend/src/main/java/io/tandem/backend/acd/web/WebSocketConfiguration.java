@@ -21,8 +21,9 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry
 
 /**
  * The agent and supervisor WebSockets (plain RFC 6455, JSON envelopes). Authentication happens on the HTTP
- * handshake (bearer token or Basic, see api.SecurityConfiguration); any origin may connect because no cookie
- * authenticates anything here.
+ * handshake (bearer token or Basic, see api.SecurityConfiguration), so any origin may connect with those. The
+ * supervisor socket also accepts the panel's session cookie; that handshake is held to the node's own origin by the
+ * panel's filter chain (web.SameOriginSocketFilter), before it gets here.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket

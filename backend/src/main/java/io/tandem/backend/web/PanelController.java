@@ -1,0 +1,72 @@
+package io.tandem.backend.web;
+
+import io.tandem.backend.acd.AcdProperties;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Queues;
+import io.tandem.backend.api.TenantPrincipal;
+import io.tandem.backend.directory.Directory;
+import io.tandem.backend.directory.Role;
+import io.tandem.backend.directory.User;
+import java.util.Comparator;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+
+/**
+ * The panel's pages. They render the tenant's queues and agents as they are now; the figures and states are filled
+ * in and kept live by the pages' scripts from the REST API and the supervisor WebSocket.
+ */
+@Controller
+class PanelController {
+
+    private final Queues queues;
+    private final Directory directory;
+    private final AcdProperties acd;
+
+    PanelController(Queues queues, Directory directory, AcdProperties acd) {
+        this.queues = queues;
+        this.directory = directory;
+        this.acd = acd;
+    }
+
+    @GetMapping({"/", "/panel"})
+    String home() {
+        return "redirect:" + PanelPaths.SIGN_IN;
+    }
+
+    /** Signed-in supervisors go straight on to the wallboard. */
+    @GetMapping(PanelPaths.SIGN_IN)
+    String signIn(@AuthenticationPrincipal TenantPrincipal me) {
+        return me == null ? "panel/sign-in" : "redirect:" + PanelPaths.WALLBOARD;
+    }
+
+    @GetMapping(PanelPaths.WALLBOARD)
+    String wallboard(@AuthenticationPrincipal TenantPrincipal me, Model model) {
+        List<QueueDefinition> tenantQueues = queues.list(me.tenant()).stream()
+                .sorted(Comparator.comparing(QueueDefinition::number)).toList();
+        model.addAttribute("me", me).addAttribute("page", "wallboard").addAttribute("queues", tenantQueues);
+        return "panel/wallboard";
+    }
+
+    @GetMapping(PanelPaths.AGENTS)
+    String agents(@AuthenticationPrincipal TenantPrincipal me, Model model) {
+        List<User> agents = directory.list(me.tenant()).stream()
+                .filter(user -> user.roles().contains(Role.AGENT))
+                .sorted(Comparator.comparing(User::extension)).toList();
+        model.addAttribute("me", me).addAttribute("page", "agents").addAttribute("agents", agents)
+                .addAttribute("reasons", acd.notReadyReasons());
+        return "panel/agents";
+    }
+
+    /** Where a signed-in user without the supervisor role lands (403, also when forwarded by the security chain). */
+    @GetMapping(PanelPaths.NOT_ALLOWED)
+    @ResponseStatus(HttpStatus.FORBIDDEN)
+    String notAllowed(@AuthenticationPrincipal TenantPrincipal me, Model model) {
+        model.addAttribute("me", me);
+        return "panel/not-allowed";
+    }
+}

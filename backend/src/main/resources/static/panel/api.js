@@ -1,0 +1,48 @@
+// The panel's calls to the tenant REST API, authenticated by the session cookie; state changes carry the CSRF token.
+
+const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content ?? '';
+
+export const tenant = meta('tandem-tenant');
+const base = `/api/v1/tenants/${encodeURIComponent(tenant)}`;
+const csrfHeader = meta('csrf-header');
+const csrfToken = meta('csrf-token');
+
+/** A signed-out session (expired, or signed out in another tab): back to the sign-in page, which returns here. */
+function signedOut() {
+  window.location.assign('/panel/sign-in');
+  return new Error('signed out');
+}
+
+/** GET a JSON resource under the tenant; throws on any status but 2xx. */
+export async function getJson(path) {
+  const response = await fetch(base + path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  if (response.status === 401) {
+    throw signedOut();
+  }
+  if (!response.ok) {
+    throw new Error(`${response.status} on ${path}`);
+  }
+  return response.json();
+}
+
+/** A state change: resolves to {ok, status, body} with the JSON (or problem) body, whatever the status. */
+export async function send(method, path, body) {
+  const headers = { Accept: 'application/json, application/problem+json' };
+  if (csrfHeader) {
+    headers[csrfHeader] = csrfToken;
+  }
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+  }
+  const response = await fetch(base + path, {
+    method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status === 401) {
+    throw signedOut();
+  }
+  let json = null;
+  if ((response.headers.get('Content-Type') ?? '').includes('json')) {
+    json = await response.json();
+  }
+  return { ok: response.ok, status: response.status, body: json };
+}

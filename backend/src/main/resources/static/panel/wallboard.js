@@ -1,0 +1,111 @@
+// Wallboard: one tile per queue, filled from the REST figures and refreshed when an event of the queue arrives.
+import { getJson } from './api.js';
+import { coalescer, connectEvents } from './events.js';
+import { duration, percent, setText } from './format.js';
+
+const tiles = new Map([...document.querySelectorAll('.tile[data-queue]')].map((tile) => [tile.dataset.queue, tile]));
+/** Per queue: what the last fetch said about the waiting callers, so waits tick between fetches. */
+const waits = new Map();
+
+const AGENTS = 'agents';
+/** Callers listed on a tile; the count above says how many wait in all. */
+const LISTED = 8;
+
+async function refreshQueue(queue) {
+  const tile = tiles.get(queue);
+  if (!tile) {
+    return;
+  }
+  const path = `/queues/${encodeURIComponent(queue)}`;
+  const [figures, callers] = await Promise.all([getJson(`${path}/figures`), getJson(`${path}/callers`)]);
+  const fetchedAt = performance.now();
+  setText(tile, 'waiting', String(figures.waiting));
+  tile.querySelector('.waiting').dataset.level = figures.waiting > 0 ? 'warn' : 'ok';
+  setText(tile, 'available', String(figures.availableAgents));
+  setText(tile, 'answered', String(figures.answered));
+  setText(tile, 'abandoned', String(figures.abandoned));
+  setText(tile, 'serviceLevel', percent(figures.serviceLevelPercent));
+  setText(tile, 'handleTime', duration(figures.averageHandleTimeSeconds));
+  const oldest = callers.reduce((min, c) => Math.min(min, Date.parse(c.enqueuedAt)), Infinity);
+  waits.set(queue, { longest: figures.waiting > 0 ? figures.longestWaitSeconds : 0, fetchedAt, oldest });
+  renderCallers(tile, callers);
+  tick();
+}
+
+function renderCallers(tile, callers) {
+  const list = tile.querySelector('[data-field="callers"]');
+  const ordered = callers.slice().sort((a, b) => a.position - b.position);
+  const rows = ordered.slice(0, LISTED).map((caller) => {
+    const item = document.createElement('li');
+    item.dataset.callId = caller.callId;
+    item.dataset.enqueuedAt = String(Date.parse(caller.enqueuedAt));
+    const name = document.createElement('span');
+    name.className = 'caller-name';
+    name.textContent = caller.name || 'Unknown caller';
+    const number = document.createElement('span');
+    number.className = 'caller-number';
+    number.textContent = caller.number;
+    const wait = document.createElement('span');
+    wait.className = 'caller-wait';
+    item.append(name, number, wait);
+    return item;
+  });
+  if (ordered.length > LISTED) {
+    const more = document.createElement('li');
+    more.className = 'more';
+    more.textContent = `… and ${ordered.length - LISTED} more`;
+    rows.push(more);
+  }
+  list.replaceChildren(...rows);
+  tile.querySelector('[data-field="no-callers"]').hidden = rows.length > 0;
+}
+
+/** Agent counts by state for each queue, from every agent's session (their queues, wherever their phone is). */
+async function refreshAgents() {
+  const agents = await getJson('/agents');
+  for (const [queue, tile] of tiles) {
+    const members = agents.filter((agent) => agent.queues.includes(queue));
+    const count = (...states) => String(members.filter((agent) => states.includes(agent.state)).length);
+    setText(tile, 'onCall', count('on-call', 'reserved'));
+    setText(tile, 'wrapUp', count('wrap-up'));
+    setText(tile, 'notReady', count('not-ready'));
+  }
+}
+
+/** Waits grow between fetches without events: count them on here, from the server's figure. */
+function tick() {
+  const now = performance.now();
+  for (const [queue, tile] of tiles) {
+    const wait = waits.get(queue);
+    if (!wait) {
+      continue;
+    }
+    const longest = wait.longest === 0 ? 0 : wait.longest + (now - wait.fetchedAt) / 1000;
+    setText(tile, 'longest', duration(longest));
+    for (const item of tile.querySelectorAll('[data-field="callers"] li[data-call-id]')) {
+      const behindOldest = (Number(item.dataset.enqueuedAt) - wait.oldest) / 1000;
+      item.querySelector('.caller-wait').textContent = duration(longest - behindOldest);
+    }
+  }
+}
+
+const refresh = coalescer((key) => (key === AGENTS ? refreshAgents() : refreshQueue(key)));
+
+function refreshAll() {
+  refresh(AGENTS);
+  tiles.forEach((_, queue) => refresh(queue));
+}
+
+connectEvents({
+  onOpen: refreshAll, // first load, and catching up after a dropped connection
+  onEvent: (event) => {
+    if (event.queue && tiles.has(event.queue)) {
+      refresh(event.queue);
+    }
+    if (event.agentId) {
+      // An agent's state moves the figures of every queue they belong to (available agents among them).
+      refreshAll();
+    }
+  },
+});
+window.setInterval(tick, 1000);
