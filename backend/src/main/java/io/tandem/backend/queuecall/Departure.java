@@ -1,0 +1,233 @@
+package io.tandem.backend.queuecall;
+
+import io.tandem.backend.acd.CallbackRequests;
+import io.tandem.backend.acd.Callers;
+import io.tandem.backend.acd.QueueDefinition;
+import io.tandem.backend.node.sip.OutgoingBranch;
+import io.tandem.telephony.media.MediaSource;
+import io.tandem.telephony.sdp.NegotiatedMedia;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A caller leaving its queue without an agent for a {@link Destination}: at the door (a full queue, or one with
+ * nobody to answer, that overflows) or after waiting (the exit key, the maximum wait). One method per kind of
+ * destination: another queue (the caller keeps its call and music on this node and waits there), an extension (put
+ * through from here, the music plays until it answers), a callback request (confirmed, then BYE), nowhere (BYE).
+ * Guarded by the call's lock.
+ */
+final class Departure {
+
+    private static final Logger log = LoggerFactory.getLogger(Departure.class);
+
+    /** What leaving asks of the call. */
+    interface Call {
+        QueueDefinition queue();
+
+        /** A door sent the caller on to {@code next}, which it joined; it will wait there once answered. */
+        void sentOn(QueueDefinition next);
+
+        /** The caller joined {@code next} after waiting elsewhere: it waits there now, with that queue's music. */
+        void waitIn(QueueDefinition next);
+
+        /** The caller is out of every queue and its wait is over: LEAVING. */
+        void leaving();
+
+        boolean isLeaving();
+
+        /** The queue's music plays to the caller. */
+        void playMusic();
+
+        void hear(MediaSource source);
+
+        /** A leg of the caller's (the extension's), closed when the call ends. */
+        void placed(AgentBranch leg);
+
+        /** The extension answered: the caller is put through. */
+        void connectExtension(AgentBranch leg, NegotiatedMedia media);
+
+        /** BYE to the caller; the call ends for {@code cause}. */
+        void hangUp(String cause);
+
+        /** How long the caller has been with us. */
+        Duration waited();
+    }
+
+    private final QueueCall owner;
+    private final Call call;
+    private final QueueSeat seat;
+    private final Overflow overflow;
+    private final OutgoingLegs legs;
+    private final ScheduledExecutorService timers;
+    private final CallerDetails details;
+    /** The record's cause once LEAVING. */
+    private String cause;
+    /** The caller being put through to an overflow extension (LEAVING until it answers). */
+    private ExtensionLeg extension;
+
+    Departure(QueueCall owner, Call call, QueueSeat seat, Overflow overflow, OutgoingLegs legs,
+            ScheduledExecutorService timers, CallerDetails details) {
+        this.owner = owner;
+        this.call = call;
+        this.seat = seat;
+        this.overflow = overflow;
+        this.legs = legs;
+        this.timers = timers;
+        this.details = details;
+    }
+
+    /** Why the caller is LEAVING, for its record. */
+    String cause() {
+        return cause;
+    }
+
+    /**
+     * A full queue or a refused join whose queue overflows elsewhere (FULL / JOINEMPTY are already in the queue log):
+     * to another queue (true: the caller joined it) or to a callback or an extension (true, LEAVING). False: no
+     * usable destination, the door's refusal stands.
+     */
+    boolean atTheDoor(Callers.Joined refused) {
+        QueueDefinition queue = call.queue();
+        Destination destination = Destination.of(queue.overflow());
+        if (destination instanceof Destination.Queue to) {
+            Optional<QueueDefinition> next = to.number().equals(queue.number()) ? Optional.empty() : seat.join(to);
+            if (next.isPresent()) {
+                log.info("queue call {}: {} refused it ({}), overflows to queue {}", owner.callId, queue.number(),
+                        refused.refused(), next.get().number());
+                call.sentOn(next.get());
+            }
+            return next.isPresent();
+        }
+        if (destination instanceof Destination.Callback || destination instanceof Destination.Extension) {
+            call.leaving();
+            cause = destination instanceof Destination.Callback ? "callback"
+                    : refused.refused() == Callers.Refused.QUEUE_FULL ? "full" : "join-empty";
+            return true;
+        }
+        return false;
+    }
+
+    /** The caller a door sent on to an extension or a callback is answered: put through, or told goodbye. */
+    void afterTheDoor(Callers.Refused refused) {
+        QueueDefinition queue = call.queue();
+        if (Destination.of(queue.overflow()) instanceof Destination.Extension to) {
+            call.playMusic();
+            putThrough(to);
+            return;
+        }
+        sayGoodbye(overflow.callback(owner, queue.number(), details, Duration.ZERO,
+                refused == Callers.Refused.QUEUE_FULL ? CallbackRequests.Cause.FULL : CallbackRequests.Cause.EMPTY));
+    }
+
+    /** The caller left its queue after waiting (EXITWITHKEY / EXITWITHTIMEOUT; the seat already knows). */
+    void leaveFor(Callers.Exit exit, Destination destination, String why) {
+        if (destination instanceof Destination.Queue to) {
+            toQueue(to, why);
+        } else if (destination instanceof Destination.Extension to) {
+            toExtension(to, why);
+        } else if (destination instanceof Destination.Callback) {
+            toCallback(exit);
+        } else {
+            call.hangUp(why);
+        }
+    }
+
+    /** Another queue: the caller waits there; a queue that does not exist or refuses it ends the call. */
+    private void toQueue(Destination.Queue to, String why) {
+        Optional<QueueDefinition> next = seat.join(to);
+        if (next.isEmpty()) {
+            call.hangUp(why);
+            return;
+        }
+        log.info("queue call {} left {} ({}) for queue {}", owner.callId, call.queue().number(), why,
+                next.get().number());
+        call.waitIn(next.get());
+    }
+
+    private void toExtension(Destination.Extension to, String why) {
+        call.leaving();
+        cause = why;
+        putThrough(to);
+    }
+
+    private void toCallback(Callers.Exit exit) {
+        call.leaving();
+        cause = "callback";
+        sayGoodbye(overflow.callback(owner, call.queue().number(), details, call.waited(),
+                exit == Callers.Exit.EXIT_KEY ? CallbackRequests.Cause.KEY : CallbackRequests.Cause.TIMEOUT));
+    }
+
+    /** Puts the (answered) caller through to an extension ({@link ExtensionLeg}); the music plays until it answers. */
+    private void putThrough(Destination.Extension to) {
+        extension = new ExtensionLeg(owner, legs, timers, to, outcome);
+        AgentBranch leg = extension.dial(call.queue().ringTimeoutSeconds());
+        if (leg != null) {
+            call.placed(leg);
+            log.info("queue call {} from {} put through from {} to extension {}", owner.callId, owner.number,
+                    call.queue().number(), to.number());
+        }
+    }
+
+    /** What the extension's INVITE came to; {@code response} null on a timeout. */
+    void onStep(AgentBranch leg, OutgoingBranch.Step step, Response response) {
+        extension.onStep(leg, step, response);
+    }
+
+    /** The caller hung up (or never ACKed) while LEAVING: the extension, if it rings, is CANCELled. */
+    void callerGone() {
+        if (extension != null) {
+            extension.cancel();
+        }
+    }
+
+    /** 404/480/486/no answer from the overflow extension: a callback request when the destination allows. */
+    private void unreachable(int status) {
+        Destination.Extension to = extension.destination;
+        log.info("queue call {} from {}: extension {} not reached ({}); {}", owner.callId, owner.number, to.number(),
+                status, to.orCallback() ? "callback request" : "goodbye");
+        if (to.orCallback()) {
+            cause = "callback";
+            sayGoodbye(overflow.callback(owner, call.queue().number(), details, call.waited(),
+                    CallbackRequests.Cause.UNREACHABLE));
+        } else {
+            cause = "unreachable";
+            sayGoodbye(overflow.sorry());
+        }
+    }
+
+    /** Plays the goodbye (callback confirmation, apology) and hangs up once it has been heard. */
+    private void sayGoodbye(Overflow.Goodbye goodbye) {
+        call.hear(goodbye.source());
+        timers.schedule(this::goodbyeSaid, goodbye.hangUpAfter().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void goodbyeSaid() {
+        synchronized (owner) {
+            if (call.isLeaving()) {
+                call.hangUp(cause);
+            }
+        }
+    }
+
+    private final ExtensionLeg.Outcome outcome = new ExtensionLeg.Outcome() {
+        @Override
+        public boolean callerWaits() {
+            return call.isLeaving();
+        }
+
+        @Override
+        public void answered(AgentBranch leg, NegotiatedMedia media) {
+            call.connectExtension(leg, media);
+        }
+
+        @Override
+        public void failed(int status) {
+            unreachable(status);
+        }
+    };
+}
