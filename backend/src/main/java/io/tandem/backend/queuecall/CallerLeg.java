@@ -1,6 +1,7 @@
 package io.tandem.backend.queuecall;
 
 import io.tandem.backend.acd.Callers;
+import io.tandem.backend.acd.QueueDefinition;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.telephony.codec.Codecs;
 import io.tandem.telephony.media.MediaDirection;
@@ -31,18 +32,23 @@ final class CallerLeg {
     private final String callId;
     private final NodeSignalling signalling;
     private final Reinvites reinvites;
+    private final QueueMedia media;
     private final RtpMediaStream stream;
     private final SdpNegotiator negotiator = new SdpNegotiator(QueueMedia.G711, true);
     /** The caller came over the signed trunk: our answers tell it this node's id. */
     private final boolean trunk;
+    /** The caller's music, resumed after each announcement. */
+    private MediaSource music;
     private ServerTransaction invite;
     private Dialog dialog;
     private String toTag;
 
-    CallerLeg(String callId, NodeSignalling signalling, Reinvites reinvites, RtpMediaStream stream, boolean trunk) {
+    CallerLeg(String callId, NodeSignalling signalling, Reinvites reinvites, QueueMedia media, RtpMediaStream stream,
+            boolean trunk) {
         this.callId = callId;
         this.signalling = signalling;
         this.reinvites = reinvites;
+        this.media = media;
         this.stream = stream;
         this.trunk = trunk;
     }
@@ -50,7 +56,7 @@ final class CallerLeg {
     /** RFC 3264 §6: the answer to the INVITE's offer from the caller's stream; no common codec throws. */
     SdpAnswer negotiate(ServerTransaction st, SessionDescription offered) throws SdpNegotiationException {
         invite = st;
-        return negotiator.answer(offered, reinvites.localRtp(stream), MediaDirection.SENDRECV);
+        return negotiator.answer(offered, media.localRtp(stream), MediaDirection.SENDRECV);
     }
 
     /** The dialog our 2xx will establish (RFC 3261 §12.1.1) and its To tag; false when the stack cannot make it. */
@@ -104,6 +110,18 @@ final class CallerLeg {
     /** What the caller hears from the next frame on (music, an announcement, a goodbye). */
     void hear(MediaSource source) {
         stream.setSource(source);
+    }
+
+    /** The queue's music class plays, looping. */
+    void playMusic(String musicClass) {
+        music = media.music(musicClass);
+        stream.setSource(music);
+    }
+
+    /** The caller is told its position and estimated wait, then its music resumes. */
+    void announce(QueueDefinition.Announcements what, QueueSeat.Position at) {
+        stream.setSource(media.announcement(what, at.position(), at.estimatedWait(), music));
+        log.debug("queue call {}: announced position {} and wait {}", callId, at.position(), at.estimatedWait());
     }
 
     RtpMediaStream stream() {

@@ -87,11 +87,14 @@ final class Departure {
     }
 
     /**
-     * A full queue or a refused join whose queue overflows elsewhere (FULL / JOINEMPTY are already in the queue log):
-     * to another queue (true: the caller joined it) or to a callback or an extension (true, LEAVING). False: no
-     * usable destination, the door's refusal stands.
+     * A full queue or one with nobody to answer, whose overflow is set (FULL / JOINEMPTY are already in the queue
+     * log): to another queue (true: the caller joined it) or to a callback or an extension (true, LEAVING). False:
+     * another refusal, or no usable destination; the door's refusal stands.
      */
     boolean atTheDoor(Callers.Joined refused) {
+        if (refused.refused() != Callers.Refused.QUEUE_FULL && refused.refused() != Callers.Refused.QUEUE_EMPTY) {
+            return false;
+        }
         QueueDefinition queue = call.queue();
         Destination destination = Destination.of(queue.overflow());
         if (destination instanceof Destination.Queue to) {

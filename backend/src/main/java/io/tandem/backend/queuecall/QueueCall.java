@@ -58,7 +58,6 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     private final CallerLeg caller;
     private final QueueSeat seat;
     private final OutgoingLegs legs;
-    private final QueueMedia media;
     private final CallReport report;
     private final Node node;
 
@@ -69,14 +68,10 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     private final Departure departure;
     /** Every branch this caller rang (agents, the overflow extension), until the call ends. */
     private final CallerBranches branches;
-    /** The caller's music, resumed after each announcement. */
-    private MediaSource music;
     private AgentBranch connected;
-    /** The offers of the claim made behind this caller's enqueue, until {@link QueueCalls} places them. */
-    private List<OfferGrant> claimedAtJoin = List.of();
 
     QueueCall(CallingParty party, CallerDetails details, QueueDefinition queue, CallerLeg caller, QueueSeat seat,
-            OutgoingLegs legs, QueueMedia media, Overflow overflow, ScheduledExecutorService timers,
+            OutgoingLegs legs, Overflow overflow, ScheduledExecutorService timers,
             CallReport report, Node node) {
         this.tenant = party.tenant();
         this.callId = party.callId();
@@ -86,26 +81,11 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         this.caller = caller;
         this.seat = seat;
         this.legs = legs;
-        this.media = media;
         this.report = report;
         this.node = node;
         this.branches = new CallerBranches(this, legs);
         this.waiting = new WaitingCaller(queue, seat, this, branches, Timers.on(timers), this);
         this.departure = new Departure(this, this, seat, overflow, legs, timers, details);
-    }
-
-    /**
-     * The offers claimed when this caller joined (for it or for callers ahead), once. Its own was rung as it answered;
-     * the others are placed after the answer.
-     */
-    synchronized List<OfferGrant> takeClaimedAtJoin() {
-        List<OfferGrant> offers = claimedAtJoin;
-        claimedAtJoin = List.of();
-        return offers;
-    }
-
-    synchronized State state() {
-        return state;
     }
 
     synchronized String queueNumber() {
@@ -114,46 +94,45 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
 
     /**
      * Answers the caller's INVITE on this node: SDP answer from our stream (G.711), the caller joins the queue
-     * (refused at the door per the queue's limits: 486 full, 480 nobody to answer), then 200 OK and music.
+     * (refused at the door per the queue's limits: 486 full, 480 nobody to answer), then 200 OK and music. Returns
+     * the offers of the claim made behind the join (for this caller or for callers ahead): its own was rung here,
+     * the others are {@link QueueCalls}' to place.
      */
-    synchronized void answer(ServerTransaction st, SessionDescription offered) {
+    synchronized List<OfferGrant> answer(ServerTransaction st, SessionDescription offered) {
         SdpAnswer answer;
         try {
             answer = caller.negotiate(st, offered);
         } catch (SdpNegotiationException e) {
             refuse(Response.NOT_ACCEPTABLE_HERE, "No common codec: the queue speaks G.711");
-            return;
+            return List.of();
         }
         if (!caller.openDialog()) {
             refuse(Response.SERVER_INTERNAL_ERROR, "Cannot create the dialog");
-            return;
+            return List.of();
         }
         branches.joined();
-        // The definition is the one this INVITE just read; QueueCalls places what the claim behind the join offered
-        // once the 200 OK is out.
+        // the definition is the one this INVITE just read
         Callers.Joined joined = seat.join(queue);
-        claimedAtJoin = joined.offers();
-        boolean overflowed = !joined.ok() && (joined.refused() == Callers.Refused.QUEUE_FULL
-                || joined.refused() == Callers.Refused.QUEUE_EMPTY) && departure.atTheDoor(joined);
-        if (!joined.ok() && !overflowed) {
+        if (!joined.ok() && !departure.atTheDoor(joined)) {
             caller.refuse(joined.refused(), queue.number());
             end(null, "refused", "system", false);
-            return;
+            return joined.offers();
         }
         if (state == State.LEAVING) {
             // refused at the door and sent on: answered here, then put through to the extension or told goodbye
             caller.start(answer.media(), this::onDigit);
             caller.ok(answer, queue.number());
             departure.afterTheDoor(joined.refused());
-            return;
+            return joined.offers();
         }
-        ringOwnOffer();
+        ringOwnOffer(joined.offers());
         caller.start(answer.media(), this::onDigit);
         playMusic();
         caller.ok(answer, queue.number());
         startWaiting();
         log.info("queue call {} from {} waits in {}@{} at position {}", callId, number, queue.number(), tenant,
                 joined.position());
+        return joined.offers();
     }
 
     /**
@@ -162,11 +141,11 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
      * waits for this call's lock, so it finds the caller answered. The other offers of that claim (callers ahead) are
      * {@link QueueCalls}' to place.
      */
-    private void ringOwnOffer() {
-        for (OfferGrant grant : claimedAtJoin) {
+    private void ringOwnOffer(List<OfferGrant> claimed) {
+        for (OfferGrant grant : claimed) {
             if (grant.callId().equals(callId)) {
                 try {
-                    place(grant);
+                    waiting.place(grant, legs.routes(tenant, grant)); // under the lock answer() holds
                 } catch (RuntimeException e) {
                     log.warn("placing offer {} failed; its lease releases the agents", grant.offerId(), e);
                 }
@@ -181,16 +160,10 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     }
 
     /**
-     * An offer claimed for this caller: ring every reserved agent at each place it can be reached. The agents' routes
-     * are read ({@link OutgoingLegs#routes}) before taking the call's lock, so a placer thread does not wait for the
-     * caller's answer to finish. The caller's own offer is placed from inside {@link #answer} ({@link #ringOwnOffer}),
-     * under the lock it already holds.
+     * An offer claimed for this caller, with its agents' routes (read before taking this lock, so a placer thread
+     * does not wait for the caller's answer to finish): rung unless the caller is past it.
      */
-    void place(OfferGrant grant) {
-        place(grant, legs.routes(tenant, grant));
-    }
-
-    private synchronized void place(OfferGrant grant, Map<String, Route> routes) {
+    synchronized void place(OfferGrant grant, Map<String, Route> routes) {
         waiting.place(grant, routes);
     }
 
@@ -306,15 +279,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         switch (st.getRequest().getMethod()) {
             case Request.BYE -> {
                 caller.respond(st, Response.OK);
-                if (state == State.CONNECTED) {
-                    connected.branch.bye();
-                    end(connected, "normal", "caller", false);
-                } else if (state == State.WAITING) {
-                    abandon();
-                } else if (state == State.LEAVING) {
-                    departure.callerGone();
-                    end(null, departure.cause(), "caller", false);
-                }
+                callerGone("normal", departure.cause(), "caller");
             }
             case Request.CANCEL -> caller.respond(st, Response.OK);
             case Request.INVITE -> caller.reanswer(st, queue.number());
@@ -332,14 +297,23 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
             return;
         }
         caller.bye();
+        callerGone("no-ack", "no-ack", "system");
+    }
+
+    /**
+     * The caller is gone: a connected agent gets a BYE, a waiting caller abandons (its ringing offer cancelled,
+     * ABANDON logged), a ringing overflow extension is CANCELled.
+     */
+    private void callerGone(String connectedCause, String leavingCause, String by) {
         if (state == State.CONNECTED) {
             connected.branch.bye();
-            end(connected, "no-ack", "system", false);
+            end(connected, connectedCause, by, false);
         } else if (state == State.WAITING) {
-            abandon();
-        } else {
+            waiting.hungUp();
+            end(null, "abandoned", "caller", false);
+        } else if (state == State.LEAVING) {
             departure.callerGone();
-            end(null, "no-ack", "system", false);
+            end(null, leavingCause, by, false);
         }
     }
 
@@ -361,12 +335,6 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         }
     }
 
-    /** The caller hung up without an agent: its ringing offer is cancelled, ABANDON logged. */
-    private void abandon() {
-        waiting.hungUp();
-        end(null, "abandoned", "caller", false);
-    }
-
     /** An RFC 4733 digit from the caller: the queue's exit key leaves to its destination. */
     synchronized void onDigit(char digit) {
         waiting.digit(digit);
@@ -383,8 +351,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
 
     @Override
     public void playMusic() {
-        music = media.music(queue.musicOnHold());
-        caller.hear(music);
+        caller.playMusic(queue.musicOnHold());
     }
 
     /** A wait starts in {@code queue} (the caller joined it, or moved to it): the previous one stops. */
@@ -399,10 +366,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
      */
     @Override
     public void announce(QueueDefinition.Announcements a) {
-        seat.position(queue).ifPresent(at -> {
-            caller.hear(media.announcement(a, at.position(), at.estimatedWait(), music));
-            log.debug("queue call {}: announced position {} and wait {}", callId, at.position(), at.estimatedWait());
-        });
+        seat.position(queue).ifPresent(at -> caller.announce(a, at));
     }
 
     /** The caller's node is shutting down: its streams close; Redis learns of the loss from the heartbeat. */

@@ -12,6 +12,7 @@ import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -149,26 +150,30 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         }
         CallingParty party = new CallingParty(tenant, callId, caller, displayName(in.request()));
         QueueCall call = new QueueCall(party, details, queue.get(),
-                new CallerLeg(callId, signalling, reinvites, stream, trunk),
+                new CallerLeg(callId, signalling, reinvites, media, stream, trunk),
                 new QueueSeat(acd, threads.timers(), threads.clock(), tenant, callId, party.number(), party.name(),
                         details),
-                legs, media, overflow, threads.timers(),
+                legs, overflow, threads.timers(),
                 new CallReport(new CallReport.Caller(tenant, callId, caller), threads.clock(), signalling.nodeId(),
                         recorder, acd.claims()::callEnded),
                 node);
         // Findable before it joins: the dispatcher may place its first offer before the 200 OK is out.
         waiting.put(callId, call);
-        call.answer(st.get(), offer);
+        List<OfferGrant> claimed = call.answer(st.get(), offer);
         // The claim made behind the enqueue (whatever became of this caller: its offers may be for callers ahead of
         // it). Claiming on this node at once, not after the enqueue event's trip through pub/sub, lets the caller's
         // own node win the claim and ring the agent without a hop to another node.
         // This caller's own offer was rung by the call as it answered, before its 200 OK (its route came with the
         // claim, so ringing needs no round trip; handing it to the placer thread cost a wake-up on a busy machine).
-        acd.dispatcher().claimed(tenant, call.queueNumber(), call.takeClaimedAtJoin(),
+        acd.dispatcher().claimed(tenant, call.queueNumber(), claimed,
                 grant -> grant.callId().equals(callId));
     }
 
-    /** Rings the agents of an offer whose caller this node holds (off the dispatcher's thread). */
+    /**
+     * Rings the agents of an offer whose caller this node holds, off the dispatcher's thread: every reserved agent
+     * at each place it can be reached, routed from the bindings the claim read (Redis only when they cannot decide)
+     * before the call's lock is taken.
+     */
     void place(OfferGrant grant) {
         try {
             threads.placer().execute(() -> {
@@ -176,7 +181,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
                 try {
                     QueueCall call = waiting.get(grant.callId());
                     if (call != null) {
-                        call.place(grant);
+                        call.place(grant, legs.routes(call.tenant, grant));
                     } else {
                         // No SIP caller here: it left (Callers.leave already ended its offer) or it was queued
                         // without a call (an API client); the lease frees the agents as with no placer at all.

@@ -9,7 +9,6 @@ import io.tandem.telephony.sdp.SdpAnswer;
 import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
-import java.net.InetSocketAddress;
 import javax.sip.ServerTransaction;
 import javax.sip.message.Response;
 
@@ -38,10 +37,5 @@ final class Reinvites {
         } catch (Exception e) {
             signalling.respond(st, Response.NOT_ACCEPTABLE_HERE, "Unusable SDP offer", null, null, null, trunkLeg);
         }
-    }
-
-    /** Where we want RTP on {@code stream}, as the SDP says it. */
-    InetSocketAddress localRtp(RtpMediaStream stream) {
-        return media.localRtp(stream);
     }
 }
