@@ -2,6 +2,7 @@ package io.tandem.backend.queuecall;
 
 import io.tandem.backend.acd.OfferGrant;
 import io.tandem.backend.routing.Route;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,9 +46,33 @@ final class CallerBranches implements RingingOffer.Lines {
         legs.drop(branch, false);
     }
 
-    /** A leg placed for the caller outside an offer (the overflow extension). */
-    void add(AgentBranch leg) {
-        branches.add(leg);
+    /** Where an extension is reached, as for any call. */
+    Route route(String extension) {
+        return legs.route(call.tenant, extension);
+    }
+
+    /** A stream of this node and its SDP offer for a leg; IOException when no RTP port is free. */
+    OutgoingMedia media() throws IOException {
+        return legs.media();
+    }
+
+    /** Dials the overflow extension at {@code target}; null when the INVITE could not be sent. */
+    AgentBranch dial(String extension, Route.Target target, OutgoingMedia media) {
+        AgentBranch leg = legs.dial(call, extension, target, media);
+        if (leg != null) {
+            branches.add(leg);
+        }
+        return leg;
+    }
+
+    /** A leg that will not carry the call and has its final response: no longer findable. */
+    void forget(AgentBranch leg) {
+        legs.forget(leg);
+    }
+
+    /** The call's lock, which guards its legs (a leg's timer takes it). */
+    Object lock() {
+        return call;
     }
 
     /** The call ended: every leg's stream closes; a leg with its final response is forgotten. */

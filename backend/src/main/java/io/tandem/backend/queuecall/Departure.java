@@ -25,7 +25,7 @@ final class Departure {
 
     private static final Logger log = LoggerFactory.getLogger(Departure.class);
 
-    /** What leaving asks of the call. */
+    /** What leaving asks of the call; the call's monitor guards its departure (the goodbye timer takes it). */
     interface Call {
         QueueDefinition queue();
 
@@ -45,9 +45,6 @@ final class Departure {
 
         void hear(MediaSource source);
 
-        /** A leg of the caller's (the extension's), closed when the call ends. */
-        void placed(AgentBranch leg);
-
         /** The extension answered: the caller is put through. */
         void connectExtension(AgentBranch leg, NegotiatedMedia media);
 
@@ -58,27 +55,22 @@ final class Departure {
         Duration waited();
     }
 
-    private final QueueCall owner;
     private final Call call;
     private final QueueSeat seat;
     private final Overflow overflow;
-    private final OutgoingLegs legs;
+    private final CallerBranches lines;
     private final ScheduledExecutorService timers;
-    private final CallerDetails details;
     /** The record's cause once LEAVING. */
     private String cause;
     /** The caller being put through to an overflow extension (LEAVING until it answers). */
     private ExtensionLeg extension;
 
-    Departure(QueueCall owner, Call call, QueueSeat seat, Overflow overflow, OutgoingLegs legs,
-            ScheduledExecutorService timers, CallerDetails details) {
-        this.owner = owner;
+    Departure(Call call, QueueSeat seat, Overflow overflow, CallerBranches lines, ScheduledExecutorService timers) {
         this.call = call;
         this.seat = seat;
         this.overflow = overflow;
-        this.legs = legs;
+        this.lines = lines;
         this.timers = timers;
-        this.details = details;
     }
 
     /** Why the caller is LEAVING, for its record. */
@@ -100,7 +92,7 @@ final class Departure {
         if (destination instanceof Destination.Queue to) {
             Optional<QueueDefinition> next = to.number().equals(queue.number()) ? Optional.empty() : seat.join(to);
             if (next.isPresent()) {
-                log.info("queue call {}: {} refused it ({}), overflows to queue {}", owner.callId, queue.number(),
+                log.info("queue call {}: {} refused it ({}), overflows to queue {}", seat.party().callId(), queue.number(),
                         refused.refused(), next.get().number());
                 call.sentOn(next.get());
             }
@@ -123,7 +115,7 @@ final class Departure {
             putThrough(to);
             return;
         }
-        sayGoodbye(overflow.callback(owner, queue.number(), details, Duration.ZERO,
+        sayGoodbye(overflow.callback(seat.party(), queue.number(), seat.details(), Duration.ZERO,
                 refused == Callers.Refused.QUEUE_FULL ? CallbackRequests.Cause.FULL : CallbackRequests.Cause.EMPTY));
     }
 
@@ -147,7 +139,7 @@ final class Departure {
             call.hangUp(why);
             return;
         }
-        log.info("queue call {} left {} ({}) for queue {}", owner.callId, call.queue().number(), why,
+        log.info("queue call {} left {} ({}) for queue {}", seat.party().callId(), call.queue().number(), why,
                 next.get().number());
         call.waitIn(next.get());
     }
@@ -161,17 +153,16 @@ final class Departure {
     private void toCallback(Callers.Exit exit) {
         call.leaving();
         cause = "callback";
-        sayGoodbye(overflow.callback(owner, call.queue().number(), details, call.waited(),
+        sayGoodbye(overflow.callback(seat.party(), call.queue().number(), seat.details(), call.waited(),
                 exit == Callers.Exit.EXIT_KEY ? CallbackRequests.Cause.KEY : CallbackRequests.Cause.TIMEOUT));
     }
 
     /** Puts the (answered) caller through to an extension ({@link ExtensionLeg}); the music plays until it answers. */
     private void putThrough(Destination.Extension to) {
-        extension = new ExtensionLeg(owner, legs, timers, to, outcome);
+        extension = new ExtensionLeg(lines, timers, to, outcome);
         AgentBranch leg = extension.dial(call.queue().ringTimeoutSeconds());
         if (leg != null) {
-            call.placed(leg);
-            log.info("queue call {} from {} put through from {} to extension {}", owner.callId, owner.number,
+            log.info("queue call {} from {} put through from {} to extension {}", seat.party().callId(), seat.party().number(),
                     call.queue().number(), to.number());
         }
     }
@@ -191,11 +182,11 @@ final class Departure {
     /** 404/480/486/no answer from the overflow extension: a callback request when the destination allows. */
     private void unreachable(int status) {
         Destination.Extension to = extension.destination;
-        log.info("queue call {} from {}: extension {} not reached ({}); {}", owner.callId, owner.number, to.number(),
+        log.info("queue call {} from {}: extension {} not reached ({}); {}", seat.party().callId(), seat.party().number(), to.number(),
                 status, to.orCallback() ? "callback request" : "goodbye");
         if (to.orCallback()) {
             cause = "callback";
-            sayGoodbye(overflow.callback(owner, call.queue().number(), details, call.waited(),
+            sayGoodbye(overflow.callback(seat.party(), call.queue().number(), seat.details(), call.waited(),
                     CallbackRequests.Cause.UNREACHABLE));
         } else {
             cause = "unreachable";
@@ -210,7 +201,7 @@ final class Departure {
     }
 
     private void goodbyeSaid() {
-        synchronized (owner) {
+        synchronized (call) {
             if (call.isLeaving()) {
                 call.hangUp(cause);
             }

@@ -30,8 +30,7 @@ final class ExtensionLeg {
         void failed(int status);
     }
 
-    private final QueueCall call;
-    private final OutgoingLegs legs;
+    private final CallerBranches lines;
     private final ScheduledExecutorService timers;
     private final Outcome outcome;
     final Destination.Extension destination;
@@ -39,10 +38,9 @@ final class ExtensionLeg {
     private AgentBranch ringing;
     private ScheduledFuture<?> noAnswer;
 
-    ExtensionLeg(QueueCall call, OutgoingLegs legs, ScheduledExecutorService timers, Destination.Extension destination,
+    ExtensionLeg(CallerBranches lines, ScheduledExecutorService timers, Destination.Extension destination,
             Outcome outcome) {
-        this.call = call;
-        this.legs = legs;
+        this.lines = lines;
         this.timers = timers;
         this.destination = destination;
         this.outcome = outcome;
@@ -50,19 +48,19 @@ final class ExtensionLeg {
 
     /** Sends the INVITE; returns the ringing branch, or null after reporting the failure. */
     AgentBranch dial(int ringSeconds) {
-        Route route = legs.route(call.tenant, destination.number());
+        Route route = lines.route(destination.number());
         if (!(route instanceof Route.Ring ring) || ring.targets().isEmpty()) {
             outcome.failed(route instanceof Route.Unknown ? Response.NOT_FOUND : Response.TEMPORARILY_UNAVAILABLE);
             return null;
         }
         OutgoingMedia media;
         try {
-            media = legs.media();
+            media = lines.media();
         } catch (IOException e) {
             outcome.failed(Response.SERVICE_UNAVAILABLE);
             return null;
         }
-        AgentBranch leg = legs.dial(call, destination.number(), ring.targets().get(0), media);
+        AgentBranch leg = lines.dial(destination.number(), ring.targets().get(0), media);
         if (leg == null) {
             outcome.failed(Response.SERVER_INTERNAL_ERROR);
             return null;
@@ -114,7 +112,7 @@ final class ExtensionLeg {
     }
 
     private void noAnswer() {
-        synchronized (call) {
+        synchronized (lines.lock()) {
             if (ringing != null && !ringing.branch.isFinal() && outcome.callerWaits()) {
                 ringing.branch.cancel();
                 settle();
@@ -135,6 +133,6 @@ final class ExtensionLeg {
             leg.branch.bye();
         }
         leg.stream.close();
-        legs.forget(leg);
+        lines.forget(leg);
     }
 }

@@ -70,9 +70,9 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     private final CallerBranches branches;
     private AgentBranch connected;
 
-    QueueCall(CallingParty party, CallerDetails details, QueueDefinition queue, CallerLeg caller, QueueSeat seat,
-            OutgoingLegs legs, Overflow overflow, ScheduledExecutorService timers,
-            CallReport report, Node node) {
+    QueueCall(QueueSeat seat, QueueDefinition queue, CallerLeg caller, OutgoingLegs legs, Overflow overflow,
+            ScheduledExecutorService timers, CallReport report, Node node) {
+        CallingParty party = seat.party();
         this.tenant = party.tenant();
         this.callId = party.callId();
         this.number = party.number();
@@ -85,7 +85,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         this.node = node;
         this.branches = new CallerBranches(this, legs);
         this.waiting = new WaitingCaller(queue, seat, this, branches, Timers.on(timers), this);
-        this.departure = new Departure(this, this, seat, overflow, legs, timers, details);
+        this.departure = new Departure(this, seat, overflow, branches, timers);
     }
 
     synchronized String queueNumber() {
@@ -209,11 +209,6 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     @Override
     public void hear(MediaSource source) {
         caller.hear(source);
-    }
-
-    @Override
-    public void placed(AgentBranch leg) {
-        branches.add(leg);
     }
 
     @Override

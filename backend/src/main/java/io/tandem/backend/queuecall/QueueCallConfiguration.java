@@ -93,7 +93,8 @@ class QueueCallConfiguration {
                         .publishPercentiles(0.5, 0.99).register(registry));
         QueueCalls calls = new QueueCalls(signalling, new Acd(queues, callers, claims, dispatcher), legs, media,
                 reinvites, new Overflow(callbacks, announcements, properties.callbackPrompt(),
-                        properties.sorryPrompt()), trust, new CallRecorder(records, writes),
+                        properties.sorryPrompt()), trust,
+                new CallRecorder(records, writes, claims::callEnded, clock, identity.id()),
                 new QueueCallThreads(clock, queueCallTimers, queueCallPlacer));
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
         return calls;

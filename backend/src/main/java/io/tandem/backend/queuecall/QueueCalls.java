@@ -149,14 +149,9 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
             return;
         }
         CallingParty party = new CallingParty(tenant, callId, caller, displayName(in.request()));
-        QueueCall call = new QueueCall(party, details, queue.get(),
-                new CallerLeg(callId, signalling, reinvites, media, stream, trunk),
-                new QueueSeat(acd, threads.timers(), threads.clock(), tenant, callId, party.number(), party.name(),
-                        details),
-                legs, overflow, threads.timers(),
-                new CallReport(new CallReport.Caller(tenant, callId, caller), threads.clock(), signalling.nodeId(),
-                        recorder, acd.claims()::callEnded),
-                node);
+        QueueCall call = new QueueCall(new QueueSeat(acd, threads, party, details), queue.get(),
+                new CallerLeg(callId, signalling, reinvites, media, stream, trunk), legs, overflow, threads.timers(),
+                new CallReport(party, recorder), node);
         // Findable before it joins: the dispatcher may place its first offer before the 200 OK is out.
         waiting.put(callId, call);
         List<OfferGrant> claimed = call.answer(st.get(), offer);

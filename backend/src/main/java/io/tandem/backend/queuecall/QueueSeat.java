@@ -4,10 +4,8 @@ import io.tandem.backend.acd.Callers;
 import io.tandem.backend.acd.Claims;
 import io.tandem.backend.acd.OfferGrant;
 import io.tandem.backend.acd.QueueDefinition;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,62 +20,64 @@ final class QueueSeat implements WaitingCaller.Seat {
     }
 
     private final Acd acd;
-    private final ScheduledExecutorService timers;
-    private final Clock clock;
-    private final String tenant;
-    private final String callId;
-    private final String number;
-    private final String name;
+    private final QueueCallThreads threads;
+    private final CallingParty party;
+    /** Priority, skills and custom data a trusted source gave in the INVITE; kept when moving to another queue. */
     private final CallerDetails details;
 
-    QueueSeat(Acd acd, ScheduledExecutorService timers, Clock clock, String tenant, String callId, String number,
-            String name, CallerDetails details) {
+    QueueSeat(Acd acd, QueueCallThreads threads, CallingParty party, CallerDetails details) {
         this.acd = acd;
-        this.timers = timers;
-        this.clock = clock;
-        this.tenant = tenant;
-        this.callId = callId;
-        this.number = number;
-        this.name = name;
+        this.threads = threads;
+        this.party = party;
         this.details = details;
+    }
+
+    CallingParty party() {
+        return party;
+    }
+
+    CallerDetails details() {
+        return details;
     }
 
     /** The caller's first join, at the door of {@code queue}: a position, or why it was refused. */
     Callers.Joined join(QueueDefinition queue) {
-        return acd.callers().join(tenant, queue, callId, number, name, details.priority(), details.skills(),
-                details.data());
+        return acd.callers().join(party.tenant(), queue, party.callId(), party.number(), party.name(),
+                details.priority(), details.skills(), details.data());
     }
 
     /** Joins another queue of the tenant; empty when there is no such queue or it refused the caller. */
     Optional<QueueDefinition> join(Destination.Queue to) {
-        Optional<QueueDefinition> next = acd.queues().find(tenant, to.number());
+        Optional<QueueDefinition> next = acd.queues().find(party.tenant(), to.number());
         if (next.isEmpty()) {
             return next;
         }
-        Callers.Joined joined = acd.callers().enqueue(tenant, next.get().number(), callId, number, name,
-                details.priority(), details.skills(), details.data());
+        Callers.Joined joined = acd.callers().enqueue(party.tenant(), next.get().number(), party.callId(),
+                party.number(), party.name(), details.priority(), details.skills(), details.data());
         return joined.ok() ? next : Optional.empty();
     }
 
     /** The caller's position in {@code queue} and its estimated wait; empty once it is not waiting there. */
     Optional<Position> position(QueueDefinition queue) {
-        return acd.callers().find(tenant, queue.number(), callId).map(entry -> new Position(entry.position(),
-                acd.callers().estimatedWait(tenant, queue.number(), entry.position(), clock.instant())));
+        return acd.callers().find(party.tenant(), queue.number(), party.callId()).map(entry -> new Position(
+                entry.position(), acd.callers().estimatedWait(party.tenant(), queue.number(), entry.position(),
+                        threads.clock().instant())));
     }
 
     @Override
     public void leave(String queue, Callers.Exit exit, String key, String destination) {
-        acd.callers().leave(tenant, queue, callId, exit, key, destination);
+        acd.callers().leave(party.tenant(), queue, party.callId(), exit, key, destination);
     }
 
     @Override
     public void release(QueueDefinition queue, OfferGrant grant, String why) {
-        acd.claims().release(tenant, queue, grant.offerId(), why);
+        acd.claims().release(party.tenant(), queue, grant.offerId(), why);
     }
 
     @Override
     public RingingOffer.Reports reports(QueueDefinition queue, OfferGrant grant) {
         Claims claims = acd.claims();
+        String tenant = party.tenant();
         return new RingingOffer.Reports() {
             @Override
             public Claims.Answer accept(String agentId, long version) {
@@ -94,7 +94,7 @@ final class QueueSeat implements WaitingCaller.Seat {
     /** A claim is asked for once the queue's retry delay is over. */
     @Override
     public void offerAgainLater(QueueDefinition queue) {
-        timers.schedule(() -> acd.dispatcher().queueChanged(tenant, queue.number()),
+        threads.timers().schedule(() -> acd.dispatcher().queueChanged(party.tenant(), queue.number()),
                 queue.retryDelaySeconds() * 1000L + 50, TimeUnit.MILLISECONDS);
     }
 }
