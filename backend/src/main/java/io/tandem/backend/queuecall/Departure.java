@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * nobody to answer, that overflows) or after waiting (the exit key, the maximum wait). One method per kind of
  * destination: another queue (the caller keeps its call and music on this node and waits there), an extension (put
  * through from here, the music plays until it answers), a callback request (confirmed, then BYE), nowhere (BYE).
- * Guarded by the call's lock.
+ * As the extension leg's {@link ExtensionLeg.Outcome} it puts the caller through or, when the extension cannot be
+ * reached, falls back to a callback request or an apology. Guarded by the call's lock.
  */
-final class Departure {
+final class Departure implements ExtensionLeg.Outcome {
 
     private static final Logger log = LoggerFactory.getLogger(Departure.class);
 
@@ -92,8 +93,8 @@ final class Departure {
         if (destination instanceof Destination.Queue to) {
             Optional<QueueDefinition> next = to.number().equals(queue.number()) ? Optional.empty() : seat.join(to);
             if (next.isPresent()) {
-                log.info("queue call {}: {} refused it ({}), overflows to queue {}", seat.party().callId(), queue.number(),
-                        refused.refused(), next.get().number());
+                log.info("queue call {}: {} refused it ({}), overflows to queue {}", seat.party().callId(),
+                        queue.number(), refused.refused(), next.get().number());
                 call.sentOn(next.get());
             }
             return next.isPresent();
@@ -159,10 +160,11 @@ final class Departure {
 
     /** Puts the (answered) caller through to an extension ({@link ExtensionLeg}); the music plays until it answers. */
     private void putThrough(Destination.Extension to) {
-        extension = new ExtensionLeg(lines, timers, to, outcome);
+        extension = new ExtensionLeg(lines, timers, to, this);
         AgentBranch leg = extension.dial(call.queue().ringTimeoutSeconds());
         if (leg != null) {
-            log.info("queue call {} from {} put through from {} to extension {}", seat.party().callId(), seat.party().number(),
+            CallingParty who = seat.party();
+            log.info("queue call {} from {} put through from {} to extension {}", who.callId(), who.number(),
                     call.queue().number(), to.number());
         }
     }
@@ -176,21 +178,6 @@ final class Departure {
     void callerGone() {
         if (extension != null) {
             extension.cancel();
-        }
-    }
-
-    /** 404/480/486/no answer from the overflow extension: a callback request when the destination allows. */
-    private void unreachable(int status) {
-        Destination.Extension to = extension.destination;
-        log.info("queue call {} from {}: extension {} not reached ({}); {}", seat.party().callId(), seat.party().number(), to.number(),
-                status, to.orCallback() ? "callback request" : "goodbye");
-        if (to.orCallback()) {
-            cause = "callback";
-            sayGoodbye(overflow.callback(seat.party(), call.queue().number(), seat.details(), call.waited(),
-                    CallbackRequests.Cause.UNREACHABLE));
-        } else {
-            cause = "unreachable";
-            sayGoodbye(overflow.sorry());
         }
     }
 
@@ -208,20 +195,30 @@ final class Departure {
         }
     }
 
-    private final ExtensionLeg.Outcome outcome = new ExtensionLeg.Outcome() {
-        @Override
-        public boolean callerWaits() {
-            return call.isLeaving();
-        }
+    @Override
+    public boolean callerWaits() {
+        return call.isLeaving();
+    }
 
-        @Override
-        public void answered(AgentBranch leg, NegotiatedMedia media) {
-            call.connectExtension(leg, media);
-        }
+    @Override
+    public void answered(AgentBranch leg, NegotiatedMedia media) {
+        call.connectExtension(leg, media);
+    }
 
-        @Override
-        public void failed(int status) {
-            unreachable(status);
+    /** 404/480/486/no answer from the overflow extension: a callback request when the destination allows. */
+    @Override
+    public void failed(int status) {
+        Destination.Extension to = extension.destination;
+        CallingParty who = seat.party();
+        log.info("queue call {} from {}: extension {} not reached ({}); {}", who.callId(), who.number(), to.number(),
+                status, to.orCallback() ? "callback request" : "goodbye");
+        if (to.orCallback()) {
+            cause = "callback";
+            sayGoodbye(overflow.callback(who, call.queue().number(), seat.details(), call.waited(),
+                    CallbackRequests.Cause.UNREACHABLE));
+        } else {
+            cause = "unreachable";
+            sayGoodbye(overflow.sorry());
         }
-    };
+    }
 }
