@@ -8,8 +8,6 @@ import io.tandem.telephony.media.MediaSource;
 import io.tandem.telephony.sdp.NegotiatedMedia;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,17 +54,27 @@ final class Departure implements ExtensionLeg.Outcome {
         Duration waited();
     }
 
+    /** The caller's place in the queues, as leaving needs it ({@link QueueSeat}). */
+    interface Seat {
+        CallingParty party();
+
+        CallerDetails details();
+
+        /** Joins another queue of the tenant; empty when there is no such queue or it refused the caller. */
+        Optional<QueueDefinition> join(Destination.Queue to);
+    }
+
     private final Call call;
-    private final QueueSeat seat;
+    private final Seat seat;
     private final Overflow overflow;
     private final CallerBranches lines;
-    private final ScheduledExecutorService timers;
+    private final Timers timers;
     /** The record's cause once LEAVING. */
     private String cause;
     /** The caller being put through to an overflow extension (LEAVING until it answers). */
     private ExtensionLeg extension;
 
-    Departure(Call call, QueueSeat seat, Overflow overflow, CallerBranches lines, ScheduledExecutorService timers) {
+    Departure(Call call, Seat seat, Overflow overflow, CallerBranches lines, Timers timers) {
         this.call = call;
         this.seat = seat;
         this.overflow = overflow;
@@ -184,7 +192,7 @@ final class Departure implements ExtensionLeg.Outcome {
     /** Plays the goodbye (callback confirmation, apology) and hangs up once it has been heard. */
     private void sayGoodbye(Overflow.Goodbye goodbye) {
         call.hear(goodbye.source());
-        timers.schedule(this::goodbyeSaid, goodbye.hangUpAfter().toMillis(), TimeUnit.MILLISECONDS);
+        timers.after(goodbye.hangUpAfter(), this::goodbyeSaid);
     }
 
     private void goodbyeSaid() {

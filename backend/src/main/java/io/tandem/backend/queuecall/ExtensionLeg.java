@@ -6,9 +6,7 @@ import io.tandem.telephony.sdp.NegotiatedMedia;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import javax.sip.message.Response;
 
 /**
@@ -31,14 +29,14 @@ final class ExtensionLeg {
     }
 
     private final CallerBranches lines;
-    private final ScheduledExecutorService timers;
+    private final Timers timers;
     private final Outcome outcome;
     final Destination.Extension destination;
     /** The branch while it rings; null once answered or failed. */
     private AgentBranch ringing;
-    private ScheduledFuture<?> noAnswer;
+    private Timers.Timer noAnswer;
 
-    ExtensionLeg(CallerBranches lines, ScheduledExecutorService timers, Destination.Extension destination,
+    ExtensionLeg(CallerBranches lines, Timers timers, Destination.Extension destination,
             Outcome outcome) {
         this.lines = lines;
         this.timers = timers;
@@ -66,7 +64,7 @@ final class ExtensionLeg {
             return null;
         }
         ringing = leg;
-        noAnswer = timers.schedule(this::noAnswer, ringSeconds, TimeUnit.SECONDS);
+        noAnswer = timers.after(Duration.ofSeconds(ringSeconds), this::noAnswer);
         return leg;
     }
 
@@ -124,7 +122,7 @@ final class ExtensionLeg {
     private void settle() {
         ringing = null;
         if (noAnswer != null) {
-            noAnswer.cancel(false);
+            noAnswer.cancel();
         }
     }
 

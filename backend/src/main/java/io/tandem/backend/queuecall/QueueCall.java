@@ -84,8 +84,9 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         this.report = report;
         this.node = node;
         this.branches = new CallerBranches(this, legs);
-        this.waiting = new WaitingCaller(queue, seat, this, branches, Timers.on(timers), this);
-        this.departure = new Departure(this, seat, overflow, branches, timers);
+        Timers later = Timers.on(timers);
+        this.waiting = new WaitingCaller(queue, seat, this, branches, later, this);
+        this.departure = new Departure(this, seat, overflow, branches, later);
     }
 
     synchronized String queueNumber() {

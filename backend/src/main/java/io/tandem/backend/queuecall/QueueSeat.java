@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * queue with its priority, skills and data), leaving (the queue log's ABANDON, EXITWITHKEY, EXITWITHTIMEOUT), its
  * position and estimated wait, and what the claim scripts hear of the offers rung for it.
  */
-final class QueueSeat implements WaitingCaller.Seat {
+final class QueueSeat implements WaitingCaller.Seat, Departure.Seat {
 
     /** Where the caller stands in its queue, as every node would say it. */
     record Position(int position, Duration estimatedWait) {
@@ -32,11 +32,13 @@ final class QueueSeat implements WaitingCaller.Seat {
         this.details = details;
     }
 
-    CallingParty party() {
+    @Override
+    public CallingParty party() {
         return party;
     }
 
-    CallerDetails details() {
+    @Override
+    public CallerDetails details() {
         return details;
     }
 
@@ -46,8 +48,8 @@ final class QueueSeat implements WaitingCaller.Seat {
                 details.priority(), details.skills(), details.data());
     }
 
-    /** Joins another queue of the tenant; empty when there is no such queue or it refused the caller. */
-    Optional<QueueDefinition> join(Destination.Queue to) {
+    @Override
+    public Optional<QueueDefinition> join(Destination.Queue to) {
         Optional<QueueDefinition> next = acd.queues().find(party.tenant(), to.number());
         if (next.isEmpty()) {
             return next;
