@@ -27,7 +27,6 @@ class DepartureTest {
 
     @Test
     void anExitToAQueueThatTakesTheCallerKeepsItWaitingThere() {
-        call.queue = queue("7000", QueueDefinition.Destination.NONE);
         seat.takes = queue("7001", QueueDefinition.Destination.NONE);
         departure.leaveFor(Callers.Exit.EXIT_KEY, new Destination.Queue("7001"), "exit-key");
         assertThat(seat.joined).containsExactly("7001");
@@ -36,7 +35,6 @@ class DepartureTest {
 
     @Test
     void anExitToAQueueThatRefusesTheCallerEndsTheCallWithTheExitsCause() {
-        call.queue = queue("7000", QueueDefinition.Destination.NONE);
         departure.leaveFor(Callers.Exit.TIMEOUT, new Destination.Queue("7001"), "timeout");
         assertThat(seat.joined).containsExactly("7001");
         assertThat(call.events).containsExactly("hung up: timeout");
@@ -44,7 +42,6 @@ class DepartureTest {
 
     @Test
     void anExitToNowhereEndsTheCall() {
-        call.queue = queue("7000", QueueDefinition.Destination.NONE);
         departure.leaveFor(Callers.Exit.EXIT_KEY, new Destination.Nowhere(), "exit-key");
         assertThat(seat.joined).isEmpty();
         assertThat(call.events).containsExactly("hung up: exit-key");
@@ -122,7 +119,7 @@ class DepartureTest {
 
     private static final class RecordedCall implements Departure.Call {
         final List<String> events = new ArrayList<>();
-        QueueDefinition queue;
+        QueueDefinition queue = DepartureTest.queue("7000", QueueDefinition.Destination.NONE);
         boolean leaving;
 
         @Override
