@@ -6,58 +6,65 @@ import io.tandem.telephony.sdp.NegotiatedMedia;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import javax.sip.message.Response;
 
 /**
  * The INVITE that puts a caller who left its queue through to an extension: routed like any call (the phone on this
  * node, or the node holding its binding over the signed trunk; the first contact only), From and
- * P-Asserted-Identity the caller, its own RTP stream on this node. Its outcome goes back to the {@link QueueCall}:
+ * P-Asserted-Identity the caller, its own RTP stream on this node. Its outcome goes to its {@link Outcome}:
  * answered (the call bridges the two streams) or failed with a SIP status (404, 480, 486, 408 on no answer, ...).
  * Guarded by the owning call's monitor; the no-answer timer takes it.
  */
 final class ExtensionLeg {
 
-    private final QueueCall call;
-    private final QueueCalls calls;
+    /** What the caller's side makes of the leg. */
+    interface Outcome {
+        /** The caller still waits to be put through (LEAVING). */
+        boolean callerWaits();
+
+        void answered(AgentBranch leg, NegotiatedMedia media);
+
+        void failed(int status);
+    }
+
+    private final CallerBranches lines;
+    private final Timers timers;
+    private final Outcome outcome;
     final Destination.Extension destination;
     /** The branch while it rings; null once answered or failed. */
     private AgentBranch ringing;
-    private ScheduledFuture<?> noAnswer;
+    private Timers.Timer noAnswer;
 
-    ExtensionLeg(QueueCall call, QueueCalls calls, Destination.Extension destination) {
-        this.call = call;
-        this.calls = calls;
+    ExtensionLeg(CallerBranches lines, Timers timers, Destination.Extension destination,
+            Outcome outcome) {
+        this.lines = lines;
+        this.timers = timers;
         this.destination = destination;
+        this.outcome = outcome;
     }
 
-    /** Sends the INVITE; returns the ringing branch, or null after reporting the failure to the call. */
+    /** Sends the INVITE; returns the ringing branch, or null after reporting the failure. */
     AgentBranch dial(int ringSeconds) {
-        Route route = calls.router.route(call.tenant, destination.number(), false);
+        Route route = lines.route(destination.number());
         if (!(route instanceof Route.Ring ring) || ring.targets().isEmpty()) {
-            call.extensionFailed(route instanceof Route.Unknown ? Response.NOT_FOUND
-                    : Response.TEMPORARILY_UNAVAILABLE);
+            outcome.failed(route instanceof Route.Unknown ? Response.NOT_FOUND : Response.TEMPORARILY_UNAVAILABLE);
             return null;
         }
         OutgoingMedia media;
         try {
-            media = calls.media.outgoing();
+            media = lines.media();
         } catch (IOException e) {
-            call.extensionFailed(Response.SERVICE_UNAVAILABLE);
+            outcome.failed(Response.SERVICE_UNAVAILABLE);
             return null;
         }
-        AgentBranch leg = new AgentBranch(call, destination.number(), ring.targets().get(0),
-                calls.signalling.branch(SipMessages.newToken() + "@tandem"), media.stream(), media.negotiator());
-        calls.register(leg);
-        if (!leg.invite(calls.signalling, call.number, call.name, call.tenant, media.offer())) {
-            calls.forget(leg);
-            media.stream().close();
-            call.extensionFailed(Response.SERVER_INTERNAL_ERROR);
+        AgentBranch leg = lines.dial(destination.number(), ring.targets().get(0), media);
+        if (leg == null) {
+            outcome.failed(Response.SERVER_INTERNAL_ERROR);
             return null;
         }
         ringing = leg;
-        noAnswer = calls.timers.schedule(this::noAnswer, ringSeconds, TimeUnit.SECONDS);
+        noAnswer = timers.after(Duration.ofSeconds(ringSeconds), this::noAnswer);
         return leg;
     }
 
@@ -65,16 +72,16 @@ final class ExtensionLeg {
      * What the INVITE came to (the call routed it here): answered (ACKed by the branch) or ended; {@code response}
      * is null on a timeout.
      */
-    void onStep(AgentBranch leg, OutgoingBranch.Step step, Response response, boolean callerWaits) {
+    void onStep(AgentBranch leg, OutgoingBranch.Step step, Response response) {
         if (step != OutgoingBranch.Step.ANSWERED && step != OutgoingBranch.Step.ENDED) {
             return;
         }
-        boolean current = leg == ringing && callerWaits;
+        boolean current = leg == ringing && outcome.callerWaits();
         if (step == OutgoingBranch.Step.ENDED) {
             drop(leg, false);
             if (current) {
                 settle();
-                call.extensionFailed(leg.branch.finalStatus());
+                outcome.failed(leg.branch.finalStatus());
             }
             return;
         }
@@ -88,10 +95,10 @@ final class ExtensionLeg {
             media = leg.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(response)));
         } catch (Exception e) {
             drop(leg, true);
-            call.extensionFailed(Response.NOT_ACCEPTABLE_HERE);
+            outcome.failed(Response.NOT_ACCEPTABLE_HERE);
             return;
         }
-        call.extensionAnswered(leg, media);
+        outcome.answered(leg, media);
     }
 
     /** The caller left while the extension rings: CANCEL (RFC 3261 §9.1). */
@@ -103,11 +110,11 @@ final class ExtensionLeg {
     }
 
     private void noAnswer() {
-        synchronized (call) {
-            if (ringing != null && !ringing.branch.isFinal() && call.state() == QueueCall.State.LEAVING) {
+        synchronized (lines.lock()) {
+            if (ringing != null && !ringing.branch.isFinal() && outcome.callerWaits()) {
                 ringing.branch.cancel();
                 settle();
-                call.extensionFailed(Response.REQUEST_TIMEOUT);
+                outcome.failed(Response.REQUEST_TIMEOUT);
             }
         }
     }
@@ -115,7 +122,7 @@ final class ExtensionLeg {
     private void settle() {
         ringing = null;
         if (noAnswer != null) {
-            noAnswer.cancel(false);
+            noAnswer.cancel();
         }
     }
 
@@ -124,6 +131,6 @@ final class ExtensionLeg {
             leg.branch.bye();
         }
         leg.stream.close();
-        calls.forget(leg);
+        lines.forget(leg);
     }
 }

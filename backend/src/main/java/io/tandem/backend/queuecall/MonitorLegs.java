@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Supervisor monitors of the queue calls whose media this node holds. Knows each connected call's bridge (told by
- * {@link QueueCall} through {@link QueueCalls#bridged}), takes the monitor commands published on this node's
+ * {@link QueueCall} through {@link QueueCall.Node#bridged}), takes the monitor commands published on this node's
  * channel, calls the supervisor's extension (locally or over the trunk, routed like an offer) and taps the answered
  * leg into the bridge. As a {@link ServiceNumbers} it serves no number but owns the supervisor legs' dialogs (their
  * BYE), as a {@link SipFeature} it hears the responses to their INVITEs. Redis writes run on {@code background},
@@ -68,7 +68,7 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
     void connected(String tenant, LiveCall call, CallBridge bridge) {
         bridged.put(call.callId(), new Bridged(tenant, call, bridge));
         // owed: retried every second while Redis is away, so the list catches up after an outage
-        later("live call " + call.callId(), () -> calls.owed("live call " + call.callId(),
+        later("live call " + call.callId(), () -> calls.recorder.owed("live call " + call.callId(),
                 () -> {
                     if (bridged.containsKey(call.callId())) { // a late retry must not list a call that ended
                         live.put(tenant, call);
@@ -88,7 +88,7 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
                 hangUp(leg, "call-ended");
             }
         }
-        later("live call " + callId + " ended", () -> calls.owed("end of live call " + callId,
+        later("live call " + callId + " ended", () -> calls.recorder.owed("end of live call " + callId,
                 () -> live.remove(tenant, callId)));
     }
 
@@ -118,7 +118,7 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
         Optional<Monitor> monitor = live.monitor(command.tenant(), command.callId())
                 .filter(m -> m.monitorId().equals(command.monitorId()));
         Route route = monitor.isEmpty() ? new Route.Offline()
-                : calls.router.route(command.tenant(), command.extension(), false);
+                : calls.legs.route(command.tenant(), command.extension());
         start(command, monitor, route);
     }
 
@@ -156,7 +156,7 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
             gone(command.tenant(), monitor.get(), leg.queue, leg.agent, "unreachable");
             return;
         }
-        leg.ringTimer = calls.timers.schedule(() -> ringTimeout(leg), ringSeconds, TimeUnit.SECONDS);
+        leg.ringTimer = calls.threads.timers().schedule(() -> ringTimeout(leg), ringSeconds, TimeUnit.SECONDS);
         log.info("{}: ringing the supervisor ({})", leg, mode.wire());
     }
 
@@ -339,7 +339,7 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
             return;
         }
         if (Request.INVITE.equals(request.method())) {
-            calls.reanswer(st.get(), leg.stream, leg.negotiator, leg.queue, false);
+            calls.reinvites.answer(st.get(), leg.stream, leg.negotiator, leg.queue, false);
             return;
         }
         calls.signalling.respond(st.get(), Response.OK, null, null, null, null, false);
@@ -355,7 +355,7 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
     /** Keeps the ended leg findable a little for retransmissions and the final response of a CANCELled INVITE. */
     private void forgetLater(MonitorLeg leg) {
         try {
-            calls.timers.schedule(() -> forget(leg), 32, TimeUnit.SECONDS); // RFC 3261 §17.1.1.2: 64·T1
+            calls.threads.timers().schedule(() -> forget(leg), 32, TimeUnit.SECONDS); // RFC 3261 §17.1.1.2: 64·T1
         } catch (RejectedExecutionException stopping) {
             forget(leg);
         }

@@ -39,16 +39,16 @@ final class Overflow {
      * Records a callback request for the caller. A Redis failure is logged, not thrown: the caller still hears the
      * goodbye (the request is lost, as the log line says).
      */
-    Goodbye callback(QueueCall call, String queue, CallerDetails details, Duration waited,
+    Goodbye callback(CallingParty call, String queue, CallerDetails details, Duration waited,
             CallbackRequests.Cause cause) {
         try {
-            String id = callbacks.request(call.tenant, queue, call.callId, call.number, call.name, waited.toSeconds(),
-                    details.priority(), details.data(), cause);
-            log.info("queue call {} from {} left {}@{} for callback request {} ({}, waited {} s)", call.callId,
-                    call.number, queue, call.tenant, id, cause.wire(), waited.toSeconds());
+            String id = callbacks.request(call.tenant(), queue, call.callId(), call.number(), call.name(),
+                    waited.toSeconds(), details.priority(), details.data(), cause);
+            log.info("queue call {} from {} left {}@{} for callback request {} ({}, waited {} s)", call.callId(),
+                    call.number(), queue, call.tenant(), id, cause.wire(), waited.toSeconds());
         } catch (RuntimeException e) {
-            log.error("queue call {} from {}: callback request for {}@{} NOT recorded: {}", call.callId, call.number,
-                    queue, call.tenant, e.getMessage());
+            log.error("queue call {} from {}: callback request for {}@{} NOT recorded: {}", call.callId(),
+                    call.number(), queue, call.tenant(), e.getMessage());
         }
         return goodbye(callbackPrompt);
     }

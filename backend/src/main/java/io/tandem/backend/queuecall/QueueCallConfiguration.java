@@ -87,11 +87,15 @@ class QueueCallConfiguration {
                 Counter.builder("tandem.queue.untrusted.headers")
                         .description("X-Tandem caller headers on queue calls from untrusted sources, ignored")
                         .register(registry));
-        QueueCalls calls = new QueueCalls(signalling, queues, callers, claims, router, dispatcher, records, media,
-                queueCallTimers, queueCallPlacer, clock,
+        Reinvites reinvites = new Reinvites(signalling, media);
+        OutgoingLegs legs = new OutgoingLegs(signalling, media, reinvites, router,
                 Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
-                        .publishPercentiles(0.5, 0.99).register(registry), writes,
-                new Overflow(callbacks, announcements, properties.callbackPrompt(), properties.sorryPrompt()), trust);
+                        .publishPercentiles(0.5, 0.99).register(registry));
+        QueueCalls calls = new QueueCalls(signalling, new Acd(queues, callers, claims, dispatcher), legs, media,
+                reinvites, new Overflow(callbacks, announcements, properties.callbackPrompt(),
+                        properties.sorryPrompt()), trust,
+                new CallRecorder(records, writes, claims::callEnded, clock, identity.id()),
+                new QueueCallThreads(clock, queueCallTimers, queueCallPlacer));
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
         return calls;
     }

@@ -131,6 +131,19 @@ class CallBridgeTest {
     }
 
     @Test
+    void whatTheSupervisorSaidBeforeTheUntapIsNeverHeardAfterIt() {
+        bridge.tap(supervisor, MonitorMode.BARGE);
+        assertThat(frame()[0]).isEqualTo(AGENT + SUPERVISOR);
+        for (int i = 0; i < 5; i++) {
+            supervisor.say(SUPERVISOR); // a backlog in the tap's pipes that nobody has played yet
+        }
+        bridge.untap();
+        for (int i = 0; i < 5; i++) {
+            assertThat(frame()).as("frame %d after the untap", i).startsWith(AGENT, CALLER);
+        }
+    }
+
+    @Test
     void whatTheSupervisorSaidInListenIsNotHeardLaterInBarge() {
         bridge.tap(supervisor, MonitorMode.LISTEN);
         frame();

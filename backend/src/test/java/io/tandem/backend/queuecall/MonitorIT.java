@@ -16,6 +16,7 @@ import io.tandem.backend.redis.Redis;
 import io.tandem.protocol.ApiPaths;
 import io.tandem.protocol.Envelope;
 import io.tandem.protocol.LiveCall;
+import io.tandem.telephony.media.SineSource;
 import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.Call;
@@ -47,6 +48,8 @@ class MonitorIT {
     private static final double CALLER = 1000;
     private static final double AGENT = 700;
     private static final double SUPERVISOR = 1300;
+    /** The agent's tone once a monitor is known removed: what the caller hears with it was mixed after the removal. */
+    private static final double AGENT_LATER = 1600;
     /** Frames a tone may leak while a mode change reaches the media node (one per 20 ms). */
     private static final long LEAK = 3;
 
@@ -123,7 +126,7 @@ class MonitorIT {
         n1.bean(Queues.class).save("demo", QueueNodes.queue("7200", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
                 List.of("1022")), false);
         n1.bean(Directory.class).create("other", "boss", "Boss", Set.of(Role.ADMIN), TestNode.PASSWORD, Map.of());
-        ToneEar callerEar = new ToneEar(AGENT, SUPERVISOR);
+        ToneEar callerEar = new ToneEar(AGENT, SUPERVISOR, AGENT_LATER);
         ToneEar agentEar = new ToneEar(CALLER, SUPERVISOR);
         ToneEar supervisorEar = new ToneEar(CALLER, AGENT);
         try (QueuePhone agent = QueuePhone.agent(n2, "1022", AGENT, CALLER);
@@ -255,10 +258,23 @@ class MonitorIT {
             HttpResponse<String> delete = n2.api().delete(monitor(call.id()), admin, TestNode.PASSWORD);
             assertThat(delete.statusCode()).as(delete.body()).isEqualTo(202);
             supervisor.awaitState(deleted, CallState.ENDED);
+            // 202: the media node applies the DELETE after the answer; the monitor leaves the list only once it has
+            // untapped the supervisor. Frames it mixed before that may still be on their way to the caller (sockets,
+            // the caller's jitter buffer, up to 200 ms deep on a loaded machine), so "after DELETE" is counted from
+            // a frame known to have been mixed later: the agent changes its tone now, and from the first frame the
+            // caller hears with the new tone on, the supervisor must be gone.
             Await.until("no monitor after DELETE", Duration.ofSeconds(10), () -> !live(call.id()).has("monitor"));
             assertThat(n2.api().delete(monitor(call.id()), admin, TestNode.PASSWORD).statusCode())
                     .as("nothing left to delete").isEqualTo(404);
-            neverHears("the caller (after DELETE)", callerEar, SUPERVISOR);
+            ringing.setSource(new SineSource(AGENT_LATER, 8000));
+            Await.until("the caller hears what the agent said after the DELETE", AUDIO,
+                    () -> callerEar.heardSince(AGENT_LATER, AGENT_LATER) > 0);
+            long frames = callerEar.frames();
+            Await.until("the caller takes 2 s more audio", AUDIO, () -> callerEar.frames() > frames + 100);
+            // zero, not LEAK: no frame from the marker on was mixed before the removal (the tones are whole cycles
+            // per 20 ms frame, so the agent's tone puts nothing in the supervisor's bin)
+            assertThat(callerEar.heardSince(AGENT_LATER, SUPERVISOR)).as("the caller hears the supervisor after DELETE")
+                    .isZero();
             assertThat(call.state()).isEqualTo(CallState.CONNECTED);
 
             // a monitor again, then the call ends: the supervisor gets a BYE

@@ -1,0 +1,57 @@
+package io.tandem.backend.queuecall;
+
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.cdr.CallRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a queue call leaves behind when it ends: its record (CDR: who called which queue, when it was answered and
+ * ended, why, by whom, on which nodes) and, when an agent took it, the end of the agent's call for the ACD. Both are
+ * owed writes ({@link CallRecorder}). A call refused at the door leaves no record: the queue log has its FULL or
+ * JOINEMPTY. Guarded by the call's lock.
+ */
+final class CallReport {
+
+    private final CallingParty caller;
+    private final CallRecorder recorder;
+    private final Instant startedAt;
+    private Instant answeredAt;
+
+    CallReport(CallingParty caller, CallRecorder recorder) {
+        this.caller = caller;
+        this.recorder = recorder;
+        this.startedAt = recorder.clock.instant();
+    }
+
+    /** An agent or an extension answered: the record's answer time. */
+    void answered() {
+        answeredAt = recorder.clock.instant();
+    }
+
+    /** How long the caller has been with us (a callback request says how long it waited). */
+    Duration waited() {
+        return Duration.between(startedAt, recorder.clock.instant());
+    }
+
+    /**
+     * The call ended in {@code queue}: connected to {@code with} (an agent's or the extension's branch) or to
+     * nobody (null).
+     */
+    void ended(QueueDefinition queue, AgentBranch with, String cause, String hungUpBy, boolean agentHungUp) {
+        if (with != null && !with.toExtension()) {
+            recorder.agentCallEnded(caller.tenant(), caller.callId(), queue, with.agentId, agentHungUp);
+        }
+        if ("refused".equals(cause)) {
+            return;
+        }
+        String here = recorder.nodeId;
+        List<String> nodes = with == null || with.agentNode == null || with.agentNode.equals(here)
+                ? List.of(here) : List.of(here, with.agentNode);
+        CallRecord record = new CallRecord(caller.callId(), caller.tenant(), caller.number(), queue.number(), nodes,
+                startedAt, answeredAt, recorder.clock.instant(), cause, hungUpBy);
+        recorder.record(record, with == null || with.toExtension() ? "" : with.agentId,
+                with != null && with.toExtension() ? with.agentId : "");
+    }
+}

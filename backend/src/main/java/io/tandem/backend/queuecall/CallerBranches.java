@@ -1,0 +1,92 @@
+package io.tandem.backend.queuecall;
+
+import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.routing.Route;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The legs one caller placed (agents for its offers, the overflow extension), until the call ends: each rung through
+ * the node's {@link OutgoingLegs}, the first offer INVITE timed from the caller's join. Guarded by the call's lock.
+ */
+final class CallerBranches implements RingingOffer.Lines {
+
+    private final QueueCall call;
+    private final OutgoingLegs legs;
+    private final List<AgentBranch> branches = new ArrayList<>();
+    /** When the caller joined (System.nanoTime), until its first offer rang someone; 0 after. */
+    private long enqueuedNanos;
+
+    CallerBranches(QueueCall call, OutgoingLegs legs) {
+        this.call = call;
+        this.legs = legs;
+    }
+
+    /** The caller joined: the dispatch latency runs until the first offer INVITE is out. */
+    void joined() {
+        enqueuedNanos = System.nanoTime();
+    }
+
+    @Override
+    public AgentBranch ring(OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
+        AgentBranch branch = legs.ring(call, grant, reservation, target);
+        if (branch != null) {
+            branches.add(branch);
+            if (enqueuedNanos != 0) {
+                legs.dispatched(enqueuedNanos);
+                enqueuedNanos = 0;
+            }
+        }
+        return branch;
+    }
+
+    @Override
+    public void release(AgentBranch branch) {
+        legs.drop(branch, false);
+    }
+
+    /** Where an extension is reached, as for any call. */
+    Route route(String extension) {
+        return legs.route(call.tenant, extension);
+    }
+
+    /** A stream of this node and its SDP offer for a leg; IOException when no RTP port is free. */
+    OutgoingMedia media() throws IOException {
+        return legs.media();
+    }
+
+    /** Dials the overflow extension at {@code target}; null when the INVITE could not be sent. */
+    AgentBranch dial(String extension, Route.Target target, OutgoingMedia media) {
+        AgentBranch leg = legs.dial(call, extension, target, media);
+        if (leg != null) {
+            branches.add(leg);
+        }
+        return leg;
+    }
+
+    /** A leg that will not carry the call and has its final response: no longer findable. */
+    void forget(AgentBranch leg) {
+        legs.forget(leg);
+    }
+
+    /** The call's lock, which guards its legs (a leg's timer takes it). */
+    Object lock() {
+        return call;
+    }
+
+    /** The call ended: every leg's stream closes; a leg with its final response is forgotten. */
+    void end() {
+        for (AgentBranch branch : branches) {
+            branch.stream.close();
+            if (branch.branch.isFinal()) {
+                legs.forget(branch);
+            }
+        }
+    }
+
+    /** The node stops: every leg's stream closes. */
+    void close() {
+        branches.forEach(b -> b.stream.close());
+    }
+}

@@ -1,0 +1,162 @@
+package io.tandem.backend.queuecall;
+
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.node.sip.NodeSignalling;
+import io.tandem.telephony.codec.Codecs;
+import io.tandem.telephony.media.MediaDirection;
+import io.tandem.telephony.media.MediaSource;
+import io.tandem.telephony.rtp.RtpMediaStream;
+import io.tandem.telephony.sdp.NegotiatedMedia;
+import io.tandem.telephony.sdp.SdpAnswer;
+import io.tandem.telephony.sdp.SdpNegotiationException;
+import io.tandem.telephony.sdp.SdpNegotiator;
+import io.tandem.telephony.sdp.SessionDescription;
+import io.tandem.telephony.sip.SipMessages;
+import java.util.function.Consumer;
+import javax.sip.Dialog;
+import javax.sip.ServerTransaction;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The caller's side of a queue call on this node: the INVITE's server transaction, the dialog our 200 OK makes and
+ * the caller's RTP stream, which speaks G.711. Does what the call decides (refuse or answer the INVITE, what the
+ * caller hears, the BYE) and answers the requests of the caller's dialog. Guarded by the call's lock.
+ */
+final class CallerLeg {
+
+    private static final Logger log = LoggerFactory.getLogger(CallerLeg.class);
+
+    private final String callId;
+    private final NodeSignalling signalling;
+    private final Reinvites reinvites;
+    private final QueueMedia media;
+    private final RtpMediaStream stream;
+    private final SdpNegotiator negotiator = new SdpNegotiator(QueueMedia.G711, true);
+    /** The caller came over the signed trunk: our answers tell it this node's id. */
+    private final boolean trunk;
+    /** The caller's music, resumed after each announcement. */
+    private MediaSource music;
+    private ServerTransaction invite;
+    private Dialog dialog;
+    private String toTag;
+
+    CallerLeg(String callId, NodeSignalling signalling, Reinvites reinvites, QueueMedia media, RtpMediaStream stream,
+            boolean trunk) {
+        this.callId = callId;
+        this.signalling = signalling;
+        this.reinvites = reinvites;
+        this.media = media;
+        this.stream = stream;
+        this.trunk = trunk;
+    }
+
+    /** RFC 3264 §6: the answer to the INVITE's offer from the caller's stream; no common codec throws. */
+    SdpAnswer negotiate(ServerTransaction st, SessionDescription offered) throws SdpNegotiationException {
+        invite = st;
+        return negotiator.answer(offered, media.localRtp(stream), MediaDirection.SENDRECV);
+    }
+
+    /** The dialog our 2xx will establish (RFC 3261 §12.1.1) and its To tag; false when the stack cannot make it. */
+    boolean openDialog() {
+        try {
+            dialog = signalling.endpoint().provider().getNewDialog(invite);
+        } catch (Exception e) {
+            return false;
+        }
+        toTag = SipMessages.newToken();
+        return true;
+    }
+
+    /** The door's refusal of the caller's join, as SIP says it. */
+    void refuse(Callers.Refused refused, String queueNumber) {
+        switch (refused) {
+            case QUEUE_FULL -> refuse(Response.BUSY_HERE, "Queue full", queueNumber);
+            case QUEUE_EMPTY -> refuse(Response.TEMPORARILY_UNAVAILABLE, "No agent logged in to the queue",
+                    queueNumber);
+            case ALREADY_WAITING -> refuse(Response.LOOP_DETECTED, "This call already waits in the queue",
+                    queueNumber);
+            default -> refuse(Response.NOT_FOUND, "No such queue", queueNumber);
+        }
+    }
+
+    /** A final non-2xx answer to the INVITE. */
+    void refuse(int status, String reason, String queueNumber) {
+        signalling.respond(invite, status, reason, toTag, queueNumber, null, trunk);
+    }
+
+    /**
+     * The stream starts towards the caller and its RFC 4733 digits go to {@code digits} (one that fails is logged,
+     * the next still arrives); then {@link #ok}.
+     */
+    void start(NegotiatedMedia media, Consumer<Character> digits) {
+        stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
+        stream.onDtmf(digit -> {
+            try {
+                digits.accept(digit);
+            } catch (RuntimeException e) {
+                log.warn("queue call {}: digit {} failed", callId, digit, e);
+            }
+        });
+    }
+
+    /** 200 OK to the INVITE, with our SDP answer. */
+    void ok(SdpAnswer answer, String queueNumber) {
+        signalling.respond(invite, Response.OK, null, toTag, queueNumber, answer.description().encode(), trunk);
+    }
+
+    /** What the caller hears from the next frame on (music, an announcement, a goodbye). */
+    void hear(MediaSource source) {
+        stream.setSource(source);
+    }
+
+    /** The queue's music class plays, looping. */
+    void playMusic(String musicClass) {
+        music = media.music(musicClass);
+        stream.setSource(music);
+    }
+
+    /** The caller is told its position and estimated wait, then its music resumes. */
+    void announce(QueueDefinition.Announcements what, QueueSeat.Position at) {
+        stream.setSource(media.announcement(what, at.position(), at.estimatedWait(), music));
+        log.debug("queue call {}: announced position {} and wait {}", callId, at.position(), at.estimatedWait());
+    }
+
+    RtpMediaStream stream() {
+        return stream;
+    }
+
+    /** The caller and {@code other} (started) hear each other through a {@link FramePipe} each way. */
+    void bridgeTo(RtpMediaStream other) {
+        FramePipe toOther = new FramePipe();
+        FramePipe toCaller = new FramePipe();
+        stream.setSink(toOther);
+        other.setSource(toOther);
+        other.setSink(toCaller);
+        stream.setSource(toCaller);
+    }
+
+    boolean owns(Dialog other) {
+        return other == dialog;
+    }
+
+    void bye() {
+        signalling.bye(dialog);
+    }
+
+    /** Answers a request of the caller's dialog without a body. */
+    void respond(ServerTransaction st, int status) {
+        signalling.respond(st, status, null, null, null, null, trunk);
+    }
+
+    /** A re-INVITE of the caller's (hold, session refresh): answered from the same stream. */
+    void reanswer(ServerTransaction st, String queueNumber) {
+        reinvites.answer(st, stream, negotiator, queueNumber, trunk);
+    }
+
+    void close() {
+        stream.close();
+    }
+}
