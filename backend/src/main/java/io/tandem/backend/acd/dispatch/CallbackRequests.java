@@ -1,7 +1,6 @@
 package io.tandem.backend.acd.dispatch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -69,21 +68,10 @@ public class CallbackRequests {
                 Limit.create(0, max))) {
             Map<String, String> b = m.getBody();
             out.add(new CallbackRequest(m.getId(), b.get("callId"), b.get("number"), b.get("name"), b.get("queue"),
-                    parse(b.get("waitedSeconds")), (int) parse(b.get("priority")), data(b.get("data")),
+                    parse(b.get("waitedSeconds")), (int) parse(b.get("priority")), CallerData.decode(b.get("data")),
                     b.get("cause"), b.get("node"), Instant.ofEpochMilli(parse(b.get("at")))));
         }
         return out;
-    }
-
-    private Map<String, String> data(String stored) {
-        if (stored == null || stored.isEmpty()) {
-            return Map.of();
-        }
-        try {
-            return json.readValue(stored, new TypeReference<Map<String, String>>() { });
-        } catch (JsonProcessingException e) {
-            return Map.of();
-        }
     }
 
     private static long parse(String value) {

@@ -2,7 +2,6 @@ package io.tandem.backend.acd.dispatch;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.ScoredValue;
 import io.tandem.backend.acd.AcdScripts;
@@ -264,15 +263,9 @@ public class Callers {
         }
     }
 
+    /** A caller's custom data as stored (see {@link CallerData}). */
     public Map<String, String> decodeData(String stored) {
-        if (stored == null || stored.isEmpty()) {
-            return Map.of();
-        }
-        try {
-            return json.readValue(stored, new TypeReference<Map<String, String>>() { });
-        } catch (JsonProcessingException e) {
-            return Map.of();
-        }
+        return CallerData.decode(stored);
     }
     /** The outcome scripts report when they did what was asked. */
     private static final String OK = "ok";
