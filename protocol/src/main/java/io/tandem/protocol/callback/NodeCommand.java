@@ -1,0 +1,68 @@
+package io.tandem.protocol.callback;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One entry of {@link CallbackKeys#nodeCommands}: what the callback service asks the node holding a room to do.
+ * Delivered at least once: the node carries out a command id once ({@link CallbackKeys#doneCommand}).
+ *
+ * @param id     unique per command; the idempotency key
+ * @param kind   what to do
+ * @param tenant the room's tenant
+ * @param room   the room
+ * @param user   {@link Kind#CALL_INTO_ROOM}: the extension (agent) or app user (customer) to call into the room
+ * @param reason {@link Kind#CLOSE_ROOM}: why ({@code timeout} plays "we will call you back")
+ * @param at     when the service wrote it, epoch ms
+ */
+public record NodeCommand(String id, Kind kind, String tenant, String room, String user, String reason, long at) {
+
+    public enum Kind {
+        /** Call every current contact of {@code user}; the first to answer joins the room if it is still open. */
+        CALL_INTO_ROOM("call-into-room"),
+        /** Close the room: the announcement for {@code reason}, then BYE to everyone in it. */
+        CLOSE_ROOM("close-room");
+
+        private final String wire;
+
+        Kind(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+
+        public static Kind of(String wire) {
+            for (Kind kind : values()) {
+                if (kind.wire.equals(wire)) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("unknown node command kind '" + wire + "'");
+        }
+    }
+
+    public NodeCommand {
+        user = user == null ? "" : user;
+        reason = reason == null ? "" : reason;
+    }
+
+    public Map<String, String> fields() {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("id", id);
+        f.put("kind", kind.wire());
+        f.put("tenant", tenant);
+        f.put("room", room);
+        f.put("user", user);
+        f.put("reason", reason);
+        f.put("at", Long.toString(at));
+        return f;
+    }
+
+    public static NodeCommand of(Map<String, String> f) {
+        return new NodeCommand(StreamFields.text(f, "id"), Kind.of(StreamFields.text(f, "kind")),
+                StreamFields.text(f, "tenant"), StreamFields.text(f, "room"), StreamFields.text(f, "user"),
+                StreamFields.text(f, "reason"), StreamFields.number(f, "at"));
+    }
+}

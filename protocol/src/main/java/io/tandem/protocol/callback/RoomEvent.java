@@ -1,0 +1,92 @@
+package io.tandem.protocol.callback;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One entry of {@link CallbackKeys#roomEvents}: something that happened to a parked caller's room, written by the
+ * node holding the room.
+ *
+ * @param kind          what happened
+ * @param room          the room id (unique in the cluster)
+ * @param node          the node holding the room (and the caller's leg)
+ * @param callId        the caller's call at that node
+ * @param queue         the queue the caller dialled
+ * @param callerNumber  who is parked
+ * @param callerName    its display name, or empty
+ * @param enqueuedAt    when the caller first joined a queue, epoch ms (a ticket keeps this place)
+ * @param priority      the caller's priority, 0-9
+ * @param agent         the agent that joined or was refused; empty otherwise
+ * @param reason        why: {@code no-agent} | {@code key} | {@code wait} on parked; the refusal or close reason
+ * @param at            when, epoch ms
+ */
+public record RoomEvent(Kind kind, String room, String node, String callId, String queue, String callerNumber,
+        String callerName, long enqueuedAt, int priority, String agent, String reason, long at) {
+
+    public enum Kind {
+        /** A caller was parked in a new room: wake agents. */
+        PARKED("parked"),
+        /** An agent joined: the room is connected; cancel the other pushes. */
+        JOINED("joined"),
+        /** A late join was refused (another agent won, or the room is closed). */
+        REFUSED("refused"),
+        /** The caller hung up while parked: cancel pushes; abandon. */
+        ABANDONED("abandoned"),
+        /** The room closed after it was connected (the call ended) or on a close command. */
+        CLOSED("closed"),
+        /** The node lost the room without a caller's BYE (shutdown); the service tickets the caller. */
+        LOST("lost");
+
+        private final String wire;
+
+        Kind(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+
+        public static Kind of(String wire) {
+            for (Kind kind : values()) {
+                if (kind.wire.equals(wire)) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("unknown room event kind '" + wire + "'");
+        }
+    }
+
+    public RoomEvent {
+        callerName = callerName == null ? "" : callerName;
+        agent = agent == null ? "" : agent;
+        reason = reason == null ? "" : reason;
+    }
+
+    /** The stream entry's fields. */
+    public Map<String, String> fields() {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("kind", kind.wire());
+        f.put("room", room);
+        f.put("node", node);
+        f.put("callId", callId);
+        f.put("queue", queue);
+        f.put("callerNumber", callerNumber);
+        f.put("callerName", callerName);
+        f.put("enqueuedAt", Long.toString(enqueuedAt));
+        f.put("priority", Integer.toString(priority));
+        f.put("agent", agent);
+        f.put("reason", reason);
+        f.put("at", Long.toString(at));
+        return f;
+    }
+
+    /** Reads an entry; an unknown kind throws {@link IllegalArgumentException} (the reader logs and acks it). */
+    public static RoomEvent of(Map<String, String> f) {
+        return new RoomEvent(Kind.of(StreamFields.text(f, "kind")), StreamFields.text(f, "room"),
+                StreamFields.text(f, "node"), StreamFields.text(f, "callId"), StreamFields.text(f, "queue"),
+                StreamFields.text(f, "callerNumber"), StreamFields.text(f, "callerName"),
+                StreamFields.number(f, "enqueuedAt"), (int) StreamFields.number(f, "priority"),
+                StreamFields.text(f, "agent"), StreamFields.text(f, "reason"), StreamFields.number(f, "at"));
+    }
+}
