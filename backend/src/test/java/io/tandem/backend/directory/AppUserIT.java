@@ -13,7 +13,14 @@ import io.tandem.backend.TestNode;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.registrar.RawRegisterClient;
 import io.tandem.telephony.testing.RedisServer;
+import io.tandem.telephony.testing.TestPhone;
+import io.tandem.telephony.ua.Call;
+import io.tandem.telephony.ua.CallState;
+import io.tandem.telephony.ua.RegistrationState;
+import io.tandem.telephony.ua.UserAgentConfig;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,5 +144,41 @@ class AppUserIT {
         assertThat(withKey("DELETE", APP_USERS + "/1001", DEMO_KEY, null).statusCode())
                 .as("an extension is not deleted here").isEqualTo(404);
         assertThat(api.get("/api/v1/tenants/demo/users/1001", ADMIN, PASSWORD).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anAppUserReachesQueuesOnlyAndExtensionsReachAppUsers() throws Exception {
+        try (TestPhone app = phone("2002", 1000, 440);
+             TestPhone agent = phone("1003", 440, 1000);
+             TestPhone otherApp = phone("2003", 440, 1000)) {
+            for (String forbidden : List.of("1003", "2003", "0044201234567")) {
+                Call call = app.dial("sip:" + forbidden + "@127.0.0.1:" + node.sipPort());
+                app.awaitState(call, CallState.ENDED);
+                assertThat(call.endStatus()).as(forbidden).isEqualTo(403);
+            }
+            assertThat(agent.incoming).as("the extension never rang").isEmpty();
+            assertThat(otherApp.incoming).as("the other app user never rang").isEmpty();
+
+            // Queue 7000 answers the app user (music on hold while it waits for an agent).
+            Call queue = app.dial("sip:7000@127.0.0.1:" + node.sipPort());
+            app.awaitState(queue, CallState.CONNECTED);
+            queue.hangup();
+            app.awaitState(queue, CallState.ENDED);
+
+            // An extension calls an app user back.
+            otherApp.answering();
+            Call back = agent.dial("sip:2003@127.0.0.1:" + node.sipPort());
+            agent.awaitState(back, CallState.CONNECTED);
+            back.hangup();
+            agent.awaitState(back, CallState.ENDED);
+        }
+    }
+
+    private static TestPhone phone(String user, double speaks, double hears) throws Exception {
+        TestPhone phone = TestPhone.start(UserAgentConfig.of(user, "127.0.0.1").withPassword(PASSWORD)
+                .withRegistrars(List.of("sip:127.0.0.1:" + node.sipPort()))
+                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30)), speaks, hears);
+        phone.awaitRegistration(RegistrationState.REGISTERED);
+        return phone;
     }
 }
