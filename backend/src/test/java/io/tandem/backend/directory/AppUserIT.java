@@ -13,6 +13,7 @@ import io.tandem.backend.TestNode;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.registrar.RawRegisterClient;
 import io.tandem.telephony.testing.RedisServer;
+import io.tandem.telephony.testing.RecordingListener;
 import io.tandem.telephony.testing.TestPhone;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
@@ -165,10 +166,13 @@ class AppUserIT {
             queue.hangup();
             app.awaitState(queue, CallState.ENDED);
 
-            // An extension calls an app user back.
+            // An extension calls an app user back; the app user cannot transfer that call to an extension.
             otherApp.answering();
             Call back = agent.dial("sip:2003@127.0.0.1:" + node.sipPort());
             agent.awaitState(back, CallState.CONNECTED);
+            Call taken = RecordingListener.next(otherApp.incoming, "the call back");
+            taken.transfer("sip:1004@127.0.0.1:" + node.sipPort());
+            assertThat(RecordingListener.next(otherApp.transferProgress, "REFER refused")).isEqualTo(403);
             back.hangup();
             agent.awaitState(back, CallState.ENDED);
         }
