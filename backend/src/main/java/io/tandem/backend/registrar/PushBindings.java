@@ -20,8 +20,9 @@ import org.springframework.stereotype.Service;
 /**
  * RFC 8599 push bindings in Redis ({@link Keys#pushBindings}, the callback contract's hash): one field per device,
  * its {@link PushBinding} as JSON. A binding outlives the SIP binding (its own {@code expiresAt}); readers skip
- * expired fields, and every REGISTER carrying push parameters prunes them ({@code redis/registrar/push_bind.lua}),
- * in the same script that appends the {@link DeviceEvent}s the callback service reacts to.
+ * expired fields, and every REGISTER of the user prunes them ({@code register.lua}); a REGISTER carrying push
+ * parameters writes its bindings with the {@link DeviceEvent}s the callback service reacts to in one script
+ * ({@code redis/registrar/push_bind.lua}).
  */
 @Service
 public class PushBindings {

@@ -126,7 +126,7 @@ class PushBindingIT {
     }
 
     @Test
-    void aMalformedParameterIs400NamingItAndAnUnknownProviderIsTakenWithoutPush() throws Exception {
+    void aMalformedParameterIs400NamingItAnUnknownProviderIsTakenWithoutPushAndLapsedBindingsArePruned() throws Exception {
         String password = appUser("2203");
         try (RawRegisterClient app = new RawRegisterClient("2203", node.sipPort())) {
             Response bad = app.registerWithPassword(password, 300, "<sip:2203@127.0.0.1:" + app.port()
@@ -136,12 +136,16 @@ class PushBindingIT {
             assertThat(((WarningHeader) bad.getHeader(WarningHeader.NAME)).getText()).contains("pn-param");
             assertThat(node.bean(Bindings.class).lookup("demo", "2203")).as("nothing registered").isEmpty();
 
+            // A binding that lapsed: readers skip it, and the user's next REGISTER, push parameters or not, prunes it.
+            connection.sync().hset(Keys.pushBindings("demo", "2203"), "old-device",
+                    "{\"device\":\"old-device\",\"provider\":\"fcm\",\"prid\":\"x\",\"expiresAt\":1}");
+            assertThat(bindings("2203")).isEmpty();
             for (int i = 0; i < 2; i++) {
                 assertThat(app.registerWithPassword(password, 300, "<sip:2203@127.0.0.1:" + app.port()
                         + ";pn-provider=acme-push;pn-prid=device-1>").getStatusCode()).isEqualTo(200);
             }
             assertThat(node.bean(Bindings.class).lookup("demo", "2203")).hasSize(1);
-            assertThat(connection.sync().exists(Keys.pushBindings("demo", "2203"))).isZero();
+            assertThat(connection.sync().exists(Keys.pushBindings("demo", "2203"))).as("pruned, none added").isZero();
             assertThat(deviceEvents("2203")).isEmpty();
         }
     }
