@@ -14,6 +14,7 @@ import java.util.ListIterator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
+import javax.sip.InvalidArgumentException;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.CSeqHeader;
@@ -104,7 +105,7 @@ public final class Registrar implements SipFeature {
                 try {
                     response.setHeader(in.messages().headers().createMinExpiresHeader(
                             (int) properties.minExpires().toSeconds()));
-                } catch (javax.sip.InvalidArgumentException e) {
+                } catch (InvalidArgumentException e) {
                     throw new IllegalStateException(e);
                 }
             }
@@ -181,7 +182,7 @@ public final class Registrar implements SipFeature {
     private void warn(InboundRequest in, Response response, String text) {
         try {
             response.addHeader(in.messages().headers().createWarningHeader(nodeId, 399, text));
-        } catch (ParseException | javax.sip.InvalidArgumentException e) {
+        } catch (ParseException | InvalidArgumentException e) {
             throw new IllegalStateException("cannot build a Warning", e);
         }
     }
@@ -200,7 +201,7 @@ public final class Registrar implements SipFeature {
             Calendar date = Calendar.getInstance(TimeZone.getTimeZone("GMT"));
             date.setTimeInMillis(now.toEpochMilli());
             response.setHeader(in.messages().headers().createDateHeader(date));
-        } catch (ParseException | javax.sip.InvalidArgumentException e) {
+        } catch (ParseException | InvalidArgumentException e) {
             throw new IllegalStateException("cannot build the 200 to REGISTER", e);
         }
         return response;
