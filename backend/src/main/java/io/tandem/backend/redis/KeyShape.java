@@ -47,7 +47,10 @@ public enum KeyShape {
     QUEUE_STATE("q:%:state"),
     QUEUE_STATS("q:%:stats:%"),
     QUEUE_CALLER("caller:%"),
-    LIVE_EVENTS("live");
+    LIVE_EVENTS("live"),
+    API_KEYS("api-keys"),
+    PUSH_BINDINGS("push:%"),
+    DEVICE_EVENTS("devices:events");
 
     /** The literal parts around the values ({@code %} in the template): one more than there are values. */
     private final String[] literals;

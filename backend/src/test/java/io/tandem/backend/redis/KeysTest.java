@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.cluster.SlotHash;
+import io.tandem.protocol.callback.CallbackKeys;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,13 @@ class KeysTest {
             assertThat(key).as(shape.toString()).isEqualTo(expected).startsWith(Keys.tenantPrefix("demo"));
             assertThat(SlotHash.getSlot(key)).as(key).isEqualTo(slot);
         }
+    }
+
+    /** The node writes the keys the callback service reads: both sides must build the same names. */
+    @Test
+    void theCallbackContractsKeysAreTheNodesKeys() {
+        assertThat(Keys.pushBindings("demo", "2001")).isEqualTo(CallbackKeys.pushBindings("demo", "2001"));
+        assertThat(Keys.deviceEvents("demo")).isEqualTo(CallbackKeys.deviceEvents("demo"));
     }
 
     @Test
