@@ -1,6 +1,7 @@
 package io.tandem.callback.cluster;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -27,8 +28,15 @@ class RedisWiring {
     }
 
     @Bean(destroyMethod = "close")
-    StatefulRedisConnection<String, String> redisConnection(RedisClient client) {
-        return client.connect();
+    StatefulRedisConnection<String, String> redisConnection(RedisClient client, CallbackProperties properties) {
+        try {
+            return client.connect();
+        } catch (RedisConnectionException e) {
+            // Said with the property to fix, not only as Netty's "Connection refused" at the end of a stack trace.
+            throw new IllegalStateException("tandem.callback.redis-uri: cannot connect to the cluster's Redis at "
+                    + RedisURI.create(properties.redisUri()).toString().replaceAll("://[^@/]*@", "://***@")
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     @Bean
