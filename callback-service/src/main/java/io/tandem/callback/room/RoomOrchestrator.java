@@ -138,6 +138,16 @@ public final class RoomOrchestrator {
     }
 
     private void parked(String tenant, RoomEvent event) {
+        long expiresAt = event.at() + properties.parkTimeout().toMillis();
+        String roomState = redis.hget(CallbackKeys.room(tenant, event.room()), "state");
+        if (expiresAt <= clock.millis() || (roomState != null && !PARKED_STATE.equals(roomState))) {
+            // Read late (a new consumer group starts at the stream's beginning, or a backlog): a ring whose join
+            // token has expired, or for a room no longer parked, would wake an agent for nothing.
+            log.info("room {}: PARKED at {} is past its park timeout or the room is {}; nobody woken",
+                    event.room(), event.at(), roomState == null ? "unknown to the node" : roomState);
+            watch(tenant, event);
+            return;
+        }
         List<Woken> devices = wakeList.whom(tenant, event.queue(), clock.millis());
         if (devices.isEmpty()) {
             watch(tenant, event);
@@ -152,7 +162,6 @@ public final class RoomOrchestrator {
             redis.pexpire(ServiceKeys.wokenFor(tenant, device.user()), wakeRecordTtl.toMillis());
         }
         redis.pexpire(woken, wakeRecordTtl.toMillis());
-        long expiresAt = event.at() + properties.parkTimeout().toMillis();
         long waited = Math.max(0, (clock.millis() - event.enqueuedAt()) / 1000);
         pushes.send(tenant, event.room(), devices, device -> new PushMessage(PushKind.RING,
                 RoomPushes.deviceOf(device.binding()), event.room(), event.callerNumber(), event.callerName(),

@@ -147,6 +147,19 @@ class RoomOrchestrationIT {
     }
 
     @Test
+    void aParkedEventReadAfterItsParkTimeoutWakesNobody() {
+        long longAgo = System.currentTimeMillis() - Duration.ofMinutes(3).toMillis();
+        String stale = node.park(TENANT, parked("r-5", "7002", "n1", longAgo, 0, longAgo));
+        String fresh = node.park(TENANT, parked("r-6", "7002", "n1", System.currentTimeMillis(), 0,
+                System.currentTimeMillis()));
+
+        Await.until("both PARKED handled", WAIT, () -> node.handled(CallbackKeys.roomEvents(TENANT), fresh));
+        assertThat(stale).isNotEqualTo(fresh);
+        assertThat(apns.of("r-5")).isEmpty();
+        assertThat(apns.of("r-6")).hasSize(2);
+    }
+
+    @Test
     void aDeadTokenLosesItsPushBinding() {
         long now = System.currentTimeMillis();
         node.park(TENANT, parked("r-3", "7003", "n1", now, 0, now));
