@@ -2,6 +2,8 @@ package io.tandem.callback.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.tandem.callback.MockApns;
@@ -14,9 +16,14 @@ import io.tandem.protocol.callback.JoinToken;
 import io.tandem.protocol.callback.RoomEvent;
 import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.testing.RedisServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +66,7 @@ class RoomOrchestrationIT {
         node = new NodeSide(redisServer.uri());
         node.tenant(TENANT);
         node.nodeAlive("n1");
+        node.user(TENANT, "2000", "supervisor-pw", "supervisor");
         long inAWeek = System.currentTimeMillis() + Duration.ofDays(7).toMillis();
         // Queue 7002: 1011 not ready, 1012 logged out (no ACD record at all), 1013 available, 1014's binding lapsed.
         node.member(TENANT, "7002", "1011", 1);
@@ -160,7 +168,7 @@ class RoomOrchestrationIT {
     }
 
     @Test
-    void aDeadTokenLosesItsPushBinding() {
+    void aDeadTokenLosesItsPushBindingAndTheRecordSaysWhy() throws Exception {
         long now = System.currentTimeMillis();
         node.park(TENANT, parked("r-3", "7003", "n1", now, 0, now));
 
@@ -168,6 +176,20 @@ class RoomOrchestrationIT {
                 () -> !node.redis.hexists(CallbackKeys.pushBindings(TENANT, "1015"), "phone-1015"));
         Await.until("the dead-token record", WAIT, () -> records("r-3", "ring", "dead-token") == 1);
         assertThat(apns.of("r-3")).isEmpty();
+
+        // Supervisors read the record over REST.
+        HttpResponse<String> list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + ServiceInstance.port(service) + "/api/v1/pushes?room=r-3"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "2000:supervisor-pw".getBytes(StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).isEqualTo(200);
+        JsonNode records = new ObjectMapper().readTree(list.body());
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).path("outcome").asText()).isEqualTo("dead-token");
+        assertThat(records.get(0).path("detail").asText()).isEqualTo("Unregistered");
+        assertThat(records.get(0).path("user").asText()).isEqualTo("1015");
+        assertThat(records.get(0).path("provider").asText()).isEqualTo("apns");
     }
 
     @Test
