@@ -1,6 +1,8 @@
 package io.tandem.callback.room;
 
 import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -12,6 +14,7 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.models.stream.PendingMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.callback.cluster.CallbackProperties;
@@ -32,11 +35,14 @@ import org.slf4j.MDC;
  * <p>An entry is acknowledged after it was handled. One that cannot be read (an unknown kind, a newer node's entry)
  * is logged, counted and acknowledged: it would never read better. One whose handling failed (Redis unreachable) is
  * left pending; every {@code claim-interval} each instance takes over entries pending longer than {@code claim-idle}
- * (XAUTOCLAIM) — its own failed ones, and those of an instance that died — and handles them again.
+ * (XAUTOCLAIM) — its own failed ones, and those of an instance that died — and handles them again, up to
+ * {@value #MAX_DELIVERIES} deliveries; then it is logged with its fields and dropped.
  */
 final class TenantConsumer implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(TenantConsumer.class);
+    /** An entry whose handling failed this many times is dropped (logged with its fields) instead of retried. */
+    static final int MAX_DELIVERIES = 5;
     /** Pause after Redis failed, before the next read: not a synchronisation, a retry backoff. */
     private static final long RETRY_PAUSE_MS = 1_000;
 
@@ -193,14 +199,31 @@ final class TenantConsumer implements Runnable {
             log.warn("{} entry {} cannot be read ({}); acknowledged and skipped: {}", stream, entry.getId(),
                     unreadable.getMessage(), entry.getBody());
         } catch (RuntimeException e) {
-            count("failed");
-            log.error("handling {} entry {} failed; left pending, retried after {}", stream, entry.getId(),
-                    properties.claimIdle(), e);
-            return;
+            if (deliveries(redis, stream, entry.getId()) < MAX_DELIVERIES) {
+                count("failed");
+                log.error("handling {} entry {} failed; left pending, retried after {}", stream, entry.getId(),
+                        properties.claimIdle(), e);
+                return;
+            }
+            // The same entry failed on every try: a bug, not an outage. Acknowledged so it stops coming back.
+            count("dropped");
+            log.error("handling {} entry {} failed {} times; acknowledged and dropped: {}", stream, entry.getId(),
+                    MAX_DELIVERIES, entry.getBody(), e);
         } finally {
             MDC.remove("room");
         }
         redis.xack(stream, CallbackKeys.SERVICE_GROUP, entry.getId());
+    }
+
+    /** How often the group has delivered the entry (XPENDING), or 0 when that cannot be read. */
+    private static long deliveries(RedisCommands<String, String> redis, String stream, String id) {
+        try {
+            List<PendingMessage> pending = redis.xpending(stream, CallbackKeys.SERVICE_GROUP, Range.create(id, id),
+                    Limit.create(0, 1));
+            return pending.isEmpty() ? 0 : pending.get(0).getRedeliveryCount();
+        } catch (RedisException e) {
+            return 0; // Redis is the trouble: keep the entry for a retry
+        }
     }
 
     private void count(String outcome) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.Range;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.lettuce.core.StreamMessage;
 import io.tandem.callback.MockApns;
 import io.tandem.callback.NodeSide;
@@ -13,6 +14,7 @@ import io.tandem.callback.cluster.ServiceKeys;
 import io.tandem.protocol.callback.CallbackKeys;
 import io.tandem.protocol.callback.DeviceEvent;
 import io.tandem.protocol.callback.JoinToken;
+import io.tandem.protocol.callback.NodeKeys;
 import io.tandem.protocol.callback.RoomEvent;
 import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.testing.RedisServer;
@@ -23,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +88,9 @@ class RoomOrchestrationIT {
         node.agentState(TENANT, "1015", "not-ready");
         node.pushBinding(TENANT, "1015", "phone-1015", DEAD_TOKEN, inAWeek);
 
-        service = ServiceInstance.start("svc-a", redisServer.uri(), apns.properties());
+        List<String> args = new ArrayList<>(apns.properties());
+        args.add("--tandem.callback.claim-idle=500ms");
+        service = ServiceInstance.start("svc-a", redisServer.uri(), args);
     }
 
     @AfterAll
@@ -165,6 +170,21 @@ class RoomOrchestrationIT {
         assertThat(stale).isNotEqualTo(fresh);
         assertThat(apns.of("r-5")).isEmpty();
         assertThat(apns.of("r-6")).hasSize(2);
+    }
+
+    @Test
+    void anEntryWhoseHandlingFailsEveryTimeIsDroppedAfterItsLastTry() {
+        // Queue 7099's member list is not a sorted set: every try of its PARKED fails with WRONGTYPE.
+        node.redis.set(NodeKeys.queueMembers(TENANT, "7099"), "not a sorted set");
+        long now = System.currentTimeMillis();
+        String poison = node.park(TENANT, parked("r-7", "7099", "n1", now, 0, now));
+
+        Await.until("the failing PARKED dropped", WAIT,
+                () -> node.handled(CallbackKeys.roomEvents(TENANT), poison));
+        MeterRegistry meters = service.getBean(MeterRegistry.class);
+        assertThat(meters.get("tandem.callback.entries").tag("outcome", "dropped").counter().count()).isEqualTo(1);
+        assertThat(meters.get("tandem.callback.entries").tag("outcome", "failed").counter().count())
+                .isEqualTo(TenantConsumer.MAX_DELIVERIES - 1);
     }
 
     @Test
