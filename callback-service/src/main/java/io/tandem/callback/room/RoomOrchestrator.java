@@ -143,8 +143,8 @@ public final class RoomOrchestrator {
         if (expiresAt <= clock.millis() || (roomState != null && !PARKED_STATE.equals(roomState))) {
             // Read late (a new consumer group starts at the stream's beginning, or a backlog): a ring whose join
             // token has expired, or for a room no longer parked, would wake an agent for nothing.
-            log.info("room {}: PARKED at {} is past its park timeout or the room is {}; nobody woken",
-                    event.room(), event.at(), roomState == null ? "unknown to the node" : roomState);
+            log.info("room {}: nobody woken, {}", event.room(), expiresAt <= clock.millis()
+                    ? "its PARKED was read after the park timeout" : "the node has the room " + roomState);
             watch(tenant, event);
             return;
         }

@@ -31,7 +31,7 @@ final class RoomService implements SmartLifecycle {
     private final CallbackProperties properties;
     private final RoomOrchestrator orchestrator;
     private final MeterRegistry meters;
-    /** Only the scheduler thread changes it; read by {@link #isRunning} callers. */
+    /** Changed by the scheduler thread; {@link #stop} empties it once the scheduler has stopped. */
     private final Map<String, TenantConsumer> consumers = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService scheduler;
 

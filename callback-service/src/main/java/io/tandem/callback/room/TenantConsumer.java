@@ -79,10 +79,10 @@ final class TenantConsumer implements Runnable {
     /** Stops after the read in progress (at most {@code read-block}); entries read and not handled stay pending. */
     void stop() {
         running = false;
-        Thread running = thread;
-        if (running != null) {
+        Thread worker = thread;
+        if (worker != null) {
             try {
-                running.join(properties.readBlock().toMillis() + 5_000);
+                worker.join(properties.readBlock().toMillis() + 5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

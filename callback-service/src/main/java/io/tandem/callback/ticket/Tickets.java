@@ -64,7 +64,7 @@ public class Tickets {
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
 
-    /** Why a change was refused. */
+    /** What a change of a ticket came to: done, no such ticket, or refused in the state it is in. */
     public sealed interface Change {
         record Done(Ticket ticket) implements Change {
         }

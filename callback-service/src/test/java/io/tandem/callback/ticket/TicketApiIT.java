@@ -92,7 +92,7 @@ class TicketApiIT {
 
     @Test
     void aTimedOutCallerIsTicketedWithTheirPlaceAndWorkedOverRest() throws Exception {
-        long enqueuedAt = System.currentTimeMillis() - 95_000;
+        long enqueuedAt = System.currentTimeMillis() - 60_000;
         RoomEvent parked = new RoomEvent(RoomEvent.Kind.PARKED, "r-20", "n1", "call-20", "7002", "+33123456789",
                 "Bea Customer", enqueuedAt, 7, "", "no-agent", enqueuedAt + 5_000);
         node.park(TENANT, parked);
