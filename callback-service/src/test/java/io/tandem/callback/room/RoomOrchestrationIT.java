@@ -160,6 +160,34 @@ class RoomOrchestrationIT {
     }
 
     @Test
+    void aCallerHangingUpWhileParkedCancelsTheRingsAndLeavesNoTicket() {
+        long now = System.currentTimeMillis();
+        RoomEvent parked = parked("r-8", "7002", "n1", now, 0, now);
+        node.park(TENANT, parked);
+        Await.until("two rings for r-8", WAIT, () -> apns.of("r-8").size() == 2);
+
+        String abandoned = node.roomEvent(TENANT, event(RoomEvent.Kind.ABANDONED, parked, "", "hangup"));
+        Await.until("ABANDONED handled", WAIT, () -> node.handled(CallbackKeys.roomEvents(TENANT), abandoned));
+        assertThat(apns.of("r-8").stream().filter(p -> "cancel".equals(p.kind())).map(MockApns.Push::token))
+                .containsExactlyInAnyOrder(NOT_READY_TOKEN, LOGGED_OUT_TOKEN);
+        assertThat(node.redis.exists(CallbackKeys.ticket(TENANT, "r-8"))).isZero();
+        assertThat(node.redis.hexists(ServiceKeys.parkedRooms(TENANT), "r-8")).isFalse();
+    }
+
+    @Test
+    void aRoomTheNodeLostIsTicketed() {
+        long now = System.currentTimeMillis();
+        RoomEvent parked = parked("r-9", "7002", "n1", now - 20_000, 2, now);
+        node.park(TENANT, parked);
+        String lost = node.roomEvent(TENANT, event(RoomEvent.Kind.LOST, parked, "", "shutdown"));
+
+        Await.until("LOST handled", WAIT, () -> node.handled(CallbackKeys.roomEvents(TENANT), lost));
+        assertThat(node.redis.hgetall(CallbackKeys.ticket(TENANT, "r-9"))).containsEntry("state", "open")
+                .containsEntry("reason", "lost").containsEntry("enqueuedAt", Long.toString(now - 20_000))
+                .containsEntry("priority", "2");
+    }
+
+    @Test
     void aParkedEventReadAfterItsParkTimeoutWakesNobody() {
         long longAgo = System.currentTimeMillis() - Duration.ofMinutes(3).toMillis();
         String stale = node.park(TENANT, parked("r-5", "7002", "n1", longAgo, 0, longAgo));
