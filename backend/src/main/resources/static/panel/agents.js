@@ -57,12 +57,14 @@ function show(tr, status) {
     setText(tr, 'since', '–');
   }
   const loggedOut = status.state === 'logged-out';
-  tr.querySelector('[data-action="available"]').disabled = loggedOut || status.state === 'available';
+  // Refused by the API during a call or a ringing offer: not offered here either.
+  const busy = status.state === 'on-call' || status.state === 'reserved';
+  tr.querySelector('[data-action="available"]').disabled = loggedOut || busy || status.state === 'available';
   tr.querySelector('[data-action="not-ready"]').disabled = loggedOut;
   tr.querySelector('[data-action="logout"]').disabled = loggedOut;
 }
 
-const MONITOR_WORDS = { listen: 'listened to', whisper: 'whispered to', barge: 'barged in on' };
+const MONITOR_WORDS = { listen: 'listening', whisper: 'whispering', barge: 'barged in' };
 
 /** The agent's queue call, if any: caller (text only: it comes from SIP headers), queue, duration, monitor. */
 function showCall(tr, call) {
@@ -77,13 +79,13 @@ function showCall(tr, call) {
     return;
   }
   const caller = span('call-caller', call.callerName ? `${call.callerName} (${call.callerNumber})` : call.callerNumber);
-  const queue = span('call-queue', `queue ${call.queue}`);
-  const length = span('call-duration', '');
-  const parts = [caller, queue, length];
+  const where = span('call-queue', `queue ${call.queue} · `);
+  where.append(span('call-duration', ''));
+  const parts = [caller, where];
   if (call.monitor) {
-    const words = MONITOR_WORDS[call.monitor.mode] ?? call.monitor.mode;
-    const ringing = call.monitor.state === 'ringing' ? ' (ringing)' : '';
-    parts.push(span('call-monitor', `${words} by ${call.monitor.extension}${ringing}`));
+    const { extension, mode, state } = call.monitor;
+    parts.push(span('call-monitor', state === 'ringing' ? `calling ${extension} to ${mode}`
+      : `${extension} ${MONITOR_WORDS[mode] ?? mode}`));
   }
   cell.replaceChildren(...parts);
 }

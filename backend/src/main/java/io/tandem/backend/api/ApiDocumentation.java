@@ -25,6 +25,7 @@ class ApiDocumentation {
     static final String BEARER = "agentToken";
     /** Extension on each operation: the least role, for tools that read it rather than the description. */
     static final String ROLE_EXTENSION = "x-tandem-role";
+    private static final String CONTROLLER = "-controller";
 
     @Bean
     OpenAPI tandemOpenApi(NodeIdentity node) {
@@ -44,8 +45,25 @@ class ApiDocumentation {
 
     @Bean
     OpenApiCustomizer rolesFromAccessRules() {
-        return api -> api.getPaths().forEach((path, item) -> item.readOperationsMap()
-                .forEach((method, operation) -> describe(path, method, operation)));
+        return api -> {
+            api.getPaths().forEach((path, item) -> item.readOperationsMap()
+                    .forEach((method, operation) -> describe(path, method, operation)));
+            api.getPaths().values().forEach(item -> item.readOperations().forEach(ApiDocumentation::domainTags));
+            if (api.getTags() != null) {
+                api.getTags().forEach(tag -> tag.setName(domainTag(tag.getName())));
+            }
+        };
+    }
+
+    /** Groups read "queue", not "queue-controller": springdoc names a controller's tag after its class. */
+    private static void domainTags(Operation operation) {
+        if (operation.getTags() != null) {
+            operation.setTags(operation.getTags().stream().map(ApiDocumentation::domainTag).toList());
+        }
+    }
+
+    private static String domainTag(String tag) {
+        return tag.endsWith(CONTROLLER) ? tag.substring(0, tag.length() - CONTROLLER.length()) : tag;
     }
 
     private static void describe(String path, PathItem.HttpMethod method, Operation operation) {

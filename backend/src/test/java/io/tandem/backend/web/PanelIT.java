@@ -375,15 +375,14 @@ class PanelIT {
             assertThat(shownResult()).contains("Calling 1054 to whisper on Agent 1053 (1053)'s call");
             Await.until("the supervisor's phone is called into the agent's call", Duration.ofSeconds(30),
                     () -> supervisorPhone.calls().stream().anyMatch(c -> c.state() == CallState.CONNECTED));
-            browser.until(d -> current.getText().contains("whispered to by 1054")
-                    && !current.getText().contains("ringing"));
+            browser.until(d -> current.getText().contains("1054 whispering"));
             browser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", row);
             browser.screenshot("agents-whisper");
 
             row.findElement(By.cssSelector("button[data-action='stop-monitor']")).click();
             confirm();
             browser.until(d -> shownResult().contains("Hanging up 1054"));
-            browser.until(d -> !current.getText().contains("whispered"));
+            browser.until(d -> !current.getText().contains("whispering"));
             call.hangup();
             browser.until(d -> !"on-call".equals(row.getDomAttribute("data-state")));
         } finally {
@@ -441,6 +440,7 @@ class PanelIT {
         browser.find("nav a[href='/swagger-ui.html']").click();
         browser.until(d -> d.findElements(By.cssSelector(".swagger-ui .opblock")).size() > 10);
         assertThat(browser.find(".swagger-ui .info .title").getText()).contains("Tandem call center API");
+        assertThat(browser.driver.findElements(By.id("operations-tag-queue"))).as("tags named by domain").hasSize(1);
         browser.screenshot("api-swagger-ui");
     }
 
