@@ -32,6 +32,20 @@ class WireFormatTest {
     }
 
     @Test
+    void aCallbackWakeKeepsEveryFieldFromTheServicesEventToTheSoftphonesEnvelope() throws Exception {
+        CallbackWake wake = new CallbackWake("r-1", "+4930123", "<b>Eve</b>", "7002", 83, "tok.sig",
+                "sip:join*tok.sig@127.0.0.1:5060");
+
+        CallbackWake viaEvent = CallbackWake.of(wake.fields());
+        Envelope back = mapper.readValue(mapper.writeValueAsString(
+                Envelope.of(mapper, MessageType.CALLBACK_WAKE, "", Instant.EPOCH, viaEvent)), Envelope.class);
+
+        assertThat(back.type()).isEqualTo("callback.wake");
+        assertThat(back.payloadAs(mapper, CallbackWake.class)).isEqualTo(wake);
+        assertThat(CallbackWakeEnded.of(new CallbackWakeEnded("r-1").fields()).room()).isEqualTo("r-1");
+    }
+
+    @Test
     void fieldsANewerNodeAddsAreIgnored() throws Exception {
         String json = """
                 {"agentId":"1001","state":"available","version":3,"node":"n1","queues":["7000"],"mood":"good"}""";

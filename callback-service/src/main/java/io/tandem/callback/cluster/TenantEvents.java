@@ -44,6 +44,30 @@ public class TenantEvents {
         this.clock = clock;
     }
 
+    /**
+     * Publishes a message for one agent on the tenant's live channel, and only there: the node holding that agent's
+     * WebSocket delivers it to that agent alone (an envelope without stream id is a direct message; supervisors'
+     * feeds skip it). Not appended to the event stream, since it carries what only that agent may see and is worth
+     * nothing later.
+     *
+     * @return how many nodes received it (Redis PUBLISH); 0 means no node is listening
+     */
+    public long publishTo(String tenant, String agentId, String kind, Map<String, String> fields) {
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("kind", kind);
+        envelope.put("queue", "");
+        envelope.put("agentId", agentId);
+        envelope.put("callId", "");
+        envelope.put("node", properties.name());
+        envelope.put("at", Long.toString(clock.millis()));
+        envelope.put("fields", fields);
+        try {
+            return redis.publish(NodeKeys.liveEvents(tenant), json.writeValueAsString(envelope));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a message of strings is always JSON", e);
+        }
+    }
+
     /** Emits {@code kind} for the tenant; returns the stream id. */
     public String emit(String tenant, String kind, String queue, String agentId, String callId,
             Map<String, String> fields) {
