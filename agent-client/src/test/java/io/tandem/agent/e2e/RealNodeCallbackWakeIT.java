@@ -12,6 +12,7 @@ import io.tandem.agent.testing.Resp;
 import io.tandem.agent.testing.TestWavs;
 import io.tandem.protocol.CallbackWake;
 import io.tandem.protocol.CallbackWakeEnded;
+import io.tandem.protocol.callback.DirectMessage;
 import io.tandem.protocol.callback.NodeKeys;
 import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.ua.Call;
@@ -20,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -124,15 +124,8 @@ class RealNodeCallbackWakeIT {
 
     /** What the callback service's {@code TenantEvents.publishTo} sends: a direct message, no stream id. */
     private static void publish(Resp redis, String agent, String kind, Map<String, String> fields) throws Exception {
-        Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("kind", kind);
-        envelope.put("queue", "");
-        envelope.put("agentId", agent);
-        envelope.put("callId", "");
-        envelope.put("node", "callback-test");
-        envelope.put("at", Long.toString(System.currentTimeMillis()));
-        envelope.put("fields", fields);
-        long nodes = redis.publish(NodeKeys.liveEvents(TENANT), JSON.writeValueAsString(envelope));
+        DirectMessage message = new DirectMessage(kind, agent, "callback-test", System.currentTimeMillis(), fields);
+        long nodes = redis.publish(NodeKeys.liveEvents(TENANT), JSON.writeValueAsString(message.live()));
         assertThat(nodes).as("the node listens on the live channel").isEqualTo(1);
     }
 }

@@ -25,6 +25,7 @@ import io.tandem.protocol.MessageType;
 import io.tandem.protocol.Offer;
 import io.tandem.protocol.QueueFigures;
 import io.tandem.protocol.TenantEvent;
+import io.tandem.protocol.callback.DirectMessage;
 import io.tandem.protocol.callback.NodeKeys;
 import io.tandem.telephony.testing.RedisServer;
 import java.net.URI;
@@ -33,7 +34,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -378,16 +378,9 @@ class AgentApiIT {
     }
 
     private static void publishDirect(String agent, String kind, Map<String, String> fields) throws Exception {
-        Map<String, Object> message = new LinkedHashMap<>();
-        message.put("kind", kind);
-        message.put("queue", "");
-        message.put("agentId", agent);
-        message.put("callId", "");
-        message.put("node", "callback-test");
-        message.put("at", Long.toString(System.currentTimeMillis()));
-        message.put("fields", fields);
+        DirectMessage message = new DirectMessage(kind, agent, "callback-test", System.currentTimeMillis(), fields);
         node1.bean(Redis.class).commands().publish(NodeKeys.liveEvents("demo"),
-                WsClient.JSON.writeValueAsString(message));
+                WsClient.JSON.writeValueAsString(message.live()));
     }
 
     @Test
