@@ -143,6 +143,9 @@ class SentinelFailoverIT {
                         (System.nanoTime() - killed) / 1_000_000);
                 queued.hangup();
                 late.awaitState(queued, CallState.ENDED);
+                // The node writes the caller's departure after its BYE is answered.
+                Await.until("the caller who left has its ABANDON record", RECOVERY,
+                        () -> queueLog(firstQueued.id()).contains("ABANDON"));
                 assertThat(queueLog(queued.id())).as("the caller who came during the failover")
                         .containsSubsequence("ENTERQUEUE", "ABANDON");
             }
