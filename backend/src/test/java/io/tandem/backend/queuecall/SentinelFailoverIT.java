@@ -137,6 +137,13 @@ class SentinelFailoverIT {
                 int newMaster = redis.awaitFailover(RECOVERY);
                 System.out.printf("sentinel failover: sentinels agree on master %d (was %d) %d ms after its death%n",
                         newMaster, oldMaster, (System.nanoTime() - killed) / 1_000_000);
+                // Offers for a caller held by the other node travel over its pub/sub channel: both nodes must listen
+                // on the new master, or such an offer is released unplaced and the caller waits for the next claim.
+                for (String node : List.of("s1", "s2")) {
+                    String channel = Keys.nodeOffers(node);
+                    Await.until(node + " listens for offers on the new master", RECOVERY,
+                            () -> s1.bean(Redis.class).commands().pubsubNumsub(channel).getOrDefault(channel, 0L) >= 1);
+                }
                 Await.until("a REGISTER succeeds after the failover", RECOVERY,
                         () -> newcomer.ua.registrationState() == RegistrationState.REGISTERED);
                 System.out.printf("sentinel failover: a REGISTER succeeded %d ms after the master's death%n",
