@@ -14,7 +14,7 @@ import org.springframework.validation.annotation.Validated;
  *                       difference tolerated between nodes)
  * @param wakeWait       how long a call to a user with RFC 8599 push bindings waits for a woken device to REGISTER
  *                       (its new contact is added to the ringing call); a callee with no live contact but a push
- *                       binding gets 480 only after this
+ *                       binding gets 480 only after this (the call still ends at {@code ring-timeout} unanswered)
  */
 @Validated
 @ConfigurationProperties("tandem.call")

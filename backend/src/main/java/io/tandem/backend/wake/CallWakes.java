@@ -1,5 +1,9 @@
 package io.tandem.backend.wake;
 
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,13 +14,19 @@ import io.tandem.backend.redis.Redis;
 import io.tandem.backend.registrar.PushBindings;
 import io.tandem.backend.registrar.RegistrationListener;
 import io.tandem.protocol.callback.CallWake;
+import io.tandem.protocol.callback.DeviceEvent;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,7 +38,9 @@ import org.springframework.stereotype.Service;
  * Calls to users whose devices sleep (RFC 8599 push bindings). A call to such a user appends a RING {@link CallWake}
  * to the tenant's {@code calls:wakes} stream at once, so the callback service pushes the devices awake while the
  * call rings the stale contacts; it then listens for the user's REGISTERs on this node (the woken device) and lets
- * the call add a branch to the new contact. ANSWERED or CANCELLED follows once, so the service can send the cancel
+ * the call add a branch to the new contact — the registrar's own REGISTERs through {@link RegistrationListener},
+ * another node's through the {@link DeviceEvent}s it appends for a REGISTER with push parameters, read while a call
+ * waits. ANSWERED or CANCELLED follows once, so the service can send the cancel
  * push (same collapse id) to every device it rang.
  */
 @Service
@@ -36,6 +48,13 @@ public class CallWakes implements RegistrationListener, DisposableBean {
 
     /** Entries the wake stream keeps (approximately: {@code MAXLEN ~}); the service reads them within seconds. */
     static final int KEPT = 10_000;
+    /**
+     * How often the device events of a tenant with a waiting call are read (XRANGE on the shared connection, only
+     * while a call waits): the woken device may register at another node, whose registrar appends a DeviceEvent.
+     */
+    static final Duration DEVICE_EVENTS_POLL = Duration.ofMillis(200);
+    /** A device event up to this long before a call began still counts (the node's and Redis' clocks differ). */
+    private static final long CLOCK_SLACK_MS = 2_000;
     /** REGISTERs waiting to be handed to their calls; beyond this one is dropped and counted. */
     private static final int PENDING_LIMIT = 1_000;
 
@@ -51,6 +70,10 @@ public class CallWakes implements RegistrationListener, DisposableBean {
     private final Map<String, Set<Wake>> waiting = new ConcurrentHashMap<>();
     /** Adding a branch routes the user again (Redis) and sends an INVITE: off the registrar's SIP thread. */
     private final ThreadPoolExecutor thread;
+    /** Reads the device events of tenants with a waiting call. */
+    private final ScheduledExecutorService poller;
+    /** tenant → the id of the last device event read (exclusive start of the next read); guarded by the poller. */
+    private final Map<String, String> readFrom = new ConcurrentHashMap<>();
 
     public CallWakes(Redis redis, PushBindings pushBindings, OwedWrites writes, NodeIdentity identity, Clock clock,
             MeterRegistry meters) {
@@ -66,6 +89,37 @@ public class CallWakes implements RegistrationListener, DisposableBean {
                     t.setDaemon(true);
                     return t;
                 });
+        this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread t = new Thread(runnable, "tandem-call-wakes-events");
+            t.setDaemon(true);
+            return t;
+        });
+        poller.scheduleWithFixedDelay(this::readDeviceEvents, DEVICE_EVENTS_POLL.toMillis(),
+                DEVICE_EVENTS_POLL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Hands the REGISTERs other nodes took for waiting callees to their calls. */
+    private void readDeviceEvents() {
+        Set<String> tenants = new HashSet<>();
+        waiting.keySet().forEach(key -> tenants.add(key.substring(0, key.indexOf('/'))));
+        readFrom.keySet().retainAll(tenants);
+        for (String tenant : tenants) {
+            String from = readFrom.computeIfAbsent(tenant, t -> (clock.millis() - CLOCK_SLACK_MS) + "-0");
+            try {
+                List<StreamMessage<String, String>> entries = redis.commands().xrange(Keys.deviceEvents(tenant),
+                        Range.from(Range.Boundary.excluding(from), Range.Boundary.unbounded()), Limit.from(100));
+                for (StreamMessage<String, String> entry : entries) {
+                    readFrom.put(tenant, entry.getId());
+                    DeviceEvent event = DeviceEvent.of(entry.getBody());
+                    if (!nodeId.equals(event.node())) { // this node's own REGISTERs came through the registrar
+                        registered(tenant, event.user());
+                    }
+                }
+            } catch (RedisException e) {
+                count("device-events-failed");
+                log.warn("reading tenant {}'s device events for waiting calls failed: {}", tenant, e.getMessage());
+            }
+        }
     }
 
     /**
@@ -141,6 +195,7 @@ public class CallWakes implements RegistrationListener, DisposableBean {
 
     @Override
     public void destroy() {
+        poller.shutdownNow();
         thread.shutdownNow();
     }
 }

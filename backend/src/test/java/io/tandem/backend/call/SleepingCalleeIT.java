@@ -98,13 +98,41 @@ class SleepingCalleeIT {
         }
     }
 
+    @Test
+    void theWokenDeviceRegistersAtAnotherNodeAndIsRungThroughTheTrunk() throws Exception {
+        fallAsleep("1010", 'c');
+        try (TestNode other = Cluster.node(redis, "wake-it-b");
+             Phone caller = Phone.registered(node, "1009", 1000, 440)) {
+            Call call = caller.dial(node, "1010");
+            CallWake ring = awaitWake("1010", CallWake.Kind.RING);
+            caller.awaitState(call, CallState.RINGING);
+            try (Phone woken = Phone.registered(other, "1010", 440, 1000);
+                 RawRegisterClient app = new RawRegisterClient("1010", other.sipPort())) {
+                // The app's REGISTER with its push parameters: node B appends the DeviceEvent node A reads.
+                assertThat(app.registerWithPassword(TestNode.PASSWORD, 300, pushContact(app, "1010", 'c'))
+                        .getStatusCode()).isEqualTo(200);
+                Call ringing = next(woken.incoming, "the device woken at node B is rung in the call of node A");
+                ringing.answer();
+                caller.awaitState(call, CallState.CONNECTED);
+                Await.until("1009 hears the device at node B", WAIT, () -> caller.ear.toneFrames() > 25);
+                Await.until("the device at node B hears 1009", WAIT, () -> woken.ear.toneFrames() > 25);
+                assertThat(awaitWake("1010", CallWake.Kind.ANSWERED).callId()).isEqualTo(ring.callId());
+                call.hangup();
+                woken.awaitState(ringing, CallState.ENDED);
+            }
+        }
+    }
+
+    private static String pushContact(RawRegisterClient app, String user, char token) {
+        return "<" + app.contact() + ";pn-provider=apns;pn-prid=" + String.valueOf(token).repeat(64) + ";pn-param="
+                + TOPIC + ">;+sip.instance=\"<urn:uuid:6f1b0e0a-0000-4000-8000-00000000" + user + ">\"";
+    }
+
     /** The user registers with APNs push parameters, then removes its contact: the push binding stays. */
     private static void fallAsleep(String user, char token) throws Exception {
         try (RawRegisterClient app = new RawRegisterClient(user, node.sipPort())) {
-            String contact = "<" + app.contact() + ";pn-provider=apns;pn-prid=" + String.valueOf(token).repeat(64)
-                    + ";pn-param=" + TOPIC + ">;+sip.instance=\"<urn:uuid:6f1b0e0a-0000-4000-8000-00000000"
-                    + user + ">\"";
-            assertThat(app.registerWithPassword(TestNode.PASSWORD, 300, contact).getStatusCode()).isEqualTo(200);
+            assertThat(app.registerWithPassword(TestNode.PASSWORD, 300, pushContact(app, user, token))
+                    .getStatusCode()).isEqualTo(200);
             assertThat(app.registerWithPassword(TestNode.PASSWORD, 0, "*").getStatusCode()).isEqualTo(200);
         }
         assertThat(connection.sync().hlen(Keys.pushBindings("demo", user))).isEqualTo(1);
