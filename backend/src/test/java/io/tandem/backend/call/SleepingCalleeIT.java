@@ -123,6 +123,20 @@ class SleepingCalleeIT {
         }
     }
 
+    @Test
+    void noDeviceRegistersWithinTheWakeWaitTheCallerGets480AndTheRingIsCancelled() throws Exception {
+        try (TestNode impatient = Cluster.node(redis, "wake-it-c", "tandem.call.wake-wait=2s")) {
+            fallAsleep("1012", 'd');
+            try (Phone caller = Phone.registered(impatient, "1011", 1000, 440)) {
+                Call call = caller.dial(impatient, "1012");
+                CallWake ring = awaitWake("1012", CallWake.Kind.RING);
+                caller.awaitState(call, CallState.ENDED);
+                assertThat(call.endStatus()).isEqualTo(480);
+                assertThat(awaitWake("1012", CallWake.Kind.CANCELLED).callId()).isEqualTo(ring.callId());
+            }
+        }
+    }
+
     private static String pushContact(RawRegisterClient app, String user, char token) {
         return "<" + app.contact() + ";pn-provider=apns;pn-prid=" + String.valueOf(token).repeat(64) + ";pn-param="
                 + TOPIC + ">;+sip.instance=\"<urn:uuid:6f1b0e0a-0000-4000-8000-00000000" + user + ">\"";
