@@ -85,6 +85,30 @@ class SleepingCalleeIT {
     }
 
     @Test
+    void aStoppedDevicesStaleContactIsForkedToAndTheWokenDeviceAnswersBeside() throws Exception {
+        try (RawRegisterClient app = new RawRegisterClient("1014", node.sipPort())) {
+            assertThat(app.registerWithPassword(TestNode.PASSWORD, 300, pushContact(app, "1014", 'e'))
+                    .getStatusCode()).isEqualTo(200);
+        } // the app is stopped: its SIP binding stays, and nothing answers there any more
+        assertThat(connection.sync().hlen(Keys.registration("demo", "1014"))).as("the stale contact").isPositive();
+        try (Phone caller = Phone.registered(node, "1013", 1000, 440)) {
+            Call call = caller.dial(node, "1014");
+            CallWake ring = awaitWake("1014", CallWake.Kind.RING);
+            caller.awaitState(call, CallState.RINGING);
+            try (Phone woken = Phone.registered(node, "1014", 440, 1000)) {
+                Call ringing = next(woken.incoming, "the woken device is rung beside the stale contact");
+                ringing.answer();
+                caller.awaitState(call, CallState.CONNECTED);
+                Await.until("1013 hears the woken device", WAIT, () -> caller.ear.toneFrames() > 25);
+                Await.until("the woken device hears 1013", WAIT, () -> woken.ear.toneFrames() > 25);
+                assertThat(awaitWake("1014", CallWake.Kind.ANSWERED).callId()).isEqualTo(ring.callId());
+                call.hangup();
+                woken.awaitState(ringing, CallState.ENDED);
+            }
+        }
+    }
+
+    @Test
     void theCallerCancelsWhileTheDeviceIsBeingWoken() throws Exception {
         fallAsleep("1008", 'b');
         try (Phone caller = Phone.registered(node, "1007", 1000, 440)) {
