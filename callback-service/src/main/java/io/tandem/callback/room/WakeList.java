@@ -57,24 +57,30 @@ final class WakeList {
             String node = agent.getOrDefault("node", "");
             softphone(tenant, member, agent, !node.isEmpty() && redis.exists(NodeKeys.node(node)) > 0, now)
                     .ifPresent(binding -> devices.add(new Woken(member, binding)));
-            for (Map.Entry<String, String> field : redis.hgetall(CallbackKeys.pushBindings(tenant, member))
-                    .entrySet()) {
-                PushBinding binding = read(tenant, member, field.getKey(), field.getValue());
-                if (binding == null || binding.expiresAt() <= now) {
-                    continue;
-                }
-                if (PushNetwork.WEBSOCKET.pnProvider().equalsIgnoreCase(binding.provider())) {
-                    log.warn("{}'s device {} registered with pn-provider websocket, which only the service makes; "
-                            + "not woken", member, binding.device());
-                    continue;
-                }
-                if (PushNetwork.ofPnProvider(binding.provider()).isEmpty()) {
-                    log.debug("{}'s device {} has push provider '{}', which this service does not know", member,
-                            binding.device(), binding.provider());
-                    continue;
-                }
-                devices.add(new Woken(member, binding));
+            devices.addAll(devicesOf(tenant, member, now));
+        }
+        return devices;
+    }
+
+    /** The user's devices with a live push binding of a provider this service knows, at {@code now} (epoch ms). */
+    List<Woken> devicesOf(String tenant, String user, long now) {
+        List<Woken> devices = new ArrayList<>();
+        for (Map.Entry<String, String> field : redis.hgetall(CallbackKeys.pushBindings(tenant, user)).entrySet()) {
+            PushBinding binding = read(tenant, user, field.getKey(), field.getValue());
+            if (binding == null || binding.expiresAt() <= now) {
+                continue;
             }
+            if (PushNetwork.WEBSOCKET.pnProvider().equalsIgnoreCase(binding.provider())) {
+                log.warn("{}'s device {} registered with pn-provider websocket, which only the service makes; "
+                        + "not woken", user, binding.device());
+                continue;
+            }
+            if (PushNetwork.ofPnProvider(binding.provider()).isEmpty()) {
+                log.debug("{}'s device {} has push provider '{}', which this service does not know", user,
+                        binding.device(), binding.provider());
+                continue;
+            }
+            devices.add(new Woken(user, binding));
         }
         return devices;
     }
