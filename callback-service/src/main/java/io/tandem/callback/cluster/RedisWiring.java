@@ -5,6 +5,11 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -15,8 +20,22 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class RedisWiring {
 
+    /**
+     * Longest pause between reconnection attempts, as the nodes have it. Lettuce's default backoff doubles up to
+     * 30 s: after a Redis restart or a Sentinel failover the service would stay away from a Redis that is back for up
+     * to half a minute, while parked callers wait for their pushes.
+     */
+    static final Duration RECONNECT_MAX_DELAY = Duration.ofSeconds(1);
+
     @Bean(destroyMethod = "shutdown")
-    RedisClient redisClient(CallbackProperties properties) {
+    ClientResources redisResources() {
+        return DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ZERO, RECONNECT_MAX_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    RedisClient redisClient(CallbackProperties properties, ClientResources resources) {
         RedisURI uri;
         try {
             uri = RedisURI.create(properties.redisUri());
@@ -24,7 +43,7 @@ class RedisWiring {
             throw new IllegalArgumentException("tandem.callback.redis-uri: '" + properties.redisUri()
                     + "' is not a Redis URI (" + e.getMessage() + ")", e);
         }
-        return RedisClient.create(uri);
+        return RedisClient.create(resources, uri);
     }
 
     @Bean(destroyMethod = "close")
