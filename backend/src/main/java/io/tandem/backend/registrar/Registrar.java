@@ -105,11 +105,15 @@ public final class Registrar implements SipFeature {
         long cseq = ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
         Instant now = clock.instant();
         String userAgent = headerValue(request.getHeader(UserAgentHeader.NAME));
+        List<String> path = RegistrationPath.of(request);
         List<Bindings.ContactChange> changes = new ArrayList<>();
         for (ContactRequest.Entry entry : contacts.entries()) {
-            Binding binding = entry.expires() == 0 ? null : new Binding(extension, nodeId, entry.uri(),
-                    reachable(in, entry.parsed()), in.transport(), in.sourceAddress() + ":" + in.sourcePort(),
-                    userAgent == null ? "" : userAgent, callId, cseq, now, now, now.plusSeconds(entry.expires()));
+            // RFC 3327 §5.3: through a path the Request-URI is the contact as registered; the path's last proxy
+            // (the edge) knows where the phone really is.
+            String reachable = path.isEmpty() ? reachable(in, entry.parsed()) : entry.uri();
+            Binding binding = entry.expires() == 0 ? null : new Binding(extension, nodeId, entry.uri(), reachable,
+                    in.transport(), in.sourceAddress() + ":" + in.sourcePort(), userAgent == null ? "" : userAgent,
+                    callId, cseq, now, now, now.plusSeconds(entry.expires()), path);
             changes.add(new Bindings.ContactChange(entry.uri(), binding));
         }
         Bindings.WriteResult result = bindings.write(tenant, extension, callId, cseq, contacts.removeAll(), changes,
@@ -124,7 +128,9 @@ public final class Registrar implements SipFeature {
                     result.evicted(), properties.maxContacts());
         }
         local.update(tenant, extension, result.current(), nodeId);
-        in.respond(ok(in, result.current(), now));
+        Response ok = ok(in, result.current(), now);
+        RegistrationPath.echo(in, ok, path);
+        in.respond(ok);
     }
 
     /** §10.3 step 8: 200 with every current contact and its remaining expiry, and a Date. */
