@@ -62,7 +62,8 @@ final class Signalling {
         branch.branch = node.branch(branch.callId);
         Request from = branch.bridge.inboundTrunk ? branch.bridge.callerLeg.invite : null;
         return node.invite(branch.branch, new OutgoingInvite(branch.target.requestUri(), branch.target.transport(),
-                branch.target.viaTrunk(), caller, displayOf(from), branch.party, tenant, false, passedOn(from), sdp));
+                branch.target.viaTrunk(), caller, displayOf(from), branch.party, tenant, false, passedOn(from), sdp)
+                .routedThrough(branch.target.routeSet()));
     }
 
     /**

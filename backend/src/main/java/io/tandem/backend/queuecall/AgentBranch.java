@@ -73,7 +73,8 @@ final class AgentBranch {
     boolean invite(NodeSignalling signalling, String callerNumber, String callerName, String tenant, String sdp) {
         return signalling.invite(branch, new OutgoingInvite(target.requestUri(), target.transport(),
                 target.viaTrunk(), callerNumber, callerName, agentId, tenant, true,
-                toExtension() ? List.of() : List.of(signalling.header(OFFER_HEADER, offer.offerId())), sdp));
+                toExtension() ? List.of() : List.of(signalling.header(OFFER_HEADER, offer.offerId())), sdp)
+                .routedThrough(target.routeSet()));
     }
 
     @Override

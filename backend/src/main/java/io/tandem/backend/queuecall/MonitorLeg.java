@@ -55,7 +55,8 @@ final class MonitorLeg {
      */
     boolean invite(NodeSignalling signalling, Route.Target target, String fromUser, String display, String sdp) {
         return signalling.invite(branch, new OutgoingInvite(target.requestUri(), target.transport(), target.viaTrunk(),
-                fromUser, display, monitor.extension(), tenant, false, List.of(), sdp));
+                fromUser, display, monitor.extension(), tenant, false, List.of(), sdp)
+                .routedThrough(target.routeSet()));
     }
 
     @Override

@@ -27,9 +27,9 @@ import org.springframework.stereotype.Service;
  *
  * <p>Data model: {@code tandem:{t}:reg:<ext>} is a hash; each contact is one field {@link Keys#CONTACT_FIELD}
  * {@code <contact-uri>} whose value is a JSON object (node, contact, reachable, transport, source, userAgent, callId,
- * cseq, registeredAt, updatedAt, expiresAt — times in epoch ms). Fields {@link Keys#CALL_FIELD} {@code <call-id>} are
- * reserved for the calls in progress of the extension (written by the B2BUA; the registrar never touches them). The
- * key's TTL is the latest contact expiry plus a grace, so a phone that vanishes leaves no trace; expired contacts
+ * cseq, registeredAt, updatedAt, expiresAt — times in epoch ms —, and path when the REGISTER carried one,
+ * RFC 3327). Fields {@link Keys#CALL_FIELD} {@code <call-id>} are reserved for the calls in progress of the
+ * extension (written by the B2BUA; the registrar never touches them). The key's TTL is the latest contact expiry plus a grace, so a phone that vanishes leaves no trace; expired contacts
  * inside a live key are pruned by every write and skipped by every read. {@code tandem:{t}:regs} is a sorted set of
  * registered extensions scored by their latest expiry, so a tenant's registrations are listed without SCAN. All
  * writes go through one Lua script per REGISTER ({@code redis/registrar/register.lua}), atomic per address of
@@ -64,7 +64,7 @@ public class Bindings {
 
     /** As {@link #lookup(String, String)}, with the nodes' liveness from {@code probe} (sent before this read). */
     public List<Binding> lookup(String tenant, String extension, NodeRegistry.Probe probe) {
-        return read(tenant, extension, b -> Keys.NODE.matcher(b.node()).matches() && probe.alive(b.node()));
+        return read(tenant, extension, b -> usable(b, probe));
     }
 
     /** Every extension of the tenant with live contacts, as {@link #lookup} sees them, ordered by extension. */
@@ -73,7 +73,7 @@ public class Bindings {
         List<String> extensions = redis.commands().zrangebyscore(Keys.registrations(tenant),
                 Range.create((double) now, Double.POSITIVE_INFINITY));
         NodeRegistry.Probe probe = nodes.probe();
-        Predicate<Binding> alive = b -> Keys.NODE.matcher(b.node()).matches() && probe.alive(b.node());
+        Predicate<Binding> alive = b -> usable(b, probe);
         Map<String, List<Binding>> all = new LinkedHashMap<>();
         extensions.stream().sorted().forEach(extension -> {
             if (Keys.EXTENSION.matcher(extension).matches()) {
@@ -84,6 +84,14 @@ public class Bindings {
             }
         });
         return all;
+    }
+
+    /**
+     * A contact calls may use: its node is alive (it holds the phone's flow), or the phone registered through a path
+     * (an edge) that any node can send through (RFC 3327), so the node that took the REGISTER may be gone.
+     */
+    private static boolean usable(Binding b, NodeRegistry.Probe probe) {
+        return b.viaPath() || Keys.NODE.matcher(b.node()).matches() && probe.alive(b.node());
     }
 
     /** Contacts not yet expired, whatever their node (the registrar answers a REGISTER with these). */
@@ -175,11 +183,20 @@ public class Bindings {
         o.put("registeredAt", b.registeredAt().toEpochMilli());
         o.put("updatedAt", b.updatedAt().toEpochMilli());
         o.put("expiresAt", b.expiresAt().toEpochMilli());
+        if (b.viaPath()) {
+            b.path().forEach(o.putArray("path")::add);
+        }
         try {
             return JSON.writeValueAsString(o);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode a binding", e);
         }
+    }
+
+    private static List<String> path(JsonNode array) {
+        List<String> path = new ArrayList<>();
+        array.forEach(entry -> path.add(entry.asText()));
+        return path;
     }
 
     static Binding decode(String extension, String json) {
@@ -190,7 +207,7 @@ public class Bindings {
                     o.path("userAgent").asText(), o.path("callId").asText(), o.path("cseq").asLong(),
                     Instant.ofEpochMilli(o.path("registeredAt").asLong()),
                     Instant.ofEpochMilli(o.path("updatedAt").asLong()),
-                    Instant.ofEpochMilli(o.path("expiresAt").asLong()));
+                    Instant.ofEpochMilli(o.path("expiresAt").asLong()), path(o.path("path")));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable binding in Redis: " + e.getOriginalMessage(), e);
         }

@@ -120,11 +120,15 @@ public final class Registrar implements SipFeature {
         long cseq = ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
         Instant now = clock.instant();
         String userAgent = headerValue(request.getHeader(UserAgentHeader.NAME));
+        List<String> path = RegistrationPath.of(request);
         List<Bindings.ContactChange> changes = new ArrayList<>();
         for (ContactRequest.Entry entry : contacts.entries()) {
-            Binding binding = entry.expires() == 0 ? null : new Binding(extension, nodeId, entry.uri(),
-                    reachable(in, entry.parsed()), in.transport(), in.sourceAddress() + ":" + in.sourcePort(),
-                    userAgent == null ? "" : userAgent, callId, cseq, now, now, now.plusSeconds(entry.expires()));
+            // RFC 3327 §5.3: through a path the Request-URI is the contact as registered; the path's last proxy
+            // (the edge) knows where the phone really is.
+            String reachable = path.isEmpty() ? reachable(in, entry.parsed()) : entry.uri();
+            Binding binding = entry.expires() == 0 ? null : new Binding(extension, nodeId, entry.uri(), reachable,
+                    in.transport(), in.sourceAddress() + ":" + in.sourcePort(), userAgent == null ? "" : userAgent,
+                    callId, cseq, now, now, now.plusSeconds(entry.expires()), path);
             changes.add(new Bindings.ContactChange(entry.uri(), binding));
         }
         Bindings.WriteResult result = bindings.write(tenant, extension, callId, cseq, contacts.removeAll(), changes,
@@ -144,6 +148,7 @@ public final class Registrar implements SipFeature {
             pushBindings.write(tenant, extension, pushes);
         }
         Response ok = ok(in, result.current(), now);
+        RegistrationPath.echo(in, ok, path);
         if (!pushes.isEmpty()) {
             featureCaps(in, ok, pushes.get(0).provider());
         }

@@ -19,8 +19,9 @@ import org.springframework.stereotype.Service;
 /**
  * Decides where a call to an extension goes: every live contact this node holds is rung directly; a contact held by
  * another live node is reached through that node over the inter-node trunk (one branch per node: that node rings
- * its own contacts). A call that arrived over the trunk is routed to local contacts only, so a call never crosses
- * more than one trunk hop and cannot loop.
+ * its own contacts); a contact registered through an edge (a Path, RFC 3327) is rung by any node through the edge.
+ * A call that arrived over the trunk is routed to local contacts only, so a call never crosses more than one trunk
+ * hop and cannot loop.
  */
 @Service
 public class CallRouter {
@@ -78,7 +79,11 @@ public class CallRouter {
         List<Route.Target> targets = new ArrayList<>();
         Set<String> remoteNodes = new LinkedHashSet<>();
         for (Binding binding : found) {
-            if (binding.node().equals(nodeId)) {
+            if (binding.viaPath()) {
+                // RFC 3327: any node reaches the phone through the path it registered through (the edge), even when
+                // the node that took the REGISTER is gone; no trunk hop, so a trunk call may ring it too.
+                targets.add(new Route.Target(binding.reachable(), transport(binding), null, binding.path()));
+            } else if (binding.node().equals(nodeId)) {
                 targets.add(new Route.Target(binding.reachable(), transport(binding), null));
             } else if (!localOnly) {
                 remoteNodes.add(binding.node());

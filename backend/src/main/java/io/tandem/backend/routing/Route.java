@@ -30,8 +30,18 @@ public sealed interface Route {
      * @param transport  {@code udp} or {@code tcp}
      * @param trunkNode  for a contact held by another node: that node's id (the INVITE goes over the signed trunk);
      *                   null for a contact of this node
+     * @param routeSet   pre-loaded Route entries, first hop first: the Path the phone registered through (RFC 3327
+     *                   §5.3, an edge in front of the nodes); empty for a phone reached directly
      */
-    record Target(String requestUri, String transport, String trunkNode) {
+    record Target(String requestUri, String transport, String trunkNode, List<String> routeSet) {
+        public Target {
+            routeSet = routeSet == null ? List.of() : List.copyOf(routeSet);
+        }
+
+        public Target(String requestUri, String transport, String trunkNode) {
+            this(requestUri, transport, trunkNode, List.of());
+        }
+
         public boolean viaTrunk() {
             return trunkNode != null;
         }

@@ -3,6 +3,7 @@ package io.tandem.backend.registrar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A binding survives the trip through its Redis JSON, and counts its remaining seconds up. */
@@ -15,6 +16,20 @@ class BindingCodecTest {
                 "sip:1001@203.0.113.7:41000;transport=tcp", "tcp", "203.0.113.7:41000", "Phone \"X\" / 1.0",
                 "abc@host", 7, t, t.plusSeconds(5), t.plusSeconds(3600));
         assertThat(Bindings.decode("1001", Bindings.encode(b))).isEqualTo(b);
+    }
+
+    @Test
+    void aPathSurvivesTheTripAndMakesTheBindingReachableThroughIt() {
+        Instant t = Instant.ofEpochMilli(1_763_926_166_123L);
+        List<String> path = List.of("<sip:203.0.113.1:5070;lr;received=sip:198.51.100.7%3A41000>");
+        Binding b = new Binding("1001", "n1", "sip:1001@10.0.0.20:5060", "sip:1001@10.0.0.20:5060", "udp",
+                "203.0.113.1:5070", "", "abc@host", 7, t, t, t.plusSeconds(3600), path);
+        Binding decoded = Bindings.decode("1001", Bindings.encode(b));
+        assertThat(decoded).isEqualTo(b);
+        assertThat(decoded.viaPath()).isTrue();
+        assertThat(decoded.path()).containsExactlyElementsOf(path);
+        assertThat(Bindings.decode("1001", Bindings.encode(new Binding("1001", "n1", "sip:1001@h", "sip:1001@h",
+                "udp", "h:1", "", "c", 1, t, t, t.plusSeconds(60)))).viaPath()).isFalse();
     }
 
     @Test

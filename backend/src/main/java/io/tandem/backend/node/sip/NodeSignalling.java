@@ -17,6 +17,7 @@ import javax.sip.address.SipURI;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.Header;
 import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.RouteHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -135,6 +136,10 @@ public final class NodeSignalling {
         }
         for (Header header : what.headers()) {
             invite.setHeader(header);
+        }
+        for (String hop : what.routeSet()) {
+            // RFC 3261 §8.1.2: a pre-loaded route set; the stack sends to the first loose router (the edge).
+            invite.addHeader(messages.headers().createHeader(RouteHeader.NAME, hop));
         }
         if (what.viaTrunk()) {
             trunk.sign(invite, messages.headers(), nodeId, what.toUser(), what.tenant());

@@ -17,11 +17,27 @@ import javax.sip.header.Header;
  * @param assertIdentity add P-Asserted-Identity with the From (RFC 3325 §9.1: our nodes and phones trust the node)
  * @param headers        further headers, set as they are
  * @param sdp            the SDP offer
+ * @param routeSet       pre-loaded Route entries, first hop first (RFC 3261 §8.1.2, from a Path: RFC 3327 §5.3);
+ *                       the INVITE goes to the first of them; empty: straight to the Request-URI
  */
 public record OutgoingInvite(String requestUri, String transport, boolean viaTrunk, String fromUser,
-        String fromDisplay, String toUser, String tenant, boolean assertIdentity, List<Header> headers, String sdp) {
+        String fromDisplay, String toUser, String tenant, boolean assertIdentity, List<Header> headers, String sdp,
+        List<String> routeSet) {
 
     public OutgoingInvite {
         headers = List.copyOf(headers);
+        routeSet = routeSet == null ? List.of() : List.copyOf(routeSet);
+    }
+
+    public OutgoingInvite(String requestUri, String transport, boolean viaTrunk, String fromUser, String fromDisplay,
+            String toUser, String tenant, boolean assertIdentity, List<Header> headers, String sdp) {
+        this(requestUri, transport, viaTrunk, fromUser, fromDisplay, toUser, tenant, assertIdentity, headers, sdp,
+                List.of());
+    }
+
+    /** This INVITE sent through {@code route} (a Path the phone registered through). */
+    public OutgoingInvite routedThrough(List<String> route) {
+        return new OutgoingInvite(requestUri, transport, viaTrunk, fromUser, fromDisplay, toUser, tenant,
+                assertIdentity, headers, sdp, route);
     }
 }

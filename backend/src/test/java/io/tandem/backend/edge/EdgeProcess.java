@@ -1,0 +1,171 @@
+package io.tandem.backend.edge;
+
+import io.tandem.telephony.peers.FreePorts;
+import io.tandem.telephony.testing.Await;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A real Kamailio started from the template we ship ({@code edge/kamailio.cfg}), filled the way {@code ./tandem edge}
+ * fills it: the listen address and port, the dispatcher list naming the nodes, no aliases, a run directory of its
+ * own. Ready once it answers an OPTIONS keep-alive; stopped with its worker processes on {@link #close()}.
+ */
+final class EdgeProcess implements AutoCloseable {
+
+    static final String ADDRESS = "127.0.0.1";
+    private static final Duration READY = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final Path runDir;
+    private final int port;
+    private final int tlsPort;
+
+    private EdgeProcess(Process process, Path runDir, int port, int tlsPort) {
+        this.process = process;
+        this.runDir = runDir;
+        this.port = port;
+        this.tlsPort = tlsPort;
+    }
+
+    /** Starts an edge in front of the nodes at {@code nodeSipPorts} on 127.0.0.1, and waits until it answers. */
+    static EdgeProcess start(List<Integer> nodeSipPorts) throws IOException {
+        return start(nodeSipPorts, false);
+    }
+
+    /**
+     * As {@link #start(List)}; with {@code tls} also SIP over TLS on a port of its own, with a self-signed
+     * certificate made by openssl as {@code ./tandem edge --tls-port} makes one, and {@code edge/tls.cfg} filled.
+     */
+    static EdgeProcess start(List<Integer> nodeSipPorts, boolean tls) throws IOException {
+        int port = FreePorts.udpAndTcp();
+        int tlsPort = tls ? FreePorts.udpAndTcp() : 0;
+        Path runDir = Files.createTempDirectory("tandem-edge-");
+        List<String> command = new ArrayList<>(List.of("kamailio", "-f", runDir.resolve("kamailio.cfg").toString(),
+                "-DD", "-E", "-Y", runDir.toString(), "-m", "64", "-M", "8"));
+        if (tls) {
+            selfSignedCertificate(runDir);
+            Files.writeString(runDir.resolve("tls.cfg"), Files.readString(template().resolveSibling("tls.cfg"))
+                    .replace("@CERTIFICATE@", runDir.resolve("cert.pem").toString())
+                    .replace("@PRIVATE_KEY@", runDir.resolve("key.pem").toString()));
+            command.addAll(List.of("-A", "WITH_TLS"));
+        }
+        Path list = runDir.resolve("dispatcher.list");
+        Files.writeString(list, nodeSipPorts.stream().map(p -> "1 sip:" + ADDRESS + ":" + p + "\n")
+                .collect(Collectors.joining()));
+        Path config = runDir.resolve("kamailio.cfg");
+        Files.writeString(config, Files.readString(template(), StandardCharsets.UTF_8)
+                .replace("@LISTEN_ADDRESS@", ADDRESS).replace("@SIP_PORT@", Integer.toString(port))
+                .replace("@DISPATCHER_LIST@", list.toString()).replace("@RUN_DIR@", runDir.toString())
+                .replace("@ALIASES@", "").replace("@TLS_PORT@", Integer.toString(tlsPort)));
+        Path log = runDir.resolve("kamailio.log");
+        // As the launcher runs it: in the foreground (-DD) with its log on stderr (-E); little shared memory.
+        Process process = new ProcessBuilder(command).directory(runDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        EdgeProcess edge = new EdgeProcess(process, runDir, port, tlsPort);
+        try (RawSip probe = new RawSip()) {
+            Await.until("kamailio answers on " + port, READY, () -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("kamailio exited with " + process.exitValue() + "\n"
+                            + edge.logTail());
+                }
+                try {
+                    return probe.ask(port, probe.options(edge.uri(), "tandem-test", "ready-" + UUID.randomUUID()),
+                            Duration.ofSeconds(1)).map(reply -> reply.startsWith("SIP/2.0 200")).orElse(false);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, edge::logTail);
+        } catch (RuntimeException | IOException e) {
+            edge.close();
+            throw e;
+        }
+        return edge;
+    }
+
+    private static void selfSignedCertificate(Path runDir) throws IOException {
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=" + ADDRESS, "-keyout", runDir.resolve("key.pem").toString(), "-out",
+                runDir.resolve("cert.pem").toString()).redirectErrorStream(true)
+                .redirectOutput(runDir.resolve("openssl.log").toFile()).start();
+        try {
+            if (!openssl.waitFor(60, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
+                throw new IllegalStateException("openssl could not make a certificate: "
+                        + Files.readString(runDir.resolve("openssl.log")));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while openssl made a certificate", e);
+        }
+    }
+
+    /** The shipped template: {@code edge/kamailio.cfg} at the top of the checkout. */
+    static Path template() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("edge").resolve("kamailio.cfg");
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("edge/kamailio.cfg not found above " + Path.of("").toAbsolutePath());
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** The edge's self-signed TLS certificate (PEM), when started with TLS. */
+    Path certificate() {
+        return runDir.resolve("cert.pem");
+    }
+
+    /** The SIP over TLS port; 0 when started without TLS. */
+    int tlsPort() {
+        return tlsPort;
+    }
+
+    /** {@code sip:127.0.0.1:port}: what a phone configures as its registrar and dials through. */
+    String uri() {
+        return "sip:" + ADDRESS + ":" + port;
+    }
+
+    /** The last lines Kamailio logged, for failure messages. */
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(runDir.resolve("kamailio.log"), StandardCharsets.ISO_8859_1);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // Kamailio's main process stops its workers on SIGTERM; any left after the grace are killed.
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+        FreePorts.release(port, 1);
+        if (tlsPort != 0) {
+            FreePorts.release(tlsPort, 1);
+        }
+    }
+}
