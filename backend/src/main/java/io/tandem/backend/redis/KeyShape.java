@@ -47,6 +47,10 @@ public enum KeyShape {
     QUEUE_STATE("q:%:state"),
     QUEUE_STATS("q:%:stats:%"),
     QUEUE_CALLER("caller:%"),
+    ROOM("room:%"),
+    ROOMS("rooms"),
+    ROOM_EVENTS("rooms:events"),
+    USED_JOIN_TOKEN("jointoken:%"),
     LIVE_EVENTS("live");
 
     /** The literal parts around the values ({@code %} in the template): one more than there are values. */

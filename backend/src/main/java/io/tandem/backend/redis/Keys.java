@@ -292,6 +292,40 @@ public final class Keys {
         return KeyShape.QUEUE_CALLER.key(tenant, callId);
     }
 
+    /**
+     * Hash: a room holding a parked caller on one node (state parked | connected | closed, node, call, queue,
+     * caller, agent); the callback contract's {@code CallbackKeys.room}.
+     */
+    public static String room(String tenant, String roomId) {
+        return KeyShape.ROOM.key(tenant, checked(OPAQUE, "room id", roomId));
+    }
+
+    /** Set: the tenant's open rooms; the callback contract's {@code CallbackKeys.rooms}. */
+    public static String rooms(String tenant) {
+        return KeyShape.ROOMS.key(tenant);
+    }
+
+    /** Stream, node → callback service: what happens to rooms; the contract's {@code CallbackKeys.roomEvents}. */
+    public static String roomEvents(String tenant) {
+        return KeyShape.ROOM_EVENTS.key(tenant);
+    }
+
+    /** String with TTL: a join token used once; the contract's {@code CallbackKeys.usedJoinToken}. */
+    public static String usedJoinToken(String tenant, String tokenId) {
+        return KeyShape.USED_JOIN_TOKEN.key(tenant, checked(OPAQUE, "join token id", tokenId));
+    }
+
+    /** Stream, callback service → one node: its commands; the contract's {@code CallbackKeys.nodeCommands}. */
+    public static String nodeCommands(String nodeId) {
+        return PREFIX + "node:" + checked(NODE, "node id", nodeId) + ":commands";
+    }
+
+    /** String with TTL: a command id this node carried out; the contract's {@code CallbackKeys.doneCommand}. */
+    public static String doneCommand(String nodeId, String commandId) {
+        return PREFIX + "node:" + checked(NODE, "node id", nodeId) + ":done:" + checked(OPAQUE, "command id",
+                commandId);
+    }
+
     /** Pub/sub channel: each event of the tenant's stream, published as JSON with its stream id. */
     public static String liveEvents(String tenant) {
         return KeyShape.LIVE_EVENTS.key(tenant);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.cluster.SlotHash;
+import io.tandem.protocol.callback.CallbackKeys;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,18 @@ class KeysTest {
         // The Lua scripts build the keys they discover from this prefix.
         assertThat(Keys.agent("demo", "1001")).startsWith(Keys.tenantPrefix("demo"));
         assertThat(Keys.liveEvents("demo")).isEqualTo("tandem:{demo}:live");
+    }
+
+    /** The node and the callback service read and write the same keys: the contract's names are ours. */
+    @Test
+    void roomKeysAreTheCallbackContracts() {
+        assertThat(Keys.room("demo", "r1")).isEqualTo(CallbackKeys.room("demo", "r1"));
+        assertThat(Keys.rooms("demo")).isEqualTo(CallbackKeys.rooms("demo"));
+        assertThat(Keys.roomEvents("demo")).isEqualTo(CallbackKeys.roomEvents("demo"));
+        assertThat(Keys.usedJoinToken("demo", "t-1")).isEqualTo(CallbackKeys.usedJoinToken("demo", "t-1"));
+        assertThat(Keys.nodeCommands("n1")).isEqualTo(CallbackKeys.nodeCommands("n1"));
+        assertThat(Keys.doneCommand("n1", "c-1")).isEqualTo(CallbackKeys.doneCommand("n1", "c-1"));
+        assertThatThrownBy(() -> Keys.room("demo", "a:b")).hasMessageContaining("room id");
     }
 
     @Test

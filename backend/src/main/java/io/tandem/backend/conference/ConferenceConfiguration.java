@@ -1,0 +1,34 @@
+package io.tandem.backend.conference;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tandem.backend.acd.AcdProperties;
+import io.tandem.backend.node.NodeIdentity;
+import io.tandem.backend.redis.Redis;
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the rooms: their scripts and the one clock thread that ticks every room's mixer. */
+@Configuration(proxyBeanMethods = false)
+class ConferenceConfiguration {
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService roomMixerClock() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "tandem-room-mixer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    @Bean(destroyMethod = "close")
+    Rooms rooms(Redis redis, Clock clock, NodeIdentity identity, ConferenceProperties properties,
+            AcdProperties acd, ScheduledExecutorService roomMixerClock, MeterRegistry registry) {
+        return new Rooms(new RoomScripts(redis, clock, identity.id(), properties, acd.queueLogMaxLength()),
+                roomMixerClock, registry);
+    }
+}
