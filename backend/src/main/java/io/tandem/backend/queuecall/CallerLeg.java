@@ -118,6 +118,12 @@ final class CallerLeg {
         stream.setSource(music);
     }
 
+    /** The queue's music class, looping, kept to resume after announcements; what the caller hears is unchanged. */
+    MediaSource music(String musicClass) {
+        music = media.music(musicClass);
+        return music;
+    }
+
     /** The caller is told its position and estimated wait, then its music resumes. */
     void announce(QueueDefinition.Announcements what, QueueSeat.Position at) {
         stream.setSource(media.announcement(what, at.position(), at.estimatedWait(), music));

@@ -52,6 +52,9 @@ final class Departure implements ExtensionLeg.Outcome {
 
         /** How long the caller has been with us. */
         Duration waited();
+
+        /** The caller left its queue for a room on this node ({@code reason}: no-agent, key, wait). */
+        void park(String reason);
     }
 
     /** The caller's place in the queues, as leaving needs it ({@link QueueSeat}). */
@@ -136,6 +139,8 @@ final class Departure implements ExtensionLeg.Outcome {
             toExtension(to, why);
         } else if (destination instanceof Destination.Callback) {
             toCallback(exit);
+        } else if (destination instanceof Destination.Park to) {
+            call.park(to.reason());
         } else {
             call.hangUp(why);
         }

@@ -4,6 +4,7 @@ import io.tandem.backend.acd.dispatch.Callers;
 import io.tandem.backend.acd.dispatch.Claims;
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.codec.Codecs;
@@ -39,8 +40,11 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
 
     private static final Logger log = LoggerFactory.getLogger(QueueCall.class);
 
-    /** LEAVING: out of every queue, hearing a goodbye before the BYE (callback request, unreachable overflow). */
-    enum State { WAITING, CONNECTED, LEAVING, ENDED }
+    /**
+     * LEAVING: out of every queue, hearing a goodbye before the BYE (callback request, unreachable overflow).
+     * PARKED: out of every queue, in a room on this node ({@link ParkedCaller}).
+     */
+    enum State { WAITING, CONNECTED, LEAVING, PARKED, ENDED }
 
     /** What this node keeps of its queue calls: the calls by Call-ID, the live list of bridged ones. */
     interface Node {
@@ -60,6 +64,9 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     private final OutgoingLegs legs;
     private final CallReport report;
     private final Node node;
+    private final Rooms rooms;
+    private final Overflow overflow;
+    private final Timers later;
 
     private QueueDefinition queue;
     private State state = State.WAITING;
@@ -69,9 +76,11 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     /** Every branch this caller rang (agents, the overflow extension), until the call ends. */
     private final CallerBranches branches;
     private AgentBranch connected;
+    /** The caller in its room once PARKED. */
+    private ParkedCaller parked;
 
     QueueCall(QueueSeat seat, QueueDefinition queue, CallerLeg caller, OutgoingLegs legs, Overflow overflow,
-            ScheduledExecutorService timers, CallReport report, Node node) {
+            Rooms rooms, ScheduledExecutorService timers, CallReport report, Node node) {
         CallingParty party = seat.party();
         this.tenant = party.tenant();
         this.callId = party.callId();
@@ -84,7 +93,9 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         this.report = report;
         this.node = node;
         this.branches = new CallerBranches(this, legs);
-        Timers later = Timers.on(timers);
+        this.rooms = rooms;
+        this.overflow = overflow;
+        this.later = Timers.on(timers);
         this.waiting = new WaitingCaller(queue, seat, this, branches, later, this);
         this.departure = new Departure(this, seat, overflow, branches, later);
     }
@@ -126,10 +137,15 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
             departure.afterTheDoor(joined.refused());
             return joined.offers();
         }
-        ringOwnOffer(joined.offers());
+        boolean ringing = ringOwnOffer(joined.offers());
         caller.start(answer.media(), this::onDigit);
         playMusic();
         caller.ok(answer, queue.number());
+        if (!ringing && queue.park().enabled() && queue.park().whenNoAgent()) {
+            // nobody could be offered the caller as it arrived: it goes to a room for the callback service
+            waiting.parkAtOnce();
+            return joined.offers();
+        }
         startWaiting();
         log.info("queue call {} from {} waits in {}@{} at position {}", callId, number, queue.number(), tenant,
                 joined.position());
@@ -142,7 +158,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
      * waits for this call's lock, so it finds the caller answered. The other offers of that claim (callers ahead) are
      * {@link QueueCalls}' to place.
      */
-    private void ringOwnOffer(List<OfferGrant> claimed) {
+    private boolean ringOwnOffer(List<OfferGrant> claimed) {
         for (OfferGrant grant : claimed) {
             if (grant.callId().equals(callId)) {
                 try {
@@ -150,9 +166,10 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
                 } catch (RuntimeException e) {
                     log.warn("placing offer {} failed; its lease releases the agents", grant.offerId(), e);
                 }
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     private void refuse(int status, String reason) {
@@ -222,6 +239,34 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     public Duration waited() {
         return report.waited();
     }
+
+    /** The caller left its queue (PARK in the queue log) for a room on this node; its call and leg stay here. */
+    @Override
+    public void park(String reason) {
+        waiting.stop();
+        state = State.PARKED;
+        parked = new ParkedCaller(parkedCall, this, rooms, overflow, later);
+        parked.park(queue, seat.party(), seat.details().priority(), seat.parkedPlace(), reason);
+        log.info("queue call {} from {} parked from {}@{} ({})", callId, number, queue.number(), tenant, reason);
+    }
+
+    /** What the room asks of this call; called under its lock. */
+    private final ParkedCaller.Call parkedCall = new ParkedCaller.Call() {
+        @Override
+        public MediaSource music() {
+            return caller.music(queue.musicOnHold());
+        }
+
+        @Override
+        public void hear(MediaSource source) {
+            caller.hear(source);
+        }
+
+        @Override
+        public void hangUp(String cause) {
+            QueueCall.this.hangUp(cause);
+        }
+    };
 
     /** A response to the INVITE of one of this caller's branches. */
     synchronized void onResponse(AgentBranch branch, ResponseEvent event) {
@@ -310,6 +355,10 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         } else if (state == State.LEAVING) {
             departure.callerGone();
             end(null, leavingCause, by, false);
+        } else if (state == State.PARKED) {
+            boolean stillParked = parked.state() == ParkedCaller.State.PARKED;
+            parked.callerGone();
+            end(null, stillParked ? "abandoned" : "park-timeout", by, false);
         }
     }
 
@@ -370,6 +419,9 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         if (state != State.ENDED) {
             state = State.ENDED;
             waiting.stop();
+            if (parked != null) {
+                parked.over();
+            }
             caller.close();
             branches.close();
         }
@@ -381,6 +433,9 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         }
         state = State.ENDED;
         waiting.stop();
+        if (parked != null) {
+            parked.over();
+        }
         caller.close();
         branches.end();
         node.ended(this, agent != null);

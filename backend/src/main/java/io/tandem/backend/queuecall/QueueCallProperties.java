@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  *                        call are believed; signed inter-node requests are always believed; empty = none
  * @param callbackPrompt  prompts (in {@code promptDirectory}) a caller leaving for a callback hears before the BYE
  * @param sorryPrompt     prompts a caller hears when its overflow extension cannot be reached (and no callback)
+ * @param parkPrompt      prompts a caller parked in a room for the callback service hears before its music
  */
 @Validated
 @ConfigurationProperties("tandem.queuecall")
@@ -29,7 +30,8 @@ public record QueueCallProperties(
         @DefaultValue("2") int placerThreads,
         @DefaultValue("") List<String> trustedProxies,
         @DefaultValue({"queue-thankyou", "vm-goodbye"}) List<String> callbackPrompt,
-        @DefaultValue({"please-try-call-later", "vm-goodbye"}) List<String> sorryPrompt) {
+        @DefaultValue({"please-try-call-later", "vm-goodbye"}) List<String> sorryPrompt,
+        @DefaultValue({"pls-hold-while-try"}) List<String> parkPrompt) {
 
     public QueueCallProperties {
         if (placerThreads < 1 || placerThreads > 64) {
@@ -38,6 +40,7 @@ public record QueueCallProperties(
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         callbackPrompt = callbackPrompt == null ? List.of() : List.copyOf(callbackPrompt);
         sorryPrompt = sorryPrompt == null ? List.of() : List.copyOf(sorryPrompt);
+        parkPrompt = parkPrompt == null ? List.of() : List.copyOf(parkPrompt);
         try {
             TrustedProxies.parse(trustedProxies);
         } catch (IllegalArgumentException e) {

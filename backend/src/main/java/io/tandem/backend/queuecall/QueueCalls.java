@@ -3,6 +3,7 @@ package io.tandem.backend.queuecall;
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.call.ServiceNumbers;
+import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.SipFeature;
@@ -50,17 +51,19 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     final QueueCallThreads threads;
     private final Acd acd;
     private final Overflow overflow;
+    private final Rooms rooms;
     private final CallerTrust trust;
     private final Map<String, QueueCall> waiting = new ConcurrentHashMap<>();
 
     QueueCalls(NodeSignalling signalling, Acd acd, OutgoingLegs legs, QueueMedia media, Reinvites reinvites,
-            Overflow overflow, CallerTrust trust, CallRecorder recorder, QueueCallThreads threads) {
+            Overflow overflow, Rooms rooms, CallerTrust trust, CallRecorder recorder, QueueCallThreads threads) {
         this.signalling = signalling;
         this.acd = acd;
         this.legs = legs;
         this.media = media;
         this.reinvites = reinvites;
         this.overflow = overflow;
+        this.rooms = rooms;
         this.trust = trust;
         this.recorder = recorder;
         this.threads = threads;
@@ -150,7 +153,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         }
         CallingParty party = new CallingParty(tenant, callId, caller, displayName(in.request()));
         QueueCall call = new QueueCall(new QueueSeat(acd, threads, party, details), queue.get(),
-                new CallerLeg(callId, signalling, reinvites, media, stream, trunk), legs, overflow, threads.timers(),
+                new CallerLeg(callId, signalling, reinvites, media, stream, trunk), legs, overflow, rooms, threads.timers(),
                 new CallReport(party, recorder), node);
         // Findable before it joins: the dispatcher may place its first offer before the 200 OK is out.
         waiting.put(callId, call);

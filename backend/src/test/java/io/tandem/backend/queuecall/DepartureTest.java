@@ -41,6 +41,13 @@ class DepartureTest {
     }
 
     @Test
+    void leavingForARoomParksTheCallerWithoutJoiningAnotherQueue() {
+        departure.leaveFor(Callers.Exit.PARK, new Destination.Park("key"), "park");
+        assertThat(seat.joined).isEmpty();
+        assertThat(call.events).containsExactly("parked: key");
+    }
+
+    @Test
     void anExitToNowhereEndsTheCall() {
         departure.leaveFor(Callers.Exit.EXIT_KEY, new Destination.Nowhere(), "exit-key");
         assertThat(seat.joined).isEmpty();
@@ -168,6 +175,11 @@ class DepartureTest {
         @Override
         public void hangUp(String cause) {
             events.add("hung up: " + cause);
+        }
+
+        @Override
+        public void park(String reason) {
+            events.add("parked: " + reason);
         }
 
         @Override
