@@ -3,7 +3,9 @@ package io.tandem.backend.conference;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.backend.acd.AcdProperties;
 import io.tandem.backend.node.NodeIdentity;
+import io.tandem.backend.node.InvalidConfigurationException;
 import io.tandem.backend.redis.Redis;
+import io.tandem.backend.redis.RedisProperties;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -30,5 +32,16 @@ class ConferenceConfiguration {
             AcdProperties acd, ScheduledExecutorService roomMixerClock, MeterRegistry registry) {
         return new Rooms(new RoomScripts(redis, clock, identity.id(), properties, acd.queueLogMaxLength()),
                 roomMixerClock, registry);
+    }
+
+    /** The reader of this node's command stream; its blocking read must end before a command times out. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    NodeCommands nodeCommands(Redis redis, NodeIdentity identity, Rooms rooms, ConferenceProperties properties,
+            RedisProperties redisProperties, MeterRegistry registry) {
+        if (properties.commandBlockMillis() >= redisProperties.commandTimeout().toMillis()) {
+            throw new InvalidConfigurationException("tandem.conference.command-block-millis", "must be shorter than"
+                    + " tandem.redis.command-timeout (" + redisProperties.commandTimeout().toMillis() + " ms)");
+        }
+        return new NodeCommands(redis, identity.id(), rooms, properties, registry);
     }
 }

@@ -10,7 +10,8 @@ import org.springframework.validation.annotation.Validated;
  * @param roomEventsMaxLength   the room-event stream is trimmed to about this many entries (XADD MAXLEN ~)
  * @param closedRoomKeepSeconds a closed room's hash stays this long, so a late join learns why it is refused
  * @param commandDoneSeconds    a carried-out command id is remembered this long (commands arrive at least once)
- * @param commandBlockMillis    one XREADGROUP waits this long for a command before it asks again
+ * @param commandBlockMillis    one XREADGROUP waits this long for a command before it asks again (shorter than
+ *                              {@code tandem.redis.command-timeout})
  */
 @Validated
 @ConfigurationProperties("tandem.conference")
@@ -18,7 +19,7 @@ public record ConferenceProperties(
         @DefaultValue("10000") long roomEventsMaxLength,
         @DefaultValue("86400") long closedRoomKeepSeconds,
         @DefaultValue("86400") long commandDoneSeconds,
-        @DefaultValue("2000") long commandBlockMillis) {
+        @DefaultValue("1000") long commandBlockMillis) {
 
     public ConferenceProperties {
         if (roomEventsMaxLength < 100) {

@@ -3,25 +3,40 @@ package io.tandem.backend.queuecall;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.conference.Room;
 import io.tandem.backend.conference.Rooms;
+import io.tandem.backend.node.sip.OutgoingBranch;
+import io.tandem.backend.routing.Route;
 import io.tandem.protocol.callback.RoomEvent;
 import io.tandem.telephony.media.MediaSource;
+import io.tandem.telephony.sdp.NegotiatedMedia;
+import io.tandem.telephony.sdp.SessionDescription;
+import io.tandem.telephony.sip.SipMessages;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A queue caller parked in a room on this node (the queue's park setting): its call and leg stay here, the room
- * ({@link Room}) is in Redis for the callback service, which wakes agents to join it. The caller hears the park
- * prompt, then its queue's music. The node owns the park timeout: nobody joined in time → the room closes
- * (CLOSED, {@code timeout}; the service makes a ticket), "we will call you back", BYE. The caller hanging up while
- * parked closes the room as ABANDONED (the queue log's ABANDON). Guarded by the call's lock (the timers take it).
+ * ({@link Room}) is in Redis for the callback service, which wakes agents and commands this node to call them in.
+ * The caller hears the park prompt, then its queue's music. {@link #callInto} rings every contact of a user with an
+ * {@link OutgoingBranch} each; the first answer goes through the room's join script (the first join in the cluster
+ * wins), a later one gets a BYE (and the script's REFUSED), the other branches are CANCELled. The node owns the park
+ * timeout: nobody joined in time → the room closes (CLOSED, {@code timeout}; the service makes a ticket), "we will
+ * call you back", BYE. The caller hanging up while parked closes the room as ABANDONED (the queue log's ABANDON).
+ * Guarded by the call's lock (the timers and the node's commands take it).
  */
 final class ParkedCaller {
 
     private static final Logger log = LoggerFactory.getLogger(ParkedCaller.class);
 
-    /** PARKED: alone in the room; CLOSING: hearing the goodbye before the BYE; OVER: the call ended. */
-    enum State { PARKED, CLOSING, OVER }
+    /**
+     * PARKED: alone in the room; JOINED: someone joined (the call is connected through the room's mixer); CLOSING:
+     * hearing the goodbye before the BYE; OVER: the call ended.
+     */
+    enum State { PARKED, JOINED, CLOSING, OVER }
 
     /** What the parked caller asks of its call. */
     interface Call {
@@ -32,22 +47,31 @@ final class ParkedCaller {
 
         /** BYE to the caller; the call ends for {@code cause}. */
         void hangUp(String cause);
+
+        /** {@code branch} joined the room: the call is connected to it through the room's mixer. */
+        void joined(AgentBranch branch, NegotiatedMedia media, Room room);
+
+        /** BYE to the caller and the party that joined; the call ends for {@code cause}. */
+        void endConnected(String cause);
     }
 
     private final Call call;
     private final Object lock;
     private final Rooms rooms;
     private final Overflow prompts;
+    private final CallerBranches lines;
     private final Timers timers;
+    private final List<AgentBranch> ringing = new ArrayList<>();
     private State state = State.PARKED;
     private Room room;
     private Timers.Timer timeout;
 
-    ParkedCaller(Call call, Object lock, Rooms rooms, Overflow prompts, Timers timers) {
+    ParkedCaller(Call call, Object lock, Rooms rooms, Overflow prompts, CallerBranches lines, Timers timers) {
         this.call = call;
         this.lock = lock;
         this.rooms = rooms;
         this.prompts = prompts;
+        this.lines = lines;
         this.timers = timers;
     }
 
@@ -66,6 +90,7 @@ final class ParkedCaller {
             goodbye(prompts.sorry(), "park-failed");
             return;
         }
+        room.occupiedBy(occupant);
         call.hear(prompts.parked(call.music()));
         timeout = timers.after(limit, this::timedOut);
     }
@@ -74,23 +99,109 @@ final class ParkedCaller {
         return state;
     }
 
-    Room room() {
-        return room;
+    /**
+     * What a join branch's INVITE came to; {@code response} null on a timeout. The first answer asks the room's
+     * join script; a refused or late one is BYEd (RFC 3261 §15).
+     */
+    void onStep(AgentBranch branch, OutgoingBranch.Step step, Response response) {
+        if (step == OutgoingBranch.Step.ENDED) {
+            ringing.remove(branch);
+            int status = branch.branch.finalStatus();
+            if (status >= 200 && status < 300 && room != null) {
+                // RFC 3261 §15: its answer crossed our CANCEL (someone else joined); the branch BYEd it, the
+                // service hears the refusal from the join script
+                room.join(branch.agentId);
+            }
+            drop(branch, false);
+            return;
+        }
+        if (step != OutgoingBranch.Step.ANSWERED) {
+            return;
+        }
+        ringing.remove(branch);
+        Room.Join join = room == null ? Room.Join.CLOSED : room.join(branch.agentId);
+        if (state != State.PARKED || join != Room.Join.JOINED) {
+            log.info("{}: {} answered but the room is {} ({}); BYE", room, branch.agentId, state, join);
+            drop(branch, true);
+            return;
+        }
+        NegotiatedMedia media;
+        try {
+            media = branch.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(response)));
+        } catch (Exception e) {
+            log.warn("{}: {} answered with an unusable SDP answer ({}); the call ends", room, branch.agentId,
+                    e.getMessage());
+            drop(branch, true);
+            room.close(RoomEvent.Kind.CLOSED, "no-media");
+            state = State.OVER;
+            call.hangUp("no-media");
+            return;
+        }
+        state = State.JOINED;
+        stopTimeout();
+        cancelRinging();
+        call.joined(branch, media, room);
     }
 
     /** The caller hung up (or never ACKed): a room still waiting for a join is closed as ABANDONED. */
     void callerGone() {
         if (state == State.PARKED) {
-            stop();
+            stopTimeout();
+            cancelRinging();
             room.close(RoomEvent.Kind.ABANDONED, "caller-hung-up");
+        }
+        over();
+    }
+
+    /** The call ended (hang-up after a join, node stopping): a joined room closes, nothing more fires. */
+    void over() {
+        stopTimeout();
+        cancelRinging();
+        if (state == State.JOINED) {
+            room.close(RoomEvent.Kind.CLOSED, "call-ended");
         }
         state = State.OVER;
     }
 
-    /** The call ended another way (node stopping): the timeout stops. */
-    void over() {
-        stop();
-        state = State.OVER;
+    /** Rings every current contact of {@code user} into the room (a node command). */
+    private void callInto(String user, String commandId) {
+        if (state != State.PARKED) {
+            log.info("{}: command {} to call {} in comes after the room was {}", room, commandId, user, state);
+            return;
+        }
+        Route route = lines.route(user);
+        if (!(route instanceof Route.Ring ring) || ring.targets().isEmpty()) {
+            log.info("{}: command {}: {} has no contact to call ({})", room, commandId, user, route);
+            return;
+        }
+        for (Route.Target target : ring.targets()) {
+            OutgoingMedia media;
+            try {
+                media = lines.media();
+            } catch (IOException e) {
+                log.warn("{}: no RTP port to call {} in: {}", room, user, e.getMessage());
+                return;
+            }
+            AgentBranch branch = lines.dialIntoRoom(user, target, media);
+            if (branch != null) {
+                ringing.add(branch);
+                log.info("{}: calling {} in ({})", room, user, branch);
+            }
+        }
+    }
+
+    /** The room is to close (a node command): the announcement for {@code reason}, then BYE. */
+    private void closeFor(String reason) {
+        if (state == State.PARKED) {
+            stopTimeout();
+            cancelRinging();
+            room.close(RoomEvent.Kind.CLOSED, reason);
+            goodbye("timeout".equals(reason) ? prompts.willCallBack() : prompts.sorry(), "room-closed");
+        } else if (state == State.JOINED) {
+            room.close(RoomEvent.Kind.CLOSED, reason);
+            state = State.OVER;
+            call.endConnected("room-closed");
+        }
     }
 
     private void timedOut() {
@@ -98,6 +209,7 @@ final class ParkedCaller {
             if (state != State.PARKED) {
                 return;
             }
+            cancelRinging();
             // closed first, so a join arriving during the goodbye is refused
             room.close(RoomEvent.Kind.CLOSED, "timeout");
             log.info("{}: nobody joined within the park timeout; the caller will be called back", room);
@@ -118,9 +230,43 @@ final class ParkedCaller {
         });
     }
 
-    private void stop() {
+    /** RFC 3261 §9.1: what still rings is CANCELled (held by the branch until its 1xx). */
+    private void cancelRinging() {
+        for (AgentBranch branch : ringing) {
+            branch.branch.cancel();
+        }
+    }
+
+    private void drop(AgentBranch branch, boolean bye) {
+        if (bye) {
+            branch.branch.bye();
+        }
+        branch.stream.close();
+        if (branch.branch.isFinal()) {
+            lines.forget(branch);
+        }
+    }
+
+    private void stopTimeout() {
         if (timeout != null) {
             timeout.cancel();
         }
     }
+
+    /** What the node's commands ask of the room; they come from the command reader's thread. */
+    private final Room.Occupant occupant = new Room.Occupant() {
+        @Override
+        public void callInto(String user, String commandId) {
+            synchronized (lock) {
+                ParkedCaller.this.callInto(user, commandId);
+            }
+        }
+
+        @Override
+        public void closeFor(String reason) {
+            synchronized (lock) {
+                ParkedCaller.this.closeFor(reason);
+            }
+        }
+    };
 }

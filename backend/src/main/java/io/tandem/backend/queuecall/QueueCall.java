@@ -4,6 +4,7 @@ import io.tandem.backend.acd.dispatch.Callers;
 import io.tandem.backend.acd.dispatch.Claims;
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.conference.Room;
 import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
@@ -245,7 +246,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     public void park(String reason) {
         waiting.stop();
         state = State.PARKED;
-        parked = new ParkedCaller(parkedCall, this, rooms, overflow, later);
+        parked = new ParkedCaller(parkedCall, this, rooms, overflow, branches, later);
         parked.park(queue, seat.party(), seat.details().priority(), seat.parkedPlace(), reason);
         log.info("queue call {} from {} parked from {}@{} ({})", callId, number, queue.number(), tenant, reason);
     }
@@ -266,6 +267,22 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         public void hangUp(String cause) {
             QueueCall.this.hangUp(cause);
         }
+
+        @Override
+        public void joined(AgentBranch branch, NegotiatedMedia media, Room room) {
+            answeredBy(branch, media);
+            room.connect(caller.stream(), branch.stream, branch.agentId);
+            boolean agent = seat.callbackConnected(queue, branch.agentId, room.id());
+            log.info("queue call {} from {} connected to {} in {} ({}; queue {}@{})", callId, number, branch.agentId,
+                    room, agent ? "agent on call" : "not a ready agent", queue.number(), tenant);
+        }
+
+        @Override
+        public void endConnected(String cause) {
+            connected.branch.bye();
+            caller.bye();
+            end(connected, cause, "system", false);
+        }
     };
 
     /** A response to the INVITE of one of this caller's branches. */
@@ -283,6 +300,12 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
 
     /** What the branch's INVITE came to, for this caller; {@code response} null on a timeout. */
     private void onStep(AgentBranch branch, OutgoingBranch.Step step, Response response) {
+        if (branch.intoRoom) {
+            if (parked != null) {
+                parked.onStep(branch, step, response);
+            }
+            return;
+        }
         if (branch.toExtension()) {
             departure.onStep(branch, step, response);
             return;

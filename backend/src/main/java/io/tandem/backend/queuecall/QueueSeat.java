@@ -66,6 +66,15 @@ final class QueueSeat implements WaitingCaller.Seat, Departure.Seat {
         return parkedPlace > 0 ? parkedPlace : threads.clock().millis();
     }
 
+    /**
+     * An agent joined the parked caller's room: on call for {@code queue} (CONNECT marked as a callback). False when
+     * {@code agentId} is no logged-in agent (an app user, a logged-out agent) or is busy: its state is left alone.
+     */
+    boolean callbackConnected(QueueDefinition queue, String agentId, String roomId) {
+        return acd.claims().callbackConnected(party.tenant(), queue.number(), agentId, party.callId(), parkedPlace(),
+                roomId);
+    }
+
     /** The caller's position in {@code queue} and its estimated wait; empty once it is not waiting there. */
     Optional<Position> position(QueueDefinition queue) {
         return acd.callers().find(party.tenant(), queue.number(), party.callId()).map(entry -> new Position(
