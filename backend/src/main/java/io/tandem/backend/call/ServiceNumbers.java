@@ -1,6 +1,7 @@
 package io.tandem.backend.call;
 
 import io.tandem.backend.node.sip.InboundRequest;
+import java.util.regex.Pattern;
 
 /**
  * Numbers the B2BUA does not route to an extension but hands to another feature of the node (the ACD's queues):
@@ -8,6 +9,12 @@ import io.tandem.backend.node.sip.InboundRequest;
  * answers on this node. In-dialog requests of the dialogs the feature owns are passed to it as they arrive.
  */
 public interface ServiceNumbers {
+
+    /**
+     * A room's join number, {@code join*<token>}: a woken device dials it with the join token of its push (only RFC
+     * 3261 §25.1 unreserved characters, so any phone can dial it). Not an extension, so only a feature serves it.
+     */
+    Pattern JOIN_NUMBER = Pattern.compile("join\\*[A-Za-z0-9._~-]{1,1000}");
 
     /** True when {@code number} of {@code tenant} is served by this feature. */
     boolean serves(String tenant, String number);
