@@ -27,11 +27,21 @@ class ConferenceConfiguration {
         return executor;
     }
 
+    @Bean
+    RoomScripts roomScripts(Redis redis, Clock clock, NodeIdentity identity, ConferenceProperties properties,
+            AcdProperties acd) {
+        return new RoomScripts(redis, clock, identity.id(), properties, acd.queueLogMaxLength());
+    }
+
     @Bean(destroyMethod = "close")
-    Rooms rooms(Redis redis, Clock clock, NodeIdentity identity, ConferenceProperties properties,
-            AcdProperties acd, ScheduledExecutorService roomMixerClock, MeterRegistry registry) {
-        return new Rooms(new RoomScripts(redis, clock, identity.id(), properties, acd.queueLogMaxLength()),
-                roomMixerClock, registry);
+    Rooms rooms(RoomScripts roomScripts, ScheduledExecutorService roomMixerClock, MeterRegistry registry) {
+        return new Rooms(roomScripts, roomMixerClock, registry);
+    }
+
+    /** Join tokens are checked with the cluster secret the callback service signs them with. */
+    @Bean
+    JoinTokens joinTokens(Rooms rooms, RoomScripts roomScripts, NodeIdentity identity, MeterRegistry registry) {
+        return new JoinTokens(rooms, roomScripts, identity.clusterSecret(), registry);
     }
 
     /** The reader of this node's command stream; its blocking read must end before a command times out. */

@@ -87,7 +87,7 @@ public final class Room {
         this.occupant = occupant;
     }
 
-    Occupant occupant() {
+    public Occupant occupant() {
         return occupant;
     }
 

@@ -1,6 +1,7 @@
 package io.tandem.backend.conference;
 
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.LuaScript;
 import io.tandem.backend.redis.Redis;
@@ -9,6 +10,7 @@ import io.tandem.protocol.callback.RoomEvent;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The scripts that change a room ({@code resources/redis/conference/*.lua}): each changes the room's hash and
@@ -20,6 +22,7 @@ final class RoomScripts {
     static final LuaScript OPEN = LuaScript.load("conference/open", ScriptOutputType.INTEGER);
     static final LuaScript JOIN = LuaScript.load("conference/join", ScriptOutputType.VALUE);
     static final LuaScript CLOSE = LuaScript.load("conference/close", ScriptOutputType.INTEGER);
+    static final LuaScript REFUSE = LuaScript.load("conference/refuse", ScriptOutputType.INTEGER);
 
     /** What {@code join.lua} answers. */
     record Joined(String outcome, String agent) {
@@ -68,6 +71,25 @@ final class RoomScripts {
                 Keys.roomEvents(tenant), Keys.queueLog(tenant)), kind.wire(), reason,
                 Long.toString(properties.closedRoomKeepSeconds()));
         return closed != null && closed == 1;
+    }
+
+    /** A join of {@code user} was refused for {@code why} without reaching the room: REFUSED. */
+    void refuse(String tenant, String roomId, String user, String why) {
+        run(REFUSE, tenant, List.of(Keys.room(tenant, roomId), Keys.roomEvents(tenant)), user, why);
+    }
+
+    /** The node holding the room and its state; empty fields when there is no such room. */
+    Map<String, String> where(String tenant, String roomId) {
+        return redis.commands().hgetall(Keys.room(tenant, roomId));
+    }
+
+    /**
+     * Records a join token's single use: SET NX with a TTL to its expiry. False when it was used before.
+     */
+    boolean useOnce(String tenant, String tokenId, long expiresAt) {
+        long ttl = Math.max(1, expiresAt - clock.millis());
+        return "OK".equals(redis.commands().set(Keys.usedJoinToken(tenant, tokenId), "1",
+                SetArgs.Builder.nx().px(ttl)));
     }
 
     private <T> T run(LuaScript script, String tenant, List<String> keys, String... args) {

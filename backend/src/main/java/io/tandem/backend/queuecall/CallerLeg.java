@@ -134,6 +134,10 @@ final class CallerLeg {
         return stream;
     }
 
+    String callId() {
+        return callId;
+    }
+
     /** The caller and {@code other} (started) hear each other through a {@link FramePipe} each way. */
     void bridgeTo(RtpMediaStream other) {
         FramePipe toOther = new FramePipe();

@@ -8,6 +8,7 @@ import io.tandem.backend.routing.Route;
 import io.tandem.protocol.callback.RoomEvent;
 import io.tandem.telephony.media.MediaSource;
 import io.tandem.telephony.sdp.NegotiatedMedia;
+import io.tandem.telephony.sdp.SdpAnswer;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
@@ -53,6 +54,9 @@ final class ParkedCaller {
 
         /** BYE to the caller and the party that joined; the call ends for {@code cause}. */
         void endConnected(String cause);
+
+        /** {@code user} dialled in and joined: the call is connected to its (answered) leg through the room. */
+        void joinedByDialIn(CallerLeg leg, String user, Room room);
     }
 
     private final Call call;
@@ -190,6 +194,25 @@ final class ParkedCaller {
         }
     }
 
+    /**
+     * {@code user} dialled the room's join number with a token that admits it ({@code JoinTokens}): its INVITE is
+     * answered and it joins if the room still waits (the join script decides, the first join wins); otherwise the
+     * refusal (the script wrote REFUSED). {@code leg} has negotiated the INVITE's offer and opened its dialog.
+     */
+    Room.Join dialIn(String user, CallerLeg leg, SdpAnswer answer) {
+        Room.Join join = room.join(user);
+        if (state != State.PARKED || join != Room.Join.JOINED) {
+            return join == Room.Join.JOINED ? Room.Join.CLOSED : join;
+        }
+        state = State.JOINED;
+        stopTimeout();
+        cancelRinging();
+        leg.start(answer.media(), digit -> { });
+        leg.ok(answer, user);
+        call.joinedByDialIn(leg, user, room);
+        return join;
+    }
+
     /** The room is to close (a node command): the announcement for {@code reason}, then BYE. */
     private void closeFor(String reason) {
         if (state == State.PARKED) {
@@ -253,8 +276,15 @@ final class ParkedCaller {
         }
     }
 
-    /** What the node's commands ask of the room; they come from the command reader's thread. */
-    private final Room.Occupant occupant = new Room.Occupant() {
+    /** What the node's commands and dial-in joins ask of the room; they come from other threads. */
+    final class Occupancy implements Room.Occupant {
+        /** As {@link ParkedCaller#dialIn}, under the call's lock. */
+        Room.Join dialIn(String user, CallerLeg leg, SdpAnswer answer) {
+            synchronized (lock) {
+                return ParkedCaller.this.dialIn(user, leg, answer);
+            }
+        }
+
         @Override
         public void callInto(String user, String commandId) {
             synchronized (lock) {
@@ -268,5 +298,7 @@ final class ParkedCaller {
                 ParkedCaller.this.closeFor(reason);
             }
         }
-    };
+    }
+
+    private final Occupancy occupant = new Occupancy();
 }

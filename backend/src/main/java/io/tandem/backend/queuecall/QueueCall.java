@@ -23,6 +23,7 @@ import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
+import javax.sip.header.CallIdHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -54,6 +55,9 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
 
         /** The call ended (off the live list too when it was {@code bridged}). */
         void ended(QueueCall call, boolean bridged);
+
+        /** A user dialled into the call's room: requests with {@code joinerCallId} are the call's too. */
+        void dialledIn(QueueCall call, String joinerCallId);
     }
 
     final String tenant;
@@ -79,6 +83,10 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     private AgentBranch connected;
     /** The caller in its room once PARKED. */
     private ParkedCaller parked;
+    /** A user that dialled into the caller's room with a join token, once it joined: its leg, id and Call-ID. */
+    private CallerLeg joiner;
+    private String joinerId;
+    private String joinerCallId;
 
     QueueCall(QueueSeat seat, QueueDefinition queue, CallerLeg caller, OutgoingLegs legs, Overflow overflow,
             Rooms rooms, ScheduledExecutorService timers, CallReport report, Node node) {
@@ -279,11 +287,39 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
 
         @Override
         public void endConnected(String cause) {
-            connected.branch.bye();
+            byeToJoined();
             caller.bye();
             end(connected, cause, "system", false);
         }
+
+        @Override
+        public void joinedByDialIn(CallerLeg leg, String user, Room room) {
+            joiner = leg;
+            joinerId = user;
+            joinerCallId = leg.callId();
+            report.answered();
+            state = State.CONNECTED;
+            room.connect(caller.stream(), leg.stream(), user);
+            boolean agent = seat.callbackConnected(queue, user, room.id());
+            node.dialledIn(QueueCall.this, joinerCallId);
+            log.info("queue call {} from {} connected to {} who dialled into {} ({}; queue {}@{})", callId, number,
+                    user, room, agent ? "agent on call" : "not a ready agent", queue.number(), tenant);
+        }
     };
+
+    /** The Call-ID of the leg that dialled into the caller's room, once one joined; null otherwise. */
+    synchronized String joinerCallId() {
+        return joinerCallId;
+    }
+
+    /** BYE to whoever the caller is connected to: the agent's branch, or the leg that dialled into its room. */
+    private void byeToJoined() {
+        if (joiner != null) {
+            joiner.bye();
+        } else if (connected != null) {
+            connected.branch.bye();
+        }
+    }
 
     /** A response to the INVITE of one of this caller's branches. */
     synchronized void onResponse(AgentBranch branch, ResponseEvent event) {
@@ -338,8 +374,12 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         leg.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
     }
 
-    /** A BYE, CANCEL, re-INVITE or INFO on the caller's dialog. */
+    /** A BYE, CANCEL, re-INVITE or INFO on the caller's dialog (or on the dialog of the leg that dialled in). */
     synchronized void onCallerRequest(ServerTransaction st) {
+        if (joiner != null && joinerCallId.equals(((CallIdHeader) st.getRequest().getHeader(CallIdHeader.NAME)).getCallId())) {
+            onJoinerRequest(st);
+            return;
+        }
         switch (st.getRequest().getMethod()) {
             case Request.BYE -> {
                 caller.respond(st, Response.OK);
@@ -348,6 +388,22 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
             case Request.CANCEL -> caller.respond(st, Response.OK);
             case Request.INVITE -> caller.reanswer(st, queue.number());
             default -> caller.respond(st, state == State.ENDED ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST
+                    : Response.OK);
+        }
+    }
+
+    /** A request on the dialog of the user that dialled into the caller's room: its BYE ends the call. */
+    private void onJoinerRequest(ServerTransaction st) {
+        switch (st.getRequest().getMethod()) {
+            case Request.BYE -> {
+                joiner.respond(st, Response.OK);
+                if (state == State.CONNECTED) {
+                    caller.bye();
+                    end(null, "normal", "callee", true);
+                }
+            }
+            case Request.INVITE -> joiner.reanswer(st, joinerId);
+            default -> joiner.respond(st, state == State.ENDED ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST
                     : Response.OK);
         }
     }
@@ -370,7 +426,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
      */
     private void callerGone(String connectedCause, String leavingCause, String by) {
         if (state == State.CONNECTED) {
-            connected.branch.bye();
+            byeToJoined();
             end(connected, connectedCause, by, false);
         } else if (state == State.WAITING) {
             waiting.hungUp();
@@ -446,6 +502,9 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
                 parked.over();
             }
             caller.close();
+            if (joiner != null) {
+                joiner.close();
+            }
             branches.close();
         }
     }
@@ -462,7 +521,12 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         caller.close();
         branches.end();
         node.ended(this, agent != null);
-        report.ended(queue, agent, cause, hungUpBy, agentHungUp);
+        if (joiner != null) {
+            joiner.close();
+            report.endedWithDialIn(queue, joinerId, cause, hungUpBy, agentHungUp);
+        } else {
+            report.ended(queue, agent, cause, hungUpBy, agentHungUp);
+        }
         log.info("queue call {} from {} in {}@{} ended: {} (by {})", callId, number, queue.number(), tenant, cause,
                 hungUpBy);
     }

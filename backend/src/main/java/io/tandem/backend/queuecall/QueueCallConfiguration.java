@@ -10,6 +10,7 @@ import io.tandem.backend.acd.dispatch.Dispatcher;
 import io.tandem.backend.acd.dispatch.OfferEndings;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.cdr.CallRecords;
+import io.tandem.backend.conference.JoinTokens;
 import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.node.NodeAddresses;
 import io.tandem.backend.node.NodeIdentity;
@@ -73,7 +74,7 @@ class QueueCallConfiguration {
             RtpMediaStreamFactory queueCallStreams, ScheduledExecutorService queueCallTimers,
             ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties,
             MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings,
-            Rooms rooms) {
+            Rooms rooms, JoinTokens tokens) {
         NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
@@ -95,7 +96,7 @@ class QueueCallConfiguration {
                         .publishPercentiles(0.5, 0.99).register(registry));
         QueueCalls calls = new QueueCalls(signalling, new Acd(queues, callers, claims, dispatcher), legs, media,
                 reinvites, new Overflow(callbacks, announcements, properties.callbackPrompt(),
-                        properties.sorryPrompt(), properties.parkPrompt()), rooms, trust,
+                        properties.sorryPrompt(), properties.parkPrompt()), rooms, tokens, trust,
                 new CallRecorder(records, writes, claims::callEnded, clock, identity.id()),
                 new QueueCallThreads(clock, queueCallTimers, queueCallPlacer));
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
