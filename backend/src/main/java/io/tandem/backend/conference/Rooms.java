@@ -1,6 +1,7 @@
 package io.tandem.backend.conference;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.protocol.callback.RoomEvent;
 import java.security.SecureRandom;
@@ -33,6 +34,8 @@ public final class Rooms {
         this.mixerClock = mixerClock;
         this.closeFailures = Counter.builder("tandem.conference.close.failures")
                 .description("rooms whose closing could not be written to Redis").register(registry);
+        Gauge.builder("tandem.conference.rooms", open, Map::size).description("rooms this node holds")
+                .register(registry);
     }
 
     /**

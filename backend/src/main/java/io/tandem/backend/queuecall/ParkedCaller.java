@@ -69,6 +69,10 @@ final class ParkedCaller {
     private State state = State.PARKED;
     private Room room;
     private Timers.Timer timeout;
+    /** The next "please hold" reminder while the caller is alone. */
+    private Timers.Timer reminder;
+    /** Seconds between reminders: the queue's announcement period (0 = none). */
+    private int remindEvery;
 
     ParkedCaller(Call call, Object lock, Rooms rooms, Overflow prompts, CallerBranches lines, Timers timers) {
         this.call = call;
@@ -97,6 +101,25 @@ final class ParkedCaller {
         room.occupiedBy(occupant);
         call.hear(prompts.parked(call.music()));
         timeout = timers.after(limit, this::timedOut);
+        // a parked caller has no place in a queue to be told: its wait announcements repeat the hold prompt, on the
+        // queue's announcement times
+        QueueDefinition.Announcements a = queue.announcements();
+        remindEvery = a.everySeconds();
+        if (a.position() || a.estimatedWait()) {
+            reminder = timers.after(Duration.ofSeconds(Math.max(1, a.firstAfterSeconds())), this::remind);
+        }
+    }
+
+    private void remind() {
+        synchronized (lock) {
+            if (state != State.PARKED) {
+                return;
+            }
+            call.hear(prompts.parked(call.music()));
+            if (remindEvery > 0) {
+                reminder = timers.after(Duration.ofSeconds(remindEvery), this::remind);
+            }
+        }
     }
 
     State state() {
@@ -142,7 +165,7 @@ final class ParkedCaller {
             return;
         }
         state = State.JOINED;
-        stopTimeout();
+        stopTimers();
         cancelRinging();
         call.joined(branch, media, room);
     }
@@ -150,7 +173,7 @@ final class ParkedCaller {
     /** The caller hung up (or never ACKed): a room still waiting for a join is closed as ABANDONED. */
     void callerGone() {
         if (state == State.PARKED) {
-            stopTimeout();
+            stopTimers();
             cancelRinging();
             room.close(RoomEvent.Kind.ABANDONED, "caller-hung-up");
         }
@@ -159,7 +182,7 @@ final class ParkedCaller {
 
     /** The call ended (hang-up after a join, node stopping): a joined room closes, nothing more fires. */
     void over() {
-        stopTimeout();
+        stopTimers();
         cancelRinging();
         if (state == State.JOINED) {
             room.close(RoomEvent.Kind.CLOSED, "call-ended");
@@ -205,7 +228,7 @@ final class ParkedCaller {
             return join == Room.Join.JOINED ? Room.Join.CLOSED : join;
         }
         state = State.JOINED;
-        stopTimeout();
+        stopTimers();
         cancelRinging();
         leg.start(answer.media(), digit -> { });
         leg.ok(answer, user);
@@ -216,7 +239,7 @@ final class ParkedCaller {
     /** The room is to close (a node command): the announcement for {@code reason}, then BYE. */
     private void closeFor(String reason) {
         if (state == State.PARKED) {
-            stopTimeout();
+            stopTimers();
             cancelRinging();
             room.close(RoomEvent.Kind.CLOSED, reason);
             goodbye("timeout".equals(reason) ? prompts.willCallBack() : prompts.sorry(), "room-closed");
@@ -270,9 +293,12 @@ final class ParkedCaller {
         }
     }
 
-    private void stopTimeout() {
+    private void stopTimers() {
         if (timeout != null) {
             timeout.cancel();
+        }
+        if (reminder != null) {
+            reminder.cancel();
         }
     }
 
