@@ -96,7 +96,8 @@ class QueueCallConfiguration {
                         .publishPercentiles(0.5, 0.99).register(registry));
         QueueCalls calls = new QueueCalls(signalling, new Acd(queues, callers, claims, dispatcher), legs, media,
                 reinvites, new Overflow(callbacks, announcements, properties.callbackPrompt(),
-                        properties.sorryPrompt(), properties.parkPrompt()), rooms, tokens, trust,
+                        properties.sorryPrompt(), properties.parkPrompt(), properties.joinRefusedPrompt()), rooms,
+                tokens, trust,
                 new CallRecorder(records, writes, claims::callEnded, clock, identity.id()),
                 new QueueCallThreads(clock, queueCallTimers, queueCallPlacer));
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));

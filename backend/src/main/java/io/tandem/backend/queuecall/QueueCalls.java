@@ -69,7 +69,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         this.overflow = overflow;
         this.rooms = rooms;
         this.trust = trust;
-        this.joins = new RoomJoins(signalling, tokens, media, reinvites);
+        this.joins = new RoomJoins(signalling, tokens, media, reinvites, overflow, Timers.on(threads.timers()));
         this.recorder = recorder;
         this.threads = threads;
     }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A woken device dialling {@code join*<token>} (issue 15): a valid token of the calling user joins the parked
  * caller's room once (tones both ways through the room's mixer, JOINED, CONNECT marked as a callback, a record);
  * the same token again, a second agent after the first joined, a forged, an expired token and another user's token
- * get 603 Decline and join nothing.
+ * hear a short prompt as early media (183), then get 603 Decline, and join nothing.
  */
 class JoinTokenIT {
 
@@ -93,8 +93,10 @@ class JoinTokenIT {
     static void declined(QueuePhone phone, String wire, String outcome) throws InterruptedException {
         double before = joins(outcome);
         Call call = phone.dial(n1, "join*" + wire);
+        phone.awaitState(call, CallState.EARLY_MEDIA);
         phone.awaitState(call, CallState.ENDED);
         assertThat(call.endStatus()).as("join refused (" + outcome + ")").isEqualTo(603);
+        assertThat(phone.ear(call).soundFrames()).as("the refusal's prompt, heard as early media").isGreaterThan(10);
         assertThat(joins(outcome)).isEqualTo(before + 1);
     }
 
