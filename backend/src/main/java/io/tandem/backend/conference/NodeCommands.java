@@ -45,6 +45,7 @@ public final class NodeCommands implements AutoCloseable {
     private final Counter malformed;
     private final Counter noRoom;
     private final Counter readFailures;
+    private final Counter failed;
     private volatile boolean running;
     private Thread reader;
 
@@ -59,6 +60,7 @@ public final class NodeCommands implements AutoCloseable {
         this.malformed = counter(registry, "malformed", "node command entries that could not be read, acknowledged");
         this.noRoom = counter(registry, "no-room", "node commands for a room this node does not hold");
         this.readFailures = counter(registry, "read-failed", "failed reads of the node's command stream");
+        this.failed = counter(registry, "failed", "node commands that failed while carried out (logged at ERROR)");
     }
 
     private static Counter counter(MeterRegistry registry, String outcome, String description) {
@@ -161,7 +163,7 @@ public final class NodeCommands implements AutoCloseable {
             }
             handled.increment();
         } catch (RuntimeException e) {
-            readFailures.increment();
+            failed.increment();
             log.error("node commands: {} {} for {} failed", command.kind().wire(), command.id(), room.get(), e);
         }
     }
