@@ -190,6 +190,17 @@ final class ParkedCaller {
         state = State.OVER;
     }
 
+    /**
+     * The node stops with the call: the room is LOST (the callback service tickets the caller), nothing more fires.
+     */
+    void lost() {
+        stopTimers();
+        if (state == State.PARKED || state == State.JOINED) {
+            room.close(RoomEvent.Kind.LOST, "node-stopped");
+        }
+        state = State.OVER;
+    }
+
     /** Rings every current contact of {@code user} into the room (a node command). */
     private void callInto(String user, String commandId) {
         if (state != State.PARKED) {

@@ -499,7 +499,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
             state = State.ENDED;
             waiting.stop();
             if (parked != null) {
-                parked.over();
+                parked.lost();
             }
             caller.close();
             if (joiner != null) {

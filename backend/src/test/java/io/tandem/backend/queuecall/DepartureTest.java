@@ -48,6 +48,19 @@ class DepartureTest {
     }
 
     @Test
+    void aQueueThatParksTakesACallerNobodyIsLoggedInForIntoARoomInsteadOfItsOverflow() {
+        call.queue = queue("7002", new QueueDefinition.Destination("callback", ""))
+                .withPark(QueueDefinition.Park.onNoAgent());
+        assertThat(departure.atTheDoor(refused(Callers.Refused.QUEUE_FULL))).isTrue();
+        assertThat(departure.cause()).as("a full queue still overflows").isEqualTo("callback");
+        call.events.clear();
+        assertThat(departure.atTheDoor(refused(Callers.Refused.QUEUE_EMPTY))).isTrue();
+        assertThat(departure.cause()).isEqualTo("park");
+        departure.afterTheDoor(Callers.Refused.QUEUE_EMPTY);
+        assertThat(call.events).containsExactly("leaving", "parked: no-agent");
+    }
+
+    @Test
     void anExitToNowhereEndsTheCall() {
         departure.leaveFor(Callers.Exit.EXIT_KEY, new Destination.Nowhere(), "exit-key");
         assertThat(seat.joined).isEmpty();
