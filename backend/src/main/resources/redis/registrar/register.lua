@@ -1,5 +1,6 @@
 -- KEYS[1] registration: the extension's binding hash
 -- KEYS[2] registrations: extensions by latest contact expiry
+-- KEYS[3] pushBindings: the extension's RFC 8599 push bindings (only their expired ones are pruned here)
 -- One REGISTER, atomic per address of record: each contact is a field K.CONTACT_FIELD .. <contact-uri> holding the
 -- binding record (JSON, Bindings.encode); the fields K.CALL_FIELD .. <call-id> are the B2BUA's and left alone.
 -- ARGV: 1 now, 2 grace ms, 3 max contacts, 4 extension, 5 Call-ID, 6 CSeq, 7 mode ('*' remove all, 'c' changes),
@@ -80,6 +81,15 @@ else
   end
   redis.call('PEXPIREAT', KEYS[1], latest + grace)
   redis.call('ZADD', KEYS[2], latest, ARGV[4])
+end
+-- Push bindings outlive SIP bindings (push_bind.lua writes them); the ones that lapsed go with any REGISTER of the
+-- user. Most users have none: HGETALL of a missing key costs nothing.
+local pushes = redis.call('HGETALL', KEYS[3])
+for i = 1, #pushes, 2 do
+  local ok, b = pcall(cjson.decode, pushes[i + 1])
+  if not ok or type(b) ~= 'table' or tonumber(b.expiresAt) == nil or tonumber(b.expiresAt) <= now then
+    redis.call('HDEL', KEYS[3], pushes[i])
+  end
 end
 local contacts = {}
 for _, c in pairs(live) do contacts[#contacts + 1] = cjson.encode(c) end

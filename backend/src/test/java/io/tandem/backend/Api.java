@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 
 /** A plain HTTP client for the node's REST API, as a user's script would call it. */
 public final class Api {
@@ -36,6 +37,17 @@ public final class Api {
 
     public HttpResponse<String> delete(String path, String login, String password) {
         return send(request(path, login, password).DELETE());
+    }
+
+    /** A request with the given headers and no login of its own ({@code X-Api-Key}, ...); {@code json} may be null. */
+    public HttpResponse<String> send(String method, String path, Map<String, String> headers, String json) {
+        HttpRequest.Builder builder = request(path, null, null);
+        headers.forEach(builder::header);
+        if (json != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        return send(builder.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private HttpRequest.Builder request(String path, String login, String password) {

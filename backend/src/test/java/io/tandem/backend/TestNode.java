@@ -1,5 +1,6 @@
 package io.tandem.backend;
 
+import io.tandem.telephony.peers.FreePorts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,14 @@ public final class TestNode implements AutoCloseable {
     private final int port;
     private final Api api;
 
-    private TestNode(ConfigurableApplicationContext context) {
+    /** The RTP ports the test handed this node ({@code tandem.sip.rtp-port-min..max}), given back on close. */
+    private final int rtpMin;
+    private final int rtpMax;
+
+    private TestNode(ConfigurableApplicationContext context, int rtpMin, int rtpMax) {
         this.context = context;
+        this.rtpMin = rtpMin;
+        this.rtpMax = rtpMax;
         this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
         this.api = new Api(port);
     }
@@ -47,7 +54,8 @@ public final class TestNode implements AutoCloseable {
         // As command-line arguments, like the launcher passes them: they override application.properties.
         ConfigurableApplicationContext context = new SpringApplicationBuilder(TandemNode.class)
                 .run(all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
-        return new TestNode(context);
+        return new TestNode(context, Integer.parseInt(all.getOrDefault("tandem.sip.rtp-port-min", "0")),
+                Integer.parseInt(all.getOrDefault("tandem.sip.rtp-port-max", "-1")));
     }
 
     private static void put(Map<String, String> all, String property) {
@@ -75,5 +83,8 @@ public final class TestNode implements AutoCloseable {
     @Override
     public void close() {
         context.close();
+        if (rtpMax >= rtpMin && rtpMin > 0) {
+            FreePorts.release(rtpMin, rtpMax - rtpMin + 1);
+        }
     }
 }

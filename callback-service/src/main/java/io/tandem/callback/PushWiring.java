@@ -1,17 +1,23 @@
 package io.tandem.callback;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tandem.callback.push.InMemoryPushLedger;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.tandem.callback.cluster.CallbackProperties;
+import io.tandem.callback.cluster.ServiceKeys;
 import io.tandem.callback.push.PushLedger;
 import io.tandem.callback.push.PushProperties;
 import io.tandem.callback.push.PushProvider;
 import io.tandem.callback.push.PushSender;
+import io.tandem.callback.push.RedisPushLedger;
 import io.tandem.callback.push.apns.ApnsPushProvider;
 import io.tandem.callback.push.fcm.FcmPushProvider;
 import io.tandem.callback.push.webhook.WebhookPushProvider;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -25,15 +31,32 @@ import org.springframework.context.annotation.Configuration;
 class PushWiring {
 
     private static final Logger log = LoggerFactory.getLogger(PushWiring.class);
+    private static final Duration PENDING_TTL = Duration.ofMinutes(2);
 
     @Bean
     Clock clock() {
         return Clock.systemUTC();
     }
 
+    /** Waits for outcomes another instance is sending (see {@link RedisPushLedger}). */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService pushLedgerPoller() {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tandem-push-ledger");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Shared by every instance through Redis, so that no push is sent twice. A claim without an outcome lapses after
+     * {@link #PENDING_TTL}, longer than any provider's send timeout and webhook retries.
+     */
     @Bean
-    PushLedger pushLedger(PushProperties properties) {
-        return new InMemoryPushLedger(properties.ledgerCapacity());
+    PushLedger pushLedger(StatefulRedisConnection<String, String> redis, CallbackProperties properties,
+            ScheduledExecutorService pushLedgerPoller) {
+        return new RedisPushLedger(redis, ServiceKeys.pushLedgerPrefix(), properties.ledgerTtl(), PENDING_TTL,
+                pushLedgerPoller);
     }
 
     /** Closed (with its providers) when the context closes. */

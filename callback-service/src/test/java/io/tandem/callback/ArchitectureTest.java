@@ -46,6 +46,20 @@ class ArchitectureTest {
     }
 
     @Test
+    void theServiceTalksToTheNodesOnlyThroughRedisAndTheProtocol() {
+        // Architecture decision 9: no node code in the service; the contract is protocol.callback.
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("io.tandem.backend..")
+                .check(classes);
+    }
+
+    @Test
+    void theTicketsDoNotKnowTheRooms() {
+        noClasses().that().resideInAPackage("io.tandem.callback.ticket..")
+                .should().dependOnClassesThat().resideInAPackage("io.tandem.callback.room..")
+                .check(classes);
+    }
+
+    @Test
     void theServiceNeverTouchesSipOrMedia() {
         // Architecture decision 9: it commands nodes through Redis; SIP and RTP stay in the nodes.
         noClasses().should().dependOnClassesThat().resideInAnyPackage("io.tandem.telephony..", "javax.sip..",

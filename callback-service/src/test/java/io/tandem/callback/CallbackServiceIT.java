@@ -11,20 +11,23 @@ import io.tandem.callback.push.PushNetwork;
 import io.tandem.callback.push.PushOutcome;
 import io.tandem.callback.push.PushSender;
 import io.tandem.callback.push.webhook.WebhookSignature;
+import io.tandem.telephony.testing.RedisServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The service as configured by properties: only the webhook provider is set up, so APNs is refused as not
- * configured; the webhook push reaches a loopback receiver once, however often it is sent, and is counted.
+ * The service as configured by properties, on a real Redis: only the webhook provider is set up, so APNs is refused
+ * as not configured; the webhook push reaches a loopback receiver once, however often it is sent (the Redis push
+ * ledger), and is counted.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class CallbackServiceIT {
@@ -40,8 +43,13 @@ class CallbackServiceIT {
     @Autowired
     MeterRegistry meters;
 
+    @RegisterExtension
+    static final RedisServer redis = new RedisServer();
+
     @DynamicPropertySource
     static void webhookTarget(DynamicPropertyRegistry registry) throws IOException {
+        registry.add("tandem.callback.redis-uri", redis::uri);
+        registry.add("tandem.callback.cluster-secret", () -> ServiceInstance.SECRET);
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         receiver.createContext("/push", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class ConfigurationFilesTest {
 
     private static final Path BACKEND = Path.of("../backend/src/main/java/io/tandem/backend");
-    private static final Path PUSH = Path.of("../callback-service/src/main/java/io/tandem/callback/push");
+    private static final Path CALLBACK = Path.of("../callback-service/src/main/java/io/tandem/callback");
+    private static final Path PUSH = CALLBACK.resolve("push");
     private static final Path DEB = Path.of("src/deb");
 
     /** Settings the package sets rather than leaving at the record's default, and why (said in the file too). */
@@ -52,6 +53,22 @@ class ConfigurationFilesTest {
             }
         }
         assertThat(settings).as("settings found in the records").isGreaterThan(50);
+    }
+
+    @Test
+    void callbackYmlListsEveryServiceAndTicketSettingWithItsDefault() throws IOException {
+        String yml = Files.readString(DEB.resolve("callback/etc/callback.yml"));
+        int settings = 0;
+        for (String record : List.of("cluster/CallbackProperties", "ticket/TicketProperties")) {
+            String source = Files.readString(CALLBACK.resolve(record + ".java"));
+            Matcher prefix = Pattern.compile("@ConfigurationProperties\\(\"([^\"]+)\"\\)").matcher(source);
+            assertThat(prefix.find()).as(record).isTrue();
+            for (Setting setting : settings(prefix.group(1), source.substring(source.indexOf("public record")))) {
+                assertListed(yml, setting);
+                settings++;
+            }
+        }
+        assertThat(settings).as("settings found in the records").isGreaterThan(15);
     }
 
     @Test

@@ -147,10 +147,20 @@ class InstallerIT {
 
     @Test
     void installedCallbackServiceStartsAsItsUnitStartsItAndBecomesReady(@TempDir Path root) throws Exception {
+        try (RedisServer redis = RedisServer.started()) {
+            startCallbackService(root, redis);
+        }
+    }
+
+    private static void startCallbackService(Path root, RedisServer redis) throws Exception {
         Path unpacked = Package.CALLBACK.unpack(root);
         int httpPort = RedisServer.freePort();
+        // The secret the node's postinst makes, read by /usr/bin/tandem-callback as by /usr/bin/tandem-node.
+        Files.writeString(Files.createDirectories(unpacked.resolve("etc/tandem")).resolve("cluster-secret"),
+                "installer-it-cluster-secret");
         Path config = unpacked.resolve("etc/tandem/callback.yml");
         Files.writeString(config, "server.port: " + httpPort + "\n"
+                + "tandem.callback.redis-uri: " + redis.uri() + "\n"
                 + "logging.level.org.springframework.boot.availability: DEBUG\n" + Files.readString(config));
 
         Process service = startAsTheUnit(Package.CALLBACK, unpacked);
@@ -231,7 +241,7 @@ class InstallerIT {
         env.put("TANDEM_DEFAULTS", root.resolve("etc/default/" + pkg.name).toString());
         env.put("TANDEM_CONFIG", root.resolve("etc/tandem/" + pkg.config).toString());
         env.put("TANDEM_JAR", root.resolve("usr/share/tandem/" + pkg.jar).toString());
-        env.put("TANDEM_SECRET_FILE", root.resolve("etc/tandem/cluster-secret").toString()); // read by the node only
+        env.put("TANDEM_SECRET_FILE", root.resolve("etc/tandem/cluster-secret").toString()); // read by both scripts
 
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         // systemd starts a unit with a clean environment: nothing of this JVM's that could configure the node.

@@ -31,6 +31,34 @@ public final class Access {
         return manager;
     }
 
+    /** The authority of a request made with a tenant's API key ({@link ApiKeyFilter}); not a role of any user. */
+    public static final String API_KEY = "API_KEY";
+
+    /**
+     * A tenant's API key, or the role held by a user, either of the tenant named in the path variable
+     * {@code tenant}: a key of another tenant is refused (403) like a user of another tenant.
+     */
+    public static AuthorizationManager<RequestAuthorizationContext> tenantApiKeyOrRole(String role,
+            RoleHierarchy hierarchy) {
+        AuthorizationManager<RequestAuthorizationContext> tenantRole = tenantRole(role, hierarchy);
+        return new AuthorizationManager<>() {
+            @Override
+            @SuppressWarnings("deprecation")
+            public AuthorizationDecision check(Supplier<Authentication> authentication,
+                    RequestAuthorizationContext context) {
+                Authentication who = authentication.get();
+                boolean apiKey = who != null && who.getAuthorities().stream()
+                        .anyMatch(authority -> API_KEY.equals(authority.getAuthority()));
+                if (!apiKey) {
+                    return tenantRole.check(authentication, context);
+                }
+                String tenant = context.getVariables().get("tenant");
+                return new AuthorizationDecision(who.getPrincipal() instanceof TenantPrincipal key
+                        && key.tenant().equals(tenant));
+            }
+        };
+    }
+
     /** The role, held by a user of the tenant named in the path variable {@code tenant}. */
     public static AuthorizationManager<RequestAuthorizationContext> tenantRole(String role, RoleHierarchy hierarchy) {
         AuthorizationManager<RequestAuthorizationContext> hasRole = role(role, hierarchy);

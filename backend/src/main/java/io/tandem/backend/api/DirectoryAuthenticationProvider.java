@@ -40,7 +40,9 @@ public final class DirectoryAuthenticationProvider implements AuthenticationProv
                 || credentials == null) {
             throw new BadCredentialsException("bad credentials");
         }
+        // An app user's SIP password is not a login to the API or the panel: customers have no business there.
         User user = directory.authenticate(tenant, extension, credentials.toString())
+                .filter(found -> !found.isAppUser())
                 .orElseThrow(() -> new BadCredentialsException("bad credentials"));
         List<GrantedAuthority> authorities = new ArrayList<>();
         for (Role role : user.roles()) {

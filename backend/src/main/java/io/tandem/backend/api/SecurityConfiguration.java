@@ -1,14 +1,17 @@
 package io.tandem.backend.api;
 
 import static io.tandem.backend.api.Access.role;
+import static io.tandem.backend.api.Access.tenantApiKeyOrRole;
 import static io.tandem.backend.api.Access.tenantRole;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tandem.backend.directory.ApiKeys;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.DirectoryProperties;
 import jakarta.servlet.DispatcherType;
-import java.io.IOException;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,8 +27,9 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 
 /**
  * Who may call what. Everything needs a directory user except health; tenant APIs additionally require the
- * caller to belong to the tenant in the path. Stateless HTTP Basic, or the bearer token of an agent session (see
- * {@link BearerTokenFilter}): no cookies, so no CSRF surface.
+ * caller to belong to the tenant in the path. Stateless HTTP Basic, the bearer token of an agent session (see
+ * {@link BearerTokenFilter}), or on the app-user API a tenant's API key ({@link ApiKeyFilter}): no cookies, so no
+ * CSRF surface.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -45,19 +49,20 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, DirectoryAuthenticationProvider provider, ObjectMapper json,
-            ObjectProvider<BearerTokens> bearerTokens, RoleHierarchy hierarchy) throws Exception {
-        BearerTokens tokens = bearerTokens.getIfAvailable(() -> token -> java.util.Optional.empty());
+            ObjectProvider<BearerTokens> bearerTokens, RoleHierarchy hierarchy, ApiKeys apiKeys) throws Exception {
+        BearerTokens tokens = bearerTokens.getIfAvailable(() -> token -> Optional.empty());
         http.authenticationProvider(provider)
                 .addFilterBefore(new BearerTokenFilter(tokens, json), BasicAuthenticationFilter.class)
+                .addFilterBefore(new ApiKeyFilter(apiKeys, json), BasicAuthenticationFilter.class)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) ->
                         writeProblem(json, response, HttpStatus.UNAUTHORIZED, "Authentication required",
-                                "log in with HTTP Basic as extension@tenant")))
+                                "log in with HTTP Basic as extension@tenant, or X-Api-Key on the app-user API")))
                 .exceptionHandling(ex -> ex
                         .authenticationEntryPoint((request, response, e) ->
                                 writeProblem(json, response, HttpStatus.UNAUTHORIZED, "Authentication required",
-                                        "log in with HTTP Basic as extension@tenant"))
+                                        "log in with HTTP Basic as extension@tenant, or X-Api-Key on the app-user API"))
                         .accessDeniedHandler((request, response, e) ->
                                 writeProblem(json, response, HttpStatus.FORBIDDEN, "Forbidden",
                                         "your role does not allow " + request.getMethod() + " "
@@ -69,6 +74,12 @@ class SecurityConfiguration {
                         .requestMatchers("/api/v1/cluster/**").access(role("SUPERVISOR", hierarchy))
                         .requestMatchers("/api/v1/tenants/{tenant}/users", "/api/v1/tenants/{tenant}/users/**")
                         .access(tenantRole("ADMIN", hierarchy))
+                        .requestMatchers("/api/v1/tenants/{tenant}/api-keys", "/api/v1/tenants/{tenant}/api-keys/**")
+                        .access(tenantRole("ADMIN", hierarchy))
+                        // App users: the tenant's business backend with its API key, or the tenant's admins.
+                        .requestMatchers("/api/v1/tenants/{tenant}/app-users",
+                                "/api/v1/tenants/{tenant}/app-users/**")
+                        .access(tenantApiKeyOrRole("ADMIN", hierarchy))
                         // ACD: agents with their session token; queue definitions are written by admins.
                         .requestMatchers("/api/v1/agents/**", "/ws/agent").access(role("AGENT", hierarchy))
                         .requestMatchers("/ws/supervisor").access(role("SUPERVISOR", hierarchy))

@@ -1,5 +1,6 @@
 package io.tandem.backend.call;
 
+import io.tandem.backend.directory.User;
 import io.tandem.backend.node.SipProperties;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.SipFeature;
@@ -9,6 +10,7 @@ import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.registrar.SipAuthenticator;
 import io.tandem.backend.registrar.TenantResolver;
+import io.tandem.backend.routing.CallAdmission;
 import io.tandem.backend.routing.CallRouter;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.relay.RtpRelay;
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * The node's back-to-back user agent (RFC 3261 §6 "B2BUA"; RFC 7092 taxonomy: a signalling- and media-anchoring
  * one). An INVITE places a call only when it is digest-authenticated as the extension in its From, or signed by a
  * node of the cluster (the trunk): nothing else makes this node send an INVITE, so it is no open relay. The
- * dialled extension is routed by {@link CallRouter}; every call gets its own B-leg Call-ID(s) and one RTP relay.
+ * dialled extension is routed by {@link CallRouter}; every call gets its own B-leg Call-ID(s) and one RTP relay. What
+ * an authenticated caller may dial at all is {@link CallAdmission}'s to say, before any service or extension rings.
  */
 public final class B2bua implements SipFeature {
 
@@ -50,6 +53,7 @@ public final class B2bua implements SipFeature {
     private final SipAuthenticator authenticator;
     private final TenantResolver tenants;
     private final CallRouter router;
+    private final CallAdmission admission;
     private final TrunkSignature trunk;
     private final RtpRelayPool relays;
     private final InetAddress mediaBind;
@@ -58,8 +62,9 @@ public final class B2bua implements SipFeature {
     private final Supplier<List<ServiceNumbers>> services;
 
     B2bua(Calls calls, SipAuthenticator authenticator, TenantResolver tenants, CallRouter router,
-            TrunkSignature trunk, RtpRelayPool relays, SipProperties sip, Redis redis,
+            CallAdmission admission, TrunkSignature trunk, RtpRelayPool relays, SipProperties sip, Redis redis,
             Supplier<List<ServiceNumbers>> services) {
+        this.admission = admission;
         this.calls = calls;
         this.services = services;
         this.redis = redis;
@@ -135,7 +140,7 @@ public final class B2bua implements SipFeature {
                 if (leg == null) {
                     in.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
                 } else {
-                    serverTransaction(in).ifPresent(st -> Transfer.onRefer(leg.bridge, leg, st, router));
+                    serverTransaction(in).ifPresent(st -> Transfer.onRefer(leg.bridge, leg, st, router, admission));
                 }
             }
             default -> in.respond(Response.NOT_IMPLEMENTED, in.method() + " is not implemented");
@@ -182,6 +187,7 @@ public final class B2bua implements SipFeature {
         TrunkSignature.Signed signed = trunk.verify(request);
         String tenant;
         String target;
+        User user = null; // the authenticated caller; a signed trunk INVITE was admitted by its first node
         switch (signed.verdict()) {
             case INVALID -> {
                 log.warn("INVITE from {}:{} with a bad or expired trunk signature (origin {}) refused",
@@ -213,9 +219,11 @@ public final class B2bua implements SipFeature {
                     return;
                 }
                 tenant = found.get();
-                if (!authenticator.authenticate(in, tenant, caller, true)) {
+                Optional<User> authenticated = authenticator.authenticated(in, tenant, caller, true);
+                if (authenticated.isEmpty()) {
                     return;
                 }
+                user = authenticated.get();
                 target = uri.getUser();
             }
         }
@@ -225,6 +233,13 @@ public final class B2bua implements SipFeature {
                 || !Keys.TENANT.matcher(tenant).matches()) {
             in.respond(Response.NOT_FOUND, "No such number");
             return;
+        }
+        if (user != null) {
+            Optional<String> refusal = admission.refusal(tenant, user, target);
+            if (refusal.isPresent()) {
+                in.respond(Response.FORBIDDEN, refusal.get());
+                return;
+            }
         }
         Optional<SessionDescription> offer = SdpRewriter.sdpOf(request);
         if (offer.isEmpty()) {

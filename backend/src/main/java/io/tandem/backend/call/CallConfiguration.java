@@ -11,6 +11,7 @@ import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.registrar.SipAuthenticator;
 import io.tandem.backend.registrar.TenantResolver;
+import io.tandem.backend.routing.CallAdmission;
 import io.tandem.backend.routing.CallRouter;
 import io.tandem.telephony.relay.RtpRelayPool;
 import io.tandem.telephony.sip.SipEndpoint;
@@ -58,7 +59,8 @@ class CallConfiguration {
     B2bua b2bua(ObjectProvider<SipEndpoint> endpoint, ObjectProvider<NodeAddresses> addresses, NodeMetrics metrics,
             TrunkSignature trunk, NodeIdentity identity, CallProperties properties,
             @Qualifier("callTimers") ScheduledExecutorService callTimers, Clock clock, CallRecords records, Redis redis,
-            SipAuthenticator authenticator, TenantResolver tenants, CallRouter router, RtpRelayPool relays,
+            SipAuthenticator authenticator, TenantResolver tenants, CallRouter router, CallAdmission admission,
+            RtpRelayPool relays,
             SipProperties sip, ObjectProvider<ServiceNumbers> services, OwedWrites writes,
             ObjectProvider<PartyCalls> parties) {
         // Memoised: an ObjectProvider resolves the bean on every call, which cost ~8 % of a node's CPU per INVITE.
@@ -66,7 +68,7 @@ class CallConfiguration {
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id()));
         Calls calls = new Calls(signalling, properties, callTimers, clock, identity.id(), metrics, records,
                 new CallPresence(redis, identity.id()), writes, parties.getIfAvailable(() -> PartyCalls.NONE));
-        return new B2bua(calls, authenticator, tenants, router, trunk, relays, sip, redis,
+        return new B2bua(calls, authenticator, tenants, router, admission, trunk, relays, sip, redis,
                 SingletonSupplier.of(() -> services.orderedStream().toList()));
     }
 }

@@ -1,6 +1,7 @@
 package io.tandem.backend.call;
 
 import io.tandem.backend.node.sip.InboundRequest;
+import io.tandem.backend.routing.TenantServiceNumbers;
 import java.util.regex.Pattern;
 
 /**
@@ -11,10 +12,10 @@ import java.util.regex.Pattern;
 public interface ServiceNumbers {
 
     /**
-     * A room's join number, {@code join*<token>}: a woken device dials it with the join token of its push (only RFC
-     * 3261 §25.1 unreserved characters, so any phone can dial it). Not an extension, so only a feature serves it.
+     * A room's join number, {@code join*<token>} ({@link TenantServiceNumbers#JOIN_NUMBER}): not an extension, so
+     * only a feature serves it.
      */
-    Pattern JOIN_NUMBER = Pattern.compile("join\\*[A-Za-z0-9._~-]{1,1000}");
+    Pattern JOIN_NUMBER = TenantServiceNumbers.JOIN_NUMBER;
 
     /** True when {@code number} of {@code tenant} is served by this feature. */
     boolean serves(String tenant, String number);

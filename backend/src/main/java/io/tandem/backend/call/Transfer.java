@@ -2,6 +2,7 @@ package io.tandem.backend.call;
 
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.redis.Keys;
+import io.tandem.backend.routing.CallAdmission;
 import io.tandem.backend.routing.CallRouter;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.sdp.SessionDescription;
@@ -61,7 +62,7 @@ final class Transfer {
     }
 
     /** A REFER from {@code from}'s party. */
-    static void onRefer(Bridge bridge, Leg from, ServerTransaction st, CallRouter router) {
+    static void onRefer(Bridge bridge, Leg from, ServerTransaction st, CallRouter router, CallAdmission admission) {
         synchronized (bridge) {
             Signalling signalling = bridge.calls.signalling;
             if (bridge.state() != Bridge.State.ANSWERED || !bridge.connects(from)) {
@@ -84,6 +85,12 @@ final class Transfer {
                 return;
             }
             String extension = uri.getUser();
+            // A transfer places a call on the transferor's behalf: the same rule as the calls they dial themselves.
+            Optional<String> refusal = admission.refusal(bridge.tenant, from.party, extension);
+            if (refusal.isPresent()) {
+                signalling.respond(from, st, Response.FORBIDDEN, refusal.get(), null);
+                return;
+            }
             signalling.respond(from, st, Response.ACCEPTED, null, null);
             Transfer transfer = new Transfer(bridge, from, remaining);
             bridge.transfer(transfer);

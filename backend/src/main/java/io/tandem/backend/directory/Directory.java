@@ -32,6 +32,10 @@ public class Directory {
 
     private static final LuaScript DELETE = LuaScript.load("directory/user_delete", ScriptOutputType.INTEGER);
 
+    /** Deletes an app user with its SIP and push bindings. */
+    private static final LuaScript DELETE_APP_USER = LuaScript.load("directory/app_user_delete",
+            ScriptOutputType.INTEGER);
+
     private static final String SKILL = "skill.";
 
     private final Redis redis;
@@ -43,8 +47,21 @@ public class Directory {
     /** Creates a user; false when the extension already exists. Only the password's HA1s are stored. */
     public boolean create(String tenant, String extension, String displayName, Set<Role> roles, String password,
             Map<String, Integer> skills) {
+        return create(tenant, extension, displayName, roles, password, skills, UserKind.EXTENSION);
+    }
+
+    /**
+     * Creates an app user (no roles, no skills); false when the id is taken, by an app user or an extension. Only the
+     * password's HA1s are stored.
+     */
+    public boolean createAppUser(String tenant, String id, String displayName, String password) {
+        return create(tenant, id, displayName, Set.of(), password, Map.of(), UserKind.APP_USER);
+    }
+
+    private boolean create(String tenant, String extension, String displayName, Set<Role> roles, String password,
+            Map<String, Integer> skills, UserKind kind) {
         List<String> args = new ArrayList<>(List.of(extension, displayName, encodeRoles(roles),
-                Ha1.md5(extension, tenant, password), Ha1.sha256(extension, tenant, password)));
+                Ha1.md5(extension, tenant, password), Ha1.sha256(extension, tenant, password), kind.wireName()));
         skills.forEach((name, level) -> {
             args.add(name);
             args.add(Integer.toString(level));
@@ -85,6 +102,22 @@ public class Directory {
     public boolean delete(String tenant, String extension) {
         Long deleted = redis.run(DELETE, List.of(Keys.user(tenant, extension), Keys.users(tenant)), extension);
         return deleted == 1L;
+    }
+
+    /** What deleting an app user found. */
+    public enum AppUserDeletion {
+        DELETED, NOT_FOUND, NOT_AN_APP_USER
+    }
+
+    /**
+     * Deletes an app user together with its SIP bindings and push bindings, in one script, so that nothing is left
+     * that would still ring or wake its devices. An extension of the same id is left alone.
+     */
+    public AppUserDeletion deleteAppUser(String tenant, String id) {
+        Long result = redis.run(DELETE_APP_USER, List.of(Keys.user(tenant, id), Keys.users(tenant),
+                Keys.registration(tenant, id), Keys.registrations(tenant), Keys.pushBindings(tenant, id)), id);
+        return result == 1L ? AppUserDeletion.DELETED
+                : result == 0L ? AppUserDeletion.NOT_FOUND : AppUserDeletion.NOT_AN_APP_USER;
     }
 
     /**
@@ -147,6 +180,6 @@ public class Directory {
             }
         }
         return new User(tenant, extension, hash.getOrDefault("displayName", extension), roles,
-                hash.get("ha1md5"), hash.get("ha1sha256"), skills);
+                hash.get("ha1md5"), hash.get("ha1sha256"), skills, UserKind.fromWire(hash.get("kind")));
     }
 }

@@ -39,12 +39,17 @@ class DirectorySeeder implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(DirectorySeeder.class);
 
+    /** The id the demo's configured API key is stored under. */
+    static final String DEMO_API_KEY_ID = "demo";
+
     private final Directory directory;
+    private final ApiKeys apiKeys;
     private final DemoProperties demo;
     private final DirectoryProperties properties;
 
-    DirectorySeeder(Directory directory, DemoProperties demo, DirectoryProperties properties) {
+    DirectorySeeder(Directory directory, ApiKeys apiKeys, DemoProperties demo, DirectoryProperties properties) {
         this.directory = directory;
+        this.apiKeys = apiKeys;
         this.demo = demo;
         this.properties = properties;
     }
@@ -72,8 +77,15 @@ class DirectorySeeder implements ApplicationRunner {
                 created++;
             }
         }
-        log.info("demo tenant '{}': extensions {}-{} and admin '{}' ({} created now, the rest already existed)",
-                tenant, demo.firstExtension(), demo.lastExtension(), demo.adminUser(), created);
+        for (int id = demo.firstAppUser(); id <= demo.lastAppUser(); id++) {
+            if (directory.createAppUser(tenant, Integer.toString(id), "App user " + id, demo.password())) {
+                created++;
+            }
+        }
+        apiKeys.install(tenant, DEMO_API_KEY_ID, "demo (tandem.demo.api-key)", demo.apiKey());
+        log.info("demo tenant '{}': extensions {}-{}, admin '{}', app users {}-{} ({} created now, the rest already"
+                + " existed) and the API key of tandem.demo.api-key", tenant, demo.firstExtension(),
+                demo.lastExtension(), demo.adminUser(), demo.firstAppUser(), demo.lastAppUser(), created);
     }
 
     @JsonIgnoreProperties(ignoreUnknown = false)

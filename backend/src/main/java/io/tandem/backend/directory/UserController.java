@@ -21,7 +21,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** User administration of one tenant (admin role of that tenant, enforced by the security chain). */
+/**
+ * User administration of one tenant (admin role of that tenant, enforced by the security chain): its extensions.
+ * App users are the app-user API's ({@link AppUserController}): here they are not listed and not found.
+ */
 @RestController
 @RequestMapping("/api/v1/tenants/{tenant}/users")
 class UserController {
@@ -34,12 +37,13 @@ class UserController {
 
     @GetMapping
     List<UserView> list(@PathVariable String tenant) {
-        return directory.list(tenant).stream().map(UserView::of).toList();
+        return directory.list(tenant).stream().filter(user -> !user.isAppUser()).map(UserView::of).toList();
     }
 
     @GetMapping("/{extension}")
     UserView get(@PathVariable String tenant, @PathVariable @Pattern(regexp = UserRequests.EXTENSION) String extension) {
-        return directory.find(tenant, extension).map(UserView::of).orElseThrow(() -> notFound(tenant, extension));
+        return directory.find(tenant, extension).filter(user -> !user.isAppUser()).map(UserView::of)
+                .orElseThrow(() -> notFound(tenant, extension));
     }
 
     @PostMapping
@@ -62,6 +66,7 @@ class UserController {
     UserView change(@PathVariable String tenant,
             @PathVariable @Pattern(regexp = UserRequests.EXTENSION) String extension,
             @Valid @RequestBody UserChange body) {
+        refuseAppUser(tenant, extension);
         return directory.update(tenant, extension, body.displayName(), UserRequests.roles(body.roles()),
                         body.password(), body.skills())
                 .map(UserView::of).orElseThrow(() -> notFound(tenant, extension));
@@ -70,10 +75,19 @@ class UserController {
     @DeleteMapping("/{extension}")
     ResponseEntity<Void> delete(@PathVariable String tenant,
             @PathVariable @Pattern(regexp = UserRequests.EXTENSION) String extension) {
+        refuseAppUser(tenant, extension);
         if (!directory.delete(tenant, extension)) {
             throw notFound(tenant, extension);
         }
         return ResponseEntity.noContent().build();
+    }
+
+    /** An app user is changed through the app-user API, which also removes its bindings on delete. */
+    private void refuseAppUser(String tenant, String extension) {
+        if (directory.find(tenant, extension).filter(User::isAppUser).isPresent()) {
+            throw problem(HttpStatus.NOT_FOUND, "No such user", extension + " is an app user of tenant " + tenant
+                    + ": see /api/v1/tenants/" + tenant + "/app-users");
+        }
     }
 
     private static ErrorResponseException notFound(String tenant, String extension) {

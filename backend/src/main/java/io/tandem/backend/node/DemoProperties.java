@@ -18,6 +18,11 @@ import org.springframework.validation.annotation.Validated;
  * @param lastExtension  last seeded extension
  * @param password       password of every seeded user, including the admin
  * @param adminUser      login of the demo tenant's administrator
+ * @param firstAppUser   first seeded app user (a customer of the tenant's app, same password); clear of the
+ *                       extensions and of the demo queues 7000-7002
+ * @param lastAppUser    last seeded app user
+ * @param apiKey         the demo tenant's API key (id {@code demo}), with which a business backend provisions app
+ *                       users ({@code X-Api-Key}); stored as its SHA-256 only
  */
 @Validated
 @ConfigurationProperties("tandem.demo")
@@ -28,7 +33,10 @@ public record DemoProperties(
         @DefaultValue("1001") @Min(1) @Max(99_999_999) int firstExtension,
         @DefaultValue("1020") @Min(1) @Max(99_999_999) int lastExtension,
         @DefaultValue("tandem") @NotBlank @Size(min = 6, max = 128) String password,
-        @DefaultValue("admin") @NotBlank String adminUser) {
+        @DefaultValue("admin") @NotBlank String adminUser,
+        @DefaultValue("2001") @Min(1) @Max(99_999_999) int firstAppUser,
+        @DefaultValue("2005") @Min(1) @Max(99_999_999) int lastAppUser,
+        @DefaultValue("tk_demo-api-key-change-me") @NotBlank @Size(min = 16, max = 512) String apiKey) {
 
     public DemoProperties {
         if (lastExtension < firstExtension) {
@@ -36,6 +44,14 @@ public record DemoProperties(
         }
         if (lastExtension - firstExtension >= 10_000) {
             throw new IllegalArgumentException("tandem.demo: at most 10000 extensions");
+        }
+        if (lastAppUser < firstAppUser || lastAppUser - firstAppUser >= 10_000) {
+            throw new IllegalArgumentException(
+                    "tandem.demo.last-app-user must lie between first-app-user and first-app-user + 9999");
+        }
+        if (firstAppUser <= lastExtension && lastAppUser >= firstExtension) {
+            throw new IllegalArgumentException("tandem.demo: the app users " + firstAppUser + "-" + lastAppUser
+                    + " overlap the extensions " + firstExtension + "-" + lastExtension);
         }
     }
 }

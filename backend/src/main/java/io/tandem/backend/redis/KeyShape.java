@@ -51,7 +51,10 @@ public enum KeyShape {
     ROOMS("rooms"),
     ROOM_EVENTS("rooms:events"),
     USED_JOIN_TOKEN("jointoken:%"),
-    LIVE_EVENTS("live");
+    LIVE_EVENTS("live"),
+    API_KEYS("api-keys"),
+    PUSH_BINDINGS("push:%"),
+    DEVICE_EVENTS("devices:events");
 
     /** The literal parts around the values ({@code %} in the template): one more than there are values. */
     private final String[] literals;

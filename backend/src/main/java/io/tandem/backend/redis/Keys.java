@@ -326,6 +326,35 @@ public final class Keys {
                 commandId);
     }
 
+    /**
+     * Hash: the tenant's API keys, key id → JSON {@code {id, name, sha256, createdAt}}; the keys themselves are never
+     * stored, only their SHA-256 (hex), which {@link #apiKey} indexes.
+     */
+    public static String apiKeys(String tenant) {
+        return KeyShape.API_KEYS.key(tenant);
+    }
+
+    /**
+     * String: an API key's tenant and id ({@code tenant id}), keyed by the key's SHA-256 (hex), so a presented key
+     * finds its tenant without a scan. Cluster-wide, like {@link #agentToken}: the tenant is what it answers.
+     */
+    public static String apiKey(String keyHash) {
+        return PREFIX + "api-key:" + checked(OPAQUE, "key hash", keyHash);
+    }
+
+    /**
+     * Hash: a user's RFC 8599 push bindings, device key → {@code PushBinding} JSON; the same key as the callback
+     * contract's {@code CallbackKeys.pushBindings} (a test holds them equal).
+     */
+    public static String pushBindings(String tenant, String user) {
+        return KeyShape.PUSH_BINDINGS.key(tenant, checked(EXTENSION, "user", user));
+    }
+
+    /** Stream: devices with push parameters that registered ({@code CallbackKeys.deviceEvents}). */
+    public static String deviceEvents(String tenant) {
+        return KeyShape.DEVICE_EVENTS.key(tenant);
+    }
+
     /** Pub/sub channel: each event of the tenant's stream, published as JSON with its stream id. */
     public static String liveEvents(String tenant) {
         return KeyShape.LIVE_EVENTS.key(tenant);

@@ -101,7 +101,8 @@ public class Bindings {
             args.add(change.binding() == null ? "" : encode(change.binding()));
         }
         Registered out = ScriptReply.decode(redis.run(REGISTER, List.of(Keys.registration(tenant, extension),
-                Keys.registrations(tenant)), args.toArray(String[]::new)), Registered.class);
+                Keys.registrations(tenant), Keys.pushBindings(tenant, extension)), args.toArray(String[]::new)),
+                Registered.class);
         if (out.outOfOrder()) {
             return new WriteResult(true, 0, List.of());
         }

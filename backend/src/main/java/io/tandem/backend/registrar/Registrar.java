@@ -3,6 +3,7 @@ package io.tandem.backend.registrar;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.SipFeature;
 import io.tandem.backend.redis.Keys;
+import io.tandem.protocol.callback.PushBinding;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.ListIterator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
+import javax.sip.InvalidArgumentException;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.CSeqHeader;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The registrar (RFC 3261 §10.3): authenticates REGISTER with digest, applies the Contact changes to the binding in
- * Redis in one atomic script, and answers 200 with every current contact and its expiry.
+ * Redis in one atomic script, and answers 200 with every current contact and its expiry. Contacts carrying RFC 8599
+ * push parameters also leave a push binding ({@link PushBindings}) that outlives the SIP binding.
  */
 public final class Registrar implements SipFeature {
 
@@ -37,16 +40,21 @@ public final class Registrar implements SipFeature {
 
     private final SipAuthenticator authenticator;
     private final Bindings bindings;
+    private final PushBindings pushBindings;
+    private final UnknownPushProviders unknownProviders;
     private final TenantResolver tenants;
     private final RegistrarProperties properties;
     private final LocalRegistrations local;
     private final String nodeId;
     private final Clock clock;
 
-    Registrar(SipAuthenticator authenticator, Bindings bindings, TenantResolver tenants,
-            RegistrarProperties properties, LocalRegistrations local, String nodeId, Clock clock) {
+    Registrar(SipAuthenticator authenticator, Bindings bindings, PushBindings pushBindings,
+            UnknownPushProviders unknownProviders, TenantResolver tenants, RegistrarProperties properties,
+            LocalRegistrations local, String nodeId, Clock clock) {
         this.authenticator = authenticator;
         this.bindings = bindings;
+        this.pushBindings = pushBindings;
+        this.unknownProviders = unknownProviders;
         this.tenants = tenants;
         this.properties = properties;
         this.local = local;
@@ -90,11 +98,14 @@ public final class Registrar implements SipFeature {
             contacts = ContactRequest.read(request, properties);
         } catch (ContactRequest.Refusal refusal) {
             Response response = in.messages().responseTo(request, refusal.status(), refusal.getMessage());
+            if (refusal.status() == Response.BAD_REQUEST) {
+                warn(in, response, refusal.getMessage());
+            }
             if (refusal.status() == Response.INTERVAL_TOO_BRIEF) {
                 try {
                     response.setHeader(in.messages().headers().createMinExpiresHeader(
                             (int) properties.minExpires().toSeconds()));
-                } catch (javax.sip.InvalidArgumentException e) {
+                } catch (InvalidArgumentException e) {
                     throw new IllegalStateException(e);
                 }
             }
@@ -124,7 +135,56 @@ public final class Registrar implements SipFeature {
                     result.evicted(), properties.maxContacts());
         }
         local.update(tenant, extension, result.current(), nodeId);
-        in.respond(ok(in, result.current(), now));
+        List<PushBinding> pushes = pushBindings(tenant, extension, contacts, now);
+        if (!pushes.isEmpty()) {
+            pushBindings.write(tenant, extension, pushes);
+        }
+        Response ok = ok(in, result.current(), now);
+        if (!pushes.isEmpty()) {
+            featureCaps(in, ok, pushes.get(0).provider());
+        }
+        in.respond(ok);
+    }
+
+    /**
+     * The push bindings the REGISTER's remaining contacts ask for, each living {@code push-binding-lifetime} from
+     * now; a provider this node does not serve is logged once and bound to nothing.
+     */
+    private List<PushBinding> pushBindings(String tenant, String extension, ContactRequest contacts, Instant now) {
+        List<PushBinding> pushes = new ArrayList<>();
+        long at = now.toEpochMilli();
+        long expiresAt = at + properties.pushBindingLifetime().toMillis();
+        for (ContactRequest.Entry entry : contacts.entries()) {
+            if (entry.push() instanceof PushRequest.Push push) {
+                pushes.add(new PushBinding(push.device(), push.provider().wireName(), push.prid(), push.param(),
+                        nodeId, at, expiresAt));
+            } else if (entry.push() instanceof PushRequest.UnknownProvider unknown) {
+                unknownProviders.seen(unknown.provider(), extension, tenant);
+            }
+        }
+        return pushes;
+    }
+
+    /**
+     * RFC 8599 §4.1.1: the 2xx to a REGISTER whose push binding was kept carries {@code Feature-Caps} with
+     * {@code +sip.pns}, telling the device that this registrar will have it woken by that provider.
+     */
+    private static void featureCaps(InboundRequest in, Response response, String provider) {
+        try {
+            response.addHeader(in.messages().headers().createHeader("Feature-Caps",
+                    "*;+sip.pns=\"" + provider + "\""));
+        } catch (ParseException e) {
+            throw new IllegalStateException("cannot build Feature-Caps", e);
+        }
+    }
+
+    /** RFC 3261 §20.43: a Warning (399, miscellaneous) repeating the reason, for clients that hide reason phrases. */
+    private void warn(InboundRequest in, Response response, String text) {
+        try {
+            response.addHeader(in.messages().headers().createWarningHeader(nodeId, 399, text));
+        } catch (ParseException | InvalidArgumentException e) {
+            throw new IllegalStateException("cannot build a Warning", e);
+        }
     }
 
     /** §10.3 step 8: 200 with every current contact and its remaining expiry, and a Date. */
@@ -141,7 +201,7 @@ public final class Registrar implements SipFeature {
             Calendar date = Calendar.getInstance(TimeZone.getTimeZone("GMT"));
             date.setTimeInMillis(now.toEpochMilli());
             response.setHeader(in.messages().headers().createDateHeader(date));
-        } catch (ParseException | javax.sip.InvalidArgumentException e) {
+        } catch (ParseException | InvalidArgumentException e) {
             throw new IllegalStateException("cannot build the 200 to REGISTER", e);
         }
         return response;

@@ -1,5 +1,6 @@
 package io.tandem.backend.registrar;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.DirectoryProperties;
 import io.tandem.backend.node.DemoProperties;
@@ -52,9 +53,11 @@ class RegistrarConfiguration {
     }
 
     @Bean
-    Registrar registrar(SipAuthenticator authenticator, Bindings bindings, TenantResolver tenants,
-            RegistrarProperties properties, NodeIdentity identity, Clock clock, LocalRegistrations local) {
-        return new Registrar(authenticator, bindings, tenants, properties, local, identity.id(), clock);
+    Registrar registrar(SipAuthenticator authenticator, Bindings bindings, PushBindings pushBindings,
+            TenantResolver tenants, RegistrarProperties properties, NodeIdentity identity, Clock clock,
+            LocalRegistrations local, MeterRegistry meters) {
+        return new Registrar(authenticator, bindings, pushBindings, new UnknownPushProviders(meters), tenants,
+                properties, local, identity.id(), clock);
     }
 
     @Bean

@@ -29,6 +29,9 @@ import org.springframework.validation.annotation.Validated;
  * @param floodThreshold wrong-password REGISTERs from one source address within {@code floodWindow} that block it
  * @param floodWindow    window over which failures are counted
  * @param floodBlock     how long a blocked source stays blocked (every node refuses it: the block is in Redis)
+ * @param pushBindingLifetime how long an RFC 8599 push binding outlives the REGISTER that carried it: the app's
+ *                       device sleeps with no SIP binding and is woken through it; at least {@code maxExpires} (it
+ *                       outlives the SIP binding), at most 365 days
  */
 @Validated
 @ConfigurationProperties("tandem.registrar")
@@ -43,7 +46,8 @@ public record RegistrarProperties(
         @DefaultValue("baresip") List<String> md5OnlyUserAgents,
         @DefaultValue("10") @Min(1) int floodThreshold,
         @DefaultValue("60s") @NotNull Duration floodWindow,
-        @DefaultValue("300s") @NotNull Duration floodBlock) {
+        @DefaultValue("300s") @NotNull Duration floodBlock,
+        @DefaultValue("7d") @NotNull Duration pushBindingLifetime) {
 
     public RegistrarProperties {
         if (minExpires != null && maxExpires != null && defaultExpires != null) {
@@ -63,6 +67,11 @@ public record RegistrarProperties(
         }
         if (floodWindow != null && floodBlock != null && (floodWindow.toMillis() < 1 || floodBlock.toMillis() < 1)) {
             throw new IllegalArgumentException("tandem.registrar.flood-window and flood-block must be positive");
+        }
+        if (pushBindingLifetime != null && maxExpires != null && (pushBindingLifetime.compareTo(maxExpires) < 0
+                || pushBindingLifetime.compareTo(Duration.ofDays(365)) > 0)) {
+            throw new IllegalArgumentException(
+                    "tandem.registrar.push-binding-lifetime must lie between max-expires and 365d");
         }
         algorithms = algorithms == null ? List.of() : List.copyOf(algorithms);
         md5OnlyUserAgents = md5OnlyUserAgents == null ? List.of() : md5OnlyUserAgents.stream()

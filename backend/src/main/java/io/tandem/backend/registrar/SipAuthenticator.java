@@ -40,6 +40,14 @@ public final class SipAuthenticator {
      * @param proxy 407/{@code Proxy-Authorization} instead of 401/{@code Authorization}
      */
     public boolean authenticate(InboundRequest in, String tenant, String extension, boolean proxy) {
+        return authenticated(in, tenant, extension, proxy).isPresent();
+    }
+
+    /**
+     * As {@link #authenticate}, answering the user whose credentials the request carries (what they may do is read
+     * from it without another trip to Redis); empty when the request has been answered.
+     */
+    public Optional<User> authenticated(InboundRequest in, String tenant, String extension, boolean proxy) {
         String authorization = Registrar.headerValue(in.request().getHeader(
                 proxy ? "Proxy-Authorization" : "Authorization"));
         Optional<User> user = authorization == null ? Optional.empty() : directory.find(tenant, extension);
@@ -47,7 +55,7 @@ public final class SipAuthenticator {
                 extension, user);
         switch (verdict) {
             case ACCEPTED -> {
-                return true;
+                return user;
             }
             case CHALLENGE -> challenge(in, tenant, false, null, proxy);
             case STALE -> challenge(in, tenant, true, null, proxy);
@@ -60,7 +68,7 @@ public final class SipAuthenticator {
                 in.respond(Response.FORBIDDEN, "Wrong credentials");
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     private void challenge(InboundRequest in, String realm, boolean stale, String reason, boolean proxy) {

@@ -69,41 +69,41 @@ class UserApiIT {
     @Test
     void adminCreatesChangesAndDeletesAUserAndOnlyHashesAreStored() throws Exception {
         HttpResponse<String> created = api.post(USERS, ADMIN, PASSWORD, """
-                {"extension":"2001","displayName":"Alice Agent","password":"alice-secret",
+                {"extension":"2011","displayName":"Alice Agent","password":"alice-secret",
                  "roles":["agent"],"skills":{"sales":80,"support":20}}""");
         assertThat(created.statusCode()).isEqualTo(201);
-        assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/tenants/demo/users/2001");
+        assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/tenants/demo/users/2011");
         JsonNode body = json.readTree(created.body());
         assertThat(body.get("displayName").asText()).isEqualTo("Alice Agent");
         assertThat(body.get("skills").get("sales").asInt()).isEqualTo(80);
         assertThat(created.body()).doesNotContain("alice-secret", "ha1");
 
-        Map<String, String> stored = hash("tandem:{demo}:user:2001");
-        assertThat(stored).containsEntry("ha1md5", Ha1.md5("2001", "demo", "alice-secret"))
-                .containsEntry("ha1sha256", Ha1.sha256("2001", "demo", "alice-secret"))
+        Map<String, String> stored = hash("tandem:{demo}:user:2011");
+        assertThat(stored).containsEntry("ha1md5", Ha1.md5("2011", "demo", "alice-secret"))
+                .containsEntry("ha1sha256", Ha1.sha256("2011", "demo", "alice-secret"))
                 .containsEntry("skill.sales", "80");
         assertThat(stored.values()).noneMatch(value -> value.contains("alice-secret"));
 
         // The new user can log in; as an agent she may not administer users.
-        assertThat(api.get(USERS, "2001", "alice-secret").statusCode()).isEqualTo(403);
+        assertThat(api.get(USERS, "2011", "alice-secret").statusCode()).isEqualTo(403);
 
         HttpResponse<String> duplicate = api.post(USERS, ADMIN, PASSWORD, """
-                {"extension":"2001","password":"whatever1","roles":["agent"]}""");
+                {"extension":"2011","password":"whatever1","roles":["agent"]}""");
         assertThat(duplicate.statusCode()).isEqualTo(409);
 
-        HttpResponse<String> changed = api.put(USERS + "/2001", ADMIN, PASSWORD, """
+        HttpResponse<String> changed = api.put(USERS + "/2011", ADMIN, PASSWORD, """
                 {"password":"new-secret","roles":["supervisor"],"skills":{"billing":50}}""");
         assertThat(changed.statusCode()).isEqualTo(200);
         assertThat(json.readTree(changed.body()).get("skills").toString()).isEqualTo("{\"billing\":50}");
         assertThat(json.readTree(changed.body()).get("roles").toString()).isEqualTo("[\"supervisor\"]");
-        assertThat(api.get("/api/v1/cluster/nodes", "2001", "alice-secret").statusCode()).isEqualTo(401);
-        assertThat(api.get("/api/v1/cluster/nodes", "2001", "new-secret").statusCode()).isEqualTo(200);
+        assertThat(api.get("/api/v1/cluster/nodes", "2011", "alice-secret").statusCode()).isEqualTo(401);
+        assertThat(api.get("/api/v1/cluster/nodes", "2011", "new-secret").statusCode()).isEqualTo(200);
 
-        assertThat(api.delete(USERS + "/2001", ADMIN, PASSWORD).statusCode()).isEqualTo(204);
-        assertThat(api.get(USERS + "/2001", ADMIN, PASSWORD).statusCode()).isEqualTo(404);
-        assertThat(api.delete(USERS + "/2001", ADMIN, PASSWORD).statusCode()).isEqualTo(404);
-        assertThat(hash("tandem:{demo}:user:2001")).isEmpty();
-        assertThat(api.get("/api/v1/cluster/nodes", "2001", "new-secret").statusCode()).isEqualTo(401);
+        assertThat(api.delete(USERS + "/2011", ADMIN, PASSWORD).statusCode()).isEqualTo(204);
+        assertThat(api.get(USERS + "/2011", ADMIN, PASSWORD).statusCode()).isEqualTo(404);
+        assertThat(api.delete(USERS + "/2011", ADMIN, PASSWORD).statusCode()).isEqualTo(404);
+        assertThat(hash("tandem:{demo}:user:2011")).isEmpty();
+        assertThat(api.get("/api/v1/cluster/nodes", "2011", "new-secret").statusCode()).isEqualTo(401);
     }
 
     @Test

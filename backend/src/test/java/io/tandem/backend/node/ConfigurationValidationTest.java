@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tandem.backend.cdr.CdrProperties;
 import io.tandem.backend.directory.DirectoryProperties;
 import io.tandem.backend.redis.RedisProperties;
+import io.tandem.backend.registrar.RegistrarProperties;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -18,7 +19,7 @@ class ConfigurationValidationTest {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({NodeProperties.class, SipProperties.class, RedisProperties.class,
-            DemoProperties.class, DirectoryProperties.class, CdrProperties.class})
+            DemoProperties.class, DirectoryProperties.class, CdrProperties.class, RegistrarProperties.class})
     static class Properties {
     }
 
@@ -47,6 +48,9 @@ class ConfigurationValidationTest {
             assertThat(demo.password()).isEqualTo("tandem");
             assertThat(context.getBean(CdrProperties.class).maxLength()).isEqualTo(100_000);
             assertThat(context.getBean(DirectoryProperties.class).seedFile()).isEmpty();
+            assertThat(demo.firstAppUser()).isEqualTo(2001);
+            assertThat(demo.lastAppUser()).isEqualTo(2005);
+            assertThat(context.getBean(RegistrarProperties.class).pushBindingLifetime()).isEqualTo(Duration.ofDays(7));
         });
     }
 
@@ -99,6 +103,17 @@ class ConfigurationValidationTest {
     @Test
     void shortDemoPasswordNamesTheProperty() {
         assertFailure("tandem.demo.password=abc", "tandem.demo.password");
+    }
+
+    @Test
+    void aPushBindingOutlivesTheSipBindingAndNoMoreThanAYear() {
+        assertFailure("tandem.registrar.push-binding-lifetime=10m", "tandem.registrar.push-binding-lifetime");
+        assertFailure("tandem.registrar.push-binding-lifetime=400d", "tandem.registrar.push-binding-lifetime");
+    }
+
+    @Test
+    void demoAppUsersMustNotOverlapTheExtensions() {
+        assertFailure("tandem.demo.first-app-user=1020", "overlap the extensions");
     }
 
     @Test

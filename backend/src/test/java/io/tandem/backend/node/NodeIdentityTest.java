@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test;
 
 class NodeIdentityTest {
 
-    private static final DemoProperties DEMO = new DemoProperties(true, "demo", 1001, 1020, "tandem", "admin");
-    private static final DemoProperties PRODUCTION = new DemoProperties(false, "demo", 1001, 1020, "tandem", "admin");
+    private static final DemoProperties DEMO = new DemoProperties(true, "demo", 1001, 1020, "tandem",
+            "admin", 2001, 2005, "tk_demo-api-key-change-me");
+    private static final DemoProperties PRODUCTION = new DemoProperties(false, "demo", 1001, 1020,
+            "tandem", "admin", 2001, 2005, "tk_demo-api-key-change-me");
 
     @Test
     void hostNamesBecomeValidNodeIds() {

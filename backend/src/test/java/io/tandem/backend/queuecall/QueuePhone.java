@@ -37,6 +37,9 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
 
     final String extension;
     final UserAgent ua;
+    /** RTP ports of one phone: two per call, for the few calls a queue test's phone has at once. */
+    private static final int RTP_PORTS = 40;
+    private final int rtp;
     final BlockingQueue<Call> incoming = new LinkedBlockingQueue<>();
     private final Map<Call, Ear> ears = new ConcurrentHashMap<>();
     private final Map<Call, BlockingQueue<CallState>> states = new ConcurrentHashMap<>();
@@ -53,9 +56,10 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
         this.extension = extension;
         this.speaks = speaks;
         this.hears = hears;
-        int rtp = FreePorts.alignedBlock(100);
+        int rtp = FreePorts.alignedBlock(RTP_PORTS);
+        this.rtp = rtp;
         UserAgentConfig c = UserAgentConfig.of(extension, "127.0.0.1").withPassword(TestNode.PASSWORD)
-                .withRegistrars(registrars).withRtpPorts(rtp, rtp + 99)
+                .withRegistrars(registrars).withRtpPorts(rtp, rtp + RTP_PORTS - 1)
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
         UserAgentConfig config = new UserAgentConfig(c.displayName(), c.user(), c.domain(), c.password(),
                 c.registrars(), local, c.sipPort(), c.rtpPortMin(), c.rtpPortMax(), c.codecs(), c.autoAnswer(),
@@ -154,6 +158,7 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
     @Override
     public void close() {
         ua.close();
+        FreePorts.release(rtp, RTP_PORTS);
     }
 
     /** Counts frames in which one frequency dominates, and frames with any sound (RMS above a whisper). */

@@ -2,12 +2,14 @@ package io.tandem.backend.queuecall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.agents.AgentSessions;
 import io.tandem.backend.acd.dispatch.Callers;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.acd.queues.Strategy;
+import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.protocol.AgentState;
@@ -180,6 +182,40 @@ class QueueRedisRestartIT {
                 }
             }
         }
-        throw new AssertionError("no agent took a waiting caller");
+        throw new AssertionError("no agent took a waiting caller; " + snapshot());
+    }
+
+    /**
+     * What Redis and both nodes hold when no agent was offered a waiting caller: the agents' records, the waiting
+     * callers, each node's live-node view and the tenant's latest events, so a failure says where the queue stopped.
+     */
+    static String snapshot() {
+        try {
+            var commands = r1.bean(Redis.class).commands();
+            StringBuilder out = new StringBuilder();
+            for (String agent : List.of("1051", "1052")) {
+                out.append("\nagent ").append(agent).append(' ').append(commands.hgetall(Keys.agent("demo", agent)));
+            }
+            out.append("\nwait ").append(commands.zrangeWithScores(Keys.queueWait("demo", "7500"), 0, -1));
+            out.append("\nready ").append(commands.zrangeWithScores(Keys.queueReady("demo", "7500"), 0, -1));
+            for (String caller : commands.zrange(Keys.queueWait("demo", "7500"), 0, -1)) {
+                out.append("\ncaller ").append(caller).append(' ')
+                        .append(commands.hgetall(Keys.queueCaller("demo", caller)));
+            }
+            out.append("\nnodes ").append(commands.smembers(Keys.nodes()));
+            for (TestNode node : List.of(r1, r2)) {
+                out.append("\nalive at ").append(node.sipPort()).append(' ')
+                        .append(node.bean(NodeRegistry.class).aliveIds());
+            }
+            out.append("\nevents ");
+            commands.xrevrange(Keys.events("demo"), Range.create("-", "+"), Limit.create(0, 40))
+                    .forEach(m -> out.append("\n  ").append(m.getId()).append(' ').append(m.getBody()));
+            out.append("\nqueue log ");
+            commands.xrevrange(Keys.queueLog("demo"), Range.create("-", "+"), Limit.create(0, 30))
+                    .forEach(m -> out.append("\n  ").append(m.getId()).append(' ').append(m.getBody()));
+            return out.toString();
+        } catch (RuntimeException e) {
+            return "(no snapshot: " + e + ")";
+        }
     }
 }

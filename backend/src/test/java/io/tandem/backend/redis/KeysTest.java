@@ -98,6 +98,13 @@ class KeysTest {
         }
     }
 
+    /** The node writes the keys the callback service reads: both sides must build the same names. */
+    @Test
+    void theCallbackContractsKeysAreTheNodesKeys() {
+        assertThat(Keys.pushBindings("demo", "2001")).isEqualTo(CallbackKeys.pushBindings("demo", "2001"));
+        assertThat(Keys.deviceEvents("demo")).isEqualTo(CallbackKeys.deviceEvents("demo"));
+    }
+
     @Test
     void aSourceAddressKeepsItsFloodKeysOnOneSlot() {
         assertThat(SlotHash.getSlot(Keys.authFailures("192.0.2.7")))

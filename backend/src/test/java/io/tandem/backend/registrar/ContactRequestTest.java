@@ -15,7 +15,8 @@ class ContactRequestTest {
 
     private static final RegistrarProperties PROPERTIES = new RegistrarProperties(Duration.ofSeconds(60),
             Duration.ofSeconds(3600), Duration.ofSeconds(1800), Duration.ofSeconds(10), 5, Duration.ofSeconds(300),
-            List.of("MD5"), List.of(), 10, Duration.ofSeconds(60), Duration.ofSeconds(300));
+            List.of("MD5"), List.of(), 10, Duration.ofSeconds(60), Duration.ofSeconds(300),
+            Duration.ofDays(7));
 
     @Test
     void noContactIsAQuery() throws Exception {

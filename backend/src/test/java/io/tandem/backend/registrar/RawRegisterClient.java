@@ -87,7 +87,7 @@ public final class RawRegisterClient implements AutoCloseable {
 
     /**
      * A REGISTER: {@code expires} &lt; 0 leaves the Expires header out; {@code contacts} as given ("*" for the
-     * wildcard), none for a query.
+     * wildcard, {@code <uri>;params} for a whole Contact value), none for a query.
      */
     Request register(int expires, String... contacts) throws Exception {
         SipMessages m = endpoint.messages();
@@ -95,7 +95,9 @@ public final class RawRegisterClient implements AutoCloseable {
         Request request = m.outOfDialog(Request.REGISTER, m.addresses().createURI(registrarUri()), aor, tag, aor,
                 callId, ++cseq, transport, null);
         for (String contact : contacts) {
-            ContactHeader header = "*".equals(contact) ? m.headers().createContactHeader()
+            // "<uri>;param" is a whole Contact value with header parameters (+sip.instance, expires)
+            Header header = "*".equals(contact) ? m.headers().createContactHeader()
+                    : contact.startsWith("<") ? m.headers().createHeader(ContactHeader.NAME, contact)
                     : m.headers().createContactHeader(m.addresses().createAddress(contact));
             request.addHeader(header);
         }

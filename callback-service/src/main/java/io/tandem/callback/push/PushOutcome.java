@@ -6,11 +6,19 @@ public sealed interface PushOutcome {
     /** The name in metrics and logs. */
     String label();
 
+    /** The provider's id of an accepted push, else its reason. */
+    String detail();
+
     /** The network took the push; {@code providerId} is its id for it (apns-id, FCM message name, webhook's). */
     record Accepted(String providerId) implements PushOutcome {
         @Override
         public String label() {
             return "accepted";
+        }
+
+        @Override
+        public String detail() {
+            return providerId;
         }
     }
 
@@ -19,6 +27,11 @@ public sealed interface PushOutcome {
         @Override
         public String label() {
             return "refused";
+        }
+
+        @Override
+        public String detail() {
+            return reason;
         }
     }
 
@@ -31,6 +44,11 @@ public sealed interface PushOutcome {
         public String label() {
             return "dead-token";
         }
+
+        @Override
+        public String detail() {
+            return reason;
+        }
     }
 
     /** The network could not be reached or failed (5xx, I/O, timeout) after the provider's own retries. */
@@ -38,6 +56,11 @@ public sealed interface PushOutcome {
         @Override
         public String label() {
             return "failed";
+        }
+
+        @Override
+        public String detail() {
+            return reason;
         }
     }
 }

@@ -14,8 +14,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * baresip) that need a port number on their command line. The search stays below the kernel's
  * ephemeral range (32768+), so a port we hand out is not taken a moment later by some other
  * test's {@code bind(0)}; ports handed out once are never handed out again by this JVM, so two
- * peers started by parallel tests never get the same number. Another process can still grab a
- * port between the probe and the program's bind: callers start the program promptly.
+ * peers started by parallel tests never get the same number — until the holder gives them back with
+ * {@link #release} when it has closed its sockets (phones do, on close), so a long run of test classes in one JVM
+ * does not use up the range (all backend ITs in one JVM needed more than its 127 blocks of 100). Another process
+ * can still grab a port between the probe and the program's bind: callers start the program promptly.
  */
 public final class FreePorts {
     /** Lowest port we hand out: above the well-known and common service ports. */
@@ -68,6 +70,13 @@ public final class FreePorts {
         }
         throw new IllegalStateException("no block of " + count + " free UDP+TCP ports on 127.0.0.1 in "
                 + MIN + ".." + MAX + " after " + ATTEMPTS + " attempts");
+    }
+
+    /** Gives back {@code count} ports from {@code first}, handed out before, once nothing of ours binds them. */
+    public static void release(int first, int count) {
+        for (int p = first; p < first + count; p++) {
+            HANDED_OUT.remove(p);
+        }
     }
 
     private static boolean reserve(int first, int count) {

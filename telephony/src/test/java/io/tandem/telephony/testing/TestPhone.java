@@ -19,6 +19,7 @@ public class TestPhone extends RecordingListener implements AutoCloseable {
     private static final int RTP_PORTS = 20;
 
     public final UserAgent ua;
+    private final int rtp;
     public final ToneCount ear;
     private volatile double speaks;
 
@@ -31,6 +32,7 @@ public class TestPhone extends RecordingListener implements AutoCloseable {
         this.speaks = speaks;
         this.ear = new ToneCount(hears);
         int rtp = FreePorts.alignedBlock(RTP_PORTS);
+        this.rtp = rtp;
         this.ua = UserAgent.start(config.withRtpPorts(rtp, rtp + RTP_PORTS - 1), this);
     }
 
@@ -71,5 +73,6 @@ public class TestPhone extends RecordingListener implements AutoCloseable {
     @Override
     public void close() {
         ua.close();
+        FreePorts.release(rtp, RTP_PORTS);
     }
 }

@@ -6,6 +6,7 @@ import io.tandem.backend.acd.agents.Presence;
 import io.tandem.backend.acd.events.LiveEvents;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.directory.Directory;
+import io.tandem.backend.node.NodeProperties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,8 +46,9 @@ class DispatchConfiguration {
 
     @Bean
     Sweeper sweeper(Directory directory, Queues queues, Callers callers, Claims claims, Dispatcher dispatcher,
-            LiveNodes nodes, Presence presence, AcdProperties properties) {
-        return new Sweeper(directory, queues, callers, claims, dispatcher, nodes, presence, properties);
+            LiveNodes nodes, Presence presence, AcdProperties properties, NodeProperties node) {
+        return new Sweeper(directory, queues, callers, claims, dispatcher, nodes, presence, properties,
+                new LostNodes(node.heartbeatTtl(), System::currentTimeMillis));
     }
 
     /** Sweeping starts once the node is ready (seeded, listening). */

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Every node's periodic safety net, run each {@code sweep-interval}: refresh the live-node snapshot, mark the agents
  * whose socket this node holds as present, expire lapsed leases and finished wrap-ups; each {@code dispatch-interval}
- * also log out absent agents, remove callers whose node died (recorded as lost, not abandoned) and dispatch every
+ * also log out absent agents, remove callers whose node died (recorded as lost, not abandoned; {@link LostNodes}
+ * says when a node counts as dead) and dispatch every
  * queue with waiting callers. All of it is idempotent
  * scripts, so several nodes sweeping at once is harmless.
  */
@@ -29,11 +30,12 @@ class Sweeper implements Runnable {
     private final Dispatcher dispatcher;
     private final LiveNodes nodes;
     private final Presence presence;
+    private final LostNodes lost;
     private final int dispatchEvery;
     private long runs;
 
     Sweeper(Directory directory, Queues queues, Callers callers, Claims claims, Dispatcher dispatcher,
-            LiveNodes nodes, Presence presence, AcdProperties properties) {
+            LiveNodes nodes, Presence presence, AcdProperties properties, LostNodes lost) {
         this.directory = directory;
         this.queues = queues;
         this.callers = callers;
@@ -41,6 +43,7 @@ class Sweeper implements Runnable {
         this.dispatcher = dispatcher;
         this.nodes = nodes;
         this.presence = presence;
+        this.lost = lost;
         this.dispatchEvery = (int) Math.max(1, properties.dispatchInterval().toMillis()
                 / properties.sweepInterval().toMillis());
     }
@@ -77,14 +80,15 @@ class Sweeper implements Runnable {
         if (dispatchRound) {
             presence.sweep(tenant);
             Set<String> alive = nodes.ids();
+            lost.round(alive);
             for (QueueDefinition queue : queues.list(tenant)) {
                 boolean waiting = false;
                 for (QueueEntry entry : callers.waiting(tenant, queue.number())) {
-                    if (!alive.contains(entry.owner())) {
+                    if (!alive.contains(entry.owner()) && lost.gone(entry.owner())) {
                         callers.leave(tenant, queue.number(), entry.callId(), Callers.Exit.LOST_NODE, null);
                         log.info("caller {} removed from {}@{}: its node {} is gone", entry.callId(),
                                 queue.number(), tenant, entry.owner());
-                    } else {
+                    } else if (alive.contains(entry.owner())) {
                         waiting = true;
                     }
                 }

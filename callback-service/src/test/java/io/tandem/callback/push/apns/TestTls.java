@@ -32,22 +32,22 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Key material the APNs IT makes for itself: a CA, a server certificate for 127.0.0.1/localhost signed by it, and EC
  * P-256 keys written as PKCS#8 PEM — the format of Apple's {@code AuthKey_<keyid>.p8}.
  */
-final class TestTls {
+public final class TestTls {
 
     /** PEM files of a CA and a loopback server certificate issued by it. */
-    record ServerFiles(Path caCertificate, Path serverCertificateChain, Path serverKey) {
+    public record ServerFiles(Path caCertificate, Path serverCertificateChain, Path serverKey) {
     }
 
     private TestTls() {
     }
 
-    static KeyPair ecP256() throws GeneralSecurityException {
+    public static KeyPair ecP256() throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         return generator.generateKeyPair();
     }
 
-    static ServerFiles loopbackServer(Path dir) throws GeneralSecurityException, IOException {
+    public static ServerFiles loopbackServer(Path dir) throws GeneralSecurityException, IOException {
         KeyPair ca = ecP256();
         X509Certificate caCertificate = sign(new JcaX509v3CertificateBuilder(
                         new X500Name("CN=Tandem test CA"), BigInteger.ONE, notBefore(), notAfter(),
@@ -77,7 +77,7 @@ final class TestTls {
     }
 
     /** {@code key}'s PKCS#8 encoding as a PEM file, like Apple's .p8 download. */
-    static Path writeP8(Path file, KeyPair key) throws IOException {
+    public static Path writeP8(Path file, KeyPair key) throws IOException {
         return Files.writeString(file, pem("PRIVATE KEY", key.getPrivate().getEncoded()));
     }
 

@@ -1,0 +1,51 @@
+package io.tandem.callback.cluster;
+
+/**
+ * The keys the callback service owns (the contract with the nodes is in {@code protocol}'s {@code CallbackKeys} and
+ * {@code NodeKeys}). Tenant keys carry the tenant in braces, the Redis Cluster hash tag the nodes use, so one tenant's
+ * keys share a slot.
+ */
+public final class ServiceKeys {
+
+    private static final String PREFIX = "tandem:";
+
+    private ServiceKeys() {
+    }
+
+    /** Hash: the parked rooms the services look after, room id → the PARKED event as JSON. */
+    public static String parkedRooms(String tenant) {
+        return tenant(tenant) + "cb:parked";
+    }
+
+    /** Hash: who was woken for a room, device key → {@code {"user": ..., "binding": {...}}}. */
+    public static String woken(String tenant, String room) {
+        return tenant(tenant) + "wake:" + room;
+    }
+
+    /** Set: the rooms a user was woken for (a device of theirs registering is called into them). */
+    public static String wokenFor(String tenant, String user) {
+        return tenant(tenant) + "wake-user:" + user;
+    }
+
+    /** String with TTL: a CALL_INTO_ROOM for this room and user was written (a repeat of the device event is quiet). */
+    public static String calledIn(String tenant, String room, String user) {
+        return tenant(tenant) + "wake:" + room + ":called:" + user;
+    }
+
+    /** Stream: every push sent about the tenant's rooms and its outcome. */
+    public static String pushRecords(String tenant) {
+        return tenant(tenant) + "pushes";
+    }
+
+    /**
+     * String with TTL: one push's claim and outcome (the Redis push ledger). Room ids are unique in the cluster, so
+     * the key needs no tenant.
+     */
+    public static String pushLedgerPrefix() {
+        return PREFIX + "push-ledger:";
+    }
+
+    private static String tenant(String tenant) {
+        return PREFIX + "{" + tenant + "}:";
+    }
+}

@@ -1,0 +1,251 @@
+package io.tandem.callback.room;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.tandem.callback.cluster.CallbackProperties;
+import io.tandem.callback.cluster.ServiceKeys;
+import io.tandem.callback.push.PushKind;
+import io.tandem.callback.push.PushMessage;
+import io.tandem.callback.ticket.Tickets;
+import io.tandem.protocol.callback.CallbackKeys;
+import io.tandem.protocol.callback.DeviceEvent;
+import io.tandem.protocol.callback.JoinToken;
+import io.tandem.protocol.callback.NodeCommand;
+import io.tandem.protocol.callback.NodeKeys;
+import io.tandem.protocol.callback.RoomEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the service does for parked callers (architecture decision 9), one event at a time:
+ *
+ * <ul>
+ *   <li>PARKED: wake the queue's sleeping members ({@link WakeList}) with a ring push carrying a one-time
+ *       {@link JoinToken}; remember the room and whom it woke in Redis, so any instance carries on.</li>
+ *   <li>A woken agent's device registers ({@link DeviceEvent}) while the room is still parked: command the room's node
+ *       to call that agent into the room ({@link NodeCommand.Kind#CALL_INTO_ROOM}, id = room and user, so a repeat is
+ *       carried out once).</li>
+ *   <li>JOINED: cancel the ring on every other woken device (same collapse id). ABANDONED: cancel them all.</li>
+ *   <li>CLOSED with reason {@code timeout}, LOST, or the room's node gone (no heartbeat): open a callback ticket that
+ *       keeps the caller's place, and cancel the rings.</li>
+ * </ul>
+ *
+ * Every step is idempotent (pushes through the shared ledger, tickets created once per room, commands by id), so an
+ * event handled twice — redelivered, or taken over from a dead instance — changes nothing the second time.
+ */
+public final class RoomOrchestrator {
+
+    private static final Logger log = LoggerFactory.getLogger(RoomOrchestrator.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The node's room hash says a caller still waits. */
+    private static final String PARKED_STATE = "parked";
+    /** A node's command stream is trimmed to about this many entries (commands are carried out within seconds). */
+    private static final long COMMANDS_MAX_LENGTH = 10_000;
+
+    private final RedisCommands<String, String> redis;
+    private final CallbackProperties properties;
+    private final WakeList wakeList;
+    private final RoomPushes pushes;
+    private final Tickets tickets;
+    private final Clock clock;
+    private final byte[] secret;
+    /** Wake records outlive the room's park timeout by this much, then Redis drops them by itself. */
+    private final Duration wakeRecordTtl;
+
+    RoomOrchestrator(RedisCommands<String, String> redis, CallbackProperties properties, WakeList wakeList,
+            RoomPushes pushes, Tickets tickets, Clock clock) {
+        this.redis = redis;
+        this.properties = properties;
+        this.wakeList = wakeList;
+        this.pushes = pushes;
+        this.tickets = tickets;
+        this.clock = clock;
+        this.secret = properties.clusterSecret().getBytes(StandardCharsets.UTF_8);
+        this.wakeRecordTtl = properties.parkTimeout().plusHours(1);
+    }
+
+    /** Handles one entry of a tenant's room events. */
+    public void onRoomEvent(String tenant, RoomEvent event) {
+        switch (event.kind()) {
+            case PARKED -> parked(tenant, event);
+            case JOINED -> joined(tenant, event);
+            case REFUSED -> log.info("room {}: {} was refused ({})", event.room(), event.agent(), event.reason());
+            case ABANDONED -> {
+                log.info("room {}: the caller {} hung up while parked", event.room(), event.callerNumber());
+                finish(tenant, event.room());
+            }
+            case CLOSED -> {
+                if ("timeout".equals(event.reason())) {
+                    ticket(tenant, event, "timeout");
+                } else {
+                    finish(tenant, event.room());
+                }
+            }
+            case LOST -> ticket(tenant, event, "lost");
+        }
+    }
+
+    /** Handles one entry of a tenant's device events. */
+    public void onDeviceEvent(String tenant, DeviceEvent event) {
+        for (String room : redis.smembers(ServiceKeys.wokenFor(tenant, event.user()))) {
+            Map<String, String> state = redis.hgetall(CallbackKeys.room(tenant, room));
+            String node = state.getOrDefault("node", "");
+            if (!PARKED_STATE.equals(state.get("state")) || node.isEmpty()) {
+                redis.srem(ServiceKeys.wokenFor(tenant, event.user()), room);
+                continue;
+            }
+            String calledIn = ServiceKeys.calledIn(tenant, room, event.user());
+            if (redis.exists(calledIn) > 0) {
+                log.debug("room {}: {} is already being called in", room, event.user());
+                continue;
+            }
+            NodeCommand command = new NodeCommand(room + ":" + event.user(), NodeCommand.Kind.CALL_INTO_ROOM, tenant,
+                    room, event.user(), "", clock.millis());
+            redis.xadd(CallbackKeys.nodeCommands(node),
+                    XAddArgs.Builder.maxlen(COMMANDS_MAX_LENGTH).approximateTrimming(), command.fields());
+            // Written after the command: a crash in between repeats the command, which the node carries out once.
+            redis.set(calledIn, command.id(), SetArgs.Builder.px(wakeRecordTtl.toMillis()));
+            log.info("room {}: {}'s device {} registered at {}; node {} told to call {} into the room", room,
+                    event.user(), event.device(), event.node(), node, event.user());
+        }
+    }
+
+    /** Tickets the parked callers of the tenant whose node has stopped beating (it died holding them). */
+    public void checkNodes(String tenant) {
+        for (Map.Entry<String, String> entry : redis.hgetall(ServiceKeys.parkedRooms(tenant)).entrySet()) {
+            Optional<RoomEvent> parked = decode(entry.getKey(), entry.getValue());
+            if (parked.isEmpty()) {
+                redis.hdel(ServiceKeys.parkedRooms(tenant), entry.getKey());
+                continue;
+            }
+            if (redis.exists(NodeKeys.node(parked.get().node())) == 0) {
+                log.warn("room {}: node {} holding caller {} has no heartbeat; the caller is ticketed",
+                        entry.getKey(), parked.get().node(), parked.get().callerNumber());
+                ticket(tenant, parked.get(), "node-lost");
+            }
+        }
+    }
+
+    private void parked(String tenant, RoomEvent event) {
+        long expiresAt = event.at() + properties.parkTimeout().toMillis();
+        String roomState = redis.hget(CallbackKeys.room(tenant, event.room()), "state");
+        if (expiresAt <= clock.millis() || (roomState != null && !PARKED_STATE.equals(roomState))) {
+            // Read late (a new consumer group starts at the stream's beginning, or a backlog): a ring whose join
+            // token has expired, or for a room no longer parked, would wake an agent for nothing.
+            log.info("room {}: nobody woken, {}", event.room(), expiresAt <= clock.millis()
+                    ? "its PARKED was read after the park timeout" : "the node has the room " + roomState);
+            watch(tenant, event);
+            return;
+        }
+        List<Woken> devices = wakeList.whom(tenant, event.queue(), clock.millis());
+        if (devices.isEmpty()) {
+            watch(tenant, event);
+            log.warn("room {}: caller {} parked on queue {} but no member of it is asleep with a push binding; "
+                    + "the caller waits for the park timeout", event.room(), event.callerNumber(), event.queue());
+            return;
+        }
+        String woken = ServiceKeys.woken(tenant, event.room());
+        for (Woken device : devices) {
+            redis.hset(woken, device.binding().device(), encode(device));
+            redis.sadd(ServiceKeys.wokenFor(tenant, device.user()), event.room());
+            redis.pexpire(ServiceKeys.wokenFor(tenant, device.user()), wakeRecordTtl.toMillis());
+        }
+        redis.pexpire(woken, wakeRecordTtl.toMillis());
+        long waited = Math.max(0, (clock.millis() - event.enqueuedAt()) / 1000);
+        pushes.send(tenant, event.room(), devices, device -> new PushMessage(PushKind.RING,
+                RoomPushes.deviceOf(device.binding()), event.room(), event.callerNumber(), event.callerName(),
+                event.queue(), waited,
+                JoinToken.create(tenant, event.room(), device.user(), expiresAt).sign(secret)));
+        watch(tenant, event);
+        log.info("room {}: caller {} parked on queue {} at node {}; woke {} device(s) of {}", event.room(),
+                event.callerNumber(), event.queue(), event.node(), devices.size(),
+                devices.stream().map(Woken::user).distinct().toList());
+    }
+
+    /**
+     * From now on the room is checked for its node's heartbeat. Written after the rings went out, so a check that
+     * finds the node gone cancels every ring the room started.
+     */
+    private void watch(String tenant, RoomEvent event) {
+        redis.hset(ServiceKeys.parkedRooms(tenant), event.room(), encode(event));
+    }
+
+    private void joined(String tenant, RoomEvent event) {
+        redis.hdel(ServiceKeys.parkedRooms(tenant), event.room());
+        List<Woken> others = new ArrayList<>();
+        for (Woken device : woken(tenant, event.room())) {
+            if (!device.user().equals(event.agent())) {
+                others.add(device);
+            }
+        }
+        cancel(tenant, event.room(), others);
+        // The winner's own devices are in the call: no cancel reaches them, now or when the room closes.
+        redis.del(ServiceKeys.woken(tenant, event.room()));
+        log.info("room {}: {} joined; the ring cancelled on {} other device(s)", event.room(), event.agent(),
+                others.size());
+    }
+
+    private void ticket(String tenant, RoomEvent event, String reason) {
+        RoomEvent parked = decode(event.room(), redis.hget(ServiceKeys.parkedRooms(tenant), event.room()))
+                .orElse(event);
+        tickets.open(tenant, parked, reason);
+        finish(tenant, event.room());
+    }
+
+    /** The room is over for the service: stop every ring it started, forget it. */
+    private void finish(String tenant, String room) {
+        cancel(tenant, room, woken(tenant, room));
+        redis.hdel(ServiceKeys.parkedRooms(tenant), room);
+        redis.del(ServiceKeys.woken(tenant, room));
+    }
+
+    private void cancel(String tenant, String room, List<Woken> devices) {
+        pushes.send(tenant, room, devices, device -> new PushMessage(PushKind.CANCEL,
+                RoomPushes.deviceOf(device.binding()), room, "", "", "", 0, ""));
+    }
+
+    private List<Woken> woken(String tenant, String room) {
+        List<Woken> devices = new ArrayList<>();
+        for (Map.Entry<String, String> entry : redis.hgetall(ServiceKeys.woken(tenant, room)).entrySet()) {
+            try {
+                devices.add(JSON.readValue(entry.getValue(), Woken.class));
+            } catch (JsonProcessingException e) {
+                log.warn("room {}: wake record of device {} is not readable; no cancel for it", room, entry.getKey(),
+                        e);
+            }
+        }
+        return devices;
+    }
+
+    private static Optional<RoomEvent> decode(String room, String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RoomEvent.of(JSON.readValue(value, new TypeReference<Map<String, String>>() {
+            })));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            log.warn("room {}: the parked record is not readable; dropped", room, e);
+            return Optional.empty();
+        }
+    }
+
+    private static String encode(Object value) {
+        try {
+            return JSON.writeValueAsString(value instanceof RoomEvent event ? event.fields() : value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("records of strings and numbers are always JSON", e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.tandem.callback.room;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tandem.callback.cluster.CallbackProperties;
+import io.tandem.callback.push.PushSender;
+import io.tandem.callback.ticket.Tickets;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The room orchestration's parts, package-private but for the orchestrator. */
+@Configuration(proxyBeanMethods = false)
+class RoomWiring {
+
+    @Bean
+    RoomOrchestrator roomOrchestrator(RedisCommands<String, String> redis, CallbackProperties properties,
+            PushSender sender, Tickets tickets, Clock clock) {
+        return new RoomOrchestrator(redis, properties, new WakeList(redis),
+                new RoomPushes(sender, redis, properties, clock), tickets, clock);
+    }
+
+    @Bean
+    RoomService roomService(RedisClient client, RedisCommands<String, String> redis, CallbackProperties properties,
+            RoomOrchestrator orchestrator, MeterRegistry meters) {
+        return new RoomService(client, redis, properties, orchestrator, meters);
+    }
+}
