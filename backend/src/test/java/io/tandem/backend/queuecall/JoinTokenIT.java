@@ -138,6 +138,25 @@ class JoinTokenIT {
         }
     }
 
+    /** App users may call service numbers only (routing.CallAdmission): a room's join number is one. */
+    @Test
+    void anAppUserMayDialTheJoinNumberOfItsOwnToken() throws Exception {
+        n1.bean(Queues.class).save("demo", parking("7402"), false);
+        try (QueuePhone caller = QueuePhone.caller("1076", 1000, 440);
+             QueuePhone app = QueuePhone.caller("2001", 440, 1000)) {
+            Call call = caller.dial(n1, "7402");
+            caller.awaitState(call, CallState.CONNECTED);
+            String room = parkedRoom(call.id());
+            Call joined = app.dial(n1, "join*" + token(room, "2001", System.currentTimeMillis() + 60_000, SECRET));
+            app.awaitState(joined, CallState.CONNECTED);
+            assertThat(roomEvents(call.id(), RoomEvent.Kind.JOINED)).singleElement()
+                    .satisfies(e -> assertThat(e.agent()).isEqualTo("2001"));
+            Await.until("the app user hears the caller's 1 kHz", AUDIO, () -> app.ear(joined).toneFrames() > 25);
+            call.hangup();
+            app.awaitState(joined, CallState.ENDED);
+        }
+    }
+
     @Test
     void forgedExpiredAndAnotherUsersTokensJoinNothing() throws Exception {
         n1.bean(Queues.class).save("demo", parking("7401"), false);
