@@ -143,6 +143,30 @@ class RoomCommandsIT {
     }
 
     @Test
+    void aLoggedOutMemberWokenAndCalledInIsLoggedInOnTheCall() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7303", Strategy.LONGEST_IDLE, 15, 1, 2, 0,
+                List.of("1077")).withPark(new QueueDefinition.Park(true, true, false, 0, 120)), false);
+        try (QueuePhone agent = QueuePhone.agent(n1, "1077", 440, 1000);
+             QueuePhone caller = QueuePhone.caller("1078", 1000, 440)) {
+            assertThat(state("1077")).isEqualTo(AgentState.LOGGED_OUT);
+            Call call = caller.dial(n1, "7303");
+            caller.awaitState(call, CallState.CONNECTED);
+            String room = parkedRoom(call.id());
+            command("cmd-wake-1077", NodeCommand.Kind.CALL_INTO_ROOM, room, "1077", "");
+            Call ringing = agent.nextIncoming();
+            ringing.answer();
+            agent.awaitState(ringing, CallState.CONNECTED);
+            Await.until("1077 on the call", AUDIO, () -> state("1077") == AgentState.ON_CALL);
+            assertThat(queueLog(call.id())).filteredOn(e -> "CONNECT".equals(e.get("event"))).singleElement()
+                    .satisfies(e -> assertThat(e).containsEntry("agent", "1077").containsEntry("data2", "callback"));
+            ringing.hangup();
+            caller.awaitState(call, CallState.ENDED);
+            Await.until("1077 wraps up after the call", Duration.ofSeconds(10),
+                    () -> state("1077") == AgentState.WRAP_UP || state("1077") == AgentState.AVAILABLE);
+        }
+    }
+
+    @Test
     void twoAgentsCalledInAndBothAnsweringOneJoinsAndACommandDeliveredTwiceRingsOnce() throws Exception {
         n1.bean(Queues.class).save("demo", parking("7301"), false);
         try (QueuePhone first = QueuePhone.agent(n1, "1066", 440, 1000);

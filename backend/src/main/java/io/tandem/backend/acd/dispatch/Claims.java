@@ -136,8 +136,9 @@ public class Claims {
 
     /**
      * An agent joined a parked caller's room (its join won): on call for {@code queue} as if it had answered an offer
-     * (CONNECT marked as a callback), so its hang-up starts wrap-up through {@link #callEnded}. False when the agent
-     * is logged out or busy with another call: its state is left alone.
+     * (CONNECT marked as a callback), so its hang-up starts wrap-up through {@link #callEnded}; a logged-out member
+     * of the queue (woken by a push) is logged in by the join. False for someone logged out who is no member of the
+     * queue, or an agent busy with another call: its state is left alone.
      */
     public boolean callbackConnected(String tenant, String queue, String agentId, String callId, long enqueuedAt,
             String roomId) {
