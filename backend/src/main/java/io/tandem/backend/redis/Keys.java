@@ -29,6 +29,8 @@ public final class Keys {
 
     /** Offer ids, token hashes: base64url or hex. */
     private static final Pattern OPAQUE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    /** Node command ids (the callback service's {@code <room>:<user>}). */
+    private static final Pattern COMMAND_ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,256}");
     /** UTC days, {@code 2026-11-29}. */
     private static final Pattern DAY = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
 
@@ -320,9 +322,13 @@ public final class Keys {
         return PREFIX + "node:" + checked(NODE, "node id", nodeId) + ":commands";
     }
 
-    /** String with TTL: a command id this node carried out; the contract's {@code CallbackKeys.doneCommand}. */
+    /**
+     * String with TTL: a command id this node carried out; the contract's {@code CallbackKeys.doneCommand}. The
+     * callback service makes ids from a room and a user ({@code <room>:<user>}), so a colon is allowed (the id is
+     * the key's last part); braces, which would change the hash tag, and spaces are not.
+     */
     public static String doneCommand(String nodeId, String commandId) {
-        return PREFIX + "node:" + checked(NODE, "node id", nodeId) + ":done:" + checked(OPAQUE, "command id",
+        return PREFIX + "node:" + checked(NODE, "node id", nodeId) + ":done:" + checked(COMMAND_ID, "command id",
                 commandId);
     }
 

@@ -109,7 +109,7 @@ class RoomCommandsIT {
             caller.awaitState(call, CallState.CONNECTED);
             String room = parkedRoom(call.id());
 
-            command("cmd-join-1064", NodeCommand.Kind.CALL_INTO_ROOM, room, "1064", "");
+            command(room + ":1064", NodeCommand.Kind.CALL_INTO_ROOM, room, "1064", ""); // the service's id
             Call ringing = agent.nextIncoming();
             assertThat(ringing.inviteHeader("P-Asserted-Identity")).contains("sip:1065@");
             ringing.answer();
@@ -177,12 +177,12 @@ class RoomCommandsIT {
             String room = parkedRoom(call.id());
 
             double duplicatesBefore = commands("duplicate");
-            command("cmd-1066", NodeCommand.Kind.CALL_INTO_ROOM, room, "1066", "");
+            command(room + ":1066", NodeCommand.Kind.CALL_INTO_ROOM, room, "1066", "");
             Call a = first.nextIncoming();
-            command("cmd-1066", NodeCommand.Kind.CALL_INTO_ROOM, room, "1066", "");
+            command(room + ":1066", NodeCommand.Kind.CALL_INTO_ROOM, room, "1066", "");
             Await.until("the second delivery is recognised", AUDIO,
                     () -> commands("duplicate") == duplicatesBefore + 1);
-            command("cmd-1067", NodeCommand.Kind.CALL_INTO_ROOM, room, "1067", "");
+            command(room + ":1067", NodeCommand.Kind.CALL_INTO_ROOM, room, "1067", "");
             Call b = second.nextIncoming();
             // the commands are carried out in order: had the duplicate rung 1066 again, it would have rung first
             assertThat(first.incoming).as("1066 rang once").isEmpty();

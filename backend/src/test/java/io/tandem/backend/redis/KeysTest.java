@@ -43,6 +43,10 @@ class KeysTest {
         assertThat(Keys.usedJoinToken("demo", "t-1")).isEqualTo(CallbackKeys.usedJoinToken("demo", "t-1"));
         assertThat(Keys.nodeCommands("n1")).isEqualTo(CallbackKeys.nodeCommands("n1"));
         assertThat(Keys.doneCommand("n1", "c-1")).isEqualTo(CallbackKeys.doneCommand("n1", "c-1"));
+        // the callback service's ids: room and user
+        assertThat(Keys.doneCommand("n1", "Qgvi27fMegPxfG9z:1011"))
+                .isEqualTo(CallbackKeys.doneCommand("n1", "Qgvi27fMegPxfG9z:1011"));
+        assertThatThrownBy(() -> Keys.doneCommand("n1", "{x}")).hasMessageContaining("command id");
         assertThatThrownBy(() -> Keys.room("demo", "a:b")).hasMessageContaining("room id");
     }
 
