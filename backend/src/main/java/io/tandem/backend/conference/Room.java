@@ -119,8 +119,9 @@ public final class Room {
      * first. Both streams are started.
      */
     public void connect(RtpMediaStream caller, RtpMediaStream joined, String joinedId) {
-        Party callerParty = mixer.join("caller");
-        Party joinedParty = mixer.join(joinedId);
+        // party ids are the mixer's only: distinct whatever the joined user is called
+        Party callerParty = mixer.join("parked:" + parked.callId());
+        Party joinedParty = mixer.join("joined:" + joinedId);
         caller.setSink(callerParty.input());
         joined.setSink(joinedParty.input());
         joined.setSource(joinedParty.output());
