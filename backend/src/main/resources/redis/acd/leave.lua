@@ -10,7 +10,14 @@ local queue, callId, reason = arg(1), arg(2), arg(3)
 local c = hash(KEYS[2])
 if c.callId == nil then return cjson.encode({outcome = 'gone'}) end
 if c.state == 'connected' then return cjson.encode({outcome = 'connected'}) end
-local rank = redis.call('ZRANK', KEYS[1], callId)
+-- A supervisor may have moved the caller to another queue (move.lua) since its node last looked: it leaves the queue
+-- it waits in now, or it would stay listed there for ever.
+local waitKey, readyKey = KEYS[1], KEYS[3]
+if c.queue and c.queue ~= '' and c.queue ~= queue then
+  queue = c.queue
+  waitKey, readyKey = K.queueWait(queue), K.queueReady(queue)
+end
+local rank = redis.call('ZRANK', waitKey, callId)
 local pos = rank and rank + 1 or 0
 local released = {}
 if c.offer and c.offer ~= '' then
@@ -18,8 +25,8 @@ if c.offer and c.offer ~= '' then
   if reason == 'abandon' then why = 'abandoned' end
   released = releaseOffer(c.offer, why, 0)
 end
-redis.call('ZREM', KEYS[1], callId)
-redis.call('ZREM', KEYS[3], callId)
+redis.call('ZREM', waitKey, callId)
+redis.call('ZREM', readyKey, callId)
 redis.call('DEL', KEYS[2])
 local waited = math.floor((NOW - num(c.enqueuedAt)) / 1000)
 if reason == 'abandon' then

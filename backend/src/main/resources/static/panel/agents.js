@@ -2,11 +2,10 @@
 import { getJson, send } from './api.js';
 import { coalescer, connectEvents } from './events.js';
 import { duration, STATES, setText } from './format.js';
+import { confirmAction, refusal, report } from './actions.js';
 
 const body = document.querySelector('#agents tbody');
 const template = document.getElementById('agent-row').content.querySelector('tr');
-const dialog = document.getElementById('confirm');
-const result = document.getElementById('result');
 
 function row(agentId) {
   let tr = body.querySelector(`tr[data-agent="${CSS.escape(agentId)}"]`);
@@ -21,7 +20,8 @@ function row(agentId) {
 }
 
 async function refresh() {
-  const [sessions, statistics] = await Promise.all([getJson('/agents'), getJson('/agents/statistics')]);
+  const [sessions, statistics, calls] = await Promise.all([getJson('/agents'), getJson('/agents/statistics'),
+    getJson('/calls')]);
   const seen = new Set();
   for (const status of sessions) {
     seen.add(status.agentId);
@@ -31,6 +31,10 @@ async function refresh() {
     if (!seen.has(tr.dataset.agent)) {
       show(tr, { state: 'logged-out', reason: '', node: '', since: null });
     }
+  }
+  const callOf = new Map(calls.map((call) => [call.agentId, call]));
+  for (const tr of body.querySelectorAll('tr[data-agent]')) {
+    showCall(tr, callOf.get(tr.dataset.agent));
   }
   for (const figures of statistics) {
     const tr = body.querySelector(`tr[data-agent="${CSS.escape(figures.agentId)}"]`);
@@ -53,9 +57,44 @@ function show(tr, status) {
     setText(tr, 'since', '–');
   }
   const loggedOut = status.state === 'logged-out';
-  tr.querySelector('[data-action="available"]').disabled = loggedOut || status.state === 'available';
+  // Refused by the API during a call or a ringing offer: not offered here either.
+  const busy = status.state === 'on-call' || status.state === 'reserved';
+  tr.querySelector('[data-action="available"]').disabled = loggedOut || busy || status.state === 'available';
   tr.querySelector('[data-action="not-ready"]').disabled = loggedOut;
   tr.querySelector('[data-action="logout"]').disabled = loggedOut;
+}
+
+const MONITOR_WORDS = { listen: 'listening', whisper: 'whispering', barge: 'barged in' };
+
+/** The agent's queue call, if any: caller (text only: it comes from SIP headers), queue, duration, monitor. */
+function showCall(tr, call) {
+  const cell = tr.querySelector('[data-field="call"]');
+  tr.dataset.callId = call ? call.callId : '';
+  tr.dataset.answeredAt = call ? String(call.answeredAt) : '';
+  tr.dataset.monitor = call?.monitor ? call.monitor.mode : '';
+  tr.querySelector('[data-action="monitor"]').disabled = !call || Boolean(call.monitor);
+  tr.querySelector('[data-action="stop-monitor"]').hidden = !call?.monitor;
+  if (!call) {
+    cell.replaceChildren('–');
+    return;
+  }
+  const caller = span('call-caller', call.callerName ? `${call.callerName} (${call.callerNumber})` : call.callerNumber);
+  const where = span('call-queue', `queue ${call.queue} · `);
+  where.append(span('call-duration', ''));
+  const parts = [caller, where];
+  if (call.monitor) {
+    const { extension, mode, state } = call.monitor;
+    parts.push(span('call-monitor', state === 'ringing' ? `calling ${extension} to ${mode}`
+      : `${extension} ${MONITOR_WORDS[mode] ?? mode}`));
+  }
+  cell.replaceChildren(...parts);
+}
+
+function span(className, text) {
+  const element = document.createElement('span');
+  element.className = className;
+  element.textContent = text;
+  return element;
 }
 
 function tick() {
@@ -64,27 +103,11 @@ function tick() {
     if (tr.dataset.since) {
       setText(tr, 'since', duration((now - Number(tr.dataset.since)) / 1000));
     }
+    const length = tr.querySelector('.call-duration');
+    if (length && tr.dataset.answeredAt) {
+      length.textContent = duration((now - Number(tr.dataset.answeredAt)) / 1000);
+    }
   }
-}
-
-/** Asks in the dialog; resolves to the chosen reason ('' when none is needed), or null when cancelled. */
-function confirmAction(text, needsReason) {
-  document.getElementById('confirm-text').textContent = text;
-  document.getElementById('reason-field').hidden = !needsReason;
-  return new Promise((resolve) => {
-    dialog.addEventListener('close', () => {
-      resolve(dialog.returnValue === 'ok' ? (needsReason ? document.getElementById('reason').value : '') : null);
-    }, { once: true });
-    dialog.returnValue = '';
-    dialog.showModal();
-    (needsReason ? document.getElementById('reason') : document.getElementById('confirm-ok')).focus();
-  });
-}
-
-function report(ok, text) {
-  result.hidden = false;
-  result.dataset.ok = String(ok);
-  result.textContent = `${ok ? '✔' : '✖'} ${text}`;
 }
 
 async function act(button) {
@@ -96,21 +119,27 @@ async function act(button) {
   let request;
   switch (button.dataset.action) {
     case 'available': {
-      if (await confirmAction(`Make ${who} available for queue calls?`, false) === null) return;
+      if (await confirmAction(`Make ${who} available for queue calls?`) === null) return;
       request = send('PUT', `${path}/state`, { state: 'available' });
       break;
     }
     case 'not-ready': {
-      const reason = await confirmAction(`Put ${who} in not ready? They will get no queue calls.`, true);
-      if (reason === null) return;
-      request = send('PUT', `${path}/state`, { state: 'not-ready', reason });
+      const chosen = await confirmAction(`Put ${who} in not ready? They will get no queue calls.`, ['reason-field']);
+      if (chosen === null) return;
+      request = send('PUT', `${path}/state`, { state: 'not-ready', reason: chosen.reason });
       break;
     }
     case 'logout': {
-      if (await confirmAction(`Log ${who} out of the call center?`, false) === null) return;
+      if (await confirmAction(`Log ${who} out of the call center?`) === null) return;
       request = send('DELETE', path);
       break;
     }
+    case 'monitor':
+      await monitor(button, who);
+      return;
+    case 'stop-monitor':
+      await stopMonitor(button, who);
+      return;
     default:
       return;
   }
@@ -120,9 +149,48 @@ async function act(button) {
     const reason = answer.body?.reason ? ` (${answer.body.reason})` : '';
     report(true, `${who} is now ${state.toLowerCase()}${reason}.`);
   } else {
-    report(false, `${who}: refused — ${answer.body?.detail ?? `HTTP ${answer.status}`}`);
+    report(false, `${who}: refused — ${refusal(answer)}`);
   }
   button.focus();
+  refreshSoon('all');
+}
+
+const extensionInput = document.getElementById('extension');
+
+/** Listen, whisper or barge: the node holding the call's media calls the chosen phone into it. */
+async function monitor(button, who) {
+  const tr = button.closest('tr');
+  const callId = tr.dataset.callId;
+  const caller = tr.querySelector('.call-caller')?.textContent ?? 'the caller';
+  extensionInput.value = extensionInput.dataset.own;
+  const chosen = await confirmAction(`Join ${who}'s call with ${caller}? Your phone is called first; you join when`
+    + ' you answer.', ['mode-field', 'extension-field']);
+  if (chosen === null) {
+    return;
+  }
+  const mode = chosen.mode;
+  const answer = await send('POST', `/calls/${encodeURIComponent(callId)}/monitor`,
+    { mode, extension: chosen.extension.trim() });
+  if (answer.ok) {
+    report(true, `Calling ${answer.body.extension} to ${mode} on ${who}'s call; answer that phone to join.`);
+  } else {
+    report(false, `${who}'s call: ${mode} refused — ${refusal(answer)}`);
+  }
+  button.focus();
+  refreshSoon('all');
+}
+
+async function stopMonitor(button, who) {
+  const tr = button.closest('tr');
+  if (await confirmAction(`Hang up the supervisor's phone on ${who}'s call?`) === null) {
+    return;
+  }
+  const answer = await send('DELETE', `/calls/${encodeURIComponent(tr.dataset.callId)}/monitor`);
+  if (answer.ok) {
+    report(true, `Hanging up ${answer.body.extension} on ${who}'s call.`);
+  } else {
+    report(false, `${who}'s call: refused — ${refusal(answer)}`);
+  }
   refreshSoon('all');
 }
 

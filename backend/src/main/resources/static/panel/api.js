@@ -14,13 +14,18 @@ function signedOut() {
 }
 
 /** GET a JSON resource under the tenant; throws on any status but 2xx. */
-export async function getJson(path) {
-  const response = await fetch(base + path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+export function getJson(path) {
+  return getJsonAt(base + path);
+}
+
+/** GET a JSON resource of the node's API outside the tenant (the cluster's nodes). */
+export async function getJsonAt(url) {
+  const response = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
   if (response.status === 401) {
     throw signedOut();
   }
   if (!response.ok) {
-    throw new Error(`${response.status} on ${path}`);
+    throw new Error(`${response.status} on ${url}`);
   }
   return response.json();
 }

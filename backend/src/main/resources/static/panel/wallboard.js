@@ -3,11 +3,16 @@ import { getJson } from './api.js';
 import { coalescer, connectEvents } from './events.js';
 import { duration, percent, setText } from './format.js';
 
-const tiles = new Map([...document.querySelectorAll('.tile[data-queue]')].map((tile) => [tile.dataset.queue, tile]));
+const section = document.querySelector('.tiles');
+const tileTemplate = document.getElementById('queue-tile').content.querySelector('.tile');
+const tiles = new Map([...section.querySelectorAll('.tile[data-queue]')].map((tile) => [tile.dataset.queue, tile]));
 /** Per queue: what the last fetch said about the waiting callers, so waits tick between fetches. */
 const waits = new Map();
 
 const AGENTS = 'agents';
+const QUEUES = 'queues';
+/** Shown for a service level with no call answered or abandoned today (the API answers null). */
+const NO_LEVEL = '—';
 /** Callers listed on a tile; the count above says how many wait in all. */
 const LISTED = 8;
 
@@ -24,7 +29,9 @@ async function refreshQueue(queue) {
   setText(tile, 'available', String(figures.availableAgents));
   setText(tile, 'answered', String(figures.answered));
   setText(tile, 'abandoned', String(figures.abandoned));
-  setText(tile, 'serviceLevel', percent(figures.serviceLevelPercent));
+  const noLevel = figures.serviceLevelPercent == null; // null (or absent): no call answered or abandoned today
+  const level = setText(tile, 'serviceLevel', noLevel ? NO_LEVEL : percent(figures.serviceLevelPercent));
+  level.title = noLevel ? 'No call has been answered or abandoned today' : '';
   setText(tile, 'handleTime', duration(figures.averageHandleTimeSeconds));
   const oldest = callers.reduce((min, c) => Math.min(min, Date.parse(c.enqueuedAt)), Infinity);
   waits.set(queue, { longest: figures.waiting > 0 ? figures.longestWaitSeconds : 0, fetchedAt, oldest });
@@ -60,6 +67,47 @@ function renderCallers(tile, callers) {
   tile.querySelector('[data-field="no-callers"]').hidden = rows.length > 0;
 }
 
+/** A tile for a queue the page did not start with, in queue-number order among the others. */
+function addTile(queue) {
+  const tile = tileTemplate.cloneNode(true);
+  tile.dataset.queue = queue.number;
+  tile.setAttribute('aria-labelledby', `q-${queue.number}`);
+  tile.querySelector('h2').id = `q-${queue.number}`;
+  setText(tile, 'number', queue.number);
+  describe(tile, queue);
+  const next = [...tiles.keys()].filter((number) => number > queue.number).sort()[0];
+  section.insertBefore(tile, next === undefined ? null : tiles.get(next));
+  tiles.set(queue.number, tile);
+}
+
+function describe(tile, queue) {
+  setText(tile, 'name', queue.name);
+  setText(tile, 'target', `≤ ${queue.serviceLevelSeconds} s`);
+}
+
+/** The tenant's queues as they are now: tiles for new ones, none for deleted ones. */
+async function refreshQueues() {
+  const definitions = await getJson('/queues');
+  const numbers = new Set(definitions.map((queue) => queue.number));
+  for (const [number, tile] of tiles) {
+    if (!numbers.has(number)) {
+      tile.remove();
+      tiles.delete(number);
+      waits.delete(number);
+    }
+  }
+  const added = definitions.filter((queue) => !tiles.has(queue.number));
+  added.forEach(addTile);
+  for (const queue of definitions) {
+    describe(tiles.get(queue.number), queue); // a replaced definition may have a new name or target
+  }
+  document.getElementById('no-queues').hidden = tiles.size > 0;
+  added.forEach((queue) => refresh(queue.number));
+  if (added.length > 0) {
+    refresh(AGENTS);
+  }
+}
+
 /** Agent counts by state for each queue, from every agent's session (their queues, wherever their phone is). */
 async function refreshAgents() {
   const agents = await getJson('/agents');
@@ -89,9 +137,15 @@ function tick() {
   }
 }
 
-const refresh = coalescer((key) => (key === AGENTS ? refreshAgents() : refreshQueue(key)));
+const refresh = coalescer((key) => {
+  if (key === AGENTS) {
+    return refreshAgents();
+  }
+  return key === QUEUES ? refreshQueues() : refreshQueue(key);
+});
 
 function refreshAll() {
+  refresh(QUEUES);
   refresh(AGENTS);
   tiles.forEach((_, queue) => refresh(queue));
 }
@@ -99,6 +153,9 @@ function refreshAll() {
 connectEvents({
   onOpen: refreshAll, // first load, and catching up after a dropped connection
   onEvent: (event) => {
+    if (event.kind === 'queue.saved' || event.kind === 'queue.deleted') {
+      refresh(QUEUES); // a definition changed: new tile, gone tile, or a new name and target
+    }
     if (event.queue && tiles.has(event.queue)) {
       refresh(event.queue);
     }

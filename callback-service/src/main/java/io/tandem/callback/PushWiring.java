@@ -2,8 +2,10 @@ package io.tandem.callback;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.tandem.callback.cluster.CallbackProperties;
 import io.tandem.callback.cluster.ServiceKeys;
+import io.tandem.callback.cluster.TenantEvents;
 import io.tandem.callback.push.PushLedger;
 import io.tandem.callback.push.PushProperties;
 import io.tandem.callback.push.PushProvider;
@@ -12,6 +14,7 @@ import io.tandem.callback.push.RedisPushLedger;
 import io.tandem.callback.push.apns.ApnsPushProvider;
 import io.tandem.callback.push.fcm.FcmPushProvider;
 import io.tandem.callback.push.webhook.WebhookPushProvider;
+import io.tandem.callback.push.websocket.WebSocketPushProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +27,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Builds the push providers whose {@code tandem.push.<provider>} section is present. Lives above the {@code push}
+ * Builds the push providers whose {@code tandem.push.<provider>} section is present, and always the softphone's
+ * (the agent WebSocket through the nodes: it needs no credentials). Lives above the {@code push}
  * packages so {@code push} does not depend on its providers.
  */
 @Configuration(proxyBeanMethods = false)
@@ -61,8 +65,10 @@ class PushWiring {
 
     /** Closed (with its providers) when the context closes. */
     @Bean
-    PushSender pushSender(PushProperties properties, PushLedger ledger, MeterRegistry meters, Clock clock) {
+    PushSender pushSender(PushProperties properties, PushLedger ledger, MeterRegistry meters, Clock clock,
+            RedisCommands<String, String> redis, TenantEvents events) {
         List<PushProvider> providers = new ArrayList<>();
+        providers.add(new WebSocketPushProvider(redis, events));
         if (properties.apns() != null) {
             providers.add(new ApnsPushProvider(properties.apns()));
         }

@@ -26,7 +26,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.tandem.callback.push")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "io.tandem.callback.push.apns..", "io.tandem.callback.push.fcm..",
-                        "io.tandem.callback.push.webhook..")
+                        "io.tandem.callback.push.webhook..", "io.tandem.callback.push.websocket..")
                 .check(classes);
     }
 

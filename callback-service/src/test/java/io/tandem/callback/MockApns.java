@@ -37,14 +37,18 @@ public final class MockApns implements AutoCloseable {
     /** The {@code pn-param} of the test app's bindings (RFC 8599 §9.2). */
     public static final String PN_PARAM = TEAM_ID + "." + TOPIC;
 
-    /** An accepted push: the device token, the collapse id and the payload fields. */
-    public record Push(String token, String collapseId, Map<String, String> payload) {
+    /** An accepted push: the device token, the collapse id, the payload fields and when it was accepted (epoch ms). */
+    public record Push(String token, String collapseId, Map<String, String> payload, long acceptedAt) {
         public String kind() {
             return payload.get("kind");
         }
 
         public String room() {
             return payload.get("roomId");
+        }
+
+        public String call() {
+            return payload.get("callId");
         }
     }
 
@@ -77,7 +81,7 @@ public final class MockApns implements AutoCloseable {
                             accepted.add(new Push(notification.getToken(), notification.getCollapseId(),
                                     JSON.readValue(notification.getPayload(),
                                             new TypeReference<Map<String, String>>() {
-                                            })));
+                                            }), System.currentTimeMillis()));
                         } catch (IOException e) {
                             throw new IllegalStateException("the service sent a payload that is not JSON", e);
                         }
@@ -103,6 +107,11 @@ public final class MockApns implements AutoCloseable {
     /** Every push accepted so far, in order. */
     public List<Push> accepted() {
         return new ArrayList<>(accepted);
+    }
+
+    /** The pushes accepted for a call to a sleeping callee. */
+    public List<Push> ofCall(String callId) {
+        return accepted().stream().filter(p -> callId.equals(p.call())).toList();
     }
 
     /** The pushes accepted for a room. */

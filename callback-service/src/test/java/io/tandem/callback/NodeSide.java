@@ -7,6 +7,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.tandem.protocol.callback.CallWake;
 import io.tandem.protocol.callback.CallbackKeys;
 import io.tandem.protocol.callback.DeviceEvent;
 import io.tandem.protocol.callback.NodeKeys;
@@ -89,6 +90,10 @@ public final class NodeSide implements AutoCloseable {
 
     public String deviceEvent(String tenant, DeviceEvent event) {
         return redis.xadd(CallbackKeys.deviceEvents(tenant), event.fields());
+    }
+
+    public String callWake(String tenant, CallWake wake) {
+        return redis.xadd(CallbackKeys.callWakes(tenant), wake.fields());
     }
 
     public List<StreamMessage<String, String>> commands(String node) {

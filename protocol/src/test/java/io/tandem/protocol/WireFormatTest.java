@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tandem.protocol.callback.DirectMessage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,32 @@ class WireFormatTest {
         Envelope back = mapper.readValue(json, Envelope.class);
         assertThat(back.payloadAs(mapper, Offer.class)).isEqualTo(offer);
         assertThat(back.at()).isEqualTo(at);
+    }
+
+    @Test
+    void aCallbackWakeKeepsEveryFieldFromTheServicesEventToTheSoftphonesEnvelope() throws Exception {
+        CallbackWake wake = new CallbackWake("r-1", "+4930123", "<b>Eve</b>", "7002", 83, "tok.sig",
+                "sip:join*tok.sig@127.0.0.1:5060");
+
+        CallbackWake viaEvent = CallbackWake.of(wake.fields());
+        Envelope back = mapper.readValue(mapper.writeValueAsString(
+                Envelope.of(mapper, MessageType.CALLBACK_WAKE, "", Instant.EPOCH, viaEvent)), Envelope.class);
+
+        assertThat(back.type()).isEqualTo("callback.wake");
+        assertThat(back.payloadAs(mapper, CallbackWake.class)).isEqualTo(wake);
+        assertThat(CallbackWakeEnded.of(new CallbackWakeEnded("r-1").fields()).room()).isEqualTo("r-1");
+    }
+
+    @Test
+    void aDirectMessageIsALiveEventForOneAgentWithoutAStreamId() {
+        Map<String, Object> live = new DirectMessage(MessageType.CALLBACK_WAKE, "1011", "svc-a", 5,
+                Map.of("room", "r-1")).live();
+
+        assertThat(live).doesNotContainKey("id").containsEntry("kind", "callback.wake")
+                .containsEntry("agentId", "1011").containsEntry("node", "svc-a").containsEntry("at", "5")
+                .containsEntry("fields", Map.of("room", "r-1"));
+        assertThatThrownBy(() -> new DirectMessage(MessageType.CALLBACK_WAKE, "", "svc-a", 5, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

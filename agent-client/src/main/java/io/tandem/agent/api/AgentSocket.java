@@ -2,6 +2,8 @@ package io.tandem.agent.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.protocol.AgentStatus;
+import io.tandem.protocol.CallbackWake;
+import io.tandem.protocol.CallbackWakeEnded;
 import io.tandem.protocol.ApiPaths;
 import io.tandem.protocol.Envelope;
 import io.tandem.protocol.MessageType;
@@ -162,6 +164,9 @@ public final class AgentSocket implements AutoCloseable {
             case MessageType.OFFER -> listener.onOffer(envelope.payloadAs(json, Offer.class));
             case MessageType.OFFER_ENDED -> listener.onOfferEnded(envelope.payloadAs(json, OfferEnded.class));
             case MessageType.QUEUE_FIGURES -> listener.onQueueFigures(envelope.payloadAs(json, QueueFigures.class));
+            case MessageType.CALLBACK_WAKE -> listener.onCallbackWake(envelope.payloadAs(json, CallbackWake.class));
+            case MessageType.CALLBACK_WAKE_ENDED ->
+                    listener.onCallbackWakeEnded(envelope.payloadAs(json, CallbackWakeEnded.class));
             case MessageType.ERROR -> listener.onError(envelope.payloadAs(json, Problem.class).detail());
             default -> {
                 // pong and types of later versions: nothing to do

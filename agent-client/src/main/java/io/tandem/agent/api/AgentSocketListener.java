@@ -1,6 +1,8 @@
 package io.tandem.agent.api;
 
 import io.tandem.protocol.AgentStatus;
+import io.tandem.protocol.CallbackWake;
+import io.tandem.protocol.CallbackWakeEnded;
 import io.tandem.protocol.Offer;
 import io.tandem.protocol.OfferEnded;
 import io.tandem.protocol.QueueFigures;
@@ -22,6 +24,14 @@ public interface AgentSocketListener {
     }
 
     default void onQueueFigures(QueueFigures figures) {
+    }
+
+    /** The callback service asks this agent to join a parked caller's room. */
+    default void onCallbackWake(CallbackWake wake) {
+    }
+
+    /** The wake for a room is over (someone else joined, the caller left). */
+    default void onCallbackWakeEnded(CallbackWakeEnded ended) {
     }
 
     /** The node refused a command or reported a problem. */

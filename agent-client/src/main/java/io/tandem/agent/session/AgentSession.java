@@ -13,6 +13,8 @@ import io.tandem.agent.engine.RegistrationStatus;
 import io.tandem.protocol.AgentLogin;
 import io.tandem.protocol.AgentState;
 import io.tandem.protocol.AgentStatus;
+import io.tandem.protocol.CallbackWake;
+import io.tandem.protocol.CallbackWakeEnded;
 import io.tandem.protocol.NodeEndpoint;
 import io.tandem.protocol.Offer;
 import io.tandem.protocol.OfferEnded;
@@ -115,6 +117,18 @@ public final class AgentSession implements AutoCloseable {
         AgentStatus status = requireApi().changeState(new StateChange(state, reason));
         post(l -> l.onAgentStatus(status));
         return status;
+    }
+
+    /**
+     * Joins a parked caller's room: dials the wake's {@code joinUri} ({@code join*<token>} at the room's node), which
+     * lets this agent into the room with its one-time token; the node logs the agent in as on call. Returns at once.
+     */
+    public PhoneCall join(CallbackWake wake) {
+        if (!wake.joinUri().startsWith("sip:")) {
+            throw new IllegalArgumentException("the wake for room " + wake.room() + " names nowhere to dial");
+        }
+        LOG.info("joining room {} (caller {}, queue {})", wake.room(), wake.callerNumber(), wake.queue());
+        return engine.dial(wake.joinUri());
     }
 
     public List<QueueFigures> queues() throws ApiException {
@@ -241,6 +255,16 @@ public final class AgentSession implements AutoCloseable {
         @Override
         public void onQueueFigures(QueueFigures figures) {
             post(l -> l.onQueueFigures(figures));
+        }
+
+        @Override
+        public void onCallbackWake(CallbackWake wake) {
+            post(l -> l.onCallbackWake(wake));
+        }
+
+        @Override
+        public void onCallbackWakeEnded(CallbackWakeEnded ended) {
+            post(l -> l.onCallbackWakeEnded(ended));
         }
 
         @Override

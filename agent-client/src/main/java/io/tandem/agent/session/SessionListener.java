@@ -4,6 +4,8 @@ import io.tandem.agent.engine.CallPhase;
 import io.tandem.agent.engine.PhoneCall;
 import io.tandem.agent.engine.RegistrationStatus;
 import io.tandem.protocol.AgentStatus;
+import io.tandem.protocol.CallbackWake;
+import io.tandem.protocol.CallbackWakeEnded;
 import io.tandem.protocol.Offer;
 import io.tandem.protocol.OfferEnded;
 import io.tandem.protocol.QueueFigures;
@@ -31,6 +33,14 @@ public interface SessionListener {
     }
 
     default void onQueueFigures(QueueFigures figures) {
+    }
+
+    /** A parked caller waits and this agent is asked to join ({@link AgentSession#join}). */
+    default void onCallbackWake(CallbackWake wake) {
+    }
+
+    /** The wake for a room is over: another agent took the caller, or the caller left. */
+    default void onCallbackWakeEnded(CallbackWakeEnded ended) {
     }
 
     /** A call rings the phone; {@code offer} is the queue offer with the same Call-ID, or null for a direct call. */

@@ -1,6 +1,7 @@
 package io.tandem.agent.ui;
 
 import io.tandem.agent.ui.call.CallView;
+import io.tandem.agent.ui.callback.CallbackWakeView;
 import io.tandem.agent.ui.dialpad.DialPadView;
 import io.tandem.agent.ui.history.HistoryView;
 import io.tandem.agent.ui.offer.OfferView;
@@ -20,7 +21,10 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
-/** The main window: header (agent, state, connections, settings), offer/call cards, dial pad, history, queues. */
+/**
+ * The main window: header (agent, state, connections, settings), caller-waiting/offer/call cards, dial pad, history,
+ * queues.
+ */
 public final class MainView extends BorderPane {
 
     public MainView(MainViewModel vm) {
@@ -50,7 +54,8 @@ public final class MainView extends BorderPane {
         idleCard.setId("idle-card");
         idleCard.getStyleClass().addAll("card", "idle");
         idleCard.setAlignment(Pos.CENTER);
-        idleCard.visibleProperty().bind(vm.offer().showingProperty().not().and(vm.call().activeProperty().not()));
+        idleCard.visibleProperty().bind(vm.offer().showingProperty().not().and(vm.call().activeProperty().not())
+                .and(vm.callbackWake().showingProperty().not()));
         idleCard.managedProperty().bind(idleCard.visibleProperty());
 
         Label notice = new Label();
@@ -61,7 +66,8 @@ public final class MainView extends BorderPane {
 
         HistoryView history = new HistoryView(vm.history());
         VBox.setVgrow(history, Priority.ALWAYS);
-        VBox left = new VBox(12, new OfferView(vm.offer()), new CallView(vm.call()), idleCard, history, notice);
+        VBox left = new VBox(12, new CallbackWakeView(vm.callbackWake()), new OfferView(vm.offer()),
+                new CallView(vm.call()), idleCard, history, notice);
         HBox.setHgrow(left, Priority.ALWAYS);
         VBox right = new VBox(14, new DialPadView(vm.dialPad()));
         right.setMinWidth(250);

@@ -8,6 +8,7 @@ import io.tandem.agent.engine.RegistrationStatus;
 import io.tandem.agent.session.AgentSession;
 import io.tandem.agent.session.SessionListener;
 import io.tandem.agent.ui.call.CallViewModel;
+import io.tandem.agent.ui.callback.CallbackWakeViewModel;
 import io.tandem.agent.ui.dialpad.DialPadViewModel;
 import io.tandem.agent.ui.history.HistoryViewModel;
 import io.tandem.agent.ui.offer.OfferViewModel;
@@ -16,6 +17,8 @@ import io.tandem.agent.ui.settings.SettingsViewModel;
 import io.tandem.agent.ui.state.StateViewModel;
 import io.tandem.protocol.AgentLogin;
 import io.tandem.protocol.AgentStatus;
+import io.tandem.protocol.CallbackWake;
+import io.tandem.protocol.CallbackWakeEnded;
 import io.tandem.protocol.Offer;
 import io.tandem.protocol.OfferEnded;
 import io.tandem.protocol.QueueFigures;
@@ -34,6 +37,7 @@ public final class MainViewModel implements SessionListener {
     private final StateViewModel state;
     private final OfferViewModel offer;
     private final CallViewModel call;
+    private final CallbackWakeViewModel callbackWake;
     private final DialPadViewModel dialPad;
     private final HistoryViewModel history;
     private final QueueStripViewModel queues = new QueueStripViewModel();
@@ -60,6 +64,7 @@ public final class MainViewModel implements SessionListener {
         this.call = new CallViewModel(clock);
         this.history = new HistoryViewModel(clock);
         this.dialPad = new DialPadViewModel(this::engine, this::dialled);
+        this.callbackWake = new CallbackWakeViewModel(clock, this::join, this::joined);
     }
 
     private PhoneEngine engine() {
@@ -76,6 +81,20 @@ public final class MainViewModel implements SessionListener {
                 failure -> queues.clear()); // figures also arrive on the WebSocket; a node without the list is fine
     }
 
+    private PhoneCall join(CallbackWake wake) {
+        if (session == null) {
+            throw new IllegalStateException("not signed in");
+        }
+        return session.join(wake);
+    }
+
+    /** Join placed a call into a parked caller's room: shown as the caller's call, with its queue. */
+    private void joined(PhoneCall c, CallbackWake wake) {
+        started.put(c.id(), clock.instant());
+        queueOf.put(c.id(), wake.queue());
+        call.show(c, wake.callerNumber(), wake.callerName(), wake.queue());
+    }
+
     private void dialled(PhoneCall c) {
         started.put(c.id(), clock.instant());
         call.show(c, "");
@@ -84,6 +103,7 @@ public final class MainViewModel implements SessionListener {
     public void tick() {
         state.tick();
         offer.tick();
+        callbackWake.tick();
         call.tick();
     }
 
@@ -100,6 +120,7 @@ public final class MainViewModel implements SessionListener {
     @Override
     public void onAgentStatus(AgentStatus status) {
         state.onStatus(status);
+        callbackWake.onAgentState(status.state());
     }
 
     @Override
@@ -112,6 +133,16 @@ public final class MainViewModel implements SessionListener {
     @Override
     public void onOfferEnded(OfferEnded ended) {
         offer.onOfferEnded(ended);
+    }
+
+    @Override
+    public void onCallbackWake(CallbackWake wake) {
+        callbackWake.onWake(wake);
+    }
+
+    @Override
+    public void onCallbackWakeEnded(CallbackWakeEnded ended) {
+        callbackWake.onWakeEnded(ended);
     }
 
     @Override
@@ -185,6 +216,10 @@ public final class MainViewModel implements SessionListener {
 
     public OfferViewModel offer() {
         return offer;
+    }
+
+    public CallbackWakeViewModel callbackWake() {
+        return callbackWake;
     }
 
     public CallViewModel call() {

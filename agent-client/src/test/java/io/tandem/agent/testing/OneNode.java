@@ -26,6 +26,14 @@ public final class OneNode implements BeforeAllCallback, AfterAllCallback {
         return node;
     }
 
+    /** The node's Redis (address for a test that plays another process of the cluster, e.g. the callback service). */
+    public RedisServer redis() {
+        if (redis == null) {
+            throw new IllegalStateException("Redis of " + name + " is not started (register OneNode as a static field)");
+        }
+        return redis;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         redis = RedisServer.started();

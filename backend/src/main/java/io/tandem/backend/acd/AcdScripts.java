@@ -62,6 +62,14 @@ public class AcdScripts {
         return redis.send(script, keys, withPrelude(tenant, args));
     }
 
+    /**
+     * Returns once the replicas hold every decision this node sent so far, so that a Sentinel failover cannot forget
+     * one the node is about to act on ({@link Redis#awaitReplicas}); at once without Sentinel.
+     */
+    public void awaitReplicas(String decision) {
+        redis.awaitReplicas(decision);
+    }
+
     /** The prelude's arguments (tenant prefix, now, node, stream lengths), then the script's own. */
     private String[] withPrelude(String tenant, String... args) {
         List<String> all = new ArrayList<>(5 + args.length);

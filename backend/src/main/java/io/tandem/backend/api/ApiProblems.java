@@ -35,7 +35,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<Map<String, String>> errors = new ArrayList<>();
+        List<Map<String, Object>> errors = new ArrayList<>();
         for (FieldError error : ex.getBindingResult().getFieldErrors()) {
             errors.add(Map.of("field", error.getField(), "message", String.valueOf(error.getDefaultMessage())));
         }
@@ -47,7 +47,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<Map<String, String>> errors = new ArrayList<>();
+        List<Map<String, Object>> errors = new ArrayList<>();
         ex.getParameterValidationResults().forEach(result -> {
             String name = result.getMethodParameter().getParameterName();
             for (MessageSourceResolvable error : result.getResolvableErrors()) {
@@ -61,7 +61,13 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
         String field = ex.getPropertyName() == null ? "value" : ex.getPropertyName();
-        String expected = ex.getRequiredType() == null ? "another type" : describe(ex.getRequiredType());
+        Class<?> type = ex.getRequiredType();
+        if (type != null && type.isEnum()) {
+            List<String> allowed = EnumValues.wireNames(type);
+            return invalid(List.of(Map.of("field", field, "message", "must be one of " + String.join(", ", allowed),
+                    "allowed", allowed)), headers);
+        }
+        String expected = type == null ? "another type" : describe(type);
         return invalid(List.of(Map.of("field", field, "message", "must be " + expected)), headers);
     }
 
@@ -75,7 +81,17 @@ class ApiProblems extends ResponseEntityExceptionHandler {
             StringBuilder path = new StringBuilder();
             mismatch.getPath().forEach(ref -> path.append(path.isEmpty() || ref.getFieldName() == null ? "" : ".")
                     .append(ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]"));
-            problem.setProperty("errors", List.of(Map.of("field", path.toString(), "message", "wrong type")));
+            Class<?> target = mismatch.getTargetType();
+            if (target != null && target.isEnum()) {
+                // An unknown enum value: name the field and every value it takes, in the body's own spelling.
+                List<String> allowed = EnumValues.wireNames(target);
+                problem.setDetail("1 invalid field");
+                problem.setTitle("Invalid request");
+                problem.setProperty("errors", List.of(Map.of("field", path.toString(),
+                        "message", "must be one of " + String.join(", ", allowed), "allowed", allowed)));
+            } else {
+                problem.setProperty("errors", List.of(Map.of("field", path.toString(), "message", "wrong type")));
+            }
         }
         return ResponseEntity.badRequest().headers(headers).body(problem);
     }
@@ -98,7 +114,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         return ResponseEntity.internalServerError().body(problem);
     }
 
-    private static ResponseEntity<Object> invalid(List<Map<String, String>> errors, HttpHeaders headers) {
+    private static ResponseEntity<Object> invalid(List<Map<String, Object>> errors, HttpHeaders headers) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 errors.size() == 1 ? "1 invalid field" : errors.size() + " invalid fields");
         problem.setTitle("Invalid request");

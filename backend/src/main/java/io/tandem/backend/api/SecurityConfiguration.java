@@ -15,7 +15,6 @@ import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -67,33 +66,24 @@ class SecurityConfiguration {
                                 writeProblem(json, response, HttpStatus.FORBIDDEN, "Forbidden",
                                         "your role does not allow " + request.getMethod() + " "
                                                 + request.getRequestURI())))
-                .authorizeHttpRequests(auth -> auth
-                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers("/actuator/**").access(role("SUPERVISOR", hierarchy))
-                        .requestMatchers("/api/v1/cluster/**").access(role("SUPERVISOR", hierarchy))
-                        .requestMatchers("/api/v1/tenants/{tenant}/users", "/api/v1/tenants/{tenant}/users/**")
-                        .access(tenantRole("ADMIN", hierarchy))
-                        .requestMatchers("/api/v1/tenants/{tenant}/api-keys", "/api/v1/tenants/{tenant}/api-keys/**")
-                        .access(tenantRole("ADMIN", hierarchy))
-                        // App users: the tenant's business backend with its API key, or the tenant's admins.
-                        .requestMatchers("/api/v1/tenants/{tenant}/app-users",
-                                "/api/v1/tenants/{tenant}/app-users/**")
-                        .access(tenantApiKeyOrRole("ADMIN", hierarchy))
-                        // ACD: agents with their session token; queue definitions are written by admins.
-                        .requestMatchers("/api/v1/agents/**", "/ws/agent").access(role("AGENT", hierarchy))
-                        .requestMatchers("/ws/supervisor").access(role("SUPERVISOR", hierarchy))
-                        .requestMatchers("/api/v1/queues", "/api/v1/queues/**").access(role("AGENT", hierarchy))
-                        .requestMatchers(HttpMethod.POST, "/api/v1/tenants/{tenant}/queues/*/callers/**")
-                        .access(tenantRole("SUPERVISOR", hierarchy)) // moving a waiting caller
-                        .requestMatchers(HttpMethod.POST, "/api/v1/tenants/{tenant}/queues",
-                                "/api/v1/tenants/{tenant}/queues/**").access(tenantRole("ADMIN", hierarchy))
-                        .requestMatchers(HttpMethod.PUT, "/api/v1/tenants/{tenant}/queues/**")
-                        .access(tenantRole("ADMIN", hierarchy))
-                        .requestMatchers(HttpMethod.DELETE, "/api/v1/tenants/{tenant}/queues/**")
-                        .access(tenantRole("ADMIN", hierarchy))
-                        .requestMatchers("/api/v1/tenants/{tenant}/**").access(tenantRole("SUPERVISOR", hierarchy))
-                        .anyRequest().authenticated());
+                .authorizeHttpRequests(auth -> {
+                    auth.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
+                    for (ApiAccessRules.Rule rule : ApiAccessRules.RULES) {
+                        String[] patterns = rule.patterns().toArray(String[]::new);
+                        var matched = rule.method() == null ? auth.requestMatchers(patterns)
+                                : auth.requestMatchers(rule.method(), patterns);
+                        if (rule.role() == null) {
+                            matched.permitAll();
+                        } else if (rule.apiKey()) {
+                            matched.access(tenantApiKeyOrRole(rule.role().name(), hierarchy));
+                        } else if (rule.tenant()) {
+                            matched.access(tenantRole(rule.role().name(), hierarchy));
+                        } else {
+                            matched.access(role(rule.role().name(), hierarchy));
+                        }
+                    }
+                    auth.anyRequest().authenticated();
+                });
         return http.build();
     }
 

@@ -13,6 +13,8 @@ import io.tandem.backend.registrar.TenantResolver;
 import io.tandem.backend.routing.CallAdmission;
 import io.tandem.backend.routing.CallRouter;
 import io.tandem.backend.routing.Route;
+import io.tandem.backend.wake.CallWakes;
+import io.tandem.backend.wake.Wake;
 import io.tandem.telephony.relay.RtpRelay;
 import io.tandem.telephony.relay.RtpRelayPool;
 import io.tandem.telephony.sdp.SdpException;
@@ -58,12 +60,14 @@ public final class B2bua implements SipFeature {
     private final RtpRelayPool relays;
     private final InetAddress mediaBind;
     private final Redis redis;
+    private final CallWakes wakes;
     /** Queues and other numbers answered by features of this node; looked up per call (they depend on us). */
     private final Supplier<List<ServiceNumbers>> services;
 
     B2bua(Calls calls, SipAuthenticator authenticator, TenantResolver tenants, CallRouter router,
             CallAdmission admission, TrunkSignature trunk, RtpRelayPool relays, SipProperties sip, Redis redis,
-            Supplier<List<ServiceNumbers>> services) {
+            Supplier<List<ServiceNumbers>> services, CallWakes wakes) {
+        this.wakes = wakes;
         this.admission = admission;
         this.calls = calls;
         this.services = services;
@@ -266,7 +270,12 @@ public final class B2bua implements SipFeature {
             in.respond(Response.NOT_FOUND, "No such extension");
             return;
         }
-        if (!(route instanceof Route.Ring ring)) {
+        // RFC 8599: a callee with push bindings is woken (once per call: by the node it entered, not over the trunk),
+        // and one with no live contact waits for its device instead of 480 at once.
+        Optional<Wake> wake = viaTrunk ? Optional.empty()
+                : wakes.prepare(tenant, target, callId(request), caller, fromHeader.getAddress().getDisplayName());
+        List<Route.Target> targets = route instanceof Route.Ring ring ? ring.targets() : List.of();
+        if (targets.isEmpty() && wake.isEmpty()) {
             in.respond(Response.TEMPORARILY_UNAVAILABLE, "Not registered");
             return;
         }
@@ -302,10 +311,13 @@ public final class B2bua implements SipFeature {
         }
         calls.register(callerLeg);
         calls.started(bridge);
-        log.debug("call {} {}@{} -> {} ({}): ringing {} target(s)", bridge.id(), caller, tenant, target,
-                viaTrunk ? "trunk from " + signed.origin() : "authenticated", ring.targets().size());
+        log.debug("call {} {}@{} -> {} ({}): ringing {} target(s){}", bridge.id(), caller, tenant, target,
+                viaTrunk ? "trunk from " + signed.origin() : "authenticated", targets.size(),
+                wake.isPresent() ? ", waking its devices" : "");
         calls.signalling.respond(callerLeg, st.get(), Response.TRYING, null, null);
-        bridge.start(ring.targets(), offer.get());
+        String tenantOfCall = tenant;
+        String callee = target;
+        bridge.start(targets, offer.get(), wake, () -> router.route(tenantOfCall, callee, false));
     }
 
     /** A signed INVITE is accepted once: its signature is remembered for as long as it is valid. */

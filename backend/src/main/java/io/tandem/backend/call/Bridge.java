@@ -4,6 +4,7 @@ import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.routing.Route;
+import io.tandem.backend.wake.Wake;
 import io.tandem.telephony.relay.RelayLeg;
 import io.tandem.telephony.relay.RtpRelay;
 import io.tandem.telephony.sdp.SdpException;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sip.ClientTransaction;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
@@ -55,6 +57,11 @@ final class Bridge {
     private Instant answeredAt;
     private String remoteNode;
     private ScheduledFuture<?> ringTimer;
+    /** The callee's devices were asked to wake for this call (null: the callee has no push binding). */
+    private Wake wake;
+    /** While true, a REGISTER of the callee adds a branch, and the fork is not over with its last branch. */
+    private boolean waitingForDevice;
+    private ScheduledFuture<?> wakeTimer;
 
     Bridge(Calls calls, String tenant, String caller, String callee, boolean inboundTrunk, String callId,
             RtpRelay relay) {
@@ -176,27 +183,73 @@ final class Bridge {
         transfer = next;
     }
 
-    /** Sends the INVITE of every branch with the caller's offer anchored on relay leg B; arms the ring timer. */
-    synchronized void start(List<Route.Target> targets, SessionDescription offer) {
+    /**
+     * Sends the INVITE of every branch with the caller's offer anchored on relay leg B; arms the ring timer. With a
+     * {@code wake} (the callee has push bindings) the devices are woken at once, the caller hears ringing, and for
+     * {@code wake-wait} each REGISTER of the callee adds a branch to the contacts {@code reroute} finds that were not
+     * rung yet; the call fails for want of a branch only when that wait is over.
+     */
+    synchronized void start(List<Route.Target> targets, SessionDescription offer, Optional<Wake> wakeOf,
+            Supplier<Route> reroute) {
         callerOffer = offer;
         callerLeg.remoteSdp = offer;
-        for (Route.Target target : targets) {
-            Leg branch = new Leg(this, Leg.Side.CALLEE, SipMessages.newToken() + "@tandem", callee);
-            branch.target = target;
-            branches.add(branch);
-            calls.register(branch);
-            String sdp = SdpRewriter.rewrite(offer, calls.signalling.host(), relay.legB().localAddress().getPort(),
-                    branch);
-            if (!calls.signalling.invite(branch, caller, tenant, sdp)) {
-                calls.forget(branch); // FAILED with 503
-            }
+        targets.forEach(this::fork);
+        ringTimer = calls.timers.schedule(this::ringTimeout, calls.properties.ringTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        if (wakeOf.isPresent()) {
+            wake = wakeOf.get();
+            waitingForDevice = true;
+            wakeTimer = calls.timers.schedule(this::wakeWaitOver, calls.properties.wakeWait().toMillis(),
+                    TimeUnit.MILLISECONDS);
+            wake.ring(() -> addBranches(reroute.get()));
+            // The stale contacts may never answer: the caller hears ringing while the devices wake (RFC 3261 §21.1.2).
+            calls.signalling.respond(callerLeg, callerLeg.inviteSt, Response.RINGING, null, null);
+            return;
         }
         if (branches.stream().allMatch(Leg::branchOver)) {
             failCaller(Response.TEMPORARILY_UNAVAILABLE, "Callee unreachable", "unavailable", "system");
+        }
+    }
+
+    /** One more branch of the fork (RFC 3261 §16.7: a B-leg of its own), INVITEd now. */
+    private void fork(Route.Target target) {
+        Leg branch = new Leg(this, Leg.Side.CALLEE, SipMessages.newToken() + "@tandem", callee);
+        branch.target = target;
+        branches.add(branch);
+        calls.register(branch);
+        String sdp = SdpRewriter.rewrite(callerOffer, calls.signalling.host(), relay.legB().localAddress().getPort(),
+                branch);
+        if (!calls.signalling.invite(branch, caller, tenant, sdp)) {
+            calls.forget(branch); // FAILED with 503
+        }
+    }
+
+    /** The callee registered while its devices were being woken: ring the contacts not rung yet, in this call. */
+    synchronized void addBranches(Route route) {
+        if (state != State.RINGING || !waitingForDevice || !(route instanceof Route.Ring ring)) {
             return;
         }
-        ringTimer = calls.timers.schedule(this::ringTimeout, calls.properties.ringTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
+        for (Route.Target target : ring.targets()) {
+            boolean rung = branches.stream().anyMatch(b -> b.target.requestUri().equals(target.requestUri()));
+            if (!rung) {
+                log.info("call {} {} -> {}: the woken device registered; ringing {} too", id(), caller, callee,
+                        target.requestUri());
+                fork(target);
+            }
+        }
+    }
+
+    /** The wake wait is over: no more branches; a fork whose branches are all over ends now. */
+    private void wakeWaitOver() {
+        synchronized (this) {
+            waitingForDevice = false;
+            wake.stopListening();
+            if (state == State.RINGING && branches.stream().allMatch(Leg::branchOver)) {
+                Leg last = branches.isEmpty() ? null : branches.get(branches.size() - 1);
+                branchFailed(last == null ? Response.TEMPORARILY_UNAVAILABLE : last.branch.finalStatus(),
+                        last == null ? "Not registered" : "Callee unavailable");
+            }
+        }
     }
 
     /** A response on one of this call's legs. */
@@ -271,6 +324,9 @@ final class Bridge {
         answeredAt = calls.clock.instant();
         state = State.ANSWERED;
         cancelRingTimer();
+        if (wake != null) {
+            wake.answered();
+        }
         for (Leg other : branches) {
             if (other != branch) {
                 calls.signalling.cancel(other);
@@ -312,7 +368,11 @@ final class Bridge {
             failCaller(status, reason, status == Response.DECLINE ? "declined" : Integer.toString(status), "callee");
             return;
         }
-        if (!branches.stream().allMatch(Leg::branchOver)) {
+        if (!branches.stream().allMatch(Leg::branchOver) || waitingForDevice) {
+            return; // a woken device may still register and be rung
+        }
+        if (branches.isEmpty()) {
+            failCaller(Response.TEMPORARILY_UNAVAILABLE, reason, "unavailable", "system");
             return;
         }
         boolean busy = branches.stream().anyMatch(b -> b.branch.finalStatus() == Response.BUSY_HERE);
@@ -425,6 +485,9 @@ final class Bridge {
         }
         state = State.ENDED;
         cancelRingTimer();
+        if (wake != null) {
+            wake.cancelled(); // after an answer: already over, nothing written
+        }
         calls.relayed(relay.aToB(), relay.bToA());
         relay.close();
         calls.forget(callerLeg);
@@ -443,6 +506,9 @@ final class Bridge {
     private void cancelRingTimer() {
         if (ringTimer != null) {
             ringTimer.cancel(false);
+        }
+        if (wakeTimer != null) {
+            wakeTimer.cancel(false);
         }
     }
 

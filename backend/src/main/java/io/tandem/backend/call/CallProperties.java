@@ -12,12 +12,16 @@ import org.springframework.validation.annotation.Validated;
  * @param ringTimeout    how long the called party may ring before the caller gets 480 and the B-legs are cancelled
  * @param trunkValidity  how long a signed inter-node INVITE stays acceptable after its timestamp (also the clock
  *                       difference tolerated between nodes)
+ * @param wakeWait       how long a call to a user with RFC 8599 push bindings waits for a woken device to REGISTER
+ *                       (its new contact is added to the ringing call); a callee with no live contact but a push
+ *                       binding gets 480 only after this (the call still ends at {@code ring-timeout} unanswered)
  */
 @Validated
 @ConfigurationProperties("tandem.call")
 public record CallProperties(
         @DefaultValue("30s") @NotNull Duration ringTimeout,
-        @DefaultValue("30s") @NotNull Duration trunkValidity) {
+        @DefaultValue("30s") @NotNull Duration trunkValidity,
+        @DefaultValue("30s") @NotNull Duration wakeWait) {
 
     public CallProperties {
         if (ringTimeout.isNegative() || ringTimeout.isZero()) {
@@ -25,6 +29,9 @@ public record CallProperties(
         }
         if (trunkValidity.isNegative() || trunkValidity.isZero()) {
             throw new IllegalArgumentException("tandem.call.trunk-validity must be positive");
+        }
+        if (wakeWait.isNegative() || wakeWait.isZero()) {
+            throw new IllegalArgumentException("tandem.call.wake-wait must be positive");
         }
     }
 }

@@ -30,7 +30,8 @@ class ClusterConfiguration {
     Heartbeat heartbeat(Redis redis, Clock clock, ScheduledExecutorService clusterExecutor, NodeIdentity identity,
             NodeProperties properties, NodeMetrics metrics) {
         return new Heartbeat(redis, clock, clusterExecutor, identity.id(), identity.version(),
-                properties.heartbeatInterval(), properties.heartbeatTtl(), metrics::activeCalls);
+                properties.heartbeatInterval(), properties.heartbeatTtl(), metrics::activeCalls,
+                metrics::registrations);
     }
 
     @Bean

@@ -40,6 +40,7 @@ final class Heartbeat implements AutoCloseable {
     private final Duration interval;
     private final Duration ttl;
     private final IntSupplier calls;
+    private final IntSupplier registrations;
     private final String version;
     private final Instant startedAt;
     private volatile String sip;
@@ -49,7 +50,7 @@ final class Heartbeat implements AutoCloseable {
     private boolean failing;
 
     Heartbeat(Redis redis, Clock clock, ScheduledExecutorService executor, String nodeId, String version,
-            Duration interval, Duration ttl, IntSupplier calls) {
+            Duration interval, Duration ttl, IntSupplier calls, IntSupplier registrations) {
         this.redis = redis;
         this.clock = clock;
         this.executor = executor;
@@ -58,6 +59,7 @@ final class Heartbeat implements AutoCloseable {
         this.interval = interval;
         this.ttl = ttl;
         this.calls = calls;
+        this.registrations = registrations;
         this.startedAt = clock.instant();
         // A restarted Redis has let this node's key expire: beat as soon as it is back, not up to an interval later.
         redis.outages().whenRestored(() -> {
@@ -120,7 +122,8 @@ final class Heartbeat implements AutoCloseable {
         Long ok = redis.run(BEAT, List.of(Keys.node(nodeId)), instance, Long.toString(ttl.toMillis()),
                 "id", nodeId, "sip", sip, "http", http, "version", version,
                 "startedAt", startedAt.toString(), "lastBeat", clock.instant().toString(),
-                "calls", Integer.toString(calls.getAsInt()));
+                "calls", Integer.toString(calls.getAsInt()),
+                "registrations", Integer.toString(registrations.getAsInt()));
         return ok == 1L;
     }
 

@@ -12,7 +12,8 @@ import java.time.Instant;
  * @param startedAt when the node started
  * @param lastBeat  when it last refreshed its heartbeat (its own clock)
  * @param calls     calls with a leg on that node
+ * @param registrations SIP contacts registered on that node (as of its last beat)
  */
 public record NodeInfo(String id, String sip, String http, String version, Instant startedAt, Instant lastBeat,
-        int calls) {
+        int calls, int registrations) {
 }

@@ -220,7 +220,8 @@ public class NodeRegistry {
     private static NodeInfo decode(String id, Map<String, String> hash) {
         return new NodeInfo(id, hash.get("sip"), hash.get("http"), hash.get("version"),
                 instant(hash.get("startedAt")), instant(hash.get("lastBeat")),
-                Integer.parseInt(hash.getOrDefault("calls", "0")));
+                Integer.parseInt(hash.getOrDefault("calls", "0")),
+                Integer.parseInt(hash.getOrDefault("registrations", "0"))); // absent in an older node's beat
     }
 
     private static Instant instant(String value) {

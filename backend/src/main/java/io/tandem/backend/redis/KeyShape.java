@@ -54,7 +54,8 @@ public enum KeyShape {
     LIVE_EVENTS("live"),
     API_KEYS("api-keys"),
     PUSH_BINDINGS("push:%"),
-    DEVICE_EVENTS("devices:events");
+    DEVICE_EVENTS("devices:events"),
+    CALL_WAKES("calls:wakes");
 
     /** The literal parts around the values ({@code %} in the template): one more than there are values. */
     private final String[] literals;

@@ -361,6 +361,11 @@ public final class Keys {
         return KeyShape.DEVICE_EVENTS.key(tenant);
     }
 
+    /** Stream: calls to users with push bindings, to wake and stop their devices ({@code CallbackKeys.callWakes}). */
+    public static String callWakes(String tenant) {
+        return KeyShape.CALL_WAKES.key(tenant);
+    }
+
     /** Pub/sub channel: each event of the tenant's stream, published as JSON with its stream id. */
     public static String liveEvents(String tenant) {
         return KeyShape.LIVE_EVENTS.key(tenant);

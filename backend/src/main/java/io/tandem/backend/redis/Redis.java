@@ -48,14 +48,16 @@ public final class Redis implements AutoCloseable {
     private final EmbeddedRedis embedded;
     private final String description;
     private final Outages outages;
+    private final ReplicaAcks replicaAcks;
 
     Redis(RedisClient client, StatefulRedisConnection<String, String> connection, EmbeddedRedis embedded,
-            String description, Outages outages) {
+            String description, Outages outages, ReplicaAcks replicaAcks) {
         this.client = client;
         this.connection = connection;
         this.embedded = embedded;
         this.description = description;
         this.outages = outages;
+        this.replicaAcks = replicaAcks;
     }
 
     /**
@@ -93,8 +95,13 @@ public final class Redis implements AutoCloseable {
                 throw new InvalidConfigurationException("tandem.redis.uri", "cannot reach Redis at " + description
                         + ": " + e.getMessage(), e);
             }
-            log.info("connected to Redis at {}", description);
-            return new Redis(client, connection, embedded, description, outages);
+            // Only a Sentinel-managed master can be replaced by a replica that missed its last writes.
+            int acks = properties.sentinel() ? properties.replicaAcks() : 0;
+            log.info("connected to Redis at {}{}", description, acks == 0 ? ""
+                    : ", decisions wait for " + acks + " replica(s) up to " + properties.replicaAckTimeout().toMillis()
+                    + " ms");
+            return new Redis(client, connection, embedded, description, outages,
+                    new ReplicaAcks(connection.sync(), acks, properties.replicaAckTimeout()));
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.stop();
@@ -172,6 +179,20 @@ public final class Redis implements AutoCloseable {
                 return script.run(connection.sync(), keyArray, args);
             }
         };
+    }
+
+    /**
+     * Returns once {@code tandem.redis.replica-acks} replicas hold every write this node sent so far (a claim, an
+     * answer, a call's end), or after {@code tandem.redis.replica-ack-timeout}; at once without Sentinel. See
+     * {@link ReplicaAcks}.
+     */
+    public void awaitReplicas(String decision) {
+        replicaAcks.await(decision);
+    }
+
+    /** Decisions this node acted on before a replica had them ({@link #awaitReplicas} timed out or failed). */
+    public long replicaAcksMissed() {
+        return replicaAcks.missed();
     }
 
     /** Where this node's Redis is, for logs ({@code redis://127.0.0.1:6379}; no password). */

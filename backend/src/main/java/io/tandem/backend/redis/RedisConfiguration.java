@@ -1,5 +1,6 @@
 package io.tandem.backend.redis;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -11,8 +12,13 @@ import org.springframework.context.annotation.Configuration;
 class RedisConfiguration {
 
     @Bean(destroyMethod = "close")
-    Redis redis(RedisProperties properties) {
-        return Redis.connect(properties);
+    Redis redis(RedisProperties properties, MeterRegistry registry) {
+        Redis redis = Redis.connect(properties);
+        FunctionCounter.builder("tandem.redis.replica-ack.missed", redis, Redis::replicaAcksMissed)
+                .description("Claims, answers and call ends acted on before a replica acknowledged them: a Sentinel"
+                        + " failover at that moment could lose them")
+                .register(registry);
+        return redis;
     }
 
     @Bean(destroyMethod = "close")

@@ -14,6 +14,7 @@ import java.util.ListIterator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
+import java.util.function.Supplier;
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
@@ -47,10 +48,13 @@ public final class Registrar implements SipFeature {
     private final LocalRegistrations local;
     private final String nodeId;
     private final Clock clock;
+    /** Features waiting for a user's device (looked up per REGISTER: they depend on the registrar's beans). */
+    private final Supplier<List<RegistrationListener>> listeners;
 
     Registrar(SipAuthenticator authenticator, Bindings bindings, PushBindings pushBindings,
             UnknownPushProviders unknownProviders, TenantResolver tenants, RegistrarProperties properties,
-            LocalRegistrations local, String nodeId, Clock clock) {
+            LocalRegistrations local, String nodeId, Clock clock, Supplier<List<RegistrationListener>> listeners) {
+        this.listeners = listeners;
         this.authenticator = authenticator;
         this.bindings = bindings;
         this.pushBindings = pushBindings;
@@ -144,6 +148,11 @@ public final class Registrar implements SipFeature {
             featureCaps(in, ok, pushes.get(0).provider());
         }
         in.respond(ok);
+        if (!result.current().isEmpty()) {
+            for (RegistrationListener listener : listeners.get()) {
+                listener.registered(tenant, extension);
+            }
+        }
     }
 
     /**

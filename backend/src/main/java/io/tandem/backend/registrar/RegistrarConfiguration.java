@@ -18,8 +18,10 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.function.SingletonSupplier;
 
 /** Wires the registrar into the node's SIP router. */
 @Configuration(proxyBeanMethods = false)
@@ -55,9 +57,10 @@ class RegistrarConfiguration {
     @Bean
     Registrar registrar(SipAuthenticator authenticator, Bindings bindings, PushBindings pushBindings,
             TenantResolver tenants, RegistrarProperties properties, NodeIdentity identity, Clock clock,
-            LocalRegistrations local, MeterRegistry meters) {
+            LocalRegistrations local, MeterRegistry meters, ObjectProvider<RegistrationListener> listeners) {
         return new Registrar(authenticator, bindings, pushBindings, new UnknownPushProviders(meters), tenants,
-                properties, local, identity.id(), clock);
+                properties, local, identity.id(), clock,
+                SingletonSupplier.of(() -> listeners.orderedStream().toList()));
     }
 
     @Bean

@@ -7,6 +7,8 @@ import io.tandem.backend.api.TenantPrincipal;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.Role;
 import io.tandem.backend.directory.User;
+import io.tandem.backend.node.NodeIdentity;
+import io.tandem.backend.node.NodeProperties;
 import java.util.Comparator;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -14,6 +16,7 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
@@ -26,11 +29,22 @@ class PanelController {
     private final Queues queues;
     private final Directory directory;
     private final AcdProperties acd;
+    private final NodeIdentity node;
+    private final NodeProperties nodeProperties;
 
-    PanelController(Queues queues, Directory directory, AcdProperties acd) {
+    PanelController(Queues queues, Directory directory, AcdProperties acd, NodeIdentity node,
+            NodeProperties nodeProperties) {
         this.queues = queues;
         this.directory = directory;
         this.acd = acd;
+        this.node = node;
+        this.nodeProperties = nodeProperties;
+    }
+
+    /** Administrators also get the link to the API's Swagger UI. */
+    @ModelAttribute("admin")
+    boolean admin(@AuthenticationPrincipal TenantPrincipal me) {
+        return me != null && me.roles().contains(Role.ADMIN);
     }
 
     @GetMapping({"/", "/panel"})
@@ -60,6 +74,22 @@ class PanelController {
         model.addAttribute("me", me).addAttribute("page", "agents").addAttribute("agents", agents)
                 .addAttribute("reasons", acd.notReadyReasons());
         return "panel/agents";
+    }
+
+    /** Filled in by its script from the REST API: the queues and their callers change while it is open. */
+    @GetMapping(PanelPaths.CALLERS)
+    String callers(@AuthenticationPrincipal TenantPrincipal me, Model model) {
+        model.addAttribute("me", me).addAttribute("page", "callers");
+        return "panel/callers";
+    }
+
+    /** The nodes are polled by the page's script at the heartbeat's pace; the page says how gone is decided. */
+    @GetMapping(PanelPaths.CLUSTER)
+    String cluster(@AuthenticationPrincipal TenantPrincipal me, Model model) {
+        model.addAttribute("me", me).addAttribute("page", "cluster").addAttribute("node", node.id())
+                .addAttribute("heartbeatSeconds", Math.max(1, nodeProperties.heartbeatInterval().toSeconds()))
+                .addAttribute("ttlSeconds", nodeProperties.heartbeatTtl().toSeconds());
+        return "panel/cluster";
     }
 
     /** Where a signed-in user without the supervisor role lands (403, also when forwarded by the security chain). */

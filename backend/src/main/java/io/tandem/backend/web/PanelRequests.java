@@ -16,11 +16,12 @@ final class PanelRequests {
 
     /** Pages and static assets of the panel. */
     static final RequestMatcher PAGES = new OrRequestMatcher(path("/"), path("/panel"), path("/panel/**"),
-            path("/favicon.ico"));
+            path("/favicon.ico"), path(PanelPaths.SWAGGER_UI), path(PanelPaths.SWAGGER_ASSETS));
 
     /** API and WebSocket paths the panel calls with its session. */
     static final RequestMatcher SESSION_CALLS = new OrRequestMatcher(path("/api/v1/tenants/**"),
-            path(PanelPaths.SUPERVISOR_SOCKET));
+            path(PanelPaths.CLUSTER_NODES), path(PanelPaths.SUPERVISOR_SOCKET), path(PanelPaths.API_DOCS),
+            path(PanelPaths.API_DOCS_ALL));
 
     /** Everything the panel chain takes. */
     static final RequestMatcher ALL = new OrRequestMatcher(PAGES,

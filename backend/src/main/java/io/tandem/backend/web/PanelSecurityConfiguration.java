@@ -70,15 +70,25 @@ class PanelSecurityConfiguration {
                         .requestMatchers("/", "/favicon.ico", "/panel/*.css", "/panel/*.svg").permitAll()
                         .requestMatchers(PanelPaths.NOT_ALLOWED).authenticated()
                         .requestMatchers(PanelPaths.SUPERVISOR_SOCKET).access(role("SUPERVISOR", hierarchy))
+                        // No tenant's data: the nodes as their heartbeats describe them.
+                        .requestMatchers(HttpMethod.GET, PanelPaths.CLUSTER_NODES).access(role("SUPERVISOR", hierarchy))
                         // The panel's calls: what its pages read and the agent actions, nothing else.
                         .requestMatchers(HttpMethod.GET, api + "/queues", api + "/queues/*/figures",
-                                api + "/queues/*/callers", api + "/agents", api + "/agents/statistics")
+                                api + "/queues/*/callers", api + "/agents", api + "/agents/statistics", api + "/calls")
                         .access(tenantRole("SUPERVISOR", hierarchy))
                         .requestMatchers(HttpMethod.PUT, api + "/agents/*/state").access(tenantRole("SUPERVISOR",
                                 hierarchy))
                         .requestMatchers(HttpMethod.DELETE, api + "/agents/*").access(tenantRole("SUPERVISOR",
                                 hierarchy))
+                        .requestMatchers(HttpMethod.POST, api + "/queues/*/callers/*/move", api + "/calls/*/monitor")
+                        .access(tenantRole("SUPERVISOR", hierarchy))
+                        .requestMatchers(HttpMethod.DELETE, api + "/calls/*/monitor")
+                        .access(tenantRole("SUPERVISOR", hierarchy))
                         .requestMatchers("/api/**").denyAll()
+                        // The API's description and its Swagger UI, for administrators (the UI's "try it out" sends
+                        // HTTP Basic, which the API chain serves).
+                        .requestMatchers(PanelPaths.SWAGGER_UI, PanelPaths.SWAGGER_ASSETS, PanelPaths.API_DOCS,
+                                PanelPaths.API_DOCS_ALL).access(role("ADMIN", hierarchy))
                         .anyRequest().access(role("SUPERVISOR", hierarchy)));
         return http.build();
     }

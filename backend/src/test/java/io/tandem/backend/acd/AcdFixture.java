@@ -35,7 +35,12 @@ final class AcdFixture implements AutoCloseable {
     }
 
     AcdFixture(String redisUri, String nodeId, Clock clock, AcdProperties properties) {
-        this.redis = Redis.connect(new RedisProperties(redisUri, 0, Duration.ofSeconds(10), 100_000, 10_000));
+        this(new RedisProperties(redisUri, 0, Duration.ofSeconds(10), 100_000, 10_000), nodeId, clock, properties);
+    }
+
+    /** On a Redis configured beyond its URI (the replica settings, for a Sentinel-managed one). */
+    AcdFixture(RedisProperties redisProperties, String nodeId, Clock clock, AcdProperties properties) {
+        this.redis = Redis.connect(redisProperties);
         this.scripts = new AcdScripts(redis, clock, new NodeIdentity(nodeId, "secret-secret-secret", "test"),
                 properties);
         this.sessions = new AgentSessions(redis, scripts);

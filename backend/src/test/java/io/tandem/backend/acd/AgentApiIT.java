@@ -12,16 +12,21 @@ import io.tandem.backend.acd.events.LiveEvent;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.acd.queues.Strategy;
+import io.tandem.backend.redis.Redis;
 import io.tandem.protocol.AgentLogin;
 import io.tandem.protocol.AgentState;
 import io.tandem.protocol.AgentStatistics;
 import io.tandem.protocol.AgentStatus;
 import io.tandem.protocol.ApiPaths;
+import io.tandem.protocol.CallbackWake;
+import io.tandem.protocol.CallbackWakeEnded;
 import io.tandem.protocol.Envelope;
 import io.tandem.protocol.MessageType;
 import io.tandem.protocol.Offer;
 import io.tandem.protocol.QueueFigures;
 import io.tandem.protocol.TenantEvent;
+import io.tandem.protocol.callback.DirectMessage;
+import io.tandem.protocol.callback.NodeKeys;
 import io.tandem.telephony.testing.RedisServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -333,6 +338,49 @@ class AgentApiIT {
             Offer second = ws.next(e -> e.type().equals(MessageType.OFFER), WAIT).payloadAs(WsClient.JSON, Offer.class);
             assertThat(second.callId()).isEqualTo("second");
         }
+    }
+
+    @Test
+    void theCallbackServicesWakeReachesTheNamedAgentsSocketsOnlyAndNoSupervisor() throws Exception {
+        AgentLogin first = login(node1, "1013@demo");
+        AgentLogin second = login(node1, "1014@demo");
+        try (WsClient agent = WsClient.connect(node2.port(), ApiPaths.WS_AGENT, "Bearer " + first.token());
+             WsClient other = WsClient.connect(node2.port(), ApiPaths.WS_AGENT, "Bearer " + second.token());
+             WsClient supervisor = WsClient.connect(node1.port(), ApiPaths.WS_SUPERVISOR, basic("admin@demo"))) {
+            agent.next(e -> e.type().equals(MessageType.AGENT_STATE), WAIT);
+            other.next(e -> e.type().equals(MessageType.AGENT_STATE), WAIT);
+
+            // As the callback service publishes: the live channel, the agent's id, no stream id.
+            CallbackWake wake = new CallbackWake("r-a", "+4930123", "<b>Eve</b>", "7002", 12, "tok.sig",
+                    "sip:join*tok.sig@127.0.0.1:5060");
+            publishDirect("1013", CallbackWake.KIND, wake.fields());
+            publishDirect("1014", CallbackWake.KIND, new CallbackWake("r-b", "+4930999", "", "7002", 3, "t2.s",
+                    "sip:join*t2.s@127.0.0.1:5060").fields());
+            publishDirect("1013", CallbackWakeEnded.KIND, new CallbackWakeEnded("r-a").fields());
+
+            Envelope woken = agent.next(e -> e.type().startsWith("callback.wake"), WAIT);
+            assertThat(woken.type()).isEqualTo(MessageType.CALLBACK_WAKE);
+            assertThat(woken.id()).isEmpty();
+            assertThat(woken.payloadAs(WsClient.JSON, CallbackWake.class)).isEqualTo(wake);
+            Envelope ended = agent.next(e -> e.type().startsWith("callback.wake"), WAIT);
+            assertThat(ended.type()).as("1014's wake is not 1013's").isEqualTo(MessageType.CALLBACK_WAKE_ENDED);
+            assertThat(ended.payloadAs(WsClient.JSON, CallbackWakeEnded.class).room()).isEqualTo("r-a");
+            assertThat(other.next(e -> e.type().startsWith("callback.wake"), WAIT)
+                    .payloadAs(WsClient.JSON, CallbackWake.class).room()).isEqualTo("r-b");
+
+            // The supervisor's next event of 1013 is its state change: the wake (and its token) never reached it.
+            call(node2, "PUT", ApiPaths.AGENT_STATE, "Bearer " + first.token(),
+                    "{\"state\":\"not-ready\",\"reason\":\"lunch\"}");
+            TenantEvent next = supervisor.next(e -> "1013".equals(e.payloadAs(WsClient.JSON, TenantEvent.class)
+                    .agentId()), WAIT).payloadAs(WsClient.JSON, TenantEvent.class);
+            assertThat(next.kind()).isEqualTo("agent.state");
+        }
+    }
+
+    private static void publishDirect(String agent, String kind, Map<String, String> fields) throws Exception {
+        DirectMessage message = new DirectMessage(kind, agent, "callback-test", System.currentTimeMillis(), fields);
+        node1.bean(Redis.class).commands().publish(NodeKeys.liveEvents("demo"),
+                WsClient.JSON.writeValueAsString(message.live()));
     }
 
     @Test

@@ -212,6 +212,18 @@ class LifecycleIT {
     }
 
     @Test
+    void aMovedCallerLeavesTheQueueItWasMovedTo() {
+        n1.queues.save(TENANT, Scenarios.queue("7000", Strategy.LONGEST_IDLE, "1001"), false);
+        n1.queues.save(TENANT, Scenarios.queue("7001", Strategy.LONGEST_IDLE, "1002"), false);
+        n1.enqueue("7000", "c1", 0);
+        assertThat(n1.callers.move(TENANT, "c1", "7001")).hasValue(1);
+        // The caller's node still has it in 7000 (the move happened elsewhere) when the caller hangs up.
+        assertThat(n1.callers.leave(TENANT, "7000", "c1", Callers.Exit.ABANDON, null)).isTrue();
+        assertThat(n1.callers.waiting(TENANT, "7001")).isEmpty();
+        assertThat(n1.redis.commands().zcard(Keys.queueReady(TENANT, "7001"))).isZero();
+    }
+
+    @Test
     void positionAndEstimatedWaitComeFromRedis() {
         QueueDefinition q = new QueueDefinition("7000", "support", Strategy.LONGEST_IDLE, 0, 2, false, false, 15, 0,
                 0, 3, 20, 0, List.of(QueueDefinition.Member.of("1001"), QueueDefinition.Member.of("1002")), null,

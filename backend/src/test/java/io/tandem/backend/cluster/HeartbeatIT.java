@@ -47,7 +47,7 @@ class HeartbeatIT {
 
     private Heartbeat heartbeat(String id, int calls) {
         return new Heartbeat(redis, CLOCK, executor, id, "1.2.3", Duration.ofMillis(250), Duration.ofSeconds(2),
-                () -> calls);
+                () -> calls, () -> calls * 10);
     }
 
     @Test
@@ -56,7 +56,7 @@ class HeartbeatIT {
         beat.start("sip:127.0.0.1:5060", "http://127.0.0.1:8080");
         assertThat(registry.isAlive("n1")).isTrue();
         assertThat(registry.aliveNodes()).containsExactly(new NodeInfo("n1", "sip:127.0.0.1:5060",
-                "http://127.0.0.1:8080", "1.2.3", CLOCK.instant(), CLOCK.instant(), 7));
+                "http://127.0.0.1:8080", "1.2.3", CLOCK.instant(), CLOCK.instant(), 7, 70));
         assertThat(redis.commands().pttl(Keys.node("n1"))).isBetween(1L, 2000L);
         beat.close();
         assertThat(registry.isAlive("n1")).isFalse();

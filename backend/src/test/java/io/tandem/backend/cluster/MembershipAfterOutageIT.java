@@ -53,7 +53,7 @@ class MembershipAfterOutageIT {
     @Test
     void aNodeSeenBeforeARedisRestartCountsAsAliveUntilItBeatsAgainOrTheGracePasses() throws Exception {
         NodeRegistry registry = new NodeRegistry(redis, "self", TTL);
-        Heartbeat b = new Heartbeat(other, Clock.systemUTC(), executor, "b", "1", INTERVAL, TTL, () -> 0);
+        Heartbeat b = new Heartbeat(other, Clock.systemUTC(), executor, "b", "1", INTERVAL, TTL, () -> 0, () -> 0);
         b.start("sip:127.0.0.1:5062", "http://127.0.0.1:8082");
         assertThat(registry.aliveIds()).containsExactlyInAnyOrder("self", "b");
         b.stopBeating();
@@ -98,7 +98,7 @@ class MembershipAfterOutageIT {
     @Test
     void aReadAnsweredBeforeTheReconnectionIsReportedIsInTheOutageGrace() throws Exception {
         NodeRegistry registry = new NodeRegistry(redis, "self", TTL);
-        Heartbeat b = new Heartbeat(other, Clock.systemUTC(), executor, "b", "1", INTERVAL, TTL, () -> 0);
+        Heartbeat b = new Heartbeat(other, Clock.systemUTC(), executor, "b", "1", INTERVAL, TTL, () -> 0, () -> 0);
         b.start("sip:127.0.0.1:5062", "http://127.0.0.1:8082");
         assertThat(registry.aliveIds()).containsExactlyInAnyOrder("self", "b");
         b.stopBeating();
@@ -133,7 +133,7 @@ class MembershipAfterOutageIT {
     @Test
     void aBeatingNodeWritesItsKeyAsSoonAsRedisIsBack() throws Exception {
         NodeRegistry registry = new NodeRegistry(redis);
-        Heartbeat b = new Heartbeat(other, Clock.systemUTC(), executor, "b", "1", INTERVAL, TTL, () -> 0);
+        Heartbeat b = new Heartbeat(other, Clock.systemUTC(), executor, "b", "1", INTERVAL, TTL, () -> 0, () -> 0);
         b.start("sip:127.0.0.1:5062", "http://127.0.0.1:8082");
 
         redis.commands().del(Keys.node("b")); // what the restart below would do once the TTL ran out

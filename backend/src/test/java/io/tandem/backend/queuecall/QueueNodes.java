@@ -17,8 +17,13 @@ final class QueueNodes {
     }
 
     static TestNode node(RedisServer redis, String id, String... extra) {
+        return node(redis.uri(), id, extra);
+    }
+
+    /** A node on the Redis at {@code redisUri} ({@code redis://…} or {@code redis-sentinel://…}). */
+    static TestNode node(String redisUri, String id, String... extra) {
         int rtp = FreePorts.alignedBlock(100);
-        List<String> properties = new ArrayList<>(List.of("tandem.redis.uri=" + redis.uri(), "tandem.node.id=" + id,
+        List<String> properties = new ArrayList<>(List.of("tandem.redis.uri=" + redisUri, "tandem.node.id=" + id,
                 "tandem.node.cluster-secret=" + SECRET, "tandem.registrar.flood-threshold=100000",
                 "tandem.demo.last-extension=1080", "tandem.acd.dispatch-interval=1s",
                 "tandem.sip.rtp-port-min=" + rtp, "tandem.sip.rtp-port-max=" + (rtp + 99)));

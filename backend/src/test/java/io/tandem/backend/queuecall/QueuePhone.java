@@ -48,11 +48,17 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
     private volatile Consumer<Call> onIncoming = c -> { };
 
     private QueuePhone(String extension, List<String> registrars, double speaks, double hears) throws IOException {
-        this(extension, registrars, speaks, hears, java.net.InetAddress.getLoopbackAddress());
+        this(extension, registrars, speaks, hears, java.net.InetAddress.getLoopbackAddress(), Duration.ofSeconds(3),
+                Duration.ofSeconds(30));
     }
 
     private QueuePhone(String extension, List<String> registrars, double speaks, double hears,
             java.net.InetAddress local) throws IOException {
+        this(extension, registrars, speaks, hears, local, Duration.ofSeconds(3), Duration.ofSeconds(30));
+    }
+
+    private QueuePhone(String extension, List<String> registrars, double speaks, double hears,
+            java.net.InetAddress local, Duration requestTimeout, Duration probeInterval) throws IOException {
         this.extension = extension;
         this.speaks = speaks;
         this.hears = hears;
@@ -60,7 +66,7 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
         this.rtp = rtp;
         UserAgentConfig c = UserAgentConfig.of(extension, "127.0.0.1").withPassword(TestNode.PASSWORD)
                 .withRegistrars(registrars).withRtpPorts(rtp, rtp + RTP_PORTS - 1)
-                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
+                .withTimeouts(requestTimeout, probeInterval);
         UserAgentConfig config = new UserAgentConfig(c.displayName(), c.user(), c.domain(), c.password(),
                 c.registrars(), local, c.sipPort(), c.rtpPortMin(), c.rtpPortMax(), c.codecs(), c.autoAnswer(),
                 c.registerExpiry(), c.userAgent(), c.requestTimeout(), c.probeInterval());
@@ -73,6 +79,17 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
         Await.until(extension + " registers", WAIT,
                 () -> phone.ua.registrationState() == RegistrationState.REGISTERED);
         return phone;
+    }
+
+    /**
+     * A phone that starts registering to {@code node} and does not wait for the answer: it waits up to
+     * {@code requestTimeout} for one, and after a refusal (503) tries again every {@code retry}. For tests that watch
+     * when a REGISTER succeeds again after an outage.
+     */
+    static QueuePhone registering(TestNode node, String extension, Duration requestTimeout, Duration retry)
+            throws IOException {
+        return new QueuePhone(extension, List.of("sip:127.0.0.1:" + node.sipPort()), 1000, 440,
+                java.net.InetAddress.getLoopbackAddress(), requestTimeout, retry);
     }
 
     /** A caller (not registered: it only dials, answering the node's 407 with its credentials). */

@@ -107,6 +107,7 @@ class KeysTest {
     void theCallbackContractsKeysAreTheNodesKeys() {
         assertThat(Keys.pushBindings("demo", "2001")).isEqualTo(CallbackKeys.pushBindings("demo", "2001"));
         assertThat(Keys.deviceEvents("demo")).isEqualTo(CallbackKeys.deviceEvents("demo"));
+        assertThat(Keys.callWakes("demo")).isEqualTo(CallbackKeys.callWakes("demo"));
     }
 
     @Test

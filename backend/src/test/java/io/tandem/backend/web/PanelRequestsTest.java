@@ -16,7 +16,8 @@ class PanelRequestsTest {
 
     @Test
     void pagesAndAssetsArePanel() {
-        for (String path : new String[] {"/", "/panel", "/panel/sign-in", "/panel/wallboard", "/panel/panel.css"}) {
+        for (String path : new String[] {"/", "/panel", "/panel/sign-in", "/panel/wallboard", "/panel/panel.css",
+                "/swagger-ui.html", "/swagger-ui/index.html"}) {
             assertThat(PanelRequests.ALL.matches(request("GET", path))).as(path).isTrue();
         }
     }
@@ -30,6 +31,13 @@ class PanelRequestsTest {
         MockHttpServletRequest socket = request("GET", "/ws/supervisor");
         socket.setRequestedSessionId("abc");
         assertThat(PanelRequests.ALL.matches(socket)).isTrue();
+
+        // The cluster page's poll and the Swagger UI's fetch of the description, with the session.
+        for (String path : new String[] {"/api/v1/cluster/nodes", "/v3/api-docs", "/v3/api-docs/swagger-config"}) {
+            MockHttpServletRequest call = request("GET", path);
+            call.setRequestedSessionId("abc");
+            assertThat(PanelRequests.ALL.matches(call)).as(path).isTrue();
+        }
     }
 
     @Test
@@ -46,8 +54,12 @@ class PanelRequestsTest {
         agentSocket.setRequestedSessionId("abc");
         assertThat(PanelRequests.ALL.matches(agentSocket)).as("the agent socket is never the panel's").isFalse();
 
-        MockHttpServletRequest cluster = request("GET", "/api/v1/cluster/nodes");
-        cluster.setRequestedSessionId("abc");
-        assertThat(PanelRequests.ALL.matches(cluster)).isFalse();
+        MockHttpServletRequest docs = request("GET", "/v3/api-docs");
+        docs.addHeader("Authorization", "Basic YWRtaW5AZGVtbzp0YW5kZW0=");
+        assertThat(PanelRequests.ALL.matches(docs)).as("the API description fetched with Basic").isFalse();
+
+        MockHttpServletRequest otherCluster = request("GET", "/api/v1/cluster/elsewhere");
+        otherCluster.setRequestedSessionId("abc");
+        assertThat(PanelRequests.ALL.matches(otherCluster)).as("only the node list of the cluster API").isFalse();
     }
 }

@@ -32,6 +32,19 @@ public final class ServiceKeys {
         return tenant(tenant) + "wake:" + room + ":called:" + user;
     }
 
+    /**
+     * Hash: the devices rung for a call to a sleeping callee ({@code CallWake}), device key →
+     * {@code {"user": ..., "binding": {...}}}; its answer or cancel goes to exactly these.
+     */
+    public static String callWoken(String tenant, String callPushId) {
+        return tenant(tenant) + "callwake:" + callPushId;
+    }
+
+    /** String with TTL: the call was answered or cancelled (a RING read late wakes nobody). */
+    public static String callWakeOver(String tenant, String callPushId) {
+        return tenant(tenant) + "callwake:" + callPushId + ":over";
+    }
+
     /** Stream: every push sent about the tenant's rooms and its outcome. */
     public static String pushRecords(String tenant) {
         return tenant(tenant) + "pushes";

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.tandem.protocol.callback.DirectMessage;
 import io.tandem.protocol.callback.NodeKeys;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -42,6 +43,22 @@ public class TenantEvents {
         this.redis = redis;
         this.properties = properties;
         this.clock = clock;
+    }
+
+    /**
+     * Publishes a {@link DirectMessage} for one agent on the tenant's live channel, and only there: the node holding
+     * that agent's WebSocket delivers it to that agent alone. Not appended to the event stream, since it carries what
+     * only that agent may see and is worth nothing later.
+     *
+     * @return how many nodes received it (Redis PUBLISH); 0 means no node is listening
+     */
+    public long publishTo(String tenant, String agentId, String kind, Map<String, String> fields) {
+        DirectMessage message = new DirectMessage(kind, agentId, properties.name(), clock.millis(), fields);
+        try {
+            return redis.publish(NodeKeys.liveEvents(tenant), json.writeValueAsString(message.live()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a message of strings is always JSON", e);
+        }
     }
 
     /** Emits {@code kind} for the tenant; returns the stream id. */

@@ -11,6 +11,7 @@ import io.tandem.callback.cluster.ServiceKeys;
 import io.tandem.callback.push.PushKind;
 import io.tandem.callback.push.PushMessage;
 import io.tandem.callback.ticket.Tickets;
+import io.tandem.protocol.callback.CallWake;
 import io.tandem.protocol.callback.CallbackKeys;
 import io.tandem.protocol.callback.DeviceEvent;
 import io.tandem.protocol.callback.JoinToken;
@@ -59,12 +60,14 @@ public final class RoomOrchestrator {
     private final RoomPushes pushes;
     private final Tickets tickets;
     private final Clock clock;
+    private final CallRinger calls;
     private final byte[] secret;
     /** Wake records outlive the room's park timeout by this much, then Redis drops them by itself. */
     private final Duration wakeRecordTtl;
 
     RoomOrchestrator(RedisCommands<String, String> redis, CallbackProperties properties, WakeList wakeList,
-            RoomPushes pushes, Tickets tickets, Clock clock) {
+            RoomPushes pushes, Tickets tickets, Clock clock, CallRinger calls) {
+        this.calls = calls;
         this.redis = redis;
         this.properties = properties;
         this.wakeList = wakeList;
@@ -94,6 +97,11 @@ public final class RoomOrchestrator {
             }
             case LOST -> ticket(tenant, event, "lost");
         }
+    }
+
+    /** Handles one entry of a tenant's call wakes: a call ringing a sleeping callee, answered or cancelled. */
+    public void onCallWake(String tenant, CallWake wake) {
+        calls.onCallWake(tenant, wake);
     }
 
     /** Handles one entry of a tenant's device events. */

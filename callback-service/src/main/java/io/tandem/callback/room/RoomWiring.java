@@ -17,8 +17,10 @@ class RoomWiring {
     @Bean
     RoomOrchestrator roomOrchestrator(RedisCommands<String, String> redis, CallbackProperties properties,
             PushSender sender, Tickets tickets, Clock clock) {
-        return new RoomOrchestrator(redis, properties, new WakeList(redis),
-                new RoomPushes(sender, redis, properties, clock), tickets, clock);
+        WakeList wakeList = new WakeList(redis);
+        RoomPushes pushes = new RoomPushes(sender, redis, properties, clock);
+        return new RoomOrchestrator(redis, properties, wakeList, pushes, tickets, clock,
+                new CallRinger(redis, wakeList, pushes, clock));
     }
 
     @Bean

@@ -18,6 +18,7 @@ import io.lettuce.core.models.stream.PendingMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.callback.cluster.CallbackProperties;
+import io.tandem.protocol.callback.CallWake;
 import io.tandem.protocol.callback.CallbackKeys;
 import io.tandem.protocol.callback.DeviceEvent;
 import io.tandem.protocol.callback.RoomEvent;
@@ -28,9 +29,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One tenant's two streams from the nodes — room events and device events — read as this instance's consumer in the
- * services' group ({@link CallbackKeys#SERVICE_GROUP}), on its own thread and connection (XREADGROUP BLOCK holds the
- * connection). Both streams carry the tenant's hash tag, so one XREADGROUP reads both, also on Redis Cluster.
+ * One tenant's three streams from the nodes — room events, device events and call wakes — read as this instance's
+ * consumer in the services' group ({@link CallbackKeys#SERVICE_GROUP}), on its own thread and connection (XREADGROUP
+ * BLOCK holds the connection). The streams carry the tenant's hash tag, so one XREADGROUP reads them all, also on
+ * Redis Cluster.
  *
  * <p>An entry is acknowledged after it was handled. One that cannot be read (an unknown kind, a newer node's entry)
  * is logged, counted and acknowledged: it would never read better. One whose handling failed (Redis unreachable) is
@@ -53,6 +55,7 @@ final class TenantConsumer implements Runnable {
     private final MeterRegistry meters;
     private final String roomEvents;
     private final String deviceEvents;
+    private final String callWakes;
     private final Consumer<String> me;
     private volatile boolean running = true;
     private volatile Thread thread;
@@ -66,6 +69,7 @@ final class TenantConsumer implements Runnable {
         this.meters = meters;
         this.roomEvents = CallbackKeys.roomEvents(tenant);
         this.deviceEvents = CallbackKeys.deviceEvents(tenant);
+        this.callWakes = CallbackKeys.callWakes(tenant);
         this.me = Consumer.from(CallbackKeys.SERVICE_GROUP, properties.name());
     }
 
@@ -101,17 +105,20 @@ final class TenantConsumer implements Runnable {
                     if (!groups) {
                         createGroup(redis, roomEvents);
                         createGroup(redis, deviceEvents);
+                        createGroup(redis, callWakes);
                         groups = true;
                     }
                     if (System.nanoTime() - nextClaim >= 0) {
                         claimStale(redis, roomEvents);
                         claimStale(redis, deviceEvents);
+                        claimStale(redis, callWakes);
                         nextClaim = System.nanoTime() + properties.claimInterval().toNanos();
                     }
                     List<StreamMessage<String, String>> entries = redis.xreadgroup(me,
                             XReadArgs.Builder.block(properties.readBlock()).count(properties.readCount()),
                             XReadArgs.StreamOffset.lastConsumed(roomEvents),
-                            XReadArgs.StreamOffset.lastConsumed(deviceEvents));
+                            XReadArgs.StreamOffset.lastConsumed(deviceEvents),
+                            XReadArgs.StreamOffset.lastConsumed(callWakes));
                     for (StreamMessage<String, String> entry : entries) {
                         if (!running) {
                             break; // left pending: a survivor, or this instance restarted, takes it over
@@ -186,6 +193,10 @@ final class TenantConsumer implements Runnable {
                 RoomEvent event = RoomEvent.of(entry.getBody());
                 MDC.put("room", event.room());
                 orchestrator.onRoomEvent(tenant, event);
+            } else if (stream.equals(callWakes)) {
+                CallWake wake = CallWake.of(entry.getBody());
+                MDC.put("callId", wake.callId());
+                orchestrator.onCallWake(tenant, wake);
             } else {
                 String kind = entry.getBody().getOrDefault("kind", "");
                 if (!"registered".equals(kind)) {
@@ -211,6 +222,7 @@ final class TenantConsumer implements Runnable {
                     MAX_DELIVERIES, entry.getBody(), e);
         } finally {
             MDC.remove("room");
+            MDC.remove("callId");
         }
         redis.xack(stream, CallbackKeys.SERVICE_GROUP, entry.getId());
     }

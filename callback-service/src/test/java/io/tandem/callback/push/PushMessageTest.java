@@ -18,6 +18,19 @@ class PushMessageTest {
     }
 
     @Test
+    void aCallsRingNeedsNoJoinTokenAndItsCancelSharesTheCollapseIdButNoRoomsLedgerKey() {
+        PushDevice device = new PushDevice(PushNetwork.APNS, "tok", "ABCDE12345.com.example.app.voip");
+        PushMessage ring = PushMessage.call(PushKind.RING, device, "r-17", "1001", "Ada");
+        PushMessage cancel = PushMessage.call(PushKind.CANCEL, device, "r-17", "", "");
+
+        assertThat(ring.collapseId()).isEqualTo(cancel.collapseId()).isEqualTo("call-r-17");
+        assertThat(ring.fields()).containsExactly(entry("kind", "ring"), entry("callId", "r-17"),
+                entry("callerNumber", "1001"), entry("callerName", "Ada"));
+        assertThat(ring.key()).isNotEqualTo(cancel.key())
+                .isNotEqualTo(PushSenderTest.ring("r-17", PushNetwork.APNS, "tok").key());
+    }
+
+    @Test
     void fieldsCarryTheCallerAndTheJoinTokenAsStrings() {
         PushMessage ring = PushSenderTest.ring("r-17", PushNetwork.FCM, "tok");
 

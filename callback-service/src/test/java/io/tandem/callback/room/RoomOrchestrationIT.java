@@ -2,15 +2,21 @@ package io.tandem.callback.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.lettuce.core.StreamMessage;
 import io.tandem.callback.MockApns;
 import io.tandem.callback.NodeSide;
 import io.tandem.callback.ServiceInstance;
 import io.tandem.callback.cluster.ServiceKeys;
+import io.tandem.protocol.CallbackWake;
 import io.tandem.protocol.callback.CallbackKeys;
 import io.tandem.protocol.callback.DeviceEvent;
 import io.tandem.protocol.callback.JoinToken;
@@ -31,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +61,7 @@ class RoomOrchestrationIT {
 
     private static final String TENANT = "demo";
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NOT_READY_TOKEN = "a".repeat(64);
     private static final String LOGGED_OUT_TOKEN = "b".repeat(64);
     private static final String AVAILABLE_TOKEN = "c".repeat(64);
@@ -157,6 +165,67 @@ class RoomOrchestrationIT {
         Await.until("CLOSED handled", WAIT, () -> node.handled(CallbackKeys.roomEvents(TENANT), closed));
         assertThat(apns.of("r-1")).hasSize(3);
         assertThat(node.redis.exists(CallbackKeys.ticket(TENANT, "r-1"))).isZero();
+    }
+
+    @Test
+    void aNotReadyAgentsRunningSoftphoneIsWokenThroughTheLiveChannelAndTheWakeEndsWhenTheCallerLeaves()
+            throws Exception {
+        // Queue 7004: 1016 is not ready with no push binding, but its softphone's node marked it seen just now.
+        node.member(TENANT, "7004", "1016", 1);
+        node.redis.hset(NodeKeys.agent(TENANT, "1016"), Map.of("state", "not-ready", "version", "1", "node", "n1",
+                "seen", Long.toString(System.currentTimeMillis())));
+        List<JsonNode> live = new CopyOnWriteArrayList<>();
+        RedisClient client = RedisClient.create(redisServer.uri());
+        StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub();
+        subscriber.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                try {
+                    live.add(JSON.readTree(message));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        subscriber.sync().subscribe(NodeKeys.liveEvents(TENANT));
+        try {
+            long now = System.currentTimeMillis();
+            RoomEvent parked = parked("r-20", "7004", "n1", now - 5_000, 0, now);
+            node.park(TENANT, parked);
+
+            JsonNode wake = Await.value("a callback.wake for 1016", WAIT, () -> live.stream()
+                    .filter(m -> "callback.wake".equals(m.path("kind").asText())).findFirst(), live::toString);
+            assertThat(wake.path("agentId").asText()).isEqualTo("1016");
+            assertThat(wake.has("id")).as("a direct message has no stream id").isFalse();
+            CallbackWake payload = CallbackWake.of(JSON.convertValue(wake.path("fields"),
+                    new TypeReference<Map<String, String>>() { }));
+            assertThat(payload.room()).isEqualTo("r-20");
+            assertThat(payload.callerNumber()).isEqualTo("+4930123456");
+            assertThat(payload.queue()).isEqualTo("7004");
+            assertThat(payload.waitedSeconds()).isGreaterThanOrEqualTo(5);
+            assertThat(payload.joinUri()).isEqualTo("sip:join*" + payload.joinToken() + "@127.0.0.1:5060");
+            JoinToken token = JoinToken.verify(payload.joinToken(),
+                    ServiceInstance.SECRET.getBytes(StandardCharsets.UTF_8), now, null).orElseThrow();
+            assertThat(token.user()).isEqualTo("1016");
+            assertThat(token.room()).isEqualTo("r-20");
+            Await.until("the websocket push recorded", WAIT, () -> node.redis.xrange(
+                    ServiceKeys.pushRecords(TENANT), Range.create("-", "+")).stream().map(StreamMessage::getBody)
+                    .anyMatch(b -> "r-20".equals(b.get("room")) && "websocket".equals(b.get("provider"))
+                            && "1016".equals(b.get("user")) && "accepted".equals(b.get("outcome"))));
+            assertThat(node.redis.xrange(NodeKeys.events(TENANT), Range.create("-", "+")))
+                    .as("the token is not written to the tenant's event stream")
+                    .noneMatch(e -> e.getBody().get("kind").startsWith("callback.wake"));
+
+            String abandoned = node.roomEvent(TENANT, event(RoomEvent.Kind.ABANDONED, parked, "", "hangup"));
+            Await.until("ABANDONED handled", WAIT, () -> node.handled(CallbackKeys.roomEvents(TENANT), abandoned));
+            JsonNode ended = Await.value("a callback.wake.ended for 1016", WAIT, () -> live.stream()
+                    .filter(m -> "callback.wake.ended".equals(m.path("kind").asText())).findFirst(), live::toString);
+            assertThat(ended.path("agentId").asText()).isEqualTo("1016");
+            assertThat(ended.path("fields").path("room").asText()).isEqualTo("r-20");
+        } finally {
+            subscriber.close();
+            client.shutdown();
+        }
     }
 
     @Test

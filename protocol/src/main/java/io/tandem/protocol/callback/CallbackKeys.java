@@ -6,7 +6,8 @@ package io.tandem.protocol.callback;
  */
 public final class CallbackKeys {
 
-    /** The consumer group of the callback services on {@link #roomEvents} and {@link #deviceEvents}. */
+    /** The consumer group of the callback services on {@link #roomEvents}, {@link #deviceEvents} and
+     * {@link #callWakes}. */
     public static final String SERVICE_GROUP = "callback";
     /** The consumer group of a node on its own {@link #nodeCommands} stream. */
     public static final String NODE_GROUP = "node";
@@ -25,6 +26,14 @@ public final class CallbackKeys {
      */
     public static String deviceEvents(String tenant) {
         return "tandem:{" + tenant + "}:devices:events";
+    }
+
+    /**
+     * Stream, node → service: a call to a user with push bindings rings, was answered or cancelled
+     * ({@link CallWake}); the service pushes a ring to the callee's devices, then a cancel with the same collapse id.
+     */
+    public static String callWakes(String tenant) {
+        return "tandem:{" + tenant + "}:calls:wakes";
     }
 
     /** Stream, service → one node: what the node is to do with the rooms it holds ({@link NodeCommand}). */

@@ -136,6 +136,11 @@ public class Callers {
             dispatch.queueChanged(tenant, queue);
             offers = List.of();
         }
+        if (reply.outcome() == Enqueued.Outcome.OK) {
+            // An entry a failover forgot would leave the caller hearing music with no offer ever made; after a claim
+            // that already waited this returns at once.
+            scripts.awaitReplicas("caller's entry");
+        }
         return switch (reply.outcome()) {
             case OK -> new Joined(reply.position(), null, offers);
             case FULL -> new Joined(0, Refused.QUEUE_FULL, offers);

@@ -77,7 +77,15 @@ public class Claims {
                 Long.toString(queue.tierDelaySeconds() * 1000L), Integer.toString(properties.claimScanLimit()),
                 Integer.toString(properties.ringAllMax()), Integer.toString(random.nextInt(1 << 30)),
                 String.join(",", offerIds), String.join(",", aliveNodes), queue.name());
-        return () -> grants(tenant, q, ScriptReply.decode(reply.get(), ClaimReply.class));
+        return () -> {
+            List<OfferGrant> grants = grants(tenant, q, ScriptReply.decode(reply.get(), ClaimReply.class));
+            if (!grants.isEmpty()) {
+                // A claim a failover forgot would leave the agent we ring free and the caller ready: both offered
+                // again while this offer rings.
+                scripts.awaitReplicas("claim");
+            }
+            return grants;
+        };
     }
 
     /** The claim script's reply as offers of this tenant's queue. */
@@ -109,7 +117,13 @@ public class Claims {
         Accepted reply = ScriptReply.decode(scripts.run(AcdScripts.ACCEPT, tenant,
                 List.of(Keys.offer(tenant, offerId)), offerId, agentId, Long.toString(version),
                 Long.toString(queue.serviceLevelSeconds() * 1000L)), Accepted.class);
-        return reply.outcome().equals(OK) ? Answer.CONNECTED : Answer.LOST;
+        if (!reply.outcome().equals(OK)) {
+            return Answer.LOST;
+        }
+        // An answer a failover forgot would leave the agent reserved and the caller's offer live while they talk:
+        // the lease would then free the agent and put the caller back in the queue, offered again.
+        scripts.awaitReplicas("answer");
+        return Answer.CONNECTED;
     }
 
     /** The offer rang the agent for the whole ring timeout; returns the agent's state afterwards. */
@@ -131,7 +145,12 @@ public class Claims {
         CallEnd reply = ScriptReply.decode(scripts.run(AcdScripts.CALL_END, tenant,
                 List.of(Keys.agent(tenant, agentId)), agentId, Long.toString(queue.wrapUpSeconds() * 1000L),
                 agentHungUp ? "agent" : "caller"), CallEnd.class);
-        return reply.outcome().equals(OK);
+        if (!reply.outcome().equals(OK)) {
+            return false;
+        }
+        // A call end a failover forgot would leave the agent on-call, which no lease ends.
+        scripts.awaitReplicas("call end");
+        return true;
     }
 
     /**

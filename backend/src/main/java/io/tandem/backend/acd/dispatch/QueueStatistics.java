@@ -48,7 +48,8 @@ public class QueueStatistics {
         long abandoned = AgentSessions.number(stats.get("abandoned"));
         long within = AgentSessions.number(stats.get("withinServiceLevel"));
         long waitSum = AgentSessions.number(stats.get("waitMsAnswered"));
-        double serviceLevel = answered + abandoned == 0 ? 100.0 : 100.0 * within / (answered + abandoned);
+        // The definition QueueFigures documents and the wallboard states; no call that ended its wait is no level.
+        Double serviceLevel = answered + abandoned == 0 ? null : 100.0 * within / (answered + abandoned);
         double asa = answered == 0 ? 0 : waitSum / 1000.0 / answered;
         // Handle time is known once a call has ended: its talk (counted at the end) and its wrap-up (counted when
         // the wrap-up ends), over the completed calls.

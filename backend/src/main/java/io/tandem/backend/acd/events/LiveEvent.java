@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * One entry of a tenant's event stream as the scripts publish it live (with its stream id).
  *
- * @param id      stream id ({@code ms-seq}), the resume point of a supervisor
+ * @param id      stream id ({@code ms-seq}), the resume point of a supervisor; empty for a {@linkplain #direct() direct}
+ *                message
  * @param kind    {@code agent.state}, {@code offer}, {@code offer.ended}, {@code connect}, {@code caller.enqueued}, ...
  * @param queue   queue number or empty
  * @param agentId agent or empty
@@ -20,6 +21,15 @@ public record LiveEvent(String id, String kind, String queue, String agentId, St
 
     public LiveEvent {
         fields = fields == null ? Map.of() : Map.copyOf(fields);
+    }
+
+    /**
+     * A message for the one agent named in {@code agentId} (the callback service's wake), published live but never
+     * appended to the stream: it has no stream id, carries what only that agent may see (a join token), and is worth
+     * nothing later, so supervisors' feeds skip it.
+     */
+    public boolean direct() {
+        return id == null || id.isEmpty();
     }
 
     public String field(String name) {

@@ -8,6 +8,8 @@ import io.tandem.backend.acd.events.LiveEvent;
 import io.tandem.backend.acd.events.LiveEvents;
 import io.tandem.backend.api.TenantPrincipal;
 import io.tandem.protocol.AgentStatus;
+import io.tandem.protocol.CallbackWake;
+import io.tandem.protocol.CallbackWakeEnded;
 import io.tandem.protocol.Envelope;
 import io.tandem.protocol.MessageType;
 import io.tandem.protocol.Offer;
@@ -29,7 +31,10 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 /**
  * {@code /ws/agent}: one agent's live channel. On connect it sends the session's state; then every change of that
  * agent (made on any node: the events arrive through {@link LiveEvents}), offers and their end, and the figures of
- * the agent's queues when they change ({@link QueueFiguresPush}); it answers {@code ping} with {@code pong}. An open socket is the agent's presence.
+ * the agent's queues when they change ({@link QueueFiguresPush}), and the callback service's wakes addressed to this
+ * agent ({@link CallbackWake}, {@link CallbackWakeEnded}: published on the same live channel with the agent's id, so
+ * whichever node holds the socket delivers them); it answers {@code ping} with {@code pong}. An open socket is the
+ * agent's presence.
  */
 class AgentSocket extends TextWebSocketHandler {
 
@@ -147,6 +152,17 @@ class AgentSocket extends TextWebSocketHandler {
                     callers.decodeData(event.field("data"))));
             case "offer.ended" -> Sockets.send(session, MessageType.OFFER_ENDED, event.id(), event.at(),
                     new OfferEnded(event.field("offerId"), event.field("reason")));
+            case CallbackWake.KIND -> {
+                if (event.direct()) { // only the service's message to this agent, never a stream entry of that kind
+                    Sockets.send(session, MessageType.CALLBACK_WAKE, "", event.at(), CallbackWake.of(event.fields()));
+                }
+            }
+            case CallbackWakeEnded.KIND -> {
+                if (event.direct()) {
+                    Sockets.send(session, MessageType.CALLBACK_WAKE_ENDED, "", event.at(),
+                            CallbackWakeEnded.of(event.fields()));
+                }
+            }
             default -> {
                 // connect, call.end and queue events reach agents through agent.state and queue figures
             }

@@ -12,6 +12,7 @@ import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.api.TenantPrincipal;
 import io.tandem.backend.cdr.Csv;
 import io.tandem.backend.directory.Role;
+import io.tandem.backend.redis.Keys;
 import io.tandem.protocol.QueueFigures;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -42,6 +43,8 @@ class QueueController {
     private static final String BASE = "/api/v1/tenants/{tenant}/queues";
     private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8;header=present");
     private static final int MAX_LOG = 100_000;
+    static final String QUEUE_SAVED = "queue.saved";
+    static final String QUEUE_DELETED = "queue.deleted";
 
     private final Queues queues;
     private final Callers callers;
@@ -88,6 +91,7 @@ class QueueController {
             throw AcdProblems.status(HttpStatus.CONFLICT, "Queue exists", "queue " + queue.number() + " exists");
         }
         dispatcher.queueChanged(tenant, queue.number());
+        announce(tenant, QUEUE_SAVED, queue.number());
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/queues/" + queue.number()))
                 .body(queue);
     }
@@ -100,13 +104,17 @@ class QueueController {
         }
         queues.save(tenant, queue, false);
         dispatcher.queueChanged(tenant, number);
+        announce(tenant, QUEUE_SAVED, number);
         return queue;
     }
 
     @DeleteMapping(BASE + "/{number}")
     ResponseEntity<Void> delete(@PathVariable String tenant, @PathVariable String number) {
         return switch (queues.delete(tenant, number)) {
-            case DELETED -> ResponseEntity.noContent().build();
+            case DELETED -> {
+                announce(tenant, QUEUE_DELETED, number);
+                yield ResponseEntity.noContent().build();
+            }
             case NOT_FOUND -> throw notFound(number);
             case CALLERS_WAITING -> throw AcdProblems.status(HttpStatus.CONFLICT, "Callers waiting",
                     "queue " + number + " has waiting callers; move them first");
@@ -162,6 +170,14 @@ class QueueController {
         return ResponseEntity.ok().contentType(CSV)
                 .header("Content-Disposition", "attachment; filename=\"queuelog-" + tenant + ".csv\"")
                 .body(out.toString());
+    }
+
+    /**
+     * A tenant event for a changed definition, so a wallboard open since before shows a new queue (or drops a deleted
+     * one) without a reload: nothing else in the stream names a queue before its first caller.
+     */
+    private void announce(String tenant, String kind, String number) {
+        scripts.run(AcdScripts.EVENT, tenant, List.of(Keys.events(tenant)), kind, number, "", "");
     }
 
     private static RuntimeException notFound(String number) {

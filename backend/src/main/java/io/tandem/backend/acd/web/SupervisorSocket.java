@@ -55,6 +55,9 @@ class SupervisorSocket extends TextWebSocketHandler {
 
         @Override
         public synchronized void onEvent(String tenant, LiveEvent event) {
+            if (event.direct()) {
+                return; // one agent's message (with its join token), not a tenant event
+            }
             if (replaying) {
                 held.add(event);
             } else {
