@@ -2,7 +2,7 @@
 -- KEYS[1] queueWait: the callers waiting
 -- KEYS[2] queueCaller: the caller's hash
 -- KEYS[3] queueReady: the callers without a live offer
--- arg: 1 queue, 2 call id, 3 reason (abandon | timeout | exitkey | lost | moved), 4 exit key, 5 destination
+-- arg: 1 queue, 2 call id, 3 reason (abandon | timeout | exitkey | lost | moved | park), 4 exit key, 5 destination
 -- (kind:target, for timeout and exitkey; may be empty).
 -- A ringing offer is cancelled first. Returns JSON (Callers.Left): {outcome = ok | gone | connected, released =
 -- the agent ids the cancelled offer freed}.
@@ -37,6 +37,11 @@ elseif reason == 'timeout' then
   statIncr(queue, 'timedOut', 1)
 elseif reason == 'exitkey' then
   qlog('EXITWITHKEY', queue, callId, 'NONE', arg(4), pos, waited, arg(5))
+elseif reason == 'park' then
+  -- Not an Asterisk event: the caller left for a room on its node (conference/), where the callback service wakes
+  -- an agent; data1 the exit key that parked it (empty: no agent, or the wait), data2 position, data3 seconds waited.
+  qlog('PARK', queue, callId, 'NONE', arg(4), pos, waited)
+  statIncr(queue, 'parked', 1)
 elseif reason == 'lost' then
   -- Not an Asterisk event: the caller's node died, which is neither an abandon nor a timeout.
   qlog('LOSTNODE', queue, callId, 'NONE', c.owner, pos, waited)

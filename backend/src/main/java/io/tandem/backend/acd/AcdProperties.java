@@ -25,7 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param eventsMaxLength  approximate length kept of a tenant's event stream ({@code XADD MAXLEN ~})
  * @param queueLogMaxLength approximate length kept of a tenant's queue log
  * @param seedFile         optional YAML file of queues per tenant (see {@link QueueSeeder})
- * @param demoQueues       seed 7000 "support" and 7001 "sales" in the demo tenant when the demo is enabled
+ * @param demoQueues       seed 7000 "support", 7001 "sales" and 7002 "app support" (parks) in the demo tenant when the
+ *                         demo is enabled
  */
 @Validated
 @ConfigurationProperties("tandem.acd")

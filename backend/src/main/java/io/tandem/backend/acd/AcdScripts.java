@@ -29,6 +29,7 @@ public class AcdScripts {
     public static final LuaScript NO_ANSWER = load("no_answer", ScriptOutputType.VALUE);
     public static final LuaScript RELEASE = load("release", ScriptOutputType.MULTI);
     public static final LuaScript CALL_END = load("call_end", ScriptOutputType.VALUE);
+    public static final LuaScript CALLBACK_CONNECT = load("callback_connect", ScriptOutputType.VALUE);
     public static final LuaScript SWEEP = load("sweep", ScriptOutputType.MULTI);
     public static final LuaScript MOVE = load("move", ScriptOutputType.VALUE);
     public static final LuaScript AGENT_STATS = load("agent_stats", ScriptOutputType.VALUE);

@@ -232,7 +232,9 @@ public final class B2bua implements SipFeature {
             }
         }
         boolean viaTrunk = signed.verdict() == TrunkSignature.Verdict.VALID;
-        if (target == null || !Keys.EXTENSION.matcher(target).matches() || !Keys.TENANT.matcher(tenant).matches()) {
+        boolean joinNumber = target != null && ServiceNumbers.JOIN_NUMBER.matcher(target).matches();
+        if (target == null || !(joinNumber || Keys.EXTENSION.matcher(target).matches())
+                || !Keys.TENANT.matcher(tenant).matches()) {
             in.respond(Response.NOT_FOUND, "No such number");
             return;
         }
@@ -258,6 +260,10 @@ public final class B2bua implements SipFeature {
                 service.onInvite(in, tenant, caller, target);
                 return;
             }
+        }
+        if (joinNumber) {
+            in.respond(Response.NOT_FOUND, "No room to join here");
+            return;
         }
         Route route = router.route(tenant, target, viaTrunk);
         if (route instanceof Route.Unknown) {

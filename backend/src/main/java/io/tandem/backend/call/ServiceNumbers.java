@@ -1,6 +1,8 @@
 package io.tandem.backend.call;
 
 import io.tandem.backend.node.sip.InboundRequest;
+import io.tandem.backend.routing.TenantServiceNumbers;
+import java.util.regex.Pattern;
 
 /**
  * Numbers the B2BUA does not route to an extension but hands to another feature of the node (the ACD's queues):
@@ -8,6 +10,12 @@ import io.tandem.backend.node.sip.InboundRequest;
  * answers on this node. In-dialog requests of the dialogs the feature owns are passed to it as they arrive.
  */
 public interface ServiceNumbers {
+
+    /**
+     * A room's join number, {@code join*<token>} ({@link TenantServiceNumbers#JOIN_NUMBER}): not an extension, so
+     * only a feature serves it.
+     */
+    Pattern JOIN_NUMBER = TenantServiceNumbers.JOIN_NUMBER;
 
     /** True when {@code number} of {@code tenant} is served by this feature. */
     boolean serves(String tenant, String number);

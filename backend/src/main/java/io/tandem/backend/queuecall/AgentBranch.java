@@ -28,6 +28,8 @@ final class AgentBranch {
     final OutgoingBranch branch;
     final RtpMediaStream stream;
     final SdpNegotiator negotiator;
+    /** A branch calling someone into a parked caller's room (a node command): no offer, but an agent's call. */
+    final boolean intoRoom;
     /** The agent's node answered this branch with its id (trunk responses name it), or this node. */
     String agentNode;
 
@@ -41,11 +43,22 @@ final class AgentBranch {
         this.branch = branch;
         this.stream = stream;
         this.negotiator = negotiator;
+        this.intoRoom = false;
     }
 
     /** The leg to a queue's overflow extension: no offer, no reservation; {@code agentId} is the extension. */
     AgentBranch(QueueCall call, String extension, Route.Target target, OutgoingBranch branch, RtpMediaStream stream,
             SdpNegotiator negotiator) {
+        this(call, extension, target, branch, stream, negotiator, false);
+    }
+
+    /**
+     * A leg without an offer: to the overflow extension, or ({@code intoRoom}) calling a user into the caller's
+     * room; {@code agentId} is the extension or user.
+     */
+    AgentBranch(QueueCall call, String extension, Route.Target target, OutgoingBranch branch, RtpMediaStream stream,
+            SdpNegotiator negotiator, boolean intoRoom) {
+        this.intoRoom = intoRoom;
         this.call = call;
         this.offer = null;
         this.reservation = null;
@@ -60,9 +73,9 @@ final class AgentBranch {
         return branch.callId();
     }
 
-    /** True for the leg to an overflow extension (not a queue offer). */
+    /** True for the leg to an overflow extension (not a queue offer, not a room's join). */
     boolean toExtension() {
-        return offer == null;
+        return offer == null && !intoRoom;
     }
 
     /**
@@ -73,12 +86,15 @@ final class AgentBranch {
     boolean invite(NodeSignalling signalling, String callerNumber, String callerName, String tenant, String sdp) {
         return signalling.invite(branch, new OutgoingInvite(target.requestUri(), target.transport(),
                 target.viaTrunk(), callerNumber, callerName, agentId, tenant, true,
-                toExtension() ? List.of() : List.of(signalling.header(OFFER_HEADER, offer.offerId())), sdp)
+                offer == null ? List.of() : List.of(signalling.header(OFFER_HEADER, offer.offerId())), sdp)
                 .routedThrough(target.routeSet()));
     }
 
     @Override
     public String toString() {
+        if (intoRoom) {
+            return "room join of " + agentId + " via " + target.requestUri() + " (" + callId() + ")";
+        }
         if (offer == null) {
             return "overflow to " + agentId + " via " + target.requestUri() + " (" + callId() + ")";
         }

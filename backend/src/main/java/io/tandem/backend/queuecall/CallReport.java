@@ -49,9 +49,23 @@ final class CallReport {
         String here = recorder.nodeId;
         List<String> nodes = with == null || with.agentNode == null || with.agentNode.equals(here)
                 ? List.of(here) : List.of(here, with.agentNode);
+        record(queue, nodes, cause, hungUpBy, with == null || with.toExtension() ? "" : with.agentId,
+                with != null && with.toExtension() ? with.agentId : "");
+    }
+
+    /**
+     * The call ended after {@code agent} dialled into the caller's room with a join token (its leg is on this node):
+     * the end of its call for the ACD (wrap-up when it was put on call) and the record.
+     */
+    void endedWithDialIn(QueueDefinition queue, String agent, String cause, String hungUpBy, boolean agentHungUp) {
+        recorder.agentCallEnded(caller.tenant(), caller.callId(), queue, agent, agentHungUp);
+        record(queue, List.of(recorder.nodeId), cause, hungUpBy, agent, "");
+    }
+
+    private void record(QueueDefinition queue, List<String> nodes, String cause, String hungUpBy, String agent,
+            String extension) {
         CallRecord record = new CallRecord(caller.callId(), caller.tenant(), caller.number(), queue.number(), nodes,
                 startedAt, answeredAt, recorder.clock.instant(), cause, hungUpBy);
-        recorder.record(record, with == null || with.toExtension() ? "" : with.agentId,
-                with != null && with.toExtension() ? with.agentId : "");
+        recorder.record(record, agent, extension);
     }
 }

@@ -65,6 +65,15 @@ final class CallerBranches implements RingingOffer.Lines {
         return leg;
     }
 
+    /** Calls {@code user} at {@code target} into the caller's room; null when the INVITE could not be sent. */
+    AgentBranch dialIntoRoom(String user, Route.Target target, OutgoingMedia media) {
+        AgentBranch leg = legs.dialIntoRoom(call, user, target, media);
+        if (leg != null) {
+            branches.add(leg);
+        }
+        return leg;
+    }
+
     /** A leg that will not carry the call and has its final response: no longer findable. */
     void forget(AgentBranch leg) {
         legs.forget(leg);

@@ -82,6 +82,19 @@ final class CallerLeg {
         }
     }
 
+    /** 183 Session Progress with our SDP answer: what the caller hears next is early media (RFC 3261 §13.3.1.1). */
+    void early(SdpAnswer answer, String contactUser) {
+        signalling.respond(invite, Response.SESSION_PROGRESS, null, toTag, contactUser, answer.description().encode(),
+                trunk);
+    }
+
+    /** A final refusal whose reason the phone can show: the reason phrase and RFC 3326's Reason header. */
+    void decline(int status, String reason) {
+        Response response = signalling.endpoint().messages().responseTo(invite.getRequest(), status, reason, toTag);
+        response.addHeader(signalling.header("Reason", "SIP ;cause=" + status + " ;text=\"" + reason + "\""));
+        signalling.send(invite, response, trunk);
+    }
+
     /** A final non-2xx answer to the INVITE. */
     void refuse(int status, String reason, String queueNumber) {
         signalling.respond(invite, status, reason, toTag, queueNumber, null, trunk);
@@ -118,6 +131,12 @@ final class CallerLeg {
         stream.setSource(music);
     }
 
+    /** The queue's music class, looping, kept to resume after announcements; what the caller hears is unchanged. */
+    MediaSource music(String musicClass) {
+        music = media.music(musicClass);
+        return music;
+    }
+
     /** The caller is told its position and estimated wait, then its music resumes. */
     void announce(QueueDefinition.Announcements what, QueueSeat.Position at) {
         stream.setSource(media.announcement(what, at.position(), at.estimatedWait(), music));
@@ -126,6 +145,10 @@ final class CallerLeg {
 
     RtpMediaStream stream() {
         return stream;
+    }
+
+    String callId() {
+        return callId;
     }
 
     /** The caller and {@code other} (started) hear each other through a {@link FramePipe} each way. */

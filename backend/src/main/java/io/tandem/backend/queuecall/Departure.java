@@ -52,6 +52,9 @@ final class Departure implements ExtensionLeg.Outcome {
 
         /** How long the caller has been with us. */
         Duration waited();
+
+        /** The caller left its queue for a room on this node ({@code reason}: no-agent, key, wait). */
+        void park(String reason);
     }
 
     /** The caller's place in the queues, as leaving needs it ({@link QueueSeat}). */
@@ -97,6 +100,13 @@ final class Departure implements ExtensionLeg.Outcome {
             return false;
         }
         QueueDefinition queue = call.queue();
+        if (refused.refused() == Callers.Refused.QUEUE_EMPTY && queue.park().enabled()
+                && queue.park().whenNoAgent()) {
+            // nobody logged in to answer: a queue that parks takes the caller into a room instead
+            call.leaving();
+            cause = "park";
+            return true;
+        }
         Destination destination = Destination.of(queue.overflow());
         if (destination instanceof Destination.Queue to) {
             Optional<QueueDefinition> next = to.number().equals(queue.number()) ? Optional.empty() : seat.join(to);
@@ -119,6 +129,10 @@ final class Departure implements ExtensionLeg.Outcome {
     /** The caller a door sent on to an extension or a callback is answered: put through, or told goodbye. */
     void afterTheDoor(Callers.Refused refused) {
         QueueDefinition queue = call.queue();
+        if ("park".equals(cause)) {
+            call.park("no-agent");
+            return;
+        }
         if (Destination.of(queue.overflow()) instanceof Destination.Extension to) {
             call.playMusic();
             putThrough(to);
@@ -136,6 +150,8 @@ final class Departure implements ExtensionLeg.Outcome {
             toExtension(to, why);
         } else if (destination instanceof Destination.Callback) {
             toCallback(exit);
+        } else if (destination instanceof Destination.Park to) {
+            call.park(to.reason());
         } else {
             call.hangUp(why);
         }

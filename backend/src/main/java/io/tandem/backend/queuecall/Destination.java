@@ -29,6 +29,14 @@ sealed interface Destination {
     record Callback() implements Destination {
     }
 
+    /**
+     * A room on this node (the queue's park setting), where the callback service wakes an agent to join the caller.
+     *
+     * @param reason why: {@code no-agent} (nobody available on arrival), {@code key} (the exit key), {@code wait}
+     */
+    record Park(String reason) implements Destination {
+    }
+
     /** The definition's destination as a type; the definition was validated when it was stored. */
     static Destination of(QueueDefinition.Destination definition) {
         return switch (definition.kind()) {
@@ -46,6 +54,9 @@ sealed interface Destination {
         }
         if (this instanceof Extension extension) {
             return "extension:" + extension.number();
+        }
+        if (this instanceof Park) {
+            return "park";
         }
         return this instanceof Callback ? "callback" : "none";
     }

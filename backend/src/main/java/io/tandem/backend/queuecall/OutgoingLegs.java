@@ -84,6 +84,12 @@ final class OutgoingLegs {
         return invite(call, branch, leg) ? branch : null;
     }
 
+    /** Calls {@code user} at {@code target} into the caller's room; null when the INVITE could not be sent. */
+    AgentBranch dialIntoRoom(QueueCall call, String user, Route.Target target, OutgoingMedia leg) {
+        AgentBranch branch = new AgentBranch(call, user, target, newBranch(), leg.stream(), leg.negotiator(), true);
+        return invite(call, branch, leg) ? branch : null;
+    }
+
     /** A stream of this node and its SDP offer; IOException when no RTP port is free. */
     OutgoingMedia media() throws IOException {
         return media.outgoing();

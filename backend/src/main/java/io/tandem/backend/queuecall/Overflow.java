@@ -26,13 +26,35 @@ final class Overflow {
     private final Announcements prompts;
     private final List<String> callbackPrompt;
     private final List<String> sorryPrompt;
+    private final List<String> parkPrompt;
+    private final List<String> joinRefusedPrompt;
 
     Overflow(CallbackRequests callbacks, Announcements prompts, List<String> callbackPrompt,
-            List<String> sorryPrompt) {
+            List<String> sorryPrompt, List<String> parkPrompt, List<String> joinRefusedPrompt) {
         this.callbacks = callbacks;
         this.prompts = prompts;
         this.callbackPrompt = List.copyOf(callbackPrompt);
         this.sorryPrompt = List.copyOf(sorryPrompt);
+        this.parkPrompt = List.copyOf(parkPrompt);
+        this.joinRefusedPrompt = List.copyOf(joinRefusedPrompt);
+    }
+
+    /** A device that dialled a room's join number is refused: a short prompt as early media, then the 603. */
+    Goodbye joinRefused() {
+        return goodbye(joinRefusedPrompt);
+    }
+
+    /** What a caller parked in a room hears first, then {@code then} (its music). */
+    MediaSource parked(MediaSource then) {
+        return prompts.player(parkPrompt, then);
+    }
+
+    /**
+     * Nobody joined the parked caller's room in time: it is told it will be called back (the callback service
+     * makes the ticket from the room's CLOSED event), then BYE.
+     */
+    Goodbye willCallBack() {
+        return goodbye(callbackPrompt);
     }
 
     /**

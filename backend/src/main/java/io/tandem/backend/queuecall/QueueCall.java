@@ -4,6 +4,8 @@ import io.tandem.backend.acd.dispatch.Callers;
 import io.tandem.backend.acd.dispatch.Claims;
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.conference.Room;
+import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.codec.Codecs;
@@ -21,6 +23,7 @@ import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
+import javax.sip.header.CallIdHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -39,8 +42,11 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
 
     private static final Logger log = LoggerFactory.getLogger(QueueCall.class);
 
-    /** LEAVING: out of every queue, hearing a goodbye before the BYE (callback request, unreachable overflow). */
-    enum State { WAITING, CONNECTED, LEAVING, ENDED }
+    /**
+     * LEAVING: out of every queue, hearing a goodbye before the BYE (callback request, unreachable overflow).
+     * PARKED: out of every queue, in a room on this node ({@link ParkedCaller}).
+     */
+    enum State { WAITING, CONNECTED, LEAVING, PARKED, ENDED }
 
     /** What this node keeps of its queue calls: the calls by Call-ID, the live list of bridged ones. */
     interface Node {
@@ -49,6 +55,9 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
 
         /** The call ended (off the live list too when it was {@code bridged}). */
         void ended(QueueCall call, boolean bridged);
+
+        /** A user dialled into the call's room: requests with {@code joinerCallId} are the call's too. */
+        void dialledIn(QueueCall call, String joinerCallId);
     }
 
     final String tenant;
@@ -60,6 +69,9 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     private final OutgoingLegs legs;
     private final CallReport report;
     private final Node node;
+    private final Rooms rooms;
+    private final Overflow overflow;
+    private final Timers later;
 
     private QueueDefinition queue;
     private State state = State.WAITING;
@@ -69,9 +81,15 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     /** Every branch this caller rang (agents, the overflow extension), until the call ends. */
     private final CallerBranches branches;
     private AgentBranch connected;
+    /** The caller in its room once PARKED. */
+    private ParkedCaller parked;
+    /** A user that dialled into the caller's room with a join token, once it joined: its leg, id and Call-ID. */
+    private CallerLeg joiner;
+    private String joinerId;
+    private String joinerCallId;
 
     QueueCall(QueueSeat seat, QueueDefinition queue, CallerLeg caller, OutgoingLegs legs, Overflow overflow,
-            ScheduledExecutorService timers, CallReport report, Node node) {
+            Rooms rooms, ScheduledExecutorService timers, CallReport report, Node node) {
         CallingParty party = seat.party();
         this.tenant = party.tenant();
         this.callId = party.callId();
@@ -84,7 +102,9 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         this.report = report;
         this.node = node;
         this.branches = new CallerBranches(this, legs);
-        Timers later = Timers.on(timers);
+        this.rooms = rooms;
+        this.overflow = overflow;
+        this.later = Timers.on(timers);
         this.waiting = new WaitingCaller(queue, seat, this, branches, later, this);
         this.departure = new Departure(this, seat, overflow, branches, later);
     }
@@ -126,10 +146,15 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
             departure.afterTheDoor(joined.refused());
             return joined.offers();
         }
-        ringOwnOffer(joined.offers());
+        boolean ringing = ringOwnOffer(joined.offers());
         caller.start(answer.media(), this::onDigit);
         playMusic();
         caller.ok(answer, queue.number());
+        if (!ringing && queue.park().enabled() && queue.park().whenNoAgent()) {
+            // nobody could be offered the caller as it arrived: it goes to a room for the callback service
+            waiting.parkAtOnce();
+            return joined.offers();
+        }
         startWaiting();
         log.info("queue call {} from {} waits in {}@{} at position {}", callId, number, queue.number(), tenant,
                 joined.position());
@@ -142,7 +167,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
      * waits for this call's lock, so it finds the caller answered. The other offers of that claim (callers ahead) are
      * {@link QueueCalls}' to place.
      */
-    private void ringOwnOffer(List<OfferGrant> claimed) {
+    private boolean ringOwnOffer(List<OfferGrant> claimed) {
         for (OfferGrant grant : claimed) {
             if (grant.callId().equals(callId)) {
                 try {
@@ -150,9 +175,10 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
                 } catch (RuntimeException e) {
                     log.warn("placing offer {} failed; its lease releases the agents", grant.offerId(), e);
                 }
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     private void refuse(int status, String reason) {
@@ -223,6 +249,78 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         return report.waited();
     }
 
+    /** The caller left its queue (PARK in the queue log) for a room on this node; its call and leg stay here. */
+    @Override
+    public void park(String reason) {
+        waiting.stop();
+        state = State.PARKED;
+        parked = new ParkedCaller(parkedCall, this, rooms, overflow, branches, later);
+        parked.park(queue, seat.party(), seat.details().priority(), seat.parkedPlace(), reason);
+        log.info("queue call {} from {} parked from {}@{} ({})", callId, number, queue.number(), tenant, reason);
+    }
+
+    /** What the room asks of this call; called under its lock. */
+    private final ParkedCaller.Call parkedCall = new ParkedCaller.Call() {
+        @Override
+        public MediaSource music() {
+            return caller.music(queue.musicOnHold());
+        }
+
+        @Override
+        public void hear(MediaSource source) {
+            caller.hear(source);
+        }
+
+        @Override
+        public void hangUp(String cause) {
+            QueueCall.this.hangUp(cause);
+        }
+
+        @Override
+        public void joined(AgentBranch branch, NegotiatedMedia media, Room room) {
+            answeredBy(branch, media);
+            room.connect(caller.stream(), branch.stream, branch.agentId);
+            boolean agent = seat.callbackConnected(queue, branch.agentId, room.id());
+            log.info("queue call {} from {} connected to {} in {} ({}; queue {}@{})", callId, number, branch.agentId,
+                    room, agent ? "agent on call" : "not a ready agent", queue.number(), tenant);
+        }
+
+        @Override
+        public void endConnected(String cause) {
+            byeToJoined();
+            caller.bye();
+            end(connected, cause, "system", false);
+        }
+
+        @Override
+        public void joinedByDialIn(CallerLeg leg, String user, Room room) {
+            joiner = leg;
+            joinerId = user;
+            joinerCallId = leg.callId();
+            report.answered();
+            state = State.CONNECTED;
+            room.connect(caller.stream(), leg.stream(), user);
+            boolean agent = seat.callbackConnected(queue, user, room.id());
+            node.dialledIn(QueueCall.this, joinerCallId);
+            log.info("queue call {} from {} connected to {} who dialled into {} ({}; queue {}@{})", callId, number,
+                    user, room, agent ? "agent on call" : "not a ready agent", queue.number(), tenant);
+        }
+    };
+
+    /** The Call-ID of the leg that dialled into the caller's room, once one joined; null otherwise. */
+    synchronized String joinerCallId() {
+        return joinerCallId;
+    }
+
+    /** BYE to whoever the caller is connected to: the agent's branch, or the leg that dialled into its room. */
+    private void byeToJoined() {
+        if (joiner != null) {
+            joiner.bye();
+        } else if (connected != null) {
+            connected.branch.bye();
+        }
+    }
+
     /** A response to the INVITE of one of this caller's branches. */
     synchronized void onResponse(AgentBranch branch, ResponseEvent event) {
         OutgoingBranch.Step step = legs.step(branch, event);
@@ -238,6 +336,12 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
 
     /** What the branch's INVITE came to, for this caller; {@code response} null on a timeout. */
     private void onStep(AgentBranch branch, OutgoingBranch.Step step, Response response) {
+        if (branch.intoRoom) {
+            if (parked != null) {
+                parked.onStep(branch, step, response);
+            }
+            return;
+        }
         if (branch.toExtension()) {
             departure.onStep(branch, step, response);
             return;
@@ -270,8 +374,12 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         leg.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
     }
 
-    /** A BYE, CANCEL, re-INVITE or INFO on the caller's dialog. */
+    /** A BYE, CANCEL, re-INVITE or INFO on the caller's dialog (or on the dialog of the leg that dialled in). */
     synchronized void onCallerRequest(ServerTransaction st) {
+        if (joiner != null && joinerCallId.equals(((CallIdHeader) st.getRequest().getHeader(CallIdHeader.NAME)).getCallId())) {
+            onJoinerRequest(st);
+            return;
+        }
         switch (st.getRequest().getMethod()) {
             case Request.BYE -> {
                 caller.respond(st, Response.OK);
@@ -280,6 +388,22 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
             case Request.CANCEL -> caller.respond(st, Response.OK);
             case Request.INVITE -> caller.reanswer(st, queue.number());
             default -> caller.respond(st, state == State.ENDED ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST
+                    : Response.OK);
+        }
+    }
+
+    /** A request on the dialog of the user that dialled into the caller's room: its BYE ends the call. */
+    private void onJoinerRequest(ServerTransaction st) {
+        switch (st.getRequest().getMethod()) {
+            case Request.BYE -> {
+                joiner.respond(st, Response.OK);
+                if (state == State.CONNECTED) {
+                    caller.bye();
+                    end(null, "normal", "callee", true);
+                }
+            }
+            case Request.INVITE -> joiner.reanswer(st, joinerId);
+            default -> joiner.respond(st, state == State.ENDED ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST
                     : Response.OK);
         }
     }
@@ -302,7 +426,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
      */
     private void callerGone(String connectedCause, String leavingCause, String by) {
         if (state == State.CONNECTED) {
-            connected.branch.bye();
+            byeToJoined();
             end(connected, connectedCause, by, false);
         } else if (state == State.WAITING) {
             waiting.hungUp();
@@ -310,6 +434,10 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         } else if (state == State.LEAVING) {
             departure.callerGone();
             end(null, leavingCause, by, false);
+        } else if (state == State.PARKED) {
+            boolean stillParked = parked.state() == ParkedCaller.State.PARKED;
+            parked.callerGone();
+            end(null, stillParked ? "abandoned" : "park-timeout", by, false);
         }
     }
 
@@ -370,7 +498,13 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         if (state != State.ENDED) {
             state = State.ENDED;
             waiting.stop();
+            if (parked != null) {
+                parked.lost();
+            }
             caller.close();
+            if (joiner != null) {
+                joiner.close();
+            }
             branches.close();
         }
     }
@@ -381,10 +515,18 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         }
         state = State.ENDED;
         waiting.stop();
+        if (parked != null) {
+            parked.over();
+        }
         caller.close();
         branches.end();
         node.ended(this, agent != null);
-        report.ended(queue, agent, cause, hungUpBy, agentHungUp);
+        if (joiner != null) {
+            joiner.close();
+            report.endedWithDialIn(queue, joinerId, cause, hungUpBy, agentHungUp);
+        } else {
+            report.ended(queue, agent, cause, hungUpBy, agentHungUp);
+        }
         log.info("queue call {} from {} in {}@{} ended: {} (by {})", callId, number, queue.number(), tenant, cause,
                 hungUpBy);
     }

@@ -10,6 +10,8 @@ import io.tandem.backend.acd.dispatch.Dispatcher;
 import io.tandem.backend.acd.dispatch.OfferEndings;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.cdr.CallRecords;
+import io.tandem.backend.conference.JoinTokens;
+import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.node.NodeAddresses;
 import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.node.NodeMetrics;
@@ -71,7 +73,8 @@ class QueueCallConfiguration {
             Claims claims, CallRouter router, Dispatcher dispatcher, CallRecords records,
             RtpMediaStreamFactory queueCallStreams, ScheduledExecutorService queueCallTimers,
             ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties,
-            MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings) {
+            MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings,
+            Rooms rooms, JoinTokens tokens) {
         NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
@@ -93,7 +96,8 @@ class QueueCallConfiguration {
                         .publishPercentiles(0.5, 0.99).register(registry));
         QueueCalls calls = new QueueCalls(signalling, new Acd(queues, callers, claims, dispatcher), legs, media,
                 reinvites, new Overflow(callbacks, announcements, properties.callbackPrompt(),
-                        properties.sorryPrompt()), trust,
+                        properties.sorryPrompt(), properties.parkPrompt(), properties.joinRefusedPrompt()), rooms,
+                tokens, trust,
                 new CallRecorder(records, writes, claims::callEnded, clock, identity.id()),
                 new QueueCallThreads(clock, queueCallTimers, queueCallPlacer));
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));

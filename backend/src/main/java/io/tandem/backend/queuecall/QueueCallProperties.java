@@ -20,6 +20,9 @@ import org.springframework.validation.annotation.Validated;
  *                        call are believed; signed inter-node requests are always believed; empty = none
  * @param callbackPrompt  prompts (in {@code promptDirectory}) a caller leaving for a callback hears before the BYE
  * @param sorryPrompt     prompts a caller hears when its overflow extension cannot be reached (and no callback)
+ * @param parkPrompt      prompts a caller parked in a room for the callback service hears before its music
+ *                        (and again on the queue's announcement times)
+ * @param joinRefusedPrompt prompts a device dialling a room's join number hears as early media before its 603
  */
 @Validated
 @ConfigurationProperties("tandem.queuecall")
@@ -29,7 +32,9 @@ public record QueueCallProperties(
         @DefaultValue("2") int placerThreads,
         @DefaultValue("") List<String> trustedProxies,
         @DefaultValue({"queue-thankyou", "vm-goodbye"}) List<String> callbackPrompt,
-        @DefaultValue({"please-try-call-later", "vm-goodbye"}) List<String> sorryPrompt) {
+        @DefaultValue({"please-try-call-later", "vm-goodbye"}) List<String> sorryPrompt,
+        @DefaultValue({"pls-hold-while-try"}) List<String> parkPrompt,
+        @DefaultValue({"im-sorry", "goodbye"}) List<String> joinRefusedPrompt) {
 
     public QueueCallProperties {
         if (placerThreads < 1 || placerThreads > 64) {
@@ -38,6 +43,8 @@ public record QueueCallProperties(
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         callbackPrompt = callbackPrompt == null ? List.of() : List.copyOf(callbackPrompt);
         sorryPrompt = sorryPrompt == null ? List.of() : List.copyOf(sorryPrompt);
+        parkPrompt = parkPrompt == null ? List.of() : List.copyOf(parkPrompt);
+        joinRefusedPrompt = joinRefusedPrompt == null ? List.of() : List.copyOf(joinRefusedPrompt);
         try {
             TrustedProxies.parse(trustedProxies);
         } catch (IllegalArgumentException e) {

@@ -3,6 +3,8 @@ package io.tandem.backend.queuecall;
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.call.ServiceNumbers;
+import io.tandem.backend.conference.JoinTokens;
+import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.SipFeature;
@@ -50,25 +52,32 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     final QueueCallThreads threads;
     private final Acd acd;
     private final Overflow overflow;
+    private final Rooms rooms;
     private final CallerTrust trust;
+    private final RoomJoins joins;
+    /** Callers by Call-ID, and the calls of the legs that dialled into their rooms by theirs. */
     private final Map<String, QueueCall> waiting = new ConcurrentHashMap<>();
 
     QueueCalls(NodeSignalling signalling, Acd acd, OutgoingLegs legs, QueueMedia media, Reinvites reinvites,
-            Overflow overflow, CallerTrust trust, CallRecorder recorder, QueueCallThreads threads) {
+            Overflow overflow, Rooms rooms, JoinTokens tokens, CallerTrust trust, CallRecorder recorder,
+            QueueCallThreads threads) {
         this.signalling = signalling;
         this.acd = acd;
         this.legs = legs;
         this.media = media;
         this.reinvites = reinvites;
         this.overflow = overflow;
+        this.rooms = rooms;
         this.trust = trust;
+        this.joins = new RoomJoins(signalling, tokens, media, reinvites, overflow, Timers.on(threads.timers()));
         this.recorder = recorder;
         this.threads = threads;
     }
 
     /** Queue callers this node holds (waiting, ringing or connected). */
     public int activeCalls() {
-        return waiting.size();
+        // a call connected to a leg that dialled into its room is listed under both Call-IDs
+        return (int) waiting.values().stream().distinct().count();
     }
 
     /** Position / wait announcements played to callers of this node. */
@@ -103,7 +112,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
 
     @Override
     public boolean serves(String tenant, String number) {
-        return acd.queues().find(tenant, number).isPresent();
+        return ServiceNumbers.JOIN_NUMBER.matcher(number).matches() || acd.queues().find(tenant, number).isPresent();
     }
 
     @Override
@@ -113,6 +122,10 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
 
     @Override
     public void onInvite(InboundRequest in, String tenant, String caller, String number) {
+        if (ServiceNumbers.JOIN_NUMBER.matcher(number).matches()) {
+            joins.onInvite(in, tenant, caller, number);
+            return;
+        }
         Optional<QueueDefinition> queue = acd.queues().find(tenant, number);
         Optional<ServerTransaction> st = signalling.endpoint().serverTransaction(in.event());
         if (queue.isEmpty() || st.isEmpty()) {
@@ -150,7 +163,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         }
         CallingParty party = new CallingParty(tenant, callId, caller, displayName(in.request()));
         QueueCall call = new QueueCall(new QueueSeat(acd, threads, party, details), queue.get(),
-                new CallerLeg(callId, signalling, reinvites, media, stream, trunk), legs, overflow, threads.timers(),
+                new CallerLeg(callId, signalling, reinvites, media, stream, trunk), legs, overflow, rooms, threads.timers(),
                 new CallReport(party, recorder), node);
         // Findable before it joins: the dispatcher may place its first offer before the 200 OK is out.
         waiting.put(callId, call);
@@ -268,8 +281,17 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         }
 
         @Override
+        public void dialledIn(QueueCall call, String joinerCallId) {
+            waiting.put(joinerCallId, call);
+        }
+
+        @Override
         public void ended(QueueCall call, boolean bridged) {
             waiting.remove(call.callId, call);
+            String joiner = call.joinerCallId();
+            if (joiner != null) {
+                waiting.remove(joiner, call);
+            }
             MonitorLegs watching = monitors;
             if (bridged && watching != null) {
                 watching.ended(call.tenant, call.callId);

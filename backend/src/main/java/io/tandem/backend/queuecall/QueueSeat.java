@@ -24,6 +24,8 @@ final class QueueSeat implements WaitingCaller.Seat, Departure.Seat {
     private final CallingParty party;
     /** Priority, skills and custom data a trusted source gave in the INVITE; kept when moving to another queue. */
     private final CallerDetails details;
+    /** When the caller first joined a queue (epoch ms), read as it left for a room; 0 until then. */
+    private long parkedPlace;
 
     QueueSeat(Acd acd, QueueCallThreads threads, CallingParty party, CallerDetails details) {
         this.acd = acd;
@@ -59,6 +61,20 @@ final class QueueSeat implements WaitingCaller.Seat, Departure.Seat {
         return joined.ok() ? next : Optional.empty();
     }
 
+    /** When the parked caller first joined a queue (epoch ms); now when it was never read. */
+    long parkedPlace() {
+        return parkedPlace > 0 ? parkedPlace : threads.clock().millis();
+    }
+
+    /**
+     * An agent joined the parked caller's room: on call for {@code queue} (CONNECT marked as a callback). False when
+     * {@code agentId} is no logged-in agent (an app user, a logged-out agent) or is busy: its state is left alone.
+     */
+    boolean callbackConnected(QueueDefinition queue, String agentId, String roomId) {
+        return acd.claims().callbackConnected(party.tenant(), queue.number(), agentId, party.callId(), parkedPlace(),
+                roomId);
+    }
+
     /** The caller's position in {@code queue} and its estimated wait; empty once it is not waiting there. */
     Optional<Position> position(QueueDefinition queue) {
         return acd.callers().find(party.tenant(), queue.number(), party.callId()).map(entry -> new Position(
@@ -68,6 +84,11 @@ final class QueueSeat implements WaitingCaller.Seat, Departure.Seat {
 
     @Override
     public void leave(String queue, Callers.Exit exit, String key, String destination) {
+        if (exit == Callers.Exit.PARK) {
+            // the caller's hash goes with the leave: its place (a later ticket keeps it) is read first
+            parkedPlace = acd.callers().find(party.tenant(), queue, party.callId())
+                    .map(entry -> entry.enqueuedAt().toEpochMilli()).orElse(threads.clock().millis());
+        }
         acd.callers().leave(party.tenant(), queue, party.callId(), exit, key, destination);
     }
 

@@ -30,6 +30,7 @@ final class QueueWait {
     private final Object lock;
     private Timers.Timer maxWait;
     private Timers.Timer announcement;
+    private Timers.Timer park;
     private boolean stopped;
 
     QueueWait(QueueDefinition queue, Timers timers, Caller caller, Object lock) {
@@ -39,8 +40,15 @@ final class QueueWait {
         this.lock = lock;
     }
 
-    /** Arms the maximum wait (0 = none) and the first announcement (when the queue makes any). */
+    /**
+     * Arms the maximum wait (0 = none), the wait after which the caller is parked (when the queue parks after a
+     * wait) and the first announcement (when the queue makes any).
+     */
     void start() {
+        QueueDefinition.Park parking = queue.park();
+        if (parking.enabled() && parking.afterSeconds() > 0) {
+            park = timers.after(Duration.ofSeconds(parking.afterSeconds()), this::parkAfterWait);
+        }
         if (queue.maxWaitSeconds() > 0) {
             maxWait = timers.after(Duration.ofSeconds(queue.maxWaitSeconds()), this::maxWaitReached);
         }
@@ -55,6 +63,10 @@ final class QueueWait {
         if (stopped || !caller.waiting() || queue.exitKey().isEmpty() || queue.exitKey().charAt(0) != digit) {
             return;
         }
+        if (queue.park().enabled() && queue.park().onExitKey()) {
+            caller.leave(Callers.Exit.PARK, String.valueOf(digit), new Destination.Park("key"), "park");
+            return;
+        }
         caller.leave(Callers.Exit.EXIT_KEY, String.valueOf(digit), Destination.of(queue.exitDestination()),
                 "exit-key");
     }
@@ -67,6 +79,17 @@ final class QueueWait {
         }
         if (announcement != null) {
             announcement.cancel();
+        }
+        if (park != null) {
+            park.cancel();
+        }
+    }
+
+    private void parkAfterWait() {
+        synchronized (lock) {
+            if (!stopped && caller.waiting()) {
+                caller.leave(Callers.Exit.PARK, "", new Destination.Park("wait"), "park");
+            }
         }
     }
 

@@ -122,6 +122,11 @@ final class WaitingCaller {
         }
     }
 
+    /** Nobody was available for the caller when it arrived and the queue parks such callers: it leaves for a room. */
+    void parkAtOnce() {
+        leave(Callers.Exit.PARK, "", new Destination.Park("no-agent"), "park");
+    }
+
     /** The caller hung up while it waited: what rings is cancelled, ABANDON recorded. */
     void hungUp() {
         withdraw();

@@ -29,6 +29,8 @@ public final class Keys {
 
     /** Offer ids, token hashes: base64url or hex. */
     private static final Pattern OPAQUE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    /** Node command ids (the callback service's {@code <room>:<user>}). */
+    private static final Pattern COMMAND_ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,256}");
     /** UTC days, {@code 2026-11-29}. */
     private static final Pattern DAY = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
 
@@ -290,6 +292,44 @@ public final class Keys {
             throw new IllegalArgumentException("invalid call id");
         }
         return KeyShape.QUEUE_CALLER.key(tenant, callId);
+    }
+
+    /**
+     * Hash: a room holding a parked caller on one node (state parked | connected | closed, node, call, queue,
+     * caller, agent); the callback contract's {@code CallbackKeys.room}.
+     */
+    public static String room(String tenant, String roomId) {
+        return KeyShape.ROOM.key(tenant, checked(OPAQUE, "room id", roomId));
+    }
+
+    /** Set: the tenant's open rooms; the callback contract's {@code CallbackKeys.rooms}. */
+    public static String rooms(String tenant) {
+        return KeyShape.ROOMS.key(tenant);
+    }
+
+    /** Stream, node → callback service: what happens to rooms; the contract's {@code CallbackKeys.roomEvents}. */
+    public static String roomEvents(String tenant) {
+        return KeyShape.ROOM_EVENTS.key(tenant);
+    }
+
+    /** String with TTL: a join token used once; the contract's {@code CallbackKeys.usedJoinToken}. */
+    public static String usedJoinToken(String tenant, String tokenId) {
+        return KeyShape.USED_JOIN_TOKEN.key(tenant, checked(OPAQUE, "join token id", tokenId));
+    }
+
+    /** Stream, callback service → one node: its commands; the contract's {@code CallbackKeys.nodeCommands}. */
+    public static String nodeCommands(String nodeId) {
+        return PREFIX + "node:" + checked(NODE, "node id", nodeId) + ":commands";
+    }
+
+    /**
+     * String with TTL: a command id this node carried out; the contract's {@code CallbackKeys.doneCommand}. The
+     * callback service makes ids from a room and a user ({@code <room>:<user>}), so a colon is allowed (the id is
+     * the key's last part); braces, which would change the hash tag, and spaces are not.
+     */
+    public static String doneCommand(String nodeId, String commandId) {
+        return PREFIX + "node:" + checked(NODE, "node id", nodeId) + ":done:" + checked(COMMAND_ID, "command id",
+                commandId);
     }
 
     /**

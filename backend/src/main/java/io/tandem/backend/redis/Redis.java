@@ -151,6 +151,14 @@ public final class Redis implements AutoCloseable {
         return client.connectPubSub();
     }
 
+    /**
+     * A connection of its own for a blocking reader ({@code XREADGROUP BLOCK} on the shared connection would hold up
+     * every command pipelined behind it). Reconnects by itself like the shared one; the caller closes it.
+     */
+    public StatefulRedisConnection<String, String> dedicated() {
+        return client.connect();
+    }
+
     /** Runs a script; its keys must share one hash tag (same tenant) or be cluster-wide. */
     public <T> T run(LuaScript script, List<String> keys, String... args) {
         return script.run(connection.sync(), keys.toArray(String[]::new), args);

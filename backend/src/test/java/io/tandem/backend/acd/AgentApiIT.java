@@ -214,7 +214,7 @@ class AgentApiIT {
         assertThat(queues.get(1).get("members")).hasSize(20);
 
         String billing = """
-                {"number":"7002","name":"billing","strategy":"fewest-calls","ringTimeoutSeconds":20,
+                {"number":"7005","name":"billing","strategy":"fewest-calls","ringTimeoutSeconds":20,
                  "members":[{"agent":"1005","tier":1,"penalty":0}]}""";
         assertThat(call(node1, "POST", "/api/v1/tenants/demo/queues", basic("1005@demo"), billing).statusCode())
                 .isEqualTo(403);
@@ -223,32 +223,32 @@ class AgentApiIT {
         assertThat(call(node1, "POST", "/api/v1/tenants/demo/queues", basic("admin@demo"), billing).statusCode())
                 .isEqualTo(409);
         HttpResponse<String> bad = call(node1, "POST", "/api/v1/tenants/demo/queues", basic("admin@demo"),
-                billing.replace("\"ringTimeoutSeconds\":20", "\"ringTimeoutSeconds\":-3").replace("7002", "7003"));
+                billing.replace("\"ringTimeoutSeconds\":20", "\"ringTimeoutSeconds\":-3").replace("7005", "7003"));
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json(bad).get("errors").get(0).get("field").asText()).isEqualTo("ringTimeoutSeconds");
         HttpResponse<String> badStrategy = call(node1, "POST", "/api/v1/tenants/demo/queues", basic("admin@demo"),
-                billing.replace("fewest-calls", "loudest").replace("7002", "7004"));
+                billing.replace("fewest-calls", "loudest").replace("7005", "7004"));
         assertThat(badStrategy.statusCode()).isEqualTo(400);
         assertThat(badStrategy.body()).contains("strategy");
 
         // An agent sees the figures of their own queues.
         HttpResponse<String> figures = call(node2, "GET", ApiPaths.QUEUES, basic("1005@demo"), null);
         assertThat(figures.statusCode()).isEqualTo(200);
-        assertThat(json(figures).findValuesAsText("queue")).contains("7000", "7001", "7002").doesNotContain("7010");
+        assertThat(json(figures).findValuesAsText("queue")).contains("7000", "7001", "7005").doesNotContain("7010");
         // A supervisor moves a waiting caller; agents may not; the body names the field when wrong.
-        node1.bean(Callers.class).enqueue("demo", "7002", "move-me", "+1", "", 0, Map.of(), Map.of());
-        String move = "/api/v1/tenants/demo/queues/7002/callers/move-me/move";
+        node1.bean(Callers.class).enqueue("demo", "7005", "move-me", "+1", "", 0, Map.of(), Map.of());
+        String move = "/api/v1/tenants/demo/queues/7005/callers/move-me/move";
         assertThat(call(node1, "POST", move, basic("1005@demo"), "{\"to\":\"head\"}").statusCode()).isEqualTo(403);
         HttpResponse<String> noTarget = call(node1, "POST", move, basic("admin@demo"), "{}");
         assertThat(noTarget.statusCode()).isEqualTo(400);
         assertThat(json(noTarget).get("errors").get(0).get("field").asText()).isEqualTo("to");
-        assertThat(call(node1, "DELETE", "/api/v1/tenants/demo/queues/7002", basic("admin@demo"), null).statusCode())
+        assertThat(call(node1, "DELETE", "/api/v1/tenants/demo/queues/7005", basic("admin@demo"), null).statusCode())
                 .isEqualTo(409); // a caller waits
         HttpResponse<String> moved = call(node2, "POST", move, basic("admin@demo"), "{\"to\":\"7001\"}");
         assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
         assertThat(json(moved).get("queue").asText()).isEqualTo("7001");
         node1.bean(Callers.class).leave("demo", "7001", "move-me", Callers.Exit.ABANDON, null);
-        assertThat(call(node1, "DELETE", "/api/v1/tenants/demo/queues/7002", basic("admin@demo"), null).statusCode())
+        assertThat(call(node1, "DELETE", "/api/v1/tenants/demo/queues/7005", basic("admin@demo"), null).statusCode())
                 .isEqualTo(204);
     }
 

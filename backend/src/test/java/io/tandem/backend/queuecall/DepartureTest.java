@@ -41,6 +41,26 @@ class DepartureTest {
     }
 
     @Test
+    void leavingForARoomParksTheCallerWithoutJoiningAnotherQueue() {
+        departure.leaveFor(Callers.Exit.PARK, new Destination.Park("key"), "park");
+        assertThat(seat.joined).isEmpty();
+        assertThat(call.events).containsExactly("parked: key");
+    }
+
+    @Test
+    void aQueueThatParksTakesACallerNobodyIsLoggedInForIntoARoomInsteadOfItsOverflow() {
+        call.queue = queue("7002", new QueueDefinition.Destination("callback", ""))
+                .withPark(QueueDefinition.Park.onNoAgent());
+        assertThat(departure.atTheDoor(refused(Callers.Refused.QUEUE_FULL))).isTrue();
+        assertThat(departure.cause()).as("a full queue still overflows").isEqualTo("callback");
+        call.events.clear();
+        assertThat(departure.atTheDoor(refused(Callers.Refused.QUEUE_EMPTY))).isTrue();
+        assertThat(departure.cause()).isEqualTo("park");
+        departure.afterTheDoor(Callers.Refused.QUEUE_EMPTY);
+        assertThat(call.events).containsExactly("leaving", "parked: no-agent");
+    }
+
+    @Test
     void anExitToNowhereEndsTheCall() {
         departure.leaveFor(Callers.Exit.EXIT_KEY, new Destination.Nowhere(), "exit-key");
         assertThat(seat.joined).isEmpty();
@@ -168,6 +188,11 @@ class DepartureTest {
         @Override
         public void hangUp(String cause) {
             events.add("hung up: " + cause);
+        }
+
+        @Override
+        public void park(String reason) {
+            events.add("parked: " + reason);
         }
 
         @Override

@@ -47,6 +47,25 @@ class QueueWaitTest {
     }
 
     @Test
+    void aQueueThatParksAfterAWaitParksTheCallerThen() {
+        QueueWait wait = start(queue(120, "", QueueDefinition.Destination.NONE, QueueDefinition.Destination.NONE,
+                silent()).withPark(new QueueDefinition.Park(true, false, false, 30, 90)));
+        timers.advance(Duration.ofSeconds(29));
+        assertThat(caller.events).isEmpty();
+        timers.advance(Duration.ofSeconds(1));
+        assertThat(caller.events).containsExactly("leave PARK '' Park[reason=wait] park");
+        wait.stop();
+    }
+
+    @Test
+    void theExitKeyParksWhenTheQueueSaysSo() {
+        QueueWait wait = start(queue(120, "0", new QueueDefinition.Destination("queue", "7001"),
+                QueueDefinition.Destination.NONE, silent()).withPark(new QueueDefinition.Park(true, true, true, 0, 90)));
+        wait.digit('0');
+        assertThat(caller.events).containsExactly("leave PARK '0' Park[reason=key] park");
+    }
+
+    @Test
     void aCallerNoLongerWaitingIsNeitherSentOnNorTold() {
         QueueWait wait = start(queue(60, "0", new QueueDefinition.Destination("callback", ""),
                 QueueDefinition.Destination.NONE, new QueueDefinition.Announcements(true, true, 10, 20)));

@@ -34,6 +34,22 @@ class KeysTest {
         assertThat(Keys.liveEvents("demo")).isEqualTo("tandem:{demo}:live");
     }
 
+    /** The node and the callback service read and write the same keys: the contract's names are ours. */
+    @Test
+    void roomKeysAreTheCallbackContracts() {
+        assertThat(Keys.room("demo", "r1")).isEqualTo(CallbackKeys.room("demo", "r1"));
+        assertThat(Keys.rooms("demo")).isEqualTo(CallbackKeys.rooms("demo"));
+        assertThat(Keys.roomEvents("demo")).isEqualTo(CallbackKeys.roomEvents("demo"));
+        assertThat(Keys.usedJoinToken("demo", "t-1")).isEqualTo(CallbackKeys.usedJoinToken("demo", "t-1"));
+        assertThat(Keys.nodeCommands("n1")).isEqualTo(CallbackKeys.nodeCommands("n1"));
+        assertThat(Keys.doneCommand("n1", "c-1")).isEqualTo(CallbackKeys.doneCommand("n1", "c-1"));
+        // the callback service's ids: room and user
+        assertThat(Keys.doneCommand("n1", "Qgvi27fMegPxfG9z:1011"))
+                .isEqualTo(CallbackKeys.doneCommand("n1", "Qgvi27fMegPxfG9z:1011"));
+        assertThatThrownBy(() -> Keys.doneCommand("n1", "{x}")).hasMessageContaining("command id");
+        assertThatThrownBy(() -> Keys.room("demo", "a:b")).hasMessageContaining("room id");
+    }
+
     @Test
     void clusterKeysHaveNoTenantTag() {
         assertThat(Keys.nodes()).isEqualTo("tandem:nodes");

@@ -37,7 +37,9 @@ public class Callers {
 
     /** Why a caller left without an agent. */
     public enum Exit {
-        ABANDON("abandon"), TIMEOUT("timeout"), EXIT_KEY("exitkey"), LOST_NODE("lost"), MOVED("moved");
+        ABANDON("abandon"), TIMEOUT("timeout"), EXIT_KEY("exitkey"), LOST_NODE("lost"), MOVED("moved"),
+        /** Into a room on the caller's node, for the callback service (the queue log's PARK). */
+        PARK("park");
 
         final String wire;
 

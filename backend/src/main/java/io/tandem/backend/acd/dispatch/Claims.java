@@ -153,6 +153,20 @@ public class Claims {
         return true;
     }
 
+    /**
+     * An agent joined a parked caller's room (its join won): on call for {@code queue} as if it had answered an offer
+     * (CONNECT marked as a callback), so its hang-up starts wrap-up through {@link #callEnded}; a logged-out member
+     * of the queue (woken by a push) is logged in by the join. False for someone logged out who is no member of the
+     * queue, or an agent busy with another call: its state is left alone.
+     */
+    public boolean callbackConnected(String tenant, String queue, String agentId, String callId, long enqueuedAt,
+            String roomId) {
+        CallbackConnect reply = ScriptReply.decode(scripts.run(AcdScripts.CALLBACK_CONNECT, tenant,
+                List.of(Keys.agent(tenant, agentId)), agentId, queue, callId, Long.toString(enqueuedAt), roomId),
+                CallbackConnect.class);
+        return reply.outcome().equals(OK);
+    }
+
     /** Expires lapsed leases and finished wrap-ups of a tenant; returns the agents made available. */
     public List<String> sweep(String tenant, int limit, long retryMs) {
         return AcdScripts.strings(scripts.run(AcdScripts.SWEEP, tenant, List.of(Keys.agentTimers(tenant)),
@@ -179,6 +193,9 @@ public class Claims {
     }
 
     /** What {@code call_end.lua} returns (JSON): ok or not-on-call, the agent's state and the talk time. */
+    record CallbackConnect(String outcome, String state) {
+    }
+
     record CallEnd(String outcome, String state, long talkMs) {
     }
 }

@@ -32,6 +32,7 @@ import java.util.List;
  * @param exitKey            DTMF digit that leaves the queue to {@code exitDestination} (empty = none)
  * @param exitDestination    where the exit key leads
  * @param overflow           where a caller goes after {@code maxWaitSeconds}
+ * @param park               parking callers in a room on their node for the callback service (default off)
  */
 public record QueueDefinition(
         @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
@@ -53,7 +54,19 @@ public record QueueDefinition(
         @Size(max = 64) String musicOnHold,
         @Pattern(regexp = "[0-9*#]?", message = "must be one DTMF digit (0-9, *, #) or empty") String exitKey,
         @Valid Destination exitDestination,
-        @Valid Destination overflow) {
+        @Valid Destination overflow,
+        @Valid Park park) {
+
+    /** A definition without a park setting (parking off), as written before queues could park. */
+    public QueueDefinition(String number, String name, Strategy strategy, int maxWaitSeconds, int maxLength,
+            Boolean joinEmpty, boolean leaveWhenEmpty, int ringTimeoutSeconds, int retryDelaySeconds, int wrapUpSeconds,
+            int maxMisses, int serviceLevelSeconds, int tierDelaySeconds, List<Member> members,
+            Announcements announcements, String musicOnHold, String exitKey, Destination exitDestination,
+            Destination overflow) {
+        this(number, name, strategy, maxWaitSeconds, maxLength, joinEmpty, leaveWhenEmpty, ringTimeoutSeconds,
+                retryDelaySeconds, wrapUpSeconds, maxMisses, serviceLevelSeconds, tierDelaySeconds, members,
+                announcements, musicOnHold, exitKey, exitDestination, overflow, Park.OFF);
+    }
 
     public QueueDefinition {
         joinEmpty = joinEmpty == null || joinEmpty;
@@ -65,6 +78,7 @@ public record QueueDefinition(
         exitKey = exitKey == null ? "" : exitKey;
         exitDestination = exitDestination == null ? Destination.NONE : exitDestination;
         overflow = overflow == null ? Destination.NONE : overflow;
+        park = park == null ? Park.OFF : park;
     }
 
     /** A queue with the usual defaults (ring 15 s, retry 5 s, wrap-up 10 s, 3 misses, service level 20 s). */
@@ -77,7 +91,43 @@ public record QueueDefinition(
     public QueueDefinition withMembers(List<Member> newMembers) {
         return new QueueDefinition(number, name, strategy, maxWaitSeconds, maxLength, joinEmpty, leaveWhenEmpty,
                 ringTimeoutSeconds, retryDelaySeconds, wrapUpSeconds, maxMisses, serviceLevelSeconds, tierDelaySeconds,
-                newMembers, announcements, musicOnHold, exitKey, exitDestination, overflow);
+                newMembers, announcements, musicOnHold, exitKey, exitDestination, overflow, park);
+    }
+
+    /** This definition with another park setting. */
+    public QueueDefinition withPark(Park newPark) {
+        return new QueueDefinition(number, name, strategy, maxWaitSeconds, maxLength, joinEmpty, leaveWhenEmpty,
+                ringTimeoutSeconds, retryDelaySeconds, wrapUpSeconds, maxMisses, serviceLevelSeconds, tierDelaySeconds,
+                members, announcements, musicOnHold, exitKey, exitDestination, overflow, newPark);
+    }
+
+    /**
+     * Parking (issue 15, the callback service): a caller leaves the queue into a room on the node holding its call,
+     * hears a prompt and music, and the callback service wakes agents to join it; nobody within the timeout and the
+     * caller is told it will be called back (the service makes a ticket that keeps its place).
+     *
+     * @param enabled        the queue parks at all (default false)
+     * @param whenNoAgent    a caller for whom no member is available when it arrives is parked at once (default
+     *                       true)
+     * @param onExitKey      the queue's exit key parks the caller instead of leading to {@code exitDestination}
+     *                       (default false)
+     * @param afterSeconds   a caller still waiting after this many seconds is parked (0 = never; default 0)
+     * @param timeoutSeconds nobody joined within this many seconds: "we will call you back", BYE (default 90)
+     */
+    public record Park(boolean enabled, Boolean whenNoAgent, boolean onExitKey,
+            @Min(0) @Max(86_400) int afterSeconds, @Min(1) @Max(3_600) int timeoutSeconds) {
+
+        public static final Park OFF = new Park(false, true, false, 0, 90);
+
+        public Park {
+            whenNoAgent = whenNoAgent == null || whenNoAgent;
+            timeoutSeconds = timeoutSeconds == 0 ? 90 : timeoutSeconds; // omitted in JSON/YAML
+        }
+
+        /** Parking with the defaults: at once when no member is available, 90 s to join. */
+        public static Park onNoAgent() {
+            return new Park(true, true, false, 0, 90);
+        }
     }
 
     /**

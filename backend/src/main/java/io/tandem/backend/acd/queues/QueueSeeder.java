@@ -25,7 +25,8 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates the demo queues (7000 "support", longest-idle; 7001 "sales", round-robin; the demo agents as members) and
+ * Creates the demo queues (7000 "support", longest-idle; 7001 "sales", round-robin; the demo agents as members;
+ * 7002 "app support", which parks callers for the callback service when none of its members 1011-1015 is available) and
  * the queues of the optional YAML seed after the directory is seeded. Existing queues are left alone, so changes
  * made through the API survive restarts and several nodes may seed at once.
  *
@@ -72,11 +73,25 @@ public class QueueSeeder implements ApplicationRunner {
             queues.save(demo.tenant(), QueueDefinition.standard("7000", "support", Strategy.LONGEST_IDLE, members),
                     true);
             queues.save(demo.tenant(), QueueDefinition.standard("7001", "sales", Strategy.ROUND_ROBIN, members), true);
-            log.info("demo tenant '{}': queues 7000 support and 7001 sales", demo.tenant());
+            queues.save(demo.tenant(), appSupport(), true);
+            log.info("demo tenant '{}': queues 7000 support, 7001 sales and 7002 app support (parks)", demo.tenant());
         }
         if (!properties.seedFile().isBlank()) {
             seedFile(Path.of(properties.seedFile()));
         }
+    }
+
+    /**
+     * 7002 "app support": app callers nobody can take at once are parked in a room (music, 90 s) while the callback
+     * service wakes the members 1011-1015 (those of the demo's extensions that exist).
+     */
+    private QueueDefinition appSupport() {
+        List<QueueDefinition.Member> members = new ArrayList<>();
+        for (int ext = Math.max(1011, demo.firstExtension()); ext <= Math.min(1015, demo.lastExtension()); ext++) {
+            members.add(QueueDefinition.Member.of(Integer.toString(ext)));
+        }
+        return QueueDefinition.standard("7002", "app support", Strategy.LONGEST_IDLE, members)
+                .withPark(QueueDefinition.Park.onNoAgent());
     }
 
     void seedFile(Path file) {
