@@ -56,7 +56,7 @@ class AgentSocketIT {
 
             first.push(MessageType.AGENT_STATE, new AgentStatus("1001", AgentState.AVAILABLE, "", 3, Instant.now(),
                     null, null, "n1", List.of()));
-            first.push(MessageType.QUEUE_FIGURES, new QueueFigures("sales", "Sales", 4, 60, 1, 0, 0, 0, 0, 0));
+            first.push(MessageType.QUEUE_FIGURES, new QueueFigures("sales", "Sales", 4, 60, 1, 0, 0, null, 0, 0));
             first.push("something.newer", "ignored by an older client");
             assertThat(next(events, "agent state")).isEqualTo(AgentState.AVAILABLE);
             assertThat(next(events, "queue figures")).isEqualTo("sales 4");
