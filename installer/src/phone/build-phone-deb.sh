@@ -31,8 +31,18 @@ FX_JARS=("$PHONE_DIR"/javafx/*-linux.jar)
 [ -f "$APP_JAR" ] || { say "no application jar $APP_JAR"; exit 1; }
 FX_PATH="$(IFS=:; echo "${FX_JARS[*]}")"
 
+# A jar rebuilt from the same sources differs only in its entries' times and pom.properties' date, so jars are
+# hashed by what they hold.
+jar_contents() {
+  local jar
+  for jar in "$@"; do
+    printf '%s ' "$(basename "$jar")"
+    unzip -p "$jar" -x 'META-INF/maven/*' | sha256sum
+  done
+}
 hash="$( { "${JAVA_BIN}jpackage" --version; echo "$DEB_VERSION"
-           sha256sum "$APP_JAR" "$PHONE_DIR"/lib/*.jar "${FX_JARS[@]}" "$SRC"/* | sed 's| .*/| |'; } | sha256sum | cut -c1-16)"
+           jar_contents "$APP_JAR" "$PHONE_DIR"/lib/*.jar "${FX_JARS[@]}"
+           sha256sum "$SRC"/* | sed 's| .*/| |'; } | sha256sum | cut -c1-16)"
 cached="$WORK_DIR/cache/$hash/$DEB"
 mkdir -p "$OUT_DIR"
 if [ -f "$cached" ]; then
@@ -116,6 +126,7 @@ ln -s "../lib/$NAME/bin/$NAME" "$tree/usr/bin/$NAME"
 mkdir -p "$tree/usr/share/lintian/overrides"
 cp "$SRC/lintian-overrides" "$tree/usr/share/lintian/overrides/$NAME"
 chmod 644 "$tree/usr/share/lintian/overrides/$NAME"
+rm -rf "$WORK_DIR/cache" # one package kept: the one these inputs make
 mkdir -p "$(dirname "$cached")"
 # gzip, not xz: the runtime's modules file is compressed already, and xz would take a minute more for 2 MB less.
 fakeroot dpkg-deb --root-owner-group -Zgzip -z9 -b "$tree" "$cached" >/dev/null
