@@ -89,7 +89,7 @@ app_jar_name="$(basename "$APP_JAR")"
 "${JAVA_BIN}jpackage" --type deb --dest "$build/out" \
   --name "$NAME" --app-version "$upstream" \
   --description "Tandem agent softphone" \
-  --vendor "Tandem" --copyright "2026 The Tandem authors" \
+  --vendor "Tandem team" --copyright "2026 The Tandem authors" \
   --input "$build/input" --main-jar "$app_jar_name" --main-class io.tandem.agent.PhoneMain \
   --runtime-image "$build/runtime" \
   --icon "$SRC/$NAME.png" --resource-dir "$build/resources" \
@@ -126,6 +126,8 @@ ln -s "../lib/$NAME/bin/$NAME" "$tree/usr/bin/$NAME"
 mkdir -p "$tree/usr/share/lintian/overrides"
 cp "$SRC/lintian-overrides" "$tree/usr/share/lintian/overrides/$NAME"
 chmod 644 "$tree/usr/share/lintian/overrides/$NAME"
+# Installed-Size as the tree now is: jpackage counted the runtime before it was stripped.
+sed -i "s/^Installed-Size: .*/Installed-Size: $(du -sk --exclude=DEBIAN "$tree" | cut -f1)/" "$tree/DEBIAN/control"
 rm -rf "$WORK_DIR/cache" # one package kept: the one these inputs make
 mkdir -p "$(dirname "$cached")"
 # gzip, not xz: the runtime's modules file is compressed already, and xz would take a minute more for 2 MB less.

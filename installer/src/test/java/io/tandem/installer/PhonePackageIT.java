@@ -1,6 +1,7 @@
 package io.tandem.installer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -52,17 +53,21 @@ class PhonePackageIT {
     @Test
     void controlFieldsAreWhatThePackagePromises() throws Exception {
         Map<String, String> fields = fields("Package", "Version", "Architecture", "Section", "Maintainer",
-                "Depends", "Description");
+                "Depends", "Description", "Installed-Size");
 
         assertThat(fields).containsEntry("Package", NAME).containsEntry("Version", Package.VERSION)
                 .containsEntry("Architecture", "amd64").containsEntry("Section", "net")
-                .containsEntry("Maintainer", "Tandem <tandem@tandem.invalid>");
+                .containsEntry("Maintainer", "Tandem team <tandem@tandem.invalid>");
         // jpackage computes Depends from the runtime's native libraries: JavaFX's GTK window and the sound card.
         assertThat(Arrays.asList(fields.get("Depends").split(",\\s*")))
                 .contains("libc6", "libgtk-3-0", "libasound2", "xdg-utils")
                 .noneMatch(dependency -> dependency.contains("jre") || dependency.contains("java"));
         assertThat(fields.get("Description")).startsWith("Tandem agent softphone\n ")
                 .contains("own Java runtime with JavaFX");
+        // What apt announces is what lands on the disk (the runtime is stripped after jpackage counted it).
+        long unpackedKb = Long.parseLong(Shell.run(List.of("du", "-sk", root.resolve("usr").toString()))
+                .requireSuccess().output().split("\\s")[0]);
+        assertThat(Long.parseLong(fields.get("Installed-Size"))).isCloseTo(unpackedKb, withinPercentage(3));
     }
 
     @Test
