@@ -12,8 +12,13 @@ public final class PhoneMain {
     }
 
     public static void main(String[] args) {
+        if (Arrays.asList(args).contains("--version")) {
+            System.out.println(PhoneVersion.line());
+            return;
+        }
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            System.out.println("Usage: ./tandem phone            opens the agent softphone window\n");
+            System.out.println("Usage: ./tandem phone            opens the agent softphone window");
+            System.out.println("       ./tandem phone --version  prints the version of the phone, Java and JavaFX\n");
             System.out.print(HeadlessOptions.USAGE);
             return;
         }
