@@ -296,7 +296,7 @@ final class Bridge {
         if (early.isPresent() && applyAnswer(branch, early.get())) {
             // RFC 3261 §13.2.1: early media (183 with an answer) is anchored like the final answer.
             calls.signalling.respond(callerLeg, callerLeg.inviteSt, status, response.getReasonPhrase(),
-                    SdpRewriter.rewrite(early.get(), calls.signalling.host(),
+                    SdpRewriter.rewrite(callerOffer, early.get(), calls.signalling.host(),
                             relay.legA().localAddress().getPort(), callerLeg));
         } else {
             calls.signalling.respond(callerLeg, callerLeg.inviteSt, status == 183 ? 183 : Response.RINGING,
@@ -332,8 +332,8 @@ final class Bridge {
                 calls.signalling.cancel(other);
             }
         }
-        calls.signalling.respond(callerLeg, callerLeg.inviteSt, Response.OK, null, SdpRewriter.rewrite(answer.get(),
-                calls.signalling.host(), relay.legA().localAddress().getPort(), callerLeg));
+        calls.signalling.respond(callerLeg, callerLeg.inviteSt, Response.OK, null, SdpRewriter.rewrite(callerOffer,
+                answer.get(), calls.signalling.host(), relay.legA().localAddress().getPort(), callerLeg));
         log.debug("call {} {} -> {} answered", id(), caller, callee);
         calls.answered(this);
     }
