@@ -37,8 +37,8 @@ final class MidCall {
                 return;
             }
             Leg other = bridge.other(from);
-            if (other.reinviteTx != null || from.reinviteTx != null) {
-                // RFC 3261 §14.2: an offer is already crossing this call.
+            if (other.reinviteTx != null || from.reinviteTx != null || bridge.awaitsCallerAnswer()) {
+                // RFC 3261 §14.2: an offer is already crossing this call (or our late-offer 200 awaits its ACK).
                 signalling.respond(from, st, Response.REQUEST_PENDING, null, null);
                 return;
             }
