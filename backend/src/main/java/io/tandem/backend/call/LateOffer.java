@@ -35,9 +35,11 @@ final class LateOffer {
         }
     }
 
-    /** What the node offers a callee for a caller that offered nothing: the codecs phones speak, G.711 first. */
-    static final List<CodecSpec> CODECS = List.of(CodecSpec.PCMU, CodecSpec.PCMA, CodecSpec.G722,
-            CodecSpec.TELEPHONE_EVENT);
+    /**
+     * What the node offers a callee for a caller that offered nothing: G.711 only, which every phone speaks, so the
+     * codec the callee picks is one the caller can answer (a wideband pick the caller lacks would end the call).
+     */
+    static final List<CodecSpec> CODECS = List.of(CodecSpec.PCMU, CodecSpec.PCMA, CodecSpec.TELEPHONE_EVENT);
     /** RFC 4733 §3.2: DTMF 0-9 * # A-D and flash. */
     private static final String EVENTS = "0-16";
     /** RFC 863's discard port: a placeholder, {@link SdpRewriter#rewrite} puts the relay port in its place. */

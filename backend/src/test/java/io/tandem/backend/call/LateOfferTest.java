@@ -21,11 +21,11 @@ class LateOfferTest {
     }
 
     @Test
-    void theNodesOfferToTheCalleeIsPlainRtpAudioWithG711First() throws Exception {
+    void theNodesOfferToTheCalleeIsPlainRtpG711AudioWithEvents() throws Exception {
         SessionDescription offer = sdp(LateOffer.calleeOffer("198.51.100.1").encode());
         assertThat(SdpRewriter.relayable(offer)).isTrue();
         assertThat(offer.media()).singleElement().extracting(MediaDescription::payloadTypes)
-                .isEqualTo(List.of(0, 8, 9, 101));
+                .isEqualTo(List.of(0, 8, 101));
     }
 
     @Test
