@@ -108,7 +108,11 @@ public final class B2bua implements SipFeature {
         }
         switch (in.method()) {
             case Request.ACK -> {
-                // RFC 3261 §13.3.1.4: the ACK of our 2xx ends the caller's INVITE; the dialog absorbed it.
+                // RFC 3261 §13.3.1.4: the ACK of our 2xx ends the caller's INVITE; after a late offer it carries
+                // the caller's answer (RFC 3264 §4).
+                if (leg != null && leg.isCaller()) {
+                    leg.bridge.onCallerAck(leg, request);
+                }
             }
             case Request.INVITE -> {
                 if (toTag(request) == null) {
@@ -245,18 +249,24 @@ public final class B2bua implements SipFeature {
                 return;
             }
         }
+        // RFC 3261 §13.2.1: an INVITE without a body is a late offer; the node offers in its 200 (LateOffer).
+        boolean lateOffer = request.getRawContent() == null || request.getRawContent().length == 0;
         Optional<SessionDescription> offer = SdpRewriter.sdpOf(request);
-        if (offer.isEmpty()) {
-            in.respond(Response.NOT_ACCEPTABLE_HERE, request.getRawContent() == null
-                    ? "An SDP offer is required in the INVITE" : "Unreadable SDP offer");
+        if (offer.isEmpty() && !lateOffer) {
+            in.respond(Response.NOT_ACCEPTABLE_HERE, "Unreadable SDP offer");
             return;
         }
-        if (!SdpRewriter.relayable(offer.get())) {
+        if (offer.isPresent() && !SdpRewriter.relayable(offer.get())) {
             in.respond(Response.NOT_ACCEPTABLE_HERE, "No plain RTP audio stream offered");
             return;
         }
         for (ServiceNumbers service : services.get()) {
             if (service.serves(tenant, target)) {
+                if (lateOffer) {
+                    // The queue answers the caller itself from its own media stream, which needs the caller's offer.
+                    in.respond(Response.NOT_ACCEPTABLE_HERE, "An SDP offer is required in the INVITE to this number");
+                    return;
+                }
                 service.onInvite(in, tenant, caller, target);
                 return;
             }
@@ -317,7 +327,7 @@ public final class B2bua implements SipFeature {
         calls.signalling.respond(callerLeg, st.get(), Response.TRYING, null, null);
         String tenantOfCall = tenant;
         String callee = target;
-        bridge.start(targets, offer.get(), wake, () -> router.route(tenantOfCall, callee, false));
+        bridge.start(targets, offer, wake, () -> router.route(tenantOfCall, callee, false));
     }
 
     /** A signed INVITE is accepted once: its signature is remembered for as long as it is valid. */

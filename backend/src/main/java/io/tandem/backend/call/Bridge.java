@@ -47,7 +47,12 @@ final class Bridge {
     private final String callee;
     private final List<Leg> branches = new ArrayList<>();
     private final Instant startedAt;
+    /** The caller's offer; null for a late offer (RFC 3261 §13.2.1: an INVITE without SDP), see {@link LateOffer}. */
     private SessionDescription callerOffer;
+    /** After a late offer: the offer in our 200 to the caller, until the caller's ACK answers it (then null). */
+    private SessionDescription offeredToCaller;
+    /** After a late offer: the codec the callee agreed, which the caller's answer must keep. */
+    private SdpRewriter.Agreed calleeAgreed;
     /** The party on relay leg A: the caller, until a transfer replaces it. */
     private Leg partyA;
     /** The party on relay leg B: the answering branch, until a transfer replaces it. */
@@ -187,12 +192,13 @@ final class Bridge {
      * Sends the INVITE of every branch with the caller's offer anchored on relay leg B; arms the ring timer. With a
      * {@code wake} (the callee has push bindings) the devices are woken at once, the caller hears ringing, and for
      * {@code wake-wait} each REGISTER of the callee adds a branch to the contacts {@code reroute} finds that were not
-     * rung yet; the call fails for want of a branch only when that wait is over.
+     * rung yet; the call fails for want of a branch only when that wait is over. Without an {@code offer} (late
+     * offer) the branches get the node's own ({@link LateOffer#calleeOffer}).
      */
-    synchronized void start(List<Route.Target> targets, SessionDescription offer, Optional<Wake> wakeOf,
+    synchronized void start(List<Route.Target> targets, Optional<SessionDescription> offer, Optional<Wake> wakeOf,
             Supplier<Route> reroute) {
-        callerOffer = offer;
-        callerLeg.remoteSdp = offer;
+        callerOffer = offer.orElse(null);
+        callerLeg.remoteSdp = callerOffer;
         targets.forEach(this::fork);
         ringTimer = calls.timers.schedule(this::ringTimeout, calls.properties.ringTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -217,8 +223,8 @@ final class Bridge {
         branch.target = target;
         branches.add(branch);
         calls.register(branch);
-        String sdp = SdpRewriter.rewrite(callerOffer, calls.signalling.host(), relay.legB().localAddress().getPort(),
-                branch);
+        SessionDescription offer = callerOffer != null ? callerOffer : LateOffer.calleeOffer(calls.signalling.host());
+        String sdp = SdpRewriter.rewrite(offer, calls.signalling.host(), relay.legB().localAddress().getPort(), branch);
         if (!calls.signalling.invite(branch, caller, tenant, sdp)) {
             calls.forget(branch); // FAILED with 503
         }
@@ -293,10 +299,12 @@ final class Bridge {
             return;
         }
         Optional<SessionDescription> early = SdpRewriter.sdpOf(response);
-        if (early.isPresent() && applyAnswer(branch, early.get())) {
+        // RFC 3261 §13.2.1: after a late offer ours goes in the 2xx, the first reliable response; an unreliable 183
+        // carries none, so the caller hears the callee's early media only from the answer on.
+        if (early.isPresent() && callerOffer != null && applyAnswer(branch, early.get()).isPresent()) {
             // RFC 3261 §13.2.1: early media (183 with an answer) is anchored like the final answer.
             calls.signalling.respond(callerLeg, callerLeg.inviteSt, status, response.getReasonPhrase(),
-                    SdpRewriter.rewrite(early.get(), calls.signalling.host(),
+                    SdpRewriter.rewrite(callerOffer, early.get(), calls.signalling.host(),
                             relay.legA().localAddress().getPort(), callerLeg));
         } else {
             calls.signalling.respond(callerLeg, callerLeg.inviteSt, status == 183 ? 183 : Response.RINGING,
@@ -313,7 +321,8 @@ final class Bridge {
             return;
         }
         Optional<SessionDescription> answer = SdpRewriter.sdpOf(response);
-        if (answer.isEmpty() || !applyAnswer(branch, answer.get())) {
+        Optional<SdpRewriter.Agreed> agreed = answer.flatMap(a -> applyAnswer(branch, a));
+        if (agreed.isEmpty()) {
             calls.signalling.bye(branch);
             calls.forget(branch);
             branchFailed(Response.NOT_ACCEPTABLE_HERE, "Callee answered without usable SDP");
@@ -332,23 +341,67 @@ final class Bridge {
                 calls.signalling.cancel(other);
             }
         }
-        calls.signalling.respond(callerLeg, callerLeg.inviteSt, Response.OK, null, SdpRewriter.rewrite(answer.get(),
-                calls.signalling.host(), relay.legA().localAddress().getPort(), callerLeg));
+        String sdp;
+        if (callerOffer == null) {
+            // Late offer: the 200 carries our offer, the caller's ACK its answer (onCallerAck).
+            calleeAgreed = agreed.get();
+            offeredToCaller = LateOffer.callerOffer(answer.get(), calleeAgreed);
+            sdp = SdpRewriter.rewrite(offeredToCaller, calls.signalling.host(), relay.legA().localAddress().getPort(),
+                    callerLeg);
+        } else {
+            sdp = SdpRewriter.rewrite(callerOffer, answer.get(), calls.signalling.host(),
+                    relay.legA().localAddress().getPort(), callerLeg);
+        }
+        calls.signalling.respond(callerLeg, callerLeg.inviteSt, Response.OK, null, sdp);
         log.debug("call {} {} -> {} answered", id(), caller, callee);
         calls.answered(this);
     }
 
-    /** Configures both relay legs from the callee's answer and the caller's offer; false if it agreed no codec. */
-    private boolean applyAnswer(Leg branch, SessionDescription answer) {
+    /**
+     * Configures both relay legs from the callee's answer and the caller's offer (after a late offer the caller's
+     * address is known only from its ACK); empty if the answer agreed no codec.
+     */
+    private Optional<SdpRewriter.Agreed> applyAnswer(Leg branch, SessionDescription answer) {
         Optional<SdpRewriter.Agreed> agreed = SdpRewriter.agreed(answer);
         if (agreed.isEmpty()) {
-            return false;
+            return agreed;
         }
         SdpRewriter.Agreed a = agreed.get();
         relayLeg(branch).configure(SdpRewriter.remoteRtp(answer).orElse(null), a.codec(), a.telephoneEventPayloadType());
-        relay.legA().configure(SdpRewriter.remoteRtp(callerOffer).orElse(null), a.codec(),
+        relay.legA().configure(callerOffer == null ? null : SdpRewriter.remoteRtp(callerOffer).orElse(null), a.codec(),
                 a.telephoneEventPayloadType());
-        return true;
+        return agreed;
+    }
+
+    /** True while the offer in our 200 to a late-offer caller waits for the answer in its ACK. */
+    synchronized boolean awaitsCallerAnswer() {
+        return offeredToCaller != null;
+    }
+
+    /**
+     * The caller's ACK of our 200. After a late offer it carries the answer (RFC 3264 §4): the relay's caller leg is
+     * pointed at it; an ACK without SDP, or an answer that refuses the audio or changes the codec, leaves a session
+     * with no media, so both parties get a BYE and the record says why. Other ACKs carry nothing the call needs.
+     */
+    synchronized void onCallerAck(Leg leg, Request ack) {
+        if (leg != callerLeg || offeredToCaller == null || state != State.ANSWERED) {
+            return; // an early offer's ACK, or a retransmitted one
+        }
+        LateOffer.Answer answer = LateOffer.read(SdpRewriter.sdpOf(ack), offeredToCaller, calleeAgreed);
+        offeredToCaller = null;
+        if (answer.refusal() != null) {
+            log.info("call {} {} -> {}: the caller's ACK has no usable answer to our offer ({}); hanging up", id(),
+                    caller, callee, answer.refusal().cause);
+            calls.signalling.bye(callerLeg);
+            if (answered != null) {
+                calls.signalling.bye(answered);
+            }
+            end(answer.refusal().cause, "system");
+            return;
+        }
+        callerLeg.remoteSdp = answer.sdp();
+        relay.legA().configure(SdpRewriter.remoteRtp(answer.sdp()).orElse(null), answer.agreed().codec(),
+                answer.agreed().telephoneEventPayloadType());
     }
 
     /** The branch ended without a call (refused, timed out, cancelled by us): its status is the branch's. */

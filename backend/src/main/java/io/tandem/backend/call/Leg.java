@@ -51,7 +51,8 @@ final class Leg {
     ClientTransaction reinviteTx;
     ServerTransaction answersSt;
     Leg answersLeg;
-    String pendingOffer;
+    /** The offer a re-INVITE on this leg carries on, which its answer is read against (RFC 3264 §6). */
+    SessionDescription pendingOffer;
     /** The ACK of the last re-INVITE's 2xx we sent on this leg, and that 2xx's CSeq, for its retransmissions. */
     Request reinviteAck;
     long reinviteAckCseq = -1;

@@ -1,6 +1,5 @@
 package io.tandem.backend.call;
 
-import io.tandem.telephony.sdp.SdpException;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +37,8 @@ final class MidCall {
                 return;
             }
             Leg other = bridge.other(from);
-            if (other.reinviteTx != null || from.reinviteTx != null) {
-                // RFC 3261 §14.2: an offer is already crossing this call.
+            if (other.reinviteTx != null || from.reinviteTx != null || bridge.awaitsCallerAnswer()) {
+                // RFC 3261 §14.2: an offer is already crossing this call (or our late-offer 200 awaits its ACK).
                 signalling.respond(from, st, Response.REQUEST_PENDING, null, null);
                 return;
             }
@@ -59,7 +58,7 @@ final class MidCall {
             other.reinviteTx = tx;
             other.answersSt = st;
             other.answersLeg = from;
-            other.pendingOffer = SipMessages.bodyText(st.getRequest());
+            other.pendingOffer = offer.get();
         }
     }
 
@@ -73,7 +72,7 @@ final class MidCall {
         Signalling signalling = bridge.calls.signalling;
         ServerTransaction st = leg.answersSt;
         Leg from = leg.answersLeg;
-        String offerText = leg.pendingOffer;
+        SessionDescription offer = leg.pendingOffer;
         leg.reinviteTx = null;
         leg.answersSt = null;
         leg.answersLeg = null;
@@ -94,15 +93,10 @@ final class MidCall {
         leg.remoteSdp = answer.get();
         bridge.relayLeg(leg).configure(SdpRewriter.remoteRtp(answer.get()).orElse(null), a.codec(),
                 a.telephoneEventPayloadType());
-        try {
-            SessionDescription offer = SessionDescription.parse(offerText);
-            from.remoteSdp = offer;
-            bridge.relayLeg(from).configure(SdpRewriter.remoteRtp(offer).orElse(null), a.codec(),
-                    a.telephoneEventPayloadType());
-        } catch (SdpException e) {
-            // parsed once already when the offer arrived
-        }
-        signalling.respond(from, st, Response.OK, null, SdpRewriter.rewrite(answer.get(), signalling.host(),
+        from.remoteSdp = offer;
+        bridge.relayLeg(from).configure(SdpRewriter.remoteRtp(offer).orElse(null), a.codec(),
+                a.telephoneEventPayloadType());
+        signalling.respond(from, st, Response.OK, null, SdpRewriter.rewrite(offer, answer.get(), signalling.host(),
                 bridge.relayLeg(from).localAddress().getPort(), from));
     }
 

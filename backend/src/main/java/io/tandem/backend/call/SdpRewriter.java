@@ -11,15 +11,19 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.sdp.SdpException;
 import io.tandem.telephony.sip.SipMessages;
 
 /**
  * Media anchoring in SDP: what one party offered or answered is passed to the other with the node's address and the
  * relay port of that other party's leg, so every RTP packet goes through the node (RFC 3264 offer/answer is kept
- * end to end: codecs, payload types, ptime and direction attributes pass unchanged). Only the first audio stream is
- * relayed; other streams are refused with port 0 (RFC 3264 §6).
+ * end to end: codecs, payload types, ptime and direction attributes pass unchanged). Only the first usable audio
+ * stream is relayed; every other stream (a second audio, video, SRTP audio) is refused with port 0 in its place, in
+ * the offer passed on and in the answer passed back (RFC 3264 §6).
  */
 final class SdpRewriter {
 
@@ -32,25 +36,64 @@ final class SdpRewriter {
     private SdpRewriter() {
     }
 
-    /** {@code sdp} as the node sends it on {@code leg}, whose relay port is {@code relayPort}. */
+    /**
+     * {@code sdp} (an offer) as the node sends it on {@code leg}, whose relay port is {@code relayPort}: the first
+     * usable audio stream is anchored, every other stream is refused in its place (RFC 3264 §6).
+     */
     static String rewrite(SessionDescription sdp, String host, int relayPort, Leg leg) {
+        return rewrite(sdp, sdp, host, relayPort, leg);
+    }
+
+    /**
+     * {@code answer} to {@code offer} as the node sends it on {@code leg}: one m-line per m-line of the offer, in the
+     * offer's order (RFC 3264 §6); the offer's relayed stream carries the answer's stream at the same position,
+     * anchored on {@code relayPort}, and every other offered stream is refused with port 0, whatever the answerer put
+     * there (it may have dropped, reordered or accepted a stream it was offered with port 0).
+     */
+    static String rewrite(SessionDescription offer, SessionDescription answer, String host, int relayPort, Leg leg) {
         Connection ours = host.contains(":") ? Connection.ip6(host) : Connection.ip4(host);
-        List<MediaDescription> media = new ArrayList<>();
-        boolean relayed = false;
-        for (MediaDescription m : sdp.media()) {
-            if (!relayed && m.isAudio() && m.port() != 0) {
-                relayed = true;
-                Optional<Connection> theirs = sdp.connectionFor(m);
+        OptionalInt relayedIndex = relayedIndex(offer);
+        List<MediaDescription> media = new ArrayList<>(offer.media().size());
+        for (int i = 0; i < offer.media().size(); i++) {
+            MediaDescription m = i < answer.media().size() ? answer.media().get(i) : null;
+            boolean relayed = relayedIndex.isPresent() && relayedIndex.getAsInt() == i && m != null && m.isAudio()
+                    && m.port() != 0;
+            if (relayed) {
+                Optional<Connection> theirs = answer.connectionFor(m);
                 // RFC 3264 §8.4 / RFC 2543 hold by c=0.0.0.0 keeps its meaning through the node.
                 boolean hold = theirs.map(Connection::isHold).orElse(false);
                 media.add(m.withPort(relayPort).withConnection(hold ? theirs.get() : null));
             } else {
-                media.add(m.withPort(0).withConnection(null));
+                media.add(refused(offer.media().get(i)));
             }
         }
         Origin origin = new Origin("tandem", leg.sdpSessionId(), Long.toString(leg.nextSdpVersion()), ours);
-        return new SessionDescription(origin, sdp.sessionName(), ours, sdp.bandwidths(), sdp.timing(),
-                sdp.attributes(), media).encode();
+        return new SessionDescription(origin, answer.sessionName(), ours, answer.bandwidths(), answer.timing(),
+                answer.attributes(), media).encode();
+    }
+
+    /**
+     * RFC 3264 §6: a refused stream keeps its place, media type, transport and format list, with port 0; nothing
+     * else of it (address, bandwidth, keys, candidates) is passed on, the node carries none of it.
+     */
+    static MediaDescription refused(MediaDescription offered) {
+        return new MediaDescription(offered.media(), 0, 1, offered.protocol(), offered.formats(), null, List.of(),
+                offered.codecs(), Map.of(), MediaDirection.INACTIVE, 0, 0, List.of());
+    }
+
+    /**
+     * The position of the stream the node anchors: the first audio stream it can relay (plain RTP, port not 0, an
+     * address, a known codec). An SRTP or disabled audio stream before it is refused, not a reason to fail the call.
+     */
+    static OptionalInt relayedIndex(SessionDescription sdp) {
+        for (int i = 0; i < sdp.media().size(); i++) {
+            MediaDescription m = sdp.media().get(i);
+            if (m.isAudio() && m.port() != 0 && m.isPlainRtp() && sdp.connectionFor(m).isPresent()
+                    && !m.codecs().isEmpty()) {
+                return OptionalInt.of(i);
+            }
+        }
+        return OptionalInt.empty();
     }
 
     /** Where the party wants RTP: the first active audio stream's address; empty on hold or when unresolvable. */
@@ -97,13 +140,19 @@ final class SdpRewriter {
         return codec == null ? Optional.empty() : Optional.of(new Agreed(codec, telephoneEvent));
     }
 
-    /** True when the SDP has an audio stream the node can relay (plain RTP, port not 0). */
+    /** True when the SDP has an audio stream the node can relay ({@link #relayedIndex}). */
     static boolean relayable(SessionDescription sdp) {
-        return relayedAudio(sdp).map(MediaDescription::isPlainRtp).orElse(false);
+        return relayedIndex(sdp).isPresent();
     }
 
+    /**
+     * The stream the node relays: in an offer its {@link #relayedIndex}; in an answer to the node's offer (which
+     * left exactly one audio stream open) the one audio stream not refused.
+     */
     private static Optional<MediaDescription> relayedAudio(SessionDescription sdp) {
-        return sdp.media().stream().filter(m -> m.isAudio() && m.port() != 0).findFirst();
+        OptionalInt index = relayedIndex(sdp);
+        return index.isPresent() ? Optional.of(sdp.media().get(index.getAsInt()))
+                : sdp.media().stream().filter(m -> m.isAudio() && m.port() != 0).findFirst();
     }
 
     /** The SDP body of a message, if it has one that parses. */

@@ -3,8 +3,10 @@ package io.tandem.backend.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.telephony.media.MediaDirection;
+import io.tandem.telephony.sdp.MediaDescription;
 import io.tandem.telephony.sdp.SessionDescription;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SdpRewriterTest {
@@ -50,5 +52,50 @@ class SdpRewriterTest {
         assertThat(agreed.telephoneEventPayloadType()).isEqualTo(101);
         assertThat(SdpRewriter.remoteRtp(answer)).contains(new InetSocketAddress("192.0.2.10", 4000));
         assertThat(SdpRewriter.relayable(answer)).isTrue();
+    }
+
+    private static final String MANY_STREAMS = "v=0\r\no=alice 42 7 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\n"
+            + "t=0 0\r\nm=video 4010 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 profile-level-id=42e01f\r\n"
+            + "m=audio 4020 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:abc\r\n"
+            + "m=audio 4000 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n"
+            + "m=audio 4030 RTP/AVP 8\r\nc=IN IP4 192.0.2.11\r\n";
+
+    @Test
+    void onlyTheFirstUsableAudioStreamIsRelayedAndEveryOtherIsRefusedInItsPlace() throws Exception {
+        SessionDescription offer = SessionDescription.parse(MANY_STREAMS);
+        assertThat(SdpRewriter.relayedIndex(offer)).as("SRTP audio is skipped, not fatal").hasValue(2);
+        SessionDescription rewritten = SessionDescription.parse(SdpRewriter.rewrite(offer, "198.51.100.1", 30000, leg));
+        assertThat(rewritten.media()).extracting(MediaDescription::media)
+                .containsExactly("video", "audio", "audio", "audio");
+        assertThat(rewritten.media()).extracting(MediaDescription::port).containsExactly(0, 0, 30000, 0);
+        assertThat(rewritten.media()).extracting(MediaDescription::formats).containsExactly(List.of("96"),
+                List.of("0"), List.of("0", "101"), List.of("8"));
+        assertThat(rewritten.media().get(1).protocol()).isEqualTo("RTP/SAVP");
+        assertThat(rewritten.media().get(1).attribute("crypto")).as("a refused stream's keys stay here").isEmpty();
+        assertThat(rewritten.media().get(3).connection()).as("no party's address passes the node").isNull();
+        assertThat(SdpRewriter.remoteRtp(offer)).contains(new InetSocketAddress("192.0.2.10", 4000));
+    }
+
+    @Test
+    void theAnswerPassedBackHasTheOffersStreamsInTheOffersOrderWhateverTheAnswererSent() throws Exception {
+        SessionDescription offer = SessionDescription.parse(MANY_STREAMS);
+        // The answerer dropped every stream but the audio it was offered (wrongly: RFC 3264 §6 keeps them all).
+        SessionDescription answer = SessionDescription.parse("v=0\r\no=bob 1 1 IN IP4 192.0.2.20\r\ns=-\r\n"
+                + "c=IN IP4 192.0.2.20\r\nt=0 0\r\nm=video 5010 RTP/AVP 96\r\n"
+                + "m=audio 0 RTP/SAVP 0\r\nm=audio 5000 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n");
+        SessionDescription passedBack = SessionDescription.parse(
+                SdpRewriter.rewrite(offer, answer, "198.51.100.1", 31000, leg));
+        assertThat(passedBack.media()).extracting(MediaDescription::media)
+                .containsExactly("video", "audio", "audio", "audio");
+        assertThat(passedBack.media()).as("the video the answerer took was never offered to it open")
+                .extracting(MediaDescription::port).containsExactly(0, 0, 31000, 0);
+        assertThat(passedBack.media().get(3).formats()).containsExactly("8");
+        assertThat(SdpRewriter.agreed(answer).orElseThrow().codec().encodingName()).isEqualTo("PCMU");
+    }
+
+    @Test
+    void anOfferWithoutPlainRtpAudioIsNotRelayable() throws Exception {
+        String srtpOnly = MANY_STREAMS.substring(0, MANY_STREAMS.indexOf("m=audio 4000"));
+        assertThat(SdpRewriter.relayable(SessionDescription.parse(srtpOnly))).isFalse();
     }
 }
