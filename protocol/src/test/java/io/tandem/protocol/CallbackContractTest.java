@@ -3,6 +3,7 @@ package io.tandem.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tandem.protocol.callback.CallWake;
 import io.tandem.protocol.callback.DeviceEvent;
 import io.tandem.protocol.callback.NodeCommand;
 import io.tandem.protocol.callback.RoomEvent;
@@ -38,6 +39,16 @@ class CallbackContractTest {
                 .hasMessageContaining("dance");
         assertThatThrownBy(() -> RoomEvent.of(Map.of("kind", "")))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void kindsAreSpelledOnTheStreamsAsTheyAlwaysWere() {
+        assertThat(NodeCommand.Kind.CALL_INTO_ROOM.wire()).isEqualTo("call-into-room");
+        assertThat(NodeCommand.Kind.of("close-room")).isEqualTo(NodeCommand.Kind.CLOSE_ROOM);
+        assertThat(RoomEvent.Kind.ABANDONED.wire()).isEqualTo("abandoned");
+        assertThat(CallWake.Kind.of("cancelled"))
+                .isEqualTo(CallWake.Kind.CANCELLED);
+        assertThatThrownBy(() -> RoomEvent.Kind.of("PARKED")).hasMessage("unknown room event kind 'PARKED'");
     }
 
     @Test

@@ -27,29 +27,18 @@ public record CallWake(Kind kind, String callId, String callee, String callerNum
 
     public enum Kind {
         /** The call rings now: push a ring to every device of the callee. */
-        RING("ring"),
+        RING,
         /** A branch answered: cancel the ring on the devices that got it. */
-        ANSWERED("answered"),
+        ANSWERED,
         /** The caller gave up (or the wake wait ran out): cancel the ring. */
-        CANCELLED("cancelled");
-
-        private final String wire;
-
-        Kind(String wire) {
-            this.wire = wire;
-        }
+        CANCELLED;
 
         public String wire() {
-            return wire;
+            return WireNames.of(this);
         }
 
         public static Kind of(String wire) {
-            for (Kind kind : values()) {
-                if (kind.wire.equals(wire)) {
-                    return kind;
-                }
-            }
-            throw new IllegalArgumentException("unknown call wake kind '" + wire + "'");
+            return WireNames.parse(Kind.class, wire, "call wake kind");
         }
     }
 

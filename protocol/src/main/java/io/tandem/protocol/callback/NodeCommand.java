@@ -19,27 +19,16 @@ public record NodeCommand(String id, Kind kind, String tenant, String room, Stri
 
     public enum Kind {
         /** Call every current contact of {@code user}; the first to answer joins the room if it is still open. */
-        CALL_INTO_ROOM("call-into-room"),
+        CALL_INTO_ROOM,
         /** Close the room: the announcement for {@code reason}, then BYE to everyone in it. */
-        CLOSE_ROOM("close-room");
-
-        private final String wire;
-
-        Kind(String wire) {
-            this.wire = wire;
-        }
+        CLOSE_ROOM;
 
         public String wire() {
-            return wire;
+            return WireNames.of(this);
         }
 
         public static Kind of(String wire) {
-            for (Kind kind : values()) {
-                if (kind.wire.equals(wire)) {
-                    return kind;
-                }
-            }
-            throw new IllegalArgumentException("unknown node command kind '" + wire + "'");
+            return WireNames.parse(Kind.class, wire, "node command kind");
         }
     }
 

@@ -25,35 +25,24 @@ public record RoomEvent(Kind kind, String room, String node, String callId, Stri
 
     public enum Kind {
         /** A caller was parked in a new room: wake agents. */
-        PARKED("parked"),
+        PARKED,
         /** An agent joined: the room is connected; cancel the other pushes. */
-        JOINED("joined"),
+        JOINED,
         /** A late join was refused (another agent won, or the room is closed). */
-        REFUSED("refused"),
+        REFUSED,
         /** The caller hung up while parked: cancel pushes; abandon. */
-        ABANDONED("abandoned"),
+        ABANDONED,
         /** The room closed after it was connected (the call ended) or on a close command. */
-        CLOSED("closed"),
+        CLOSED,
         /** The node lost the room without a caller's BYE (shutdown); the service tickets the caller. */
-        LOST("lost");
-
-        private final String wire;
-
-        Kind(String wire) {
-            this.wire = wire;
-        }
+        LOST;
 
         public String wire() {
-            return wire;
+            return WireNames.of(this);
         }
 
         public static Kind of(String wire) {
-            for (Kind kind : values()) {
-                if (kind.wire.equals(wire)) {
-                    return kind;
-                }
-            }
-            throw new IllegalArgumentException("unknown room event kind '" + wire + "'");
+            return WireNames.parse(Kind.class, wire, "room event kind");
         }
     }
 
