@@ -272,6 +272,11 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         }
 
         @Override
+        public void announce(QueueDefinition.Announcements what, int position) {
+            caller.announce(what, seat.parkedPosition(queue, position));
+        }
+
+        @Override
         public void hangUp(String cause) {
             QueueCall.this.hangUp(cause);
         }

@@ -44,6 +44,7 @@ public enum KeyShape {
     QUEUE_MEMBERS("q:%:members"),
     QUEUE_TIERS("q:%:tiers"),
     QUEUE_READY("q:%:ready"),
+    QUEUE_PARKED("q:%:parked"),
     QUEUE_STATE("q:%:state"),
     QUEUE_STATS("q:%:stats:%"),
     QUEUE_CALLER("caller:%"),

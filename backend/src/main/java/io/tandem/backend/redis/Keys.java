@@ -302,6 +302,14 @@ public final class Keys {
         return KeyShape.ROOM.key(tenant, checked(OPAQUE, "room id", roomId));
     }
 
+    /**
+     * Sorted set: the rooms of a queue's callers parked and not yet joined, scored as {@link #queueWait} (priority,
+     * then the first enqueue time), so a parked caller is told its place among them.
+     */
+    public static String queueParked(String tenant, String queue) {
+        return KeyShape.QUEUE_PARKED.key(tenant, checked(EXTENSION, "queue", queue));
+    }
+
     /** Set: the tenant's open rooms; the callback contract's {@code CallbackKeys.rooms}. */
     public static String rooms(String tenant) {
         return KeyShape.ROOMS.key(tenant);
