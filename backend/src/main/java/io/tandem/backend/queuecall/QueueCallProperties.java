@@ -21,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param callbackPrompt  prompts (in {@code promptDirectory}) a caller leaving for a callback hears before the BYE
  * @param sorryPrompt     prompts a caller hears when its overflow extension cannot be reached (and no callback)
  * @param parkPrompt      prompts a caller parked in a room for the callback service hears before its music
- *                        (and again on the queue's announcement times)
+ *                        (then its position among the queue's parked callers and wait, on the queue's times)
  * @param joinRefusedPrompt prompts a device dialling a room's join number hears as early media before its 603
  */
 @Validated
