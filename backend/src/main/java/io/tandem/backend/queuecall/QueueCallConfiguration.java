@@ -1,6 +1,7 @@
 package io.tandem.backend.queuecall;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tandem.backend.acd.dispatch.CallbackRequests;
@@ -101,6 +102,9 @@ class QueueCallConfiguration {
                 new CallRecorder(records, writes, claims::callEnded, clock, identity.id()),
                 new QueueCallThreads(clock, queueCallTimers, queueCallPlacer));
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
+        FunctionCounter.builder("tandem.queue.announcements", calls, QueueCalls::announcementsPlayed)
+                .description("position and wait announcements played to queue and parked callers of this node")
+                .register(registry);
         return calls;
     }
 

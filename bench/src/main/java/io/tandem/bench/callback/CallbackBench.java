@@ -25,12 +25,14 @@ public final class CallbackBench {
         Path nodeJar = Path.of("backend/target/tandem-node.jar");
         Path serviceJar = Path.of("callback-service/target/tandem-callback.jar");
         boolean quick = false;
+        int callers = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--node-jar" -> nodeJar = Path.of(args[++i]);
                 case "--service-jar" -> serviceJar = Path.of(args[++i]);
                 case "--quick" -> quick = true;
+                case "--callers" -> callers = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("callback bench: unknown option '" + args[i] + "'");
                     System.exit(2);
@@ -50,7 +52,7 @@ public final class CallbackBench {
         String loadBefore = loadAverage();
         try (CallbackCluster cluster = CallbackCluster.start(work, nodeJar, serviceJar, users, queues, tokens)) {
             List<BenchSection> sections = List.of(new WakeSection(cluster, rounds),
-                    new CapacitySection(cluster, work, firstCapacityMember));
+                    new CapacitySection(cluster, work, firstCapacityMember, callers));
             MarkdownReport.write(out, "Callback service benchmarks",
                     "Produced by `./tandem bench callback`: one Tandem node (`backend/target/tandem-node.jar`, own "
                             + "JVM, -Xmx1g), one callback service instance (`callback-service/target/"

@@ -9,15 +9,24 @@ import io.tandem.bench.node.LoopbackPorts;
 import io.tandem.bench.node.TandemRegistrar;
 import io.tandem.callback.MockApns;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What {@code ./tandem bench callback} runs against, every part real but Apple's server: a {@code redis-server}, a
@@ -27,9 +36,13 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class CallbackCluster implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(CallbackCluster.class);
+
     static final String TENANT = TandemRegistrar.TENANT;
     /** The node's RTP ports: two a parked caller (RTP, RTCP), and two per agent called into a room. */
     private static final int RTP_FIRST = 40_000;
+    private static final String SUPERVISOR = "299999";
+    private static final String SUPERVISOR_PASSWORD = "pw-bench-supervisor";
     private static final int RTP_LAST = 49_999;
 
     private final ChildProcess redis;
@@ -40,9 +53,12 @@ final class CallbackCluster implements AutoCloseable {
     private final StatefulRedisConnection<String, String> connection;
     private final int redisPort;
     private final int sipPort;
+    private final int nodeHttp;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private CallbackCluster(ChildProcess redis, ChildProcess node, ChildProcess service, MockApns apns,
-            int redisPort, int sipPort) {
+            int redisPort, int sipPort, int nodeHttp) {
+        this.nodeHttp = nodeHttp;
         this.redis = redis;
         this.node = node;
         this.service = service;
@@ -74,6 +90,9 @@ final class CallbackCluster implements AutoCloseable {
             started.add(redis);
             TandemRegistrar.awaitRedis(redisPort, redis);
             Path userSeed = users.writeTandemSeed(dir, TENANT);
+            // a supervisor, for the node's /actuator/prometheus (its announcement count)
+            Files.writeString(userSeed, "      - {extension: \"" + SUPERVISOR + "\", displayName: \"Bench supervisor\", "
+                    + "password: \"" + SUPERVISOR_PASSWORD + "\", roles: [supervisor]}\n", StandardOpenOption.APPEND);
             Path queueSeed = Files.writeString(dir.resolve("queues.yaml"), queuesYaml, StandardCharsets.UTF_8);
             byte[] random = new byte[24];
             ThreadLocalRandom.current().nextBytes(random);
@@ -107,7 +126,7 @@ final class CallbackCluster implements AutoCloseable {
                     Map.of("TANDEM_CALLBACK_CLUSTERSECRET", secret));
             started.add(service);
             TandemRegistrar.awaitReady(serviceHttp, service);
-            return new CallbackCluster(redis, node, service, apns, redisPort, sipPort);
+            return new CallbackCluster(redis, node, service, apns, redisPort, sipPort, nodeHttp);
         } catch (Exception e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 started.get(i).close();
@@ -127,6 +146,33 @@ final class CallbackCluster implements AutoCloseable {
     /** The cluster's Redis (one connection, used from the bench's main thread only). */
     RedisCommands<String, String> redis() {
         return connection.sync();
+    }
+
+    /**
+     * The node's count of position / wait announcements played ({@code tandem.queue.announcements} on its Prometheus
+     * endpoint); -1 when it cannot be read.
+     */
+    long announcementsPlayed() {
+        try {
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodeHttp
+                    + "/actuator/prometheus")).timeout(Duration.ofSeconds(10)).header("Authorization", "Basic "
+                    + Base64.getEncoder().encodeToString((SUPERVISOR + "@" + TENANT + ":" + SUPERVISOR_PASSWORD)
+                            .getBytes(StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (metrics.statusCode() != 200) {
+                log.warn("the node's /actuator/prometheus answered {}", metrics.statusCode());
+                return -1;
+            }
+            return metrics.body().lines().filter(l -> l.startsWith("tandem_queue_announcements_total"))
+                    .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+                    .orElse(-1);
+        } catch (IOException | RuntimeException e) {
+            log.warn("the node's announcement count is unreadable: {}", e.getMessage());
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     /** CPU clock ticks (1/100 s) the node's JVM has used so far. */

@@ -1,15 +1,21 @@
 package io.tandem.bench.callback;
 
 import io.tandem.backend.redis.Keys;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
 import io.tandem.bench.BenchSection;
 import io.tandem.bench.node.LoopbackPorts;
 import io.tandem.bench.node.SippCalls;
 import io.tandem.callback.MockApns;
+import io.tandem.protocol.callback.CallbackKeys;
+import io.tandem.protocol.callback.RoomEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +46,11 @@ final class CapacitySection implements BenchSection {
     private final Path work;
     private final int firstMember;
 
-    CapacitySection(CallbackCluster cluster, Path work, int firstMember) {
+    /** Callers to park; 0 = the default of the mode (500, quick 100). */
+    private final int callersWanted;
+
+    CapacitySection(CallbackCluster cluster, Path work, int firstMember, int callers) {
+        this.callersWanted = callers;
         this.cluster = cluster;
         this.work = work;
         this.firstMember = firstMember;
@@ -62,7 +72,7 @@ final class CapacitySection implements BenchSection {
     @Override
     public String run(boolean quick) throws Exception {
         String loadBefore = CallbackBench.loadAverage();
-        int callers = quick ? QUICK_CALLERS : FULL_CALLERS;
+        int callers = callersWanted > 0 ? callersWanted : quick ? QUICK_CALLERS : FULL_CALLERS;
         long window = quick ? QUICK_WINDOW_MS : FULL_WINDOW_MS;
         List<SleepingDevice> devices = new ArrayList<>();
         Set<String> tokens = new HashSet<>();
@@ -101,6 +111,7 @@ final class CapacitySection implements BenchSection {
             }
             long parkedAtWindow = parkedNow();
             long windowNode = cluster.nodeCpuTicks();
+            long windowAnnouncements = cluster.announcementsPlayed();
             long windowStart = System.currentTimeMillis();
             long leastParked = parkedAtWindow;
             while (System.currentTimeMillis() < windowStart + window && !run.isDone()) {
@@ -108,6 +119,7 @@ final class CapacitySection implements BenchSection {
                 leastParked = Math.min(leastParked, parkedNow());
             }
             long windowTicks = cluster.nodeCpuTicks() - windowNode;
+            long announced = windowAnnouncements < 0 ? -1 : cluster.announcementsPlayed() - windowAnnouncements;
             double windowSeconds = (System.currentTimeMillis() - windowStart) / 1000.0;
             SippCalls.Run done = run.get(hold / 1000 + 600, TimeUnit.SECONDS);
             long nodeTicks = cluster.nodeCpuTicks() - nodeStart;
@@ -116,7 +128,18 @@ final class CapacitySection implements BenchSection {
             double runSeconds = (System.currentTimeMillis() - started) / 1000.0;
             List<MockApns.Push> pushes = cluster.apns().accepted().subList(pushesBefore,
                     cluster.apns().accepted().size()).stream().filter(p -> tokens.contains(p.token())).toList();
-            return render(new Result(callers, done, parkedAtWindow, leastParked, windowTicks, windowSeconds,
+            Latencies toPush = new Latencies();
+            Map<String, Long> parkedAt = new HashMap<>();
+            for (StreamMessage<String, String> m : cluster.redis().xrange(CallbackKeys.roomEvents(
+                    CallbackCluster.TENANT), Range.create("-", "+"))) {
+                RoomEvent e = RoomEvent.of(m.getBody());
+                if (e.kind() == RoomEvent.Kind.PARKED && QUEUE.equals(e.queue())) {
+                    parkedAt.put(e.room(), e.at());
+                }
+            }
+            pushes.stream().filter(p -> "ring".equals(p.kind()) && parkedAt.containsKey(p.room()))
+                    .forEach(p -> toPush.add(p.acceptedAt() - parkedAt.get(p.room())));
+            return render(toPush, new Result(callers, done, parkedAtWindow, leastParked, windowTicks, announced, windowSeconds,
                     nodeTicks, serviceTicks, redisTicks, runSeconds, pushes), loadBefore,
                     CallbackBench.loadAverage());
         } finally {
@@ -129,11 +152,11 @@ final class CapacitySection implements BenchSection {
     }
 
     private record Result(int callers, SippCalls.Run run, long parkedAtWindow, long leastParked, long windowTicks,
-            double windowSeconds, long nodeTicks, long serviceTicks, long redisTicks, double runSeconds,
+            long announced, double windowSeconds, long nodeTicks, long serviceTicks, long redisTicks, double runSeconds,
             List<MockApns.Push> pushes) {
     }
 
-    private static String render(Result r, String loadBefore, String loadAfter) {
+    private static String render(Latencies toPush, Result r, String loadBefore, String loadAfter) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "SIPp (`call-uac.xml` of the node bench, digest, G.711 u-law streamed "
                 + "to the node with `rtp_stream` for the whole call) places %,d calls at %d/s to queue %s, which "
@@ -154,6 +177,8 @@ final class CapacitySection implements BenchSection {
         md.append(String.format(Locale.ROOT, "| parked when the window opened | %,d |%n", r.parkedAtWindow()));
         md.append(String.format(Locale.ROOT, "| fewest parked during the %.0f s window | %,d |%n", r.windowSeconds(),
                 r.leastParked()));
+        md.append(String.format(Locale.ROOT, "| position / wait announcements played during the window | %s |%n",
+                r.announced() < 0 ? "unreadable" : String.format(Locale.ROOT, "%,d", r.announced())));
         double windowCpuMs = r.windowTicks() * 10.0;
         double perCallerPerSecond = r.leastParked() == 0 ? 0 : windowCpuMs / r.windowSeconds() / r.leastParked();
         md.append(String.format(Locale.ROOT, "| node CPU during the window | %.1f s (%.0f %% of one core) |%n",
@@ -177,10 +202,23 @@ final class CapacitySection implements BenchSection {
                     + "best second) | %.0f / %d |%n", (last - first) / 1000.0,
                     rings.size() * 1000.0 / Math.max(1, last - first), best));
         }
+        md.append("\nWhile they park (the ramp), each ring push's delay:\n\n").append(Latencies.header())
+                .append(toPush.row(String.format(Locale.ROOT, "caller parked → ring push accepted by APNs, %d parks/s "
+                        + "× %d members", RATE, MEMBERS), 200));
         long held = Math.min(r.parkedAtWindow(), r.leastParked());
-        md.append(String.format(Locale.ROOT, "%nParked callers held through the window: **%,d** (goal ≥ 500: %s). "
-                + "The push rate is bounded by the offered rate (%d parks/s × %d members), so it is what the service "
-                + "kept up with, not its ceiling.%n", held, held >= 500 ? "met" : "not met", RATE, MEMBERS));
+        md.append(String.format(Locale.ROOT, "%nParked callers held through the window: **%,d** (goal ≥ 500: %s).%n",
+                held, held >= 500 ? "met" : "not met"));
+        if (rings.size() > 1) {
+            double ramp = r.callers() / (double) RATE;
+            long first = rings.stream().mapToLong(MockApns.Push::acceptedAt).min().orElse(0);
+            long last = rings.stream().mapToLong(MockApns.Push::acceptedAt).max().orElse(0);
+            boolean kept = (last - first) / 1000.0 <= ramp * 1.1 + 1;
+            md.append(String.format(Locale.ROOT, "Pushes were offered at %d/s for %.0f s (%d parks/s × %d members); "
+                    + "%s%n", RATE * MEMBERS, ramp, RATE, MEMBERS, kept
+                    ? "the service kept up, so the mean is bounded by the offered rate, not the service's ceiling."
+                    : "the service fell behind (its pushes took longer than the ramp), so the mean is what one "
+                            + "instance sent on this machine under this load."));
+        }
         return md.toString();
     }
 }
