@@ -32,7 +32,7 @@ final class WakeSection implements BenchSection {
 
     /** Queue numbers of the rounds: 7900, 7901, … */
     static final int FIRST_QUEUE = 7900;
-    static final int FULL_ROUNDS = 60;
+    static final int FULL_ROUNDS = 100;
     static final int QUICK_ROUNDS = 10;
     private static final long STEP_TIMEOUT_MS = 20_000;
 
