@@ -143,7 +143,7 @@ final class CapacitySection implements BenchSection {
                     nodeTicks, serviceTicks, redisTicks, runSeconds, pushes), loadBefore,
                     CallbackBench.loadAverage());
         } finally {
-            devices.forEach(SleepingDevice::close);
+            SleepingDevice.closeAll(devices);
         }
     }
 

@@ -98,7 +98,7 @@ final class WakeSection implements BenchSection {
             }
         } finally {
             caller.close();
-            devices.forEach(SleepingDevice::close);
+            SleepingDevice.closeAll(devices);
         }
         return render(loadBefore, CallbackBench.loadAverage());
     }
