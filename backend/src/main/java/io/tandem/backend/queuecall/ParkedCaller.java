@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * A queue caller parked in a room on this node (the queue's park setting): its call and leg stay here, the room
  * ({@link Room}) is in Redis for the callback service, which wakes agents and commands this node to call them in.
  * The caller hears the park prompt, then its queue's music, with its position among the queue's parked callers and
- * its estimated wait announced on the queue's announcement times until someone joins. {@link #callInto} rings every contact of a user with an
- * {@link OutgoingBranch} each; the first answer goes through the room's join script (the first join in the cluster
- * wins), a later one gets a BYE (and the script's REFUSED), the other branches are CANCELled. The node owns the park
+ * its estimated wait announced on the queue's announcement times until someone joins. {@link #callInto} rings every
+ * contact of a user with an {@link OutgoingBranch} each; the first answer goes through the room's join script (the
+ * first join in the cluster wins), a later one gets a BYE (and the script's REFUSED), the other branches are
+ * CANCELled. The node owns the park
  * timeout: nobody joined in time → the room closes (CLOSED, {@code timeout}; the service makes a ticket), "we will
  * call you back", BYE. The caller hanging up while parked closes the room as ABANDONED (the queue log's ABANDON).
  * Guarded by the call's lock (the timers and the node's commands take it).
@@ -49,7 +50,9 @@ final class ParkedCaller {
 
         void hear(MediaSource source);
 
-        /** Tell the caller what {@code what} says to: its {@code position} among the queue's parked callers, the wait. */
+        /**
+         * Tell the caller what {@code what} says to: its {@code position} among the queue's parked callers, its wait.
+         */
         void announce(QueueDefinition.Announcements what, int position);
 
         /** BYE to the caller; the call ends for {@code cause}. */

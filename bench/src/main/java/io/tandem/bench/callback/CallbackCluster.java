@@ -91,8 +91,9 @@ final class CallbackCluster implements AutoCloseable {
             TandemRegistrar.awaitRedis(redisPort, redis);
             Path userSeed = users.writeTandemSeed(dir, TENANT);
             // a supervisor, for the node's /actuator/prometheus (its announcement count)
-            Files.writeString(userSeed, "      - {extension: \"" + SUPERVISOR + "\", displayName: \"Bench supervisor\", "
-                    + "password: \"" + SUPERVISOR_PASSWORD + "\", roles: [supervisor]}\n", StandardOpenOption.APPEND);
+            Files.writeString(userSeed, "      - {extension: \"" + SUPERVISOR + "\", displayName: \"Bench "
+                    + "supervisor\", password: \"" + SUPERVISOR_PASSWORD + "\", roles: [supervisor]}\n",
+                    StandardOpenOption.APPEND);
             Path queueSeed = Files.writeString(dir.resolve("queues.yaml"), queuesYaml, StandardCharsets.UTF_8);
             byte[] random = new byte[24];
             ThreadLocalRandom.current().nextBytes(random);

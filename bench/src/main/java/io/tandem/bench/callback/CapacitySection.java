@@ -139,7 +139,8 @@ final class CapacitySection implements BenchSection {
             }
             pushes.stream().filter(p -> "ring".equals(p.kind()) && parkedAt.containsKey(p.room()))
                     .forEach(p -> toPush.add(p.acceptedAt() - parkedAt.get(p.room())));
-            return render(toPush, new Result(callers, done, parkedAtWindow, leastParked, windowTicks, announced, windowSeconds,
+            return render(toPush, new Result(callers, done, parkedAtWindow, leastParked, windowTicks, announced,
+                    windowSeconds,
                     nodeTicks, serviceTicks, redisTicks, runSeconds, pushes), loadBefore,
                     CallbackBench.loadAverage());
         } finally {

@@ -75,7 +75,8 @@ final class SleepingDevice implements AutoCloseable {
 
     /** The APNs device token of a bench user: 64 hex digits. */
     static String token(int benchUser) {
-        return HexFormat.of().formatHex(String.format("bench-device-%019d", benchUser).getBytes(StandardCharsets.US_ASCII)).substring(0, 64);
+        return HexFormat.of().formatHex(String.format("bench-device-%019d", benchUser)
+                .getBytes(StandardCharsets.US_ASCII));
     }
 
     String user() {
