@@ -14,8 +14,11 @@ import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.util.function.Consumer;
+import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
+import javax.sip.SipException;
 import javax.sip.ServerTransaction;
+import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,10 @@ final class CallerLeg {
     private ServerTransaction invite;
     private Dialog dialog;
     private String toTag;
+    /** The last OPTIONS sent to learn whether the caller's phone is still there. */
+    private ClientTransaction probe;
+    /** The caller ACKed our 200 (RFC 3261 §13.2.2.4): its phone holds the dialog and may be asked in it. */
+    private boolean acked;
 
     CallerLeg(String callId, NodeSignalling signalling, Reinvites reinvites, QueueMedia media, RtpMediaStream stream,
             boolean trunk) {
@@ -151,6 +158,11 @@ final class CallerLeg {
         return callId;
     }
 
+    /** The caller's ACK of our 200. */
+    void acked(Request ack) {
+        acked = true;
+    }
+
     /** The caller and {@code other} (started) hear each other through a {@link FramePipe} each way. */
     void bridgeTo(RtpMediaStream other) {
         FramePipe toOther = new FramePipe();
@@ -167,6 +179,28 @@ final class CallerLeg {
 
     void bye() {
         signalling.bye(dialog);
+    }
+
+    /**
+     * An OPTIONS in the caller's dialog (RFC 3261 §11), to learn whether its phone still holds the call; false before
+     * the caller's ACK (Timer H watches a missing one, RFC 3261 §13.3.1.4) or when the request cannot be sent.
+     */
+    boolean probe() {
+        if (dialog == null || !acked) {
+            return false;
+        }
+        try {
+            probe = signalling.send(dialog, signalling.request(dialog, Request.OPTIONS));
+        } catch (SipException e) {
+            signalling.failed("request", "OPTIONS to queue caller " + callId, e);
+            probe = null;
+        }
+        return probe != null;
+    }
+
+    /** {@code tx} is the last probe sent to the caller. */
+    boolean ownsProbe(ClientTransaction tx) {
+        return tx != null && tx == probe;
     }
 
     /** Answers a request of the caller's dialog without a body. */
