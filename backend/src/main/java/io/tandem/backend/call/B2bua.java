@@ -262,8 +262,8 @@ public final class B2bua implements SipFeature {
         }
         for (ServiceNumbers service : services.get()) {
             if (service.serves(tenant, target)) {
-                if (lateOffer) {
-                    // The queue answers the caller itself from its own media stream, which needs the caller's offer.
+                if (lateOffer && joinNumber) {
+                    // A join's refusal is early media in a 183 (RoomJoins), which needs the caller's offer.
                     in.respond(Response.NOT_ACCEPTABLE_HERE, "An SDP offer is required in the INVITE to this number");
                     return;
                 }

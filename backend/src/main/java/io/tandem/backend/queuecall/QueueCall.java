@@ -124,13 +124,18 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
      * the others are {@link QueueCalls}' to place.
      */
     synchronized List<OfferGrant> answer(ServerTransaction st, SessionDescription offered) {
-        SdpAnswer answer;
-        try {
-            answer = caller.negotiate(st, offered);
-        } catch (SdpNegotiationException e) {
-            refuse(Response.NOT_ACCEPTABLE_HERE, "No common codec: the queue speaks G.711");
-            return List.of();
+        SdpAnswer answer = null;
+        if (offered == null) {
+            caller.offer(st); // a late offer: our 200 offers, the ACK answers
+        } else {
+            try {
+                answer = caller.negotiate(st, offered);
+            } catch (SdpNegotiationException e) {
+                refuse(Response.NOT_ACCEPTABLE_HERE, "No common codec: the queue speaks G.711");
+                return List.of();
+            }
         }
+        NegotiatedMedia agreed = answer == null ? null : answer.media();
         if (!caller.openDialog()) {
             refuse(Response.SERVER_INTERNAL_ERROR, "Cannot create the dialog");
             return List.of();
@@ -146,13 +151,13 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         liveness.start();
         if (state == State.LEAVING) {
             // refused at the door and sent on: answered here, then put through to the extension or told goodbye
-            caller.start(answer.media(), this::onDigit);
+            caller.start(agreed, this::onDigit);
             caller.ok(answer, queue.number());
             departure.afterTheDoor(joined.refused());
             return joined.offers();
         }
         boolean ringing = ringOwnOffer(joined.offers());
-        caller.start(answer.media(), this::onDigit);
+        caller.start(agreed, this::onDigit);
         playMusic();
         caller.ok(answer, queue.number());
         if (!ringing && queue.park().enabled() && queue.park().whenNoAgent()) {
@@ -431,11 +436,27 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         callerGone("no-ack", "no-ack", "system");
     }
 
-    /** The caller's ACK of our 200 (RFC 3261 §13.2.2.4). */
+    /**
+     * The caller's ACK of our 200 (RFC 3261 §13.2.2.4). After a late offer it carries the caller's answer; an ACK
+     * without one, or with one we cannot use, ends the call: BYE, CDR cause {@code ack-without-sdp} or
+     * {@code unacceptable-answer} (a waiting caller leaves the queue as VANISHED with that cause: its phone could
+     * never hear or be heard).
+     */
     synchronized void onCallerAck(Request ack) {
-        if (state != State.ENDED) {
-            caller.acked(ack);
+        if (state == State.ENDED || (joinerCallId != null
+                && joinerCallId.equals(((CallIdHeader) ack.getHeader(CallIdHeader.NAME)).getCallId()))) {
+            return;
         }
+        caller.acked(ack).ifPresent(cause -> {
+            log.info("queue call {} from {}: {}; hung up", callId, number, cause);
+            caller.bye();
+            if (state == State.WAITING) {
+                waiting.vanished(cause);
+                end(null, cause, "system", false);
+            } else {
+                callerGone(cause, cause, "system");
+            }
+        });
     }
 
     /** The caller's answer to a liveness probe (an in-dialog OPTIONS). */

@@ -144,9 +144,13 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
             }
             return;
         }
-        SessionDescription offer;
+        // RFC 3261 §13.2.1: no body is a late offer (null): the caller's 200 offers, its ACK answers
+        SessionDescription offer = null;
         try {
-            offer = SessionDescription.parse(SipMessages.bodyText(in.request()));
+            String body = SipMessages.bodyText(in.request());
+            if (body != null && !body.isBlank()) {
+                offer = SessionDescription.parse(body);
+            }
         } catch (Exception e) {
             signalling.respond(st.get(), Response.NOT_ACCEPTABLE_HERE, "Unreadable SDP offer", null, null, null,
                     false);

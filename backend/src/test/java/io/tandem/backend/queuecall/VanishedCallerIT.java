@@ -31,10 +31,10 @@ class VanishedCallerIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
-    void aSilentCallerThatStopsAnsweringIsTakenOutOfTheQueueAndRecordedAsVanished() throws Exception {
+    void aRawCallerThatStopsAnsweringIsTakenOutOfTheQueueAndRecordedAsVanished() throws Exception {
         try (TestNode node = QueueNodes.node(redis, "q-vanish", "tandem.queuecall.caller-silence=2s",
                 "tandem.queuecall.probe-timeout=2s");
-             SilentCaller caller = new SilentCaller(node.sipPort(), "1001", TestNode.PASSWORD)) {
+             RawCaller caller = new RawCaller(node.sipPort(), "1001", TestNode.PASSWORD)) {
             Redis redisClient = node.bean(Redis.class);
             caller.call("7000");
             Await.until("the caller waits in 7000", WAIT, () -> redisClient.commands()
@@ -59,7 +59,7 @@ class VanishedCallerIT {
     }
 
     /** Reads the node's requests (the unanswered OPTIONS retransmitted) until its BYE, which is answered. */
-    private static boolean awaitBye(SilentCaller caller) throws IOException {
+    private static boolean awaitBye(RawCaller caller) throws IOException {
         Instant until = Instant.now().plus(WAIT);
         while (Instant.now().isBefore(until)) {
             Optional<String> request = caller.nextRequest(Duration.between(Instant.now(), until), 0);
