@@ -89,6 +89,11 @@ public final class B2bua implements SipFeature {
         return Set.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL, Request.INFO, Request.REFER);
     }
 
+    /** The calls of this node (for {@link EntryNodeWatch}). */
+    Calls calls() {
+        return calls;
+    }
+
     /** Calls in progress on this node. */
     public int activeCalls() {
         return calls.active();
