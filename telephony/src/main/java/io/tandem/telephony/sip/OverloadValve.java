@@ -8,6 +8,7 @@ import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPMessageValve;
 import io.tandem.telephony.sip.transport.TandemMessageProcessorFactory;
 import java.io.IOException;
+import java.text.ParseException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -134,7 +135,7 @@ public final class OverloadValve implements SIPMessageValve {
             retryAfter.setRetryAfter(retryAfterSeconds);
             response.setHeader(retryAfter);
             channel.sendMessage(response);
-        } catch (IOException | InvalidArgumentException | java.text.ParseException e) {
+        } catch (IOException | InvalidArgumentException | ParseException e) {
             // The refused request is gone either way; the client retransmits (UDP) or times out.
             log.warn("cannot send 503 to an overload-refused {}: {}", request.getMethod(), e.getMessage());
         }
