@@ -89,6 +89,11 @@ public final class B2bua implements SipFeature {
         return Set.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL, Request.INFO, Request.REFER);
     }
 
+    /** The calls of this node (for {@link EntryNodeWatch}). */
+    Calls calls() {
+        return calls;
+    }
+
     /** Calls in progress on this node. */
     public int activeCalls() {
         return calls.active();
@@ -262,8 +267,8 @@ public final class B2bua implements SipFeature {
         }
         for (ServiceNumbers service : services.get()) {
             if (service.serves(tenant, target)) {
-                if (lateOffer) {
-                    // The queue answers the caller itself from its own media stream, which needs the caller's offer.
+                if (lateOffer && joinNumber) {
+                    // A join's refusal is early media in a 183 (RoomJoins), which needs the caller's offer.
                     in.respond(Response.NOT_ACCEPTABLE_HERE, "An SDP offer is required in the INVITE to this number");
                     return;
                 }

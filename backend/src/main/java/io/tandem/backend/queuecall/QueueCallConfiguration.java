@@ -100,7 +100,7 @@ class QueueCallConfiguration {
                         properties.sorryPrompt(), properties.parkPrompt(), properties.joinRefusedPrompt()), rooms,
                 tokens, trust,
                 new CallRecorder(records, writes, claims::callEnded, clock, identity.id()),
-                new QueueCallThreads(clock, queueCallTimers, queueCallPlacer));
+                new QueueCallThreads(clock, queueCallTimers, queueCallPlacer), properties.liveness());
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
         FunctionCounter.builder("tandem.queue.announcements", calls, QueueCalls::announcementsPlayed)
                 .description("position and wait announcements played to queue and parked callers of this node")

@@ -25,6 +25,7 @@ import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.TimeoutEvent;
 import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.message.Message;
@@ -55,13 +56,15 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     private final Rooms rooms;
     private final CallerTrust trust;
     private final RoomJoins joins;
+    private final CallerLiveness.Settings liveness;
     /** Callers by Call-ID, and the calls of the legs that dialled into their rooms by theirs. */
     private final Map<String, QueueCall> waiting = new ConcurrentHashMap<>();
 
     QueueCalls(NodeSignalling signalling, Acd acd, OutgoingLegs legs, QueueMedia media, Reinvites reinvites,
             Overflow overflow, Rooms rooms, JoinTokens tokens, CallerTrust trust, CallRecorder recorder,
-            QueueCallThreads threads) {
+            QueueCallThreads threads, CallerLiveness.Settings liveness) {
         this.signalling = signalling;
+        this.liveness = liveness;
         this.acd = acd;
         this.legs = legs;
         this.media = media;
@@ -93,9 +96,16 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     @Override
     public void onRequest(InboundRequest request) {
         String callId = callId(request.request());
+        if (Request.ACK.equals(request.method())) {
+            QueueCall acked = waiting.get(callId);
+            if (acked != null) {
+                acked.onCallerAck(request.request()); // RFC 3261 §13.2.2.4: the ACK of our 2xx to the caller
+            }
+            return;
+        }
         Optional<ServerTransaction> st = signalling.endpoint().serverTransaction(request.event());
-        if (Request.ACK.equals(request.method()) || st.isEmpty()) {
-            return; // RFC 3261 §13.3.1.4: the ACK of our 2xx; the dialog absorbed it
+        if (st.isEmpty()) {
+            return; // a retransmission its transaction absorbs
         }
         QueueCall caller = waiting.get(callId);
         if (caller != null) {
@@ -134,9 +144,13 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
             }
             return;
         }
-        SessionDescription offer;
+        // RFC 3261 §13.2.1: no body is a late offer (null): the caller's 200 offers, its ACK answers
+        SessionDescription offer = null;
         try {
-            offer = SessionDescription.parse(SipMessages.bodyText(in.request()));
+            String body = SipMessages.bodyText(in.request());
+            if (body != null && !body.isBlank()) {
+                offer = SessionDescription.parse(body);
+            }
         } catch (Exception e) {
             signalling.respond(st.get(), Response.NOT_ACCEPTABLE_HERE, "Unreadable SDP offer", null, null, null,
                     false);
@@ -164,7 +178,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         CallingParty party = new CallingParty(tenant, callId, caller, displayName(in.request()));
         QueueCall call = new QueueCall(new QueueSeat(acd, threads, party, details), queue.get(),
                 new CallerLeg(callId, signalling, reinvites, media, stream, trunk), legs, overflow, rooms, threads.timers(),
-                new CallReport(party, recorder), node);
+                new CallReport(party, recorder), node, liveness);
         // Findable before it joins: the dispatcher may place its first offer before the 200 OK is out.
         waiting.put(callId, call);
         List<OfferGrant> claimed = call.answer(st.get(), offer);
@@ -235,10 +249,21 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
 
     @Override
     public void onResponse(ResponseEvent event) {
-        AgentBranch branch = legs.find(callId(event.getResponse()));
+        String callId = callId(event.getResponse());
+        AgentBranch branch = legs.find(callId);
         if (branch != null) {
             branch.call.onResponse(branch, event);
+            return;
         }
+        QueueCall caller = waiting.get(callId);
+        if (caller != null && isOptions(event.getResponse())) {
+            caller.onProbeAnswered(event.getClientTransaction(), event.getResponse().getStatusCode());
+        }
+    }
+
+    private static boolean isOptions(Message message) {
+        CSeqHeader cseq = (CSeqHeader) message.getHeader(CSeqHeader.NAME);
+        return cseq != null && Request.OPTIONS.equals(cseq.getMethod());
     }
 
     @Override
@@ -246,10 +271,16 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         if (event.isServerTransaction() || event.getClientTransaction() == null) {
             return;
         }
-        AgentBranch branch = legs.find(callId(event.getClientTransaction().getRequest()));
+        String callId = callId(event.getClientTransaction().getRequest());
+        AgentBranch branch = legs.find(callId);
         if (branch != null && branch.branch.owns(event.getClientTransaction())) {
             // RFC 3261 §17.1.1.2 Timer B: the agent's phone never answered the INVITE
             branch.call.onTimeout(branch, event.getClientTransaction());
+            return;
+        }
+        QueueCall caller = waiting.get(callId);
+        if (caller != null) {
+            caller.onProbeFailed(event.getClientTransaction()); // Timer F of a liveness probe, if it is one
         }
     }
 

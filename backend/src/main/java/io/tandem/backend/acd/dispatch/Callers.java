@@ -39,7 +39,9 @@ public class Callers {
     public enum Exit {
         ABANDON("abandon"), TIMEOUT("timeout"), EXIT_KEY("exitkey"), LOST_NODE("lost"), MOVED("moved"),
         /** Into a room on the caller's node, for the callback service (the queue log's PARK). */
-        PARK("park");
+        PARK("park"),
+        /** The caller's phone is gone without a BYE: no ACK, no RTP and no answer to OPTIONS (the queue log's VANISHED). */
+        VANISHED("vanished");
 
         final String wire;
 
