@@ -1,6 +1,7 @@
 package io.tandem.callback.e2e;
 
 import io.tandem.callback.MockApns;
+import io.tandem.callback.MockFcm;
 import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.testing.TestPhone;
 import io.tandem.telephony.ua.PushParameters;
@@ -14,24 +15,42 @@ import java.util.List;
 
 /**
  * An agent's mobile app on one device, as the mobile-app page describes it: it REGISTERs as its extension with RFC
- * 8599 push parameters ({@code pn-provider=apns}, its device token, {@code TEAMID.bundle.voip}) and its
+ * 8599 push parameters ({@code pn-provider=apns}, its device token, {@code TEAMID.bundle.voip}; or {@code fcm}, its
+ * registration token, the Firebase project) and its
  * {@code +sip.instance}, then goes to sleep (REGISTER with expires 0: the SIP binding goes, the push binding stays)
  * and is silent until a push reaches its token; woken, it REGISTERs again from a fresh user agent and answers what
  * rings. The user agent is our own (telephony's), playing one tone and counting another.
  */
 final class AgentApp {
+    /** The push network the app registers for (RFC 8599 {@code pn-provider}). */
+    enum Network { APNS, FCM, WEBHOOK }
+
+    /** The webhook target every WEBHOOK app names: a gateway that is down (see CallbackCluster). */
+    static final String GATEWAY_DOWN = "gateway-down";
+
     static final Duration REGISTER = Duration.ofSeconds(60);
 
     final String extension;
-    /** The device's APNs token (hex). */
+    /** The device's push token (APNs: hex; FCM: the registration token; a webhook: the target's name). */
     final String token;
     private final NodeProcess node;
+    private final Network network;
     private final String instance;
 
+    /** An iPhone app: APNs VoIP pushes. */
     AgentApp(String extension, NodeProcess node) {
+        this(extension, node, Network.APNS);
+    }
+
+    AgentApp(String extension, NodeProcess node, Network network) {
         this.extension = extension;
         this.node = node;
-        this.token = tokenOf(extension);
+        this.network = network;
+        this.token = switch (network) {
+            case APNS -> tokenOf(extension);
+            case FCM -> "fcm-" + extension + ":registration-token";
+            case WEBHOOK -> GATEWAY_DOWN;
+        };
         this.instance = "urn:uuid:00000000-0000-4000-8000-" + String.format("%012d", Long.parseLong(extension));
     }
 
@@ -44,7 +63,11 @@ final class AgentApp {
     private UserAgentConfig config() {
         return UserAgentConfig.of(extension, "127.0.0.1").withPassword(NodeProcess.PASSWORD)
                 .withRegistrars(List.of(node.sipUri())).withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30))
-                .withPush(new PushParameters("apns", token, MockApns.PN_PARAM, instance));
+                .withPush(switch (network) {
+                    case APNS -> new PushParameters("apns", token, MockApns.PN_PARAM, instance);
+                    case FCM -> new PushParameters("fcm", token, MockFcm.PROJECT, instance);
+                    case WEBHOOK -> new PushParameters("webhook", token, "", instance);
+                });
     }
 
     /** Registers with the push parameters, then sleeps: afterwards only a push can reach this device. */

@@ -8,9 +8,12 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.tandem.callback.MockApns;
+import io.tandem.callback.MockFcm;
 import io.tandem.callback.ServiceInstance;
 import io.tandem.protocol.callback.CallbackKeys;
 import io.tandem.protocol.callback.RoomEvent;
+import io.tandem.telephony.peers.FreePorts;
+import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.testing.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +43,8 @@ import org.springframework.util.FileSystemUtils;
  * The whole product on loopback for one test class: a real Redis, a real node process from the packaged jar (demo
  * tenant, queue 7002 parking), one callback service instance wired from its Spring arguments as {@code java -jar
  * tandem-callback.jar} would be, and Pushy's {@code MockApnsServer} standing in for Apple (real HTTP/2 over TLS with
- * certificates and a .p8 key the test makes). Every agent device of the demo extensions 1001-1020 has a token the mock
+ * certificates and a .p8 key the test makes) and a loopback FCM HTTP v1 server with its own OAuth2 endpoint standing in
+ * for Google. Every agent device of the demo extensions 1001-1020 has a token the mock
  * knows; the {@code dead} ones are answered 410 {@code Unregistered}. What the tests look at, they read as a user
  * would: the service's and the node's REST APIs, and the pushes the mock accepted.
  */
@@ -54,6 +58,8 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
     private final List<NodeProcess> nodes = new ArrayList<>();
     private Path dir;
     private MockApns apns;
+    private MockFcm fcm;
+    private int unusedPort;
     private NodeProcess node;
     /** The callback service instances by name, in the order they started; stopped ones removed. */
     private final Map<String, ConfigurableApplicationContext> services = new LinkedHashMap<>();
@@ -76,6 +82,8 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
         IntStream.rangeClosed(1001, 1020).mapToObj(Integer::toString)
                 .forEach(ext -> (deadExtensions.contains(ext) ? dead : live).add(AgentApp.tokenOf(ext)));
         apns = new MockApns(dir, live, dead);
+        fcm = new MockFcm(dir);
+        unusedPort = FreePorts.udpAndTcp();
         node = startNode("e2e-n1");
         startService("cb-e2e-1");
     }
@@ -87,6 +95,9 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
             nodes.forEach(NodeProcess::close);
             if (apns != null) {
                 apns.close();
+            }
+            if (fcm != null) {
+                fcm.close();
             }
             redisConnection.close();
             redisClient.shutdown();
@@ -108,7 +119,14 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
      * reads (ServiceInstance's), so a dead node's callers are ticketed within seconds.
      */
     void startService(String name) {
-        services.put(name, ServiceInstance.start(name, redis.uri(), apns.properties()));
+        List<String> arguments = new ArrayList<>(apns.properties());
+        arguments.addAll(fcm.properties());
+        // A webhook receiver that is down: nothing listens on its port, every attempt fails to connect.
+        String down = "--tandem.push.webhook.targets." + AgentApp.GATEWAY_DOWN;
+        arguments.addAll(List.of(down + ".url=http://127.0.0.1:" + unusedPort + "/push",
+                down + ".secret=the-gateway-secret-of-the-e2e-tests", "--tandem.push.webhook.max-attempts=2",
+                "--tandem.push.webhook.initial-backoff=100ms"));
+        services.put(name, ServiceInstance.start(name, redis.uri(), arguments));
     }
 
     /** Stops instance {@code name} (its context closed: consumers, schedulers, web server). */
@@ -118,10 +136,6 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
 
     NodeProcess node() {
         return node;
-    }
-
-    MockApns apns() {
-        return apns;
     }
 
     /**
@@ -146,11 +160,32 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    /** The pushes APNs accepted for the parked callers of {@code queue} (ring and cancel), in order. */
-    List<MockApns.Push> pushesOfQueue(String queue) {
+    /** Every push APNs' and FCM's mocks accepted, APNs' first. */
+    List<DevicePush> pushes() {
+        List<DevicePush> pushes = new ArrayList<>();
+        apns.accepted().forEach(p -> pushes.add(new DevicePush(p.token(), p.collapseId(), p.payload())));
+        fcm.accepted().forEach(m -> pushes.add(new DevicePush(m.token(), m.collapseKey(), m.data())));
+        return pushes;
+    }
+
+    /** The pushes accepted for the parked callers of {@code queue} (ring and cancel). */
+    List<DevicePush> pushesOfQueue(String queue) {
+        List<DevicePush> all = pushes();
         Set<String> rooms = new HashSet<>();
-        apns.accepted().stream().filter(p -> queue.equals(p.payload().get("queue"))).forEach(p -> rooms.add(p.room()));
-        return apns.accepted().stream().filter(p -> rooms.contains(p.room())).toList();
+        all.stream().filter(p -> queue.equals(p.payload().get("queue"))).forEach(p -> rooms.add(p.room()));
+        return all.stream().filter(p -> rooms.contains(p.room())).toList();
+    }
+
+    /** Waits for the first push of {@code kind} to {@code app}'s device for a caller of {@code queue}. */
+    DevicePush awaitPush(AgentApp app, String kind, String queue) {
+        return Await.value(kind + " push to " + app.extension + "'s device for queue " + queue, WAIT,
+                () -> pushesOfQueue(queue).stream()
+                        .filter(p -> p.token().equals(app.token) && kind.equals(p.kind())).findFirst());
+    }
+
+    /** The pushes of {@code kind} accepted for {@code app}'s device. */
+    List<DevicePush> pushesTo(AgentApp app, String kind) {
+        return pushes().stream().filter(p -> p.token().equals(app.token) && kind.equals(p.kind())).toList();
     }
 
     /** The callback service's tickets ({@code GET /api/v1/tickets} as the demo admin). */
@@ -161,6 +196,11 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
     /** The service's push records, newest first ({@code GET /api/v1/pushes}). */
     List<JsonNode> pushRecords() {
         return list(serviceGet("/api/v1/pushes?limit=500"));
+    }
+
+    /** The node's hash of {@code room} (the contract: protocol's {@code CallbackKeys.room}). */
+    Map<String, String> room(String room) {
+        return redisConnection.sync().hgetall(CallbackKeys.room(NodeProcess.TENANT, room));
     }
 
     /** The events of {@code room} on the node → service stream (the contract: protocol's {@code CallbackKeys}). */

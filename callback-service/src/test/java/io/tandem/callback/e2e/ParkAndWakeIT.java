@@ -4,7 +4,6 @@ import static io.tandem.callback.e2e.CallbackCluster.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tandem.callback.MockApns;
 import io.tandem.callback.ServiceInstance;
 import io.tandem.protocol.callback.JoinToken;
 import io.tandem.protocol.callback.RoomEvent;
@@ -47,12 +46,10 @@ class ParkAndWakeIT {
         try (TestPhone caller = appUser("2001")) {
             Call call = caller.dial(cluster.node().uriOf("7002"));
             caller.awaitState(call, CallState.CONNECTED); // parked: a prompt, then music
-            MockApns.Push ring = awaitPush(agent, "ring", "7002");
+            DevicePush ring = cluster.awaitPush(agent, "ring", "7002");
             assertThat(ring.payload()).containsEntry("callerNumber", "2001").containsEntry("queue", "7002");
             assertThat(ring.collapseId()).isEqualTo("room-" + ring.room());
-            JoinToken token = JoinToken.verify(ring.payload().get("joinToken"),
-                    ServiceInstance.SECRET.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis(),
-                    new JoinToken.Refusal[1]).orElseThrow();
+            JoinToken token = token(ring);
             assertThat(token.user()).isEqualTo("1011");
             assertThat(token.room()).isEqualTo(ring.room());
 
@@ -84,19 +81,22 @@ class ParkAndWakeIT {
     }
 
     @Test
-    void twoAgentsWokenBothComeBackOneIsConnectedTheOtherRefusedAndHisRingCancelled() throws Exception {
+    void twoAgentsWokenByApnsAndFcmComeBackOneIsConnectedTheOtherRefusedAndHisRingCancelled() throws Exception {
         cluster.parkingQueue("7402", List.of("1002", "1003"), 120);
         AgentApp first = new AgentApp("1002", cluster.node());
-        AgentApp second = new AgentApp("1003", cluster.node());
+        AgentApp second = new AgentApp("1003", cluster.node(), AgentApp.Network.FCM); // an Android phone
         first.installAndSleep();
         second.installAndSleep();
 
         try (TestPhone caller = appUser("2002")) {
             Call call = caller.dial(cluster.node().uriOf("7402"));
             caller.awaitState(call, CallState.CONNECTED);
-            MockApns.Push firstRing = awaitPush(first, "ring", "7402");
-            MockApns.Push secondRing = awaitPush(second, "ring", "7402");
+            DevicePush firstRing = cluster.awaitPush(first, "ring", "7402");
+            DevicePush secondRing = cluster.awaitPush(second, "ring", "7402");
             assertThat(secondRing.room()).isEqualTo(firstRing.room());
+            // The queue parks for 120 s, the service's default is 90 s: the token lives as long as the room.
+            assertThat(token(secondRing).expiresAt()).as("the join token expires with the room")
+                    .isEqualTo(Long.parseLong(cluster.room(firstRing.room()).get("deadline")));
 
             try (TestPhone winner = first.wake(AGENT_HZ, CALLER_HZ)) {
                 Call joined = RecordingListener.next(winner.incoming, "1002's woken app called into the room");
@@ -117,9 +117,10 @@ class ParkAndWakeIT {
                 assertThat(cluster.roomEvents(firstRing.room())).filteredOn(e -> e.kind() == RoomEvent.Kind.JOINED)
                         .singleElement().satisfies(e -> assertThat(e.agent()).isEqualTo("1002"));
 
-                MockApns.Push cancel = awaitPush(second, "cancel", "7402");
+                DevicePush cancel = cluster.awaitPush(second, "cancel", "7402");
                 assertThat(cancel.collapseId()).as("the cancel replaces the ring").isEqualTo(firstRing.collapseId());
-                assertThat(pushesTo(first, "cancel")).as("the winner's own device is not cancelled").isEmpty();
+                assertThat(cluster.pushesTo(first, "cancel")).as("the winner's own device is not cancelled")
+                        .isEmpty();
                 assertThat(connects(call.id())).singleElement()
                         .satisfies(line -> assertThat(line.agent()).isEqualTo("1002"));
                 call.hangup();
@@ -136,11 +137,11 @@ class ParkAndWakeIT {
         try (TestPhone caller = appUser("2003")) {
             Call call = caller.dial(cluster.node().uriOf("7403"));
             caller.awaitState(call, CallState.CONNECTED);
-            MockApns.Push ring = awaitPush(agent, "ring", "7403");
+            DevicePush ring = cluster.awaitPush(agent, "ring", "7403");
             call.hangup();
             caller.awaitState(call, CallState.ENDED);
 
-            MockApns.Push cancel = awaitPush(agent, "cancel", "7403");
+            DevicePush cancel = cluster.awaitPush(agent, "cancel", "7403");
             assertThat(cancel.collapseId()).isEqualTo(ring.collapseId());
             // The service makes a ticket before it cancels the rings: had it made one, it would be listed now.
             assertThat(cluster.tickets()).noneMatch(t -> ring.room().equals(t.path("room").asText()));
@@ -191,15 +192,11 @@ class ParkAndWakeIT {
                 CALLER_HZ, AGENT_HZ);
     }
 
-    private static MockApns.Push awaitPush(AgentApp app, String kind, String queue) {
-        return Await.value(kind + " push to " + app.extension + "'s device for queue " + queue, WAIT,
-                () -> cluster.pushesOfQueue(queue).stream()
-                        .filter(p -> p.token().equals(app.token) && kind.equals(p.kind())).findFirst());
-    }
-
-    private static List<MockApns.Push> pushesTo(AgentApp app, String kind) {
-        return cluster.apns().accepted().stream().filter(p -> p.token().equals(app.token) && kind.equals(p.kind()))
-                .toList();
+    /** The join token a ring push carries, verified with the cluster's secret as the node verifies it. */
+    private static JoinToken token(DevicePush ring) {
+        byte[] secret = ServiceInstance.SECRET.getBytes(StandardCharsets.UTF_8);
+        return JoinToken.verify(ring.payload().get("joinToken"), secret, System.currentTimeMillis(),
+                new JoinToken.Refusal[1]).orElseThrow();
     }
 
     private static List<QueueLogLine> connects(String callId) {

@@ -4,7 +4,6 @@ import static io.tandem.callback.e2e.CallbackCluster.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tandem.callback.MockApns;
 import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.testing.TestPhone;
 import io.tandem.telephony.ua.Call;
@@ -34,7 +33,7 @@ class ParkEndsIT {
         try (TestPhone caller = appUser("2004")) {
             Call call = caller.dial(cluster.node().uriOf("7504"));
             caller.awaitState(call, CallState.CONNECTED);
-            MockApns.Push ring = awaitPush(agent, "ring", "7504");
+            DevicePush ring = cluster.awaitPush(agent, "ring", "7504");
             // Never woken: "we will call you back", then the node hangs up.
             caller.awaitState(call, CallState.ENDED);
             JsonNode ticket = awaitTicket(ring.room());
@@ -45,7 +44,7 @@ class ParkEndsIT {
             assertThat(ticket.path("callId").asText()).isEqualTo(call.id());
             assertThat(ticket.path("enqueuedAt").asLong()).as("the caller's place in the queue")
                     .isPositive().isLessThanOrEqualTo(ticket.path("createdAt").asLong());
-            assertThat(awaitPush(agent, "cancel", "7504").collapseId()).isEqualTo(ring.collapseId());
+            assertThat(cluster.awaitPush(agent, "cancel", "7504").collapseId()).isEqualTo(ring.collapseId());
         }
     }
 
@@ -58,15 +57,35 @@ class ParkEndsIT {
         try (TestPhone caller = appUser("2005")) {
             Call call = caller.dial(doomed.uriOf("7507"));
             caller.awaitState(call, CallState.CONNECTED);
-            MockApns.Push ring = awaitPush(agent, "ring", "7507");
+            DevicePush ring = cluster.awaitPush(agent, "ring", "7507");
             doomed.kill();
 
             JsonNode ticket = awaitTicket(ring.room());
             assertThat(ticket.path("reason").asText()).isEqualTo("node-lost");
             assertThat(ticket.path("node").asText()).isEqualTo("e2e-doomed");
             assertThat(ticket.path("callerNumber").asText()).isEqualTo("2005");
-            assertThat(awaitPush(agent, "cancel", "7507").collapseId()).isEqualTo(ring.collapseId());
+            assertThat(cluster.awaitPush(agent, "cancel", "7507").collapseId()).isEqualTo(ring.collapseId());
             call.hangup(); // nobody answers the BYE any more; the phone gives up by itself
+        }
+    }
+
+    @Test
+    void aPushProviderThatIsDownStillEndsInATicket() throws Exception {
+        cluster.parkingQueue("7506", List.of("1010"), 2);
+        AgentApp agent = new AgentApp("1010", cluster.node(), AgentApp.Network.WEBHOOK);
+        agent.installAndSleep();
+        try (TestPhone caller = appUser("2003")) {
+            Call call = caller.dial(cluster.node().uriOf("7506"));
+            caller.awaitState(call, CallState.CONNECTED);
+            caller.awaitState(call, CallState.ENDED); // nobody could be woken: the park timeout ends the call
+            JsonNode ticket = Await.value("a ticket for the call", WAIT, () -> cluster.tickets().stream()
+                    .filter(t -> call.id().equals(t.path("callId").asText())).findFirst());
+            assertThat(ticket.path("reason").asText()).isEqualTo("timeout");
+            JsonNode ring = Await.value("the ring's push record", WAIT, () -> cluster.pushRecords().stream()
+                    .filter(r -> ticket.path("room").asText().equals(r.path("room").asText())
+                            && "ring".equals(r.path("kind").asText())).findFirst());
+            assertThat(ring.path("provider").asText()).isEqualTo("webhook");
+            assertThat(ring.path("outcome").asText()).as("the gateway is down").isEqualTo("failed");
         }
     }
 
@@ -80,9 +99,4 @@ class ParkEndsIT {
         return TestPhone.start(UserAgentConfig.of(user, "127.0.0.1").withPassword(NodeProcess.PASSWORD), 1000, 440);
     }
 
-    private static MockApns.Push awaitPush(AgentApp app, String kind, String queue) {
-        return Await.value(kind + " push to " + app.extension + "'s device for queue " + queue, WAIT,
-                () -> cluster.pushesOfQueue(queue).stream()
-                        .filter(p -> p.token().equals(app.token) && kind.equals(p.kind())).findFirst());
-    }
 }

@@ -4,7 +4,6 @@ import static io.tandem.callback.e2e.CallbackCluster.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tandem.callback.MockApns;
 import io.tandem.protocol.callback.RoomEvent;
 import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.testing.RecordingListener;
@@ -37,7 +36,7 @@ class ServiceTakeoverIT {
                 .withPassword(NodeProcess.PASSWORD), 1000, 440)) {
             Call call = caller.dial(cluster.node().uriOf("7609"));
             caller.awaitState(call, CallState.CONNECTED);
-            MockApns.Push ring = Await.value("the ring push to 1009's device", WAIT, () -> rings(agent).stream()
+            DevicePush ring = Await.value("the ring push to 1009's device", WAIT, () -> rings(agent).stream()
                     .findFirst());
             JsonNode record = Await.value("the ring's push record", WAIT, () -> cluster.pushRecords().stream()
                     .filter(r -> ring.room().equals(r.path("room").asText()) && "ring".equals(r.path("kind").asText()))
@@ -61,7 +60,7 @@ class ServiceTakeoverIT {
         }
     }
 
-    private static List<MockApns.Push> rings(AgentApp app) {
+    private static List<DevicePush> rings(AgentApp app) {
         return cluster.pushesOfQueue("7609").stream()
                 .filter(p -> p.token().equals(app.token) && "ring".equals(p.kind())).toList();
     }
