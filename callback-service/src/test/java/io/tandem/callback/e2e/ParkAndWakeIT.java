@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * real HTTP/2 + TLS), the agent's app — our user agent, registered with RFC 8599 push parameters and asleep — woken
  * by the push it receives, registering again and called into the room by the node on the service's command; audio
  * both ways through the room's mixer; the CDR and the queue log on the node's REST API, the pushes and tickets on
- * the service's. Nothing in Redis is written by the test.
+ * the service's. A call to an agent whose app sleeps wakes it the same way and rings it in the same call. Nothing in
+ * Redis is written by the test.
  */
 class ParkAndWakeIT {
     /** The app caller speaks 1 kHz, the agents 440 Hz. */
@@ -183,6 +184,34 @@ class ParkAndWakeIT {
                 assertThat(call.endStatus()).as("an app user dialling " + number).isEqualTo(403);
             }
             assertThat(desk.incoming).as("the extension never rang").isEmpty();
+        }
+    }
+
+    @Test
+    void aCallToASleepingAgentWakesItsAppWhichRegistersAndAnswersTheSameCall() throws Exception {
+        AgentApp callee = new AgentApp("1008", cluster.node(), AgentApp.Network.FCM);
+        callee.installAndSleep();
+        try (TestPhone caller = TestPhone.start(UserAgentConfig.of("1009", "127.0.0.1")
+                .withPassword(NodeProcess.PASSWORD), CALLER_HZ, AGENT_HZ)) {
+            Call call = caller.dial(cluster.node().uriOf("1008"));
+            caller.awaitState(call, CallState.RINGING); // no contact, a push binding: the caller hears ringing
+            DevicePush ring = Await.value("a ring push to 1008's device for the call", WAIT, () -> cluster
+                    .pushesTo(callee, "ring").stream().filter(p -> call.id().equals(p.payload().get("callId")))
+                    .findFirst());
+            assertThat(ring.payload()).containsEntry("callerNumber", "1009").doesNotContainKey("joinToken");
+            try (TestPhone app = callee.wake(AGENT_HZ, CALLER_HZ)) {
+                Call answered = RecordingListener.next(app.incoming, "the woken app rung in the same call");
+                app.awaitState(answered, CallState.CONNECTED);
+                caller.awaitState(call, CallState.CONNECTED);
+                Await.until("the woken app hears the caller", WAIT, () -> app.ear.toneFrames() > 25);
+                Await.until("the caller hears the woken app", WAIT, () -> caller.ear.toneFrames() > 25);
+                DevicePush cancel = Await.value("the cancel push once answered", WAIT, () -> cluster
+                        .pushesTo(callee, "cancel").stream().filter(p -> call.id().equals(p.payload().get("callId")))
+                        .findFirst());
+                assertThat(cancel.collapseId()).as("the cancel replaces the ring").isEqualTo(ring.collapseId());
+                call.hangup();
+                app.awaitState(answered, CallState.ENDED);
+            }
         }
     }
 
