@@ -16,10 +16,10 @@ import java.util.List;
 /**
  * An agent's mobile app on one device, as the mobile-app page describes it: it REGISTERs as its extension with RFC
  * 8599 push parameters ({@code pn-provider=apns}, its device token, {@code TEAMID.bundle.voip}; or {@code fcm}, its
- * registration token, the Firebase project) and its
- * {@code +sip.instance}, then goes to sleep (REGISTER with expires 0: the SIP binding goes, the push binding stays)
- * and is silent until a push reaches its token; woken, it REGISTERs again from a fresh user agent and answers what
- * rings. The user agent is our own (telephony's), playing one tone and counting another.
+ * registration token, the Firebase project; or {@code webhook} and a target's name) and its {@code +sip.instance},
+ * then goes to sleep (REGISTER with expires 0: the SIP binding goes, the push binding stays) and is silent until a
+ * push reaches its token; woken, it REGISTERs again from a fresh user agent and answers what rings. The user agent
+ * is our own (telephony's), playing one tone and counting another.
  */
 final class AgentApp {
     /** The push network the app registers for (RFC 8599 {@code pn-provider}). */
@@ -72,9 +72,8 @@ final class AgentApp {
 
     /** Registers with the push parameters, then sleeps: afterwards only a push can reach this device. */
     void installAndSleep() throws Exception {
-        try (TestPhone app = register(0, 0, false)) {
-            // closing the phone sends REGISTER expires 0: the app went to the background
-        }
+        // Closing the phone sends REGISTER expires 0 (and waits for its answer): the app went to the background.
+        register(0, 0, false).close();
     }
 
     /** Woken by its push: registers again, speaking {@code speaks} Hz, listening for {@code hears}, answering. */
