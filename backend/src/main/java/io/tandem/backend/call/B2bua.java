@@ -242,17 +242,19 @@ public final class B2bua implements SipFeature {
         }
         boolean viaTrunk = signed.verdict() == TrunkSignature.Verdict.VALID;
         boolean joinNumber = target != null && ServiceNumbers.JOIN_NUMBER.matcher(target).matches();
-        if (target == null || !(joinNumber || Keys.EXTENSION.matcher(target).matches())
-                || !Keys.TENANT.matcher(tenant).matches()) {
-            in.respond(Response.NOT_FOUND, "No such number");
-            return;
-        }
-        if (user != null) {
+        if (user != null && target != null) {
+            // Before the number's shape is judged: an app user dialling an outside number (+4930..., which no
+            // extension pattern matches) is refused like any other, not told the number does not exist.
             Optional<String> refusal = admission.refusal(tenant, user, target);
             if (refusal.isPresent()) {
                 in.respond(Response.FORBIDDEN, refusal.get());
                 return;
             }
+        }
+        if (target == null || !(joinNumber || Keys.EXTENSION.matcher(target).matches())
+                || !Keys.TENANT.matcher(tenant).matches()) {
+            in.respond(Response.NOT_FOUND, "No such number");
+            return;
         }
         // RFC 3261 §13.2.1: an INVITE without a body is a late offer; the node offers in its 200 (LateOffer).
         boolean lateOffer = request.getRawContent() == null || request.getRawContent().length == 0;

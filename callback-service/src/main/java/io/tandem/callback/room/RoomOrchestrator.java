@@ -146,8 +146,9 @@ public final class RoomOrchestrator {
     }
 
     private void parked(String tenant, RoomEvent event) {
-        long expiresAt = event.at() + properties.parkTimeout().toMillis();
-        String roomState = redis.hget(CallbackKeys.room(tenant, event.room()), "state");
+        Map<String, String> room = redis.hgetall(CallbackKeys.room(tenant, event.room()));
+        long expiresAt = deadline(room).orElse(event.at() + properties.parkTimeout().toMillis());
+        String roomState = room.get("state");
         if (expiresAt <= clock.millis() || (roomState != null && !PARKED_STATE.equals(roomState))) {
             // Read late (a new consumer group starts at the stream's beginning, or a backlog): a ring whose join
             // token has expired, or for a room no longer parked, would wake an agent for nothing.
@@ -179,6 +180,19 @@ public final class RoomOrchestrator {
         log.info("room {}: caller {} parked on queue {} at node {}; woke {} device(s) of {}", event.room(),
                 event.callerNumber(), event.queue(), event.node(), devices.size(),
                 devices.stream().map(Woken::user).distinct().toList());
+    }
+
+    /**
+     * When the node closes the room: its {@code deadline} (the queue's own park timeout, which may differ from the
+     * service's {@code park-timeout}), so a join token lives exactly as long as the room it opens. Empty for a room
+     * hash without one (gone already, or written before nodes kept it).
+     */
+    private static Optional<Long> deadline(Map<String, String> room) {
+        String deadline = room.get("deadline");
+        if (deadline == null || !deadline.matches("[0-9]{1,18}")) {
+            return Optional.empty();
+        }
+        return Optional.of(Long.parseLong(deadline));
     }
 
     /**
