@@ -18,11 +18,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
 tarball="${PJSUA2_TARBALL:-$repo/../shared/vendor/pjproject-2.17.tar.gz}"
 expected_sha256="37a69aaa19b416f9c9580ad00f0a68fedd92191a38871e17ac229a0d0a87ee58"
-patch_file="$here/pjsua2-java-loader.patch"
+# Our changes to the vendored source (kept unmodified in ../shared/vendor), applied in name order.
+patches=("$here"/*.patch)
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/tandem"
 # Keyed by the source (the tarball's hash) and by the recipe (this script and its patch), so changing either
 # builds anew instead of reusing a library made another way.
-recipe="$(cat "${BASH_SOURCE[0]}" "$patch_file" | sha256sum | cut -c1-8)"
+recipe="$(cat "${BASH_SOURCE[0]}" "${patches[@]}" | sha256sum | cut -c1-8)"
 cache="$cache_root/pjsua2-${expected_sha256:0:16}-$recipe"
 jobs="${PJSUA2_JOBS:-2}"
 
@@ -99,8 +100,12 @@ started=$SECONDS
 build_steps() {
   tar -xzf "$tarball" -C "$work" || return 1
   cd "$work/pjproject-2.17" || return 1
-  # The binding's class loader: no OpenH264 (no video here), nothing printed, the library by absolute path.
-  patch -p1 <"$patch_file" || return 1
+  # pjsua2-java-loader: the binding's class loader takes the library by absolute path, no OpenH264 (no video
+  # here), nothing printed. pjlib-quiet-start: no start-up chatter on stdout before our log writer is set.
+  local p
+  for p in "${patches[@]}"; do
+    patch -p1 <"$p" || return 1
+  done
   # Position-independent static libraries, linked below into the one JNI library. No video and none of its
   # dependencies. Speex stays: its echo canceller is the one PJSIP uses (the phone gives its codec no priority).
   ./configure CFLAGS="-fPIC -O2" CXXFLAGS="-fPIC -O2" \
