@@ -40,8 +40,8 @@ public final class PhoneEngines {
             return new PhoneEngines(EngineKind.JAVA, null);
         }
         Optional<PhoneEngineProvider> pjsua2 = provider(EngineKind.PJSUA2);
-        String reason = pjsua2.map(PhoneEngineProvider::unavailableReason)
-                .orElse("not built (agent-client/src/native/build-pjsua2.sh)");
+        String reason = pjsua2.isPresent() ? pjsua2.get().unavailableReason()
+                : "not built (agent-client/src/native/build-pjsua2.sh)";
         if (reason == null) {
             return new PhoneEngines(EngineKind.PJSUA2, pjsua2.get());
         }

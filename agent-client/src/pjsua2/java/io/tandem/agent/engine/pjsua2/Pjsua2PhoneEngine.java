@@ -74,6 +74,7 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
     private ScheduledExecutorService probes;
     /** PJSIP thread only. */
     private Endpoint endpoint;
+    /** Held so the collector leaves the writer alone while PJSIP (its owner) calls it. */
     private Pjsua2Log log;
 
     public Pjsua2PhoneEngine(EngineSettings settings, AudioPath audio, Clock clock) {
@@ -123,8 +124,12 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
             config.getUaConfig().setThreadCnt(1);
             log = new Pjsua2Log();
             config.getLogConfig().setWriter(log);
-            config.getLogConfig().setLevel(4);
-            config.getLogConfig().setConsoleLevel(4);
+            // The endpoint deletes its writer in libDestroy: the Java side must not delete it again.
+            log.swigReleaseOwnership();
+            // Level 3 (calls, registrations, media) also stays set after libDestroy, when PJSIP logs to stdout
+            // again: a later engine's libCreate (level 4 chatter) then prints nothing.
+            config.getLogConfig().setLevel(3);
+            config.getLogConfig().setConsoleLevel(3);
             boolean files = fileAudio() != null;
             // Files are 8 kHz (telephony's WAVs); a sound card runs the bridge wideband for G.722 and Opus.
             config.getMedConfig().setClockRate(files ? 8000 : 16000);
@@ -392,10 +397,7 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
                     endpoint.delete();
                     endpoint = null;
                 }
-                if (log != null) {
-                    log.delete();
-                    log = null;
-                }
+                log = null; // deleted by libDestroy
                 return null;
             });
         } catch (Exception e) {
