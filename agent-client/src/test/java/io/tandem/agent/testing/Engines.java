@@ -9,6 +9,7 @@ import io.tandem.agent.engine.PhoneEngines;
 import io.tandem.agent.engine.TelephonyPhoneEngine;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,6 +20,8 @@ import java.util.List;
 public final class Engines {
     /** Set by the build (the agent-client pom's pjsua2 profile) to the pjsua2 build directory. */
     private static final String PJSUA2_HOME = "tandem.pjsua2.home";
+    /** Optional: only these engines ({@code -Dtandem.test.engines=pjsua2}), e.g. for a long run of one. */
+    private static final String ONLY = "tandem.test.engines";
 
     private Engines() {
     }
@@ -28,6 +31,14 @@ public final class Engines {
         List<EngineKind> kinds = new ArrayList<>(List.of(EngineKind.JAVA));
         if (!System.getProperty(PJSUA2_HOME, "").isBlank()) {
             kinds.add(EngineKind.PJSUA2);
+        }
+        String only = System.getProperty(ONLY, "");
+        if (!only.isBlank()) {
+            List<EngineKind> wanted = Arrays.stream(only.split(",")).map(EngineKind::parse).toList();
+            kinds.retainAll(wanted);
+            if (kinds.isEmpty()) {
+                throw new IllegalStateException(ONLY + "=" + only + " leaves no engine this build has");
+            }
         }
         return kinds;
     }
