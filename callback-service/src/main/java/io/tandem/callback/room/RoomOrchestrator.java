@@ -90,7 +90,11 @@ public final class RoomOrchestrator {
             case REFUSED -> log.info("room {}: {} was refused ({})", event.room(), event.agent(), event.reason());
             case ABANDONED -> {
                 log.info("room {}: the caller {} hung up while parked", event.room(), event.callerNumber());
-                finish(tenant, event.room());
+                if (RoomEvent.ABANDONED_CALL_BACK.equals(event.reason())) {
+                    ticket(tenant, event, "abandoned"); // the queue calls back even a caller who hung up
+                } else {
+                    finish(tenant, event.room());
+                }
             }
             case CLOSED -> {
                 if ("timeout".equals(event.reason())) {
