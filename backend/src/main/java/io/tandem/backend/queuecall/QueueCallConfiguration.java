@@ -23,6 +23,7 @@ import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.routing.CallRouter;
+import io.tandem.backend.wake.CallWakes;
 import io.tandem.telephony.rtp.RtpMediaStreamFactory;
 import io.tandem.telephony.sip.SipEndpoint;
 import java.net.InetAddress;
@@ -76,7 +77,8 @@ class QueueCallConfiguration {
             RtpMediaStreamFactory queueCallStreams, ScheduledExecutorService queueCallTimers,
             ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties,
             MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings,
-            Rooms rooms, JoinTokens tokens, Redis redis, NodeCommands nodeCommands, CallProperties callProperties) {
+            Rooms rooms, JoinTokens tokens, Redis redis, NodeCommands nodeCommands, CallProperties callProperties,
+            CallWakes wakes) {
         NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
@@ -100,7 +102,8 @@ class QueueCallConfiguration {
         CallRecorder recorder = new CallRecorder(records, writes, claims::callEnded, clock, identity.id());
         QueueCallThreads threads = new QueueCallThreads(clock, queueCallTimers, queueCallPlacer);
         // a customer called back rings as long as any call's callee does
-        TicketCalls tickets = new TicketCalls(redis, acd, legs, recorder, threads, callProperties.ringTimeout());
+        TicketCalls tickets = new TicketCalls(redis, acd, legs, recorder, threads, callProperties.ringTimeout(),
+                wakes);
         QueueCalls calls = new QueueCalls(signalling, acd, legs, media,
                 reinvites, new Overflow(callbacks, announcements, properties.callbackPrompt(),
                         properties.sorryPrompt(), properties.parkPrompt(), properties.joinRefusedPrompt()), rooms,

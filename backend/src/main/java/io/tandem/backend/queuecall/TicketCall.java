@@ -6,6 +6,8 @@ import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
+import io.tandem.backend.wake.CallWakes;
+import io.tandem.backend.wake.Wake;
 import io.tandem.protocol.callback.TicketEvent;
 import io.tandem.telephony.codec.Codecs;
 import io.tandem.telephony.sdp.NegotiatedMedia;
@@ -14,8 +16,11 @@ import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import javax.sip.ClientTransaction;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
@@ -31,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * CONNECT marked as a callback), then the node calls the customer like any call to that number, while the agent
  * waits on its own leg; the customer's answer bridges the two ({@link CallBridge}). A customer not reached (busy,
  * declined, no answer within the dial timeout, unreachable) ends the attempt: the agent gets a BYE and wraps up, and
- * the callback service decides on a retry. What happens is reported on the ticket-event stream ({@link Reports}).
+ * the callback service decides on a retry. A customer with push bindings (an app user whose app sleeps) is woken as
+ * for any call ({@link CallWakes}): its devices' REGISTERs during the dial add branches to the new contacts. What
+ * happens is reported on the ticket-event stream ({@link Reports}).
  * Guarded by its own monitor, as a queue call is.
  */
 final class TicketCall implements BranchOwner, RingingOffer.Caller {
@@ -50,8 +57,11 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
         void ended(TicketCall call);
     }
 
-    /** The customer to call back, and the place the call had in its queue. */
-    record Customer(String ticketId, String number, String name, int priority, long enqueuedAt) {
+    /**
+     * The customer to call back, and the place the call had in its queue; {@code handOut} names this hand-out of the
+     * ticket (the service's command id), so each attempt's wake of the customer's devices is one of its own.
+     */
+    record Customer(String ticketId, String number, String name, int priority, long enqueuedAt, String handOut) {
     }
 
     final String tenant;
@@ -66,6 +76,7 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
     private final Reports reports;
     private final Desk desk;
     private final Duration dialTimeout;
+    private final CallWakes wakes;
 
     private State state = State.WAITING;
     private RingingOffer offer;
@@ -73,9 +84,14 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
     private final List<AgentBranch> dialled = new ArrayList<>();
     private AgentBranch answered;
     private Timers.Timer dialTimer;
+    /** The customer's sleeping devices asked to wake for this attempt; null when it has no push binding. */
+    private Wake wake;
+    /** Contacts of the customer this attempt rang (a woken device's REGISTER adds only new ones). */
+    private final Set<String> rung = new HashSet<>();
 
     TicketCall(String tenant, Customer customer, QueueDefinition queue, Acd acd, OutgoingLegs legs, Timers later,
-            CallReport report, Reports reports, Desk desk, Duration dialTimeout) {
+            CallReport report, Reports reports, Desk desk, Duration dialTimeout, CallWakes wakes) {
+        this.wakes = wakes;
         this.tenant = tenant;
         this.entryId = entryId(customer.ticketId());
         this.customer = customer;
@@ -201,30 +217,57 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
                 () -> acd.dispatcher().queueChanged(tenant, queue.number()));
     }
 
-    /** The customer is called like any call to that number: every contact it has, in parallel (RFC 3261 §16.7). */
+    /**
+     * The customer is called like any call to that number: every contact it has, in parallel (RFC 3261 §16.7); a
+     * customer with push bindings is woken at once (RFC 8599), and each REGISTER of its devices while the dial lasts
+     * rings the new contact in the same attempt.
+     */
     private void dialCustomer() {
-        Route route = legs.route(tenant, customer.number());
-        if (route instanceof Route.Ring ring) {
-            for (Route.Target target : ring.targets()) {
-                OutgoingMedia media;
-                try {
-                    media = legs.media();
-                } catch (IOException e) {
-                    log.warn("ticket {}: no RTP port to call {}: {}", customer.ticketId(), customer.number(),
-                            e.getMessage());
-                    continue;
-                }
-                AgentBranch leg = legs.dial(this, customer.number(), target, media);
-                if (leg != null) {
-                    dialled.add(leg);
-                }
-            }
-        }
-        if (dialled.isEmpty()) {
+        // one wake per attempt: the service remembers a finished wake by its id, so a retry needs a new one
+        Optional<Wake> wakeOf = wakes.prepare(tenant, customer.number(), customer.handOut(), queue.number(),
+                queue.name());
+        ringContacts();
+        if (wakeOf.isPresent()) {
+            wake = wakeOf.get();
+            wake.ring(this::customerRegistered);
+        } else if (dialled.isEmpty()) {
             notReached("unreachable");
             return;
         }
         dialTimer = later.after(dialTimeout, this::dialTimedOut);
+    }
+
+    /** A woken device of the customer registered: its new contact rings in this attempt. */
+    private void customerRegistered() {
+        synchronized (this) {
+            if (state == State.DIALLING) {
+                ringContacts();
+            }
+        }
+    }
+
+    private void ringContacts() {
+        Route route = legs.route(tenant, customer.number());
+        if (!(route instanceof Route.Ring ring)) {
+            return;
+        }
+        for (Route.Target target : ring.targets()) {
+            if (!rung.add(target.requestUri())) {
+                continue;
+            }
+            OutgoingMedia media;
+            try {
+                media = legs.media();
+            } catch (IOException e) {
+                log.warn("ticket {}: no RTP port to call {}: {}", customer.ticketId(), customer.number(),
+                        e.getMessage());
+                continue;
+            }
+            AgentBranch leg = legs.dial(this, customer.number(), target, media);
+            if (leg != null) {
+                dialled.add(leg);
+            }
+        }
     }
 
     private void dialTimedOut() {
@@ -264,7 +307,8 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
             case ANSWERED -> customerAnswered(branch, response);
             case ENDED -> {
                 legs.drop(branch, false);
-                if (state == State.DIALLING && dialled.stream().allMatch(b -> b.branch.isFinal())) {
+                // a woken device may still register: the dial timer ends a wake's attempt
+                if (state == State.DIALLING && wake == null && dialled.stream().allMatch(b -> b.branch.isFinal())) {
                     notReached(reasonOf(branch.branch.finalStatus()));
                 }
             }
@@ -291,6 +335,9 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
         answered = branch;
         state = State.CONNECTED;
         cancelDialTimer();
+        if (wake != null) {
+            wake.answered();
+        }
         for (AgentBranch other : dialled) {
             if (other != branch && !other.branch.isFinal()) {
                 other.branch.cancel();
@@ -318,6 +365,9 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
     /** The attempt reached nobody: the agent's leg ends, the agent wraps up, the service decides on a retry. */
     private void notReached(String reason) {
         cancelDialTimer();
+        if (wake != null) {
+            wake.cancelled();
+        }
         for (AgentBranch leg : dialled) {
             if (!leg.branch.isFinal()) {
                 leg.branch.cancel();
@@ -345,6 +395,9 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
             end("normal", byAgent ? "callee" : "caller", byAgent, TicketEvent.Kind.ENDED, "");
         } else if (state == State.DIALLING && branch == agent) {
             cancelDialTimer();
+            if (wake != null) {
+                wake.cancelled();
+            }
             dialled.stream().filter(b -> !b.branch.isFinal()).forEach(b -> b.branch.cancel());
             end("agent-hung-up", "callee", true, TicketEvent.Kind.UNANSWERED, "agent-hung-up");
         } else {
@@ -385,6 +438,9 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
         }
         state = State.ENDED;
         cancelDialTimer();
+        if (wake != null) {
+            wake.stopListening();
+        }
         if (offer != null) {
             offer.withdraw();
         }

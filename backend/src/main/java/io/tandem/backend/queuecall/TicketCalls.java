@@ -6,6 +6,7 @@ import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.conference.TicketCommands;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
+import io.tandem.backend.wake.CallWakes;
 import io.tandem.protocol.callback.NodeCommand;
 import io.tandem.protocol.callback.TicketEvent;
 import java.time.Duration;
@@ -34,11 +35,13 @@ final class TicketCalls implements TicketCommands, TicketCall.Desk {
     private final CallRecorder recorder;
     private final QueueCallThreads threads;
     private final Duration dialTimeout;
+    private final CallWakes wakes;
     /** Tickets by their wait-set entry id. */
     private final Map<String, TicketCall> working = new ConcurrentHashMap<>();
 
     TicketCalls(Redis redis, Acd acd, OutgoingLegs legs, CallRecorder recorder, QueueCallThreads threads,
-            Duration dialTimeout) {
+            Duration dialTimeout, CallWakes wakes) {
+        this.wakes = wakes;
         this.redis = redis;
         this.acd = acd;
         this.legs = legs;
@@ -77,11 +80,12 @@ final class TicketCalls implements TicketCommands, TicketCall.Desk {
             return;
         }
         TicketCall.Customer customer = new TicketCall.Customer(ticketId, ticket.getOrDefault("callerNumber", ""),
-                ticket.getOrDefault("callerName", ""), (int) number(ticket, "priority"), number(ticket, "enqueuedAt"));
+                ticket.getOrDefault("callerName", ""), (int) number(ticket, "priority"), number(ticket, "enqueuedAt"),
+                command.id());
         String entryId = TicketCall.entryId(ticketId);
         TicketCall call = new TicketCall(tenant, customer, queue.get(), acd, legs, Timers.on(threads.timers()),
                 new CallReport(new CallingParty(tenant, entryId, customer.number(), customer.name()), recorder),
-                (kind, agent, reason) -> report(tenant, ticketId, kind, agent, reason), this, dialTimeout);
+                (kind, agent, reason) -> report(tenant, ticketId, kind, agent, reason), this, dialTimeout, wakes);
         // findable before it joins: the claim behind the join may grant it an offer at once
         working.put(entryId, call);
         Callers.Joined joined = call.join(command.user());

@@ -12,7 +12,9 @@ import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
+import io.tandem.backend.registrar.RawRegisterClient;
 import io.tandem.protocol.AgentState;
+import io.tandem.protocol.callback.CallWake;
 import io.tandem.protocol.callback.NodeCommand;
 import io.tandem.protocol.callback.TicketEvent;
 import io.tandem.telephony.testing.Await;
@@ -207,6 +209,57 @@ class TicketCallIT {
                 desk.state("not-ready");
             }
         }
+    }
+
+    @Test
+    void aCustomerWhoseAppSleepsIsWokenByPushAndAnswersTheCallBack() throws Exception {
+        n1.bean(Queues.class).save(TENANT, QueueNodes.queue("7403", Strategy.LONGEST_IDLE, 15, 1, 0, 0,
+                List.of("1047")), false);
+        fallAsleep("2001");
+        ticket("tk-4", "7403", "2001", System.currentTimeMillis() - 90_000, 0);
+        try (QueuePhone agent = QueuePhone.agent(n1, "1047", 440, 1000);
+             AgentDesk desk = AgentDesk.available(n1, "1047")) {
+            handOut("t1", "ticket:tk-4:offer-ticket:0:1", "tk-4", "");
+            Call offer = agent.nextIncoming();
+            offer.answer();
+            agent.awaitState(offer, CallState.CONNECTED);
+            // no live contact: the customer's app is woken as for any call to it, and its REGISTER is rung
+            Await.until("a ring wake for 2001", AUDIO, () -> wakes("2001").stream()
+                    .anyMatch(w -> w.kind() == CallWake.Kind.RING));
+            assertThat(wakes("2001").get(0).callerNumber()).isEqualTo("7403");
+            try (QueuePhone app = QueuePhone.agent(n1, "2001", 1000, 440)) {
+                Call callback = app.nextIncoming();
+                callback.answer();
+                app.awaitState(callback, CallState.CONNECTED);
+                Await.until("the agent hears the customer", AUDIO, () -> agent.ear(offer).toneFrames() > 25);
+                Await.until("the customer hears the agent", AUDIO, () -> app.ear(callback).toneFrames() > 25);
+                Await.until("CONNECTED", AUDIO, () -> kinds("tk-4").contains(TicketEvent.Kind.CONNECTED));
+                Await.until("the answer written for the cancel push", AUDIO, () -> wakes("2001").stream()
+                        .anyMatch(w -> w.kind() == CallWake.Kind.ANSWERED));
+                callback.hangup();
+                agent.awaitState(offer, CallState.ENDED);
+                Await.until("ENDED", AUDIO, () -> kinds("tk-4").contains(TicketEvent.Kind.ENDED));
+            }
+            desk.state("not-ready");
+        }
+    }
+
+    /** The app registers with APNs push parameters, then removes its contact: only its push binding is left. */
+    static void fallAsleep(String user) throws Exception {
+        try (RawRegisterClient app = new RawRegisterClient(user, n1.sipPort())) {
+            String contact = "<" + app.contact() + ";pn-provider=apns;pn-prid=" + "c".repeat(64)
+                    + ";pn-param=ABCDE12345.com.example.app.voip>;+sip.instance="
+                    + "\"<urn:uuid:6f1b0e0a-0000-4000-8000-00000000" + user + ">\"";
+            assertThat(app.registerWithPassword(TestNode.PASSWORD, 300, contact).getStatusCode()).isEqualTo(200);
+            assertThat(app.registerWithPassword(TestNode.PASSWORD, 0, "*").getStatusCode()).isEqualTo(200);
+        }
+        assertThat(redis().commands().hlen(Keys.pushBindings(TENANT, user))).isEqualTo(1);
+        assertThat(redis().commands().hlen(Keys.registration(TENANT, user))).isZero();
+    }
+
+    static List<CallWake> wakes(String callee) {
+        return redis().commands().xrange(Keys.callWakes(TENANT), Range.create("-", "+")).stream()
+                .map(e -> CallWake.of(e.getBody())).filter(w -> w.callee().equals(callee)).toList();
     }
 
     static Optional<QueueEntry> entry(String queue, String entryId) {
