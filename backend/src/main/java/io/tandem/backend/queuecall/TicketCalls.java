@@ -89,6 +89,11 @@ final class TicketCalls implements TicketCommands, TicketCall.Desk {
         // findable before it joins: the claim behind the join may grant it an offer at once
         working.put(entryId, call);
         Callers.Joined joined = call.join(command.user());
+        if (joined.refused() == Callers.Refused.ALREADY_WAITING && heldByADeadNode(tenant, queue.get(), entryId)) {
+            // handed on from a node that died holding it, before the sweeper dropped its entry: taken over here
+            acd.callers().leave(tenant, queue.get().number(), entryId, Callers.Exit.LOST_NODE, "", "");
+            joined = call.join(command.user());
+        }
         if (joined.refused() == Callers.Refused.ALREADY_WAITING) {
             // another node holds the entry (a hand-out repeated after a takeover): one entry, one offer at a time
             working.remove(entryId, call);
@@ -97,6 +102,13 @@ final class TicketCalls implements TicketCommands, TicketCall.Desk {
         }
         acd.dispatcher().claimed(tenant, queue.get().number(), joined.offers(),
                 grant -> grant.callId().equals(entryId));
+    }
+
+    private boolean heldByADeadNode(String tenant, QueueDefinition queue, String entryId) {
+        return acd.callers().find(tenant, queue.number(), entryId)
+                .map(entry -> !entry.owner().equals(recorder.nodeId)
+                        && redis.commands().exists(Keys.node(entry.owner())) == 0)
+                .orElse(false);
     }
 
     @Override
