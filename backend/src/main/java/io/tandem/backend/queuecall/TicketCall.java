@@ -140,7 +140,8 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
      */
     synchronized Callers.Joined join(String assignee) {
         Callers.Joined joined = acd.callers().enqueueTicket(tenant, queue, entryId, customer.number(),
-                customer.name(), customer.priority(), customer.enqueuedAt(), assignee);
+                customer.name(), customer.priority(), customer.enqueuedAt(), assignee,
+                Map.of("callback", "ticket", "ticket", customer.ticketId()));
         for (OfferGrant grant : joined.offers()) {
             if (grant.callId().equals(entryId)) {
                 place(grant, legs.routes(tenant, grant));

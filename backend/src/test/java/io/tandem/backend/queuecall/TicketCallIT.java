@@ -113,6 +113,10 @@ class TicketCallIT {
             // waiting at the caller's place: its first enqueue time, not now
             Await.until("the ticket's entry in 7400", AUDIO, () -> entry("7400", "ticket-tk-1").isPresent());
             assertThat(entry("7400", "ticket-tk-1").get().enqueuedAt().toEpochMilli()).isEqualTo(enqueuedAt);
+            assertThat(entry("7400", "ticket-tk-1").get().priority()).isEqualTo(3);
+            // the agent's offer shows it is a callback, and of which ticket
+            assertThat(entry("7400", "ticket-tk-1").get().data()).containsEntry("callback", "ticket")
+                    .containsEntry("ticket", "tk-1");
 
             try (AgentDesk desk = AgentDesk.available(n1, "1041")) {
                 Call offer = agent.nextIncoming();
@@ -208,6 +212,31 @@ class TicketCallIT {
                         .containsExactly("ticket-tk-3");
                 desk.state("not-ready");
             }
+        }
+    }
+
+    @Test
+    void aTicketHandedOnFromANodeThatDiedIsTakenOverAtItsPlace() throws Exception {
+        n1.bean(Queues.class).save(TENANT, QueueNodes.queue("7404", Strategy.LONGEST_IDLE, 15, 1, 0, 1,
+                List.of("1048")), false);
+        long enqueuedAt = System.currentTimeMillis() - 45_000;
+        ticket("tk-5", "7404", "1049", enqueuedAt, 0);
+        handOut("t2", "ticket:tk-5:offer-ticket:0:1", "tk-5", "");
+        Await.until("the entry on t2", AUDIO, () -> entry("7404", "ticket-tk-5").isPresent());
+        // t2 "dies" holding it: its entry names a node without a heartbeat, the sweeper has not dropped it yet
+        redis().commands().hset(Keys.queueCaller(TENANT, "ticket-tk-5"), "owner", "t9");
+        handOut("t1", "ticket:tk-5:offer-ticket:0:2", "tk-5", "");
+        Await.until("t1 holds it", AUDIO, () -> entry("7404", "ticket-tk-5").map(QueueEntry::owner)
+                .filter("t1"::equals).isPresent());
+        assertThat(entry("7404", "ticket-tk-5").get().enqueuedAt().toEpochMilli()).isEqualTo(enqueuedAt);
+        try (QueuePhone agent = QueuePhone.agent(n1, "1048", 440, 1000);
+             AgentDesk desk = AgentDesk.available(n1, "1048")) {
+            Call offer = agent.nextIncoming();
+            Await.until("OFFERED by t1", AUDIO, () -> events("tk-5").stream()
+                    .anyMatch(e -> e.kind() == TicketEvent.Kind.OFFERED && e.node().equals("t1")));
+            offer.reject(603);
+            Await.until("DECLINED", AUDIO, () -> kinds("tk-5").contains(TicketEvent.Kind.DECLINED));
+            desk.state("not-ready");
         }
     }
 

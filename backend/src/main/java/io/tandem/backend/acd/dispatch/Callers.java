@@ -109,11 +109,12 @@ public class Callers {
      * the order the call would have been. It waits even with nobody logged in and past the queue's maximum length
      * (it was admitted once). {@code assignee} non-empty: only that agent is offered it. A ticket already waiting
      * takes the new assignee and the answer is {@link Refused#ALREADY_WAITING}. The claim runs behind the enqueue,
-     * as for a caller; the offers it made are the caller's to place.
+     * as for a caller; the offers it made are the caller's to place. {@code data} is the entry's custom data, which
+     * the agent's offer shows (that it is a callback, and of which ticket).
      */
     public Joined enqueueTicket(String tenant, QueueDefinition definition, String entryId, String number,
-            String name, int priority, long enqueuedAt, String assignee) {
-        return join(tenant, definition, entryId, number, name, priority, Map.of(), Map.of(), true, enqueuedAt,
+            String name, int priority, long enqueuedAt, String assignee, Map<String, String> data) {
+        return join(tenant, definition, entryId, number, name, priority, Map.of(), data, true, enqueuedAt,
                 "ticket", assignee);
     }
 
