@@ -2,6 +2,7 @@ package io.tandem.callback.ticket;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.tandem.callback.cluster.ServiceKeys;
@@ -36,6 +37,19 @@ public class TicketWork {
     private static final long COMMANDS_MAX_LENGTH = 10_000;
     /** Tickets handed out per check and tenant; the rest wait for the next check. */
     private static final int DUE_BATCH = 100;
+    /** A hand-out claimed by an instance that died before it finished is due again after this. */
+    private static final long HAND_OUT_LEASE_MS = 30_000;
+
+    /**
+     * KEYS[1] the due set; ARGV[1] ticket, ARGV[2] now, ARGV[3] the lease's end. 1 = this caller hands it out (its
+     * score moves to the lease's end), 0 = not due, or another instance or thread is handing it out.
+     */
+    private static final String CLAIM_HAND_OUT = """
+            local due = redis.call('ZSCORE', KEYS[1], ARGV[1])
+            if not due or tonumber(due) > tonumber(ARGV[2]) then return 0 end
+            redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+            return 1
+            """;
 
     private final RedisCommands<String, String> redis;
     private final Tickets tickets;
@@ -130,8 +144,8 @@ public class TicketWork {
 
     /**
      * Every {@code check-interval}: tickets due (new, or their retry delay passed) are handed to a node; tickets held
-     * by a node without a heartbeat are handed to another (an entry not yet offered) or count as an attempt that
-     * reached nobody (a call the node was making).
+     * by a node without a heartbeat are handed to another (an entry not yet offered), count as an attempt that
+     * reached nobody (a customer being dialled), or are done (a connected call the node lost).
      */
     public void check(String tenant) {
         long now = clock.millis();
@@ -157,14 +171,27 @@ public class TicketWork {
                 }
                 case DIALLING -> onTicketEvent(tenant, new TicketEvent(TicketEvent.Kind.UNANSWERED, held.getKey(),
                         held.getValue(), ticket.get().agent(), "node-lost", now));
+                // the customer was reached before the node died with the call: the callback took place
+                case CONNECTED -> tickets.move(tenant, held.getKey(), TicketState.DONE, Map.of("holder", ""), null);
                 default -> log.debug("ticket {} is {}: nothing to hand on", held.getKey(),
                         ticket.get().state().wire());
             }
         }
     }
 
-    /** Hands a due ticket to a live node: retry-wait → open first; a ticket in no waiting state leaves the due set. */
+    /**
+     * Hands a due ticket to a live node: retry-wait → open first. The hand-out is claimed first (its due time moves
+     * a lease ahead, in one script), so two instances, or a check racing a new ticket, hand it out once; an instance
+     * dying mid-way leaves it due again when the lease ends.
+     */
     private void handOut(String tenant, String id) {
+        long now = clock.millis();
+        Long claimed = redis.eval(CLAIM_HAND_OUT, ScriptOutputType.INTEGER,
+                new String[] {ServiceKeys.ticketsDue(tenant)}, id, Long.toString(now),
+                Long.toString(now + HAND_OUT_LEASE_MS));
+        if (claimed == null || claimed == 0) {
+            return;
+        }
         Optional<Ticket> found = tickets.find(tenant, id);
         if (found.isEmpty() || !found.get().state().waiting()) {
             redis.zrem(ServiceKeys.ticketsDue(tenant), id);
@@ -174,12 +201,14 @@ public class TicketWork {
         if (ticket.state() == TicketState.RETRY_WAIT) {
             Tickets.Change change = tickets.move(tenant, id, TicketState.OPEN, Map.of("retryAt", "0"), null);
             if (!(change instanceof Tickets.Change.Done done)) {
+                redis.zrem(ServiceKeys.ticketsDue(tenant), id);
                 return;
             }
             ticket = done.ticket();
         }
         Optional<String> node = liveNode(ticket.node());
         if (node.isEmpty()) {
+            redis.zadd(ServiceKeys.ticketsDue(tenant), clock.millis(), id);
             log.warn("ticket {}: no live node to work it; tried again in {}", id, properties.checkInterval());
             return;
         }

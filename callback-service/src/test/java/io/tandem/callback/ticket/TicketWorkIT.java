@@ -182,6 +182,17 @@ class TicketWorkIT {
         Await.until("held by n1", WAIT, () -> "n1".equals(node.redis.hget(CallbackKeys.ticket(TENANT, "w-3"),
                 "holder")));
         assertThat(state("w-3")).isEqualTo("open");
+
+        // a node that dies while it dials the customer: the attempt reached nobody
+        node.nodeAlive("n4");
+        timedOut("w-7", "n4");
+        Await.until("handed to n4", WAIT, () -> handOuts("n4", "w-7").size() == 1);
+        report(TicketEvent.Kind.OFFERED, "w-7", "n4", "1011", "");
+        report(TicketEvent.Kind.DIALLING, "w-7", "n4", "1011", "");
+        awaitState("w-7", "dialling");
+        node.redis.del(NodeKeys.node("n4"));
+        awaitState("w-7", "retry-wait");
+        assertThat(node.redis.hget(CallbackKeys.ticket(TENANT, "w-7"), "attempts")).contains("node-lost");
     }
 
     @Test
