@@ -216,6 +216,33 @@ class TicketCallIT {
     }
 
     @Test
+    void anAssignedTicketIsOfferedToThatAgentOnlyAndAWithdrawnOneLeavesTheWaitSet() throws Exception {
+        n1.bean(Queues.class).save(TENANT, QueueNodes.queue("7405", Strategy.LONGEST_IDLE, 15, 1, 0, 1,
+                List.of("1050", "1051")), false);
+        ticket("tk-6", "7405", "1052", System.currentTimeMillis() - 30_000, 0);
+        try (QueuePhone idlest = QueuePhone.agent(n1, "1050", 440, 1000);
+             QueuePhone assigned = QueuePhone.agent(n1, "1051", 440, 1000);
+             AgentDesk first = AgentDesk.available(n1, "1050");
+             AgentDesk second = AgentDesk.available(n1, "1051")) {
+            handOut("t1", "ticket:tk-6:offer-ticket:0:1", "tk-6", "1051");
+            Call offer = assigned.nextIncoming();
+            Await.until("OFFERED to 1051", AUDIO, () -> events("tk-6").stream()
+                    .anyMatch(e -> e.kind() == TicketEvent.Kind.OFFERED && e.agent().equals("1051")));
+            assertThat(idlest.incoming).as("1050, idle longer, is not offered an assigned ticket").isEmpty();
+            offer.reject(603);
+            Await.until("DECLINED", AUDIO, () -> kinds("tk-6").contains(TicketEvent.Kind.DECLINED));
+
+            redis().commands().xadd(Keys.nodeCommands("t1"), new NodeCommand("ticket:tk-6:withdraw-ticket:0:2",
+                    NodeCommand.Kind.WITHDRAW_TICKET, TENANT, "tk-6", "", "", System.currentTimeMillis()).fields());
+            Await.until("WITHDRAWN", AUDIO, () -> kinds("tk-6").contains(TicketEvent.Kind.WITHDRAWN));
+            assertThat(entry("7405", "ticket-tk-6")).isEmpty();
+            assertThat(idlest.incoming).isEmpty();
+            first.state("not-ready");
+            second.state("not-ready");
+        }
+    }
+
+    @Test
     void aTicketHandedOnFromANodeThatDiedIsTakenOverAtItsPlace() throws Exception {
         n1.bean(Queues.class).save(TENANT, QueueNodes.queue("7404", Strategy.LONGEST_IDLE, 15, 1, 0, 1,
                 List.of("1048")), false);
