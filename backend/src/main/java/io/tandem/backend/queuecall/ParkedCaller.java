@@ -77,6 +77,8 @@ final class ParkedCaller {
     private final List<AgentBranch> ringing = new ArrayList<>();
     private State state = State.PARKED;
     private Room room;
+    /** The queue wants a caller who hangs up while parked called back all the same (a ticket). */
+    private boolean ticketOnAbandon;
     private Timers.Timer timeout;
     /** Position and wait announcements while the caller is alone, on the queue's announcement times. */
     private AnnouncementTimes announcements;
@@ -96,6 +98,7 @@ final class ParkedCaller {
      */
     void park(QueueDefinition queue, CallingParty who, int priority, long enqueuedAt, String reason) {
         Duration limit = Duration.ofSeconds(queue.park().timeoutSeconds());
+        ticketOnAbandon = queue.park().ticketOnAbandon();
         try {
             room = rooms.open(new Room.Parked(who.tenant(), who.callId(), queue.number(), who.number(), who.name(),
                     enqueuedAt, priority, reason, rooms.now() + limit.toMillis()));
@@ -175,7 +178,7 @@ final class ParkedCaller {
         if (state == State.PARKED) {
             stopTimers();
             cancelRinging();
-            room.close(RoomEvent.Kind.ABANDONED, "caller-hung-up");
+            room.close(RoomEvent.Kind.ABANDONED, ticketOnAbandon ? RoomEvent.ABANDONED_CALL_BACK : "caller-hung-up");
         }
         over();
     }

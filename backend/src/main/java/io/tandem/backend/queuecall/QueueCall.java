@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * its {@link QueueSeat} and the claims. What its wait and its departure ask of it ({@link WaitingCaller.Call},
  * {@link Departure.Call}) they ask from inside its locked methods.
  */
-final class QueueCall implements WaitingCaller.Call, Departure.Call {
+final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner {
 
     private static final Logger log = LoggerFactory.getLogger(QueueCall.class);
 
@@ -111,6 +111,21 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         this.waiting = new WaitingCaller(queue, seat, this, branches, later, this);
         this.departure = new Departure(this, seat, overflow, branches, later);
         this.liveness = new CallerLiveness(livenessSettings, later, livenessCaller, this);
+    }
+
+    @Override
+    public String tenant() {
+        return tenant;
+    }
+
+    @Override
+    public String callingNumber(AgentBranch branch) {
+        return number;
+    }
+
+    @Override
+    public String callingName(AgentBranch branch) {
+        return name;
     }
 
     synchronized String queueNumber() {
@@ -337,7 +352,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     }
 
     /** A response to the INVITE of one of this caller's branches. */
-    synchronized void onResponse(AgentBranch branch, ResponseEvent event) {
+    @Override
+    public synchronized void onResponse(AgentBranch branch, ResponseEvent event) {
         OutgoingBranch.Step step = legs.step(branch, event);
         if (step != null) {
             onStep(branch, step, event.getResponse());
@@ -345,7 +361,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     }
 
     /** RFC 3261 §17.1.1.2 Timer B: the phone never answered the INVITE of one of this caller's branches. */
-    synchronized void onTimeout(AgentBranch branch, ClientTransaction tx) {
+    @Override
+    public synchronized void onTimeout(AgentBranch branch, ClientTransaction tx) {
         onStep(branch, branch.branch.onTimeout(tx), null);
     }
 
@@ -536,7 +553,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     }
 
     /** A request on an agent's dialog (its BYE, a re-INVITE). */
-    synchronized void onAgentRequest(AgentBranch branch, ServerTransaction st) {
+    @Override
+    public synchronized void onAgentRequest(AgentBranch branch, ServerTransaction st) {
         String method = st.getRequest().getMethod();
         if (Request.INVITE.equals(method)) {
             legs.reanswer(branch, st, number);

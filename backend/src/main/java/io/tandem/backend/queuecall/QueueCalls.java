@@ -57,12 +57,15 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     private final CallerTrust trust;
     private final RoomJoins joins;
     private final CallerLiveness.Settings liveness;
+    /** The callback tickets this node works (agent first, then the customer). */
+    private final TicketCalls tickets;
     /** Callers by Call-ID, and the calls of the legs that dialled into their rooms by theirs. */
     private final Map<String, QueueCall> waiting = new ConcurrentHashMap<>();
 
     QueueCalls(NodeSignalling signalling, Acd acd, OutgoingLegs legs, QueueMedia media, Reinvites reinvites,
             Overflow overflow, Rooms rooms, JoinTokens tokens, CallerTrust trust, CallRecorder recorder,
-            QueueCallThreads threads, CallerLiveness.Settings liveness) {
+            QueueCallThreads threads, CallerLiveness.Settings liveness, TicketCalls tickets) {
+        this.tickets = tickets;
         this.signalling = signalling;
         this.liveness = liveness;
         this.acd = acd;
@@ -80,7 +83,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     /** Queue callers this node holds (waiting, ringing or connected). */
     public int activeCalls() {
         // a call connected to a leg that dialled into its room is listed under both Call-IDs
-        return (int) waiting.values().stream().distinct().count();
+        return (int) waiting.values().stream().distinct().count() + tickets.active();
     }
 
     /** Position / wait announcements played to callers of this node. */
@@ -202,8 +205,11 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
                 MDC.put("callId", grant.callId());
                 try {
                     QueueCall call = waiting.get(grant.callId());
+                    TicketCall ticket = tickets.find(grant.callId());
                     if (call != null) {
                         call.place(grant, legs.routes(call.tenant, grant));
+                    } else if (ticket != null) {
+                        ticket.place(grant, legs.routes(ticket.tenant, grant));
                     } else {
                         // No SIP caller here: it left (Callers.leave already ended its offer) or it was queued
                         // without a call (an API client); the lease frees the agents as with no placer at all.
@@ -224,14 +230,19 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     /** The ACD ended an offer behind our back: the caller, if this node holds it, CANCELs at once. */
     void offerEnded(String callId, String offerId, String reason) {
         QueueCall call = waiting.get(callId);
-        if (call == null) {
+        TicketCall ticket = tickets.find(callId);
+        if (call == null && ticket == null) {
             return;
         }
         try {
             threads.timers().execute(() -> {
                 MDC.put("callId", callId);
                 try {
-                    call.offerEnded(offerId, reason);
+                    if (call != null) {
+                        call.offerEnded(offerId, reason);
+                    } else {
+                        ticket.offerEnded(offerId, reason);
+                    }
                 } finally {
                     MDC.remove("callId");
                 }
@@ -333,6 +344,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     /** Node stopping: every stream closes (Redis drops this node's callers as LOSTNODE once its heartbeat ends). */
     void close() {
         waiting.values().forEach(QueueCall::close);
+        tickets.close();
     }
 
     private static String displayName(Message request) {

@@ -51,6 +51,8 @@ public enum KeyShape {
     ROOM("room:%"),
     ROOMS("rooms"),
     ROOM_EVENTS("rooms:events"),
+    TICKET("ticket:%"),
+    TICKET_EVENTS("tickets:events"),
     USED_JOIN_TOKEN("jointoken:%"),
     LIVE_EVENTS("live"),
     API_KEYS("api-keys"),
