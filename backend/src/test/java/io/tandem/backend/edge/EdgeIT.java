@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The edge we ship (a real Kamailio from {@code edge/kamailio.cfg}) in front of two nodes on one Redis: phones
- * register and call through it, the nodes reach them back through it (Path, RFC 3327; Record-Route), a node's
+ * register and call through it, the nodes reach them back through it (Path, RFC 3327; Record-Route), their media
+ * crosses the edge's rtpengine on its way to the nodes' relays, a node's
  * death leaves them reachable through the other, and it refuses scanners and requests for foreign domains.
  */
 class EdgeIT {
@@ -102,6 +103,10 @@ class EdgeIT {
                 () -> caller.toneFrames() - callerBefore >= HEARD && callee.toneFrames() - calleeBefore >= HEARD,
                 () -> "caller heard " + (caller.toneFrames() - callerBefore) + ", callee "
                         + (callee.toneFrames() - calleeBefore) + "\n" + edge.logTail());
+        // The tones crossed rtpengine (the edge rewrote both legs' SDP), not straight between phone and node.
+        assertThat(edge.rtpengine().relayedPackets()).as("RTP packets rtpengine relayed in the call (%s)",
+                        edge.rtpengine().calls())
+                .isGreaterThanOrEqualTo(2 * HEARD);
         out.hangup();
         callee.awaitState(in, CallState.ENDED);
     }
