@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
 final class EdgeProcess implements AutoCloseable {
 
     static final String ADDRESS = "127.0.0.1";
+    /** The template's switch for SIP over secure WebSocket (RFC 7118). */
+    static final String WSS = "WITH_WSS";
     private static final Duration READY = Duration.ofSeconds(60);
 
     private final Process process;
@@ -31,13 +33,16 @@ final class EdgeProcess implements AutoCloseable {
     private final Path runDir;
     private final int port;
     private final int tlsPort;
+    private final int wssPort;
 
-    private EdgeProcess(Process process, RtpengineProcess rtpengine, Path runDir, int port, int tlsPort) {
+    private EdgeProcess(Process process, RtpengineProcess rtpengine, Path runDir, int port, int tlsPort,
+                        int wssPort) {
         this.process = process;
         this.rtpengine = rtpengine;
         this.runDir = runDir;
         this.port = port;
         this.tlsPort = tlsPort;
+        this.wssPort = wssPort;
     }
 
     /** Starts an edge in front of the nodes at {@code nodeSipPorts} on 127.0.0.1, and waits until it answers. */
@@ -55,11 +60,16 @@ final class EdgeProcess implements AutoCloseable {
 
     /**
      * As {@link #start(List, boolean)}, with the template's optional parts switched on by name ({@code -A}), as
-     * the launcher's options do: e.g. {@code REFUSE_PLAIN_RTP}.
+     * the launcher's options do: e.g. {@code REFUSE_PLAIN_RTP}, or {@code WITH_WSS} (with {@code tls}) for SIP over
+     * secure WebSocket on a port of its own.
      */
     static EdgeProcess start(List<Integer> nodeSipPorts, boolean tls, List<String> defines) throws IOException {
         int port = FreePorts.udpAndTcp();
         int tlsPort = tls ? FreePorts.udpAndTcp() : 0;
+        int wssPort = defines.contains(WSS) ? FreePorts.udpAndTcp() : 0;
+        if (wssPort != 0 && !tls) {
+            throw new IllegalArgumentException(WSS + " needs TLS");
+        }
         Path runDir = Files.createTempDirectory("tandem-edge-");
         List<String> command = new ArrayList<>(List.of("kamailio", "-f", runDir.resolve("kamailio.cfg").toString(),
                 "-DD", "-E", "-Y", runDir.toString(), "-m", "64", "-M", "8"));
@@ -82,7 +92,7 @@ final class EdgeProcess implements AutoCloseable {
                 .replace("@LISTEN_ADDRESS@", ADDRESS).replace("@SIP_PORT@", Integer.toString(port))
                 .replace("@DISPATCHER_LIST@", list.toString()).replace("@RUN_DIR@", runDir.toString())
                 .replace("@ALIASES@", "").replace("@TLS_PORT@", Integer.toString(tlsPort))
-                .replace("@RTPENGINE@", rtpengine.controlSocket()));
+                .replace("@WSS_PORT@", Integer.toString(wssPort)).replace("@RTPENGINE@", rtpengine.controlSocket()));
         Path log = runDir.resolve("kamailio.log");
         // As the launcher runs it: in the foreground (-DD) with its log on stderr (-E); little shared memory.
         Process process;
@@ -94,7 +104,7 @@ final class EdgeProcess implements AutoCloseable {
             rtpengine.close();
             throw e;
         }
-        EdgeProcess edge = new EdgeProcess(process, rtpengine, runDir, port, tlsPort);
+        EdgeProcess edge = new EdgeProcess(process, rtpengine, runDir, port, tlsPort, wssPort);
         try (RawSip probe = new RawSip()) {
             Await.until("kamailio answers on " + port, READY, () -> {
                 if (!process.isAlive()) {
@@ -156,6 +166,11 @@ final class EdgeProcess implements AutoCloseable {
         return tlsPort;
     }
 
+    /** The SIP over secure WebSocket port; 0 when started without {@link #WSS}. */
+    int wssPort() {
+        return wssPort;
+    }
+
     /** {@code sip:127.0.0.1:port}: what a phone configures as its registrar and dials through. */
     String uri() {
         return "sip:" + ADDRESS + ":" + port;
@@ -195,6 +210,9 @@ final class EdgeProcess implements AutoCloseable {
         FreePorts.release(port, 1);
         if (tlsPort != 0) {
             FreePorts.release(tlsPort, 1);
+        }
+        if (wssPort != 0) {
+            FreePorts.release(wssPort, 1);
         }
     }
 }
