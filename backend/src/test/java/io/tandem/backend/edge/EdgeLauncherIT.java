@@ -56,6 +56,14 @@ class EdgeLauncherIT {
         Process port = launch(out, "--nodes", "sip:127.0.0.1:5060", "--sip-port", "70000");
         assertThat(finished(port, out)).contains("--sip-port: '70000' is not a port number");
         assertThat(port.exitValue()).isEqualTo(2);
+
+        Process wss = launch(out, "--nodes", "sip:127.0.0.1:5060", "--wss-port", "8443");
+        assertThat(finished(wss, out)).contains("--wss-port: only with --tls-port");
+        assertThat(wss.exitValue()).isEqualTo(2);
+
+        Process media = launch(out, "--nodes", "sip:127.0.0.1:5060", "--rtp-ports", "30000");
+        assertThat(finished(media, out)).contains("--rtp-ports: '30000' is not MIN-MAX");
+        assertThat(media.exitValue()).isEqualTo(2);
     }
 
     @Test

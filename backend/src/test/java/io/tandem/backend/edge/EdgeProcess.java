@@ -64,9 +64,17 @@ final class EdgeProcess implements AutoCloseable {
      * secure WebSocket on a port of its own.
      */
     static EdgeProcess start(List<Integer> nodeSipPorts, boolean tls, List<String> defines) throws IOException {
+        return start(nodeSipPorts, tls, defines, defines.contains(WSS) ? FreePorts.udpAndTcp() : 0);
+    }
+
+    /**
+     * As {@link #start(List, boolean, List)}, with SIP over WSS on {@code wssPort} (taken from {@link FreePorts}
+     * by the caller, who had to tell a node where the edge's WSS is before the edge could know the node).
+     */
+    static EdgeProcess start(List<Integer> nodeSipPorts, boolean tls, List<String> defines, int wssPort)
+            throws IOException {
         int port = FreePorts.udpAndTcp();
         int tlsPort = tls ? FreePorts.udpAndTcp() : 0;
-        int wssPort = defines.contains(WSS) ? FreePorts.udpAndTcp() : 0;
         if (wssPort != 0 && !tls) {
             throw new IllegalArgumentException(WSS + " needs TLS");
         }
