@@ -164,12 +164,17 @@ class BrowserPhoneIT {
         int rate = 48_000;
         int samples = rate * 10;
         ByteBuffer wav = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
-        wav.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples * 2).put("WAVE".getBytes(StandardCharsets.US_ASCII)).put("fmt ".getBytes(StandardCharsets.US_ASCII))
-                .putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate).putInt(rate * 2)
-                .putShort((short) 2).putShort((short) 16).put("data".getBytes(StandardCharsets.US_ASCII)).putInt(samples * 2);
+        // RIFF/WAVE header: a 16-byte PCM "fmt " chunk (format 1, one channel), then the "data" chunk.
+        wav.put(ascii("RIFF")).putInt(36 + samples * 2).put(ascii("WAVE")).put(ascii("fmt ")).putInt(16)
+                .putShort((short) 1).putShort((short) 1).putInt(rate).putInt(rate * 2).putShort((short) 2)
+                .putShort((short) 16).put(ascii("data")).putInt(samples * 2);
         for (int i = 0; i < samples; i++) {
             wav.putShort((short) (12_000 * Math.sin(2 * Math.PI * hz * i / rate)));
         }
         return Files.write(file, wav.array());
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

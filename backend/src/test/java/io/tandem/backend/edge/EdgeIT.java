@@ -118,7 +118,7 @@ class EdgeIT {
     }
 
     @Test
-    void scannersGetNoAnswerAndForeignDomainsAreRefused() throws Exception {
+    void scannersGetNoAnswerAndForeignDomainsAndForgedTrunkRequestsAreRefused() throws Exception {
         TestNode n1 = node("edge-guard");
         EdgeProcess edge = opened(EdgeProcess.start(List.of(n1.sipPort())));
         try (RawSip sip = new RawSip()) {
@@ -132,6 +132,11 @@ class EdgeIT {
             sip.send(edge.port(), sip.options("sip:1001@192.0.2.10:5060", "Tandem test", "foreign-2"));
             assertThat(sip.receive(EdgePhone.WAIT)).get().asString().startsWith("SIP/2.0 403")
                     .contains("Call-ID: foreign-2");
+            // Trunk-signed requests come from the nodes' addresses only, never through the edge from outside.
+            sip.send(edge.port(), sip.options("sip:1001@127.0.0.1:" + edge.port(), "Tandem test", "forged-trunk",
+                    "X-Tandem-Node: n1\r\nX-Tandem-Signature: 00\r\n"));
+            assertThat(sip.receive(EdgePhone.WAIT)).get().asString().startsWith("SIP/2.0 403 Not a node")
+                    .contains("Call-ID: forged-trunk");
         }
     }
 }

@@ -135,9 +135,9 @@ final class EdgeProcess implements AutoCloseable {
 
     private static void selfSignedCertificate(Path runDir) throws IOException {
         Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=" + ADDRESS, "-addext", "subjectAltName=IP:" + ADDRESS, "-keyout", runDir.resolve("key.pem").toString(), "-out",
-                runDir.resolve("cert.pem").toString()).redirectErrorStream(true)
-                .redirectOutput(runDir.resolve("openssl.log").toFile()).start();
+                "-subj", "/CN=" + ADDRESS, "-addext", "subjectAltName=IP:" + ADDRESS,
+                "-keyout", runDir.resolve("key.pem").toString(), "-out", runDir.resolve("cert.pem").toString())
+                .redirectErrorStream(true).redirectOutput(runDir.resolve("openssl.log").toFile()).start();
         try {
             if (!openssl.waitFor(60, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
                 throw new IllegalStateException("openssl could not make a certificate: "

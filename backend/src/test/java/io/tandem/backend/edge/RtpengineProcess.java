@@ -55,7 +55,8 @@ final class RtpengineProcess implements AutoCloseable {
         int media = FreePorts.alignedBlock(MEDIA_PORTS);
         Path log = runDir.resolve("rtpengine.log");
         List<String> command = List.of("rtpengine", "--config-file=none", "--foreground", "--log-stderr",
-                "--table=-1", "--interface=" + EdgeProcess.ADDRESS, "--listen-ng=" + EdgeProcess.ADDRESS + ":" + control,
+                "--table=-1", "--interface=" + EdgeProcess.ADDRESS,
+                "--listen-ng=" + EdgeProcess.ADDRESS + ":" + control,
                 "--port-min=" + media, "--port-max=" + (media + MEDIA_PORTS - 1), "--log-level=6", "--delete-delay=0",
                 "--pidfile=" + runDir.resolve("rtpengine.pid"));
         Process process = new ProcessBuilder(command).directory(runDir.toFile())
