@@ -202,7 +202,14 @@ final class SdpParser {
         return v < min || v > max ? null : v;
     }
 
+    /**
+     * An RTP payload type is a plain decimal (RFC 3551 §6); "08" or "00000" is some other format token, as the
+     * format list keeps it verbatim and MediaDescription matches codecs to it by their canonical number.
+     */
     static Integer payloadTypeOrNull(String format) {
+        if (format != null && format.length() > 1 && format.charAt(0) == '0') {
+            return null;
+        }
         return boundedInt(format, 0, 127);
     }
 

@@ -222,4 +222,15 @@ class SessionDescriptionTest {
                 "tandem", Connection.ip4("10.1.2.3"), List.of(audio));
         assertThat(SessionDescription.parse(sdp.encode())).isEqualTo(sdp);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"00000", "08"})
+    void aPayloadTypeWithLeadingZerosIsAFormatTokenNotACodec(String format) throws SdpException {
+        // Found by ./tandem bench fuzz: "m=video 3227 RTP/AVP 00000" threw IllegalArgumentException out of parse.
+        SessionDescription sdp = SessionDescription.parse("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
+                + "c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 49170 RTP/AVP " + format + " 0\r\n"
+                + "a=rtpmap:" + format + " PCMA/8000\r\n");
+        assertThat(sdp.media().get(0).formats()).containsExactly(format, "0");
+        assertThat(sdp.media().get(0).codecs()).containsExactly(CodecSpec.PCMU);
+    }
 }
