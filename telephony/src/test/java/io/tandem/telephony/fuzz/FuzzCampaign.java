@@ -151,7 +151,8 @@ public final class FuzzCampaign {
         if (nl >= 0) {
             message = message.substring(0, nl);
         }
-        message = message.replaceAll("\\d+", "N");
+        // quoted input and numbers vary from input to input; the kind of bug does not
+        message = message.replaceAll("'[^']*'", "'…'").replaceAll("\\d+", "N");
         if (message.length() > 100) {
             message = message.substring(0, 100) + "...";
         }

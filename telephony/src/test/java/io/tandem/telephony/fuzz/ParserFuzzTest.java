@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ParserFuzzTest {
     private static final long SEED = 20261207L;
-    private static final long MUTATIONS = 3_000;
+    private static final long MUTATIONS = 5_000;
     /** Only a parser stuck in a loop gets near this; it keeps surefire from waiting forever. */
     private static final Duration HANG_LIMIT = Duration.ofSeconds(30);
 

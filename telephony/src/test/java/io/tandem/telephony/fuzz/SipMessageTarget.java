@@ -1,5 +1,6 @@
 package io.tandem.telephony.fuzz;
 
+import gov.nist.core.CommonLogger;
 import gov.nist.javax.sip.header.CSeq;
 import gov.nist.javax.sip.header.CallID;
 import gov.nist.javax.sip.header.ContentLength;
@@ -16,6 +17,7 @@ import gov.nist.javax.sip.parser.MessageParser;
 import gov.nist.javax.sip.parser.ParseExceptionListener;
 import io.tandem.telephony.sip.Rejection;
 import io.tandem.telephony.sip.RequestValidator;
+import io.tandem.telephony.sip.Slf4jStackLogger;
 import io.tandem.telephony.sip.framing.FramingCheckingParserFactory;
 
 import javax.sip.header.ToHeader;
@@ -41,6 +43,14 @@ public final class SipMessageTarget implements FuzzTarget {
         }
         message.addUnparsed(header);
     };
+
+    static {
+        // A node's stack installs its logger when it starts (SipEndpoint's STACK_LOGGER); without a stack, the parser's
+        // error logging falls back to log4j 1, which is not on the classpath, and fails with NoClassDefFoundError.
+        if (CommonLogger.legacyLogger == null) {
+            CommonLogger.legacyLogger = new Slf4jStackLogger();
+        }
+    }
 
     private final MessageParser parser = new FramingCheckingParserFactory().createMessageParser(null);
     private final RequestValidator validator = new RequestValidator();
