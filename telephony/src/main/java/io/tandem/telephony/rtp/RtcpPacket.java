@@ -164,9 +164,10 @@ public sealed interface RtcpPacket {
      * Parses a compound RTCP packet with the validity checks of RFC 3550 Appendix A.2:
      * version 2, the first packet an SR or RR, padding only on the last packet, and the
      * lengths adding up to the datagram length. Packet types it does not model (APP, XR,
-     * feedback) are skipped; SDES items other than CNAME are ignored.
+     * feedback) are skipped; SDES items other than CNAME are ignored. Public as the parser's one entry point, so the
+     * fuzz campaign ({@code ./tandem bench fuzz}) drives exactly what {@link RtcpReporter} runs on a received datagram.
      */
-    static List<RtcpPacket> parseCompound(byte[] buf, int off, int len) throws RtcpFormatException {
+    public static List<RtcpPacket> parseCompound(byte[] buf, int off, int len) throws RtcpFormatException {
         if (len < 4) {
             throw new RtcpFormatException("shorter than an RTCP header: " + len + " bytes");
         }

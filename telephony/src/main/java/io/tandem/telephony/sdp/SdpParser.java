@@ -126,6 +126,11 @@ final class SdpParser {
         if (!isDigits(f[1]) || !isDigits(f[2])) {
             throw error("o= session id and version must be digits");
         }
+        // RFC 8866 §9: username is a non-ws-string, VCHARs and octets from 0x80; a control character such as 0x1C,
+        // which the field split does not cut at but Origin refuses as whitespace, is a malformed line.
+        if (f[0].chars().anyMatch(c -> c < 0x21 || c == 0x7F)) {
+            throw error("o= username holds a control character");
+        }
         return new Origin(f[0], f[1], f[2], new Connection(f[3], f[4], f[5]));
     }
 
@@ -202,7 +207,14 @@ final class SdpParser {
         return v < min || v > max ? null : v;
     }
 
+    /**
+     * An RTP payload type is a plain decimal (RFC 3551 §6); "08" or "00000" is some other format token, as the
+     * format list keeps it verbatim and MediaDescription matches codecs to it by their canonical number.
+     */
     static Integer payloadTypeOrNull(String format) {
+        if (format != null && format.length() > 1 && format.charAt(0) == '0') {
+            return null;
+        }
         return boundedInt(format, 0, 127);
     }
 

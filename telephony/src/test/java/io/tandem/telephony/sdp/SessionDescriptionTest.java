@@ -222,4 +222,25 @@ class SessionDescriptionTest {
                 "tandem", Connection.ip4("10.1.2.3"), List.of(audio));
         assertThat(SessionDescription.parse(sdp.encode())).isEqualTo(sdp);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"00000", "08"})
+    void aPayloadTypeWithLeadingZerosIsAFormatTokenNotACodec(String format) throws SdpException {
+        // Found by ./tandem bench fuzz: "m=video 3227 RTP/AVP 00000" threw IllegalArgumentException out of parse.
+        SessionDescription sdp = SessionDescription.parse("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
+                + "c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 49170 RTP/AVP " + format + " 0\r\n"
+                + "a=rtpmap:" + format + " PCMA/8000\r\n");
+        assertThat(sdp.media().get(0).formats()).containsExactly(format, "0");
+        assertThat(sdp.media().get(0).codecs()).containsExactly(CodecSpec.PCMU);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u001c", "\u001f", "\u007f"})
+    void anOriginUsernameWithAControlCharacterIsAMalformedLine(String control) {
+        // Found by ./tandem bench fuzz: "o=mha\x1fndley ..." threw IllegalArgumentException out of Origin.
+        String text = "v=0\r\no=mha" + control + "ndley 29739 7272939 IN IP4 192.0.2.1\r\ns=-\r\n"
+                + "c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 49217 RTP/AVP 0\r\n";
+        assertThatThrownBy(() -> SessionDescription.parse(text)).isInstanceOf(SdpException.class)
+                .hasMessageContaining("o= username holds a control character");
+    }
 }
