@@ -3,6 +3,8 @@ package io.tandem.backend.queuecall;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.lettuce.core.XAddArgs;
+import io.tandem.backend.acd.AcdProperties;
 import io.tandem.backend.acd.dispatch.CallbackRequests;
 import io.tandem.backend.acd.dispatch.Callers;
 import io.tandem.backend.acd.dispatch.Claims;
@@ -18,6 +20,7 @@ import io.tandem.backend.node.NodeMetrics;
 import io.tandem.backend.node.SipProperties;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.TrunkSignature;
+import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.routing.CallRouter;
@@ -74,7 +77,7 @@ class QueueCallConfiguration {
             RtpMediaStreamFactory queueCallStreams, ScheduledExecutorService queueCallTimers,
             ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties,
             MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings,
-            Rooms rooms, JoinTokens tokens) {
+            Rooms rooms, JoinTokens tokens, Redis redis, AcdProperties acd) {
         NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
@@ -98,7 +101,9 @@ class QueueCallConfiguration {
                 reinvites, new Overflow(callbacks, announcements, properties.callbackPrompt(),
                         properties.sorryPrompt(), properties.parkPrompt(), properties.joinRefusedPrompt()), rooms,
                 tokens, trust,
-                new CallRecorder(records, writes, claims::callEnded, clock, identity.id()),
+                new CallRecorder(records, writes, claims::callEnded, clock, identity.id(),
+                        (tenant, fields) -> redis.commands().xadd(Keys.queueLog(tenant), XAddArgs.Builder.maxlen(
+                                acd.queueLogMaxLength()).approximateTrimming(), fields)),
                 new QueueCallThreads(clock, queueCallTimers, queueCallPlacer));
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
         return calls;

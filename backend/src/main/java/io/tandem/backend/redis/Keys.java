@@ -366,6 +366,54 @@ public final class Keys {
         return KeyShape.CALL_WAKES.key(tenant);
     }
 
+    /** Trunk ids: letters, digits, '.', '_', '-'. */
+    public static final Pattern TRUNK = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
+    /** Telephone numbers as a DID is written: an optional '+' and 3-20 digits. */
+    public static final Pattern PHONE_NUMBER = Pattern.compile("\\+?[0-9]{3,20}");
+
+    /** Hash: the tenant's carrier trunks, trunk id → JSON definition (never a password). */
+    public static String trunks(String tenant) {
+        return KeyShape.TRUNKS.key(tenant);
+    }
+
+    /** Hash: trunk id → the digest password of its outbound registration (written by the API, never read back). */
+    public static String trunkSecrets(String tenant) {
+        return KeyShape.TRUNK_SECRETS.key(tenant);
+    }
+
+    /** Hash: the channels a trunk carries now, branch Call-ID → node id ({@code trunk/seize.lua}). */
+    public static String trunkChannels(String tenant, String trunk) {
+        return KeyShape.TRUNK_CHANNELS.key(tenant, checked(TRUNK, "trunk id", trunk));
+    }
+
+    /** Sorted set: the INVITEs sent to a trunk in the last second, branch Call-ID by ms (the CAPS window). */
+    public static String trunkAttempts(String tenant, String trunk) {
+        return KeyShape.TRUNK_ATTEMPTS.key(tenant, checked(TRUNK, "trunk id", trunk));
+    }
+
+    /** Hash: the tenant's DIDs, number → JSON destination. */
+    public static String dids(String tenant) {
+        return KeyShape.DIDS.key(tenant);
+    }
+
+    /**
+     * Hash: every DID of every tenant, number → tenant. Cluster-wide: a call from a carrier names only the number,
+     * and the number is what says whose it is.
+     */
+    public static String didOwners() {
+        return PREFIX + "dids";
+    }
+
+    /** String: the tenant's dial plan (JSON): how dialled numbers are told local, national or international. */
+    public static String dialPlan(String tenant) {
+        return KeyShape.DIAL_PLAN.key(tenant);
+    }
+
+    /** Hash: user → JSON of the user's permission class for outside calls and presented number. */
+    public static String dialPermissions(String tenant) {
+        return KeyShape.DIAL_PERMISSIONS.key(tenant);
+    }
+
     /** Pub/sub channel: each event of the tenant's stream, published as JSON with its stream id. */
     public static String liveEvents(String tenant) {
         return KeyShape.LIVE_EVENTS.key(tenant);
