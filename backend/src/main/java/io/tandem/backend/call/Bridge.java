@@ -261,14 +261,37 @@ final class Bridge {
         branch.seizure = seizure;
         branches.add(branch);
         calls.register(branch);
-        SessionDescription offer = callerOffer != null ? callerOffer : LateOffer.calleeOffer(calls.signalling.host());
+        SessionDescription offer = SdpRewriter.restricted(callerOffer != null ? callerOffer
+                : LateOffer.calleeOffer(calls.signalling.host()), seizure.codecs());
         String sdp = SdpRewriter.rewrite(offer, calls.signalling.host(), relay.legB().localAddress().getPort(), branch);
         if (!calls.signalling.invite(branch, caller, tenant, sdp)) {
             calls.forget(branch);
             release(branch);
             return false;
         }
+        calls.timers.schedule(() -> carrierSilent(branch), hunt.inviteTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return true;
+    }
+
+    /**
+     * A carrier left our INVITE without any answer for {@code invite-timeout}: nothing reached the customer, so the
+     * next trunk is tried now rather than after Timer B's 32 s. The silent branch is cancelled (its CANCEL waits for
+     * a provisional answer, RFC 3261 §9.1; an answer crossing it is ACKed and BYEd) and its channel given back.
+     */
+    private void carrierSilent(Leg branch) {
+        synchronized (this) {
+            if (state != State.RINGING || branch.responded || branch.branchOver() || branch.branch.cancelled()) {
+                return;
+            }
+            log.info("call {} {} -> {}: trunk {} did not answer the INVITE", id(), caller, callee,
+                    branch.seizure.trunk());
+            branch.unanswered = true;
+            calls.signalling.cancel(branch);
+            release(branch);
+            if (!nextTrunk()) {
+                failCaller(Response.SERVICE_UNAVAILABLE, "No trunk answered", "unavailable", "system");
+            }
+        }
     }
 
     /** Seizes the next trunk that has room and sends its INVITE; false when none is left. */
@@ -513,7 +536,8 @@ final class Bridge {
             failCaller(status, reason, status == Response.DECLINE ? "declined" : Integer.toString(status), "callee");
             return;
         }
-        if (!branches.stream().allMatch(Leg::branchOver) || waitingForDevice) {
+        // A carrier branch given up for silence (carrierSilent) no longer holds the call's outcome back.
+        if (!branches.stream().allMatch(b -> b.branchOver() || b.unanswered) || waitingForDevice) {
             return; // a woken device may still register and be rung
         }
         if (branches.isEmpty()) {

@@ -60,6 +60,7 @@ public enum KeyShape {
     TRUNK_SECRETS("trunks:secrets"),
     TRUNK_CHANNELS("trunk:%:channels"),
     TRUNK_ATTEMPTS("trunk:%:attempts"),
+    TRUNK_REGISTRATIONS("trunk:%:registrations"),
     DIDS("dids"),
     DIAL_PLAN("dial-plan"),
     DIAL_PERMISSIONS("dial-permissions");

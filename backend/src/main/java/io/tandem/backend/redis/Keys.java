@@ -391,6 +391,11 @@ public final class Keys {
         return KeyShape.TRUNK_ATTEMPTS.key(tenant, checked(TRUNK, "trunk id", trunk));
     }
 
+    /** Hash: a registration trunk's state on each node that registers it, node id → JSON. */
+    public static String trunkRegistrations(String tenant, String trunk) {
+        return KeyShape.TRUNK_REGISTRATIONS.key(tenant, checked(TRUNK, "trunk id", trunk));
+    }
+
     /** Hash: the tenant's DIDs, number → JSON destination. */
     public static String dids(String tenant) {
         return KeyShape.DIDS.key(tenant);

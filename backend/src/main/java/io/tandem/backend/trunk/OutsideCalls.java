@@ -30,9 +30,11 @@ public class OutsideCalls {
     private final Redis redis;
     private final OwedWrites writes;
     private final String nodeId;
+    private final TrunkProperties properties;
 
     public OutsideCalls(Dialling dialling, Trunks trunks, Dids dids, Redis redis, OwedWrites writes,
-            NodeIdentity identity) {
+            NodeIdentity identity, TrunkProperties properties) {
+        this.properties = properties;
         this.dialling = dialling;
         this.trunks = trunks;
         this.dids = dids;
@@ -70,6 +72,6 @@ public class OutsideCalls {
                 candidates.add(new TrunkHunt.Candidate(trunk, passOwn ? own : trunk.callerId().number()));
             }
         }
-        return new TrunkHunt(redis, writes, tenant, nodeId, number.e164(), candidates);
+        return new TrunkHunt(redis, writes, tenant, nodeId, number.e164(), candidates, properties.inviteTimeout());
     }
 }

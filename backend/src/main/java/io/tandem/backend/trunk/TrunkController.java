@@ -1,5 +1,6 @@
 package io.tandem.backend.trunk;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.trunk.TrunkRequests.StateBody;
 import io.tandem.backend.trunk.TrunkRequests.TrunkBody;
@@ -9,6 +10,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -148,7 +151,9 @@ class TrunkController {
     }
 
     private TrunkView view(String tenant, Trunk trunk) {
-        return new TrunkView(tenant, trunk, trunks.hasPassword(tenant, trunk.id()));
+        Map<String, JsonNode> registrations = new TreeMap<>();
+        trunks.registrations(tenant, trunk.id()).forEach((node, json) -> registrations.put(node, Trunks.tree(json)));
+        return new TrunkView(tenant, trunk, trunks.hasPassword(tenant, trunk.id()), registrations);
     }
 
     private Trunk existing(String tenant, String id) {

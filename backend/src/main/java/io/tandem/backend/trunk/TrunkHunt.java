@@ -6,6 +6,7 @@ import io.tandem.backend.redis.LuaScript;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
 import io.tandem.telephony.sip.SipMessages;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -33,16 +34,27 @@ public final class TrunkHunt {
     private final String nodeId;
     private final String e164;
     private final Deque<Candidate> left;
+    private final Duration inviteTimeout;
     /** Why the last trunk passed over was: "channels", "caps", or "" when none was passed over. */
     private String lastRefusal = "";
 
-    TrunkHunt(Redis redis, OwedWrites writes, String tenant, String nodeId, String e164, List<Candidate> trunks) {
+    TrunkHunt(Redis redis, OwedWrites writes, String tenant, String nodeId, String e164, List<Candidate> trunks,
+            Duration inviteTimeout) {
+        this.inviteTimeout = inviteTimeout;
         this.redis = redis;
         this.writes = writes;
         this.tenant = tenant;
         this.nodeId = nodeId;
         this.e164 = e164;
         this.left = new ArrayDeque<>(trunks);
+    }
+
+    /**
+     * How long a trunk may leave the INVITE without any answer before the next trunk is tried
+     * ({@code tandem.trunks.invite-timeout}).
+     */
+    public Duration inviteTimeout() {
+        return inviteTimeout;
     }
 
     /** The number called, in E.164: the To and Request-URI user of the INVITE. */

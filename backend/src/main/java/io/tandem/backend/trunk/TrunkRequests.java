@@ -8,6 +8,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** JSON bodies of the trunk, DID and dialling APIs. */
 final class TrunkRequests {
@@ -52,8 +54,11 @@ final class TrunkRequests {
             @Size(max = 200) String reason) {
     }
 
-    /** A trunk as the API shows it: never the password, only whether one is stored. */
-    record TrunkView(String tenant, Trunk trunk, boolean passwordStored) {
+    /**
+     * A trunk as the API shows it: never the password, only whether one is stored; for a registration trunk, its
+     * state on each node (node id → {@code {state, status, expiresAt}}).
+     */
+    record TrunkView(String tenant, Trunk trunk, boolean passwordStored, Map<String, JsonNode> registrations) {
     }
 
     /** PUT body of a DID. */

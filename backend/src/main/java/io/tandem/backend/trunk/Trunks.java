@@ -1,12 +1,14 @@
 package io.tandem.backend.trunk;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
@@ -54,7 +56,18 @@ public class Trunks {
         return redis.commands().hexists(Keys.trunkSecrets(tenant), id);
     }
 
+    /** The registration password of a trunk, for the node that registers; null when none is stored. */
+    String password(String tenant, String id) {
+        return redis.commands().hget(Keys.trunkSecrets(tenant), id);
+    }
+
+    /** This trunk's registration on each node that registers it: node id → JSON {state, status, expiresAt}. */
+    Map<String, String> registrations(String tenant, String id) {
+        return redis.commands().hgetall(Keys.trunkRegistrations(tenant, id));
+    }
+
     boolean delete(String tenant, String id) {
+        redis.commands().del(Keys.trunkRegistrations(tenant, id));
         redis.commands().hdel(Keys.trunkSecrets(tenant), id);
         return redis.commands().hdel(Keys.trunks(tenant), id) > 0;
     }
@@ -64,6 +77,14 @@ public class Trunks {
             return JSON.readValue(json, Trunk.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable trunk in Redis: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable JSON in Redis: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -18,12 +18,16 @@ import io.tandem.telephony.testing.TestPhone;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import io.tandem.telephony.ua.UserAgentConfig;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,15 +78,16 @@ class OutsideCallIT {
 
     @Test
     void anExtensionWithInternationalPermissionReachesTheCarrierAsTheTrunksPresentedNumber() throws Exception {
-        try (TestPhone carrier = carrier().answering();
+        try (TestPhone carrier = carrier(Call::answer);
              Phone caller = Phone.registered(node, "1001", 1000, 440)) {
-            trunk("a", carrier.ua.sipPort(), 1, 0, 0);
+            trunk("a", carrier.ua.sipPort(), 1, 0, 0, "[\"PCMA\"]");
             Call call = caller.dial(node, LONDON);
             Call far = nextCall(carrier);
             assertThat(far.remoteUri()).as("the carrier sees the trunk's number, not the extension")
                     .contains("+4930555000").doesNotContain("1001");
             assertThat(far.inviteHeader("To")).contains(LONDON_E164);
             caller.awaitState(call, CallState.CONNECTED);
+            assertThat(far.codec().encodingName()).as("the trunk's codecs only were offered").isEqualTo("PCMA");
             Await.until("the customer hears the caller's 1 kHz", Duration.ofSeconds(20),
                     () -> carrier.ear.toneFrames() > 25);
             Await.until("the caller hears the customer's 440 Hz", Duration.ofSeconds(20),
@@ -99,7 +104,7 @@ class OutsideCallIT {
 
     @Test
     void withoutPermissionOrAsAnAppUserTheCallIsRefusedAndTheCarrierReceivesNothing() throws Exception {
-        try (TestPhone carrier = carrier().rejecting(486);
+        try (TestPhone carrier = carrier(c -> c.reject(486));
              Phone national = Phone.registered(node, "1003", 1000, 440);
              Phone none = Phone.registered(node, "1004", 1000, 440);
              Phone app = Phone.registered(node, "2001", 1000, 440)) {
@@ -124,8 +129,8 @@ class OutsideCallIT {
 
     @Test
     void aTrunkAtItsMaximumChannelsSendsTheNextCallToTheNextTrunk() throws Exception {
-        try (TestPhone carrierA = carrier().answering();
-             TestPhone carrierB = carrier().answering();
+        try (TestPhone carrierA = carrier(Call::answer);
+             TestPhone carrierB = carrier(Call::answer);
              Phone first = Phone.registered(node, "1001", 1000, 440);
              Phone second = Phone.registered(node, "1005", 1000, 440)) {
             trunk("a", carrierA.ua.sipPort(), 1, 1, 0);
@@ -148,22 +153,21 @@ class OutsideCallIT {
         int caps = 2;
         int calls = 6;
         List<Instant> arrivals = new ArrayList<>();
-        try (TestPhone carrier = carrier();
-             Phone caller = Phone.registered(node, "1001", 1000, 440)) {
-            carrier.onIncoming(c -> {
+        try (TestPhone carrier = carrier(c -> {
                 synchronized (arrivals) {
                     arrivals.add(Instant.now());
                 }
                 c.reject(486);
             });
+             Phone caller = Phone.registered(node, "1001", 1000, 440)) {
             trunk("a", carrier.ua.sipPort(), 1, 0, caps);
             List<Call> placed = new ArrayList<>();
             for (int i = 0; i < calls; i++) {
                 placed.add(caller.dial(node, LONDON));
             }
-            for (Call call : placed) {
-                caller.awaitState(call, CallState.ENDED);
-            }
+            // Several calls of one phone: their states are read from the calls, not from the phone's one event queue.
+            Await.until("every call ended", Duration.ofSeconds(30),
+                    () -> placed.stream().allMatch(c -> c.state() == CallState.ENDED));
             long refused = placed.stream().filter(c -> c.endStatus() == 503).count();
             long busy = placed.stream().filter(c -> c.endStatus() == 486).count();
             assertThat(busy + refused).isEqualTo(calls);
@@ -182,7 +186,7 @@ class OutsideCallIT {
     void a503BeforeAnyRingingFailsOverToTheNextTrunk() throws Exception {
         try (SippProcess refusing = SippProcess.scenario("uas-refuse-503.xml").calls(1).traceMessages(false)
                 .timeout(Duration.ofSeconds(60)).start();
-             TestPhone carrierB = carrier().answering();
+             TestPhone carrierB = carrier(Call::answer);
              Phone caller = Phone.registered(node, "1001", 1000, 440)) {
             trunk("a", refusing.port(), 1, 0, 0);
             trunk("b", carrierB.ua.sipPort(), 2, 0, 0);
@@ -199,9 +203,26 @@ class OutsideCallIT {
     }
 
     @Test
+    void aCarrierThatNeverAnswersTheInviteIsLeftForTheNextTrunk() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             TestPhone carrierB = carrier(Call::answer);
+             Phone caller = Phone.registered(node, "1001", 1000, 440)) {
+            trunk("a", silent.getLocalPort(), 1, 0, 0);
+            trunk("b", carrierB.ua.sipPort(), 2, 0, 0);
+            Call call = caller.dial(node, LONDON);
+            caller.awaitState(call, CallState.CONNECTED);
+            assertThat(carrierB.incoming).as("after tandem.trunks.invite-timeout without 100 Trying").hasSize(1);
+            Await.until("trunk a's channel given back", Duration.ofSeconds(10),
+                    () -> redisCommands().hlen(Keys.trunkChannels("demo", "a")) == 0);
+            call.hangup();
+            caller.awaitState(call, CallState.ENDED);
+        }
+    }
+
+    @Test
     void aRefusalAfterRingingNeverFailsOver() throws Exception {
-        try (TestPhone carrierA = carrier().rejecting(486);
-             TestPhone carrierB = carrier().answering();
+        try (TestPhone carrierA = carrier(c -> c.reject(486));
+             TestPhone carrierB = carrier(Call::answer);
              Phone caller = Phone.registered(node, "1001", 1000, 440)) {
             trunk("a", carrierA.ua.sipPort(), 1, 0, 0);
             trunk("b", carrierB.ua.sipPort(), 2, 0, 0);
@@ -255,9 +276,11 @@ class OutsideCallIT {
         node.api().delete(TRUNKS + "x", TestNode.ADMIN, TestNode.PASSWORD);
     }
 
-    /** A carrier: our user agent listening on its own port of 127.0.0.1. */
-    private static TestPhone carrier() throws Exception {
-        return TestPhone.start(UserAgentConfig.of("carrier", "127.0.0.1"), 440, 1000);
+    /** A carrier: our user agent listening on its own port of 127.0.0.1, doing {@code action} with every call. */
+    private static TestPhone carrier(Consumer<Call> action) throws Exception {
+        TestPhone carrier = TestPhone.start(UserAgentConfig.of("carrier", "127.0.0.1"), 440, 1000);
+        carrier.onIncoming(action);
+        return carrier;
     }
 
     /** The carrier's next incoming call. */
@@ -267,7 +290,12 @@ class OutsideCallIT {
 
     /** A trunk to our carrier at {@code port}: address authentication, the given priority and limits. */
     private static void trunk(String id, int port, int priority, int maxChannels, int caps) {
+        trunk(id, port, priority, maxChannels, caps, "[\"PCMU\",\"PCMA\"]");
+    }
+
+    private static void trunk(String id, int port, int priority, int maxChannels, int caps, String codecs) {
         put(TRUNKS + id, "{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"authentication\":\"address\","
+                + "\"codecs\":" + codecs + ","
                 + "\"addresses\":[\"127.0.0.1\"],\"priority\":" + priority + ",\"maxChannels\":" + maxChannels
                 + ",\"caps\":" + caps + ",\"callerId\":{\"mode\":\"presented\",\"number\":\"+4930555000\"}}", -1);
     }
