@@ -63,7 +63,10 @@ public enum KeyShape {
     TRUNK_REGISTRATIONS("trunk:%:registrations"),
     DIDS("dids"),
     DIAL_PLAN("dial-plan"),
-    DIAL_PERMISSIONS("dial-permissions");
+    DIAL_PERMISSIONS("dial-permissions"),
+    CAMPAIGNS("campaigns"),
+    CAMPAIGN_CONTACTS("campaign:%:contacts"),
+    CAMPAIGN_DUE("campaign:%:due");
 
     /** The literal parts around the values ({@code %} in the template): one more than there are values. */
     private final String[] literals;

@@ -368,8 +368,13 @@ public final class Keys {
 
     /** Trunk ids: letters, digits, '.', '_', '-'. */
     public static final Pattern TRUNK = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
-    /** Telephone numbers as a DID is written: an optional '+' and 3-20 digits. */
+    /** Telephone numbers an extension may dial outside: an optional '+' and 3-20 digits. */
     public static final Pattern PHONE_NUMBER = Pattern.compile("\\+?[0-9]{3,20}");
+    /**
+     * DIDs: an optional '+' and 6-20 digits. Longer than the extensions and queues of a dial plan, so a call to an
+     * extension is never looked up as a DID (no extra round trip on an internal call).
+     */
+    public static final Pattern DID = Pattern.compile("\\+?[0-9]{6,20}");
 
     /** Hash: the tenant's carrier trunks, trunk id → JSON definition (never a password). */
     public static String trunks(String tenant) {
@@ -417,6 +422,24 @@ public final class Keys {
     /** Hash: user → JSON of the user's permission class for outside calls and presented number. */
     public static String dialPermissions(String tenant) {
         return KeyShape.DIAL_PERMISSIONS.key(tenant);
+    }
+
+    /** Campaign ids: letters, digits, '.', '_', '-'. */
+    public static final Pattern CAMPAIGN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /** Hash: the tenant's outbound campaigns, id → JSON definition. */
+    public static String campaigns(String tenant) {
+        return KeyShape.CAMPAIGNS.key(tenant);
+    }
+
+    /** Hash: a campaign's contacts, contact id (its E.164 number) → JSON record (contact, state, attempts). */
+    public static String campaignContacts(String tenant, String campaign) {
+        return KeyShape.CAMPAIGN_CONTACTS.key(tenant, checked(CAMPAIGN, "campaign id", campaign));
+    }
+
+    /** Sorted set: a campaign's contacts due for a call, scored by when (ms; 0 = now). */
+    public static String campaignDue(String tenant, String campaign) {
+        return KeyShape.CAMPAIGN_DUE.key(tenant, checked(CAMPAIGN, "campaign id", campaign));
     }
 
     /** Pub/sub channel: each event of the tenant's stream, published as JSON with its stream id. */

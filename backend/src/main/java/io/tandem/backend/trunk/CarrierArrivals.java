@@ -52,7 +52,7 @@ public class CarrierArrivals {
      * authenticated by digest like any other (the user dialled the company's own number).
      */
     public Arrival arrival(String dialled, String source, String fromUser) {
-        if (dialled == null || !Keys.PHONE_NUMBER.matcher(dialled).matches()) {
+        if (dialled == null || !Keys.DID.matcher(dialled).matches()) {
             return new NotADid();
         }
         Optional<Dids.Owned> owned = dids.owner(dialled);

@@ -52,8 +52,8 @@ class DialController {
     @PutMapping(TENANT + "/dids/{number}")
     ResponseEntity<Did> saveDid(@PathVariable String tenant, @PathVariable String number,
             @Valid @RequestBody DidBody body) {
-        if (!Keys.PHONE_NUMBER.matcher(number).matches()) {
-            throw TrunkProblems.invalid("number", "must be a number: an optional '+' and 3-20 digits");
+        if (!Keys.DID.matcher(number).matches()) {
+            throw TrunkProblems.invalid("number", "must be a number: an optional '+' and 6-20 digits");
         }
         boolean exists = switch (body.target()) {
             case QUEUE, CALLBACK -> serviceNumbers.isServiceNumber(tenant, body.destination());
@@ -80,7 +80,7 @@ class DialController {
 
     @DeleteMapping(TENANT + "/dids/{number}")
     ResponseEntity<Void> deleteDid(@PathVariable String tenant, @PathVariable String number) {
-        if (!Keys.PHONE_NUMBER.matcher(number).matches() || !dids.delete(tenant, number)) {
+        if (!Keys.DID.matcher(number).matches() || !dids.delete(tenant, number)) {
             throw TrunkProblems.problem(HttpStatus.NOT_FOUND, "No such DID", "no DID " + number + " in tenant "
                     + tenant);
         }

@@ -1,6 +1,7 @@
 package io.tandem.backend.trunk;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.lettuce.core.KeyValue;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import java.util.Comparator;
@@ -51,13 +52,16 @@ public class Dids {
         return deleted;
     }
 
-    /** The tenant owning {@code number} as a carrier sent it: as it is, or with or without its leading '+'. */
+    /**
+     * The tenant owning {@code number} as a carrier sent it: as it is, or with or without its leading '+' (one round
+     * trip for both forms).
+     */
     Optional<Owned> owner(String number) {
-        for (String candidate : number.startsWith("+") ? List.of(number, number.substring(1))
-                : List.of(number, "+" + number)) {
-            String tenant = redis.commands().hget(Keys.didOwners(), candidate);
-            if (tenant != null) {
-                return find(tenant, candidate).map(did -> new Owned(tenant, did));
+        String other = number.startsWith("+") ? number.substring(1) : "+" + number;
+        List<KeyValue<String, String>> owners = redis.commands().hmget(Keys.didOwners(), number, other);
+        for (KeyValue<String, String> owner : owners) {
+            if (owner.hasValue()) {
+                return find(owner.getValue(), owner.getKey()).map(did -> new Owned(owner.getValue(), did));
             }
         }
         return Optional.empty();
