@@ -9,6 +9,11 @@
 #   OUT_DIR      where the .deb goes (installer/target)
 #   WORK_DIR     scratch and cache (installer/target/phone)
 #
+# With PJSUA2_HOME naming a pjsua2 build (agent-client/src/native/build-pjsua2.sh: pjsua2.jar, libpjsua2.so) and an
+# application jar compiled with it, the package carries PJSIP's engine under lib/app/pjsua2 and the launcher points
+# the phone at it; otherwise the phone in the package runs on its Java engine. Carrying PJSIP makes the package
+# GPL-2.0-or-later (agent-client/README.md, "License").
+#
 # jlink and jpackage take minutes on a loaded machine, so the package is cached under WORK_DIR by the hash of
 # everything it is made from (jars, this directory's files, the version, the JDK): a rebuild with the same inputs
 # copies the cached package instead.
@@ -31,6 +36,15 @@ FX_JARS=("$PHONE_DIR"/javafx/*-linux.jar)
 [ -f "$APP_JAR" ] || { say "no application jar $APP_JAR"; exit 1; }
 FX_PATH="$(IFS=:; echo "${FX_JARS[*]}")"
 
+PJSUA2=""
+if [ -n "${PJSUA2_HOME:-}" ] && [ -f "$PJSUA2_HOME/libpjsua2.so" ] && [ -f "$PJSUA2_HOME/pjsua2.jar" ]; then
+  if unzip -l "$APP_JAR" 'META-INF/services/io.tandem.agent.engine.PhoneEngineProvider' >/dev/null 2>&1; then
+    PJSUA2="$PJSUA2_HOME"
+  else
+    say "$APP_JAR has no pjsua2 engine (built without -Dpjsua2.home): the package runs on the Java engine"
+  fi
+fi
+
 # A jar rebuilt from the same sources differs only in its entries' times and pom.properties' date, so jars are
 # hashed by what they hold.
 jar_contents() {
@@ -42,7 +56,9 @@ jar_contents() {
 }
 hash="$( { "${JAVA_BIN}jpackage" --version; echo "$DEB_VERSION"
            jar_contents "$APP_JAR" "$PHONE_DIR"/lib/*.jar "${FX_JARS[@]}"
-           sha256sum "$SRC"/* | sed 's| .*/| |'; } | sha256sum | cut -c1-16)"
+           sha256sum "$SRC"/* | sed 's| .*/| |'
+           [ -z "$PJSUA2" ] || sha256sum "$PJSUA2/libpjsua2.so" "$PJSUA2/pjsua2.jar" | cut -d' ' -f1; } \
+         | sha256sum | cut -c1-16)"
 cached="$WORK_DIR/cache/$hash/$DEB"
 mkdir -p "$OUT_DIR"
 if [ -f "$cached" ]; then
@@ -55,6 +71,16 @@ rm -rf "$WORK_DIR/build"
 mkdir -p "$WORK_DIR/build/input" "$WORK_DIR/build/resources"
 build="$WORK_DIR/build"
 cp "$APP_JAR" "$PHONE_DIR"/lib/*.jar "$build/input/"
+java_options=()
+if [ -n "$PJSUA2" ]; then
+  # The binding's classes on the class path (jpackage puts every jar of the input there), the library and PJSIP's
+  # license beside them; $APPDIR is jpackage's token for lib/app at run time.
+  cp "$PJSUA2/pjsua2.jar" "$build/input/"
+  mkdir -p "$build/input/pjsua2"
+  cp "$PJSUA2/libpjsua2.so" "$PJSUA2/COPYING" "$build/input/pjsua2/"
+  java_options=(--java-options '-Dtandem.pjsua2.home=$APPDIR/pjsua2')
+  say "carrying the pjsua2 engine from $PJSUA2"
+fi
 
 # The JDK modules the phone's code and its libraries use, as jdeps reads them from the bytecode. jdeps cannot see
 # what is only reached by name at run time, so some are added by hand:
@@ -91,7 +117,7 @@ app_jar_name="$(basename "$APP_JAR")"
   --description "Tandem agent softphone" \
   --vendor "Tandem team" --copyright "2026 The Tandem authors" \
   --input "$build/input" --main-jar "$app_jar_name" --main-class io.tandem.agent.PhoneMain \
-  --runtime-image "$build/runtime" \
+  --runtime-image "$build/runtime" ${java_options[@]+"${java_options[@]}"} \
   --icon "$SRC/$NAME.png" --resource-dir "$build/resources" \
   --install-dir /usr/lib \
   --license-file "$SRC/copyright" \

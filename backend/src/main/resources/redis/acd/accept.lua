@@ -17,6 +17,9 @@ if o['v:' .. id] ~= a.version or (arg(3) ~= '' and arg(3) ~= a.version) then
 end
 local ckey = K.queueCaller(o.caller)
 local enqueuedAt = num(redis.call('HGET', ckey, 'enqueuedAt'))
+-- a callback ticket: CONNECT marked as a callback (data2), as for an agent joining a parked caller's room
+local connectKind = ''
+if redis.call('HGET', ckey, 'kind') == 'ticket' then connectKind = 'callback' end
 local waited = NOW - enqueuedAt
 transition(id, a, 'on-call', '', {'call', o.caller, 'callQueue', o.queue, 'talkStart', NOW, 'misses', 0,
   'holdMs', waited})
@@ -38,7 +41,8 @@ redis.call('HSET', ckey, 'offer', '', 'state', 'connected', 'agent', id, 'answer
 statIncr(o.queue, 'answered', 1)
 statIncr(o.queue, 'waitMsAnswered', waited)
 if waited <= tonumber(arg(4)) then statIncr(o.queue, 'withinServiceLevel', 1) end
-qlog('CONNECT', o.queue, o.caller, id, math.floor(waited / 1000), '', math.floor((NOW - num(o.createdAt)) / 1000))
+qlog('CONNECT', o.queue, o.caller, id, math.floor(waited / 1000), connectKind,
+  math.floor((NOW - num(o.createdAt)) / 1000))
 emit('connect', o.queue, id, o.caller, {'offerId', offerId, 'waitedMs', waited})
 redis.call('DEL', KEYS[1])
 return cjson.encode({outcome = 'ok', waitedMs = waited, released = released})

@@ -244,7 +244,7 @@ local removed = 0 -- ready entries dropped by this claim (the pages after them m
 local function claimFor(callId, offerId)
   local ckey = K.queueCaller(callId)
   local c = redis.call('HMGET', ckey, 'owner', 'offer', 'retryAt', 'enqueuedAt', 'skills', 'number', 'name', 'data',
-    'offers')
+    'offers', 'assignee', 'kind')
   if not c[1] then
     redis.call('ZREM', KEYS[1], callId) -- its hash is gone: nothing left to offer
     redis.call('ZREM', KEYS[6], callId)
@@ -262,7 +262,14 @@ local function claimFor(callId, offerId)
         needs[#needs + 1] = s; needs[#needs + 1] = 1
       end
     end
-    local chosen = pick(c[1], maxTier, needs)
+    local chosen
+    if c[10] and c[10] ~= '' then
+      -- a ticket assigned to one agent: offered to that agent only, whatever the strategy
+      local only = eligible(c[10], 9, needs)
+      chosen = only and {only} or {}
+    else
+      chosen = pick(c[1], maxTier, needs)
+    end
     if #chosen > 0 then
       local leaseUntil = NOW + leaseMs
       local agents = {}
@@ -297,7 +304,8 @@ local function claimFor(callId, offerId)
       for _, id in ipairs(ids) do
         emit('offer', queue, id, callId, {'offerId', offerId, 'callerNode', c[1], 'queueName', arg(11),
           'callerNumber', c[6] or '', 'callerName', c[7] or '', 'waitedSeconds', math.floor(waited / 1000),
-          'ringTimeoutSeconds', math.floor(ringMs / 1000), 'data', c[8] or '{}', 'agents', table.concat(ids, ',')})
+          'ringTimeoutSeconds', math.floor(ringMs / 1000), 'data', c[8] or '{}', 'agents', table.concat(ids, ','),
+          'callback', c[11] == 'ticket' and 'ticket' or ''})
       end
       return {offerId = offerId, callId = callId, callerNode = c[1], leaseUntil = leaseUntil, agents = agents}
     end

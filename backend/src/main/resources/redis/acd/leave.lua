@@ -2,8 +2,8 @@
 -- KEYS[1] queueWait: the callers waiting
 -- KEYS[2] queueCaller: the caller's hash
 -- KEYS[3] queueReady: the callers without a live offer
--- arg: 1 queue, 2 call id, 3 reason (abandon | timeout | exitkey | lost | moved | park), 4 exit key, 5 destination
--- (kind:target, for timeout and exitkey; may be empty).
+-- arg: 1 queue, 2 call id, 3 reason (abandon | timeout | exitkey | lost | moved | park | vanished), 4 exit key (for
+-- vanished: why — no-ack, silent, dialog-gone), 5 destination (kind:target, for timeout and exitkey; may be empty).
 -- A ringing offer is cancelled first. Returns JSON (Callers.Left): {outcome = ok | gone | connected, released =
 -- the agent ids the cancelled offer freed}.
 local queue, callId, reason = arg(1), arg(2), arg(3)
@@ -23,6 +23,7 @@ local released = {}
 if c.offer and c.offer ~= '' then
   local why = reason
   if reason == 'abandon' then why = 'abandoned' end
+  if reason == 'vanished' then why = 'caller-gone' end
   released = releaseOffer(c.offer, why, 0)
 end
 redis.call('ZREM', waitKey, callId)
@@ -42,6 +43,11 @@ elseif reason == 'park' then
   -- an agent; data1 the exit key that parked it (empty: no agent, or the wait), data2 position, data3 seconds waited.
   qlog('PARK', queue, callId, 'NONE', arg(4), pos, waited)
   statIncr(queue, 'parked', 1)
+elseif reason == 'vanished' then
+  -- Not an Asterisk event (its ABANDON means the caller hung up): the caller's phone went away without a BYE — it
+  -- never ACKed our 200, or sent no RTP and answered no OPTIONS; data1 why, data2 position, data3 seconds waited.
+  qlog('VANISHED', queue, callId, 'NONE', arg(4), pos, waited)
+  statIncr(queue, 'vanished', 1)
 elseif reason == 'lost' then
   -- Not an Asterisk event: the caller's node died, which is neither an abandon nor a timeout.
   qlog('LOSTNODE', queue, callId, 'NONE', c.owner, pos, waited)

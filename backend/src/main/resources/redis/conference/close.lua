@@ -12,6 +12,7 @@ local kind = arg(1)
 redis.call('HSET', KEYS[1], 'state', 'closed', 'closedAt', NOW, 'closeReason', arg(2))
 redis.call('EXPIRE', KEYS[1], tonumber(arg(3)))
 redis.call('SREM', KEYS[2], r.id)
+if r.queue ~= nil then redis.call('ZREM', K.queueParked(r.queue), r.id) end
 roomEvent(KEYS[3], kind, r, r.agent, arg(2))
 if kind == 'abandoned' then
   -- as Asterisk's ABANDON: position (none: parked), original position, seconds waited since the first enqueue

@@ -8,6 +8,7 @@ local r = hash(KEYS[1])
 local who = arg(1)
 if r.state == 'parked' then
   redis.call('HSET', KEYS[1], 'state', 'connected', 'agent', who, 'joinedAt', NOW)
+  redis.call('ZREM', K.queueParked(r.queue), r.id)
   roomEvent(KEYS[2], 'joined', r, who, '')
   return cjson.encode({outcome = 'joined', agent = who})
 end

@@ -12,5 +12,9 @@ redis.call('HSET', KEYS[1], 'id', r.id, 'state', 'parked', 'node', NODE, 'callId
   'callerNumber', r.callerNumber, 'callerName', r.callerName, 'enqueuedAt', r.enqueuedAt, 'priority', r.priority,
   'parkedAt', NOW, 'deadline', arg(9), 'reason', arg(8), 'agent', '')
 redis.call('SADD', KEYS[2], r.id)
+-- its place among the queue's parked callers (K.queueParked), scored as the queue's wait set: priority, then the
+-- first enqueue time
+redis.call('ZADD', K.queueParked(r.queue), string.format('%.0f', (99 - tonumber(r.priority)) * 1e13
+  + tonumber(r.enqueuedAt)), r.id)
 roomEvent(KEYS[3], 'parked', r, '', arg(8))
 return 1

@@ -29,6 +29,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyThePjsua2EngineTouchesPjsip() {
+        // PJSIP's SWIG classes need a registered thread and explicit delete(): one package handles them.
+        noClasses().that().resideOutsideOfPackage("io.tandem.agent.engine.pjsua2..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.pjsip..")
+                .check(CLASSES);
+    }
+
+    @Test
     void viewModelsDoNotBuildControls() {
         noClasses().that().haveSimpleNameEndingWith("ViewModel")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..")

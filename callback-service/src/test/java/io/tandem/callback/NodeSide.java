@@ -43,8 +43,9 @@ public final class NodeSide implements AutoCloseable {
         redis.sadd(NodeKeys.tenants(), tenant);
     }
 
-    /** A live node (its heartbeat key, without TTL for the test's length). */
+    /** A live node (in the node set, its heartbeat key without TTL for the test's length), as a node's Heartbeat. */
     public void nodeAlive(String node) {
+        redis.sadd(NodeKeys.nodes(), node);
         redis.hset(NodeKeys.node(node), Map.of("sip", "sip:127.0.0.1:5060", "instance", "test"));
     }
 

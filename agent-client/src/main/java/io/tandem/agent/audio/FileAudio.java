@@ -57,6 +57,19 @@ public final class FileAudio implements AudioPath {
         return new WavRecorder(recordingFile(calls.incrementAndGet()), MAX_RECORDING);
     }
 
+    /** The WAV the far end hears, looped; null: silence. */
+    public Path playFile() {
+        return play;
+    }
+
+    /**
+     * Where the next call is recorded, counting it as {@link #playback} does; null when nothing is kept. For an engine
+     * that records by itself (pjsua2's WAV recorder port).
+     */
+    public Path nextRecordingFile() {
+        return record == null ? null : recordingFile(calls.incrementAndGet());
+    }
+
     @Override
     public MediaSink ringtone() {
         return null;

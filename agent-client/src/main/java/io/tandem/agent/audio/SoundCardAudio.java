@@ -27,6 +27,16 @@ public final class SoundCardAudio implements AudioPath {
         this.speaker = speaker == null ? "" : speaker;
     }
 
+    /** The capture device chosen in settings; empty: the system default. */
+    public String microphone() {
+        return microphone;
+    }
+
+    /** The playback device chosen in settings; empty: the system default. */
+    public String speaker() {
+        return speaker;
+    }
+
     @Override
     public MediaSource capture(String callId) throws IOException {
         try {

@@ -16,6 +16,11 @@ public final class SwitchableAudio implements AudioPath {
         current = next;
     }
 
+    /** The path in use now (an engine with its own devices, pjsua2, reads the names or files from it). */
+    public AudioPath current() {
+        return current;
+    }
+
     @Override
     public MediaSource capture(String callId) throws IOException {
         return current.capture(callId);

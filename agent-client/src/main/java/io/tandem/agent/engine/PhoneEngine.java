@@ -3,9 +3,10 @@ package io.tandem.agent.engine;
 import java.io.IOException;
 
 /**
- * The SIP and media engine under the softphone. The one shipped is pure Java on the {@code telephony} module
- * ({@link TelephonyPhoneEngine}); a pjsua2 engine could sit behind the same interface. Every method returns at once;
- * what follows arrives on the {@link PhoneListener} (on an engine thread, never the FX thread).
+ * The SIP and media engine under the softphone: PJSIP's pjsua2 through JNI ({@code engine.pjsua2}, built where its
+ * native library is) or pure Java on the {@code telephony} module ({@link TelephonyPhoneEngine}); {@link PhoneEngines}
+ * chooses. Every method returns at once; what follows arrives on the {@link PhoneListener} (on an engine thread,
+ * never the FX thread).
  */
 public interface PhoneEngine extends AutoCloseable {
 
@@ -14,6 +15,9 @@ public interface PhoneEngine extends AutoCloseable {
 
     /** Where registration stands now. */
     RegistrationStatus registration();
+
+    /** A URI that reaches this phone without a registrar, e.g. {@code sip:1001@127.0.0.1:5070} (after start). */
+    String directUri();
 
     /** Places an outgoing call to an extension, a queue number or a full SIP URI. */
     PhoneCall dial(String target);

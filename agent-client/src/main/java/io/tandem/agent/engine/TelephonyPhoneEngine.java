@@ -94,7 +94,7 @@ public final class TelephonyPhoneEngine implements PhoneEngine {
         return ua.sipPort();
     }
 
-    /** A URI that reaches this phone without a registrar, e.g. {@code sip:1001@127.0.0.1:5070}. */
+    @Override
     public String directUri() {
         return ua.contactUri("udp");
     }

@@ -6,7 +6,8 @@ import io.tandem.agent.engine.CallPhase;
 import io.tandem.agent.engine.EngineSettings;
 import io.tandem.agent.engine.PhoneCall;
 import io.tandem.agent.engine.RegistrationStatus;
-import io.tandem.agent.engine.TelephonyPhoneEngine;
+import io.tandem.agent.engine.PhoneEngine;
+import io.tandem.agent.engine.PhoneEngines;
 import io.tandem.agent.session.AgentSession;
 import io.tandem.agent.session.LoginRequest;
 import io.tandem.agent.session.SessionListener;
@@ -61,16 +62,16 @@ public final class HeadlessPhone implements SessionListener {
     /** A started headless phone: logged in, registering, Available unless {@code --not-ready}. */
     public static final class Running implements AutoCloseable {
         private final AgentSession session;
-        private final TelephonyPhoneEngine engine;
+        private final PhoneEngine engine;
         private final ScheduledExecutorService scheduler;
 
-        Running(AgentSession session, TelephonyPhoneEngine engine, ScheduledExecutorService scheduler) {
+        Running(AgentSession session, PhoneEngine engine, ScheduledExecutorService scheduler) {
             this.session = session;
             this.engine = engine;
             this.scheduler = scheduler;
         }
 
-        public TelephonyPhoneEngine engine() {
+        public PhoneEngine engine() {
             return engine;
         }
 
@@ -85,6 +86,12 @@ public final class HeadlessPhone implements SessionListener {
     /** Parses {@code args}, logs in and starts the phone; bad flags, login and start failures are thrown. */
     public static Running start(String[] args, Map<String, String> env, PrintStream out)
             throws HeadlessOptions.UsageException, ApiException, IOException {
+        return start(args, env, out, PhoneEngines.fromSystemProperty());
+    }
+
+    /** As {@link #start(String[], Map, PrintStream)}, on the engine {@code engines} chose. */
+    public static Running start(String[] args, Map<String, String> env, PrintStream out, PhoneEngines engines)
+            throws HeadlessOptions.UsageException, ApiException, IOException {
         HeadlessOptions options = HeadlessOptions.parse(args, env);
         FileAudio audio;
         try {
@@ -97,14 +104,15 @@ public final class HeadlessPhone implements SessionListener {
             t.setDaemon(true);
             return t;
         });
-        TelephonyPhoneEngine engine = new TelephonyPhoneEngine(
-                EngineSettings.defaults().withSipPort(options.sipPort()), audio, Clock.systemUTC());
+        PhoneEngine engine = engines.create(EngineSettings.defaults().withSipPort(options.sipPort()), audio,
+                Clock.systemUTC());
         HeadlessPhone phone = new HeadlessPhone(out);
         AgentSession session = new AgentSession(engine, scheduler, Runnable::run, Clock.systemUTC(), phone);
         session.setAutoAnswer(options.autoAnswer());
         try {
             session.open(new LoginRequest(options.backend(), options.tenant(), options.agent(), options.password()));
-            out.println("logged in as " + options.agent() + "; audio " + audio.describe());
+            out.println("logged in as " + options.agent() + "; engine " + engines.kind().id() + "; audio "
+                    + audio.describe());
             if (options.available()) {
                 session.changeState(AgentState.AVAILABLE, "");
             }

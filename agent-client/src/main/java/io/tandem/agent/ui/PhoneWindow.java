@@ -3,7 +3,8 @@ package io.tandem.agent.ui;
 import io.tandem.agent.audio.Ringer;
 import io.tandem.agent.audio.SwitchableAudio;
 import io.tandem.agent.engine.EngineSettings;
-import io.tandem.agent.engine.TelephonyPhoneEngine;
+import io.tandem.agent.engine.PhoneEngine;
+import io.tandem.agent.engine.PhoneEngines;
 import io.tandem.agent.session.AgentSession;
 import io.tandem.agent.settings.SettingsStore;
 import io.tandem.agent.ui.login.LoginView;
@@ -34,6 +35,7 @@ public final class PhoneWindow {
     private final SwitchableAudio audio;
     private final boolean devices;
     private final EngineSettings engineSettings;
+    private final PhoneEngines engines;
     private final Clock clock;
     private final SettingsStore store;
     private final FxBackground background = new FxBackground(Platform::runLater);
@@ -47,8 +49,15 @@ public final class PhoneWindow {
     private MainViewModel main;
     private AgentSession session;
 
+    /** With the engine {@link PhoneEngines#fromSystemProperty()} chooses ({@code ./tandem phone --engine}). */
     public PhoneWindow(Stage stage, SwitchableAudio audio, boolean devices, EngineSettings engineSettings,
                        Clock clock, SettingsStore store) {
+        this(stage, audio, devices, engineSettings, PhoneEngines.fromSystemProperty(), clock, store);
+    }
+
+    public PhoneWindow(Stage stage, SwitchableAudio audio, boolean devices, EngineSettings engineSettings,
+                       PhoneEngines engines, Clock clock, SettingsStore store) {
+        this.engines = engines;
         this.stage = stage;
         this.audio = audio;
         this.devices = devices;
@@ -73,7 +82,7 @@ public final class PhoneWindow {
     }
 
     private AgentSession newSession() {
-        TelephonyPhoneEngine engine = new TelephonyPhoneEngine(engineSettings, audio, clock);
+        PhoneEngine engine = engines.create(engineSettings, audio, clock);
         SettingsViewModel settings = settingsViewModel();
         main = new MainViewModel(background, clock, new Ringer(audio), settings, this::logOut);
         return new AgentSession(engine, scheduler, Platform::runLater, clock, main);

@@ -5,8 +5,10 @@ import static io.tandem.agent.e2e.RealNodes.fxBool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.agent.audio.FileAudio;
+import io.tandem.agent.engine.EngineKind;
 import io.tandem.agent.headless.HeadlessOptions;
 import io.tandem.agent.headless.HeadlessPhone;
+import io.tandem.agent.testing.Engines;
 import io.tandem.agent.testing.NodeCaller;
 import io.tandem.agent.testing.NodeProcess;
 import io.tandem.agent.testing.OneNode;
@@ -24,7 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * first, then the real login; Available; a customer on extension 1010 dials 7000; the offer names the caller and the
  * queue; Answer; tones both ways through the node's bridge; Hold and resume; Hang up; wrap-up counts down and ends
  * by itself; Available again in the window and at GET /api/v1/agents/me. And {@code ./tandem phone --headless}
- * (in-process) logged in at the same node auto-answers a call to 7000.
+ * (in-process) logged in at the same node auto-answers a call to 7000. Both on each engine (pjsua2 and Java).
  */
 class RealNodeQueueCallIT {
     private static final Duration AUDIO = Duration.ofSeconds(30);
@@ -50,17 +53,22 @@ class RealNodeQueueCallIT {
 
 
 
-    @Test
-    void aQueueCallThroughARealNodeIsOfferedAnsweredHeldHungUpAndWrappedUp() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.tandem.agent.testing.Engines#all")
+    void aQueueCallThroughARealNodeIsOfferedAnsweredHeldHungUpAndWrappedUp(EngineKind kind) throws Exception {
         Path agentVoice = TestWavs.tone(dir.resolve("agent-700hz.wav"), 700, 3);
         Path recording = dir.resolve("agent-hears.wav");
-        try (PhoneUi ui = PhoneUi.open(new FileAudio(agentVoice, recording), dir.resolve("config"));
-             NodeCaller customer = new NodeCaller("1010", cluster.node(), 700)) {
+        // An agent and a customer per engine, so nothing one run leaves at the node (a binding, a wrap-up) is
+        // mistaken for the other's.
+        String agent = kind == EngineKind.JAVA ? "1001" : "1005";
+        String customerExtension = kind == EngineKind.JAVA ? "1010" : "1014";
+        try (PhoneUi ui = PhoneUi.open(new FileAudio(agentVoice, recording), dir.resolve("config"), Engines.choice(kind));
+             NodeCaller customer = new NodeCaller(customerExtension, cluster.node(), 700)) {
             // Bad input first: the node's login answers 401 and the window says so.
-            RealNodes.logIn(ui, cluster.node().url(), "1001", "not-my-password");
+            RealNodes.logIn(ui, cluster.node().url(), agent, "not-my-password");
             ui.awaitText("login-message", "Wrong agent id, tenant or password");
 
-            RealNodes.logIn(ui, cluster.node().url(), "1001", NodeProcess.PASSWORD);
+            RealNodes.logIn(ui, cluster.node().url(), agent, NodeProcess.PASSWORD);
             ui.awaitShowing("main-view");
             ui.awaitText("sip-status", "SIP registered · 127.0.0.1", SLOW);
             ui.awaitText("socket-status", "Events connected");
@@ -70,27 +78,27 @@ class RealNodeQueueCallIT {
 
             RealNodes.choose(ui, "Available");
             ui.awaitText("state-badge", "Available");
-            Await.until("the node has 1001 available", PhoneUi.WAIT,
+            Await.until("the node has " + agent + " available", PhoneUi.WAIT,
                     () -> agentMe(cluster.node(), login.token()).contains("\"state\":\"available\""));
 
             customer.dial(cluster.node(), "7000", 1000);
             ui.awaitShowing("offer-panel");
-            ui.awaitText("offer-number", "1010");
+            ui.awaitText("offer-number", customerExtension);
             ui.awaitText("offer-queue", "support");
             Await.until("Answer enabled once the node's INVITE rings", PhoneUi.WAIT,
                     () -> !fxBool(() -> ui.node("offer-answer").isDisabled()));
-            ui.screenshot("real-node-offer");
+            ui.screenshot("real-node-offer-" + kind.id());
 
             ui.click("offer-answer");
             ui.awaitShowing("call-panel");
             ui.awaitText("call-phase", "Connected");
-            ui.awaitText("call-remote", "1010");
+            ui.awaitText("call-remote", customerExtension);
             ui.awaitText("state-badge", "On call");
             long before = customer.ear.toneFrames();
             Await.until("the customer hears the agent's 700 Hz through the node", AUDIO,
                     () -> customer.ear.toneFrames() > before + 25);
             ui.awaitText("call-timer", "0:0");
-            Path shot = ui.screenshot("main-window-real-call");
+            Path shot = ui.screenshot("main-window-real-call-" + kind.id());
             assertThat(Files.size(shot)).isGreaterThan(10_000);
 
             ui.click("call-hold");
@@ -108,7 +116,7 @@ class RealNodeQueueCallIT {
             ui.awaitText("wrapup-countdown", "Wrap-up ");
             int first = wrapUpLeft(ui);
             Await.until("the wrap-up counts down", PhoneUi.WAIT, () -> wrapUpLeft(ui) < first);
-            ui.screenshot("real-node-wrap-up");
+            ui.screenshot("real-node-wrap-up-" + kind.id());
             // The queue's 10 s wrap-up ends at the node (its sweeper), not by a click.
             ui.awaitText("state-badge", "Available", SLOW);
             assertThat(agentMe(cluster.node(), login.token())).startsWith("200").contains("\"state\":\"available\"");
@@ -117,16 +125,20 @@ class RealNodeQueueCallIT {
                 .isGreaterThan(50);
     }
 
-    @Test
-    void theHeadlessPhoneAutoAnswersAQueueCallFromARealNode() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.tandem.agent.testing.Engines#all")
+    void theHeadlessPhoneAutoAnswersAQueueCallFromARealNode(EngineKind kind) throws Exception {
+        String agent = kind == EngineKind.JAVA ? "1002" : "1006";
+        String customerExtension = kind == EngineKind.JAVA ? "1011" : "1015";
         Path play = TestWavs.tone(dir.resolve("agent-700hz.wav"), 700, 2);
         Path record = dir.resolve("customer.wav");
         ByteArrayOutputStream report = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(report, true, StandardCharsets.UTF_8);
-        try (HeadlessPhone.Running phone = HeadlessPhone.start(new String[] {"--headless", "--agent", "1002",
+        try (HeadlessPhone.Running phone = HeadlessPhone.start(new String[] {"--headless", "--agent", agent,
                 "--tenant", "demo", "--backend", cluster.node().url(), "--auto-answer", "--play", play.toString(),
-                "--record", record.toString()}, Map.of(HeadlessOptions.PASSWORD_ENV, NodeProcess.PASSWORD), out);
-             NodeCaller customer = new NodeCaller("1011", cluster.node(), 700)) {
+                "--record", record.toString()}, Map.of(HeadlessOptions.PASSWORD_ENV, NodeProcess.PASSWORD), out,
+                Engines.choice(kind));
+             NodeCaller customer = new NodeCaller(customerExtension, cluster.node(), 700)) {
             Await.until("registered to the node", SLOW, () -> phone.engine().registration().registered());
             Await.until("Available at the node", PhoneUi.WAIT, () -> report.toString(StandardCharsets.UTF_8)
                     .contains("agent AVAILABLE"));
@@ -135,7 +147,7 @@ class RealNodeQueueCallIT {
 
             Call call = customer.dial(cluster.node(), "7000", 1000);
             Await.until("auto-answered", PhoneUi.WAIT, () -> report.toString(StandardCharsets.UTF_8)
-                    .contains("call 1011 connected"));
+                    .contains("call " + customerExtension + " connected"));
             long before = customer.ear.toneFrames();
             // Both directions cross the node at once, so what the customer hears bounds what the agent has
             // recorded only up to their start-up skew: the customer stays until it has heard twice the frames the
@@ -144,13 +156,14 @@ class RealNodeQueueCallIT {
                     () -> customer.ear.toneFrames() > before + 2 * RECORDED_FRAMES);
             call.hangup();
             Await.until("the agent's leg ends", PhoneUi.WAIT, () -> report.toString(StandardCharsets.UTF_8)
-                    .contains("call 1011 ended"));
+                    .contains("call " + customerExtension + " ended"));
         }
         String lines = report.toString(StandardCharsets.UTF_8);
         // The offer (WebSocket) and its INVITE (SIP) race: whichever comes second is tied to the first by
         // X-Tandem-Offer, so the queue shows on the ringing line only when the offer came first.
-        assertThat(lines).contains("logged in as 1002").contains("sip registered " + cluster.node().sipUri())
-                .contains("offer from 1011 in 7000").contains("ringing: 1011");
+        assertThat(lines).contains("logged in as " + agent).contains("engine " + kind.id())
+                .contains("sip registered " + cluster.node().sipUri())
+                .contains("offer from " + customerExtension + " in 7000").contains("ringing: " + customerExtension);
         assertThat(ToneCount.inWav(record, 1000)).as("frames of the customer's tone recorded")
                 .isGreaterThan(RECORDED_FRAMES);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.agent.audio.FileAudio;
 import io.tandem.agent.testing.Caller;
+import io.tandem.agent.testing.Engines;
 import io.tandem.agent.testing.PhoneEvents;
 import io.tandem.agent.testing.TestWavs;
 import io.tandem.telephony.media.MediaDirection;
@@ -14,10 +15,12 @@ import io.tandem.telephony.testing.ToneCount;
 import io.tandem.telephony.ua.CallState;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,19 +34,20 @@ class PhoneEngineCallIT {
     @TempDir
     Path dir;
 
-    private TelephonyPhoneEngine phone(FileAudio audio) {
+    private static PhoneEngine phone(EngineKind kind, FileAudio audio) {
         int rtp = FreePorts.alignedBlock(20);
         EngineSettings settings = EngineSettings.defaults().withLocalAddress(InetAddress.getLoopbackAddress())
                 .withRtpPorts(rtp, rtp + 19);
-        return new TelephonyPhoneEngine(settings, audio, Clock.systemUTC());
+        return Engines.create(kind, settings, audio);
     }
 
-    @Test
-    void anAnsweredCallCarriesToneBothWaysAndHoldMuteDtmfAndHangUpWork() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.tandem.agent.testing.Engines#all")
+    void anAnsweredCallCarriesToneBothWaysAndHoldMuteDtmfAndHangUpWork(EngineKind kind) throws Exception {
         Path agentVoice = TestWavs.tone(dir.resolve("agent-700hz.wav"), 700, 3);
         Path recording = dir.resolve("call.wav");
         PhoneEvents events = new PhoneEvents();
-        try (TelephonyPhoneEngine engine = phone(new FileAudio(agentVoice, recording));
+        try (PhoneEngine engine = phone(kind, new FileAudio(agentVoice, recording));
              Caller caller = new Caller("caller", 700)) {
             engine.start(new PhoneAccount("Agent", "1001", "tandem.test", null, List.of(), false), events);
 
@@ -102,10 +106,11 @@ class PhoneEngineCallIT {
         assertThat(toneFrames).as("20 ms frames of the caller's 1 kHz in the phone's recording").isGreaterThan(100);
     }
 
-    @Test
-    void aBlindTransferHandsTheCallerToTheTargetAndEndsTheAgentsLeg() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.tandem.agent.testing.Engines#all")
+    void aBlindTransferHandsTheCallerToTheTargetAndEndsTheAgentsLeg(EngineKind kind) throws Exception {
         PhoneEvents events = new PhoneEvents();
-        java.util.concurrent.BlockingQueue<Integer> transferResults = new java.util.concurrent.LinkedBlockingQueue<>();
+        BlockingQueue<Integer> transferResults = new LinkedBlockingQueue<>();
         PhoneListener listener = new PhoneListener() {
             @Override
             public void onIncomingCall(PhoneCall call) {
@@ -122,7 +127,7 @@ class PhoneEngineCallIT {
                 transferResults.add(status);
             }
         };
-        try (TelephonyPhoneEngine engine = phone(FileAudio.silent());
+        try (PhoneEngine engine = phone(kind, FileAudio.silent());
              Caller caller = new Caller("caller", 440);
              Caller target = new Caller("supervisor", 1000).answering(440)) {
             engine.start(new PhoneAccount("", "1004", "tandem.test", null, List.of(), false), listener);
@@ -142,10 +147,11 @@ class PhoneEngineCallIT {
         }
     }
 
-    @Test
-    void aDeclinedCallEndsAtTheCallerWith603() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.tandem.agent.testing.Engines#all")
+    void aDeclinedCallEndsAtTheCallerWith603(EngineKind kind) throws Exception {
         PhoneEvents events = new PhoneEvents();
-        try (TelephonyPhoneEngine engine = phone(FileAudio.silent()); Caller caller = new Caller("caller", 700)) {
+        try (PhoneEngine engine = phone(kind, FileAudio.silent()); Caller caller = new Caller("caller", 700)) {
             engine.start(new PhoneAccount("", "1002", "tandem.test", null, List.of(), false), events);
             var outgoing = caller.call(engine.directUri(), 1000);
             PhoneCall call = next(events.incoming, "the call ringing the phone");
@@ -156,11 +162,12 @@ class PhoneEngineCallIT {
         }
     }
 
-    @Test
-    void autoAnswerPicksUpAtOnceAndTheCallerHearsThePlayedFile() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.tandem.agent.testing.Engines#all")
+    void autoAnswerPicksUpAtOnceAndTheCallerHearsThePlayedFile(EngineKind kind) throws Exception {
         Path agentVoice = TestWavs.tone(dir.resolve("agent-700hz.wav"), 700, 2);
         PhoneEvents events = new PhoneEvents();
-        try (TelephonyPhoneEngine engine = phone(new FileAudio(agentVoice, null)); Caller caller = new Caller("c", 700)) {
+        try (PhoneEngine engine = phone(kind, new FileAudio(agentVoice, null)); Caller caller = new Caller("c", 700)) {
             engine.start(new PhoneAccount("", "1003", "tandem.test", null, List.of(), true), events);
             caller.call(engine.directUri(), 1000);
             caller.awaitState(CallState.CONNECTED);

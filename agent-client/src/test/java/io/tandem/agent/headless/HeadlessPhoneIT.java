@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tandem.agent.api.ApiException;
+import io.tandem.agent.engine.TelephonyPhoneEngine;
 import io.tandem.agent.testing.AgentApiServer;
 import io.tandem.agent.testing.AgentWsServer;
 import io.tandem.agent.testing.Caller;
@@ -60,7 +61,7 @@ class HeadlessPhoneIT {
             assertThat(phone.engine().registration().registrar()).isEqualTo(cluster.node().sipUri());
             Await.until("WebSocket open", AUDIO, ws::connected);
 
-            caller.call(phone.engine().directUri(), 1000);
+            caller.call(((TelephonyPhoneEngine) phone.engine()).directUri(), 1000);
             caller.awaitState(CallState.CONNECTED);
             Await.until("the caller hears the played file", AUDIO, () -> caller.ear.toneFrames() > 50);
             Await.until("3 s of call", AUDIO, () -> caller.ear.frames() > 150);

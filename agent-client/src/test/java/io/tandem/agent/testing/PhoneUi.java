@@ -3,6 +3,7 @@ package io.tandem.agent.testing;
 import io.tandem.agent.audio.AudioPath;
 import io.tandem.agent.audio.SwitchableAudio;
 import io.tandem.agent.engine.EngineSettings;
+import io.tandem.agent.engine.PhoneEngines;
 import io.tandem.agent.settings.SettingsStore;
 import io.tandem.agent.ui.PhoneWindow;
 import io.tandem.telephony.testing.Await;
@@ -43,14 +44,19 @@ public final class PhoneUi implements AutoCloseable {
     }
 
     public static PhoneUi open(AudioPath audio, Path configDir) throws Exception {
+        return open(audio, configDir, PhoneEngines.fromSystemProperty());
+    }
+
+    /** The window on the engine {@code engines} chose. */
+    public static PhoneUi open(AudioPath audio, Path configDir, PhoneEngines engines) throws Exception {
         Stage stage = FxToolkit.registerPrimaryStage();
         int rtp = FreePorts.alignedBlock(20);
         EngineSettings engine = EngineSettings.defaults().withLocalAddress(InetAddress.getLoopbackAddress())
                 .withRtpPorts(rtp, rtp + 19).withTimeouts(Duration.ofSeconds(4), Duration.ofSeconds(3))
                 .withRegisterExpiry(Duration.ofSeconds(30));
         PhoneWindow window = WaitForAsyncUtils.asyncFx(() -> {
-            PhoneWindow w = new PhoneWindow(stage, new SwitchableAudio(audio), false, engine, Clock.systemUTC(),
-                    new SettingsStore(configDir));
+            PhoneWindow w = new PhoneWindow(stage, new SwitchableAudio(audio), false, engine, engines,
+                    Clock.systemUTC(), new SettingsStore(configDir));
             stage.show();
             stage.toFront();
             return w;

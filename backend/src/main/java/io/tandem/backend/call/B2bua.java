@@ -104,6 +104,11 @@ public final class B2bua implements SipFeature {
         return Set.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL, Request.INFO, Request.REFER);
     }
 
+    /** The calls of this node (for {@link EntryNodeWatch}). */
+    Calls calls() {
+        return calls;
+    }
+
     /** Calls in progress on this node. */
     public int activeCalls() {
         return calls.active();
@@ -287,19 +292,21 @@ public final class B2bua implements SipFeature {
         User user = party.user();
         boolean viaTrunk = party.viaTrunk();
         boolean joinNumber = target != null && ServiceNumbers.JOIN_NUMBER.matcher(target).matches();
+        if (user != null && target != null) {
+            // Before the number's shape is judged: an app user dialling an outside number (+4930..., which no
+            // extension pattern matches) is refused like any other, not told the number does not exist.
+            Optional<String> refusal = admission.refusal(tenant, user, target);
+            if (refusal.isPresent()) {
+                in.respond(Response.FORBIDDEN, refusal.get());
+                return;
+            }
+        }
         boolean extension = target != null && Keys.EXTENSION.matcher(target).matches();
         // Only an authenticated extension may dial a number that is no extension (RFC 3966-style E.164, '+').
         boolean outsideShaped = user != null && target != null && Keys.PHONE_NUMBER.matcher(target).matches();
         if (target == null || !(joinNumber || extension || outsideShaped) || !Keys.TENANT.matcher(tenant).matches()) {
             in.respond(Response.NOT_FOUND, "No such number");
             return;
-        }
-        if (user != null) {
-            Optional<String> refusal = admission.refusal(tenant, user, target);
-            if (refusal.isPresent()) {
-                in.respond(Response.FORBIDDEN, refusal.get());
-                return;
-            }
         }
         // RFC 3261 §13.2.1: an INVITE without a body is a late offer; the node offers in its 200 (LateOffer).
         boolean lateOffer = request.getRawContent() == null || request.getRawContent().length == 0;
@@ -315,9 +322,8 @@ public final class B2bua implements SipFeature {
         if (extension || joinNumber) {
             for (ServiceNumbers service : services.get()) {
                 if (service.serves(tenant, target)) {
-                    if (lateOffer) {
-                        // The queue answers the caller itself from its own media stream, which needs the caller's
-                        // offer.
+                    if (lateOffer && joinNumber) {
+                        // A join's refusal is early media in a 183 (RoomJoins), which needs the caller's offer.
                         in.respond(Response.NOT_ACCEPTABLE_HERE,
                                 "An SDP offer is required in the INVITE to this number");
                         return;

@@ -64,6 +64,8 @@ final class Bridge {
     private State state = State.RINGING;
     private Instant answeredAt;
     private String remoteNode;
+    /** The entry node died mid-call and this node ended and recorded the call. */
+    private boolean entryLost;
     private ScheduledFuture<?> ringTimer;
     /** The callee's devices were asked to wake for this call (null: the callee has no push binding). */
     private Wake wake;
@@ -157,10 +159,45 @@ final class Bridge {
         return answered != null && !answered.target.viaTrunk() && answered.seizure == null;
     }
 
-    /** This node, then the node that held the callee's leg when the call crossed the trunk. */
+    /**
+     * This node, then the node that held the callee's leg when the call crossed the trunk; for a call whose entry
+     * node died, that node first.
+     */
     synchronized List<String> nodes() {
+        if (entryLost) {
+            return List.of(entryNode(), calls.nodeId);
+        }
         return remoteNode == null || remoteNode.equals(calls.nodeId) ? List.of(calls.nodeId)
                 : List.of(calls.nodeId, remoteNode);
+    }
+
+    /**
+     * For a call that came over the trunk (not a queue's offer, which its queue call records): the node that sent it,
+     * which holds the caller's leg and writes the call's record; null otherwise.
+     */
+    String entryNode() {
+        if (!inboundTrunk || callerLeg.invite == null || carriesQueueOffer()) {
+            return null;
+        }
+        String origin = TrunkSignature.value(callerLeg.invite, TrunkSignature.ORIGIN);
+        return EntryNodeWatch.isNodeId(origin) ? origin : null;
+    }
+
+    /**
+     * The call's entry node died mid-call ({@link EntryNodeWatch}): nobody else will end the callee's leg or record
+     * the call, so this node BYEs the callee and records it (cause {@code node-lost}).
+     */
+    synchronized void entryNodeLost() {
+        if (state != State.ANSWERED || answered == null) {
+            return;
+        }
+        entryLost = true;
+        hangUp(answered, "node-lost");
+    }
+
+    /** This node writes the call's record: it is the entry node, or the entry node died mid-call. */
+    synchronized boolean recordedHere() {
+        return !inboundTrunk || entryLost;
     }
 
     /** The relay leg that faces {@code leg}'s party. */

@@ -1,9 +1,11 @@
 package io.tandem.backend.call;
 
 import io.tandem.backend.cdr.CallRecords;
+import io.tandem.backend.cluster.NodeRegistry;
 import io.tandem.backend.node.NodeAddresses;
 import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.node.NodeMetrics;
+import io.tandem.backend.node.NodeProperties;
 import io.tandem.backend.node.SipProperties;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.TrunkSignature;
@@ -22,6 +24,7 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
@@ -74,5 +77,18 @@ class CallConfiguration {
         return new B2bua(calls, authenticator, tenants, router, admission, trunk, relays, sip, redis,
                 SingletonSupplier.of(() -> services.orderedStream().toList()), wakes, arrivals,
                 outsideCalls);
+    }
+
+    /**
+     * Every heartbeat interval, calls that came over the trunk from a node that has since died are ended and
+     * recorded here ({@link EntryNodeWatch}).
+     */
+    @Bean
+    EntryNodeWatch entryNodeWatch(B2bua b2bua, NodeRegistry registry, NodeProperties node,
+            @Qualifier("callTimers") ScheduledExecutorService callTimers) {
+        EntryNodeWatch watch = new EntryNodeWatch(b2bua.calls(), registry);
+        long every = node.heartbeatInterval().toMillis();
+        callTimers.scheduleWithFixedDelay(watch::check, every, every, TimeUnit.MILLISECONDS);
+        return watch;
     }
 }

@@ -69,6 +69,11 @@ final class Calls {
         metrics.callStarted();
     }
 
+    /** The calls in progress on this node, as they are now. */
+    List<Bridge> bridges() {
+        return List.copyOf(bridges);
+    }
+
     /** Calls in progress on this node. */
     int active() {
         return bridges.size();
@@ -83,7 +88,7 @@ final class Calls {
         // exactly those are let go at its end: a transfer may put a leg of another node where the callee was.
         List<String> fielded = new ArrayList<>(2);
         // A caller from the public network is no user: nothing of it to show or count.
-        if (!bridge.inboundTrunk && bridge.carrierIn == null) {
+        if (bridge.recordedHere() && bridge.carrierIn == null) {
             fielded.add(bridge.caller());
             writes.once("call " + bridge.id() + ": caller's call field", () -> presence.put(bridge.tenant,
                     bridge.caller(), bridge.id(), bridge.callee(), "out", bridge.answeredAt()));
@@ -96,7 +101,7 @@ final class Calls {
         bridge.withCallField(fielded);
         // Owed, not once: the ACD's counts commute, so a late write still sums right with the call's end.
         List<String> counted = new ArrayList<>(2);
-        if (!bridge.inboundTrunk && bridge.carrierIn == null) {
+        if (bridge.recordedHere() && bridge.carrierIn == null) {
             counted.add(bridge.caller());
         }
         if (bridge.calleeIsLocal() && !bridge.carriesQueueOffer()) {
@@ -157,7 +162,7 @@ final class Calls {
             writes.owe("call " + bridge.id() + ": " + party + "'s direct call over",
                     () -> parties.left(bridge.tenant, party));
         }
-        if (!bridge.inboundTrunk) {
+        if (bridge.recordedHere()) {
             CallRecord record = new CallRecord(bridge.id(), bridge.tenant, bridge.caller(), bridge.callee(),
                     bridge.nodes(), bridge.startedAt(), bridge.answeredAt(), clock.instant(), cause, hungUpBy);
             CarrierLeg carrier = bridge.carrier();

@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Numbers the B2BUA does not route to an extension but hands to another feature of the node (the ACD's queues):
- * the B2BUA still checks who calls (digest or trunk signature) and that an SDP offer is present, then the feature
- * answers on this node. In-dialog requests of the dialogs the feature owns are passed to it as they arrive.
+ * the B2BUA still checks who calls (digest or trunk signature) and that an SDP offer is readable or absent (a late
+ * offer, which only the queues take: a join number needs the offer), then the feature answers on this node. In-dialog requests of the dialogs the feature owns are passed to it as they arrive.
  */
 public interface ServiceNumbers {
 
@@ -22,7 +22,8 @@ public interface ServiceNumbers {
     boolean serves(String tenant, String number);
 
     /**
-     * An authenticated (or trunk-signed) initial INVITE to a served number, with a readable SDP offer.
+     * An authenticated (or trunk-signed) initial INVITE to a served number, with a readable SDP offer or none (a late
+     * offer, RFC 3261 §13.2.1: the feature offers in its 200 and reads the answer in the ACK).
      *
      * @param caller the extension in From
      */

@@ -47,6 +47,8 @@ public final class NodeCommands implements AutoCloseable {
     private final Counter readFailures;
     private final Counter failed;
     private volatile boolean running;
+    /** Who works tickets on this node, once registered. */
+    private volatile TicketCommands tickets;
     private Thread reader;
 
     NodeCommands(Redis redis, String nodeId, Rooms rooms, ConferenceProperties properties, MeterRegistry registry) {
@@ -66,6 +68,11 @@ public final class NodeCommands implements AutoCloseable {
     private static Counter counter(MeterRegistry registry, String outcome, String description) {
         return Counter.builder("tandem.conference.commands").tag("outcome", outcome).description(description)
                 .register(registry);
+    }
+
+    /** Tickets handed to this node are worked by {@code commands}. */
+    public void serve(TicketCommands commands) {
+        tickets = commands;
     }
 
     /** Starts the reader thread. */
@@ -145,6 +152,10 @@ public final class NodeCommands implements AutoCloseable {
             log.info("node commands: command {} ({}) was carried out already", command.id(), command.kind().wire());
             return;
         }
+        if (command.kind() == NodeCommand.Kind.OFFER_TICKET || command.kind() == NodeCommand.Kind.WITHDRAW_TICKET) {
+            ticket(command);
+            return;
+        }
         Optional<Room> room = rooms.find(command.room())
                 .filter(r -> r.parked().tenant().equals(command.tenant()));
         Room.Occupant occupant = room.map(Room::occupant).orElse(null);
@@ -165,6 +176,30 @@ public final class NodeCommands implements AutoCloseable {
         } catch (RuntimeException e) {
             failed.increment();
             log.error("node commands: {} {} for {} failed", command.kind().wire(), command.id(), room.get(), e);
+        }
+    }
+
+    private void ticket(NodeCommand command) {
+        TicketCommands worker = tickets;
+        if (worker == null) {
+            noRoom.increment();
+            log.warn("node commands: {} {} for ticket {}: this node works no tickets", command.kind().wire(),
+                    command.id(), command.room());
+            return;
+        }
+        log.info("node commands: {} {} for ticket {} of {} (assignee '{}')", command.kind().wire(), command.id(),
+                command.room(), command.tenant(), command.user());
+        try {
+            if (command.kind() == NodeCommand.Kind.OFFER_TICKET) {
+                worker.offer(command);
+            } else {
+                worker.withdraw(command);
+            }
+            handled.increment();
+        } catch (RuntimeException e) {
+            failed.increment();
+            log.error("node commands: {} {} for ticket {} failed", command.kind().wire(), command.id(),
+                    command.room(), e);
         }
     }
 

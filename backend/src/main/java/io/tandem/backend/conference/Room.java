@@ -115,6 +115,14 @@ public final class Room {
     }
 
     /**
+     * The caller's place among its queue's parked callers (1 = next; priority, then the first enqueue time, as every
+     * node would say it); 0 once nobody is parked here any more.
+     */
+    public int position() {
+        return scripts.position(parked.tenant(), parked.queue(), id);
+    }
+
+    /**
      * The caller and the party that joined hear each other through the room's mixer; the caller hears the join tone
      * first. Both streams are started.
      */

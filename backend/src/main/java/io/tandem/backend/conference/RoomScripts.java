@@ -83,6 +83,12 @@ final class RoomScripts {
         return redis.commands().hgetall(Keys.room(tenant, roomId));
     }
 
+    /** 1 + the parked rooms of {@code queue} ahead of this one (priority, then first enqueue); 0 when not parked. */
+    int position(String tenant, String queue, String roomId) {
+        Long rank = redis.commands().zrank(Keys.queueParked(tenant, queue), roomId);
+        return rank == null ? 0 : rank.intValue() + 1;
+    }
+
     /**
      * Records a join token's single use: SET NX with a TTL to its expiry. False when it was used before.
      */

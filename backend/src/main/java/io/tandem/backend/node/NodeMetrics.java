@@ -122,4 +122,14 @@ public final class NodeMetrics {
         FunctionCounter.builder("tandem.sip.rejected", endpoint, rejected)
                 .description("SIP requests refused by validation before any feature saw them").register(registry);
     }
+
+    /**
+     * Publishes the SIP endpoint's refusals for overload of one method ({@code INVITE} or {@code REGISTER}): answered
+     * 503 with Retry-After because the stack's work queue was past {@code tandem.sip.work-queue-limit}.
+     */
+    public void overloadRefusals(Object endpoint, String method, ToDoubleFunction<Object> refused) {
+        FunctionCounter.builder("tandem.sip.overload.refused", endpoint, refused).tag("method", method)
+                .description("New calls and registrations answered 503 because the SIP stack was overloaded")
+                .register(registry);
+    }
 }

@@ -3,6 +3,8 @@ package io.tandem.backend.node;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -25,6 +27,13 @@ import org.springframework.validation.annotation.Validated;
  * @param maxServerTransactions server transactions the SIP stack holds before it drops new requests; over UDP a
  *                      completed non-INVITE transaction is kept 32 s (Timer J, RFC 3261 §17.2.2), so this bounds
  *                      the sustained request rate (100,000 ≈ 3,000 requests/s) at a few KiB of heap each
+ * @param workQueueLimit received SIP datagrams waiting for a worker thread past which a new INVITE or a REGISTER is
+ *                      answered 503 with Retry-After (RFC 3261 §21.5.4), and from 80 % of
+ *                      {@code max-server-transactions} as well, instead of the stack dropping requests silently; what
+ *                      belongs to a dialog (BYE, re-INVITE), ACK, CANCEL and responses are always taken. 2,000 is
+ *                      about half a second of work at the registrar's peak rate, the UDP retransmission interval T1
+ *                      (RFC 3261 §17.1.1.1)
+ * @param overloadRetryAfter the Retry-After of that 503: how long a refused phone waits before this node again
  */
 @Validated
 @ConfigurationProperties("tandem.sip")
@@ -37,11 +46,17 @@ public record SipProperties(
         @DefaultValue("29999") @Min(1025) @Max(65535) int rtpPortMax,
         @DefaultValue("0") @Min(0) @Max(64) int rtpRelayThreads,
         @DefaultValue("16") @Min(1) @Max(256) int threads,
-        @DefaultValue("100000") @Min(100) int maxServerTransactions) {
+        @DefaultValue("100000") @Min(100) int maxServerTransactions,
+        @DefaultValue("2000") @Min(0) int workQueueLimit,
+        @DefaultValue("5s") @NotNull Duration overloadRetryAfter) {
 
     public SipProperties {
         if (rtpRelayThreads == 0) {
             rtpRelayThreads = Runtime.getRuntime().availableProcessors();
+        }
+        if (overloadRetryAfter != null && (overloadRetryAfter.isNegative()
+                || overloadRetryAfter.toSeconds() > Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException("tandem.sip.overload-retry-after must be 0s or more (whole seconds)");
         }
         if (rtpPortMin % 2 != 0) {
             throw new IllegalArgumentException("tandem.sip.rtp-port-min must be even (RFC 3550 §11)");

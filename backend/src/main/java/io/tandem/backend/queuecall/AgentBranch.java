@@ -20,7 +20,7 @@ final class AgentBranch {
     /** The offer id, which the softphone matches with the {@code offer} message on its WebSocket. */
     static final String OFFER_HEADER = "X-Tandem-Offer"; // the B2BUA of the agent's node knows it too (Bridge)
 
-    final QueueCall call;
+    final BranchOwner call;
     final OfferGrant offer;
     final OfferGrant.Reservation reservation;
     final String agentId;
@@ -33,7 +33,7 @@ final class AgentBranch {
     /** The agent's node answered this branch with its id (trunk responses name it), or this node. */
     String agentNode;
 
-    AgentBranch(QueueCall call, OfferGrant offer, OfferGrant.Reservation reservation, Route.Target target,
+    AgentBranch(BranchOwner call, OfferGrant offer, OfferGrant.Reservation reservation, Route.Target target,
             OutgoingBranch branch, RtpMediaStream stream, SdpNegotiator negotiator) {
         this.call = call;
         this.offer = offer;
@@ -47,7 +47,7 @@ final class AgentBranch {
     }
 
     /** The leg to a queue's overflow extension: no offer, no reservation; {@code agentId} is the extension. */
-    AgentBranch(QueueCall call, String extension, Route.Target target, OutgoingBranch branch, RtpMediaStream stream,
+    AgentBranch(BranchOwner call, String extension, Route.Target target, OutgoingBranch branch, RtpMediaStream stream,
             SdpNegotiator negotiator) {
         this(call, extension, target, branch, stream, negotiator, false);
     }
@@ -56,7 +56,7 @@ final class AgentBranch {
      * A leg without an offer: to the overflow extension, or ({@code intoRoom}) calling a user into the caller's
      * room; {@code agentId} is the extension or user.
      */
-    AgentBranch(QueueCall call, String extension, Route.Target target, OutgoingBranch branch, RtpMediaStream stream,
+    AgentBranch(BranchOwner call, String extension, Route.Target target, OutgoingBranch branch, RtpMediaStream stream,
             SdpNegotiator negotiator, boolean intoRoom) {
         this.intoRoom = intoRoom;
         this.call = call;

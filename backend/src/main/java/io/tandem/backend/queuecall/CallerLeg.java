@@ -9,13 +9,18 @@ import io.tandem.telephony.media.MediaSource;
 import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.sdp.NegotiatedMedia;
 import io.tandem.telephony.sdp.SdpAnswer;
+import io.tandem.telephony.sdp.SdpException;
 import io.tandem.telephony.sdp.SdpNegotiationException;
 import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
+import java.util.Optional;
 import java.util.function.Consumer;
+import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
+import javax.sip.SipException;
 import javax.sip.ServerTransaction;
+import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +47,16 @@ final class CallerLeg {
     private ServerTransaction invite;
     private Dialog dialog;
     private String toTag;
+    /** The last OPTIONS sent to learn whether the caller's phone is still there. */
+    private ClientTransaction probe;
+    /** The caller ACKed our 200 (RFC 3261 §13.2.2.4): its phone holds the dialog and may be asked in it. */
+    private boolean acked;
+    /** Our offer, when the INVITE had none (RFC 3261 §13.2.1): the 200 carries it, the caller's ACK the answer. */
+    private SessionDescription lateOffer;
+    /** A late offer's 200 went out; the caller's ACK owes the answer. */
+    private boolean awaitingAnswer;
+    /** Where the caller's RFC 4733 digits go once its stream runs. */
+    private Consumer<Character> digits;
 
     CallerLeg(String callId, NodeSignalling signalling, Reinvites reinvites, QueueMedia media, RtpMediaStream stream,
             boolean trunk) {
@@ -57,6 +72,16 @@ final class CallerLeg {
     SdpAnswer negotiate(ServerTransaction st, SessionDescription offered) throws SdpNegotiationException {
         invite = st;
         return negotiator.answer(offered, media.localRtp(stream), MediaDirection.SENDRECV);
+    }
+
+    /**
+     * A late offer (RFC 3261 §13.2.1, RFC 3264 §4): the INVITE had no SDP, so our 200 will offer the caller's stream
+     * (G.711 and telephone-event) and the caller's ACK answers ({@link #acked}).
+     */
+    void offer(ServerTransaction st) {
+        invite = st;
+        lateOffer = negotiator.createOffer(media.localRtp(stream), MediaDirection.SENDRECV);
+        awaitingAnswer = true;
     }
 
     /** The dialog our 2xx will establish (RFC 3261 §12.1.1) and its To tag; false when the stack cannot make it. */
@@ -102,9 +127,17 @@ final class CallerLeg {
 
     /**
      * The stream starts towards the caller and its RFC 4733 digits go to {@code digits} (one that fails is logged,
-     * the next still arrives); then {@link #ok}.
+     * the next still arrives); then {@link #ok}. {@code media} null after a late offer: it starts once the ACK brings
+     * the answer ({@link #acked}).
      */
     void start(NegotiatedMedia media, Consumer<Character> digits) {
+        this.digits = digits;
+        if (media != null) {
+            startStream(media);
+        }
+    }
+
+    private void startStream(NegotiatedMedia media) {
         stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
         stream.onDtmf(digit -> {
             try {
@@ -115,9 +148,10 @@ final class CallerLeg {
         });
     }
 
-    /** 200 OK to the INVITE, with our SDP answer. */
+    /** 200 OK to the INVITE, with our SDP answer; {@code answer} null after a late offer: with our offer. */
     void ok(SdpAnswer answer, String queueNumber) {
-        signalling.respond(invite, Response.OK, null, toTag, queueNumber, answer.description().encode(), trunk);
+        String sdp = answer != null ? answer.description().encode() : lateOffer.encode();
+        signalling.respond(invite, Response.OK, null, toTag, queueNumber, sdp, trunk);
     }
 
     /** What the caller hears from the next frame on (music, an announcement, a goodbye). */
@@ -151,6 +185,32 @@ final class CallerLeg {
         return callId;
     }
 
+    /**
+     * The caller's ACK of our 200. After a late offer it carries the answer (RFC 3264 §4): the stream starts with
+     * what it agreed. Returns why the call cannot go on — {@code ack-without-sdp} or {@code unacceptable-answer}, as
+     * a late-offer call between extensions says it — or empty.
+     */
+    Optional<String> acked(Request ack) {
+        acked = true;
+        if (!awaitingAnswer) {
+            return Optional.empty();
+        }
+        awaitingAnswer = false;
+        String body = SipMessages.bodyText(ack);
+        if (body == null || body.isBlank()) {
+            return Optional.of("ack-without-sdp");
+        }
+        NegotiatedMedia agreed;
+        try {
+            agreed = negotiator.accept(SessionDescription.parse(body));
+        } catch (SdpException | SdpNegotiationException e) {
+            log.info("queue call {}: the ACK's answer is unusable: {}", callId, e.getMessage());
+            return Optional.of("unacceptable-answer");
+        }
+        startStream(agreed);
+        return Optional.empty();
+    }
+
     /** The caller and {@code other} (started) hear each other through a {@link FramePipe} each way. */
     void bridgeTo(RtpMediaStream other) {
         FramePipe toOther = new FramePipe();
@@ -167,6 +227,28 @@ final class CallerLeg {
 
     void bye() {
         signalling.bye(dialog);
+    }
+
+    /**
+     * An OPTIONS in the caller's dialog (RFC 3261 §11), to learn whether its phone still holds the call; false before
+     * the caller's ACK (Timer H watches a missing one, RFC 3261 §13.3.1.4) or when the request cannot be sent.
+     */
+    boolean probe() {
+        if (dialog == null || !acked) {
+            return false;
+        }
+        try {
+            probe = signalling.send(dialog, signalling.request(dialog, Request.OPTIONS));
+        } catch (SipException e) {
+            signalling.failed("request", "OPTIONS to queue caller " + callId, e);
+            probe = null;
+        }
+        return probe != null;
+    }
+
+    /** {@code tx} is the last probe sent to the caller. */
+    boolean ownsProbe(ClientTransaction tx) {
+        return tx != null && tx == probe;
     }
 
     /** Answers a request of the caller's dialog without a body. */

@@ -65,7 +65,7 @@ final class OutgoingLegs {
     }
 
     /** Rings a reserved agent at {@code target} for {@code call}; null (logged) when it could not be rung. */
-    AgentBranch ring(QueueCall call, OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
+    AgentBranch ring(BranchOwner call, OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
         OutgoingMedia leg;
         try {
             leg = media.outgoing();
@@ -79,13 +79,13 @@ final class OutgoingLegs {
     }
 
     /** Dials an extension at {@code target}; null when the INVITE could not be sent. */
-    AgentBranch dial(QueueCall call, String extension, Route.Target target, OutgoingMedia leg) {
+    AgentBranch dial(BranchOwner call, String extension, Route.Target target, OutgoingMedia leg) {
         AgentBranch branch = new AgentBranch(call, extension, target, newBranch(), leg.stream(), leg.negotiator());
         return invite(call, branch, leg) ? branch : null;
     }
 
     /** Calls {@code user} at {@code target} into the caller's room; null when the INVITE could not be sent. */
-    AgentBranch dialIntoRoom(QueueCall call, String user, Route.Target target, OutgoingMedia leg) {
+    AgentBranch dialIntoRoom(BranchOwner call, String user, Route.Target target, OutgoingMedia leg) {
         AgentBranch branch = new AgentBranch(call, user, target, newBranch(), leg.stream(), leg.negotiator(), true);
         return invite(call, branch, leg) ? branch : null;
     }
@@ -153,9 +153,10 @@ final class OutgoingLegs {
         return signalling.branch(SipMessages.newToken() + "@tandem");
     }
 
-    private boolean invite(QueueCall call, AgentBranch branch, OutgoingMedia leg) {
+    private boolean invite(BranchOwner call, AgentBranch branch, OutgoingMedia leg) {
         open.put(branch.callId(), branch);
-        if (!branch.invite(signalling, call.number, call.name, call.tenant, leg.offer())) {
+        if (!branch.invite(signalling, call.callingNumber(branch), call.callingName(branch), call.tenant(),
+                leg.offer())) {
             forget(branch);
             leg.stream().close();
             return false;

@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A queue caller parked in a room on this node (the queue's park setting): its call and leg stay here, the room
  * ({@link Room}) is in Redis for the callback service, which wakes agents and commands this node to call them in.
- * The caller hears the park prompt, then its queue's music. {@link #callInto} rings every contact of a user with an
- * {@link OutgoingBranch} each; the first answer goes through the room's join script (the first join in the cluster
- * wins), a later one gets a BYE (and the script's REFUSED), the other branches are CANCELled. The node owns the park
+ * The caller hears the park prompt, then its queue's music, with its position among the queue's parked callers and
+ * its estimated wait announced on the queue's announcement times until someone joins. {@link #callInto} rings every
+ * contact of a user with an {@link OutgoingBranch} each; the first answer goes through the room's join script (the
+ * first join in the cluster wins), a later one gets a BYE (and the script's REFUSED), the other branches are
+ * CANCELled. The node owns the park
  * timeout: nobody joined in time → the room closes (CLOSED, {@code timeout}; the service makes a ticket), "we will
  * call you back", BYE. The caller hanging up while parked closes the room as ABANDONED (the queue log's ABANDON).
  * Guarded by the call's lock (the timers and the node's commands take it).
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class ParkedCaller {
 
     private static final Logger log = LoggerFactory.getLogger(ParkedCaller.class);
+    /** A queue announcing at once would cut the park prompt's first words. */
+    private static final Duration FIRST_ANNOUNCEMENT_NOT_BEFORE = Duration.ofSeconds(1);
 
     /**
      * PARKED: alone in the room; JOINED: someone joined (the call is connected through the room's mixer); CLOSING:
@@ -45,6 +49,11 @@ final class ParkedCaller {
         MediaSource music();
 
         void hear(MediaSource source);
+
+        /**
+         * Tell the caller what {@code what} says to: its {@code position} among the queue's parked callers, its wait.
+         */
+        void announce(QueueDefinition.Announcements what, int position);
 
         /** BYE to the caller; the call ends for {@code cause}. */
         void hangUp(String cause);
@@ -68,11 +77,11 @@ final class ParkedCaller {
     private final List<AgentBranch> ringing = new ArrayList<>();
     private State state = State.PARKED;
     private Room room;
+    /** The queue wants a caller who hangs up while parked called back all the same (a ticket). */
+    private boolean ticketOnAbandon;
     private Timers.Timer timeout;
-    /** The next "please hold" reminder while the caller is alone. */
-    private Timers.Timer reminder;
-    /** Seconds between reminders: the queue's announcement period (0 = none). */
-    private int remindEvery;
+    /** Position and wait announcements while the caller is alone, on the queue's announcement times. */
+    private AnnouncementTimes announcements;
 
     ParkedCaller(Call call, Object lock, Rooms rooms, Overflow prompts, CallerBranches lines, Timers timers) {
         this.call = call;
@@ -89,6 +98,7 @@ final class ParkedCaller {
      */
     void park(QueueDefinition queue, CallingParty who, int priority, long enqueuedAt, String reason) {
         Duration limit = Duration.ofSeconds(queue.park().timeoutSeconds());
+        ticketOnAbandon = queue.park().ticketOnAbandon();
         try {
             room = rooms.open(new Room.Parked(who.tenant(), who.callId(), queue.number(), who.number(), who.name(),
                     enqueuedAt, priority, reason, rooms.now() + limit.toMillis()));
@@ -101,24 +111,17 @@ final class ParkedCaller {
         room.occupiedBy(occupant);
         call.hear(prompts.parked(call.music()));
         timeout = timers.after(limit, this::timedOut);
-        // a parked caller has no place in a queue to be told: its wait announcements repeat the hold prompt, on the
-        // queue's announcement times
+        // told its place among the queue's parked callers, as a queue caller is told its place in the queue; the first
+        // announcement comes after the park prompt has begun
         QueueDefinition.Announcements a = queue.announcements();
-        remindEvery = a.everySeconds();
-        if (a.position() || a.estimatedWait()) {
-            reminder = timers.after(Duration.ofSeconds(Math.max(1, a.firstAfterSeconds())), this::remind);
-        }
+        announcements = new AnnouncementTimes(a, timers, lock, () -> state == State.PARKED, () -> announce(a));
+        announcements.start(FIRST_ANNOUNCEMENT_NOT_BEFORE);
     }
 
-    private void remind() {
-        synchronized (lock) {
-            if (state != State.PARKED) {
-                return;
-            }
-            call.hear(prompts.parked(call.music()));
-            if (remindEvery > 0) {
-                reminder = timers.after(Duration.ofSeconds(remindEvery), this::remind);
-            }
+    private void announce(QueueDefinition.Announcements a) {
+        int position = room.position();
+        if (position > 0) {
+            call.announce(a, position);
         }
     }
 
@@ -175,7 +178,7 @@ final class ParkedCaller {
         if (state == State.PARKED) {
             stopTimers();
             cancelRinging();
-            room.close(RoomEvent.Kind.ABANDONED, "caller-hung-up");
+            room.close(RoomEvent.Kind.ABANDONED, ticketOnAbandon ? RoomEvent.ABANDONED_CALL_BACK : "caller-hung-up");
         }
         over();
     }
@@ -308,8 +311,8 @@ final class ParkedCaller {
         if (timeout != null) {
             timeout.cancel();
         }
-        if (reminder != null) {
-            reminder.cancel();
+        if (announcements != null) {
+            announcements.stop();
         }
     }
 

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * its {@link QueueSeat} and the claims. What its wait and its departure ask of it ({@link WaitingCaller.Call},
  * {@link Departure.Call}) they ask from inside its locked methods.
  */
-final class QueueCall implements WaitingCaller.Call, Departure.Call {
+final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner {
 
     private static final Logger log = LoggerFactory.getLogger(QueueCall.class);
 
@@ -72,6 +72,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     private final Rooms rooms;
     private final Overflow overflow;
     private final Timers later;
+    /** Whether the waiting caller's phone is still there (RTP, in-dialog OPTIONS). */
+    private final CallerLiveness liveness;
 
     private QueueDefinition queue;
     private State state = State.WAITING;
@@ -89,7 +91,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     private String joinerCallId;
 
     QueueCall(QueueSeat seat, QueueDefinition queue, CallerLeg caller, OutgoingLegs legs, Overflow overflow,
-            Rooms rooms, ScheduledExecutorService timers, CallReport report, Node node) {
+            Rooms rooms, ScheduledExecutorService timers, CallReport report, Node node,
+            CallerLiveness.Settings livenessSettings) {
         CallingParty party = seat.party();
         this.tenant = party.tenant();
         this.callId = party.callId();
@@ -107,6 +110,22 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         this.later = Timers.on(timers);
         this.waiting = new WaitingCaller(queue, seat, this, branches, later, this);
         this.departure = new Departure(this, seat, overflow, branches, later);
+        this.liveness = new CallerLiveness(livenessSettings, later, livenessCaller, this);
+    }
+
+    @Override
+    public String tenant() {
+        return tenant;
+    }
+
+    @Override
+    public String callingNumber(AgentBranch branch) {
+        return number;
+    }
+
+    @Override
+    public String callingName(AgentBranch branch) {
+        return name;
     }
 
     synchronized String queueNumber() {
@@ -120,13 +139,18 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
      * the others are {@link QueueCalls}' to place.
      */
     synchronized List<OfferGrant> answer(ServerTransaction st, SessionDescription offered) {
-        SdpAnswer answer;
-        try {
-            answer = caller.negotiate(st, offered);
-        } catch (SdpNegotiationException e) {
-            refuse(Response.NOT_ACCEPTABLE_HERE, "No common codec: the queue speaks G.711");
-            return List.of();
+        SdpAnswer answer = null;
+        if (offered == null) {
+            caller.offer(st); // a late offer: our 200 offers, the ACK answers
+        } else {
+            try {
+                answer = caller.negotiate(st, offered);
+            } catch (SdpNegotiationException e) {
+                refuse(Response.NOT_ACCEPTABLE_HERE, "No common codec: the queue speaks G.711");
+                return List.of();
+            }
         }
+        NegotiatedMedia agreed = answer == null ? null : answer.media();
         if (!caller.openDialog()) {
             refuse(Response.SERVER_INTERNAL_ERROR, "Cannot create the dialog");
             return List.of();
@@ -139,15 +163,16 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
             end(null, "refused", "system", false);
             return joined.offers();
         }
+        liveness.start();
         if (state == State.LEAVING) {
             // refused at the door and sent on: answered here, then put through to the extension or told goodbye
-            caller.start(answer.media(), this::onDigit);
+            caller.start(agreed, this::onDigit);
             caller.ok(answer, queue.number());
             departure.afterTheDoor(joined.refused());
             return joined.offers();
         }
         boolean ringing = ringOwnOffer(joined.offers());
-        caller.start(answer.media(), this::onDigit);
+        caller.start(agreed, this::onDigit);
         playMusic();
         caller.ok(answer, queue.number());
         if (!ringing && queue.park().enabled() && queue.park().whenNoAgent()) {
@@ -272,6 +297,11 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         }
 
         @Override
+        public void announce(QueueDefinition.Announcements what, int position) {
+            caller.announce(what, seat.parkedPosition(queue, position));
+        }
+
+        @Override
         public void hangUp(String cause) {
             QueueCall.this.hangUp(cause);
         }
@@ -322,7 +352,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     }
 
     /** A response to the INVITE of one of this caller's branches. */
-    synchronized void onResponse(AgentBranch branch, ResponseEvent event) {
+    @Override
+    public synchronized void onResponse(AgentBranch branch, ResponseEvent event) {
         OutgoingBranch.Step step = legs.step(branch, event);
         if (step != null) {
             onStep(branch, step, event.getResponse());
@@ -330,7 +361,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     }
 
     /** RFC 3261 §17.1.1.2 Timer B: the phone never answered the INVITE of one of this caller's branches. */
-    synchronized void onTimeout(AgentBranch branch, ClientTransaction tx) {
+    @Override
+    public synchronized void onTimeout(AgentBranch branch, ClientTransaction tx) {
         onStep(branch, branch.branch.onTimeout(tx), null);
     }
 
@@ -409,16 +441,95 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     }
 
     /**
-     * The caller never ACKed our 200 (RFC 3261 §13.3.1.4): it gets a BYE and the call ends as if it had hung up — an
-     * abandon while waiting, the agent hung up when connected — instead of waiting in the queue for nobody.
+     * The caller never ACKed our 200 (RFC 3261 §13.3.1.4): it gets a BYE. A waiting caller leaves the queue as
+     * vanished with {@code no-ack} (it never hung up: not an abandon), CDR cause {@code no-ack}; otherwise the call
+     * ends as if it had hung up.
      */
     synchronized void onAckTimeout(Dialog timedOut) {
         if (!caller.owns(timedOut) || state == State.ENDED) {
             return;
         }
         caller.bye();
+        if (state == State.WAITING) {
+            waiting.vanished("no-ack");
+            end(null, "no-ack", "system", false);
+            return;
+        }
         callerGone("no-ack", "no-ack", "system");
     }
+
+    /**
+     * The caller's ACK of our 200 (RFC 3261 §13.2.2.4). After a late offer it carries the caller's answer; an ACK
+     * without one, or with one we cannot use, ends the call: BYE, CDR cause {@code ack-without-sdp} or
+     * {@code unacceptable-answer} (a waiting caller leaves the queue as VANISHED with that cause: its phone could
+     * never hear or be heard).
+     */
+    synchronized void onCallerAck(Request ack) {
+        if (state == State.ENDED || (joinerCallId != null
+                && joinerCallId.equals(((CallIdHeader) ack.getHeader(CallIdHeader.NAME)).getCallId()))) {
+            return;
+        }
+        caller.acked(ack).ifPresent(cause -> {
+            log.info("queue call {} from {}: {}; hung up", callId, number, cause);
+            caller.bye();
+            if (state == State.WAITING) {
+                waiting.vanished(cause);
+                end(null, cause, "system", false);
+            } else {
+                callerGone(cause, cause, "system");
+            }
+        });
+    }
+
+    /** The caller's answer to a liveness probe (an in-dialog OPTIONS). */
+    synchronized void onProbeAnswered(ClientTransaction tx, int status) {
+        if (caller.ownsProbe(tx) && status >= 200) {
+            liveness.answered(status);
+        }
+    }
+
+    /** A liveness probe's transaction timed out (Timer F) or could not reach the caller. */
+    synchronized void onProbeFailed(ClientTransaction tx) {
+        if (caller.ownsProbe(tx)) {
+            liveness.failed();
+        }
+    }
+
+    /**
+     * The waiting caller's phone is gone without a BYE (no RTP and no answer to an OPTIONS, or the phone no longer
+     * knows the dialog): BYE (in case it comes back), out of the queue as VANISHED with {@code why} before any agent
+     * is offered a dead call, CDR cause {@code vanished}.
+     */
+    private void vanished(String why) {
+        caller.bye();
+        waiting.vanished(why);
+        end(null, "vanished", "system", false);
+    }
+
+    /** What the liveness watch asks of this call; called under its lock. */
+    private final CallerLiveness.Caller livenessCaller = new CallerLiveness.Caller() {
+        @Override
+        public boolean waiting() {
+            return state == State.WAITING;
+        }
+
+        @Override
+        public long packetsReceived() {
+            return caller.stream().statistics().packetsReceived();
+        }
+
+        @Override
+        public boolean probe() {
+            return caller.probe();
+        }
+
+        @Override
+        public void vanished(String why) {
+            log.info("queue call {} from {}: the caller's phone is gone ({}); out of {}@{}", callId, number, why,
+                    queue.number(), tenant);
+            QueueCall.this.vanished(why);
+        }
+    };
 
     /**
      * The caller is gone: a connected agent gets a BYE, a waiting caller abandons (its ringing offer cancelled,
@@ -442,7 +553,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
     }
 
     /** A request on an agent's dialog (its BYE, a re-INVITE). */
-    synchronized void onAgentRequest(AgentBranch branch, ServerTransaction st) {
+    @Override
+    public synchronized void onAgentRequest(AgentBranch branch, ServerTransaction st) {
         String method = st.getRequest().getMethod();
         if (Request.INVITE.equals(method)) {
             legs.reanswer(branch, st, number);
@@ -498,6 +610,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         if (state != State.ENDED) {
             state = State.ENDED;
             waiting.stop();
+            liveness.stop();
             if (parked != null) {
                 parked.lost();
             }
@@ -515,6 +628,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call {
         }
         state = State.ENDED;
         waiting.stop();
+        liveness.stop();
         if (parked != null) {
             parked.over();
         }

@@ -1,6 +1,7 @@
 package io.tandem.backend.queuecall;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.lettuce.core.XAddArgs;
@@ -11,8 +12,10 @@ import io.tandem.backend.acd.dispatch.Claims;
 import io.tandem.backend.acd.dispatch.Dispatcher;
 import io.tandem.backend.acd.dispatch.OfferEndings;
 import io.tandem.backend.acd.queues.Queues;
+import io.tandem.backend.call.CallProperties;
 import io.tandem.backend.cdr.CallRecords;
 import io.tandem.backend.conference.JoinTokens;
+import io.tandem.backend.conference.NodeCommands;
 import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.node.NodeAddresses;
 import io.tandem.backend.node.NodeIdentity;
@@ -24,6 +27,7 @@ import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.routing.CallRouter;
+import io.tandem.backend.wake.CallWakes;
 import io.tandem.telephony.rtp.RtpMediaStreamFactory;
 import io.tandem.telephony.sip.SipEndpoint;
 import java.net.InetAddress;
@@ -77,7 +81,8 @@ class QueueCallConfiguration {
             RtpMediaStreamFactory queueCallStreams, ScheduledExecutorService queueCallTimers,
             ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties,
             MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings,
-            Rooms rooms, JoinTokens tokens, Redis redis, AcdProperties acd) {
+            Rooms rooms, JoinTokens tokens, Redis redis, NodeCommands nodeCommands, CallProperties callProperties,
+            CallWakes wakes, AcdProperties acdProperties) {
         NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
@@ -97,15 +102,23 @@ class QueueCallConfiguration {
         OutgoingLegs legs = new OutgoingLegs(signalling, media, reinvites, router,
                 Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
                         .publishPercentiles(0.5, 0.99).register(registry));
-        QueueCalls calls = new QueueCalls(signalling, new Acd(queues, callers, claims, dispatcher), legs, media,
+        Acd acd = new Acd(queues, callers, claims, dispatcher);
+        CallRecorder recorder = new CallRecorder(records, writes, claims::callEnded, clock, identity.id(),
+                (tenant, fields) -> redis.commands().xadd(Keys.queueLog(tenant), XAddArgs.Builder.maxlen(
+                        acdProperties.queueLogMaxLength()).approximateTrimming(), fields));
+        QueueCallThreads threads = new QueueCallThreads(clock, queueCallTimers, queueCallPlacer);
+        // a customer called back rings as long as any call's callee does
+        TicketCalls tickets = new TicketCalls(redis, acd, legs, recorder, threads, callProperties.ringTimeout(),
+                wakes);
+        QueueCalls calls = new QueueCalls(signalling, acd, legs, media,
                 reinvites, new Overflow(callbacks, announcements, properties.callbackPrompt(),
                         properties.sorryPrompt(), properties.parkPrompt(), properties.joinRefusedPrompt()), rooms,
-                tokens, trust,
-                new CallRecorder(records, writes, claims::callEnded, clock, identity.id(),
-                        (tenant, fields) -> redis.commands().xadd(Keys.queueLog(tenant), XAddArgs.Builder.maxlen(
-                                acd.queueLogMaxLength()).approximateTrimming(), fields)),
-                new QueueCallThreads(clock, queueCallTimers, queueCallPlacer));
+                tokens, trust, recorder, threads, properties.liveness(), tickets);
+        nodeCommands.serve(tickets);
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
+        FunctionCounter.builder("tandem.queue.announcements", calls, QueueCalls::announcementsPlayed)
+                .description("position and wait announcements played to queue and parked callers of this node")
+                .register(registry);
         return calls;
     }
 

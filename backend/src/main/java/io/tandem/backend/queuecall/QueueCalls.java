@@ -26,6 +26,7 @@ import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.TimeoutEvent;
 import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.message.Message;
@@ -56,13 +57,18 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     private final Rooms rooms;
     private final CallerTrust trust;
     private final RoomJoins joins;
+    private final CallerLiveness.Settings liveness;
+    /** The callback tickets this node works (agent first, then the customer). */
+    private final TicketCalls tickets;
     /** Callers by Call-ID, and the calls of the legs that dialled into their rooms by theirs. */
     private final Map<String, QueueCall> waiting = new ConcurrentHashMap<>();
 
     QueueCalls(NodeSignalling signalling, Acd acd, OutgoingLegs legs, QueueMedia media, Reinvites reinvites,
             Overflow overflow, Rooms rooms, JoinTokens tokens, CallerTrust trust, CallRecorder recorder,
-            QueueCallThreads threads) {
+            QueueCallThreads threads, CallerLiveness.Settings liveness, TicketCalls tickets) {
+        this.tickets = tickets;
         this.signalling = signalling;
+        this.liveness = liveness;
         this.acd = acd;
         this.legs = legs;
         this.media = media;
@@ -78,7 +84,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     /** Queue callers this node holds (waiting, ringing or connected). */
     public int activeCalls() {
         // a call connected to a leg that dialled into its room is listed under both Call-IDs
-        return (int) waiting.values().stream().distinct().count();
+        return (int) waiting.values().stream().distinct().count() + tickets.active();
     }
 
     /** Position / wait announcements played to callers of this node. */
@@ -94,9 +100,16 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     @Override
     public void onRequest(InboundRequest request) {
         String callId = callId(request.request());
+        if (Request.ACK.equals(request.method())) {
+            QueueCall acked = waiting.get(callId);
+            if (acked != null) {
+                acked.onCallerAck(request.request()); // RFC 3261 §13.2.2.4: the ACK of our 2xx to the caller
+            }
+            return;
+        }
         Optional<ServerTransaction> st = signalling.endpoint().serverTransaction(request.event());
-        if (Request.ACK.equals(request.method()) || st.isEmpty()) {
-            return; // RFC 3261 §13.3.1.4: the ACK of our 2xx; the dialog absorbed it
+        if (st.isEmpty()) {
+            return; // a retransmission its transaction absorbs
         }
         QueueCall caller = waiting.get(callId);
         if (caller != null) {
@@ -148,9 +161,13 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
             }
             return;
         }
-        SessionDescription offer;
+        // RFC 3261 §13.2.1: no body is a late offer (null): the caller's 200 offers, its ACK answers
+        SessionDescription offer = null;
         try {
-            offer = SessionDescription.parse(SipMessages.bodyText(in.request()));
+            String body = SipMessages.bodyText(in.request());
+            if (body != null && !body.isBlank()) {
+                offer = SessionDescription.parse(body);
+            }
         } catch (Exception e) {
             signalling.respond(st.get(), Response.NOT_ACCEPTABLE_HERE, "Unreadable SDP offer", null, null, null,
                     false);
@@ -182,7 +199,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         CallingParty party = new CallingParty(tenant, callId, caller, displayName(in.request()), carrier);
         QueueCall call = new QueueCall(new QueueSeat(acd, threads, party, details), queue.get(),
                 new CallerLeg(callId, signalling, reinvites, media, stream, trunk), legs, overflow, rooms, threads.timers(),
-                new CallReport(party, recorder), node);
+                new CallReport(party, recorder), node, liveness);
         // Findable before it joins: the dispatcher may place its first offer before the 200 OK is out.
         waiting.put(callId, call);
         List<OfferGrant> claimed = call.answer(st.get(), offer);
@@ -206,8 +223,11 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
                 MDC.put("callId", grant.callId());
                 try {
                     QueueCall call = waiting.get(grant.callId());
+                    TicketCall ticket = tickets.find(grant.callId());
                     if (call != null) {
                         call.place(grant, legs.routes(call.tenant, grant));
+                    } else if (ticket != null) {
+                        ticket.place(grant, legs.routes(ticket.tenant, grant));
                     } else {
                         // No SIP caller here: it left (Callers.leave already ended its offer) or it was queued
                         // without a call (an API client); the lease frees the agents as with no placer at all.
@@ -228,14 +248,19 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     /** The ACD ended an offer behind our back: the caller, if this node holds it, CANCELs at once. */
     void offerEnded(String callId, String offerId, String reason) {
         QueueCall call = waiting.get(callId);
-        if (call == null) {
+        TicketCall ticket = tickets.find(callId);
+        if (call == null && ticket == null) {
             return;
         }
         try {
             threads.timers().execute(() -> {
                 MDC.put("callId", callId);
                 try {
-                    call.offerEnded(offerId, reason);
+                    if (call != null) {
+                        call.offerEnded(offerId, reason);
+                    } else {
+                        ticket.offerEnded(offerId, reason);
+                    }
                 } finally {
                     MDC.remove("callId");
                 }
@@ -253,10 +278,21 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
 
     @Override
     public void onResponse(ResponseEvent event) {
-        AgentBranch branch = legs.find(callId(event.getResponse()));
+        String callId = callId(event.getResponse());
+        AgentBranch branch = legs.find(callId);
         if (branch != null) {
             branch.call.onResponse(branch, event);
+            return;
         }
+        QueueCall caller = waiting.get(callId);
+        if (caller != null && isOptions(event.getResponse())) {
+            caller.onProbeAnswered(event.getClientTransaction(), event.getResponse().getStatusCode());
+        }
+    }
+
+    private static boolean isOptions(Message message) {
+        CSeqHeader cseq = (CSeqHeader) message.getHeader(CSeqHeader.NAME);
+        return cseq != null && Request.OPTIONS.equals(cseq.getMethod());
     }
 
     @Override
@@ -264,10 +300,16 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         if (event.isServerTransaction() || event.getClientTransaction() == null) {
             return;
         }
-        AgentBranch branch = legs.find(callId(event.getClientTransaction().getRequest()));
+        String callId = callId(event.getClientTransaction().getRequest());
+        AgentBranch branch = legs.find(callId);
         if (branch != null && branch.branch.owns(event.getClientTransaction())) {
             // RFC 3261 §17.1.1.2 Timer B: the agent's phone never answered the INVITE
             branch.call.onTimeout(branch, event.getClientTransaction());
+            return;
+        }
+        QueueCall caller = waiting.get(callId);
+        if (caller != null) {
+            caller.onProbeFailed(event.getClientTransaction()); // Timer F of a liveness probe, if it is one
         }
     }
 
@@ -320,6 +362,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     /** Node stopping: every stream closes (Redis drops this node's callers as LOSTNODE once its heartbeat ends). */
     void close() {
         waiting.values().forEach(QueueCall::close);
+        tickets.close();
     }
 
     private static String displayName(Message request) {

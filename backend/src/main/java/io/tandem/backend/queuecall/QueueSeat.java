@@ -82,6 +82,12 @@ final class QueueSeat implements WaitingCaller.Seat, Departure.Seat {
                         threads.clock().instant())));
     }
 
+    /** A parked caller's {@code position} among its queue's parked callers and the wait that place means. */
+    Position parkedPosition(QueueDefinition queue, int position) {
+        return new Position(position, acd.callers().estimatedWait(party.tenant(), queue.number(), position,
+                threads.clock().instant()));
+    }
+
     @Override
     public void leave(String queue, Callers.Exit exit, String key, String destination) {
         if (exit == Callers.Exit.PARK) {

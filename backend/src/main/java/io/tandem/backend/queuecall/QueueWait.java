@@ -28,8 +28,8 @@ final class QueueWait {
     private final Timers timers;
     private final Caller caller;
     private final Object lock;
+    private final AnnouncementTimes announcements;
     private Timers.Timer maxWait;
-    private Timers.Timer announcement;
     private Timers.Timer park;
     private boolean stopped;
 
@@ -38,6 +38,8 @@ final class QueueWait {
         this.timers = timers;
         this.caller = caller;
         this.lock = lock;
+        this.announcements = new AnnouncementTimes(queue.announcements(), timers, lock, caller::waiting,
+                () -> caller.announce(queue.announcements()));
     }
 
     /**
@@ -52,10 +54,7 @@ final class QueueWait {
         if (queue.maxWaitSeconds() > 0) {
             maxWait = timers.after(Duration.ofSeconds(queue.maxWaitSeconds()), this::maxWaitReached);
         }
-        QueueDefinition.Announcements a = queue.announcements();
-        if (a.position() || a.estimatedWait()) {
-            announcement = timers.after(Duration.ofSeconds(a.firstAfterSeconds()), this::announce);
-        }
+        announcements.start(Duration.ZERO);
     }
 
     /** An RFC 4733 digit from the caller: the queue's exit key leaves for the exit destination. */
@@ -77,9 +76,7 @@ final class QueueWait {
         if (maxWait != null) {
             maxWait.cancel();
         }
-        if (announcement != null) {
-            announcement.cancel();
-        }
+        announcements.stop();
         if (park != null) {
             park.cancel();
         }
@@ -97,20 +94,6 @@ final class QueueWait {
         synchronized (lock) {
             if (!stopped && caller.waiting()) {
                 caller.leave(Callers.Exit.TIMEOUT, "", Destination.of(queue.overflow()), "timeout");
-            }
-        }
-    }
-
-    /** Repeated every {@code everySeconds} (0 = once) while the caller waits. */
-    private void announce() {
-        synchronized (lock) {
-            if (stopped || !caller.waiting()) {
-                return;
-            }
-            QueueDefinition.Announcements a = queue.announcements();
-            caller.announce(a);
-            if (a.everySeconds() > 0) {
-                announcement = timers.after(Duration.ofSeconds(a.everySeconds()), this::announce);
             }
         }
     }

@@ -22,7 +22,10 @@ final class WaitingCaller {
 
     /** The caller's place in the cluster-wide queue (the claim scripts, through Callers and Claims). */
     interface Seat {
-        /** Leaves {@code queue} without an agent (ABANDON, EXITWITHKEY, EXITWITHTIMEOUT), naming where to. */
+        /**
+         * Leaves {@code queue} without an agent (ABANDON, EXITWITHKEY, EXITWITHTIMEOUT, VANISHED), naming where to;
+         * {@code key} is the exit key, or why the caller vanished.
+         */
         void leave(String queue, Callers.Exit exit, String key, String destination);
 
         /** Ends an offer nobody will ring. */
@@ -131,6 +134,15 @@ final class WaitingCaller {
     void hungUp() {
         withdraw();
         seat.leave(queue.number(), Callers.Exit.ABANDON, "", "");
+    }
+
+    /**
+     * The caller's phone is gone without a BYE ({@code why}: {@code no-ack}, {@code silent}, {@code dialog-gone}):
+     * what rings is cancelled, VANISHED recorded, not ABANDON — the caller did not hang up.
+     */
+    void vanished(String why) {
+        withdraw();
+        seat.leave(queue.number(), Callers.Exit.VANISHED, why, "");
     }
 
     /** The wait is over (connected, gone to a destination, ended): its timers stop. */

@@ -302,6 +302,27 @@ public final class Keys {
         return KeyShape.ROOM.key(tenant, checked(OPAQUE, "room id", roomId));
     }
 
+    /**
+     * Sorted set: the rooms of a queue's callers parked and not yet joined, scored as {@link #queueWait} (priority,
+     * then the first enqueue time), so a parked caller is told its place among them.
+     */
+    public static String queueParked(String tenant, String queue) {
+        return KeyShape.QUEUE_PARKED.key(tenant, checked(EXTENSION, "queue", queue));
+    }
+
+    /**
+     * Hash: a callback ticket, written by the callback service only; the node working it reads the caller's place
+     * from it. The callback contract's {@code CallbackKeys.ticket}.
+     */
+    public static String ticket(String tenant, String ticketId) {
+        return KeyShape.TICKET.key(tenant, checked(OPAQUE, "ticket id", ticketId));
+    }
+
+    /** Stream, node → callback service: what happens to the tickets a node works; {@code CallbackKeys.ticketEvents}. */
+    public static String ticketEvents(String tenant) {
+        return KeyShape.TICKET_EVENTS.key(tenant);
+    }
+
     /** Set: the tenant's open rooms; the callback contract's {@code CallbackKeys.rooms}. */
     public static String rooms(String tenant) {
         return KeyShape.ROOMS.key(tenant);

@@ -25,7 +25,8 @@ import org.springframework.validation.annotation.Validated;
  *                       first where every phone supports it.
  * @param md5OnlyUserAgents User-Agent substrings (case-insensitive) of clients that get the MD5 challenge only:
  *                       baresip 1.0 (libre 1.1) gives up with ENOSYS on any challenge it cannot compute instead of
- *                       using the MD5 one next to it
+ *                       using the MD5 one next to it; SIP.js 0.21 (the browser phone's library) keeps the last
+ *                       challenge of a 401 and computes MD5 only
  * @param floodThreshold wrong-password REGISTERs from one source address within {@code floodWindow} that block it
  * @param floodWindow    window over which failures are counted
  * @param floodBlock     how long a blocked source stays blocked (every node refuses it: the block is in Redis)
@@ -43,7 +44,7 @@ public record RegistrarProperties(
         @DefaultValue("5") @Min(1) @Max(100) int maxContacts,
         @DefaultValue("300s") @NotNull Duration nonceValidity,
         @DefaultValue({"MD5", "SHA-256"}) @NotEmpty List<String> algorithms,
-        @DefaultValue("baresip") List<String> md5OnlyUserAgents,
+        @DefaultValue({"baresip", "SIP.js"}) List<String> md5OnlyUserAgents,
         @DefaultValue("10") @Min(1) int floodThreshold,
         @DefaultValue("60s") @NotNull Duration floodWindow,
         @DefaultValue("300s") @NotNull Duration floodBlock,

@@ -54,6 +54,17 @@ class ParkSettingTest {
     }
 
     @Test
+    void aTicketOnAbandonIsOffUnlessTheQueueSaysSo() throws Exception {
+        QueueDefinition.Park off = JSON.readValue("""
+                {"enabled":true}""", QueueDefinition.Park.class);
+        assertThat(off.ticketOnAbandon()).isFalse();
+        QueueDefinition.Park on = JSON.readValue("""
+                {"enabled":true,"ticketOnAbandon":true}""", QueueDefinition.Park.class);
+        assertThat(on.ticketOnAbandon()).isTrue();
+        assertThat(JSON.readValue(JSON.writeValueAsString(on), QueueDefinition.Park.class)).isEqualTo(on);
+    }
+
+    @Test
     void outOfRangeTimesNameTheField() throws Exception {
         QueueDefinition queue = JSON.readValue("""
                 {"number":"7000","name":"x","strategy":"linear","members":[],

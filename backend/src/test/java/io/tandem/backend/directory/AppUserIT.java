@@ -152,7 +152,7 @@ class AppUserIT {
         try (TestPhone app = phone("2002", 1000, 440);
              TestPhone agent = phone("1003", 440, 1000);
              TestPhone otherApp = phone("2003", 440, 1000)) {
-            for (String forbidden : List.of("1003", "2003", "0044201234567")) {
+            for (String forbidden : List.of("1003", "2003", "0044201234567", "+442012345678")) {
                 Call call = app.dial("sip:" + forbidden + "@127.0.0.1:" + node.sipPort());
                 app.awaitState(call, CallState.ENDED);
                 assertThat(call.endStatus()).as(forbidden).isEqualTo(403);

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The edge we ship (a real Kamailio from {@code edge/kamailio.cfg}) in front of two nodes on one Redis: phones
- * register and call through it, the nodes reach them back through it (Path, RFC 3327; Record-Route), a node's
+ * register and call through it, the nodes reach them back through it (Path, RFC 3327; Record-Route), their media
+ * crosses the edge's rtpengine on its way to the nodes' relays, a node's
  * death leaves them reachable through the other, and it refuses scanners and requests for foreign domains.
  */
 class EdgeIT {
@@ -102,6 +103,10 @@ class EdgeIT {
                 () -> caller.toneFrames() - callerBefore >= HEARD && callee.toneFrames() - calleeBefore >= HEARD,
                 () -> "caller heard " + (caller.toneFrames() - callerBefore) + ", callee "
                         + (callee.toneFrames() - calleeBefore) + "\n" + edge.logTail());
+        // The tones crossed rtpengine (the edge rewrote both legs' SDP), not straight between phone and node.
+        assertThat(edge.rtpengine().relayedPackets()).as("RTP packets rtpengine relayed in the call (%s)",
+                        edge.rtpengine().calls())
+                .isGreaterThanOrEqualTo(2 * HEARD);
         out.hangup();
         callee.awaitState(in, CallState.ENDED);
     }
@@ -113,7 +118,7 @@ class EdgeIT {
     }
 
     @Test
-    void scannersGetNoAnswerAndForeignDomainsAreRefused() throws Exception {
+    void scannersGetNoAnswerAndForeignDomainsAndForgedTrunkRequestsAreRefused() throws Exception {
         TestNode n1 = node("edge-guard");
         EdgeProcess edge = opened(EdgeProcess.start(List.of(n1.sipPort())));
         try (RawSip sip = new RawSip()) {
@@ -127,6 +132,11 @@ class EdgeIT {
             sip.send(edge.port(), sip.options("sip:1001@192.0.2.10:5060", "Tandem test", "foreign-2"));
             assertThat(sip.receive(EdgePhone.WAIT)).get().asString().startsWith("SIP/2.0 403")
                     .contains("Call-ID: foreign-2");
+            // Trunk-signed requests come from the nodes' addresses only, never through the edge from outside.
+            sip.send(edge.port(), sip.options("sip:1001@127.0.0.1:" + edge.port(), "Tandem test", "forged-trunk",
+                    "X-Tandem-Node: n1\r\nX-Tandem-Signature: 00\r\n"));
+            assertThat(sip.receive(EdgePhone.WAIT)).get().asString().startsWith("SIP/2.0 403 Not a node")
+                    .contains("Call-ID: forged-trunk");
         }
     }
 }

@@ -17,12 +17,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code ./tandem edge} as an operator runs it: flags checked and named, the template filled into the run directory
- * and checked, Kamailio in the foreground answering on the given port, stopped with its workers by Ctrl-C.
+ * and checked, rtpengine started before Kamailio, Kamailio in the foreground answering on the given port, both
+ * stopped (with Kamailio's workers) by Ctrl-C.
  */
 class EdgeLauncherIT {
 
     private static final File ROOT = EdgeProcess.template().getParent().getParent().toFile();
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final int MEDIA_PORTS = 20;
 
     private static Process launch(Path output, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("bash", new File(ROOT, "tandem").getPath(), "edge"));
@@ -54,15 +56,26 @@ class EdgeLauncherIT {
         Process port = launch(out, "--nodes", "sip:127.0.0.1:5060", "--sip-port", "70000");
         assertThat(finished(port, out)).contains("--sip-port: '70000' is not a port number");
         assertThat(port.exitValue()).isEqualTo(2);
+
+        Process wss = launch(out, "--nodes", "sip:127.0.0.1:5060", "--wss-port", "8443");
+        assertThat(finished(wss, out)).contains("--wss-port: only with --tls-port");
+        assertThat(wss.exitValue()).isEqualTo(2);
+
+        Process media = launch(out, "--nodes", "sip:127.0.0.1:5060", "--rtp-ports", "30000");
+        assertThat(finished(media, out)).contains("--rtp-ports: '30000' is not MIN-MAX");
+        assertThat(media.exitValue()).isEqualTo(2);
     }
 
     @Test
-    void runsKamailioFromTheTemplateAndStopsOnCtrlC() throws Exception {
+    void runsKamailioAndRtpengineFromTheTemplateAndStopsOnCtrlC() throws Exception {
         int port = FreePorts.udpAndTcp();
         int node = FreePorts.udpAndTcp();
+        int control = FreePorts.udpAndTcp();
+        int media = FreePorts.alignedBlock(MEDIA_PORTS);
         Path runDir = Files.createTempDirectory("tandem-edge-run-");
         Path out = runDir.resolve("launcher.log");
         Process edge = launch(out, "--nodes", "sip:127.0.0.1:" + node, "--sip-port", Integer.toString(port),
+                "--ng-port", Integer.toString(control), "--rtp-ports", media + "-" + (media + MEDIA_PORTS - 1),
                 "--run-dir", runDir.toString());
         try (RawSip sip = new RawSip()) {
             Await.until("the edge answers on " + port, WAIT, () -> {
@@ -80,19 +93,25 @@ class EdgeLauncherIT {
             assertThat(Files.readString(runDir.resolve("dispatcher.list"))).isEqualTo("1 sip:127.0.0.1:" + node
                     + "\n");
             assertThat(Files.readString(runDir.resolve("kamailio.cfg"))).doesNotContain("@SIP_PORT@")
-                    .contains("listen=udp:127.0.0.1:" + port);
+                    .contains("listen=udp:127.0.0.1:" + port)
+                    .contains("modparam(\"rtpengine\", \"rtpengine_sock\", \"udp:127.0.0.1:" + control + "\")");
+            assertThat(Files.readString(runDir.resolve("rtpengine.log"))).contains("Startup complete");
 
             List<ProcessHandle> workers = edge.descendants().toList();
-            // Ctrl-C: SIGINT to the foreground process (the launcher exec'd kamailio).
+            assertThat(workers).as("the launcher's children").anySatisfy(child -> assertThat(
+                    child.info().command().orElse("")).endsWith("rtpengine"));
+            // Ctrl-C: SIGINT to the foreground process (the launcher, which passes it on to kamailio and rtpengine).
             new ProcessBuilder("kill", "-INT", Long.toString(edge.pid())).start().waitFor();
-            assertThat(edge.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("kamailio stops on Ctrl-C").isTrue();
-            Await.until("every kamailio worker is gone", WAIT,
+            assertThat(edge.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the edge stops on Ctrl-C").isTrue();
+            Await.until("every kamailio worker and rtpengine are gone", WAIT,
                     () -> workers.stream().noneMatch(ProcessHandle::isAlive));
         } finally {
             edge.descendants().forEach(ProcessHandle::destroyForcibly);
             edge.destroyForcibly();
             FreePorts.release(port, 1);
             FreePorts.release(node, 1);
+            FreePorts.release(control, 1);
+            FreePorts.release(media, MEDIA_PORTS);
         }
     }
 

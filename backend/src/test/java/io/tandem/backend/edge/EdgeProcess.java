@@ -18,23 +18,31 @@ import java.util.stream.Collectors;
 /**
  * A real Kamailio started from the template we ship ({@code edge/kamailio.cfg}), filled the way {@code ./tandem edge}
  * fills it: the listen address and port, the dispatcher list naming the nodes, no aliases, a run directory of its
- * own. Ready once it answers an OPTIONS keep-alive; stopped with its worker processes on {@link #close()}.
+ * own, and a real rtpengine for the media ({@link RtpengineProcess}). Ready once it answers an OPTIONS keep-alive;
+ * stopped with its worker processes and rtpengine on {@link #close()}.
  */
 final class EdgeProcess implements AutoCloseable {
 
     static final String ADDRESS = "127.0.0.1";
+    /** The template's switch for SIP over secure WebSocket (RFC 7118). */
+    static final String WSS = "WITH_WSS";
     private static final Duration READY = Duration.ofSeconds(60);
 
     private final Process process;
+    private final RtpengineProcess rtpengine;
     private final Path runDir;
     private final int port;
     private final int tlsPort;
+    private final int wssPort;
 
-    private EdgeProcess(Process process, Path runDir, int port, int tlsPort) {
+    private EdgeProcess(Process process, RtpengineProcess rtpengine, Path runDir, int port, int tlsPort,
+                        int wssPort) {
         this.process = process;
+        this.rtpengine = rtpengine;
         this.runDir = runDir;
         this.port = port;
         this.tlsPort = tlsPort;
+        this.wssPort = wssPort;
     }
 
     /** Starts an edge in front of the nodes at {@code nodeSipPorts} on 127.0.0.1, and waits until it answers. */
@@ -47,8 +55,29 @@ final class EdgeProcess implements AutoCloseable {
      * certificate made by openssl as {@code ./tandem edge --tls-port} makes one, and {@code edge/tls.cfg} filled.
      */
     static EdgeProcess start(List<Integer> nodeSipPorts, boolean tls) throws IOException {
+        return start(nodeSipPorts, tls, List.of());
+    }
+
+    /**
+     * As {@link #start(List, boolean)}, with the template's optional parts switched on by name ({@code -A}), as
+     * the launcher's options do: e.g. {@code REFUSE_PLAIN_RTP}, or {@code WITH_WSS} (with {@code tls}) for SIP over
+     * secure WebSocket on a port of its own.
+     */
+    static EdgeProcess start(List<Integer> nodeSipPorts, boolean tls, List<String> defines) throws IOException {
+        return start(nodeSipPorts, tls, defines, defines.contains(WSS) ? FreePorts.udpAndTcp() : 0);
+    }
+
+    /**
+     * As {@link #start(List, boolean, List)}, with SIP over WSS on {@code wssPort} (taken from {@link FreePorts}
+     * by the caller, who had to tell a node where the edge's WSS is before the edge could know the node).
+     */
+    static EdgeProcess start(List<Integer> nodeSipPorts, boolean tls, List<String> defines, int wssPort)
+            throws IOException {
         int port = FreePorts.udpAndTcp();
         int tlsPort = tls ? FreePorts.udpAndTcp() : 0;
+        if (wssPort != 0 && !tls) {
+            throw new IllegalArgumentException(WSS + " needs TLS");
+        }
         Path runDir = Files.createTempDirectory("tandem-edge-");
         List<String> command = new ArrayList<>(List.of("kamailio", "-f", runDir.resolve("kamailio.cfg").toString(),
                 "-DD", "-E", "-Y", runDir.toString(), "-m", "64", "-M", "8"));
@@ -59,6 +88,10 @@ final class EdgeProcess implements AutoCloseable {
                     .replace("@PRIVATE_KEY@", runDir.resolve("key.pem").toString()));
             command.addAll(List.of("-A", "WITH_TLS"));
         }
+        for (String define : defines) {
+            command.addAll(List.of("-A", define));
+        }
+        RtpengineProcess rtpengine = RtpengineProcess.start(runDir);
         Path list = runDir.resolve("dispatcher.list");
         Files.writeString(list, nodeSipPorts.stream().map(p -> "1 sip:" + ADDRESS + ":" + p + "\n")
                 .collect(Collectors.joining()));
@@ -66,13 +99,20 @@ final class EdgeProcess implements AutoCloseable {
         Files.writeString(config, Files.readString(template(), StandardCharsets.UTF_8)
                 .replace("@LISTEN_ADDRESS@", ADDRESS).replace("@SIP_PORT@", Integer.toString(port))
                 .replace("@DISPATCHER_LIST@", list.toString()).replace("@RUN_DIR@", runDir.toString())
-                .replace("@ALIASES@", "").replace("@TLS_PORT@", Integer.toString(tlsPort)));
+                .replace("@ALIASES@", "").replace("@TLS_PORT@", Integer.toString(tlsPort))
+                .replace("@WSS_PORT@", Integer.toString(wssPort)).replace("@RTPENGINE@", rtpengine.controlSocket()));
         Path log = runDir.resolve("kamailio.log");
         // As the launcher runs it: in the foreground (-DD) with its log on stderr (-E); little shared memory.
-        Process process = new ProcessBuilder(command).directory(runDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        EdgeProcess edge = new EdgeProcess(process, runDir, port, tlsPort);
+        Process process;
+        try {
+            process = new ProcessBuilder(command).directory(runDir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            rtpengine.close();
+            throw e;
+        }
+        EdgeProcess edge = new EdgeProcess(process, rtpengine, runDir, port, tlsPort, wssPort);
         try (RawSip probe = new RawSip()) {
             Await.until("kamailio answers on " + port, READY, () -> {
                 if (!process.isAlive()) {
@@ -95,9 +135,9 @@ final class EdgeProcess implements AutoCloseable {
 
     private static void selfSignedCertificate(Path runDir) throws IOException {
         Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=" + ADDRESS, "-keyout", runDir.resolve("key.pem").toString(), "-out",
-                runDir.resolve("cert.pem").toString()).redirectErrorStream(true)
-                .redirectOutput(runDir.resolve("openssl.log").toFile()).start();
+                "-subj", "/CN=" + ADDRESS, "-addext", "subjectAltName=IP:" + ADDRESS,
+                "-keyout", runDir.resolve("key.pem").toString(), "-out", runDir.resolve("cert.pem").toString())
+                .redirectErrorStream(true).redirectOutput(runDir.resolve("openssl.log").toFile()).start();
         try {
             if (!openssl.waitFor(60, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
                 throw new IllegalStateException("openssl could not make a certificate: "
@@ -134,16 +174,27 @@ final class EdgeProcess implements AutoCloseable {
         return tlsPort;
     }
 
+    /** The SIP over secure WebSocket port; 0 when started without {@link #WSS}. */
+    int wssPort() {
+        return wssPort;
+    }
+
     /** {@code sip:127.0.0.1:port}: what a phone configures as its registrar and dials through. */
     String uri() {
         return "sip:" + ADDRESS + ":" + port;
     }
 
-    /** The last lines Kamailio logged, for failure messages. */
+    /** The edge's media relay. */
+    RtpengineProcess rtpengine() {
+        return rtpengine;
+    }
+
+    /** The last lines Kamailio and rtpengine logged, for failure messages. */
     String logTail() {
         try {
             List<String> lines = Files.readAllLines(runDir.resolve("kamailio.log"), StandardCharsets.ISO_8859_1);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()))
+                    + "\n--- rtpengine:\n" + rtpengine.logTail();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -163,9 +214,13 @@ final class EdgeProcess implements AutoCloseable {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
+        rtpengine.close();
         FreePorts.release(port, 1);
         if (tlsPort != 0) {
             FreePorts.release(tlsPort, 1);
+        }
+        if (wssPort != 0) {
+            FreePorts.release(wssPort, 1);
         }
     }
 }

@@ -28,6 +28,11 @@ final class RawSip implements AutoCloseable {
 
     /** An OPTIONS for {@code requestUri}, with a User-Agent, from this socket; Call-ID {@code callId}. */
     String options(String requestUri, String userAgent, String callId) {
+        return options(requestUri, userAgent, callId, "");
+    }
+
+    /** As {@link #options(String, String, String)}, with {@code extraHeaders} (each ending in CRLF) added. */
+    String options(String requestUri, String userAgent, String callId, String extraHeaders) {
         return "OPTIONS " + requestUri + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort() + ";branch=z9hG4bK" + UUID.randomUUID() + ";rport\r\n"
                 + "Max-Forwards: 70\r\n"
@@ -36,6 +41,7 @@ final class RawSip implements AutoCloseable {
                 + "Call-ID: " + callId + "\r\n"
                 + "CSeq: 1 OPTIONS\r\n"
                 + "User-Agent: " + userAgent + "\r\n"
+                + extraHeaders
                 + "Content-Length: 0\r\n\r\n";
     }
 

@@ -3,6 +3,7 @@ package io.tandem.backend.queuecall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.acd.queues.Strategy;
@@ -16,12 +17,14 @@ import io.tandem.telephony.testing.RedisServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A queue caller that never ACKs the node's 200 (RFC 3261 §13.3.1.4): after 64×T1 the node sends it a BYE and the
- * caller leaves the queue as abandoned, instead of waiting in the cluster-wide queue for nobody.
+ * caller leaves the queue as vanished for want of an ACK — not as abandoned: it never hung up — instead of waiting in
+ * the cluster-wide queue for nobody.
  */
 class QueueNoAckIT {
 
@@ -46,10 +49,18 @@ class QueueNoAckIT {
             Redis redisClient = node.bean(Redis.class);
             Await.until("the caller left queue 7795", Duration.ofSeconds(10),
                     () -> redisClient.commands().zcard(Keys.queueWait("demo", "7795")) == 0);
-            List<String> events = redisClient.commands().xrange(Keys.queueLog("demo"), Range.create("-", "+"))
-                    .stream().filter(m -> "7795".equals(m.getBody().get("queue")))
-                    .map(m -> m.getBody().get("event")).toList();
-            assertThat(events).containsSubsequence("ENTERQUEUE", "ABANDON");
+            List<Map<String, String>> log = redisClient.commands().xrange(Keys.queueLog("demo"),
+                    Range.create("-", "+")).stream().map(StreamMessage::getBody)
+                    .filter(b -> "7795".equals(b.get("queue"))).toList();
+            assertThat(log).extracting(e -> e.get("event")).containsExactly("ENTERQUEUE", "VANISHED");
+            assertThat(log.get(1)).containsEntry("data1", "no-ack");
+            String callId = log.get(1).get("callid");
+            Await.until("the call's record", Duration.ofSeconds(10), () -> redisClient.commands()
+                    .xrange(Keys.cdr("demo"), Range.create("-", "+")).stream()
+                    .anyMatch(m -> callId.equals(m.getBody().get("callId"))));
+            assertThat(redisClient.commands().xrange(Keys.cdr("demo"), Range.create("-", "+")).stream()
+                    .map(StreamMessage::getBody).filter(b -> callId.equals(b.get("callId"))).findFirst().orElseThrow())
+                    .containsEntry("endCause", "no-ack").containsEntry("hungUpBy", "system");
         }
     }
 }

@@ -40,6 +40,8 @@ class KeysTest {
         assertThat(Keys.room("demo", "r1")).isEqualTo(CallbackKeys.room("demo", "r1"));
         assertThat(Keys.rooms("demo")).isEqualTo(CallbackKeys.rooms("demo"));
         assertThat(Keys.roomEvents("demo")).isEqualTo(CallbackKeys.roomEvents("demo"));
+        assertThat(Keys.ticket("demo", "r-1")).isEqualTo(CallbackKeys.ticket("demo", "r-1"));
+        assertThat(Keys.ticketEvents("demo")).isEqualTo(CallbackKeys.ticketEvents("demo"));
         assertThat(Keys.usedJoinToken("demo", "t-1")).isEqualTo(CallbackKeys.usedJoinToken("demo", "t-1"));
         assertThat(Keys.nodeCommands("n1")).isEqualTo(CallbackKeys.nodeCommands("n1"));
         assertThat(Keys.doneCommand("n1", "c-1")).isEqualTo(CallbackKeys.doneCommand("n1", "c-1"));

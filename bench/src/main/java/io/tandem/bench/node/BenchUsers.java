@@ -12,24 +12,24 @@ import java.util.HexFormat;
  * The users both registrars serve: extensions {@code 200000…} with password {@code pw-<ext>}, written as a SIPp
  * injection file, a Tandem directory seed file and a Kamailio db_text subscriber table.
  */
-final class BenchUsers {
+public final class BenchUsers {
 
     static final int FIRST = 200_000;
     private final int count;
 
-    BenchUsers(int count) {
+    public BenchUsers(int count) {
         this.count = count;
     }
 
-    int count() {
+    public int count() {
         return count;
     }
 
-    static String extension(int i) {
+    public static String extension(int i) {
         return Integer.toString(FIRST + i);
     }
 
-    static String password(int i) {
+    public static String password(int i) {
         return "pw-" + extension(i);
     }
 
@@ -44,7 +44,7 @@ final class BenchUsers {
     }
 
     /** {@code tandem.directory.seed-file}: the node creates the users (HA1 only) at start. */
-    Path writeTandemSeed(Path dir, String tenant) throws IOException {
+    public Path writeTandemSeed(Path dir, String tenant) throws IOException {
         StringBuilder yaml = new StringBuilder("tenants:\n  ").append(tenant).append(":\n    users:\n");
         for (int i = 0; i < count; i++) {
             yaml.append("      - {extension: \"").append(extension(i)).append("\", displayName: \"Bench ")

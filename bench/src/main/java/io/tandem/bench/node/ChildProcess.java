@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A program the bench starts, its output in a log file, stopped (and its children with it) on close. */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -20,7 +20,7 @@ final class ChildProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static ChildProcess start(String name, Path workDir, List<String> command, Map<String, String> env)
+    public static ChildProcess start(String name, Path workDir, List<String> command, Map<String, String> env)
             throws IOException {
         Files.createDirectories(workDir);
         Path log = workDir.resolve(name + ".log");
@@ -30,12 +30,12 @@ final class ChildProcess implements AutoCloseable {
         return new ChildProcess(name, builder.start(), log);
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits for the program to end by itself; false when it did not within the time. */
-    boolean waitFor(long seconds) throws InterruptedException {
+    public boolean waitFor(long seconds) throws InterruptedException {
         return process.waitFor(seconds, TimeUnit.SECONDS);
     }
 
@@ -43,7 +43,7 @@ final class ChildProcess implements AutoCloseable {
      * CPU time (user + system, in clock ticks of 1/100 s) used so far by the program and its live descendants
      * (Kamailio's workers are child processes), from /proc.
      */
-    long cpuTicks() {
+    public long cpuTicks() {
         long ticks = ticksOf(process.pid());
         for (ProcessHandle child : process.descendants().toList()) {
             ticks += ticksOf(child.pid());
@@ -71,7 +71,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** The last lines of the log, to say why a program failed. */
-    String tail(int lines) {
+    public String tail(int lines) {
         try {
             List<String> all = Files.readAllLines(log);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));

@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Free loopback ports, so the bench runs next to tests and other benches. */
-final class LoopbackPorts {
+public final class LoopbackPorts {
     private LoopbackPorts() {
     }
 
     /** A port free for both UDP and TCP (SIP listens on both with one number). */
-    static int udpAndTcp() throws IOException {
+    public static int udpAndTcp() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
                 int port = udp.getLocalPort();
@@ -35,7 +35,7 @@ final class LoopbackPorts {
      * ports the bench gives a node (40000 and up), which a port the kernel handed out could collide with once the node
      * opens its relays (SIPp then fails at start: "Unable to bind video RTP socket").
      */
-    static int sippMedia() throws IOException {
+    public static int sippMedia() throws IOException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 200; attempt++) {
             int base = 20_000 + 2 * random.nextInt(4_995);
@@ -56,7 +56,7 @@ final class LoopbackPorts {
         throw new IOException("no four free loopback UDP ports for SIPp media in 20000-29999");
     }
 
-    static int tcp() throws IOException {
+    public static int tcp() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * SIPp as the two registered parties of the call section: user A's UAC calls user B's UAS through the node. Writes
  * the scenarios (with or without RTP both ways) and a looped G.711 file, runs SIPp, reads its statistics.
  */
-final class SippCalls {
+public final class SippCalls {
 
     /** One second of u-law silence-level samples, looped by {@code rtp_stream} (loss is counted, not audio). */
     private static final String AUDIO = "audio.pcmu";
@@ -23,7 +23,7 @@ final class SippCalls {
     private final int nodePort;
     private int runs;
 
-    SippCalls(Path dir, int nodePort) throws IOException {
+    public SippCalls(Path dir, int nodePort) throws IOException {
         this.dir = Files.createDirectories(dir);
         this.nodePort = nodePort;
         byte[] audio = new byte[8000];
@@ -64,10 +64,10 @@ final class SippCalls {
     }
 
     /** What one UAC run did; {@code ringingMillis} are its INVITE→180 samples. */
-    record Run(int rate, long calls, long successful, long failed, long retransmissions, double seconds,
+    public record Run(int rate, long calls, long successful, long failed, long retransmissions, double seconds,
             double[] ringingMillis) {
 
-        double percentile(double p) {
+        public double percentile(double p) {
             if (ringingMillis.length == 0) {
                 return Double.NaN;
             }
@@ -78,7 +78,7 @@ final class SippCalls {
     }
 
     /** User A calls user B {@code calls} times at {@code rate}/s, each call held {@code holdMillis}. */
-    Run call(String label, int port, int rate, long calls, long holdMillis, boolean media, String callee)
+    public Run call(String label, int port, int rate, long calls, long holdMillis, boolean media, String callee)
             throws IOException, InterruptedException {
         Path run = runDir(label + "-" + rate);
         copy("call-uac.xml", run, Map.of("HOLD_MS", Long.toString(holdMillis), "<!--RTP-->",

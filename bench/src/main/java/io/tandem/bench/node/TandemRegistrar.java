@@ -19,9 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * A Tandem node as the bench runs it: the node jar in its own JVM, against a real {@code redis-server} on a free
  * port, with the bench users created from a directory seed file at start.
  */
-final class TandemRegistrar implements RegistrarUnderTest {
+public final class TandemRegistrar implements RegistrarUnderTest {
 
-    static final String TENANT = "bench";
+    public static final String TENANT = "bench";
     private static final int START_SECONDS = 300;
 
     private final String name;
@@ -90,7 +90,7 @@ final class TandemRegistrar implements RegistrarUnderTest {
         }
     }
 
-    static void awaitRedis(int port, ChildProcess redis) throws IOException, InterruptedException {
+    public static void awaitRedis(int port, ChildProcess redis) throws IOException, InterruptedException {
         for (int i = 0; i < 100; i++) {
             if (!redis.isAlive()) {
                 throw new IOException("redis-server exited:\n" + redis.tail(20));
@@ -108,7 +108,7 @@ final class TandemRegistrar implements RegistrarUnderTest {
     }
 
     /** Readiness comes after the directory seed ran (Spring publishes it after the application runners). */
-    static void awaitReady(int httpPort, ChildProcess node) throws IOException, InterruptedException {
+    public static void awaitReady(int httpPort, ChildProcess node) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
                 + "/actuator/health/readiness")).timeout(Duration.ofSeconds(5)).build();
@@ -145,7 +145,7 @@ final class TandemRegistrar implements RegistrarUnderTest {
         return new BindingCount(indexed, keys);
     }
 
-    static String redisCli(int port, String... args) throws IOException, InterruptedException {
+    public static String redisCli(int port, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
         command.addAll(List.of(args));
         Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -177,7 +177,7 @@ final class TandemRegistrar implements RegistrarUnderTest {
                 + " on loopback (no persistence), users created from a directory seed file (HA1 only)";
     }
 
-    static String redisVersion() {
+    public static String redisVersion() {
         try {
             Process v = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
             String out = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -45,6 +45,19 @@ public final class ServiceKeys {
         return tenant(tenant) + "callwake:" + callPushId + ":over";
     }
 
+    /**
+     * Sorted set: tickets to be put in a node's wait set, score = when (epoch ms): a new open ticket now, a
+     * retry-wait ticket at its {@code retryAt}.
+     */
+    public static String ticketsDue(String tenant) {
+        return tenant(tenant) + "tickets:due";
+    }
+
+    /** Hash: ticket id → the node working it (its wait set entry, or its call); checked for the node's heartbeat. */
+    public static String ticketsHeld(String tenant) {
+        return tenant(tenant) + "tickets:held";
+    }
+
     /** Stream: every push sent about the tenant's rooms and its outcome. */
     public static String pushRecords(String tenant) {
         return tenant(tenant) + "pushes";

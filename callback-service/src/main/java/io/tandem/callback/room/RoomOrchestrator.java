@@ -10,6 +10,7 @@ import io.tandem.callback.cluster.CallbackProperties;
 import io.tandem.callback.cluster.ServiceKeys;
 import io.tandem.callback.push.PushKind;
 import io.tandem.callback.push.PushMessage;
+import io.tandem.callback.ticket.TicketWork;
 import io.tandem.callback.ticket.Tickets;
 import io.tandem.protocol.callback.CallWake;
 import io.tandem.protocol.callback.CallbackKeys;
@@ -18,6 +19,7 @@ import io.tandem.protocol.callback.JoinToken;
 import io.tandem.protocol.callback.NodeCommand;
 import io.tandem.protocol.callback.NodeKeys;
 import io.tandem.protocol.callback.RoomEvent;
+import io.tandem.protocol.callback.TicketEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +61,7 @@ public final class RoomOrchestrator {
     private final WakeList wakeList;
     private final RoomPushes pushes;
     private final Tickets tickets;
+    private final TicketWork work;
     private final Clock clock;
     private final CallRinger calls;
     private final byte[] secret;
@@ -66,7 +69,8 @@ public final class RoomOrchestrator {
     private final Duration wakeRecordTtl;
 
     RoomOrchestrator(RedisCommands<String, String> redis, CallbackProperties properties, WakeList wakeList,
-            RoomPushes pushes, Tickets tickets, Clock clock, CallRinger calls) {
+            RoomPushes pushes, Tickets tickets, TicketWork work, Clock clock, CallRinger calls) {
+        this.work = work;
         this.calls = calls;
         this.redis = redis;
         this.properties = properties;
@@ -86,7 +90,11 @@ public final class RoomOrchestrator {
             case REFUSED -> log.info("room {}: {} was refused ({})", event.room(), event.agent(), event.reason());
             case ABANDONED -> {
                 log.info("room {}: the caller {} hung up while parked", event.room(), event.callerNumber());
-                finish(tenant, event.room());
+                if (RoomEvent.ABANDONED_CALL_BACK.equals(event.reason())) {
+                    ticket(tenant, event, "abandoned"); // the queue calls back even a caller who hung up
+                } else {
+                    finish(tenant, event.room());
+                }
             }
             case CLOSED -> {
                 if ("timeout".equals(event.reason())) {
@@ -102,6 +110,11 @@ public final class RoomOrchestrator {
     /** Handles one entry of a tenant's call wakes: a call ringing a sleeping callee, answered or cancelled. */
     public void onCallWake(String tenant, CallWake wake) {
         calls.onCallWake(tenant, wake);
+    }
+
+    /** Handles one entry of a tenant's ticket events: what the node working a ticket reports. */
+    public void onTicketEvent(String tenant, TicketEvent event) {
+        work.onTicketEvent(tenant, event);
     }
 
     /** Handles one entry of a tenant's device events. */
@@ -146,8 +159,9 @@ public final class RoomOrchestrator {
     }
 
     private void parked(String tenant, RoomEvent event) {
-        long expiresAt = event.at() + properties.parkTimeout().toMillis();
-        String roomState = redis.hget(CallbackKeys.room(tenant, event.room()), "state");
+        Map<String, String> room = redis.hgetall(CallbackKeys.room(tenant, event.room()));
+        long expiresAt = deadline(room).orElse(event.at() + properties.parkTimeout().toMillis());
+        String roomState = room.get("state");
         if (expiresAt <= clock.millis() || (roomState != null && !PARKED_STATE.equals(roomState))) {
             // Read late (a new consumer group starts at the stream's beginning, or a backlog): a ring whose join
             // token has expired, or for a room no longer parked, would wake an agent for nothing.
@@ -182,6 +196,19 @@ public final class RoomOrchestrator {
     }
 
     /**
+     * When the node closes the room: its {@code deadline} (the queue's own park timeout, which may differ from the
+     * service's {@code park-timeout}), so a join token lives exactly as long as the room it opens. Empty for a room
+     * hash without one (gone already, or written before nodes kept it).
+     */
+    private static Optional<Long> deadline(Map<String, String> room) {
+        String deadline = room.get("deadline");
+        if (deadline == null || !deadline.matches("[0-9]{1,18}")) {
+            return Optional.empty();
+        }
+        return Optional.of(Long.parseLong(deadline));
+    }
+
+    /**
      * From now on the room is checked for its node's heartbeat. Written after the rings went out, so a check that
      * finds the node gone cancels every ring the room started.
      */
@@ -207,7 +234,7 @@ public final class RoomOrchestrator {
     private void ticket(String tenant, RoomEvent event, String reason) {
         RoomEvent parked = decode(event.room(), redis.hget(ServiceKeys.parkedRooms(tenant), event.room()))
                 .orElse(event);
-        tickets.open(tenant, parked, reason);
+        tickets.open(tenant, parked, reason).ifPresent(ticket -> work.opened(tenant, ticket));
         finish(tenant, event.room());
     }
 

@@ -5,7 +5,9 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.callback.cluster.CallbackProperties;
+import io.tandem.callback.ticket.TicketWork;
 import io.tandem.protocol.callback.NodeKeys;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,12 +33,16 @@ final class RoomService implements SmartLifecycle {
     private final CallbackProperties properties;
     private final RoomOrchestrator orchestrator;
     private final MeterRegistry meters;
+    private final TicketWork tickets;
+    private final Duration ticketCheck;
     /** Changed by the scheduler thread; {@link #stop} empties it once the scheduler has stopped. */
     private final Map<String, TenantConsumer> consumers = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService scheduler;
 
     RoomService(RedisClient client, RedisCommands<String, String> redis, CallbackProperties properties,
-            RoomOrchestrator orchestrator, MeterRegistry meters) {
+            RoomOrchestrator orchestrator, MeterRegistry meters, TicketWork tickets, Duration ticketCheck) {
+        this.tickets = tickets;
+        this.ticketCheck = ticketCheck;
         this.client = client;
         this.redis = redis;
         this.properties = properties;
@@ -55,6 +61,8 @@ final class RoomService implements SmartLifecycle {
                 TimeUnit.MILLISECONDS);
         started.scheduleWithFixedDelay(this::checkRooms, properties.roomCheckInterval().toMillis(),
                 properties.roomCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
+        started.scheduleWithFixedDelay(this::checkTickets, ticketCheck.toMillis(), ticketCheck.toMillis(),
+                TimeUnit.MILLISECONDS);
         scheduler = started;
         log.info("callback service instance '{}' consuming the nodes' room and device events", properties.name());
     }
@@ -108,6 +116,17 @@ final class RoomService implements SmartLifecycle {
             log.info("tenant {} is gone from the tenant list: its consumer stopped", tenant);
             return true;
         });
+    }
+
+    private void checkTickets() {
+        for (String tenant : consumers.keySet()) {
+            try {
+                tickets.check(tenant);
+            } catch (RuntimeException e) {
+                log.warn("checking the callback tickets of tenant {} failed; next round in {}", tenant, ticketCheck,
+                        e);
+            }
+        }
     }
 
     private void checkRooms() {

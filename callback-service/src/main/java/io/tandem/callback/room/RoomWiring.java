@@ -5,6 +5,8 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.callback.cluster.CallbackProperties;
 import io.tandem.callback.push.PushSender;
+import io.tandem.callback.ticket.TicketProperties;
+import io.tandem.callback.ticket.TicketWork;
 import io.tandem.callback.ticket.Tickets;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
@@ -16,16 +18,16 @@ class RoomWiring {
 
     @Bean
     RoomOrchestrator roomOrchestrator(RedisCommands<String, String> redis, CallbackProperties properties,
-            PushSender sender, Tickets tickets, Clock clock) {
+            PushSender sender, Tickets tickets, TicketWork work, Clock clock) {
         WakeList wakeList = new WakeList(redis);
         RoomPushes pushes = new RoomPushes(sender, redis, properties, clock);
-        return new RoomOrchestrator(redis, properties, wakeList, pushes, tickets, clock,
+        return new RoomOrchestrator(redis, properties, wakeList, pushes, tickets, work, clock,
                 new CallRinger(redis, wakeList, pushes, clock));
     }
 
     @Bean
     RoomService roomService(RedisClient client, RedisCommands<String, String> redis, CallbackProperties properties,
-            RoomOrchestrator orchestrator, MeterRegistry meters) {
-        return new RoomService(client, redis, properties, orchestrator, meters);
+            RoomOrchestrator orchestrator, MeterRegistry meters, TicketWork work, TicketProperties tickets) {
+        return new RoomService(client, redis, properties, orchestrator, meters, work, tickets.checkInterval());
     }
 }

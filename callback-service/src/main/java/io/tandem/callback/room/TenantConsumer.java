@@ -22,6 +22,7 @@ import io.tandem.protocol.callback.CallWake;
 import io.tandem.protocol.callback.CallbackKeys;
 import io.tandem.protocol.callback.DeviceEvent;
 import io.tandem.protocol.callback.RoomEvent;
+import io.tandem.protocol.callback.TicketEvent;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One tenant's three streams from the nodes — room events, device events and call wakes — read as this instance's
+ * One tenant's four streams from the nodes — room events, device events, call wakes and ticket events — read as this instance's
  * consumer in the services' group ({@link CallbackKeys#SERVICE_GROUP}), on its own thread and connection (XREADGROUP
  * BLOCK holds the connection). The streams carry the tenant's hash tag, so one XREADGROUP reads them all, also on
  * Redis Cluster.
@@ -56,6 +57,7 @@ final class TenantConsumer implements Runnable {
     private final String roomEvents;
     private final String deviceEvents;
     private final String callWakes;
+    private final String ticketEvents;
     private final Consumer<String> me;
     private volatile boolean running = true;
     private volatile Thread thread;
@@ -70,6 +72,7 @@ final class TenantConsumer implements Runnable {
         this.roomEvents = CallbackKeys.roomEvents(tenant);
         this.deviceEvents = CallbackKeys.deviceEvents(tenant);
         this.callWakes = CallbackKeys.callWakes(tenant);
+        this.ticketEvents = CallbackKeys.ticketEvents(tenant);
         this.me = Consumer.from(CallbackKeys.SERVICE_GROUP, properties.name());
     }
 
@@ -106,19 +109,22 @@ final class TenantConsumer implements Runnable {
                         createGroup(redis, roomEvents);
                         createGroup(redis, deviceEvents);
                         createGroup(redis, callWakes);
+                        createGroup(redis, ticketEvents);
                         groups = true;
                     }
                     if (System.nanoTime() - nextClaim >= 0) {
                         claimStale(redis, roomEvents);
                         claimStale(redis, deviceEvents);
                         claimStale(redis, callWakes);
+                        claimStale(redis, ticketEvents);
                         nextClaim = System.nanoTime() + properties.claimInterval().toNanos();
                     }
                     List<StreamMessage<String, String>> entries = redis.xreadgroup(me,
                             XReadArgs.Builder.block(properties.readBlock()).count(properties.readCount()),
                             XReadArgs.StreamOffset.lastConsumed(roomEvents),
                             XReadArgs.StreamOffset.lastConsumed(deviceEvents),
-                            XReadArgs.StreamOffset.lastConsumed(callWakes));
+                            XReadArgs.StreamOffset.lastConsumed(callWakes),
+                            XReadArgs.StreamOffset.lastConsumed(ticketEvents));
                     for (StreamMessage<String, String> entry : entries) {
                         if (!running) {
                             break; // left pending: a survivor, or this instance restarted, takes it over
@@ -193,6 +199,10 @@ final class TenantConsumer implements Runnable {
                 RoomEvent event = RoomEvent.of(entry.getBody());
                 MDC.put("room", event.room());
                 orchestrator.onRoomEvent(tenant, event);
+            } else if (stream.equals(ticketEvents)) {
+                TicketEvent event = TicketEvent.of(entry.getBody());
+                MDC.put("ticket", event.ticket());
+                orchestrator.onTicketEvent(tenant, event);
             } else if (stream.equals(callWakes)) {
                 CallWake wake = CallWake.of(entry.getBody());
                 MDC.put("callId", wake.callId());
@@ -223,6 +233,7 @@ final class TenantConsumer implements Runnable {
         } finally {
             MDC.remove("room");
             MDC.remove("callId");
+            MDC.remove("ticket");
         }
         redis.xack(stream, CallbackKeys.SERVICE_GROUP, entry.getId());
     }

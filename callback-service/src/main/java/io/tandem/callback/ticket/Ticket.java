@@ -23,6 +23,9 @@ import java.util.List;
  * @param assignee     the agent it is assigned to, or empty
  * @param maxAttempts  attempts before it fails
  * @param attempts     the attempts so far
+ * @param holder       the node whose queue wait set holds it (open, offered) or that dials it; empty otherwise
+ * @param agent        the agent it is offered to, dialling or connected with; empty otherwise
+ * @param retryAt      retry-wait: when it is offered again, epoch ms; 0 otherwise
  */
 public record Ticket(
         @JsonProperty("id") String id,
@@ -40,7 +43,10 @@ public record Ticket(
         @JsonProperty("updatedAt") long updatedAt,
         @JsonProperty("assignee") String assignee,
         @JsonProperty("maxAttempts") int maxAttempts,
-        @JsonProperty("attempts") List<Attempt> attempts) {
+        @JsonProperty("attempts") List<Attempt> attempts,
+        @JsonProperty("holder") String holder,
+        @JsonProperty("agent") String agent,
+        @JsonProperty("retryAt") long retryAt) {
 
     public Ticket {
         attempts = List.copyOf(attempts);

@@ -34,8 +34,10 @@ class TicketController {
 
     private final Tickets tickets;
     private final TicketProperties properties;
+    private final TicketWork work;
 
-    TicketController(Tickets tickets, TicketProperties properties) {
+    TicketController(Tickets tickets, TicketProperties properties, TicketWork work) {
+        this.work = work;
         this.tickets = tickets;
         this.properties = properties;
     }
@@ -87,13 +89,21 @@ class TicketController {
         if (body == null || body.agent() == null || !EXTENSION.matcher(body.agent()).matches()) {
             throw new BadTicketRequest("agent", "must be an agent's extension (letters, digits, '.', '_', '-')");
         }
-        return answer(id, tickets.assign(supervisor.tenant(), id, body.agent()), "assigned");
+        Tickets.Change change = tickets.assign(supervisor.tenant(), id, body.agent());
+        if (change instanceof Tickets.Change.Done done) {
+            work.assigned(supervisor.tenant(), done.ticket());
+        }
+        return answer(id, change, "assigned");
     }
 
     @PostMapping("/{id}/cancel")
     ResponseEntity<?> cancel(@AuthenticationPrincipal Supervisor supervisor, @PathVariable String id) {
         checkId(id);
-        return answer(id, tickets.cancel(supervisor.tenant(), id, supervisor.extension()), "cancelled");
+        Tickets.Change change = tickets.cancel(supervisor.tenant(), id, supervisor.extension());
+        if (change instanceof Tickets.Change.Done done) {
+            work.cancelled(supervisor.tenant(), done.ticket());
+        }
+        return answer(id, change, "cancelled");
     }
 
     private static void checkId(String id) {
@@ -108,7 +118,9 @@ class TicketController {
         }
         if (change instanceof Tickets.Change.Conflict conflict) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "ticket " + id + " is "
-                    + conflict.state().wire() + "; only an open or retry-wait ticket can be " + verb);
+                    + conflict.state().wire() + "; only an open or retry-wait ticket can be " + verb
+                    + (conflict.state().waiting() || conflict.state().isFinal() ? ""
+                            : " (a ticket offered to an agent or being dialled is not stopped mid-call)"));
             problem.setTitle("Ticket not waiting");
             problem.setProperty("state", conflict.state().wire());
             return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);

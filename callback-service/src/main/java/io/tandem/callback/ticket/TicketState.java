@@ -2,14 +2,27 @@ package io.tandem.callback.ticket;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Where a callback ticket is: open → offered → dialling → connected | retry-wait → done | failed. An open ticket
- * waits for an agent; offered, it is reserved for one (through the ACD claim, as a call is); dialling, the customer is
- * being called; retry-wait, the last attempt found nobody and the next waits for {@code retry-delay}; failed, after
- * {@code max-attempts}. {@code cancelled} is a supervisor's decision to drop it.
+ * Where a callback ticket is, and the one table of where it may go next:
+ *
+ * <pre>
+ * open → offered → dialling → connected → done
+ *   ↑       │          ├──→ retry-wait → open          (the customer was not reached; attempts left)
+ *   └───────┘          └──→ failed                     (max-attempts reached)
+ * (declined)
+ * open, retry-wait → cancelled                         (a supervisor)
+ * </pre>
+ *
+ * An open ticket waits in its queue's wait set at the caller's original place; offered, the ACD's claim reserved an
+ * agent for it, as for a call; dialling, the agent answered and the customer is being called; retry-wait, the last
+ * attempt found nobody and the next waits for {@code retry-delay}; failed, after {@code max-attempts}. Done, failed
+ * and cancelled are final. Every change of a ticket's state is a compare-and-set from the states {@link #from}
+ * names, so two instances (or a redelivered event) move it once.
  */
 public enum TicketState {
     OPEN("open"),
@@ -35,6 +48,35 @@ public enum TicketState {
     /** Nobody works a ticket in these states: it can be assigned or cancelled. */
     public boolean waiting() {
         return this == OPEN || this == RETRY_WAIT;
+    }
+
+    /** Done, failed or cancelled: nothing more happens to it. */
+    public boolean isFinal() {
+        return next().isEmpty();
+    }
+
+    /** The states this one may become. */
+    public Set<TicketState> next() {
+        return switch (this) {
+            // open → open: its node died before an agent answered; it is put in a wait set again
+            case OPEN -> EnumSet.of(OFFERED, CANCELLED, OPEN);
+            // offered → open: the agent did not take it (or its node died): back at its place
+            case OFFERED -> EnumSet.of(DIALLING, OPEN);
+            case DIALLING -> EnumSet.of(CONNECTED, RETRY_WAIT, FAILED);
+            case CONNECTED -> EnumSet.of(DONE);
+            case RETRY_WAIT -> EnumSet.of(OPEN, CANCELLED);
+            case DONE, FAILED, CANCELLED -> EnumSet.noneOf(TicketState.class);
+        };
+    }
+
+    public boolean canBecome(TicketState next) {
+        return next().contains(next);
+    }
+
+    /** The states that may become {@code to}. */
+    public static Set<TicketState> from(TicketState to) {
+        return Arrays.stream(values()).filter(s -> s.canBecome(to))
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(TicketState.class)));
     }
 
     public static Optional<TicketState> of(String wire) {

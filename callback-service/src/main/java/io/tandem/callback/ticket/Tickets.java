@@ -10,10 +10,13 @@ import io.tandem.protocol.callback.CallbackKeys;
 import io.tandem.protocol.callback.RoomEvent;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -41,8 +44,9 @@ public class Tickets {
             """;
 
     /**
-     * KEYS[1] ticket; ARGV[1] the states it may be in (comma-separated), ARGV[2..] fields to set. Returns
-     * {@code ok}, {@code missing}, or the state it is in when that is not allowed.
+     * KEYS[1] ticket; ARGV[1] the states it may be in (comma-separated), ARGV[2] an attempt to append (JSON, or
+     * empty), ARGV[3..] fields to set. Returns {@code ok}, {@code missing}, or the state it is in when that is not
+     * allowed.
      */
     private static final String TRANSITION = """
             local state = redis.call('HGET', KEYS[1], 'state')
@@ -50,7 +54,12 @@ public class Tickets {
             local allowed = false
             for s in string.gmatch(ARGV[1], '[^,]+') do if s == state then allowed = true end end
             if not allowed then return state end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+            if ARGV[2] ~= '' then
+              local attempts = cjson.decode(redis.call('HGET', KEYS[1], 'attempts') or '[]')
+              attempts[#attempts + 1] = cjson.decode(ARGV[2])
+              redis.call('HSET', KEYS[1], 'attempts', cjson.encode(attempts))
+            end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 3))
             return 'ok'
             """;
 
@@ -92,7 +101,7 @@ public class Tickets {
         long now = clock.millis();
         Ticket ticket = new Ticket(parked.room(), TicketState.OPEN, parked.queue(), parked.callerNumber(),
                 parked.callerName(), parked.enqueuedAt(), parked.priority(), parked.room(), parked.node(),
-                parked.callId(), reason, now, now, "", properties.maxAttempts(), List.of());
+                parked.callId(), reason, now, now, "", properties.maxAttempts(), List.of(), "", "", 0);
         List<String> args = new ArrayList<>(List.of(Long.toString(now), ticket.id()));
         fields(ticket).forEach((name, value) -> {
             args.add(name);
@@ -138,19 +147,36 @@ public class Tickets {
         return found;
     }
 
-    /** Assigns a waiting ticket to an agent (it stays waiting; the agent is offered it first). */
+    /** Assigns a waiting ticket to an agent (it stays waiting; only that agent is offered it). */
     public Change assign(String tenant, String id, String agent) {
-        return change(tenant, id, Map.of("assignee", agent));
+        return change(tenant, id, EnumSet.of(TicketState.OPEN, TicketState.RETRY_WAIT), Map.of("assignee", agent),
+                null);
     }
 
     /** Cancels a waiting ticket: nobody will call the customer back. */
     public Change cancel(String tenant, String id, String by) {
-        return change(tenant, id, Map.of("state", TicketState.CANCELLED.wire(), "cancelledBy", by));
+        return move(tenant, id, TicketState.CANCELLED, Map.of("cancelledBy", by, "agent", "", "retryAt", "0"), null);
     }
 
-    private Change change(String tenant, String id, Map<String, String> fields) {
+    /**
+     * Moves a ticket to {@code to} if its state may become that ({@link TicketState#from}), setting {@code fields}
+     * and appending {@code attempt} (or none) in the same step; published as a {@code callback.ticket} event.
+     */
+    public Change move(String tenant, String id, TicketState to, Map<String, String> fields, Attempt attempt) {
+        Map<String, String> all = new LinkedHashMap<>(fields);
+        all.put("state", to.wire());
+        return change(tenant, id, TicketState.from(to), all, attempt);
+    }
+
+    private Change change(String tenant, String id, Set<TicketState> from, Map<String, String> fields,
+            Attempt attempt) {
         List<String> args = new ArrayList<>();
-        args.add(TicketState.OPEN.wire() + "," + TicketState.RETRY_WAIT.wire());
+        args.add(from.stream().map(TicketState::wire).collect(Collectors.joining(",")));
+        try {
+            args.add(attempt == null ? "" : json.writeValueAsString(attempt));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("attempts are plain records", e);
+        }
         fields.forEach((name, value) -> {
             args.add(name);
             args.add(value);
@@ -181,6 +207,10 @@ public class Tickets {
         fields.put("assignee", ticket.assignee());
         fields.put("enqueuedAt", Long.toString(ticket.enqueuedAt()));
         fields.put("priority", Integer.toString(ticket.priority()));
+        fields.put("agent", ticket.agent());
+        fields.put("attempts", Integer.toString(ticket.attempts().size()));
+        fields.put("maxAttempts", Integer.toString(ticket.maxAttempts()));
+        fields.put("retryAt", Long.toString(ticket.retryAt()));
         events.emit(tenant, EVENT, ticket.queue(), ticket.assignee(), ticket.callId(), fields);
     }
 
@@ -201,6 +231,9 @@ public class Tickets {
         f.put("updatedAt", Long.toString(t.updatedAt()));
         f.put("assignee", t.assignee());
         f.put("maxAttempts", Integer.toString(t.maxAttempts()));
+        f.put("holder", t.holder());
+        f.put("agent", t.agent());
+        f.put("retryAt", Long.toString(t.retryAt()));
         try {
             f.put("attempts", json.writeValueAsString(t.attempts()));
         } catch (JsonProcessingException e) {
@@ -225,7 +258,8 @@ public class Tickets {
                 number(h, "enqueuedAt"), (int) number(h, "priority"), h.getOrDefault("room", ""),
                 h.getOrDefault("node", ""), h.getOrDefault("callId", ""), h.getOrDefault("reason", ""),
                 number(h, "createdAt"), number(h, "updatedAt"), h.getOrDefault("assignee", ""),
-                (int) number(h, "maxAttempts"), attempts);
+                (int) number(h, "maxAttempts"), attempts, h.getOrDefault("holder", ""), h.getOrDefault("agent", ""),
+                number(h, "retryAt"));
     }
 
     private static long number(Map<String, String> hash, String field) {

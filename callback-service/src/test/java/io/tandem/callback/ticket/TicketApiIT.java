@@ -12,6 +12,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tandem.callback.NodeSide;
 import io.tandem.callback.ServiceInstance;
 import io.tandem.protocol.callback.CallbackKeys;
+import io.tandem.protocol.callback.NodeCommand;
 import io.tandem.protocol.callback.NodeKeys;
 import io.tandem.protocol.callback.RoomEvent;
 import io.tandem.telephony.testing.Await;
@@ -127,14 +128,32 @@ class TicketApiIT {
         assertThat(stream).anySatisfy(e -> assertThat(e.getBody()).containsEntry("kind", "callback.ticket")
                 .containsEntry("ticket", "r-20").containsEntry("node", "svc-t"));
 
+        // handed to the room's node, which puts it in the queue's wait set at the caller's place
+        Await.until("OFFER_TICKET on n1", WAIT, () -> commands("n1").stream()
+                .anyMatch(c -> c.kind() == NodeCommand.Kind.OFFER_TICKET && c.room().equals("r-20")));
+        Await.until("holder n1", WAIT, () -> "n1".equals(node.redis.hget(CallbackKeys.ticket(TENANT, "r-20"),
+                "holder")));
+
         HttpResponse<String> assigned = post("/r-20/assign", "{\"agent\":\"1011\"}", "3000", "admin-pw");
         assertThat(assigned.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(assigned.body()).path("assignee").asText()).isEqualTo("1011");
-        assertThat(nextLiveEvent().path("fields").path("assignee").asText()).isEqualTo("1011");
+        JsonNode event = nextLiveEvent();
+        while (event.path("fields").path("assignee").asText().isEmpty()) {
+            event = nextLiveEvent(); // the hand-out to n1 came first
+        }
+        assertThat(event.path("fields").path("assignee").asText()).isEqualTo("1011");
+        // the node holding it learns the assignee: only that agent is offered it
+        assertThat(commands("n1")).anySatisfy(c -> {
+            assertThat(c.kind()).isEqualTo(NodeCommand.Kind.OFFER_TICKET);
+            assertThat(c.user()).isEqualTo("1011");
+        });
 
         HttpResponse<String> cancelled = post("/r-20/cancel", "", "2000", "supervisor-pw");
         assertThat(cancelled.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(cancelled.body()).path("state").asText()).isEqualTo("cancelled");
+        // and takes it out of the wait set
+        assertThat(commands("n1")).anySatisfy(c -> assertThat(c.kind()).isEqualTo(
+                NodeCommand.Kind.WITHDRAW_TICKET));
         HttpResponse<String> again = post("/r-20/cancel", "", "2000", "supervisor-pw");
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(JSON.readTree(again.body()).path("state").asText()).isEqualTo("cancelled");
@@ -174,6 +193,11 @@ class TicketApiIT {
         HttpResponse<String> noAgent = post("/r-1/assign", "{}", "2000", "supervisor-pw");
         assertThat(noAgent.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(noAgent.body()).path("errors").get(0).path("field").asText()).isEqualTo("agent");
+    }
+
+    private static List<NodeCommand> commands(String nodeId) {
+        return node.redis.xrange(CallbackKeys.nodeCommands(nodeId), Range.create("-", "+")).stream()
+                .map(e -> NodeCommand.of(e.getBody())).toList();
     }
 
     private static JsonNode nextLiveEvent() throws Exception {

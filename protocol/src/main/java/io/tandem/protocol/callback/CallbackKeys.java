@@ -68,7 +68,22 @@ public final class CallbackKeys {
         return "tandem:{" + tenant + "}:push:" + user;
     }
 
-    /** Hash: one callback ticket, written by the callback service. */
+    /**
+     * Stream, node → service: what happens to the callback tickets a node works ({@link TicketEvent}); read in the
+     * services' group with the other three streams.
+     */
+    public static String ticketEvents(String tenant) {
+        return "tandem:{" + tenant + "}:tickets:events";
+    }
+
+    /**
+     * Hash: one callback ticket, written by the callback service only (the node that works it reads {@code queue},
+     * {@code callerNumber}, {@code callerName}, {@code enqueuedAt}, {@code priority}, {@code assignee}). Fields:
+     * {@code id state queue callerNumber callerName enqueuedAt priority room node callId reason createdAt updatedAt
+     * assignee maxAttempts attempts} (JSON list of {@code at agent outcome detail}), and while it is worked
+     * {@code holder} (the node whose wait set holds it), {@code agent} (offered / dialling / connected),
+     * {@code retryAt} (retry-wait: epoch ms of the next offer).
+     */
     public static String ticket(String tenant, String ticketId) {
         return "tandem:{" + tenant + "}:ticket:" + ticketId;
     }

@@ -4,14 +4,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One entry of {@link CallbackKeys#nodeCommands}: what the callback service asks the node holding a room to do.
+ * One entry of {@link CallbackKeys#nodeCommands}: what the callback service asks a node to do: with a room it holds, or with a
+ * callback ticket it is to work.
  * Delivered at least once: the node carries out a command id once ({@link CallbackKeys#doneCommand}).
  *
  * @param id     unique per command; the idempotency key
  * @param kind   what to do
  * @param tenant the room's tenant
- * @param room   the room
- * @param user   {@link Kind#CALL_INTO_ROOM}: the extension (agent) or app user (customer) to call into the room
+ * @param room   the room; for {@link Kind#OFFER_TICKET} and {@link Kind#WITHDRAW_TICKET} the ticket id
+ * @param user   {@link Kind#CALL_INTO_ROOM}: the extension (agent) or app user (customer) to call into the room;
+ *               {@link Kind#OFFER_TICKET}: the agent the ticket is assigned to (only that agent is offered it), or
+ *               empty
  * @param reason {@link Kind#CLOSE_ROOM}: why ({@code timeout} plays "we will call you back")
  * @param at     when the service wrote it, epoch ms
  */
@@ -21,7 +24,16 @@ public record NodeCommand(String id, Kind kind, String tenant, String room, Stri
         /** Call every current contact of {@code user}; the first to answer joins the room if it is still open. */
         CALL_INTO_ROOM,
         /** Close the room: the announcement for {@code reason}, then BYE to everyone in it. */
-        CLOSE_ROOM;
+        CLOSE_ROOM,
+        /**
+         * Work the ticket {@code room} (its hash, {@link CallbackKeys#ticket}, says queue, customer, enqueue time and
+         * priority): put it in its queue's wait set at its original place, offer it to an agent through the ACD's
+         * claim like a caller, and when the agent answers call the customer. What happens is reported on
+         * {@link CallbackKeys#ticketEvents}. A ticket already waiting on the node only takes the new assignee.
+         */
+        OFFER_TICKET,
+        /** Take the ticket {@code room} out of its queue's wait set (cancelled); one being dialled is left alone. */
+        WITHDRAW_TICKET;
 
         public String wire() {
             return WireNames.of(this);

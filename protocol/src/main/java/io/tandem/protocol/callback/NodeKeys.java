@@ -17,6 +17,11 @@ public final class NodeKeys {
         return PREFIX + "tenants";
     }
 
+    /** Set: the ids of the cluster's nodes (a node is alive while its {@link #node} key lives). */
+    public static String nodes() {
+        return PREFIX + "nodes";
+    }
+
     /** Hash with TTL: one node's heartbeat; the node is alive while the key lives. */
     public static String node(String nodeId) {
         return PREFIX + "node:" + nodeId;

@@ -23,6 +23,12 @@ import java.util.Map;
 public record RoomEvent(Kind kind, String room, String node, String callId, String queue, String callerNumber,
         String callerName, long enqueuedAt, int priority, String agent, String reason, long at) {
 
+    /**
+     * The {@code reason} of an {@link Kind#ABANDONED} whose queue asks for the caller to be called back all the same
+     * (the queue's park setting {@code ticketOnAbandon}): the service makes a ticket, reason {@code abandoned}.
+     */
+    public static final String ABANDONED_CALL_BACK = "caller-hung-up-call-back";
+
     public enum Kind {
         /** A caller was parked in a new room: wake agents. */
         PARKED,

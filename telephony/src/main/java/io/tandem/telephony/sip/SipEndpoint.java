@@ -64,6 +64,7 @@ public final class SipEndpoint implements AutoCloseable {
     private final AtomicLong droppedMalformed;
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
+    private final OverloadValve.Refusals overloadRefusals;
     private final RequestValidator validator = new RequestValidator();
     private volatile SipHandler handler;
     private SipListener dispatcher;
@@ -81,6 +82,7 @@ public final class SipEndpoint implements AutoCloseable {
         this.messageFactory = factory.createMessageFactory();
         this.messages = new SipMessages(headerFactory, addressFactory, messageFactory, address, port, userAgent);
         this.droppedMalformed = CountingMessageParserFactory.counterFor(stackName);
+        this.overloadRefusals = OverloadValve.refusalsFor(stackName);
     }
 
     /**
@@ -96,15 +98,21 @@ public final class SipEndpoint implements AutoCloseable {
     }
 
     /**
-     * How much the RI may hold and run at once.
+     * How much the RI may hold and run at once, and when a server turns new work away.
      *
      * @param threads               threads that parse and handle received messages; a handler that waits on a
      *                              database (a node's registrar and B2BUA wait on Redis) needs more than the cores
      * @param maxServerTransactions server transactions held before the RI drops new requests: over UDP a completed
      *                              non-INVITE transaction lives 32 s (Timer J, RFC 3261 §17.2.2), so a registrar
      *                              answering 2,000 REGISTERs/s holds 64,000 of them
+     * @param workQueueLimit        received datagrams waiting for a worker thread past which a new INVITE or a
+     *                              REGISTER is answered 503 ({@link OverloadValve}); {@link #NO_OVERLOAD_REFUSAL}
+     *                              refuses nothing (a user agent)
+     * @param retryAfterSeconds     the Retry-After of that 503 (RFC 3261 §20.33)
      */
-    public record StackLimits(int threads, int maxServerTransactions) {
+    public record StackLimits(int threads, int maxServerTransactions, int workQueueLimit, int retryAfterSeconds) {
+        /** A work-queue limit that turns overload refusal off. */
+        public static final int NO_OVERLOAD_REFUSAL = -1;
         /** Enough for a user agent. */
         public static final StackLimits USER_AGENT = new StackLimits(4, 10_000);
 
@@ -112,6 +120,19 @@ public final class SipEndpoint implements AutoCloseable {
             if (threads < 1 || maxServerTransactions < 1) {
                 throw new IllegalArgumentException("threads and maxServerTransactions must be positive");
             }
+            if (workQueueLimit < NO_OVERLOAD_REFUSAL || retryAfterSeconds < 0) {
+                throw new IllegalArgumentException("workQueueLimit must be >= 0 (or NO_OVERLOAD_REFUSAL) and "
+                        + "retryAfterSeconds >= 0");
+            }
+        }
+
+        /** Limits that never refuse for overload. */
+        public StackLimits(int threads, int maxServerTransactions) {
+            this(threads, maxServerTransactions, NO_OVERLOAD_REFUSAL, 0);
+        }
+
+        boolean refusesOverload() {
+            return workQueueLimit != NO_OVERLOAD_REFUSAL;
         }
     }
 
@@ -164,6 +185,7 @@ public final class SipEndpoint implements AutoCloseable {
         stack.stop();
         scanners.forEach(Thread::interrupt);
         CountingMessageParserFactory.forget(stackName);
+        OverloadValve.forget(stackName);
         throw last;
     }
 
@@ -196,6 +218,9 @@ public final class SipEndpoint implements AutoCloseable {
         // until removal costs a little memory instead.
         p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "None");
         p.setProperty("gov.nist.javax.sip.RELIABLE_CONNECTION_KEEP_ALIVE_TIMEOUT", "-1");
+        if (limits.refusesOverload()) {
+            OverloadValve.configure(p, limits.workQueueLimit(), limits.retryAfterSeconds());
+        }
         return p;
     }
 
@@ -275,6 +300,16 @@ public final class SipEndpoint implements AutoCloseable {
     /** Requests answered with an error by {@link RequestValidator}. */
     public long rejected() {
         return rejected.get();
+    }
+
+    /** New INVITEs answered 503 because the stack was overloaded ({@link StackLimits#workQueueLimit()}). */
+    public long overloadRefusedInvites() {
+        return overloadRefusals.invites.get();
+    }
+
+    /** REGISTERs answered 503 because the stack was overloaded. */
+    public long overloadRefusedRegisters() {
+        return overloadRefusals.registers.get();
     }
 
     /** Exceptions thrown by the handler (each is a bug in our code; the endpoint keeps running). */
@@ -363,6 +398,7 @@ public final class SipEndpoint implements AutoCloseable {
         }
         eventScanners.forEach(Thread::interrupt);
         CountingMessageParserFactory.forget(stackName);
+        OverloadValve.forget(stackName);
         LOG.debug("SIP endpoint {} closed", stackName);
     }
 

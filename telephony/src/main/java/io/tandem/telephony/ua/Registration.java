@@ -16,6 +16,7 @@ import javax.sip.header.ExpiresHeader;
 import javax.sip.header.Header;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import java.text.ParseException;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.concurrent.CountDownLatch;
@@ -107,6 +108,7 @@ final class Registration {
                     transport, config.user());
             ContactHeader contact = (ContactHeader) register.getHeader(ContactHeader.NAME);
             contact.setExpires(expires);
+            addPushParameters(contact);
             register.setHeader(m.headers().createExpiresHeader(expires));
             if (withCredentials && lastChallenge != null && config.password() != null) {
                 addCredentials(register, lastChallenge, lastChallengeFromProxy);
@@ -126,7 +128,28 @@ final class Registration {
         }
     }
 
-    Address addressOfRecord() throws java.text.ParseException {
+    /**
+     * RFC 8599 §4.1.1: the push parameters are Contact URI parameters; RFC 5626 §4.1: the instance id is a Contact
+     * header parameter, a quoted URN in angle brackets. Sent on every REGISTER, the removal included, so the registrar
+     * knows which device's binding it is.
+     */
+    private void addPushParameters(ContactHeader contact) throws ParseException {
+        PushParameters push = config.push();
+        if (push == null) {
+            return;
+        }
+        SipURI uri = (SipURI) contact.getAddress().getURI();
+        uri.setParameter("pn-provider", push.provider());
+        uri.setParameter("pn-prid", push.prid());
+        if (!push.param().isEmpty()) {
+            uri.setParameter("pn-param", push.param());
+        }
+        if (!push.instance().isEmpty()) {
+            contact.setParameter("+sip.instance", "\"<" + push.instance() + ">\"");
+        }
+    }
+
+    Address addressOfRecord() throws ParseException {
         SipMessages m = endpoint.messages();
         SipURI aorUri = m.addresses().createSipURI(config.user(), config.domain());
         Address aor = m.addresses().createAddress(aorUri);
@@ -332,7 +355,9 @@ final class Registration {
             Address aor = addressOfRecord();
             Request register = m.outOfDialog(Request.REGISTER, requestUri, aor, fromTag, aor, callId, ++cseq,
                     transportOf(requestUri), config.user());
-            ((ContactHeader) register.getHeader(ContactHeader.NAME)).setExpires(0);
+            ContactHeader contact = (ContactHeader) register.getHeader(ContactHeader.NAME);
+            contact.setExpires(0);
+            addPushParameters(contact);
             register.setHeader(m.headers().createExpiresHeader(0));
             if (lastChallenge != null && config.password() != null) {
                 addCredentials(register, lastChallenge, lastChallengeFromProxy);
@@ -371,7 +396,7 @@ final class Registration {
             if (uri instanceof SipURI sip && sip.getHost().equals(host) && (sip.getPort() == port)) {
                 onTimeoutOrTransportError(pending);
             }
-        } catch (java.text.ParseException e) {
+        } catch (ParseException e) {
             LOG.debug("bad registrar URI", e);
         }
     }

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param requestTimeout   how long a registrar may stay silent before we fail over (shorter than
  *                         the 32 s of RFC 3261 Timer F, so an agent is not offline for half a minute)
  * @param probeInterval    while on a failover registrar, how often the preferred one is probed with OPTIONS
+ * @param push             RFC 8599 push parameters put on the Contact of every REGISTER, or null for none (a
+ *                         device that stays awake)
  */
 public record UserAgentConfig(
         String displayName,
@@ -44,7 +46,17 @@ public record UserAgentConfig(
         Duration registerExpiry,
         String userAgent,
         Duration requestTimeout,
-        Duration probeInterval) {
+        Duration probeInterval,
+        PushParameters push) {
+
+    /** An account without push parameters. */
+    public UserAgentConfig(String displayName, String user, String domain, String password, List<String> registrars,
+            InetAddress localAddress, int sipPort, int rtpPortMin, int rtpPortMax, List<CodecSpec> codecs,
+            boolean autoAnswer, Duration registerExpiry, String userAgent, Duration requestTimeout,
+            Duration probeInterval) {
+        this(displayName, user, domain, password, registrars, localAddress, sipPort, rtpPortMin, rtpPortMax, codecs,
+                autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval, null);
+    }
 
     public UserAgentConfig {
         Objects.requireNonNull(user, "user");
@@ -76,44 +88,56 @@ public record UserAgentConfig(
 
     public UserAgentConfig withPassword(String newPassword) {
         return new UserAgentConfig(displayName, user, domain, newPassword, registrars, localAddress, sipPort,
-                rtpPortMin, rtpPortMax, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval);
+                rtpPortMin, rtpPortMax, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval,
+                push);
     }
 
     public UserAgentConfig withRegistrars(List<String> newRegistrars) {
         return new UserAgentConfig(displayName, user, domain, password, newRegistrars, localAddress, sipPort,
-                rtpPortMin, rtpPortMax, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval);
+                rtpPortMin, rtpPortMax, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval,
+                push);
     }
 
     public UserAgentConfig withAutoAnswer(boolean newAutoAnswer) {
         return new UserAgentConfig(displayName, user, domain, password, registrars, localAddress, sipPort,
                 rtpPortMin, rtpPortMax, codecs, newAutoAnswer, registerExpiry, userAgent, requestTimeout,
-                probeInterval);
+                probeInterval, push);
     }
 
     public UserAgentConfig withCodecs(List<CodecSpec> newCodecs) {
         return new UserAgentConfig(displayName, user, domain, password, registrars, localAddress, sipPort,
                 rtpPortMin, rtpPortMax, newCodecs, autoAnswer, registerExpiry, userAgent, requestTimeout,
-                probeInterval);
+                probeInterval, push);
     }
 
     public UserAgentConfig withSipPort(int newSipPort) {
         return new UserAgentConfig(displayName, user, domain, password, registrars, localAddress, newSipPort,
-                rtpPortMin, rtpPortMax, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval);
+                rtpPortMin, rtpPortMax, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval,
+                push);
     }
 
     public UserAgentConfig withRtpPorts(int min, int max) {
         return new UserAgentConfig(displayName, user, domain, password, registrars, localAddress, sipPort,
-                min, max, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval);
+                min, max, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval,
+                push);
     }
 
     public UserAgentConfig withRegisterExpiry(Duration expiry) {
         return new UserAgentConfig(displayName, user, domain, password, registrars, localAddress, sipPort,
-                rtpPortMin, rtpPortMax, codecs, autoAnswer, expiry, userAgent, requestTimeout, probeInterval);
+                rtpPortMin, rtpPortMax, codecs, autoAnswer, expiry, userAgent, requestTimeout, probeInterval,
+                push);
+    }
+
+    /** This account registering with RFC 8599 push parameters on its Contact (null: none). */
+    public UserAgentConfig withPush(PushParameters newPush) {
+        return new UserAgentConfig(displayName, user, domain, password, registrars, localAddress, sipPort,
+                rtpPortMin, rtpPortMax, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval,
+                newPush);
     }
 
     public UserAgentConfig withTimeouts(Duration newRequestTimeout, Duration newProbeInterval) {
         return new UserAgentConfig(displayName, user, domain, password, registrars, localAddress, sipPort,
                 rtpPortMin, rtpPortMax, codecs, autoAnswer, registerExpiry, userAgent, newRequestTimeout,
-                newProbeInterval);
+                newProbeInterval, push);
     }
 }

@@ -29,7 +29,7 @@ final class BaresipConfig {
             lines.add("ausrc_channels " + b.sourceChannels);
         }
         lines.add("audio_level no");
-        lines.add("rtp_ports " + rtpFirst + "-" + (rtpFirst + 7));
+        lines.add("rtp_ports " + rtpFirst + "-" + (rtpFirst + BaresipProcess.RTP_PORTS - 1));
         lines.add("rtcp_mux no");
         lines.add("jitter_buffer_delay 1-10");
         lines.add("module_path " + modules);
@@ -51,6 +51,7 @@ final class BaresipConfig {
         lines.add("snd_path " + records.toAbsolutePath());
         lines.add("statmode_default off");
         lines.add("ringback_disabled yes");
+        b.extraConfig.forEach(lines::add);
         return lines.build().collect(Collectors.joining("\n", "", "\n"));
     }
 }

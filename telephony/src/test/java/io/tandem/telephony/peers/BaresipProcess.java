@@ -37,6 +37,8 @@ import java.util.stream.Stream;
 public final class BaresipProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    /** How many UDP ports baresip's media may use ({@code rtp_ports}). */
+    public static final int RTP_PORTS = 8;
 
     private final PeerProcess process;
     private final BaresipControl control;
@@ -44,17 +46,19 @@ public final class BaresipProcess implements AutoCloseable {
     private final Path recordDir;
     private final String user;
     private final int sipPort;
+    private final int rtpFirst;
     /** Account parameters (answer mode, codecs) that {@link #register} gives a new user agent too. */
     private final String accountOptions;
 
     private BaresipProcess(PeerProcess process, BaresipControl control, Path workDir, Path recordDir, String user,
-                           int sipPort, String accountOptions) {
+                           int sipPort, int rtpFirst, String accountOptions) {
         this.process = process;
         this.control = control;
         this.workDir = workDir;
         this.recordDir = recordDir;
         this.user = user;
         this.sipPort = sipPort;
+        this.rtpFirst = rtpFirst;
         this.accountOptions = accountOptions;
     }
 
@@ -65,6 +69,11 @@ public final class BaresipProcess implements AutoCloseable {
     /** The port baresip's SIP listens on (UDP and TCP; TLS on the next one). */
     public int sipPort() {
         return sipPort;
+    }
+
+    /** The first of the {@value #RTP_PORTS} UDP ports baresip sends and receives media on. */
+    public int rtpPortMin() {
+        return rtpFirst;
     }
 
     /** baresip's SIP address, 127.0.0.1:{@link #sipPort()}. */
@@ -202,6 +211,7 @@ public final class BaresipProcess implements AutoCloseable {
         boolean sipTrace = true;
         Duration maxLifetime = Duration.ofMinutes(10);
         String extraAccountParams = "";
+        List<String> extraConfig = new ArrayList<>();
 
         private Builder() {
         }
@@ -281,6 +291,15 @@ public final class BaresipProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A further line of baresip's {@code config}, appended as is: e.g. {@code "module srtp.so"} (with the
+         * account parameter {@code mediaenc=srtp-mand}) or {@code "sip_cafile /path/ca.pem"} for SIP over TLS.
+         */
+        public Builder configLine(String line) {
+            this.extraConfig.add(line);
+            return this;
+        }
+
         /** Print SIP messages into stdout.log (baresip -s); default on, they make failures readable. */
         public Builder sipTrace(boolean on) {
             this.sipTrace = on;
@@ -308,7 +327,7 @@ public final class BaresipProcess implements AutoCloseable {
                     .getParent();
             int port = sipPort > 0 ? sipPort : FreePorts.block(2);
             int ctrlPort = FreePorts.udpAndTcp();
-            int rtpFirst = FreePorts.alignedBlock(8);
+            int rtpFirst = FreePorts.alignedBlock(RTP_PORTS);
             Path workDir;
             Path records;
             try {
@@ -336,7 +355,7 @@ public final class BaresipProcess implements AutoCloseable {
                     throw e;
                 }
                 BaresipProcess peer = new BaresipProcess(process, control, workDir, records,
-                        registrar == null ? user : authUser, port, options);
+                        registrar == null ? user : authUser, port, rtpFirst, options);
                 if (registrar != null) {
                     try {
                         peer.register(registrar, authUser, password, registerInterval);

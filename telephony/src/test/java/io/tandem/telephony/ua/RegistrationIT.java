@@ -76,4 +76,27 @@ class RegistrationIT {
             assertThat(registrar.registers).hasSize(2);
         }
     }
+
+    @Test
+    void pushParametersAreOnTheContactOfEveryRegisterTheRemovalIncluded() throws Exception {
+        try (TestRegistrar registrar = new TestRegistrar("alice", "secret", DigestAlgorithm.SHA_256, 401, false,
+                600)) {
+            RecordingListener events = new RecordingListener();
+            UserAgent alice = phones.start(account(registrar).withPush(new PushParameters("apns", "0a1b2c3d4e5f6a7b",
+                    "ABCDE12345.com.example.app.voip", "urn:uuid:6f1b0e0a-0000-4000-8000-000000000001")), events);
+            events.awaitRegistrationEvent(RegistrationState.REGISTERED);
+            next(registrar.registers, "REGISTER");
+            // RFC 8599 §4.1.1: URI parameters of the Contact; RFC 5626 §4.1: +sip.instance, a quoted URN.
+            assertThat(next(registrar.registers, "REGISTER with credentials").contact())
+                    .contains(";pn-provider=apns", ";pn-prid=0a1b2c3d4e5f6a7b",
+                            ";pn-param=ABCDE12345.com.example.app.voip>")
+                    .contains("+sip.instance=\"<urn:uuid:6f1b0e0a-0000-4000-8000-000000000001>\"");
+            alice.close();
+            TestRegistrar.Seen unregister;
+            do {
+                unregister = next(registrar.registers, "REGISTER with Expires 0");
+            } while (unregister.expires() != 0);
+            assertThat(unregister.contact()).contains(";pn-prid=0a1b2c3d4e5f6a7b", "+sip.instance=");
+        }
+    }
 }

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TestRegistrar implements AutoCloseable {
     static final String REALM = "tandem.test";
 
-    record Seen(int expires, String authorization) {
+    /** A REGISTER as received: its expiry, its credentials (null for none) and its Contact header's value. */
+    record Seen(int expires, String authorization, String contact) {
     }
 
     private final SipEndpoint endpoint;
@@ -66,7 +67,8 @@ final class TestRegistrar implements AutoCloseable {
         ContactHeader contact = (ContactHeader) request.getHeader(ContactHeader.NAME);
         int asked = contact != null && contact.getExpires() >= 0 ? contact.getExpires()
                 : expires != null ? expires.getExpires() : 3600;
-        registers.add(new Seen(asked, credentials == null ? null : Registration.headerValue(credentials)));
+        registers.add(new Seen(asked, credentials == null ? null : Registration.headerValue(credentials),
+                contact == null ? null : Registration.headerValue(contact)));
         if (credentials == null) {
             endpoint.respond(event, challenge(request, false));
             return;

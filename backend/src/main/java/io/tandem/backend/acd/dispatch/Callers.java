@@ -39,7 +39,9 @@ public class Callers {
     public enum Exit {
         ABANDON("abandon"), TIMEOUT("timeout"), EXIT_KEY("exitkey"), LOST_NODE("lost"), MOVED("moved"),
         /** Into a room on the caller's node, for the callback service (the queue log's PARK). */
-        PARK("park");
+        PARK("park"),
+        /** The caller's phone is gone without a BYE: no ACK, no RTP and no answer to OPTIONS (the queue log's VANISHED). */
+        VANISHED("vanished");
 
         final String wire;
 
@@ -103,8 +105,30 @@ public class Callers {
         return join(tenant, definition, callId, number, name, priority, skills, data, true);
     }
 
+    /**
+     * A callback ticket this node works joins its queue as an entry of its own ({@code kind} ticket) at the caller's
+     * original place: {@code enqueuedAt} and {@code priority} make the same score the call had, so it is claimed in
+     * the order the call would have been. It waits even with nobody logged in and past the queue's maximum length
+     * (it was admitted once). {@code assignee} non-empty: only that agent is offered it. A ticket already waiting
+     * takes the new assignee and the answer is {@link Refused#ALREADY_WAITING}. The claim runs behind the enqueue,
+     * as for a caller; the offers it made are the caller's to place. {@code data} is the entry's custom data, which
+     * the agent's offer shows (that it is a callback, and of which ticket).
+     */
+    public Joined enqueueTicket(String tenant, QueueDefinition definition, String entryId, String number,
+            String name, int priority, long enqueuedAt, String assignee, Map<String, String> data) {
+        return join(tenant, definition, entryId, number, name, priority, Map.of(), data, true, enqueuedAt,
+                "ticket", assignee);
+    }
+
     private Joined join(String tenant, QueueDefinition definition, String callId, String number, String name,
             int priority, Map<String, Integer> skills, Map<String, String> data, boolean claimBehind) {
+        return join(tenant, definition, callId, number, name, priority, skills, data, claimBehind, 0, "call", "");
+    }
+
+    private Joined join(String tenant, QueueDefinition definition, String callId, String number, String name,
+            int priority, Map<String, Integer> skills, Map<String, String> data, boolean claimBehind,
+            long enqueuedAt, String kind, String assignee) {
+        boolean ticket = "ticket".equals(kind);
         if (priority < 0 || priority > 99) {
             throw new IllegalArgumentException("priority must be 0-99");
         }
@@ -115,8 +139,8 @@ public class Callers {
                 List.of(Keys.queueWait(tenant, queue), Keys.queueCaller(tenant, callId),
                         Keys.queueMembers(tenant, queue), Keys.queueReady(tenant, queue)),
                 queue, callId, scripts.nodeId(), Integer.toString(priority), number, name == null ? "" : name,
-                skillList, encode(data), Integer.toString(definition.maxLength()),
-                definition.joinEmpty() ? "1" : "0");
+                skillList, encode(data), ticket ? "0" : Integer.toString(definition.maxLength()),
+                ticket || definition.joinEmpty() ? "1" : "0", Long.toString(enqueuedAt), kind, assignee);
         // The claim rides behind the enqueue in the same round trip: with an agent free, the caller leaves Redis
         // already offered, without waiting for the dispatcher's turn, a second read of the queue and another trip.
         Supplier<List<OfferGrant>> claimed = claimBehind ? dispatch.claimBehind(tenant, definition) : List::of;

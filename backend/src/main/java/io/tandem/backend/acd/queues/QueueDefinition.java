@@ -113,15 +113,22 @@ public record QueueDefinition(
      *                       (default false)
      * @param afterSeconds   a caller still waiting after this many seconds is parked (0 = never; default 0)
      * @param timeoutSeconds nobody joined within this many seconds: "we will call you back", BYE (default 90)
+     * @param ticketOnAbandon a caller hanging up while parked is still called back: the callback service makes a
+     *                       ticket as for a timeout (default false: an abandon is only logged)
      */
     public record Park(boolean enabled, Boolean whenNoAgent, boolean onExitKey,
-            @Min(0) @Max(86_400) int afterSeconds, @Min(1) @Max(3_600) int timeoutSeconds) {
+            @Min(0) @Max(86_400) int afterSeconds, @Min(1) @Max(3_600) int timeoutSeconds, boolean ticketOnAbandon) {
 
         public static final Park OFF = new Park(false, true, false, 0, 90);
 
         public Park {
             whenNoAgent = whenNoAgent == null || whenNoAgent;
             timeoutSeconds = timeoutSeconds == 0 ? 90 : timeoutSeconds; // omitted in JSON/YAML
+        }
+
+        /** Without a ticket on abandon. */
+        public Park(boolean enabled, Boolean whenNoAgent, boolean onExitKey, int afterSeconds, int timeoutSeconds) {
+            this(enabled, whenNoAgent, onExitKey, afterSeconds, timeoutSeconds, false);
         }
 
         /** Parking with the defaults: at once when no member is available, 90 s to join. */

@@ -42,13 +42,16 @@ class SipConfiguration {
         SipEndpoint endpoint;
         try {
             endpoint = SipEndpoint.open(bind, sip.udpPort(), "Tandem/" + identity.version(), router,
-                    new SipEndpoint.StackLimits(sip.threads(), sip.maxServerTransactions()));
+                    new SipEndpoint.StackLimits(sip.threads(), sip.maxServerTransactions(), sip.workQueueLimit(),
+                            (int) sip.overloadRetryAfter().toSeconds()));
         } catch (IOException e) {
             throw new InvalidConfigurationException("tandem.sip.udp-port", "cannot listen for SIP on "
                     + sip.bindAddress() + ":" + sip.udpPort() + " (" + e.getMessage() + ")", e);
         }
         router.attach(endpoint);
         metrics.sipEndpoint(endpoint, e -> ((SipEndpoint) e).droppedMalformed(), e -> ((SipEndpoint) e).rejected());
+        metrics.overloadRefusals(endpoint, "INVITE", e -> ((SipEndpoint) e).overloadRefusedInvites());
+        metrics.overloadRefusals(endpoint, "REGISTER", e -> ((SipEndpoint) e).overloadRefusedRegisters());
         return endpoint;
     }
 

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.SocketException;
 import java.util.Arrays;
 import java.util.LinkedList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +28,24 @@ final class ReusingBufferUdpProcessor extends UDPMessageProcessor {
     /** The largest UDP payload (65,535 − 8 UDP − 20 IP): nothing a peer can send is cut short. */
     static final int MAX_DATAGRAM = 65_507;
 
-    ReusingBufferUdpProcessor(InetAddress address, SIPTransactionStack stack, int port) throws IOException {
+    /** Told when this processor stops, so its factory no longer counts its queue. */
+    private final Consumer<ReusingBufferUdpProcessor> onStop;
+
+    ReusingBufferUdpProcessor(InetAddress address, SIPTransactionStack stack, int port,
+            Consumer<ReusingBufferUdpProcessor> onStop) throws IOException {
         super(address, stack, port);
+        this.onStop = onStop;
+    }
+
+    /** Datagrams received and not yet taken by a worker thread. */
+    int queued() {
+        return messageQueue.size();
+    }
+
+    @Override
+    public void stop() {
+        onStop.accept(this);
+        super.stop();
     }
 
     @Override

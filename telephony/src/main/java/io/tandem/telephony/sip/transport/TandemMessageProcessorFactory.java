@@ -5,6 +5,8 @@ import gov.nist.javax.sip.stack.OIOMessageProcessorFactory;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The RI's message processors ({@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}), except UDP, which is
@@ -12,12 +14,34 @@ import java.net.InetAddress;
  */
 public final class TandemMessageProcessorFactory extends OIOMessageProcessorFactory {
 
+    /** The UDP processors of this factory's stack (one per UDP listening point). */
+    private final List<ReusingBufferUdpProcessor> udpProcessors = new CopyOnWriteArrayList<>();
+
+    /**
+     * Datagrams received on {@code stack}'s UDP listening points and not yet taken by a worker thread: how far the
+     * stack is behind. 0 for a stack whose processors are not ours.
+     */
+    public static int queuedDatagrams(SIPTransactionStack stack) {
+        return stack.getMessageProcessorFactory() instanceof TandemMessageProcessorFactory factory
+                ? factory.queuedDatagrams() : 0;
+    }
+
+    private int queuedDatagrams() {
+        int queued = 0;
+        for (ReusingBufferUdpProcessor processor : udpProcessors) {
+            queued += processor.queued();
+        }
+        return queued;
+    }
+
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
             String transport) throws IOException {
         if ("udp".equalsIgnoreCase(transport)) {
-            ReusingBufferUdpProcessor processor = new ReusingBufferUdpProcessor(address, stack, port);
+            ReusingBufferUdpProcessor processor = new ReusingBufferUdpProcessor(address, stack, port,
+                    udpProcessors::remove);
             markUdp(stack);
+            udpProcessors.add(processor);
             return processor;
         }
         return super.createMessageProcessor(stack, address, port, transport);
