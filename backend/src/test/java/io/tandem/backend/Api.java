@@ -30,6 +30,12 @@ public final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** A POST of {@code body} as {@code contentType} (a CSV upload, ...). */
+    public HttpResponse<String> post(String path, String login, String password, String contentType, String body) {
+        return send(request(path, login, password).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public HttpResponse<String> put(String path, String login, String password, String json) {
         return send(request(path, login, password).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));

@@ -41,7 +41,7 @@ class ConfigurationFilesTest {
         List<String> records = List.of("node/NodeProperties", "node/SipProperties", "call/CallProperties",
                 "registrar/RegistrarProperties", "redis/RedisProperties", "node/DemoProperties",
                 "directory/DirectoryProperties", "cdr/CdrProperties", "queuecall/QueueCallProperties",
-                "acd/AcdProperties", "conference/ConferenceProperties");
+                "acd/AcdProperties", "conference/ConferenceProperties", "trunk/TrunkProperties");
         int settings = 0;
         for (String record : records) {
             String source = Files.readString(BACKEND.resolve(record + ".java"));

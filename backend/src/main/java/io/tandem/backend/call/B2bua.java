@@ -13,6 +13,12 @@ import io.tandem.backend.registrar.TenantResolver;
 import io.tandem.backend.routing.CallAdmission;
 import io.tandem.backend.routing.CallRouter;
 import io.tandem.backend.routing.Route;
+import io.tandem.backend.trunk.CarrierArrivals;
+import io.tandem.backend.trunk.CarrierLeg;
+import io.tandem.backend.trunk.DialPlan;
+import io.tandem.backend.trunk.OutsideCalls;
+import io.tandem.backend.trunk.Seizure;
+import io.tandem.backend.trunk.TrunkHunt;
 import io.tandem.backend.wake.CallWakes;
 import io.tandem.backend.wake.Wake;
 import io.tandem.telephony.relay.RtpRelay;
@@ -27,6 +33,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
@@ -50,6 +57,9 @@ import org.slf4j.LoggerFactory;
 public final class B2bua implements SipFeature {
 
     private static final Logger log = LoggerFactory.getLogger(B2bua.class);
+    /** A carrier's caller number we pass on as it is (E.164 or national digits); anything else is anonymous. */
+    private static final Pattern OUTSIDE_CALLER = Pattern.compile("\\+?[A-Za-z0-9._-]{1,64}");
+    private static final String ANONYMOUS = "anonymous";
 
     private final Calls calls;
     private final SipAuthenticator authenticator;
@@ -61,13 +71,18 @@ public final class B2bua implements SipFeature {
     private final InetAddress mediaBind;
     private final Redis redis;
     private final CallWakes wakes;
+    private final CarrierArrivals arrivals;
+    private final OutsideCalls outsideCalls;
     /** Queues and other numbers answered by features of this node; looked up per call (they depend on us). */
     private final Supplier<List<ServiceNumbers>> services;
 
     B2bua(Calls calls, SipAuthenticator authenticator, TenantResolver tenants, CallRouter router,
             CallAdmission admission, TrunkSignature trunk, RtpRelayPool relays, SipProperties sip, Redis redis,
-            Supplier<List<ServiceNumbers>> services, CallWakes wakes) {
+            Supplier<List<ServiceNumbers>> services, CallWakes wakes, CarrierArrivals arrivals,
+            OutsideCalls outsideCalls) {
         this.wakes = wakes;
+        this.arrivals = arrivals;
+        this.outsideCalls = outsideCalls;
         this.admission = admission;
         this.calls = calls;
         this.services = services;
@@ -191,13 +206,29 @@ public final class B2bua implements SipFeature {
     private void onInitialInvite(InboundRequest in) {
         Request request = in.request();
         FromHeader fromHeader = (FromHeader) request.getHeader(FromHeader.NAME);
+        TrunkSignature.Signed signed = trunk.verify(request);
+        if (signed.verdict() == TrunkSignature.Verdict.ABSENT) {
+            // A carrier's INVITE for a DID names no extension in From: it is recognised by its source first.
+            CarrierArrivals.Arrival arrival = arrivals.arrival(requestUser(request), in.sourceAddress(),
+                    fromUser(fromHeader));
+            if (arrival instanceof CarrierArrivals.Refused refused) {
+                in.respond(refused.status(), refused.reason());
+                return;
+            }
+            if (arrival instanceof CarrierArrivals.Accepted accepted) {
+                String caller = fromUser(fromHeader);
+                place(in, new Party(accepted.tenant(), caller != null && OUTSIDE_CALLER.matcher(caller).matches()
+                        ? caller : ANONYMOUS, accepted.did().destination(), null, false, accepted.leg()),
+                        fromHeader, signed);
+                return;
+            }
+        }
         if (!(fromHeader.getAddress().getURI() instanceof SipURI from) || from.getUser() == null
                 || !Keys.EXTENSION.matcher(from.getUser()).matches()) {
             in.respond(Response.FORBIDDEN, "From must name an extension of this node");
             return;
         }
         String caller = from.getUser();
-        TrunkSignature.Signed signed = trunk.verify(request);
         String tenant;
         String target;
         User user = null; // the authenticated caller; a signed trunk INVITE was admitted by its first node
@@ -240,7 +271,26 @@ public final class B2bua implements SipFeature {
                 target = uri.getUser();
             }
         }
-        boolean viaTrunk = signed.verdict() == TrunkSignature.Verdict.VALID;
+        place(in, new Party(tenant, caller, target, user, signed.verdict() == TrunkSignature.Verdict.VALID, null),
+                fromHeader, signed);
+    }
+
+    /**
+     * Who calls what: {@code user} is the authenticated caller (null for a trunk or carrier call), {@code viaTrunk}
+     * a call signed by another node, {@code carrier} the trunk and DID of a call from the public network.
+     */
+    private record Party(String tenant, String caller, String target, User user, boolean viaTrunk,
+            CarrierLeg carrier) {
+    }
+
+    /** The call of an admitted caller: to a service number, an extension, or (an extension's) outside number. */
+    private void place(InboundRequest in, Party party, FromHeader fromHeader, TrunkSignature.Signed signed) {
+        Request request = in.request();
+        String tenant = party.tenant();
+        String caller = party.caller();
+        String target = party.target();
+        User user = party.user();
+        boolean viaTrunk = party.viaTrunk();
         boolean joinNumber = target != null && ServiceNumbers.JOIN_NUMBER.matcher(target).matches();
         if (user != null && target != null) {
             // Before the number's shape is judged: an app user dialling an outside number (+4930..., which no
@@ -251,8 +301,10 @@ public final class B2bua implements SipFeature {
                 return;
             }
         }
-        if (target == null || !(joinNumber || Keys.EXTENSION.matcher(target).matches())
-                || !Keys.TENANT.matcher(tenant).matches()) {
+        boolean extension = target != null && Keys.EXTENSION.matcher(target).matches();
+        // Only an authenticated extension may dial a number that is no extension (RFC 3966-style E.164, '+').
+        boolean outsideShaped = user != null && target != null && Keys.PHONE_NUMBER.matcher(target).matches();
+        if (target == null || !(joinNumber || extension || outsideShaped) || !Keys.TENANT.matcher(tenant).matches()) {
             in.respond(Response.NOT_FOUND, "No such number");
             return;
         }
@@ -267,24 +319,37 @@ public final class B2bua implements SipFeature {
             in.respond(Response.NOT_ACCEPTABLE_HERE, "No plain RTP audio stream offered");
             return;
         }
-        for (ServiceNumbers service : services.get()) {
-            if (service.serves(tenant, target)) {
-                if (lateOffer && joinNumber) {
-                    // A join's refusal is early media in a 183 (RoomJoins), which needs the caller's offer.
-                    in.respond(Response.NOT_ACCEPTABLE_HERE, "An SDP offer is required in the INVITE to this number");
+        if (extension || joinNumber) {
+            for (ServiceNumbers service : services.get()) {
+                if (service.serves(tenant, target)) {
+                    if (lateOffer && joinNumber) {
+                        // A join's refusal is early media in a 183 (RoomJoins), which needs the caller's offer.
+                        in.respond(Response.NOT_ACCEPTABLE_HERE,
+                                "An SDP offer is required in the INVITE to this number");
+                        return;
+                    }
+                    if (party.carrier() != null) {
+                        service.onCarrierInvite(in, tenant, caller, target, party.carrier());
+                    } else {
+                        service.onInvite(in, tenant, caller, target);
+                    }
                     return;
                 }
-                service.onInvite(in, tenant, caller, target);
-                return;
             }
         }
         if (joinNumber) {
             in.respond(Response.NOT_FOUND, "No room to join here");
             return;
         }
-        Route route = router.route(tenant, target, viaTrunk);
+        Route route = extension ? router.route(tenant, target, viaTrunk) : new Route.Unknown();
         if (route instanceof Route.Unknown) {
-            in.respond(Response.NOT_FOUND, "No such extension");
+            Optional<DialPlan.OutsideNumber> outside = user == null || party.carrier() != null ? Optional.empty()
+                    : outsideCalls.outsideNumber(tenant, target);
+            if (outside.isPresent()) {
+                placeOutside(in, tenant, user, outside.get(), offer);
+            } else {
+                in.respond(Response.NOT_FOUND, "No such extension");
+            }
             return;
         }
         // RFC 8599: a callee with push bindings is woken (once per call: by the node it entered, not over the trunk),
@@ -296,14 +361,66 @@ public final class B2bua implements SipFeature {
             in.respond(Response.TEMPORARILY_UNAVAILABLE, "Not registered");
             return;
         }
-        if (calls.find(callId(request)) != null) {
-            // RFC 3261 §8.2.2.2: a second INVITE of a call this node already carries (a loop or a merged fork).
+        Optional<Bridge> opened = open(in, tenant, caller, target, viaTrunk, party.carrier());
+        if (opened.isEmpty()) {
+            return;
+        }
+        Bridge bridge = opened.get();
+        log.debug("call {} {}@{} -> {} ({}): ringing {} target(s){}", bridge.id(), caller, tenant, target,
+                viaTrunk ? "trunk from " + signed.origin() : party.carrier() != null ? "carrier " + party.carrier()
+                        : "authenticated", targets.size(), wake.isPresent() ? ", waking its devices" : "");
+        String tenantOfCall = tenant;
+        String callee = target;
+        bridge.start(targets, offer, wake, () -> router.route(tenantOfCall, callee, false));
+    }
+
+    /**
+     * An extension's call to the public network: its permission class is checked before anything is sent (403,
+     * nothing reaches a carrier), then the tenant's trunks are hunted; none with a free channel → 503.
+     */
+    private void placeOutside(InboundRequest in, String tenant, User user, DialPlan.OutsideNumber number,
+            Optional<SessionDescription> offer) {
+        Optional<String> refusal = outsideCalls.refusal(tenant, user, number);
+        if (refusal.isPresent()) {
+            in.respond(Response.FORBIDDEN, refusal.get());
+            return;
+        }
+        if (calls.find(callId(in.request())) != null) {
             in.respond(Response.LOOP_DETECTED, "This call is already here");
             return;
         }
+        TrunkHunt hunt = outsideCalls.hunt(tenant, user.extension(), number);
+        Optional<Seizure> first = hunt.next();
+        if (first.isEmpty()) {
+            log.warn("outside call {}@{} -> {}: {}", user.extension(), tenant, number.e164(), hunt.exhausted());
+            in.respond(Response.SERVICE_UNAVAILABLE, hunt.exhausted());
+            return;
+        }
+        Optional<Bridge> opened = open(in, tenant, user.extension(), number.e164(), false, null);
+        if (opened.isEmpty()) {
+            hunt.release(first.get());
+            return;
+        }
+        log.debug("call {} {}@{} -> {} ({}): over trunk {}", opened.get().id(), user.extension(), tenant,
+                number.e164(), number.reach(), first.get().trunk());
+        opened.get().startHunt(hunt, first.get(), offer);
+    }
+
+    /**
+     * The call's bridge: server transaction, relay, dialog, registered and counted, 100 Trying sent. Empty when one
+     * of them failed (the caller has been answered).
+     */
+    private Optional<Bridge> open(InboundRequest in, String tenant, String caller, String target, boolean viaTrunk,
+            CarrierLeg carrier) {
+        Request request = in.request();
+        if (calls.find(callId(request)) != null) {
+            // RFC 3261 §8.2.2.2: a second INVITE of a call this node already carries (a loop or a merged fork).
+            in.respond(Response.LOOP_DETECTED, "This call is already here");
+            return Optional.empty();
+        }
         Optional<ServerTransaction> st = serverTransaction(in);
         if (st.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         RtpRelay relay;
         try {
@@ -311,9 +428,9 @@ public final class B2bua implements SipFeature {
         } catch (IOException e) {
             log.warn("INVITE {} -> {}: {}", caller, target, e.getMessage());
             in.respond(Response.SERVICE_UNAVAILABLE, "No media ports available");
-            return;
+            return Optional.empty();
         }
-        Bridge bridge = new Bridge(calls, tenant, caller, target, viaTrunk, callId(request), relay);
+        Bridge bridge = new Bridge(calls, tenant, caller, target, viaTrunk, callId(request), relay, carrier);
         Leg callerLeg = bridge.callerLeg;
         callerLeg.inviteSt = st.get();
         callerLeg.invite = request;
@@ -324,17 +441,22 @@ public final class B2bua implements SipFeature {
             relay.close();
             log.warn("INVITE {} -> {}: cannot create the dialog: {}", caller, target, e.getMessage());
             in.respond(Response.SERVER_INTERNAL_ERROR, "Cannot create the dialog");
-            return;
+            return Optional.empty();
         }
         calls.register(callerLeg);
         calls.started(bridge);
-        log.debug("call {} {}@{} -> {} ({}): ringing {} target(s){}", bridge.id(), caller, tenant, target,
-                viaTrunk ? "trunk from " + signed.origin() : "authenticated", targets.size(),
-                wake.isPresent() ? ", waking its devices" : "");
         calls.signalling.respond(callerLeg, st.get(), Response.TRYING, null, null);
-        String tenantOfCall = tenant;
-        String callee = target;
-        bridge.start(targets, offer, wake, () -> router.route(tenantOfCall, callee, false));
+        return Optional.of(bridge);
+    }
+
+    /** The user part of the Request-URI (the dialled number), or null. */
+    private static String requestUser(Request request) {
+        return request.getRequestURI() instanceof SipURI uri ? uri.getUser() : null;
+    }
+
+    /** The user part of From, or null. */
+    private static String fromUser(FromHeader from) {
+        return from != null && from.getAddress().getURI() instanceof SipURI uri ? uri.getUser() : null;
     }
 
     /** A signed INVITE is accepted once: its signature is remembered for as long as it is valid. */

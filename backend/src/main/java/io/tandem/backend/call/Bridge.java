@@ -4,6 +4,9 @@ import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.routing.Route;
+import io.tandem.backend.trunk.CarrierLeg;
+import io.tandem.backend.trunk.Seizure;
+import io.tandem.backend.trunk.TrunkHunt;
 import io.tandem.backend.wake.Wake;
 import io.tandem.telephony.relay.RelayLeg;
 import io.tandem.telephony.relay.RtpRelay;
@@ -69,9 +72,14 @@ final class Bridge {
     /** While true, a REGISTER of the callee adds a branch, and the fork is not over with its last branch. */
     private boolean waitingForDevice;
     private ScheduledFuture<?> wakeTimer;
+    /** A call from the public network: its trunk and DID (the caller is no extension); null otherwise. */
+    final CarrierLeg carrierIn;
+    /** An outside call: the trunks it may still fail over to, one branch at a time; null otherwise. */
+    private TrunkHunt hunt;
 
     Bridge(Calls calls, String tenant, String caller, String callee, boolean inboundTrunk, String callId,
-            RtpRelay relay) {
+            RtpRelay relay, CarrierLeg carrierIn) {
+        this.carrierIn = carrierIn;
         this.calls = calls;
         this.tenant = tenant;
         this.caller = caller;
@@ -148,7 +156,7 @@ final class Bridge {
 
     /** The answering branch rang a phone on this node (not another node over the trunk). */
     synchronized boolean calleeIsLocal() {
-        return answered != null && !answered.target.viaTrunk();
+        return answered != null && !answered.target.viaTrunk() && answered.seizure == null;
     }
 
     /**
@@ -267,6 +275,105 @@ final class Bridge {
         }
     }
 
+    /**
+     * An outside call: the INVITE goes to the trunk of {@code first}; a definite failure there (see
+     * {@link #failsOver}) moves it to the next trunk {@code hunt} can seize, one at a time, never in parallel: the
+     * customer must not ring twice.
+     */
+    synchronized void startHunt(TrunkHunt trunks, Seizure first, Optional<SessionDescription> offer) {
+        hunt = trunks;
+        callerOffer = offer.orElse(null);
+        callerLeg.remoteSdp = callerOffer;
+        ringTimer = calls.timers.schedule(this::ringTimeout, calls.properties.ringTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        if (!forkSeized(first) && !nextTrunk()) {
+            failCaller(Response.SERVICE_UNAVAILABLE, hunt.exhausted(), "unavailable", "system");
+        }
+    }
+
+    /** A branch to the trunk of {@code seizure}; false (channel given back) when its INVITE could not be sent. */
+    private boolean forkSeized(Seizure seizure) {
+        Leg branch = new Leg(this, Leg.Side.CALLEE, seizure.callId(), callee);
+        branch.target = new Route.Target(seizure.requestUri(), seizure.transport(), null);
+        branch.seizure = seizure;
+        branches.add(branch);
+        calls.register(branch);
+        SessionDescription offer = SdpRewriter.restricted(callerOffer != null ? callerOffer
+                : LateOffer.calleeOffer(calls.signalling.host()), seizure.codecs());
+        String sdp = SdpRewriter.rewrite(offer, calls.signalling.host(), relay.legB().localAddress().getPort(), branch);
+        if (!calls.signalling.invite(branch, caller, tenant, sdp)) {
+            calls.forget(branch);
+            release(branch);
+            return false;
+        }
+        calls.timers.schedule(() -> carrierSilent(branch), hunt.inviteTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    /**
+     * A carrier left our INVITE without any answer for {@code invite-timeout}: nothing reached the customer, so the
+     * next trunk is tried now rather than after Timer B's 32 s. The silent branch is cancelled (its CANCEL waits for
+     * a provisional answer, RFC 3261 §9.1; an answer crossing it is ACKed and BYEd) and its channel given back.
+     */
+    private void carrierSilent(Leg branch) {
+        synchronized (this) {
+            if (state != State.RINGING || branch.responded || branch.branchOver() || branch.branch.cancelled()) {
+                return;
+            }
+            log.info("call {} {} -> {}: trunk {} did not answer the INVITE", id(), caller, callee,
+                    branch.seizure.trunk());
+            branch.unanswered = true;
+            calls.signalling.cancel(branch);
+            release(branch);
+            if (!nextTrunk()) {
+                failCaller(Response.SERVICE_UNAVAILABLE, "No trunk answered", "unavailable", "system");
+            }
+        }
+    }
+
+    /** Seizes the next trunk that has room and sends its INVITE; false when none is left. */
+    private boolean nextTrunk() {
+        for (Optional<Seizure> next = hunt.next(); next.isPresent(); next = hunt.next()) {
+            log.info("call {} {} -> {}: failing over to trunk {}", id(), caller, callee, next.get().trunk());
+            if (forkSeized(next.get())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A carrier branch's failure that proves the customer was never reached, so another trunk may be tried: 503
+     * before any provisional answer above 100 (the carrier refused the call itself, RFC 3261 §21.5.4), or no answer
+     * at all to the INVITE. After a 18x or a 2xx the call may have reached the customer: never.
+     */
+    private static boolean failsOver(Leg branch) {
+        if (branch.alerted || branch.branch == null || branch.branch.cancelled()) {
+            return false;
+        }
+        return branch.unanswered || branch.branch.finalStatus() == Response.SERVICE_UNAVAILABLE;
+    }
+
+    /** Gives a carrier branch's channel back, once. */
+    private void release(Leg branch) {
+        if (branch.seizure != null && !branch.seizureReleased) {
+            branch.seizureReleased = true;
+            hunt.release(branch.seizure);
+        }
+    }
+
+    /** The carrier side for the record: the DID and trunk of a call that came in, or the trunk last tried. */
+    synchronized CarrierLeg carrier() {
+        if (carrierIn != null) {
+            return carrierIn;
+        }
+        Leg used = answered != null && answered.seizure != null ? answered : null;
+        for (int i = branches.size() - 1; used == null && i >= 0; i--) {
+            used = branches.get(i).seizure != null ? branches.get(i) : null;
+        }
+        return used == null ? null : used.seizure.leg();
+    }
+
     /** The callee registered while its devices were being woken: ring the contacts not rung yet, in this call. */
     synchronized void addBranches(Route route) {
         if (state != State.RINGING || !waitingForDevice || !(route instanceof Route.Ring ring)) {
@@ -321,6 +428,10 @@ final class Bridge {
             return;
         }
         learnRemoteNode(leg, response);
+        leg.responded = true;
+        if (status > Response.TRYING && status < Response.OK) {
+            leg.alerted = true;
+        }
         switch (leg.branch.onResponse(event.getClientTransaction(), event.getDialog(), status, cseq.getSeqNumber())) {
             case PROVISIONAL -> onProvisional(leg, response);
             case ANSWERED -> onAnswer(leg, response);
@@ -444,6 +555,10 @@ final class Bridge {
     /** The branch ended without a call (refused, timed out, cancelled by us): its status is the branch's. */
     private void onBranchEnded(Leg branch, String reason) {
         calls.forget(branch);
+        release(branch);
+        if (hunt != null && state == State.RINGING && failsOver(branch) && nextTrunk()) {
+            return;
+        }
         branchFailed(branch.branch.finalStatus(), reason);
     }
 
@@ -458,7 +573,8 @@ final class Bridge {
             failCaller(status, reason, status == Response.DECLINE ? "declined" : Integer.toString(status), "callee");
             return;
         }
-        if (!branches.stream().allMatch(Leg::branchOver) || waitingForDevice) {
+        // A carrier branch given up for silence (carrierSilent) no longer holds the call's outcome back.
+        if (!branches.stream().allMatch(b -> b.branchOver() || b.unanswered) || waitingForDevice) {
             return; // a woken device may still register and be rung
         }
         if (branches.isEmpty()) {
@@ -468,7 +584,8 @@ final class Bridge {
         boolean busy = branches.stream().anyMatch(b -> b.branch.finalStatus() == Response.BUSY_HERE);
         if (busy) {
             failCaller(Response.BUSY_HERE, "Busy Here", "busy", "callee");
-        } else if (branches.size() == 1 && passesBack(status)) {
+        } else if ((branches.size() == 1 || hunt != null) && passesBack(status)) {
+            // One callee (or one trunk after another): its own answer says best what became of the call.
             failCaller(status, reason, Integer.toString(status), "callee");
         } else {
             failCaller(Response.TEMPORARILY_UNAVAILABLE, "Callee unavailable", "unavailable", "system");
@@ -486,6 +603,7 @@ final class Bridge {
         if (transfer != null && transfer.owns(branch, tx)) {
             transfer.onTimeout(tx);
         } else if (branch.branch.onTimeout(tx) == OutgoingBranch.Step.ENDED) {
+            branch.unanswered = !branch.responded;
             onBranchEnded(branch, "Request Timeout");
         }
     }
@@ -586,6 +704,7 @@ final class Bridge {
             calls.forget(answered);
         }
         for (Leg branch : branches) {
+            release(branch);
             if (branch.branchOver()) {
                 calls.forget(branch); // unfinished branches stay findable until their final response
             }

@@ -4,6 +4,7 @@ import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;
 import io.tandem.backend.node.NodeMetrics;
 import io.tandem.backend.redis.OwedWrites;
+import io.tandem.backend.trunk.CarrierLeg;
 import io.tandem.telephony.relay.RelayStatistics;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -86,7 +87,8 @@ final class Calls {
         // The parties given a call field, and those counted on a direct call, are remembered on the bridge and
         // exactly those are let go at its end: a transfer may put a leg of another node where the callee was.
         List<String> fielded = new ArrayList<>(2);
-        if (bridge.recordedHere()) {
+        // A caller from the public network is no user: nothing of it to show or count.
+        if (bridge.recordedHere() && bridge.carrierIn == null) {
             fielded.add(bridge.caller());
             writes.once("call " + bridge.id() + ": caller's call field", () -> presence.put(bridge.tenant,
                     bridge.caller(), bridge.id(), bridge.callee(), "out", bridge.answeredAt()));
@@ -99,7 +101,7 @@ final class Calls {
         bridge.withCallField(fielded);
         // Owed, not once: the ACD's counts commute, so a late write still sums right with the call's end.
         List<String> counted = new ArrayList<>(2);
-        if (bridge.recordedHere()) {
+        if (bridge.recordedHere() && bridge.carrierIn == null) {
             counted.add(bridge.caller());
         }
         if (bridge.calleeIsLocal() && !bridge.carriesQueueOffer()) {
@@ -163,7 +165,10 @@ final class Calls {
         if (bridge.recordedHere()) {
             CallRecord record = new CallRecord(bridge.id(), bridge.tenant, bridge.caller(), bridge.callee(),
                     bridge.nodes(), bridge.startedAt(), bridge.answeredAt(), clock.instant(), cause, hungUpBy);
-            writes.owe("call " + bridge.id() + ": its record", () -> records.append(record));
+            CarrierLeg carrier = bridge.carrier();
+            Map<String, String> extra = carrier == null ? Map.of() : Map.of("trunk", carrier.trunk(), "did",
+                    carrier.did());
+            writes.owe("call " + bridge.id() + ": its record", () -> records.append(record, extra));
         }
         log.info("call {} {} -> {} ended: {} (hung up by {})", bridge.id(), bridge.caller(), bridge.callee(), cause,
                 hungUpBy);

@@ -2,6 +2,7 @@ package io.tandem.backend.call;
 
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
+import io.tandem.backend.trunk.Seizure;
 import io.tandem.telephony.sdp.SessionDescription;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sip.ClientTransaction;
@@ -44,6 +45,16 @@ final class Leg {
     Route.Target target;
     /** The INVITE to the callee and its dialog; set when it is sent. */
     OutgoingBranch branch;
+    /** A branch to a carrier: the trunk channel it holds (null for a phone or another node). */
+    Seizure seizure;
+    /** The channel was given back. */
+    boolean seizureReleased;
+    /** A provisional answer above 100 came: the far end may have been alerted, so the call never fails over. */
+    boolean alerted;
+    /** Some response to the INVITE came, 100 Trying included. */
+    boolean responded;
+    /** The INVITE got no answer at all (RFC 3261 §17.1.1.2 Timer B), not even 100 Trying. */
+    boolean unanswered;
     /** The party hung up (a transferor leaving after its REFER). */
     boolean gone;
 

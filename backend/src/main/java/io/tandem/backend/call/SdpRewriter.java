@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,6 +86,39 @@ final class SdpRewriter {
      * The position of the stream the node anchors: the first audio stream it can relay (plain RTP, port not 0, an
      * address, a known codec). An SRTP or disabled audio stream before it is refused, not a reason to fail the call.
      */
+    /**
+     * {@code offer} with its relayed audio stream narrowed to {@code codecs} (encoding names, in their order of
+     * preference) and telephone-event (RFC 4733): what a carrier trunk takes. The node relays without transcoding,
+     * so the narrowed offer stays within what the caller offered; when the two have no codec in common, the offer
+     * goes unchanged and the carrier decides (RFC 3264 §6: it may refuse it with 488).
+     */
+    static SessionDescription restricted(SessionDescription offer, List<String> codecs) {
+        OptionalInt index = relayedIndex(offer);
+        if (index.isEmpty() || codecs.isEmpty()) {
+            return offer;
+        }
+        MediaDescription m = offer.media().get(index.getAsInt());
+        List<CodecSpec> kept = new ArrayList<>();
+        for (String name : codecs) {
+            m.codecs().stream().filter(c -> c.encodingName().equalsIgnoreCase(name)).forEach(kept::add);
+        }
+        if (kept.isEmpty()) {
+            return offer;
+        }
+        m.codecs().stream().filter(c -> c.encodingName().equalsIgnoreCase("telephone-event")).forEach(kept::add);
+        List<String> formats = kept.stream().map(c -> Integer.toString(c.payloadType())).toList();
+        Map<Integer, String> fmtp = new HashMap<>();
+        m.fmtp().forEach((pt, value) -> {
+            if (formats.contains(Integer.toString(pt))) {
+                fmtp.put(pt, value);
+            }
+        });
+        List<MediaDescription> media = new ArrayList<>(offer.media());
+        media.set(index.getAsInt(), new MediaDescription(m.media(), m.port(), m.portCount(), m.protocol(), formats,
+                m.connection(), m.bandwidths(), kept, fmtp, m.direction(), m.ptime(), m.maxptime(), m.attributes()));
+        return offer.withMedia(media);
+    }
+
     static OptionalInt relayedIndex(SessionDescription sdp) {
         for (int i = 0; i < sdp.media().size(); i++) {
             MediaDescription m = sdp.media().get(i);

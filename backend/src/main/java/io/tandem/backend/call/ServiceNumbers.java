@@ -2,6 +2,7 @@ package io.tandem.backend.call;
 
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.routing.TenantServiceNumbers;
+import io.tandem.backend.trunk.CarrierLeg;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +28,16 @@ public interface ServiceNumbers {
      * @param caller the extension in From
      */
     void onInvite(InboundRequest request, String tenant, String caller, String number);
+
+    /**
+     * As {@link #onInvite} for a call from the public network: {@code caller} is the carrier's caller number,
+     * {@code carrier} the trunk and the DID it came in on (a feature that records calls names them). By default the
+     * same as any call.
+     */
+    default void onCarrierInvite(InboundRequest request, String tenant, String caller, String number,
+            CarrierLeg carrier) {
+        onInvite(request, tenant, caller, number);
+    }
 
     /** True for a Call-ID of a dialog this feature holds (its caller or its outgoing legs). */
     boolean owns(String callId);

@@ -61,8 +61,10 @@ final class Signalling {
     boolean invite(Leg branch, String caller, String tenant, String sdp) {
         branch.branch = node.branch(branch.callId);
         Request from = branch.bridge.inboundTrunk ? branch.bridge.callerLeg.invite : null;
+        // A carrier sees the number its trunk's caller-id rule presents, never an extension.
+        String fromUser = branch.seizure != null ? branch.seizure.callerNumber() : caller;
         return node.invite(branch.branch, new OutgoingInvite(branch.target.requestUri(), branch.target.transport(),
-                branch.target.viaTrunk(), caller, displayOf(from), branch.party, tenant, false, passedOn(from), sdp)
+                branch.target.viaTrunk(), fromUser, displayOf(from), branch.party, tenant, false, passedOn(from), sdp)
                 .routedThrough(branch.target.routeSet()));
     }
 

@@ -5,7 +5,9 @@ import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;
 import io.tandem.backend.redis.OwedWrites;
+import io.tandem.backend.trunk.CarrierLeg;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +35,16 @@ final class CallRecorder {
     /** This node, where the records' calls were answered. */
     final String nodeId;
 
-    CallRecorder(CallRecords records, OwedWrites writes, Agents agents, Clock clock, String nodeId) {
+    /** Appends an entry to a tenant's queue log, in the ACD scripts' field layout. */
+    interface QueueLog {
+        void append(String tenant, Map<String, String> fields);
+    }
+
+    private final QueueLog queueLog;
+
+    CallRecorder(CallRecords records, OwedWrites writes, Agents agents, Clock clock, String nodeId,
+            QueueLog queueLog) {
+        this.queueLog = queueLog;
         this.records = records;
         this.writes = writes;
         this.agents = agents;
@@ -57,10 +68,45 @@ final class CallRecorder {
         owed("queue call " + record.callId() + ": its record", () -> append(record, agent, extension));
     }
 
+    /**
+     * A caller from the public network came in on {@code carrier}: Asterisk's queue_log {@code DID} entry (data1 the
+     * DID; data2 the trunk, ours), owed like the records.
+     */
+    void carrierEntered(String tenant, String callId, String queue, CarrierLeg carrier) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("time", Long.toString(clock.millis()));
+        fields.put("callid", callId);
+        fields.put("queue", queue);
+        fields.put("agent", "NONE");
+        fields.put("event", "DID");
+        fields.put("data1", carrier.did());
+        fields.put("data2", carrier.trunk());
+        fields.put("data3", "");
+        owed("queue call " + callId + ": DID entry", () -> queueLog.append(tenant, fields));
+    }
+
+    /** The call's record, owed, naming the carrier's trunk and DID. */
+    void record(CallRecord record, String agent, String extension, CarrierLeg carrier) {
+        owed("queue call " + record.callId() + ": its record", () -> append(record, agent, extension, carrier));
+    }
+
     private void append(CallRecord record, String agent, String extension) {
+        append(record, agent, extension, null);
+    }
+
+    private void append(CallRecord record, String agent, String extension, CarrierLeg carrier) {
         try {
-            records.append(record, extension.isEmpty() ? Map.of("queue", record.to(), "agent", agent)
-                    : Map.of("queue", record.to(), "agent", agent, "extension", extension));
+            Map<String, String> extra = new LinkedHashMap<>();
+            extra.put("queue", record.to());
+            extra.put("agent", agent);
+            if (!extension.isEmpty()) {
+                extra.put("extension", extension);
+            }
+            if (carrier != null) {
+                extra.put("trunk", carrier.trunk());
+                extra.put("did", carrier.did());
+            }
+            records.append(record, extra);
         } catch (RedisException e) {
             throw e; // Redis away: owed() retries it
         } catch (RuntimeException e) {

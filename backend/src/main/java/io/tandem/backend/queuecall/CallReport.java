@@ -66,6 +66,6 @@ final class CallReport {
             String extension) {
         CallRecord record = new CallRecord(caller.callId(), caller.tenant(), caller.number(), queue.number(), nodes,
                 startedAt, answeredAt, recorder.clock.instant(), cause, hungUpBy);
-        recorder.record(record, agent, extension);
+        recorder.record(record, agent, extension, caller.carrier());
     }
 }

@@ -36,6 +36,13 @@ record CallerDetails(int priority, Map<String, Integer> skills, Map<String, Stri
         data = Map.copyOf(data);
     }
 
+    /** These details with {@code more} data entries (the node's own: they replace the caller's of the same key). */
+    CallerDetails with(Map<String, String> more) {
+        Map<String, String> merged = new LinkedHashMap<>(data);
+        merged.putAll(more);
+        return new CallerDetails(priority, skills, merged);
+    }
+
     /** A header of ours the caller's INVITE is wrong about: the request gets 400 with this reason phrase. */
     static final class Malformed extends Exception {
         Malformed(String header, String what) {

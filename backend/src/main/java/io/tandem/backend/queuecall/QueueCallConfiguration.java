@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.lettuce.core.XAddArgs;
+import io.tandem.backend.acd.AcdProperties;
 import io.tandem.backend.acd.dispatch.CallbackRequests;
 import io.tandem.backend.acd.dispatch.Callers;
 import io.tandem.backend.acd.dispatch.Claims;
@@ -21,6 +23,7 @@ import io.tandem.backend.node.NodeMetrics;
 import io.tandem.backend.node.SipProperties;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.TrunkSignature;
+import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.routing.CallRouter;
@@ -79,7 +82,7 @@ class QueueCallConfiguration {
             ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties,
             MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings,
             Rooms rooms, JoinTokens tokens, Redis redis, NodeCommands nodeCommands, CallProperties callProperties,
-            CallWakes wakes) {
+            CallWakes wakes, AcdProperties acdProperties) {
         NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
@@ -100,7 +103,9 @@ class QueueCallConfiguration {
                 Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
                         .publishPercentiles(0.5, 0.99).register(registry));
         Acd acd = new Acd(queues, callers, claims, dispatcher);
-        CallRecorder recorder = new CallRecorder(records, writes, claims::callEnded, clock, identity.id());
+        CallRecorder recorder = new CallRecorder(records, writes, claims::callEnded, clock, identity.id(),
+                (tenant, fields) -> redis.commands().xadd(Keys.queueLog(tenant), XAddArgs.Builder.maxlen(
+                        acdProperties.queueLogMaxLength()).approximateTrimming(), fields));
         QueueCallThreads threads = new QueueCallThreads(clock, queueCallTimers, queueCallPlacer);
         // a customer called back rings as long as any call's callee does
         TicketCalls tickets = new TicketCalls(redis, acd, legs, recorder, threads, callProperties.ringTimeout(),

@@ -9,6 +9,7 @@ import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.SipFeature;
 import io.tandem.backend.node.sip.TrunkSignature;
+import io.tandem.backend.trunk.CarrierLeg;
 import io.tandem.protocol.LiveCall;
 import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.sdp.SessionDescription;
@@ -135,6 +136,19 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
 
     @Override
     public void onInvite(InboundRequest in, String tenant, String caller, String number) {
+        onInvite(in, tenant, caller, number, null);
+    }
+
+    /**
+     * A caller from the public network waits like any caller; the queue log gets Asterisk's {@code DID} entry (the
+     * DID and the trunk) before its {@code ENTERQUEUE}, the agent's offer data and the CDR name both.
+     */
+    @Override
+    public void onCarrierInvite(InboundRequest in, String tenant, String caller, String number, CarrierLeg carrier) {
+        onInvite(in, tenant, caller, number, carrier);
+    }
+
+    private void onInvite(InboundRequest in, String tenant, String caller, String number, CarrierLeg carrier) {
         if (ServiceNumbers.JOIN_NUMBER.matcher(number).matches()) {
             joins.onInvite(in, tenant, caller, number);
             return;
@@ -178,7 +192,11 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
             signalling.respond(st.get(), Response.BAD_REQUEST, e.getMessage(), null, null, null, trunk);
             return;
         }
-        CallingParty party = new CallingParty(tenant, callId, caller, displayName(in.request()));
+        if (carrier != null) {
+            details = details.with(Map.of("did", carrier.did(), "trunk", carrier.trunk()));
+            recorder.carrierEntered(tenant, callId, number, carrier);
+        }
+        CallingParty party = new CallingParty(tenant, callId, caller, displayName(in.request()), carrier);
         QueueCall call = new QueueCall(new QueueSeat(acd, threads, party, details), queue.get(),
                 new CallerLeg(callId, signalling, reinvites, media, stream, trunk), legs, overflow, rooms, threads.timers(),
                 new CallReport(party, recorder), node, liveness);

@@ -58,7 +58,18 @@ public enum KeyShape {
     API_KEYS("api-keys"),
     PUSH_BINDINGS("push:%"),
     DEVICE_EVENTS("devices:events"),
-    CALL_WAKES("calls:wakes");
+    CALL_WAKES("calls:wakes"),
+    TRUNKS("trunks"),
+    TRUNK_SECRETS("trunks:secrets"),
+    TRUNK_CHANNELS("trunk:%:channels"),
+    TRUNK_ATTEMPTS("trunk:%:attempts"),
+    TRUNK_REGISTRATIONS("trunk:%:registrations"),
+    DIDS("dids"),
+    DIAL_PLAN("dial-plan"),
+    DIAL_PERMISSIONS("dial-permissions"),
+    CAMPAIGNS("campaigns"),
+    CAMPAIGN_CONTACTS("campaign:%:contacts"),
+    CAMPAIGN_DUE("campaign:%:due");
 
     /** The literal parts around the values ({@code %} in the template): one more than there are values. */
     private final String[] literals;

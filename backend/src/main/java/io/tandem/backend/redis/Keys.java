@@ -387,6 +387,82 @@ public final class Keys {
         return KeyShape.CALL_WAKES.key(tenant);
     }
 
+    /** Trunk ids: letters, digits, '.', '_', '-'. */
+    public static final Pattern TRUNK = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
+    /** Telephone numbers an extension may dial outside: an optional '+' and 3-20 digits. */
+    public static final Pattern PHONE_NUMBER = Pattern.compile("\\+?[0-9]{3,20}");
+    /**
+     * DIDs: an optional '+' and 6-20 digits. Longer than the extensions and queues of a dial plan, so a call to an
+     * extension is never looked up as a DID (no extra round trip on an internal call).
+     */
+    public static final Pattern DID = Pattern.compile("\\+?[0-9]{6,20}");
+
+    /** Hash: the tenant's carrier trunks, trunk id → JSON definition (never a password). */
+    public static String trunks(String tenant) {
+        return KeyShape.TRUNKS.key(tenant);
+    }
+
+    /** Hash: trunk id → the digest password of its outbound registration (written by the API, never read back). */
+    public static String trunkSecrets(String tenant) {
+        return KeyShape.TRUNK_SECRETS.key(tenant);
+    }
+
+    /** Hash: the channels a trunk carries now, branch Call-ID → node id ({@code trunk/seize.lua}). */
+    public static String trunkChannels(String tenant, String trunk) {
+        return KeyShape.TRUNK_CHANNELS.key(tenant, checked(TRUNK, "trunk id", trunk));
+    }
+
+    /** Sorted set: the INVITEs sent to a trunk in the last second, branch Call-ID by ms (the CAPS window). */
+    public static String trunkAttempts(String tenant, String trunk) {
+        return KeyShape.TRUNK_ATTEMPTS.key(tenant, checked(TRUNK, "trunk id", trunk));
+    }
+
+    /** Hash: a registration trunk's state on each node that registers it, node id → JSON. */
+    public static String trunkRegistrations(String tenant, String trunk) {
+        return KeyShape.TRUNK_REGISTRATIONS.key(tenant, checked(TRUNK, "trunk id", trunk));
+    }
+
+    /** Hash: the tenant's DIDs, number → JSON destination. */
+    public static String dids(String tenant) {
+        return KeyShape.DIDS.key(tenant);
+    }
+
+    /**
+     * Hash: every DID of every tenant, number → tenant. Cluster-wide: a call from a carrier names only the number,
+     * and the number is what says whose it is.
+     */
+    public static String didOwners() {
+        return PREFIX + "dids";
+    }
+
+    /** String: the tenant's dial plan (JSON): how dialled numbers are told local, national or international. */
+    public static String dialPlan(String tenant) {
+        return KeyShape.DIAL_PLAN.key(tenant);
+    }
+
+    /** Hash: user → JSON of the user's permission class for outside calls and presented number. */
+    public static String dialPermissions(String tenant) {
+        return KeyShape.DIAL_PERMISSIONS.key(tenant);
+    }
+
+    /** Campaign ids: letters, digits, '.', '_', '-'. */
+    public static final Pattern CAMPAIGN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /** Hash: the tenant's outbound campaigns, id → JSON definition. */
+    public static String campaigns(String tenant) {
+        return KeyShape.CAMPAIGNS.key(tenant);
+    }
+
+    /** Hash: a campaign's contacts, contact id (its E.164 number) → JSON record (contact, state, attempts). */
+    public static String campaignContacts(String tenant, String campaign) {
+        return KeyShape.CAMPAIGN_CONTACTS.key(tenant, checked(CAMPAIGN, "campaign id", campaign));
+    }
+
+    /** Sorted set: a campaign's contacts due for a call, scored by when (ms; 0 = now). */
+    public static String campaignDue(String tenant, String campaign) {
+        return KeyShape.CAMPAIGN_DUE.key(tenant, checked(CAMPAIGN, "campaign id", campaign));
+    }
+
     /** Pub/sub channel: each event of the tenant's stream, published as JSON with its stream id. */
     public static String liveEvents(String tenant) {
         return KeyShape.LIVE_EVENTS.key(tenant);

@@ -98,4 +98,18 @@ class SdpRewriterTest {
         String srtpOnly = MANY_STREAMS.substring(0, MANY_STREAMS.indexOf("m=audio 4000"));
         assertThat(SdpRewriter.relayable(SessionDescription.parse(srtpOnly))).isFalse();
     }
+
+    /** A carrier trunk's codecs narrow the offer it gets, in the trunk's order, with telephone-event kept. */
+    @Test
+    void anOfferIsNarrowedToATrunksCodecs() throws Exception {
+        SessionDescription offer = SessionDescription.parse("v=0\r\no=alice 42 7 IN IP4 192.0.2.10\r\ns=-\r\n"
+                + "c=IN IP4 192.0.2.10\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0 8 9 101\r\na=rtpmap:0 PCMU/8000\r\n"
+                + "a=rtpmap:8 PCMA/8000\r\na=rtpmap:9 G722/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+                + "a=fmtp:101 0-15\r\n");
+        SessionDescription narrowed = SdpRewriter.restricted(offer, List.of("PCMA", "PCMU"));
+        assertThat(narrowed.media().get(0).formats()).containsExactly("8", "0", "101");
+        assertThat(narrowed.media().get(0).fmtp(101)).contains("0-15");
+        assertThat(SdpRewriter.restricted(offer, List.of("opus"))).as("nothing in common: unchanged")
+                .isEqualTo(offer);
+    }
 }

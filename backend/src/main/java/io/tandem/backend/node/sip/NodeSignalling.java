@@ -65,6 +65,11 @@ public final class NodeSignalling {
         return addresses.get().host();
     }
 
+    /** The SIP port other nodes and phones reach this node at (Contact, Via). */
+    public int sipPort() {
+        return addresses.get().sipPort();
+    }
+
     public String nodeId() {
         return nodeId;
     }

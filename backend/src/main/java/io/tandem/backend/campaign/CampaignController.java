@@ -1,0 +1,177 @@
+package io.tandem.backend.campaign;
+
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.routing.TenantServiceNumbers;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.DayOfWeek;
+import java.time.LocalTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A tenant's outbound campaigns and their contact lists (admins of the tenant): {@code PUT /{id}} defines a campaign,
+ * {@code POST /{id}/contacts} uploads contacts as CSV ({@link ContactList}) and answers with a report of every row
+ * refused.
+ */
+@RestController
+@RequestMapping("/api/v1/tenants/{tenant}/campaigns")
+class CampaignController {
+
+    private static final Logger log = LoggerFactory.getLogger(CampaignController.class);
+
+    private final Campaigns campaigns;
+    private final TenantServiceNumbers serviceNumbers;
+
+    CampaignController(Campaigns campaigns, TenantServiceNumbers serviceNumbers) {
+        this.campaigns = campaigns;
+        this.serviceNumbers = serviceNumbers;
+    }
+
+    /** PUT body; what is left out takes its default. */
+    record CampaignBody(
+            @NotBlank String queue,
+            @NotNull(message = "must be one of preview, progressive, predictive") Campaign.Mode mode,
+            @NotNull @Valid WindowBody window,
+            @Min(1) @Max(20) Integer maxAttempts,
+            @Valid RetryBody retry,
+            @Min(value = 15, message = "must be at least 15 seconds") @Max(120) Integer ringSeconds,
+            @DecimalMin("0.0") @DecimalMax(value = "0.1", message = "must be at most 0.1 (10 %)") Double abandonCap) {
+    }
+
+    /** The call window in the contacts' local time ({@code "09:00"} to {@code "20:00"}), on {@code days}. */
+    record WindowBody(@NotNull LocalTime start, @NotNull LocalTime end, List<DayOfWeek> days) {
+    }
+
+    record RetryBody(@Min(0) Integer busySeconds, @Min(0) Integer noAnswerSeconds, @Min(0) Integer failedSeconds) {
+    }
+
+    /** A campaign with its contact counts. */
+    record CampaignView(Campaign campaign, long contacts, long due) {
+    }
+
+    /** What an upload did: rows read, contacts taken (new ones, ones already on the campaign) and each row refused. */
+    record UploadReport(int rows, int accepted, long added, long alreadyListed, List<ContactList.RowError> rejected) {
+    }
+
+    @GetMapping
+    List<CampaignView> list(@PathVariable String tenant) {
+        return campaigns.list(tenant).stream().map(c -> view(tenant, c)).toList();
+    }
+
+    @GetMapping("/{id}")
+    CampaignView get(@PathVariable String tenant, @PathVariable String id) {
+        return view(tenant, existing(tenant, id));
+    }
+
+    @PutMapping("/{id}")
+    ResponseEntity<CampaignView> save(@PathVariable String tenant, @PathVariable String id,
+            @Valid @RequestBody CampaignBody body) {
+        if (!Keys.CAMPAIGN.matcher(id).matches()) {
+            throw invalid("id", "must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        if (!Keys.EXTENSION.matcher(body.queue()).matches() || !serviceNumbers.isServiceNumber(tenant, body.queue())) {
+            throw invalid("queue", "must be a queue of tenant " + tenant);
+        }
+        if (!body.window().end().isAfter(body.window().start())) {
+            throw invalid("window.end", "must be after window.start");
+        }
+        RetryBody retry = body.retry() == null ? new RetryBody(null, null, null) : body.retry();
+        Campaign campaign = new Campaign(id, body.queue(), body.mode(), new Campaign.Window(body.window().start(),
+                body.window().end(), body.window().days() == null || body.window().days().isEmpty()
+                        ? List.of(DayOfWeek.values()) : body.window().days()),
+                body.maxAttempts() == null ? 3 : body.maxAttempts(),
+                new Campaign.Retry(or(retry.busySeconds(), 300), or(retry.noAnswerSeconds(), 600),
+                        or(retry.failedSeconds(), 900)),
+                body.ringSeconds() == null ? 25 : body.ringSeconds(),
+                body.abandonCap() == null ? 0.03 : body.abandonCap());
+        boolean created = campaigns.save(tenant, campaign);
+        log.info("campaign {}@{} {}: queue {}, {}", id, tenant, created ? "created" : "replaced", campaign.queue(),
+                campaign.mode());
+        CampaignView view = view(tenant, campaign);
+        return created ? ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/campaigns/" + id))
+                .body(view) : ResponseEntity.ok(view);
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@PathVariable String tenant, @PathVariable String id) {
+        if (!Keys.CAMPAIGN.matcher(id).matches() || !campaigns.delete(tenant, id)) {
+            throw notFound(tenant, id);
+        }
+        log.info("campaign {}@{} deleted with its contacts", id, tenant);
+        return ResponseEntity.noContent().build();
+    }
+
+    /** Uploads contacts as CSV; good rows are taken, every bad row reported. A list without its header → 400. */
+    @PostMapping(path = "/{id}/contacts", consumes = {"text/csv", "text/plain"})
+    UploadReport upload(@PathVariable String tenant, @PathVariable String id, @RequestBody String csv) {
+        existing(tenant, id);
+        ContactList.Parsed parsed;
+        try {
+            parsed = ContactList.parse(csv);
+        } catch (ContactList.Unreadable e) {
+            throw invalid("file", e.getMessage());
+        }
+        long added = campaigns.addContacts(tenant, id, parsed.contacts());
+        int rows = parsed.contacts().size() + parsed.errors().size();
+        log.info("campaign {}@{}: {} rows uploaded, {} new contacts, {} rows refused", id, tenant, rows, added,
+                parsed.errors().size());
+        return new UploadReport(rows, parsed.contacts().size(), added, parsed.contacts().size() - added,
+                parsed.errors());
+    }
+
+    private CampaignView view(String tenant, Campaign campaign) {
+        Campaigns.Counts counts = campaigns.counts(tenant, campaign.id());
+        return new CampaignView(campaign, counts.contacts(), counts.due());
+    }
+
+    private Campaign existing(String tenant, String id) {
+        if (!Keys.CAMPAIGN.matcher(id).matches()) {
+            throw notFound(tenant, id);
+        }
+        return campaigns.find(tenant, id).orElseThrow(() -> notFound(tenant, id));
+    }
+
+    private static int or(Integer value, int otherwise) {
+        return value == null ? otherwise : value;
+    }
+
+    private static ErrorResponseException notFound(String tenant, String id) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+                "no campaign " + id + " in tenant " + tenant);
+        problem.setTitle("No such campaign");
+        return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+    }
+
+    /** A 400 naming the field, in the shape of the rest of the API ({@code errors}). */
+    private static ErrorResponseException invalid(String field, String message) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("field", field);
+        error.put("message", message);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "1 invalid field");
+        problem.setTitle("Invalid request");
+        problem.setProperty("errors", List.of(error));
+        return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+    }
+}

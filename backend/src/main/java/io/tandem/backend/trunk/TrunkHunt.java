@@ -1,0 +1,104 @@
+package io.tandem.backend.trunk;
+
+import io.lettuce.core.ScriptOutputType;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.LuaScript;
+import io.tandem.backend.redis.OwedWrites;
+import io.tandem.backend.redis.Redis;
+import io.tandem.telephony.sip.SipMessages;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trunks one outside call may still try, in hunting order. {@link #next} seizes a channel on the first whose
+ * limits allow it ({@code trunk/seize.lua}: channels and calls per second, cluster-wide); the call tries the next
+ * only after a definite failure of the last (the B2BUA decides that). Guarded by the owning call's lock.
+ */
+public final class TrunkHunt {
+
+    private static final Logger log = LoggerFactory.getLogger(TrunkHunt.class);
+    private static final LuaScript SEIZE = LuaScript.load("trunk/seize", ScriptOutputType.VALUE);
+
+    /** One trunk still to try, with the number it presents for this caller. */
+    record Candidate(Trunk trunk, String callerNumber) {
+    }
+
+    private final Redis redis;
+    private final OwedWrites writes;
+    private final String tenant;
+    private final String nodeId;
+    private final String e164;
+    private final Deque<Candidate> left;
+    private final Duration inviteTimeout;
+    /** Why the last trunk passed over was: "channels", "caps", or "" when none was passed over. */
+    private String lastRefusal = "";
+
+    TrunkHunt(Redis redis, OwedWrites writes, String tenant, String nodeId, String e164, List<Candidate> trunks,
+            Duration inviteTimeout) {
+        this.inviteTimeout = inviteTimeout;
+        this.redis = redis;
+        this.writes = writes;
+        this.tenant = tenant;
+        this.nodeId = nodeId;
+        this.e164 = e164;
+        this.left = new ArrayDeque<>(trunks);
+    }
+
+    /**
+     * How long a trunk may leave the INVITE without any answer before the next trunk is tried
+     * ({@code tandem.trunks.invite-timeout}).
+     */
+    public Duration inviteTimeout() {
+        return inviteTimeout;
+    }
+
+    /** The number called, in E.164: the To and Request-URI user of the INVITE. */
+    public String number() {
+        return e164;
+    }
+
+    /** A channel on the next trunk whose limits allow another call now; empty when no trunk is left. */
+    public Optional<Seizure> next() {
+        while (!left.isEmpty()) {
+            Candidate candidate = left.poll();
+            Trunk trunk = candidate.trunk();
+            String callId = SipMessages.newToken() + "@tandem";
+            String outcome = redis.run(SEIZE, List.of(Keys.trunkChannels(tenant, trunk.id()),
+                    Keys.trunkAttempts(tenant, trunk.id())), callId, nodeId, Integer.toString(trunk.maxChannels()),
+                    Integer.toString(trunk.caps()));
+            if ("ok".equals(outcome)) {
+                return Optional.of(new Seizure(trunk.id(), callId, requestUri(trunk), trunk.transport().wire(),
+                        candidate.callerNumber(), trunk.codecs()));
+            }
+            lastRefusal = outcome;
+            log.info("outside call to {} ({}): trunk {} at its {} limit; next trunk", e164, tenant, trunk.id(),
+                    outcome);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why the hunt ended without a trunk: the reason phrase of the 503 the caller gets (RFC 3261 §21.5.4: the
+     * service is unavailable for now).
+     */
+    public String exhausted() {
+        return lastRefusal.isEmpty() ? "No trunk available" : "All trunks busy";
+    }
+
+    /** Gives the seized channel back (owed: retried through a Redis outage, never on the SIP thread). */
+    public void release(Seizure seizure) {
+        writes.owe("trunk " + seizure.trunk() + ": channel of " + seizure.callId() + " released",
+                () -> redis.commands().hdel(Keys.trunkChannels(tenant, seizure.trunk()), seizure.callId()));
+    }
+
+    private String requestUri(Trunk trunk) {
+        String host = trunk.host().contains(":") ? "[" + trunk.host() + "]" : trunk.host();
+        return "sip:" + e164 + "@" + host + ":" + trunk.port()
+                + (trunk.transport() == Trunk.Transport.UDP ? "" : ";transport=" + trunk.transport().wire());
+    }
+}

@@ -1,0 +1,38 @@
+package io.tandem.backend.trunk;
+
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Carrier trunks on this node ({@code tandem.trunks.*}).
+ *
+ * @param registrationExpiry how long this node asks a carrier to keep its registration (RFC 3261 §10.2.1.1
+ *                           {@code Expires}); it is refreshed at half of what the carrier grants
+ * @param registrationCheck  how often the node looks for registration trunks to register (new ones, changed ones) and
+ *                           retries failed registrations
+ * @param inviteTimeout      how long a carrier may leave an outside call's INVITE without any answer, not even 100
+ *                           Trying (RFC 3261 §17.1.1.2: Timer A retransmits meanwhile), before the call fails over to
+ *                           the next trunk; nothing reached the customer, and 32 s of Timer B would outlast the ring
+ */
+@Validated
+@ConfigurationProperties("tandem.trunks")
+public record TrunkProperties(
+        @DefaultValue("600s") @NotNull Duration registrationExpiry,
+        @DefaultValue("30s") @NotNull Duration registrationCheck,
+        @DefaultValue("4s") @NotNull Duration inviteTimeout) {
+
+    public TrunkProperties {
+        if (registrationExpiry.toSeconds() < 60) {
+            throw new IllegalArgumentException("tandem.trunks.registration-expiry must be at least 60s");
+        }
+        if (inviteTimeout.isNegative() || inviteTimeout.isZero()) {
+            throw new IllegalArgumentException("tandem.trunks.invite-timeout must be positive");
+        }
+        if (registrationCheck.isNegative() || registrationCheck.isZero()) {
+            throw new IllegalArgumentException("tandem.trunks.registration-check must be positive");
+        }
+    }
+}
