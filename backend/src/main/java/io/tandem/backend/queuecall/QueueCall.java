@@ -175,9 +175,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         caller.start(agreed, this::onDigit);
         playMusic();
         caller.ok(answer, queue.number());
-        if (!ringing && queue.park().enabled() && queue.park().whenNoAgent()) {
-            // nobody could be offered the caller as it arrived: it goes to a room for the callback service
-            waiting.parkAtOnce();
+        if (waiting.parkIfNobodyAvailable(() -> !ringing)) {
+            // nobody could be offered the caller as it arrived: it went to a room for the callback service
             return joined.offers();
         }
         startWaiting();
