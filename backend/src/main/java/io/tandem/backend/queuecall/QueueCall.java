@@ -128,6 +128,16 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         return name;
     }
 
+    /**
+     * The dispatcher drained {@code number} and found no agent for what waits there: this caller, if it still waits
+     * in that queue, is parked when its queue parks callers nobody can take and no member is available.
+     */
+    synchronized void drained(String number) {
+        if (state == State.WAITING && queue.number().equals(number)) {
+            waiting.parkIfNobodyAvailable();
+        }
+    }
+
     synchronized String queueNumber() {
         return queue.number();
     }

@@ -147,9 +147,12 @@ final class WaitingCaller {
         return true;
     }
 
-    /** As {@link #parkIfNobodyAvailable(BooleanSupplier)}, asking the cluster-wide available set. */
+    /**
+     * As {@link #parkIfNobodyAvailable(BooleanSupplier)}, asking the cluster-wide available set; only once the wait
+     * has started (a caller still being answered is decided on by its arrival).
+     */
     boolean parkIfNobodyAvailable() {
-        return parkIfNobodyAvailable(() -> !seat.anyMemberAvailable(queue));
+        return wait != null && parkIfNobodyAvailable(() -> !seat.anyMemberAvailable(queue));
     }
 
     /** The caller hung up while it waited: what rings is cancelled, ABANDON recorded. */
