@@ -45,7 +45,7 @@ public record AcdProperties(
         @DefaultValue("true") boolean demoQueues) {
 
     /** Reasons the system sets itself; an agent may not choose them. */
-    static final List<String> SYSTEM_REASONS = List.of("no-answer", "login");
+    static final List<String> SYSTEM_REASONS = List.of("no-answer", "unreachable", "login");
 
     public AcdProperties {
         notReadyReasons = List.copyOf(notReadyReasons);

@@ -128,6 +128,16 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         return name;
     }
 
+    /**
+     * The dispatcher drained {@code number} and found no agent for what waits there: this caller, if it still waits
+     * in that queue, is parked when its queue parks callers nobody can take and no member is available.
+     */
+    synchronized void drained(String number) {
+        if (state == State.WAITING && queue.number().equals(number)) {
+            waiting.parkIfNobodyAvailable();
+        }
+    }
+
     synchronized String queueNumber() {
         return queue.number();
     }
@@ -175,9 +185,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         caller.start(agreed, this::onDigit);
         playMusic();
         caller.ok(answer, queue.number());
-        if (!ringing && queue.park().enabled() && queue.park().whenNoAgent()) {
-            // nobody could be offered the caller as it arrived: it goes to a room for the callback service
-            waiting.parkAtOnce();
+        if (waiting.parkIfNobodyAvailable(() -> !ringing)) {
+            // nobody could be offered the caller as it arrived: it went to a room for the callback service
             return joined.offers();
         }
         startWaiting();

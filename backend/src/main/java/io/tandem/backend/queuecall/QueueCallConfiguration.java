@@ -116,6 +116,7 @@ class QueueCallConfiguration {
                 tokens, trust, recorder, threads, properties.liveness(), tickets);
         nodeCommands.serve(tickets);
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
+        dispatcher.onDrained(calls::drained);
         FunctionCounter.builder("tandem.queue.announcements", calls, QueueCalls::announcementsPlayed)
                 .description("position and wait announcements played to queue and parked callers of this node")
                 .register(registry);

@@ -245,6 +245,38 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         }
     }
 
+    /**
+     * The dispatcher drained a queue: in a queue that parks callers nobody can take, this node's callers still
+     * waiting there are parked once no member is available (each decides under its own lock,
+     * {@link WaitingCaller#parkIfNobodyAvailable()}), so a caller whose members all went away while it waited is not
+     * left waiting. One read of the available set first keeps the common case (members available) to one round trip.
+     */
+    void drained(String tenant, QueueDefinition queue) {
+        if (!queue.park().enabled() || !queue.park().whenNoAgent()) {
+            return;
+        }
+        List<QueueCall> here = waiting.values().stream().filter(call -> call.tenant.equals(tenant)).distinct()
+                .toList();
+        if (here.isEmpty() || acd.queues().availableMembers(tenant, queue.number()) > 0) {
+            return;
+        }
+        try {
+            threads.timers().execute(() -> here.forEach(call -> {
+                MDC.put("callId", call.callId);
+                try {
+                    call.drained(queue.number());
+                } catch (RuntimeException e) {
+                    log.warn("parking caller {} of {}@{} failed; the next drain tries again", call.callId,
+                            queue.number(), tenant, e);
+                } finally {
+                    MDC.remove("callId");
+                }
+            }));
+        } catch (RejectedExecutionException stopping) {
+            log.debug("queue {} drained while the node stops", queue.number());
+        }
+    }
+
     /** The ACD ended an offer behind our back: the caller, if this node holds it, CANCELs at once. */
     void offerEnded(String callId, String offerId, String reason) {
         QueueCall call = waiting.get(callId);

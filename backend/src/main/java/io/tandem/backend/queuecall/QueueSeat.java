@@ -117,7 +117,17 @@ final class QueueSeat implements WaitingCaller.Seat, Departure.Seat {
             public String noAnswer(String agentId) {
                 return claims.noAnswer(tenant, queue, grant.offerId(), agentId);
             }
+
+            @Override
+            public String unreachable(String agentId) {
+                return claims.noAnswer(tenant, queue, grant.offerId(), agentId, Claims.Miss.UNREACHABLE);
+            }
         };
+    }
+
+    @Override
+    public boolean anyMemberAvailable(QueueDefinition queue) {
+        return acd.queues().availableMembers(party.tenant(), queue.number()) > 0;
     }
 
     /** A claim is asked for once the queue's retry delay is over. */

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,16 @@ final class RingingOffer {
 
         /** The agent missed the offer; returns the state it is in now. */
         String noAnswer(String agentId);
+
+        /**
+         * The agent cannot be reached at all (no binding, or 404 / 480 from every place it rang): out of the
+         * available set at once; returns the state it is in now.
+         */
+        String unreachable(String agentId);
     }
+
+    /** Final statuses that say the agent's phone is not there, rather than that it declined or rang out. */
+    private static final Set<Integer> UNREACHABLE = Set.of(Response.NOT_FOUND, Response.TEMPORARILY_UNAVAILABLE);
 
     /** The agents' phones: a branch is rung (stream opened, INVITE sent) or not, and let go. */
     interface Lines {
@@ -108,7 +118,11 @@ final class RingingOffer {
             if (!sent) {
                 log.info("offer {}: agent {} cannot be reached ({})", offerId(), reservation.agentId(),
                         route == null ? "no route" : route.getClass().getSimpleName());
-                noAnswer(reservation.agentId());
+                if (route instanceof Route.Ring) {
+                    noAnswer(reservation.agentId()); // a place we could not ring: ours to fix, not the agent's
+                } else {
+                    unreachable(reservation.agentId()); // the registrar knows no phone of the agent's
+                }
             }
         }
         if (!endIfAnsweredFor()) {
@@ -171,9 +185,21 @@ final class RingingOffer {
         boolean stillRinging = branches.stream()
                 .anyMatch(b -> b.agentId.equals(branch.agentId) && !b.branch.isFinal());
         if (!stillRinging && !reported.contains(branch.agentId)) {
-            noAnswer(branch.agentId);
+            boolean nowhere = branches.stream().filter(b -> b.agentId.equals(branch.agentId))
+                    .allMatch(b -> UNREACHABLE.contains(b.branch.finalStatus()));
+            if (nowhere) {
+                unreachable(branch.agentId);
+            } else {
+                noAnswer(branch.agentId); // declined, busy or timed out: the queue's miss rules
+            }
         }
         endIfAnsweredFor();
+    }
+
+    private void unreachable(String agentId) {
+        reported.add(agentId);
+        String after = reports.unreachable(agentId);
+        log.info("offer {}: agent {} cannot be reached; now {}", offerId(), agentId, after);
     }
 
     private void noAnswer(String agentId) {

@@ -187,6 +187,11 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
             public String noAnswer(String agentId) {
                 return claims.noAnswer(tenant, queue, grant.offerId(), agentId);
             }
+
+            @Override
+            public String unreachable(String agentId) {
+                return claims.noAnswer(tenant, queue, grant.offerId(), agentId, Claims.Miss.UNREACHABLE);
+            }
         };
     }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * A queue caller while it waits for an agent: its wait in the current queue ({@link QueueWait}) and the offers rung
@@ -36,6 +37,9 @@ final class WaitingCaller {
 
         /** The caller may be offered again after the queue's retry delay: ask for a claim then. */
         void offerAgainLater(QueueDefinition queue);
+
+        /** Whether any member of {@code queue} is available now (the cluster-wide available set). */
+        boolean anyMemberAvailable(QueueDefinition queue);
     }
 
     /** The call the caller is on. */
@@ -125,9 +129,30 @@ final class WaitingCaller {
         }
     }
 
-    /** Nobody was available for the caller when it arrived and the queue parks such callers: it leaves for a room. */
-    void parkAtOnce() {
+    /**
+     * The one decision of a queue that parks callers nobody can take ({@code park.whenNoAgent}): when the caller
+     * waits, no offer rings for it and {@code nobodyAvailable} says no member can take it, it leaves for a room now
+     * (and the callback service wakes the sleeping members). Asked when the caller arrives (the claim behind its join
+     * found no agent for it), when an offer ends without an agent (the last available agent missed it or could not
+     * be reached), and on the dispatcher's periodic drain, so a caller is not left waiting for members who are all
+     * gone. True when the caller left for a room.
+     */
+    boolean parkIfNobodyAvailable(BooleanSupplier nobodyAvailable) {
+        QueueDefinition.Park parking = queue.park();
+        if (!parking.enabled() || !parking.whenNoAgent() || !call.waiting() || current != null
+                || !nobodyAvailable.getAsBoolean()) {
+            return false;
+        }
         leave(Callers.Exit.PARK, "", new Destination.Park("no-agent"), "park");
+        return true;
+    }
+
+    /**
+     * As {@link #parkIfNobodyAvailable(BooleanSupplier)}, asking the cluster-wide available set; only once the wait
+     * has started (a caller still being answered is decided on by its arrival).
+     */
+    boolean parkIfNobodyAvailable() {
+        return wait != null && parkIfNobodyAvailable(() -> !seat.anyMemberAvailable(queue));
     }
 
     /** The caller hung up while it waited: what rings is cancelled, ABANDON recorded. */
@@ -163,6 +188,15 @@ final class WaitingCaller {
         withdraw();
         seat.leave(queue.number(), exit, key, destination.wire());
         call.leaveFor(exit, destination, cause);
+    }
+
+    /** An offer ended without an agent: parked when nobody is left to take the caller, else offered again. */
+    private void afterOffer() {
+        synchronized (lock) {
+            if (call.waiting() && current == null && !parkIfNobodyAvailable()) {
+                seat.offerAgainLater(queue);
+            }
+        }
     }
 
     private final QueueWait.Caller waitCaller = new QueueWait.Caller() {
@@ -204,7 +238,9 @@ final class WaitingCaller {
             if (ended == current) {
                 current = null;
                 if (call.waiting()) {
-                    seat.offerAgainLater(queue);
+                    // Not here: an offer can end inside place() while the caller is still being answered; the
+                    // timer runs once the call's lock is free.
+                    timers.after(Duration.ZERO, WaitingCaller.this::afterOffer);
                 }
             }
         }

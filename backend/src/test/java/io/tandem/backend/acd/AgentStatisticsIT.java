@@ -94,7 +94,8 @@ class AgentStatisticsIT extends TwoAcdNodes {
         assertThat(statistics(n1).all(TENANT, today)).containsExactly(one);
 
         // The queue's handle time: the call's 60 s of talk and 20 s of wrap-up over one completed call.
-        QueueFigures figures = new QueueStatistics(n2.redis, n2.callers).figures(TENANT, q, clock.instant());
+        QueueFigures figures = new QueueStatistics(n2.redis, n2.callers, n2.queues)
+                .figures(TENANT, q, clock.instant());
         assertThat(figures.answered()).isEqualTo(1);
         assertThat(figures.averageHandleTimeSeconds()).isEqualTo(80.0);
 

@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.tandem.backend.TestNode;
+import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.dispatch.Claims;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
+import io.tandem.protocol.AgentState;
+import io.tandem.protocol.AgentStatus;
 import io.tandem.protocol.callback.RoomEvent;
 import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.testing.RedisServer;
@@ -19,6 +24,7 @@ import io.tandem.telephony.ua.CallState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,6 +140,56 @@ class ParkIT {
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "PARK").doesNotContain("ABANDON");
             Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("endCause", "park-timeout").containsEntry("hungUpBy", "system");
+        }
+    }
+
+    /**
+     * The bug of issue 15's end-to-end tests: an agent available in the ACD whose app sleeps without a SIP binding
+     * (REGISTER expires 0) is claimed for the caller; the offer cannot reach it. It leaves the available set at once
+     * (not-ready {@code unreachable}) and, nobody else being available, the caller of the parking queue is parked.
+     */
+    @Test
+    void anOfferToAnAgentWithoutABindingTakesItOutAndParksTheCaller() throws Exception {
+        QueueDefinition queue = QueueNodes.queue("7202", Strategy.LONGEST_IDLE, 15, 1, 0, 0, List.of("1063"))
+                .withPark(new QueueDefinition.Park(true, true, false, 0, 60));
+        n1.bean(Queues.class).save("demo", queue, false);
+        try (AgentDesk desk = AgentDesk.available(n1, "1063");
+             QueuePhone caller = QueuePhone.caller("1068", 1000, 440)) {
+            Call call = caller.dial(n1, "7202");
+            caller.awaitState(call, CallState.CONNECTED);
+            RoomEvent parked = parked(call.id());
+            assertThat(parked.queue()).isEqualTo("7202");
+            assertThat(parked.reason()).isEqualTo("no-agent");
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "RINGNOANSWER", "PARK");
+            AgentStatus agent = n1.bean(AgentSessions.class).status("demo", "1063");
+            assertThat(agent.state()).isEqualTo(AgentState.NOT_READY);
+            assertThat(agent.reason()).isEqualTo("unreachable");
+            assertThat(n1.bean(Redis.class).commands().zscore(Keys.availableAgents("demo"), "1063")).isNull();
+            call.hangup();
+            caller.awaitState(call, CallState.ENDED);
+        }
+    }
+
+    /** In a queue that does not park, the caller of an unreachable agent keeps waiting, and the agent is not offered. */
+    @Test
+    void inAQueueThatDoesNotParkTheCallerWaitsAndTheUnreachableAgentIsNotOfferedAgain() throws Exception {
+        QueueDefinition queue = QueueNodes.queue("7203", Strategy.LONGEST_IDLE, 15, 0, 0, 0, List.of("1065"));
+        n1.bean(Queues.class).save("demo", queue, false);
+        try (AgentDesk desk = AgentDesk.available(n1, "1065");
+             QueuePhone caller = QueuePhone.caller("1069", 1000, 440)) {
+            Call call = caller.dial(n1, "7203");
+            caller.awaitState(call, CallState.CONNECTED);
+            Await.until("1065 not-ready once its offer could not reach it", AUDIO,
+                    () -> n1.bean(AgentSessions.class).status("demo", "1065").state() == AgentState.NOT_READY);
+            assertThat(n1.bean(AgentSessions.class).status("demo", "1065").reason()).isEqualTo("unreachable");
+            // max misses 0 would have made the agent available again: the next claim would offer it once more
+            assertThat(n1.bean(Claims.class).claim("demo", queue, Set.of("p1"))).isEmpty();
+            assertThat(n1.bean(Callers.class).find("demo", "7203", call.id())).isPresent();
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "RINGNOANSWER").doesNotContain("PARK");
+            assertThat(queueLog(call.id()).stream().filter("RINGNOANSWER"::equals)).hasSize(1);
+            assertThat(call.state()).isEqualTo(CallState.CONNECTED);
+            call.hangup();
+            caller.awaitState(call, CallState.ENDED);
         }
     }
 }

@@ -126,12 +126,12 @@ class RingingOfferTest {
     }
 
     @Test
-    void anAgentWhoCannotBeReachedMissesTheOfferAtOnce() {
+    void anAgentWhoCannotBeReachedIsReportedUnreachableAtOnce() {
         Map<String, Route> routes = bothReachable();
         routes.put("a1", new Route.Offline());
         offer.ring(routes);
         assertThat(lines.sent).doesNotContainKey("a1");
-        assertThat(reports.events).containsExactly("no-answer a1");
+        assertThat(reports.events).containsExactly("unreachable a1");
         assertThat(caller.events).isEmpty();
     }
 
@@ -154,6 +154,25 @@ class RingingOfferTest {
         respond("a1", 200);
         assertThat(lines.sent("a1")).containsExactly("INVITE", "CANCEL", "ACK", "BYE");
         assertThat(reports.events).containsExactly("no-answer a1", "no-answer a2");
+        assertThat(caller.events).containsExactly("over o1");
+    }
+
+    @Test
+    void aPhoneThatIsNotThereIsUnreachableButADeclineOrATimeoutIsAMiss() {
+        offer.ring(bothReachable());
+        respond("a1", 480); // RFC 3261 §21.4.18: the agent's phone is not available
+        respond("a2", 603);
+        assertThat(reports.events).containsExactly("unreachable a1", "no-answer a2");
+        assertThat(caller.events).containsExactly("over o1");
+    }
+
+    @Test
+    void aTimeoutAfterAnUnreachableAgentIsAMiss() {
+        Map<String, Route> routes = bothReachable();
+        routes.put("a1", new Route.Offline());
+        offer.ring(routes);
+        respond("a2", 408);
+        assertThat(reports.events).containsExactly("unreachable a1", "no-answer a2");
         assertThat(caller.events).containsExactly("over o1");
     }
 
@@ -191,6 +210,12 @@ class RingingOfferTest {
         public String noAnswer(String agentId) {
             events.add("no-answer " + agentId);
             return "NOT_READY";
+        }
+
+        @Override
+        public String unreachable(String agentId) {
+            events.add("unreachable " + agentId);
+            return "not-ready";
         }
     }
 

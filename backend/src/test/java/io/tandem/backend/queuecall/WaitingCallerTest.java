@@ -27,6 +27,11 @@ class WaitingCallerTest {
             "default", "0", new QueueDefinition.Destination("callback", ""),
             new QueueDefinition.Destination("extension", "1002", true));
 
+    private static final QueueDefinition PARKING = new QueueDefinition("7002", "app support",
+            Strategy.LONGEST_IDLE, 0, 0, true, false, 15, 5, 10, 3, 20, 30, List.of(), QUEUE.announcements(),
+            "default", "", QueueDefinition.Destination.NONE, QueueDefinition.Destination.NONE)
+            .withPark(new QueueDefinition.Park(true, true, false, 0, 90));
+
     private final ManualTimers timers = new ManualTimers();
     private final RecordedLines lines = new RecordedLines();
     private final RecordedSeat seat = new RecordedSeat();
@@ -116,7 +121,69 @@ class WaitingCallerTest {
         assertThat(lines.sent("a1")).containsExactly("INVITE");
         caller.offerEnded("o1", "freed");
         assertThat(lines.sent("a1")).containsExactly("INVITE", "CANCEL");
+        timers.advance(Duration.ZERO);
         assertThat(seat.events).containsExactly("offer again 7000");
+    }
+
+    @Test
+    void anAgentWithoutAPhoneIsReportedUnreachableAndTheCallerOfAParkingQueueIsParkedWhenNobodyIsLeft() {
+        WaitingCaller waiting = new WaitingCaller(PARKING, seat, call, lines, timers, new Object());
+        seat.available = false;
+        waiting.startWaiting();
+        waiting.place(offer("o1"), Map.of("a1", new Route.Offline()));
+        timers.advance(Duration.ZERO);
+        assertThat(seat.events).containsExactly("unreachable a1", "available? 7002", "leave 7002 PARK '' 'park'");
+        assertThat(call.events).containsExactly("leaveFor PARK Park[reason=no-agent] park");
+    }
+
+    @Test
+    void anAgentWhosePhoneAnswers480IsUnreachableAndTheCallerIsParked() {
+        WaitingCaller waiting = new WaitingCaller(PARKING, seat, call, lines, timers, new Object());
+        seat.available = false;
+        waiting.startWaiting();
+        waiting.place(offer("o1"), routes());
+        waiting.onStep(lines.branches.get("a1"), lines.respond("a1", 480), null);
+        timers.advance(Duration.ZERO);
+        assertThat(seat.events).containsExactly("unreachable a1", "available? 7002", "leave 7002 PARK '' 'park'");
+    }
+
+    @Test
+    void aDeclineIsAMissAndTheCallerStaysWhileAnotherMemberIsAvailable() {
+        WaitingCaller waiting = new WaitingCaller(PARKING, seat, call, lines, timers, new Object());
+        waiting.startWaiting();
+        waiting.place(offer("o1"), routes());
+        waiting.onStep(lines.branches.get("a1"), lines.respond("a1", 603), null);
+        timers.advance(Duration.ZERO);
+        assertThat(seat.events).containsExactly("no-answer a1", "available? 7002", "offer again 7002");
+        assertThat(call.events).isEmpty();
+    }
+
+    @Test
+    void inAQueueThatDoesNotParkTheCallerOfAnUnreachableAgentKeepsWaiting() {
+        caller.startWaiting();
+        seat.available = false;
+        caller.place(offer("o1"), Map.of("a1", new Route.Offline()));
+        timers.advance(Duration.ZERO);
+        assertThat(seat.events).containsExactly("unreachable a1", "offer again 7000");
+        assertThat(call.events).isEmpty();
+    }
+
+    @Test
+    void theDrainParksAWaitingCallerOnceNoMemberIsAvailableButNotWhileAnOfferRings() {
+        WaitingCaller waiting = new WaitingCaller(PARKING, seat, call, lines, timers, new Object());
+        waiting.startWaiting();
+        assertThat(waiting.parkIfNobodyAvailable()).isFalse(); // a member is available: the claim will come
+        waiting.place(offer("o1"), routes());
+        seat.available = false;
+        assertThat(waiting.parkIfNobodyAvailable()).isFalse(); // its offer rings
+        assertThat(seat.events).containsExactly("available? 7002");
+
+        waiting.onStep(lines.branches.get("a1"), lines.respond("a1", 486), null);
+        assertThat(waiting.parkIfNobodyAvailable()).isTrue();
+        assertThat(seat.events).containsExactly("available? 7002", "no-answer a1", "available? 7002",
+                "leave 7002 PARK '' 'park'");
+        timers.advance(Duration.ZERO); // the offer's end finds the caller gone
+        assertThat(call.events).containsExactly("leaveFor PARK Park[reason=no-agent] park");
     }
 
     private static OfferGrant offer(String id) {
@@ -130,6 +197,7 @@ class WaitingCallerTest {
 
     private static final class RecordedSeat implements WaitingCaller.Seat {
         final List<String> events = new ArrayList<>();
+        boolean available = true;
 
         @Override
         public void leave(String queue, Callers.Exit exit, String key, String destination) {
@@ -155,12 +223,24 @@ class WaitingCallerTest {
                     events.add("no-answer " + agentId);
                     return "NOT_READY";
                 }
+
+                @Override
+                public String unreachable(String agentId) {
+                    events.add("unreachable " + agentId);
+                    return "not-ready";
+                }
             };
         }
 
         @Override
         public void offerAgainLater(QueueDefinition queue) {
             events.add("offer again " + queue.number());
+        }
+
+        @Override
+        public boolean anyMemberAvailable(QueueDefinition queue) {
+            events.add("available? " + queue.number());
+            return available;
         }
     }
 

@@ -26,6 +26,20 @@ public class Claims {
     /** The outcome of an answer. */
     public enum Answer { CONNECTED, LOST }
 
+    /**
+     * How an agent missed an offer: its phone rang out, declined or was busy (a miss, the queue's max-misses rule), or
+     * it could not be reached at all (no binding, 404 / 480 from its phone: not-ready {@code unreachable} at once).
+     */
+    public enum Miss {
+        NO_ANSWER("no-answer"), UNREACHABLE("unreachable");
+
+        private final String wire;
+
+        Miss(String wire) {
+            this.wire = wire;
+        }
+    }
+
     private final AcdScripts scripts;
     private final AcdProperties properties;
     private final SecureRandom random = new SecureRandom();
@@ -128,9 +142,14 @@ public class Claims {
 
     /** The offer rang the agent for the whole ring timeout; returns the agent's state afterwards. */
     public String noAnswer(String tenant, QueueDefinition queue, String offerId, String agentId) {
+        return noAnswer(tenant, queue, offerId, agentId, Miss.NO_ANSWER);
+    }
+
+    /** The agent missed the offer as {@code miss} says; returns the agent's state afterwards. */
+    public String noAnswer(String tenant, QueueDefinition queue, String offerId, String agentId, Miss miss) {
         NoAnswer reply = ScriptReply.decode(scripts.run(AcdScripts.NO_ANSWER, tenant,
                 List.of(Keys.offer(tenant, offerId)), offerId, agentId, Integer.toString(queue.maxMisses()),
-                Long.toString(queue.retryDelaySeconds() * 1000L)), NoAnswer.class);
+                Long.toString(queue.retryDelaySeconds() * 1000L), miss.wire), NoAnswer.class);
         return reply.state() == null ? "" : reply.state();
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,6 +44,16 @@ public class Dispatcher {
     private final ScheduledExecutorService backups;
     private final String self;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final List<Drained> drainedListeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * Told after a drain of a queue claimed everything it could (on every change and every periodic round while
+     * callers wait): what is left waiting has no agent now. Called on the dispatcher thread: one Redis read at
+     * most, anything longer handed off.
+     */
+    public interface Drained {
+        void drained(String tenant, QueueDefinition queue);
+    }
     private final Set<String> pendingTenants = ConcurrentHashMap.newKeySet();
 
     /** A dispatcher that claims only when told to (tools and tests): no backup claims for other nodes' callers. */
@@ -91,6 +102,11 @@ public class Dispatcher {
         if (grants.size() == CLAIM_BATCH) {
             queueChanged(tenant, queue);
         }
+    }
+
+    /** {@code listener} hears every drain that left nothing more to claim. */
+    public void onDrained(Drained listener) {
+        drainedListeners.add(listener);
     }
 
     /** A caller joined or left {@code queue}, or its members changed. */
@@ -170,6 +186,7 @@ public class Dispatcher {
                 List<OfferGrant> grants = claims.claim(tenant, queue.get(), nodes.ids(), CLAIM_BATCH);
                 grants.forEach(this::place);
                 if (grants.size() < CLAIM_BATCH) {
+                    drainedListeners.forEach(listener -> listener.drained(tenant, queue.get()));
                     return;
                 }
                 claimed += grants.size();

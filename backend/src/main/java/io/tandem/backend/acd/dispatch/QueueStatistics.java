@@ -2,12 +2,11 @@ package io.tandem.backend.acd.dispatch;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.tandem.backend.acd.agents.AgentSessions;
 import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.redis.Keys;
-import io.tandem.backend.redis.LuaScript;
 import io.tandem.backend.redis.Redis;
 import io.tandem.protocol.QueueFigures;
 import java.time.Instant;
@@ -23,26 +22,22 @@ import org.springframework.stereotype.Service;
 @Service
 public class QueueStatistics {
 
-    /** How many members of a queue are available. */
-    private static final LuaScript AVAILABLE_MEMBERS =
-            LuaScript.load("queues/available_members", ScriptOutputType.INTEGER);
-
     private final Redis redis;
     private final Callers callers;
+    private final Queues queues;
 
-    public QueueStatistics(Redis redis, Callers callers) {
+    public QueueStatistics(Redis redis, Callers callers, Queues queues) {
         this.redis = redis;
         this.callers = callers;
+        this.queues = queues;
     }
 
     public QueueFigures figures(String tenant, QueueDefinition queue, Instant now) {
         String q = queue.number();
         int waiting = redis.commands().zcard(Keys.queueWait(tenant, q)).intValue();
         long oldest = waiting == 0 ? now.toEpochMilli() : callers.oldestEnqueue(tenant, q);
-        // one round trip, not one per member: every node pushes figures every second (ZINTERCARD needs Redis 7; the
-        // embedded Redis is 6.2)
-        int available = ((Long) redis.run(AVAILABLE_MEMBERS, List.of(Keys.queueMembers(tenant, q),
-                Keys.availableAgents(tenant)))).intValue();
+        // one round trip, not one per member: every node pushes figures every second
+        int available = queues.availableMembers(tenant, q);
         Map<String, String> stats = redis.commands().hgetall(Keys.queueStats(tenant, q, day(now)));
         long answered = AgentSessions.number(stats.get("answered"));
         long abandoned = AgentSessions.number(stats.get("abandoned"));
