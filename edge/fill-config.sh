@@ -5,7 +5,7 @@
 #
 # Usage: fill-config.sh --template-dir DIR --run-dir DIR --address IP --sip-port N --dispatcher-list FILE
 #                       --rtpengine udp:HOST:PORT [--tls-port N --certificate PEM --private-key PEM] [--wss-port N]
-#                       [--domains A,B,...] [--define NAME]...
+#                       [--domains A,B,...] [--define NAME]... [--defines NAME,NAME...]
 # Writes RUN_DIR/kamailio.cfg (and RUN_DIR/tls.cfg with --tls-port). An empty value is the same as the option left
 # out, so a unit can pass ${EDGE_TLS_PORT} unconditionally. Every --define becomes a "#!define NAME" line at the
 # top (the template's optional parts, as "kamailio -A NAME" would), and --tls-port / --wss-port define WITH_TLS /
@@ -31,11 +31,15 @@ while [ $# -gt 0 ]; do
     --private-key) key="$2" ;;
     --domains) domains="$2" ;;
     --define) [ -z "$2" ] || defines+=("$2") ;;
+    --defines) [ -z "$2" ] || IFS=', ' read -r -a more <<< "$2" && defines+=(${more[@]+"${more[@]}"}) ;;
     *) die "unknown option '$1'" ;;
   esac
   shift 2
 done
 
+for name in ${defines[@]+"${defines[@]}"}; do
+  [[ "$name" =~ ^[A-Z][A-Z0-9_]*$ ]] || die "--define: '$name' is not a switch of the template (e.g. DS_HASH_CALLID)"
+done
 is_port() { [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] && [ "$1" -le 65535 ]; }
 [ -r "$template_dir/kamailio.cfg" ] || die "--template-dir: no kamailio.cfg in '$template_dir'"
 [ -d "$run_dir" ] || die "--run-dir: '$run_dir' is not a directory"
@@ -70,7 +74,9 @@ cfg="$run_dir/kamailio.cfg"
     if [ "$first" -eq 1 ]; then
       first=0
       printf '%s\n' "$line"
-      for name in ${defines[@]+"${defines[@]}"}; do printf '#!define %s\n' "$name"; done
+      # Each name once: Kamailio refuses a name defined twice.
+      printf '%s\n' ${defines[@]+"${defines[@]}"} | sort -u | sed -n 's/^./#!define &/p'
+
       continue
     fi
     if [ "$line" = "@ALIASES@" ]; then
