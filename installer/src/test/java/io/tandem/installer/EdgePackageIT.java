@@ -34,6 +34,7 @@ class EdgePackageIT {
     static final List<String> CONFFILES = List.of("/etc/tandem/edge/kamailio.cfg", "/etc/tandem/edge/tls.cfg",
             "/etc/tandem/edge/edge.conf", "/etc/tandem/edge/rtpengine.conf");
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int MEDIA_PORTS = 16;
     /** ${NAME} in a unit's command line: one word, the variable's value, empty when unset (systemd.service(5)). */
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z_]+)}");
 
@@ -160,6 +161,36 @@ class EdgePackageIT {
             kamailio.onExit().get();
             FreePorts.release(sipPort, 1);
             FreePorts.release(ngPort, 1);
+        }
+    }
+
+    /** rtpengine as tandem-edge-rtpengine.service runs it: the packaged rtpengine.conf loads and it starts. */
+    @Test
+    void rtpengineStartsAsTheUnitRunsIt() throws Exception {
+        Path root = unpack();
+        int ngPort = FreePorts.udpAndTcp();
+        int media = FreePorts.alignedBlock(MEDIA_PORTS);
+        Map<String, String> settings = environmentFile(root.resolve("etc/tandem/edge/edge.conf"));
+        settings.put("EDGE_NG_PORT", Integer.toString(ngPort));
+        settings.put("EDGE_RTP_PORT_MIN", Integer.toString(media));
+        settings.put("EDGE_RTP_PORT_MAX", Integer.toString(media + MEDIA_PORTS - 1));
+        Map<String, String> unit = Package.unitSettings(root.resolve(
+                "lib/systemd/system/tandem-edge-rtpengine.service"));
+        Path log = scratch.resolve("rtpengine.log");
+
+        Process rtpengine = new ProcessBuilder(command(unit.get("ExecStart"), settings,
+                Map.of("/etc/tandem/edge", root.resolve("etc/tandem/edge").toString())))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            Await.until("rtpengine's start", WAIT, () -> log("rtpengine.log").contains("Startup complete")
+                    || !rtpengine.isAlive(), () -> log("rtpengine.log"));
+            assertThat(rtpengine.isAlive()).as(log("rtpengine.log")).isTrue();
+            assertThat(log("rtpengine.log")).doesNotContain("ERR", "CRIT");
+        } finally {
+            rtpengine.destroy();
+            rtpengine.onExit().get();
+            FreePorts.release(ngPort, 1);
+            FreePorts.release(media, MEDIA_PORTS);
         }
     }
 
