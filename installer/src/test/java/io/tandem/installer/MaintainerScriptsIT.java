@@ -158,4 +158,61 @@ class MaintainerScriptsIT {
         assertThat(root.resolve("etc/tandem/node.yml")).exists();
         assertThat(tools.userExists()).isTrue();
     }
+
+    @Test
+    void edgeInstallUpgradeRemovePurge() throws Exception {
+        root = scratch.resolve("root");
+        Shell.run(List.of("dpkg-deb", "-x", EdgePackageIT.DEB.toString(), root.toString())).requireSuccess();
+        control = scratch.resolve("control-edge");
+        Shell.run(List.of("dpkg-deb", "-e", EdgePackageIT.DEB.toString(), control.toString())).requireSuccess();
+        Files.createDirectories(root.resolve("run/systemd/system"));
+        Path list = root.resolve("etc/tandem/edge/dispatcher.list");
+        Path settings = root.resolve("etc/tandem/edge/edge.conf");
+
+        // Fresh install: the user both daemons run as, an empty node list, both units enabled and started.
+        script("postinst", "configure");
+        assertThat(tools.calls()).containsSubsequence(
+                "adduser --system --group --home /nonexistent --no-create-home --quiet tandem-edge",
+                "deb-systemd-helper enable tandem-edge-rtpengine.service",
+                "deb-systemd-helper enable tandem-edge.service",
+                "deb-systemd-invoke start tandem-edge-rtpengine.service tandem-edge.service");
+        assertThat(list).exists().isEmptyFile();
+
+        // Upgrade: the operator set the address and two nodes; both survive, the edge restarts.
+        Files.writeString(settings, Files.readString(settings).replace("EDGE_ADDRESS=127.0.0.1",
+                "EDGE_ADDRESS=203.0.113.7"));
+        String edited = Files.readString(settings);
+        Files.writeString(list, "1 sip:10.0.0.11:5060\n1 sip:10.0.0.12:5060\n");
+        tools.clear();
+        script("prerm", "upgrade", Package.VERSION);
+        script("postrm", "upgrade", Package.VERSION);
+        script("postinst", "configure", PREVIOUS);
+        assertThat(tools.calls()).noneMatch(call -> call.startsWith("adduser") || call.contains(" stop "))
+                .contains("deb-systemd-invoke restart tandem-edge-rtpengine.service tandem-edge.service");
+        assertThat(Files.readString(settings)).isEqualTo(edited).contains("EDGE_ADDRESS=203.0.113.7");
+        assertThat(Files.readString(list)).isEqualTo("1 sip:10.0.0.11:5060\n1 sip:10.0.0.12:5060\n");
+
+        // Remove: stopped, configuration and nodes kept, the user kept.
+        tools.clear();
+        script("prerm", "remove");
+        script("postrm", "remove");
+        assertThat(tools.calls()).containsSubsequence(
+                "deb-systemd-invoke stop tandem-edge.service tandem-edge-rtpengine.service",
+                "deb-systemd-helper mask tandem-edge.service", "deb-systemd-helper mask tandem-edge-rtpengine.service")
+                .noneMatch(call -> call.startsWith("deluser"));
+        assertThat(settings).exists();
+        assertThat(list).exists();
+        assertThat(tools.userExists("tandem-edge")).isTrue();
+
+        // Purge: dpkg removes the conffiles, the script the node list and the user.
+        for (String conffile : EdgePackageIT.CONFFILES) {
+            Files.delete(root.resolve(conffile.substring(1)));
+        }
+        tools.clear();
+        script("postrm", "purge");
+        assertThat(tools.calls()).contains("deb-systemd-helper purge tandem-edge.service",
+                "deb-systemd-helper purge tandem-edge-rtpengine.service", "deluser --system --quiet tandem-edge");
+        assertThat(root.resolve("etc/tandem")).doesNotExist();
+        assertThat(tools.userExists("tandem-edge")).isFalse();
+    }
 }

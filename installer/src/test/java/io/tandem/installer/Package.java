@@ -56,11 +56,20 @@ enum Package {
         return dir;
     }
 
-    /** The unit's [Service] and [Unit] settings as key → value; a repeated key keeps its values space-joined. */
+    /**
+     * The unit's [Service] and [Unit] settings as key → value; a repeated key keeps its values space-joined, and a
+     * line ending in a backslash goes on in the next (systemd.syntax(7)), joined with one space.
+     */
     static Map<String, String> unitSettings(Path unitFile) throws IOException {
         Map<String, String> settings = new LinkedHashMap<>();
+        String continued = "";
         for (String line : Files.readAllLines(unitFile)) {
-            String trimmed = line.strip();
+            if (line.endsWith("\\") && !line.strip().startsWith("#")) {
+                continued += line.substring(0, line.length() - 1).strip() + " ";
+                continue;
+            }
+            String trimmed = (continued + line.strip()).strip();
+            continued = "";
             if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith("[")) {
                 continue;
             }

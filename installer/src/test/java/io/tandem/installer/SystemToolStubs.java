@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Stand-ins for the system tools the maintainer scripts call, so the scripts run against a scratch root without
  * creating a user on this machine or talking to its init system. Each stub appends its name and arguments to a
- * log the test reads; {@code getent passwd tandem} answers from what the stubbed adduser and deluser did. Everything
+ * log the test reads; {@code getent passwd USER} answers from what the stubbed adduser and deluser did. Everything
  * else the scripts use (head, base64, mkdir, mv, rm, chmod) is the real tool.
  */
 final class SystemToolStubs {
@@ -18,9 +18,10 @@ final class SystemToolStubs {
     private static final String RECORD = "echo \"$(basename \"$0\") $*\" >> \"$STUB_LOG\"\n";
 
     private static final Map<String, String> STUBS = Map.of(
-            "adduser", RECORD + "touch \"$STUB_STATE/user-tandem\"\n",
-            "deluser", RECORD + "rm -f \"$STUB_STATE/user-tandem\"\n",
-            "getent", "[ \"$1 $2\" = 'passwd tandem' ] && [ -e \"$STUB_STATE/user-tandem\" ]\n",
+            // The user is the last argument of adduser and deluser.
+            "adduser", RECORD + "for user; do :; done; touch \"$STUB_STATE/user-$user\"\n",
+            "deluser", RECORD + "for user; do :; done; rm -f \"$STUB_STATE/user-$user\"\n",
+            "getent", "[ \"$1\" = passwd ] && [ -e \"$STUB_STATE/user-$2\" ]\n",
             // chown to a user this machine does not have: recorded, the file stays root's.
             "chown", RECORD,
             // was-enabled answers yes, as for a unit never disabled by the operator.
@@ -60,6 +61,10 @@ final class SystemToolStubs {
     }
 
     boolean userExists() {
-        return Files.exists(state.resolve("user-tandem"));
+        return userExists("tandem");
+    }
+
+    boolean userExists(String name) {
+        return Files.exists(state.resolve("user-" + name));
     }
 }

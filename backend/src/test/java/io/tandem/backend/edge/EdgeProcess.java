@@ -79,28 +79,35 @@ final class EdgeProcess implements AutoCloseable {
             throw new IllegalArgumentException(WSS + " needs TLS");
         }
         Path runDir = Files.createTempDirectory("tandem-edge-");
-        List<String> command = new ArrayList<>(List.of("kamailio", "-f", runDir.resolve("kamailio.cfg").toString(),
-                "-DD", "-E", "-Y", runDir.toString(), "-m", "64", "-M", "8"));
+        List<String> command = List.of("kamailio", "-f", runDir.resolve("kamailio.cfg").toString(),
+                "-DD", "-E", "-Y", runDir.toString(), "-m", "64", "-M", "8");
+        List<String> fill = new ArrayList<>(List.of(template().resolveSibling("fill-config.sh").toString(),
+                "--template-dir", template().getParent().toString(), "--run-dir", runDir.toString(),
+                "--address", ADDRESS, "--sip-port", Integer.toString(port)));
         if (tls) {
             selfSignedCertificate(runDir);
-            Files.writeString(runDir.resolve("tls.cfg"), Files.readString(template().resolveSibling("tls.cfg"))
-                    .replace("@CERTIFICATE@", runDir.resolve("cert.pem").toString())
-                    .replace("@PRIVATE_KEY@", runDir.resolve("key.pem").toString()));
-            command.addAll(List.of("-A", "WITH_TLS"));
+            fill.addAll(List.of("--tls-port", Integer.toString(tlsPort), "--certificate",
+                    runDir.resolve("cert.pem").toString(), "--private-key", runDir.resolve("key.pem").toString()));
+        }
+        if (wssPort != 0) {
+            fill.addAll(List.of("--wss-port", Integer.toString(wssPort)));
         }
         for (String define : defines) {
-            command.addAll(List.of("-A", define));
+            fill.addAll(List.of("--define", define));
         }
-        RtpengineProcess rtpengine = RtpengineProcess.start(runDir);
         Path list = runDir.resolve("dispatcher.list");
-        Files.writeString(list, nodeSipPorts.stream().map(p -> "1 sip:" + ADDRESS + ":" + p + "\n")
-                .collect(Collectors.joining()));
-        Path config = runDir.resolve("kamailio.cfg");
-        Files.writeString(config, Files.readString(template(), StandardCharsets.UTF_8)
-                .replace("@LISTEN_ADDRESS@", ADDRESS).replace("@SIP_PORT@", Integer.toString(port))
-                .replace("@DISPATCHER_LIST@", list.toString()).replace("@RUN_DIR@", runDir.toString())
-                .replace("@ALIASES@", "").replace("@TLS_PORT@", Integer.toString(tlsPort))
-                .replace("@WSS_PORT@", Integer.toString(wssPort)).replace("@RTPENGINE@", rtpengine.controlSocket()));
+        // The scripts ./tandem edge and the tandem-edge package fill the template and write the list with.
+        runScript(runDir, List.of(template().resolveSibling("tandem-edge-nodes").toString(), "--list",
+                list.toString(), "--no-reload", nodeSipPorts.stream().map(p -> "sip:" + ADDRESS + ":" + p)
+                        .collect(Collectors.joining(","))));
+        RtpengineProcess rtpengine = RtpengineProcess.start(runDir);
+        fill.addAll(List.of("--dispatcher-list", list.toString(), "--rtpengine", rtpengine.controlSocket()));
+        try {
+            runScript(runDir, fill);
+        } catch (IOException e) {
+            rtpengine.close();
+            throw e;
+        }
         Path log = runDir.resolve("kamailio.log");
         // As the launcher runs it: in the foreground (-DD) with its log on stderr (-E); little shared memory.
         Process process;
@@ -146,6 +153,21 @@ final class EdgeProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while openssl made a certificate", e);
+        }
+    }
+
+    /** Runs one of the edge's scripts to its end; its output goes into the failure message when it fails. */
+    private static void runScript(Path runDir, List<String> command) throws IOException {
+        Path out = runDir.resolve("script.log");
+        Process script = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            if (!script.waitFor(30, TimeUnit.SECONDS) || script.exitValue() != 0) {
+                script.destroyForcibly();
+                throw new IOException(command.get(0) + " failed: " + Files.readString(out, StandardCharsets.UTF_8));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted running " + command.get(0), e);
         }
     }
 
