@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.apache.tomcat.websocket.server.WsServerContainer;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +35,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ApplicationEventMulticaster;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * The supervisor panel in a real headless Chromium, served by node {@code panel} of a two-node cluster; callers
@@ -408,7 +412,7 @@ class PanelIT {
     }
 
     @Test
-    void theClusterPageListsTheNodesAndShowsOneGone() {
+    void theClusterPageListsTheNodesAndShowsOneGone() throws InterruptedException {
         browser.signIn(ADMIN, TestNode.PASSWORD);
         browser.open("/panel/cluster");
         browser.awaitLive();
@@ -421,14 +425,37 @@ class PanelIT {
                 .endsWith(":" + entry.port());
         browser.until(d -> entryRow.findElement(By.cssSelector("[data-field=beat]")).getText().endsWith("ago"));
 
-        try (TestNode spare = node("spare")) {
+        TestNode spare = node("spare");
+        CountDownLatch held = new CountDownLatch(1);
+        Thread stopping = new Thread(spare::close, "stopping-spare");
+        try {
             WebElement spareRow = browser.until(d -> d.findElement(By.cssSelector("tr[data-node='spare']")));
             assertThat(spareRow.getDomAttribute("data-status")).isEqualTo("alive");
             browser.screenshot("cluster");
-            spare.close();
+            // The node is stopping, and something in its shutdown takes long (as the web server's graceful shutdown
+            // may, for up to 30 s): it is gone to the others from the moment it starts stopping, not alive at 0:00.
+            spare.bean(ApplicationEventMulticaster.class).addApplicationListener(
+                    (ApplicationListener<ContextClosedEvent>) event -> awaitQuietly(held));
+            stopping.start();
             browser.until(d -> "gone".equals(spareRow.getDomAttribute("data-status")));
+            assertThat(stopping.isAlive()).as("still stopping when shown gone").isTrue();
             assertThat(spareRow.findElement(By.cssSelector("[data-field=status]")).getText()).contains("Gone");
             browser.screenshot("cluster-node-gone");
+        } finally {
+            held.countDown();
+            if (stopping.getState() == Thread.State.NEW) {
+                spare.close();
+            } else {
+                stopping.join();
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
