@@ -55,7 +55,10 @@ public enum KeyShape {
     API_KEYS("api-keys"),
     PUSH_BINDINGS("push:%"),
     DEVICE_EVENTS("devices:events"),
-    CALL_WAKES("calls:wakes");
+    CALL_WAKES("calls:wakes"),
+    TILE_THRESHOLDS("tile-thresholds"),
+    TICKET("ticket:%"),
+    TICKETS("tickets");
 
     /** The literal parts around the values ({@code %} in the template): one more than there are values. */
     private final String[] literals;

@@ -189,6 +189,24 @@ public final class Keys {
     }
 
     /**
+     * Hash: one callback ticket, written by the callback service (the callback contract's
+     * {@code CallbackKeys.ticket}; a ticket's id is its room's).
+     */
+    public static String ticket(String tenant, String ticketId) {
+        return KeyShape.TICKET.key(tenant, checked(OPAQUE, "ticket id", ticketId));
+    }
+
+    /** Sorted set: the tenant's callback tickets by creation time (the callback contract's {@code tickets}). */
+    public static String tickets(String tenant) {
+        return KeyShape.TICKETS.key(tenant);
+    }
+
+    /** Hash: the wallboard's tile thresholds, a JSON value per queue number. */
+    public static String tileThresholds(String tenant) {
+        return KeyShape.TILE_THRESHOLDS.key(tenant);
+    }
+
+    /**
      * The hash-tagged prefix {@code tandem:{t}:}, handed to the scripts that reach keys they discover while running
      * (the agent hashes of a queue's members, the caller hashes of a queue): they build those keys only with the
      * functions {@link LuaScript} generates from {@link KeyShape}, which join this prefix with a shape's parts, so

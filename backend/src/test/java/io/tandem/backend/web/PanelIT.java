@@ -102,7 +102,7 @@ class PanelIT {
     }
 
     /** A phone of the demo tenant whose INVITEs carry {@code displayName} in From, as any SIP phone may send. */
-    private static UserAgent caller(String extension, String displayName) throws Exception {
+    static UserAgent caller(String extension, String displayName) throws Exception {
         int rtp = FreePorts.alignedBlock(100);
         UserAgentConfig plain = UserAgentConfig.of(extension, "127.0.0.1").withPassword(TestNode.PASSWORD)
                 .withRtpPorts(rtp, rtp + 99);
