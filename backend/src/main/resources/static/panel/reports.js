@@ -134,45 +134,78 @@ function chartWidth(element) {
   return Math.max(320, element.clientWidth);
 }
 
-function bars(color) {
-  return { stroke: color, fill: `${color}cc`, width: 0, paths: uPlot.paths.bars({ size: [0.8, 18], gap: 1 }) };
+function bars(color, size) {
+  return { stroke: color, fill: color, width: 0, points: { show: false },
+    paths: uPlot.paths.bars({ size: [size, 28], gap: 2 }) };
+}
+
+/**
+ * The part of the day worth drawing: the intervals with calls, widened to at least eight hours (business hours when
+ * the day has no call yet); the rest of the day is empty bars. Intervals still to come today have no service level.
+ */
+function busyPart(intervals) {
+  const busy = intervals.map((i, index) => (i.offered + i.answered + i.abandoned > 0 ? index : -1))
+    .filter((index) => index >= 0);
+  let first = busy.length ? Math.max(0, busy[0] - 4) : 28;
+  let last = busy.length ? Math.min(95, busy[busy.length - 1] + 4) : 76;
+  if (last - first < 32) {
+    last = Math.min(95, first + 32);
+    first = Math.max(0, last - 32);
+  }
+  const now = Date.now();
+  return intervals.slice(first, last + 1).map((i) => (Date.parse(i.start) > now
+    ? { ...i, serviceLevelPercent: null } : i));
 }
 
 async function drawCharts() {
   const params = new URLSearchParams({ day: dayInput.value });
   if (chartQueue.value) params.set('queue', chartQueue.value);
-  const intervals = await getJson(`/reports/intervals?${params}`);
+  const day = await getJson(`/reports/intervals?${params}`);
+  const intervals = busyPart(day);
   const x = intervals.map((i) => Date.parse(i.start) / 1000);
   const volume = document.getElementById('volume-chart');
   const level = document.getElementById('level-chart');
   charts.forEach((chart) => chart.destroy());
-  const axes = [{ values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toISOString().slice(11, 16)) }, {}];
-  const common = { height: 220, scales: { x: { time: true } }, axes, tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC') };
+  const hours = { values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toISOString().slice(11, 16)) };
+  const common = { height: 230, legend: { live: false }, cursor: { drag: { x: false, y: false } },
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC') };
+  const abandoned = intervals.map((i) => i.abandoned);
+  const answered = intervals.map((i) => i.answered);
   charts = [
     new uPlot({
       ...common,
       width: chartWidth(volume),
-      series: [{}, { label: 'Offered', ...bars('#1f6feb') }, { label: 'Answered', ...bars('#1a7f37') },
-        { label: 'Abandoned', ...bars('#b42318') }],
-    }, [x, intervals.map((i) => i.offered), intervals.map((i) => i.answered), intervals.map((i) => i.abandoned)],
-    volume),
+      scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
+      axes: [hours, { size: 44, values: (u, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')) }],
+      // Offered is the wide pale bar behind; answered (green) and abandoned (red, stacked on it) the narrow one.
+      series: [{}, { label: 'Offered', ...bars('#c9dcf7', 0.9) },
+        { label: 'Abandoned', ...bars('#d1453b', 0.5) }, { label: 'Answered', ...bars('#2e8b47', 0.5) }],
+    }, [x, intervals.map((i) => i.offered), answered.map((a, index) => a + abandoned[index]), answered], volume),
     new uPlot({
       ...common,
       width: chartWidth(level),
       scales: { x: { time: true }, y: { range: [0, 100] } },
-      axes: [axes[0], { values: (u, ticks) => ticks.map((t) => `${t} %`) }],
-      series: [{}, { label: 'Service level', stroke: '#6f42c1', width: 2, spanGaps: false,
-        value: (u, v) => (v == null ? '—' : `${Math.round(v)} %`) }],
+      axes: [hours, { size: 52, values: (u, ticks) => ticks.map((t) => `${t} %`) }],
+      series: [{}, { label: 'Service level (day so far)', stroke: '#6f42c1', width: 2.5,
+        fill: 'rgba(111, 66, 193, 0.08)', spanGaps: false,
+        points: { show: true, size: 7, fill: '#6f42c1' } }],
     }, [x, intervals.map((i) => i.serviceLevelPercent)], level),
   ];
-  const offered = intervals.reduce((sum, i) => sum + i.offered, 0);
-  const answered = intervals.reduce((sum, i) => sum + i.answered, 0);
-  const abandoned = intervals.reduce((sum, i) => sum + i.abandoned, 0);
-  const last = intervals.map((i) => i.serviceLevelPercent).filter((v) => v != null).pop();
-  document.getElementById('chart-summary').textContent = `${dayInput.value}: ${offered} offered, ${answered} answered, `
-    + `${abandoned} abandoned; service level ${last == null ? '—' : `${Math.round(last)} %`}.`;
+  const offered = day.reduce((sum, i) => sum + i.offered, 0);
+  const answeredDay = day.reduce((sum, i) => sum + i.answered, 0);
+  const abandonedDay = day.reduce((sum, i) => sum + i.abandoned, 0);
+  const last = day.map((i) => i.serviceLevelPercent).filter((v) => v != null).pop();
+  document.getElementById('chart-summary').textContent = `${dayInput.value}: ${offered} offered, ${answeredDay} `
+    + `answered, ${abandonedDay} abandoned; service level ${last == null ? '—' : `${Math.round(last)} %`}.`;
   document.body.dataset.charted = String(Number(document.body.dataset.charted ?? 0) + 1);
 }
+
+// Charts follow the page's width (a wall screen, a window made wider).
+new ResizeObserver(() => {
+  for (const chart of charts) {
+    chart.setSize({ width: chartWidth(chart.root.parentElement), height: 230 });
+  }
+}).observe(document.querySelector('.charts'));
 
 function drawSafely() {
   drawCharts().catch((e) => console.warn('charts failed', e));

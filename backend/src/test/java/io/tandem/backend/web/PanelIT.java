@@ -158,7 +158,7 @@ class PanelIT {
         WebElement heading = browser.until(d -> d.findElement(By.cssSelector("main h1")));
         assertThat(heading.getText()).isEqualTo("Not allowed");
         assertThat(browser.find("#not-allowed-text").getText()).contains("1003@demo");
-        browser.screenshot("not-allowed");
+        browser.screens("not-allowed");
         browser.open("/panel/agents");
         assertThat(browser.find("main h1").getText()).as("no page of the panel opens").isEqualTo("Not allowed");
     }
@@ -168,7 +168,7 @@ class PanelIT {
         browser.driver.manage().deleteAllCookies();
         browser.open("/");
         browser.until(d -> d.getCurrentUrl().endsWith("/panel/sign-in"));
-        browser.screenshot("sign-in");
+        browser.screens("sign-in");
         browser.signIn("wrong@demo", "nope");
         assertThat(browser.find(".notice.error").getText()).contains("Wrong login or password");
         browser.screenshot("sign-in-error");
@@ -213,10 +213,7 @@ class PanelIT {
                 .body());
         assertThat(rest.path("state").asText()).isEqualTo("not-ready");
         assertThat(rest.path("reason").asText()).isEqualTo("lunch");
-        browser.screenshot("agents-not-ready");
-        browser.size(1920, 1080);
-        browser.screenshot("agents-1920");
-        browser.size(1280, 800);
+        browser.screens("agents-not-ready");
     }
 
     @Test
@@ -239,10 +236,7 @@ class PanelIT {
             assertThat(tile.findElements(By.tagName("img"))).as("the name is text, not markup").isEmpty();
             assertThat(tile.findElement(By.cssSelector(".caller-number")).getText()).isEqualTo("1050");
             browser.until(d -> !tile.findElement(By.cssSelector("[data-field=longest]")).getText().equals("–"));
-            browser.screenshot("wallboard-caller-waiting");
-            browser.size(1920, 1080);
-            browser.screenshot("wallboard-1920");
-            browser.size(1280, 800);
+            browser.screens("wallboard-caller-waiting");
 
             call.hangup();
             browser.until(d -> "0".equals(tile.findElement(By.cssSelector("[data-field=waiting]")).getText()));
@@ -311,7 +305,7 @@ class PanelIT {
                 return shown.matches("\\d+:\\d\\d") && !shown.equals("0:00") ? shown : null;
             });
             browser.until(d -> !waited.equals(top.findElement(By.cssSelector("[data-field=waited]")).getText()));
-            browser.screenshot("callers-waiting");
+            browser.screens("callers-waiting");
 
             WebElement ada = billing.findElement(By.cssSelector("tbody tr:nth-child(2)"));
             assertThat(ada.findElement(By.cssSelector(".caller-name")).getText()).isEqualTo("Ada Lovelace");
@@ -335,7 +329,7 @@ class PanelIT {
             JsonNode moved = JSON.readTree(panel.api().get("/api/v1/tenants/demo/queues/7092/callers", ADMIN,
                     TestNode.PASSWORD).body());
             assertThat(moved.get(0).path("number").asText()).isEqualTo("1051");
-            browser.screenshot("callers-moved");
+            browser.screens("callers-moved");
 
             HttpResponse<String> noTarget = panel.api().post("/api/v1/tenants/demo/queues/7091/callers/nobody/move",
                     ADMIN, TestNode.PASSWORD, "{}");
@@ -397,7 +391,7 @@ class PanelIT {
                     () -> supervisorPhone.calls().stream().anyMatch(c -> c.state() == CallState.CONNECTED));
             browser.until(d -> current.getText().contains("1054 whispering"));
             browser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", row);
-            browser.screenshot("agents-whisper");
+            browser.screens("agents-whisper");
 
             row.findElement(By.cssSelector("button[data-action='stop-monitor']")).click();
             confirm();
@@ -440,7 +434,7 @@ class PanelIT {
             browser.until(d -> "gone".equals(spareRow.getDomAttribute("data-status")));
             assertThat(stopping.isAlive()).as("still stopping when shown gone").isTrue();
             assertThat(spareRow.findElement(By.cssSelector("[data-field=status]")).getText()).contains("Gone");
-            browser.screenshot("cluster-node-gone");
+            browser.screens("cluster-node-gone");
         } finally {
             held.countDown();
             if (stopping.getState() == Thread.State.NEW) {

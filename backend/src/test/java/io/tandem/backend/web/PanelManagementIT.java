@@ -160,7 +160,7 @@ class PanelManagementIT {
             Await.until("the caller is answered by the queue", Duration.ofSeconds(30),
                     () -> call.state() == CallState.CONNECTED);
             browser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", tile);
-            browser.screenshot("wallboard-threshold-warning");
+            browser.screens("wallboard-threshold-warning");
 
             // The form, by keyboard: an alarm below the warning is refused and the API's message sits on that field.
             browser.find("a[href='/panel/thresholds']").click();
@@ -174,12 +174,12 @@ class PanelManagementIT {
             assertThat(alarm.getDomAttribute("aria-invalid")).isEqualTo("true");
             assertThat(alarm.getDomAttribute("aria-describedby")).isEqualTo(message.getDomAttribute("id"));
             browser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", form);
-            browser.screenshot("thresholds-invalid");
+            browser.screens("thresholds-invalid");
             alarm.clear();
             alarm.sendKeys("1", Keys.ENTER);
             browser.until(d -> form.findElements(By.cssSelector(".field-error")).isEmpty());
             assertThat(browser.find("#result").getText()).contains("saved");
-            browser.screenshot("thresholds");
+            browser.screens("thresholds");
 
             browser.open("/panel/wallboard");
             WebElement again = browser.until(d -> d.findElement(By.cssSelector(".tile[data-queue='7095']")));
@@ -187,10 +187,7 @@ class PanelManagementIT {
             assertThat(again.findElement(By.cssSelector("[data-field=status]")).getText())
                     .isEqualTo("■ Alarm: waiting 1 (≥ 1)");
             browser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", again);
-            browser.screenshot("wallboard-threshold-alarm");
-            browser.size(1920, 1080);
-            browser.screenshot("wallboard-threshold-alarm-1920");
-            browser.size(1280, 800);
+            browser.screens("wallboard-threshold-alarm");
             call.hangup();
         } finally {
             node.api().delete(thresholds, ADMIN, PASSWORD);
@@ -255,10 +252,7 @@ class PanelManagementIT {
         assertThat(browser.driver.findElements(By.cssSelector("#queuelog tbody tr")).stream()
                 .map(WebElement::getText)).anyMatch(text -> text.contains("CONNECT"));
         assertThat(browser.find("#cdr-csv").getDomAttribute("href")).contains("queue=7096").contains("agent=1040");
-        browser.screenshot("reports");
-        browser.size(1920, 1080);
-        browser.screenshot("reports-1920");
-        browser.size(1280, 800);
+        browser.screens("reports");
     }
 
     @Test
@@ -282,7 +276,7 @@ class PanelManagementIT {
         WebElement tierError = browser.until(d -> form.findElement(By.cssSelector(".field-error")));
         assertThat(tier.getDomAttribute("aria-invalid")).as("the API's message on the field at fault").isEqualTo("true");
         assertThat(tierError.getText()).contains("9");
-        browser.screenshot("admin-queue-invalid");
+        browser.screens("admin-queue-invalid");
         tier.clear();
         tier.sendKeys("2", Keys.ENTER);
         browser.until(d -> d.findElement(By.cssSelector("#queues tbody tr[data-queue='7098']")));
@@ -291,7 +285,7 @@ class PanelManagementIT {
         assertThat(saved.path("strategy").asText()).isEqualTo("skills-based");
         assertThat(saved.path("members").get(0).path("tier").asInt()).isEqualTo(2);
         assertThat(saved.path("members").get(0).path("penalty").asInt()).isEqualTo(5);
-        browser.screenshot("admin-queues");
+        browser.screens("admin-queues");
 
         browser.find(".subnav a[href='/panel/admin/users']").click();
         browser.until(d -> d.findElement(By.cssSelector("#users tbody tr[data-user='1001']")));
@@ -303,7 +297,7 @@ class PanelManagementIT {
         browser.until(d -> user.findElements(By.cssSelector(".field-error")).size() == 2);
         assertThat(user.findElement(By.name("extension")).getDomAttribute("aria-invalid")).isEqualTo("true");
         assertThat(user.findElement(By.name("password")).getDomAttribute("aria-invalid")).isEqualTo("true");
-        browser.screenshot("admin-user-invalid");
+        browser.screens("admin-user-invalid");
         user.findElement(By.name("extension")).clear();
         user.findElement(By.name("extension")).sendKeys("1099");
         user.findElement(By.cssSelector("input[name=roles][value=agent]")).click();
@@ -313,7 +307,7 @@ class PanelManagementIT {
         browser.until(d -> d.findElement(By.cssSelector("#users tbody tr[data-user='1099']")));
         JsonNode grace = json(node.api().get("/api/v1/tenants/demo/users/1099", ADMIN, PASSWORD).body());
         assertThat(grace.path("roles").toString()).isEqualTo("[\"supervisor\"]");
-        browser.screenshot("admin-users");
+        browser.screens("admin-users");
 
         // A supervisor has no administration.
         browser.signIn("1099@demo", "hopper-99");
@@ -346,12 +340,12 @@ class PanelManagementIT {
         WebElement failed = browser.find("tr[data-ticket='cb-4']");
         assertThat(failed.findElement(By.cssSelector("[data-field=state]")).getText()).isEqualTo("✖ Failed");
         assertThat(failed.findElement(By.cssSelector("button[data-action=assign]")).isEnabled()).isFalse();
-        browser.screenshot("callbacks");
+        browser.screens("callbacks");
 
         hostile.findElement(By.cssSelector("button[data-action=assign]")).click();
         browser.until(d -> d.findElement(By.id("agent")).isDisplayed());
         browser.find("#agent").sendKeys("1002");
-        browser.screenshot("callbacks-confirm-assign");
+        browser.screens("callbacks-confirm-assign");
         browser.find("#confirm-ok").click();
         browser.until(d -> "1002".equals(d.findElement(By.cssSelector("tr[data-ticket='cb-1'] [data-field=assignee]"))
                 .getText()));
@@ -416,7 +410,7 @@ class PanelManagementIT {
 
         browser.open("/panel/agents");
         assertThat(browser.driver.findElements(By.cssSelector("tr[data-agent^='10']"))).as("no demo agent").isEmpty();
-        browser.screenshot("other-tenant-agents");
+        browser.screens("other-tenant-agents");
         // Pages, reads and actions on demo with acme's session: refused.
         Object statuses = browser.driver.executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
