@@ -7,9 +7,12 @@ const base = `/api/v1/tenants/${encodeURIComponent(tenant)}`;
 const csrfHeader = meta('csrf-header');
 const csrfToken = meta('csrf-token');
 
-/** A signed-out session (expired, or signed out in another tab): back to the sign-in page, which returns here. */
-function signedOut() {
-  window.location.assign('/panel/sign-in');
+/**
+ * A signed-out session (expired, or signed out in another tab): this page is asked for again, so the server sends
+ * the browser to the sign-in form with this page remembered, and back here once signed in.
+ */
+export function signedOut() {
+  window.location.assign(window.location.href);
   return new Error('signed out');
 }
 

@@ -2,15 +2,20 @@
 import { getJson } from './api.js';
 import { coalescer, connectEvents } from './events.js';
 import { duration, percent, setText } from './format.js';
+import { assess, LEVELS } from './thresholds.js';
 
 const section = document.querySelector('.tiles');
 const tileTemplate = document.getElementById('queue-tile').content.querySelector('.tile');
 const tiles = new Map([...section.querySelectorAll('.tile[data-queue]')].map((tile) => [tile.dataset.queue, tile]));
 /** Per queue: what the last fetch said about the waiting callers, so waits tick between fetches. */
 const waits = new Map();
+/** Per queue: its tile thresholds, when it has any. */
+let thresholds = {};
 
 const AGENTS = 'agents';
 const QUEUES = 'queues';
+const THRESHOLDS = 'thresholds';
+const THRESHOLDS_SAVED = 'wallboard.thresholds';
 /** Shown for a service level with no call answered or abandoned today (the API answers null). */
 const NO_LEVEL = '—';
 /** Callers listed on a tile; the count above says how many wait in all. */
@@ -25,7 +30,6 @@ async function refreshQueue(queue) {
   const [figures, callers] = await Promise.all([getJson(`${path}/figures`), getJson(`${path}/callers`)]);
   const fetchedAt = performance.now();
   setText(tile, 'waiting', String(figures.waiting));
-  tile.querySelector('.waiting').dataset.level = figures.waiting > 0 ? 'warn' : 'ok';
   setText(tile, 'available', String(figures.availableAgents));
   setText(tile, 'answered', String(figures.answered));
   setText(tile, 'abandoned', String(figures.abandoned));
@@ -34,7 +38,13 @@ async function refreshQueue(queue) {
   level.title = noLevel ? 'No call has been answered or abandoned today' : '';
   setText(tile, 'handleTime', duration(figures.averageHandleTimeSeconds));
   const oldest = callers.reduce((min, c) => Math.min(min, Date.parse(c.enqueuedAt)), Infinity);
-  waits.set(queue, { longest: figures.waiting > 0 ? figures.longestWaitSeconds : 0, fetchedAt, oldest });
+  waits.set(queue, {
+    longest: figures.waiting > 0 ? figures.longestWaitSeconds : 0,
+    fetchedAt,
+    oldest,
+    waiting: figures.waiting,
+    serviceLevelPercent: noLevel ? null : figures.serviceLevelPercent,
+  });
   renderCallers(tile, callers);
   tick();
 }
@@ -130,6 +140,7 @@ function tick() {
     }
     const longest = wait.longest === 0 ? 0 : wait.longest + (now - wait.fetchedAt) / 1000;
     setText(tile, 'longest', duration(longest));
+    colour(tile, assess({ ...wait, longestWaitSeconds: longest }, thresholds[queue]));
     for (const item of tile.querySelectorAll('[data-field="callers"] li[data-call-id]')) {
       const behindOldest = (Number(item.dataset.enqueuedAt) - wait.oldest) / 1000;
       item.querySelector('.caller-wait').textContent = duration(longest - behindOldest);
@@ -137,9 +148,33 @@ function tick() {
   }
 }
 
+/** The tile's level, each figure's level and icon, and the sentence saying what crossed which level. */
+function colour(tile, { level, byMetric, reasons }) {
+  tile.dataset.level = level;
+  for (const figure of tile.querySelectorAll('[data-metric]')) {
+    const figureLevel = byMetric[figure.dataset.metric] ?? 'ok';
+    figure.dataset.level = figureLevel;
+    figure.querySelector('.level-icon').textContent = LEVELS[figureLevel].icon;
+  }
+  const status = tile.querySelector('[data-field="status"]');
+  const text = reasons.join(' · ');
+  if (status.textContent !== text) {
+    status.textContent = text;
+  }
+  status.hidden = reasons.length === 0;
+}
+
+async function refreshThresholds() {
+  thresholds = await getJson('/wallboard/thresholds');
+  tick();
+}
+
 const refresh = coalescer((key) => {
   if (key === AGENTS) {
     return refreshAgents();
+  }
+  if (key === THRESHOLDS) {
+    return refreshThresholds();
   }
   return key === QUEUES ? refreshQueues() : refreshQueue(key);
 });
@@ -147,6 +182,7 @@ const refresh = coalescer((key) => {
 function refreshAll() {
   refresh(QUEUES);
   refresh(AGENTS);
+  refresh(THRESHOLDS);
   tiles.forEach((_, queue) => refresh(queue));
 }
 
@@ -155,6 +191,9 @@ connectEvents({
   onEvent: (event) => {
     if (event.kind === 'queue.saved' || event.kind === 'queue.deleted') {
       refresh(QUEUES); // a definition changed: new tile, gone tile, or a new name and target
+    }
+    if (event.kind === THRESHOLDS_SAVED) {
+      refresh(THRESHOLDS);
     }
     if (event.queue && tiles.has(event.queue)) {
       refresh(event.queue);

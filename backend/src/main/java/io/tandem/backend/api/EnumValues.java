@@ -5,12 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The values an enum takes in JSON: each constant's {@code @JsonProperty} name, else its Java name. */
-final class EnumValues {
+public final class EnumValues {
 
     private EnumValues() {
     }
 
-    static List<String> wireNames(Class<?> type) {
+    public static List<String> wireNames(Class<?> type) {
         List<String> names = new ArrayList<>();
         for (Object constant : type.getEnumConstants()) {
             String name = ((Enum<?>) constant).name();

@@ -17,9 +17,18 @@ import java.util.Objects;
  * @param endedAt    when the last leg ended
  * @param endCause   why it ended: {@code normal}, {@code busy}, {@code no-answer}, {@code cancelled}, a SIP status...
  * @param hungUpBy   who ended it: {@code caller}, {@code callee} or {@code system}
+ * @param queue      for a queue call, the queue (empty otherwise)
+ * @param agent      for a queue call answered by an agent, the agent's id (empty otherwise)
  */
 public record CallRecord(String callId, String tenant, String from, String to, List<String> nodes,
-        Instant startedAt, Instant answeredAt, Instant endedAt, String endCause, String hungUpBy) {
+        Instant startedAt, Instant answeredAt, Instant endedAt, String endCause, String hungUpBy, String queue,
+        String agent) {
+
+    /** A call that went to no queue. */
+    public CallRecord(String callId, String tenant, String from, String to, List<String> nodes, Instant startedAt,
+            Instant answeredAt, Instant endedAt, String endCause, String hungUpBy) {
+        this(callId, tenant, from, to, nodes, startedAt, answeredAt, endedAt, endCause, hungUpBy, "", "");
+    }
 
     public CallRecord {
         Objects.requireNonNull(callId, "callId");
@@ -31,5 +40,7 @@ public record CallRecord(String callId, String tenant, String from, String to, L
         to = to == null ? "" : to;
         endCause = endCause == null ? "" : endCause;
         hungUpBy = hungUpBy == null ? "" : hungUpBy;
+        queue = queue == null ? "" : queue;
+        agent = agent == null ? "" : agent;
     }
 }

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.springframework.stereotype.Service;
 
 /**
@@ -53,6 +54,12 @@ public class CallRecords {
         fields.put("endedAt", record.endedAt().toString());
         fields.put("endCause", record.endCause());
         fields.put("hungUpBy", record.hungUpBy());
+        if (!record.queue().isEmpty()) {
+            fields.put("queue", record.queue());
+        }
+        if (!record.agent().isEmpty()) {
+            fields.put("agent", record.agent());
+        }
         extra.forEach(fields::putIfAbsent);
         XAddArgs args = XAddArgs.Builder.maxlen(properties.maxLength()).approximateTrimming();
         return redis.commands().xadd(Keys.cdr(record.tenant()), args, fields);
@@ -60,6 +67,14 @@ public class CallRecords {
 
     /** Records of calls that ended in {@code [from, to]}, oldest first, at most {@code max-results}. */
     public List<CallRecord> ended(String tenant, Instant from, Instant to) {
+        return ended(tenant, from, to, record -> true);
+    }
+
+    /**
+     * Records of calls that ended in {@code [from, to]} and that {@code wanted} keeps, oldest first, at most
+     * {@code max-results} of them (the limit counts the records kept, not those read).
+     */
+    public List<CallRecord> ended(String tenant, Instant from, Instant to, Predicate<CallRecord> wanted) {
         long skew = properties.clockSkew().toMillis();
         long lower = Math.max(0, from.toEpochMilli() - skew);
         long upper = to.toEpochMilli() + skew;
@@ -71,7 +86,7 @@ public class CallRecords {
                     Range.create(cursor, upper + "-18446744073709551615"), Limit.create(0, batch));
             for (StreamMessage<String, String> message : page) {
                 CallRecord record = decode(tenant, message.getBody());
-                if (!record.endedAt().isBefore(from) && !record.endedAt().isAfter(to)) {
+                if (!record.endedAt().isBefore(from) && !record.endedAt().isAfter(to) && wanted.test(record)) {
                     records.add(record);
                     if (records.size() == properties.maxResults()) {
                         break;
@@ -92,6 +107,7 @@ public class CallRecords {
         return new CallRecord(body.get("callId"), tenant, body.get("from"), body.get("to"),
                 nodes.isEmpty() ? List.of() : Arrays.asList(nodes.split(",")),
                 Instant.parse(body.get("startedAt")), answered.isEmpty() ? null : Instant.parse(answered),
-                Instant.parse(body.get("endedAt")), body.get("endCause"), body.get("hungUpBy"));
+                Instant.parse(body.get("endedAt")), body.get("endCause"), body.get("hungUpBy"),
+                body.getOrDefault("queue", ""), body.getOrDefault("agent", ""));
     }
 }

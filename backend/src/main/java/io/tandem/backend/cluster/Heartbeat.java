@@ -46,6 +46,8 @@ final class Heartbeat implements AutoCloseable {
     private volatile String sip;
     private volatile String http;
     private volatile ScheduledFuture<?> task;
+    /** Guarded by this: left once, when the node starts closing; the bean's destruction finds it done. */
+    private boolean left;
     /** Only touched by the executor thread: remembers whether the last beat failed, to log state changes once. */
     private boolean failing;
 
@@ -64,11 +66,7 @@ final class Heartbeat implements AutoCloseable {
         // A restarted Redis has let this node's key expire: beat as soon as it is back, not up to an interval later.
         redis.outages().whenRestored(() -> {
             try {
-                executor.execute(() -> {
-                    if (task != null) {
-                        beatSafely();
-                    }
-                });
+                executor.execute(this::beatSafely);
             } catch (RejectedExecutionException stopping) {
                 // the node is shutting down
             }
@@ -98,10 +96,14 @@ final class Heartbeat implements AutoCloseable {
         }
     }
 
-    /** Stops beating and leaves the cluster at once. */
+    /** Stops beating and leaves the cluster at once; later calls do nothing. */
     @Override
     public synchronized void close() {
         stopBeating();
+        if (left) {
+            return;
+        }
+        left = true;
         try {
             Long removed = redis.run(LEAVE, List.of(Keys.node(nodeId)), instance);
             if (removed == 1L) { // never remove the id of another process that owns it
@@ -127,7 +129,14 @@ final class Heartbeat implements AutoCloseable {
         return ok == 1L;
     }
 
-    private void beatSafely() {
+    /**
+     * Holds the lock while it beats, so {@link #close} waits for a beat under way instead of having it rewrite the
+     * key just removed (the node would have looked alive for another TTL).
+     */
+    private synchronized void beatSafely() {
+        if (task == null) {
+            return; // stopped: a beat that was queued before the cancel must not bring the node back
+        }
         try {
             if (!beat()) {
                 log.error("node id '{}' was taken over by another process; this node is no longer in the cluster",

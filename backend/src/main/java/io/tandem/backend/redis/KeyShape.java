@@ -69,7 +69,9 @@ public enum KeyShape {
     DIAL_PERMISSIONS("dial-permissions"),
     CAMPAIGNS("campaigns"),
     CAMPAIGN_CONTACTS("campaign:%:contacts"),
-    CAMPAIGN_DUE("campaign:%:due");
+    CAMPAIGN_DUE("campaign:%:due"),
+    TILE_THRESHOLDS("tile-thresholds"),
+    TICKETS("tickets");
 
     /** The literal parts around the values ({@code %} in the template): one more than there are values. */
     private final String[] literals;

@@ -189,6 +189,25 @@ public final class Keys {
     }
 
     /**
+     * Hash: one callback ticket, written by the callback service (the callback contract's
+     * {@code CallbackKeys.ticket}; a ticket's id is its room's); the node working it reads the caller's place from it,
+     * the panel reads it and assigns or cancels through the service's own compare-and-set.
+     */
+    public static String ticket(String tenant, String ticketId) {
+        return KeyShape.TICKET.key(tenant, checked(OPAQUE, "ticket id", ticketId));
+    }
+
+    /** Sorted set: the tenant's callback tickets by creation time (the callback contract's {@code tickets}). */
+    public static String tickets(String tenant) {
+        return KeyShape.TICKETS.key(tenant);
+    }
+
+    /** Hash: the wallboard's tile thresholds, a JSON value per queue number. */
+    public static String tileThresholds(String tenant) {
+        return KeyShape.TILE_THRESHOLDS.key(tenant);
+    }
+
+    /**
      * The hash-tagged prefix {@code tandem:{t}:}, handed to the scripts that reach keys they discover while running
      * (the agent hashes of a queue's members, the caller hashes of a queue): they build those keys only with the
      * functions {@link LuaScript} generates from {@link KeyShape}, which join this prefix with a shape's parts, so
@@ -308,14 +327,6 @@ public final class Keys {
      */
     public static String queueParked(String tenant, String queue) {
         return KeyShape.QUEUE_PARKED.key(tenant, checked(EXTENSION, "queue", queue));
-    }
-
-    /**
-     * Hash: a callback ticket, written by the callback service only; the node working it reads the caller's place
-     * from it. The callback contract's {@code CallbackKeys.ticket}.
-     */
-    public static String ticket(String tenant, String ticketId) {
-        return KeyShape.TICKET.key(tenant, checked(OPAQUE, "ticket id", ticketId));
     }
 
     /** Stream, node → callback service: what happens to the tickets a node works; {@code CallbackKeys.ticketEvents}. */

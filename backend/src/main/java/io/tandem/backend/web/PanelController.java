@@ -3,6 +3,8 @@ package io.tandem.backend.web;
 import io.tandem.backend.acd.AcdProperties;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.acd.queues.Queues;
+import io.tandem.backend.acd.queues.Strategy;
+import io.tandem.backend.api.EnumValues;
 import io.tandem.backend.api.TenantPrincipal;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.Role;
@@ -81,6 +83,42 @@ class PanelController {
     String callers(@AuthenticationPrincipal TenantPrincipal me, Model model) {
         model.addAttribute("me", me).addAttribute("page", "callers");
         return "panel/callers";
+    }
+
+    /** A form per queue, filled in and written by its script through the thresholds API. */
+    @GetMapping(PanelPaths.THRESHOLDS)
+    String thresholds(@AuthenticationPrincipal TenantPrincipal me, Model model) {
+        model.addAttribute("me", me).addAttribute("page", "wallboard");
+        return "panel/thresholds";
+    }
+
+    /** Callback tickets, filled in and kept live by its script (the node's /callback-tickets API). */
+    @GetMapping(PanelPaths.TICKETS)
+    String tickets(@AuthenticationPrincipal TenantPrincipal me, Model model) {
+        model.addAttribute("me", me).addAttribute("page", "callbacks");
+        return "panel/tickets";
+    }
+
+    /** Searched and charted by its script through the CDR, queue-log and intervals API. */
+    @GetMapping(PanelPaths.REPORTS)
+    String reports(@AuthenticationPrincipal TenantPrincipal me, Model model) {
+        model.addAttribute("me", me).addAttribute("page", "reports");
+        return "panel/reports";
+    }
+
+    /** Administrators: the queues, edited through the queue API (the strategies offered are the API's). */
+    @GetMapping(PanelPaths.ADMIN_QUEUES)
+    String adminQueues(@AuthenticationPrincipal TenantPrincipal me, Model model) {
+        model.addAttribute("me", me).addAttribute("page", "admin")
+                .addAttribute("strategies", EnumValues.wireNames(Strategy.class));
+        return "panel/admin-queues";
+    }
+
+    /** Administrators: the tenant's users, edited through the user API. */
+    @GetMapping(PanelPaths.ADMIN_USERS)
+    String adminUsers(@AuthenticationPrincipal TenantPrincipal me, Model model) {
+        model.addAttribute("me", me).addAttribute("page", "admin");
+        return "panel/admin-users";
     }
 
     /** The nodes are polled by the page's script at the heartbeat's pace; the page says how gone is decided. */

@@ -11,6 +11,14 @@ final class PanelPaths {
     static final String AGENTS = "/panel/agents";
     static final String CALLERS = "/panel/callers";
     static final String CLUSTER = "/panel/cluster";
+    static final String THRESHOLDS = "/panel/thresholds";
+    static final String REPORTS = "/panel/reports";
+    static final String TICKETS = "/panel/callbacks";
+    static final String ADMIN_QUEUES = "/panel/admin/queues";
+    static final String ADMIN_USERS = "/panel/admin/users";
+    static final String ADMIN_PAGES = "/panel/admin/**";
+    /** Libraries from webjars (uPlot), version resolved by webjars-locator-lite. */
+    static final String WEBJARS = "/webjars/**";
     static final String CLUSTER_NODES = "/api/v1/cluster/nodes";
     /** springdoc's Swagger UI and the description it reads (see application.properties). */
     static final String SWAGGER_UI = "/swagger-ui.html";

@@ -16,7 +16,8 @@ final class PanelRequests {
 
     /** Pages and static assets of the panel. */
     static final RequestMatcher PAGES = new OrRequestMatcher(path("/"), path("/panel"), path("/panel/**"),
-            path("/favicon.ico"), path(PanelPaths.SWAGGER_UI), path(PanelPaths.SWAGGER_ASSETS));
+            path("/favicon.ico"), path(PanelPaths.SWAGGER_UI), path(PanelPaths.SWAGGER_ASSETS),
+            path(PanelPaths.WEBJARS));
 
     /** API and WebSocket paths the panel calls with its session. */
     static final RequestMatcher SESSION_CALLS = new OrRequestMatcher(path("/api/v1/tenants/**"),

@@ -74,21 +74,38 @@ class PanelSecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, PanelPaths.CLUSTER_NODES).access(role("SUPERVISOR", hierarchy))
                         // The panel's calls: what its pages read and the agent actions, nothing else.
                         .requestMatchers(HttpMethod.GET, api + "/queues", api + "/queues/*/figures",
-                                api + "/queues/*/callers", api + "/agents", api + "/agents/statistics", api + "/calls")
+                                api + "/queues/*/callers", api + "/agents", api + "/agents/statistics", api + "/calls",
+                                api + "/wallboard/thresholds", api + "/cdr", api + "/cdr.csv", api + "/queuelog",
+                                api + "/queuelog.csv", api + "/reports/intervals", api + "/callback-tickets")
+                        .access(tenantRole("SUPERVISOR", hierarchy))
+                        .requestMatchers(HttpMethod.PUT, api + "/wallboard/thresholds/*")
+                        .access(tenantRole("SUPERVISOR", hierarchy))
+                        .requestMatchers(HttpMethod.DELETE, api + "/wallboard/thresholds/*")
                         .access(tenantRole("SUPERVISOR", hierarchy))
                         .requestMatchers(HttpMethod.PUT, api + "/agents/*/state").access(tenantRole("SUPERVISOR",
                                 hierarchy))
                         .requestMatchers(HttpMethod.DELETE, api + "/agents/*").access(tenantRole("SUPERVISOR",
                                 hierarchy))
-                        .requestMatchers(HttpMethod.POST, api + "/queues/*/callers/*/move", api + "/calls/*/monitor")
+                        .requestMatchers(HttpMethod.POST, api + "/queues/*/callers/*/move", api + "/calls/*/monitor",
+                                api + "/callback-tickets/*/assign", api + "/callback-tickets/*/cancel")
                         .access(tenantRole("SUPERVISOR", hierarchy))
                         .requestMatchers(HttpMethod.DELETE, api + "/calls/*/monitor")
                         .access(tenantRole("SUPERVISOR", hierarchy))
+                        // Administration: queue definitions and users, for the tenant's administrators.
+                        .requestMatchers(HttpMethod.GET, api + "/queues/*", api + "/users", api + "/users/*")
+                        .access(tenantRole("ADMIN", hierarchy))
+                        .requestMatchers(HttpMethod.POST, api + "/queues", api + "/users")
+                        .access(tenantRole("ADMIN", hierarchy))
+                        .requestMatchers(HttpMethod.PUT, api + "/queues/*", api + "/users/*")
+                        .access(tenantRole("ADMIN", hierarchy))
+                        .requestMatchers(HttpMethod.DELETE, api + "/queues/*", api + "/users/*")
+                        .access(tenantRole("ADMIN", hierarchy))
                         .requestMatchers("/api/**").denyAll()
                         // The API's description and its Swagger UI, for administrators (the UI's "try it out" sends
                         // HTTP Basic, which the API chain serves).
                         .requestMatchers(PanelPaths.SWAGGER_UI, PanelPaths.SWAGGER_ASSETS, PanelPaths.API_DOCS,
                                 PanelPaths.API_DOCS_ALL).access(role("ADMIN", hierarchy))
+                        .requestMatchers(PanelPaths.ADMIN_PAGES).access(role("ADMIN", hierarchy))
                         .anyRequest().access(role("SUPERVISOR", hierarchy)));
         return http.build();
     }

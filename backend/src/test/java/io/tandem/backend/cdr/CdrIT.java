@@ -88,11 +88,15 @@ class CdrIT {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
         assertThat(response.body()).isEqualTo(
-                "call_id,from,to,nodes,started_at,answered_at,ended_at,end_cause,hung_up_by\r\n"
+                "call_id,from,to,nodes,started_at,answered_at,ended_at,end_cause,hung_up_by,queue,agent\r\n"
                 + "call-1@n1,1001,1002,n1 n2," + now.minusSeconds(120) + "," + now.minusSeconds(115) + ","
-                + now.minusSeconds(60) + ",normal,callee\r\n"
+                + now.minusSeconds(60) + ",normal,callee,,\r\n"
                 + "call-2@n1,\"\"\"Smith, John\"\" <1003>\",1004,n1," + now.minusSeconds(30) + ",,"
-                + now.minusSeconds(10) + ",no-answer,system\r\n");
+                + now.minusSeconds(10) + ",no-answer,system,,\r\n");
+        HttpResponse<String> smith = api.get("/api/v1/tenants/demo/cdr.csv?from=" + now.minusSeconds(3600)
+                + "&to=" + now + "&caller=smith", "5001", "supervise");
+        assertThat(smith.body().lines().skip(1)).as("the caller filter, case-insensitive").singleElement()
+                .asString().startsWith("call-2@n1,");
     }
 
     @Test

@@ -110,6 +110,8 @@ class KeysTest {
         assertThat(Keys.pushBindings("demo", "2001")).isEqualTo(CallbackKeys.pushBindings("demo", "2001"));
         assertThat(Keys.deviceEvents("demo")).isEqualTo(CallbackKeys.deviceEvents("demo"));
         assertThat(Keys.callWakes("demo")).isEqualTo(CallbackKeys.callWakes("demo"));
+        assertThat(Keys.ticket("demo", "Qgvi27fMegPxfG9z")).isEqualTo(CallbackKeys.ticket("demo", "Qgvi27fMegPxfG9z"));
+        assertThat(Keys.tickets("demo")).isEqualTo(CallbackKeys.tickets("demo"));
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -64,8 +65,9 @@ final class Browser implements AutoCloseable {
         until(d -> !d.getCurrentUrl().endsWith("/panel/sign-in"));
     }
 
+    /** Waits for the condition; an element a page re-rendered meanwhile (stale) is looked for again. */
     <T> T until(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).until(condition);
+        return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     /** Waits until the page's supervisor WebSocket is open (the top bar says "Live"). */
@@ -79,6 +81,26 @@ final class Browser implements AutoCloseable {
 
     void size(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
+    }
+
+    /**
+     * Saves the page as a laptop shows it ({@code <name>.png}, a 1280×800 viewport) and as a wall screen does
+     * ({@code <name>-1920.png}, 1920×1080): the viewport is set exactly (the window's size would include its frame).
+     */
+    void screens(String name) {
+        try {
+            viewport(1280, 800);
+            screenshot(name);
+            viewport(1920, 1080);
+            screenshot(name + "-1920");
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+    }
+
+    private void viewport(int width, int height) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
+                "deviceScaleFactor", 1, "mobile", false));
     }
 
     /** Saves what the browser shows to {@code target/screenshots/<name>.png}. */

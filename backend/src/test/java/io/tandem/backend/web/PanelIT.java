@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.apache.tomcat.websocket.server.WsServerContainer;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +35,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ApplicationEventMulticaster;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * The supervisor panel in a real headless Chromium, served by node {@code panel} of a two-node cluster; callers
@@ -98,7 +102,7 @@ class PanelIT {
     }
 
     /** A phone of the demo tenant whose INVITEs carry {@code displayName} in From, as any SIP phone may send. */
-    private static UserAgent caller(String extension, String displayName) throws Exception {
+    static UserAgent caller(String extension, String displayName) throws Exception {
         int rtp = FreePorts.alignedBlock(100);
         UserAgentConfig plain = UserAgentConfig.of(extension, "127.0.0.1").withPassword(TestNode.PASSWORD)
                 .withRtpPorts(rtp, rtp + 99);
@@ -154,7 +158,7 @@ class PanelIT {
         WebElement heading = browser.until(d -> d.findElement(By.cssSelector("main h1")));
         assertThat(heading.getText()).isEqualTo("Not allowed");
         assertThat(browser.find("#not-allowed-text").getText()).contains("1003@demo");
-        browser.screenshot("not-allowed");
+        browser.screens("not-allowed");
         browser.open("/panel/agents");
         assertThat(browser.find("main h1").getText()).as("no page of the panel opens").isEqualTo("Not allowed");
     }
@@ -164,7 +168,7 @@ class PanelIT {
         browser.driver.manage().deleteAllCookies();
         browser.open("/");
         browser.until(d -> d.getCurrentUrl().endsWith("/panel/sign-in"));
-        browser.screenshot("sign-in");
+        browser.screens("sign-in");
         browser.signIn("wrong@demo", "nope");
         assertThat(browser.find(".notice.error").getText()).contains("Wrong login or password");
         browser.screenshot("sign-in-error");
@@ -209,10 +213,7 @@ class PanelIT {
                 .body());
         assertThat(rest.path("state").asText()).isEqualTo("not-ready");
         assertThat(rest.path("reason").asText()).isEqualTo("lunch");
-        browser.screenshot("agents-not-ready");
-        browser.size(1920, 1080);
-        browser.screenshot("agents-1920");
-        browser.size(1280, 800);
+        browser.screens("agents-not-ready");
     }
 
     @Test
@@ -235,10 +236,7 @@ class PanelIT {
             assertThat(tile.findElements(By.tagName("img"))).as("the name is text, not markup").isEmpty();
             assertThat(tile.findElement(By.cssSelector(".caller-number")).getText()).isEqualTo("1050");
             browser.until(d -> !tile.findElement(By.cssSelector("[data-field=longest]")).getText().equals("–"));
-            browser.screenshot("wallboard-caller-waiting");
-            browser.size(1920, 1080);
-            browser.screenshot("wallboard-1920");
-            browser.size(1280, 800);
+            browser.screens("wallboard-caller-waiting");
 
             call.hangup();
             browser.until(d -> "0".equals(tile.findElement(By.cssSelector("[data-field=waiting]")).getText()));
@@ -307,7 +305,7 @@ class PanelIT {
                 return shown.matches("\\d+:\\d\\d") && !shown.equals("0:00") ? shown : null;
             });
             browser.until(d -> !waited.equals(top.findElement(By.cssSelector("[data-field=waited]")).getText()));
-            browser.screenshot("callers-waiting");
+            browser.screens("callers-waiting");
 
             WebElement ada = billing.findElement(By.cssSelector("tbody tr:nth-child(2)"));
             assertThat(ada.findElement(By.cssSelector(".caller-name")).getText()).isEqualTo("Ada Lovelace");
@@ -331,7 +329,7 @@ class PanelIT {
             JsonNode moved = JSON.readTree(panel.api().get("/api/v1/tenants/demo/queues/7092/callers", ADMIN,
                     TestNode.PASSWORD).body());
             assertThat(moved.get(0).path("number").asText()).isEqualTo("1051");
-            browser.screenshot("callers-moved");
+            browser.screens("callers-moved");
 
             HttpResponse<String> noTarget = panel.api().post("/api/v1/tenants/demo/queues/7091/callers/nobody/move",
                     ADMIN, TestNode.PASSWORD, "{}");
@@ -393,7 +391,7 @@ class PanelIT {
                     () -> supervisorPhone.calls().stream().anyMatch(c -> c.state() == CallState.CONNECTED));
             browser.until(d -> current.getText().contains("1054 whispering"));
             browser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", row);
-            browser.screenshot("agents-whisper");
+            browser.screens("agents-whisper");
 
             row.findElement(By.cssSelector("button[data-action='stop-monitor']")).click();
             confirm();
@@ -408,7 +406,7 @@ class PanelIT {
     }
 
     @Test
-    void theClusterPageListsTheNodesAndShowsOneGone() {
+    void theClusterPageListsTheNodesAndShowsOneGone() throws InterruptedException {
         browser.signIn(ADMIN, TestNode.PASSWORD);
         browser.open("/panel/cluster");
         browser.awaitLive();
@@ -421,14 +419,37 @@ class PanelIT {
                 .endsWith(":" + entry.port());
         browser.until(d -> entryRow.findElement(By.cssSelector("[data-field=beat]")).getText().endsWith("ago"));
 
-        try (TestNode spare = node("spare")) {
+        TestNode spare = node("spare");
+        CountDownLatch held = new CountDownLatch(1);
+        Thread stopping = new Thread(spare::close, "stopping-spare");
+        try {
             WebElement spareRow = browser.until(d -> d.findElement(By.cssSelector("tr[data-node='spare']")));
             assertThat(spareRow.getDomAttribute("data-status")).isEqualTo("alive");
             browser.screenshot("cluster");
-            spare.close();
+            // The node is stopping, and something in its shutdown takes long (as the web server's graceful shutdown
+            // may, for up to 30 s): it is gone to the others from the moment it starts stopping, not alive at 0:00.
+            spare.bean(ApplicationEventMulticaster.class).addApplicationListener(
+                    (ApplicationListener<ContextClosedEvent>) event -> awaitQuietly(held));
+            stopping.start();
             browser.until(d -> "gone".equals(spareRow.getDomAttribute("data-status")));
+            assertThat(stopping.isAlive()).as("still stopping when shown gone").isTrue();
             assertThat(spareRow.findElement(By.cssSelector("[data-field=status]")).getText()).contains("Gone");
-            browser.screenshot("cluster-node-gone");
+            browser.screens("cluster-node-gone");
+        } finally {
+            held.countDown();
+            if (stopping.getState() == Thread.State.NEW) {
+                spare.close();
+            } else {
+                stopping.join();
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -39,6 +39,8 @@ public class TicketWork {
     private static final int DUE_BATCH = 100;
     /** A hand-out claimed by an instance that died before it finished is due again after this. */
     private static final long HAND_OUT_LEASE_MS = 30_000;
+    /** Ticket hash field: the assignee its node was last given (empty: anyone), to see a change made elsewhere. */
+    private static final String OFFERED_ASSIGNEE = "offeredAssignee";
 
     /**
      * KEYS[1] the due set; ARGV[1] ticket, ARGV[2] now, ARGV[3] the lease's end. 1 = this caller hands it out (its
@@ -72,7 +74,7 @@ public class TicketWork {
     /** An assignee changed: a ticket waiting on a node gets it there (the command only updates its entry). */
     public void assigned(String tenant, Ticket ticket) {
         if (ticket.state() == TicketState.OPEN && !ticket.holder().isEmpty()) {
-            command(tenant, ticket.holder(), NodeCommand.Kind.OFFER_TICKET, ticket, ticket.assignee());
+            offer(tenant, ticket.holder(), ticket);
         }
     }
 
@@ -155,6 +157,7 @@ public class TicketWork {
         }
         for (Map.Entry<String, String> held : redis.hgetall(ServiceKeys.ticketsHeld(tenant)).entrySet()) {
             if (redis.exists(NodeKeys.node(held.getValue())) > 0) {
+                tickets.find(tenant, held.getKey()).ifPresent(t -> reconcile(tenant, t, held.getValue()));
                 continue;
             }
             Optional<Ticket> ticket = tickets.find(tenant, held.getKey());
@@ -177,6 +180,31 @@ public class TicketWork {
                         ticket.get().state().wire());
             }
         }
+    }
+
+    /**
+     * A ticket a node holds, changed without this service: the supervisor panel assigns and cancels with the same
+     * compare-and-set ({@code Tickets.TRANSITION}) straight in Redis, so the node must still be told. A cancelled
+     * ticket is withdrawn; an open one whose assignee is not the one its node was given is offered again with it.
+     */
+    private void reconcile(String tenant, Ticket ticket, String node) {
+        if (ticket.state() == TicketState.CANCELLED) {
+            log.info("ticket {} was cancelled while node {} held it; withdrawn", ticket.id(), node);
+            cancelled(tenant, ticket);
+            return;
+        }
+        String given = redis.hget(CallbackKeys.ticket(tenant, ticket.id()), OFFERED_ASSIGNEE);
+        if (ticket.state() == TicketState.OPEN && !ticket.assignee().equals(given == null ? "" : given)) {
+            log.info("ticket {} was assigned to '{}' while node {} held it; the node is told", ticket.id(),
+                    ticket.assignee(), node);
+            offer(tenant, node, ticket);
+        }
+    }
+
+    /** Tells the node holding an open ticket to offer it (to its assignee alone, when it has one). */
+    private void offer(String tenant, String node, Ticket ticket) {
+        redis.hset(CallbackKeys.ticket(tenant, ticket.id()), OFFERED_ASSIGNEE, ticket.assignee());
+        command(tenant, node, NodeCommand.Kind.OFFER_TICKET, ticket, ticket.assignee());
     }
 
     /**
@@ -215,7 +243,7 @@ public class TicketWork {
         // Held before the command: a node that dies between the two is found by the next check.
         redis.hset(ServiceKeys.ticketsHeld(tenant), id, node.get());
         tickets.move(tenant, id, TicketState.OPEN, Map.of("holder", node.get()), null);
-        command(tenant, node.get(), NodeCommand.Kind.OFFER_TICKET, ticket, ticket.assignee());
+        offer(tenant, node.get(), ticket);
         redis.zrem(ServiceKeys.ticketsDue(tenant), id);
         log.info("ticket {} (customer {}, queue {}) handed to node {}{}", id, ticket.callerNumber(), ticket.queue(),
                 node.get(), ticket.assignee().isEmpty() ? "" : " for agent " + ticket.assignee());

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -216,18 +217,39 @@ class TicketWorkIT {
     }
 
     @Test
+    void aTicketCancelledOrAssignedStraightInRedisAsThePanelDoesReachesItsNode() {
+        timedOut("panel-1", "n2");
+        timedOut("panel-2", "n2");
+        Await.until("handed to n2", WAIT,
+                () -> handOuts("n2", "panel-1").size() == 1 && handOuts("n2", "panel-2").size() == 1);
+        Await.until("held by n2", WAIT, () -> "n2".equals(node.redis.hget(CallbackKeys.ticket(TENANT, "panel-1"),
+                "holder")) && "n2".equals(node.redis.hget(CallbackKeys.ticket(TENANT, "panel-2"), "holder")));
+        // the supervisor panel's compare-and-set (the node's tickets/transition.lua): state and fields only
+        node.redis.hset(CallbackKeys.ticket(TENANT, "panel-1"), Map.of("state", "cancelled",
+                "updatedAt", Long.toString(System.currentTimeMillis())));
+        node.redis.hset(CallbackKeys.ticket(TENANT, "panel-2"), Map.of("assignee", "1012",
+                "updatedAt", Long.toString(System.currentTimeMillis())));
+        Await.until("panel-1 withdrawn from n2", WAIT, () -> node.commands("n2").stream()
+                .map(e -> NodeCommand.of(e.getBody()))
+                .anyMatch(c -> c.kind() == NodeCommand.Kind.WITHDRAW_TICKET && c.room().equals("panel-1")));
+        Await.until("panel-2 offered again to 1012 alone", WAIT, () -> handOuts("n2", "panel-2").stream()
+                .anyMatch(c -> c.user().equals("1012")));
+        assertThat(handOuts("n2", "panel-2")).hasSize(2);
+    }
+
+    @Test
     void aCallerWhoHungUpWhileParkedIsTicketedOnlyWhenTheQueueSaysSo() {
         long enqueuedAt = System.currentTimeMillis() - 20_000;
-        for (String room : List.of("w-5", "w-6")) {
+        for (String room : List.of("w-5", "w-16")) {
             node.park(TENANT, new RoomEvent(RoomEvent.Kind.PARKED, room, "n1", "call-" + room, "7002", "1051", "",
                     enqueuedAt, 0, "", "no-agent", enqueuedAt + 1_000));
         }
         String plain = node.roomEvent(TENANT, new RoomEvent(RoomEvent.Kind.ABANDONED, "w-5", "n1", "call-w-5",
                 "7002", "1051", "", enqueuedAt, 0, "", "caller-hung-up", System.currentTimeMillis()));
-        node.roomEvent(TENANT, new RoomEvent(RoomEvent.Kind.ABANDONED, "w-6", "n1", "call-w-6", "7002", "1051", "",
+        node.roomEvent(TENANT, new RoomEvent(RoomEvent.Kind.ABANDONED, "w-16", "n1", "call-w-6", "7002", "1051", "",
                 enqueuedAt, 0, "", RoomEvent.ABANDONED_CALL_BACK, System.currentTimeMillis()));
         Await.until("w-6 ticketed", WAIT, () -> "abandoned".equals(node.redis.hget(
-                CallbackKeys.ticket(TENANT, "w-6"), "reason")));
+                CallbackKeys.ticket(TENANT, "w-16"), "reason")));
         Await.until("the plain abandon handled", WAIT, () -> node.handled(CallbackKeys.roomEvents(TENANT), plain));
         assertThat(node.redis.exists(CallbackKeys.ticket(TENANT, "w-5"))).isZero();
     }

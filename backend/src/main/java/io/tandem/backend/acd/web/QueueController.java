@@ -1,6 +1,5 @@
 package io.tandem.backend.acd.web;
 
-import io.lettuce.core.StreamMessage;
 import io.tandem.backend.acd.AcdProblems;
 import io.tandem.backend.acd.AcdScripts;
 import io.tandem.backend.acd.dispatch.Callers;
@@ -10,7 +9,6 @@ import io.tandem.backend.acd.dispatch.QueueStatistics;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.api.TenantPrincipal;
-import io.tandem.backend.cdr.Csv;
 import io.tandem.backend.directory.Role;
 import io.tandem.backend.redis.Keys;
 import io.tandem.protocol.QueueFigures;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -30,19 +27,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Queues: definitions (admin writes, supervisor reads), live figures (agents see their own queues, supervisors all),
- * waiting callers and the queue log as CSV (supervisor).
+ * waiting callers (supervisor). The queue log is the reports package's.
  */
 @RestController
 class QueueController {
 
     private static final String BASE = "/api/v1/tenants/{tenant}/queues";
-    private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8;header=present");
-    private static final int MAX_LOG = 100_000;
     static final String QUEUE_SAVED = "queue.saved";
     static final String QUEUE_DELETED = "queue.deleted";
 
@@ -151,25 +145,6 @@ class QueueController {
     @GetMapping(BASE + "/{number}/figures")
     QueueFigures figures(@PathVariable String tenant, @PathVariable String number) {
         return statistics.figures(tenant, one(tenant, number), scripts.clock().instant());
-    }
-
-    /** The queue log, Asterisk queue_log columns, oldest first; {@code after} = last id already fetched. */
-    @GetMapping(value = "/api/v1/tenants/{tenant}/queuelog.csv")
-    ResponseEntity<String> queueLog(@PathVariable String tenant, @RequestParam(required = false) String after) {
-        if (after != null && !after.matches("[0-9]{1,20}-[0-9]{1,20}")) {
-            throw AcdProblems.invalid("after", "must be a stream id such as 1764423600000-0");
-        }
-        StringBuilder out = new StringBuilder();
-        Csv.appendRow(out, List.of("id", "time", "callid", "queuename", "agent", "event", "data1", "data2", "data3"));
-        for (StreamMessage<String, String> entry : statistics.queueLog(tenant, after, MAX_LOG)) {
-            Map<String, String> b = entry.getBody();
-            Csv.appendRow(out, List.of(entry.getId(), Instant.ofEpochMilli(Long.parseLong(b.get("time"))).toString(),
-                    b.get("callid"), b.get("queue"), b.get("agent"), b.get("event"), b.get("data1"), b.get("data2"),
-                    b.get("data3")));
-        }
-        return ResponseEntity.ok().contentType(CSV)
-                .header("Content-Disposition", "attachment; filename=\"queuelog-" + tenant + ".csv\"")
-                .body(out.toString());
     }
 
     /**
