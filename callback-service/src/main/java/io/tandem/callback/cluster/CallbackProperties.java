@@ -32,6 +32,8 @@ import org.springframework.validation.annotation.Validated;
  * @param recordsMaxLength   approximate length kept of a tenant's push record stream ({@code XADD MAXLEN ~})
  * @param eventsMaxLength    approximate length kept of a tenant's event stream, as the nodes keep it
  * @param defaultTenant      tenant of an HTTP login without {@code @tenant}, as on the nodes
+ * @param handlers           stream entries one tenant's consumer handles at once (entries of one room still one
+ *                           after another): a slow push provider answer holds up only its own room
  */
 @Validated
 @ConfigurationProperties("tandem.callback")
@@ -49,7 +51,8 @@ public record CallbackProperties(
         @DefaultValue("1d") @NotNull Duration ledgerTtl,
         @DefaultValue("100000") @Min(100) long recordsMaxLength,
         @DefaultValue("100000") @Min(100) long eventsMaxLength,
-        @DefaultValue("demo") @NotBlank String defaultTenant) {
+        @DefaultValue("demo") @NotBlank String defaultTenant,
+        @DefaultValue("64") @Min(1) @Max(1_000) int handlers) {
 
     /** The shortest cluster secret accepted, as on the nodes. */
     static final int MIN_SECRET = 16;

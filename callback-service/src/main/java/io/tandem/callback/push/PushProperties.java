@@ -42,6 +42,8 @@ public record PushProperties(
      *                          empty = the JVM's trust store
      * @param connectTimeout    TCP + TLS connect timeout
      * @param sendTimeout       a push without an answer after this is failed
+     * @param connections       HTTP/2 connections to APNs, each on its own I/O thread: a room's pushes and many rooms
+     *                          at once are spread over them (Apple allows several connections per provider)
      */
     public record Apns(
             @DefaultValue("api.push.apple.com") @NotBlank String host,
@@ -51,7 +53,8 @@ public record PushProperties(
             @NotBlank String keyId,
             @DefaultValue("") String trustedCaFile,
             @DefaultValue("10s") @NotNull Duration connectTimeout,
-            @DefaultValue("10s") @NotNull Duration sendTimeout) {
+            @DefaultValue("10s") @NotNull Duration sendTimeout,
+            @DefaultValue("4") @Min(1) @Max(32) int connections) {
 
         public Apns {
             requirePositive("tandem.push.apns.connect-timeout", connectTimeout);

@@ -31,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the service does for parked callers (architecture decision 9), one event at a time:
+ * What the service does for parked callers (architecture decision 9), for one event (several events run at once on
+ * a tenant's handler threads, those of one room in order: see {@link TenantConsumer}):
  *
  * <ul>
  *   <li>PARKED: wake the queue's sleeping members ({@link WakeList}) with a ring push carrying a one-time

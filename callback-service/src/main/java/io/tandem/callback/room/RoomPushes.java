@@ -3,6 +3,8 @@ package io.tandem.callback.room;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.callback.cluster.CallbackProperties;
 import io.tandem.callback.cluster.ServiceKeys;
 import io.tandem.callback.push.PushDevice;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * stream ({@code tandem:{t}:pushes}: sent and accepted, refused with the provider's reason, dead token, failed), and a
  * dead token's push binding is removed (RFC 8599 §4.1: the PNS said the prid is no longer valid). Sending goes through
  * the {@link PushSender}, so its ledger makes each push once across every instance, and its metrics count them
- * ({@code tandem.push.sent{provider,outcome}}).
+ * ({@code tandem.push.sent{provider,outcome}}). The pushes of a room go out at once; {@code tandem.push.in-flight}
+ * counts those sent and not yet answered, across every room being handled.
  */
 final class RoomPushes {
 
@@ -51,12 +55,18 @@ final class RoomPushes {
     private final RedisCommands<String, String> redis;
     private final CallbackProperties properties;
     private final Clock clock;
+    /** Pushes sent and not yet answered by their provider (or the ledger); changed from every handler thread. */
+    private final AtomicInteger inFlight = new AtomicInteger();
 
-    RoomPushes(PushSender sender, RedisCommands<String, String> redis, CallbackProperties properties, Clock clock) {
+    RoomPushes(PushSender sender, RedisCommands<String, String> redis, CallbackProperties properties, Clock clock,
+            MeterRegistry meters) {
         this.sender = sender;
         this.redis = redis;
         this.properties = properties;
         this.clock = clock;
+        Gauge.builder("tandem.push.in-flight", inFlight, AtomicInteger::get)
+                .description("Pushes sent and waiting for the provider's answer")
+                .register(meters);
     }
 
     /** Sends one push per device ({@code message} makes it), waits for every outcome and records them. */
@@ -66,7 +76,8 @@ final class RoomPushes {
         for (Woken device : devices) {
             PushMessage push = message.apply(device);
             messages.add(push);
-            outcomes.add(sender.send(push));
+            inFlight.incrementAndGet();
+            outcomes.add(sender.send(push).whenComplete((outcome, failure) -> inFlight.decrementAndGet()));
         }
         for (int i = 0; i < devices.size(); i++) {
             // Never exceptional (PushSender's contract); bounded by the providers' send timeouts.

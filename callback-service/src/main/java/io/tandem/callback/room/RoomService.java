@@ -102,7 +102,7 @@ final class RoomService implements SmartLifecycle {
                 continue;
             }
             consumers.computeIfAbsent(tenant, t -> {
-                TenantConsumer consumer = new TenantConsumer(t, client, properties, orchestrator, meters);
+                TenantConsumer consumer = new TenantConsumer(t, client, redis, properties, orchestrator, meters);
                 consumer.start();
                 log.info("consuming the callback streams of tenant {}", t);
                 return consumer;

@@ -18,9 +18,9 @@ class RoomWiring {
 
     @Bean
     RoomOrchestrator roomOrchestrator(RedisCommands<String, String> redis, CallbackProperties properties,
-            PushSender sender, Tickets tickets, TicketWork work, Clock clock) {
+            PushSender sender, Tickets tickets, TicketWork work, Clock clock, MeterRegistry meters) {
         WakeList wakeList = new WakeList(redis);
-        RoomPushes pushes = new RoomPushes(sender, redis, properties, clock);
+        RoomPushes pushes = new RoomPushes(sender, redis, properties, clock, meters);
         return new RoomOrchestrator(redis, properties, wakeList, pushes, tickets, work, clock,
                 new CallRinger(redis, wakeList, pushes, clock));
     }

@@ -16,6 +16,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.callback.cluster.CallbackProperties;
 import io.tandem.protocol.callback.CallWake;
@@ -24,7 +25,15 @@ import io.tandem.protocol.callback.DeviceEvent;
 import io.tandem.protocol.callback.RoomEvent;
 import io.tandem.protocol.callback.TicketEvent;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -40,6 +49,13 @@ import org.slf4j.MDC;
  * left pending; every {@code claim-interval} each instance takes over entries pending longer than {@code claim-idle}
  * (XAUTOCLAIM) — its own failed ones, and those of an instance that died — and handles them again, up to
  * {@value #MAX_DELIVERIES} deliveries; then it is logged with its fields and dropped.
+ *
+ * <p>The reading thread only reads and hands entries on: up to {@code handlers} entries are handled at once, on a
+ * pool of that many threads, so one slow push provider answer holds up only its own room. Entries of one room (its
+ * room events, and the ticket events of its ticket, whose id is the room id), of one call (call wakes) and of one
+ * user (device events) are handled one after another in stream order ({@link EntryLanes}): a JOINED or ABANDONED read
+ * after PARKED starts only once PARKED's pushes were claimed in the ledger, answered and recorded. When all
+ * {@code handlers} are busy the reading thread waits, and the entries stay in the stream until it reads again.
  */
 final class TenantConsumer implements Runnable {
 
@@ -48,6 +64,8 @@ final class TenantConsumer implements Runnable {
     static final int MAX_DELIVERIES = 5;
     /** Pause after Redis failed, before the next read: not a synchronisation, a retry backoff. */
     private static final long RETRY_PAUSE_MS = 1_000;
+    /** How long a stop waits for the entries in flight (a provider answers within its send timeout). */
+    static final long DRAIN_MS = 10_000;
 
     private final String tenant;
     private final RedisClient client;
@@ -59,13 +77,23 @@ final class TenantConsumer implements Runnable {
     private final String callWakes;
     private final String ticketEvents;
     private final Consumer<String> me;
+    /** Acknowledges from the handler threads (the reading connection is held by XREADGROUP BLOCK). */
+    private final RedisCommands<String, String> acks;
+    /** One permit per entry handed on and not yet finished: bounds the work in flight to {@code handlers}. */
+    private final Semaphore permits;
+    /** Ids of the entries in flight here, so a takeover of one of them (pending past claim-idle) is not run twice. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final ThreadPoolExecutor handlers;
+    private final EntryLanes lanes;
+    private final Gauge inFlightGauge;
     private volatile boolean running = true;
     private volatile Thread thread;
 
-    TenantConsumer(String tenant, RedisClient client, CallbackProperties properties, RoomOrchestrator orchestrator,
-            MeterRegistry meters) {
+    TenantConsumer(String tenant, RedisClient client, RedisCommands<String, String> acks,
+            CallbackProperties properties, RoomOrchestrator orchestrator, MeterRegistry meters) {
         this.tenant = tenant;
         this.client = client;
+        this.acks = acks;
         this.properties = properties;
         this.orchestrator = orchestrator;
         this.meters = meters;
@@ -74,6 +102,22 @@ final class TenantConsumer implements Runnable {
         this.callWakes = CallbackKeys.callWakes(tenant);
         this.ticketEvents = CallbackKeys.ticketEvents(tenant);
         this.me = Consumer.from(CallbackKeys.SERVICE_GROUP, properties.name());
+        int size = properties.handlers();
+        this.permits = new Semaphore(size);
+        AtomicInteger threads = new AtomicInteger();
+        // The queue can never fill: a permit is taken before each submit, and there are as many permits as slots.
+        this.handlers = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(size),
+                runnable -> {
+                    Thread handler = new Thread(runnable, "tandem-callback-" + tenant + "-" + threads.incrementAndGet());
+                    handler.setDaemon(true);
+                    return handler;
+                });
+        this.handlers.allowCoreThreadTimeOut(true);
+        this.lanes = new EntryLanes(handlers);
+        this.inFlightGauge = Gauge.builder("tandem.callback.entries.in-flight", inFlight, Set::size)
+                .description("Stream entries being handled or waiting for an earlier entry of their room")
+                .tag("tenant", tenant)
+                .register(meters);
     }
 
     void start() {
@@ -83,17 +127,22 @@ final class TenantConsumer implements Runnable {
         started.start();
     }
 
-    /** Stops after the read in progress (at most {@code read-block}); entries read and not handled stay pending. */
+    /**
+     * Stops after the read in progress (at most {@code read-block}) and lets the entries in flight finish for up to
+     * {@value #DRAIN_MS} ms; entries read and not handled by then stay pending, for a survivor to take over.
+     */
     void stop() {
         running = false;
         Thread worker = thread;
         if (worker != null) {
             try {
-                worker.join(properties.readBlock().toMillis() + 5_000);
+                worker.join(properties.readBlock().toMillis() + DRAIN_MS + 5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        handlers.shutdownNow();
+        meters.remove(inFlightGauge);
     }
 
     @Override
@@ -129,7 +178,7 @@ final class TenantConsumer implements Runnable {
                         if (!running) {
                             break; // left pending: a survivor, or this instance restarted, takes it over
                         }
-                        handle(redis, entry);
+                        dispatch(entry);
                     }
                 } catch (RedisCommandExecutionException e) {
                     if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
@@ -143,10 +192,84 @@ final class TenantConsumer implements Runnable {
                     }
                 }
             }
+            drain();
         } catch (RuntimeException e) {
             log.error("consumer of tenant {} stopped: cannot connect to Redis", tenant, e);
         } finally {
             MDC.remove("tenant");
+        }
+    }
+
+    /**
+     * Hands an entry to its lane, waiting while {@code handlers} entries are in flight. An entry already in flight here
+     * (taken over from this very consumer because it waited past claim-idle) is left to the handling under way.
+     *
+     * @return whether the entry was handed on
+     */
+    private boolean dispatch(StreamMessage<String, String> entry) {
+        String key = entry.getStream() + " " + entry.getId();
+        if (!inFlight.add(key)) {
+            return false;
+        }
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            inFlight.remove(key);
+            Thread.currentThread().interrupt();
+            running = false;
+            return false; // left pending
+        }
+        try {
+            lanes.submit(laneOf(entry), () -> {
+                MDC.put("tenant", tenant);
+                try {
+                    handle(entry);
+                } finally {
+                    MDC.remove("tenant");
+                    inFlight.remove(key);
+                    permits.release();
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            inFlight.remove(key);
+            permits.release();
+            log.info("{} entry {} not handled: the consumer is stopping; left pending", entry.getStream(),
+                    entry.getId());
+            return false;
+        }
+        return true;
+    }
+
+    /** Which entries must be handled in stream order: those of one room (and its ticket), one call, one user. */
+    private String laneOf(StreamMessage<String, String> entry) {
+        Map<String, String> body = entry.getBody();
+        String stream = entry.getStream();
+        String id = null;
+        if (body != null) {
+            if (stream.equals(roomEvents)) {
+                id = "room " + body.get("room");
+            } else if (stream.equals(ticketEvents)) {
+                id = "room " + body.get("ticket"); // a ticket's id is its room's id
+            } else if (stream.equals(callWakes)) {
+                id = "call " + body.get("callId");
+            } else {
+                id = "user " + body.get("user");
+            }
+        }
+        return id == null || id.endsWith(" null") ? "entry " + stream + " " + entry.getId() : id;
+    }
+
+    /** Waits for the entries in flight to finish (up to {@value #DRAIN_MS} ms), so none is cut off halfway. */
+    private void drain() {
+        try {
+            if (permits.tryAcquire(properties.handlers(), DRAIN_MS, TimeUnit.MILLISECONDS)) {
+                permits.release(properties.handlers());
+            } else {
+                log.warn("tenant {}: {} entries still in flight at stop; left pending for a takeover", tenant,
+                        inFlight.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -179,19 +302,21 @@ final class TenantConsumer implements Runnable {
                     XAutoClaimArgs.Builder.xautoclaim(me, properties.claimIdle(), cursor)
                             .count(properties.readCount()));
             for (StreamMessage<String, String> entry : claimed.getMessages()) {
-                count("taken-over");
-                log.info("took over {} entry {} left pending by a consumer idle for over {}", stream, entry.getId(),
-                        properties.claimIdle());
-                handle(redis, entry);
+                if (dispatch(entry)) {
+                    count("taken-over");
+                    log.info("took over {} entry {} left pending by a consumer idle for over {}", stream,
+                            entry.getId(), properties.claimIdle());
+                }
             }
             cursor = claimed.getId();
         } while (running && !"0-0".equals(cursor));
     }
 
-    private void handle(RedisCommands<String, String> redis, StreamMessage<String, String> entry) {
+    /** Runs on a handler thread: handles the entry, then acknowledges it (or leaves it pending for a retry). */
+    private void handle(StreamMessage<String, String> entry) {
         String stream = entry.getStream();
         if (entry.getBody() == null || entry.getBody().isEmpty()) {
-            redis.xack(stream, CallbackKeys.SERVICE_GROUP, entry.getId()); // deleted while pending
+            acknowledge(entry); // deleted while pending
             return;
         }
         try {
@@ -220,7 +345,7 @@ final class TenantConsumer implements Runnable {
             log.warn("{} entry {} cannot be read ({}); acknowledged and skipped: {}", stream, entry.getId(),
                     unreadable.getMessage(), entry.getBody());
         } catch (RuntimeException e) {
-            if (deliveries(redis, stream, entry.getId()) < MAX_DELIVERIES) {
+            if (deliveries(acks, stream, entry.getId()) < MAX_DELIVERIES) {
                 count("failed");
                 log.error("handling {} entry {} failed; left pending, retried after {}", stream, entry.getId(),
                         properties.claimIdle(), e);
@@ -235,7 +360,18 @@ final class TenantConsumer implements Runnable {
             MDC.remove("callId");
             MDC.remove("ticket");
         }
-        redis.xack(stream, CallbackKeys.SERVICE_GROUP, entry.getId());
+        acknowledge(entry);
+    }
+
+    private void acknowledge(StreamMessage<String, String> entry) {
+        try {
+            acks.xack(entry.getStream(), CallbackKeys.SERVICE_GROUP, entry.getId());
+        } catch (RedisException e) {
+            // Handled but not acknowledged: it is taken over after claim-idle and handled again, which is idempotent.
+            count("ack-failed");
+            log.warn("{} entry {} handled but not acknowledged ({}); it will be handled again after {}",
+                    entry.getStream(), entry.getId(), e.getMessage(), properties.claimIdle());
+        }
     }
 
     /** How often the group has delivered the entry (XPENDING), or 0 when that cannot be read. */

@@ -11,7 +11,7 @@ class CallbackPropertiesTest {
     private static CallbackProperties with(String name, String secret, Duration parkTimeout) {
         return new CallbackProperties("redis://127.0.0.1:6379", name, secret, parkTimeout, Duration.ofSeconds(10),
                 Duration.ofSeconds(2), 50, Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(5),
-                Duration.ofDays(1), 100_000, 100_000, "demo");
+                Duration.ofDays(1), 100_000, 100_000, "demo", 64);
     }
 
     @Test

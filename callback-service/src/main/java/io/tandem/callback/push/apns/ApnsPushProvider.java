@@ -9,6 +9,7 @@ import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.tandem.callback.push.PushMessage;
 import io.tandem.callback.push.PushNetwork;
 import io.tandem.callback.push.PushOutcome;
@@ -50,14 +51,22 @@ public final class ApnsPushProvider implements PushProvider {
     private static final int TOO_MANY_REQUESTS = 429;
 
     private final ApnsClient client;
+    /** The connections' I/O threads: ours, not Pushy's, so that there is one per connection; shut down on close. */
+    private final NioEventLoopGroup eventLoops;
     private final PushProperties.Apns properties;
 
     public ApnsPushProvider(PushProperties.Apns properties) {
         this.properties = properties;
-        this.client = connect(properties);
+        this.eventLoops = new NioEventLoopGroup(properties.connections());
+        try {
+            this.client = connect(properties, eventLoops);
+        } catch (RuntimeException e) {
+            eventLoops.shutdownGracefully();
+            throw e;
+        }
     }
 
-    private static ApnsClient connect(PushProperties.Apns properties) {
+    private static ApnsClient connect(PushProperties.Apns properties, NioEventLoopGroup eventLoops) {
         ApnsSigningKey signingKey;
         try {
             signingKey = ApnsSigningKey.loadFromPkcs8File(
@@ -70,7 +79,9 @@ public final class ApnsPushProvider implements PushProvider {
         ApnsClientBuilder builder = new ApnsClientBuilder()
                 .setApnsServer(properties.host(), properties.port())
                 .setSigningKey(signingKey)
-                .setConnectionTimeout(properties.connectTimeout());
+                .setConnectionTimeout(properties.connectTimeout())
+                .setEventLoopGroup(eventLoops)
+                .setConcurrentConnections(properties.connections());
         try {
             if (!properties.trustedCaFile().isEmpty()) {
                 builder.setTrustedServerCertificateChain(new File(properties.trustedCaFile()));
@@ -139,6 +150,8 @@ public final class ApnsPushProvider implements PushProvider {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             log.warn("APNs client did not close cleanly", e);
+        } finally {
+            eventLoops.shutdownGracefully();
         }
     }
 }

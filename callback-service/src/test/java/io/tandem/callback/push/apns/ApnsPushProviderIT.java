@@ -88,7 +88,7 @@ class ApnsPushProviderIT {
         port = server.start(0).get(30, TimeUnit.SECONDS);
 
         provider = new ApnsPushProvider(new PushProperties.Apns("127.0.0.1", port, p8.toString(), TEAM_ID, KEY_ID,
-                tls.caCertificate().toString(), Duration.ofSeconds(10), Duration.ofSeconds(20)));
+                tls.caCertificate().toString(), Duration.ofSeconds(10), Duration.ofSeconds(20), 2));
     }
 
     @AfterAll
@@ -173,7 +173,7 @@ class ApnsPushProviderIT {
         Path stranger = TestTls.writeP8(dir.resolve("stranger.p8"), TestTls.ecP256());
         ApnsPushProvider impostor = new ApnsPushProvider(new PushProperties.Apns("127.0.0.1", port,
                 stranger.toString(), TEAM_ID, KEY_ID, tls.caCertificate().toString(), Duration.ofSeconds(10),
-                Duration.ofSeconds(20)));
+                Duration.ofSeconds(20), 1));
         try {
             assertThat(impostor.send(push(PushKind.RING, LIVE_TOKEN, "r-7")).join())
                     .isEqualTo(new PushOutcome.Refused("InvalidProviderToken"));
