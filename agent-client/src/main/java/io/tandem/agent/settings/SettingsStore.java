@@ -36,6 +36,18 @@ public final class SettingsStore {
         return file;
     }
 
+    private Properties existing() {
+        Properties p = new Properties();
+        if (Files.isReadable(file)) {
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(in);
+            } catch (IOException e) {
+                LOG.warn("cannot read {} before saving: {}; keys set by hand are not kept", file, e.getMessage());
+            }
+        }
+        return p;
+    }
+
     public PhoneSettings load() {
         PhoneSettings d = PhoneSettings.defaults();
         if (!Files.isReadable(file)) {
@@ -55,8 +67,9 @@ public final class SettingsStore {
                 Boolean.parseBoolean(p.getProperty("ringtone", String.valueOf(d.ringtone()))));
     }
 
+    /** Writes {@code s}; keys the window does not edit (e.g. {@code engine}, read by {@code ./tandem phone}) stay. */
     public void save(PhoneSettings s) {
-        Properties p = new Properties();
+        Properties p = existing();
         p.setProperty("backend-url", s.backendUrl());
         p.setProperty("tenant", s.tenant());
         p.setProperty("agent-id", s.agentId());

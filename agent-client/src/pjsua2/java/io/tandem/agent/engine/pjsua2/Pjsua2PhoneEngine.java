@@ -52,6 +52,8 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
     private static final String USER_AGENT = "Tandem-Phone/0.1 (pjsua2)";
     /** PJSIP's default tail; ALSA headsets echo within it (pjsua's {@code PJSUA_DEFAULT_EC_TAIL_LEN}). */
     private static final int ECHO_TAIL_MS = 200;
+    /** Ephemeral SIP ports tried before giving up (UDP free, the same TCP port taken). */
+    private static final int BIND_ATTEMPTS = 5;
     /**
      * The Java engine's order (telephony's {@code Codecs}): G.711 first, as the node bridges to G.711 callers without
      * transcoding, then G.722 and Opus. PJSIP re-offers in this order on every re-INVITE (hold, resume), so a call
@@ -141,25 +143,46 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
         } finally {
             config.delete();
         }
-        TransportConfig transport = new TransportConfig();
-        try {
-            transport.setBoundAddress(local.getHostAddress());
-            transport.setPort(settings.sipPort());
-            int udp = endpoint.transportCreate(pjsip_transport_type_e.PJSIP_TRANSPORT_UDP, transport);
-            TransportInfo info = endpoint.transportGetInfo(udp);
-            sipPort = info.getLocalName().isEmpty() ? 0 : port(info.getLocalName());
-            info.delete();
-            transport.setPort(sipPort);
-            endpoint.transportCreate(pjsip_transport_type_e.PJSIP_TRANSPORT_TCP, transport);
-        } finally {
-            transport.delete();
-        }
+        bindSip(local);
         endpoint.libStart();
         setCodecPriorities();
         if (fileAudio() != null) {
             endpoint.audDevManager().setNullDev();
         } else {
             Pjsua2Devices.choose(endpoint.audDevManager(), audio);
+        }
+    }
+
+    /**
+     * SIP on UDP and TCP, one port for both (as the Java engine). An ephemeral UDP port may be taken for TCP by
+     * another process: then both are tried again on another port, a few times.
+     */
+    private void bindSip(InetAddress local) throws Exception {
+        int attempts = settings.sipPort() == 0 ? BIND_ATTEMPTS : 1;
+        TransportConfig transport = new TransportConfig();
+        try {
+            transport.setBoundAddress(local.getHostAddress());
+            for (int attempt = 1; ; attempt++) {
+                transport.setPort(settings.sipPort());
+                int udp = endpoint.transportCreate(pjsip_transport_type_e.PJSIP_TRANSPORT_UDP, transport);
+                TransportInfo info = endpoint.transportGetInfo(udp);
+                int port = port(info.getLocalName());
+                info.delete();
+                transport.setPort(port);
+                try {
+                    endpoint.transportCreate(pjsip_transport_type_e.PJSIP_TRANSPORT_TCP, transport);
+                    sipPort = port;
+                    return;
+                } catch (Exception e) {
+                    endpoint.transportClose(udp);
+                    if (attempt >= attempts) {
+                        throw e;
+                    }
+                    LOG.info("SIP port {} is taken for TCP: trying another", port);
+                }
+            }
+        } finally {
+            transport.delete();
         }
     }
 
