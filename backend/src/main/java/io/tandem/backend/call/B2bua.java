@@ -328,6 +328,10 @@ public final class B2bua implements SipFeature {
                                 "An SDP offer is required in the INVITE to this number");
                         return;
                     }
+                    if (joinNumber && !viaTrunk && party.carrier() == null
+                            && bridgedToRoomNode(in, service, party, offer)) {
+                        return;
+                    }
                     if (party.carrier() != null) {
                         service.onCarrierInvite(in, tenant, caller, target, party.carrier());
                     } else {
@@ -372,6 +376,27 @@ public final class B2bua implements SipFeature {
         String tenantOfCall = tenant;
         String callee = target;
         bridge.start(targets, offer, wake, () -> router.route(tenantOfCall, callee, false));
+    }
+
+    /**
+     * A join number whose room another live node holds: the INVITE is bridged over the signed trunk to that node,
+     * which admits it as its own (the caller the trunk names, the token's single use checked there). False when
+     * this node answers it itself: its own room, a token that does not verify, or a room's node not alive (the
+     * feature's refusal names it).
+     */
+    private boolean bridgedToRoomNode(InboundRequest in, ServiceNumbers service, Party party,
+            Optional<SessionDescription> offer) {
+        Optional<String> node = service.roomNode(party.tenant(), party.caller(), party.target());
+        if (node.isEmpty() || !(router.routeToNode(node.get(), party.target()) instanceof Route.Ring ring)) {
+            return false;
+        }
+        Optional<Bridge> opened = open(in, party.tenant(), party.caller(), party.target(), false, null);
+        if (opened.isPresent()) {
+            log.info("call {} {}@{}: join of a room held by node {}, over the trunk", opened.get().id(),
+                    party.caller(), party.tenant(), node.get());
+            opened.get().start(ring.targets(), offer, Optional.empty(), Route.Unknown::new);
+        }
+        return true;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.tandem.backend.call;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.routing.TenantServiceNumbers;
 import io.tandem.backend.trunk.CarrierLeg;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +38,15 @@ public interface ServiceNumbers {
     default void onCarrierInvite(InboundRequest request, String tenant, String caller, String number,
             CarrierLeg carrier) {
         onInvite(request, tenant, caller, number);
+    }
+
+    /**
+     * For a served join number whose room another node holds: that node's id, so the B2BUA bridges the INVITE over
+     * the signed trunk to it (the room's node admits it: the token's single use is checked there). Empty when this
+     * node answers the INVITE itself. Called only for a join number dialled by a phone (never over the trunk).
+     */
+    default Optional<String> roomNode(String tenant, String caller, String number) {
+        return Optional.empty();
     }
 
     /** True for a Call-ID of a dialog this feature holds (its caller or its outgoing legs). */

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * the cluster secret ({@link JoinToken#verify}), unexpired, of this tenant, issued to the user calling, for a room
  * this node holds, and used only once ({@code tandem:{t}:jointoken:<id>}, SET NX until the token's expiry). A
  * refusal says why in the SIP reason (the caller's phone shows it); one about a known room is also a REFUSED event
- * for the callback service. Whether the room still waits for a join is the room's call to say (the join script).
+ * for the callback service. A join dialled to a node without the room is bridged over the trunk to the room's node
+ * ({@link #roomNode}), which admits it. Whether the room still waits for a join is the room's call to say (the join script).
  */
 public final class JoinTokens {
 
@@ -70,7 +71,7 @@ public final class JoinTokens {
                 return refused(tenant, caller, null, "no-room", "No such room");
             }
             if (!"closed".equals(room.get("state")) && !scripts.nodeId().equals(room.get("node"))) {
-                // the room's node answers its own join number; a phone dials the node its push names
+                // reached only when the room's node is not alive: a live one is bridged to over the trunk (roomNode)
                 count("other-node");
                 log.info("join of {}@{} to room {}: held by node {}", caller, tenant, token.room(), room.get("node"));
                 return Verdict.refused(Response.NOT_FOUND, "Room held by node " + room.get("node"));
@@ -82,6 +83,25 @@ public final class JoinTokens {
         }
         count("admitted");
         return new Verdict(here.get(), 0, "");
+    }
+
+    /**
+     * The node holding the room a join is for, when that is another node: the token verifies (signature, expiry,
+     * tenant, the caller is its user) and the room's hash names a node other than this one and is not closed. The
+     * join is then the room's node's to admit (the single-use check is made there, once); empty when this node
+     * answers the join itself (its room, or a refusal).
+     */
+    public Optional<String> roomNode(String tenant, String caller, String wire) {
+        Optional<JoinToken> verified = JoinToken.verify(wire, secret, scripts.clock().millis(),
+                new JoinToken.Refusal[1]);
+        if (verified.isEmpty() || !verified.get().tenant().equals(tenant) || !verified.get().user().equals(caller)
+                || rooms.find(verified.get().room()).isPresent()) {
+            return Optional.empty();
+        }
+        Map<String, String> room = scripts.where(tenant, verified.get().room());
+        String node = room.get("node");
+        return room.isEmpty() || "closed".equals(room.get("state")) || node == null || scripts.nodeId().equals(node)
+                ? Optional.empty() : Optional.of(node);
     }
 
     /**

@@ -130,6 +130,12 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     }
 
     @Override
+    public Optional<String> roomNode(String tenant, String caller, String number) {
+        return ServiceNumbers.JOIN_NUMBER.matcher(number).matches()
+                ? joins.roomNode(tenant, caller, number) : Optional.empty();
+    }
+
+    @Override
     public boolean owns(String callId) {
         return callId != null && (waiting.containsKey(callId) || legs.find(callId) != null);
     }

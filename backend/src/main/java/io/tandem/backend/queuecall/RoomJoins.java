@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * here, single use), then the room's parked call answers the INVITE and connects it through the room if it still
  * waits for a join. Every refusal is a 603 Decline whose reason phrase and {@code Reason} header (RFC 3326) say why
  * ("Join token expired", "Another agent took the call"), after a short prompt as early media (183 with our SDP
- * answer) so a person hears it too; a room held by another node is a 404 naming it.
+ * answer) so a person hears it too. A room held by another live node is not answered here: the B2BUA bridges the
+ * INVITE over the trunk to that node ({@link #roomNode}), whose RoomJoins admits it with the caller the trunk names;
+ * a room held by a node that is not alive is a 404 naming it.
  */
 final class RoomJoins {
 
@@ -46,6 +48,15 @@ final class RoomJoins {
         this.timers = timers;
     }
 
+    /** The other node holding the room {@code number} joins, when the token verifies ({@link JoinTokens#roomNode}). */
+    Optional<String> roomNode(String tenant, String caller, String number) {
+        return tokens.roomNode(tenant, caller, token(number));
+    }
+
+    private static String token(String number) {
+        return number.substring(number.indexOf('*') + 1);
+    }
+
     void onInvite(InboundRequest in, String tenant, String caller, String number) {
         Optional<ServerTransaction> found = signalling.endpoint().serverTransaction(in.event());
         if (found.isEmpty()) {
@@ -60,7 +71,7 @@ final class RoomJoins {
             return;
         }
         String callId = ((CallIdHeader) in.request().getHeader(CallIdHeader.NAME)).getCallId();
-        JoinTokens.Verdict verdict = tokens.admit(tenant, caller, number.substring(number.indexOf('*') + 1));
+        JoinTokens.Verdict verdict = tokens.admit(tenant, caller, token(number));
         Room room = verdict.room();
         if (!verdict.admitted() || !(room.occupant() instanceof ParkedCaller.Occupancy occupancy)) {
             int status = verdict.admitted() ? Response.DECLINE : verdict.status();

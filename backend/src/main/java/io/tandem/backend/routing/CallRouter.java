@@ -96,6 +96,19 @@ public class CallRouter {
         return targets.isEmpty() ? new Route.Offline() : new Route.Ring(targets);
     }
 
+    /**
+     * A number of {@code node} reached over the trunk (a room's join number): a ring of that node's SIP address while
+     * its heartbeat says it is alive, else offline.
+     */
+    public Route routeToNode(String node, String number) {
+        if (node.equals(nodeId)) {
+            return new Route.Offline();
+        }
+        return trunkUri(nodes.probe().sip(node), number)
+                .<Route>map(uri -> new Route.Ring(List.of(new Route.Target(uri, "udp", node))))
+                .orElseGet(Route.Offline::new);
+    }
+
     /** {@code sip:extension@host:port} of the node's listening points, from its heartbeat record. */
     private static Optional<String> trunkUri(Optional<String> nodeSip, String extension) {
         return nodeSip.filter(sip -> sip.startsWith("sip:"))
