@@ -80,7 +80,7 @@ final class EdgeProcess implements AutoCloseable {
         }
         Path runDir = Files.createTempDirectory("tandem-edge-");
         List<String> command = List.of("kamailio", "-f", runDir.resolve("kamailio.cfg").toString(),
-                "-DD", "-E", "-Y", runDir.toString(), "-m", "64", "-M", "8");
+                "-DD", "-E", "-Y", runDir.toString(), "-m", "256", "-M", "8");
         List<String> fill = new ArrayList<>(List.of(template().resolveSibling("fill-config.sh").toString(),
                 "--template-dir", template().getParent().toString(), "--run-dir", runDir.toString(),
                 "--address", ADDRESS, "--sip-port", Integer.toString(port)));

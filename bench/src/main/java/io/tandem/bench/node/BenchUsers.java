@@ -34,7 +34,7 @@ public final class BenchUsers {
     }
 
     /** SIPp {@code -inf}: one line per user, with the {@code [authentication]} keyword SIPp answers 401s with. */
-    Path writeSippInjection(Path dir) throws IOException {
+    public Path writeSippInjection(Path dir) throws IOException {
         StringBuilder csv = new StringBuilder("SEQUENTIAL\n");
         for (int i = 0; i < count; i++) {
             csv.append(extension(i)).append(";[authentication username=").append(extension(i))

@@ -148,7 +148,7 @@ public final class CallSection implements BenchSection {
     }
 
     /** SIPp's UAS is up once its port is bound (an OPTIONS would count as a failed call of its scenario). */
-    static void awaitBound(int port, ChildProcess uas) throws IOException, InterruptedException {
+    public static void awaitBound(int port, ChildProcess uas) throws IOException, InterruptedException {
         String local = String.format(Locale.ROOT, "0100007F:%04X ", port);
         for (int i = 0; i < 100; i++) {
             if (!uas.isAlive()) {

@@ -62,6 +62,12 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL, no grace: a process dying as on a crash (the edge bench's failover). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     int exitValue() {
         return process.exitValue();
     }

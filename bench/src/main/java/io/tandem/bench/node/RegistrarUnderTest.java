@@ -1,7 +1,7 @@
 package io.tandem.bench.node;
 
 /** One registrar the bench loads: started with the bench users provisioned, listening on a loopback SIP port. */
-interface RegistrarUnderTest extends AutoCloseable {
+public interface RegistrarUnderTest extends AutoCloseable {
 
     /** For the report, e.g. "Kamailio 5.6.3". */
     String name();

@@ -8,11 +8,11 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /** Whether something answers SIP on a loopback UDP port: an OPTIONS, any response counts. */
-final class SipProbe {
+public final class SipProbe {
     private SipProbe() {
     }
 
-    static boolean answers(int port) throws IOException {
+    public static boolean answers(int port) throws IOException {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             socket.setSoTimeout(1000);
             int local = socket.getLocalPort();
@@ -33,7 +33,7 @@ final class SipProbe {
     }
 
     /** Polls until the port answers; fails with the program's log tail when it dies or takes too long. */
-    static void awaitAnswer(int port, ChildProcess program, int seconds) throws IOException, InterruptedException {
+    public static void awaitAnswer(int port, ChildProcess program, int seconds) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (!program.isAlive()) {

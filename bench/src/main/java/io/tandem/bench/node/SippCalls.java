@@ -37,7 +37,7 @@ public final class SippCalls {
     }
 
     /** Registers {@code user} from SIPp bound to {@code port}; the binding outlives SIPp (default expiry). */
-    void register(int user, int port) throws IOException, InterruptedException {
+    public void register(int user, int port) throws IOException, InterruptedException {
         Path run = runDir("register-" + user);
         copy("register-digest-uac.xml", run, Map.of());
         Files.writeString(run.resolve("users.csv"), injection(user));
@@ -52,7 +52,7 @@ public final class SippCalls {
     }
 
     /** The callee: answers every call until closed. */
-    ChildProcess startUas(int port, boolean media) throws IOException {
+    public ChildProcess startUas(int port, boolean media) throws IOException {
         Path run = runDir(media ? "uas-media" : "uas");
         copy("call-uas.xml", run, media ? Map.of("<!--RTP-->",
                 "<nop><action><exec rtp_stream=\"" + AUDIO + ",-1,0\" /></action></nop>", "<!--RTP-STOP-->",

@@ -11,14 +11,14 @@ import java.util.Map;
  * SIPp registering the bench users with digest at a fixed rate against one registrar: one run per step of the
  * ramp, each a fresh SIPp process reading the users from the start of the injection file.
  */
-final class SippRegisterLoad {
+public final class SippRegisterLoad {
 
     private static final String SCENARIO = "register-digest-uac.xml";
     private final Path dir;
     private final Path users;
     private int runs;
 
-    SippRegisterLoad(Path dir, Path users) throws IOException {
+    public SippRegisterLoad(Path dir, Path users) throws IOException {
         this.dir = Files.createDirectories(dir);
         this.users = users;
         try (InputStream in = SippRegisterLoad.class.getResourceAsStream("/node/" + SCENARIO)) {
@@ -27,34 +27,34 @@ final class SippRegisterLoad {
     }
 
     /** What one run did. */
-    record Step(int targetRate, long calls, long successful, long failed, long retransmissions, double seconds,
+    public record Step(int targetRate, long calls, long successful, long failed, long retransmissions, double seconds,
             long cpuTicks) {
 
         /**
          * CPU milliseconds the registrar spent per completed registration (two REGISTERs, a 401 and a 200): the
          * figure other builds on the machine do not distort much, since it counts only the registrar's own CPU.
          */
-        double cpuMillisPerRegistration() {
+        public double cpuMillisPerRegistration() {
             return successful == 0 ? 0 : cpuTicks * 10.0 / successful;
         }
 
         /** Completed registrations per second of wall clock, start of SIPp to the last answer. */
-        double achievedRate() {
+        public double achievedRate() {
             return seconds <= 0 ? 0 : successful / seconds;
         }
 
-        double failureRatio() {
+        public double failureRatio() {
             return calls == 0 ? 1 : (double) failed / calls;
         }
 
         /** Under 0.1 % failures, and the registrar kept up (a backlog shows as a rate well under the target). */
-        boolean sustained() {
+        public boolean sustained() {
             return failed * 1000 < calls && successful == calls && achievedRate() >= 0.9 * targetRate;
         }
     }
 
     /** Registers {@code calls} users (wrapping round the file) at {@code rate} per second against port {@code port}. */
-    Step run(String label, RegistrarUnderTest registrar, int rate, long calls)
+    public Step run(String label, RegistrarUnderTest registrar, int rate, long calls)
             throws IOException, InterruptedException {
         int port = registrar.sipPort();
         Path runDir = Files.createDirectories(dir.resolve(label + "-" + (++runs) + "-" + rate));

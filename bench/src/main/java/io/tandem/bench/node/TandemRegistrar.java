@@ -42,32 +42,71 @@ public final class TandemRegistrar implements RegistrarUnderTest {
     }
 
     /** Starts {@code nodeJar}; {@code name} labels it in the report (the current build, or a baseline). */
-    static TandemRegistrar start(String name, Path dir, Path nodeJar, BenchUsers users)
+    public static TandemRegistrar start(String name, Path dir, Path nodeJar, BenchUsers users)
             throws IOException, InterruptedException {
         return start(name, dir, nodeJar, users, List.of());
     }
 
     /** As {@link #start(String, Path, Path, BenchUsers)}, with more {@code --property=value} arguments. */
-    static TandemRegistrar start(String name, Path dir, Path nodeJar, BenchUsers users, List<String> properties)
+    public static TandemRegistrar start(String name, Path dir, Path nodeJar, BenchUsers users,
+            List<String> properties)
             throws IOException, InterruptedException {
         if (!Files.isRegularFile(nodeJar)) {
             throw new IOException("no node jar at " + nodeJar + " (build the backend module first)");
         }
         Files.createDirectories(dir);
         int redisPort = LoopbackPorts.tcp();
+        ChildProcess redis = startRedis(dir, redisPort);
+        try {
+            byte[] secret = new byte[24];
+            ThreadLocalRandom.current().nextBytes(secret);
+            return start(name, dir, nodeJar, users, properties, redis, redisPort, "bench",
+                    HexFormat.of().formatHex(secret));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    /** A redis-server on loopback, no persistence, answering PING. */
+    public static ChildProcess startRedis(Path dir, int redisPort) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
         ChildProcess redis = ChildProcess.start("redis-server", dir, List.of("redis-server", "--port",
                 Integer.toString(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--dir", dir.toAbsolutePath().toString()), Map.of());
         try {
             awaitRedis(redisPort, redis);
+            return redis;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A node of a cluster on a Redis the caller owns ({@code redisPort}; closing the node leaves it running), with
+     * its own node id and the cluster's shared secret (hex).
+     */
+    public static TandemRegistrar startOnRedis(String name, Path dir, Path nodeJar, BenchUsers users,
+            List<String> properties, int redisPort, String nodeId, String secretHex)
+            throws IOException, InterruptedException {
+        if (!Files.isRegularFile(nodeJar)) {
+            throw new IOException("no node jar at " + nodeJar + " (build the backend module first)");
+        }
+        Files.createDirectories(dir);
+        return start(name, dir, nodeJar, users, properties, null, redisPort, nodeId, secretHex);
+    }
+
+    private static TandemRegistrar start(String name, Path dir, Path nodeJar, BenchUsers users,
+            List<String> properties, ChildProcess redis, int redisPort, String nodeId, String secretHex)
+            throws IOException, InterruptedException {
+        {
             Path seed = users.writeTandemSeed(dir, TENANT);
             int sipPort = LoopbackPorts.udpAndTcp();
             int httpPort = LoopbackPorts.tcp();
-            byte[] secret = new byte[24];
-            ThreadLocalRandom.current().nextBytes(secret);
             List<String> command = new ArrayList<>(List.of("java", "-Xms2g", "-Xmx2g", "-jar",
                     nodeJar.toAbsolutePath().toString(),
-                    "--tandem.node.id=bench", "--tandem.redis.uri=redis://127.0.0.1:" + redisPort,
+                    "--tandem.node.id=" + nodeId, "--tandem.redis.uri=redis://127.0.0.1:" + redisPort,
                     "--tandem.sip.bind-address=127.0.0.1", "--tandem.sip.udp-port=" + sipPort,
                     "--tandem.sip.tcp-port=" + sipPort, "--server.port=" + httpPort,
                     "--tandem.directory.default-tenant=" + TENANT,
@@ -75,7 +114,7 @@ public final class TandemRegistrar implements RegistrarUnderTest {
             command.addAll(properties);
             // The secret goes through the environment, as the launcher passes it.
             ChildProcess node = ChildProcess.start("tandem-node", dir, command,
-                    Map.of("TANDEM_NODE_CLUSTERSECRET", HexFormat.of().formatHex(secret)));
+                    Map.of("TANDEM_NODE_CLUSTERSECRET", secretHex));
             try {
                 awaitReady(httpPort, node);
                 SipProbe.awaitAnswer(sipPort, node, 30);
@@ -84,9 +123,6 @@ public final class TandemRegistrar implements RegistrarUnderTest {
                 throw e;
             }
             return new TandemRegistrar(name, nodeJar.toString(), redis, node, redisPort, sipPort);
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            redis.close();
-            throw e;
         }
     }
 
@@ -156,6 +192,11 @@ public final class TandemRegistrar implements RegistrarUnderTest {
         return out;
     }
 
+    /** SIGKILL of the node's JVM, as on a crash. */
+    public void kill() throws InterruptedException {
+        node.kill();
+    }
+
     @Override
     public String name() {
         return name;
@@ -168,7 +209,7 @@ public final class TandemRegistrar implements RegistrarUnderTest {
 
     @Override
     public long cpuTicks() {
-        return node.cpuTicks() + redis.cpuTicks();
+        return node.cpuTicks() + (redis == null ? 0 : redis.cpuTicks());
     }
 
     @Override
@@ -195,6 +236,8 @@ public final class TandemRegistrar implements RegistrarUnderTest {
     @Override
     public void close() {
         node.close();
-        redis.close();
+        if (redis != null) {
+            redis.close();
+        }
     }
 }
