@@ -44,7 +44,7 @@ import org.springframework.util.FileSystemUtils;
  * tenant, queue 7002 parking), one callback service instance wired from its Spring arguments as {@code java -jar
  * tandem-callback.jar} would be, and Pushy's {@code MockApnsServer} standing in for Apple (real HTTP/2 over TLS with
  * certificates and a .p8 key the test makes) and a loopback FCM HTTP v1 server with its own OAuth2 endpoint standing in
- * for Google. Every agent device of the demo extensions 1001-1020 has a token the mock
+ * for Google. Every device of the demo extensions 1001-1020 and app users 2001-2005 has a token the mock
  * knows; the {@code dead} ones are answered 410 {@code Unregistered}. What the tests look at, they read as a user
  * would: the service's and the node's REST APIs, and the pushes the mock accepted.
  */
@@ -55,6 +55,8 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
 
     final RedisServer redis = new RedisServer();
     private final Set<String> deadExtensions;
+    private final List<String> nodeArguments;
+    private final List<String> serviceArguments;
     private final List<NodeProcess> nodes = new ArrayList<>();
     private Path dir;
     private MockApns apns;
@@ -68,7 +70,14 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
 
     /** {@code deadExtensions}: agents whose device token APNs says is no longer valid. */
     CallbackCluster(String... deadExtensions) {
+        this(List.of(), List.of(), deadExtensions);
+    }
+
+    /** A cluster whose node and service instances get more Spring arguments (shorter timings for a test). */
+    CallbackCluster(List<String> nodeArguments, List<String> serviceArguments, String... deadExtensions) {
         this.deadExtensions = Set.of(deadExtensions);
+        this.nodeArguments = List.copyOf(nodeArguments);
+        this.serviceArguments = List.copyOf(serviceArguments);
     }
 
     @Override
@@ -79,8 +88,9 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
         dir = Files.createTempDirectory("callback-e2e");
         Set<String> live = new HashSet<>();
         Set<String> dead = new HashSet<>();
-        IntStream.rangeClosed(1001, 1020).mapToObj(Integer::toString)
-                .forEach(ext -> (deadExtensions.contains(ext) ? dead : live).add(AgentApp.tokenOf(ext)));
+        // the agents' devices and the app users' (2001-2005, called back by tickets)
+        IntStream.concat(IntStream.rangeClosed(1001, 1020), IntStream.rangeClosed(2001, 2005))
+                .mapToObj(Integer::toString).forEach(ext -> (deadExtensions.contains(ext) ? dead : live).add(AgentApp.tokenOf(ext)));
         apns = new MockApns(dir, live, dead);
         fcm = new MockFcm(dir);
         unusedPort = FreePorts.udpAndTcp();
@@ -109,7 +119,7 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
 
     /** Another node of the cluster on the same Redis (stopped with the cluster). */
     NodeProcess startNode(String id) throws IOException {
-        NodeProcess started = NodeProcess.start(id, redis);
+        NodeProcess started = NodeProcess.start(id, redis, nodeArguments.toArray(String[]::new));
         nodes.add(started);
         return started;
     }
@@ -126,6 +136,7 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
         arguments.addAll(List.of(down + ".url=http://127.0.0.1:" + unusedPort + "/push",
                 down + ".secret=the-gateway-secret-of-the-e2e-tests", "--tandem.push.webhook.max-attempts=2",
                 "--tandem.push.webhook.initial-backoff=100ms"));
+        arguments.addAll(serviceArguments);
         services.put(name, ServiceInstance.start(name, redis.uri(), arguments));
     }
 
