@@ -19,6 +19,7 @@ class SharedKeysTest {
         assertThat(NodeKeys.user("demo", "1011")).isEqualTo(Keys.user("demo", "1011"));
         assertThat(NodeKeys.agent("demo", "1011")).isEqualTo(Keys.agent("demo", "1011"));
         assertThat(NodeKeys.queueMembers("demo", "7002")).isEqualTo(Keys.queueMembers("demo", "7002"));
+        assertThat(NodeKeys.queueTiers("demo", "7002")).isEqualTo(Keys.queueTiers("demo", "7002"));
         assertThat(NodeKeys.events("demo")).isEqualTo(Keys.events("demo"));
         assertThat(NodeKeys.liveEvents("demo")).isEqualTo(Keys.liveEvents("demo"));
     }

@@ -42,6 +42,11 @@ public final class NodeKeys {
         return tenant(tenant) + "q:" + queue + ":members";
     }
 
+    /** Hash: a queue's members' tier and penalty, extension → {@code <tier>|<penalty>} (tier 1-9, penalty 0-100). */
+    public static String queueTiers(String tenant, String queue) {
+        return tenant(tenant) + "q:" + queue + ":tiers";
+    }
+
     /** Stream: every state change of a tenant (fields {@code kind queue agentId callId node at}, then the rest). */
     public static String events(String tenant) {
         return tenant(tenant) + "events";
