@@ -1,5 +1,6 @@
 package io.tandem.backend.conference;
 
+import io.tandem.backend.acd.queues.QueueDefinition.Park.Wake;
 import io.tandem.protocol.callback.RoomEvent;
 import io.tandem.telephony.media.MediaSource;
 import io.tandem.telephony.media.ToneSegment;
@@ -34,9 +35,11 @@ public final class Room {
      * @param enqueuedAt when the caller first joined a queue, epoch ms (a callback ticket keeps this place)
      * @param reason     {@code no-agent} | {@code key} | {@code wait}
      * @param deadline   epoch ms: no join by then and the caller is told it will be called back
+     * @param wake       whom the callback service wakes (the queue's park setting, copied into the room's hash)
+     * @param wakeTierDelayMs with {@link Wake#TIERS}, the wait before the next member tier is woken
      */
     public record Parked(String tenant, String callId, String queue, String callerNumber, String callerName,
-            long enqueuedAt, int priority, String reason, long deadline) {
+            long enqueuedAt, int priority, String reason, long deadline, Wake wake, long wakeTierDelayMs) {
     }
 
     /** What a join came to: the caller's room is now this user's, someone else's, or over. */

@@ -55,7 +55,7 @@ final class RoomScripts {
         Long opened = run(OPEN, p.tenant(), List.of(Keys.room(p.tenant(), roomId), Keys.rooms(p.tenant()),
                 Keys.roomEvents(p.tenant())), roomId, p.callId(), p.queue(), p.callerNumber(), p.callerName(),
                 Long.toString(p.enqueuedAt()), Integer.toString(p.priority()), p.reason(),
-                Long.toString(p.deadline()));
+                Long.toString(p.deadline()), p.wake().wireName(), Long.toString(p.wakeTierDelayMs()));
         return opened != null && opened == 1;
     }
 

@@ -101,7 +101,8 @@ final class ParkedCaller {
         ticketOnAbandon = queue.park().ticketOnAbandon();
         try {
             room = rooms.open(new Room.Parked(who.tenant(), who.callId(), queue.number(), who.number(), who.name(),
-                    enqueuedAt, priority, reason, rooms.now() + limit.toMillis()));
+                    enqueuedAt, priority, reason, rooms.now() + limit.toMillis(), queue.park().wake(),
+                    Duration.ofSeconds(queue.park().wakeTierDelaySeconds()).toMillis()));
         } catch (RuntimeException e) {
             log.error("queue call {} from {}: no room could be opened to park it ({}); goodbye", who.callId(),
                     who.number(), e.getMessage());

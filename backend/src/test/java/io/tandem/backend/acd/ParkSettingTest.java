@@ -1,11 +1,15 @@
 package io.tandem.backend.acd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.api.EnumValues;
 import io.tandem.backend.acd.queues.QueueSeeder;
 import io.tandem.protocol.Protocol;
 import jakarta.validation.Validation;
@@ -71,5 +75,36 @@ class ParkSettingTest {
                  "park":{"enabled":true,"afterSeconds":-1,"timeoutSeconds":7200}}""", QueueDefinition.class);
         assertThat(VALIDATOR.validate(queue)).extracting(v -> v.getPropertyPath().toString())
                 .containsExactlyInAnyOrder("park.afterSeconds", "park.timeoutSeconds");
+    }
+
+    @Test
+    void aQueueWakesEveryoneAtOnceUnlessItSaysTiers() throws Exception {
+        QueueDefinition.Park plain = JSON.readValue("""
+                {"enabled":true}""", QueueDefinition.Park.class);
+        assertThat(plain.wake()).isEqualTo(QueueDefinition.Park.Wake.ALL);
+        assertThat(plain.wakeTierDelaySeconds()).isEqualTo(20);
+        QueueDefinition.Park tiers = JSON.readValue("""
+                {"enabled":true,"wake":"tiers","wakeTierDelaySeconds":45}""", QueueDefinition.Park.class);
+        assertThat(tiers.wake()).isEqualTo(QueueDefinition.Park.Wake.TIERS);
+        assertThat(tiers.wakeTierDelaySeconds()).isEqualTo(45);
+        String json = JSON.writeValueAsString(tiers);
+        assertThat(json).contains("\"wake\":\"tiers\"").contains("\"wakeTierDelaySeconds\":45");
+        assertThat(JSON.readValue(json, QueueDefinition.Park.class)).isEqualTo(tiers);
+    }
+
+    @Test
+    void anUnknownWakeOrAnOutOfRangeTierDelayNamesTheField() throws Exception {
+        assertThatThrownBy(() -> JSON.readValue("""
+                {"enabled":true,"wake":"round-robin"}""", QueueDefinition.Park.class))
+                .isInstanceOfSatisfying(InvalidFormatException.class, e -> {
+                    assertThat(e.getPath()).extracting(JsonMappingException.Reference::getFieldName)
+                            .containsExactly("wake");
+                    assertThat(EnumValues.wireNames(e.getTargetType())).containsExactly("all", "tiers");
+                });
+        QueueDefinition queue = JSON.readValue("""
+                {"number":"7000","name":"x","strategy":"linear","members":[],
+                 "park":{"enabled":true,"wake":"tiers","wakeTierDelaySeconds":7200}}""", QueueDefinition.class);
+        assertThat(VALIDATOR.validate(queue)).extracting(v -> v.getPropertyPath().toString())
+                .containsExactly("park.wakeTierDelaySeconds");
     }
 }

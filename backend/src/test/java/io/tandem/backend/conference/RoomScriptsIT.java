@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tandem.backend.acd.queues.QueueDefinition.Park.Wake;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.redis.RedisProperties;
@@ -59,7 +60,7 @@ class RoomScriptsIT {
 
     static Room.Parked parked(String callId) {
         return new Room.Parked("demo", callId, "7002", "2001", "Ana", CLOCK.millis() - 42_000, 3, "no-agent",
-                CLOCK.millis() + 90_000);
+                CLOCK.millis() + 90_000, Wake.TIERS, 20_000);
     }
 
     static List<RoomEvent> events(String room) {
@@ -79,6 +80,8 @@ class RoomScriptsIT {
             assertThat(e.reason()).isEqualTo("no-agent");
         });
         assertThat(redis.commands().smembers(Keys.rooms("demo"))).contains(room.id());
+        assertThat(redis.commands().hgetall(Keys.room("demo", room.id()))).as("the queue's wake, for the service")
+                .containsEntry("wake", "tiers").containsEntry("wakeTierDelay", "20000");
 
         assertThat(room.join("1011")).isEqualTo(Room.Join.JOINED);
         assertThat(room.join("1012")).isEqualTo(Room.Join.TAKEN);

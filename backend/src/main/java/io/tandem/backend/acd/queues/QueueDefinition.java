@@ -1,5 +1,6 @@
 package io.tandem.backend.acd.queues;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -8,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One queue of a tenant, as admins write it (REST, YAML seed) and every node reads it from Redis. Times are whole
@@ -115,25 +117,65 @@ public record QueueDefinition(
      * @param timeoutSeconds nobody joined within this many seconds: "we will call you back", BYE (default 90)
      * @param ticketOnAbandon a caller hanging up while parked is still called back: the callback service makes a
      *                       ticket as for a timeout (default false: an abandon is only logged)
+     * @param wake           whom the callback service wakes for a parked caller, and when (default {@code all})
+     * @param wakeTierDelaySeconds with {@code wake: tiers}, the next member tier is woken after this many more seconds
+     *                       in which nobody joined (default 20)
      */
     public record Park(boolean enabled, Boolean whenNoAgent, boolean onExitKey,
-            @Min(0) @Max(86_400) int afterSeconds, @Min(1) @Max(3_600) int timeoutSeconds, boolean ticketOnAbandon) {
+            @Min(0) @Max(86_400) int afterSeconds, @Min(1) @Max(3_600) int timeoutSeconds, boolean ticketOnAbandon,
+            Wake wake, @Min(1) @Max(3_600) int wakeTierDelaySeconds) {
 
         public static final Park OFF = new Park(false, true, false, 0, 90);
+        /** The tier delay of a queue that does not set one. */
+        public static final int DEFAULT_WAKE_TIER_DELAY_SECONDS = 20;
 
         public Park {
             whenNoAgent = whenNoAgent == null || whenNoAgent;
             timeoutSeconds = timeoutSeconds == 0 ? 90 : timeoutSeconds; // omitted in JSON/YAML
+            wake = wake == null ? Wake.ALL : wake;
+            wakeTierDelaySeconds = wakeTierDelaySeconds == 0 ? DEFAULT_WAKE_TIER_DELAY_SECONDS : wakeTierDelaySeconds;
         }
 
-        /** Without a ticket on abandon. */
+        /** Waking every sleeping member at once. */
+        public Park(boolean enabled, Boolean whenNoAgent, boolean onExitKey, int afterSeconds, int timeoutSeconds,
+                boolean ticketOnAbandon) {
+            this(enabled, whenNoAgent, onExitKey, afterSeconds, timeoutSeconds, ticketOnAbandon, Wake.ALL,
+                    DEFAULT_WAKE_TIER_DELAY_SECONDS);
+        }
+
+        /** Without a ticket on abandon, waking every sleeping member at once. */
         public Park(boolean enabled, Boolean whenNoAgent, boolean onExitKey, int afterSeconds, int timeoutSeconds) {
             this(enabled, whenNoAgent, onExitKey, afterSeconds, timeoutSeconds, false);
+        }
+
+        /** This setting waking by {@code newWake}, the next tier after {@code tierDelaySeconds}. */
+        public Park withWake(Wake newWake, int tierDelaySeconds) {
+            return new Park(enabled, whenNoAgent, onExitKey, afterSeconds, timeoutSeconds, ticketOnAbandon, newWake,
+                    tierDelaySeconds);
         }
 
         /** Parking with the defaults: at once when no member is available, 90 s to join. */
         public static Park onNoAgent() {
             return new Park(true, true, false, 0, 90);
+        }
+
+        /**
+         * Whom the callback service wakes for a parked caller: the queue's members who are asleep (logged out or not
+         * ready) and reachable (a push binding, a running softphone).
+         */
+        public enum Wake {
+            /** All of them at once. */
+            @JsonProperty("all") ALL,
+            /**
+             * By member tier: the lowest tier first, then the next tier added every {@code wakeTierDelaySeconds}
+             * while nobody joined; by penalty within a tier.
+             */
+            @JsonProperty("tiers") TIERS;
+
+            /** The name in JSON, YAML and the room's hash the callback service reads. */
+            public String wireName() {
+                return name().toLowerCase(Locale.ROOT);
+            }
         }
     }
 
