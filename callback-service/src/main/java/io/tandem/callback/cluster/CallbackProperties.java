@@ -28,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  *                           (XAUTOCLAIM): that instance is presumed dead
  * @param claimInterval      how often each instance looks for such entries
  * @param roomCheckInterval  how often the parked rooms' nodes are checked for a heartbeat
+ * @param wakeTierCheck      how often the rooms of queues that wake by tiers are checked for a tier that is due (a
+ *                           tier is woken at most this much after its delay)
  * @param ledgerTtl          how long a push is remembered for idempotency
  * @param recordsMaxLength   approximate length kept of a tenant's push record stream ({@code XADD MAXLEN ~})
  * @param eventsMaxLength    approximate length kept of a tenant's event stream, as the nodes keep it
@@ -48,6 +50,7 @@ public record CallbackProperties(
         @DefaultValue("15s") @NotNull Duration claimIdle,
         @DefaultValue("5s") @NotNull Duration claimInterval,
         @DefaultValue("5s") @NotNull Duration roomCheckInterval,
+        @DefaultValue("1s") @NotNull Duration wakeTierCheck,
         @DefaultValue("1d") @NotNull Duration ledgerTtl,
         @DefaultValue("100000") @Min(100) long recordsMaxLength,
         @DefaultValue("100000") @Min(100) long eventsMaxLength,
@@ -68,6 +71,7 @@ public record CallbackProperties(
         requirePositive("claim-idle", claimIdle);
         requirePositive("claim-interval", claimInterval);
         requirePositive("room-check-interval", roomCheckInterval);
+        requirePositive("wake-tier-check", wakeTierCheck);
         requirePositive("ledger-ttl", ledgerTtl);
         if (name == null || name.isBlank()) {
             name = hostName() + "-" + ProcessHandle.current().pid();

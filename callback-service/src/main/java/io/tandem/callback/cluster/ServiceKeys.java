@@ -17,6 +17,19 @@ public final class ServiceKeys {
         return tenant(tenant) + "cb:parked";
     }
 
+    /**
+     * Sorted set: the rooms of queues that wake by tiers whose next tier is still to be woken, score = when (epoch
+     * ms); a room being woken is pushed out by a lease, so only one instance wakes a tier.
+     */
+    public static String wakeTiersDue(String tenant) {
+        return tenant(tenant) + "cb:wake-due";
+    }
+
+    /** Hash: room id → the highest member tier woken so far for it (the rooms in {@link #wakeTiersDue}). */
+    public static String wakeTierReached(String tenant) {
+        return tenant(tenant) + "cb:wake-tier";
+    }
+
     /** Hash: who was woken for a room, device key → {@code {"user": ..., "binding": {...}}}. */
     public static String woken(String tenant, String room) {
         return tenant(tenant) + "wake:" + room;

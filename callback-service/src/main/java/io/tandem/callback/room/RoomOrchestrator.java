@@ -27,6 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>PARKED: wake the queue's sleeping members ({@link WakeList}) with a ring push carrying a one-time
- *       {@link JoinToken}; remember the room and whom it woke in Redis, so any instance carries on.</li>
+ *       {@link JoinToken}; remember the room and whom it woke in Redis, so any instance carries on. A queue that wakes
+ *       by tiers ({@link WakeSetting}) has its lowest tier woken now and the next one added every tier delay while
+ *       nobody joined ({@link #wakeNextTier}, from {@link RoomService}'s tier check; {@link WakeSchedule}).</li>
  *   <li>A woken agent's device registers ({@link DeviceEvent}) while the room is still parked: command the room's node
  *       to call that agent into the room ({@link NodeCommand.Kind#CALL_INTO_ROOM}, id = room and user, so a repeat is
  *       carried out once).</li>
@@ -65,12 +70,14 @@ public final class RoomOrchestrator {
     private final TicketWork work;
     private final Clock clock;
     private final CallRinger calls;
+    private final WakeSchedule schedule;
     private final byte[] secret;
     /** Wake records outlive the room's park timeout by this much, then Redis drops them by itself. */
     private final Duration wakeRecordTtl;
 
     RoomOrchestrator(RedisCommands<String, String> redis, CallbackProperties properties, WakeList wakeList,
-            RoomPushes pushes, Tickets tickets, TicketWork work, Clock clock, CallRinger calls) {
+            RoomPushes pushes, Tickets tickets, TicketWork work, Clock clock, CallRinger calls, WakeSchedule schedule) {
+        this.schedule = schedule;
         this.work = work;
         this.calls = calls;
         this.redis = redis;
@@ -171,11 +178,98 @@ public final class RoomOrchestrator {
             watch(tenant, event);
             return;
         }
-        List<Woken> devices = wakeList.whom(tenant, event.queue(), clock.millis());
-        if (devices.isEmpty()) {
+        List<Woken> asleep = wakeList.whom(tenant, event.queue(), clock.millis());
+        if (asleep.isEmpty()) {
             watch(tenant, event);
             log.warn("room {}: caller {} parked on queue {} but no member of it is asleep with a push binding; "
                     + "the caller waits for the park timeout", event.room(), event.callerNumber(), event.queue());
+            return;
+        }
+        WakeSetting setting = WakeSetting.of(event.room(), room);
+        if (!setting.tiers()) {
+            ring(tenant, event, asleep, expiresAt);
+            watch(tenant, event);
+            log.info("room {}: caller {} parked on queue {} at node {}; woke {} device(s) of {}", event.room(),
+                    event.callerNumber(), event.queue(), event.node(), asleep.size(),
+                    asleep.stream().map(Woken::user).distinct().toList());
+            return;
+        }
+        TierPlan plan = wakeList.plan(tenant, event.queue(), asleep);
+        int first = plan.firstTier().orElseThrow(); // the plan holds every device found asleep
+        List<Woken> devices = plan.upTo(first);
+        ring(tenant, event, devices, expiresAt);
+        watch(tenant, event);
+        OptionalInt next = plan.tierAfter(first);
+        if (next.isPresent()) {
+            // After the room is watched: a tier is only ever woken for a room the service still looks after.
+            schedule.start(tenant, event.room(), first, clock.millis() + setting.tierDelay().toMillis());
+        }
+        log.info("room {}: caller {} parked on queue {} at node {}; woke tier {}, {} device(s) of {}; {}", event.room(),
+                event.callerNumber(), event.queue(), event.node(), first, devices.size(),
+                devices.stream().map(Woken::user).distinct().toList(), next.isPresent() ? "tier "
+                        + next.getAsInt() + " in " + setting.tierDelay() + " if nobody joins" : "no later tier");
+    }
+
+    /**
+     * Wakes the room's next member tier, its delay over without a join (called for a room {@link WakeSchedule} has
+     * due, in the room's lane): the devices of every tier up to it not woken yet, the same room, token and collapse
+     * id as the first tier's. Nothing is woken for a room that is over (joined, closed, timed out, its node gone) or
+     * whose tier another instance took; the last tier ends the schedule.
+     */
+    public void wakeNextTier(String tenant, String room) {
+        long now = clock.millis();
+        if (!schedule.claim(tenant, room, now, now + properties.claimIdle().toMillis())) {
+            return; // another instance is waking it, or the room was forgotten meanwhile
+        }
+        Optional<RoomEvent> parked = decode(room, redis.hget(ServiceKeys.parkedRooms(tenant), room));
+        Map<String, String> hash = redis.hgetall(CallbackKeys.room(tenant, room));
+        long expiresAt = deadline(hash).orElse(parked.map(p -> p.at() + properties.parkTimeout().toMillis())
+                .orElse(now));
+        OptionalInt reached = schedule.reached(tenant, room);
+        if (parked.isEmpty() || !PARKED_STATE.equals(hash.get("state")) || expiresAt <= now || reached.isEmpty()) {
+            schedule.forget(tenant, room);
+            log.info("room {}: no further tier woken, the room is over", room);
+            return;
+        }
+        TierPlan plan = wakeList.plan(tenant, parked.get().queue(), wakeList.whom(tenant, parked.get().queue(), now));
+        OptionalInt tier = plan.tierAfter(reached.getAsInt());
+        if (tier.isEmpty()) {
+            schedule.forget(tenant, room);
+            log.info("room {}: no member above tier {} is asleep any more; nobody else woken", room,
+                    reached.getAsInt());
+            return;
+        }
+        Set<String> already = redis.hkeys(ServiceKeys.woken(tenant, room)).stream().collect(Collectors.toSet());
+        List<Woken> devices = plan.upTo(tier.getAsInt()).stream()
+                .filter(device -> !already.contains(device.binding().device())).toList();
+        ring(tenant, parked.get(), devices, expiresAt);
+        if (!stillParked(tenant, room)) {
+            // Joined or closed while these rang: the handler of that event may have read the wake record before
+            // they were in it, so they are cancelled here (the ledger sends each cancel once); not the winner's.
+            String winner = redis.hget(CallbackKeys.room(tenant, room), "agent");
+            cancel(tenant, room, devices.stream().filter(device -> !device.user().equals(winner)).toList());
+            schedule.forget(tenant, room);
+            return;
+        }
+        WakeSetting setting = WakeSetting.of(room, hash);
+        OptionalInt after = plan.tierAfter(tier.getAsInt());
+        if (after.isPresent()) {
+            schedule.advance(tenant, room, tier.getAsInt(), clock.millis() + setting.tierDelay().toMillis());
+        } else {
+            schedule.forget(tenant, room);
+        }
+        log.info("room {}: nobody joined within {}; tier {} woken, {} more device(s) of {}{}", room,
+                setting.tierDelay(), tier.getAsInt(), devices.size(),
+                devices.stream().map(Woken::user).distinct().toList(),
+                after.isPresent() ? ", tier " + after.getAsInt() + " next" : ", the last tier");
+    }
+
+    /**
+     * Rings {@code devices} for the parked caller: recorded in the room's wake record first (so a JOINED or the end
+     * of the room cancels them), then one ring push each with a join token that expires with the room.
+     */
+    private void ring(String tenant, RoomEvent event, List<Woken> devices, long expiresAt) {
+        if (devices.isEmpty()) {
             return;
         }
         String woken = ServiceKeys.woken(tenant, event.room());
@@ -190,10 +284,12 @@ public final class RoomOrchestrator {
                 RoomPushes.deviceOf(device.binding()), event.room(), event.callerNumber(), event.callerName(),
                 event.queue(), waited,
                 JoinToken.create(tenant, event.room(), device.user(), expiresAt).sign(secret)));
-        watch(tenant, event);
-        log.info("room {}: caller {} parked on queue {} at node {}; woke {} device(s) of {}", event.room(),
-                event.callerNumber(), event.queue(), event.node(), devices.size(),
-                devices.stream().map(Woken::user).distinct().toList());
+    }
+
+    /** The service still looks after the room and its node still has the caller parked in it. */
+    private boolean stillParked(String tenant, String room) {
+        return redis.hexists(ServiceKeys.parkedRooms(tenant), room)
+                && PARKED_STATE.equals(redis.hget(CallbackKeys.room(tenant, room), "state"));
     }
 
     /**
@@ -219,6 +315,7 @@ public final class RoomOrchestrator {
 
     private void joined(String tenant, RoomEvent event) {
         redis.hdel(ServiceKeys.parkedRooms(tenant), event.room());
+        schedule.forget(tenant, event.room());
         List<Woken> others = new ArrayList<>();
         for (Woken device : woken(tenant, event.room())) {
             if (!device.user().equals(event.agent())) {
@@ -241,6 +338,7 @@ public final class RoomOrchestrator {
 
     /** The room is over for the service: stop every ring it started, forget it. */
     private void finish(String tenant, String room) {
+        schedule.forget(tenant, room);
         cancel(tenant, room, woken(tenant, room));
         redis.hdel(ServiceKeys.parkedRooms(tenant), room);
         redis.del(ServiceKeys.woken(tenant, room));

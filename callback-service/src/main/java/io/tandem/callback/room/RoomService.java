@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.callback.cluster.CallbackProperties;
 import io.tandem.callback.ticket.TicketWork;
 import io.tandem.protocol.callback.NodeKeys;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +22,11 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Runs the orchestration: reads the tenant list ({@code tandem:tenants}, the nodes') every {@code tenants-refresh} and
  * keeps one {@link TenantConsumer} per tenant; every {@code room-check-interval} checks the nodes of the parked rooms
- * ({@link RoomOrchestrator#checkNodes}). Every instance does both: the consumer group shares the entries, and the
- * checks are idempotent, so the rooms of an instance that died are looked after by the others.
+ * ({@link RoomOrchestrator#checkNodes}); every {@code wake-tier-check} hands the rooms whose next wake tier is due
+ * ({@link WakeSchedule}) to their tenant's consumer, which wakes the tier in the room's lane
+ * ({@link RoomOrchestrator#wakeNextTier}). Every instance does all of it: the consumer group shares the entries, and
+ * the checks are idempotent (a tier is claimed by one instance), so the rooms of an instance that died are looked
+ * after by the others.
  */
 final class RoomService implements SmartLifecycle {
 
@@ -35,12 +39,17 @@ final class RoomService implements SmartLifecycle {
     private final MeterRegistry meters;
     private final TicketWork tickets;
     private final Duration ticketCheck;
+    private final WakeSchedule schedule;
+    private final Clock clock;
     /** Changed by the scheduler thread; {@link #stop} empties it once the scheduler has stopped. */
     private final Map<String, TenantConsumer> consumers = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService scheduler;
 
     RoomService(RedisClient client, RedisCommands<String, String> redis, CallbackProperties properties,
-            RoomOrchestrator orchestrator, MeterRegistry meters, TicketWork tickets, Duration ticketCheck) {
+            RoomOrchestrator orchestrator, MeterRegistry meters, TicketWork tickets, Duration ticketCheck,
+            WakeSchedule schedule, Clock clock) {
+        this.schedule = schedule;
+        this.clock = clock;
         this.tickets = tickets;
         this.ticketCheck = ticketCheck;
         this.client = client;
@@ -61,6 +70,8 @@ final class RoomService implements SmartLifecycle {
                 TimeUnit.MILLISECONDS);
         started.scheduleWithFixedDelay(this::checkRooms, properties.roomCheckInterval().toMillis(),
                 properties.roomCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
+        started.scheduleWithFixedDelay(this::wakeTiers, properties.wakeTierCheck().toMillis(),
+                properties.wakeTierCheck().toMillis(), TimeUnit.MILLISECONDS);
         started.scheduleWithFixedDelay(this::checkTickets, ticketCheck.toMillis(), ticketCheck.toMillis(),
                 TimeUnit.MILLISECONDS);
         scheduler = started;
@@ -125,6 +136,20 @@ final class RoomService implements SmartLifecycle {
             } catch (RuntimeException e) {
                 log.warn("checking the callback tickets of tenant {} failed; next round in {}", tenant, ticketCheck,
                         e);
+            }
+        }
+    }
+
+    private void wakeTiers() {
+        for (Map.Entry<String, TenantConsumer> consumer : consumers.entrySet()) {
+            String tenant = consumer.getKey();
+            try {
+                for (String room : schedule.due(tenant, clock.millis())) {
+                    consumer.getValue().runForRoom(room, "wake-tier", () -> orchestrator.wakeNextTier(tenant, room));
+                }
+            } catch (RuntimeException e) {
+                log.warn("checking the wake tiers of tenant {} failed; next round in {}", tenant,
+                        properties.wakeTierCheck(), e);
             }
         }
     }

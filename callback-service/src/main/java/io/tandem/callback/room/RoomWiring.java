@@ -22,12 +22,14 @@ class RoomWiring {
         WakeList wakeList = new WakeList(redis);
         RoomPushes pushes = new RoomPushes(sender, redis, properties, clock, meters);
         return new RoomOrchestrator(redis, properties, wakeList, pushes, tickets, work, clock,
-                new CallRinger(redis, wakeList, pushes, clock));
+                new CallRinger(redis, wakeList, pushes, clock), new WakeSchedule(redis));
     }
 
     @Bean
     RoomService roomService(RedisClient client, RedisCommands<String, String> redis, CallbackProperties properties,
-            RoomOrchestrator orchestrator, MeterRegistry meters, TicketWork work, TicketProperties tickets) {
-        return new RoomService(client, redis, properties, orchestrator, meters, work, tickets.checkInterval());
+            RoomOrchestrator orchestrator, MeterRegistry meters, TicketWork work, TicketProperties tickets,
+            Clock clock) {
+        return new RoomService(client, redis, properties, orchestrator, meters, work, tickets.checkInterval(),
+                new WakeSchedule(redis), clock);
     }
 }

@@ -240,6 +240,46 @@ final class TenantConsumer implements Runnable {
         return true;
     }
 
+    /**
+     * Runs {@code work} for {@code room} in the room's lane (after the room's entries in flight here), on a handler
+     * that is free: the service's own timers (a wake tier that is due) act on a room as its events do, one at a time.
+     * Nothing is run when every handler is busy or the same work for the room is still in flight; the timer asks
+     * again on its next round.
+     */
+    void runForRoom(String room, String what, Runnable work) {
+        String key = what + " " + room;
+        if (!running || !inFlight.add(key)) {
+            return;
+        }
+        if (!permits.tryAcquire()) {
+            inFlight.remove(key);
+            countTimer("deferred");
+            log.debug("{} of room {} deferred: all {} handlers are busy", what, room, properties.handlers());
+            return;
+        }
+        try {
+            lanes.submit("room " + room, () -> {
+                MDC.put("tenant", tenant);
+                MDC.put("room", room);
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    countTimer("failed");
+                    log.error("{} of room {} failed; tried again once its claim lapses ({})", what, room,
+                            properties.claimIdle(), e);
+                } finally {
+                    MDC.remove("room");
+                    MDC.remove("tenant");
+                    inFlight.remove(key);
+                    permits.release();
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            inFlight.remove(key);
+            permits.release();
+        }
+    }
+
     /** Which entries must be handled in stream order: those of one room (and its ticket), one call, one user. */
     private String laneOf(StreamMessage<String, String> entry) {
         Map<String, String> body = entry.getBody();
@@ -383,6 +423,14 @@ final class TenantConsumer implements Runnable {
         } catch (RedisException e) {
             return 0; // Redis is the trouble: keep the entry for a retry
         }
+    }
+
+    private void countTimer(String outcome) {
+        Counter.builder("tandem.callback.timers")
+                .description("The service's own timed work on rooms (wake tiers) that could not run, by outcome")
+                .tag("outcome", outcome)
+                .register(meters)
+                .increment();
     }
 
     private void count(String outcome) {

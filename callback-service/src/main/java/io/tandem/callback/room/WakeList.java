@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Whom a parked caller wakes: the queue's members who are asleep — logged out or not ready (an agent without an ACD
  * record has never logged in) — and hold a live RFC 8599 push binding or have their desktop softphone running (its agent
- * WebSocket open on a live node). All of them at once; an available, reserved,
- * on-call or wrapping-up agent is already at work and is left to the ACD.
+ * WebSocket open on a live node). All of them at once, or by tier ({@link TierPlan}) as the queue says; an
+ * available, reserved, on-call or wrapping-up agent is already at work and is left to the ACD.
  */
 final class WakeList {
 
@@ -60,6 +60,11 @@ final class WakeList {
             devices.addAll(devicesOf(tenant, member, now));
         }
         return devices;
+    }
+
+    /** {@code devices} ({@link #whom}'s), in the order a queue that wakes by tiers wakes them: its members' tiers. */
+    TierPlan plan(String tenant, String queue, List<Woken> devices) {
+        return TierPlan.of(devices, redis.hgetall(NodeKeys.queueTiers(tenant, queue)));
     }
 
     /** The user's devices with a live push binding of a provider this service knows, at {@code now} (epoch ms). */

@@ -9,9 +9,13 @@ import org.junit.jupiter.api.Test;
 class CallbackPropertiesTest {
 
     private static CallbackProperties with(String name, String secret, Duration parkTimeout) {
+        return with(name, secret, parkTimeout, Duration.ofSeconds(1));
+    }
+
+    private static CallbackProperties with(String name, String secret, Duration parkTimeout, Duration wakeTierCheck) {
         return new CallbackProperties("redis://127.0.0.1:6379", name, secret, parkTimeout, Duration.ofSeconds(10),
                 Duration.ofSeconds(2), 50, Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(5),
-                Duration.ofDays(1), 100_000, 100_000, "demo", 64);
+                wakeTierCheck, Duration.ofDays(1), 100_000, 100_000, "demo", 64);
     }
 
     @Test
@@ -36,6 +40,8 @@ class CallbackPropertiesTest {
                 .hasMessageContaining("tandem.callback.name");
         assertThatThrownBy(() -> with("a", "sixteen-chars!!!", Duration.ZERO))
                 .hasMessageContaining("tandem.callback.park-timeout");
+        assertThatThrownBy(() -> with("a", "sixteen-chars!!!", Duration.ofSeconds(90), Duration.ZERO))
+                .hasMessageContaining("tandem.callback.wake-tier-check");
     }
 
     @Test
