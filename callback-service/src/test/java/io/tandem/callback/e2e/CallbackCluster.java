@@ -10,6 +10,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.tandem.callback.MockApns;
 import io.tandem.callback.MockFcm;
 import io.tandem.callback.ServiceInstance;
+import io.tandem.callback.cluster.ServiceKeys;
 import io.tandem.protocol.callback.CallbackKeys;
 import io.tandem.protocol.callback.RoomEvent;
 import io.tandem.telephony.peers.FreePorts;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -154,6 +156,38 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
      * is available) under another number, with {@code members} and a park timeout of {@code timeoutSeconds}.
      */
     void parkingQueue(String number, List<String> members, int timeoutSeconds) throws Exception {
+        putParkingQueue(number, members.stream().map(agent -> new Member(agent, 1, 0)).toList(), timeoutSeconds,
+                park -> { });
+    }
+
+    /** A queue member as the queue admin writes one: its tier (1 = first) and penalty (lower = preferred). */
+    record Member(String agent, int tier, int penalty) {
+    }
+
+    /**
+     * A parking queue as {@link #parkingQueue} makes one, whose members wake by tier ({@code park.wake: tiers}), the
+     * next tier after {@code tierDelaySeconds}.
+     */
+    void tieredParkingQueue(String number, List<Member> members, int timeoutSeconds, int tierDelaySeconds)
+            throws Exception {
+        putParkingQueue(number, members, timeoutSeconds,
+                park -> park.put("wake", "tiers").put("wakeTierDelaySeconds", tierDelaySeconds));
+    }
+
+    private void putParkingQueue(String number, List<Member> members, int timeoutSeconds,
+            Consumer<ObjectNode> park) throws Exception {
+        HttpResponse<String> created = putQueue(number, members, timeoutSeconds, park);
+        if (created.statusCode() != 200) {
+            throw new AssertionError("PUT queue " + number + ": " + created.statusCode() + " " + created.body());
+        }
+    }
+
+    /**
+     * PUTs the demo's 7002 under {@code number} with {@code members} and a park timeout of {@code timeoutSeconds},
+     * its park setting changed by {@code park}, and answers the node's response.
+     */
+    HttpResponse<String> putQueue(String number, List<Member> members, int timeoutSeconds,
+            Consumer<ObjectNode> park) throws Exception {
         String path = "/api/v1/tenants/" + NodeProcess.TENANT + "/queues";
         HttpResponse<String> template = node.get(path + "/7002");
         if (template.statusCode() != 200) {
@@ -163,12 +197,12 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
         queue.put("number", number);
         queue.put("name", "app support " + number);
         ArrayNode list = queue.putArray("members");
-        members.forEach(agent -> list.addObject().put("agent", agent).put("tier", 1).put("penalty", 0));
-        ((ObjectNode) queue.get("park")).put("timeoutSeconds", timeoutSeconds);
-        HttpResponse<String> created = node.put(path + "/" + number, JSON.writeValueAsString(queue));
-        if (created.statusCode() != 200) {
-            throw new AssertionError("PUT queue " + number + ": " + created.statusCode() + " " + created.body());
-        }
+        members.forEach(m -> list.addObject().put("agent", m.agent()).put("tier", m.tier())
+                .put("penalty", m.penalty()));
+        ObjectNode parking = (ObjectNode) queue.get("park");
+        parking.put("timeoutSeconds", timeoutSeconds);
+        park.accept(parking);
+        return node.put(path + "/" + number, JSON.writeValueAsString(queue));
     }
 
     /** Every push APNs' and FCM's mocks accepted, APNs' first. */
@@ -212,6 +246,14 @@ final class CallbackCluster implements BeforeAllCallback, AfterAllCallback {
     /** The node's hash of {@code room} (the contract: protocol's {@code CallbackKeys.room}). */
     Map<String, String> room(String room) {
         return redisConnection.sync().hgetall(CallbackKeys.room(NodeProcess.TENANT, room));
+    }
+
+    /**
+     * When the room's next wake tier is due in the services' schedule ({@code ServiceKeys.wakeTiersDue}), or null when
+     * no tier is to come.
+     */
+    Double wakeTierDue(String room) {
+        return redisConnection.sync().zscore(ServiceKeys.wakeTiersDue(NodeProcess.TENANT), room);
     }
 
     /** The events of {@code room} on the node → service stream (the contract: protocol's {@code CallbackKeys}). */

@@ -11,6 +11,7 @@ import io.tandem.telephony.testing.TestPhone;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import io.tandem.telephony.ua.UserAgentConfig;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,6 +58,46 @@ class ServiceTakeoverIT {
                 joined.hangup();
                 caller.awaitState(call, CallState.ENDED);
             }
+        }
+    }
+
+    @Test
+    void anInstanceTakingOverARoomWakesItsNextTierWithoutRingingTheFirstAgain() throws Exception {
+        cluster.startService("cb-e2e-3"); // whichever instance the test above stopped, two are running
+        // Long enough for the instance that rang tier 1 to stop before tier 2 is due.
+        cluster.tieredParkingQueue("7610", List.of(new CallbackCluster.Member("1010", 1, 0),
+                new CallbackCluster.Member("1011", 2, 0)), 120, 15);
+        AgentApp tierOne = new AgentApp("1010", cluster.node());
+        AgentApp tierTwo = new AgentApp("1011", cluster.node());
+        tierOne.installAndSleep();
+        tierTwo.installAndSleep();
+        try (TestPhone caller = TestPhone.start(UserAgentConfig.of("2002", "127.0.0.1")
+                .withPassword(NodeProcess.PASSWORD), 1000, 440)) {
+            Call call = caller.dial(cluster.node().uriOf("7610"));
+            caller.awaitState(call, CallState.CONNECTED);
+            DevicePush ring = cluster.awaitPush(tierOne, "ring", "7610");
+            String ringer = Await.value("tier 1's push record", WAIT, () -> cluster.pushRecords().stream()
+                    .filter(r -> ring.room().equals(r.path("room").asText()) && "1010".equals(r.path("user").asText()))
+                    .findFirst()).path("instance").asText();
+            cluster.stopService(ringer);
+            assertThat(cluster.pushesTo(tierTwo, "ring")).as("tier 2 not due yet when its ringer stopped").isEmpty();
+
+            DevicePush late = Await.value("tier 2's ring, from a surviving instance", Duration.ofSeconds(90),
+                    () -> cluster.pushesOfQueue("7610").stream()
+                            .filter(p -> p.token().equals(tierTwo.token) && "ring".equals(p.kind())).findFirst());
+            assertThat(late.room()).isEqualTo(ring.room());
+            Await.until("tier 2's push record", WAIT, () -> cluster.pushRecords().stream()
+                    .anyMatch(r -> ring.room().equals(r.path("room").asText()) && "1011".equals(r.path("user").asText())));
+            assertThat(cluster.pushRecords()).filteredOn(r -> ring.room().equals(r.path("room").asText()))
+                    .as("one ring per device, tier 2's from another instance")
+                    .extracting(r -> r.path("user").asText() + " " + r.path("kind").asText() + " "
+                            + (r.path("instance").asText().equals(ringer) ? "ringer" : "survivor"))
+                    .containsExactlyInAnyOrder("1010 ring ringer", "1011 ring survivor");
+            assertThat(cluster.pushesTo(tierOne, "ring")).as("tier 1 is not rung again").hasSize(1);
+
+            call.hangup(); // the caller leaves: both tiers' rings are cancelled
+            cluster.awaitPush(tierOne, "cancel", "7610");
+            cluster.awaitPush(tierTwo, "cancel", "7610");
         }
     }
 
