@@ -16,20 +16,27 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class RoomWiring {
 
+    /** The wake tiers' schedule in Redis: the orchestrator writes it, the room service's timer reads it. */
+    @Bean
+    WakeSchedule wakeSchedule(RedisCommands<String, String> redis) {
+        return new WakeSchedule(redis);
+    }
+
     @Bean
     RoomOrchestrator roomOrchestrator(RedisCommands<String, String> redis, CallbackProperties properties,
-            PushSender sender, Tickets tickets, TicketWork work, Clock clock, MeterRegistry meters) {
+            PushSender sender, Tickets tickets, TicketWork work, Clock clock, MeterRegistry meters,
+            WakeSchedule schedule) {
         WakeList wakeList = new WakeList(redis);
         RoomPushes pushes = new RoomPushes(sender, redis, properties, clock, meters);
         return new RoomOrchestrator(redis, properties, wakeList, pushes, tickets, work, clock,
-                new CallRinger(redis, wakeList, pushes, clock), new WakeSchedule(redis));
+                new CallRinger(redis, wakeList, pushes, clock), schedule);
     }
 
     @Bean
     RoomService roomService(RedisClient client, RedisCommands<String, String> redis, CallbackProperties properties,
             RoomOrchestrator orchestrator, MeterRegistry meters, TicketWork work, TicketProperties tickets,
-            Clock clock) {
+            Clock clock, WakeSchedule schedule) {
         return new RoomService(client, redis, properties, orchestrator, meters, work, tickets.checkInterval(),
-                new WakeSchedule(redis), clock);
+                schedule, clock);
     }
 }
