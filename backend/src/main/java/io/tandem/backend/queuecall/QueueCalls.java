@@ -130,7 +130,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     }
 
     @Override
-    public Optional<String> roomNode(String tenant, String caller, String number) {
+    public Optional<RemoteRoom> roomNode(String tenant, String caller, String number) {
         return ServiceNumbers.JOIN_NUMBER.matcher(number).matches()
                 ? joins.roomNode(tenant, caller, number) : Optional.empty();
     }
