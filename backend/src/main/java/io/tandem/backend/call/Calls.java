@@ -171,7 +171,8 @@ final class Calls {
                     carrier.did());
             writes.owe("call " + bridge.id() + ": its record", () -> records.append(record, extra));
         }
-        log.info("call {} {} -> {} ended: {} (hung up by {})", bridge.id(), bridge.caller(), bridge.recordedCallee(), cause,
+        log.info("call {} {} -> {} ended: {} (hung up by {})", bridge.id(), bridge.caller(), bridge.recordedCallee(),
+                cause,
                 hungUpBy);
     }
 }

@@ -21,9 +21,9 @@ import java.util.Optional;
  * The cluster-wide list of live calls ({@link LiveCall.State}: connected queue calls, parked callers' rooms alone or
  * joined, callback tickets dialling or connected) and the monitor on each, in two tenant hashes keyed by call id
  * ({@link Keys#liveCalls}, {@link Keys#callMonitors}); the node holding a call's media writes its entry when the
- * call is listed (and again when it changes state) and removes it when the call ends. A node that dies cannot remove its entries, so a reader skips
- * (and prunes) every entry whose media node is no longer alive. Monitor commands travel on the media node's
- * channel; monitor events go into the tenant's event stream like the ACD's.
+ * call is listed (and again when it changes state) and removes it when the call ends. A node that dies cannot
+ * remove its entries, so a reader skips (and prunes) every entry whose media node is no longer alive. Monitor
+ * commands travel on the media node's channel; monitor events go into the tenant's event stream like the ACD's.
  */
 final class LiveCalls {
 

@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * tickets (dialling, then connected), each with the media a supervisor may be joined to ({@link Monitorable}: a
  * {@link CallBridge} or a room's mixer) once caller and agent talk. Takes the monitor commands published on this
  * node's channel, calls the supervisor's extension (locally or over the trunk, routed like an offer) and taps the
- * answered leg into that media. As a {@link ServiceNumbers} it serves no number but owns the supervisor legs' dialogs (their
- * BYE), as a {@link SipFeature} it hears the responses to their INVITEs. Redis writes run on {@code background},
- * never on a SIP or Lettuce thread.
+ * answered leg into that media. As a {@link ServiceNumbers} it serves no number but owns the supervisor legs'
+ * dialogs (their BYE), as a {@link SipFeature} it hears the responses to their INVITEs. Redis writes run on
+ * {@code background}, never on a SIP or Lettuce thread.
  */
 final class MonitorLegs implements ServiceNumbers, SipFeature {
 

@@ -72,7 +72,8 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
         UserAgentConfig c = UserAgentConfig.of(extension, "127.0.0.1").withPassword(TestNode.PASSWORD)
                 .withRegistrars(registrars).withRtpPorts(rtp, rtp + RTP_PORTS - 1)
                 .withTimeouts(requestTimeout, probeInterval);
-        UserAgentConfig config = new UserAgentConfig(displayName == null ? c.displayName() : displayName, c.user(), c.domain(), c.password(),
+        UserAgentConfig config = new UserAgentConfig(displayName == null ? c.displayName() : displayName, c.user(),
+                c.domain(), c.password(),
                 c.registrars(), local, c.sipPort(), c.rtpPortMin(), c.rtpPortMax(), c.codecs(), c.autoAnswer(),
                 c.registerExpiry(), c.userAgent(), c.requestTimeout(), c.probeInterval());
         this.ua = UserAgent.start(config, this);
