@@ -367,7 +367,8 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
             }
         }
         branch.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
-        desk.listed(this, LiveCall.State.TICKET_CONNECTED, agent, new CallBridge(agent.stream, branch.stream));
+        // the customer is the bridge's caller side: a supervisor's whisper goes to the agent only
+        desk.listed(this, LiveCall.State.TICKET_CONNECTED, agent, new CallBridge(branch.stream, agent.stream));
         report.answered();
         reports.report(TicketEvent.Kind.CONNECTED, agent.agentId, "");
         log.info("ticket {}: customer {} answered; connected to agent {}", customer.ticketId(), customer.number(),
