@@ -79,20 +79,28 @@ function show(tr, status) {
 
 const MONITOR_WORDS = { listen: 'listening', whisper: 'whispering', barge: 'barged in' };
 
-/** The agent's queue call, if any: caller (text only: it comes from SIP headers), queue, duration, monitor. */
+/** How a call that is not a plain queue call is named; a parked caller has no agent and no row here. */
+const CALL_KINDS = { callback: 'callback', 'ticket-dialling': 'ticket, calling the customer',
+  'ticket-connected': 'ticket' };
+/** States in which caller and agent talk, so a supervisor can be joined (LiveCall.State.monitorable). */
+const MONITORABLE = new Set(['connected', 'callback', 'ticket-connected']);
+
+/** The agent's live call, if any: caller (text only: it comes from SIP headers), queue, kind, duration, monitor. */
 function showCall(tr, call) {
   const cell = tr.querySelector('[data-field="call"]');
   tr.dataset.callId = call ? call.callId : '';
-  tr.dataset.answeredAt = call ? String(call.answeredAt) : '';
+  tr.dataset.answeredAt = call ? String(call.answeredAt || call.startedAt) : '';
   tr.dataset.monitor = call?.monitor ? call.monitor.mode : '';
-  tr.querySelector('[data-action="monitor"]').disabled = !call || Boolean(call.monitor);
+  const monitorable = MONITORABLE.has(call?.state ?? 'connected');
+  tr.querySelector('[data-action="monitor"]').disabled = !call || !monitorable || Boolean(call.monitor);
   tr.querySelector('[data-action="stop-monitor"]').hidden = !call?.monitor;
   if (!call) {
     cell.replaceChildren('–');
     return;
   }
   const caller = span('call-caller', call.callerName ? `${call.callerName} (${call.callerNumber})` : call.callerNumber);
-  const where = span('call-queue', `queue ${call.queue} · `);
+  const kind = CALL_KINDS[call.state];
+  const where = span('call-queue', `queue ${call.queue}${kind ? ` (${kind})` : ''} · `);
   where.append(span('call-duration', ''));
   const parts = [caller, where];
   if (call.monitor) {

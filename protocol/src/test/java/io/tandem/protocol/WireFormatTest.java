@@ -21,6 +21,26 @@ class WireFormatTest {
     }
 
     @Test
+    void aLiveCallSaysItsStateByWireNameAndAnEntryWithoutOneIsAConnectedQueueCall() throws Exception {
+        LiveCall ticket = new LiveCall("ticket-tk-1", "7002", "2001", "<b>Eve</b>", "1011", "n1", "n2", 0, null,
+                LiveCall.State.TICKET_DIALLING, 1_000);
+        String json = mapper.writeValueAsString(ticket);
+        assertThat(json).contains("\"state\":\"ticket-dialling\"", "\"callerName\":\"<b>Eve</b>\"",
+                "\"startedAt\":1000", "\"answeredAt\":0");
+        assertThat(mapper.readValue(json, LiveCall.class)).isEqualTo(ticket);
+        assertThat(LiveCall.State.TICKET_DIALLING.monitorable()).isFalse();
+        assertThat(LiveCall.State.PARKED.monitorable()).isFalse();
+        assertThat(LiveCall.State.CALLBACK.monitorable()).isTrue();
+
+        // written by a node from before the states: a connected queue call, listed since its answer
+        LiveCall old = mapper.readValue("{\"callId\":\"c-1\",\"queue\":\"7000\",\"callerNumber\":\"1\","
+                + "\"agentId\":\"1011\",\"callerNode\":\"n1\",\"agentNode\":\"n1\",\"answeredAt\":42}",
+                LiveCall.class);
+        assertThat(old.state()).isEqualTo(LiveCall.State.CONNECTED);
+        assertThat(old.startedAt()).isEqualTo(42);
+    }
+
+    @Test
     void anOfferSurvivesAnEnvelopeRoundTripWithTimesAsText() throws Exception {
         Offer offer = new Offer("o-1", "c-1", "7000", "support", "+4930123", "Ada", 42, 20, Map.of("crm", "77"));
         Instant at = Instant.parse("2026-11-29T12:00:00Z");

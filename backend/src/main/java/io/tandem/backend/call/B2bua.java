@@ -386,14 +386,16 @@ public final class B2bua implements SipFeature {
      */
     private boolean bridgedToRoomNode(InboundRequest in, ServiceNumbers service, Party party,
             Optional<SessionDescription> offer) {
-        Optional<String> node = service.roomNode(party.tenant(), party.caller(), party.target());
-        if (node.isEmpty() || !(router.routeToNode(node.get(), party.target()) instanceof Route.Ring ring)) {
+        Optional<ServiceNumbers.RemoteRoom> room = service.roomNode(party.tenant(), party.caller(), party.target());
+        if (room.isEmpty() || !(router.routeToNode(room.get().node(), party.target()) instanceof Route.Ring ring)) {
             return false;
         }
         Optional<Bridge> opened = open(in, party.tenant(), party.caller(), party.target(), false, null);
         if (opened.isPresent()) {
-            log.info("call {} {}@{}: join of a room held by node {}, over the trunk", opened.get().id(),
-                    party.caller(), party.tenant(), node.get());
+            // recorded as the caller (an agent) joining the room's queue: the dialled number holds the join token
+            opened.get().recordAsJoin(room.get().queue(), party.caller());
+            log.info("call {} {}@{}: join of a room of queue {} held by node {}, over the trunk", opened.get().id(),
+                    party.caller(), party.tenant(), room.get().queue(), room.get().node());
             opened.get().start(ring.targets(), offer, Optional.empty(), Route.Unknown::new);
         }
         return true;

@@ -138,6 +138,34 @@ final class Bridge {
         return callee;
     }
 
+    /** What the record and the parties' call fields name as the callee; the dialled number unless told otherwise. */
+    private volatile String recordedCallee;
+    private volatile String recordedQueue = "";
+    private volatile String recordedAgent = "";
+
+    /**
+     * The call is {@code agent} joining a callback room of {@code queue} on another node: recorded as a call to that
+     * queue by that agent, never under the dialled join number (its token is a credential, single use or not).
+     */
+    void recordAsJoin(String queue, String agent) {
+        recordedCallee = queue;
+        recordedQueue = queue;
+        recordedAgent = agent;
+    }
+
+    String recordedCallee() {
+        String named = recordedCallee;
+        return named == null ? callee : named;
+    }
+
+    String recordedQueue() {
+        return recordedQueue;
+    }
+
+    String recordedAgent() {
+        return recordedAgent;
+    }
+
     synchronized Instant startedAt() {
         return startedAt;
     }

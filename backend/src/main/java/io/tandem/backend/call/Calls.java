@@ -91,7 +91,7 @@ final class Calls {
         if (bridge.recordedHere() && bridge.carrierIn == null) {
             fielded.add(bridge.caller());
             writes.once("call " + bridge.id() + ": caller's call field", () -> presence.put(bridge.tenant,
-                    bridge.caller(), bridge.id(), bridge.callee(), "out", bridge.answeredAt()));
+                    bridge.caller(), bridge.id(), bridge.recordedCallee(), "out", bridge.answeredAt()));
         }
         if (bridge.calleeIsLocal()) {
             fielded.add(bridge.callee());
@@ -163,14 +163,16 @@ final class Calls {
                     () -> parties.left(bridge.tenant, party));
         }
         if (bridge.recordedHere()) {
-            CallRecord record = new CallRecord(bridge.id(), bridge.tenant, bridge.caller(), bridge.callee(),
-                    bridge.nodes(), bridge.startedAt(), bridge.answeredAt(), clock.instant(), cause, hungUpBy);
+            CallRecord record = new CallRecord(bridge.id(), bridge.tenant, bridge.caller(), bridge.recordedCallee(),
+                    bridge.nodes(), bridge.startedAt(), bridge.answeredAt(), clock.instant(), cause, hungUpBy,
+                    bridge.recordedQueue(), bridge.recordedAgent());
             CarrierLeg carrier = bridge.carrier();
             Map<String, String> extra = carrier == null ? Map.of() : Map.of("trunk", carrier.trunk(), "did",
                     carrier.did());
             writes.owe("call " + bridge.id() + ": its record", () -> records.append(record, extra));
         }
-        log.info("call {} {} -> {} ended: {} (hung up by {})", bridge.id(), bridge.caller(), bridge.callee(), cause,
+        log.info("call {} {} -> {} ended: {} (hung up by {})", bridge.id(), bridge.caller(), bridge.recordedCallee(),
+                cause,
                 hungUpBy);
     }
 }

@@ -42,11 +42,16 @@ public interface ServiceNumbers {
 
     /**
      * For a served join number whose room another node holds: that node's id, so the B2BUA bridges the INVITE over
-     * the signed trunk to it (the room's node admits it: the token's single use is checked there). Empty when this
+     * the signed trunk to it (the room's node admits it: the token's single use is checked there), and the room's
+     * queue, which the call's record names instead of the join number (its token is a credential). Empty when this
      * node answers the INVITE itself. Called only for a join number dialled by a phone (never over the trunk).
      */
-    default Optional<String> roomNode(String tenant, String caller, String number) {
+    default Optional<RemoteRoom> roomNode(String tenant, String caller, String number) {
         return Optional.empty();
+    }
+
+    /** A room held by another node: its node's id and the queue its caller was parked from. */
+    record RemoteRoom(String node, String queue) {
     }
 
     /** True for a Call-ID of a dialog this feature holds (its caller or its outgoing legs). */

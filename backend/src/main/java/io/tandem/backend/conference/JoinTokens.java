@@ -91,7 +91,7 @@ public final class JoinTokens {
      * join is then the room's node's to admit (the single-use check is made there, once); empty when this node
      * answers the join itself (its room, or a refusal).
      */
-    public Optional<String> roomNode(String tenant, String caller, String wire) {
+    public Optional<Elsewhere> roomNode(String tenant, String caller, String wire) {
         Optional<JoinToken> verified = JoinToken.verify(wire, secret, scripts.clock().millis(),
                 new JoinToken.Refusal[1]);
         if (verified.isEmpty() || !verified.get().tenant().equals(tenant) || !verified.get().user().equals(caller)
@@ -101,7 +101,11 @@ public final class JoinTokens {
         Map<String, String> room = scripts.where(tenant, verified.get().room());
         String node = room.get("node");
         return room.isEmpty() || "closed".equals(room.get("state")) || node == null || scripts.nodeId().equals(node)
-                ? Optional.empty() : Optional.of(node);
+                ? Optional.empty() : Optional.of(new Elsewhere(node, room.getOrDefault("queue", "")));
+    }
+
+    /** A room another node holds: that node, and the queue its caller was parked from (for the join's record). */
+    public record Elsewhere(String node, String queue) {
     }
 
     /**

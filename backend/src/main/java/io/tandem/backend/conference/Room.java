@@ -7,9 +7,12 @@ import io.tandem.telephony.media.ToneSegment;
 import io.tandem.telephony.media.ToneSource;
 import io.tandem.telephony.mixer.ConferenceMixer;
 import io.tandem.telephony.mixer.Party;
+import io.tandem.telephony.rtp.MediaStream;
 import io.tandem.telephony.rtp.RtpMediaStream;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +66,10 @@ public final class Room {
     private volatile Occupant occupant;
     /** Who joined, once one did. */
     private volatile String holder = "";
+    /** The mixer's party of whoever joined, once connected: a whisper's target. */
+    private volatile Party joinedParty;
+    /** Numbers the supervisors' parties, so each has its own id in the mixer. */
+    private final AtomicInteger supervisors = new AtomicInteger();
 
     Room(String id, Parked parked, RoomScripts scripts, ScheduledExecutorService mixerClock, Rooms rooms) {
         this.id = id;
@@ -133,11 +140,30 @@ public final class Room {
         // party ids are the mixer's only: distinct whatever the joined user is called
         Party callerParty = mixer.join("parked:" + parked.callId());
         Party joinedParty = mixer.join("joined:" + joinedId);
+        this.joinedParty = joinedParty;
         caller.setSink(callerParty.input());
         joined.setSink(joinedParty.input());
         joined.setSource(joinedParty.output());
         caller.setSource(new Then(new ToneSource(JOIN_TONE, false, JOIN_TONE_LEVEL), callerParty.output()));
         mixer.start(mixerClock);
+    }
+
+    /**
+     * A supervisor's (started) stream joins the connected room's mixer: it hears the caller and the party that
+     * joined and, until told otherwise ({@link Party#whisperTo}, {@link Party#speak}), is heard by nobody. Throws
+     * {@link IllegalStateException} when the room has closed.
+     */
+    public Party listenIn(MediaStream supervisor) {
+        Party party = mixer.join("monitor:" + supervisors.incrementAndGet());
+        party.listenOnly(); // before its stream feeds it: not one frame of the supervisor is heard by mistake
+        supervisor.setSink(party.input());
+        supervisor.setSource(party.output());
+        return party;
+    }
+
+    /** The mixer's party of whoever joined the caller; empty until connected. */
+    public Optional<Party> joinedParty() {
+        return Optional.ofNullable(joinedParty);
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * effect on the next 20 ms frame without a re-INVITE; every buffer is allocated when the bridge or the tap is
  * built, so the media threads neither block nor allocate.
  */
-final class CallBridge {
+final class CallBridge implements Monitorable {
 
     private static final int N = AudioFrames.SAMPLES_PER_FRAME;
     /** RFC 4733 §2.5: how long a relayed digit is played; what our user agent sends too. */
@@ -54,24 +54,24 @@ final class CallBridge {
         agent.onDtmf(digit -> relay(caller, digit));
     }
 
-    /** Joins a supervisor's (started) stream in {@code mode}; replaces any earlier tap. */
-    void tap(MediaStream monitor, MonitorMode mode) {
+    @Override
+    public void tap(MediaStream monitor, MonitorMode mode) {
         Tap t = new Tap(mode);
         monitor.setSource(new MonitorHears(t));
         monitor.setSink(new MonitorSays(t));
         tap = t;
     }
 
-    /** Changes who hears the supervisor, from the next frame on. */
-    void mode(MonitorMode mode) {
+    @Override
+    public void mode(MonitorMode mode) {
         Tap t = tap;
         if (t != null) {
             t.mode = mode;
         }
     }
 
-    /** The supervisor leaves: caller and agent hear only each other again. */
-    void untap() {
+    @Override
+    public void untap() {
         tap = null;
     }
 

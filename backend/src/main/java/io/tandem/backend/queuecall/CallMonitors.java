@@ -9,6 +9,7 @@ import io.tandem.protocol.Monitor;
 import io.tandem.protocol.MonitorRequest;
 import io.tandem.telephony.sip.SipMessages;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -43,6 +44,11 @@ final class CallMonitors {
             throw invalid("extension", "no extension '" + extension + "' in tenant " + tenant);
         }
         LiveCall call = call(tenant, callId);
+        if (!call.state().monitorable()) {
+            throw problem(HttpStatus.CONFLICT, "Call not connected", "call " + callId + " is "
+                    + call.state().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                    + ": nobody talks to the caller yet, so there is nothing to listen to");
+        }
         if (bindings.lookup(tenant, extension).isEmpty()) {
             throw problem(HttpStatus.CONFLICT, "Extension not registered", "extension " + extension
                     + " is not registered: no phone to call for the monitor");
@@ -84,7 +90,7 @@ final class CallMonitors {
 
     private LiveCall call(String tenant, String callId) {
         return live.find(tenant, callId).orElseThrow(() -> problem(HttpStatus.NOT_FOUND, "No such call",
-                "no live queue call " + callId + " in tenant " + tenant));
+                "no live call " + callId + " in tenant " + tenant));
     }
 
     private Monitor monitorOf(String tenant, String callId) {

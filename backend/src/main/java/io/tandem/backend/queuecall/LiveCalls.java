@@ -12,16 +12,18 @@ import io.tandem.protocol.LiveCall;
 import io.tandem.protocol.Monitor;
 import io.tandem.protocol.Protocol;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The cluster-wide list of connected queue calls and the monitor on each, in two tenant hashes keyed by call id
+ * The cluster-wide list of live calls ({@link LiveCall.State}: connected queue calls, parked callers' rooms alone or
+ * joined, callback tickets dialling or connected) and the monitor on each, in two tenant hashes keyed by call id
  * ({@link Keys#liveCalls}, {@link Keys#callMonitors}); the node holding a call's media writes its entry when the
- * agent answers and removes it when the call ends. A node that dies cannot remove its entries, so a reader skips
- * (and prunes) every entry whose media node is no longer alive. Monitor commands travel on the media node's
- * channel; monitor events go into the tenant's event stream like the ACD's.
+ * call is listed (and again when it changes state) and removes it when the call ends. A node that dies cannot
+ * remove its entries, so a reader skips (and prunes) every entry whose media node is no longer alive. Monitor
+ * commands travel on the media node's channel; monitor events go into the tenant's event stream like the ACD's.
  */
 final class LiveCalls {
 
@@ -49,7 +51,7 @@ final class LiveCalls {
         redis.commands().hdel(Keys.callMonitors(tenant), callId);
     }
 
-    /** The call, if it is connected and its media node alive. */
+    /** The call, if it is listed and its media node alive. */
     Optional<LiveCall> find(String tenant, String callId) {
         String raw = redis.commands().hget(Keys.liveCalls(tenant), callId);
         if (raw == null) {
@@ -59,7 +61,7 @@ final class LiveCalls {
         return call != null && nodes.isAlive(call.callerNode()) ? Optional.of(call) : Optional.empty();
     }
 
-    /** Every connected call of the tenant on a live node, with its monitor, oldest answer first. */
+    /** Every listed call of the tenant on a live node, with its monitor, oldest first. */
     List<LiveCall> list(String tenant) {
         Map<String, String> monitors = redis.commands().hgetall(Keys.callMonitors(tenant));
         List<LiveCall> calls = new ArrayList<>();
@@ -74,7 +76,7 @@ final class LiveCalls {
             String monitor = monitors.get(entry.getKey());
             calls.add(call.with(monitor == null ? null : read(monitor, Monitor.class)));
         }
-        calls.sort(java.util.Comparator.comparingLong(LiveCall::answeredAt));
+        calls.sort(Comparator.comparingLong(LiveCall::startedAt));
         return calls;
     }
 

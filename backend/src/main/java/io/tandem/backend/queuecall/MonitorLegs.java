@@ -32,26 +32,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Supervisor monitors of the queue calls whose media this node holds. Knows each connected call's bridge (told by
- * {@link QueueCall} through {@link QueueCall.Node#bridged}), takes the monitor commands published on this node's
- * channel, calls the supervisor's extension (locally or over the trunk, routed like an offer) and taps the answered
- * leg into the bridge. As a {@link ServiceNumbers} it serves no number but owns the supervisor legs' dialogs (their
- * BYE), as a {@link SipFeature} it hears the responses to their INVITEs. Redis writes run on {@code background},
- * never on a SIP or Lettuce thread.
+ * The live calls whose media this node holds, and their supervisor monitors. Keeps the node's part of the live
+ * list ({@link LiveCalls}): queue calls once an agent answered, parked callers' rooms (alone, then joined), callback
+ * tickets (dialling, then connected), each with the media a supervisor may be joined to ({@link Monitorable}: a
+ * {@link CallBridge} or a room's mixer) once caller and agent talk. Takes the monitor commands published on this
+ * node's channel, calls the supervisor's extension (locally or over the trunk, routed like an offer) and taps the
+ * answered leg into that media. As a {@link ServiceNumbers} it serves no number but owns the supervisor legs'
+ * dialogs (their BYE), as a {@link SipFeature} it hears the responses to their INVITEs. Redis writes run on
+ * {@code background}, never on a SIP or Lettuce thread.
  */
 final class MonitorLegs implements ServiceNumbers, SipFeature {
 
     private static final Logger log = LoggerFactory.getLogger(MonitorLegs.class);
 
-    /** A connected queue call of this node, as the monitor needs it. */
-    private record Bridged(String tenant, LiveCall call, CallBridge bridge) {
+    /** A listed call of this node; {@code media} null while nobody can be joined to it (parked, dialling). */
+    private record Listed(String tenant, LiveCall call, Monitorable media) {
     }
 
     private final QueueCalls calls;
     private final LiveCalls live;
     private final ExecutorService background;
     private final long ringSeconds;
-    private final Map<String, Bridged> bridged = new ConcurrentHashMap<>();
+    private final Map<String, Listed> listed = new ConcurrentHashMap<>();
     /** Guarded by this: the supervisor leg of each monitored call (by queue call id), and by the leg's Call-ID. */
     private final Map<String, MonitorLeg> byCall = new ConcurrentHashMap<>();
     private final Map<String, MonitorLeg> byLeg = new ConcurrentHashMap<>();
@@ -64,21 +66,29 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
         calls.watch(this);
     }
 
-    /** A queue call of this node was answered by an agent (under the call's monitor: no Redis here). */
-    void connected(String tenant, LiveCall call, CallBridge bridge) {
-        bridged.put(call.callId(), new Bridged(tenant, call, bridge));
-        // owed: retried every second while Redis is away, so the list catches up after an outage
+    /**
+     * A call of this node is listed, or its entry changes (a parked caller joined, a ticket's customer answered),
+     * under the call's monitor: no Redis here. An entry keeps the time it was first listed.
+     */
+    void listed(String tenant, LiveCall call, Monitorable media) {
+        Listed before = listed.get(call.callId());
+        LiveCall entry = before == null ? call
+                : before.call().now(call.state(), call.agentId(), call.agentNode(), call.answeredAt());
+        listed.put(call.callId(), new Listed(tenant, entry, media));
+        // owed: retried every second while Redis is away, so the list catches up after an outage; a late retry
+        // writes the entry as it is then, and nothing for a call that ended
         later("live call " + call.callId(), () -> calls.recorder.owed("live call " + call.callId(),
                 () -> {
-                    if (bridged.containsKey(call.callId())) { // a late retry must not list a call that ended
-                        live.put(tenant, call);
+                    Listed now = listed.get(call.callId());
+                    if (now != null) {
+                        live.put(tenant, now.call());
                     }
                 }));
     }
 
-    /** A queue call of this node ended: its entry goes, its supervisor gets a BYE. */
+    /** A listed call of this node ended (or left the list): its entry goes, its supervisor gets a BYE. */
     void ended(String tenant, String callId) {
-        Bridged gone = bridged.remove(callId);
+        Listed gone = listed.remove(callId);
         if (gone == null) {
             return;
         }
@@ -123,13 +133,14 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
     }
 
     private synchronized void start(MonitorCommand command, Optional<Monitor> monitor, Route route) {
-        Bridged call = bridged.get(command.callId());
+        Listed call = listed.get(command.callId());
         MonitorMode mode = MonitorMode.parse(command.mode()).orElse(MonitorMode.LISTEN);
-        if (monitor.isEmpty() || call == null || byCall.containsKey(command.callId())) {
+        if (monitor.isEmpty() || call == null || call.media() == null || byCall.containsKey(command.callId())) {
             log.info("monitor {} of {} not started: {}", command.monitorId(), command.callId(),
-                    monitor.isEmpty() ? "withdrawn" : call == null ? "the call is over" : "already monitored");
+                    monitor.isEmpty() ? "withdrawn" : call == null ? "the call is over"
+                            : call.media() == null ? "nobody talks yet" : "already monitored");
             monitor.ifPresent(m -> gone(command.tenant(), m, call == null ? "" : call.call().queue(),
-                    call == null ? "" : call.call().agentId(), "call-ended"));
+                    call == null ? "" : call.call().agentId(), call == null ? "call-ended" : "not-connected"));
             return;
         }
         if (!(route instanceof Route.Ring ring)) {
@@ -168,9 +179,9 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
         }
         leg.mode = mode.get();
         leg.monitor = leg.monitor.withMode(mode.get().wire());
-        Bridged call = bridged.get(command.callId());
-        if (call != null && leg.state == MonitorLeg.State.CONNECTED) {
-            call.bridge().mode(mode.get());
+        Listed call = listed.get(command.callId());
+        if (call != null && call.media() != null && leg.state == MonitorLeg.State.CONNECTED) {
+            call.media().mode(mode.get());
         }
         Monitor now = leg.monitor;
         later("monitor changed", () -> live.event(leg.tenant, "monitor.changed", leg.queue, leg.agent, now, null));
@@ -214,9 +225,9 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
         if (leg.ringTimer != null) {
             leg.ringTimer.cancel(false);
         }
-        Bridged call = bridged.get(leg.monitor.callId());
-        if (call != null && !wasRinging) {
-            call.bridge().untap();
+        Listed call = listed.get(leg.monitor.callId());
+        if (call != null && call.media() != null && !wasRinging) {
+            call.media().untap();
         }
         leg.stream.close();
         byCall.remove(leg.monitor.callId(), leg);
@@ -263,8 +274,8 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
 
     /** The supervisor's phone answered (the branch ACKed it). */
     private void answered(MonitorLeg leg, Response response) {
-        Bridged call = bridged.get(leg.monitor.callId());
-        if (call == null) {
+        Listed call = listed.get(leg.monitor.callId());
+        if (call == null || call.media() == null) {
             leg.branch.bye(); // the call ended while the supervisor's phone rang
             leg.state = MonitorLeg.State.CONNECTED;
             finish(leg, "call-ended");
@@ -283,7 +294,14 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
             leg.ringTimer.cancel(false);
         }
         leg.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
-        call.bridge().tap(leg.stream, leg.mode);
+        try {
+            call.media().tap(leg.stream, leg.mode);
+        } catch (IllegalStateException closed) {
+            leg.branch.bye(); // the room closed as the supervisor answered
+            leg.state = MonitorLeg.State.CONNECTED;
+            finish(leg, "call-ended");
+            return;
+        }
         leg.state = MonitorLeg.State.CONNECTED;
         leg.monitor = leg.monitor.withState("connected");
         Monitor now = leg.monitor;

@@ -61,6 +61,9 @@ final class ParkedCaller {
         /** {@code branch} joined the room: the call is connected to it through the room's mixer. */
         void joined(AgentBranch branch, NegotiatedMedia media, Room room);
 
+        /** The room closed while the caller stays a moment (its goodbye): off the live list. */
+        void leftRoom();
+
         /** BYE to the caller and the party that joined; the call ends for {@code cause}. */
         void endConnected(String cause);
 
@@ -280,6 +283,7 @@ final class ParkedCaller {
 
     private void goodbye(Overflow.Goodbye goodbye, String cause) {
         state = State.CLOSING;
+        call.leftRoom();
         call.hear(goodbye.source());
         timers.after(goodbye.hangUpAfter(), () -> {
             synchronized (lock) {

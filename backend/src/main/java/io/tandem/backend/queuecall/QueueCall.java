@@ -8,6 +8,7 @@ import io.tandem.backend.conference.Room;
 import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
+import io.tandem.protocol.LiveCall;
 import io.tandem.telephony.codec.Codecs;
 import io.tandem.telephony.media.MediaSource;
 import io.tandem.telephony.sdp.NegotiatedMedia;
@@ -48,13 +49,19 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
      */
     enum State { WAITING, CONNECTED, LEAVING, PARKED, ENDED }
 
-    /** What this node keeps of its queue calls: the calls by Call-ID, the live list of bridged ones. */
+    /** What this node keeps of its queue calls: the calls by Call-ID, the live list supervisors see. */
     interface Node {
-        /** {@code agent} answered: the call is listed live and may be monitored through {@code bridge}. */
-        void bridged(QueueCall call, AgentBranch agent, CallBridge bridge);
+        /**
+         * The call is listed live, or its entry changes: {@code state}, with {@code agent} on {@code agentNode} once
+         * one joined, and the media a supervisor may be joined to ({@code null} while the caller talks to nobody).
+         */
+        void listed(QueueCall call, LiveCall.State state, String agent, String agentNode, Monitorable media);
 
-        /** The call ended (off the live list too when it was {@code bridged}). */
-        void ended(QueueCall call, boolean bridged);
+        /** The call leaves the live list while it lasts (a parked caller hearing its goodbye). */
+        void unlisted(QueueCall call);
+
+        /** The call ended (off the live list too). */
+        void ended(QueueCall call);
 
         /** A user dialled into the call's room: requests with {@code joinerCallId} are the call's too. */
         void dialledIn(QueueCall call, String joinerCallId);
@@ -290,6 +297,9 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         state = State.PARKED;
         parked = new ParkedCaller(parkedCall, this, rooms, overflow, branches, later);
         parked.park(queue, seat.party(), seat.details().priority(), seat.parkedPlace(), reason);
+        if (parked.state() == ParkedCaller.State.PARKED) {
+            node.listed(this, LiveCall.State.PARKED, null, null, null);
+        }
         log.info("queue call {} from {} parked from {}@{} ({})", callId, number, queue.number(), tenant, reason);
     }
 
@@ -319,9 +329,16 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         public void joined(AgentBranch branch, NegotiatedMedia media, Room room) {
             answeredBy(branch, media);
             room.connect(caller.stream(), branch.stream, branch.agentId);
+            node.listed(QueueCall.this, LiveCall.State.CALLBACK, branch.agentId, branch.agentNode,
+                    new RoomTap(room));
             boolean agent = seat.callbackConnected(queue, branch.agentId, room.id());
             log.info("queue call {} from {} connected to {} in {} ({}; queue {}@{})", callId, number, branch.agentId,
                     room, agent ? "agent on call" : "not a ready agent", queue.number(), tenant);
+        }
+
+        @Override
+        public void leftRoom() {
+            node.unlisted(QueueCall.this);
         }
 
         @Override
@@ -339,6 +356,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
             report.answered();
             state = State.CONNECTED;
             room.connect(caller.stream(), leg.stream(), user);
+            // the user's phone may be on another node (its join came over the trunk): not known here
+            node.listed(QueueCall.this, LiveCall.State.CALLBACK, user, null, new RoomTap(room));
             boolean agent = seat.callbackConnected(queue, user, room.id());
             node.dialledIn(QueueCall.this, joinerCallId);
             log.info("queue call {} from {} connected to {} who dialled into {} ({}; queue {}@{})", callId, number,
@@ -394,7 +413,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
     @Override
     public void connect(AgentBranch branch, NegotiatedMedia media) {
         answeredBy(branch, media);
-        node.bridged(this, branch, new CallBridge(caller.stream(), branch.stream));
+        node.listed(this, LiveCall.State.CONNECTED, branch.agentId, branch.agentNode,
+                new CallBridge(caller.stream(), branch.stream));
         log.info("queue call {} from {} connected to agent {} on {} (queue {}@{})", callId, number, branch.agentId,
                 branch.agentNode, queue.number(), tenant);
     }
@@ -643,7 +663,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         }
         caller.close();
         branches.end();
-        node.ended(this, agent != null);
+        node.ended(this);
         if (joiner != null) {
             joiner.close();
             report.endedWithDialIn(queue, joinerId, cause, hungUpBy, agentHungUp);

@@ -130,7 +130,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     }
 
     @Override
-    public Optional<String> roomNode(String tenant, String caller, String number) {
+    public Optional<RemoteRoom> roomNode(String tenant, String caller, String number) {
         return ServiceNumbers.JOIN_NUMBER.matcher(number).matches()
                 ? joins.roomNode(tenant, caller, number) : Optional.empty();
     }
@@ -365,16 +365,28 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
 
     void watch(MonitorLegs legs) {
         monitors = legs;
+        tickets.watch(legs);
     }
 
-    /** The node's side of its calls: the live list of bridged calls (for monitors), the calls by Call-ID. */
+    /** The node's side of its calls: the live list supervisors see (and monitor), the calls by Call-ID. */
     private final QueueCall.Node node = new QueueCall.Node() {
         @Override
-        public void bridged(QueueCall call, AgentBranch agent, CallBridge bridge) {
+        public void listed(QueueCall call, LiveCall.State state, String agent, String agentNode,
+                Monitorable media) {
             MonitorLegs watching = monitors;
             if (watching != null) {
-                watching.connected(call.tenant, new LiveCall(call.callId, call.queueNumber(), call.number, call.name,
-                        agent.agentId, signalling.nodeId(), agent.agentNode, threads.clock().millis(), null), bridge);
+                long now = threads.clock().millis();
+                watching.listed(call.tenant, new LiveCall(call.callId, call.queueNumber(), call.number, call.name,
+                        agent, signalling.nodeId(), agentNode, state == LiveCall.State.PARKED ? 0 : now, null, state,
+                        now), media);
+            }
+        }
+
+        @Override
+        public void unlisted(QueueCall call) {
+            MonitorLegs watching = monitors;
+            if (watching != null) {
+                watching.ended(call.tenant, call.callId);
             }
         }
 
@@ -384,16 +396,13 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         }
 
         @Override
-        public void ended(QueueCall call, boolean bridged) {
+        public void ended(QueueCall call) {
             waiting.remove(call.callId, call);
             String joiner = call.joinerCallId();
             if (joiner != null) {
                 waiting.remove(joiner, call);
             }
-            MonitorLegs watching = monitors;
-            if (bridged && watching != null) {
-                watching.ended(call.tenant, call.callId);
-            }
+            unlisted(call);
         }
     };
 

@@ -1,5 +1,6 @@
 package io.tandem.backend.queuecall;
 
+import io.tandem.backend.call.ServiceNumbers;
 import io.tandem.backend.conference.JoinTokens;
 import io.tandem.backend.conference.Room;
 import io.tandem.backend.node.sip.InboundRequest;
@@ -49,8 +50,9 @@ final class RoomJoins {
     }
 
     /** The other node holding the room {@code number} joins, when the token verifies ({@link JoinTokens#roomNode}). */
-    Optional<String> roomNode(String tenant, String caller, String number) {
-        return tokens.roomNode(tenant, caller, token(number));
+    Optional<ServiceNumbers.RemoteRoom> roomNode(String tenant, String caller, String number) {
+        return tokens.roomNode(tenant, caller, token(number))
+                .map(room -> new ServiceNumbers.RemoteRoom(room.node(), room.queue()));
     }
 
     private static String token(String number) {

@@ -8,6 +8,7 @@ import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
 import io.tandem.backend.wake.CallWakes;
 import io.tandem.backend.wake.Wake;
+import io.tandem.protocol.LiveCall;
 import io.tandem.protocol.callback.TicketEvent;
 import io.tandem.telephony.codec.Codecs;
 import io.tandem.telephony.sdp.NegotiatedMedia;
@@ -52,8 +53,15 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
         void report(TicketEvent.Kind kind, String agent, String reason);
     }
 
-    /** The node's list of the tickets it works. */
+    /** The node's list of the tickets it works, and of those supervisors see live. */
     interface Desk {
+        /**
+         * The ticket's call is listed live, or its entry changes: {@code state}, with its agent, and the media a
+         * supervisor may be joined to ({@code null} while the customer is being called).
+         */
+        void listed(TicketCall call, LiveCall.State state, AgentBranch agent, Monitorable media);
+
+        /** The ticket is over here (off the live list too). */
         void ended(TicketCall call);
     }
 
@@ -127,6 +135,14 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
             return "Callback " + (customer.name().isEmpty() ? customer.number() : customer.name());
         }
         return queue.name();
+    }
+
+    Customer customer() {
+        return customer;
+    }
+
+    String queueNumber() {
+        return queue.number();
     }
 
     synchronized State state() {
@@ -207,6 +223,7 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
         state = State.DIALLING;
         branch.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
         reports.report(TicketEvent.Kind.DIALLING, branch.agentId, "");
+        desk.listed(this, LiveCall.State.TICKET_DIALLING, branch, null);
         log.info("ticket {}: agent {} took it; calling {}", customer.ticketId(), branch.agentId, customer.number());
         dialCustomer();
     }
@@ -350,7 +367,8 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
             }
         }
         branch.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
-        new CallBridge(agent.stream, branch.stream);
+        // the customer is the bridge's caller side: a supervisor's whisper goes to the agent only
+        desk.listed(this, LiveCall.State.TICKET_CONNECTED, agent, new CallBridge(branch.stream, agent.stream));
         report.answered();
         reports.report(TicketEvent.Kind.CONNECTED, agent.agentId, "");
         log.info("ticket {}: customer {} answered; connected to agent {}", customer.ticketId(), customer.number(),

@@ -7,6 +7,7 @@ import io.tandem.backend.conference.TicketCommands;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.wake.CallWakes;
+import io.tandem.protocol.LiveCall;
 import io.tandem.protocol.callback.NodeCommand;
 import io.tandem.protocol.callback.TicketEvent;
 import java.time.Duration;
@@ -121,9 +122,33 @@ final class TicketCalls implements TicketCommands, TicketCall.Desk {
         call.withdraw();
     }
 
+    /** Supervisor monitors of this node's calls; none until {@link MonitorLegs} is built. */
+    private volatile MonitorLegs monitors;
+
+    void watch(MonitorLegs legs) {
+        monitors = legs;
+    }
+
+    /** Listed under the wait-set entry id, so the ticket's id stays the one a supervisor finds it by. */
+    @Override
+    public void listed(TicketCall call, LiveCall.State state, AgentBranch agent, Monitorable media) {
+        MonitorLegs watching = monitors;
+        if (watching != null) {
+            long now = threads.clock().millis();
+            TicketCall.Customer customer = call.customer();
+            watching.listed(call.tenant, new LiveCall(call.entryId, call.queueNumber(), customer.number(),
+                    customer.name(), agent.agentId, recorder.nodeId, agent.agentNode,
+                    state == LiveCall.State.TICKET_CONNECTED ? now : 0, null, state, now), media);
+        }
+    }
+
     @Override
     public void ended(TicketCall call) {
         working.remove(call.entryId, call);
+        MonitorLegs watching = monitors;
+        if (watching != null) {
+            watching.ended(call.tenant, call.entryId);
+        }
     }
 
     /** Node stopping: the tickets' legs close; the service hands them on once this node's heartbeat is gone. */

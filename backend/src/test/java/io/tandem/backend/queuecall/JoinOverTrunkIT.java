@@ -108,7 +108,24 @@ class JoinOverTrunkIT {
 
             joined.hangup();
             caller.awaitState(call, CallState.ENDED);
+
+            // the phone's node only forwarded the join: its record names the room's queue and the agent, and no
+            // record anywhere carries the token (a credential), used or refused
+            Await.until("the forwarding node's record of the join", AUDIO, () -> !cdr(joined.id()).isEmpty());
+            assertThat(cdr(joined.id())).containsEntry("from", "1062").containsEntry("to", "7420")
+                    .containsEntry("queue", "7420").containsEntry("agent", "1062")
+                    .containsEntry("nodes", "jt2,jt1").containsEntry("endCause", "normal");
+            Await.until("the record of the refused second join", AUDIO, () -> !cdr(again.id()).isEmpty());
+            assertThat(cdr(again.id())).containsEntry("to", "7420").containsEntry("agent", "1062");
+            assertThat(phoneNode.bean(Redis.class).commands().xrange(Keys.cdr("demo"), Range.create("-", "+")))
+                    .flatExtracting(m -> List.copyOf(m.getBody().values()))
+                    .noneMatch(value -> value.contains(wire) || value.startsWith("join*"));
         }
+    }
+
+    static Map<String, String> cdr(String callId) {
+        return phoneNode.bean(Redis.class).commands().xrange(Keys.cdr("demo"), Range.create("-", "+")).stream()
+                .map(StreamMessage::getBody).filter(b -> callId.equals(b.get("callId"))).findFirst().orElse(Map.of());
     }
 
     @Test

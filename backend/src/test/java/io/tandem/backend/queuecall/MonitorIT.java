@@ -157,8 +157,8 @@ class MonitorIT {
             assertThat(listed.path("agentNode").asText()).isEqualTo("m2");
             assertThat(listed.path("answeredAt").asLong()).isPositive();
             assertThat(listed.has("monitor")).isFalse();
-            n1.bean(LiveCalls.class).put("demo", new LiveCall("ghost-call", "7200", "1099", "", "1098", "gone-node",
-                    "gone-node", 1, null));
+            n1.bean(LiveCalls.class).put("demo", LiveCall.connected("ghost-call", "7200", "1099", "", "1098",
+                    "gone-node", "gone-node", 1));
             assertThat(live("ghost-call")).as("a call whose media node is not alive").isNull();
             assertThat(n1.bean(Redis.class).commands().hexists(Keys.liveCalls("demo"), "ghost-call"))
                     .as("pruned by the reader").isFalse();

@@ -59,6 +59,11 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
 
     private QueuePhone(String extension, List<String> registrars, double speaks, double hears,
             java.net.InetAddress local, Duration requestTimeout, Duration probeInterval) throws IOException {
+        this(extension, null, registrars, speaks, hears, local, requestTimeout, probeInterval);
+    }
+
+    private QueuePhone(String extension, String displayName, List<String> registrars, double speaks, double hears,
+            java.net.InetAddress local, Duration requestTimeout, Duration probeInterval) throws IOException {
         this.extension = extension;
         this.speaks = speaks;
         this.hears = hears;
@@ -67,7 +72,8 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
         UserAgentConfig c = UserAgentConfig.of(extension, "127.0.0.1").withPassword(TestNode.PASSWORD)
                 .withRegistrars(registrars).withRtpPorts(rtp, rtp + RTP_PORTS - 1)
                 .withTimeouts(requestTimeout, probeInterval);
-        UserAgentConfig config = new UserAgentConfig(c.displayName(), c.user(), c.domain(), c.password(),
+        UserAgentConfig config = new UserAgentConfig(displayName == null ? c.displayName() : displayName, c.user(),
+                c.domain(), c.password(),
                 c.registrars(), local, c.sipPort(), c.rtpPortMin(), c.rtpPortMax(), c.codecs(), c.autoAnswer(),
                 c.registerExpiry(), c.userAgent(), c.requestTimeout(), c.probeInterval());
         this.ua = UserAgent.start(config, this);
@@ -95,6 +101,12 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
     /** A caller (not registered: it only dials, answering the node's 407 with its credentials). */
     static QueuePhone caller(String extension, double speaks, double hears) throws IOException {
         return new QueuePhone(extension, List.of(), speaks, hears);
+    }
+
+    /** A caller whose From header carries {@code displayName}. */
+    static QueuePhone caller(String extension, String displayName, double speaks, double hears) throws IOException {
+        return new QueuePhone(extension, displayName, List.of(), speaks, hears,
+                java.net.InetAddress.getLoopbackAddress(), Duration.ofSeconds(3), Duration.ofSeconds(30));
     }
 
     /** A caller whose packets leave from another loopback address (127.0.0.2: a "proxy" a node may trust). */
