@@ -39,8 +39,8 @@ final class CyclesSection implements BenchSection {
 
     @Override
     public String run(boolean quick) throws Exception {
-        int shortRun = Math.max(EngineCycles.WARM_UP * 4, (quick ? 60 : longRun) / 3);
-        int longCycles = quick ? 60 : longRun;
+        int shortRun = Math.max(EngineCycles.WARM_UP * 4, (quick ? Math.min(60, longRun) : longRun) / 3);
+        int longCycles = quick ? Math.min(60, longRun) : longRun;
         List<Run> runs = new ArrayList<>();
         EngineKind main = engines.contains(EngineKind.PJSUA2) ? EngineKind.PJSUA2 : EngineKind.JAVA;
         runs.add(new Run(main.id() + ", short", main, shortRun, Map.of(), "1005"));
