@@ -46,7 +46,8 @@ final class CallCostSection implements BenchSection {
         StringBuilder md = new StringBuilder();
         md.append("Each engine runs alone in its own JVM (`EngineHost`, `" + String.join(" ", EngineProcess.JVM_OPTIONS)
                 + "`, G1: a fixed heap touched at start, so that the heap's committed memory is all resident and the "
-                + "rest of the resident set is what lives outside it) as a registered agent (auto-answer, file mode: the caller recorded to WAV, silence "
+                + "rest of the resident set is what lives outside it) as a registered agent (auto-answer, file mode: "
+                + "the caller recorded to WAV, silence "
                 + "sent back; pjsua2 on its null sound device with its WAV recorder port, the Java engine with "
                 + "telephony's `WavRecorder`). Callers (our user agent in the bench JVM, demo extensions registered on "
                 + "the node) dial the agent's extension through the node (B2BUA, RTP relay), G.711 µ-law, each "

@@ -60,9 +60,10 @@ final class CyclesSection implements BenchSection {
                 + "and over its second half alone: a leak grows the same in both, an allocator settling grows less "
                 + "in the second half. Load average at the start: ").append(LoadAverage.now()).append(".\n\n");
         md.append("| run | cycles | failed | native after warm-up MB | at half MB | at end MB | KB / cycle (all) "
-                + "| KB / cycle (2nd half) | threads warm-up → end | RSS at end MB |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+                + "| KB / cycle (2nd half) | non-heap warm-up → end MB | threads warm-up → end | RSS at end MB |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|\n");
         StringBuilder curves = new StringBuilder();
+        List<String> verdicts = new ArrayList<>();
         for (Run run : runs) {
             System.out.println("   cycles: " + run.name());
             TreeMap<Integer, ProcessMemory> points = new TreeMap<>();
@@ -75,10 +76,13 @@ final class CyclesSection implements BenchSection {
                     end.getKey() - points.firstKey());
             double second = (end.getValue().nativeKb() - half.getValue().nativeKb()) / (double) Math.max(1,
                     end.getKey() - half.getKey());
-            md.append(String.format("| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %d → %d | %.1f |%n",
+            md.append(String.format(
+                    "| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f → %.1f | %d → %d | %.1f |%n",
                     run.name(), end.getKey(), failed, warm.nativeKb() / 1024.0, half.getValue().nativeKb() / 1024.0,
-                    end.getValue().nativeKb() / 1024.0, all, second, warm.threads(), end.getValue().threads(),
+                    end.getValue().nativeKb() / 1024.0, all, second, warm.nonHeapCommittedKb() / 1024.0,
+                    end.getValue().nonHeapCommittedKb() / 1024.0, warm.threads(), end.getValue().threads(),
                     end.getValue().rssKb() / 1024.0));
+            verdicts.add(run.name() + ": " + (second < all / 4 ? "levels off" : "keeps growing"));
             curves.append("- ").append(run.name()).append(": ");
             points.forEach((cycle, m) -> curves.append(cycle).append(" → ")
                     .append(String.format("%.1f", m.nativeKb() / 1024.0)).append(", "));
@@ -86,6 +90,8 @@ final class CyclesSection implements BenchSection {
             curves.append(" MB\n");
         }
         md.append("\nNative memory at each checkpoint (cycle → MB):\n\n").append(curves);
+        md.append("\nReading: a run whose second half grows by less than a quarter of its whole-run rate per cycle has "
+                + "levelled off (").append(String.join("; ", verdicts)).append(").\n");
         md.append("\nLoad average at the end: ").append(LoadAverage.now()).append(".\n");
         return md.toString();
     }

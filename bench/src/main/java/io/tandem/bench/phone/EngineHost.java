@@ -175,6 +175,7 @@ public final class EngineHost implements PhoneListener {
                 FlushWatch watch = watches.remove(n);
                 // The recorder was deleted (its last flush written) when the engine released the call, before ENDED.
                 watch.stop();
+                watch.awaitClosed(Duration.ofSeconds(10));
                 clock = watch.clock();
                 wav = files.recordingFile(n);
             }

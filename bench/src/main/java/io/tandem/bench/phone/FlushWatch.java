@@ -2,8 +2,12 @@ package io.tandem.bench.phone;
 
 import io.tandem.telephony.media.AudioFrames;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -66,6 +70,36 @@ final class FlushWatch {
     void stop() throws InterruptedException {
         stopped = true;
         thread.join();
+    }
+
+    /**
+     * Waits until PJSIP has closed the recording: its header then gives the data's length. The bridge removes a port
+     * asynchronously (on its next tick), so the recorder may still be open when the engine reports the call ended.
+     */
+    void awaitClosed(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!closed()) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException(file + " not closed by PJSIP within " + timeout);
+            }
+            Thread.sleep(20); // PJSIP closes the file on its own clock: nothing to wait on but the file
+        }
+    }
+
+    private boolean closed() throws IOException {
+        long size = sizeOf(file);
+        if (size <= HEADER_BYTES) {
+            return false;
+        }
+        byte[] header = new byte[HEADER_BYTES];
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(header, 0, HEADER_BYTES) < HEADER_BYTES) {
+                return false;
+            }
+        }
+        long declared = ByteBuffer.wrap(header, HEADER_BYTES - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt()
+                & 0xffffffffL;
+        return declared == size - HEADER_BYTES;
     }
 
     /** The growths seen as (nanoTime, frame whose tick it was), the file's creation and its closing left out. */

@@ -3,6 +3,7 @@ package io.tandem.bench.phone;
 import io.tandem.bench.node.ChildProcess;
 import io.tandem.bench.node.LoopbackPorts;
 import io.tandem.bench.node.TandemRegistrar;
+import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.testing.TestPhone;
 import io.tandem.telephony.ua.RegistrationState;
 import io.tandem.telephony.ua.UserAgentConfig;
@@ -84,7 +85,9 @@ final class PhoneRig implements AutoCloseable {
                 1000, 700);
         callers.add(phone);
         phone.rejecting(486);
-        phone.awaitRegistration(RegistrationState.REGISTERED);
+        // Longer than a test's wait: the node answers slowly on a machine loaded by other work.
+        Await.until(extension + " registered on the node", Duration.ofSeconds(120),
+                () -> phone.ua.registrationState() == RegistrationState.REGISTERED);
         return phone;
     }
 
