@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * An outbound campaign of a tenant: whom it calls (its contact list), when (the call window, in each contact's local
  * time), how often (attempts and retry delays by outcome), how fast (the pacing mode), and where answered calls go
- * (a queue). Stored as JSON in {@code tandem:{t}:campaigns}. The scheduler that dials it is not built yet (issue 19).
+ * (a queue). Stored as JSON in {@code tandem:{t}:campaigns}; dialled by the {@link CampaignScheduler} while it runs.
  *
  * @param id          the campaign's name in the tenant
  * @param queue       the queue answered calls go to (the agent's offer names the campaign and the contact)
@@ -18,9 +18,15 @@ import java.util.List;
  * @param retry       the delay before calling again after each retryable outcome
  * @param ringSeconds how long a customer's phone rings before no-answer; at least 15 s
  * @param abandonCap  predictive mode: the share of answered calls no agent takes that the pacing keeps under
+ * @param maxChannels the campaign's calls at once at most, cluster-wide (0: only the trunks' and nodes' limits)
  */
 public record Campaign(String id, String queue, Mode mode, Window window, int maxAttempts, Retry retry,
-        int ringSeconds, double abandonCap) {
+        int ringSeconds, double abandonCap, int maxChannels) {
+
+    /** The group its calls are counted in by the trunk seizure. */
+    public String group() {
+        return "campaign." + id;
+    }
 
     /** How calls are paced. */
     public enum Mode {

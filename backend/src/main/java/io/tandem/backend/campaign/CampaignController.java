@@ -43,10 +43,12 @@ class CampaignController {
 
     private final Campaigns campaigns;
     private final TenantServiceNumbers serviceNumbers;
+    private final DoNotCall doNotCall;
 
-    CampaignController(Campaigns campaigns, TenantServiceNumbers serviceNumbers) {
+    CampaignController(Campaigns campaigns, TenantServiceNumbers serviceNumbers, DoNotCall doNotCall) {
         this.campaigns = campaigns;
         this.serviceNumbers = serviceNumbers;
+        this.doNotCall = doNotCall;
     }
 
     /** PUT body; what is left out takes its default. */
@@ -57,7 +59,8 @@ class CampaignController {
             @Min(1) @Max(20) Integer maxAttempts,
             @Valid RetryBody retry,
             @Min(value = 15, message = "must be at least 15 seconds") @Max(120) Integer ringSeconds,
-            @DecimalMin("0.0") @DecimalMax(value = "0.1", message = "must be at most 0.1 (10 %)") Double abandonCap) {
+            @DecimalMin("0.0") @DecimalMax(value = "0.1", message = "must be at most 0.1 (10 %)") Double abandonCap,
+            @Min(0) Integer maxChannels) {
     }
 
     /** The call window in the contacts' local time ({@code "09:00"} to {@code "20:00"}), on {@code days}. */
@@ -67,8 +70,20 @@ class CampaignController {
     record RetryBody(@Min(0) Integer busySeconds, @Min(0) Integer noAnswerSeconds, @Min(0) Integer failedSeconds) {
     }
 
-    /** A campaign with its contact counts. */
-    record CampaignView(Campaign campaign, long contacts, long due) {
+    /** A campaign with its contact counts and whether it dials now. */
+    record CampaignView(Campaign campaign, long contacts, long due, boolean running) {
+    }
+
+    /**
+     * A campaign's figures: attempts, the count of each outcome, the answer rate (answered or abandoned calls per
+     * attempt) and the abandon rate (abandoned per answered-or-abandoned call: the live calls no agent took).
+     */
+    record Figures(long attempts, Map<String, Long> outcomes, double answerRate, double abandonRate,
+            long inFlight) {
+    }
+
+    /** Numbers for a do-not-call list (E.164). */
+    record Numbers(List<String> numbers) {
     }
 
     /** What an upload did: rows read, contacts taken (new ones, ones already on the campaign) and each row refused. */
@@ -105,7 +120,7 @@ class CampaignController {
                 new Campaign.Retry(or(retry.busySeconds(), 300), or(retry.noAnswerSeconds(), 600),
                         or(retry.failedSeconds(), 900)),
                 body.ringSeconds() == null ? 25 : body.ringSeconds(),
-                body.abandonCap() == null ? 0.03 : body.abandonCap());
+                body.abandonCap() == null ? 0.03 : body.abandonCap(), or(body.maxChannels(), 0));
         boolean created = campaigns.save(tenant, campaign);
         log.info("campaign {}@{} {}: queue {}, {}", id, tenant, created ? "created" : "replaced", campaign.queue(),
                 campaign.mode());
@@ -141,9 +156,70 @@ class CampaignController {
                 parsed.errors());
     }
 
+    /** The campaign dials from the next tick on. */
+    @PostMapping("/{id}/start")
+    CampaignView start(@PathVariable String tenant, @PathVariable String id) {
+        Campaign campaign = existing(tenant, id);
+        campaigns.run(tenant, id, true);
+        log.info("campaign {}@{} started", id, tenant);
+        return view(tenant, campaign);
+    }
+
+    /** The campaign dials no more; calls under way go on. */
+    @PostMapping("/{id}/stop")
+    CampaignView stop(@PathVariable String tenant, @PathVariable String id) {
+        Campaign campaign = existing(tenant, id);
+        campaigns.run(tenant, id, false);
+        log.info("campaign {}@{} stopped", id, tenant);
+        return view(tenant, campaign);
+    }
+
+    @GetMapping("/{id}/figures")
+    Figures figures(@PathVariable String tenant, @PathVariable String id) {
+        existing(tenant, id);
+        Map<String, String> raw = campaigns.figures(tenant, id);
+        Map<String, Long> outcomes = new LinkedHashMap<>();
+        for (Outcome outcome : Outcome.values()) {
+            outcomes.put(outcome.wire(), Long.parseLong(raw.getOrDefault(outcome.wire(), "0")));
+        }
+        long attempts = Long.parseLong(raw.getOrDefault("attempts", "0"));
+        long live = outcomes.get(Outcome.ANSWERED.wire()) + outcomes.get(Outcome.ABANDONED.wire());
+        return new Figures(attempts, outcomes, attempts == 0 ? 0 : (double) live / attempts,
+                live == 0 ? 0 : (double) outcomes.get(Outcome.ABANDONED.wire()) / live,
+                campaigns.inFlight(tenant, id));
+    }
+
+    /** The campaign's do-not-call list. */
+    @GetMapping("/{id}/do-not-call")
+    Numbers campaignDoNotCall(@PathVariable String tenant, @PathVariable String id) {
+        existing(tenant, id);
+        return new Numbers(doNotCall.list(tenant, id).stream().sorted().toList());
+    }
+
+    /** Adds numbers to the campaign's do-not-call list; any number not E.164 → 400, nothing added. */
+    @PostMapping("/{id}/do-not-call")
+    Numbers addCampaignDoNotCall(@PathVariable String tenant, @PathVariable String id, @RequestBody Numbers body) {
+        existing(tenant, id);
+        doNotCall.add(tenant, id, checked(body));
+        return campaignDoNotCall(tenant, id);
+    }
+
+    static List<String> checked(Numbers body) {
+        if (body == null || body.numbers() == null || body.numbers().isEmpty()) {
+            throw invalid("numbers", "must name at least one number");
+        }
+        for (int i = 0; i < body.numbers().size(); i++) {
+            String number = body.numbers().get(i);
+            if (number == null || !ContactList.isE164(number)) {
+                throw invalid("numbers[" + i + "]", "must be an E.164 number such as +4930123456");
+            }
+        }
+        return body.numbers();
+    }
+
     private CampaignView view(String tenant, Campaign campaign) {
         Campaigns.Counts counts = campaigns.counts(tenant, campaign.id());
-        return new CampaignView(campaign, counts.contacts(), counts.due());
+        return new CampaignView(campaign, counts.contacts(), counts.due(), campaigns.running(tenant, campaign.id()));
     }
 
     private Campaign existing(String tenant, String id) {
@@ -165,7 +241,7 @@ class CampaignController {
     }
 
     /** A 400 naming the field, in the shape of the rest of the API ({@code errors}). */
-    private static ErrorResponseException invalid(String field, String message) {
+    static ErrorResponseException invalid(String field, String message) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("field", field);
         error.put("message", message);

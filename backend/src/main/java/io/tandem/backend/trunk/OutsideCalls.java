@@ -72,6 +72,21 @@ public class OutsideCalls {
                 candidates.add(new TrunkHunt.Candidate(trunk, passOwn ? own : trunk.callerId().number()));
             }
         }
-        return new TrunkHunt(redis, writes, tenant, nodeId, number.e164(), candidates, properties.inviteTimeout());
+        return new TrunkHunt(redis, writes, tenant, nodeId, number.e164(), candidates, properties.inviteTimeout(),
+                OutboundLimits.NONE);
+    }
+
+    /**
+     * The tenant's in-service trunks for a campaign's call to {@code e164}, in hunting order, each presenting its own
+     * number, seized under {@code limits} (the node's and the campaign's) besides the trunk's.
+     */
+    public TrunkHunt campaignHunt(String tenant, String e164, OutboundLimits limits) {
+        List<TrunkHunt.Candidate> candidates = new ArrayList<>();
+        for (Trunk trunk : trunks.list(tenant)) {
+            if (trunk.inService()) {
+                candidates.add(new TrunkHunt.Candidate(trunk, trunk.callerId().number()));
+            }
+        }
+        return new TrunkHunt(redis, writes, tenant, nodeId, e164, candidates, properties.inviteTimeout(), limits);
     }
 }
