@@ -8,8 +8,8 @@
 -- Seizes a channel and a place in the last second of the trunk, of the node and of the group, all or none, so no
 -- node of the cluster ever sends the carrier more INVITEs within any 1000 ms, or holds more calls on it, than its
 -- limits, no node more than its own, and no campaign more calls at once than its own. The time is Redis's own (one
--- clock for every node). Returns 'ok', or the first limit that is full: 'channels', 'caps', 'node-channels',
--- 'node-caps' or 'group-channels'.
+-- clock for every node). Returns 'ok <ms>' (the Redis time the place in the second was taken), or the first limit
+-- that is full: 'channels', 'caps', 'node-channels', 'node-caps' or 'group-channels'.
 local now = redis.call('TIME')
 local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local channels, caps = tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -41,4 +41,4 @@ redis.call('PEXPIRE', KEYS[4], 2000)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[8])
 redis.call('HSET', KEYS[5], ARGV[1], ARGV[2])
-return 'ok'
+return 'ok ' .. ms

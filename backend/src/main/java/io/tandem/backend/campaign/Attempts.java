@@ -7,6 +7,7 @@ import io.tandem.backend.redis.LuaScript;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,8 +89,9 @@ final class Attempts {
         long retryAt = RetryRule.retryAt(attempt.campaign(), attempts, result, nowMillis).orElse(-1);
         ContactRecord after = new ContactRecord(before.contact(), retryAt < 0 ? ContactRecord.State.DONE
                 : ContactRecord.State.PENDING, attempts, result.outcome().wire());
-        Map<String, String> fields = fields(before.contact(), attempts, result.outcome(), result.cause(),
-                result.trunk(), attempt.node(), nowMillis);
+        Map<String, String> fields = new HashMap<>(fields(before.contact(), attempts, result.outcome(),
+                result.cause(), result.trunk(), attempt.node(), nowMillis));
+        fields.put("seizedAt", Long.toString(result.seizedAt()));
         writes.owe("campaign " + attempt + ": " + result.outcome().wire(), () -> {
             settle(attempt.tenant(), attempt.campaign().id(), attempt.node(), after, retryAt, result.outcome(), true,
                     fields);

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
@@ -54,13 +55,15 @@ class CampaignController {
     /** PUT body; what is left out takes its default. */
     record CampaignBody(
             @NotBlank String queue,
-            @NotNull(message = "must be one of preview, progressive, predictive") Campaign.Mode mode,
+            @NotNull(message = "must be one of preview, progressive, predictive, broadcast") Campaign.Mode mode,
             @NotNull @Valid WindowBody window,
             @Min(1) @Max(20) Integer maxAttempts,
             @Valid RetryBody retry,
             @Min(value = 15, message = "must be at least 15 seconds") @Max(120) Integer ringSeconds,
             @DecimalMin("0.0") @DecimalMax(value = "0.1", message = "must be at most 0.1 (10 %)") Double abandonCap,
-            @Min(0) Integer maxChannels) {
+            @Min(0) Integer maxChannels,
+            List<@Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_/-]{0,63}",
+                    message = "must be a prompt's name: letters, digits, '_', '-', '/'") String> prompt) {
     }
 
     /** The call window in the contacts' local time ({@code "09:00"} to {@code "20:00"}), on {@code days}. */
@@ -120,7 +123,8 @@ class CampaignController {
                 new Campaign.Retry(or(retry.busySeconds(), 300), or(retry.noAnswerSeconds(), 600),
                         or(retry.failedSeconds(), 900)),
                 body.ringSeconds() == null ? 25 : body.ringSeconds(),
-                body.abandonCap() == null ? 0.03 : body.abandonCap(), or(body.maxChannels(), 0));
+                body.abandonCap() == null ? 0.03 : body.abandonCap(), or(body.maxChannels(), 0),
+                body.prompt());
         boolean created = campaigns.save(tenant, campaign);
         log.info("campaign {}@{} {}: queue {}, {}", id, tenant, created ? "created" : "replaced", campaign.queue(),
                 campaign.mode());

@@ -9,7 +9,8 @@ import java.util.Deque;
  * agent. Predictive: the available agents times a dial ratio, less those calls; the ratio adapts each tick so that
  * the abandon rate of live answered calls over the rolling window stays at or under the campaign's cap: above the
  * cap it falls at once (by a fifth, never under 1), under half the cap it rises slowly (by 0.1, at most
- * {@value #MAX_RATIO}). One per campaign on each node; the scheduler's thread only.
+ * {@value #MAX_RATIO}). Broadcast: as many as the share and the limits allow. One per campaign on each node; the
+ * scheduler's thread only.
  */
 final class Pacing {
 
@@ -39,6 +40,7 @@ final class Pacing {
             case PREVIEW -> 0;
             case PROGRESSIVE -> (int) Math.max(0, availableAgents - inFlight);
             case PREDICTIVE -> (int) Math.max(0, (long) Math.floor(availableAgents * ratio + 1e-9) - inFlight);
+            case BROADCAST -> Integer.MAX_VALUE; // no agent to wait for: the share and the limits decide
         };
     }
 

@@ -6,6 +6,7 @@ import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.campaign.Attempt;
 import io.tandem.backend.campaign.AttemptResult;
+import io.tandem.backend.campaign.Campaign;
 import io.tandem.backend.campaign.CampaignDialer;
 import io.tandem.backend.campaign.Outcome;
 import io.tandem.backend.node.sip.OutgoingBranch;
@@ -257,18 +258,28 @@ final class CampaignCall implements BranchOwner, RingingOffer.Caller {
             node.legs().drop(branch, true);
             hunt.release(seizure);
             customer = null;
-            tell(new AttemptResult(Outcome.FAILED, Response.NOT_ACCEPTABLE_HERE, true, seizure.trunk()));
+            tell(reached(Outcome.FAILED, Response.NOT_ACCEPTABLE_HERE));
             finish();
             return;
         }
         cancel(ringTimer);
         branch.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
-        branch.stream.setSource(node.media().music(queue.musicOnHold()));
-        state = State.WAITING;
         entryId = branch.callId();
         report = new CallReport(new CallingParty(attempt.tenant(), entryId, attempt.contact().number(),
                 attempt.contact().name(), seizure.leg()), node.recorder());
+        report.answered();
         progress.answered(attempt);
+        if (attempt.campaign().mode() == Campaign.Mode.BROADCAST) {
+            state = State.CONNECTED;
+            tell(reached(Outcome.ANSWERED, Response.OK));
+            List<String> words = attempt.campaign().prompt().isEmpty() ? node.safeHarbourPrompt()
+                    : attempt.campaign().prompt();
+            log.info("campaign {}: answered on trunk {}; playing its prompt", attempt, seizure.trunk());
+            goodbye(words, "normal");
+            return;
+        }
+        branch.stream.setSource(node.media().music(queue.musicOnHold()));
+        state = State.WAITING;
         harbourTimer = node.later().after(node.safeHarbour(), this::safeHarbour);
         desk.entered(entryId, this);
         log.info("campaign {}: answered on trunk {}; waiting for an agent of {}", attempt, seizure.trunk(),
@@ -342,8 +353,7 @@ final class CampaignCall implements BranchOwner, RingingOffer.Caller {
         state = State.CONNECTED;
         branch.stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
         new CallBridge(customer.stream, branch.stream);
-        report.answered();
-        tell(new AttemptResult(Outcome.ANSWERED, Response.OK, true, seizure.trunk()));
+        tell(reached(Outcome.ANSWERED, Response.OK));
         log.info("campaign {}: connected to agent {}", attempt, branch.agentId);
     }
 
@@ -372,15 +382,24 @@ final class CampaignCall implements BranchOwner, RingingOffer.Caller {
         }
         node.acd().callers().leave(attempt.tenant(), queue.number(), entryId, Callers.Exit.ABANDON, "", why);
         state = State.ENDED;
-        tell(new AttemptResult(Outcome.ABANDONED, Response.OK, true, seizure.trunk()));
+        tell(reached(Outcome.ABANDONED, Response.OK));
+        goodbye(node.safeHarbourPrompt(), "abandoned");
+    }
+
+    /** The customer hears {@code words}, then our BYE; the record says {@code cause}. */
+    private void goodbye(List<String> words, String cause) {
         AgentBranch leg = customer;
-        leg.stream.setSource(node.media().prompts(node.safeHarbourPrompt(), frame -> false));
-        Duration prompt = node.media().promptsLength(node.safeHarbourPrompt());
+        leg.stream.setSource(node.media().prompts(words, frame -> false));
+        Duration prompt = node.media().promptsLength(words);
         node.later().after(prompt.plusMillis(200), () -> {
             synchronized (this) {
+                if (customer != leg) {
+                    return; // the customer hung up first
+                }
+                state = State.ENDED;
                 leg.branch.bye();
                 close(leg);
-                report.ended(queue, null, "abandoned", "system", false);
+                report.ended(queue, null, cause, "system", false);
                 finish();
             }
         });
@@ -398,7 +417,13 @@ final class CampaignCall implements BranchOwner, RingingOffer.Caller {
         if (!Request.BYE.equals(method)) {
             return;
         }
-        if (state == State.CONNECTED && (branch == agent || branch == customer)) {
+        if (state == State.CONNECTED && agent == null && branch == customer) {
+            // a broadcast's customer hung up during the prompt
+            close(customer);
+            report.ended(queue, null, "normal", "caller", false);
+            state = State.ENDED;
+            finish();
+        } else if (state == State.CONNECTED && (branch == agent || branch == customer)) {
             boolean byAgent = branch == agent;
             (byAgent ? customer : agent).branch.bye();
             close(customer);
@@ -416,7 +441,7 @@ final class CampaignCall implements BranchOwner, RingingOffer.Caller {
             state = State.ENDED;
             close(customer);
             report.ended(queue, null, "abandoned", "caller", false);
-            tell(new AttemptResult(Outcome.ABANDONED, Response.OK, true, seizure.trunk()));
+            tell(reached(Outcome.ABANDONED, Response.OK));
             finish();
         } else if (branch != customer) {
             node.legs().drop(branch, false);
@@ -452,8 +477,14 @@ final class CampaignCall implements BranchOwner, RingingOffer.Caller {
     private void fail(Outcome outcome, int status) {
         cancel(ringTimer);
         state = State.ENDED;
-        tell(new AttemptResult(outcome, status, everAlerted, seizure == null ? "" : seizure.trunk()));
+        tell(new AttemptResult(outcome, status, everAlerted, seizure == null ? "" : seizure.trunk(),
+                seizure == null ? 0 : seizure.seizedAt()));
         finish();
+    }
+
+    /** The result of a call the customer answered (or may have): on the current trunk. */
+    private AttemptResult reached(Outcome outcome, int status) {
+        return new AttemptResult(outcome, status, true, seizure.trunk(), seizure.seizedAt());
     }
 
     private void tell(AttemptResult result) {

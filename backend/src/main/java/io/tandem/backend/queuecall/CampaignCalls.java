@@ -37,7 +37,7 @@ final class CampaignCalls implements CampaignDialer, CampaignCall.Desk {
         if (queue.isEmpty()) {
             log.warn("campaign {}: queue {} does not exist; not dialled", attempt, attempt.campaign().queue());
             hunt.release(first);
-            progress.ended(attempt, new AttemptResult(Outcome.FAILED, 0, false, ""));
+            progress.ended(attempt, new AttemptResult(Outcome.FAILED, 0, false, "", 0));
             return;
         }
         CampaignCall call = new CampaignCall(attempt, queue.get(), hunt, progress, services, this);

@@ -79,9 +79,9 @@ public final class TrunkHunt {
                     callId, nodeId, Integer.toString(trunk.maxChannels()), Integer.toString(trunk.caps()),
                     Integer.toString(limits.nodeChannels()), Integer.toString(limits.nodeCaps()),
                     Integer.toString(limits.groupChannels()), trunk.id());
-            if ("ok".equals(outcome)) {
+            if (outcome.startsWith("ok ")) {
                 return Optional.of(new Seizure(trunk.id(), callId, requestUri(trunk), trunk.transport().wire(),
-                        candidate.callerNumber(), trunk.codecs()));
+                        candidate.callerNumber(), trunk.codecs(), Long.parseLong(outcome.substring(3))));
             }
             lastRefusal = outcome;
             if (outcome.startsWith("node-") || outcome.startsWith("group-")) {

@@ -11,7 +11,7 @@ class PacingTest {
 
     private static Campaign campaign(Campaign.Mode mode) {
         return new Campaign("c", "7000", mode, new Campaign.Window(LocalTime.MIN, LocalTime.MAX,
-                List.of(DayOfWeek.values())), 3, new Campaign.Retry(60, 120, 300), 20, 0.03, 0);
+                List.of(DayOfWeek.values())), 3, new Campaign.Retry(60, 120, 300), 20, 0.03, 0, List.of());
     }
 
     @Test

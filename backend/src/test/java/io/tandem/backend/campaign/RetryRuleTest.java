@@ -11,11 +11,11 @@ class RetryRuleTest {
 
     private static final Campaign CAMPAIGN = new Campaign("c", "7000", Campaign.Mode.PROGRESSIVE,
             new Campaign.Window(LocalTime.MIN, LocalTime.MAX, List.of(DayOfWeek.values())), 3,
-            new Campaign.Retry(60, 120, 300), 20, 0.03, 0);
+            new Campaign.Retry(60, 120, 300), 20, 0.03, 0, List.of());
     private static final long NOW = 1_000_000;
 
     private static AttemptResult result(Outcome outcome, boolean reached) {
-        return new AttemptResult(outcome, 0, reached, "a");
+        return new AttemptResult(outcome, 0, reached, "a", 0);
     }
 
     @Test
