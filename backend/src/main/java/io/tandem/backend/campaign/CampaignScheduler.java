@@ -65,6 +65,7 @@ public class CampaignScheduler implements SmartLifecycle {
     private final ObjectProvider<CampaignDialer> dialer;
     private final String nodeId;
     private final Counter failedTicks;
+    private final Counter failedDials;
     /** Pacing per campaign ({@code tenant/id}); the scheduler's thread only. */
     private final Map<String, Pacing> pacings = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService loop;
@@ -89,6 +90,8 @@ public class CampaignScheduler implements SmartLifecycle {
         this.attempts = new Attempts(redis, scripts, writes, nodeId);
         this.failedTicks = Counter.builder("tandem.campaigns.tick.failed")
                 .description("campaign scheduler ticks that failed (Redis away, a bad definition)").register(registry);
+        this.failedDials = Counter.builder("tandem.campaigns.dial.failed")
+                .description("campaign calls the dialler failed to place (recorded as failed)").register(registry);
     }
 
     /** A running campaign of a tenant. */
@@ -178,7 +181,7 @@ public class CampaignScheduler implements SmartLifecycle {
                 continue;
             }
             Attempt attempt = new Attempt(tenant, campaign, contact, record.attempts() + 1, nodeId);
-            calls.dial(attempt, hunt, first.get(), new CampaignDialer.Progress() {
+            CampaignDialer.Progress progress = new CampaignDialer.Progress() {
                 @Override
                 public void answered(Attempt answered) {
                     log.debug("campaign {}: answered", answered);
@@ -188,7 +191,17 @@ public class CampaignScheduler implements SmartLifecycle {
                 public void ended(Attempt ended, AttemptResult result) {
                     attempts.ended(ended, record, result, clock.millis());
                 }
-            });
+            };
+            try {
+                calls.dial(attempt, hunt, first.get(), progress);
+            } catch (RuntimeException e) {
+                // the INVITE may have left: settled as a failure that may have reached the customer, never retried
+                failedDials.increment();
+                log.warn("campaign {}: dialling failed; recorded as failed, not retried", attempt, e);
+                hunt.release(first.get());
+                progress.ended(attempt, new AttemptResult(Outcome.FAILED, 0, true, first.get().trunk(),
+                        first.get().seizedAt()));
+            }
             placed++;
         }
         return placed;

@@ -133,13 +133,13 @@ final class CampaignCall implements BranchOwner, RingingOffer.Caller {
             hunt.release(seized);
             return false;
         }
+        seizure = seized; // the INVITE's From is the seized trunk's number
         AgentBranch branch = node.legs().dialCarrier(this, seized, hunt.number(), media);
         if (branch == null) {
             hunt.release(seized);
             return false;
         }
         customer = branch;
-        seizure = seized;
         responded = false;
         alerted = false;
         node.later().after(hunt.inviteTimeout(), () -> carrierSilent(branch));
