@@ -1,5 +1,6 @@
 package io.tandem.backend.campaign;
 
+import io.tandem.backend.api.TenantPrincipal;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.routing.TenantServiceNumbers;
 import jakarta.validation.Valid;
@@ -15,12 +16,15 @@ import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -45,8 +49,11 @@ class CampaignController {
     private final Campaigns campaigns;
     private final TenantServiceNumbers serviceNumbers;
     private final DoNotCall doNotCall;
+    private final CampaignScheduler scheduler;
 
-    CampaignController(Campaigns campaigns, TenantServiceNumbers serviceNumbers, DoNotCall doNotCall) {
+    CampaignController(Campaigns campaigns, TenantServiceNumbers serviceNumbers, DoNotCall doNotCall,
+            CampaignScheduler scheduler) {
+        this.scheduler = scheduler;
         this.campaigns = campaigns;
         this.serviceNumbers = serviceNumbers;
         this.doNotCall = doNotCall;
@@ -191,6 +198,24 @@ class CampaignController {
         return new Figures(attempts, outcomes, attempts == 0 ? 0 : (double) live / attempts,
                 live == 0 ? 0 : (double) outcomes.get(Outcome.ABANDONED.wire()) / live,
                 campaigns.inFlight(tenant, id));
+    }
+
+    /**
+     * Preview mode: the signed-in agent asks for the campaign's next contact; it is dialled at once and its answer is
+     * offered to that agent only. 200 with the contact, 204 when none is due now.
+     */
+    @PostMapping("/{id}/next")
+    ResponseEntity<Contact> next(@PathVariable String tenant, @PathVariable String id,
+            @AuthenticationPrincipal TenantPrincipal me) {
+        Campaign campaign = existing(tenant, id);
+        if (campaign.mode() != Campaign.Mode.PREVIEW) {
+            throw invalid("mode", "the campaign is " + campaign.mode().name().toLowerCase(Locale.ROOT)
+                    + ": only a preview campaign's contacts are asked for");
+        }
+        Optional<Contact> next = scheduler.previewNext(tenant, id, me.extension());
+        log.info("campaign {}@{}: agent {} asked for the next contact: {}", id, tenant, me.extension(),
+                next.map(Contact::id).orElse("none due"));
+        return next.map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.noContent().build());
     }
 
     /** The campaign's do-not-call list. */

@@ -153,58 +153,105 @@ public class CampaignScheduler implements SmartLifecycle {
         int placed = 0;
         boolean full = false;
         for (Attempts.Claimed claimed : attempts.claim(tenant, campaign.id(), count, now)) {
-            ContactRecord record = claimed.record();
-            Contact contact = record.contact();
             if (full) {
-                attempts.putBack(tenant, campaign.id(), record, claimed.score());
+                attempts.putBack(tenant, campaign.id(), claimed.record(), claimed.score());
                 continue;
             }
-            if (doNotCall.listed(tenant, campaign.id(), contact.number())) {
-                attempts.doNotCall(tenant, campaign, record, now);
-                continue;
-            }
-            Optional<Instant> next = nextCall(campaign, contact, now);
-            if (next.isEmpty() || next.get().toEpochMilli() > now) {
-                long dueAt = next.map(Instant::toEpochMilli).orElse(now + TimeUnit.DAYS.toMillis(1));
-                log.debug("campaign {}@{}: {} outside its window; due at {}", campaign.id(), tenant, contact.id(),
-                        Instant.ofEpochMilli(dueAt));
-                attempts.putBack(tenant, campaign.id(), record, dueAt);
-                continue;
-            }
-            TrunkHunt hunt = outsideCalls.campaignHunt(tenant, contact.number(), outbound);
-            Optional<Seizure> first = hunt.next();
-            if (first.isEmpty()) {
-                log.debug("campaign {}@{}: no trunk with room ({}); {} waits", campaign.id(), tenant,
-                        hunt.refusal().isEmpty() ? "none in service" : hunt.refusal(), contact.id());
-                attempts.putBack(tenant, campaign.id(), record, claimed.score());
-                full = true;
-                continue;
-            }
-            Attempt attempt = new Attempt(tenant, campaign, contact, record.attempts() + 1, nodeId);
-            CampaignDialer.Progress progress = new CampaignDialer.Progress() {
-                @Override
-                public void answered(Attempt answered) {
-                    log.debug("campaign {}: answered", answered);
+            switch (call(calls, tenant, campaign, claimed, outbound, "", now)) {
+                case PLACED -> placed++;
+                case NO_TRUNK -> full = true;
+                case NOT_CALLED -> {
                 }
-
-                @Override
-                public void ended(Attempt ended, AttemptResult result) {
-                    attempts.ended(ended, record, result, clock.millis());
-                }
-            };
-            try {
-                calls.dial(attempt, hunt, first.get(), progress);
-            } catch (RuntimeException e) {
-                // the INVITE may have left: settled as a failure that may have reached the customer, never retried
-                failedDials.increment();
-                log.warn("campaign {}: dialling failed; recorded as failed, not retried", attempt, e);
-                hunt.release(first.get());
-                progress.ended(attempt, new AttemptResult(Outcome.FAILED, 0, true, first.get().trunk(),
-                        first.get().seizedAt()));
             }
-            placed++;
         }
         return placed;
+    }
+
+    /** What became of one claimed contact. */
+    private enum Dialled { PLACED, NOT_CALLED, NO_TRUNK }
+
+    /**
+     * Preview mode: {@code agent} asks for the campaign's next contact; it is claimed and dialled at once, and only
+     * that agent is offered the answered call. Empty when no contact is due now (or none could be dialled).
+     */
+    public Optional<Contact> previewNext(String tenant, String campaignId, String agent) {
+        CampaignDialer calls = dialer.getIfAvailable();
+        Optional<Campaign> found = campaigns.find(tenant, campaignId);
+        if (calls == null || found.isEmpty()) {
+            return Optional.empty();
+        }
+        Campaign campaign = found.get();
+        DialerLimits limits = limits(tenant);
+        OutboundLimits outbound = new OutboundLimits(campaign.group(), limits.nodeChannels(), limits.nodeCaps(),
+                campaign.maxChannels());
+        long now = clock.millis();
+        // a contact not callable now (do-not-call, out of its window) is settled and the next one is tried
+        for (int tries = 0; tries < 10; tries++) {
+            List<Attempts.Claimed> claimed = attempts.claim(tenant, campaign.id(), 1, now);
+            if (claimed.isEmpty()) {
+                return Optional.empty();
+            }
+            switch (call(calls, tenant, campaign, claimed.get(0), outbound, agent, now)) {
+                case PLACED -> {
+                    return Optional.of(claimed.get(0).record().contact());
+                }
+                case NO_TRUNK -> {
+                    return Optional.empty();
+                }
+                case NOT_CALLED -> {
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Dialled call(CampaignDialer calls, String tenant, Campaign campaign, Attempts.Claimed claimed,
+            OutboundLimits outbound, String assignee, long now) {
+        ContactRecord record = claimed.record();
+        Contact contact = record.contact();
+        if (doNotCall.listed(tenant, campaign.id(), contact.number())) {
+            attempts.doNotCall(tenant, campaign, record, now);
+            return Dialled.NOT_CALLED;
+        }
+        Optional<Instant> next = nextCall(campaign, contact, now);
+        if (next.isEmpty() || next.get().toEpochMilli() > now) {
+            long dueAt = next.map(Instant::toEpochMilli).orElse(now + TimeUnit.DAYS.toMillis(1));
+            log.debug("campaign {}@{}: {} outside its window; due at {}", campaign.id(), tenant, contact.id(),
+                    Instant.ofEpochMilli(dueAt));
+            attempts.putBack(tenant, campaign.id(), record, dueAt);
+            return Dialled.NOT_CALLED;
+        }
+        TrunkHunt hunt = outsideCalls.campaignHunt(tenant, contact.number(), outbound);
+        Optional<Seizure> first = hunt.next();
+        if (first.isEmpty()) {
+            log.debug("campaign {}@{}: no trunk with room ({}); {} waits", campaign.id(), tenant,
+                    hunt.refusal().isEmpty() ? "none in service" : hunt.refusal(), contact.id());
+            attempts.putBack(tenant, campaign.id(), record, claimed.score());
+            return Dialled.NO_TRUNK;
+        }
+        Attempt attempt = new Attempt(tenant, campaign, contact, record.attempts() + 1, nodeId, assignee);
+        CampaignDialer.Progress progress = new CampaignDialer.Progress() {
+            @Override
+            public void answered(Attempt answered) {
+                log.debug("campaign {}: answered", answered);
+            }
+
+            @Override
+            public void ended(Attempt ended, AttemptResult result) {
+                attempts.ended(ended, record, result, clock.millis());
+            }
+        };
+        try {
+            calls.dial(attempt, hunt, first.get(), progress);
+        } catch (RuntimeException e) {
+            // the INVITE may have left: settled as a failure that may have reached the customer, never retried
+            failedDials.increment();
+            log.warn("campaign {}: dialling failed; recorded as failed, not retried", attempt, e);
+            hunt.release(first.get());
+            progress.ended(attempt, new AttemptResult(Outcome.FAILED, 0, true, first.get().trunk(),
+                    first.get().seizedAt()));
+        }
+        return Dialled.PLACED;
     }
 
     private static Optional<Instant> nextCall(Campaign campaign, Contact contact, long now) {
@@ -269,6 +316,14 @@ public class CampaignScheduler implements SmartLifecycle {
         loop = null;
         if (executor != null) {
             executor.shutdownNow();
+            try {
+                // a tick under way finishes its calls before the SIP stack stops under them
+                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    log.warn("campaign scheduler: a tick still runs after 5 s; stopping without it");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

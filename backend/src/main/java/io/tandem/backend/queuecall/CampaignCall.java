@@ -284,10 +284,13 @@ final class CampaignCall implements BranchOwner, RingingOffer.Caller {
         desk.entered(entryId, this);
         log.info("campaign {}: answered on trunk {}; waiting for an agent of {}", attempt, seizure.trunk(),
                 queue.number());
-        Callers.Joined joined = node.acd().callers().join(attempt.tenant(), queue, entryId,
-                attempt.contact().number(), attempt.contact().name(), 0, Map.of(),
-                Map.of("campaign", attempt.campaign().id(), "contact", attempt.contact().id(),
-                        "attempt", Integer.toString(attempt.number())));
+        Map<String, String> data = Map.of("campaign", attempt.campaign().id(), "contact", attempt.contact().id(),
+                "attempt", Integer.toString(attempt.number()));
+        Callers.Joined joined = attempt.assignee().isEmpty()
+                ? node.acd().callers().join(attempt.tenant(), queue, entryId, attempt.contact().number(),
+                        attempt.contact().name(), 0, Map.of(), data)
+                : node.acd().callers().joinAssigned(attempt.tenant(), queue, entryId, attempt.contact().number(),
+                        attempt.contact().name(), data, attempt.assignee());
         if (!joined.ok()) {
             log.info("campaign {}: queue {} refused the call ({})", attempt, queue.number(), joined.refused());
             abandon("queue-refused");

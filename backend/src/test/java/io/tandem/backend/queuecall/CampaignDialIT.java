@@ -176,7 +176,7 @@ class CampaignDialIT {
             // 60 less 2 do-not-call, 1 out of its window, 6 busy, 2 invalid, 1 unanswered
             assertThat(figures.path("outcomes").path("answered").asLong()).isEqualTo(48);
             assertThat(figures.path("outcomes").path("do-not-call").asLong()).isEqualTo(2);
-            assertThat(figures.path("outcomes").path("busy").asLong()).isEqualTo(6);
+            assertThat(figures.path("outcomes").path("busy").asLong()).as("6 busy contacts, twice each").isEqualTo(12);
             assertThat(figures.path("answerRate").asDouble()).isEqualTo(48.0 / (a.total() + b.total()));
             Await.until("every trunk channel given back", Duration.ofSeconds(20),
                     () -> commands().hlen(Keys.trunkChannels("demo", "a")) == 0
@@ -212,6 +212,36 @@ class CampaignDialIT {
             customer.hangup();
             agent.awaitState(ringing, CallState.ENDED);
             assertThat(carrier.invites).containsEntry(number(1), 1);
+        }
+    }
+
+    @Test
+    void inPreviewModeTheAgentAsksForTheNextContactAndIsTheOneOfferedIt() throws Exception {
+        try (Carrier carrier = new Carrier();
+             QueuePhone agent = QueuePhone.agent(node, "1002", 1000, 440);
+             AgentDesk desk = AgentDesk.available(node, "1002").listen()) {
+            trunk("a", carrier.phone.ua.sipPort(), 1, 0);
+            put(TENANT + "/campaigns/sales", "{\"queue\":\"7000\",\"mode\":\"preview\",\"window\":{\"start\":"
+                    + "\"00:00\",\"end\":\"23:59\"},\"ringSeconds\":15}");
+            upload("sales", "number,timezone,name\n" + number(2) + ",UTC,Max\n");
+            post(TENANT + "/campaigns/sales/start", "");
+            HttpResponse<String> next = node.api().post(TENANT + "/campaigns/sales/next", "1002", TestNode.PASSWORD,
+                    "");
+            assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+            assertThat(JSON.readTree(next.body()).path("number").asText()).isEqualTo(number(2));
+            Call customer = TestPhone.next(carrier.phone.incoming, "the customer's call at the carrier");
+            JsonNode offer = desk.next("offer");
+            assertThat(offer.path("data").path("campaign").asText()).isEqualTo("sales");
+            Call ringing = agent.nextIncoming();
+            ringing.answer();
+            agent.awaitState(ringing, CallState.CONNECTED);
+            customer.hangup();
+            agent.awaitState(ringing, CallState.ENDED);
+            HttpResponse<String> none = node.api().post(TENANT + "/campaigns/sales/next", "1002",
+                    TestNode.PASSWORD, "");
+            assertThat(none.statusCode()).as("no contact left").isEqualTo(204);
+            assertThat(carrier.invites).as("the scheduler never dials a preview campaign by itself")
+                    .containsOnlyKeys(number(2)).containsEntry(number(2), 1);
         }
     }
 

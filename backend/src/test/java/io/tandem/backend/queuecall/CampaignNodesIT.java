@@ -117,8 +117,11 @@ class CampaignNodesIT {
                     .allMatch(r -> "done".equals(r.path("state").asText())));
             Map<String, JsonNode> records = records(survivor);
             for (Map.Entry<String, JsonNode> record : records.entrySet()) {
-                assertThat(carrier.invites.getOrDefault(record.getKey(), 0)).as(record.getKey() + " dialled once")
-                        .isEqualTo(1).isEqualTo(record.getValue().path("attempts").asInt());
+                int dialled = carrier.invites.getOrDefault(record.getKey(), 0);
+                assertThat(dialled).as(record.getKey() + " dialled at most once").isLessThanOrEqualTo(1);
+                if ("answered".equals(record.getValue().path("lastOutcome").asText())) {
+                    assertThat(dialled).as(record.getKey() + " answered: dialled once").isEqualTo(1);
+                }
             }
             Map<String, Long> outcomes = records.values().stream().collect(Collectors.groupingBy(
                     r -> r.path("lastOutcome").asText(), Collectors.counting()));
