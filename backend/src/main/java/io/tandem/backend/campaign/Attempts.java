@@ -93,9 +93,11 @@ final class Attempts {
                 result.cause(), result.trunk(), attempt.node(), nowMillis));
         fields.put("seizedAt", Long.toString(result.seizedAt()));
         writes.owe("campaign " + attempt + ": " + result.outcome().wire(), () -> {
-            settle(attempt.tenant(), attempt.campaign().id(), attempt.node(), after, retryAt, result.outcome(), true,
-                    fields);
-            event(attempt.tenant(), attempt.campaign(), before.contact(), result.outcome(), result.cause(), attempts);
+            if (settle(attempt.tenant(), attempt.campaign().id(), attempt.node(), after, retryAt, result.outcome(),
+                    true, fields)) {
+                event(attempt.tenant(), attempt.campaign(), before.contact(), result.outcome(), result.cause(),
+                        attempts);
+            }
         });
         log.info("campaign {}: {} (cause {}, trunk {}){}", attempt, result.outcome().wire(), result.cause(),
                 result.trunk(), retryAt < 0 ? "; done" : "; due again in " + (retryAt - nowMillis) / 1000 + " s");
