@@ -1,19 +1,44 @@
 -- KEYS[1] trunkChannels: the trunk's calls now, branch Call-ID -> node id
 -- KEYS[2] trunkAttempts: the trunk's INVITEs of the last second, branch Call-ID scored by ms
--- ARGV: 1 branch Call-ID, 2 node id, 3 maximum channels (0: no limit), 4 calls per second (0: no limit).
--- Seizes a channel and a place in the trunk's last second, both or neither, so no node of the cluster ever sends
--- the carrier more INVITEs within any 1000 ms, or holds more calls on it, than its limits. The time is Redis's
--- own (one clock for every node). Returns 'ok', or what is full: 'channels' or 'caps'.
+-- KEYS[3] outboundNodeChannels: the tenant's outside calls on this node now, branch Call-ID -> trunk
+-- KEYS[4] outboundNodeAttempts: the tenant's INVITEs this node sent in the last second, branch Call-ID scored by ms
+-- KEYS[5] outboundChannels: the calls of the call's group now (a campaign, or the extensions), Call-ID -> node id
+-- ARGV: 1 branch Call-ID, 2 node id, 3 trunk's maximum channels, 4 trunk's calls per second, 5 node's maximum
+-- channels, 6 node's calls per second, 7 group's maximum channels, 8 trunk id (every limit: 0 for none).
+-- Seizes a channel and a place in the last second of the trunk, of the node and of the group, all or none, so no
+-- node of the cluster ever sends the carrier more INVITEs within any 1000 ms, or holds more calls on it, than its
+-- limits, no node more than its own, and no campaign more calls at once than its own. The time is Redis's own (one
+-- clock for every node). Returns 'ok <ms>' (the Redis time the place in the second was taken), or the first limit
+-- that is full: 'channels', 'caps', 'node-channels', 'node-caps' or 'group-channels'.
 local now = redis.call('TIME')
 local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-local channels = tonumber(ARGV[3])
-local caps = tonumber(ARGV[4])
-if channels > 0 and redis.call('HLEN', KEYS[1]) >= channels then return 'channels' end
+local channels, caps = tonumber(ARGV[3]), tonumber(ARGV[4])
+local nodeChannels, nodeCaps, groupChannels = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+
+local function full(key, limit)
+  return limit > 0 and redis.call('HLEN', key) >= limit
+end
+
+local function second(key, limit)
+  if limit <= 0 then return false end
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', ms - 1000)
+  return redis.call('ZCARD', key) >= limit
+end
+
+if full(KEYS[1], channels) then return 'channels' end
+if full(KEYS[3], nodeChannels) then return 'node-channels' end
+if full(KEYS[5], groupChannels) then return 'group-channels' end
+if second(KEYS[2], caps) then return 'caps' end
+if second(KEYS[4], nodeCaps) then return 'node-caps' end
 if caps > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ms - 1000)
-  if redis.call('ZCARD', KEYS[2]) >= caps then return 'caps' end
   redis.call('ZADD', KEYS[2], ms, ARGV[1])
   redis.call('PEXPIRE', KEYS[2], 2000)
 end
+-- the node's second counts every INVITE it sends, limited or not, so a limit set later starts from the truth
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ms - 1000)
+redis.call('ZADD', KEYS[4], ms, ARGV[1])
+redis.call('PEXPIRE', KEYS[4], 2000)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 'ok'
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[8])
+redis.call('HSET', KEYS[5], ARGV[1], ARGV[2])
+return 'ok ' .. ms

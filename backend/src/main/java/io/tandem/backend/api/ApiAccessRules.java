@@ -63,7 +63,10 @@ public final class ApiAccessRules {
             // Carrier trunks, DIDs and who may call outside: toll fraud is an admin's to prevent.
             rule(null, Role.ADMIN, true, TENANT + "/trunks", TENANT + "/trunks/**", TENANT + "/dids",
                     TENANT + "/dids/**", TENANT + "/dial-plan", TENANT + "/dial-permissions/**"),
-            rule(null, Role.ADMIN, true, TENANT + "/campaigns", TENANT + "/campaigns/**"),
+            // Preview campaigns: an agent asks for its next contact.
+            rule(HttpMethod.POST, Role.AGENT, true, TENANT + "/campaigns/*/next"),
+            rule(null, Role.ADMIN, true, TENANT + "/campaigns", TENANT + "/campaigns/**", TENANT + "/do-not-call",
+                    TENANT + "/do-not-call/**"),
             // App users: the tenant's business backend with its API key, or the tenant's admins.
             new Rule(null, List.of(TENANT + "/app-users", TENANT + "/app-users/**"), Role.ADMIN, true, true),
             // ACD: agents with their session token; queue definitions are written by admins.

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * An outbound campaign of a tenant: whom it calls (its contact list), when (the call window, in each contact's local
  * time), how often (attempts and retry delays by outcome), how fast (the pacing mode), and where answered calls go
- * (a queue). Stored as JSON in {@code tandem:{t}:campaigns}. The scheduler that dials it is not built yet (issue 19).
+ * (a queue). Stored as JSON in {@code tandem:{t}:campaigns}; dialled by the {@link CampaignScheduler} while it runs.
  *
  * @param id          the campaign's name in the tenant
  * @param queue       the queue answered calls go to (the agent's offer names the campaign and the contact)
@@ -18,9 +18,20 @@ import java.util.List;
  * @param retry       the delay before calling again after each retryable outcome
  * @param ringSeconds how long a customer's phone rings before no-answer; at least 15 s
  * @param abandonCap  predictive mode: the share of answered calls no agent takes that the pacing keeps under
+ * @param maxChannels the campaign's calls at once at most, cluster-wide (0: only the trunks' and nodes' limits)
+ * @param prompt      broadcast mode: the prompts (names in the node's prompt directory) an answered customer hears
  */
 public record Campaign(String id, String queue, Mode mode, Window window, int maxAttempts, Retry retry,
-        int ringSeconds, double abandonCap) {
+        int ringSeconds, double abandonCap, int maxChannels, List<String> prompt) {
+
+    public Campaign {
+        prompt = prompt == null ? List.of() : List.copyOf(prompt);
+    }
+
+    /** The group its calls are counted in by the trunk seizure. */
+    public String group() {
+        return "campaign." + id;
+    }
 
     /** How calls are paced. */
     public enum Mode {
@@ -29,7 +40,9 @@ public record Campaign(String id, String queue, Mode mode, Window window, int ma
         /** One call per available agent. */
         @JsonProperty("progressive") PROGRESSIVE,
         /** More calls than available agents, by a dial ratio kept under the abandon cap. */
-        @JsonProperty("predictive") PREDICTIVE
+        @JsonProperty("predictive") PREDICTIVE,
+        /** No agent: an answered customer hears the campaign's prompt, then goodbye; as fast as the limits allow. */
+        @JsonProperty("broadcast") BROADCAST
     }
 
     /** The hours contacts may be called, on the given days, in each contact's local time. */

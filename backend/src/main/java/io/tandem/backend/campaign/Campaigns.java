@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
@@ -48,10 +49,47 @@ public class Campaigns {
                 .sorted(Comparator.comparing(Campaign::id)).toList();
     }
 
-    /** Deletes a campaign with its contacts. */
+    /** Deletes a campaign with its contacts, figures and do-not-call list; it stops dialling. */
     boolean delete(String tenant, String id) {
-        redis.commands().del(Keys.campaignContacts(tenant, id), Keys.campaignDue(tenant, id));
+        redis.commands().srem(Keys.campaignsRunning(tenant), id);
+        redis.commands().del(Keys.campaignContacts(tenant, id), Keys.campaignDue(tenant, id),
+                Keys.campaignFigures(tenant, id), Keys.campaignDnc(tenant, id), Keys.campaignAttempts(tenant, id));
         return redis.commands().hdel(Keys.campaigns(tenant), id) > 0;
+    }
+
+    /** The campaign dials (true) or stops dialling; calls already placed go on. */
+    void run(String tenant, String id, boolean running) {
+        if (running) {
+            redis.commands().sadd(Keys.campaignsRunning(tenant), id);
+        } else {
+            redis.commands().srem(Keys.campaignsRunning(tenant), id);
+        }
+    }
+
+    boolean running(String tenant, String id) {
+        return redis.commands().sismember(Keys.campaignsRunning(tenant), id);
+    }
+
+    /** The tenant's campaigns that dial now (ids whose definition is gone are left out). */
+    List<Campaign> running(String tenant) {
+        List<Campaign> running = new ArrayList<>();
+        for (String id : redis.commands().smembers(Keys.campaignsRunning(tenant))) {
+            if (Keys.CAMPAIGN.matcher(id).matches()) {
+                find(tenant, id).ifPresent(running::add);
+            }
+        }
+        running.sort(Comparator.comparing(Campaign::id));
+        return running;
+    }
+
+    /** Contacts claimed and not settled: calls dialling or answered and waiting for an agent. */
+    long inFlight(String tenant, String id) {
+        return redis.commands().hlen(Keys.campaignDialling(tenant, id));
+    }
+
+    /** The campaign's counts: {@code attempts} and one per outcome. */
+    Map<String, String> figures(String tenant, String id) {
+        return redis.commands().hgetall(Keys.campaignFigures(tenant, id));
     }
 
     /** Adds contacts not yet on the campaign (due at once); returns how many were new. */
@@ -84,11 +122,11 @@ public class Campaigns {
                 .map(json -> decode(json, ContactRecord.class));
     }
 
-    private static Campaign decode(String json) {
+    static Campaign decode(String json) {
         return decode(json, Campaign.class);
     }
 
-    private static <T> T decode(String json, Class<T> type) {
+    static <T> T decode(String json, Class<T> type) {
         try {
             return JSON.readValue(json, type);
         } catch (JsonProcessingException e) {
@@ -97,7 +135,7 @@ public class Campaigns {
         }
     }
 
-    private static String encode(Object value) {
+    static String encode(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {

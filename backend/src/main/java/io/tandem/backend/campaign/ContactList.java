@@ -49,6 +49,11 @@ public final class ContactList {
     private ContactList() {
     }
 
+    /** True for an E.164 number as contacts must have it ({@code +4930123456}). */
+    static boolean isE164(String number) {
+        return E164.matcher(number).matches();
+    }
+
     public static Parsed parse(String csv) throws Unreadable {
         List<Row> rows = rows(csv);
         if (rows.isEmpty()) {

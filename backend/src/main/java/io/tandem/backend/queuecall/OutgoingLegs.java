@@ -8,6 +8,7 @@ import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.routing.CallRouter;
 import io.tandem.backend.routing.Route;
+import io.tandem.backend.trunk.Seizure;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
 import java.util.HashMap;
@@ -81,6 +82,16 @@ final class OutgoingLegs {
     /** Dials an extension at {@code target}; null when the INVITE could not be sent. */
     AgentBranch dial(BranchOwner call, String extension, Route.Target target, OutgoingMedia leg) {
         AgentBranch branch = new AgentBranch(call, extension, target, newBranch(), leg.stream(), leg.negotiator());
+        return invite(call, branch, leg) ? branch : null;
+    }
+
+    /**
+     * Calls a customer over a seized trunk channel: the INVITE carries the channel's Call-ID (the seizure is held
+     * under it) and goes to the carrier's gateway; null when it could not be sent.
+     */
+    AgentBranch dialCarrier(BranchOwner call, Seizure seizure, String e164, OutgoingMedia leg) {
+        AgentBranch branch = new AgentBranch(call, e164, new Route.Target(seizure.requestUri(), seizure.transport(),
+                null), signalling.branch(seizure.callId()), leg.stream(), leg.negotiator());
         return invite(call, branch, leg) ? branch : null;
     }
 

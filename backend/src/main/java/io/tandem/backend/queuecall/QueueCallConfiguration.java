@@ -13,6 +13,8 @@ import io.tandem.backend.acd.dispatch.Dispatcher;
 import io.tandem.backend.acd.dispatch.OfferEndings;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.call.CallProperties;
+import io.tandem.backend.campaign.CampaignDialer;
+import io.tandem.backend.campaign.CampaignProperties;
 import io.tandem.backend.cdr.CallRecords;
 import io.tandem.backend.conference.JoinTokens;
 import io.tandem.backend.conference.NodeCommands;
@@ -82,7 +84,7 @@ class QueueCallConfiguration {
             ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties,
             MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings,
             Rooms rooms, JoinTokens tokens, Redis redis, NodeCommands nodeCommands, CallProperties callProperties,
-            CallWakes wakes, AcdProperties acdProperties) {
+            CallWakes wakes, AcdProperties acdProperties, CampaignProperties campaignProperties) {
         NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
@@ -110,10 +112,13 @@ class QueueCallConfiguration {
         // a customer called back rings as long as any call's callee does
         TicketCalls tickets = new TicketCalls(redis, acd, legs, recorder, threads, callProperties.ringTimeout(),
                 wakes);
+        CampaignCalls campaignCalls = new CampaignCalls(new CampaignCall.Services(acd, legs, media,
+                Timers.on(queueCallTimers), recorder, campaignProperties.safeHarbour(),
+                properties.safeHarbourPrompt()));
         QueueCalls calls = new QueueCalls(signalling, acd, legs, media,
                 reinvites, new Overflow(callbacks, announcements, properties.callbackPrompt(),
                         properties.sorryPrompt(), properties.parkPrompt(), properties.joinRefusedPrompt()), rooms,
-                tokens, trust, recorder, threads, properties.liveness(), tickets);
+                tokens, trust, recorder, threads, properties.liveness(), tickets, campaignCalls);
         nodeCommands.serve(tickets);
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
         dispatcher.onDrained(calls::drained);
@@ -121,6 +126,12 @@ class QueueCallConfiguration {
                 .description("position and wait announcements played to queue and parked callers of this node")
                 .register(registry);
         return calls;
+    }
+
+    /** The campaign scheduler's dialler: this node's campaign calls. */
+    @Bean
+    CampaignDialer campaignDialer(QueueCalls queueCalls) {
+        return queueCalls.campaignDialer();
     }
 
     /** Replaces the ACD's log-only placer; reaches the queue calls lazily (they need the dispatcher, which needs us). */

@@ -29,6 +29,8 @@ import org.springframework.validation.annotation.Validated;
  * @param probeTimeout  that OPTIONS unanswered for this long, and still no RTP (or a 481), and the caller has vanished:
  *                      BYE, out of the queue (VANISHED in the queue log, not ABANDON), CDR cause {@code vanished}. With
  *                      the defaults a vanished caller is gone within 20 s + 5 s + 10 s
+ * @param safeHarbourPrompt prompts a campaign's answered customer hears when no agent takes the call in time, before
+ *                      the BYE (the call counts as abandoned)
  */
 @Validated
 @ConfigurationProperties("tandem.queuecall")
@@ -42,7 +44,8 @@ public record QueueCallProperties(
         @DefaultValue({"pls-hold-while-try"}) List<String> parkPrompt,
         @DefaultValue({"im-sorry", "goodbye"}) List<String> joinRefusedPrompt,
         @DefaultValue("20s") @NotNull Duration callerSilence,
-        @DefaultValue("10s") @NotNull Duration probeTimeout) {
+        @DefaultValue("10s") @NotNull Duration probeTimeout,
+        @DefaultValue({"please-try-call-later", "vm-goodbye"}) List<String> safeHarbourPrompt) {
 
     public QueueCallProperties {
         if (placerThreads < 1 || placerThreads > 64) {
@@ -59,6 +62,7 @@ public record QueueCallProperties(
         sorryPrompt = sorryPrompt == null ? List.of() : List.copyOf(sorryPrompt);
         parkPrompt = parkPrompt == null ? List.of() : List.copyOf(parkPrompt);
         joinRefusedPrompt = joinRefusedPrompt == null ? List.of() : List.copyOf(joinRefusedPrompt);
+        safeHarbourPrompt = safeHarbourPrompt == null ? List.of() : List.copyOf(safeHarbourPrompt);
         try {
             TrustedProxies.parse(trustedProxies);
         } catch (IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package io.tandem.backend.queuecall;
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.call.ServiceNumbers;
+import io.tandem.backend.campaign.CampaignDialer;
 import io.tandem.backend.conference.JoinTokens;
 import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.node.sip.InboundRequest;
@@ -60,13 +61,17 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     private final CallerLiveness.Settings liveness;
     /** The callback tickets this node works (agent first, then the customer). */
     private final TicketCalls tickets;
+    /** The campaign calls this node places (customer first, then an agent). */
+    private final CampaignCalls campaigns;
     /** Callers by Call-ID, and the calls of the legs that dialled into their rooms by theirs. */
     private final Map<String, QueueCall> waiting = new ConcurrentHashMap<>();
 
     QueueCalls(NodeSignalling signalling, Acd acd, OutgoingLegs legs, QueueMedia media, Reinvites reinvites,
             Overflow overflow, Rooms rooms, JoinTokens tokens, CallerTrust trust, CallRecorder recorder,
-            QueueCallThreads threads, CallerLiveness.Settings liveness, TicketCalls tickets) {
+            QueueCallThreads threads, CallerLiveness.Settings liveness, TicketCalls tickets,
+            CampaignCalls campaigns) {
         this.tickets = tickets;
+        this.campaigns = campaigns;
         this.signalling = signalling;
         this.liveness = liveness;
         this.acd = acd;
@@ -84,7 +89,12 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     /** Queue callers this node holds (waiting, ringing or connected). */
     public int activeCalls() {
         // a call connected to a leg that dialled into its room is listed under both Call-IDs
-        return (int) waiting.values().stream().distinct().count() + tickets.active();
+        return (int) waiting.values().stream().distinct().count() + tickets.active() + campaigns.active();
+    }
+
+    /** The campaign calls this node places. */
+    CampaignDialer campaignDialer() {
+        return campaigns;
     }
 
     /** Position / wait announcements played to callers of this node. */
@@ -230,10 +240,13 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
                 try {
                     QueueCall call = waiting.get(grant.callId());
                     TicketCall ticket = tickets.find(grant.callId());
+                    CampaignCall campaign = campaigns.find(grant.callId());
                     if (call != null) {
                         call.place(grant, legs.routes(call.tenant, grant));
                     } else if (ticket != null) {
                         ticket.place(grant, legs.routes(ticket.tenant, grant));
+                    } else if (campaign != null) {
+                        campaign.place(grant, legs.routes(campaign.tenant(), grant));
                     } else {
                         // No SIP caller here: it left (Callers.leave already ended its offer) or it was queued
                         // without a call (an API client); the lease frees the agents as with no placer at all.
@@ -287,7 +300,8 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     void offerEnded(String callId, String offerId, String reason) {
         QueueCall call = waiting.get(callId);
         TicketCall ticket = tickets.find(callId);
-        if (call == null && ticket == null) {
+        CampaignCall campaign = campaigns.find(callId);
+        if (call == null && ticket == null && campaign == null) {
             return;
         }
         try {
@@ -296,8 +310,10 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
                 try {
                     if (call != null) {
                         call.offerEnded(offerId, reason);
-                    } else {
+                    } else if (ticket != null) {
                         ticket.offerEnded(offerId, reason);
+                    } else {
+                        campaign.offerEnded(offerId, reason);
                     }
                 } finally {
                     MDC.remove("callId");
@@ -410,6 +426,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     void close() {
         waiting.values().forEach(QueueCall::close);
         tickets.close();
+        campaigns.close();
     }
 
     private static String displayName(Message request) {

@@ -74,6 +74,16 @@ final class QueueMedia {
         return announcements.player(words, then);
     }
 
+    /** Named prompts of the prompt directory, one after the other, then {@code then}. */
+    MediaSource prompts(List<String> words, MediaSource then) {
+        return announcements.player(words, then);
+    }
+
+    /** How long {@link #prompts} of {@code words} last. */
+    Duration promptsLength(List<String> words) {
+        return announcements.duration(words);
+    }
+
     /** Position / wait announcements played to callers of this node. */
     long announcementsPlayed() {
         return announced.get();

@@ -70,6 +70,17 @@ public enum KeyShape {
     CAMPAIGNS("campaigns"),
     CAMPAIGN_CONTACTS("campaign:%:contacts"),
     CAMPAIGN_DUE("campaign:%:due"),
+    CAMPAIGN_DIALLING("campaign:%:dialling"),
+    CAMPAIGN_FIGURES("campaign:%:figures"),
+    CAMPAIGN_ATTEMPTS("campaign:%:attempts"),
+    CAMPAIGN_DNC("campaign:%:dnc"),
+    CAMPAIGNS_RUNNING("campaigns:running"),
+    DO_NOT_CALL("dnc"),
+    DIALER_LIMITS("dialer:limits"),
+    DIALER_NODE_LIMITS("dialer:limits:node:%"),
+    OUTBOUND_NODE_CHANNELS("outbound:node:%:channels"),
+    OUTBOUND_NODE_ATTEMPTS("outbound:node:%:attempts"),
+    OUTBOUND_CHANNELS("outbound:%:channels"),
     TILE_THRESHOLDS("tile-thresholds"),
     TICKETS("tickets");
 

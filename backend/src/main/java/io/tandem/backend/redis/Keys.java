@@ -474,6 +474,78 @@ public final class Keys {
         return KeyShape.CAMPAIGN_DUE.key(tenant, checked(CAMPAIGN, "campaign id", campaign));
     }
 
+    /**
+     * Hash: a campaign's contacts being dialled now, contact id → the node that claimed it ({@code campaign/claim.lua});
+     * only that node records the attempt's outcome, once.
+     */
+    public static String campaignDialling(String tenant, String campaign) {
+        return KeyShape.CAMPAIGN_DIALLING.key(tenant, checked(CAMPAIGN, "campaign id", campaign));
+    }
+
+    /** Hash: a campaign's running figures, {@code attempts} and one count per outcome. */
+    public static String campaignFigures(String tenant, String campaign) {
+        return KeyShape.CAMPAIGN_FIGURES.key(tenant, checked(CAMPAIGN, "campaign id", campaign));
+    }
+
+    /** Stream: one entry per attempt of a campaign (contact, outcome, SIP cause, trunk, node). */
+    public static String campaignAttempts(String tenant, String campaign) {
+        return KeyShape.CAMPAIGN_ATTEMPTS.key(tenant, checked(CAMPAIGN, "campaign id", campaign));
+    }
+
+    /** Set: the numbers (E.164) a campaign never calls. */
+    public static String campaignDnc(String tenant, String campaign) {
+        return KeyShape.CAMPAIGN_DNC.key(tenant, checked(CAMPAIGN, "campaign id", campaign));
+    }
+
+    /** Set: the ids of the tenant's campaigns that dial now. */
+    public static String campaignsRunning(String tenant) {
+        return KeyShape.CAMPAIGNS_RUNNING.key(tenant);
+    }
+
+    /** Set: the numbers (E.164) no campaign of the tenant ever calls. */
+    public static String doNotCall(String tenant) {
+        return KeyShape.DO_NOT_CALL.key(tenant);
+    }
+
+    /** Hash: the tenant's layer of the dialer's limits, field → number; a field left out keeps the template's. */
+    public static String dialerLimits(String tenant) {
+        return KeyShape.DIALER_LIMITS.key(tenant);
+    }
+
+    /** Hash: one node's layer of the tenant's dialer limits: only its concurrency ({@code nodeChannels}). */
+    public static String dialerNodeLimits(String tenant, String node) {
+        return KeyShape.DIALER_NODE_LIMITS.key(tenant, checked(NODE, "node id", node));
+    }
+
+    /** Hash: the cluster-wide template of the dialer's limits, field → number. */
+    public static String dialerTemplate() {
+        return PREFIX + "dialer:template";
+    }
+
+    /** Hash: the tenant's outside calls a node holds now, branch Call-ID → trunk ({@code trunk/seize.lua}). */
+    public static String outboundNodeChannels(String tenant, String node) {
+        return KeyShape.OUTBOUND_NODE_CHANNELS.key(tenant, checked(NODE, "node id", node));
+    }
+
+    /** Sorted set: the tenant's INVITEs a node sent to any trunk in the last second, Call-ID by ms. */
+    public static String outboundNodeAttempts(String tenant, String node) {
+        return KeyShape.OUTBOUND_NODE_ATTEMPTS.key(tenant, checked(NODE, "node id", node));
+    }
+
+    /**
+     * What outside calls are counted together: {@code extensions} (the calls extensions place) or
+     * {@code campaign.<id>}.
+     */
+    public static final Pattern OUTBOUND_GROUP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,72}");
+
+    /**
+     * Hash: the outside calls of one group now ({@code extensions}, or {@code campaign.<id>}), branch Call-ID → node
+     * id: a campaign's concurrency, cluster-wide.
+     */
+    public static String outboundChannels(String tenant, String group) {
+        return KeyShape.OUTBOUND_CHANNELS.key(tenant, checked(OUTBOUND_GROUP, "outbound group", group));
+    }
+
     /** Pub/sub channel: each event of the tenant's stream, published as JSON with its stream id. */
     public static String liveEvents(String tenant) {
         return KeyShape.LIVE_EVENTS.key(tenant);

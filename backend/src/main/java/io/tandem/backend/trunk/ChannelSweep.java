@@ -44,6 +44,7 @@ final class ChannelSweep {
                 for (Map.Entry<String, String> channel : redis.commands().hgetall(key).entrySet()) {
                     if (!alive.contains(channel.getValue())) {
                         removed += redis.commands().hdel(key, channel.getKey()).intValue();
+                        releaseGroups(tenant, channel.getValue(), channel.getKey());
                         log.warn("trunk {}@{}: channel {} of dead node {} given back", trunk.id(), tenant,
                                 channel.getKey(), channel.getValue());
                     }
@@ -51,5 +52,19 @@ final class ChannelSweep {
             }
         }
         return removed;
+    }
+
+    /**
+     * The node's and the group's count of a dead node's channel: the group is the extensions' or a campaign's, and
+     * the Call-ID is in at most one of them (removing it from the others does nothing).
+     */
+    private void releaseGroups(String tenant, String node, String callId) {
+        redis.commands().hdel(Keys.outboundNodeChannels(tenant, node), callId);
+        redis.commands().hdel(Keys.outboundChannels(tenant, OutboundLimits.EXTENSIONS), callId);
+        for (String campaign : redis.commands().hkeys(Keys.campaigns(tenant))) {
+            if (Keys.CAMPAIGN.matcher(campaign).matches()) {
+                redis.commands().hdel(Keys.outboundChannels(tenant, OutboundLimits.campaignGroup(campaign)), callId);
+            }
+        }
     }
 }

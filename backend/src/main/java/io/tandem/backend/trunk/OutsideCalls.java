@@ -43,6 +43,11 @@ public class OutsideCalls {
         this.nodeId = identity.id();
     }
 
+    /** The tenant's trunks in hunting order. */
+    public List<Trunk> trunks(String tenant) {
+        return trunks.list(tenant);
+    }
+
     /** {@code dialled} as an outside number of the tenant's plan; empty when it is none. */
     public Optional<OutsideNumber> outsideNumber(String tenant, String dialled) {
         return dialling.plan(tenant).classify(dialled);
@@ -72,6 +77,22 @@ public class OutsideCalls {
                 candidates.add(new TrunkHunt.Candidate(trunk, passOwn ? own : trunk.callerId().number()));
             }
         }
-        return new TrunkHunt(redis, writes, tenant, nodeId, number.e164(), candidates, properties.inviteTimeout());
+        return new TrunkHunt(redis, writes, tenant, nodeId, number.e164(), candidates, properties.inviteTimeout(),
+                OutboundLimits.NONE);
+    }
+
+    /**
+     * The in-service trunks of {@code tenantTrunks} (the tenant's, {@link #trunks}, read once for many calls) for a
+     * campaign's call to {@code e164}, in hunting order, each presenting its own number, seized under {@code limits}
+     * (the node's and the campaign's) besides the trunk's.
+     */
+    public TrunkHunt campaignHunt(String tenant, String e164, List<Trunk> tenantTrunks, OutboundLimits limits) {
+        List<TrunkHunt.Candidate> candidates = new ArrayList<>();
+        for (Trunk trunk : tenantTrunks) {
+            if (trunk.inService()) {
+                candidates.add(new TrunkHunt.Candidate(trunk, trunk.callerId().number()));
+            }
+        }
+        return new TrunkHunt(redis, writes, tenant, nodeId, e164, candidates, properties.inviteTimeout(), limits);
     }
 }

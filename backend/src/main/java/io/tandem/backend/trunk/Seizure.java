@@ -12,9 +12,11 @@ import java.util.List;
  * @param transport    {@code udp} or {@code tcp}
  * @param callerNumber the From user the carrier sees, by the trunk's caller-id rule
  * @param codecs       the codecs the carrier takes, in preference order
+ * @param seizedAt     when its place in the trunk's second was taken (Redis time, epoch ms): the INVITE's send time
+ *                     as the calls-per-second limits count it
  */
 public record Seizure(String trunk, String callId, String requestUri, String transport, String callerNumber,
-        List<String> codecs) {
+        List<String> codecs, long seizedAt) {
 
     /** The call's carrier side, for its record. */
     public CarrierLeg leg() {

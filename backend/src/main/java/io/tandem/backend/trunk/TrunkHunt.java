@@ -35,12 +35,17 @@ public final class TrunkHunt {
     private final String e164;
     private final Deque<Candidate> left;
     private final Duration inviteTimeout;
-    /** Why the last trunk passed over was: "channels", "caps", or "" when none was passed over. */
+    private final OutboundLimits limits;
+    /**
+     * Why the last trunk passed over was: "channels", "caps" (the trunk's), "node-channels", "node-caps",
+     * "group-channels" (limits every trunk shares, so the hunt stops), or "" when none was passed over.
+     */
     private String lastRefusal = "";
 
     TrunkHunt(Redis redis, OwedWrites writes, String tenant, String nodeId, String e164, List<Candidate> trunks,
-            Duration inviteTimeout) {
+            Duration inviteTimeout, OutboundLimits limits) {
         this.inviteTimeout = inviteTimeout;
+        this.limits = limits;
         this.redis = redis;
         this.writes = writes;
         this.tenant = tenant;
@@ -69,13 +74,21 @@ public final class TrunkHunt {
             Trunk trunk = candidate.trunk();
             String callId = SipMessages.newToken() + "@tandem";
             String outcome = redis.run(SEIZE, List.of(Keys.trunkChannels(tenant, trunk.id()),
-                    Keys.trunkAttempts(tenant, trunk.id())), callId, nodeId, Integer.toString(trunk.maxChannels()),
-                    Integer.toString(trunk.caps()));
-            if ("ok".equals(outcome)) {
+                    Keys.trunkAttempts(tenant, trunk.id()), Keys.outboundNodeChannels(tenant, nodeId),
+                    Keys.outboundNodeAttempts(tenant, nodeId), Keys.outboundChannels(tenant, limits.group())),
+                    callId, nodeId, Integer.toString(trunk.maxChannels()), Integer.toString(trunk.caps()),
+                    Integer.toString(limits.nodeChannels()), Integer.toString(limits.nodeCaps()),
+                    Integer.toString(limits.groupChannels()), trunk.id());
+            if (outcome.startsWith("ok ")) {
                 return Optional.of(new Seizure(trunk.id(), callId, requestUri(trunk), trunk.transport().wire(),
-                        candidate.callerNumber(), trunk.codecs()));
+                        candidate.callerNumber(), trunk.codecs(), Long.parseLong(outcome.substring(3))));
             }
             lastRefusal = outcome;
+            if (outcome.startsWith("node-") || outcome.startsWith("group-")) {
+                log.debug("outside call to {} ({}): {} limit reached; no trunk tried further", e164, tenant, outcome);
+                left.clear(); // every trunk shares these limits
+                return Optional.empty();
+            }
             log.info("outside call to {} ({}): trunk {} at its {} limit; next trunk", e164, tenant, trunk.id(),
                     outcome);
         }
@@ -90,10 +103,18 @@ public final class TrunkHunt {
         return lastRefusal.isEmpty() ? "No trunk available" : "All trunks busy";
     }
 
+    /** The limit that stopped the hunt ({@code caps}, {@code node-channels}, ...), empty when no trunk was left. */
+    public String refusal() {
+        return lastRefusal;
+    }
+
     /** Gives the seized channel back (owed: retried through a Redis outage, never on the SIP thread). */
     public void release(Seizure seizure) {
-        writes.owe("trunk " + seizure.trunk() + ": channel of " + seizure.callId() + " released",
-                () -> redis.commands().hdel(Keys.trunkChannels(tenant, seizure.trunk()), seizure.callId()));
+        writes.owe("trunk " + seizure.trunk() + ": channel of " + seizure.callId() + " released", () -> {
+            redis.commands().hdel(Keys.trunkChannels(tenant, seizure.trunk()), seizure.callId());
+            redis.commands().hdel(Keys.outboundNodeChannels(tenant, nodeId), seizure.callId());
+            redis.commands().hdel(Keys.outboundChannels(tenant, limits.group()), seizure.callId());
+        });
     }
 
     private String requestUri(Trunk trunk) {

@@ -106,6 +106,15 @@ public class Callers {
     }
 
     /**
+     * As {@link #join}, for a caller only {@code assignee} may be offered (a preview campaign's call, for the agent who
+     * asked for it); the offers the claim makes behind it are the caller's to place.
+     */
+    public Joined joinAssigned(String tenant, QueueDefinition definition, String callId, String number, String name,
+            Map<String, String> data, String assignee) {
+        return join(tenant, definition, callId, number, name, 0, Map.of(), data, true, 0, "call", assignee);
+    }
+
+    /**
      * A callback ticket this node works joins its queue as an entry of its own ({@code kind} ticket) at the caller's
      * original place: {@code enqueuedAt} and {@code priority} make the same score the call had, so it is claimed in
      * the order the call would have been. It waits even with nobody logged in and past the queue's maximum length

@@ -1,0 +1,87 @@
+package io.tandem.backend.campaign;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * How many calls a campaign starts now, by its mode. Preview: none (an agent asks for the next contact).
+ * Progressive: one per available agent of the campaign's queue, less the calls already dialling or waiting for an
+ * agent. Predictive: the available agents times a dial ratio, less those calls; the ratio adapts each tick so that
+ * the abandon rate of live answered calls over the rolling window stays at or under the campaign's cap: above the
+ * cap it falls at once (by a fifth, never under 1), under half the cap it rises slowly (by 0.1, at most
+ * {@value #MAX_RATIO}). Broadcast: as many as the share and the limits allow. One per campaign on each node; the
+ * scheduler's thread only.
+ */
+final class Pacing {
+
+    static final double MAX_RATIO = 3.0;
+    /** Answered calls the window needs before the ratio rises: a few lucky calls prove nothing. */
+    static final int EVIDENCE = 20;
+
+    /** The cluster's totals of a campaign at one tick. */
+    record Totals(long answered, long abandoned) {
+    }
+
+    private final int windowTicks;
+    private final Deque<Totals> window = new ArrayDeque<>();
+    private double ratio = 1.0;
+
+    /** A pacing whose rolling window is {@code windowTicks} ticks long. */
+    Pacing(int windowTicks) {
+        if (windowTicks < 2) {
+            throw new IllegalArgumentException("the rolling window needs at least 2 ticks");
+        }
+        this.windowTicks = windowTicks;
+    }
+
+    /** Calls to start now. */
+    static int calls(Campaign.Mode mode, int availableAgents, long inFlight, double ratio) {
+        return switch (mode) {
+            case PREVIEW -> 0;
+            case PROGRESSIVE -> (int) Math.max(0, availableAgents - inFlight);
+            case PREDICTIVE -> (int) Math.max(0, (long) Math.floor(availableAgents * ratio + 1e-9) - inFlight);
+            case BROADCAST -> Integer.MAX_VALUE; // no agent to wait for: the share and the limits decide
+        };
+    }
+
+    /** Calls to start now, after taking this tick's totals into the window. */
+    int calls(Campaign campaign, int availableAgents, long inFlight, Totals totals) {
+        if (campaign.mode() == Campaign.Mode.PREDICTIVE) {
+            adapt(totals, campaign.abandonCap());
+        }
+        return calls(campaign.mode(), availableAgents, inFlight, ratio);
+    }
+
+    /** The abandon rate of the answered calls in the window (0 with none). */
+    double abandonRate() {
+        if (window.size() < 2) {
+            return 0;
+        }
+        long answered = window.peekLast().answered() - window.peekFirst().answered();
+        long abandoned = window.peekLast().abandoned() - window.peekFirst().abandoned();
+        long live = answered + abandoned;
+        return live == 0 ? 0 : (double) abandoned / live;
+    }
+
+    double ratio() {
+        return ratio;
+    }
+
+    void adapt(Totals totals, double cap) {
+        window.addLast(totals);
+        while (window.size() > windowTicks) {
+            window.removeFirst();
+        }
+        if (window.size() < 2) {
+            return;
+        }
+        double rate = abandonRate();
+        long live = (window.peekLast().answered() + window.peekLast().abandoned())
+                - (window.peekFirst().answered() + window.peekFirst().abandoned());
+        if (rate > cap) {
+            ratio = Math.max(1.0, ratio * 0.8);
+        } else if (rate <= cap / 2 && live >= EVIDENCE) {
+            ratio = Math.min(MAX_RATIO, ratio + 0.1);
+        }
+    }
+}

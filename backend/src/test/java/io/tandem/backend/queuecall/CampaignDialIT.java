@@ -1,0 +1,351 @@
+package io.tandem.backend.queuecall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.tandem.backend.TestNode;
+import io.tandem.backend.acd.queues.Queues;
+import io.tandem.backend.acd.queues.Strategy;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.Redis;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
+import io.tandem.telephony.testing.TestPhone;
+import io.tandem.telephony.ua.Call;
+import io.tandem.telephony.ua.CallState;
+import io.tandem.telephony.ua.UserAgentConfig;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Campaigns dialling for real: a node's scheduler claims contacts, seizes trunks and calls the carriers (our user
+ * agent listening where each trunk points, answering, busy, refusing or letting it ring by the number called). Checked:
+ * no trunk is seized more often in any 1000 ms than its calls per second (the seizure times the node recorded per
+ * attempt, each matched by an INVITE at that trunk's carrier), every contact ends with an outcome, retries follow the
+ * campaign's rules, do-not-call and out-of-window numbers are never dialled, no number is dialled more often than
+ * its attempts; in progressive mode an answered call reaches an agent of the campaign's queue, whose offer names the
+ * campaign and the contact, with audio both ways.
+ */
+class CampaignDialIT {
+
+    @RegisterExtension
+    static final RedisServer redis = new RedisServer();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TENANT = "/api/v1/tenants/demo";
+    private static final String PREFIX = "+49301000";
+
+    private static TestNode node;
+
+    @BeforeAll
+    static void start() {
+        node = QueueNodes.node(redis, "dialler", "tandem.campaigns.safe-harbour=2s");
+        node.bean(Queues.class).save("demo", QueueNodes.queue("7000", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
+                List.of("1002")), false);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @AfterEach
+    void noCampaignsNorTrunks() {
+        for (String id : List.of("blast", "sales")) {
+            node.api().delete(TENANT + "/campaigns/" + id, TestNode.ADMIN, TestNode.PASSWORD);
+        }
+        for (String id : List.of("a", "b")) {
+            node.api().delete(TENANT + "/trunks/" + id, TestNode.ADMIN, TestNode.PASSWORD);
+        }
+    }
+
+    /** What a carrier received: each number's INVITEs. */
+    private static final class Carrier implements AutoCloseable {
+        final TestPhone phone;
+        final Map<String, Integer> invites = new ConcurrentHashMap<>();
+
+        Carrier() throws Exception {
+            phone = TestPhone.start(UserAgentConfig.of("carrier", "127.0.0.1"), 440, 1000);
+            phone.onIncoming(call -> {
+                String number = calledNumber(call);
+                invites.merge(number, 1, Integer::sum);
+                int last = Integer.parseInt(number.substring(number.length() - 2));
+                if (last % 10 == 7) {
+                    call.reject(486);
+                } else if (last == 9 || last == 19) {
+                    call.reject(404);
+                } else if (last != 29) { // 29 lets it ring
+                    call.answer();
+                }
+            });
+        }
+
+        int total() {
+            return invites.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        @Override
+        public void close() {
+            phone.close();
+        }
+    }
+
+    @Test
+    void overTwoTrunksNoTrunksCapsIsExceededAndEveryContactEndsWithAnOutcomeByTheRules() throws Exception {
+        try (Carrier a = new Carrier(); Carrier b = new Carrier()) {
+            trunk("a", a.phone.ua.sipPort(), 1, 10);
+            trunk("b", b.phone.ua.sipPort(), 2, 5);
+            put(TENANT + "/campaigns/blast", "{\"queue\":\"7000\",\"mode\":\"broadcast\",\"window\":{\"start\":"
+                    + "\"08:00\",\"end\":\"20:00\"},\"maxAttempts\":2,\"retry\":{\"busySeconds\":1,"
+                    + "\"noAnswerSeconds\":1,\"failedSeconds\":1},\"ringSeconds\":15,\"prompt\":[\"beep\"]}");
+            String inWindow = zoneWhereItIs(14);
+            StringBuilder csv = new StringBuilder("number,timezone\n");
+            for (int i = 0; i < 60; i++) {
+                csv.append(number(i)).append(',').append(i == 45 ? zoneWhereItIs(2) : inWindow).append('\n');
+            }
+            upload("blast", csv.toString());
+            post(TENANT + "/do-not-call", "{\"numbers\":[\"" + number(58) + "\"]}");
+            post(TENANT + "/campaigns/blast/do-not-call", "{\"numbers\":[\"" + number(56) + "\"]}");
+            post(TENANT + "/campaigns/blast/start", "");
+
+            Await.until("every contact in its window ended", Duration.ofSeconds(180), () -> records("blast")
+                    .values().stream().filter(r -> "done".equals(r.path("state").asText())).count() == 59);
+            Map<String, JsonNode> records = records("blast");
+
+            List<Map<String, String>> attempts = attempts("blast");
+            Map<String, List<Long>> seizedAt = new HashMap<>();
+            for (Map<String, String> attempt : attempts) {
+                if (!attempt.get("trunk").isEmpty()) {
+                    seizedAt.computeIfAbsent(attempt.get("trunk"), t -> new ArrayList<>())
+                            .add(Long.parseLong(attempt.get("seizedAt")));
+                }
+            }
+            List<Long> onA = seizedAt.getOrDefault("a", List.of());
+            List<Long> onB = seizedAt.getOrDefault("b", List.of());
+            assertThat(mostInAnySecond(onA)).as("trunk a's CAPS").isLessThanOrEqualTo(10);
+            assertThat(mostInAnySecond(onB)).as("trunk b's CAPS").isLessThanOrEqualTo(5);
+            // b carries what a's CAPS leave in a second: how much depends on how fast this machine dials
+            assertThat(onA).as("every INVITE at carrier a was an attempt on trunk a").hasSize(a.total());
+            assertThat(onB).as("every INVITE at carrier b was an attempt on trunk b").hasSize(b.total());
+
+            for (int i = 0; i < 60; i++) {
+                String n = number(i);
+                JsonNode record = records.get(n);
+                int dialled = a.invites.getOrDefault(n, 0) + b.invites.getOrDefault(n, 0);
+                assertThat(dialled).as(n + " dialled as often as its attempts")
+                        .isEqualTo(record.path("attempts").asInt());
+                String outcome = record.path("lastOutcome").asText();
+                if (i == 58 || i == 56) {
+                    assertThat(outcome).as(n).isEqualTo("do-not-call");
+                    assertThat(dialled).as(n + " never dialled").isZero();
+                } else if (i == 45) {
+                    assertThat(record.path("state").asText()).as("out of its window: waits").isEqualTo("pending");
+                    assertThat(dialled).as(n + " never dialled out of its window").isZero();
+                } else if (i % 10 == 7) {
+                    assertThat(outcome).as(n).isEqualTo("busy");
+                    assertThat(dialled).as(n + " retried up to the maximum").isEqualTo(2);
+                } else if (i == 29) {
+                    assertThat(outcome).as(n).isEqualTo("no-answer");
+                    assertThat(dialled).as(n + " retried up to the maximum").isEqualTo(2);
+                } else if (i == 9 || i == 19) {
+                    assertThat(outcome).as(n).isEqualTo("invalid");
+                    assertThat(dialled).as(n + " never retried").isEqualTo(1);
+                } else {
+                    assertThat(outcome).as(n).isEqualTo("answered");
+                    assertThat(dialled).as(n + " answered at the first call").isEqualTo(1);
+                }
+            }
+            JsonNode figures = JSON.readTree(node.api().get(TENANT + "/campaigns/blast/figures", TestNode.ADMIN,
+                    TestNode.PASSWORD).body());
+            assertThat(figures.path("attempts").asLong()).isEqualTo(a.total() + b.total());
+            // 60 less 2 do-not-call, 1 out of its window, 6 busy, 2 invalid, 1 unanswered
+            assertThat(figures.path("outcomes").path("answered").asLong()).isEqualTo(48);
+            assertThat(figures.path("outcomes").path("do-not-call").asLong()).isEqualTo(2);
+            assertThat(figures.path("outcomes").path("busy").asLong()).as("6 busy contacts, twice each").isEqualTo(12);
+            assertThat(figures.path("answerRate").asDouble()).isEqualTo(48.0 / (a.total() + b.total()));
+            List<Map<String, String>> events = commands().xrange(Keys.events("demo"), Range.create("-", "+"))
+                    .stream().map(StreamMessage::getBody).filter(e -> "campaign.attempt".equals(e.get("kind")))
+                    .filter(e -> "blast".equals(e.get("campaign"))).toList();
+            assertThat(events).as("one supervisor event per attempt and per do-not-call contact")
+                    .hasSize(a.total() + b.total() + 2);
+            Await.until("every trunk channel given back", Duration.ofSeconds(20),
+                    () -> commands().hlen(Keys.trunkChannels("demo", "a")) == 0
+                            && commands().hlen(Keys.trunkChannels("demo", "b")) == 0
+                            && commands().hlen(Keys.outboundChannels("demo", "campaign.blast")) == 0);
+        }
+    }
+
+    @Test
+    void progressiveModeConnectsAnAnsweredCustomerToAnAgentWhoseOfferNamesTheCampaign() throws Exception {
+        try (Carrier carrier = new Carrier();
+             QueuePhone agent = QueuePhone.agent(node, "1002", 1000, 440);
+             AgentDesk desk = AgentDesk.available(node, "1002").listen()) {
+            trunk("a", carrier.phone.ua.sipPort(), 1, 0);
+            put(TENANT + "/campaigns/sales", "{\"queue\":\"7000\",\"mode\":\"progressive\",\"window\":{\"start\":"
+                    + "\"00:00\",\"end\":\"23:59\"},\"ringSeconds\":15}");
+            upload("sales", "number,timezone,name\n" + number(1) + ",UTC,Erika\n");
+            post(TENANT + "/campaigns/sales/start", "");
+            Call customer = TestPhone.next(carrier.phone.incoming, "the customer's call at the carrier");
+            JsonNode offer = desk.next("offer");
+            assertThat(offer.path("callerNumber").asText()).isEqualTo(number(1));
+            assertThat(offer.path("data").path("campaign").asText()).isEqualTo("sales");
+            assertThat(offer.path("data").path("contact").asText()).isEqualTo(number(1));
+            Call ringing = agent.nextIncoming();
+            ringing.answer();
+            agent.awaitState(ringing, CallState.CONNECTED);
+            Await.until("the agent hears the customer's 440 Hz", Duration.ofSeconds(20),
+                    () -> agent.ear(ringing).toneFrames() > 25);
+            Await.until("the customer hears the agent's 1 kHz", Duration.ofSeconds(20),
+                    () -> carrier.phone.ear.toneFrames() > 25);
+            Await.until("the attempt recorded as answered", Duration.ofSeconds(10),
+                    () -> "answered".equals(records("sales").get(number(1)).path("lastOutcome").asText()));
+            customer.hangup();
+            agent.awaitState(ringing, CallState.ENDED);
+            assertThat(carrier.invites).containsEntry(number(1), 1);
+        }
+    }
+
+    @Test
+    void inPreviewModeTheAgentAsksForTheNextContactAndIsTheOneOfferedIt() throws Exception {
+        try (Carrier carrier = new Carrier();
+             QueuePhone agent = QueuePhone.agent(node, "1002", 1000, 440);
+             AgentDesk desk = AgentDesk.available(node, "1002").listen()) {
+            trunk("a", carrier.phone.ua.sipPort(), 1, 0);
+            put(TENANT + "/campaigns/sales", "{\"queue\":\"7000\",\"mode\":\"preview\",\"window\":{\"start\":"
+                    + "\"00:00\",\"end\":\"23:59\"},\"ringSeconds\":15}");
+            upload("sales", "number,timezone,name\n" + number(2) + ",UTC,Max\n");
+            post(TENANT + "/campaigns/sales/start", "");
+            HttpResponse<String> next = node.api().post(TENANT + "/campaigns/sales/next", "1002", TestNode.PASSWORD,
+                    "");
+            assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+            assertThat(JSON.readTree(next.body()).path("number").asText()).isEqualTo(number(2));
+            Call customer = TestPhone.next(carrier.phone.incoming, "the customer's call at the carrier");
+            JsonNode offer = desk.next("offer");
+            assertThat(offer.path("data").path("campaign").asText()).isEqualTo("sales");
+            Call ringing = agent.nextIncoming();
+            ringing.answer();
+            agent.awaitState(ringing, CallState.CONNECTED);
+            customer.hangup();
+            agent.awaitState(ringing, CallState.ENDED);
+            HttpResponse<String> none = node.api().post(TENANT + "/campaigns/sales/next", "1002",
+                    TestNode.PASSWORD, "");
+            assertThat(none.statusCode()).as("no contact left").isEqualTo(204);
+            assertThat(carrier.invites).as("the scheduler never dials a preview campaign by itself")
+                    .containsOnlyKeys(number(2)).containsEntry(number(2), 1);
+        }
+    }
+
+    @Test
+    void anAnsweredCallNoAgentTakesHearsTheSafeHarbourPromptAndIsAbandoned() throws Exception {
+        try (Carrier carrier = new Carrier();
+             QueuePhone agent = QueuePhone.agent(node, "1002", 1000, 440);
+             AgentDesk desk = AgentDesk.available(node, "1002").listen()) {
+            trunk("a", carrier.phone.ua.sipPort(), 1, 0);
+            put(TENANT + "/campaigns/sales", "{\"queue\":\"7000\",\"mode\":\"progressive\",\"window\":{\"start\":"
+                    + "\"00:00\",\"end\":\"23:59\"},\"ringSeconds\":15}");
+            upload("sales", "number,timezone\n" + number(3) + ",UTC\n");
+            post(TENANT + "/campaigns/sales/start", "");
+            Call customer = TestPhone.next(carrier.phone.incoming, "the customer's call at the carrier");
+            Call ringing = agent.nextIncoming(); // the agent's phone rings and is never answered
+            carrier.phone.awaitState(customer, CallState.ENDED);
+            assertThat(customer.state()).as("hung up on by the node after the safe-harbour prompt")
+                    .isEqualTo(CallState.ENDED);
+            agent.awaitState(ringing, CallState.ENDED);
+            Await.until("the attempt recorded", Duration.ofSeconds(10),
+                    () -> "abandoned".equals(records("sales").get(number(3)).path("lastOutcome").asText()));
+            JsonNode figures = JSON.readTree(node.api().get(TENANT + "/campaigns/sales/figures", TestNode.ADMIN,
+                    TestNode.PASSWORD).body());
+            assertThat(figures.path("abandonRate").asDouble()).isEqualTo(1.0);
+            assertThat(records("sales").get(number(3)).path("state").asText()).as("never called again")
+                    .isEqualTo("done");
+        }
+    }
+
+    /** The most seizures within any 1000 ms, as the trunk's calls-per-second limit counts them. */
+    private static long mostInAnySecond(List<Long> times) {
+        long most = 0;
+        for (long at : times) {
+            most = Math.max(most, times.stream().filter(t -> t >= at && t < at + 1000).count());
+        }
+        return most;
+    }
+
+    /** A fixed-offset zone where the local hour is about {@code hour} now. */
+    private static String zoneWhereItIs(int hour) {
+        int utc = ZonedDateTime.now(ZoneOffset.UTC).getHour();
+        int offset = Math.floorMod(hour - utc + 12, 24) - 12; // -12..+11
+        // IANA's Etc zones have the sign reversed: Etc/GMT-2 is UTC+2
+        return offset == 0 ? "Etc/UTC" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.abs(offset);
+    }
+
+    private static String number(int i) {
+        return PREFIX + String.format("%02d", i);
+    }
+
+    private static String calledNumber(Call call) {
+        String to = call.inviteHeader("To");
+        int start = to.indexOf("sip:") + 4;
+        return to.substring(start, to.indexOf('@', start));
+    }
+
+    private static Map<String, JsonNode> records(String campaign) {
+        return commands().hgetall(Keys.campaignContacts("demo", campaign)).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> read(e.getValue())));
+    }
+
+    private static List<Map<String, String>> attempts(String campaign) {
+        return commands().xrange(Keys.campaignAttempts("demo", campaign), Range.create("-", "+")).stream()
+                .map(StreamMessage::getBody).toList();
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new AssertionError("unreadable record " + json, e);
+        }
+    }
+
+    private static void trunk(String id, int port, int priority, int caps) {
+        put(TENANT + "/trunks/" + id, "{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"authentication\":\"address\","
+                + "\"codecs\":[\"PCMU\",\"PCMA\"],\"addresses\":[\"127.0.0.1\"],\"priority\":" + priority
+                + ",\"caps\":" + caps + ",\"callerId\":{\"mode\":\"presented\",\"number\":\"+4930555000\"}}");
+    }
+
+    private static void upload(String campaign, String csv) {
+        HttpResponse<String> response = node.api().post(TENANT + "/campaigns/" + campaign + "/contacts",
+                TestNode.ADMIN, TestNode.PASSWORD, "text/csv", csv);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    private static void put(String path, String json) {
+        HttpResponse<String> response = node.api().put(path, TestNode.ADMIN, TestNode.PASSWORD, json);
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 201);
+    }
+
+    private static void post(String path, String json) {
+        HttpResponse<String> response = node.api().post(path, TestNode.ADMIN, TestNode.PASSWORD, json);
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+    }
+
+    private static RedisCommands<String, String> commands() {
+        return node.bean(Redis.class).commands();
+    }
+}
