@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -38,20 +39,24 @@ class ConfigurationFilesTest {
     @Test
     void nodeYmlListsEverySettingOfTheNodeWithItsDefault() throws IOException {
         String yml = Files.readString(DEB.resolve("node/etc/node.yml"));
-        List<String> records = List.of("node/NodeProperties", "node/SipProperties", "call/CallProperties",
-                "registrar/RegistrarProperties", "redis/RedisProperties", "node/DemoProperties",
-                "directory/DirectoryProperties", "cdr/CdrProperties", "queuecall/QueueCallProperties",
-                "acd/AcdProperties", "conference/ConferenceProperties", "trunk/TrunkProperties");
+        // Every settings record of the node, found rather than listed: a feature's new record cannot be forgotten.
+        List<Path> records;
+        try (Stream<Path> files = Files.walk(BACKEND)) {
+            records = files.filter(f -> f.getFileName().toString().endsWith("Properties.java")).sorted().toList();
+        }
+        assertThat(records).as("settings records of the node").hasSizeGreaterThan(12);
         int settings = 0;
-        for (String record : records) {
-            String source = Files.readString(BACKEND.resolve(record + ".java"));
+        List<String> missing = new ArrayList<>();
+        for (Path record : records) {
+            String source = Files.readString(record);
             Matcher prefix = Pattern.compile("@ConfigurationProperties\\(\"([^\"]+)\"\\)").matcher(source);
-            assertThat(prefix.find()).as(record).isTrue();
+            assertThat(prefix.find()).as(record.toString()).isTrue();
             for (Setting setting : settings(prefix.group(1), source.substring(source.indexOf("public record")))) {
-                assertListed(yml, setting);
+                missing(yml, setting).ifPresent(missing::add);
                 settings++;
             }
         }
+        assertThat(missing).as("lines node.yml lacks (every node setting with its default)").isEmpty();
         assertThat(settings).as("settings found in the records").isGreaterThan(50);
     }
 
@@ -62,7 +67,7 @@ class ConfigurationFilesTest {
         for (String record : List.of("cluster/CallbackProperties", "ticket/TicketProperties")) {
             String source = Files.readString(CALLBACK.resolve(record + ".java"));
             Matcher prefix = Pattern.compile("@ConfigurationProperties\\(\"([^\"]+)\"\\)").matcher(source);
-            assertThat(prefix.find()).as(record).isTrue();
+            assertThat(prefix.find()).as(record.toString()).isTrue();
             for (Setting setting : settings(prefix.group(1), source.substring(source.indexOf("public record")))) {
                 assertListed(yml, setting);
                 settings++;
@@ -92,13 +97,20 @@ class ConfigurationFilesTest {
     }
 
     private static void assertListed(String yml, Setting setting) {
+        assertThat(missing(yml, setting)).as("node.yml / callback.yml line for " + setting.key()).isEmpty();
+    }
+
+    /** The line the file lacks for the setting, or empty when it has it. */
+    private static Optional<String> missing(String yml, Setting setting) {
+        String line;
         if (SET_BY_THE_PACKAGE.contains(setting.key())) {
-            assertThat(yml).contains("\n" + setting.key() + ": ");
+            line = "\n" + setting.key() + ": ";
         } else if (setting.defaultValue() == null) {
-            assertThat(yml).as("a line for the required " + setting.key()).contains("# " + setting.key() + ": ");
+            line = "# " + setting.key() + ": ";
         } else {
-            assertThat(yml).contains("# " + setting.key() + ": " + setting.defaultValue() + "\n");
+            line = "# " + setting.key() + ": " + setting.defaultValue() + "\n";
         }
+        return yml.contains(line) ? Optional.empty() : Optional.of(line.strip());
     }
 
     /** A setting: its full key and its default as written in YAML (null when the record declares none). */

@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  *                     Redis layers ({@link DialerLimits})
  * @param nodeChannels the template's outside calls this node holds at once at most (0: none); overridden likewise
  * @param safeHarbour  how long an answered customer waits for an agent before the safe-harbour prompt (counted as
- *                     abandoned); at most 2 s
+ *                     abandoned); 2 s by default, the US Telemarketing Sales Rule's limit; at most 30 s where the
+ *                     law allows longer
  * @param sweep        how often claims of dead nodes are settled
  */
 @Validated
@@ -41,8 +42,8 @@ public record CampaignProperties(
         if (nodeCaps < 0 || nodeChannels < 0) {
             throw new IllegalArgumentException("tandem.campaigns.node-caps and node-channels must be 0 or more");
         }
-        if (safeHarbour.isNegative() || safeHarbour.compareTo(Duration.ofSeconds(2)) > 0) {
-            throw new IllegalArgumentException("tandem.campaigns.safe-harbour must be 0-2s");
+        if (safeHarbour.isNegative() || safeHarbour.compareTo(Duration.ofSeconds(30)) > 0) {
+            throw new IllegalArgumentException("tandem.campaigns.safe-harbour must be 0-30s (2s by default)");
         }
     }
 }

@@ -56,7 +56,9 @@ class CampaignDialIT {
 
     @BeforeAll
     static void start() {
-        node = QueueNodes.node(redis, "dialler", "tandem.campaigns.safe-harbour=2s");
+        // Long enough for this test's agent to be offered and answer on a loaded machine (the default 2 s is a
+        // customer's wait, not a test harness's); the safe-harbour test lets its offer go unanswered.
+        node = QueueNodes.node(redis, "dialler", "tandem.campaigns.safe-harbour=10s");
         node.bean(Queues.class).save("demo", QueueNodes.queue("7000", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
                 List.of("1002")), false);
     }
