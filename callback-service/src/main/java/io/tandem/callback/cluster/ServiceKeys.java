@@ -12,7 +12,10 @@ public final class ServiceKeys {
     private ServiceKeys() {
     }
 
-    /** Hash: the parked rooms the services look after, room id → the PARKED event as JSON. */
+    /**
+     * Hash: the parked rooms the services look after, room id → the PARKED event as JSON; a room is added only while
+     * its node's room hash says {@code parked} (one script with that read, see the room orchestrator).
+     */
     public static String parkedRooms(String tenant) {
         return tenant(tenant) + "cb:parked";
     }

@@ -3,6 +3,7 @@ package io.tandem.callback.room;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -46,8 +47,9 @@ import org.slf4j.LoggerFactory;
  *       to call that agent into the room ({@link NodeCommand.Kind#CALL_INTO_ROOM}, id = room and user, so a repeat is
  *       carried out once).</li>
  *   <li>JOINED: cancel the ring on every other woken device (same collapse id). ABANDONED: cancel them all.</li>
- *   <li>CLOSED with reason {@code timeout}, LOST, or the room's node gone (no heartbeat): open a callback ticket that
- *       keeps the caller's place, and cancel the rings.</li>
+ *   <li>CLOSED with reason {@code timeout}, LOST, or the room's node gone (no heartbeat) while its hash still says
+ *       {@code parked}: open a callback ticket that keeps the caller's place, and cancel the rings. A room the node
+ *       had answered is never ticketed, whichever instance handles its JOINED and when.</li>
  * </ul>
  *
  * Every step is idempotent (pushes through the shared ledger, tickets created once per room, commands by id), so an
@@ -61,6 +63,21 @@ public final class RoomOrchestrator {
     private static final String PARKED_STATE = "parked";
     /** A node's command stream is trimmed to about this many entries (commands are carried out within seconds). */
     private static final long COMMANDS_MAX_LENGTH = 10_000;
+    /**
+     * KEYS[1] the watch set ({@link ServiceKeys#parkedRooms}), KEYS[2] the room's hash; ARGV[1] room, ARGV[2] its
+     * PARKED event. The room is watched only while its hash does not say it is over (its {@code state} is
+     * {@code parked}, or there is no hash to say otherwise), in one step with that read: the node's join.lua and
+     * close.lua change the state before they write JOINED or CLOSED, so a room answered or closed before this runs is
+     * not added, and one answered after it is removed again by its JOINED's handling. Without the one step, a JOINED
+     * handled on another instance between the read and the write left an answered room watched, and ticketed when its
+     * node died. Returns 1 when watched, 0 when not.
+     */
+    private static final String WATCH = """
+            local state = redis.call('HGET', KEYS[2], 'state')
+            if state and state ~= 'parked' then return 0 end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            return 1
+            """;
 
     private final RedisCommands<String, String> redis;
     private final CallbackProperties properties;
@@ -159,6 +176,16 @@ public final class RoomOrchestrator {
                 continue;
             }
             if (redis.exists(NodeKeys.node(parked.get().node())) == 0) {
+                String state = redis.hget(CallbackKeys.room(tenant, entry.getKey()), "state");
+                if (state != null && !PARKED_STATE.equals(state)) {
+                    // Answered or closed before its node died, its JOINED or CLOSED not handled yet (or the entry
+                    // written before the watch script): those events tell the rest; a connected customer gets no
+                    // callback.
+                    log.warn("room {}: watched while its node {} says {}; dropped, not ticketed", entry.getKey(),
+                            parked.get().node(), state);
+                    redis.hdel(ServiceKeys.parkedRooms(tenant), entry.getKey());
+                    continue;
+                }
                 log.warn("room {}: node {} holding caller {} has no heartbeat; the caller is ticketed",
                         entry.getKey(), parked.get().node(), parked.get().callerNumber());
                 ticket(tenant, parked.get(), "node-lost");
@@ -175,12 +202,12 @@ public final class RoomOrchestrator {
             // token has expired, or for a room no longer parked, would wake an agent for nothing.
             log.info("room {}: nobody woken, {}", event.room(), expiresAt <= clock.millis()
                     ? "its PARKED was read after the park timeout" : "the node has the room " + roomState);
-            watch(tenant, event);
+            watch(tenant, event, List.of());
             return;
         }
         List<Woken> asleep = wakeList.whom(tenant, event.queue(), clock.millis());
         if (asleep.isEmpty()) {
-            watch(tenant, event);
+            watch(tenant, event, List.of());
             log.warn("room {}: caller {} parked on queue {} but no member of it is asleep with a push binding; "
                     + "the caller waits for the park timeout", event.room(), event.callerNumber(), event.queue());
             return;
@@ -188,7 +215,9 @@ public final class RoomOrchestrator {
         WakeSetting setting = WakeSetting.of(event.room(), room);
         if (!setting.tiers()) {
             ring(tenant, event, asleep, expiresAt);
-            watch(tenant, event);
+            if (!watch(tenant, event, asleep)) {
+                return;
+            }
             log.info("room {}: caller {} parked on queue {} at node {}; woke {} device(s) of {}", event.room(),
                     event.callerNumber(), event.queue(), event.node(), asleep.size(),
                     asleep.stream().map(Woken::user).distinct().toList());
@@ -198,7 +227,9 @@ public final class RoomOrchestrator {
         int first = plan.firstTier().orElseThrow(); // the plan holds every device found asleep
         List<Woken> devices = plan.upTo(first);
         ring(tenant, event, devices, expiresAt);
-        watch(tenant, event);
+        if (!watch(tenant, event, devices)) {
+            return;
+        }
         OptionalInt next = plan.tierAfter(first);
         if (next.isPresent()) {
             // After the room is watched: a tier is only ever woken for a room the service still looks after.
@@ -244,10 +275,7 @@ public final class RoomOrchestrator {
                 .filter(device -> !already.contains(device.binding().device())).toList();
         ring(tenant, parked.get(), devices, expiresAt);
         if (!stillParked(tenant, room)) {
-            // Joined or closed while these rang: the handler of that event may have read the wake record before
-            // they were in it, so they are cancelled here (the ledger sends each cancel once); not the winner's.
-            String winner = redis.hget(CallbackKeys.room(tenant, room), "agent");
-            cancel(tenant, room, devices.stream().filter(device -> !device.user().equals(winner)).toList());
+            cancelLateRings(tenant, room, devices);
             schedule.forget(tenant, room);
             return;
         }
@@ -306,11 +334,31 @@ public final class RoomOrchestrator {
     }
 
     /**
-     * From now on the room is checked for its node's heartbeat. Written after the rings went out, so a check that
-     * finds the node gone cancels every ring the room started.
+     * From now on the room is checked for its node's heartbeat ({@link #WATCH}), unless its node has it answered or
+     * closed already. Written after the rings went out, so a check that finds the node gone cancels every ring the
+     * room started; when the room is not watched, the {@code rung} devices are cancelled here instead.
      */
-    private void watch(String tenant, RoomEvent event) {
-        redis.hset(ServiceKeys.parkedRooms(tenant), event.room(), encode(event));
+    private boolean watch(String tenant, RoomEvent event, List<Woken> rung) {
+        Long watched = redis.eval(WATCH, ScriptOutputType.INTEGER,
+                new String[] {ServiceKeys.parkedRooms(tenant), CallbackKeys.room(tenant, event.room())},
+                event.room(), encode(event));
+        if (watched != null && watched == 1) {
+            return true;
+        }
+        log.info("room {}: answered or closed on node {} before its PARKED was handled; not watched", event.room(),
+                event.node());
+        cancelLateRings(tenant, event.room(), rung);
+        return false;
+    }
+
+    /**
+     * The room was joined or closed while {@code devices} were rung: the handler of that event may have read the wake
+     * record before they were in it, so they are cancelled here (the ledger sends each cancel once); not the
+     * winner's, who is in the call.
+     */
+    private void cancelLateRings(String tenant, String room, List<Woken> devices) {
+        String winner = redis.hget(CallbackKeys.room(tenant, room), "agent");
+        cancel(tenant, room, devices.stream().filter(device -> !device.user().equals(winner)).toList());
     }
 
     private void joined(String tenant, RoomEvent event) {
