@@ -87,7 +87,7 @@ class FailoverIT {
         String rooms = CallbackKeys.roomEvents(TENANT);
         node.redis.xgroupCreate(XReadArgs.StreamOffset.from(rooms, "0-0"), CallbackKeys.SERVICE_GROUP,
                 XGroupCreateArgs.Builder.mkstream());
-        node.park(TENANT, parked("r-10"));
+        park("r-10");
         assertThat(node.redis.xreadgroup(Consumer.from(CallbackKeys.SERVICE_GROUP, "crashed"),
                 XReadArgs.StreamOffset.lastConsumed(rooms))).hasSize(1);
 
@@ -96,7 +96,7 @@ class FailoverIT {
         awaitRings("r-10");
 
         for (String room : List.of("r-11", "r-12", "r-13", "r-14")) {
-            node.park(TENANT, parked(room));
+            park(room);
         }
         // A node writing the same PARKED twice (its XADD retried after a timeout): the same rings, not new ones.
         node.roomEvent(TENANT, parked("r-11"));
@@ -107,7 +107,7 @@ class FailoverIT {
         first.close();
         String last = null;
         for (String room : List.of("r-15", "r-16", "r-17")) {
-            last = node.park(TENANT, parked(room));
+            last = park(room);
         }
         String lastEntry = last;
         Await.until("the events after the first instance stopped handled", WAIT,
@@ -131,6 +131,17 @@ class FailoverIT {
                         .equals(Set.of(TOKEN_1011, TOKEN_1012)),
                 () -> "accepted: " + apns.accepted().stream().map(p -> p.room() + "/" + p.kind())
                         .collect(Collectors.toList()));
+    }
+
+    /**
+     * A parked room whose deadline (written by the node, as it does) is an hour away: the two instances may take
+     * longer than the default 90 s park timeout to start on a loaded machine, and a room read after its deadline is
+     * rightly not woken.
+     */
+    private static String park(String room) {
+        node.redis.hset(CallbackKeys.room(TENANT, room), "deadline",
+                Long.toString(System.currentTimeMillis() + Duration.ofHours(1).toMillis()));
+        return node.park(TENANT, parked(room));
     }
 
     private static RoomEvent parked(String room) {
