@@ -259,8 +259,9 @@ public final class SdpNegotiator {
             if (m.port() == 0) {
                 reason = "audio stream disabled (port 0)";
             } else if (!m.isPlainRtp() && !(srtp && m.isSdesSrtp())) {
-                reason = "media profile " + m.protocol() + " not supported, RTP/AVP" + (srtp ? " or " + SAVP
-                        + " with a=crypto" : "") + " required";
+                reason = "media profile " + m.protocol() + " not supported " + (srtp
+                        ? "(SRTP only with SDES keys), RTP/AVP or " + SAVP + " with a=crypto" : "(no SRTP), RTP/AVP")
+                        + " required";
             } else if (offer.connectionFor(m).isEmpty()) {
                 reason = "no c= connection address for the audio stream";
             } else {
