@@ -12,7 +12,8 @@ import java.util.Properties;
  * @param port               TLS listening port; 0 picks a free one (tests)
  * @param keyStore           PKCS12 (or JKS) file with this endpoint's certificate chain and key
  * @param keyStorePassword   its password
- * @param trustStore         certificates trusted as servers; null trusts the JVM's default authorities
+ * @param trustStore         certificates trusted as servers when this endpoint connects out; null trusts only the
+ *                           certificate in {@code keyStore}
  * @param trustStorePassword its password (null: the key store's)
  */
 public record TlsSettings(int port, Path keyStore, String keyStorePassword, Path trustStore,
@@ -46,13 +47,13 @@ public record TlsSettings(int port, Path keyStore, String keyStorePassword, Path
         p.setProperty("javax.net.ssl.keyStore", keyStore.toString());
         p.setProperty("javax.net.ssl.keyStorePassword", keyStorePassword);
         p.setProperty("javax.net.ssl.keyStoreType", storeType(keyStore));
-        if (trustStore != null) {
-            p.setProperty("javax.net.ssl.trustStore", trustStore.toString());
-            p.setProperty("javax.net.ssl.trustStorePassword",
-                    trustStorePassword != null ? trustStorePassword : keyStorePassword);
-            p.setProperty("javax.net.ssl.trustStoreType", storeType(trustStore));
-        }
+        Path trusted = trustStore != null ? trustStore : keyStore;
+        p.setProperty("javax.net.ssl.trustStore", trusted.toString());
+        p.setProperty("javax.net.ssl.trustStorePassword", trustStore != null && trustStorePassword != null
+                ? trustStorePassword : keyStorePassword);
+        p.setProperty("javax.net.ssl.trustStoreType", storeType(trusted));
         // Phones authenticate with SIP digest, not client certificates (RFC 3261 §26.3.1 allows server-only TLS).
+        // (The RI's "DisabledAll", which would also trust any server, leaves the server side without its key.)
         p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
         p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", PROTOCOLS);
         p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", CIPHER_SUITES);

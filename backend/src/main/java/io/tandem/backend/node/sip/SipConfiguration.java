@@ -92,9 +92,11 @@ class SipConfiguration {
             throw new InvalidConfigurationException("tandem.sip.tls-key-store", "cannot read " + store
                     + " with tandem.sip.tls-key-store-password (" + e.getMessage() + ")", e);
         }
-        // The node's own certificate is all it trusts as a TLS client: it only ever connects back to phones that
-        // registered over TLS, on the connection they opened (RFC 5626 §3.1 spirit).
-        return new TlsSettings(sip.tlsPort(), store, sip.tlsKeyStorePassword(), store, sip.tlsKeyStorePassword());
+        Path trust = sip.tlsTrustStore().isBlank() ? null : Path.of(sip.tlsTrustStore());
+        if (trust != null && !Files.isReadable(trust)) {
+            throw new InvalidConfigurationException("tandem.sip.tls-trust-store", "cannot read " + trust);
+        }
+        return new TlsSettings(sip.tlsPort(), store, sip.tlsKeyStorePassword(), trust, sip.tlsKeyStorePassword());
     }
 
     private static boolean isKeyEntry(KeyStore ks, String alias) {
