@@ -70,7 +70,8 @@ public final class SrtpTransform {
             view.wrap(buf, length);
             SrtpErrorStatus status = sender ? rtp.transformPacket(view) : rtp.reverseTransformPacket(view, false);
             return finish(status);
-        } catch (GeneralSecurityException | IllegalStateException e) { // a key the cipher refused, or no room for the tag
+        } catch (GeneralSecurityException | IllegalStateException e) {
+            // a key the cipher refused, or no room for the tag: counted, the packet dropped
             malformed.incrementAndGet();
             return REFUSED;
         }
@@ -94,7 +95,8 @@ public final class SrtpTransform {
             view.wrap(buf, length);
             SrtpErrorStatus status = sender ? rtcp.transformPacket(view) : rtcp.reverseTransformPacket(view);
             return finish(status);
-        } catch (GeneralSecurityException | IllegalStateException e) { // a key the cipher refused, or no room for the tag
+        } catch (GeneralSecurityException | IllegalStateException e) {
+            // a key the cipher refused, or no room for the tag: counted, the packet dropped
             malformed.incrementAndGet();
             return REFUSED;
         }
