@@ -178,6 +178,7 @@ public final class SipEndpoint implements AutoCloseable {
             ListeningPoint udp = null;
             ListeningPoint tcp = null;
             ListeningPoint tlsPoint = null;
+            String listening = "UDP/TCP on " + address.getHostAddress() + ":" + candidate;
             try {
                 udp = stack.createListeningPoint(address.getHostAddress(), candidate, ListeningPoint.UDP);
                 tcp = stack.createListeningPoint(address.getHostAddress(), candidate, ListeningPoint.TCP);
@@ -186,6 +187,7 @@ public final class SipEndpoint implements AutoCloseable {
                 int tlsPort = 0;
                 if (tls != null) {
                     tlsPort = tls.port() == 0 ? freeTcpPort(address) : tls.port();
+                    listening = "TLS on " + address.getHostAddress() + ":" + tlsPort;
                     tlsPoint = stack.createListeningPoint(address.getHostAddress(), tlsPort, ListeningPoint.TLS);
                     provider.addListeningPoint(tlsPoint);
                 }
@@ -200,8 +202,7 @@ public final class SipEndpoint implements AutoCloseable {
                         candidate, tls == null ? "" : ", TLS on " + tlsPort);
                 return endpoint;
             } catch (Exception e) {
-                last = new IOException("cannot listen on " + address.getHostAddress() + ":" + candidate + ": "
-                        + e.getMessage(), e);
+                last = new IOException("cannot listen for " + listening + ": " + e.getMessage(), e);
                 deleteQuietly(stack, tlsPoint);
                 deleteQuietly(stack, tcp);
                 deleteQuietly(stack, udp);

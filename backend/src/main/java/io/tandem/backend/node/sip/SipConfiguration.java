@@ -54,7 +54,7 @@ class SipConfiguration {
                     new SipEndpoint.StackLimits(sip.threads(), sip.maxServerTransactions(), sip.workQueueLimit(),
                             (int) sip.overloadRetryAfter().toSeconds()), tls);
         } catch (IOException e) {
-            String property = tls != null && e.getMessage() != null && e.getMessage().contains(":" + sip.tlsPort())
+            String property = e.getMessage() != null && e.getMessage().startsWith("cannot listen for TLS")
                     ? "tandem.sip.tls-port" : "tandem.sip.udp-port";
             throw new InvalidConfigurationException(property, "cannot listen for SIP on "
                     + sip.bindAddress() + " (" + e.getMessage() + ")", e);
