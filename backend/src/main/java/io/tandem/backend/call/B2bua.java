@@ -26,6 +26,8 @@ import io.tandem.telephony.relay.RtpRelayPool;
 import io.tandem.telephony.sdp.SdpException;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
+import io.tandem.telephony.srtp.Sdes;
+import io.tandem.telephony.srtp.SdesException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -75,6 +77,7 @@ public final class B2bua implements SipFeature {
     private final OutsideCalls outsideCalls;
     /** Queues and other numbers answered by features of this node; looked up per call (they depend on us). */
     private final Supplier<List<ServiceNumbers>> services;
+    private final SrtpTermination srtp;
 
     B2bua(Calls calls, SipAuthenticator authenticator, TenantResolver tenants, CallRouter router,
             CallAdmission admission, TrunkSignature trunk, RtpRelayPool relays, SipProperties sip, Redis redis,
@@ -92,6 +95,7 @@ public final class B2bua implements SipFeature {
         this.router = router;
         this.trunk = trunk;
         this.relays = relays;
+        this.srtp = new SrtpTermination(sip.srtp(), sip.tlsRequireSrtp());
         try {
             this.mediaBind = InetAddress.getByName(sip.bindAddress());
         } catch (UnknownHostException e) {
@@ -315,6 +319,20 @@ public final class B2bua implements SipFeature {
             in.respond(Response.NOT_ACCEPTABLE_HERE, "Unreadable SDP offer");
             return;
         }
+        // SRTP from the caller ends here: the rest of the call sees the offer's plain form (SrtpTermination).
+        Sdes.Keys callerSrtp = null;
+        if (offer.isPresent()) {
+            try {
+                SrtpTermination.Terminated terminated = srtp.terminate(offer.get(), in.transport());
+                if (terminated.keys() != null && !servedByFeature(tenant, target, extension || joinNumber)) {
+                    offer = Optional.of(terminated.offer());
+                    callerSrtp = terminated.keys();
+                }
+            } catch (SdesException e) {
+                in.respond(Response.NOT_ACCEPTABLE_HERE, e.getMessage());
+                return;
+            }
+        }
         if (offer.isPresent() && !SdpRewriter.relayable(offer.get())) {
             in.respond(Response.NOT_ACCEPTABLE_HERE, "No plain RTP audio stream offered");
             return;
@@ -329,7 +347,7 @@ public final class B2bua implements SipFeature {
                         return;
                     }
                     if (joinNumber && !viaTrunk && party.carrier() == null
-                            && bridgedToRoomNode(in, service, party, offer)) {
+                            && bridgedToRoomNode(in, service, party, offer, callerSrtp)) {
                         return;
                     }
                     if (party.carrier() != null) {
@@ -350,7 +368,7 @@ public final class B2bua implements SipFeature {
             Optional<DialPlan.OutsideNumber> outside = user == null || party.carrier() != null ? Optional.empty()
                     : outsideCalls.outsideNumber(tenant, target);
             if (outside.isPresent()) {
-                placeOutside(in, tenant, user, outside.get(), offer);
+                placeOutside(in, tenant, user, outside.get(), offer, callerSrtp);
             } else {
                 in.respond(Response.NOT_FOUND, "No such extension");
             }
@@ -365,7 +383,7 @@ public final class B2bua implements SipFeature {
             in.respond(Response.TEMPORARILY_UNAVAILABLE, "Not registered");
             return;
         }
-        Optional<Bridge> opened = open(in, tenant, caller, target, viaTrunk, party.carrier());
+        Optional<Bridge> opened = open(in, tenant, caller, target, viaTrunk, party.carrier(), callerSrtp);
         if (opened.isEmpty()) {
             return;
         }
@@ -379,18 +397,26 @@ public final class B2bua implements SipFeature {
     }
 
     /**
+     * True when a feature of this node answers {@code target} itself (a queue, a room): it reads the caller's offer on
+     * its own, so the B2BUA leaves it as it came.
+     */
+    private boolean servedByFeature(String tenant, String target, boolean serviceShaped) {
+        return serviceShaped && services.get().stream().anyMatch(s -> s.serves(tenant, target));
+    }
+
+    /**
      * A join number whose room another live node holds: the INVITE is bridged over the signed trunk to that node,
      * which admits it as its own (the caller the trunk names, the token's single use checked there). False when
      * this node answers it itself: its own room, a token that does not verify, or a room's node not alive (the
      * feature's refusal names it).
      */
     private boolean bridgedToRoomNode(InboundRequest in, ServiceNumbers service, Party party,
-            Optional<SessionDescription> offer) {
+            Optional<SessionDescription> offer, Sdes.Keys callerSrtp) {
         Optional<ServiceNumbers.RemoteRoom> room = service.roomNode(party.tenant(), party.caller(), party.target());
         if (room.isEmpty() || !(router.routeToNode(room.get().node(), party.target()) instanceof Route.Ring ring)) {
             return false;
         }
-        Optional<Bridge> opened = open(in, party.tenant(), party.caller(), party.target(), false, null);
+        Optional<Bridge> opened = open(in, party.tenant(), party.caller(), party.target(), false, null, callerSrtp);
         if (opened.isPresent()) {
             // recorded as the caller (an agent) joining the room's queue: the dialled number holds the join token
             opened.get().recordAsJoin(room.get().queue(), party.caller());
@@ -406,7 +432,7 @@ public final class B2bua implements SipFeature {
      * nothing reaches a carrier), then the tenant's trunks are hunted; none with a free channel → 503.
      */
     private void placeOutside(InboundRequest in, String tenant, User user, DialPlan.OutsideNumber number,
-            Optional<SessionDescription> offer) {
+            Optional<SessionDescription> offer, Sdes.Keys callerSrtp) {
         Optional<String> refusal = outsideCalls.refusal(tenant, user, number);
         if (refusal.isPresent()) {
             in.respond(Response.FORBIDDEN, refusal.get());
@@ -423,7 +449,7 @@ public final class B2bua implements SipFeature {
             in.respond(Response.SERVICE_UNAVAILABLE, hunt.exhausted());
             return;
         }
-        Optional<Bridge> opened = open(in, tenant, user.extension(), number.e164(), false, null);
+        Optional<Bridge> opened = open(in, tenant, user.extension(), number.e164(), false, null, callerSrtp);
         if (opened.isEmpty()) {
             hunt.release(first.get());
             return;
@@ -438,7 +464,7 @@ public final class B2bua implements SipFeature {
      * of them failed (the caller has been answered).
      */
     private Optional<Bridge> open(InboundRequest in, String tenant, String caller, String target, boolean viaTrunk,
-            CarrierLeg carrier) {
+            CarrierLeg carrier, Sdes.Keys callerSrtp) {
         Request request = in.request();
         if (calls.find(callId(request)) != null) {
             // RFC 3261 §8.2.2.2: a second INVITE of a call this node already carries (a loop or a merged fork).
@@ -459,6 +485,10 @@ public final class B2bua implements SipFeature {
         }
         Bridge bridge = new Bridge(calls, tenant, caller, target, viaTrunk, callId(request), relay, carrier);
         Leg callerLeg = bridge.callerLeg;
+        if (callerSrtp != null) {
+            callerLeg.srtp = callerSrtp;
+            relay.legA().secure(callerSrtp);
+        }
         callerLeg.inviteSt = st.get();
         callerLeg.invite = request;
         callerLeg.toTag = SipMessages.newToken();

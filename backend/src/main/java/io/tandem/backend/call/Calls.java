@@ -145,6 +145,7 @@ final class Calls {
         long sent = aToB.packetsForwarded() + bToA.packetsForwarded();
         long dropped = aToB.packetsDropped() + bToA.packetsDropped();
         metrics.rtpPackets(sent + dropped, sent, dropped);
+        metrics.srtpRefused(aToB.srtpRefused() + bToA.srtpRefused());
     }
 
     /** One CDR per call, written by the node the call entered (a trunk leg's node writes none). */

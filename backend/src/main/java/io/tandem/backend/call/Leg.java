@@ -4,6 +4,7 @@ import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
 import io.tandem.backend.trunk.Seizure;
 import io.tandem.telephony.sdp.SessionDescription;
+import io.tandem.telephony.srtp.Sdes;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -33,6 +34,8 @@ final class Leg {
     boolean sideA;
     /** The party's latest SDP (offer or answer): what a transfer offers the party's new peer. */
     SessionDescription remoteSdp;
+    /** The SDES keys when this leg's party speaks SRTP to the node ({@link SrtpTermination}); null for plain RTP. */
+    Sdes.Keys srtp;
 
     // caller leg
     ServerTransaction inviteSt;

@@ -2,6 +2,7 @@ package io.tandem.backend.call;
 
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
+import io.tandem.telephony.srtp.SdesException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import javax.sip.ClientTransaction;
@@ -46,6 +47,20 @@ final class MidCall {
             if (offer.isEmpty()) {
                 signalling.respond(from, st, Response.NOT_ACCEPTABLE_HERE, "A re-INVITE needs an SDP offer", null);
                 return;
+            }
+            if (from.srtp != null) {
+                // The SRTP leg's re-offer: relayed in plain form; a new key of the caller's gets ours anew.
+                try {
+                    SrtpTermination.Terminated terminated = SrtpTermination.reoffer(offer.get(), from.srtp);
+                    offer = Optional.of(terminated.offer());
+                    if (terminated.keys() != from.srtp) {
+                        from.srtp = terminated.keys();
+                        bridge.relayLeg(from).secure(terminated.keys());
+                    }
+                } catch (SdesException e) {
+                    signalling.respond(from, st, Response.NOT_ACCEPTABLE_HERE, e.getMessage(), null);
+                    return;
+                }
             }
             String sdp = SdpRewriter.rewrite(offer.get(), signalling.host(),
                     bridge.relayLeg(other).localAddress().getPort(), other);

@@ -63,7 +63,10 @@ final class SdpRewriter {
                 Optional<Connection> theirs = answer.connectionFor(m);
                 // RFC 3264 §8.4 / RFC 2543 hold by c=0.0.0.0 keeps its meaning through the node.
                 boolean hold = theirs.map(Connection::isHold).orElse(false);
-                media.add(m.withPort(relayPort).withConnection(hold ? theirs.get() : null));
+                MediaDescription relayedStream = m.withPort(relayPort).withConnection(hold ? theirs.get() : null);
+                // A leg that speaks SRTP gets the relayed stream as RTP/SAVP with the node's key (RFC 4568 §7.1.2).
+                media.add(leg.srtp == null ? SrtpTermination.plain(relayedStream)
+                        : SrtpTermination.secured(relayedStream, leg.srtp));
             } else {
                 media.add(refused(offer.media().get(i)));
             }

@@ -8,15 +8,32 @@ public final class NodeAddresses {
 
     private final String host;
     private final int sipPort;
+    private final int tlsPort;
 
     public NodeAddresses(SipProperties sip) {
-        this(sip, sip.udpPort());
+        this(sip, sip.udpPort(), sip.tlsPort());
     }
 
     /** With the port the SIP endpoint actually bound (differs from the property when that is 0). */
     public NodeAddresses(SipProperties sip, int sipPort) {
+        this(sip, sipPort, sip.tlsPort());
+    }
+
+    /** With the UDP/TCP and TLS ports the SIP endpoint actually bound. */
+    public NodeAddresses(SipProperties sip, int sipPort, int tlsPort) {
         this.sipPort = sipPort;
+        this.tlsPort = tlsPort;
         this.host = advertisedHost(sip);
+    }
+
+    /** The SIP over TLS port, 0 when the node has none. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** The port phones reach this node at over {@code transport}: the TLS one for TLS, else {@link #sipPort()}. */
+    public int sipPort(String transport) {
+        return "tls".equalsIgnoreCase(transport) && tlsPort != 0 ? tlsPort : sipPort;
     }
 
     /** The SIP port (UDP and TCP) this node listens on. */

@@ -22,6 +22,7 @@ public final class NodeMetrics {
     private final Counter rtpReceived;
     private final Counter rtpSent;
     private final Counter rtpLost;
+    private final Counter srtpRefused;
     private final Counter malformedUdp;
     private final Counter malformedTcp;
     private final Counter blockedSources;
@@ -46,6 +47,9 @@ public final class NodeMetrics {
         rtpLost = Counter.builder("tandem.rtp.packets.lost")
                 .description("RTP packets received but not relayed (no destination, unknown payload type, full "
                         + "socket buffer, codec that cannot be converted)").register(registry);
+        srtpRefused = Counter.builder("tandem.srtp.refused")
+                .description("SRTP/SRTCP packets from phones refused by the relay: failed authentication (forged, "
+                        + "tampered, wrongly keyed), replayed, or too short (RFC 3711 §3.3)").register(registry);
         malformedUdp = Counter.builder("tandem.sip.malformed").tag("transport", "udp")
                 .description("Malformed SIP messages dropped").register(registry);
         malformedTcp = Counter.builder("tandem.sip.malformed").tag("transport", "tcp")
@@ -86,6 +90,11 @@ public final class NodeMetrics {
         if (index >= 0 && index < responses.length) {
             responses[index].increment();
         }
+    }
+
+    /** SRTP packets a finished call's relay refused. */
+    public void srtpRefused(long refused) {
+        srtpRefused.increment(refused);
     }
 
     public void rtpPackets(long received, long sent, long lost) {

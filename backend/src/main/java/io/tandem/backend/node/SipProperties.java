@@ -34,6 +34,19 @@ import org.springframework.validation.annotation.Validated;
  *                      about half a second of work at the registrar's peak rate, the UDP retransmission interval T1
  *                      (RFC 3261 §17.1.1.1)
  * @param overloadRetryAfter the Retry-After of that 503: how long a refused phone waits before this node again
+ * @param tlsPort       SIP over TLS (RFC 3261 §26.2, usually 5061) for single-node deployments without the edge;
+ *                      0 = no TLS. Phones that register over TLS are called over TLS ({@code transport=tls})
+ * @param tlsKeyStore   PKCS12 (or {@code .jks}) file with the node's certificate chain and private key; required
+ *                      when {@code tls-port} is set ({@code ./tandem up} makes a self-signed one when empty)
+ * @param tlsKeyStorePassword its password, from configuration or the environment, never from code
+ * @param tlsTrustStore certificates the node trusts when it opens a TLS connection to a phone itself: requests
+ *                      inside a dialog with a TLS phone (a BYE) go to the phone's Contact, a new connection to the
+ *                      phone's own TLS port; empty trusts only the node's own certificate
+ * @param srtp          where the node accepts SRTP keyed by SDES (RFC 4568) on its relay legs: {@code tls} (only from
+ *                      phones whose INVITE came over TLS: over UDP or TCP the keys in the SDP are readable on the
+ *                      wire, RFC 4568 §8.3), {@code any}, or {@code off}
+ * @param tlsRequireSrtp refuse a call offering plain RTP over TLS with 488 (RFC 3264 §6), so TLS phones never send
+ *                      clear audio; off by default: a TLS phone without SRTP still gets a call
  */
 @Validated
 @ConfigurationProperties("tandem.sip")
@@ -48,7 +61,23 @@ public record SipProperties(
         @DefaultValue("16") @Min(1) @Max(256) int threads,
         @DefaultValue("100000") @Min(100) int maxServerTransactions,
         @DefaultValue("2000") @Min(0) int workQueueLimit,
-        @DefaultValue("5s") @NotNull Duration overloadRetryAfter) {
+        @DefaultValue("5s") @NotNull Duration overloadRetryAfter,
+        @DefaultValue("0") @Min(0) @Max(65535) int tlsPort,
+        @DefaultValue("") String tlsKeyStore,
+        @DefaultValue("") String tlsKeyStorePassword,
+        @DefaultValue("") String tlsTrustStore,
+        @DefaultValue("tls") @NotNull Srtp srtp,
+        @DefaultValue("false") boolean tlsRequireSrtp) {
+
+    /** Where SDES-keyed SRTP is accepted. */
+    public enum Srtp {
+        /** Only from a phone whose INVITE came over TLS. */
+        TLS,
+        /** Over any transport (the keys travel in clear over UDP and TCP). */
+        ANY,
+        /** Never: an SRTP-only offer is refused with 488. */
+        OFF
+    }
 
     public SipProperties {
         if (rtpRelayThreads == 0) {
@@ -63,6 +92,12 @@ public record SipProperties(
         }
         if (rtpPortMax <= rtpPortMin) {
             throw new IllegalArgumentException("tandem.sip.rtp-port-max must be above tandem.sip.rtp-port-min");
+        }
+        if (tlsPort != 0 && (tlsKeyStore == null || tlsKeyStore.isBlank())) {
+            throw new IllegalArgumentException("tandem.sip.tls-key-store is required when tandem.sip.tls-port is set");
+        }
+        if (tlsPort != 0 && tlsPort == udpPort) {
+            throw new IllegalArgumentException("tandem.sip.tls-port must differ from tandem.sip.udp-port");
         }
     }
 }

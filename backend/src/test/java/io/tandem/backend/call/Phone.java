@@ -1,11 +1,14 @@
 package io.tandem.backend.call;
 
 import io.tandem.backend.TestNode;
+import io.tandem.telephony.sip.TlsSettings;
+import io.tandem.telephony.testing.TestCertificates;
 import io.tandem.telephony.testing.TestPhone;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.RegistrationState;
 import io.tandem.telephony.ua.UserAgentConfig;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,9 +19,27 @@ final class Phone extends TestPhone {
 
     private Phone(String extension, String password, List<String> registrars, double speaks, double hears)
             throws IOException {
-        super(UserAgentConfig.of(extension, "127.0.0.1").withPassword(password).withRegistrars(registrars)
+        this(extension, UserAgentConfig.of(extension, "127.0.0.1").withPassword(password).withRegistrars(registrars)
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30)), speaks, hears);
+    }
+
+    private Phone(String extension, UserAgentConfig config, double speaks, double hears) throws IOException {
+        super(config, speaks, hears);
         this.extension = extension;
+    }
+
+    /**
+     * A phone of {@code extension} whose SIP goes over TLS to {@code registrars} (trusting what {@code trustStore}
+     * holds; its own certificate in {@code keyStore}), offering SDES SRTP when {@code srtp}. Not registered yet.
+     */
+    static Phone tls(String extension, List<String> registrars, Path keyStore, Path trustStore, boolean srtp,
+            double speaks, double hears) throws IOException {
+        UserAgentConfig config = UserAgentConfig.of(extension, "127.0.0.1").withPassword(TestNode.PASSWORD)
+                .withRegistrars(registrars).withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(1))
+                .withTls(TlsSettings.client(trustStore, TestCertificates.PASSWORD, keyStore,
+                        TestCertificates.PASSWORD))
+                .withSrtp(srtp);
+        return new Phone(extension, config, speaks, hears);
     }
 
     /** A phone registered to {@code node}, speaking {@code speaks} Hz and listening for {@code hears} Hz. */

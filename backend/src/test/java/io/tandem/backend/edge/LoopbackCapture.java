@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * tcpdump on the loopback interface writing the UDP datagrams to or from a port range into a pcap file, read back
  * as {@link Datagram}s once stopped: what crossed the wire, not what an endpoint says it sent.
  */
-final class LoopbackCapture implements AutoCloseable {
+public final class LoopbackCapture implements AutoCloseable {
 
     private static final Duration READY = Duration.ofSeconds(30);
     /** pcap link types tcpdump may write for "lo", and the length of their link-layer header. */
@@ -30,16 +30,16 @@ final class LoopbackCapture implements AutoCloseable {
     private static final int IPPROTO_UDP = 17;
 
     /** One UDP datagram seen on the wire. */
-    record Datagram(int sourcePort, int destinationPort, byte[] payload) {
-        boolean between(PortRange a, PortRange b) {
+    public record Datagram(int sourcePort, int destinationPort, byte[] payload) {
+        public boolean between(PortRange a, PortRange b) {
             return a.contains(sourcePort) && b.contains(destinationPort)
                     || b.contains(sourcePort) && a.contains(destinationPort);
         }
     }
 
     /** Ports {@code first} to {@code last}, inclusive. */
-    record PortRange(int first, int last) {
-        boolean contains(int port) {
+    public record PortRange(int first, int last) {
+        public boolean contains(int port) {
             return port >= first && port <= last;
         }
     }
@@ -55,7 +55,7 @@ final class LoopbackCapture implements AutoCloseable {
     }
 
     /** Starts capturing UDP to or from {@code ports} on "lo" into {@code dir}, and waits until tcpdump listens. */
-    static LoopbackCapture start(Path dir, PortRange ports) throws IOException {
+    public static LoopbackCapture start(Path dir, PortRange ports) throws IOException {
         Path pcap = dir.resolve("capture.pcap");
         Path log = dir.resolve("tcpdump.log");
         // -U: each packet is written as it comes, so the file is whole as soon as tcpdump exits.
@@ -79,8 +79,14 @@ final class LoopbackCapture implements AutoCloseable {
         return capture;
     }
 
+    /** The UDP datagrams written so far, while tcpdump goes on ({@code -U}: a packet is written as it comes). */
+    public List<Datagram> soFar() throws IOException {
+        byte[] file = Files.readAllBytes(pcap);
+        return file.length < 24 ? List.of() : read(file);
+    }
+
     /** Stops tcpdump and reads every UDP datagram it wrote. */
-    List<Datagram> stop() throws IOException {
+    public List<Datagram> stop() throws IOException {
         close();
         return read(Files.readAllBytes(pcap));
     }

@@ -4,6 +4,8 @@ import io.tandem.telephony.codec.CodecSpec;
 import io.tandem.telephony.codec.G711;
 import io.tandem.telephony.rtp.PortPair;
 import io.tandem.telephony.rtp.RtpPacket;
+import io.tandem.telephony.srtp.Sdes;
+import io.tandem.telephony.srtp.SrtpTransform;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,6 +26,10 @@ public final class RelayLeg implements RelayPeer {
     private record Config(CodecSpec codec, int telephoneEventPayloadType, int kind) {
     }
 
+    /** A party's SRTP (RFC 3711): what it sends is unprotected with its key, what we send it protected with ours. */
+    private record Srtp(SrtpTransform fromParty, SrtpTransform toParty) {
+    }
+
     private static final int PCMU = 0;
     private static final int PCMA = 1;
     private static final int OTHER = 2;
@@ -32,6 +38,8 @@ public final class RelayLeg implements RelayPeer {
     private volatile Config config;
     private volatile InetSocketAddress rtpTo;
     private volatile InetSocketAddress rtcpTo;
+    /** Null on a plain RTP leg; replaced as one reference, read once per packet. */
+    private volatile Srtp srtp;
     /** Who receives what this leg's party sends; the other leg for a plain relay. */
     private volatile RelayPeer peer;
 
@@ -47,6 +55,7 @@ public final class RelayLeg implements RelayPeer {
     private volatile long dropped;
     private volatile long malformed;
     private volatile long rtcpForwarded;
+    private volatile long srtpRefused;
 
     RelayLeg(PortPair ports) {
         this.ports = ports;
@@ -73,6 +82,20 @@ public final class RelayLeg implements RelayPeer {
         }
         int kind = codec.sameCodecAs(CodecSpec.PCMU) ? PCMU : codec.sameCodecAs(CodecSpec.PCMA) ? PCMA : OTHER;
         config = new Config(codec, telephoneEventPayloadType, kind);
+    }
+
+    /**
+     * Makes this leg SRTP with the keys its SDP exchanged (RFC 4568), or plain RTP again with null. New keys start
+     * new crypto contexts, so call this only when the keys changed, not for every re-INVITE.
+     */
+    public void secure(Sdes.Keys keys) {
+        srtp = keys == null ? null
+                : new Srtp(SrtpTransform.unprotecting(keys.remote()), SrtpTransform.protecting(keys.local()));
+    }
+
+    /** True while this leg speaks SRTP. */
+    public boolean secured() {
+        return srtp != null;
     }
 
     /** Where this leg sends RTP now: the SDP address or the latched source; null if neither yet. */
@@ -103,7 +126,8 @@ public final class RelayLeg implements RelayPeer {
     }
 
     RelayStatistics statistics() {
-        return new RelayStatistics(forwarded, forwardedBytes, transcoded, dropped, malformed, rtcpForwarded);
+        return new RelayStatistics(forwarded, forwardedBytes, transcoded, dropped, malformed, rtcpForwarded,
+                srtpRefused);
     }
 
     // ---------------------------------------------------------------- selector thread
@@ -111,6 +135,17 @@ public final class RelayLeg implements RelayPeer {
     /** An RTP datagram from this leg's party, in {@code datagram[0, limit)} backed by {@code buf}. */
     void onRtp(byte[] buf, ByteBuffer datagram, InetSocketAddress from) {
         int len = datagram.limit();
+        // Stage 1, SRTP legs only: authenticate and decrypt in place before anything reads the packet, so a forged
+        // packet can neither latch this leg nor reach the peer (RFC 3711 §3.3).
+        Srtp s = srtp;
+        if (s != null) {
+            len = s.fromParty().rtp(buf, len);
+            if (len == SrtpTransform.REFUSED) {
+                srtpRefused++;
+                return;
+            }
+            datagram.limit(len);
+        }
         if (packet.parse(buf, 0, len) != RtpPacket.Status.OK) {
             malformed++;
             return;
@@ -192,6 +227,15 @@ public final class RelayLeg implements RelayPeer {
     /** An RTCP datagram from this leg's party: checked lightly and passed through. */
     void onRtcp(ByteBuffer datagram, InetSocketAddress from) {
         int len = datagram.limit();
+        Srtp s = srtp;
+        if (s != null) {
+            len = s.fromParty().rtcp(datagram.array(), len);
+            if (len == SrtpTransform.REFUSED) {
+                srtpRefused++;
+                return;
+            }
+            datagram.limit(len);
+        }
         // RFC 3550 A.2 header check only: version 2 and an SR/RR first; the far end validates the rest
         int b0 = datagram.get(0) & 0xFF;
         int type = len >= 2 ? datagram.get(1) & 0xFF : 0;
@@ -210,12 +254,34 @@ public final class RelayLeg implements RelayPeer {
 
     @Override
     public boolean transmitRtp(ByteBuffer datagram) {
+        // Last stage, SRTP legs only: encrypt and tag in place; the receive buffer has room for the tag.
+        Srtp s = srtp;
+        if (s != null && !protect(s.toParty(), datagram, true)) {
+            return false;
+        }
         return send(ports.rtp().isOpen() ? rtpTo : null, datagram, true);
     }
 
     @Override
     public boolean transmitRtcp(ByteBuffer datagram) {
+        Srtp s = srtp;
+        if (s != null && !protect(s.toParty(), datagram, false)) {
+            return false;
+        }
         return send(rtcpTo, datagram, false);
+    }
+
+    private static boolean protect(SrtpTransform transform, ByteBuffer datagram, boolean rtp) {
+        if (datagram.capacity() - datagram.limit() < SrtpTransform.HEADROOM) {
+            return false;
+        }
+        int len = rtp ? transform.rtp(datagram.array(), datagram.limit())
+                : transform.rtcp(datagram.array(), datagram.limit());
+        if (len == SrtpTransform.REFUSED) {
+            return false;
+        }
+        datagram.limit(len);
+        return true;
     }
 
     private boolean send(InetSocketAddress to, ByteBuffer datagram, boolean rtp) {

@@ -11,7 +11,10 @@ package io.tandem.telephony.relay;
  *                          a codec pair that cannot be converted, or a full socket buffer
  * @param packetsMalformed  datagrams on the RTP or RTCP port that were not RTP/RTCP
  * @param rtcpForwarded     RTCP datagrams passed through to the other leg
+ * @param srtpRefused       SRTP/SRTCP datagrams from an SRTP party refused before anything else looked at them:
+ *                          failed authentication (forged, tampered, wrong key), replayed, or too short (RFC 3711 §3.3)
  */
 public record RelayStatistics(long packetsForwarded, long bytesForwarded, long packetsTranscoded,
-                              long packetsDropped, long packetsMalformed, long rtcpForwarded) {
+                              long packetsDropped, long packetsMalformed, long rtcpForwarded,
+                              long srtpRefused) {
 }

@@ -4,6 +4,7 @@ import io.tandem.telephony.codec.AudioCodec;
 import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.media.MediaSink;
 import io.tandem.telephony.media.MediaSource;
+import io.tandem.telephony.srtp.Sdes;
 
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
@@ -32,6 +33,16 @@ public interface MediaStream extends AutoCloseable {
      * @param telephoneEventPayloadType RFC 4733 payload type agreed in SDP, or -1 for none
      */
     void start(InetSocketAddress remote, AudioCodec codec, int telephoneEventPayloadType);
+
+    /**
+     * Protects this stream with SRTP/SRTCP (RFC 3711) under the keys its SDP exchanged (RFC 4568), or makes it plain
+     * again with null. Call it before {@link #start}, and again only when the keys changed.
+     *
+     * @throws UnsupportedOperationException from a stream that cannot do SRTP
+     */
+    default void secure(Sdes.Keys keys) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not speak SRTP");
+    }
 
     /** Hold and resume: what this side sends and plays (RFC 3264 §8.4). */
     void setDirection(MediaDirection direction);

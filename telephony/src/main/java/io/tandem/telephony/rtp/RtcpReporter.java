@@ -1,5 +1,6 @@
 package io.tandem.telephony.rtp;
 
+import io.tandem.telephony.srtp.SrtpTransform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ final class RtcpReporter {
     private final DatagramChannel channel;
     private final String cname;
     private final byte[] out = new byte[512];
+    /** SRTCP (RFC 3711 §3.4) of what we send, or null; used under the {@link #out} lock. */
+    private volatile SrtpTransform protector;
 
     /** Default destination: RTP address, port + 1; replaced once RTCP arrives from elsewhere. */
     private volatile InetSocketAddress remote;
@@ -48,6 +51,10 @@ final class RtcpReporter {
         this.ssrc = ssrc;
         this.channel = channel;
         this.cname = "tandem-" + Long.toHexString(ssrc) + "@" + stream.localAddress().getAddress().getHostAddress();
+    }
+
+    void protect(SrtpTransform protector) {
+        this.protector = protector;
     }
 
     /** A re-INVITE moved the far end: forget the RTCP source learnt from the old one. */
@@ -115,6 +122,13 @@ final class RtcpReporter {
     private void send(InetSocketAddress to, List<RtcpPacket> packets) {
         synchronized (out) {
             int len = RtcpPacket.writeCompound(packets, out, 0);
+            SrtpTransform p = protector;
+            if (p != null) {
+                len = p.rtcp(out, len);
+                if (len == SrtpTransform.REFUSED) {
+                    return;
+                }
+            }
             try {
                 channel.send(ByteBuffer.wrap(out, 0, len), to);
             } catch (IOException e) {

@@ -6,6 +6,8 @@ import io.tandem.telephony.media.AudioFrames;
 import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.media.MediaSink;
 import io.tandem.telephony.media.MediaSource;
+import io.tandem.telephony.srtp.Sdes;
+import io.tandem.telephony.srtp.SrtpTransform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,13 @@ public final class RtpMediaStream implements MediaStream {
     private volatile long packetsMalformed;  // I/O
     private volatile long packetsUnexpected; // I/O
     private volatile long sinkErrors;        // clock
+    private volatile long srtpRefused;       // I/O
+
+    /** Unprotects what the peer sends on RTP and RTCP (I/O thread); null on a plain stream. */
+    private record SrtpIn(SrtpTransform rtp, SrtpTransform rtcp) {
+    }
+
+    private volatile SrtpIn srtpIn;
 
     /** Guards itself: the I/O thread updates it per packet, the clock reads it for RTCP. */
     private final ReceiverStatistics receiverStatistics = new ReceiverStatistics();
@@ -78,6 +87,25 @@ public final class RtpMediaStream implements MediaStream {
         this.ssrc = ThreadLocalRandom.current().nextLong(0x100000000L);
         this.sender = new RtpSender(ssrc, ports.rtp());
         this.rtcp = new RtcpReporter(this, ssrc, ports.rtcp());
+    }
+
+    @Override
+    public void secure(Sdes.Keys keys) {
+        if (keys == null) {
+            srtpIn = null;
+            sender.protect(null);
+            rtcp.protect(null);
+            return;
+        }
+        // One transform per thread and packet kind: each keeps its own crypto contexts and is not thread-safe.
+        sender.protect(SrtpTransform.protecting(keys.local()));
+        rtcp.protect(SrtpTransform.protecting(keys.local()));
+        srtpIn = new SrtpIn(SrtpTransform.unprotecting(keys.remote()), SrtpTransform.unprotecting(keys.remote()));
+    }
+
+    /** SRTP/SRTCP datagrams refused: failed authentication, replayed, too short (RFC 3711 §3.3). */
+    public long srtpRefused() {
+        return srtpRefused;
     }
 
     @Override
@@ -274,6 +302,14 @@ public final class RtpMediaStream implements MediaStream {
 
     /** A datagram on the RTP port; {@code packet} is the I/O thread's reusable parser. */
     void onRtp(byte[] buf, int len, InetSocketAddress from, RtpPacket packet, long nowNanos) {
+        SrtpIn in = srtpIn;
+        if (in != null) {
+            len = in.rtp().rtp(buf, len); // RFC 3711 §3.3: authenticated before anything reads it
+            if (len == SrtpTransform.REFUSED) {
+                srtpRefused++;
+                return;
+            }
+        }
         if (packet.parse(buf, 0, len) != RtpPacket.Status.OK) {
             packetsMalformed++;
             return;
@@ -354,6 +390,14 @@ public final class RtpMediaStream implements MediaStream {
 
     /** A datagram on the RTCP port. */
     void onRtcp(byte[] buf, int len, InetSocketAddress from, long nowNanos) {
+        SrtpIn in = srtpIn;
+        if (in != null) {
+            len = in.rtcp().rtcp(buf, len);
+            if (len == SrtpTransform.REFUSED) {
+                srtpRefused++;
+                return;
+            }
+        }
         if (!rtcp.receive(buf, len, from, nowNanos)) {
             packetsMalformed++;
         }

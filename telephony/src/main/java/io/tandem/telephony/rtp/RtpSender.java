@@ -3,6 +3,7 @@ package io.tandem.telephony.rtp;
 import io.tandem.telephony.codec.AudioCodec;
 import io.tandem.telephony.media.AudioFrames;
 import io.tandem.telephony.media.MediaSource;
+import io.tandem.telephony.srtp.SrtpTransform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,8 @@ final class RtpSender {
     private final DatagramChannel channel;
     private final DtmfSender dtmf = new DtmfSender();
     private volatile MediaSource source;
+    /** SRTP (RFC 3711) of what we send, or null for plain RTP. */
+    private volatile SrtpTransform protector;
 
     // clock thread only
     private int sequence = ThreadLocalRandom.current().nextInt(0x10000);
@@ -47,6 +50,10 @@ final class RtpSender {
     RtpSender(long ssrc, DatagramChannel channel) {
         this.ssrc = ssrc;
         this.channel = channel;
+    }
+
+    void protect(SrtpTransform protector) {
+        this.protector = protector;
     }
 
     void source(MediaSource source) {
@@ -119,6 +126,15 @@ final class RtpSender {
     }
 
     private void send(InetSocketAddress to, int length, int payloadLength) {
+        SrtpTransform p = protector;
+        if (p != null) {
+            length = p.rtp(bytes, length);
+            if (length == SrtpTransform.REFUSED) {
+                errors++;
+                sequence = (sequence + 1) & 0xFFFF;
+                return;
+            }
+        }
         buffer.clear().limit(length);
         try {
             if (channel.send(buffer, to) > 0) {

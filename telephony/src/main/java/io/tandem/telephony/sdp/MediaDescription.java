@@ -107,6 +107,12 @@ public record MediaDescription(String media, int port, int portCount, String pro
                 .map(a -> a.value() == null ? "" : a.value()).findFirst();
     }
 
+    /** The values of every other attribute with this name (case-insensitive), in order. */
+    public List<String> attributes(String name) {
+        return attributes.stream().filter(a -> a.name().equalsIgnoreCase(name))
+                .map(a -> a.value() == null ? "" : a.value()).toList();
+    }
+
     public boolean isAudio() {
         return media.equalsIgnoreCase("audio");
     }
@@ -114,6 +120,12 @@ public record MediaDescription(String media, int port, int portCount, String pro
     /** RTP over UDP without SRTP: {@code RTP/AVP} or {@code RTP/AVPF} (RFC 3551, RFC 4585). */
     public boolean isPlainRtp() {
         return protocol.equalsIgnoreCase("RTP/AVP") || protocol.equalsIgnoreCase("RTP/AVPF");
+    }
+
+    /** SRTP keyed in the SDP (RFC 4568): {@code RTP/SAVP} or {@code RTP/SAVPF} with {@code a=crypto} lines. */
+    public boolean isSdesSrtp() {
+        return (protocol.equalsIgnoreCase("RTP/SAVP") || protocol.equalsIgnoreCase("RTP/SAVPF"))
+                && !attributes("crypto").isEmpty();
     }
 
     public MediaDescription withPort(int newPort) {

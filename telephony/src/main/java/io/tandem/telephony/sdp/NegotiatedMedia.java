@@ -2,6 +2,7 @@ package io.tandem.telephony.sdp;
 
 import io.tandem.telephony.codec.CodecSpec;
 import io.tandem.telephony.media.MediaDirection;
+import io.tandem.telephony.srtp.Sdes;
 
 import java.net.InetSocketAddress;
 
@@ -13,9 +14,16 @@ import java.net.InetSocketAddress;
  * @param codec                      the codec, with the payload type to put on the wire
  * @param telephoneEventPayloadType  RFC 4733 payload type for DTMF, or -1 when none was agreed
  * @param direction                  what WE do: send, receive, both or neither
+ * @param srtp                       the SDES keys when the stream is SRTP (RFC 4568), null for plain RTP
  */
 public record NegotiatedMedia(InetSocketAddress remoteRtp, CodecSpec codec, int telephoneEventPayloadType,
-                              MediaDirection direction) {
+                              MediaDirection direction, Sdes.Keys srtp) {
+
+    /** Plain RTP. */
+    public NegotiatedMedia(InetSocketAddress remoteRtp, CodecSpec codec, int telephoneEventPayloadType,
+            MediaDirection direction) {
+        this(remoteRtp, codec, telephoneEventPayloadType, direction, null);
+    }
 
     public boolean hasTelephoneEvent() {
         return telephoneEventPayloadType >= 0;

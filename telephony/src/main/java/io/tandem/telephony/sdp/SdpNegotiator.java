@@ -2,9 +2,13 @@ package io.tandem.telephony.sdp;
 
 import io.tandem.telephony.codec.CodecSpec;
 import io.tandem.telephony.media.MediaDirection;
+import io.tandem.telephony.srtp.CryptoAttribute;
+import io.tandem.telephony.srtp.Sdes;
+import io.tandem.telephony.srtp.SdesException;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,12 +31,21 @@ public final class SdpNegotiator {
     /** Our packetisation: 20 ms frames (AudioFrames). */
     private static final int PTIME = 20;
     private static final String USERNAME = "tandem";
+    private static final String SAVP = "RTP/SAVP";
+    private static final String CRYPTO = "crypto";
 
     private final List<CodecSpec> localCodecs;
     private final boolean telephoneEvent;
     /** One telephone-event per clock rate we may send audio at (RFC 4733 §2.1), 8000 first. */
     private final List<CodecSpec> offerTelephoneEvents;
     private final long sessionId;
+    /** Offer and accept SDES-keyed SRTP (RFC 4568). */
+    private final boolean srtp;
+    private final SecureRandom random;
+    /** Our offered keys, made once: a re-offer keeps them, so a re-INVITE does not restart the crypto contexts. */
+    private List<CryptoAttribute> offeredCrypto; // guarded by this
+    /** The keys of the last SRTP answer we gave, kept for re-offers from the peer with the same key. */
+    private Sdes.Keys answeredKeys; // guarded by this
 
     // guarded by this
     private long version;
@@ -46,6 +59,15 @@ public final class SdpNegotiator {
      * @param telephoneEvent  whether we offer/accept RFC 4733 DTMF
      */
     public SdpNegotiator(List<CodecSpec> localCodecs, boolean telephoneEvent) {
+        this(localCodecs, telephoneEvent, false);
+    }
+
+    /**
+     * @param srtp offer {@code RTP/SAVP} with SDES keys, accept it when offered (RFC 4568), instead of plain RTP
+     */
+    public SdpNegotiator(List<CodecSpec> localCodecs, boolean telephoneEvent, boolean srtp) {
+        this.srtp = srtp;
+        this.random = srtp ? new SecureRandom() : null;
         List<CodecSpec> codecs = new ArrayList<>();
         for (CodecSpec c : Objects.requireNonNull(localCodecs, "localCodecs")) {
             if (!isTelephoneEvent(c) && codecs.stream().noneMatch(x -> x.sameCodecAs(c))) {
@@ -84,6 +106,14 @@ public final class SdpNegotiator {
         }
         MediaDescription audio = MediaDescription.audio(localRtp.getPort(), codecs, fmtp, direction)
                 .withPtime(PTIME, 0);
+        if (srtp) {
+            if (offeredCrypto == null) {
+                offeredCrypto = Sdes.offer(random);
+            }
+            List<Attribute> attributes = new ArrayList<>(audio.attributes());
+            offeredCrypto.forEach(key -> attributes.add(new Attribute(CRYPTO, key.format())));
+            audio = audio.withProtocol(SAVP).withAttributes(attributes);
+        }
         SessionDescription offer = new SessionDescription(nextOrigin(c), USERNAME, c, List.of(audio));
         lastOffer = offer;
         lastOfferAudioIndex = 0;
@@ -123,13 +153,20 @@ public final class SdpNegotiator {
         MediaDescription audio = MediaDescription.audio(localRtp.getPort(), answerCodecs, fmtp, ours)
                 .withProtocol(offered.protocol())
                 .withPtime(PTIME, 0);
+        Sdes.Keys keys = null;
+        if (offered.isSdesSrtp()) {
+            keys = answerKeys(offered.attributes(CRYPTO));
+            List<Attribute> attributes = new ArrayList<>(audio.attributes());
+            attributes.add(new Attribute(CRYPTO, keys.local().format()));
+            audio = audio.withAttributes(attributes);
+        }
         List<MediaDescription> media = new ArrayList<>(offer.media().size());
         for (int i = 0; i < offer.media().size(); i++) {
             media.add(i == chosen.index ? audio : refused(offer.media().get(i)));
         }
         SessionDescription answer = new SessionDescription(nextOrigin(local), USERNAME, local, media);
         NegotiatedMedia negotiated = new NegotiatedMedia(socketAddress(remote, offered.port()), chosen.codec, tePt,
-                ours);
+                ours, keys);
         return new SdpAnswer(answer, negotiated);
     }
 
@@ -149,7 +186,18 @@ public final class SdpNegotiator {
         if (m.port() == 0) {
             throw new SdpNegotiationException("peer refused the audio stream (port 0)");
         }
-        if (!m.isPlainRtp()) {
+        Sdes.Keys keys = null;
+        if (srtp) {
+            if (!m.isSdesSrtp()) {
+                throw new SdpNegotiationException("answer uses profile " + m.protocol() + " without keys, we offered "
+                        + SAVP);
+            }
+            try {
+                keys = Sdes.accept(offeredCrypto, m.attributes(CRYPTO));
+            } catch (SdesException e) {
+                throw new SdpNegotiationException(e.getMessage());
+            }
+        } else if (!m.isPlainRtp()) {
             throw new SdpNegotiationException("answer uses profile " + m.protocol() + ", we offered RTP/AVP");
         }
         Connection remote = answer.connectionFor(m)
@@ -176,7 +224,22 @@ public final class SdpNegotiator {
         if (remote.isHold()) {
             ours = Directions.withoutSending(ours);
         }
-        return new NegotiatedMedia(socketAddress(remote, m.port()), codec, te == null ? -1 : te.payloadType(), ours);
+        return new NegotiatedMedia(socketAddress(remote, m.port()), codec, te == null ? -1 : te.payloadType(), ours,
+                keys);
+    }
+
+    /** Our keys for an SRTP offer: the same as last time while the peer's key is unchanged (a re-INVITE). */
+    private Sdes.Keys answerKeys(List<String> offered) throws SdpNegotiationException {
+        try {
+            Sdes.Keys keys = Sdes.answer(offered, random);
+            if (answeredKeys != null && answeredKeys.remote().equals(keys.remote())) {
+                return answeredKeys;
+            }
+            answeredKeys = keys;
+            return keys;
+        } catch (SdesException e) {
+            throw new SdpNegotiationException(e.getMessage());
+        }
     }
 
     private record Chosen(int index, CodecSpec codec, CodecSpec telephoneEvent) {
@@ -195,8 +258,10 @@ public final class SdpNegotiator {
             CodecSpec codec = null;
             if (m.port() == 0) {
                 reason = "audio stream disabled (port 0)";
-            } else if (!m.isPlainRtp()) {
-                reason = "media profile " + m.protocol() + " not supported (no SRTP), RTP/AVP required";
+            } else if (!m.isPlainRtp() && !(srtp && m.isSdesSrtp())) {
+                reason = "media profile " + m.protocol() + " not supported " + (srtp
+                        ? "(SRTP only with SDES keys), RTP/AVP or " + SAVP + " with a=crypto" : "(no SRTP), RTP/AVP")
+                        + " required";
             } else if (offer.connectionFor(m).isEmpty()) {
                 reason = "no c= connection address for the audio stream";
             } else {

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +58,7 @@ public final class SipEndpoint implements AutoCloseable {
     private final String stackName;
     private final InetAddress address;
     private final int port;
+    private final int tlsPort;
     private final HeaderFactory headerFactory;
     private final AddressFactory addressFactory;
     private final MessageFactory messageFactory;
@@ -71,16 +73,18 @@ public final class SipEndpoint implements AutoCloseable {
     private List<Thread> eventScanners = List.of();
 
     private SipEndpoint(SipStack stack, SipProvider provider, String stackName, InetAddress address, int port,
-                        SipFactory factory, String userAgent) throws javax.sip.PeerUnavailableException {
+                        int tlsPort, SipFactory factory, String userAgent) throws javax.sip.PeerUnavailableException {
         this.stack = stack;
         this.provider = provider;
         this.stackName = stackName;
         this.address = address;
         this.port = port;
+        this.tlsPort = tlsPort;
         this.headerFactory = factory.createHeaderFactory();
         this.addressFactory = factory.createAddressFactory();
         this.messageFactory = factory.createMessageFactory();
         this.messages = new SipMessages(headerFactory, addressFactory, messageFactory, address, port, userAgent);
+        this.messages.tlsPort(tlsPort);
         this.droppedMalformed = CountingMessageParserFactory.counterFor(stackName);
         this.overloadRefusals = OverloadValve.refusalsFor(stackName);
     }
@@ -139,6 +143,15 @@ public final class SipEndpoint implements AutoCloseable {
     /** As {@link #open(InetAddress, int, String, SipHandler)}, with a server's limits. */
     public static SipEndpoint open(InetAddress address, int port, String userAgent, SipHandler handler,
             StackLimits limits) throws IOException {
+        return open(address, port, userAgent, handler, limits, null);
+    }
+
+    /**
+     * As {@link #open(InetAddress, int, String, SipHandler, StackLimits)}, with a TLS listening point as well when
+     * {@code tls} is not null (RFC 3261 §26.2.1: SIP over TLS on its own port, 5061 by default).
+     */
+    public static SipEndpoint open(InetAddress address, int port, String userAgent, SipHandler handler,
+            StackLimits limits, TlsSettings tls) throws IOException {
         String stackName = "tandem-sip-" + STACK_IDS.incrementAndGet();
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
@@ -147,7 +160,11 @@ public final class SipEndpoint implements AutoCloseable {
         synchronized (STACK_CREATION) {
             Set<Thread> before = eventScannerThreads();
             try {
-                stack = factory.createSipStack(stackProperties(stackName, limits));
+                Properties properties = stackProperties(stackName, limits);
+                if (tls != null) {
+                    tls.apply(properties);
+                }
+                stack = factory.createSipStack(properties);
             } catch (javax.sip.PeerUnavailableException e) {
                 throw new IOException("cannot create SIP stack: " + e.getMessage(), e);
             }
@@ -160,24 +177,33 @@ public final class SipEndpoint implements AutoCloseable {
             int candidate = port == 0 ? freeUdpPort(address) : port;
             ListeningPoint udp = null;
             ListeningPoint tcp = null;
+            ListeningPoint tlsPoint = null;
+            String listening = "UDP/TCP on " + address.getHostAddress() + ":" + candidate;
             try {
                 udp = stack.createListeningPoint(address.getHostAddress(), candidate, ListeningPoint.UDP);
                 tcp = stack.createListeningPoint(address.getHostAddress(), candidate, ListeningPoint.TCP);
                 SipProvider provider = stack.createSipProvider(udp);
                 provider.addListeningPoint(tcp);
-                SipEndpoint endpoint = new SipEndpoint(stack, provider, stackName, address, candidate, factory,
-                        userAgent);
+                int tlsPort = 0;
+                if (tls != null) {
+                    tlsPort = tls.port() == 0 ? freeTcpPort(address) : tls.port();
+                    listening = "TLS on " + address.getHostAddress() + ":" + tlsPort;
+                    tlsPoint = stack.createListeningPoint(address.getHostAddress(), tlsPort, ListeningPoint.TLS);
+                    provider.addListeningPoint(tlsPoint);
+                }
+                SipEndpoint endpoint = new SipEndpoint(stack, provider, stackName, address, candidate, tlsPort,
+                        factory, userAgent);
                 endpoint.handler = handler;
                 endpoint.eventScanners = scanners;
                 endpoint.dispatcher = endpoint.new Dispatcher();
                 provider.addSipListener(endpoint.dispatcher);
                 stack.start();
-                LOG.info("SIP endpoint {} listening on {}:{} (UDP+TCP)", stackName, address.getHostAddress(),
-                        candidate);
+                LOG.info("SIP endpoint {} listening on {}:{} (UDP+TCP){}", stackName, address.getHostAddress(),
+                        candidate, tls == null ? "" : ", TLS on " + tlsPort);
                 return endpoint;
             } catch (Exception e) {
-                last = new IOException("cannot listen on " + address.getHostAddress() + ":" + candidate + ": "
-                        + e.getMessage(), e);
+                last = new IOException("cannot listen for " + listening + ": " + e.getMessage(), e);
+                deleteQuietly(stack, tlsPoint);
                 deleteQuietly(stack, tcp);
                 deleteQuietly(stack, udp);
             }
@@ -244,6 +270,12 @@ public final class SipEndpoint implements AutoCloseable {
         }
     }
 
+    private static int freeTcpPort(InetAddress address) throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, address)) {
+            return probe.getLocalPort();
+        }
+    }
+
     private static void deleteQuietly(SipStack stack, ListeningPoint lp) {
         if (lp == null) {
             return;
@@ -266,6 +298,11 @@ public final class SipEndpoint implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The TLS listening port, 0 when this endpoint has none. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     public String stackName() {

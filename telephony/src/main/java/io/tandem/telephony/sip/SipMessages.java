@@ -38,6 +38,7 @@ public final class SipMessages {
     private final MessageFactory messages;
     private final InetAddress localAddress;
     private final int localPort;
+    private volatile int tlsPort;
     private final String userAgent;
 
     SipMessages(HeaderFactory headers, AddressFactory addresses, MessageFactory messages,
@@ -94,11 +95,21 @@ public final class SipMessages {
         }
     }
 
+    /** The TLS listening port, 0 for none; set once by the endpoint that owns these messages. */
+    void tlsPort(int port) {
+        this.tlsPort = port;
+    }
+
+    /** The port we listen on for {@code transport}: the TLS one for TLS, else the UDP/TCP one. */
+    public int portFor(String transport) {
+        return "tls".equalsIgnoreCase(transport) && tlsPort != 0 ? tlsPort : localPort;
+    }
+
     /** Our Contact: {@code <sip:user@address:port;transport=...>}. */
     public ContactHeader contact(String user, String transport) {
         try {
             SipURI uri = addresses.createSipURI(user, localAddress.getHostAddress());
-            uri.setPort(localPort);
+            uri.setPort(portFor(transport));
             if (transport != null && !"udp".equalsIgnoreCase(transport)) {
                 uri.setTransportParam(transport.toLowerCase(java.util.Locale.ROOT));
             }
@@ -116,7 +127,7 @@ public final class SipMessages {
     public Request outOfDialog(String method, URI requestUri, Address from, String fromTag, Address to,
                                String callId, long cseq, String transport, String contactUser) {
         try {
-            ViaHeader via = headers.createViaHeader(localAddress.getHostAddress(), localPort,
+            ViaHeader via = headers.createViaHeader(localAddress.getHostAddress(), portFor(transport),
                     transport == null ? "udp" : transport, newBranch());
             via.setRPort();
             FromHeader fromHeader = headers.createFromHeader(from, fromTag);

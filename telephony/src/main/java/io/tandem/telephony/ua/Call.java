@@ -91,6 +91,12 @@ public final class Call {
     }
 
     /** The codec the offer/answer chose, or null before it. */
+    /** True when the last offer/answer agreed SRTP with SDES keys (RFC 4568). */
+    public boolean srtp() {
+        NegotiatedMedia m = media;
+        return m != null && m.srtp() != null;
+    }
+
     public CodecSpec codec() {
         NegotiatedMedia m = media;
         return m == null ? null : m.codec();

@@ -10,6 +10,7 @@ import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import io.tandem.telephony.sip.auth.DigestChallenge;
+import io.tandem.telephony.srtp.Sdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 
 /**
  * The INVITE dialog of one {@link Call} (RFC 3261 §13–15, offer/answer RFC 3264): the initial
@@ -83,7 +85,7 @@ final class InviteSession {
             call.end(503);
             return;
         }
-        call.negotiator = new SdpNegotiator(ua().config().codecs(), true);
+        call.negotiator = new SdpNegotiator(ua().config().codecs(), true, ua().config().srtp());
         SessionDescription offer = call.negotiator.createOffer(call.stream.localAddress(), MediaDirection.SENDRECV);
         String transport = Registration.transportOf(target);
         try {
@@ -262,7 +264,7 @@ final class InviteSession {
             call.end(503);
             return;
         }
-        call.negotiator = new SdpNegotiator(ua().config().codecs(), true);
+        call.negotiator = new SdpNegotiator(ua().config().codecs(), true, ua().config().srtp());
         if (offer != null) {
             try {
                 pendingAnswer = call.negotiator.answer(offer, call.stream.localAddress(), MediaDirection.SENDRECV);
@@ -397,6 +399,10 @@ final class InviteSession {
     void applyMedia(NegotiatedMedia media, boolean hold) {
         NegotiatedMedia previous = currentMedia;
         currentMedia = media;
+        Sdes.Keys before = previous == null ? null : previous.srtp();
+        if (!Objects.equals(before, media.srtp())) {
+            call.stream.secure(media.srtp()); // new keys only: a re-INVITE with the same keys keeps the contexts
+        }
         InetSocketAddress remote = media.remoteRtp();
         boolean usableRemote = remote != null && !remote.getAddress().isAnyLocalAddress();
         boolean repoint = !call.mediaStarted
@@ -410,9 +416,9 @@ final class InviteSession {
             call.mediaStarted = true;
         }
         call.stream.setDirection(media.direction());
-        MediaDirection before = call.mediaDirection();
+        MediaDirection directionBefore = call.mediaDirection();
         call.media(media, hold);
-        if (before != media.direction()) {
+        if (directionBefore != media.direction()) {
             ua().events().post(l -> l.onMediaDirection(call, media.direction()));
         }
     }

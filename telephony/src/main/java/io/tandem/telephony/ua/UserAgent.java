@@ -76,7 +76,8 @@ public final class UserAgent implements AutoCloseable {
     public static UserAgent start(UserAgentConfig config, MediaStreamFactory mediaFactory,
                                   UserAgentListener listener) throws IOException {
         UserAgent ua = new UserAgent(config, mediaFactory, listener);
-        ua.endpoint = SipEndpoint.open(config.localAddress(), config.sipPort(), config.userAgent(), ua.new Handler());
+        ua.endpoint = SipEndpoint.open(config.localAddress(), config.sipPort(), config.userAgent(), ua.new Handler(),
+                SipEndpoint.StackLimits.USER_AGENT, config.tls());
         ua.registration = new Registration(ua.endpoint, config, ua.signalling, ua.events);
         ua.signalling.execute(ua.registration::start);
         return ua;

@@ -2,6 +2,7 @@ package io.tandem.telephony.ua;
 
 import io.tandem.telephony.codec.CodecSpec;
 import io.tandem.telephony.codec.Codecs;
+import io.tandem.telephony.sip.TlsSettings;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -30,6 +31,9 @@ import java.util.Objects;
  * @param probeInterval    while on a failover registrar, how often the preferred one is probed with OPTIONS
  * @param push             RFC 8599 push parameters put on the Contact of every REGISTER, or null for none (a
  *                         device that stays awake)
+ * @param tls              SIP over TLS (a registrar or target URI with {@code transport=tls}), or null for none
+ * @param srtp             offer SRTP with SDES keys (RFC 4568, {@code RTP/SAVP}) and accept it when offered; only
+ *                         sensible over TLS, where the keys in the SDP are not readable on the wire
  */
 public record UserAgentConfig(
         String displayName,
@@ -47,7 +51,9 @@ public record UserAgentConfig(
         String userAgent,
         Duration requestTimeout,
         Duration probeInterval,
-        PushParameters push) {
+        PushParameters push,
+        TlsSettings tls,
+        boolean srtp) {
 
     /** An account without push parameters. */
     public UserAgentConfig(String displayName, String user, String domain, String password, List<String> registrars,
@@ -56,6 +62,15 @@ public record UserAgentConfig(
             Duration probeInterval) {
         this(displayName, user, domain, password, registrars, localAddress, sipPort, rtpPortMin, rtpPortMax, codecs,
                 autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval, null);
+    }
+
+    /** An account without TLS and SRTP. */
+    public UserAgentConfig(String displayName, String user, String domain, String password, List<String> registrars,
+            InetAddress localAddress, int sipPort, int rtpPortMin, int rtpPortMax, List<CodecSpec> codecs,
+            boolean autoAnswer, Duration registerExpiry, String userAgent, Duration requestTimeout,
+            Duration probeInterval, PushParameters push) {
+        this(displayName, user, domain, password, registrars, localAddress, sipPort, rtpPortMin, rtpPortMax, codecs,
+                autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval, push, null, false);
     }
 
     public UserAgentConfig {
@@ -89,13 +104,13 @@ public record UserAgentConfig(
     public UserAgentConfig withPassword(String newPassword) {
         return new UserAgentConfig(displayName, user, domain, newPassword, registrars, localAddress, sipPort,
                 rtpPortMin, rtpPortMax, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval,
-                push);
+                push, tls, srtp);
     }
 
     public UserAgentConfig withRegistrars(List<String> newRegistrars) {
         return new UserAgentConfig(displayName, user, domain, password, newRegistrars, localAddress, sipPort,
                 rtpPortMin, rtpPortMax, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval,
-                push);
+                push, tls, srtp);
     }
 
     public UserAgentConfig withAutoAnswer(boolean newAutoAnswer) {
@@ -113,26 +128,40 @@ public record UserAgentConfig(
     public UserAgentConfig withSipPort(int newSipPort) {
         return new UserAgentConfig(displayName, user, domain, password, registrars, localAddress, newSipPort,
                 rtpPortMin, rtpPortMax, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval,
-                push);
+                push, tls, srtp);
     }
 
     public UserAgentConfig withRtpPorts(int min, int max) {
         return new UserAgentConfig(displayName, user, domain, password, registrars, localAddress, sipPort,
                 min, max, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval,
-                push);
+                push, tls, srtp);
     }
 
     public UserAgentConfig withRegisterExpiry(Duration expiry) {
         return new UserAgentConfig(displayName, user, domain, password, registrars, localAddress, sipPort,
                 rtpPortMin, rtpPortMax, codecs, autoAnswer, expiry, userAgent, requestTimeout, probeInterval,
-                push);
+                push, tls, srtp);
     }
 
     /** This account registering with RFC 8599 push parameters on its Contact (null: none). */
     public UserAgentConfig withPush(PushParameters newPush) {
         return new UserAgentConfig(displayName, user, domain, password, registrars, localAddress, sipPort,
                 rtpPortMin, rtpPortMax, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval,
-                newPush);
+                newPush, tls, srtp);
+    }
+
+    /** This account speaking SIP over TLS with {@code settings} (null: none). */
+    public UserAgentConfig withTls(TlsSettings settings) {
+        return new UserAgentConfig(displayName, user, domain, password, registrars, localAddress, sipPort,
+                rtpPortMin, rtpPortMax, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval,
+                push, settings, srtp);
+    }
+
+    /** This account offering and accepting SDES-keyed SRTP (RFC 4568). */
+    public UserAgentConfig withSrtp(boolean newSrtp) {
+        return new UserAgentConfig(displayName, user, domain, password, registrars, localAddress, sipPort,
+                rtpPortMin, rtpPortMax, codecs, autoAnswer, registerExpiry, userAgent, requestTimeout, probeInterval,
+                push, tls, newSrtp);
     }
 
     public UserAgentConfig withTimeouts(Duration newRequestTimeout, Duration newProbeInterval) {

@@ -9,6 +9,8 @@ import io.tandem.telephony.media.MediaSink;
 import io.tandem.telephony.media.SineSource;
 import io.tandem.telephony.rtp.RtpMediaStream;
 import io.tandem.telephony.rtp.RtpMediaStreamFactory;
+import io.tandem.telephony.srtp.CryptoAttribute;
+import io.tandem.telephony.srtp.Sdes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -187,6 +189,50 @@ class RtpRelayIT {
         int before = c.atB().frames.get();
         await("audio still flowing", () -> c.atB().frames.get() >= before + 25);
         assertThat(c.relay().legA().remoteAddress()).isEqualTo(c.a().localAddress());
+    }
+
+    @Test
+    void anSrtpLegTalksToAPlainLegAndForgedPacketsAreRefusedAndCounted() throws Exception {
+        // Keys as SDES would exchange them: phone A offers, the relay's leg A answers (RFC 4568 §7).
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        java.util.List<CryptoAttribute> offer = Sdes.offer(random);
+        Sdes.Keys relayKeys = Sdes.answer(offer.stream().map(CryptoAttribute::format).toList(), random);
+        Sdes.Keys phoneKeys = Sdes.accept(offer, java.util.List.of(relayKeys.local().format()));
+
+        RtpRelay relay = engine.open(LOOPBACK, LOOPBACK);
+        RtpMediaStream a = phones.open(LOOPBACK);
+        RtpMediaStream b = phones.open(LOOPBACK);
+        ToneCounter atA = new ToneCounter(440);
+        ToneCounter atB = new ToneCounter(1000);
+        a.setSource(new SineSource(1000, 8000));
+        b.setSource(new SineSource(440, 8000));
+        a.setSink(atA);
+        b.setSink(atB);
+        a.secure(phoneKeys);
+        relay.legA().secure(relayKeys);
+        relay.legA().configure(a.localAddress(), G711Codec.pcmu().spec(), 101);
+        relay.legB().configure(b.localAddress(), G711Codec.pcmu().spec(), 101);
+        a.start(relay.legA().localAddress(), G711Codec.pcmu(), 101);
+        b.start(relay.legB().localAddress(), G711Codec.pcmu(), 101);
+
+        await("1 kHz from the SRTP phone at the plain phone", () -> atB.frames.get() >= 50);
+        await("440 Hz from the plain phone at the SRTP phone", () -> atA.frames.get() >= 50);
+        await("SRTCP and RTCP through the relay", () -> a.remoteReport() != null && b.remoteReport() != null);
+        assertThat(relay.aToB().srtpRefused()).isZero();
+        assertThat(a.srtpRefused()).isZero();
+
+        try (java.nio.channels.DatagramChannel stranger = java.nio.channels.DatagramChannel.open()) {
+            stranger.bind(new java.net.InetSocketAddress(LOOPBACK, 0));
+            byte[] plain = new byte[12 + 160 + 10];
+            io.tandem.telephony.rtp.RtpPacket.writeHeader(plain, 0, false, 0, 1, 1, 1);
+            for (int i = 0; i < 20; i++) {
+                stranger.send(java.nio.ByteBuffer.wrap(plain), relay.legA().localAddress());
+            }
+        }
+        await("forged packets refused and counted", () -> relay.aToB().srtpRefused() >= 20);
+        int before = atB.frames.get();
+        await("audio still flowing", () -> atB.frames.get() >= before + 25);
+        assertThat(relay.legA().remoteAddress()).isEqualTo(a.localAddress());
     }
 
     @Test

@@ -298,4 +298,38 @@ class SdpNegotiatorTest {
         assertThat(withG729.answer(offer("m=audio 5000 RTP/AVP 18 0\r\n"), LOCAL, SENDRECV).media().codec())
                 .isEqualTo(G729);
     }
+    @Test
+    void anSrtpNegotiatorOffersSdesKeysAndReadsTheAnswersKey() throws Exception {
+        SdpNegotiator caller = new SdpNegotiator(List.of(CodecSpec.PCMU), true, true);
+        SdpNegotiator callee = new SdpNegotiator(List.of(CodecSpec.PCMU), true, true);
+        SessionDescription offer = caller.createOffer(LOCAL, SENDRECV);
+        MediaDescription m = offer.media().get(0);
+        assertThat(m.protocol()).isEqualTo("RTP/SAVP");
+        assertThat(m.attributes("crypto")).hasSize(2).first().asString().startsWith("1 AES_CM_128_HMAC_SHA1_80 inline:");
+
+        SdpAnswer answer = callee.answer(SessionDescription.parse(offer.encode()), LOCAL, SENDRECV);
+        MediaDescription answered = answer.description().media().get(0);
+        assertThat(answered.protocol()).isEqualTo("RTP/SAVP");
+        assertThat(answered.attributes("crypto")).hasSize(1).first().asString().startsWith("1 ");
+        NegotiatedMedia atCaller = caller.accept(SessionDescription.parse(answer.description().encode()));
+        assertThat(atCaller.srtp().local()).isEqualTo(answer.media().srtp().remote());
+        assertThat(atCaller.srtp().remote()).isEqualTo(answer.media().srtp().local());
+
+        // a re-offer keeps the keys, so a re-INVITE does not restart the crypto contexts
+        assertThat(caller.createOffer(LOCAL, SENDRECV).media().get(0).attributes("crypto"))
+                .isEqualTo(m.attributes("crypto"));
+    }
+
+    @Test
+    void anSrtpOfferWithABadKeyIsRefusedForA488AndAPlainAnswerToOurSrtpOfferIsRefused() throws Exception {
+        SdpNegotiator srtp = new SdpNegotiator(List.of(CodecSpec.PCMU), true, true);
+        assertThatThrownBy(() -> srtp.answer(offer("m=audio 5000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 "
+                + "inline:AAAA\r\n"), LOCAL, SENDRECV))
+                .isInstanceOf(SdpNegotiationException.class).hasMessageContaining("30 bytes");
+        srtp.createOffer(LOCAL, SENDRECV);
+        assertThatThrownBy(() -> srtp.accept(offer("m=audio 5000 RTP/AVP 0\r\n")))
+                .isInstanceOf(SdpNegotiationException.class).hasMessageContaining("without keys");
+        // plain RTP offered to an SRTP-capable answerer stays plain
+        assertThat(srtp.answer(offer("m=audio 5000 RTP/AVP 0\r\n"), LOCAL, SENDRECV).media().srtp()).isNull();
+    }
 }

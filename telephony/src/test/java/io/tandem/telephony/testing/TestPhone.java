@@ -54,6 +54,11 @@ public class TestPhone extends RecordingListener implements AutoCloseable {
         return call;
     }
 
+    /** The first of this phone's RTP ports (a block of {@value #RTP_PORTS}). */
+    public int rtpPortMin() {
+        return rtp;
+    }
+
     /** A URI that reaches this user agent directly, without a registrar. */
     public String uri() {
         return ua.contactUri("udp");

@@ -79,12 +79,15 @@ public final class NodeSignalling {
         return new OutgoingBranch(callId, sender, metrics);
     }
 
-    /** Our Contact for a dialog: {@code sip:user@host:port}, with the transport when not UDP. */
+    /**
+     * Our Contact for a dialog: {@code sip:user@host:port}, with the transport when not UDP; over TLS the TLS port,
+     * so the phone's requests in the dialog come over TLS too (RFC 3261 §26.2.1).
+     */
     public ContactHeader contact(String user, String transport) {
         SipMessages messages = endpoint().messages();
         try {
             SipURI uri = messages.addresses().createSipURI(user, host());
-            uri.setPort(addresses.get().sipPort());
+            uri.setPort(addresses.get().sipPort(transport));
             if (transport != null && !"udp".equalsIgnoreCase(transport)) {
                 uri.setTransportParam(transport.toLowerCase(Locale.ROOT));
             }
@@ -131,9 +134,9 @@ public final class NodeSignalling {
         ViaHeader via = (ViaHeader) invite.getHeader(ViaHeader.NAME);
         via.setHost(host());
         try {
-            via.setPort(addresses.get().sipPort());
+            via.setPort(addresses.get().sipPort(what.transport()));
         } catch (InvalidArgumentException e) {
-            throw new IllegalArgumentException("bad SIP port " + addresses.get().sipPort(), e);
+            throw new IllegalArgumentException("bad SIP port " + addresses.get().sipPort(what.transport()), e);
         }
         invite.setHeader(contact(what.fromUser(), what.transport()));
         if (what.assertIdentity()) {

@@ -1,0 +1,206 @@
+package io.tandem.backend.call;
+
+import static io.tandem.backend.call.Phone.next;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tandem.backend.TestNode;
+import io.tandem.backend.edge.LoopbackCapture;
+import io.tandem.backend.edge.LoopbackCapture.Datagram;
+import io.tandem.backend.edge.LoopbackCapture.PortRange;
+import io.tandem.telephony.codec.G711;
+import io.tandem.telephony.media.Goertzel;
+import io.tandem.telephony.peers.FreePorts;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
+import io.tandem.telephony.testing.TestCertificates;
+import io.tandem.telephony.ua.Call;
+import io.tandem.telephony.ua.CallState;
+import io.tandem.telephony.ua.RegistrationState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A single node without the edge speaking SIP over TLS (RFC 3261 §26) and SDES-keyed SRTP (RFC 4568) itself: a TLS
+ * phone with SRTP and a plain UDP phone hear each other through the node's relay, the TLS phone's media is encrypted
+ * on the wire, forged SRTP is refused and counted, and a phone that does not trust the node's certificate cannot
+ * register over TLS.
+ */
+class NodeTlsSrtpIT {
+
+    @RegisterExtension
+    static final RedisServer redis = new RedisServer();
+
+    private static final Duration AUDIO = Duration.ofSeconds(20);
+    private static final int TLS_TONE = 1000;
+    private static final int PLAIN_TONE = 440;
+    private static final int NODE_RTP_PORTS = 40;
+    private static Path dir;
+    private static Path nodeCert;
+    private static Path phoneCert;
+    private static int tlsPort;
+    private static int nodeRtp;
+    private static TestNode node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("tandem-node-tls-");
+        nodeCert = TestCertificates.selfSigned(dir, "node");
+        phoneCert = TestCertificates.selfSigned(dir, "phone");
+        tlsPort = FreePorts.udpAndTcp();
+        nodeRtp = FreePorts.alignedBlock(NODE_RTP_PORTS);
+        node = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=tls",
+                "tandem.node.cluster-secret=" + Cluster.SECRET, "tandem.registrar.flood-threshold=1000",
+                "tandem.sip.rtp-port-min=" + nodeRtp, "tandem.sip.rtp-port-max=" + (nodeRtp + NODE_RTP_PORTS - 1),
+                "tandem.sip.tls-port=" + tlsPort, "tandem.sip.tls-key-store=" + nodeCert,
+                "tandem.sip.tls-key-store-password=" + TestCertificates.PASSWORD,
+                // the node's BYE to a TLS phone goes to the phone's own TLS port: the node must trust the phone
+                "tandem.sip.tls-trust-store=" + phoneCert);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    private static String tlsRegistrar() {
+        return "sip:127.0.0.1:" + tlsPort + ";transport=tls";
+    }
+
+    private static Phone tlsPhone(String extension, boolean srtp, double speaks, double hears) throws Exception {
+        Phone phone = Phone.tls(extension, List.of(tlsRegistrar()), phoneCert, nodeCert, srtp, speaks, hears);
+        phone.awaitRegistration(RegistrationState.REGISTERED);
+        return phone;
+    }
+
+    @Test
+    void aTlsSrtpPhoneAndAPlainPhoneHearEachOtherAndTheTlsLegIsEncryptedOnTheWire() throws Exception {
+        try (Phone secure = tlsPhone("1001", true, TLS_TONE, PLAIN_TONE);
+             Phone plain = Phone.registered(node, "1002", PLAIN_TONE, TLS_TONE).answering()) {
+            LoopbackCapture capture = LoopbackCapture.start(dir, new PortRange(nodeRtp, nodeRtp + NODE_RTP_PORTS - 1));
+            try {
+                Call call = secure.dial("sip:1002@127.0.0.1:" + tlsPort + ";transport=tls");
+                secure.awaitState(call, CallState.CONNECTED);
+                assertThat(call.srtp()).as("the node answered the SRTP offer with its own key").isTrue();
+                Await.until("the plain phone hears the TLS phone", AUDIO, () -> plain.ear.toneFrames() > 50);
+                Await.until("the TLS phone hears the plain phone", AUDIO, () -> secure.ear.toneFrames() > 50);
+
+                // A packet of the TLS phone, altered on the way: refused by the node's relay and counted.
+                PortRange securePorts = new PortRange(secure.rtpPortMin(), secure.rtpPortMin() + 19);
+                PortRange nodePorts = new PortRange(nodeRtp, nodeRtp + NODE_RTP_PORTS - 1);
+                AtomicReference<Datagram> seen = new AtomicReference<>();
+                Await.until("an SRTP packet of the TLS phone on the wire", AUDIO, () -> {
+                    firstFrom(soFar(capture), securePorts, nodePorts).ifPresent(seen::set);
+                    return seen.get() != null;
+                });
+                Datagram sample = seen.get();
+                double refusedBefore = refused();
+                try (DatagramChannel forger = DatagramChannel.open()) {
+                    forger.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                    for (int i = 0; i < 20; i++) {
+                        byte[] tampered = sample.payload().clone();
+                        tampered[3] += (byte) (100 + i); // a sequence number not seen yet: no replay, so the tag fails
+                        tampered[20] ^= 0x40;
+                        forger.send(ByteBuffer.wrap(tampered),
+                                new InetSocketAddress(InetAddress.getLoopbackAddress(), sample.destinationPort()));
+                    }
+                }
+                long heard = plain.ear.toneFrames();
+                Await.until("audio goes on after the forged packets", AUDIO, () -> plain.ear.toneFrames() > heard + 25);
+                call.hangup();
+                secure.awaitState(call, CallState.ENDED);
+                Await.until("the forged packets are counted when the call ends", AUDIO,
+                        () -> refused() >= refusedBefore + 20);
+            } finally {
+                capture.close();
+            }
+            List<Datagram> wire = capture.stop();
+            PortRange securePorts = new PortRange(secure.rtpPortMin(), secure.rtpPortMin() + 19);
+            PortRange plainPorts = new PortRange(plain.rtpPortMin(), plain.rtpPortMin() + 19);
+            PortRange nodePorts = new PortRange(nodeRtp, nodeRtp + NODE_RTP_PORTS - 1);
+            List<Datagram> tlsLeg = wire.stream().filter(d -> d.between(securePorts, nodePorts)).toList();
+            List<Datagram> plainLeg = wire.stream().filter(d -> d.between(plainPorts, nodePorts)).toList();
+            assertThat(tlsLeg).as("RTP between the TLS phone and the node").hasSizeGreaterThan(100);
+            // The control: on the plain leg both tones are plainly there.
+            assertThat(plainLeg.stream().filter(carries(TLS_TONE)).count()).isGreaterThan(50);
+            assertThat(plainLeg.stream().filter(carries(PLAIN_TONE)).count()).isGreaterThan(50);
+            assertThat(tlsLeg.stream().filter(carries(TLS_TONE).or(carries(PLAIN_TONE))).count())
+                    .as("packets between the TLS phone and the node whose payload is a tone (not encrypted)")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void aCallToAPhoneRegisteredOverTlsGoesOverTlsAndAPlainOfferOverTlsStaysPlainByDefault() throws Exception {
+        try (Phone secure = tlsPhone("1003", false, TLS_TONE, PLAIN_TONE).answering();
+             Phone plain = Phone.registered(node, "1004", PLAIN_TONE, TLS_TONE)) {
+            Call call = plain.dial(node, "1003");
+            // The phone's only TLS address is the connection it registered on: the INVITE can only come that way.
+            Call ringing = next(secure.incoming, "1003 rings over TLS");
+            plain.awaitState(call, CallState.CONNECTED);
+            assertThat(ringing.srtp()).isFalse();
+            Await.until("the TLS phone hears the plain phone", AUDIO, () -> secure.ear.toneFrames() > 25);
+            Await.until("the plain phone hears the TLS phone", AUDIO, () -> plain.ear.toneFrames() > 25);
+            call.hangup();
+            secure.awaitState(ringing, CallState.ENDED);
+        }
+    }
+
+    @Test
+    void aPhoneThatDoesNotTrustTheNodesCertificateFallsBackToItsPlainRegistrar() throws Exception {
+        Path stranger = TestCertificates.selfSigned(dir, "stranger");
+        try (Phone wary = Phone.tls("1005", List.of(tlsRegistrar(), "sip:127.0.0.1:" + node.sipPort()), phoneCert,
+                stranger, true, TLS_TONE, PLAIN_TONE)) {
+            wary.awaitRegistration(RegistrationState.REGISTERED);
+            assertThat(wary.ua.currentRegistrar()).as("registered where TLS was not needed")
+                    .isEqualTo("sip:127.0.0.1:" + node.sipPort());
+        }
+    }
+
+    private static double refused() {
+        return node.bean(MeterRegistry.class).counter("tandem.srtp.refused").count();
+    }
+
+    private static List<Datagram> soFar(LoopbackCapture capture) {
+        try {
+            return capture.soFar();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Optional<Datagram> firstFrom(List<Datagram> wire, PortRange from, PortRange to) {
+        return wire.stream().filter(d -> from.contains(d.sourcePort()) && to.contains(d.destinationPort())
+                && d.payload().length > 12 + 160).findFirst();
+    }
+
+    /** True for an RTP packet whose payload, read as PCMU (RFC 3551), is mostly the tone {@code hz}. */
+    private static Predicate<Datagram> carries(int hz) {
+        return datagram -> {
+            byte[] rtp = datagram.payload();
+            if (rtp.length < 12 + 160 || (rtp[0] & 0xc0) != 0x80 || (rtp[1] & 0x7f) != 0) {
+                return false;
+            }
+            short[] samples = new short[160];
+            for (int i = 0; i < samples.length; i++) {
+                samples[i] = G711.ulawToLinear(rtp[12 + i]);
+            }
+            return Goertzel.toneRatio(samples, 0, samples.length, hz, 8000) > 0.5;
+        };
+    }
+}
