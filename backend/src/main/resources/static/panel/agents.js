@@ -10,6 +10,24 @@ const template = document.getElementById('agent-row').content.querySelector('tr'
 /** Agent id → its row: 200 events a second for 500 agents must not search the table each time. */
 const rows = new Map([...body.querySelectorAll('tr[data-agent]')].map((tr) => [tr.dataset.agent, tr]));
 
+/**
+ * The rows on screen: only they tick each second (a row scrolled into view is brought up to date at once), so a
+ * grid of 500 agents redraws the few dozen one sees, not all of them.
+ */
+const visible = new Set();
+const onScreen = new IntersectionObserver((entries) => {
+  const now = Date.now();
+  for (const entry of entries) {
+    if (entry.isIntersecting) {
+      visible.add(entry.target);
+      tickRow(entry.target, now);
+    } else {
+      visible.delete(entry.target);
+    }
+  }
+});
+rows.forEach((tr) => onScreen.observe(tr));
+
 function row(agentId) {
   let tr = rows.get(agentId);
   if (!tr) {
@@ -18,6 +36,7 @@ function row(agentId) {
     tr.dataset.agent = agentId;
     tr.querySelector('.agent-name').textContent = agentId;
     body.append(tr);
+    onScreen.observe(tr);
   }
   rows.set(agentId, tr);
   return tr;
@@ -159,7 +178,9 @@ function showCall(tr, call) {
   tr.querySelector('[data-action="monitor"]').disabled = !call || Boolean(call.monitor);
   tr.querySelector('[data-action="stop-monitor"]').hidden = !call?.monitor;
   if (!call) {
-    cell.replaceChildren('–');
+    if (cell.childElementCount > 0 || cell.textContent !== '–') {
+      cell.replaceChildren('–');
+    }
     return;
   }
   const caller = span('call-caller', call.callerName ? `${call.callerName} (${call.callerNumber})` : call.callerNumber);
@@ -183,7 +204,7 @@ function span(className, text) {
 
 function tick() {
   const now = Date.now();
-  for (const tr of rows.values()) {
+  for (const tr of visible) {
     tickRow(tr, now);
   }
 }
