@@ -21,9 +21,9 @@ local enqueuedAt = num(redis.call('HGET', ckey, 'enqueuedAt'))
 local connectKind = ''
 if redis.call('HGET', ckey, 'kind') == 'ticket' then connectKind = 'callback' end
 local waited = NOW - enqueuedAt
+agentCount(id, 'answered', 1) -- first: the on-call event counts this call
 transition(id, a, 'on-call', '', {'call', o.caller, 'callQueue', o.queue, 'talkStart', NOW, 'misses', 0,
   'holdMs', waited})
-agentCount(id, 'answered', 1)
 local released = {}
 for _, other in ipairs(split(o.agents)) do
   if other ~= id then

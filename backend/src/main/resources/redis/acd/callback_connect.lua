@@ -22,9 +22,9 @@ if a.state == nil or a.state == 'logged-out' then
 end
 if a.state == 'on-call' or a.state == 'reserved' then return cjson.encode({outcome = 'busy', state = a.state}) end
 local waited = math.max(0, NOW - num(arg(4)))
+agentCount(id, 'answered', 1) -- first: the on-call event counts this call
 transition(id, a, 'on-call', '', {'call', callId, 'callQueue', queue, 'talkStart', NOW, 'misses', 0,
   'holdMs', waited})
-agentCount(id, 'answered', 1)
 statIncr(queue, 'answered', 1)
 statIncr(queue, 'waitMsAnswered', waited)
 qlog('CONNECT', queue, callId, id, math.floor(waited / 1000), 'callback', arg(5))

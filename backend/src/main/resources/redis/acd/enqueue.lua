@@ -43,5 +43,6 @@ redis.call('HSET', KEYS[2], 'callId', callId, 'queue', queue, 'owner', arg(3), '
   'offers', 0, 'score', score, 'kind', kind, 'assignee', assignee)
 local pos = redis.call('ZRANK', KEYS[1], callId) + 1
 qlog('ENTERQUEUE', queue, callId, 'NONE', '', arg(5), pos)
-emit('caller.enqueued', queue, '', callId, {'number', arg(5), 'name', arg(6), 'priority', arg(4), 'position', pos})
+emit('caller.enqueued', queue, '', callId, {'number', arg(5), 'name', arg(6), 'priority', arg(4), 'position', pos,
+  'score', score, 'enqueuedAt', at})
 return cjson.encode({outcome = 'ok', position = pos})

@@ -28,5 +28,7 @@ local pos = redis.call('ZRANK', wait, callId) + 1
 if queue ~= from then
   qlog('TRANSFER', from, callId, 'NONE', queue, pos, math.floor((NOW - num(c.enqueuedAt)) / 1000))
 end
-emit('caller.moved', queue, '', callId, {'from', from, 'position', pos})
+-- what a wallboard needs to list the caller in its new place without asking again
+emit('caller.moved', queue, '', callId, {'from', from, 'position', pos, 'score', score, 'number', c.number or '',
+  'name', c.name or '', 'enqueuedAt', c.enqueuedAt or ''})
 return cjson.encode({outcome = 'ok', queue = queue, position = pos})

@@ -169,9 +169,21 @@ local function transition(id, a, state, reason, extra)
   elseif num(a.leaseUntil) > 0 or num(a.wrapUntil) > 0 then redis.call('ZREM', K.agentTimers(), id) end
   if state == 'logged-out' then redis.call('SREM', K.agentSessions(), id)
   elseif a.state == nil or a.state == 'logged-out' then redis.call('SADD', K.agentSessions(), id) end
+  -- The event carries all a supervisor's grid shows of the agent (its queue call, today's calls and talk time), so
+  -- the panel applies it as it comes instead of asking the REST API again for every change.
+  local call, callQueue, callerNumber, callerName = '', '', '', ''
+  if state == 'on-call' then
+    call, callQueue = now('call') or '', now('callQueue') or ''
+    if call ~= '' then
+      local c = redis.call('HMGET', K.queueCaller(call), 'number', 'name')
+      callerNumber, callerName = c[1] or '', c[2] or ''
+    end
+  end
+  local today = redis.call('HMGET', K.agentStats(id, day(NOW)), 'answered', 'ms:on-call')
   emit('agent.state', '', id, '', {'state', state, 'reason', reason or '', 'version', version, 'since', NOW,
     'wrapUpUntil', wrap, 'leaseUntil', lease, 'agentNode', now('node') or '', 'queues', now('queues') or '',
-    'offer', now('offer') or ''})
+    'offer', now('offer') or '', 'call', call, 'callQueue', callQueue, 'callerNumber', callerNumber,
+    'callerName', callerName, 'callsToday', num(today[1]), 'talkMsToday', num(today[2])})
   return version
 end
 

@@ -1,6 +1,6 @@
 // Agent grid: every agent's state, time in state (ticking here), reason, node and today's figures; supervisor actions.
 import { getJson, send } from './api.js';
-import { coalescer, connectEvents } from './events.js';
+import { coalescer, connectEvents, perFrame } from './events.js';
 import { duration, STATES, setText } from './format.js';
 import { confirmAction, refusal, report } from './actions.js';
 
@@ -8,43 +8,129 @@ const body = document.querySelector('#agents tbody');
 const template = document.getElementById('agent-row').content.querySelector('tr');
 
 /** Agent id → its row: 200 events a second for 500 agents must not search the table each time. */
-const rows = new Map();
+const rows = new Map([...body.querySelectorAll('tr[data-agent]')].map((tr) => [tr.dataset.agent, tr]));
+
+/**
+ * The rows on screen: only they tick each second (a row scrolled into view is brought up to date at once), so a
+ * grid of 500 agents redraws the few dozen one sees, not all of them.
+ */
+const visible = new Set();
+const onScreen = new IntersectionObserver((entries) => {
+  const now = Date.now();
+  for (const entry of entries) {
+    if (entry.isIntersecting) {
+      visible.add(entry.target);
+      tickRow(entry.target, now);
+    } else {
+      visible.delete(entry.target);
+    }
+  }
+});
+rows.forEach((tr) => onScreen.observe(tr));
 
 function row(agentId) {
-  let tr = rows.get(agentId) ?? body.querySelector(`tr[data-agent="${CSS.escape(agentId)}"]`);
+  let tr = rows.get(agentId);
   if (!tr) {
     // Logged in but not in the roster rendered with the page (added since, or a supervisor taking calls).
     tr = template.cloneNode(true);
     tr.dataset.agent = agentId;
     tr.querySelector('.agent-name').textContent = agentId;
     body.append(tr);
+    onScreen.observe(tr);
   }
   rows.set(agentId, tr);
   return tr;
 }
 
-async function refresh() {
+/**
+ * The whole grid from the REST API: on the first connection and after every reconnect (the events missed while away
+ * are replayed too, but agents that logged out long ago, today's figures of agents without a session and monitors
+ * are simplest read whole). From there on the grid follows the events alone.
+ */
+async function snapshot() {
   const [sessions, statistics, calls] = await Promise.all([getJson('/agents'), getJson('/agents/statistics'),
     getJson('/calls')]);
+  const now = Date.now();
   const seen = new Set();
   for (const status of sessions) {
     seen.add(status.agentId);
     show(row(status.agentId), status);
   }
-  for (const tr of body.querySelectorAll('tr[data-agent]')) {
-    if (!seen.has(tr.dataset.agent)) {
+  for (const [agentId, tr] of rows) {
+    if (!seen.has(agentId)) {
       show(tr, { state: 'logged-out', reason: '', node: '', since: null });
     }
   }
   const callOf = new Map(calls.map((call) => [call.agentId, call]));
-  for (const tr of body.querySelectorAll('tr[data-agent]')) {
-    showCall(tr, callOf.get(tr.dataset.agent));
+  for (const [agentId, tr] of rows) {
+    showCall(tr, callOf.get(agentId));
   }
   for (const figures of statistics) {
-    const tr = body.querySelector(`tr[data-agent="${CSS.escape(figures.agentId)}"]`);
+    const tr = rows.get(figures.agentId);
     if (tr) {
-      setText(tr, 'calls', String(figures.callsAnswered));
-      setText(tr, 'talk', duration(figures.talkSeconds));
+      // talkSeconds counts a call in progress up to now; the row counts it on from its state's start itself.
+      const running = tr.dataset.state === 'on-call' && tr.dataset.since ? now - Number(tr.dataset.since) : 0;
+      showToday(tr, figures.callsAnswered, figures.talkSeconds * 1000 - running);
+    }
+  }
+  tick();
+}
+
+/** Today's answered calls, and the talk time of the calls ended today (the running call is added by tick). */
+function showToday(tr, calls, talkMs) {
+  setText(tr, 'calls', String(calls));
+  tr.dataset.talkMs = String(Math.max(0, talkMs));
+}
+
+/** An agent.state event, as the node built it: state, reason, node, since, version, the queue call, today's figures. */
+function applyState(agentId, fields) {
+  const tr = row(agentId);
+  const version = fields.version === undefined || fields.version === '' ? null : Number(fields.version);
+  if (!show(tr, {
+    state: fields.state,
+    reason: fields.reason,
+    node: fields.agentNode,
+    since: fields.since ? new Date(Number(fields.since)).toISOString() : null,
+    version,
+  })) {
+    return;
+  }
+  if (fields.state === 'on-call' && fields.call) {
+    const same = tr.dataset.callId === fields.call;
+    showCall(tr, {
+      callId: fields.call,
+      queue: fields.callQueue,
+      callerNumber: fields.callerNumber,
+      callerName: fields.callerName,
+      answeredAt: Number(fields.since),
+      monitor: same ? monitors.get(fields.call) : null,
+    });
+  } else {
+    showCall(tr, null);
+  }
+  if (fields.callsToday !== undefined) {
+    showToday(tr, Number(fields.callsToday), Number(fields.talkMsToday));
+  }
+  tickRow(tr, Date.now());
+}
+
+/** The monitor on each call, as the last read of /calls said (monitors change only on a supervisor's action). */
+const monitors = new Map();
+
+async function refreshMonitors() {
+  const calls = await getJson('/calls');
+  monitors.clear();
+  const byCall = new Map();
+  for (const call of calls) {
+    byCall.set(call.callId, call);
+    if (call.monitor) {
+      monitors.set(call.callId, call.monitor);
+    }
+  }
+  for (const tr of rows.values()) {
+    const call = byCall.get(tr.dataset.callId);
+    if (tr.dataset.callId && call) {
+      showCall(tr, call);
     }
   }
   tick();
@@ -53,7 +139,7 @@ async function refresh() {
 function show(tr, status) {
   // A refetch answered after a newer event (its version higher) must not put the older state back.
   if (status.version != null && Number(tr.dataset.version ?? -1) > Number(status.version)) {
-    return;
+    return false;
   }
   if (status.state === 'logged-out') {
     delete tr.dataset.version; // a new login may count its versions afresh
@@ -75,6 +161,7 @@ function show(tr, status) {
   tr.querySelector('[data-action="available"]').disabled = loggedOut || busy || status.state === 'available';
   tr.querySelector('[data-action="not-ready"]').disabled = loggedOut;
   tr.querySelector('[data-action="logout"]').disabled = loggedOut;
+  return true;
 }
 
 const MONITOR_WORDS = { listen: 'listening', whisper: 'whispering', barge: 'barged in' };
@@ -91,11 +178,16 @@ function showCall(tr, call) {
   tr.dataset.callId = call ? call.callId : '';
   tr.dataset.answeredAt = call ? String(call.answeredAt || call.startedAt) : '';
   tr.dataset.monitor = call?.monitor ? call.monitor.mode : '';
+  if (call?.monitor) {
+    monitors.set(call.callId, call.monitor);
+  }
   const monitorable = MONITORABLE.has(call?.state ?? 'connected');
   tr.querySelector('[data-action="monitor"]').disabled = !call || !monitorable || Boolean(call.monitor);
   tr.querySelector('[data-action="stop-monitor"]').hidden = !call?.monitor;
   if (!call) {
-    cell.replaceChildren('–');
+    if (cell.childElementCount > 0 || cell.textContent !== '–') {
+      cell.replaceChildren('–');
+    }
     return;
   }
   const caller = span('call-caller', call.callerName ? `${call.callerName} (${call.callerNumber})` : call.callerNumber);
@@ -120,18 +212,23 @@ function span(className, text) {
 
 function tick() {
   const now = Date.now();
-  for (const tr of body.querySelectorAll('tr[data-agent]')) {
+  for (const tr of visible) {
     tickRow(tr, now);
   }
 }
 
 function tickRow(tr, now) {
-  if (tr.dataset.since) {
-    setText(tr, 'since', duration((now - Number(tr.dataset.since)) / 1000));
+  const since = tr.dataset.since ? Number(tr.dataset.since) : 0;
+  if (since) {
+    setText(tr, 'since', duration((now - since) / 1000));
   }
   const length = tr.querySelector('.call-duration');
   if (length && tr.dataset.answeredAt) {
     length.textContent = duration((now - Number(tr.dataset.answeredAt)) / 1000);
+  }
+  if (tr.dataset.talkMs) {
+    const running = tr.dataset.state === 'on-call' && since ? now - since : 0;
+    setText(tr, 'talk', duration((Number(tr.dataset.talkMs) + running) / 1000));
   }
 }
 
@@ -176,8 +273,7 @@ async function act(button) {
   } else {
     report(false, `${who}: refused — ${refusal(answer)}`);
   }
-  button.focus();
-  refreshSoon('all');
+  button.focus(); // the row changes with the event the action causes
 }
 
 const extensionInput = document.getElementById('extension');
@@ -202,7 +298,6 @@ async function monitor(button, who) {
     report(false, `${who}'s call: ${mode} refused — ${refusal(answer)}`);
   }
   button.focus();
-  refreshSoon('all');
 }
 
 async function stopMonitor(button, who) {
@@ -216,7 +311,6 @@ async function stopMonitor(button, who) {
   } else {
     report(false, `${who}'s call: refused — ${refusal(answer)}`);
   }
-  refreshSoon('all');
 }
 
 body.addEventListener('click', (event) => {
@@ -226,26 +320,32 @@ body.addEventListener('click', (event) => {
   }
 });
 
-// States arrive with their events; the refetch (calls, today's figures) need not run more than once a second.
-const refreshSoon = coalescer(refresh, 1000);
+/** Per agent, the last agent.state event not yet drawn: a burst for one agent draws its last state once. */
+const stateSoon = perFrame(applyState);
+/** Events that arrived while a snapshot was read: applied again over it, as the snapshot may be older than they. */
+let duringSnapshot = null;
+const monitorsSoon = coalescer(refreshMonitors, 250);
+
+async function resync() {
+  duringSnapshot = new Map();
+  try {
+    await snapshot();
+  } finally {
+    const missed = duringSnapshot;
+    duringSnapshot = null;
+    missed.forEach((fields, agentId) => stateSoon(agentId, fields));
+  }
+}
+
 connectEvents({
-  onOpen: () => refreshSoon('all'),
+  onOpen: () => resync().catch((e) => console.warn('agents not read', e)),
   onEvent: (event) => {
     const fields = event.fields ?? {};
     if (event.kind === 'agent.state' && event.agentId && fields.state) {
-      // The event says the new state itself: shown at once; the refetch below brings calls and figures.
-      const tr = row(event.agentId);
-      show(tr, {
-        state: fields.state,
-        reason: fields.reason,
-        node: fields.agentNode,
-        since: fields.since ? new Date(Number(fields.since)).toISOString() : null,
-        version: fields.version === undefined || fields.version === '' ? null : Number(fields.version),
-      });
-      tickRow(tr, Date.now());
-    }
-    if (event.agentId) {
-      refreshSoon('all');
+      duringSnapshot?.set(event.agentId, fields);
+      stateSoon(event.agentId, fields);
+    } else if (event.kind?.startsWith('monitor.')) {
+      monitorsSoon('all'); // rare (a supervisor's action), and its state lives with the call, not in the event
     }
   },
 });

@@ -6,10 +6,11 @@ import { getJson } from './api.js';
 const RETRY_MS = [500, 1000, 2000, 5000, 10000];
 
 /**
- * Connects and stays connected. onEvent(payload, envelope) gets every tenant event; onOpen(resumed) runs on every
- * (re)connection, where a page reloads its figures.
+ * Connects and stays connected. onEvent(payload, envelope) gets every tenant event; onFigures(queueFigures) the
+ * figures of a queue the node pushes when they change (at most once a second); onOpen(resumed) runs on every
+ * (re)connection, where a page takes a fresh snapshot of what it shows and applies events from there on.
  */
-export function connectEvents({ onEvent, onOpen }) {
+export function connectEvents({ onEvent, onOpen, onFigures = () => {} }) {
   let last = '';
   let failures = 0;
   let everOpen = false;
@@ -40,12 +41,18 @@ export function connectEvents({ onEvent, onOpen }) {
         console.warn('not JSON from /ws/supervisor', e);
         return;
       }
+      if (envelope.type === 'queue.figures') {
+        onFigures(envelope.payload ?? {});
+        return;
+      }
       if (envelope.type !== 'event') {
         return;
       }
       if (envelope.id) {
         last = envelope.id;
       }
+      // A measuring hook (./tandem bench panel notes when each event reached the page); absent, it costs nothing.
+      window.tandemEventTap?.(envelope);
       onEvent(envelope.payload ?? {}, envelope);
     });
     socket.addEventListener('close', () => {
@@ -92,6 +99,39 @@ export function coalescer(work, windowMs = 250) {
     pending.add(key);
     if (timer === null) {
       timer = window.setTimeout(flush, windowMs);
+    }
+  };
+}
+
+/**
+ * Collects work keyed by what it changes and runs it once per animation frame: a burst of events for one agent or one
+ * queue is drawn once, with its last value, and never more often than the screen shows it. A hidden page gets no
+ * frames; it applies what piled up (at most one entry per key) on a timer instead, so it is current when shown.
+ */
+export function perFrame(apply) {
+  const pending = new Map();
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const batch = [...pending];
+    pending.clear();
+    for (const [key, value] of batch) {
+      try {
+        apply(key, value);
+      } catch (e) {
+        console.warn('could not apply', key, e);
+      }
+    }
+  };
+  return (key, value) => {
+    pending.set(key, value);
+    if (!scheduled) {
+      scheduled = true;
+      if (document.hidden) {
+        window.setTimeout(flush, 250);
+      } else {
+        window.requestAnimationFrame(flush);
+      }
     }
   };
 }

@@ -23,9 +23,10 @@ export const STATES = {
   'not-ready': { word: 'Not ready', icon: '‖' },
 };
 
+/** Sets a field's text; the same text is not written again, so a live page re-lays out only what changed. */
 export function setText(root, field, text) {
   const element = root.querySelector(`[data-field="${field}"]`);
-  if (element) {
+  if (element && element.textContent !== text) {
     element.textContent = text;
   }
   return element;

@@ -1,18 +1,24 @@
-// Wallboard: one tile per queue, filled from the REST figures and refreshed when an event of the queue arrives.
+// Wallboard: one tile per queue. A snapshot from the REST API on every (re)connection; from there on the events drive
+// it: agent.state events move the agent counts, caller events the list of waiting callers, and the node pushes the
+// figures that need today's statistics (answered, abandoned, service level, handle time) when they change.
 import { getJson } from './api.js';
-import { coalescer, connectEvents } from './events.js';
+import { coalescer, connectEvents, perFrame } from './events.js';
 import { duration, percent, setText } from './format.js';
 import { assess, LEVELS } from './thresholds.js';
 
 const section = document.querySelector('.tiles');
 const tileTemplate = document.getElementById('queue-tile').content.querySelector('.tile');
 const tiles = new Map([...section.querySelectorAll('.tile[data-queue]')].map((tile) => [tile.dataset.queue, tile]));
-/** Per queue: what the last fetch said about the waiting callers, so waits tick between fetches. */
-const waits = new Map();
 /** Per queue: its tile thresholds, when it has any. */
 let thresholds = {};
+/** Per queue: today's service level as last pushed or read (null: none yet), for the thresholds. */
+const levels = new Map();
 
-const AGENTS = 'agents';
+/** Agent id → { state, queues }: every logged-in agent, as the last snapshot and the events since say. */
+const agents = new Map();
+/** Per queue, call id → { name, number, score, enqueuedAt }: its waiting callers. */
+const callers = new Map();
+
 const QUEUES = 'queues';
 const THRESHOLDS = 'thresholds';
 const THRESHOLDS_SAVED = 'wallboard.thresholds';
@@ -20,42 +26,100 @@ const THRESHOLDS_SAVED = 'wallboard.thresholds';
 const NO_LEVEL = '—';
 /** Callers listed on a tile; the count above says how many wait in all. */
 const LISTED = 8;
+/** The agent counts of a tile, and the states each counts. */
+const COUNTS = { available: ['available'], onCall: ['on-call', 'reserved'], wrapUp: ['wrap-up'], notReady: ['not-ready'] };
 
-async function refreshQueue(queue) {
-  const tile = tiles.get(queue);
+/** Today's figures of one queue, pushed by the node or read at a snapshot. */
+function showFigures(figures) {
+  const tile = tiles.get(figures.queue);
   if (!tile) {
     return;
   }
-  const path = `/queues/${encodeURIComponent(queue)}`;
-  const [figures, callers] = await Promise.all([getJson(`${path}/figures`), getJson(`${path}/callers`)]);
-  const fetchedAt = performance.now();
-  setText(tile, 'waiting', String(figures.waiting));
-  setText(tile, 'available', String(figures.availableAgents));
   setText(tile, 'answered', String(figures.answered));
   setText(tile, 'abandoned', String(figures.abandoned));
   const noLevel = figures.serviceLevelPercent == null; // null (or absent): no call answered or abandoned today
   const level = setText(tile, 'serviceLevel', noLevel ? NO_LEVEL : percent(figures.serviceLevelPercent));
   level.title = noLevel ? 'No call has been answered or abandoned today' : '';
   setText(tile, 'handleTime', duration(figures.averageHandleTimeSeconds));
-  const oldest = callers.reduce((min, c) => Math.min(min, Date.parse(c.enqueuedAt)), Infinity);
-  waits.set(queue, {
-    longest: figures.waiting > 0 ? figures.longestWaitSeconds : 0,
-    fetchedAt,
-    oldest,
-    waiting: figures.waiting,
-    serviceLevelPercent: noLevel ? null : figures.serviceLevelPercent,
-  });
-  renderCallers(tile, callers);
-  tick();
+  levels.set(figures.queue, noLevel ? null : figures.serviceLevelPercent);
+  // The waiting callers follow the events; a node's count that stays different from this page's list twice in a
+  // row (an event this page never got) is corrected by reading the list again.
+  const listed = callers.get(figures.queue)?.size ?? 0;
+  const doubted = tile.dataset.doubt === '1';
+  tile.dataset.doubt = figures.waiting !== listed && !doubted ? '1' : '';
+  if (figures.waiting !== listed && doubted) {
+    refresh(figures.queue);
+  }
 }
 
-function renderCallers(tile, callers) {
+async function refreshQueue(queue) {
+  if (!tiles.has(queue)) {
+    return;
+  }
+  const path = `/queues/${encodeURIComponent(queue)}`;
+  const arrived = [];
+  duringSnapshot.set(queue, arrived);
+  let figures;
+  let waiting;
+  try {
+    [figures, waiting] = await Promise.all([getJson(`${path}/figures`), getJson(`${path}/callers`)]);
+  } finally {
+    duringSnapshot.delete(queue);
+  }
+  // Ordered by the score the queue sorts by: priority, then enqueue time; a caller moved to the head of the queue
+  // sorts before the next whatever its own.
+  const listed = new Map();
+  let next = Infinity;
+  for (const caller of waiting.slice().sort((a, b) => b.position - a.position)) {
+    const enqueuedAt = Date.parse(caller.enqueuedAt);
+    next = Math.min((99 - caller.priority) * 1e13 + enqueuedAt, next - 1);
+    listed.set(caller.callId, { name: caller.name, number: caller.number, score: next, enqueuedAt });
+  }
+  callers.set(queue, new Map([...listed].reverse()));
+  arrived.forEach(applyCaller); // the list read may be older than these
+  showFigures(figures);
+  tileSoon(queue, true);
+}
+
+/** The agents' counts and the waiting callers of one queue, drawn from what this page holds. */
+function drawTile(queue) {
+  const tile = tiles.get(queue);
+  if (!tile) {
+    return;
+  }
+  const counts = { available: 0, onCall: 0, wrapUp: 0, notReady: 0 };
+  for (const agent of agents.values()) {
+    if (agent.queues.includes(queue)) {
+      for (const [field, states] of Object.entries(COUNTS)) {
+        if (states.includes(agent.state)) {
+          counts[field] += 1;
+        }
+      }
+    }
+  }
+  if (agentsKnown) {
+    for (const [field, count] of Object.entries(counts)) {
+      setText(tile, field, String(count));
+    }
+  }
+  const waiting = callers.get(queue);
+  if (waiting) {
+    setText(tile, 'waiting', String(waiting.size));
+    renderCallers(tile, [...waiting].sort(([, a], [, b]) => a.score - b.score)
+      .map(([callId, caller]) => ({ callId, ...caller })));
+  }
+  tickTile(queue, tile, Date.now());
+}
+
+const tileSoon = perFrame(drawTile);
+
+/** ordered: the waiting callers, first in line first. */
+function renderCallers(tile, ordered) {
   const list = tile.querySelector('[data-field="callers"]');
-  const ordered = callers.slice().sort((a, b) => a.position - b.position);
   const rows = ordered.slice(0, LISTED).map((caller) => {
     const item = document.createElement('li');
     item.dataset.callId = caller.callId;
-    item.dataset.enqueuedAt = String(Date.parse(caller.enqueuedAt));
+    item.dataset.enqueuedAt = String(caller.enqueuedAt);
     const name = document.createElement('span');
     name.className = 'caller-name';
     name.textContent = caller.name || 'Unknown caller';
@@ -103,7 +167,7 @@ async function refreshQueues() {
     if (!numbers.has(number)) {
       tile.remove();
       tiles.delete(number);
-      waits.delete(number);
+      callers.delete(number);
     }
   }
   const added = definitions.filter((queue) => !tiles.has(queue.number));
@@ -113,38 +177,109 @@ async function refreshQueues() {
   }
   document.getElementById('no-queues').hidden = tiles.size > 0;
   added.forEach((queue) => refresh(queue.number));
-  if (added.length > 0) {
-    refresh(AGENTS);
-  }
+  added.forEach((queue) => tileSoon(queue.number, true));
 }
 
-/** Agent counts by state for each queue, from every agent's session (their queues, wherever their phone is). */
+/** While the agents are read: per agent, its last agent.state event meanwhile. */
+let agentsDuringSnapshot = null;
+
+/** False until the first snapshot of the agents: the counts show "–" rather than a wrong 0. */
+let agentsKnown = false;
+
+/** Every logged-in agent with its state and queues, wherever their phone is. */
 async function refreshAgents() {
-  const agents = await getJson('/agents');
-  for (const [queue, tile] of tiles) {
-    const members = agents.filter((agent) => agent.queues.includes(queue));
-    const count = (...states) => String(members.filter((agent) => states.includes(agent.state)).length);
-    setText(tile, 'onCall', count('on-call', 'reserved'));
-    setText(tile, 'wrapUp', count('wrap-up'));
-    setText(tile, 'notReady', count('not-ready'));
+  const arrived = new Map();
+  agentsDuringSnapshot = arrived;
+  let sessions;
+  try {
+    sessions = await getJson('/agents');
+  } finally {
+    agentsDuringSnapshot = null;
+  }
+  agents.clear();
+  for (const agent of sessions) {
+    agents.set(agent.agentId, { state: agent.state, queues: agent.queues, version: agent.version });
+  }
+  arrived.forEach((fields, agentId) => applyAgent(agentId, fields)); // newer than the snapshot, or the same
+  agentsKnown = true;
+  tiles.forEach((_, queue) => tileSoon(queue, true));
+}
+
+/** An agent changed state: the counts of the queues it was and is in. */
+function applyAgent(agentId, fields) {
+  const before = agents.get(agentId);
+  const version = Number(fields.version);
+  if (before && before.version != null && before.version > version && fields.state !== 'logged-out') {
+    return; // a snapshot read after this event already holds a newer state
+  }
+  const queues = fields.queues ? fields.queues.split(',') : [];
+  if (fields.state === 'logged-out') {
+    agents.delete(agentId);
+  } else {
+    agents.set(agentId, { state: fields.state, queues, version });
+  }
+  for (const queue of new Set([...(before?.queues ?? []), ...queues])) {
+    tileSoon(queue, true);
   }
 }
 
-/** Waits grow between fetches without events: count them on here, from the server's figure. */
+/** Per queue whose list is being read: the caller events that arrived meanwhile, applied again over the list. */
+const duringSnapshot = new Map();
+
+/** A caller event: the list of the queue (or queues) it concerns. */
+function applyCaller(event) {
+  const fields = event.fields ?? {};
+  duringSnapshot.get(event.queue)?.push(event);
+  if (fields.from && fields.from !== event.queue) {
+    duringSnapshot.get(fields.from)?.push(event);
+  }
+  const waiting = callers.get(event.queue);
+  switch (event.kind) {
+    case 'caller.enqueued':
+      waiting?.set(event.callId, { name: fields.name, number: fields.number, score: Number(fields.score),
+        enqueuedAt: Number(fields.enqueuedAt || Date.parse(event.at ?? '') || Date.now()) });
+      break;
+    case 'caller.moved': {
+      if (fields.from && fields.from !== event.queue) {
+        callers.get(fields.from)?.delete(event.callId);
+        tileSoon(fields.from, true);
+      }
+      waiting?.set(event.callId, { name: fields.name, number: fields.number, score: Number(fields.score),
+        enqueuedAt: Number(fields.enqueuedAt) });
+      break;
+    }
+    case 'caller.left':
+    case 'connect':
+      waiting?.delete(event.callId);
+      break;
+    default:
+      return;
+  }
+  tileSoon(event.queue, true);
+}
+
+/** Waits grow without events: counted on here from each caller's enqueue time. */
 function tick() {
-  const now = performance.now();
-  for (const [queue, tile] of tiles) {
-    const wait = waits.get(queue);
-    if (!wait) {
-      continue;
-    }
-    const longest = wait.longest === 0 ? 0 : wait.longest + (now - wait.fetchedAt) / 1000;
-    setText(tile, 'longest', duration(longest));
-    colour(tile, assess({ ...wait, longestWaitSeconds: longest }, thresholds[queue]));
-    for (const item of tile.querySelectorAll('[data-field="callers"] li[data-call-id]')) {
-      const behindOldest = (Number(item.dataset.enqueuedAt) - wait.oldest) / 1000;
-      item.querySelector('.caller-wait').textContent = duration(longest - behindOldest);
-    }
+  const now = Date.now();
+  tiles.forEach((tile, queue) => tickTile(queue, tile, now));
+}
+
+function tickTile(queue, tile, now) {
+  const waiting = callers.get(queue);
+  if (!waiting) {
+    return;
+  }
+  let oldest = Infinity;
+  waiting.forEach((caller) => {
+    oldest = Math.min(oldest, caller.enqueuedAt);
+  });
+  const longest = waiting.size === 0 ? 0 : Math.max(0, (now - oldest) / 1000);
+  setText(tile, 'longest', duration(longest));
+  const level = levels.has(queue) ? levels.get(queue) : null;
+  colour(tile, assess({ waiting: waiting.size, longestWaitSeconds: longest, serviceLevelPercent: level },
+    thresholds[queue]));
+  for (const item of tile.querySelectorAll('[data-field="callers"] li[data-call-id]')) {
+    item.querySelector('.caller-wait').textContent = duration((now - Number(item.dataset.enqueuedAt)) / 1000);
   }
 }
 
@@ -170,9 +305,6 @@ async function refreshThresholds() {
 }
 
 const refresh = coalescer((key) => {
-  if (key === AGENTS) {
-    return refreshAgents();
-  }
   if (key === THRESHOLDS) {
     return refreshThresholds();
   }
@@ -181,26 +313,27 @@ const refresh = coalescer((key) => {
 
 function refreshAll() {
   refresh(QUEUES);
-  refresh(AGENTS);
   refresh(THRESHOLDS);
   tiles.forEach((_, queue) => refresh(queue));
+  refreshAgents().catch((e) => console.warn('agents not read', e));
 }
+
+/** Per agent, its last agent.state event not yet applied: a burst for one agent is counted once. */
+const agentSoon = perFrame(applyAgent);
 
 connectEvents({
   onOpen: refreshAll, // first load, and catching up after a dropped connection
+  onFigures: showFigures,
   onEvent: (event) => {
     if (event.kind === 'queue.saved' || event.kind === 'queue.deleted') {
       refresh(QUEUES); // a definition changed: new tile, gone tile, or a new name and target
-    }
-    if (event.kind === THRESHOLDS_SAVED) {
+    } else if (event.kind === THRESHOLDS_SAVED) {
       refresh(THRESHOLDS);
-    }
-    if (event.queue && tiles.has(event.queue)) {
-      refresh(event.queue);
-    }
-    if (event.agentId) {
-      // An agent's state moves the figures of every queue they belong to (available agents among them).
-      refreshAll();
+    } else if (event.kind === 'agent.state' && event.agentId && event.fields?.state) {
+      agentsDuringSnapshot?.set(event.agentId, event.fields);
+      agentSoon(event.agentId, event.fields);
+    } else if (event.queue) {
+      applyCaller(event);
     }
   },
 });

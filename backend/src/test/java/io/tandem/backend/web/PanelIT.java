@@ -23,7 +23,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.tomcat.websocket.server.WsServerContainer;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
@@ -214,6 +218,74 @@ class PanelIT {
         assertThat(rest.path("state").asText()).isEqualTo("not-ready");
         assertThat(rest.path("reason").asText()).isEqualTo("lunch");
         browser.screens("agents-not-ready");
+    }
+
+    @Test
+    void aBurstOfAgentEventsLeavesEveryRowInItsLastStateWithoutAReload() throws Exception {
+        browser.signIn(ADMIN, TestNode.PASSWORD);
+        browser.open("/panel/agents");
+        browser.awaitLive();
+        browser.driver.executeScript("window.stillTheSamePage = true;");
+        List<String> burst = new ArrayList<>();
+        for (int extension = 1020; extension < 1030; extension++) {
+            burst.add(Integer.toString(extension));
+        }
+        ExecutorService senders = Executors.newFixedThreadPool(burst.size());
+        try {
+            // Every agent at once, round after round: several events per agent land within one frame of the page, and
+            // only the last of each agent's must stay. Each agent's own changes are sequential, so its last is known.
+            String[] reasons = {"break", "lunch", "meeting", "training"};
+            List<Callable<Integer>> logins = new ArrayList<>();
+            for (String agent : burst) {
+                logins.add(() -> entry.api().post(ApiPaths.AGENT_LOGIN, agent + "@demo", TestNode.PASSWORD, "")
+                        .statusCode());
+            }
+            assertAllOk(senders.invokeAll(logins));
+            for (int round = 0; round < 6; round++) {
+                List<Callable<Integer>> changes = new ArrayList<>();
+                for (int i = 0; i < burst.size(); i++) {
+                    String agent = burst.get(i);
+                    boolean available = (round + i) % 2 == 0;
+                    String body = available ? "{\"state\":\"available\"}"
+                            : "{\"state\":\"not-ready\",\"reason\":\"" + reasons[(round + i) % reasons.length] + "\"}";
+                    changes.add(() -> entry.api().put(ApiPaths.AGENT_STATE, agent + "@demo", TestNode.PASSWORD, body)
+                            .statusCode());
+                }
+                assertAllOk(senders.invokeAll(changes));
+            }
+            // Round 5 was the last: agent i is available when (5 + i) is even, else not ready for reasons[(5 + i) % 4].
+            for (int i = 0; i < burst.size(); i++) {
+                WebElement row = browser.find("tr[data-agent='" + burst.get(i) + "']");
+                boolean available = (5 + i) % 2 == 0;
+                String state = available ? "available" : "not-ready";
+                browser.until(d -> state.equals(row.getDomAttribute("data-state")));
+                assertThat(row.findElement(By.cssSelector("[data-field=reason]")).getText()).as(burst.get(i))
+                        .isEqualTo(available ? "–" : reasons[(5 + i) % reasons.length]);
+                assertThat(row.findElement(By.cssSelector("[data-field=state]")).getText())
+                        .contains(available ? "Available" : "Not ready");
+                assertThat(row.findElement(By.cssSelector("[data-field=node]")).getText()).isEqualTo("entry");
+            }
+            Object counts = browser.driver.executeScript("""
+                    const rows = [...document.querySelectorAll('#agents tbody tr[data-agent^="102"]')];
+                    return [rows.filter((r) => r.dataset.state === 'available').length,
+                            rows.filter((r) => r.dataset.state === 'not-ready').length];""");
+            assertThat(counts).as("available, not ready among 1020-1029").isEqualTo(List.of(5L, 5L));
+            assertThat(browser.driver.executeScript("return window.stillTheSamePage === true;"))
+                    .as("the page applied the events itself, without a reload").isEqualTo(true);
+            browser.screens("agents-after-burst");
+        } finally {
+            // Out of the other tests' way: available agents of 7000 and 7001 would take their callers.
+            for (String agent : burst) {
+                entry.api().delete("/api/v1/tenants/demo/agents/" + agent, ADMIN, TestNode.PASSWORD);
+            }
+            senders.shutdownNow();
+        }
+    }
+
+    private static void assertAllOk(List<Future<Integer>> answers) throws Exception {
+        for (Future<Integer> answer : answers) {
+            assertThat(answer.get()).isEqualTo(200);
+        }
     }
 
     @Test

@@ -41,14 +41,27 @@ final class Sockets {
     }
 
     static void send(WebSocketSession session, String type, String id, Instant at, Object payload) {
+        if (session.isOpen()) {
+            sendText(session, type, text(type, id, at, payload));
+        }
+    }
+
+    /** An envelope as the text sent, for a message that goes to many sockets alike. */
+    static String text(String type, String id, Instant at, Object payload) {
+        try {
+            return JSON.writeValueAsString(Envelope.of(JSON, type, id, at, payload));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + type, e);
+        }
+    }
+
+    /** Sends an envelope written by {@link #text}. */
+    static void sendText(WebSocketSession session, String type, String text) {
         if (!session.isOpen()) {
             return;
         }
         try {
-            String text = JSON.writeValueAsString(Envelope.of(JSON, type, id, at, payload));
             session.sendMessage(new TextMessage(text));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + type, e);
         } catch (IOException | RuntimeException e) {
             log.debug("could not send {} on {}: {}", type, session.getId(), e.toString());
         }

@@ -4,11 +4,16 @@ import io.tandem.backend.acd.events.LiveEvent;
 import io.tandem.backend.acd.events.LiveEvents;
 import io.tandem.backend.api.TenantPrincipal;
 import io.tandem.protocol.MessageType;
+import io.tandem.protocol.QueueFigures;
 import io.tandem.protocol.TenantEvent;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
@@ -25,6 +30,11 @@ import org.springframework.web.util.UriComponentsBuilder;
  * id. {@code ?after=<id>} resumes after a reconnect: the stream is replayed from there, while live events arriving
  * meanwhile are held back and sent after the replay without duplicates. Without it the socket starts at the newest
  * event when the handshake was accepted.
+ * <p>
+ * Besides the events, each socket gets the figures of the tenant's queues ({@link MessageType#QUEUE_FIGURES}) when
+ * they change, computed once a second per tenant by {@link QueueFiguresPush}: today's answered, abandoned, service
+ * level and handle time need the statistics hashes, which no single event carries, and a wallboard asking for them
+ * on every event would multiply the reads by the number of open pages.
  */
 class SupervisorSocket extends TextWebSocketHandler {
 
@@ -36,9 +46,10 @@ class SupervisorSocket extends TextWebSocketHandler {
     private static final int REPLAY_MAX = 100_000;
 
     private final LiveEvents events;
+    private final Clock clock;
     private final Map<String, Attached> attached = new ConcurrentHashMap<>();
 
-    private record Attached(TenantPrincipal supervisor, LiveEvents.Listener listener) {
+    private record Attached(TenantPrincipal supervisor, Feed feed) {
     }
 
     /** Ordered delivery to one socket; guarded by its own monitor. */
@@ -47,6 +58,8 @@ class SupervisorSocket extends TextWebSocketHandler {
         private final List<LiveEvent> held = new ArrayList<>(); // guarded by this
         private boolean replaying = true; // guarded by this
         private String last; // guarded by this
+        /** Per queue, the figures this socket got last; guarded by this. */
+        private final Map<String, QueueFigures> figuresSent = new HashMap<>();
 
         Feed(WebSocketSession session, String after) {
             this.session = session;
@@ -72,18 +85,70 @@ class SupervisorSocket extends TextWebSocketHandler {
             replaying = false;
         }
 
+        synchronized void figures(List<QueueFigures> all, Clock clock) {
+            for (QueueFigures figures : all) {
+                if (!figures.equals(figuresSent.put(figures.queue(), figures))) {
+                    Sockets.send(session, MessageType.QUEUE_FIGURES, "", clock.instant(), figures);
+                }
+            }
+        }
+
         private void deliver(LiveEvent event) {
             if (last != null && !last.isEmpty() && LiveEvent.compareIds(event.id(), last) <= 0) {
                 return; // already sent (replay and live overlap)
             }
             last = event.id();
-            Sockets.send(session, MessageType.EVENT, event.id(), event.at(), new TenantEvent(event.kind(),
-                    event.queue(), event.agentId(), event.callId(), event.node(), event.fields()));
+            Sockets.sendText(session, MessageType.EVENT, Rendered.text(event));
         }
     }
 
-    SupervisorSocket(LiveEvents events) {
+    /**
+     * An event's envelope as text, written once however many supervisors' sockets it goes to: the fan-out thread
+     * hands each event to every feed of its tenant in turn, so the last one written is nearly always the one asked
+     * for next.
+     */
+    private static final class Rendered {
+        private static volatile Rendered last;
+
+        private final LiveEvent event;
+        private final String text;
+
+        private Rendered(LiveEvent event, String text) {
+            this.event = event;
+            this.text = text;
+        }
+
+        static String text(LiveEvent event) {
+            Rendered known = last;
+            if (known != null && known.event == event) {
+                return known.text;
+            }
+            String text = Sockets.text(MessageType.EVENT, event.id(), event.at(), new TenantEvent(event.kind(),
+                    event.queue(), event.agentId(), event.callId(), event.node(), event.fields()));
+            last = new Rendered(event, text);
+            return text;
+        }
+    }
+
+    SupervisorSocket(LiveEvents events, Clock clock) {
         this.events = events;
+        this.clock = clock;
+    }
+
+    /** The tenants with at least one supervisor connected to this node. */
+    Set<String> connectedTenants() {
+        Set<String> tenants = new HashSet<>();
+        attached.values().forEach(a -> tenants.add(a.supervisor().tenant()));
+        return tenants;
+    }
+
+    /** Sends each supervisor of {@code tenant} the figures of the queues that differ from what it last got. */
+    void pushFigures(String tenant, List<QueueFigures> figures) {
+        for (Attached a : attached.values()) {
+            if (a.supervisor().tenant().equals(tenant)) {
+                a.feed().figures(figures, clock);
+            }
+        }
     }
 
     /**
@@ -144,7 +209,7 @@ class SupervisorSocket extends TextWebSocketHandler {
     public void afterConnectionClosed(WebSocketSession raw, CloseStatus status) {
         Attached a = attached.remove(raw.getId());
         if (a != null) {
-            events.remove(a.supervisor().tenant(), a.listener());
+            events.remove(a.supervisor().tenant(), a.feed());
         }
     }
 }

@@ -37,13 +37,14 @@ class WebSocketConfiguration implements WebSocketConfigurer {
     WebSocketConfiguration(AgentSessions sessions, LiveEvents events, Presence presence, Callers callers, Queues queues,
             QueueStatistics statistics, Clock clock) {
         this.agentSocket = new AgentSocket(sessions, events, presence, callers, clock);
-        this.supervisorSocket = new SupervisorSocket(events);
-        this.figuresPush = new QueueFiguresPush(agentSocket, queues, statistics, clock);
+        this.supervisorSocket = new SupervisorSocket(events, clock);
+        this.figuresPush = new QueueFiguresPush(agentSocket, supervisorSocket, queues, statistics, clock);
     }
 
     /**
-     * Connected agents get their queues' figures when they change, checked with the sweep (every second by default;
-     * never more often than that, as the waiting time shown counts in seconds).
+     * Connected agents get their queues' figures when they change, and connected supervisors every queue's, checked
+     * with the sweep (every second by default; never more often than that, as the waiting time shown counts in
+     * seconds).
      */
     @Bean
     ApplicationListener<ApplicationReadyEvent> queueFiguresPushStarter(ScheduledExecutorService acdSweepExecutor,
