@@ -127,6 +127,15 @@ final class EdgeCluster implements RegistrarUnderTest {
         return flags >= 0 && out.substring(flags + "FLAGS:".length()).trim().startsWith("A");
     }
 
+    /**
+     * How many times the edge took a node out of the rotation for leaving a request unanswered (its
+     * failure_route's log line), and answered 503 for want of a node.
+     */
+    String nodesTakenOut() throws IOException {
+        return edge.linesContaining("marked inactive") + " node time-outs (the node taken out until its next probe "
+                + "answer), " + edge.linesContaining("no node available") + " × 503 for want of a node";
+    }
+
     /** The edge's log (Kamailio and rtpengine), last lines. */
     String edgeLog(int lines) {
         return edge.tail(lines);

@@ -77,7 +77,8 @@ public final class EdgeFailoverSection implements BenchSection {
                     CompletableFuture<FirstSuccess> register = CompletableFuture.supplyAsync(() -> FirstSuccess.after(
                             killed, a -> sipp.attemptRegister("register-after-kill", REGISTERING, registerPort, 20)),
                             probes);
-                    CompletableFuture<FirstSuccess> call = CompletableFuture.supplyAsync(() -> FirstSuccess.after(killed,
+                    CompletableFuture<FirstSuccess> call = CompletableFuture.supplyAsync(() -> FirstSuccess.after(
+                            killed,
                             a -> sipp.call("call-after-kill", uacPort, 1, 1, 0, false, callee).successful() == 1),
                             probes);
                     CompletableFuture<FirstSuccess> inactive = CompletableFuture.supplyAsync(() -> FirstSuccess.after(

@@ -65,11 +65,14 @@ public final class EdgeSection implements BenchSection {
             outcomes.add(measure(node, node, load, work.resolve("sipp-straight"), quick, seconds));
         }
         String loadMiddle = loadAverage();
+        String takenOut;
         try (EdgeCluster cluster = EdgeCluster.start(work.resolve("edge"), nodeJar, users, NODE_PROPERTIES)) {
             outcomes.add(measure(cluster, cluster, load, work.resolve("sipp-edge"), quick, seconds));
+            takenOut = cluster.nodesTakenOut();
         }
         System.out.println("work files in " + work);
-        return render(outcomes, seconds, loadBefore, loadMiddle, loadAverage());
+        return render(outcomes, seconds, loadBefore, loadMiddle, loadAverage())
+                + "\nLive nodes under the ramps' load, as the edge saw them (its log): " + takenOut + ".\n";
     }
 
     private static Outcome measure(RegistrarUnderTest target, AutoCloseable owner, SippRegisterLoad load, Path sippDir,
@@ -151,7 +154,8 @@ public final class EdgeSection implements BenchSection {
                 .append(HOLD_MILLIS / 1000).append(" s, BYE, no RTP (the SDP still crosses rtpengine at the edge). ")
                 .append("A step is sustained with under 0.1 % failures and no backlog (REGISTERs: ≥ 90 % of the "
                         + "offered rate completed; calls: all completed, SIPp done within 2 s of the last hold). ")
-                .append("**The machine is shared with a CI run** (2 cores): load average (1/5/15 min) ").append(before)
+                .append("**The machine is shared** (2 cores; other builds and tests may run beside the bench): "
+                        + "load average (1/5/15 min) ").append(before)
                 .append(" at the start, ").append(middle).append(" between the two set-ups, ").append(after)
                 .append(" at the end. SIPp, the edge, both nodes and Redis all share those cores, so the edge set-up "
                         + "does more work on the same CPUs than the straight one: read the figures as relative and "

@@ -108,7 +108,8 @@ public final class MediaCpuSection implements BenchSection {
         } finally {
             caller.shutdownNow();
         }
-        System.out.printf(Locale.ROOT, "media: %d/%d calls ok; rtpengine %.1f%% idle %.1f%%, nodes %.1f%% idle %.1f%%%n",
+        System.out.printf(Locale.ROOT, "media: %d/%d calls ok; rtpengine %.1f%% (idle %.1f%%), nodes %.1f%% "
+                + "(idle %.1f%%)%n",
                 run.successful(), run.calls(), busy[0], idle[0], busy[2], idle[2]);
         System.out.println("work files in " + work);
         return render(calls, window, run, idle, busy, loadBefore, loadDuring);

@@ -91,6 +91,13 @@ public final class ChildProcess implements AutoCloseable {
         return log;
     }
 
+    /** How many lines of the log contain {@code text}. */
+    public long linesContaining(String text) throws IOException {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains(text)).count();
+        }
+    }
+
     /** The last lines of the log, to say why a program failed. */
     public String tail(int lines) {
         try {
