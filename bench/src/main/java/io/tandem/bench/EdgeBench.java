@@ -9,9 +9,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code ./tandem bench edge}: the edge in front of two nodes against one node straight, in bench/results/edge.md. */
 public final class EdgeBench {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeBench.class);
+
     private EdgeBench() {
     }
 
@@ -54,6 +58,31 @@ public final class EdgeBench {
                 }
             }
         }
-        return sections;
+        return sections.stream().map(EdgeBench::reportingFailure).toList();
+    }
+
+    /**
+     * The section, or when it throws, a section body saying so: one part that fails (a process that would not
+     * start on a loaded machine) must not cost the figures of the others, which MarkdownReport writes as it goes.
+     */
+    private static BenchSection reportingFailure(BenchSection section) {
+        return new BenchSection() {
+            @Override
+            public String title() {
+                return section.title();
+            }
+
+            @Override
+            public String run(boolean quick) {
+                try {
+                    return section.run(quick);
+                } catch (Exception e) {
+                    LOG.error("edge bench: '{}' failed", section.title(), e);
+                    String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                    return "**Not measured: this part failed** (" + e.getClass().getSimpleName() + ": " + why
+                            + "; the bench's output has the rest).\n";
+                }
+            }
+        };
     }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
 public final class EdgeFailoverSection implements BenchSection {
 
     private static final int USERS = 100;
-    private static final int ROUNDS = 6;
+    private static final int ROUNDS = 4;
     private static final int QUICK_ROUNDS = 2;
     private static final int CALLER = 0;
     private static final int CALLEE = 1;

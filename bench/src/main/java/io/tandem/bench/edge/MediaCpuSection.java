@@ -87,9 +87,6 @@ public final class MediaCpuSection implements BenchSection {
             String callee = BenchUsers.extension(1);
             try (ChildProcess uas = sipp.startUas(uasPort, true)) {
                 CallSection.awaitBound(uasPort, uas);
-                Ticks idleStart = Ticks.of(cluster);
-                Thread.sleep(window); // the idle window is a length of time, not a condition to wait for
-                idle = Ticks.of(cluster).percentSince(idleStart);
                 CompletableFuture<SippCalls.Run> media = CompletableFuture.supplyAsync(() -> {
                     try {
                         return sipp.call("media", uacPort, SETUP_RATE, calls, HOLD_MILLIS, true, callee);
@@ -104,6 +101,10 @@ public final class MediaCpuSection implements BenchSection {
                 busy = Ticks.of(cluster).percentSince(busyStart);
                 loadDuring = EdgeSection.loadAverage();
                 run = media.get();
+                // The same parts with every call over, warmed up as they were during the window.
+                Ticks idleStart = Ticks.of(cluster);
+                Thread.sleep(window); // the idle window is a length of time, not a condition to wait for
+                idle = Ticks.of(cluster).percentSince(idleStart);
             }
         } finally {
             caller.shutdownNow();
@@ -122,13 +123,14 @@ public final class MediaCpuSection implements BenchSection {
                 + "through the edge, then placed ").append(calls).append(" calls at ").append(SETUP_RATE)
                 .append("/s, each held ").append(HOLD_MILLIS / 1000).append(" s with G.711 RTP both ways (SIPp "
                         + "`rtp_stream`, 50 packets/s each way). A call crosses the edge twice (caller ↔ node, "
-                        + "node ↔ callee: two rtpengine sessions, four streams) and the node's relay once (its "
-                        + "bridge between the two legs, two streams each way). CPU (user + system, /proc/<pid>/stat) "
-                        + "over ").append(window / 1000).append(" s once every call was up, less the same parts "
-                        + "idle over a window of the same length just before. **The phones' leg is plain RTP**: the "
-                        + "SIPp here (3.6.1) speaks no SRTP, so rtpengine's SRTP encryption and authentication "
-                        + "(AES-CM + HMAC-SHA1, RFC 3711) towards phones is not in these figures; they are its "
-                        + "userspace forwarding cost only. Load average (1/5/15 min) ").append(before)
+                        + "node ↔ callee: two rtpengine sessions, so rtpengine forwards every packet twice) and the "
+                        + "node's relay once (its bridge between the two legs forwards every packet once). CPU "
+                        + "(user + system, /proc/<pid>/stat) over ").append(window / 1000)
+                .append(" s once every call was up, less the same parts idle over a window of the same length once "
+                        + "the calls had ended. **The phones' leg is plain RTP**: the SIPp here (3.6.1) speaks no "
+                        + "SRTP, so rtpengine's SRTP encryption and authentication (AES-CM + HMAC-SHA1, RFC 3711) "
+                        + "towards phones is not in these figures; they are its userspace forwarding cost only. "
+                        + "Load average (1/5/15 min) ").append(before)
                 .append(" at the start, ").append(during).append(" during the window.\n\n");
         md.append(String.format(Locale.ROOT, "%d of %d calls completed (%d failed).%n%n", run.successful(),
                 run.calls(), run.failed()));
@@ -144,8 +146,8 @@ public final class MediaCpuSection implements BenchSection {
         double rtpengine = (busy[0] - idle[0]) / calls;
         double nodes = (busy[2] - idle[2]) / calls;
         md.append(String.format(Locale.ROOT, "%nrtpengine per call / node relay per call: **%.2f** (both plain "
-                + "RTP, same packets; CPU ms/s = ms of CPU per second of call).%n", nodes > 0 ? rtpengine / nodes
-                        : Double.NaN));
+                + "RTP; rtpengine forwards each packet twice, the relay once; CPU ms/s = ms of CPU per second of "
+                + "call).%n", nodes > 0 ? rtpengine / nodes : Double.NaN));
         return md.toString();
     }
 }
