@@ -30,7 +30,7 @@ public final class EdgeBench {
                 case "--node-jar" -> jar = Path.of(args[++i]);
                 case "--quick" -> quick = true;
                 // A part of the suite only (comma-separated), e.g. "--only failover" while tuning the edge.
-                case "--only" -> only = new LinkedHashSet<>(List.of(args[++i].split(",")));
+                case "--only", "--suite" -> only = new LinkedHashSet<>(List.of(args[++i].split(",")));
                 default -> {
                     System.err.println("edge bench: unknown option '" + args[i] + "'");
                     System.exit(2);
