@@ -21,8 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The edge we ship (a real Kamailio from {@code edge/kamailio.cfg}) in front of two nodes on one Redis: phones
  * register and call through it, the nodes reach them back through it (Path, RFC 3327; Record-Route), their media
- * crosses the edge's rtpengine on its way to the nodes' relays, a node's
- * death leaves them reachable through the other, and it refuses scanners and requests for foreign domains.
+ * crosses the edge's rtpengine on its way to the nodes' relays, a node's death leaves them reachable through the
+ * other at once (calls and REGISTERs the edge first sends to the dead node go on to the survivor), and it refuses
+ * scanners and requests for foreign domains.
  */
 class EdgeIT {
 
@@ -71,30 +72,42 @@ class EdgeIT {
         assertThat(bBinding.path()).as("1002's path").singleElement().asString()
                 .contains("127.0.0.1:" + edge.port()).contains("lr");
 
-        call(edge, a, b);
+        call(edge, a, b, null);
 
-        // The node that took 1002's REGISTER dies; the edge's probes take it out of the rotation.
+        // The node that took 1002's REGISTER dies. Its socket closes with it, so the edge learns of the death only
+        // from silence: a request it sends there goes unanswered and is sent to the next node (issue 17).
         TestNode holder = bBinding.node().equals("edge-n1") ? n1 : n2;
         TestNode survivor = holder == n1 ? n2 : n1;
         holder.close();
         open.remove(holder);
 
+        // At once, before any probe could have told the edge: a call to the phone whose REGISTER the dead node took
+        // is placed by the survivor and rings through the path.
+        call(edge, a, b, survivor);
         // New REGISTERs through the edge land on the surviving node ...
         EdgePhone c = opened(EdgePhone.register(edge, "1003", TONE_A, TONE_B));
         assertThat(binding(survivor, "1003").node()).isEqualTo(survivor == n1 ? "edge-n1" : "edge-n2");
         // ... and 1002, whose REGISTER the dead node took, is still reached through its path.
         assertThat(binding(survivor, "1002").node()).as("1002 registered on the dead node")
                 .isEqualTo(bBinding.node());
-        call(edge, c, b);
+        call(edge, c, b, survivor);
+        call(edge, b, a, survivor);
     }
 
-    /** {@code caller} dials {@code callee} through the edge; the callee rings through the edge; tones both ways. */
-    private static void call(EdgeProcess edge, EdgePhone caller, EdgePhone callee) throws Exception {
+    /**
+     * {@code caller} dials {@code callee} through the edge; the callee rings through the edge, from {@code via} when
+     * given (the node bridging the call: its Contact, RFC 3261 §8.1.1.8); tones both ways.
+     */
+    private static void call(EdgeProcess edge, EdgePhone caller, EdgePhone callee, TestNode via) throws Exception {
         Call out = caller.dial(edge, callee.extension);
         Call in = callee.nextIncoming();
         // The INVITE came through the edge: it put itself in the dialog's route (RFC 3261 §16.6 step 4).
         assertThat(in.inviteHeader("Record-Route")).as("Record-Route of the INVITE %s rang", callee.extension)
                 .contains("127.0.0.1:" + edge.port());
+        if (via != null) {
+            assertThat(in.inviteHeader("Contact")).as("Contact of the INVITE %s rang", callee.extension)
+                    .contains("127.0.0.1:" + via.sipPort());
+        }
         in.answer();
         caller.awaitState(out, CallState.CONNECTED);
         long callerBefore = caller.toneFrames();

@@ -7,6 +7,7 @@ import io.tandem.bench.node.RegistrarUnderTest;
 import io.tandem.bench.node.SipProbe;
 import io.tandem.bench.node.TandemRegistrar;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,16 +23,34 @@ import java.util.stream.Collectors;
  */
 final class EdgeCluster implements RegistrarUnderTest {
 
+    private static final String[] NODE_IDS = {"bench-a", "bench-b"};
+
+    private final Path dir;
+    private final Path nodeJar;
+    private final BenchUsers users;
+    private final List<List<String>> nodeProperties;
+    private final String secretHex;
+    private final int redisPort;
     private final ChildProcess redis;
     private final List<TandemRegistrar> nodes;
     private final ChildProcess edge;
     private final int edgePort;
+    private final Path runDir;
 
-    private EdgeCluster(ChildProcess redis, List<TandemRegistrar> nodes, ChildProcess edge, int edgePort) {
+    private EdgeCluster(Path dir, Path nodeJar, BenchUsers users, List<List<String>> nodeProperties,
+            String secretHex, int redisPort, ChildProcess redis, List<TandemRegistrar> nodes, ChildProcess edge,
+            int edgePort, Path runDir) {
+        this.dir = dir;
+        this.nodeJar = nodeJar;
+        this.users = users;
+        this.nodeProperties = nodeProperties;
+        this.secretHex = secretHex;
+        this.redisPort = redisPort;
         this.redis = redis;
         this.nodes = nodes;
         this.edge = edge;
         this.edgePort = edgePort;
+        this.runDir = runDir;
     }
 
     static EdgeCluster start(Path dir, Path nodeJar, BenchUsers users, List<String> nodeProperties)
@@ -43,10 +62,11 @@ final class EdgeCluster implements RegistrarUnderTest {
             byte[] secret = new byte[24];
             ThreadLocalRandom.current().nextBytes(secret);
             String hex = HexFormat.of().formatHex(secret);
-            nodes.add(TandemRegistrar.startOnRedis("node bench-a", dir.resolve("bench-a"), nodeJar, users,
-                    nodeProperties, redisPort, "bench-a", hex));
-            nodes.add(TandemRegistrar.startOnRedis("node bench-b", dir.resolve("bench-b"), nodeJar, users,
-                    EdgeSection.SECOND_NODE_PROPERTIES, redisPort, "bench-b", hex));
+            List<List<String>> properties = List.of(nodeProperties, EdgeSection.SECOND_NODE_PROPERTIES);
+            for (int i = 0; i < NODE_IDS.length; i++) {
+                nodes.add(TandemRegistrar.startOnRedis("node " + NODE_IDS[i], dir.resolve(NODE_IDS[i]), nodeJar,
+                        users, properties.get(i), redisPort, NODE_IDS[i], hex));
+            }
             int edgePort = LoopbackPorts.udpAndTcp();
             String list = nodes.stream().map(n -> "sip:127.0.0.1:" + n.sipPort()).collect(Collectors.joining(","));
             Path runDir = Files.createDirectories(dir.resolve("edge"));
@@ -63,7 +83,8 @@ final class EdgeCluster implements RegistrarUnderTest {
                 edge.close();
                 throw e;
             }
-            return new EdgeCluster(redis, nodes, edge, edgePort);
+            return new EdgeCluster(dir, nodeJar, users, properties, hex, redisPort, redis, nodes, edge, edgePort,
+                    runDir);
         } catch (IOException | InterruptedException | RuntimeException e) {
             nodes.forEach(TandemRegistrar::close);
             redis.close();
@@ -75,6 +96,55 @@ final class EdgeCluster implements RegistrarUnderTest {
         return nodes;
     }
 
+    int redisPort() {
+        return redisPort;
+    }
+
+    /** Starts node {@code index} again (after its kill) on the SIP port the edge's dispatcher list names. */
+    void restart(int index) throws IOException, InterruptedException {
+        TandemRegistrar old = nodes.get(index);
+        old.close();
+        nodes.set(index, TandemRegistrar.startOnRedis("node " + NODE_IDS[index],
+                dir.resolve(NODE_IDS[index] + "-" + System.nanoTime()), nodeJar, users, nodeProperties.get(index),
+                redisPort, NODE_IDS[index], secretHex, old.sipPort()));
+    }
+
+    /**
+     * Whether the edge's dispatcher holds node {@code index} active (its flags start with "A"), from Kamailio's
+     * {@code dispatcher.list} over the control socket.
+     */
+    boolean active(int index) throws IOException, InterruptedException {
+        Process kamcmd = new ProcessBuilder("kamcmd", "-s", "unix:" + runDir.resolve("kamailio_ctl"),
+                "dispatcher.list").redirectErrorStream(true).start();
+        String out = new String(kamcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        kamcmd.waitFor();
+        String uri = "URI: sip:127.0.0.1:" + nodes.get(index).sipPort();
+        int at = out.indexOf(uri);
+        if (at < 0) {
+            throw new IOException("the edge's dispatcher does not list " + uri + ":\n" + out);
+        }
+        int flags = out.indexOf("FLAGS:", at);
+        return flags >= 0 && out.substring(flags + "FLAGS:".length()).trim().startsWith("A");
+    }
+
+    /**
+     * How many times the edge took a node out of the rotation for leaving a request unanswered (its
+     * failure_route's log line), and answered 503 for want of a node.
+     */
+    String nodesTakenOut() throws IOException {
+        return edge.linesContaining("marked inactive") + " node time-outs (the node taken out until its next probe "
+                + "answer), " + edge.linesContaining("no node available") + " × 503 for want of a node";
+    }
+
+    /** The edge's log (Kamailio and rtpengine), last lines. */
+    String edgeLog(int lines) {
+        return edge.tail(lines);
+    }
+
+    /** CPU ticks of rtpengine alone (a child of the launcher). */
+    long rtpengineCpuTicks() {
+        return edge.cpuTicksOf("rtpengine");
+    }
     /** CPU ticks of the edge alone (Kamailio's processes and rtpengine, children of the launcher). */
     long edgeCpuTicks() {
         return edge.cpuTicks();

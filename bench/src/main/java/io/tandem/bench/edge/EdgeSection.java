@@ -19,8 +19,7 @@ import java.util.Locale;
 
 /**
  * Issue 17's figures: authenticated REGISTERs and call set-ups per second through the edge to two nodes against
- * straight to one node (SIPp, a short ramp each), then the time from a node's SIGKILL to the first call that
- * succeeds through the edge.
+ * straight to one node (SIPp, a short ramp each). The failover is {@link EdgeFailoverSection}'s.
  */
 public final class EdgeSection implements BenchSection {
 
@@ -31,7 +30,7 @@ public final class EdgeSection implements BenchSection {
     private static final int[] QUICK_CALL_RATES = {50, 100};
     private static final long HOLD_MILLIS = 1000;
     private static final int MISSES = 2;
-    private static final List<String> NODE_PROPERTIES = List.of("--tandem.sip.rtp-port-min=40000",
+    static final List<String> NODE_PROPERTIES = List.of("--tandem.sip.rtp-port-min=40000",
             "--tandem.sip.rtp-port-max=44999");
     /** The second node of the cluster relays on ports of its own. */
     static final List<String> SECOND_NODE_PROPERTIES = List.of("--tandem.sip.rtp-port-min=45000",
@@ -48,9 +47,9 @@ public final class EdgeSection implements BenchSection {
         return "Through the edge (Kamailio + rtpengine, two nodes) vs straight to one node";
     }
 
-    /** What one set-up measured: the REGISTER ramp, the call ramp, and for the edge the failover. */
+    /** What one set-up measured: the REGISTER ramp and the call ramp. */
     private record Outcome(String name, String setup, List<SippRegisterLoad.Step> registers,
-            List<SippCalls.Run> calls, long failoverMillis, int failoverAttempts) {
+            List<SippCalls.Run> calls) {
     }
 
     @Override
@@ -63,18 +62,21 @@ public final class EdgeSection implements BenchSection {
         List<Outcome> outcomes = new ArrayList<>();
         try (TandemRegistrar node = TandemRegistrar.start("one node, straight", work.resolve("straight"), nodeJar,
                 users, NODE_PROPERTIES)) {
-            outcomes.add(measure(node, node, load, work.resolve("sipp-straight"), quick, seconds, null));
+            outcomes.add(measure(node, node, load, work.resolve("sipp-straight"), quick, seconds));
         }
         String loadMiddle = loadAverage();
+        String takenOut;
         try (EdgeCluster cluster = EdgeCluster.start(work.resolve("edge"), nodeJar, users, NODE_PROPERTIES)) {
-            outcomes.add(measure(cluster, cluster, load, work.resolve("sipp-edge"), quick, seconds, cluster));
+            outcomes.add(measure(cluster, cluster, load, work.resolve("sipp-edge"), quick, seconds));
+            takenOut = cluster.nodesTakenOut();
         }
         System.out.println("work files in " + work);
-        return render(outcomes, seconds, loadBefore, loadMiddle, loadAverage());
+        return render(outcomes, seconds, loadBefore, loadMiddle, loadAverage())
+                + "\nLive nodes under the ramps' load, as the edge saw them (its log): " + takenOut + ".\n";
     }
 
     private static Outcome measure(RegistrarUnderTest target, AutoCloseable owner, SippRegisterLoad load, Path sippDir,
-            boolean quick, int seconds, EdgeCluster cluster) throws IOException, InterruptedException {
+            boolean quick, int seconds) throws IOException, InterruptedException {
         String label = target.name().replaceAll("[^a-z0-9]+", "-");
         load.run(label + "-warmup", target, 100, 1000);
         List<SippRegisterLoad.Step> registers = new ArrayList<>();
@@ -98,8 +100,6 @@ public final class EdgeSection implements BenchSection {
         sipp.register(1, uasPort);
         String callee = BenchUsers.extension(1);
         List<SippCalls.Run> calls = new ArrayList<>();
-        long failover = -1;
-        int attempts = 0;
         try (ChildProcess uas = sipp.startUas(uasPort, false)) {
             CallSection.awaitBound(uasPort, uas);
             sipp.call("warmup", uacPort, 20, 100, HOLD_MILLIS, false, callee);
@@ -116,24 +116,8 @@ public final class EdgeSection implements BenchSection {
                     break;
                 }
             }
-            if (cluster != null) {
-                awaitIdle(target);
-                // The node a new call goes to next is not known (round-robin): kill the first, then place one call
-                // at a time (no hold) until one succeeds.
-                long killed = System.nanoTime();
-                cluster.nodes().get(0).kill();
-                while (System.nanoTime() - killed < 60_000_000_000L) {
-                    attempts++;
-                    SippCalls.Run one = sipp.call("after-kill", uacPort, 1, 1, 0, false, callee);
-                    if (one.successful() == 1) {
-                        failover = (System.nanoTime() - killed) / 1_000_000;
-                        break;
-                    }
-                }
-                System.out.println("first call after the kill: " + failover + " ms, attempt " + attempts);
-            }
         }
-        return new Outcome(target.name(), target.setup(), registers, calls, failover, attempts);
+        return new Outcome(target.name(), target.setup(), registers, calls);
     }
 
     private static boolean sustained(SippCalls.Run run, int seconds) {
@@ -147,7 +131,7 @@ public final class EdgeSection implements BenchSection {
         }
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return f[0] + " / " + f[1] + " / " + f[2];
@@ -170,7 +154,8 @@ public final class EdgeSection implements BenchSection {
                 .append(HOLD_MILLIS / 1000).append(" s, BYE, no RTP (the SDP still crosses rtpengine at the edge). ")
                 .append("A step is sustained with under 0.1 % failures and no backlog (REGISTERs: ≥ 90 % of the "
                         + "offered rate completed; calls: all completed, SIPp done within 2 s of the last hold). ")
-                .append("**The machine is shared with a CI run** (2 cores): load average (1/5/15 min) ").append(before)
+                .append("**The machine is shared** (2 cores; other builds and tests may run beside the bench): "
+                        + "load average (1/5/15 min) ").append(before)
                 .append(" at the start, ").append(middle).append(" between the two set-ups, ").append(after)
                 .append(" at the end. SIPp, the edge, both nodes and Redis all share those cores, so the edge set-up "
                         + "does more work on the same CPUs than the straight one: read the figures as relative and "
@@ -203,20 +188,6 @@ public final class EdgeSection implements BenchSection {
                     .orElse(0);
             md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,d |%n", o.name(), reg, call));
         }
-        for (Outcome o : outcomes) {
-            if (o.failoverAttempts() > 0) {
-                md.append("\nNode death: node bench-a SIGKILLed with the edge idle, then one call at a time (no hold) "
-                        + "through the edge until one succeeded: ");
-                md.append(o.failoverMillis() < 0 ? "**no call succeeded within 60 s**"
-                        : String.format(Locale.ROOT, "**%,d ms** from the kill to the end of the first successful call "
-                                + "(attempt %d; the issue's goal: within 3 s)", o.failoverMillis(),
-                                o.failoverAttempts()));
-                md.append(". The dispatcher probes with OPTIONS every 2 s; a call sent to the dead node before the "
-                        + "probe marks it down fails over to the other node on the transaction timeout.\n");
-            }
-        }
-        md.append("\nNot measured in this run: CPU per call of rtpengine's (SRTP) leg against the node's relay, and "
-                + "the time from a Redis master's death to the first queue call (Sentinel).\n");
         return md.toString();
     }
 }

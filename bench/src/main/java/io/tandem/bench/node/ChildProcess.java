@@ -51,6 +51,21 @@ public final class ChildProcess implements AutoCloseable {
         return ticks;
     }
 
+    /** As {@link #cpuTicks()} for the descendants named {@code command} only (their /proc comm, e.g. rtpengine). */
+    public long cpuTicksOf(String command) {
+        long ticks = 0;
+        for (ProcessHandle child : process.descendants().toList()) {
+            try {
+                if (Files.readString(Path.of("/proc", Long.toString(child.pid()), "comm")).trim().equals(command)) {
+                    ticks += ticksOf(child.pid());
+                }
+            } catch (IOException ended) {
+                // the process ended between listing and reading: it has no CPU left to count
+            }
+        }
+        return ticks;
+    }
+
     private static long ticksOf(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
@@ -74,6 +89,13 @@ public final class ChildProcess implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /** How many lines of the log contain {@code text}. */
+    public long linesContaining(String text) throws IOException {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains(text)).count();
+        }
     }
 
     /** The last lines of the log, to say why a program failed. */

@@ -60,8 +60,8 @@ public final class TandemRegistrar implements RegistrarUnderTest {
         try {
             byte[] secret = new byte[24];
             ThreadLocalRandom.current().nextBytes(secret);
-            return start(name, dir, nodeJar, users, properties, redis, redisPort, "bench",
-                    HexFormat.of().formatHex(secret));
+            return start(name, dir, nodeJar, users, properties, redis, redisPort, "redis://127.0.0.1:" + redisPort,
+                    "bench", HexFormat.of().formatHex(secret), LoopbackPorts.udpAndTcp());
         } catch (IOException | InterruptedException | RuntimeException e) {
             redis.close();
             throw e;
@@ -90,23 +90,49 @@ public final class TandemRegistrar implements RegistrarUnderTest {
     public static TandemRegistrar startOnRedis(String name, Path dir, Path nodeJar, BenchUsers users,
             List<String> properties, int redisPort, String nodeId, String secretHex)
             throws IOException, InterruptedException {
+        return startOnRedis(name, dir, nodeJar, users, properties, redisPort, nodeId, secretHex,
+                LoopbackPorts.udpAndTcp());
+    }
+
+    /**
+     * As {@link #startOnRedis(String, Path, Path, BenchUsers, List, int, String, String)} on a given SIP port: a node
+     * restarted where the edge's dispatcher list still names it.
+     */
+    public static TandemRegistrar startOnRedis(String name, Path dir, Path nodeJar, BenchUsers users,
+            List<String> properties, int redisPort, String nodeId, String secretHex, int sipPort)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(nodeJar)) {
             throw new IOException("no node jar at " + nodeJar + " (build the backend module first)");
         }
         Files.createDirectories(dir);
-        return start(name, dir, nodeJar, users, properties, null, redisPort, nodeId, secretHex);
+        return start(name, dir, nodeJar, users, properties, null, redisPort, "redis://127.0.0.1:" + redisPort, nodeId,
+                secretHex, sipPort);
+    }
+
+    /**
+     * A node of a cluster on a Redis the caller owns, named by {@code redisUri} (e.g. {@code redis-sentinel://…}),
+     * with its own node id and the cluster's shared secret (hex).
+     */
+    public static TandemRegistrar startOnRedis(String name, Path dir, Path nodeJar, BenchUsers users,
+            List<String> properties, String redisUri, String nodeId, String secretHex)
+            throws IOException, InterruptedException {
+        if (!Files.isRegularFile(nodeJar)) {
+            throw new IOException("no node jar at " + nodeJar + " (build the backend module first)");
+        }
+        Files.createDirectories(dir);
+        return start(name, dir, nodeJar, users, properties, null, -1, redisUri, nodeId, secretHex,
+                LoopbackPorts.udpAndTcp());
     }
 
     private static TandemRegistrar start(String name, Path dir, Path nodeJar, BenchUsers users,
-            List<String> properties, ChildProcess redis, int redisPort, String nodeId, String secretHex)
-            throws IOException, InterruptedException {
+            List<String> properties, ChildProcess redis, int redisPort, String redisUri, String nodeId,
+            String secretHex, int sipPort) throws IOException, InterruptedException {
         {
             Path seed = users.writeTandemSeed(dir, TENANT);
-            int sipPort = LoopbackPorts.udpAndTcp();
             int httpPort = LoopbackPorts.tcp();
             List<String> command = new ArrayList<>(List.of("java", "-Xms2g", "-Xmx2g", "-jar",
                     nodeJar.toAbsolutePath().toString(),
-                    "--tandem.node.id=" + nodeId, "--tandem.redis.uri=redis://127.0.0.1:" + redisPort,
+                    "--tandem.node.id=" + nodeId, "--tandem.redis.uri=" + redisUri,
                     "--tandem.sip.bind-address=127.0.0.1", "--tandem.sip.udp-port=" + sipPort,
                     "--tandem.sip.tcp-port=" + sipPort, "--server.port=" + httpPort,
                     "--tandem.directory.default-tenant=" + TENANT,
