@@ -34,6 +34,10 @@ import org.springframework.validation.annotation.Validated;
  *                      about half a second of work at the registrar's peak rate, the UDP retransmission interval T1
  *                      (RFC 3261 §17.1.1.1)
  * @param overloadRetryAfter the Retry-After of that 503: how long a refused phone waits before this node again
+ * @param sessionExpires the session interval (RFC 4028) the node grants a caller that supports {@code timer} without
+ *                      asking for one; a call whose refresh (re-INVITE or UPDATE) does not come in time is ended
+ * @param minSessionExpires the smallest session interval accepted (RFC 4028 §4 Min-SE, at least 90 s on the wire);
+ *                      a smaller Session-Expires is answered 422 with this Min-SE
  */
 @Validated
 @ConfigurationProperties("tandem.sip")
@@ -48,7 +52,9 @@ public record SipProperties(
         @DefaultValue("16") @Min(1) @Max(256) int threads,
         @DefaultValue("100000") @Min(100) int maxServerTransactions,
         @DefaultValue("2000") @Min(0) int workQueueLimit,
-        @DefaultValue("5s") @NotNull Duration overloadRetryAfter) {
+        @DefaultValue("5s") @NotNull Duration overloadRetryAfter,
+        @DefaultValue("1800s") @NotNull Duration sessionExpires,
+        @DefaultValue("90s") @NotNull Duration minSessionExpires) {
 
     public SipProperties {
         if (rtpRelayThreads == 0) {
@@ -57,6 +63,11 @@ public record SipProperties(
         if (overloadRetryAfter != null && (overloadRetryAfter.isNegative()
                 || overloadRetryAfter.toSeconds() > Integer.MAX_VALUE)) {
             throw new IllegalArgumentException("tandem.sip.overload-retry-after must be 0s or more (whole seconds)");
+        }
+        if (minSessionExpires != null && sessionExpires != null && (minSessionExpires.toSeconds() < 1
+                || sessionExpires.compareTo(minSessionExpires) < 0)) {
+            throw new IllegalArgumentException("tandem.sip.session-expires must be at least "
+                    + "tandem.sip.min-session-expires, which must be 1s or more (RFC 4028 §4: 90s on the wire)");
         }
         if (rtpPortMin % 2 != 0) {
             throw new IllegalArgumentException("tandem.sip.rtp-port-min must be even (RFC 3550 §11)");

@@ -7,6 +7,7 @@ import io.tandem.telephony.ua.UserAgent;
 import io.tandem.telephony.ua.UserAgentConfig;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Our own user agent as a phone of a test, on its own block of free RTP ports: it plays a tone into every call it
@@ -50,6 +51,13 @@ public class TestPhone extends RecordingListener implements AutoCloseable {
     /** Calls {@code uri}, playing this phone's tone and listening with its ear. */
     public Call dial(String uri) {
         Call call = ua.call(uri);
+        connectMedia(call);
+        return call;
+    }
+
+    /** Calls {@code uri} with extra headers on the INVITE (Replaces, Session-Expires), with tone and ear. */
+    public Call dial(String uri, Map<String, String> headers) {
+        Call call = ua.call(uri, headers);
         connectMedia(call);
         return call;
     }
