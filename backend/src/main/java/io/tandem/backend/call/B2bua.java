@@ -1,5 +1,6 @@
 package io.tandem.backend.call;
 
+import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.User;
 import io.tandem.backend.node.SipProperties;
 import io.tandem.backend.node.sip.InboundRequest;
@@ -31,6 +32,7 @@ import io.tandem.telephony.srtp.SdesException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.text.ParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +45,7 @@ import javax.sip.TimeoutEvent;
 import javax.sip.address.SipURI;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
+import javax.sip.header.Header;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -63,11 +66,18 @@ public final class B2bua implements SipFeature {
     private static final Pattern OUTSIDE_CALLER = Pattern.compile("\\+?[A-Za-z0-9._-]{1,64}");
     private static final String ANONYMOUS = "anonymous";
 
+    /** RFC 4028 §6: Session Interval Too Small. */
+    private static final int SESSION_INTERVAL_TOO_SMALL = 422;
+
     private final Calls calls;
+    /** RFC 4028: the interval granted when none is asked for, and the smallest one taken, in seconds. */
+    private final long sessionExpires;
+    private final long minSessionExpires;
     private final SipAuthenticator authenticator;
     private final TenantResolver tenants;
     private final CallRouter router;
     private final CallAdmission admission;
+    private final TransferAdmission transfers;
     private final TrunkSignature trunk;
     private final RtpRelayPool relays;
     private final InetAddress mediaBind;
@@ -82,7 +92,10 @@ public final class B2bua implements SipFeature {
     B2bua(Calls calls, SipAuthenticator authenticator, TenantResolver tenants, CallRouter router,
             CallAdmission admission, TrunkSignature trunk, RtpRelayPool relays, SipProperties sip, Redis redis,
             Supplier<List<ServiceNumbers>> services, CallWakes wakes, CarrierArrivals arrivals,
-            OutsideCalls outsideCalls) {
+            OutsideCalls outsideCalls, Directory directory) {
+        this.transfers = new TransferAdmission(directory, admission, outsideCalls);
+        this.sessionExpires = sip.sessionExpires().toSeconds();
+        this.minSessionExpires = sip.minSessionExpires().toSeconds();
         this.wakes = wakes;
         this.arrivals = arrivals;
         this.outsideCalls = outsideCalls;
@@ -105,7 +118,8 @@ public final class B2bua implements SipFeature {
 
     @Override
     public Set<String> methods() {
-        return Set.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL, Request.INFO, Request.REFER);
+        return Set.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL, Request.INFO, Request.REFER,
+                Request.UPDATE);
     }
 
     /** The calls of this node (for {@link EntryNodeWatch}). */
@@ -168,11 +182,18 @@ public final class B2bua implements SipFeature {
                     serverTransaction(in).ifPresent(st -> MidCall.onInfo(leg.bridge, leg, st));
                 }
             }
+            case Request.UPDATE -> {
+                if (leg == null) {
+                    in.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+                } else {
+                    serverTransaction(in).ifPresent(st -> MidCall.onUpdate(leg.bridge, leg, st));
+                }
+            }
             case Request.REFER -> {
                 if (leg == null) {
                     in.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
                 } else {
-                    serverTransaction(in).ifPresent(st -> Transfer.onRefer(leg.bridge, leg, st, router, admission));
+                    serverTransaction(in).ifPresent(st -> Transfer.onRefer(leg.bridge, leg, st, router, transfers));
                 }
             }
             default -> in.respond(Response.NOT_IMPLEMENTED, in.method() + " is not implemented");
@@ -193,8 +214,8 @@ public final class B2bua implements SipFeature {
             return;
         }
         Leg leg = calls.find(callId(event.getClientTransaction().getRequest()));
-        if (leg != null && !leg.isCaller() && leg.branch != null && leg.branch.owns(event.getClientTransaction())) {
-            // a ringing branch, or the INVITE towards a transfer target
+        if (leg != null) {
+            // a ringing branch, the INVITE towards a transfer target, or a re-INVITE of an attended transfer
             leg.bridge.onBranchTimeout(leg, event.getClientTransaction());
         }
     }
@@ -296,6 +317,13 @@ public final class B2bua implements SipFeature {
         User user = party.user();
         boolean viaTrunk = party.viaTrunk();
         boolean joinNumber = target != null && ServiceNumbers.JOIN_NUMBER.matcher(target).matches();
+        Header replaces = request.getHeader(Replacement.HEADER);
+        if (replaces != null && (user != null || viaTrunk)) {
+            // RFC 3891: this INVITE takes the place of a dialog of ours, whatever its Request-URI names.
+            Replacement.onInvite(calls, in, tenant, caller, headerValue(replaces), transfers,
+                    () -> serverTransaction(in));
+            return;
+        }
         if (user != null && target != null) {
             // Before the number's shape is judged: an app user dialling an outside number (+4930..., which no
             // extension pattern matches) is refused like any other, not told the number does not exist.
@@ -471,6 +499,19 @@ public final class B2bua implements SipFeature {
             in.respond(Response.LOOP_DETECTED, "This call is already here");
             return Optional.empty();
         }
+        SessionTimer.Terms timer = SessionTimer.negotiate(request, sessionExpires, minSessionExpires);
+        if (timer instanceof SessionTimer.TooSmall tooSmall) {
+            // RFC 4028 §9: 422 with the smallest interval we take; the caller may try again with it.
+            Response response = in.messages().responseTo(request, SESSION_INTERVAL_TOO_SMALL, "Session Interval Too Small");
+            try {
+                response.setHeader(in.messages().headers().createHeader(SessionTimer.MIN_SE,
+                        Long.toString(tooSmall.minSe())));
+            } catch (ParseException e) {
+                throw new IllegalStateException("Min-SE of " + tooSmall.minSe(), e);
+            }
+            in.respond(response);
+            return Optional.empty();
+        }
         Optional<ServerTransaction> st = serverTransaction(in);
         if (st.isEmpty()) {
             return Optional.empty();
@@ -500,10 +541,19 @@ public final class B2bua implements SipFeature {
             in.respond(Response.SERVER_INTERNAL_ERROR, "Cannot create the dialog");
             return Optional.empty();
         }
+        if (timer instanceof SessionTimer.Granted granted) {
+            callerLeg.sessionTimer = new SessionTimer(bridge, callerLeg, granted);
+        }
         calls.register(callerLeg);
         calls.started(bridge);
         calls.signalling.respond(callerLeg, st.get(), Response.TRYING, null, null);
         return Optional.of(bridge);
+    }
+
+    /** A header's value: what follows its name and colon. */
+    private static String headerValue(Header header) {
+        String text = header.toString().strip();
+        return text.substring(text.indexOf(':') + 1).strip();
     }
 
     /** The user part of the Request-URI (the dialled number), or null. */

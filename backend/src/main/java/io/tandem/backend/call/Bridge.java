@@ -60,7 +60,9 @@ final class Bridge {
     private Leg partyA;
     /** The party on relay leg B: the answering branch, until a transfer replaces it. */
     private Leg answered;
-    private Transfer transfer;
+    private Referral transfer;
+    /** The transfers this call went through, for its record: {@code 1002>1003 attended}, in order. */
+    private final List<String> transfers = new ArrayList<>();
     private State state = State.RINGING;
     private Instant answeredAt;
     private String remoteNode;
@@ -253,12 +255,30 @@ final class Bridge {
         }
     }
 
-    synchronized Transfer transfer() {
+    synchronized Referral transfer() {
         return transfer;
     }
 
-    synchronized void transfer(Transfer next) {
+    synchronized void transfer(Referral next) {
         transfer = next;
+    }
+
+    /** {@code from} handed its place in this call to {@code to} by a transfer of {@code kind}: kept for the CDR. */
+    synchronized void transferred(String from, String to, String kind) {
+        transfers.add(from + ">" + to + " " + kind);
+    }
+
+    /** What the call's record says of its transfers ({@code ""} when there were none). */
+    synchronized String transfers() {
+        return String.join(",", transfers);
+    }
+
+    /**
+     * An attended transfer moved this call's other party into another call (RFC 3891): the replaced party got a
+     * BYE, the moved one none; the call ends here and is recorded as {@code transferred}.
+     */
+    synchronized void handedOver() {
+        end("transferred", "system");
     }
 
     /**
@@ -435,6 +455,10 @@ final class Bridge {
         Response response = event.getResponse();
         int status = response.getStatusCode();
         CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+        if (leg.sessionTimer != null && leg.sessionTimer.owns(event.getClientTransaction())) {
+            leg.sessionTimer.onRefreshAnswer(status);
+            return;
+        }
         if (!Request.INVITE.equals(cseq.getMethod())) {
             return; // BYE, CANCEL, INFO answers: nothing depends on them
         }
@@ -529,6 +553,9 @@ final class Bridge {
                     relay.legA().localAddress().getPort(), callerLeg);
         }
         calls.signalling.respond(callerLeg, callerLeg.inviteSt, Response.OK, null, sdp);
+        if (callerLeg.sessionTimer != null) {
+            callerLeg.sessionTimer.start();
+        }
         log.debug("call {} {} -> {} answered", id(), caller, callee);
         calls.answered(this);
     }
@@ -630,6 +657,10 @@ final class Bridge {
     synchronized void onBranchTimeout(Leg branch, ClientTransaction tx) {
         if (transfer != null && transfer.owns(branch, tx)) {
             transfer.onTimeout(tx);
+        } else if (branch.sessionTimer != null && branch.sessionTimer.owns(tx)) {
+            branch.sessionTimer.onRefreshTimeout();
+        } else if (branch.isCaller() || branch.branch == null || !branch.branch.owns(tx)) {
+            return; // a request of an established dialog: its BYE or re-INVITE answers nothing the call waits for
         } else if (branch.branch.onTimeout(tx) == OutgoingBranch.Step.ENDED) {
             branch.unanswered = !branch.responded;
             onBranchEnded(branch, "Request Timeout");
@@ -663,7 +694,7 @@ final class Bridge {
         if (state == State.ENDED) {
             return;
         }
-        if (state == State.ANSWERED && (!connects(from) || (transfer != null && transfer.transferor() == from))) {
+        if (state == State.ANSWERED && (!connects(from) || (transfer != null && transfer.leaves(from)))) {
             // RFC 5589 §6.1: the transferor leaves; the transfer (or the new pair) carries on without it.
             from.gone = true;
             calls.forget(from);
@@ -676,7 +707,7 @@ final class Bridge {
             branches.forEach(calls.signalling::cancel);
         }
         if (transfer != null) {
-            transfer.abandon();
+            transfer.abandon(this);
         }
         end("normal", from.sideA ? "caller" : "callee");
     }
@@ -696,9 +727,28 @@ final class Bridge {
             calls.signalling.bye(other);
         }
         if (transfer != null) {
-            transfer.abandon();
+            transfer.abandon(this);
         }
         end("no-ack", "system");
+    }
+
+    /**
+     * RFC 4028 §10: {@code leg}'s session was not refreshed in time (or our refresh failed): both parties get a BYE
+     * and the record says {@code session-expired}.
+     */
+    synchronized void sessionExpired(Leg leg) {
+        if (state != State.ANSWERED || leg.gone || !connects(leg)) {
+            return;
+        }
+        calls.signalling.bye(leg);
+        Leg other = other(leg);
+        if (other != null) {
+            calls.signalling.bye(other);
+        }
+        if (transfer != null) {
+            transfer.abandon(this);
+        }
+        end("session-expired", "system");
     }
 
     /** Ends the call from the node's side: BYE to {@code leg}'s party (the only one left). */
@@ -721,6 +771,15 @@ final class Bridge {
         }
         state = State.ENDED;
         cancelRingTimer();
+        if (callerLeg.sessionTimer != null) {
+            callerLeg.sessionTimer.stop();
+        }
+        if (partyA.sessionTimer != null) {
+            partyA.sessionTimer.stop();
+        }
+        if (answered != null && answered.sessionTimer != null) {
+            answered.sessionTimer.stop();
+        }
         if (wake != null) {
             wake.cancelled(); // after an answer: already over, nothing written
         }

@@ -2,6 +2,7 @@ package io.tandem.backend.call;
 
 import io.tandem.backend.cdr.CallRecords;
 import io.tandem.backend.cluster.NodeRegistry;
+import io.tandem.backend.directory.Directory;
 import io.tandem.backend.node.NodeAddresses;
 import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.node.NodeMetrics;
@@ -68,7 +69,8 @@ class CallConfiguration {
             SipAuthenticator authenticator, TenantResolver tenants, CallRouter router, CallAdmission admission,
             RtpRelayPool relays,
             SipProperties sip, ObjectProvider<ServiceNumbers> services, OwedWrites writes,
-            ObjectProvider<PartyCalls> parties, CallWakes wakes, CarrierArrivals arrivals, OutsideCalls outsideCalls) {
+            ObjectProvider<PartyCalls> parties, CallWakes wakes, CarrierArrivals arrivals, OutsideCalls outsideCalls,
+            Directory directory) {
         // Memoised: an ObjectProvider resolves the bean on every call, which cost ~8 % of a node's CPU per INVITE.
         Signalling signalling = new Signalling(new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id()));
@@ -76,7 +78,7 @@ class CallConfiguration {
                 new CallPresence(redis, identity.id()), writes, parties.getIfAvailable(() -> PartyCalls.NONE));
         return new B2bua(calls, authenticator, tenants, router, admission, trunk, relays, sip, redis,
                 SingletonSupplier.of(() -> services.orderedStream().toList()), wakes, arrivals,
-                outsideCalls);
+                outsideCalls, directory);
     }
 
     /**

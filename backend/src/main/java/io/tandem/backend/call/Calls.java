@@ -3,11 +3,13 @@ package io.tandem.backend.call;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;
 import io.tandem.backend.node.NodeMetrics;
+import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.trunk.CarrierLeg;
 import io.tandem.telephony.relay.RelayStatistics;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -132,7 +134,9 @@ final class Calls {
             writes.owe("call " + bridge.id() + ": " + replaced.party + "'s direct call over (transferred)",
                     () -> parties.left(bridge.tenant, replaced.party));
         }
-        if (replacement.target == null || !replacement.target.viaTrunk()) {
+        // A leg over the trunk is counted by its node; a carrier's party is no user.
+        if (!replacement.trunk && replacement.seizure == null && Keys.EXTENSION.matcher(replacement.party).matches()
+                && (replacement.target == null || !replacement.target.viaTrunk())) {
             counted.add(replacement.party);
             writes.owe("call " + bridge.id() + ": " + replacement.party + " on a direct call (transferred)",
                     () -> parties.joined(bridge.tenant, replacement.party));
@@ -168,8 +172,15 @@ final class Calls {
                     bridge.nodes(), bridge.startedAt(), bridge.answeredAt(), clock.instant(), cause, hungUpBy,
                     bridge.recordedQueue(), bridge.recordedAgent());
             CarrierLeg carrier = bridge.carrier();
-            Map<String, String> extra = carrier == null ? Map.of() : Map.of("trunk", carrier.trunk(), "did",
-                    carrier.did());
+            Map<String, String> extra = new LinkedHashMap<>();
+            if (carrier != null) {
+                extra.put("trunk", carrier.trunk());
+                extra.put("did", carrier.did());
+            }
+            String transfers = bridge.transfers();
+            if (!transfers.isEmpty()) {
+                extra.put("transfers", transfers);
+            }
             writes.owe("call " + bridge.id() + ": its record", () -> records.append(record, extra));
         }
         log.info("call {} {} -> {} ended: {} (hung up by {})", bridge.id(), bridge.caller(), bridge.recordedCallee(),

@@ -25,7 +25,7 @@ final class Leg {
     /** The party's extension (caller or callee). */
     final String party;
     /** RFC 4566 §5.2: our o= session id on this leg, constant; the version goes up with every SDP we send. */
-    private final String sdpSessionId = Long.toString(ThreadLocalRandom.current().nextLong(1, 1L << 52));
+    private final String sdpSessionId;
     private long sdpVersion;
 
     /** The caller leg's dialog (a callee's is its branch's: {@link #dialog()}). */
@@ -43,6 +43,8 @@ final class Leg {
     String toTag;
     /** The caller leg came over the inter-node trunk: its responses name this node. */
     boolean trunk;
+    /** The caller leg's RFC 4028 session timer; null when none was negotiated. */
+    SessionTimer sessionTimer;
 
     // callee branch
     Route.Target target;
@@ -72,10 +74,40 @@ final class Leg {
     long reinviteAckCseq = -1;
 
     Leg(Bridge bridge, Side side, String callId, String party) {
+        this(bridge, side, callId, party, Long.toString(ThreadLocalRandom.current().nextLong(1, 1L << 52)));
+    }
+
+    private Leg(Bridge bridge, Side side, String callId, String party, String sdpSessionId) {
         this.bridge = bridge;
         this.side = side;
         this.callId = callId;
         this.party = party;
+        this.sdpSessionId = sdpSessionId;
+    }
+
+    /**
+     * This leg's dialog as a leg of {@code other} (an attended transfer joins it there, RFC 3891): same Call-ID,
+     * party, dialog or branch and media; the SDP version carries on, the o= session id is kept.
+     */
+    Leg movedTo(Bridge other) {
+        Leg moved = new Leg(other, side, callId, party, sdpSessionId);
+        moved.sdpVersion = sdpVersion;
+        moved.dialog = dialog;
+        moved.remoteSdp = remoteSdp;
+        moved.inviteSt = inviteSt;
+        moved.invite = invite;
+        moved.toTag = toTag;
+        moved.sessionTimer = sessionTimer == null ? null : sessionTimer.movedTo(other, moved);
+        moved.trunk = trunk;
+        moved.target = target;
+        moved.branch = branch;
+        moved.seizure = seizure;
+        moved.seizureReleased = seizureReleased;
+        moved.alerted = alerted;
+        moved.responded = responded;
+        moved.reinviteAck = reinviteAck;
+        moved.reinviteAckCseq = reinviteAckCseq;
+        return moved;
     }
 
     /** The leg's dialog: the caller's, or the callee branch's (early, then established). */

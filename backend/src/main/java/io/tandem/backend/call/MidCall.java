@@ -37,6 +37,9 @@ final class MidCall {
                 signalling.respond(from, st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null, null);
                 return;
             }
+            if (from.sessionTimer != null) {
+                from.sessionTimer.refreshed(); // RFC 4028 §10: a re-INVITE refreshes the session
+            }
             Leg other = bridge.other(from);
             if (other.reinviteTx != null || from.reinviteTx != null || bridge.awaitsCallerAnswer()) {
                 // RFC 3261 §14.2: an offer is already crossing this call (or our late-offer 200 awaits its ACK).
@@ -113,6 +116,29 @@ final class MidCall {
                 a.telephoneEventPayloadType());
         signalling.respond(from, st, Response.OK, null, SdpRewriter.rewrite(offer, answer.get(), signalling.host(),
                 bridge.relayLeg(from).localAddress().getPort(), from));
+    }
+
+    /**
+     * An UPDATE from one party (RFC 3311): a session refresh without an offer (RFC 4028 §7.4) is answered here, with
+     * the session timer's headers; an UPDATE carrying an offer is refused, the node takes offers by re-INVITE.
+     */
+    static void onUpdate(Bridge bridge, Leg from, ServerTransaction st) {
+        synchronized (bridge) {
+            Signalling signalling = bridge.calls.signalling;
+            if (bridge.state() == Bridge.State.ENDED || from.gone) {
+                signalling.respond(from, st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null, null);
+                return;
+            }
+            byte[] body = st.getRequest().getRawContent();
+            if (body != null && body.length > 0) {
+                signalling.respond(from, st, Response.NOT_ACCEPTABLE_HERE, "Offers are taken by re-INVITE", null);
+                return;
+            }
+            if (from.sessionTimer != null) {
+                from.sessionTimer.refreshed();
+            }
+            signalling.respond(from, st, Response.OK, null, null);
+        }
     }
 
     /** SIP INFO from one party: 200 at once, the same body to the other party. */

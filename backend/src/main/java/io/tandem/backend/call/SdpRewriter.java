@@ -1,6 +1,7 @@
 package io.tandem.backend.call;
 
 import io.tandem.telephony.codec.CodecSpec;
+import io.tandem.telephony.sdp.Attribute;
 import io.tandem.telephony.sdp.Connection;
 import io.tandem.telephony.sdp.MediaDescription;
 import io.tandem.telephony.sdp.Origin;
@@ -74,6 +75,19 @@ final class SdpRewriter {
         Origin origin = new Origin("tandem", leg.sdpSessionId(), Long.toString(leg.nextSdpVersion()), ours);
         return new SessionDescription(origin, answer.sessionName(), ours, answer.bandwidths(), answer.timing(),
                 answer.attributes(), media).encode();
+    }
+
+    /**
+     * {@code sdp} with every stream active again (RFC 3264 §8.4: a held party is resumed by an offer with
+     * {@code a=sendrecv}); session-level direction attributes are dropped, each stream says its own.
+     */
+    static SessionDescription resumed(SessionDescription sdp) {
+        List<Attribute> session = sdp.attributes().stream()
+                .filter(a -> MediaDirection.fromAttribute(a.name()) == null).toList();
+        List<MediaDescription> media = sdp.media().stream().map(m -> m.withDirection(MediaDirection.SENDRECV))
+                .toList();
+        return new SessionDescription(sdp.origin(), sdp.sessionName(), sdp.connection(), sdp.bandwidths(),
+                sdp.timing(), session, media);
     }
 
     /**

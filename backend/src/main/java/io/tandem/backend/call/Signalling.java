@@ -43,10 +43,16 @@ final class Signalling {
 
     /**
      * Answers a request of the leg's dialog; the caller leg's INVITE is answered with its dialog's To tag, and 1xx/2xx
-     * to INVITE carry our Contact (RFC 3261 §12.1.1); responses on a trunk leg name this node.
+     * to INVITE carry our Contact (RFC 3261 §12.1.1); responses on a trunk leg name this node; a 2xx to an INVITE or
+     * UPDATE of a leg with a session timer carries its interval and refresher (RFC 4028 §9).
      */
     boolean respond(Leg leg, ServerTransaction st, int status, String reason, String sdp) {
-        return node.respond(st, status, reason, st == leg.inviteSt ? leg.toTag : null, leg.party, sdp, leg.trunk);
+        String method = st.getRequest().getMethod();
+        List<Header> extra = leg.sessionTimer != null && status >= 200 && status < 300
+                && (Request.INVITE.equals(method) || Request.UPDATE.equals(method))
+                ? leg.sessionTimer.headers(endpoint().messages().headers()) : List.of();
+        return node.respond(st, status, reason, st == leg.inviteSt ? leg.toTag : null, leg.party, sdp, leg.trunk,
+                extra);
     }
 
     /** Sends a response through its transaction and counts it. */

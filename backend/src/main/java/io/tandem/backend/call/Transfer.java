@@ -1,28 +1,21 @@
 package io.tandem.backend.call;
 
 import io.tandem.backend.node.sip.OutgoingBranch;
-import io.tandem.backend.redis.Keys;
-import io.tandem.backend.routing.CallAdmission;
 import io.tandem.backend.routing.CallRouter;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import javax.sip.ClientTransaction;
-import javax.sip.InvalidArgumentException;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.address.SipURI;
 import javax.sip.header.CSeqHeader;
-import javax.sip.header.Header;
-import javax.sip.header.HeaderFactory;
 import javax.sip.header.ReferToHeader;
-import javax.sip.header.SubscriptionStateHeader;
-import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,39 +23,45 @@ import org.slf4j.LoggerFactory;
 /**
  * A blind transfer carried out by the node (RFC 3515 REFER, RFC 5589 §6): one party (the transferor) refers the
  * other (the remaining party) to an extension. The node accepts with 202, reports progress to the transferor by
- * NOTIFY with a sipfrag (100, then the final status), calls the target itself (directly or over the trunk) with the
- * remaining party's SDP anchored on the transferor's relay leg, and on answer points that relay leg at the target:
- * the remaining party keeps its relay port, so it needs no re-INVITE. The transferor is expected to hang up after
- * the final NOTIFY; the node ends its leg after a grace otherwise. Runs under the bridge's monitor.
+ * NOTIFY with a sipfrag (100, then the final status), rings every contact of the target itself (directly or over the
+ * trunk, one branch each, as a direct call would) with the remaining party's SDP anchored on the transferor's relay
+ * leg, and on the first answer cancels the other branches and points that relay leg at the target: the remaining
+ * party keeps its relay port, so it needs no re-INVITE. A REFER whose Refer-To carries Replaces is an
+ * {@link AttendedTransfer}. Runs under the bridge's monitor.
  */
-final class Transfer {
+final class Transfer implements Referral {
 
     private static final Logger log = LoggerFactory.getLogger(Transfer.class);
-    /** How long the transferor may keep its leg after the successful NOTIFY before the node sends BYE. */
-    private static final long TRANSFEROR_BYE_GRACE_SECONDS = 4;
-    private static final String SIPFRAG = "message/sipfrag";
+    /** RFC 3891 §6.1 header of a Refer-To URI (RFC 3515 §2.1: URI headers become headers of the INVITE). */
+    private static final String REPLACES = "Replaces";
 
     private final Bridge bridge;
     private final Leg transferor;
     private final Leg remaining;
-    private Leg target;
+    private final ReferSubscription subscription;
+    private final List<Leg> targets = new ArrayList<>();
+    private boolean ringingNotified;
+    private boolean answered;
 
     private Transfer(Bridge bridge, Leg transferor, Leg remaining) {
         this.bridge = bridge;
         this.transferor = transferor;
         this.remaining = remaining;
+        this.subscription = new ReferSubscription(bridge, transferor);
     }
 
-    Leg transferor() {
-        return transferor;
+    @Override
+    public boolean owns(Leg leg, ClientTransaction tx) {
+        return targets.contains(leg) && leg.branch != null && leg.branch.owns(tx);
     }
 
-    boolean owns(Leg leg, ClientTransaction tx) {
-        return leg == target && leg.branch != null && leg.branch.owns(tx);
+    @Override
+    public boolean leaves(Leg leg) {
+        return leg == transferor;
     }
 
     /** A REFER from {@code from}'s party. */
-    static void onRefer(Bridge bridge, Leg from, ServerTransaction st, CallRouter router, CallAdmission admission) {
+    static void onRefer(Bridge bridge, Leg from, ServerTransaction st, CallRouter router, TransferAdmission admission) {
         synchronized (bridge) {
             Signalling signalling = bridge.calls.signalling;
             if (bridge.state() != Bridge.State.ANSWERED || !bridge.connects(from)) {
@@ -74,9 +73,9 @@ final class Transfer {
                 return;
             }
             ReferToHeader referTo = (ReferToHeader) st.getRequest().getHeader(ReferToHeader.NAME);
-            if (referTo == null || !(referTo.getAddress().getURI() instanceof SipURI uri) || uri.getUser() == null
-                    || !Keys.EXTENSION.matcher(uri.getUser()).matches()) {
-                signalling.respond(from, st, Response.BAD_REQUEST, "Refer-To must name an extension", null);
+            if (referTo == null || !(referTo.getAddress().getURI() instanceof SipURI uri) || uri.getUser() == null) {
+                signalling.respond(from, st, Response.BAD_REQUEST, "Refer-To must be a sip: URI naming a number",
+                        null);
                 return;
             }
             Leg remaining = bridge.other(from);
@@ -84,106 +83,151 @@ final class Transfer {
                 signalling.respond(from, st, Response.NOT_ACCEPTABLE_HERE, "No media to transfer", null);
                 return;
             }
-            String extension = uri.getUser();
-            // A transfer places a call on the transferor's behalf: the same rule as the calls they dial themselves.
-            Optional<String> refusal = admission.refusal(bridge.tenant, from.party, extension);
-            if (refusal.isPresent()) {
-                signalling.respond(from, st, Response.FORBIDDEN, refusal.get(), null);
+            String replaces = uri.getHeader(REPLACES);
+            if (replaces != null) {
+                AttendedTransfer.onRefer(bridge, from, remaining, st,
+                        URLDecoder.decode(replaces, StandardCharsets.UTF_8), admission);
                 return;
             }
+            String number = uri.getUser();
+            // A transfer places a call on the transferor's behalf: the same rule as the calls they dial themselves.
+            Optional<TransferAdmission.Refusal> refusal = admission.refusal(bridge.tenant, from.party, number, true);
+            if (refusal.isPresent()) {
+                signalling.respond(from, st, refusal.get().status(), refusal.get().reason(), null);
+                return;
+            }
+            Route route = router.route(bridge.tenant, number, false);
             signalling.respond(from, st, Response.ACCEPTED, null, null);
             Transfer transfer = new Transfer(bridge, from, remaining);
             bridge.transfer(transfer);
-            transfer.notifyTransferor(Response.TRYING, "Trying", false);
-            log.info("call {}: {} transfers {} to {}", bridge.id(), from.party, remaining.party, extension);
-            Route route = router.route(bridge.tenant, extension, false);
+            transfer.subscription.notifyTransferor(Response.TRYING, "Trying", false);
+            log.info("call {}: {} transfers {} to {}", bridge.id(), from.party, remaining.party, number);
             if (!(route instanceof Route.Ring ring)) {
                 transfer.fail(route instanceof Route.Unknown ? Response.NOT_FOUND : Response.TEMPORARILY_UNAVAILABLE,
                         route instanceof Route.Unknown ? "Not Found" : "Temporarily Unavailable");
                 return;
             }
-            Leg leg = new Leg(bridge, Leg.Side.CALLEE, SipMessages.newToken() + "@tandem", extension);
-            leg.target = ring.targets().get(0);
-            leg.sideA = from.sideA;
-            transfer.target = leg;
-            bridge.calls.register(leg);
-            String sdp = SdpRewriter.rewrite(remaining.remoteSdp, signalling.host(),
-                    bridge.relayLeg(from).localAddress().getPort(), leg);
-            if (!signalling.invite(leg, remaining.party, bridge.tenant, sdp)) {
-                bridge.calls.forget(leg);
+            // "A transfer rings every contact of the target": one branch per target, as Bridge#start forks a call.
+            for (Route.Target target : ring.targets()) {
+                transfer.fork(number, target);
+            }
+            if (transfer.targets.stream().allMatch(Leg::branchOver)) {
                 transfer.fail(Response.SERVICE_UNAVAILABLE, "Service Unavailable");
             }
         }
     }
 
-    /** A response to the INVITE towards the transfer target. */
-    void onResponse(ResponseEvent event) {
+    private void fork(String number, Route.Target routeTarget) {
+        Leg leg = new Leg(bridge, Leg.Side.CALLEE, SipMessages.newToken() + "@tandem", number);
+        leg.target = routeTarget;
+        leg.sideA = transferor.sideA;
+        targets.add(leg);
+        bridge.calls.register(leg);
+        Signalling signalling = bridge.calls.signalling;
+        String sdp = SdpRewriter.rewrite(remaining.remoteSdp, signalling.host(),
+                bridge.relayLeg(transferor).localAddress().getPort(), leg);
+        if (!signalling.invite(leg, remaining.party, bridge.tenant, sdp)) {
+            bridge.calls.forget(leg);
+        }
+    }
+
+    /** A response to the INVITE towards one of the target's contacts. */
+    @Override
+    public void onResponse(ResponseEvent event) {
         Response response = event.getResponse();
         int status = response.getStatusCode();
-        Signalling signalling = bridge.calls.signalling;
+        Leg target = targetOf(event.getClientTransaction());
+        if (target == null) {
+            return;
+        }
         long cseq = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber();
         switch (target.branch.onResponse(event.getClientTransaction(), event.getDialog(), status, cseq)) {
             case PROVISIONAL -> {
-                if (status == Response.RINGING) {
-                    notifyTransferor(Response.RINGING, "Ringing", false);
+                if (status == Response.RINGING && !ringingNotified) {
+                    ringingNotified = true;
+                    subscription.notifyTransferor(Response.RINGING, "Ringing", false);
                 }
-                return;
             }
             case ENDED -> {
                 bridge.learnRemoteNode(target, response);
                 bridge.calls.forget(target);
-                if (target.branch.cancelled()) {
-                    bridge.transfer(null); // abandoned: the transferor was told (487) when we cancelled
-                } else {
-                    fail(status, response.getReasonPhrase());
-                }
-                return;
+                branchEnded();
             }
             case NONE -> {
-                return;
             }
-            case ANSWERED -> bridge.learnRemoteNode(target, response);
+            case ANSWERED -> {
+                bridge.learnRemoteNode(target, response);
+                onAnswer(target, response);
+            }
+        }
+    }
+
+    private void onAnswer(Leg target, Response response) {
+        Signalling signalling = bridge.calls.signalling;
+        if (answered) {
+            // RFC 3261 §15: another contact answered first; this one only gets a BYE.
+            signalling.bye(target);
+            bridge.calls.forget(target);
+            return;
         }
         Optional<SessionDescription> answer = SdpRewriter.sdpOf(response);
         Optional<SdpRewriter.Agreed> agreed = answer.flatMap(SdpRewriter::agreed);
         if (agreed.isEmpty()) {
             signalling.bye(target);
             bridge.calls.forget(target);
-            fail(Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here");
+            target.gone = true;
+            branchEnded();
             return;
         }
+        answered = true;
+        targets.stream().filter(other -> other != target).forEach(signalling::cancel);
         target.remoteSdp = answer.get();
         bridge.relayLeg(target).configure(SdpRewriter.remoteRtp(answer.get()).orElse(null), agreed.get().codec(),
                 agreed.get().telephoneEventPayloadType());
         bridge.replace(transferor, target);
         bridge.calls.replaced(bridge, transferor, target);
+        bridge.transferred(transferor.party, target.party, "blind");
         bridge.transfer(null);
         log.info("call {}: {} now talks to {}", bridge.id(), remaining.party, target.party);
-        if (!transferor.gone) {
-            notifyTransferor(Response.OK, "OK", true);
-            bridge.calls.timers.schedule(this::endTransferor, TRANSFEROR_BYE_GRACE_SECONDS, TimeUnit.SECONDS);
-        }
+        subscription.succeeded();
     }
 
     /** The target's INVITE timed out. */
-    void onTimeout(ClientTransaction tx) {
-        if (target.branch.onTimeout(tx) != OutgoingBranch.Step.ENDED) {
+    @Override
+    public void onTimeout(ClientTransaction tx) {
+        Leg target = targetOf(tx);
+        if (target == null || target.branch.onTimeout(tx) != OutgoingBranch.Step.ENDED) {
             return;
         }
         bridge.calls.forget(target);
-        if (target.branch.cancelled()) {
-            bridge.transfer(null);
+        branchEnded();
+    }
+
+    /** One branch is over without the call: the transfer fails when every branch is (RFC 3261 §16.7 spirit). */
+    private void branchEnded() {
+        if (answered || !targets.stream().allMatch(l -> l.branchOver() || l.gone)) {
+            return;
+        }
+        if (targets.stream().allMatch(l -> l.branch != null && l.branch.cancelled())) {
+            bridge.transfer(null); // abandoned: the transferor was told (487) when we cancelled
+            return;
+        }
+        boolean busy = targets.stream().anyMatch(l -> l.branch != null && l.branch.finalStatus() == Response.BUSY_HERE);
+        Leg last = targets.get(targets.size() - 1);
+        if (busy) {
+            fail(Response.BUSY_HERE, "Busy Here");
+        } else if (targets.size() == 1 && last.branch != null && last.branch.finalStatus() >= 300) {
+            fail(last.branch.finalStatus(), "Transfer failed");
         } else {
-            fail(Response.REQUEST_TIMEOUT, "Request Timeout");
+            fail(Response.TEMPORARILY_UNAVAILABLE, "Temporarily Unavailable");
         }
     }
 
     /** The remaining party hung up while the target was being called. */
-    void abandon() {
-        if (target != null) {
-            bridge.calls.signalling.cancel(target);
-        }
-        notifyTransferor(Response.REQUEST_TERMINATED, "Request Terminated", true);
+    @Override
+    public void abandon(Bridge ended) {
+        targets.forEach(bridge.calls.signalling::cancel);
+        subscription.notifyTransferor(Response.REQUEST_TERMINATED, "Request Terminated", true);
     }
 
     /** The transfer failed: the transferor learns why and keeps its call (RFC 5589 §6.1), if it is still there. */
@@ -193,39 +237,16 @@ final class Transfer {
         if (transferor.gone) {
             bridge.hangUp(remaining, "transfer-failed");
         } else {
-            notifyTransferor(status, reason, true);
+            subscription.notifyTransferor(status, reason, true);
         }
     }
 
-    private void endTransferor() {
-        synchronized (bridge) {
-            if (!transferor.gone) {
-                bridge.calls.signalling.bye(transferor);
-                transferor.gone = true;
-                bridge.calls.forget(transferor);
+    private Leg targetOf(ClientTransaction tx) {
+        for (Leg leg : targets) {
+            if (leg.branch != null && leg.branch.owns(tx)) {
+                return leg;
             }
         }
-    }
-
-    /** RFC 3515 §2.4.4: NOTIFY of the implicit refer subscription with the new call's status as a sipfrag. */
-    private void notifyTransferor(int status, String reason, boolean terminated) {
-        if (transferor.gone) {
-            return;
-        }
-        HeaderFactory headers = bridge.calls.signalling.endpoint().messages().headers();
-        try {
-            SubscriptionStateHeader state = headers.createSubscriptionStateHeader(
-                    terminated ? SubscriptionStateHeader.TERMINATED : SubscriptionStateHeader.ACTIVE);
-            if (terminated) {
-                state.setReasonCode(SubscriptionStateHeader.NO_RESOURCE);
-            } else {
-                state.setExpires(60);
-            }
-            List<Header> extra = List.of(headers.createEventHeader("refer"), state);
-            bridge.calls.signalling.inDialog(transferor, Request.NOTIFY, SIPFRAG,
-                    ("SIP/2.0 " + status + " " + reason + "\r\n").getBytes(StandardCharsets.UTF_8), extra);
-        } catch (ParseException | InvalidArgumentException e) {
-            log.warn("call {}: cannot build the NOTIFY: {}", bridge.id(), e.getMessage());
-        }
+        return null;
     }
 }

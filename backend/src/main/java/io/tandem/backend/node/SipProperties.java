@@ -47,6 +47,10 @@ import org.springframework.validation.annotation.Validated;
  *                      wire, RFC 4568 §8.3), {@code any}, or {@code off}
  * @param tlsRequireSrtp refuse a call offering plain RTP over TLS with 488 (RFC 3264 §6), so TLS phones never send
  *                      clear audio; off by default: a TLS phone without SRTP still gets a call
+ * @param sessionExpires the session interval (RFC 4028) the node grants a caller that supports {@code timer} without
+ *                      asking for one; a call whose refresh (re-INVITE or UPDATE) does not come in time is ended
+ * @param minSessionExpires the smallest session interval accepted (RFC 4028 §4 Min-SE, at least 90 s on the wire);
+ *                      a smaller Session-Expires is answered 422 with this Min-SE
  */
 @Validated
 @ConfigurationProperties("tandem.sip")
@@ -67,7 +71,9 @@ public record SipProperties(
         @DefaultValue("") String tlsKeyStorePassword,
         @DefaultValue("") String tlsTrustStore,
         @DefaultValue("tls") @NotNull Srtp srtp,
-        @DefaultValue("false") boolean tlsRequireSrtp) {
+        @DefaultValue("false") boolean tlsRequireSrtp,
+        @DefaultValue("1800s") @NotNull Duration sessionExpires,
+        @DefaultValue("90s") @NotNull Duration minSessionExpires) {
 
     /** Where SDES-keyed SRTP is accepted. */
     public enum Srtp {
@@ -86,6 +92,11 @@ public record SipProperties(
         if (overloadRetryAfter != null && (overloadRetryAfter.isNegative()
                 || overloadRetryAfter.toSeconds() > Integer.MAX_VALUE)) {
             throw new IllegalArgumentException("tandem.sip.overload-retry-after must be 0s or more (whole seconds)");
+        }
+        if (minSessionExpires != null && sessionExpires != null && (minSessionExpires.toSeconds() < 1
+                || sessionExpires.compareTo(minSessionExpires) < 0)) {
+            throw new IllegalArgumentException("tandem.sip.session-expires must be at least "
+                    + "tandem.sip.min-session-expires, which must be 1s or more (RFC 4028 §4: 90s on the wire)");
         }
         if (rtpPortMin % 2 != 0) {
             throw new IllegalArgumentException("tandem.sip.rtp-port-min must be even (RFC 3550 §11)");

@@ -67,7 +67,11 @@ public final class SipEndpoint implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
     private final OverloadValve.Refusals overloadRefusals;
-    private final RequestValidator validator = new RequestValidator();
+    /**
+     * Option tags a {@code Require} may name (RFC 3261 §8.2.2.3): RFC 4028 session timers and RFC 3891 Replaces, which
+     * the node's B2BUA and our user agent implement; any other gets 420.
+     */
+    private final RequestValidator validator = new RequestValidator(Set.of("timer", "replaces"), false);
     private volatile SipHandler handler;
     private SipListener dispatcher;
     private List<Thread> eventScanners = List.of();

@@ -187,6 +187,36 @@ public final class Call {
         ua.onSignalling(this, () -> session.transfer.transfer(target));
     }
 
+    /**
+     * Attended transfer (RFC 5589 §7, REFER with Replaces): asks the far end to take {@code consultation}'s place in
+     * our call with its party; we hang up this call once it succeeds, the consultation is ended by the far side.
+     */
+    public void transfer(Call consultation) {
+        ua.onSignalling(this, () -> session.transfer.transfer(consultation));
+    }
+
+    /**
+     * This call's dialog as the far end names it in a Replaces header (RFC 3891 §6.1: its own tag is the to-tag), for
+     * a call another device of ours takes over; null before the dialog has both tags.
+     */
+    public String replacesValue() {
+        Dialog d = dialog;
+        if (d == null || d.getLocalTag() == null || d.getRemoteTag() == null) {
+            return null;
+        }
+        return callId + ";to-tag=" + d.getRemoteTag() + ";from-tag=" + d.getLocalTag();
+    }
+
+    /** Stops refreshing the session (RFC 4028): this phone behaves as one that vanished. */
+    public void stopSessionRefresh() {
+        ua.onSignalling(this, session.refresh::stop);
+    }
+
+    /** Session refreshes (UPDATE) the far end sent us so far. */
+    public int sessionRefreshesReceived() {
+        return session.refresh.received();
+    }
+
     // --- state changes, signalling thread only ---
 
     void setState(CallState newState) {

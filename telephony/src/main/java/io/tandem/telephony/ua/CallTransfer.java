@@ -9,12 +9,15 @@ import javax.sip.ClientTransaction;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
+import javax.sip.Dialog;
 import javax.sip.address.Address;
 import javax.sip.header.EventHeader;
 import javax.sip.header.ReferToHeader;
 import javax.sip.header.SubscriptionStateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,9 +49,32 @@ final class CallTransfer {
         if (call.state() != CallState.CONNECTED) {
             return;
         }
+        refer(target);
+    }
+
+    /**
+     * Attended transfer (RFC 5589 §7): refers the far end to the party of {@code consultation}, whose dialog the new
+     * call replaces (RFC 3891): {@code Refer-To: <target?Replaces=call-id;to-tag=..;from-tag=..>}, the tags as the
+     * target sees them (its own tag is the to-tag), escaped as URI header values (RFC 3261 §19.1.1).
+     */
+    void transfer(Call consultation) {
+        if (call.state() != CallState.CONNECTED || consultation.dialog == null) {
+            return;
+        }
+        Dialog dialog = consultation.dialog;
+        String replaces = dialog.getCallId().getCallId() + ";to-tag=" + dialog.getRemoteTag() + ";from-tag="
+                + dialog.getLocalTag();
+        String target = consultation.remoteUri;
+        int params = target.indexOf(';');
+        String base = params < 0 ? target : target.substring(0, params);
+        refer(base + "?Replaces=" + URLEncoder.encode(replaces, StandardCharsets.UTF_8));
+    }
+
+    private void refer(String target) {
         SipMessages m = call.ua.endpoint().messages();
         try {
-            Address referTo = m.addresses().createAddress(target);
+            // name-addr form: a URI with headers (?Replaces=) must be in angle brackets (RFC 3261 §20.1)
+            Address referTo = m.addresses().createAddress(target.contains("?") ? "<" + target + ">" : target);
             Request refer = m.inDialog(call.dialog, Request.REFER, call.ua.config().user(), null);
             refer.setHeader(m.headers().createReferToHeader(referTo));
             // RFC 3892: who asked for the transfer.

@@ -54,12 +54,14 @@ final class InviteSession {
     private Request lastAck;
     final Reinvite reinvite;
     final CallDtmf dtmf;
+    final SessionRefresh refresh;
 
     InviteSession(Call call) {
         this.call = call;
         this.transfer = new CallTransfer(call);
         this.reinvite = new Reinvite(call, this);
         this.dtmf = new CallDtmf(call, this);
+        this.refresh = new SessionRefresh(call, this);
     }
 
     UserAgent ua() {
@@ -178,6 +180,7 @@ final class InviteSession {
             call.end(488);
             return;
         }
+        refresh.onAnswered(event.getResponse());
         call.setState(CallState.CONNECTED);
     }
 

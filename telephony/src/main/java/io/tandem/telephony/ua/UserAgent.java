@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class UserAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UserAgent.class);
-    private static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY";
+    private static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY, UPDATE";
     /** How long an ended call still answers retransmitted BYEs before it is forgotten. */
     private static final long LINGER_SECONDS = 8;
 
@@ -269,6 +269,7 @@ public final class UserAgent implements AutoCloseable {
             case Request.INFO -> ifInDialog(call, st, request, () -> call.session.dtmf.onInfo(event, st));
             case Request.REFER -> ifInDialog(call, st, request, () -> call.session.transfer.onRefer(event, st));
             case Request.NOTIFY -> ifInDialog(call, st, request, () -> call.session.transfer.onNotify(event, st));
+            case Request.UPDATE -> ifInDialog(call, st, request, () -> call.session.refresh.onUpdate(event, st));
             case Request.OPTIONS -> {
                 Response ok = endpoint.messages().responseTo(request, 200);
                 try {

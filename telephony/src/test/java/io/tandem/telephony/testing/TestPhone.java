@@ -7,6 +7,7 @@ import io.tandem.telephony.ua.UserAgent;
 import io.tandem.telephony.ua.UserAgentConfig;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Our own user agent as a phone of a test, on its own block of free RTP ports: it plays a tone into every call it
@@ -57,6 +58,13 @@ public class TestPhone extends RecordingListener implements AutoCloseable {
     /** The first of this phone's RTP ports (a block of {@value #RTP_PORTS}). */
     public int rtpPortMin() {
         return rtp;
+    }
+
+    /** Calls {@code uri} with extra headers on the INVITE (Replaces, Session-Expires), with tone and ear. */
+    public Call dial(String uri, Map<String, String> headers) {
+        Call call = ua.call(uri, headers);
+        connectMedia(call);
+        return call;
     }
 
     /** A URI that reaches this user agent directly, without a registrar. */

@@ -5,6 +5,7 @@ import io.tandem.backend.node.NodeMetrics;
 import io.tandem.telephony.sip.SipEndpoint;
 import io.tandem.telephony.sip.SipMessages;
 import java.text.ParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import javax.sip.ClientTransaction;
@@ -162,11 +163,20 @@ public final class NodeSignalling {
      */
     public boolean respond(ServerTransaction st, int status, String reason, String toTag, String contactUser,
             String sdp, boolean trunkLeg) {
+        return respond(st, status, reason, toTag, contactUser, sdp, trunkLeg, List.of());
+    }
+
+    /** As above, with {@code extra} headers (a session timer's, RFC 4028 §9). */
+    public boolean respond(ServerTransaction st, int status, String reason, String toTag, String contactUser,
+            String sdp, boolean trunkLeg, List<Header> extra) {
         Request request = st.getRequest();
         boolean invite = Request.INVITE.equals(request.getMethod());
         Response response = endpoint().messages().responseTo(request, status, reason, invite ? toTag : null);
         if (invite && status > 100 && status < 300) {
             response.setHeader(contact(contactUser, transportOf(request)));
+        }
+        for (Header header : extra) {
+            response.setHeader(header);
         }
         if (sdp != null) {
             endpoint().messages().setBody(response, SDP, sdp);
