@@ -12,9 +12,11 @@ import java.util.List;
  * @param transport    {@code udp} or {@code tcp}
  * @param callerNumber the From user the carrier sees, by the trunk's caller-id rule
  * @param codecs       the codecs the carrier takes, in preference order
+ * @param credentials  what answers the carrier's challenge to this INVITE (a registration trunk's digest
+ *                     credentials; none for an address-authenticated trunk), one instance per INVITE branch
  */
 public record Seizure(String trunk, String callId, String requestUri, String transport, String callerNumber,
-        List<String> codecs) {
+        List<String> codecs, CarrierCredentials credentials) {
 
     /** The call's carrier side, for its record. */
     public CarrierLeg leg() {

@@ -24,8 +24,16 @@ public final class TrunkHunt {
     private static final Logger log = LoggerFactory.getLogger(TrunkHunt.class);
     private static final LuaScript SEIZE = LuaScript.load("trunk/seize", ScriptOutputType.VALUE);
 
-    /** One trunk still to try, with the number it presents for this caller. */
-    record Candidate(Trunk trunk, String callerNumber) {
+    /**
+     * One trunk still to try, with the number it presents for this caller and, for a registration trunk, its digest
+     * password (null when none).
+     */
+    record Candidate(Trunk trunk, String callerNumber, String password) {
+
+        CarrierCredentials credentials() {
+            return trunk.authentication() == Trunk.Authentication.REGISTRATION && password != null
+                    ? new CarrierCredentials(trunk.username(), password) : CarrierCredentials.NONE;
+        }
     }
 
     private final Redis redis;
@@ -35,11 +43,13 @@ public final class TrunkHunt {
     private final String e164;
     private final Deque<Candidate> left;
     private final Duration inviteTimeout;
+    private final TrunkHealth health;
     /** Why the last trunk passed over was: "channels", "caps", or "" when none was passed over. */
     private String lastRefusal = "";
 
     TrunkHunt(Redis redis, OwedWrites writes, String tenant, String nodeId, String e164, List<Candidate> trunks,
-            Duration inviteTimeout) {
+            Duration inviteTimeout, TrunkHealth health) {
+        this.health = health;
         this.inviteTimeout = inviteTimeout;
         this.redis = redis;
         this.writes = writes;
@@ -73,7 +83,7 @@ public final class TrunkHunt {
                     Integer.toString(trunk.caps()));
             if ("ok".equals(outcome)) {
                 return Optional.of(new Seizure(trunk.id(), callId, requestUri(trunk), trunk.transport().wire(),
-                        candidate.callerNumber(), trunk.codecs()));
+                        candidate.callerNumber(), trunk.codecs(), candidate.credentials()));
             }
             lastRefusal = outcome;
             log.info("outside call to {} ({}): trunk {} at its {} limit; next trunk", e164, tenant, trunk.id(),
@@ -94,6 +104,19 @@ public final class TrunkHunt {
     public void release(Seizure seizure) {
         writes.owe("trunk " + seizure.trunk() + ": channel of " + seizure.callId() + " released",
                 () -> redis.commands().hdel(Keys.trunkChannels(tenant, seizure.trunk()), seizure.callId()));
+    }
+
+    /**
+     * The carrier of {@code seizure} failed the call definitely (503 before ringing, or no answer at all): counted
+     * towards taking its trunk out of rotation ({@link TrunkHealth}).
+     */
+    public void carrierFailed(Seizure seizure) {
+        health.failed(tenant, seizure.trunk());
+    }
+
+    /** The carrier of {@code seizure} answered in a way that proves it alive (ringing, an answer, a refusal). */
+    public void carrierReached(Seizure seizure) {
+        health.reached(tenant, seizure.trunk());
     }
 
     private String requestUri(Trunk trunk) {
