@@ -137,7 +137,12 @@ final class TrunkProbe implements SipFeature {
             via.setPort(signalling.sipPort());
             ClientTransaction tx = signalling.endpoint().provider().getNewClientTransaction(options);
             pending.put(tx, new Probed(tenant, trunk.id()));
-            tx.sendRequest();
+            try {
+                tx.sendRequest();
+            } catch (Exception e) {
+                pending.remove(tx); // no answer will come for it
+                throw e;
+            }
         } catch (Exception e) {
             signalling.failed("options", "to trunk " + trunk.id() + "@" + tenant, e);
         }
