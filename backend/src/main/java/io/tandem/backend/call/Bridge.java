@@ -373,6 +373,7 @@ final class Bridge {
             branch.unanswered = true;
             calls.signalling.cancel(branch);
             release(branch);
+            hunt.carrierFailed(branch.seizure);
             if (!nextTrunk()) {
                 failCaller(Response.SERVICE_UNAVAILABLE, "No trunk answered", "unavailable", "system");
             }
@@ -483,6 +484,20 @@ final class Bridge {
         leg.responded = true;
         if (status > Response.TRYING && status < Response.OK) {
             leg.alerted = true;
+        }
+        if (leg.seizure != null && status > Response.TRYING && status < Response.MULTIPLE_CHOICES
+                && !leg.carrierReached) {
+            leg.carrierReached = true;
+            hunt.carrierReached(leg.seizure);
+        }
+        if (leg.seizure != null && (status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
+                && state == State.RINGING) {
+            if (calls.signalling.answerChallenge(leg, event.getClientTransaction(), response)) {
+                log.info("call {} {} -> {}: trunk {} challenged the INVITE ({}); sent again with its credentials",
+                        id(), caller, callee, leg.seizure.trunk(), status);
+                return;
+            }
+            leg.refusedCredentials = true;
         }
         switch (leg.branch.onResponse(event.getClientTransaction(), event.getDialog(), status, cseq.getSeqNumber())) {
             case PROVISIONAL -> onProvisional(leg, response);
@@ -611,6 +626,13 @@ final class Bridge {
     private void onBranchEnded(Leg branch, String reason) {
         calls.forget(branch);
         release(branch);
+        if (branch.seizure != null && !branch.branch.cancelled()) {
+            if (failsOver(branch)) {
+                hunt.carrierFailed(branch.seizure);
+            } else if (!branch.carrierReached) {
+                hunt.carrierReached(branch.seizure);
+            }
+        }
         if (hunt != null && state == State.RINGING && failsOver(branch) && nextTrunk()) {
             return;
         }
@@ -620,6 +642,14 @@ final class Bridge {
     /** A branch failed with {@code status}: a 6xx ends the fork, the caller hears the outcome once all are over. */
     private void branchFailed(int status, String reason) {
         if (state != State.RINGING) {
+            return;
+        }
+        if (hunt != null && branches.stream().anyMatch(b -> b.refusedCredentials)) {
+            // RFC 3261 §22.2: a second challenge to our answer (same nonce, not stale) means the trunk's credentials
+            // are wrong; the customer was never reached, and the operator must fix the trunk: said in the record.
+            log.warn("call {} {} -> {}: the carrier refused the trunk's credentials; call failed", id(), caller, callee);
+            failCaller(Response.SERVICE_UNAVAILABLE, "Carrier refused the trunk's credentials", "carrier-auth-failed",
+                    "system");
             return;
         }
         if (status >= 600) {

@@ -52,6 +52,10 @@ final class Leg {
     OutgoingBranch branch;
     /** A branch to a carrier: the trunk channel it holds (null for a phone or another node). */
     Seizure seizure;
+    /** The carrier challenged this branch again after our credentials (or we had none): they are wrong. */
+    boolean refusedCredentials;
+    /** The carrier answered this branch with ringing or an answer: counted once as alive (TrunkHealth). */
+    boolean carrierReached;
     /** The channel was given back. */
     boolean seizureReleased;
     /** A provisional answer above 100 came: the far end may have been alerted, so the call never fails over. */

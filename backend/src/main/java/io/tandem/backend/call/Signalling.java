@@ -2,15 +2,19 @@ package io.tandem.backend.call;
 
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.OutgoingInvite;
+import io.tandem.backend.trunk.CarrierCredentials;
 import io.tandem.telephony.sip.SipEndpoint;
+import io.tandem.telephony.sip.SipMessages;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.Header;
+import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -72,6 +76,32 @@ final class Signalling {
         return node.invite(branch.branch, new OutgoingInvite(branch.target.requestUri(), branch.target.transport(),
                 branch.target.viaTrunk(), fromUser, displayOf(from), branch.party, tenant, false, passedOn(from), sdp)
                 .routedThrough(branch.target.routeSet()));
+    }
+
+    /**
+     * RFC 3261 §22.2: a carrier challenged a carrier branch's INVITE; it goes again with the trunk's credentials
+     * ({@link CarrierCredentials}), the next CSeq, a new Via branch, the same Call-ID and From tag. False when the
+     * branch has nothing to answer with (no credentials, or the nonce it already answered: wrong credentials) or the
+     * INVITE could not be sent again; the challenge is then the branch's outcome.
+     */
+    boolean answerChallenge(Leg branch, ClientTransaction challenged, Response challenge) {
+        Request sent = challenged.getRequest();
+        Optional<CarrierCredentials.Answer> answer = branch.seizure.credentials().answer(challenge, Request.INVITE,
+                sent.getRequestURI().toString());
+        if (answer.isEmpty()) {
+            return false;
+        }
+        Request again = (Request) sent.clone();
+        try {
+            CSeqHeader cseq = (CSeqHeader) again.getHeader(CSeqHeader.NAME);
+            cseq.setSeqNumber(cseq.getSeqNumber() + 1);
+            ((ViaHeader) again.getHeader(ViaHeader.NAME)).setBranch(SipMessages.newBranch());
+        } catch (Exception e) {
+            node.failed("invite", "with credentials on " + branch, e);
+            return false;
+        }
+        again.setHeader(node.header(answer.get().header(), answer.get().value()));
+        return branch.branch.retry(challenged, again);
     }
 
     /**

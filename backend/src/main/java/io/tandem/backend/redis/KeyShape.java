@@ -64,6 +64,8 @@ public enum KeyShape {
     TRUNK_CHANNELS("trunk:%:channels"),
     TRUNK_ATTEMPTS("trunk:%:attempts"),
     TRUNK_REGISTRATIONS("trunk:%:registrations"),
+    TRUNK_HEALTH("trunks:health"),
+    TRUNK_FAILURES("trunks:failures"),
     DIDS("dids"),
     DIAL_PLAN("dial-plan"),
     DIAL_PERMISSIONS("dial-permissions"),

@@ -433,6 +433,19 @@ public final class Keys {
         return KeyShape.TRUNK_REGISTRATIONS.key(tenant, checked(TRUNK, "trunk id", trunk));
     }
 
+    /**
+     * Hash: the tenant's trunks taken out of rotation for their health, trunk id → reason
+     * ({@code unhealthy: 5 failures of 5}); a trunk leaves it when its gateway answers a probe.
+     */
+    public static String trunkHealth(String tenant) {
+        return KeyShape.TRUNK_HEALTH.key(tenant);
+    }
+
+    /** Hash: trunk id → outside calls in a row it failed definitely (503 before ringing, or no answer at all). */
+    public static String trunkFailures(String tenant) {
+        return KeyShape.TRUNK_FAILURES.key(tenant);
+    }
+
     /** Hash: the tenant's DIDs, number → JSON destination. */
     public static String dids(String tenant) {
         return KeyShape.DIDS.key(tenant);

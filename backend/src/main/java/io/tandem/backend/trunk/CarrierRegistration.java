@@ -3,16 +3,13 @@ package io.tandem.backend.trunk;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.telephony.sip.SipMessages;
 import io.tandem.telephony.sip.auth.DigestChallenge;
-import io.tandem.telephony.sip.auth.DigestClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ListIterator;
 import javax.sip.ClientTransaction;
 import javax.sip.address.Address;
 import javax.sip.address.SipURI;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ExpiresHeader;
-import javax.sip.header.Header;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -40,7 +37,7 @@ final class CarrierRegistration {
     final Target target;
     final String callId = SipMessages.newToken() + "@tandem-reg";
     private final String fromTag = SipMessages.newToken();
-    private final DigestClient digest = new DigestClient();
+    private final CarrierCredentials credentials;
     private final NodeSignalling signalling;
     private final Duration expiry;
     private long cseq;
@@ -56,6 +53,7 @@ final class CarrierRegistration {
 
     CarrierRegistration(Target target, NodeSignalling signalling, Duration expiry) {
         this.target = target;
+        this.credentials = new CarrierCredentials(target.username(), target.password());
         this.signalling = signalling;
         this.expiry = expiry;
     }
@@ -155,8 +153,7 @@ final class CarrierRegistration {
             register.setHeader(m.headers().createExpiresHeader(expires));
             if (withCredentials && challenge != null) {
                 register.setHeader(m.headers().createHeader(proxyChallenge ? "Proxy-Authorization" : "Authorization",
-                        digest.authorization(challenge, Request.REGISTER, registrar.toString(), target.username(),
-                                target.password())));
+                        credentials.authorization(challenge, Request.REGISTER, registrar.toString())));
             }
             ClientTransaction tx = signalling.endpoint().provider().getNewClientTransaction(register);
             pending = tx;
@@ -180,19 +177,12 @@ final class CarrierRegistration {
     }
 
     private boolean readChallenge(Response response, int code) {
-        ListIterator<?> headers = response.getHeaders(code == 407 ? "Proxy-Authenticate" : "WWW-Authenticate");
-        while (headers.hasNext()) {
-            String encoded = ((Header) headers.next()).toString();
-            try {
-                challenge = DigestChallenge.parse(encoded.substring(encoded.indexOf(':') + 1).trim());
-                proxyChallenge = code == 407;
-                return true;
-            } catch (IllegalArgumentException e) {
-                log.info("trunk {}@{}: unreadable challenge skipped: {}", target.trunk(), target.tenant(),
-                        e.getMessage());
-            }
-        }
-        return false;
+        return CarrierCredentials.challengeOf(response, "trunk " + target.trunk() + "@" + target.tenant())
+                .map(read -> {
+                    challenge = read;
+                    proxyChallenge = code == Response.PROXY_AUTHENTICATION_REQUIRED;
+                    return true;
+                }).orElse(false);
     }
 
     /** The expiry the registrar granted our contact: its {@code expires} parameter, else Expires, else ours. */

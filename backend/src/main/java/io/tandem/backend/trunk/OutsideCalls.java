@@ -8,6 +8,7 @@ import io.tandem.backend.trunk.DialPlan.OutsideNumber;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -16,7 +17,7 @@ import org.springframework.stereotype.Service;
  * Calls from extensions to the public network. Before anything is sent: the number is classified by the tenant's
  * {@link DialPlan}, and the caller's {@link DialPermission} must cover it — an app user never calls out (the B2BUA's
  * {@code CallAdmission} already refused it), a user without permission gets 403 and the carrier sees nothing. Then
- * the tenant's in-service trunks are hunted in order ({@link TrunkHunt}), each presenting the number its caller-id
+ * the tenant's in-service trunks that are in rotation ({@link TrunkHealth}) are hunted in order ({@link TrunkHunt}), each presenting the number its caller-id
  * rule gives.
  */
 @Service
@@ -31,9 +32,11 @@ public class OutsideCalls {
     private final OwedWrites writes;
     private final String nodeId;
     private final TrunkProperties properties;
+    private final TrunkHealth health;
 
     public OutsideCalls(Dialling dialling, Trunks trunks, Dids dids, Redis redis, OwedWrites writes,
-            NodeIdentity identity, TrunkProperties properties) {
+            NodeIdentity identity, TrunkProperties properties, TrunkHealth health) {
+        this.health = health;
         this.properties = properties;
         this.dialling = dialling;
         this.trunks = trunks;
@@ -71,28 +74,35 @@ public class OutsideCalls {
         String own = dialling.permission(tenant, caller).callerNumber();
         boolean ownIsTenants = !own.isEmpty() && dids.owns(tenant, own);
         List<TrunkHunt.Candidate> candidates = new ArrayList<>();
+        Set<String> unhealthy = health.unhealthy(tenant).keySet();
         for (Trunk trunk : trunks.list(tenant)) {
-            if (trunk.inService()) {
+            if (trunk.inService() && !unhealthy.contains(trunk.id())) {
                 boolean passOwn = trunk.callerId().mode() == Trunk.CallerIdMode.PASS_THROUGH && ownIsTenants;
-                candidates.add(new TrunkHunt.Candidate(trunk, passOwn ? own : trunk.callerId().number()));
+                candidates.add(new TrunkHunt.Candidate(trunk, passOwn ? own : trunk.callerId().number(),
+                        trunk.authentication() == Trunk.Authentication.REGISTRATION
+                                ? trunks.password(tenant, trunk.id()) : null));
             }
         }
         return new TrunkHunt(redis, writes, tenant, nodeId, number.e164(), candidates, properties.inviteTimeout(),
-                OutboundLimits.NONE);
+                OutboundLimits.NONE, health);
     }
 
     /**
-     * The in-service trunks of {@code tenantTrunks} (the tenant's, {@link #trunks}, read once for many calls) for a
-     * campaign's call to {@code e164}, in hunting order, each presenting its own number, seized under {@code limits}
-     * (the node's and the campaign's) besides the trunk's.
+     * The in-service, healthy trunks of {@code tenantTrunks} (the tenant's, {@link #trunks}, read once for many
+     * calls) for a campaign's call to {@code e164}, in hunting order, each presenting its own number, seized under
+     * {@code limits} (the node's and the campaign's) besides the trunk's.
      */
     public TrunkHunt campaignHunt(String tenant, String e164, List<Trunk> tenantTrunks, OutboundLimits limits) {
         List<TrunkHunt.Candidate> candidates = new ArrayList<>();
+        Set<String> unhealthy = health.unhealthy(tenant).keySet();
         for (Trunk trunk : tenantTrunks) {
-            if (trunk.inService()) {
-                candidates.add(new TrunkHunt.Candidate(trunk, trunk.callerId().number()));
+            if (trunk.inService() && !unhealthy.contains(trunk.id())) {
+                candidates.add(new TrunkHunt.Candidate(trunk, trunk.callerId().number(),
+                        trunk.authentication() == Trunk.Authentication.REGISTRATION
+                                ? trunks.password(tenant, trunk.id()) : null));
             }
         }
-        return new TrunkHunt(redis, writes, tenant, nodeId, e164, candidates, properties.inviteTimeout(), limits);
+        return new TrunkHunt(redis, writes, tenant, nodeId, e164, candidates, properties.inviteTimeout(), limits,
+                health);
     }
 }

@@ -14,9 +14,11 @@ import java.util.List;
  * @param codecs       the codecs the carrier takes, in preference order
  * @param seizedAt     when its place in the trunk's second was taken (Redis time, epoch ms): the INVITE's send time
  *                     as the calls-per-second limits count it
+ * @param credentials  what answers the carrier's challenge to this INVITE (a registration trunk's digest
+ *                     credentials; none for an address-authenticated trunk), one instance per INVITE branch
  */
 public record Seizure(String trunk, String callId, String requestUri, String transport, String callerNumber,
-        List<String> codecs, long seizedAt) {
+        List<String> codecs, long seizedAt, CarrierCredentials credentials) {
 
     /** The call's carrier side, for its record. */
     public CarrierLeg leg() {

@@ -47,4 +47,17 @@ class TrunkConfiguration {
         registrations.start();
         return registrations;
     }
+
+    /** Probes trunks out of rotation back in, on the trunk timer. */
+    @Bean
+    TrunkProbe trunkProbe(Trunks trunks, Directory directory, TrunkHealth health, OwedWrites writes,
+            ObjectProvider<SipEndpoint> endpoint, ObjectProvider<NodeAddresses> addresses, NodeMetrics metrics,
+            TrunkSignature trunk, NodeIdentity identity, TrunkProperties properties,
+            ScheduledExecutorService trunkTimer) {
+        NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
+                SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
+        TrunkProbe probe = new TrunkProbe(trunks, directory, health, writes, signalling, trunkTimer, properties);
+        probe.start();
+        return probe;
+    }
 }

@@ -37,9 +37,11 @@ class TrunkController {
     private static final Logger log = LoggerFactory.getLogger(TrunkController.class);
 
     private final Trunks trunks;
+    private final TrunkHealth health;
 
-    TrunkController(Trunks trunks) {
+    TrunkController(Trunks trunks, TrunkHealth health) {
         this.trunks = trunks;
+        this.health = health;
     }
 
     @GetMapping
@@ -81,6 +83,9 @@ class TrunkController {
         }
         Trunk changed = trunk.withState(body.state(), body.state() == Trunk.State.IN_SERVICE ? "" : reason);
         trunks.save(tenant, changed, null);
+        if (changed.inService()) {
+            health.restored(tenant, id); // an operator's word puts it back in rotation without waiting for a probe
+        }
         log.info("trunk {}@{}: {} {}", id, tenant, changed.state(), changed.stateReason());
         return view(tenant, changed);
     }
@@ -153,7 +158,10 @@ class TrunkController {
     private TrunkView view(String tenant, Trunk trunk) {
         Map<String, JsonNode> registrations = new TreeMap<>();
         trunks.registrations(tenant, trunk.id()).forEach((node, json) -> registrations.put(node, Trunks.tree(json)));
-        return new TrunkView(tenant, trunk, trunks.hasPassword(tenant, trunk.id()), registrations);
+        // A trunk in service that its health took out of rotation shows as out of service, with why.
+        String unhealthy = trunk.inService() ? health.unhealthy(tenant).get(trunk.id()) : null;
+        Trunk shown = unhealthy == null ? trunk : trunk.withState(Trunk.State.OUT_OF_SERVICE, unhealthy);
+        return new TrunkView(tenant, shown, trunks.hasPassword(tenant, trunk.id()), registrations);
     }
 
     private Trunk existing(String tenant, String id) {

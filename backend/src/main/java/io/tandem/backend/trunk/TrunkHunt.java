@@ -24,8 +24,16 @@ public final class TrunkHunt {
     private static final Logger log = LoggerFactory.getLogger(TrunkHunt.class);
     private static final LuaScript SEIZE = LuaScript.load("trunk/seize", ScriptOutputType.VALUE);
 
-    /** One trunk still to try, with the number it presents for this caller. */
-    record Candidate(Trunk trunk, String callerNumber) {
+    /**
+     * One trunk still to try, with the number it presents for this caller and, for a registration trunk, its digest
+     * password (null when none).
+     */
+    record Candidate(Trunk trunk, String callerNumber, String password) {
+
+        CarrierCredentials credentials() {
+            return trunk.authentication() == Trunk.Authentication.REGISTRATION && password != null
+                    ? new CarrierCredentials(trunk.username(), password) : CarrierCredentials.NONE;
+        }
     }
 
     private final Redis redis;
@@ -36,6 +44,7 @@ public final class TrunkHunt {
     private final Deque<Candidate> left;
     private final Duration inviteTimeout;
     private final OutboundLimits limits;
+    private final TrunkHealth health;
     /**
      * Why the last trunk passed over was: "channels", "caps" (the trunk's), "node-channels", "node-caps",
      * "group-channels" (limits every trunk shares, so the hunt stops), or "" when none was passed over.
@@ -43,7 +52,8 @@ public final class TrunkHunt {
     private String lastRefusal = "";
 
     TrunkHunt(Redis redis, OwedWrites writes, String tenant, String nodeId, String e164, List<Candidate> trunks,
-            Duration inviteTimeout, OutboundLimits limits) {
+            Duration inviteTimeout, OutboundLimits limits, TrunkHealth health) {
+        this.health = health;
         this.inviteTimeout = inviteTimeout;
         this.limits = limits;
         this.redis = redis;
@@ -81,7 +91,8 @@ public final class TrunkHunt {
                     Integer.toString(limits.groupChannels()), trunk.id());
             if (outcome.startsWith("ok ")) {
                 return Optional.of(new Seizure(trunk.id(), callId, requestUri(trunk), trunk.transport().wire(),
-                        candidate.callerNumber(), trunk.codecs(), Long.parseLong(outcome.substring(3))));
+                        candidate.callerNumber(), trunk.codecs(), Long.parseLong(outcome.substring(3)),
+                        candidate.credentials()));
             }
             lastRefusal = outcome;
             if (outcome.startsWith("node-") || outcome.startsWith("group-")) {
@@ -115,6 +126,19 @@ public final class TrunkHunt {
             redis.commands().hdel(Keys.outboundNodeChannels(tenant, nodeId), seizure.callId());
             redis.commands().hdel(Keys.outboundChannels(tenant, limits.group()), seizure.callId());
         });
+    }
+
+    /**
+     * The carrier of {@code seizure} failed the call definitely (503 before ringing, or no answer at all): counted
+     * towards taking its trunk out of rotation ({@link TrunkHealth}).
+     */
+    public void carrierFailed(Seizure seizure) {
+        health.failed(tenant, seizure.trunk());
+    }
+
+    /** The carrier of {@code seizure} answered in a way that proves it alive (ringing, an answer, a refusal). */
+    public void carrierReached(Seizure seizure) {
+        health.reached(tenant, seizure.trunk());
     }
 
     private String requestUri(Trunk trunk) {

@@ -16,13 +16,20 @@ import org.springframework.validation.annotation.Validated;
  * @param inviteTimeout      how long a carrier may leave an outside call's INVITE without any answer, not even 100
  *                           Trying (RFC 3261 §17.1.1.2: Timer A retransmits meanwhile), before the call fails over to
  *                           the next trunk; nothing reached the customer, and 32 s of Timer B would outlast the ring
+ * @param healthFailures     outside calls in a row a trunk may fail definitely (503 before ringing, or no answer to
+ *                           the INVITE: RFC 3261 §21.5.4, the carrier cannot take calls) before it is taken out of
+ *                           rotation cluster-wide; at least 1
+ * @param healthProbe        how often a node sends OPTIONS (RFC 3261 §11) to the gateway of a trunk out of rotation;
+ *                           a 2xx puts it back
  */
 @Validated
 @ConfigurationProperties("tandem.trunks")
 public record TrunkProperties(
         @DefaultValue("600s") @NotNull Duration registrationExpiry,
         @DefaultValue("30s") @NotNull Duration registrationCheck,
-        @DefaultValue("4s") @NotNull Duration inviteTimeout) {
+        @DefaultValue("4s") @NotNull Duration inviteTimeout,
+        @DefaultValue("5") int healthFailures,
+        @DefaultValue("30s") @NotNull Duration healthProbe) {
 
     public TrunkProperties {
         if (registrationExpiry.toSeconds() < 60) {
@@ -30,6 +37,12 @@ public record TrunkProperties(
         }
         if (inviteTimeout.isNegative() || inviteTimeout.isZero()) {
             throw new IllegalArgumentException("tandem.trunks.invite-timeout must be positive");
+        }
+        if (healthFailures < 1) {
+            throw new IllegalArgumentException("tandem.trunks.health-failures must be at least 1");
+        }
+        if (healthProbe.isNegative() || healthProbe.isZero()) {
+            throw new IllegalArgumentException("tandem.trunks.health-probe must be positive");
         }
         if (registrationCheck.isNegative() || registrationCheck.isZero()) {
             throw new IllegalArgumentException("tandem.trunks.registration-check must be positive");

@@ -128,6 +128,28 @@ public final class OutgoingBranch {
     }
 
     /**
+     * RFC 3261 §22.2: the INVITE was challenged (401/407 on {@code challenged}, which its transaction ACKed, §17.1.1.3).
+     * {@code again} is the same request with credentials and the next CSeq, sent in a new transaction of this branch:
+     * the same Call-ID and From tag, so the dialog to be is the same call. Call it instead of {@link #onResponse}, so
+     * the challenge is not the branch's outcome. False, and nothing changed, when the branch is over, no longer wanted,
+     * or the request could not be sent (the caller then ends the branch with the challenge through onResponse).
+     */
+    public boolean retry(ClientTransaction challenged, Request again) {
+        if (!owns(challenged) || state.isFinal() || cancelWanted) {
+            return false;
+        }
+        try {
+            BranchSender.Sent sent = sender.invite(again);
+            inviteTx = sent.transaction();
+            dialog = sent.dialog();
+            return true;
+        } catch (Exception e) {
+            failedToSend("invite with credentials", e);
+            return false;
+        }
+    }
+
+    /**
      * A response to an INVITE of this branch's Call-ID. {@code tx} is null for a 2xx retransmitted after its
      * transaction ended (RFC 3261 §17.1.1.2); {@code responseDialog} the dialog the stack matched, if any.
      */
