@@ -117,10 +117,11 @@ public final class SoakSection implements BenchSection {
                 Sample idleAfter = awaitIdle(cluster, idleBefore, ran);
                 Map<String, Long> outcomes = queueLogEvents(cluster.redisPort());
                 Map<String, Long> keyKinds = keyKinds(cluster.redisPort());
+                Map<String, String> streams = streams(cluster.redisPort());
                 String loadAfter = DispatchLatencySection.loadAverage();
                 System.out.println("work files in " + work);
                 return render(samples, idleBefore, idleAfter, calls, abandoned, registered, vanishRounds, outcomes,
-                        ran, loadBefore, loadAfter) + renderKeys(keyKinds);
+                        ran, loadBefore, loadAfter) + renderKeys(keyKinds, streams);
             } finally {
                 traffic.shutdownNow();
             }
@@ -205,18 +206,46 @@ public final class SoakSection implements BenchSection {
         Map<String, Long> kinds = new TreeMap<>();
         for (String key : TandemRegistrar.redisCli(redisPort, "--scan").split("\r?\n")) {
             if (!key.isBlank()) {
-                kinds.merge(key.trim().replaceAll("nc:.*", "nc:<nonce>").replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "<id>")
-                        .replaceAll("[0-9]{3,}", "<n>"), 1L, Long::sum);
+                kinds.merge(kindOf(key.trim()), 1L, Long::sum);
             }
         }
         return kinds;
     }
 
-    private static String renderKeys(Map<String, Long> kinds) {
+    /**
+     * Each stream's entries and bytes after the run: the node's streams (events, queue log, CDRs) are records, each
+     * trimmed to its configured length ({@code XADD MAXLEN ~}), so they grow until that length and then stay.
+     */
+    private static Map<String, String> streams(int redisPort) throws IOException, InterruptedException {
+        Map<String, String> streams = new TreeMap<>();
+        for (String key : TandemRegistrar.redisCli(redisPort, "--scan").split("\\r?\\n")) {
+            // Streams are one key each (no id or number in the name): TYPE only for those, not for every key.
+            if (!key.isBlank() && kindOf(key.trim()).equals(key.trim())
+                    && TandemRegistrar.redisCli(redisPort, "TYPE", key.trim()).equals("stream")) {
+                streams.put(key.trim(), String.format(Locale.ROOT, "%,d entries, %.1f MB",
+                        Long.parseLong(TandemRegistrar.redisCli(redisPort, "XLEN", key.trim())),
+                        Long.parseLong(TandemRegistrar.redisCli(redisPort, "MEMORY", "USAGE", key.trim()))
+                                / (1024.0 * 1024.0)));
+            }
+        }
+        return streams;
+    }
+
+    private static String kindOf(String key) {
+        return key.replaceAll("nc:.*", "nc:<nonce>").replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "<id>")
+                .replaceAll("[0-9a-f]{16,}", "<id>").replaceAll("[0-9]{4}-[0-9]{2}-[0-9]{2}", "<day>")
+                .replaceAll("[0-9]{3,}", "<n>");
+    }
+
+    private static String renderKeys(Map<String, Long> kinds, Map<String, String> streams) {
         StringBuilder md = new StringBuilder("\nRedis keys after the run, by kind (`<n>` a number, `<id>` an id; "
                 + "digest nonces expire by themselves after their lifetime):\n\n| kind | keys |\n|---|---:|\n");
         kinds.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
                 .forEach(e -> md.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n"));
+        md.append("\nStreams (records, each trimmed to its configured length with `XADD MAXLEN ~`: events, queue log "
+                + "and CDRs keep about 100,000 entries by default, so Redis memory grows until they are full and then "
+                + "stays):\n\n| stream | size |\n|---|---:|\n");
+        streams.forEach((key, size) -> md.append("| `").append(key).append("` | ").append(size).append(" |\n"));
         return md.toString();
     }
 
