@@ -13,11 +13,13 @@ public final class ChildProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    private final Path workDir;
 
-    private ChildProcess(String name, Process process, Path log) {
+    private ChildProcess(String name, Process process, Path log, Path workDir) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.workDir = workDir;
     }
 
     public static ChildProcess start(String name, Path workDir, List<String> command, Map<String, String> env)
@@ -27,7 +29,17 @@ public final class ChildProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
-        return new ChildProcess(name, builder.start(), log);
+        return new ChildProcess(name, builder.start(), log, workDir);
+    }
+
+    /** The operating-system process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The directory the program runs in (its log and output files). */
+    public Path workDir() {
+        return workDir;
     }
 
     public boolean isAlive() {

@@ -79,60 +79,16 @@ public final class DispatchLatencySection implements BenchSection {
         Path work = Files.createTempDirectory("tandem-bench-dispatch-");
         String loadBefore = loadAverage();
         Path jar = Path.of("backend/target/tandem-node.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IOException("no node jar at " + jar + " (build the backend module first)");
-        }
-        List<ChildProcess> children = new ArrayList<>();
-        try {
-            int redisPort = LoopbackPorts.tcp();
-            ChildProcess redis = ChildProcess.start("redis-server", work, List.of("redis-server", "--port",
-                    Integer.toString(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                    "--dir", work.toAbsolutePath().toString()), Map.of());
-            children.add(redis);
-            TandemRegistrar.awaitRedis(redisPort, redis);
-            Path users = writeUsers(work, load);
-            Path queues = writeQueue(work, load);
-            byte[] secret = new byte[24];
-            ThreadLocalRandom.current().nextBytes(secret);
-            int[] sip = new int[NODES];
-            int[] http = new int[NODES];
-            List<ChildProcess> nodes = new ArrayList<>();
-            for (int i = 0; i < NODES; i++) {
-                sip[i] = LoopbackPorts.udpAndTcp();
-                http[i] = LoopbackPorts.tcp();
-                int rtp = 40_000 + i * 6_000;
-                ChildProcess node = ChildProcess.start("node-d" + (i + 1), work, nodeCommand(
-                        "-jar", jar.toAbsolutePath().toString(), "--tandem.node.id=d" + (i + 1),
-                        "--tandem.redis.uri=redis://127.0.0.1:" + redisPort, "--tandem.sip.bind-address=127.0.0.1",
-                        "--tandem.sip.udp-port=" + sip[i], "--tandem.sip.tcp-port=" + sip[i],
-                        "--server.port=" + http[i], "--tandem.directory.default-tenant=" + TENANT,
-                        "--tandem.directory.seed-file=" + users.toAbsolutePath(),
-                        "--tandem.acd.seed-file=" + queues.toAbsolutePath(),
-                        "--tandem.sip.rtp-port-min=" + rtp, "--tandem.sip.rtp-port-max=" + (rtp + 5_998)),
-                        Map.of("TANDEM_NODE_CLUSTERSECRET", HexFormat.of().formatHex(secret)));
-                children.add(node);
-                nodes.add(node);
-            }
-            for (int i = 0; i < NODES; i++) {
-                TandemRegistrar.awaitReady(http[i], nodes.get(i));
-                SipProbe.awaitAnswer(sip[i], nodes.get(i), 60);
-            }
-            // Agents of node i register there from the port their UAS then answers on.
-            int[] uasPort = new int[NODES];
-            for (int i = 0; i < NODES; i++) {
-                uasPort[i] = LoopbackPorts.udpAndTcp();
-                register(work, i, sip[i], uasPort[i], agentsOf(i, load));
-            }
-            for (int i = 0; i < NODES; i++) {
-                ChildProcess uas = startUas(work, i, uasPort[i]);
-                children.add(uas);
-            }
-            AgentLogins.loginAvailable(http, TENANT, PASSWORD, agentIds(load));
+        try (QueueCluster cluster = QueueCluster.start(work, jar, NODES, "d", TENANT, PASSWORD,
+                writeUsers(work, load), writeQueue(work, load), nodeJavaOptions())) {
+            int redisPort = cluster.redisPort();
+            int[] http = cluster.httpPorts();
+            cluster.agentsAnswering(agentIds(load));
             String available = TandemRegistrar.redisCli(redisPort, "ZCARD", "tandem:{" + TENANT + "}:agents:available");
             if (Integer.parseInt(available) != load.agents()) {
                 throw new IOException(available + " agents available, expected " + load.agents());
             }
-            WarmUp warmUp = warmUp(work, sip, http, load);
+            WarmUp warmUp = warmUp(cluster, load);
             List<DispatchTimer> warm = new ArrayList<>();
             List<JvmActivity> jvmBefore = jvm(http);
             for (int i = 0; i < NODES; i++) {
@@ -143,7 +99,8 @@ public final class DispatchLatencySection implements BenchSection {
             long[] result;
             WakeUpProbe.Lateness wakeUps;
             try (WakeUpProbe probe = WakeUpProbe.start()) {
-                result = placeCallers(work, "measured", sip, load.callers(), load.ratePerNode(), load.holdMillis());
+                result = cluster.placeCallers("measured", QUEUE, FIRST_CALLER, load.callers(), load.ratePerNode(),
+                        load.holdMillis(), false);
                 wakeUps = probe.stop();
             }
             long ok = result[0];
@@ -162,10 +119,6 @@ public final class DispatchLatencySection implements BenchSection {
             System.out.println("work files in " + work);
             return render(load, warmUp, ok, failed, seconds, timers, jvmDuring, wakeUps, loadBefore, loadAtCalls,
                     loadAfter);
-        } finally {
-            for (int i = children.size() - 1; i >= 0; i--) {
-                children.get(i).close();
-            }
         }
     }
 
@@ -175,14 +128,16 @@ public final class DispatchLatencySection implements BenchSection {
      * JVMs compiling on two cores is what the first measured calls would otherwise queue behind), or the rounds run
      * out.
      */
-    private static WarmUp warmUp(Path work, int[] sip, int[] http, Load load) throws Exception {
+    private static WarmUp warmUp(QueueCluster cluster, Load load) throws Exception {
+        int[] http = cluster.httpPorts();
         JvmActivity before = total(jvm(http));
         long callsPerNode = 0;
         for (int round = 1; ; round++) {
             int rate = load.warmUpRateIn(round);
             int perNode = rate * load.warmUpRoundSeconds();
             long start = System.nanoTime();
-            long[] result = placeCallers(work, "warmup-" + round, sip, perNode * NODES, rate, load.warmUpHoldMillis());
+            long[] result = cluster.placeCallers("warmup-" + round, QUEUE, FIRST_CALLER, perNode * NODES, rate,
+                    load.warmUpHoldMillis(), false);
             double seconds = (System.nanoTime() - start) / 1e9;
             callsPerNode += perNode;
             JvmActivity after = total(jvm(http));
@@ -221,15 +176,6 @@ public final class DispatchLatencySection implements BenchSection {
         return ids;
     }
 
-    private static List<String> agentsOf(int node, Load load) {
-        List<String> all = agentIds(load);
-        List<String> mine = new ArrayList<>();
-        for (int i = node; i < all.size(); i += NODES) {
-            mine.add(all.get(i));
-        }
-        return mine;
-    }
-
     /** The bench tenant: the agents, one caller user per node and an administrator (reads the metrics). */
     private static Path writeUsers(Path dir, Load load) throws IOException {
         StringBuilder yaml = new StringBuilder("tenants:\n  ").append(TENANT).append(":\n    users:\n");
@@ -256,104 +202,6 @@ public final class DispatchLatencySection implements BenchSection {
             yaml.append("          - {agent: \"").append(id).append("\"}\n");
         }
         return Files.writeString(dir.resolve("queues.yaml"), yaml, StandardCharsets.UTF_8);
-    }
-
-    private static void register(Path work, int node, int nodePort, int port, List<String> agents)
-            throws IOException, InterruptedException {
-        Path run = Files.createDirectories(work.resolve("register-d" + (node + 1)));
-        copy("register-digest-uac.xml", run, Map.of());
-        StringBuilder csv = new StringBuilder("SEQUENTIAL\n");
-        for (String id : agents) {
-            csv.append(id).append(";[authentication username=").append(id).append(" password=").append(PASSWORD)
-                    .append("]\n");
-        }
-        Files.writeString(run.resolve("users.csv"), csv);
-        try (ChildProcess sipp = ChildProcess.start("sipp", run, List.of("sipp", "127.0.0.1:" + nodePort, "-sf",
-                "register-digest-uac.xml", "-inf", "users.csv", "-i", "127.0.0.1", "-p", Integer.toString(port),
-                "-t", "u1", "-r", "50", "-m", Integer.toString(agents.size()), "-timeout", "120s", "-timeout_error",
-                "-nostdin", "-trace_stat", "-stf", "stats.csv"), Map.of())) {
-            if (!sipp.waitFor(150) || SippCalls.number(SippCalls.lastStats(run.resolve("stats.csv")), "SuccessfulCall(C)")
-                    != agents.size()) {
-                throw new IOException("agents of node d" + (node + 1) + " did not all register:\n" + sipp.tail(20));
-            }
-        }
-    }
-
-    /** The agents' phones of one node: 180, 200 with SDP, wait for the BYE. */
-    private static ChildProcess startUas(Path work, int node, int port) throws IOException, InterruptedException {
-        Path run = Files.createDirectories(work.resolve("uas-d" + (node + 1)));
-        copy("call-uas.xml", run, Map.of());
-        ChildProcess uas = ChildProcess.start("sipp-uas", run, List.of("sipp", "-sf", "call-uas.xml", "-i",
-                "127.0.0.1", "-p", Integer.toString(port), "-mi", "127.0.0.1", "-mp",
-                Integer.toString(LoopbackPorts.sippMedia()), "-t", "u1", "-l", "20000", "-nostdin", "-trace_err",
-                "-error_file", "errors.log"), Map.of());
-        CallSection.awaitBound(port, uas);
-        return uas;
-    }
-
-    /**
-     * {@code total} callers spread over the nodes, each node's caller starting a third of a call interval after the
-     * one before; returns {answered, failed}.
-     */
-    private static long[] placeCallers(Path work, String label, int[] sip, int total, int ratePerNode,
-            long holdMillis) throws Exception {
-        ScheduledExecutorService pool = Executors.newScheduledThreadPool(NODES);
-        try {
-            List<Future<long[]>> runs = new ArrayList<>();
-            // SIPp spaces a node's calls evenly (1/rate apart). Started together, the three UACs would send their
-            // INVITEs at the same instants, every call of the run; three independent sources have no reason to be in
-            // step, so each starts a third of that spacing after the one before.
-            long phaseMicros = 1_000_000L / ratePerNode / NODES;
-            for (int i = 0; i < NODES; i++) {
-                int node = i;
-                int calls = total / NODES + (node < total % NODES ? 1 : 0);
-                runs.add(pool.schedule(() -> callers(work, label, node, sip[node], calls, ratePerNode, holdMillis),
-                        node * phaseMicros, TimeUnit.MICROSECONDS));
-            }
-            long[] sum = new long[2];
-            for (Future<long[]> run : runs) {
-                long[] r = run.get();
-                sum[0] += r[0];
-                sum[1] += r[1];
-            }
-            return sum;
-        } finally {
-            pool.shutdown();
-        }
-    }
-
-    /** One node's callers: calls to 7000 at the node's rate, each held, then BYE. */
-    private static long[] callers(Path work, String label, int node, int nodePort, int calls, int ratePerNode,
-            long holdMillis) throws Exception {
-        Path run = Files.createDirectories(work.resolve(label + "-uac-d" + (node + 1)));
-        copy("call-uac.xml", run, Map.of("HOLD_MS", Long.toString(holdMillis), "<!--RTP-->", ""));
-        String caller = Integer.toString(FIRST_CALLER + node);
-        Files.writeString(run.resolve("users.csv"), "SEQUENTIAL\n" + caller + ";[authentication username=" + caller
-                + " password=" + PASSWORD + "]\n");
-        long timeout = calls / ratePerNode + holdMillis / 1000 + 120;
-        try (ChildProcess sipp = ChildProcess.start("sipp-uac", run, List.of("sipp", "127.0.0.1:" + nodePort, "-sf",
-                "call-uac.xml", "-inf", "users.csv", "-s", QUEUE, "-i", "127.0.0.1", "-p",
-                Integer.toString(LoopbackPorts.udpAndTcp()), "-mi", "127.0.0.1", "-mp",
-                Integer.toString(LoopbackPorts.sippMedia()), "-t", "u1", "-r", Integer.toString(ratePerNode),
-                "-rp", "1000", "-m", Integer.toString(calls), "-l", "20000", "-recv_timeout", "60000", "-timeout",
-                timeout + "s", "-timeout_error", "-nostdin", "-trace_stat", "-stf", "stats.csv", "-fd", "1",
-                "-trace_err", "-error_file", "errors.log"), Map.of())) {
-            if (!sipp.waitFor(timeout + 30)) {
-                throw new IOException("SIPp callers of node d" + (node + 1) + " did not finish");
-            }
-        }
-        Map<String, String> last = SippCalls.lastStats(run.resolve("stats.csv"));
-        return new long[] {SippCalls.number(last, "SuccessfulCall(C)"), SippCalls.number(last, "FailedCall(C)")};
-    }
-
-    private static void copy(String scenario, Path run, Map<String, String> replacements) throws IOException {
-        try (InputStream in = DispatchLatencySection.class.getResourceAsStream("/node/" + scenario)) {
-            String text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-            for (Map.Entry<String, String> r : replacements.entrySet()) {
-                text = text.replace(r.getKey(), r.getValue());
-            }
-            Files.writeString(run.resolve(scenario), text, StandardCharsets.ISO_8859_1);
-        }
     }
 
     static String loadAverage() {
@@ -437,14 +285,13 @@ public final class DispatchLatencySection implements BenchSection {
         return extra == null || extra.isBlank() ? "" : ", plus `" + extra.trim().replace("%", "%%") + "`";
     }
 
-    /** java, the node JVM's options (-Xms1g -Xmx1g, then TANDEM_BENCH_NODE_JAVA_OPTS), then the given arguments. */
-    private static List<String> nodeCommand(String... args) {
-        List<String> command = new ArrayList<>(List.of("java", "-Xms1g", "-Xmx1g"));
+    /** The node JVM's options: -Xms1g -Xmx1g, then TANDEM_BENCH_NODE_JAVA_OPTS. */
+    private static List<String> nodeJavaOptions() {
+        List<String> options = new ArrayList<>(List.of("-Xms1g", "-Xmx1g"));
         String extra = System.getenv("TANDEM_BENCH_NODE_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
-            command.addAll(List.of(extra.trim().split("\\s+")));
+            options.addAll(List.of(extra.trim().split("\\s+")));
         }
-        command.addAll(List.of(args));
-        return command;
+        return options;
     }
 }

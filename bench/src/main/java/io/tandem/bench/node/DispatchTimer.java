@@ -30,7 +30,7 @@ record DispatchTimer(long count, double maxSeconds, Map<Double, Double> quantile
     }
 
     /** The node's {@code /actuator/prometheus} exposition. */
-    static String scrape(int httpPort, String login, String password) throws IOException, InterruptedException {
+    public static String scrape(int httpPort, String login, String password) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
                 + "/actuator/prometheus")).timeout(Duration.ofSeconds(30)).header("Authorization", "Basic "
