@@ -352,7 +352,7 @@ public final class B2bua implements SipFeature {
         if (offer.isPresent()) {
             try {
                 SrtpTermination.Terminated terminated = srtp.terminate(offer.get(), in.transport());
-                if (terminated.keys() != null && !servedByFeature(tenant, target, extension || joinNumber)) {
+                if (terminated.keys() != null) {
                     offer = Optional.of(terminated.offer());
                     callerSrtp = terminated.keys();
                 }
@@ -378,7 +378,10 @@ public final class B2bua implements SipFeature {
                             && bridgedToRoomNode(in, service, party, offer, callerSrtp)) {
                         return;
                     }
-                    if (party.carrier() != null) {
+                    if (callerSrtp != null) {
+                        service.onSrtpInvite(in, tenant, caller, target, party.carrier(),
+                                new CallerSrtp(offer.orElseThrow(), callerSrtp));
+                    } else if (party.carrier() != null) {
                         service.onCarrierInvite(in, tenant, caller, target, party.carrier());
                     } else {
                         service.onInvite(in, tenant, caller, target);
@@ -422,14 +425,6 @@ public final class B2bua implements SipFeature {
         String tenantOfCall = tenant;
         String callee = target;
         bridge.start(targets, offer, wake, () -> router.route(tenantOfCall, callee, false));
-    }
-
-    /**
-     * True when a feature of this node answers {@code target} itself (a queue, a room): it reads the caller's offer on
-     * its own, so the B2BUA leaves it as it came.
-     */
-    private boolean servedByFeature(String tenant, String target, boolean serviceShaped) {
-        return serviceShaped && services.get().stream().anyMatch(s -> s.serves(tenant, target));
     }
 
     /**

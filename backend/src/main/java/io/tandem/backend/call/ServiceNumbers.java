@@ -5,6 +5,7 @@ import io.tandem.backend.routing.TenantServiceNumbers;
 import io.tandem.backend.trunk.CarrierLeg;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import javax.sip.message.Response;
 
 /**
  * Numbers the B2BUA does not route to an extension but hands to another feature of the node (the ACD's queues):
@@ -38,6 +39,17 @@ public interface ServiceNumbers {
     default void onCarrierInvite(InboundRequest request, String tenant, String caller, String number,
             CarrierLeg carrier) {
         onInvite(request, tenant, caller, number);
+    }
+
+    /**
+     * As {@link #onInvite} / {@link #onCarrierInvite} ({@code carrier} null for a phone) for a caller whose SRTP the
+     * B2BUA ended ({@link SrtpTermination}, the node's policy {@code tandem.sip.srtp}): the feature answers from
+     * {@code srtp}'s plain offer, not the INVITE's body, and secures the caller's media with its keys. By default
+     * refused with 488 (RFC 3261 §21.4.26): the feature's media does not speak SRTP.
+     */
+    default void onSrtpInvite(InboundRequest request, String tenant, String caller, String number,
+            CarrierLeg carrier, CallerSrtp srtp) {
+        request.respond(Response.NOT_ACCEPTABLE_HERE, "SRTP is not taken by this number: offer plain RTP/AVP");
     }
 
     /**

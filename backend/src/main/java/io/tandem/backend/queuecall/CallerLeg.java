@@ -2,6 +2,7 @@ package io.tandem.backend.queuecall;
 
 import io.tandem.backend.acd.dispatch.Callers;
 import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.call.CallerSrtp;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.telephony.codec.Codecs;
 import io.tandem.telephony.media.MediaDirection;
@@ -55,6 +56,8 @@ final class CallerLeg {
     private SessionDescription lateOffer;
     /** A late offer's 200 went out; the caller's ACK owes the answer. */
     private boolean awaitingAnswer;
+    /** The caller's SRTP the B2BUA ended, null for plain RTP: our answers carry the node's key (RFC 4568). */
+    private CallerSrtp srtp;
     /** Where the caller's RFC 4733 digits go once its stream runs. */
     private Consumer<Character> digits;
 
@@ -71,7 +74,20 @@ final class CallerLeg {
     /** RFC 3264 §6: the answer to the INVITE's offer from the caller's stream; no common codec throws. */
     SdpAnswer negotiate(ServerTransaction st, SessionDescription offered) throws SdpNegotiationException {
         invite = st;
-        return negotiator.answer(offered, media.localRtp(stream), MediaDirection.SENDRECV);
+        SdpAnswer answer = negotiator.answer(offered, media.localRtp(stream), MediaDirection.SENDRECV);
+        if (srtp == null) {
+            return answer;
+        }
+        return new SdpAnswer(srtp.secure(answer.description()), answer.media());
+    }
+
+    /**
+     * The caller's media is SRTP, ended here: the stream decrypts what the caller sends and encrypts what it hears
+     * (RFC 3711), and {@link #negotiate} answers {@code RTP/SAVP} with the node's key.
+     */
+    void secure(CallerSrtp srtp) {
+        this.srtp = srtp;
+        stream.secure(srtp.keys());
     }
 
     /**

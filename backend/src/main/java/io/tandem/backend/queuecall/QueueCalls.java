@@ -2,6 +2,7 @@ package io.tandem.backend.queuecall;
 
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.call.CallerSrtp;
 import io.tandem.backend.call.ServiceNumbers;
 import io.tandem.backend.campaign.CampaignDialer;
 import io.tandem.backend.conference.JoinTokens;
@@ -152,7 +153,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
 
     @Override
     public void onInvite(InboundRequest in, String tenant, String caller, String number) {
-        onInvite(in, tenant, caller, number, null);
+        onInvite(in, tenant, caller, number, null, null);
     }
 
     /**
@@ -161,10 +162,23 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
      */
     @Override
     public void onCarrierInvite(InboundRequest in, String tenant, String caller, String number, CarrierLeg carrier) {
-        onInvite(in, tenant, caller, number, carrier);
+        onInvite(in, tenant, caller, number, carrier, null);
     }
 
-    private void onInvite(InboundRequest in, String tenant, String caller, String number, CarrierLeg carrier) {
+    /** A queue caller whose SRTP the B2BUA ended: its leg's stream encrypts, its answer is RTP/SAVP (RFC 4568). */
+    @Override
+    public void onSrtpInvite(InboundRequest in, String tenant, String caller, String number, CarrierLeg carrier,
+            CallerSrtp srtp) {
+        if (ServiceNumbers.JOIN_NUMBER.matcher(number).matches()) {
+            // A room's joiner is answered by RoomJoins, whose leg does not take SRTP yet.
+            ServiceNumbers.super.onSrtpInvite(in, tenant, caller, number, carrier, srtp);
+            return;
+        }
+        onInvite(in, tenant, caller, number, carrier, srtp);
+    }
+
+    private void onInvite(InboundRequest in, String tenant, String caller, String number, CarrierLeg carrier,
+            CallerSrtp srtp) {
         if (ServiceNumbers.JOIN_NUMBER.matcher(number).matches()) {
             joins.onInvite(in, tenant, caller, number);
             return;
@@ -181,7 +195,10 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         SessionDescription offer = null;
         try {
             String body = SipMessages.bodyText(in.request());
-            if (body != null && !body.isBlank()) {
+            if (srtp != null) {
+                // The caller's SRTP ended at the B2BUA: the offer's plain form, which the caller's stream speaks.
+                offer = srtp.offer();
+            } else if (body != null && !body.isBlank()) {
                 offer = SessionDescription.parse(body);
             }
         } catch (Exception e) {
@@ -213,9 +230,12 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
             recorder.carrierEntered(tenant, callId, number, carrier);
         }
         CallingParty party = new CallingParty(tenant, callId, caller, displayName(in.request()), carrier);
-        QueueCall call = new QueueCall(new QueueSeat(acd, threads, party, details), queue.get(),
-                new CallerLeg(callId, signalling, reinvites, media, stream, trunk), legs, overflow, rooms, threads.timers(),
-                new CallReport(party, recorder), node, liveness);
+        CallerLeg leg = new CallerLeg(callId, signalling, reinvites, media, stream, trunk);
+        if (srtp != null) {
+            leg.secure(srtp);
+        }
+        QueueCall call = new QueueCall(new QueueSeat(acd, threads, party, details), queue.get(), leg, legs, overflow,
+                rooms, threads.timers(), new CallReport(party, recorder), node, liveness);
         // Findable before it joins: the dispatcher may place its first offer before the 200 OK is out.
         waiting.put(callId, call);
         List<OfferGrant> claimed = call.answer(st.get(), offer);

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.backend.TestNode;
+import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.acd.queues.Queues;
+import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.backend.edge.LoopbackCapture;
 import io.tandem.backend.edge.LoopbackCapture.Datagram;
 import io.tandem.backend.edge.LoopbackCapture.PortRange;
+import io.tandem.protocol.ApiPaths;
 import io.tandem.telephony.codec.G711;
 import io.tandem.telephony.media.Goertzel;
 import io.tandem.telephony.peers.FreePorts;
@@ -21,6 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
@@ -39,7 +44,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A single node without the edge speaking SIP over TLS (RFC 3261 §26) and SDES-keyed SRTP (RFC 4568) itself: a TLS
  * phone with SRTP and a plain UDP phone hear each other through the node's relay, the TLS phone's media is encrypted
  * on the wire, forged SRTP is refused and counted, and a phone that does not trust the node's certificate cannot
- * register over TLS.
+ * register over TLS. A TLS+SRTP caller of a queue is answered with SRTP by the queue and talks with a plain agent.
  */
 class NodeTlsSrtpIT {
 
@@ -170,6 +175,53 @@ class NodeTlsSrtpIT {
             assertThat(wary.ua.currentRegistrar()).as("registered where TLS was not needed")
                     .isEqualTo("sip:127.0.0.1:" + node.sipPort());
         }
+    }
+
+    @Test
+    void aTlsSrtpCallerOfAQueueIsAnsweredWithSrtpAndTalksWithAPlainAgent() throws Exception {
+        node.bean(Queues.class).save("demo", new QueueDefinition("7000", "q7000", Strategy.LONGEST_IDLE, 0, 0, true,
+                false, 15, 1, 0, 3, 20, 30, List.of(QueueDefinition.Member.of("1007")),
+                QueueDefinition.Announcements.DEFAULT, "default", "", QueueDefinition.Destination.NONE,
+                QueueDefinition.Destination.NONE), false);
+        try (Phone agent = Phone.registered(node, "1007", PLAIN_TONE, TLS_TONE).answering();
+             Phone secure = tlsPhone("1006", true, TLS_TONE, PLAIN_TONE)) {
+            available("1007");
+            PortRange nodePorts = new PortRange(nodeRtp, nodeRtp + NODE_RTP_PORTS - 1);
+            LoopbackCapture capture = LoopbackCapture.start(dir, nodePorts);
+            try {
+                Call call = secure.dial("sip:7000@127.0.0.1:" + tlsPort + ";transport=tls");
+                secure.awaitState(call, CallState.CONNECTED);
+                assertThat(call.srtp()).as("the queue answered the SRTP offer with the node's key").isTrue();
+                Await.until("the agent hears the queue caller", AUDIO, () -> agent.ear.toneFrames() > 50);
+                long before = secure.ear.toneFrames();
+                Await.until("the queue caller hears the agent", AUDIO, () -> secure.ear.toneFrames() > before + 50);
+                call.hangup();
+                secure.awaitState(call, CallState.ENDED);
+            } finally {
+                capture.close();
+            }
+            List<Datagram> wire = capture.stop();
+            PortRange securePorts = new PortRange(secure.rtpPortMin(), secure.rtpPortMin() + 19);
+            PortRange agentPorts = new PortRange(agent.rtpPortMin(), agent.rtpPortMin() + 19);
+            List<Datagram> callerLeg = wire.stream().filter(d -> d.between(securePorts, nodePorts)).toList();
+            List<Datagram> agentLeg = wire.stream().filter(d -> d.between(agentPorts, nodePorts)).toList();
+            assertThat(callerLeg).as("RTP between the queue caller and the node").hasSizeGreaterThan(100);
+            // The control: the agent's leg is plain RTP, where both tones are plainly there.
+            assertThat(agentLeg.stream().filter(carries(TLS_TONE)).count()).isGreaterThan(50);
+            assertThat(agentLeg.stream().filter(carries(PLAIN_TONE)).count()).isGreaterThan(50);
+            assertThat(callerLeg.stream().filter(carries(TLS_TONE).or(carries(PLAIN_TONE))).count())
+                    .as("packets between the queue caller and the node whose payload is a tone (not encrypted)")
+                    .isZero();
+        }
+    }
+
+    /** Logs {@code agent} in through the agent API and makes it available for queue offers. */
+    private static void available(String agent) {
+        HttpResponse<String> login = node.api().post(ApiPaths.AGENT_LOGIN, agent + "@demo", TestNode.PASSWORD, "");
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        HttpResponse<String> state = node.api().put(ApiPaths.AGENT_STATE, agent + "@demo", TestNode.PASSWORD,
+                "{\"state\":\"available\"}");
+        assertThat(state.statusCode()).as(state.body()).isEqualTo(200);
     }
 
     private static double refused() {
