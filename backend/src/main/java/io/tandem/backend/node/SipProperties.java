@@ -39,9 +39,9 @@ import org.springframework.validation.annotation.Validated;
  * @param tlsKeyStore   PKCS12 (or {@code .jks}) file with the node's certificate chain and private key; required
  *                      when {@code tls-port} is set ({@code ./tandem up} makes a self-signed one when empty)
  * @param tlsKeyStorePassword its password, from configuration or the environment, never from code
- * @param tlsTrustStore certificates the node trusts when it opens a TLS connection to a phone itself: requests
- *                      inside a dialog with a TLS phone (a BYE) go to the phone's Contact, a new connection to the
- *                      phone's own TLS port; empty trusts only the node's own certificate
+ * @param tlsTrustStore certificates the node trusts when it opens a TLS connection itself; requests to a TLS phone
+ *                      go over the connection the phone opened (RFC 5923, {@code FlowRouter}), so phones'
+ *                      certificates are not needed; empty trusts only the node's own certificate
  * @param srtp          where the node accepts SRTP keyed by SDES (RFC 4568) on its relay legs: {@code tls} (only from
  *                      phones whose INVITE came over TLS: over UDP or TCP the keys in the SDP are readable on the
  *                      wire, RFC 4568 §8.3), {@code any}, or {@code off}

@@ -73,9 +73,9 @@ class NodeTlsSrtpIT {
                 "tandem.node.cluster-secret=" + Cluster.SECRET, "tandem.registrar.flood-threshold=1000",
                 "tandem.sip.rtp-port-min=" + nodeRtp, "tandem.sip.rtp-port-max=" + (nodeRtp + NODE_RTP_PORTS - 1),
                 "tandem.sip.tls-port=" + tlsPort, "tandem.sip.tls-key-store=" + nodeCert,
-                "tandem.sip.tls-key-store-password=" + TestCertificates.PASSWORD,
-                // the node's BYE to a TLS phone goes to the phone's own TLS port: the node must trust the phone
-                "tandem.sip.tls-trust-store=" + phoneCert);
+                // No trust store: the node trusts no phone's certificate, so it can reach a TLS phone only over the
+                // connection the phone opened (RFC 5923); a new connection to the phone's Contact would fail.
+                "tandem.sip.tls-key-store-password=" + TestCertificates.PASSWORD);
     }
 
     @AfterAll
@@ -155,7 +155,7 @@ class NodeTlsSrtpIT {
         try (Phone secure = tlsPhone("1003", false, TLS_TONE, PLAIN_TONE).answering();
              Phone plain = Phone.registered(node, "1004", PLAIN_TONE, TLS_TONE)) {
             Call call = plain.dial(node, "1003");
-            // The phone's only TLS address is the connection it registered on: the INVITE can only come that way.
+            // The node trusts no phone's certificate: the INVITE can only come over the connection 1003 registered on.
             Call ringing = next(secure.incoming, "1003 rings over TLS");
             plain.awaitState(call, CallState.CONNECTED);
             assertThat(ringing.srtp()).isFalse();
@@ -163,6 +163,21 @@ class NodeTlsSrtpIT {
             Await.until("the plain phone hears the TLS phone", AUDIO, () -> plain.ear.toneFrames() > 25);
             call.hangup();
             secure.awaitState(ringing, CallState.ENDED);
+        }
+    }
+
+    @Test
+    void theNodesByeToATlsPhoneThatCalledInGoesOverThePhonesOwnConnection() throws Exception {
+        try (Phone secure = tlsPhone("1006", false, TLS_TONE, PLAIN_TONE);
+             Phone plain = Phone.registered(node, "1007", PLAIN_TONE, TLS_TONE).answering()) {
+            Call call = secure.dial("sip:1007@127.0.0.1:" + tlsPort + ";transport=tls");
+            secure.awaitState(call, CallState.CONNECTED);
+            Call answered = next(plain.incoming, "1007 rings");
+            plain.awaitState(answered, CallState.CONNECTED);
+            answered.hangup();
+            plain.awaitState(answered, CallState.ENDED);
+            // The node's BYE to 1006: a new connection to its Contact would fail, the node not trusting its certificate.
+            secure.awaitState(call, CallState.ENDED);
         }
     }
 

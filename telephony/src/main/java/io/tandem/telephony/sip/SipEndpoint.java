@@ -5,6 +5,9 @@ import org.slf4j.LoggerFactory;
 
 import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.SipListenerExt;
+import gov.nist.javax.sip.message.SIPMessage;
+import io.tandem.telephony.sip.transport.FlowRouter;
+import io.tandem.telephony.sip.transport.TandemMessageProcessorFactory;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.ListeningPoint;
@@ -23,6 +26,9 @@ import javax.sip.address.AddressFactory;
 import javax.sip.header.HeaderFactory;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.ToHeader;
 import javax.sip.message.Response;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -73,6 +79,7 @@ public final class SipEndpoint implements AutoCloseable {
      */
     private final RequestValidator validator = new RequestValidator(Set.of("timer", "replaces"), false);
     private volatile SipHandler handler;
+    private FlowRouter flows;
     private SipListener dispatcher;
     private List<Thread> eventScanners = List.of();
 
@@ -198,6 +205,7 @@ public final class SipEndpoint implements AutoCloseable {
                 SipEndpoint endpoint = new SipEndpoint(stack, provider, stackName, address, candidate, tlsPort,
                         factory, userAgent);
                 endpoint.handler = handler;
+                endpoint.flows = (FlowRouter) stack.getRouter();
                 endpoint.eventScanners = scanners;
                 endpoint.dispatcher = endpoint.new Dispatcher();
                 provider.addSipListener(endpoint.dispatcher);
@@ -232,7 +240,10 @@ public final class SipEndpoint implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(limits.threads()));
         // UDP datagrams read into one kept buffer, not a fresh 64 kB array per packet (the RI's way).
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
-                io.tandem.telephony.sip.transport.TandemMessageProcessorFactory.class.getName());
+                TandemMessageProcessorFactory.class.getName());
+        // In-dialog requests to a TCP/TLS peer go over the connection it opened (RFC 5923), see FlowRouter.
+        p.setProperty("javax.sip.ROUTER_PATH", FlowRouter.class.getName());
+        p.setProperty("javax.sip.USE_ROUTER_FOR_ALL_URIS", "true");
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         // A body larger than this is refused by the RI before it allocates for it.
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
@@ -468,6 +479,9 @@ public final class SipEndpoint implements AutoCloseable {
                     }
                     return;
                 }
+                if (Request.INVITE.equals(request.getMethod())) {
+                    flows.learn((SIPMessage) request, ((FromHeader) request.getHeader(FromHeader.NAME)).getTag());
+                }
                 handler.onRequest(event);
             } catch (RuntimeException e) {
                 handlerFailures.incrementAndGet();
@@ -477,6 +491,11 @@ public final class SipEndpoint implements AutoCloseable {
 
         @Override
         public void processResponse(ResponseEvent event) {
+            Response response = event.getResponse();
+            CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+            if (response.getStatusCode() / 100 == 2 && cseq != null && Request.INVITE.equals(cseq.getMethod())) {
+                flows.learn((SIPMessage) response, ((ToHeader) response.getHeader(ToHeader.NAME)).getTag());
+            }
             deliver("response handling failed", () -> handler.onResponse(event));
         }
 
@@ -502,6 +521,9 @@ public final class SipEndpoint implements AutoCloseable {
 
         @Override
         public void processDialogTerminated(DialogTerminatedEvent event) {
+            if (event.getDialog() != null && event.getDialog().getCallId() != null) {
+                flows.forget(event.getDialog().getCallId().getCallId(), event.getDialog().getRemoteTag());
+            }
             deliver("dialog termination handling failed", () -> handler.onDialogTerminated(event));
         }
     }
