@@ -127,6 +127,8 @@ class NodeTlsSrtpIT {
                 }
                 long heard = plain.ear.toneFrames();
                 Await.until("audio goes on after the forged packets", AUDIO, () -> plain.ear.toneFrames() > heard + 25);
+                awaitCaptured(capture, securePorts, new PortRange(plain.rtpPortMin(), plain.rtpPortMin() + 19),
+                        nodePorts);
                 call.hangup();
                 secure.awaitState(call, CallState.ENDED);
                 Await.until("the forged packets are counted when the call ends", AUDIO,
@@ -210,6 +212,8 @@ class NodeTlsSrtpIT {
                 Await.until("the agent hears the queue caller", AUDIO, () -> agent.ear.toneFrames() > 50);
                 long before = secure.ear.toneFrames();
                 Await.until("the queue caller hears the agent", AUDIO, () -> secure.ear.toneFrames() > before + 50);
+                awaitCaptured(capture, new PortRange(secure.rtpPortMin(), secure.rtpPortMin() + 19),
+                        new PortRange(agent.rtpPortMin(), agent.rtpPortMin() + 19), nodePorts);
                 call.hangup();
                 secure.awaitState(call, CallState.ENDED);
             } finally {
@@ -257,6 +261,22 @@ class NodeTlsSrtpIT {
     }
 
     /** True for an RTP packet whose payload, read as PCMU (RFC 3551), is mostly the tone {@code hz}. */
+    /**
+     * Waits until the capture holds enough of the call to judge the wire by: tcpdump's first packets may come after
+     * the call's (a quiet machine connects the call before the capture is under way), and the ears count what the
+     * phones heard, not what the capture saw.
+     */
+    private static void awaitCaptured(LoopbackCapture capture, PortRange secureLeg, PortRange plainLeg,
+            PortRange nodePorts) {
+        Await.until("the capture holds the encrypted leg and both tones on the plain leg", AUDIO, () -> {
+            List<Datagram> wire = soFar(capture);
+            List<Datagram> plain = wire.stream().filter(d -> d.between(plainLeg, nodePorts)).toList();
+            return wire.stream().filter(d -> d.between(secureLeg, nodePorts)).count() > 100
+                    && plain.stream().filter(carries(TLS_TONE)).count() > 50
+                    && plain.stream().filter(carries(PLAIN_TONE)).count() > 50;
+        });
+    }
+
     private static Predicate<Datagram> carries(int hz) {
         return datagram -> {
             byte[] rtp = datagram.payload();
