@@ -65,16 +65,17 @@ public final class RoomOrchestrator {
     private static final long COMMANDS_MAX_LENGTH = 10_000;
     /**
      * KEYS[1] the watch set ({@link ServiceKeys#parkedRooms}), KEYS[2] the room's hash; ARGV[1] room, ARGV[2] its
-     * PARKED event. The room is watched only while its hash does not say it is over (its {@code state} is
-     * {@code parked}, or there is no hash to say otherwise), in one step with that read: the node's join.lua and
-     * close.lua change the state before they write JOINED or CLOSED, so a room answered or closed before this runs is
-     * not added, and one answered after it is removed again by its JOINED's handling. Without the one step, a JOINED
-     * handled on another instance between the read and the write left an answered room watched, and ticketed when its
-     * node died. Returns 1 when watched, 0 when not.
+     * PARKED event. The room is watched unless its hash says it was answered ({@code state} {@code connected}), in
+     * one step with that read: the node's join.lua changes the state before it writes JOINED, so a room answered
+     * before this runs is not added, and one answered after it is removed again by its JOINED's handling. Without the
+     * one step, a JOINED handled on another instance between the read and the write left an answered room watched,
+     * and ticketed when its node died. A room already closed is still written: its CLOSED or ABANDONED, handled next,
+     * tickets the caller from this PARKED (the only event with the caller's number and name) and forgets the room.
+     * Returns 1 when watched, 0 when not.
      */
     private static final String WATCH = """
             local state = redis.call('HGET', KEYS[2], 'state')
-            if state and state ~= 'parked' then return 0 end
+            if state == 'connected' then return 0 end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
             return 1
             """;
@@ -334,8 +335,8 @@ public final class RoomOrchestrator {
     }
 
     /**
-     * From now on the room is checked for its node's heartbeat ({@link #WATCH}), unless its node has it answered or
-     * closed already. Written after the rings went out, so a check that finds the node gone cancels every ring the
+     * From now on the room is checked for its node's heartbeat ({@link #WATCH}), unless its node has it answered
+     * already. Written after the rings went out, so a check that finds the node gone cancels every ring the
      * room started; when the room is not watched, the {@code rung} devices are cancelled here instead.
      */
     private boolean watch(String tenant, RoomEvent event, List<Woken> rung) {
@@ -345,7 +346,7 @@ public final class RoomOrchestrator {
         if (watched != null && watched == 1) {
             return true;
         }
-        log.info("room {}: answered or closed on node {} before its PARKED was handled; not watched", event.room(),
+        log.info("room {}: answered on node {} before its PARKED was handled; not watched", event.room(),
                 event.node());
         cancelLateRings(tenant, event.room(), rung);
         return false;
