@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -113,6 +114,11 @@ class CampaignNodesIT {
             Await.until("the doomed node holds calls", Duration.ofSeconds(60),
                     () -> commands(survivor).hlen(Keys.outboundNodeChannels("demo", "doomed")) >= 2);
             doomed.close();
+            // What the doomed node still had claimed when it stopped: a call it had not settled itself as it went
+            // down (how many depends on how far each call had got), which only the survivor's sweep may settle.
+            Set<String> leftByDoomed = commands(survivor).hgetall(Keys.campaignDialling("demo", "kill")).entrySet()
+                    .stream().filter(claim -> "doomed".equals(claim.getValue())).map(Map.Entry::getKey)
+                    .collect(Collectors.toSet());
             Await.until("every contact ended", Duration.ofSeconds(120), () -> records(survivor).values().stream()
                     .allMatch(r -> "done".equals(r.path("state").asText())));
             Map<String, JsonNode> records = records(survivor);
@@ -123,11 +129,15 @@ class CampaignNodesIT {
                     assertThat(dialled).as(record.getKey() + " answered: dialled once").isEqualTo(1);
                 }
             }
+            for (String contact : leftByDoomed) {
+                assertThat(records.get(contact).path("lastOutcome").asText())
+                        .as(contact + ", left claimed by the doomed node: failed (node-lost), never dialled again")
+                        .isEqualTo("failed");
+            }
             Map<String, Long> outcomes = records.values().stream().collect(Collectors.groupingBy(
                     r -> r.path("lastOutcome").asText(), Collectors.counting()));
-            assertThat(outcomes.get("failed")).as("the doomed node's calls: node-lost, never again")
-                    .isGreaterThanOrEqualTo(2);
-            assertThat(outcomes.getOrDefault("answered", 0L) + outcomes.get("failed")).isEqualTo(16);
+            assertThat(outcomes.getOrDefault("answered", 0L) + outcomes.getOrDefault("failed", 0L))
+                    .as("every contact has an outcome: " + outcomes).isEqualTo(16);
             post(survivor, TENANT + "/campaigns/kill/stop");
         }
     }
