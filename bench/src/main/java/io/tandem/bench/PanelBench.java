@@ -1,6 +1,7 @@
 package io.tandem.bench;
 
 import io.tandem.bench.panel.PanelLatency;
+import io.tandem.bench.panel.WallboardLatency;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,10 +21,12 @@ public final class PanelBench {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        MarkdownReport.write(out, "Supervisor panel", "One node (in this process, its embedded Redis), 500 agents"
-                + " logged in, the agent grid open in Debian's headless Chromium; agents' states are changed over"
-                + " the REST API at a steady rate and the page notes when each change shows in its grid."
-                + " Reproduce with `./tandem bench panel`.", List.of(new PanelLatency()), quick);
+        MarkdownReport.write(out, "Supervisor panel", "Two nodes (in this process, on the first one's embedded"
+                + " Redis), 500 agents logged in, a page of the panel open in Debian's headless Chromium, served by"
+                + " the first node; agents' states are changed over the REST API of either node at a steady rate and"
+                + " the page notes when each change shows: in the agent grid's row, then on the wallboard's tile."
+                + " Reproduce with `./tandem bench panel`.", List.of(new PanelLatency(), new WallboardLatency()),
+                quick);
         System.exit(0); // the node's threads are not daemons
     }
 }

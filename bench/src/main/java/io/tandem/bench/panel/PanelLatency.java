@@ -1,22 +1,9 @@
 package io.tandem.bench.panel;
 
-import com.sun.management.OperatingSystemMXBean;
-import io.tandem.backend.TandemNode;
 import io.tandem.backend.acd.events.LiveEvents;
 import io.tandem.bench.BenchSection;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -25,28 +12,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Event on the node → shown in the browser: each state change is timed from the moment its REST request is sent to
+ * Event on either node → shown in the browser: each state change is timed from the moment its REST request is sent to
  * the moment the grid's row for that agent takes the new state (a MutationObserver in the page notes it with the
  * same wall clock, same machine). Also the page's weight and its time to first live data.
  */
 public final class PanelLatency implements BenchSection {
 
-    private static final int AGENTS = 500;
-    private static final int FIRST = 1001;
+    private static final int AGENTS = PanelRig.AGENTS;
+    private static final int FIRST = PanelRig.FIRST;
     private static final int RATE = 200;
-    private static final String PASSWORD = "bench-panel";
     /** State changes on their way at once, at most. */
-    private static final int IN_FLIGHT = 32;
+    private static final int IN_FLIGHT = PanelRig.IN_FLIGHT;
 
     @Override
     public String title() {
@@ -56,50 +35,11 @@ public final class PanelLatency implements BenchSection {
     @Override
     public String run(boolean quick) throws Exception {
         int seconds = quick ? 5 : 20;
-        ConfigurableApplicationContext node = new SpringApplicationBuilder(TandemNode.class).run(
-                "--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
-                "--tandem.demo.enabled=true", "--tandem.demo.password=" + PASSWORD,
-                "--tandem.demo.last-extension=" + (FIRST + AGENTS - 1), "--tandem.sip.bind-address=127.0.0.1",
-                "--tandem.sip.udp-port=0", "--tandem.acd.presence-grace=1h", "--logging.level.root=WARN");
-        int port = ((WebServerApplicationContext) node).getWebServer().getPort();
-        String base = "http://127.0.0.1:" + port;
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
-        List<CompletableFuture<HttpResponse<String>>> logins = new ArrayList<>();
-        Semaphore loggingIn = new Semaphore(IN_FLIGHT);
-        for (int agent = FIRST; agent < FIRST + AGENTS; agent++) {
-            loggingIn.acquire();
-            logins.add(http.sendAsync(request(base + "/api/v1/agents/login", agent + "@demo")
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString())
-                    .whenComplete((answer, failure) -> loggingIn.release()));
-        }
-        CompletableFuture.allOf(logins.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-
-        Path profile = Files.createTempDirectory("panel-bench-chromium");
-        System.setProperty("SE_OFFLINE", "true");
-        ChromeDriver browser = new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort()
-                .withEnvironment(Map.of("SE_OFFLINE", "true")).build(),
-                new ChromeOptions().setBinary(Path.of("/usr/bin/chromium").toFile()).addArguments("--headless=new",
-                        "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1920,1080",
-                        "--user-data-dir=" + profile));
-        try {
-            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-            browser.get(base + "/panel/sign-in");
-            browser.findElement(By.id("username")).sendKeys("admin@demo");
-            browser.findElement(By.id("password")).sendKeys(PASSWORD);
-            browser.findElement(By.cssSelector("form button[type=submit]")).click();
-            wait.until(d -> d.getCurrentUrl().endsWith("/panel/wallboard"));
-
-            long opened = System.nanoTime();
-            browser.get(base + "/panel/agents");
-            wait.until(d -> Boolean.TRUE.equals(browser.executeScript("return document.body.dataset.live === 'true'"
-                    + " && document.querySelectorAll('#agents tbody tr[data-state=\"not-ready\"]').length >= "
-                    + AGENTS + ";")));
-            double firstLiveMs = (System.nanoTime() - opened) / 1e6;
-            Number weight = (Number) browser.executeScript("""
-                    const nav = performance.getEntriesByType('navigation')[0];
-                    return performance.getEntriesByType('resource').reduce((sum, e) => sum + e.transferSize,
-                        nav ? nav.transferSize : 0);""");
+        try (PanelRig rig = new PanelRig(base -> { })) {
+            ChromeDriver browser = rig.browser;
+            double firstLiveMs = rig.open("/panel/agents",
+                    "document.querySelectorAll('#agents tbody tr[data-state=\"not-ready\"]').length >= " + AGENTS);
+            double weightKb = rig.pageWeightKb();
             browser.executeScript("""
                     window.seen = [];
                     new MutationObserver((records) => {
@@ -116,20 +56,18 @@ public final class PanelLatency implements BenchSection {
                         const at = typeof envelope.at === 'number' ? envelope.at * 1000 : Date.parse(envelope.at);
                         window.arrived.push([p.agentId, (p.fields || {}).state, Date.now(), at]);
                       }
-                    };
-                    window.longTaskMs = 0;
-                    new PerformanceObserver((list) => list.getEntries().forEach((e) => { window.longTaskMs += e.duration; }))
-                      .observe({ type: 'longtask' });""");
-            double loadBefore = loadAverage();
-            long browserCpuBefore = browserCpuMillis(profile);
-            long nodeCpuBefore = processCpuMillis();
+                    };""");
+            rig.countLongTasks();
+            double loadBefore = PanelRig.loadAverage();
+            long browserCpuBefore = rig.browserCpuMillis();
+            long nodeCpuBefore = PanelRig.processCpuMillis();
 
-            // agent → [state (1 available, 0 not ready), sent at, answered at]
+            // agent → [state (1 available, 0 not ready), sent at, answered at, node (0 the page's, 1 the other)]
             Map<String, List<long[]>> sent = new HashMap<>();
             // agent → [state, handed to the page's socket]: this listener comes after the page's feed in the node's
             // fan-out, so it notes when the event left the node's hands.
             Map<String, List<long[]>> fannedOut = new ConcurrentHashMap<>();
-            node.getBean(LiveEvents.class).add("demo", (tenant, event) -> {
+            rig.panelNode.getBean(LiveEvents.class).add("demo", (tenant, event) -> {
                 if (event.kind().equals("agent.state")) {
                     fannedOut.computeIfAbsent(event.agentId(), a -> Collections.synchronizedList(new ArrayList<>()))
                             .add(new long[] {"available".equals(event.field("state")) ? 1 : 0,
@@ -150,13 +88,10 @@ public final class PanelLatency implements BenchSection {
                 String agent = Integer.toString(FIRST + i % AGENTS);
                 boolean available = (i / AGENTS) % 2 == 0;
                 inFlight.acquire(); // a bounded number of connections: the node's accept queue is no part of this
-                long[] change = {available ? 1 : 0, System.currentTimeMillis(), 0};
+                int origin = i % 2; // every other change through the node that does not serve the page
+                long[] change = {available ? 1 : 0, System.currentTimeMillis(), 0, origin};
                 sent.computeIfAbsent(agent, a -> new ArrayList<>()).add(change);
-                changes.add(http.sendAsync(request(base + "/api/v1/tenants/demo/agents/" + agent + "/state",
-                        "admin@demo").header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString(available ? "{\"state\":\"available\"}"
-                                : "{\"state\":\"not-ready\",\"reason\":\"lunch\"}")).build(),
-                        HttpResponse.BodyHandlers.ofString()).whenComplete((answer, failure) -> {
+                changes.add(rig.setState(rig.bases.get(origin), agent, available).whenComplete((answer, failure) -> {
                             change[2] = System.currentTimeMillis();
                             inFlight.release();
                         }));
@@ -175,14 +110,14 @@ public final class PanelLatency implements BenchSection {
                     .intValue() > 0) {
                 TimeUnit.MILLISECONDS.sleep(200);
             }
-            double loadAfter = loadAverage();
-            long browserCpu = browserCpuMillis(profile) - browserCpuBefore;
-            long nodeCpu = processCpuMillis() - nodeCpuBefore;
+            double loadAfter = PanelRig.loadAverage();
+            long browserCpu = rig.browserCpuMillis() - browserCpuBefore;
+            long nodeCpu = PanelRig.processCpuMillis() - nodeCpuBefore;
             @SuppressWarnings("unchecked")
             List<List<Object>> seen = (List<List<Object>>) browser.executeScript("return window.seen;");
             @SuppressWarnings("unchecked")
             List<List<Object>> arrived = (List<List<Object>>) browser.executeScript("return window.arrived;");
-            double longTaskMs = ((Number) browser.executeScript("return window.longTaskMs;")).doubleValue();
+            double longTaskMs = rig.longTaskMs();
             // agent → [state, arrived in the page, stamped by the node's script]
             Map<String, List<long[]>> reached = new HashMap<>();
             for (List<Object> entry : arrived) {
@@ -197,6 +132,7 @@ public final class PanelLatency implements BenchSection {
             List<Long> toScreen = new ArrayList<>();
 
             List<Long> latencies = new ArrayList<>();
+            List<List<Long>> byOrigin = List.of(new ArrayList<>(), new ArrayList<>());
             int missed = 0;
             Map<String, List<long[]>> shown = new HashMap<>();
             for (List<Object> entry : seen) {
@@ -227,11 +163,13 @@ public final class PanelLatency implements BenchSection {
                         missed++;
                     } else {
                         latencies.add(match[1] - change[1]);
+                        byOrigin.get((int) change[3]).add(match[1] - change[1]);
                     }
                 }
             }
             latencies.sort(Long::compare);
-            for (List<Long> part : List.of(answered, toScript, toFanOut, toPage, toScreen)) {
+            for (List<Long> part : List.of(answered, toScript, toFanOut, toPage, toScreen, byOrigin.get(0),
+                    byOrigin.get(1))) {
                 part.sort(Long::compare);
             }
             StringBuilder md = new StringBuilder();
@@ -242,6 +180,10 @@ public final class PanelLatency implements BenchSection {
                     missed));
             md.append(String.format("| event → shown, p50 | %d ms |%n", percentile(latencies, 0.50)));
             md.append(String.format("| event → shown, p99 | %d ms |%n", percentile(latencies, 0.99)));
+            md.append(String.format("| … made on the node serving the page / on the other node, p50 | %d / %d ms |%n",
+                    percentile(byOrigin.get(0), 0.50), percentile(byOrigin.get(1), 0.50)));
+            md.append(String.format("| … made on the node serving the page / on the other node, p99 | %d / %d ms |%n",
+                    percentile(byOrigin.get(0), 0.99), percentile(byOrigin.get(1), 0.99)));
             md.append(String.format("| event → shown, max | %d ms |%n", latencies.isEmpty() ? -1
                     : latencies.get(latencies.size() - 1)));
             md.append(String.format("| where the time goes (p50 / p99): REST request sent → answered | %d / %d ms |%n",
@@ -257,89 +199,25 @@ public final class PanelLatency implements BenchSection {
             md.append(String.format("| page's main thread busy in long tasks (> 50 ms) | %.0f ms in %.0f s |%n",
                     longTaskMs, sendSeconds));
             md.append(String.format("| CPU time while the changes were sent: the browser (all its processes) / this JVM"
-                    + " (node and sender) | %.1f s / %.1f s |%n", browserCpu / 1000.0, nodeCpu / 1000.0));
+                    + " (two nodes and sender) | %.1f s / %.1f s |%n", browserCpu / 1000.0, nodeCpu / 1000.0));
             md.append(String.format("| machine load (1-minute average) before / after the run | %.2f / %.2f |%n",
                     loadBefore, loadAfter));
             md.append(String.format("| agent grid: time to first live data | %.0f ms |%n", firstLiveMs));
             md.append(String.format("| agent grid: page weight (document, scripts, styles, first API answers) | %.0f KB"
-                    + " |%n", weight.doubleValue() / 1024));
-            md.append("\nThe latency counts from the REST request's send, so it includes the request itself, the"
+                    + " |%n", weightKb));
+            md.append("\nEvery other change was made through the second node, whose event reaches the page's node"
+                    + " through Redis: the page shows the whole cluster, wherever an agent's state changes.");
+            md.append(" The latency counts from the REST request's send, so it includes the request itself, the"
                     + " event's way through Redis to the page's WebSocket and the row's drawing (the grid applies each"
                     + " agent.state event's payload to its row, bursts drawn once per animation frame). The parts use"
                     + " the event's own time (the node's clock when its script ran) and the page's clock, the same"
                     + " machine's. Goal (issue 16): p99 < 1 s. On a loaded machine the bench itself may not send at"
                     + " 200/s (the rate reached is in the table).\n");
             return md.toString();
-        } finally {
-            browser.quit();
-            node.close();
         }
-    }
-
-    /**
-     * CPU time (user + system) of every process started with this bench's Chromium profile: what the page costs,
-     * whatever else loads the machine (latency alone is at the mercy of other processes on a shared machine).
-     */
-    private static long browserCpuMillis(Path profile) {
-        Map<Long, Long> parent = new HashMap<>();
-        Map<Long, Long> ticks = new HashMap<>();
-        List<Long> roots = new ArrayList<>();
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path process : processes) {
-                try {
-                    long pid = Long.parseLong(process.getFileName().toString());
-                    String stat = Files.readString(process.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    parent.put(pid, Long.parseLong(fields[1]));
-                    ticks.put(pid, Long.parseLong(fields[11]) + Long.parseLong(fields[12])); // utime, stime: proc(5)
-                    if (new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8)
-                            .contains(profile.toString())) {
-                        roots.add(pid);
-                    }
-                } catch (IOException | RuntimeException gone) {
-                    // the process ended between the listing and the read: nothing of it is left to count
-                }
-            }
-        } catch (IOException e) {
-            return -1;
-        }
-        long sum = 0;
-        for (Map.Entry<Long, Long> process : ticks.entrySet()) {
-            // a process of the profile or a descendant of one (renderers, GPU and network services)
-            for (Long pid = process.getKey(); pid != null && pid > 1; pid = parent.get(pid)) {
-                if (roots.contains(pid)) {
-                    sum += process.getValue();
-                    break;
-                }
-            }
-        }
-        return sum * 10; // USER_HZ is 100 on Linux
-    }
-
-    private static long processCpuMillis() {
-        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime() / 1_000_000;
-    }
-
-    /** The machine's 1-minute load average (other engineers' builds share it), or -1 where /proc has none. */
-    private static double loadAverage() {
-        try {
-            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private static HttpRequest.Builder request(String url, String login) {
-        String basic = Base64.getEncoder().encodeToString((login + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Basic " + basic);
     }
 
     private static long percentile(List<Long> sorted, double p) {
-        if (sorted.isEmpty()) {
-            return -1;
-        }
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+        return PanelRig.percentile(sorted, p);
     }
 }
