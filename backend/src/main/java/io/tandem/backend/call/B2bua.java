@@ -16,6 +16,7 @@ import io.tandem.backend.routing.CallRouter;
 import io.tandem.backend.routing.Route;
 import io.tandem.backend.trunk.CarrierArrivals;
 import io.tandem.backend.trunk.CarrierLeg;
+import io.tandem.backend.trunk.Did;
 import io.tandem.backend.trunk.DialPlan;
 import io.tandem.backend.trunk.OutsideCalls;
 import io.tandem.backend.trunk.Seizure;
@@ -242,6 +243,11 @@ public final class B2bua implements SipFeature {
             }
             if (arrival instanceof CarrierArrivals.Accepted accepted) {
                 String caller = fromUser(fromHeader);
+                if (accepted.did().target() == Did.Target.PROMPT) {
+                    playPrompt(in, accepted, caller != null && OUTSIDE_CALLER.matcher(caller).matches()
+                            ? caller : ANONYMOUS);
+                    return;
+                }
                 place(in, new Party(accepted.tenant(), caller != null && OUTSIDE_CALLER.matcher(caller).matches()
                         ? caller : ANONYMOUS, accepted.did().destination(), null, false, accepted.leg()),
                         fromHeader, signed);
@@ -298,6 +304,18 @@ public final class B2bua implements SipFeature {
         }
         place(in, new Party(tenant, caller, target, user, signed.verdict() == TrunkSignature.Verdict.VALID, null),
                 fromHeader, signed);
+    }
+
+    /** A DID call whose destination is a prompt: the feature playing prompts answers it (SRTP is not taken). */
+    private void playPrompt(InboundRequest in, CarrierArrivals.Accepted accepted, String caller) {
+        for (ServiceNumbers service : services.get()) {
+            if (service.onPromptInvite(in, accepted.tenant(), caller, accepted.did(), accepted.leg())) {
+                return;
+            }
+        }
+        log.warn("DID {} of {} plays a prompt, but no feature of this node plays prompts", accepted.did().number(),
+                accepted.tenant());
+        in.respond(Response.SERVICE_UNAVAILABLE, "No prompt player on this node");
     }
 
     /**

@@ -17,6 +17,7 @@ import io.tandem.backend.registrar.TenantResolver;
 import io.tandem.backend.routing.CallAdmission;
 import io.tandem.backend.routing.CallRouter;
 import io.tandem.backend.trunk.CarrierArrivals;
+import io.tandem.backend.trunk.CarrierChannels;
 import io.tandem.backend.trunk.OutsideCalls;
 import io.tandem.backend.wake.CallWakes;
 import io.tandem.telephony.relay.RtpRelayPool;
@@ -70,12 +71,13 @@ class CallConfiguration {
             RtpRelayPool relays,
             SipProperties sip, ObjectProvider<ServiceNumbers> services, OwedWrites writes,
             ObjectProvider<PartyCalls> parties, CallWakes wakes, CarrierArrivals arrivals, OutsideCalls outsideCalls,
-            Directory directory) {
+            Directory directory, CarrierChannels carrierChannels) {
         // Memoised: an ObjectProvider resolves the bean on every call, which cost ~8 % of a node's CPU per INVITE.
         Signalling signalling = new Signalling(new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id()));
         Calls calls = new Calls(signalling, properties, callTimers, clock, identity.id(), metrics, records,
-                new CallPresence(redis, identity.id()), writes, parties.getIfAvailable(() -> PartyCalls.NONE));
+                new CallPresence(redis, identity.id()), writes, parties.getIfAvailable(() -> PartyCalls.NONE),
+                carrierChannels);
         return new B2bua(calls, authenticator, tenants, router, admission, trunk, relays, sip, redis,
                 SingletonSupplier.of(() -> services.orderedStream().toList()), wakes, arrivals,
                 outsideCalls, directory);

@@ -5,6 +5,7 @@ import io.tandem.backend.cdr.CallRecords;
 import io.tandem.backend.node.NodeMetrics;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.OwedWrites;
+import io.tandem.backend.trunk.CarrierChannels;
 import io.tandem.backend.trunk.CarrierLeg;
 import io.tandem.telephony.relay.RelayStatistics;
 import java.time.Clock;
@@ -36,12 +37,14 @@ final class Calls {
     private final CallPresence presence;
     private final OwedWrites writes;
     private final PartyCalls parties;
+    private final CarrierChannels carrierChannels;
     private final Map<String, Leg> legs = new ConcurrentHashMap<>();
     private final Set<Bridge> bridges = ConcurrentHashMap.newKeySet();
 
     Calls(Signalling signalling, CallProperties properties, ScheduledExecutorService timers, Clock clock,
             String nodeId, NodeMetrics metrics, CallRecords records, CallPresence presence, OwedWrites writes,
-            PartyCalls parties) {
+            PartyCalls parties, CarrierChannels carrierChannels) {
+        this.carrierChannels = carrierChannels;
         this.signalling = signalling;
         this.properties = properties;
         this.timers = timers;
@@ -69,6 +72,8 @@ final class Calls {
     void started(Bridge bridge) {
         bridges.add(bridge);
         metrics.callStarted();
+        // a call from the public network holds a channel of its trunk for as long as it lasts
+        carrierChannels.occupy(bridge.tenant, bridge.id(), bridge.carrierIn);
     }
 
     /** The calls in progress on this node, as they are now. */
@@ -158,6 +163,7 @@ final class Calls {
             return;
         }
         metrics.callEnded();
+        carrierChannels.release(bridge.tenant, bridge.id(), bridge.carrierIn);
         // Owed writes, in order after the call fields above, retried through a Redis outage: no record is lost.
         for (String party : bridge.withCallField()) {
             writes.owe("call " + bridge.id() + ": " + party + "'s call field removed",

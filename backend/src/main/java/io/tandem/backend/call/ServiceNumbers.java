@@ -3,6 +3,7 @@ package io.tandem.backend.call;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.routing.TenantServiceNumbers;
 import io.tandem.backend.trunk.CarrierLeg;
+import io.tandem.backend.trunk.Did;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.sip.message.Response;
@@ -50,6 +51,16 @@ public interface ServiceNumbers {
     default void onSrtpInvite(InboundRequest request, String tenant, String caller, String number,
             CarrierLeg carrier, CallerSrtp srtp) {
         request.respond(Response.NOT_ACCEPTABLE_HERE, "SRTP is not taken by this number: offer plain RTP/AVP");
+    }
+
+    /**
+     * A call from the public network to a DID whose destination is a prompt ({@link Did.Target#PROMPT}): the feature
+     * that plays prompts answers it, plays it and hangs up. False when this feature plays no prompts (the B2BUA asks
+     * the next one).
+     */
+    default boolean onPromptInvite(InboundRequest request, String tenant, String caller, Did did,
+            CarrierLeg carrier) {
+        return false;
     }
 
     /**

@@ -86,6 +86,19 @@ final class Announcements {
         return Duration.ofMillis(samples * 1000 / io.tandem.telephony.media.AudioFrames.SAMPLE_RATE);
     }
 
+    /** One prompt over and over (a DID's looping prompt); silence when it is missing. */
+    MediaSource looping(String word) {
+        return clips.computeIfAbsent(word, this::load).<MediaSource>map(clip -> new WavPlayer(clip, true))
+                .orElse(frame -> false);
+    }
+
+    /** True when {@code word} names a prompt file of the directory (not cached: an admin may add it any time). */
+    boolean exists(String word) {
+        Path base = directory.toAbsolutePath().normalize();
+        Path file = base.resolve(word + ".wav").normalize();
+        return file.startsWith(base) && Files.isRegularFile(file);
+    }
+
     private Optional<AudioClip> load(String word) {
         Path file = directory.resolve(word + ".wav").normalize();
         if (!file.startsWith(directory) || !Files.isRegularFile(file)) {

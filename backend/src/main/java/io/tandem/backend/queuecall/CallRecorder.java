@@ -5,6 +5,7 @@ import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;
 import io.tandem.backend.redis.OwedWrites;
+import io.tandem.backend.trunk.CarrierChannels;
 import io.tandem.backend.trunk.CarrierLeg;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -41,10 +42,13 @@ final class CallRecorder {
     }
 
     private final QueueLog queueLog;
+    /** The trunk channels calls from the public network hold while they last. */
+    private final CarrierChannels channels;
 
     CallRecorder(CallRecords records, OwedWrites writes, Agents agents, Clock clock, String nodeId,
-            QueueLog queueLog) {
+            QueueLog queueLog, CarrierChannels channels) {
         this.queueLog = queueLog;
+        this.channels = channels;
         this.records = records;
         this.writes = writes;
         this.agents = agents;
@@ -83,11 +87,33 @@ final class CallRecorder {
         fields.put("data2", carrier.trunk());
         fields.put("data3", "");
         owed("queue call " + callId + ": DID entry", () -> queueLog.append(tenant, fields));
+        carrierCall(tenant, callId, carrier);
     }
 
-    /** The call's record, owed, naming the carrier's trunk and DID. */
+    /** A call from the public network came in on {@code carrier}: it holds a channel of its trunk until its record. */
+    void carrierCall(String tenant, String callId, CarrierLeg carrier) {
+        channels.occupy(tenant, callId, carrier);
+    }
+
+    /**
+     * The call's record, owed, naming the carrier's trunk and DID; a call that came in gives its trunk channel back
+     * (one going out gave its seizure back as its branch ended).
+     */
     void record(CallRecord record, String agent, String extension, CarrierLeg carrier) {
         owed("queue call " + record.callId() + ": its record", () -> append(record, agent, extension, carrier));
+        channels.release(record.tenant(), record.callId(), carrier);
+    }
+
+    /** The record of a DID call that heard {@code prompt}; its trunk channel is given back. */
+    void promptRecord(CallRecord record, String prompt, CarrierLeg carrier) {
+        owed("prompt call " + record.callId() + ": its record", () -> {
+            Map<String, String> extra = new LinkedHashMap<>();
+            extra.put("prompt", prompt);
+            extra.put("trunk", carrier.trunk());
+            extra.put("did", carrier.did());
+            records.append(record, extra);
+        });
+        channels.release(record.tenant(), record.callId(), carrier);
     }
 
     private void append(CallRecord record, String agent, String extension) {

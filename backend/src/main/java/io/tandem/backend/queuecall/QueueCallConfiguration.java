@@ -29,6 +29,8 @@ import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.routing.CallRouter;
+import io.tandem.backend.trunk.CarrierChannels;
+import io.tandem.backend.trunk.PromptLibrary;
 import io.tandem.backend.wake.CallWakes;
 import io.tandem.telephony.rtp.RtpMediaStreamFactory;
 import io.tandem.telephony.sip.SipEndpoint;
@@ -84,7 +86,8 @@ class QueueCallConfiguration {
             ExecutorService queueCallPlacer, Clock clock, SipProperties sip, QueueCallProperties properties,
             MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings,
             Rooms rooms, JoinTokens tokens, Redis redis, NodeCommands nodeCommands, CallProperties callProperties,
-            CallWakes wakes, AcdProperties acdProperties, CampaignProperties campaignProperties) {
+            CallWakes wakes, AcdProperties acdProperties, CampaignProperties campaignProperties,
+            CarrierChannels carrierChannels) {
         NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
@@ -107,7 +110,7 @@ class QueueCallConfiguration {
         Acd acd = new Acd(queues, callers, claims, dispatcher);
         CallRecorder recorder = new CallRecorder(records, writes, claims::callEnded, clock, identity.id(),
                 (tenant, fields) -> redis.commands().xadd(Keys.queueLog(tenant), XAddArgs.Builder.maxlen(
-                        acdProperties.queueLogMaxLength()).approximateTrimming(), fields));
+                        acdProperties.queueLogMaxLength()).approximateTrimming(), fields), carrierChannels);
         QueueCallThreads threads = new QueueCallThreads(clock, queueCallTimers, queueCallPlacer);
         // a customer called back rings as long as any call's callee does
         TicketCalls tickets = new TicketCalls(redis, acd, legs, recorder, threads, callProperties.ringTimeout(),
@@ -126,6 +129,12 @@ class QueueCallConfiguration {
                 .description("position and wait announcements played to queue and parked callers of this node")
                 .register(registry);
         return calls;
+    }
+
+    /** The prompts a DID may play: those of the node's prompt directory. */
+    @Bean
+    PromptLibrary promptLibrary(QueueCallProperties properties) {
+        return new Announcements(properties.promptDirectory())::exists;
     }
 
     /** The campaign scheduler's dialler: this node's campaign calls. */

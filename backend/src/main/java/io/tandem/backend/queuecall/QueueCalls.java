@@ -12,8 +12,11 @@ import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.SipFeature;
 import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.trunk.CarrierLeg;
+import io.tandem.backend.trunk.Did;
 import io.tandem.protocol.LiveCall;
 import io.tandem.telephony.rtp.RtpMediaStream;
+import io.tandem.telephony.sdp.SdpAnswer;
+import io.tandem.telephony.sdp.SdpNegotiationException;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
@@ -66,6 +69,8 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     private final CampaignCalls campaigns;
     /** Callers by Call-ID, and the calls of the legs that dialled into their rooms by theirs. */
     private final Map<String, QueueCall> waiting = new ConcurrentHashMap<>();
+    /** DID calls hearing a prompt, by Call-ID. */
+    private final Map<String, PromptCall> prompted = new ConcurrentHashMap<>();
 
     QueueCalls(NodeSignalling signalling, Acd acd, OutgoingLegs legs, QueueMedia media, Reinvites reinvites,
             Overflow overflow, Rooms rooms, JoinTokens tokens, CallerTrust trust, CallRecorder recorder,
@@ -127,6 +132,11 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
             caller.onCallerRequest(st.get());
             return;
         }
+        PromptCall prompt = prompted.get(callId);
+        if (prompt != null) {
+            prompt.onCallerRequest(st.get());
+            return;
+        }
         AgentBranch branch = legs.find(callId);
         if (branch != null) {
             branch.call.onAgentRequest(branch, st.get());
@@ -148,7 +158,8 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
 
     @Override
     public boolean owns(String callId) {
-        return callId != null && (waiting.containsKey(callId) || legs.find(callId) != null);
+        return callId != null && (waiting.containsKey(callId) || prompted.containsKey(callId)
+                || legs.find(callId) != null);
     }
 
     @Override
@@ -163,6 +174,70 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     @Override
     public void onCarrierInvite(InboundRequest in, String tenant, String caller, String number, CarrierLeg carrier) {
         onInvite(in, tenant, caller, number, carrier, null);
+    }
+
+    /**
+     * A DID call of a prompt: answered from this node's media, the prompt plays (once, or looped), then BYE. An
+     * INVITE without an offer (a late offer) is refused with 488: a carrier's INVITE carries one.
+     */
+    @Override
+    public boolean onPromptInvite(InboundRequest in, String tenant, String caller, Did did, CarrierLeg carrier) {
+        Optional<ServerTransaction> st = signalling.endpoint().serverTransaction(in.event());
+        if (st.isEmpty()) {
+            return true; // a retransmission its transaction absorbs
+        }
+        SessionDescription offer;
+        try {
+            String body = SipMessages.bodyText(in.request());
+            if (body == null || body.isBlank()) {
+                signalling.respond(st.get(), Response.NOT_ACCEPTABLE_HERE, "An SDP offer is required", null, null,
+                        null, false);
+                return true;
+            }
+            offer = SessionDescription.parse(body);
+        } catch (Exception e) {
+            signalling.respond(st.get(), Response.NOT_ACCEPTABLE_HERE, "Unreadable SDP offer", null, null, null,
+                    false);
+            return true;
+        }
+        RtpMediaStream stream;
+        try {
+            stream = media.open();
+        } catch (IOException e) {
+            log.warn("prompt DID {}@{}: {}", did.number(), tenant, e.getMessage());
+            signalling.respond(st.get(), Response.SERVICE_UNAVAILABLE, "No media ports available", null, null, null,
+                    false);
+            return true;
+        }
+        String callId = callId(in.request());
+        CallerLeg leg = new CallerLeg(callId, signalling, reinvites, media, stream, false);
+        SdpAnswer answer;
+        try {
+            answer = leg.negotiate(st.get(), offer);
+        } catch (SdpNegotiationException e) {
+            stream.close();
+            signalling.respond(st.get(), Response.NOT_ACCEPTABLE_HERE, "No common codec: prompts speak G.711", null,
+                    null, null, false);
+            return true;
+        }
+        if (!leg.openDialog()) {
+            stream.close();
+            signalling.respond(st.get(), Response.SERVER_INTERNAL_ERROR, "No dialog", null, null, null, false);
+            return true;
+        }
+        PromptCall call = new PromptCall(tenant, caller, did, carrier, leg, recorder,
+                () -> prompted.remove(callId));
+        prompted.put(callId, call);
+        recorder.carrierCall(tenant, callId, carrier);
+        leg.start(answer.media(), digit -> { });
+        leg.hear(did.loop() ? media.looping(did.destination()) : media.prompts(List.of(did.destination()),
+                frame -> false));
+        call.hangUpAfter(Timers.on(threads.timers()), PromptCall.playTime(did,
+                media.promptsLength(List.of(did.destination()))));
+        leg.ok(answer, did.number());
+        log.info("prompt DID {}@{} from {} over trunk {}: playing {}{}", did.number(), tenant, caller,
+                carrier.trunk(), did.destination(), did.loop() ? " (looped, " + did.maxSeconds() + " s)" : "");
+        return true;
     }
 
     /** A queue caller whose SRTP the B2BUA ended: its leg's stream encrypts, its answer is RTP/SAVP (RFC 4568). */
@@ -390,6 +465,10 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     /** Our 200 to a caller was never ACKed (RFC 3261 §13.3.1.4): the caller is gone; end the call as its BYE would. */
     @Override
     public void onAckNotReceived(Dialog dialog, String callId) {
+        PromptCall prompt = prompted.get(callId);
+        if (prompt != null) {
+            prompt.onAckTimeout();
+        }
         QueueCall call = waiting.get(callId);
         if (call != null) {
             call.onAckTimeout(dialog);
@@ -445,6 +524,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     /** Node stopping: every stream closes (Redis drops this node's callers as LOSTNODE once its heartbeat ends). */
     void close() {
         waiting.values().forEach(QueueCall::close);
+        List.copyOf(prompted.values()).forEach(PromptCall::close);
         tickets.close();
         campaigns.close();
     }

@@ -79,6 +79,11 @@ final class QueueMedia {
         return announcements.player(words, then);
     }
 
+    /** One named prompt over and over. */
+    MediaSource looping(String word) {
+        return announcements.looping(word);
+    }
+
     /** How long {@link #prompts} of {@code words} last. */
     Duration promptsLength(List<String> words) {
         return announcements.duration(words);

@@ -35,8 +35,11 @@ class DialController {
     private final Dialling dialling;
     private final Directory directory;
     private final TenantServiceNumbers serviceNumbers;
+    private final PromptLibrary prompts;
 
-    DialController(Dids dids, Dialling dialling, Directory directory, TenantServiceNumbers serviceNumbers) {
+    DialController(Dids dids, Dialling dialling, Directory directory, TenantServiceNumbers serviceNumbers,
+            PromptLibrary prompts) {
+        this.prompts = prompts;
         this.dids = dids;
         this.dialling = dialling;
         this.directory = directory;
@@ -48,22 +51,42 @@ class DialController {
         return dids.list(tenant);
     }
 
-    /** Creates or replaces a DID; its destination must exist: a queue, or an extension (not an app user). */
+    /**
+     * Creates or replaces a DID; its destination must exist: a queue, an extension (not an app user), or a prompt of
+     * the node's prompt directory, which alone may loop (then with a time limit).
+     */
     @PutMapping(TENANT + "/dids/{number}")
     ResponseEntity<Did> saveDid(@PathVariable String tenant, @PathVariable String number,
             @Valid @RequestBody DidBody body) {
         if (!Keys.DID.matcher(number).matches()) {
             throw TrunkProblems.invalid("number", "must be a number: an optional '+' and 6-20 digits");
         }
+        boolean prompt = body.target() == Did.Target.PROMPT;
+        boolean loop = Boolean.TRUE.equals(body.loop());
+        int maxSeconds = body.maxSeconds() == null ? 0 : body.maxSeconds();
+        if (!prompt && body.loop() != null) {
+            throw TrunkProblems.invalid("loop", "only a DID of target prompt loops", List.of("prompt"));
+        }
+        if (!prompt && body.maxSeconds() != null) {
+            throw TrunkProblems.invalid("maxSeconds", "only a DID of target prompt has a time limit",
+                    List.of("prompt"));
+        }
+        if (loop && maxSeconds == 0) {
+            throw TrunkProblems.invalid("maxSeconds", "is required with loop: 1-3600 seconds");
+        }
         boolean exists = switch (body.target()) {
             case QUEUE, CALLBACK -> serviceNumbers.isServiceNumber(tenant, body.destination());
             case EXTENSION -> directory.find(tenant, body.destination()).filter(u -> !u.isAppUser()).isPresent();
+            case PROMPT -> !body.destination().contains("..") && prompts.exists(body.destination());
         };
         if (!exists) {
-            throw TrunkProblems.invalid("destination", body.target() == Did.Target.EXTENSION
-                    ? "must be an extension of tenant " + tenant : "must be a queue of tenant " + tenant);
+            throw TrunkProblems.invalid("destination", switch (body.target()) {
+                case EXTENSION -> "must be an extension of tenant " + tenant;
+                case PROMPT -> "must be a prompt of the node's prompt directory (its name without .wav)";
+                default -> "must be a queue of tenant " + tenant;
+            });
         }
-        Did did = new Did(number, body.target(), body.destination());
+        Did did = new Did(number, body.target(), body.destination(), loop, maxSeconds);
         return switch (dids.save(tenant, did)) {
             case OTHER_TENANTS -> throw TrunkProblems.problem(HttpStatus.CONFLICT, "Number taken",
                     number + " is a DID of another tenant");

@@ -61,10 +61,16 @@ final class TrunkRequests {
     record TrunkView(String tenant, Trunk trunk, boolean passwordStored, Map<String, JsonNode> registrations) {
     }
 
-    /** PUT body of a DID. */
-    record DidBody(@NotNull(message = "must be one of queue, extension, callback") Did.Target target,
-            @NotBlank @Pattern(regexp = EXTENSION, message = "must be a queue number or an extension")
-            String destination) {
+    /** A queue number, an extension, or a prompt's name (a path under the prompt directory, without .wav). */
+    static final String DESTINATION = "[A-Za-z0-9][A-Za-z0-9._/-]{0,63}";
+
+    /** PUT body of a DID; {@code loop} and {@code maxSeconds} only for a prompt. */
+    record DidBody(@NotNull(message = "must be one of queue, extension, callback, prompt") Did.Target target,
+            @NotBlank @Pattern(regexp = DESTINATION, message = "must be a queue number, an extension or a prompt's name")
+            String destination,
+            Boolean loop,
+            @Min(value = 1, message = "must be 1-3600 seconds") @Max(value = 3600, message = "must be 1-3600 seconds")
+            Integer maxSeconds) {
     }
 
     /** PUT body of a tenant's dial plan. */

@@ -71,4 +71,36 @@ class PacingTest {
         pacing.calls(predictive, 10, 0, new Pacing.Totals(70, 10));
         assertThat(pacing.abandonRate()).as("the abandons left the window").isZero();
     }
+
+    @Test
+    void withoutLiveCallsToAffordItPredictiveDialsOnlyOneCallPerAvailableAgent() {
+        Pacing pacing = new Pacing(300);
+        Campaign predictive = campaign(Campaign.Mode.PREDICTIVE);
+        long answered = 0;
+        for (int tick = 0; tick < 30; tick++) {
+            answered += 1; // the ratio rises on this evidence ...
+            pacing.calls(predictive, 6, 0, new Pacing.Totals(answered, 0));
+        }
+        assertThat(pacing.ratio()).isGreaterThan(1.5);
+        // ... but 31 live calls afford no abandon at 3 %: nothing beyond one call per agent
+        assertThat(pacing.calls(predictive, 6, 0, new Pacing.Totals(answered, 0))).isEqualTo(6);
+    }
+
+    @Test
+    void evenWhenEveryOverDialledCallIsAbandonedTheWindowStaysAtOrUnderTheCap() {
+        Pacing pacing = new Pacing(300);
+        Campaign predictive = campaign(Campaign.Mode.PREDICTIVE);
+        long answered = 0;
+        long abandoned = 0;
+        long overDialled = 0;
+        for (int tick = 0; tick < 300; tick++) {
+            int calls = pacing.calls(predictive, 6, 0, new Pacing.Totals(answered, abandoned));
+            int over = Math.max(0, calls - 6);
+            overDialled += over;
+            answered += calls - over; // one call per agent is taken by its agent
+            abandoned += over; // the worst case: every call beyond that is abandoned
+            assertThat((double) abandoned / (answered + abandoned)).as("tick " + tick).isLessThanOrEqualTo(0.03);
+        }
+        assertThat(overDialled).as("it still over-dials once it can afford to").isPositive();
+    }
 }

@@ -37,6 +37,9 @@ class CarrierCallIT {
     private static final String CARRIER = "127.0.0.2";
     private static final String QUEUE_DID = "+4930555000";
     private static final String EXTENSION_DID = "+4930555001";
+    private static final String PROMPT_DID = "+4930555002";
+    /** Asterisk's beep prompt: 0.43 s of 700 Hz. */
+    private static final double BEEP = 700;
     private static final String CUSTOMER = "+4917012345678";
 
     private static TestNode node;
@@ -52,6 +55,8 @@ class CarrierCallIT {
         put("/api/v1/tenants/demo/dids/" + QUEUE_DID, "{\"target\":\"queue\",\"destination\":\"7000\"}", 201);
         put("/api/v1/tenants/demo/dids/" + EXTENSION_DID, "{\"target\":\"extension\",\"destination\":\"1003\"}",
                 201);
+        put("/api/v1/tenants/demo/dids/" + PROMPT_DID, "{\"target\":\"prompt\",\"destination\":\"beep\","
+                + "\"loop\":true,\"maxSeconds\":3}", 201);
     }
 
     @AfterAll
@@ -72,6 +77,7 @@ class CarrierCallIT {
             Call ringing = agent.nextIncoming();
             ringing.answer();
             agent.awaitState(ringing, CallState.CONNECTED);
+            Await.until("the call holds a channel of its trunk", Duration.ofSeconds(10), () -> channels() == 1);
             long music = customer.ear(call).toneFrames();
             Await.until("the agent hears the customer's 1 kHz", AUDIO, () -> agent.ear(ringing).toneFrames() > 25);
             Await.until("the customer hears the agent's 440 Hz", AUDIO,
@@ -91,7 +97,54 @@ class CarrierCallIT {
                     .containsEntry("agent", "1002").containsEntry("did", QUEUE_DID)
                     .containsEntry("trunk", "carrier");
             desk.stateAfterCall("not-ready");
+            Await.until("its trunk channel given back", Duration.ofSeconds(10), () -> channels() == 0);
         }
+    }
+
+    @Test
+    void aDidOfAPromptPlaysItLoopedUpToItsTimeAndHangsUp() throws Exception {
+        try (QueuePhone customer = QueuePhone.callerFrom(CARRIER, CUSTOMER, 1000, BEEP)) {
+            Call call = customer.dial(node, PROMPT_DID);
+            customer.awaitState(call, CallState.CONNECTED);
+            Await.until("the call holds a channel of its trunk", Duration.ofSeconds(10), () -> channels() == 1);
+            // once is 21 frames of tone; more is the loop
+            Await.until("the customer hears the looped beep", AUDIO, () -> customer.ear(call).toneFrames() > 40);
+            customer.awaitState(call, CallState.ENDED);
+            assertThat(call.endStatus()).as("answered (200), then hung up on by the node's BYE").isEqualTo(200);
+            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            assertThat(cdr(call.id())).containsEntry("from", CUSTOMER).containsEntry("to", PROMPT_DID)
+                    .containsEntry("prompt", "beep").containsEntry("did", PROMPT_DID)
+                    .containsEntry("trunk", "carrier").containsEntry("hungUpBy", "node");
+            Await.until("its trunk channel given back", Duration.ofSeconds(10), () -> channels() == 0);
+        }
+    }
+
+    @Test
+    void aPromptDidNamesAPromptThatExistsAndLoopsOnlyWithATimeLimit() {
+        assertInvalid("{\"target\":\"prompt\",\"destination\":\"no-such-prompt\"}", "destination");
+        assertInvalid("{\"target\":\"prompt\",\"destination\":\"../../../etc/passwd\"}", "destination");
+        assertInvalid("{\"target\":\"prompt\",\"destination\":\"beep\",\"loop\":true}", "maxSeconds");
+        assertInvalid("{\"target\":\"prompt\",\"destination\":\"beep\",\"maxSeconds\":0}", "maxSeconds");
+        HttpResponse<String> loopingQueue = assertInvalid("{\"target\":\"queue\",\"destination\":\"7000\","
+                + "\"loop\":true}", "loop");
+        assertThat(loopingQueue.body()).contains("\"allowed\":[\"prompt\"]");
+        HttpResponse<String> once = node.api().put("/api/v1/tenants/demo/dids/+4930555998", TestNode.ADMIN,
+                TestNode.PASSWORD, "{\"target\":\"prompt\",\"destination\":\"beep\"}");
+        assertThat(once.statusCode()).as(once.body()).isEqualTo(201);
+        assertThat(once.body()).contains("\"loop\":false").contains("\"maxSeconds\":0");
+        node.api().delete("/api/v1/tenants/demo/dids/+4930555998", TestNode.ADMIN, TestNode.PASSWORD);
+    }
+
+    private static HttpResponse<String> assertInvalid(String json, String field) {
+        HttpResponse<String> response = node.api().put("/api/v1/tenants/demo/dids/+4930555999", TestNode.ADMIN,
+                TestNode.PASSWORD, json);
+        assertThat(response.statusCode()).as(json + ": " + response.body()).isEqualTo(400);
+        assertThat(response.body()).contains("\"field\":\"" + field + "\"");
+        return response;
+    }
+
+    private static long channels() {
+        return node.bean(Redis.class).commands().hlen(Keys.trunkChannels("demo", "carrier"));
     }
 
     @Test
@@ -105,8 +158,10 @@ class CarrierCallIT {
             assertThat(rung.remoteUri()).contains(CUSTOMER);
             Await.until("the extension hears the customer", AUDIO, () -> callee.ear(rung).toneFrames() > 25);
             Await.until("the customer hears the extension", AUDIO, () -> customer.ear(call).toneFrames() > 25);
+            Await.until("the call holds a channel of its trunk", Duration.ofSeconds(10), () -> channels() == 1);
             call.hangup();
             callee.awaitState(rung, CallState.ENDED);
+            Await.until("its trunk channel given back", Duration.ofSeconds(10), () -> channels() == 0);
             Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("from", CUSTOMER).containsEntry("to", "1003")
                     .containsEntry("did", EXTENSION_DID).containsEntry("trunk", "carrier");
@@ -152,7 +207,7 @@ class CarrierCallIT {
                 TestNode.PASSWORD, "{\"target\":\"fax\",\"destination\":\"7000\"}");
         assertThat(badTarget.statusCode()).isEqualTo(400);
         assertThat(badTarget.body()).contains("\"field\":\"target\"").contains("\"allowed\":[\"queue\",\"extension\","
-                + "\"callback\"]");
+                + "\"callback\",\"prompt\"]");
     }
 
     private static void put(String path, String json, int expected) {
