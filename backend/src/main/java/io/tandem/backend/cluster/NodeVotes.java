@@ -138,7 +138,9 @@ public class NodeVotes {
         Decision decision = new Decision(subject, "in".equals(reply.get(0)), ((Long) reply.get(1)) == 1L,
                 ((Long) reply.get(2)).intValue(), counted);
         if (decision.changed()) {
-            if (decision.dialling()) {
+            if (decision.dialling() && decision.voters() == 0) {
+                log.warn("node '{}' is back in dialling: no other node is left to vote on it", subject);
+            } else if (decision.dialling()) {
                 log.warn("node '{}' is back in dialling: a majority of {} voters reach it again ({})", subject,
                         decision.voters(), counted);
             } else {
