@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 /**
  * Tells every tenant's supervisors that a node went out of dialling or came back ({@code node.dialling} on the
  * tenant's event stream, so on {@code /ws/supervisor}): their campaigns dial from fewer nodes, or from more again.
- * Fields: {@code node}, {@code dialling} ({@code out} or {@code in}), {@code voters}, {@code votes}
+ * Fields: {@code subject} (the node voted on; the event's own {@code node} is the one that cast the deciding vote),
+ * {@code dialling} ({@code out} or {@code in}), {@code voters}, {@code votes}
  * ({@code voter=vote,…}).
  */
 @Component
@@ -37,7 +38,7 @@ class NodeDiallingEvents implements NodeVotes.Listener {
         for (String tenant : directory.tenants()) {
             if (Keys.TENANT.matcher(tenant).matches()) {
                 scripts.run(AcdScripts.EVENT, tenant, List.of(Keys.events(tenant)), EVENT, "", "", "",
-                        "node", decision.node(), "dialling", decision.dialling() ? "in" : "out",
+                        "subject", decision.node(), "dialling", decision.dialling() ? "in" : "out",
                         "voters", Integer.toString(decision.voters()), "votes", String.join(",", votes));
             }
         }
