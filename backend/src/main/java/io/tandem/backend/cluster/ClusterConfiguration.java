@@ -88,7 +88,8 @@ class ClusterConfiguration {
     }
 
     /** Ordered first among the listeners of the node's closing (an {@code @Order} on a lambda bean is not seen). */
-    record LeaveOnClose(Heartbeat heartbeat, NodeProbe probe) implements ApplicationListener<ContextClosedEvent>, Ordered {
+    record LeaveOnClose(Heartbeat heartbeat, NodeProbe probe)
+            implements ApplicationListener<ContextClosedEvent>, Ordered {
 
         @Override
         public void onApplicationEvent(ContextClosedEvent event) {

@@ -1,5 +1,6 @@
 package io.tandem.backend.cluster;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.lettuce.core.ScriptOutputType;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.LuaScript;
@@ -37,6 +38,7 @@ public class NodeVotes {
     public enum Vote {
         REACHABLE, UNREACHABLE;
 
+        @JsonValue
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
         }
