@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * OPTIONS (RFC 3261 §11: a capabilities query, no call is set up) to the SIP address in each other live node's
  * heartbeat, the port the inter-node trunk's INVITEs go to, labelled with {@link TrunkSignature#ORIGIN}. Any response
  * proves the node's SIP stack is reached and answers: a vote "reachable"; none within
- * {@code probe-timeout}, a vote "unreachable". Each round also decides on this node itself, so a node whose voters
+ * {@code probe-timeout}, {@code misses} times in a row, a vote "unreachable". Each round also decides on this node itself, so a node whose voters
  * have all gone comes back into dialling. Votes go to Redis on the probe's own thread, never on a SIP thread.
  */
 final class NodeProbe implements SipFeature {
@@ -53,6 +53,8 @@ final class NodeProbe implements SipFeature {
     private final Map<ClientTransaction, Probed> pending = new ConcurrentHashMap<>();
     /** The nodes with a probe on its way, so a slow node is not asked again before its answer or deadline. */
     private final Set<String> asking = ConcurrentHashMap.newKeySet();
+    /** Probes in a row each node left unanswered; the voting thread only. */
+    private final Map<String, Integer> missed = new ConcurrentHashMap<>();
     /** Rounds and votes that failed (Redis away, most likely); each is logged. */
     private final Counter failures;
     private volatile ScheduledFuture<?> task;
@@ -191,6 +193,13 @@ final class NodeProbe implements SipFeature {
 
     private void vote(Probed probed, NodeVotes.Vote vote) {
         asking.remove(probed.node());
+        if (vote == NodeVotes.Vote.REACHABLE) {
+            missed.remove(probed.node());
+        } else if (missed.merge(probed.node(), 1, Integer::sum) < properties.misses()) {
+            log.info("node '{}': probe of node '{}' unanswered; it votes unreachable after {} in a row", self,
+                    probed.node(), properties.misses());
+            return;
+        }
         try {
             votes.vote(probed.node(), self, vote, probed.live());
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package io.tandem.backend.cluster;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -15,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param probeInterval how often this node probes every other live node (RFC 3261 §11: an OPTIONS, no call)
  * @param probeTimeout  a probe unanswered for this long is a vote "unreachable" (a UDP OPTIONS would otherwise wait
  *                      for Timer F, 32 s, RFC 3261 §17.1.2.2)
+ * @param misses        probes in a row a node must leave unanswered before this node votes it unreachable: one lost
+ *                      or late answer (a loaded node, a dropped datagram) is no partition
  * @param voteTtl       a vote counts for this long; a voter that stopped (dead, or cut off from Redis) no longer
  *                      counts after it. More than {@code probe-interval + probe-timeout}, so a live voter's vote is
  *                      always fresh
@@ -25,6 +29,7 @@ public record VotingProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("2s") @NotNull Duration probeInterval,
         @DefaultValue("2s") @NotNull Duration probeTimeout,
+        @DefaultValue("2") @Min(1) @Max(10) int misses,
         @DefaultValue("10s") @NotNull Duration voteTtl) {
 
     public VotingProperties {

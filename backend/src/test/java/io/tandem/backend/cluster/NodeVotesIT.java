@@ -42,7 +42,7 @@ class NodeVotesIT {
         redis.commands().flushall();
         StaticListableBeanFactory listeners = new StaticListableBeanFactory();
         listeners.addBean("told", (NodeVotes.Listener) told::add);
-        votes = new NodeVotes(redis, new VotingProperties(true, Duration.ofSeconds(2), Duration.ofSeconds(2), TTL),
+        votes = new NodeVotes(redis, new VotingProperties(true, Duration.ofSeconds(2), Duration.ofSeconds(2), 2, TTL),
                 listeners.getBeanProvider(NodeVotes.Listener.class));
     }
 
