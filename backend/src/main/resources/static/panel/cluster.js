@@ -47,6 +47,7 @@ async function poll() {
     setText(tr, 'started', new Date(node.startedAt).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'));
     setText(tr, 'calls', String(node.calls));
     setText(tr, 'registrations', String(node.registrations));
+    setText(tr, 'dialling', dialling(node));
   }
   for (const [id, known] of nodes) {
     if (!seen.has(id) && known.tr.dataset.status !== 'gone') {
@@ -54,9 +55,20 @@ async function poll() {
       setText(known.tr, 'status', '✖ Gone');
       setText(known.tr, 'calls', '–');
       setText(known.tr, 'registrations', '–');
+      setText(known.tr, 'dialling', '–');
     }
   }
   tick();
+}
+
+/** In or out of campaign dialling, as the other nodes vote (out: most of them cannot reach the node's SIP port). */
+function dialling(node) {
+  const votes = Object.entries(node.votes || {});
+  const unreachable = votes.filter(([, ballot]) => ballot.vote === 'unreachable').map(([voter]) => voter);
+  if (node.dialling === false) {
+    return `✖ Out: unreachable from ${unreachable.join(', ') || 'a majority'}`;
+  }
+  return unreachable.length ? `In (unreachable from ${unreachable.join(', ')})` : 'In';
 }
 
 function tick() {
@@ -72,7 +84,15 @@ function pollSafely() {
   poll().catch((e) => console.warn('cluster poll failed', e));
 }
 
-// The event stream only drives the connection indicator and banner here; the figures come from polling.
-connectEvents({ onOpen: pollSafely, onEvent: () => {} });
+// The event stream drives the connection indicator and banner here, and a node voted out of dialling or back in
+// (node.dialling) is shown at once; the other figures come from polling.
+connectEvents({
+  onOpen: pollSafely,
+  onEvent: (event) => {
+    if (event.kind === 'node.dialling') {
+      pollSafely();
+    }
+  },
+});
 window.setInterval(pollSafely, POLL_MS);
 window.setInterval(tick, 1000);

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.backend.acd.AcdScripts;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.cluster.NodeRegistry;
+import io.tandem.backend.cluster.NodeVotes;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.redis.Keys;
@@ -59,6 +60,7 @@ public class CampaignScheduler implements SmartLifecycle {
     private final OutsideCalls outsideCalls;
     private final Queues queues;
     private final NodeRegistry nodes;
+    private final NodeVotes votes;
     private final Redis redis;
     private final Attempts attempts;
     private final Clock clock;
@@ -72,9 +74,11 @@ public class CampaignScheduler implements SmartLifecycle {
     private volatile ScheduledExecutorService loop;
     private long ticks;
     private long lastSweep;
+    /** Whether the last tick found this node voted out of dialling; the scheduler's thread only. */
+    private boolean votedOut;
 
     public CampaignScheduler(Directory directory, Campaigns campaigns, DoNotCall doNotCall, OutsideCalls outsideCalls,
-            Queues queues, NodeRegistry nodes, Redis redis, AcdScripts scripts, OwedWrites writes,
+            Queues queues, NodeRegistry nodes, NodeVotes votes, Redis redis, AcdScripts scripts, OwedWrites writes,
             NodeIdentity identity, Clock clock, CampaignProperties properties, ObjectProvider<CampaignDialer> dialer,
             MeterRegistry registry) {
         this.directory = directory;
@@ -83,6 +87,7 @@ public class CampaignScheduler implements SmartLifecycle {
         this.outsideCalls = outsideCalls;
         this.queues = queues;
         this.nodes = nodes;
+        this.votes = votes;
         this.redis = redis;
         this.clock = clock;
         this.properties = properties;
@@ -124,7 +129,7 @@ public class CampaignScheduler implements SmartLifecycle {
         if (now - lastSweep >= properties.sweep().toMillis()) {
             lastSweep = now;
         }
-        if (running.isEmpty()) {
+        if (running.isEmpty() || !diallingHere()) {
             return;
         }
         Collections.rotate(running, -(int) (ticks++ % running.size()));
@@ -134,6 +139,20 @@ public class CampaignScheduler implements SmartLifecycle {
             Running r = running.get(i);
             budget -= dial(calls, r.tenant(), r.campaign(), share, limits.get(r.tenant()), now);
         }
+    }
+
+    /**
+     * Whether this node may dial: not while a majority of the other nodes cannot reach it ({@link NodeVotes}), since
+     * a customer it dialled could not be put through to an agent on another node. Its claims and sweeps go on.
+     */
+    private boolean diallingHere() {
+        boolean out = !votes.dialling(nodeId);
+        if (out != votedOut) {
+            votedOut = out;
+            log.warn(out ? "campaigns: node '{}' is voted out of dialling; it places no campaign call until the "
+                    + "others reach it again" : "campaigns: node '{}' is back in dialling", nodeId);
+        }
+        return !out;
     }
 
     /** Dials up to {@code share} of the campaign's contacts now; returns how many calls were placed. */
@@ -179,7 +198,7 @@ public class CampaignScheduler implements SmartLifecycle {
     public Optional<Contact> previewNext(String tenant, String campaignId, String agent) {
         CampaignDialer calls = dialer.getIfAvailable();
         Optional<Campaign> found = campaigns.find(tenant, campaignId);
-        if (calls == null || found.isEmpty()) {
+        if (calls == null || found.isEmpty() || !votes.dialling(nodeId)) {
             return Optional.empty();
         }
         Campaign campaign = found.get();

@@ -125,6 +125,15 @@ public final class Keys {
         return PREFIX + "node:" + checked(NODE, "node id", nodeId) + ":offers";
     }
 
+    /**
+     * Hash, cluster-wide: the nodes' votes on each other's reachability, {@code vote:<subject>:<voter>} →
+     * {@code reachable|unreachable <ms>} (Redis time), and the nodes voted out of dialling, {@code out:<node>} →
+     * since (ms). One key, so the vote and the decision are one script on one slot.
+     */
+    public static String nodeVotes() {
+        return PREFIX + "node-votes";
+    }
+
     /** Pub/sub channel: supervisor monitor commands (start, mode, stop) for calls whose media this node holds. */
     public static String nodeMonitors(String nodeId) {
         return PREFIX + "node:" + checked(NODE, "node id", nodeId) + ":monitors";

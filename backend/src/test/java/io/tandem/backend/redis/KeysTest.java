@@ -55,6 +55,7 @@ class KeysTest {
     @Test
     void clusterKeysHaveNoTenantTag() {
         assertThat(Keys.nodes()).isEqualTo("tandem:nodes");
+        assertThat(Keys.nodeVotes()).isEqualTo("tandem:node-votes");
         assertThat(Keys.node("n2")).isEqualTo("tandem:node:n2");
         assertThat(Keys.tenants()).isEqualTo("tandem:tenants");
     }

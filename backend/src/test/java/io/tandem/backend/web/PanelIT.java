@@ -490,6 +490,7 @@ class PanelIT {
         assertThat(entryRow.findElement(By.cssSelector("[data-field=http]")).getText())
                 .endsWith(":" + entry.port());
         browser.until(d -> entryRow.findElement(By.cssSelector("[data-field=beat]")).getText().endsWith("ago"));
+        browser.until(d -> "In".equals(entryRow.findElement(By.cssSelector("[data-field=dialling]")).getText()));
 
         TestNode spare = node("spare");
         CountDownLatch held = new CountDownLatch(1);

@@ -40,7 +40,10 @@ public final class SipRequestRouter implements SipHandler {
     private final SipFeature fallback = new UnroutedRequests();
     private final String allow;
     private final AtomicLong blocked = new AtomicLong();
+    private final AtomicLong cutOffDropped = new AtomicLong();
     private volatile SipEndpoint endpoint;
+    /** Read once per request: whether requests from other nodes are dropped ({@link #cutOffFromNodes}). */
+    private volatile boolean cutOff;
 
     public SipRequestRouter(Collection<SipFeature> features, Collection<SourceFilter> filters, NodeMetrics metrics) {
         this.features = List.copyOf(features);
@@ -72,6 +75,21 @@ public final class SipRequestRouter implements SipHandler {
         return allow;
     }
 
+    /**
+     * Drops, unanswered, every request that comes from another node (it carries {@link TrunkSignature#ORIGIN}: the
+     * trunk's INVITEs, the nodes' probes), as a cut link between nodes would lose them, while everything else (Redis,
+     * phones, carriers) goes on. For tests of the nodes' votes on each other; nothing in a running node calls it.
+     */
+    public void cutOffFromNodes(boolean cut) {
+        cutOff = cut;
+        log.warn("requests from other nodes are {}", cut ? "dropped unanswered (cut off)" : "handled again");
+    }
+
+    /** Requests from other nodes dropped while cut off from them. */
+    public long cutOffDropped() {
+        return cutOffDropped.get();
+    }
+
     /** Requests refused because their source was blocked. */
     public long blockedRequests() {
         return blocked.get();
@@ -82,6 +100,10 @@ public final class SipRequestRouter implements SipHandler {
         SipEndpoint current = endpoint;
         if (current == null) {
             return; // not started yet: the client retransmits (UDP) or times out; nothing to answer with
+        }
+        if (cutOff && event.getRequest().getHeader(TrunkSignature.ORIGIN) != null) {
+            cutOffDropped.incrementAndGet();
+            return;
         }
         InboundRequest request = new InboundRequest(event, current, metrics);
         String method = request.method();
