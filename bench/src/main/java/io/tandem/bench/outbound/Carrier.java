@@ -49,7 +49,7 @@ final class Carrier implements AutoCloseable {
         int port = LoopbackPorts.udpAndTcp();
         int media = LoopbackPorts.sippMedia();
         List<String> command = new ArrayList<>(List.of("sipp", "-sf", SCENARIO, "-i", "127.0.0.1", "-p",
-                Integer.toString(port), "-mi", "127.0.0.1", "-mp", Integer.toString(media), "-t", "u1", "-l", "20000",
+                Integer.toString(port), "-mi", "127.0.0.1", "-mp", Integer.toString(media), "-t", "u1", "-l", "5000",
                 "-default_behaviors", "all,-abortunexp", "-nostdin", "-trace_logs", "-trace_stat", "-stf",
                 "stats.csv", "-fd", "1", "-trace_err", "-error_file", "errors.log"));
         if (echo) {
@@ -112,17 +112,6 @@ final class Carrier implements AutoCloseable {
             }
         }
         return new long[] {Long.parseLong(last[ok].trim()), Long.parseLong(last[failed].trim()), most};
-    }
-
-    /** The carrier's own SIPp error log lines (unexpected messages, retransmission timeouts). */
-    long errorLines() throws IOException {
-        Path errors = sipp.workDir().resolve("errors.log");
-        if (!Files.exists(errors)) {
-            return 0;
-        }
-        try (Stream<String> lines = Files.lines(errors, StandardCharsets.ISO_8859_1)) {
-            return lines.filter(l -> !l.isBlank() && !l.startsWith("The following events")).count();
-        }
     }
 
     @Override

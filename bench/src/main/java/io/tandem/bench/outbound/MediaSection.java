@@ -105,12 +105,17 @@ final class MediaSection implements BenchSection {
                 try (RelaySocketDrops sampling = new RelaySocketDrops(node.rtpRange()[0], node.rtpRange()[1])) {
                     drops = sampling;
                     node.start(campaign);
+                    // A broadcast attempt is settled as answered at the answer: the calls end when the carrier
+                    // hangs up, which its statistics (one row a second) count.
                     long deadline = System.nanoTime() + (n / SETUP_RATE + holdSeconds + 90) * 1_000_000_000L;
+                    boolean over;
                     do {
-                        Thread.sleep(1000); // polling the campaign's figures: there is nothing to wait on
+                        Thread.sleep(1000); // polling the figures and the carrier's statistics: nothing to wait on
                         figures = node.figures(campaign);
-                    } while (System.nanoTime() < deadline && (figures.path("attempts").asLong() < n
-                            || figures.path("inFlight").asLong() > 0));
+                        long[] ended = carrier.stats();
+                        over = figures.path("attempts").asLong() >= n && figures.path("inFlight").asLong() == 0
+                                && ended[0] + ended[1] >= figures.path("outcomes").path("answered").asLong();
+                    } while (System.nanoTime() < deadline && !over);
                     cpu = cpuTicks(node.pid()) - cpuBefore;
                 }
                 Thread.sleep(2000); // SIPp writes its statistics once a second

@@ -2,6 +2,11 @@ package io.tandem.bench.outbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.tandem.backend.redis.Keys;
 import io.tandem.bench.node.QueueCluster;
 import java.io.IOException;
 import java.net.URI;
@@ -12,8 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one node the outbound bench dials from: a redis-server and the node jar (via {@link QueueCluster}), tenant
@@ -114,6 +122,32 @@ public final class OutboundNode implements AutoCloseable {
             Thread.sleep(500); // polling the node's figures: there is nothing to wait on
         }
         return false;
+    }
+
+    /**
+     * When the node seized each trunk for the campaign's attempts (Redis time, ms, sorted per trunk): the
+     * {@code seizedAt} of every entry of the campaign's attempt stream, which is the time {@code trunk/seize.lua}
+     * counted against the trunk's CAPS.
+     */
+    Map<String, long[]> seizures(String campaign) {
+        RedisClient client = RedisClient.create("redis://127.0.0.1:" + cluster.redisPort());
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            Map<String, List<Long>> byTrunk = new HashMap<>();
+            for (StreamMessage<String, String> m : redis.sync().xrange(Keys.campaignAttempts(TENANT, campaign),
+                    Range.create("-", "+"))) {
+                String trunk = m.getBody().getOrDefault("trunk", "");
+                String at = m.getBody().getOrDefault("seizedAt", "0");
+                if (!trunk.isEmpty() && !at.equals("0")) {
+                    byTrunk.computeIfAbsent(trunk, t -> new ArrayList<>()).add(Long.parseLong(at));
+                }
+            }
+            Map<String, long[]> sorted = new HashMap<>();
+            byTrunk.forEach((trunk, times) -> sorted.put(trunk, times.stream().mapToLong(Long::longValue).sorted()
+                    .toArray()));
+            return sorted;
+        } finally {
+            client.shutdown();
+        }
     }
 
     /** The scheduler's tick timer: {ticks so far, their total seconds}. */
