@@ -57,7 +57,7 @@ final class TickSection implements BenchSection {
     @Override
     public String run(boolean quick) throws Exception {
         String loadBefore = Contacts.loadAverage();
-        int seconds = quick ? 12 : 45;
+        int seconds = quick ? 12 : 30;
         List<Phase> phases = new ArrayList<>();
         try (Carrier carrier = Carrier.start(work.resolve("tick"), "t", 1, false)) {
             node.trunk("t", carrier.port(), 1, 0);
