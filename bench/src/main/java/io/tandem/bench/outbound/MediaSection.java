@@ -41,34 +41,33 @@ final class MediaSection implements BenchSection {
     }
 
     /** One step of the ramp. */
-    private record Step(int target, int holdSeconds, long attempts, long answered, long carrierOk,
-            long carrierFailed, long mostUp, int mostSockets, long nodeDrops, long carrierDrops, long hostDatagrams,
+    private record Step(int target, int holdSeconds, long attempts, long answered, long carrierFailed, long mostUp,
+            int mostSockets, long sentByNode, long echoed, long captureDrops, long nodeDrops, long carrierDrops,
             long cpuTicks, String load) {
 
-        /** Packets expected each way: answered calls × 50/s × the hold. */
+        /** Packets the node should have sent: answered calls × 50/s × the hold. */
         long expected() {
             return answered * PACKETS_PER_SECOND * holdSeconds;
         }
 
-        /**
-         * Both directions' packets not delivered to a socket on this host: 1 − UDP datagrams delivered during the
-         * step / (2 × expected). Other processes' datagrams count as delivered, so this is a lower bound.
-         */
-        double lossPercent() {
-            return expected() == 0 ? 100 : Math.max(0, 100.0 * (1 - hostDatagrams / (2.0 * expected())));
+        /** Packets the node did not send of those it should have (late frames skipped, a stream not started). */
+        double sendShortfallPercent() {
+            return expected() == 0 ? 100 : Math.max(0, 100.0 * (1 - (double) sentByNode / expected()));
         }
 
-        /**
-         * The loss less what the carrier's echo socket dropped (and the echoes those packets never had): what is
-         * left was lost on the node's side.
-         */
+        /** The carrier's echoes that reached the node's sockets but were dropped there (not read in time). */
+        double receiveLossPercent() {
+            return echoed == 0 ? 100 : 100.0 * nodeDrops / echoed;
+        }
+
+        /** Loss on the node's side: what it did not send plus what it did not read. */
         double nodeLossPercent() {
-            return expected() == 0 ? 100
-                    : Math.max(0, 100.0 * (1 - (hostDatagrams + 2.0 * carrierDrops) / (2.0 * expected())));
+            return sendShortfallPercent() + receiveLossPercent();
         }
 
-        double nodeDropPercent() {
-            return expected() == 0 ? 100 : 100.0 * nodeDrops / expected();
+        /** The node's packets the carrier did not echo (the load generator's limit, not the node's). */
+        double carrierLossPercent() {
+            return sentByNode == 0 ? 100 : Math.max(0, 100.0 * (1 - (double) echoed / sentByNode));
         }
 
         double cpuMillisPerCallSecond() {
@@ -77,8 +76,8 @@ final class MediaSection implements BenchSection {
         }
 
         boolean carried() {
-            return attempts == target && answered == target && carrierFailed == 0 && nodeLossPercent() < 0.5
-                    && nodeDropPercent() < 0.5;
+            return attempts == target && answered == target && carrierFailed == 0 && captureDrops == 0
+                    && nodeLossPercent() < 0.5;
         }
     }
 
@@ -91,9 +90,9 @@ final class MediaSection implements BenchSection {
         for (int n : quick ? QUICK_STEPS : FULL_STEPS) {
             Step step = step(n, n / SETUP_RATE + plateau, series++);
             steps.add(step);
-            log.info("media {} calls: {} answered, {} carrier failures, {} up at once, loss {} % ({} % on the node's "
-                    + "side), node drops {}", n, step.answered(), step.carrierFailed(), step.mostUp(),
-                    step.lossPercent(), step.nodeLossPercent(), step.nodeDrops());
+            log.info("media {} calls: {} answered, {} carrier failures, {} up at once, node sent {} of {}, echoed {}, "
+                    + "node drops {}", n, step.answered(), step.carrierFailed(), step.mostUp(), step.sentByNode(),
+                    step.expected(), step.echoed(), step.nodeDrops());
             if (!step.carried()) {
                 break;
             }
@@ -111,9 +110,12 @@ final class MediaSection implements BenchSection {
                 JsonNode figures;
                 long cpuBefore = cpuTicks(node.pid());
                 long cpu;
-                RelaySocketDrops drops;
-                try (RelaySocketDrops sampling = new RelaySocketDrops(node.rtpRange()[0], node.rtpRange()[1])) {
-                    drops = sampling;
+                Path dir = work.resolve("media-" + n);
+                try (PacketCount toCarrier = PacketCount.start(dir, "to-carrier",
+                        "udp dst port " + carrier.mediaPort());
+                     PacketCount fromCarrier = PacketCount.start(dir, "from-carrier",
+                        "udp src port " + carrier.mediaPort());
+                     RelaySocketDrops drops = new RelaySocketDrops(node.rtpRange()[0], node.rtpRange()[1])) {
                     node.start(campaign);
                     // A broadcast attempt is settled as answered at the answer: the calls end when the carrier
                     // hangs up, which its statistics (one row a second) count.
@@ -127,13 +129,17 @@ final class MediaSection implements BenchSection {
                                 && ended[0] + ended[1] >= figures.path("outcomes").path("answered").asLong();
                     } while (System.nanoTime() < deadline && !over);
                     cpu = cpuTicks(node.pid()) - cpuBefore;
+                    drops.close();
+                    toCarrier.close();
+                    fromCarrier.close();
+                    Thread.sleep(2000); // SIPp writes its statistics once a second
+                    long[] stats = carrier.stats();
+                    return new Step(n, holdSeconds, figures.path("attempts").asLong(),
+                            figures.path("outcomes").path("answered").asLong(), stats[1], stats[2],
+                            drops.maxSockets(), toCarrier.captured(), fromCarrier.captured(),
+                            toCarrier.dropped() + fromCarrier.dropped(), drops.drops(),
+                            socketDrops(carrier.mediaPort()), cpu, load + " → " + Contacts.loadAverage());
                 }
-                Thread.sleep(2000); // SIPp writes its statistics once a second
-                long[] stats = carrier.stats();
-                return new Step(n, holdSeconds, figures.path("attempts").asLong(),
-                        figures.path("outcomes").path("answered").asLong(), stats[0], stats[1], stats[2],
-                        drops.maxSockets(), drops.drops(), socketDrops(carrier.mediaPort()), drops.udpDelta()[0],
-                        cpu, load + " → " + Contacts.loadAverage());
             } finally {
                 node.stop(campaign);
                 node.deleteCampaign(campaign);
@@ -172,41 +178,38 @@ final class MediaSection implements BenchSection {
                 + "one trunk with CAPS %d (so N calls are set up in N/%d s) to a SIPp carrier started with "
                 + "`-rtp_echo` that answers (PCMU, 20 ms) and hangs up N/%d + %d s after the ACK, so all N calls "
                 + "are up together for the last %d s (%s mode). The node plays the campaign's prompt to every "
-                + "answered call (50 packets/s) and the carrier sends each packet back (50/s into the node). "
-                + "*Expected each way* = answered × 50 × hold. *Loss* = 1 − UDP datagrams delivered on this host "
-                + "during the step (`/proc/net/snmp` `InDatagrams`: the node's packets at SIPp plus SIPp's echoes at "
-                + "the node) / (2 × expected): a lower bound, as other processes' datagrams and the SIP messages "
-                + "count as delivered; a few echoes per call in flight at the BYE reach a closed port and count as "
-                + "lost. *Dropped at the node*: the kernel's `drops` of the node's RTP sockets (`/proc/net/udp6`, "
-                + "sampled every 0.5 s): packets that reached the node but were not read in time. *Dropped at the "
-                + "carrier*: the same for SIPp's echo socket (the load generator's limit, not the node's: one SIPp "
-                + "thread echoes every call). *Loss on the node's side* = the loss less twice the carrier's drops "
-                + "(a packet SIPp dropped is missing there and never echoed). A step is *carried* when every contact "
-                + "was answered, no call failed at the carrier, and the loss on the node's side and the node's drops "
-                + "are under 0.5 %%. Node CPU: the node process's user + system time over the "
-                + "step per call-second carried.%n%n", SETUP_RATE, SETUP_RATE, SETUP_RATE, plateau, plateau,
+                + "answered call (50 packets/s) and the carrier sends each packet back. Packets are counted on "
+                + "loopback by two tcpdump captures, outside node and carrier: to the carrier's media port (*sent by "
+                + "the node*) and from it (*echoed*); a capture that dropped packets makes its step unmeasured. "
+                + "*Expected* = answered × 50 × hold. *Node send shortfall* = 1 − sent / expected (frames the "
+                + "node's player skipped or never started; the node sends from the 200 OK to the BYE, a little "
+                + "longer than the hold, so a node that keeps pace shows 0). *Dropped at the node*: the kernel's "
+                + "`drops` of the node's RTP sockets (`/proc/net/udp6`, sampled every 0.5 s): echoes that reached "
+                + "the node but were not read in time. *Loss on the node's side* = send shortfall + dropped at the "
+                + "node / echoed. *Carrier loss* = 1 − echoed / sent: the load generator's limit, not the node's "
+                + "(one SIPp thread echoes every call; its socket's kernel drops are beside it). A step is *carried* "
+                + "when every contact was answered, no call failed at the carrier, the captures dropped nothing and "
+                + "the loss on the node's side is under 0.5 %%. Node CPU: the node process's user + system time over "
+                + "the step per call-second carried.%n%n", SETUP_RATE, SETUP_RATE, SETUP_RATE, plateau, plateau,
                 quick ? "quick" : "full"));
         md.append("| N | hold s | attempts | answered | failed at carrier | most up at once (carrier) "
-                + "| node RTP sockets (most) | expected each way | loss % | dropped at carrier | loss on the node's side % "
-                + "| dropped at node "
+                + "| node RTP sockets (most) | expected | sent by the node | node send shortfall % | echoed "
+                + "| dropped at node | loss on the node's side % | carrier loss % (socket drops) | capture drops "
                 + "| node CPU ms per call-second | carried | load before → after |\n"
-                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---|\n");
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---|\n");
         for (Step s : steps) {
-            md.append(String.format(Locale.ROOT,
-                    "| %,d | %d | %,d | %,d | %,d | %,d | %,d | %,d | %.3f | %,d | %.3f | %,d | %.2f | %s | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %,d | %d | %,d | %,d | %,d | %,d | %,d | %,d | %,d | %.3f | %,d "
+                    + "| %,d | %.3f | %.3f (%,d) | %,d | %.2f | %s | %s |%n",
                     s.target(), s.holdSeconds(), s.attempts(), s.answered(), s.carrierFailed(), s.mostUp(),
-                    s.mostSockets(), s.expected(), s.lossPercent(), s.carrierDrops(), s.nodeLossPercent(),
-                    s.nodeDrops(),
+                    s.mostSockets(), s.expected(), s.sentByNode(), s.sendShortfallPercent(), s.echoed(),
+                    s.nodeDrops(), s.nodeLossPercent(), s.carrierLossPercent(), s.carrierDrops(), s.captureDrops(),
                     s.cpuMillisPerCallSecond(), s.carried() ? "yes" : "no", s.load()));
         }
         int carried = steps.stream().filter(Step::carried).mapToInt(Step::target).max().orElse(0);
         Step last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
-        int clean = steps.stream().filter(Step::carried).filter(s -> s.lossPercent() < 0.5).mapToInt(Step::target)
-                .max().orElse(0);
-        md.append(String.format(Locale.ROOT, "%nLast good step: **%,d concurrent outbound calls with media**%s; "
-                + "the last with under 0.5 %% loss counting the carrier's own drops too: %,d.%n", carried,
-                last != null && last.carried() ? " (the ramp's top step: the node was not pushed to its limit)" : "",
-                clean));
+        md.append(String.format(Locale.ROOT, "%nLast good step: **%,d concurrent outbound calls with media**%s.%n",
+                carried, last != null && last.carried() ? " (the ramp's top step: the node was not pushed to its "
+                        + "limit)" : ""));
         return md.toString();
     }
 }
