@@ -167,6 +167,11 @@ final class CapsSection implements BenchSection {
         md.append(held ? "At the carriers: no carrier saw more INVITEs in any 1000 ms than its trunk's CAPS.\n"
                 : "At the carriers: **a carrier saw more INVITEs in some 1000 ms than its trunk's CAPS** (see the "
                         + "table: by how many, and whether the node's own count was within the CAPS).\n");
+        if (heldAtNode && !held) {
+            md.append("\n`seize.lua` limits the seizures, which the node kept within every CAPS; the excess at a "
+                    + "carrier is INVITEs that left the node later than their seizure (the SIP stack and the "
+                    + "scheduler's thread share the loaded cores) and arrived bunched with the next second's.\n");
+        }
         return md.toString();
     }
 }

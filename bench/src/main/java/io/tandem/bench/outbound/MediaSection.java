@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 final class MediaSection implements BenchSection {
 
     private static final Logger log = LoggerFactory.getLogger(MediaSection.class);
-    private static final int[] FULL_STEPS = {100, 200, 400, 600, 800, 1000};
+    private static final int[] FULL_STEPS = {25, 50, 100, 200, 400, 600, 800, 1000};
     private static final int[] QUICK_STEPS = {50, 150};
     private static final int SETUP_RATE = 100;
     /** RTP packets a second each way of a G.711 call with 20 ms packets. */
