@@ -2,6 +2,7 @@ package io.tandem.backend.campaign;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.tandem.backend.acd.AcdScripts;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.cluster.NodeRegistry;
@@ -69,6 +70,7 @@ public class CampaignScheduler implements SmartLifecycle {
     private final String nodeId;
     private final Counter failedTicks;
     private final Counter failedDials;
+    private final Timer tickTime;
     /** Pacing per campaign ({@code tenant/id}); the scheduler's thread only. */
     private final Map<String, Pacing> pacings = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService loop;
@@ -98,6 +100,10 @@ public class CampaignScheduler implements SmartLifecycle {
                 .description("campaign scheduler ticks that failed (Redis away, a bad definition)").register(registry);
         this.failedDials = Counter.builder("tandem.campaigns.dial.failed")
                 .description("campaign calls the dialler failed to place (recorded as failed)").register(registry);
+        // A tick must fit its second: its time against the tick period says how many campaigns a node can run.
+        this.tickTime = Timer.builder("tandem.campaigns.tick")
+                .description("one campaign scheduler tick: every running campaign's claims, seizures and dials")
+                .register(registry);
     }
 
     /** A running campaign of a tenant. */
@@ -308,11 +314,14 @@ public class CampaignScheduler implements SmartLifecycle {
     }
 
     private void safeTick() {
+        Timer.Sample started = Timer.start();
         try {
             tick();
         } catch (RuntimeException e) {
             failedTicks.increment();
             log.warn("campaign scheduler tick failed; the next tick tries again", e);
+        } finally {
+            started.stop(tickTime);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.Map;
  * range) because the relay did not read them in time: the {@code drops} column of {@code /proc/net/udp6}. Sampled
  * while calls are up (a socket's count goes with it when the call ends), keeping each socket's highest count.
  */
-final class RelaySocketDrops implements AutoCloseable {
+public final class RelaySocketDrops implements AutoCloseable {
 
     private final int firstPort;
     private final int lastPort;
@@ -23,7 +23,7 @@ final class RelaySocketDrops implements AutoCloseable {
     private final long[] udpBefore;
     private long[] udpAfter;
 
-    RelaySocketDrops(int firstPort, int lastPort) {
+    public RelaySocketDrops(int firstPort, int lastPort) {
         this.firstPort = firstPort;
         this.lastPort = lastPort;
         this.udpBefore = udpCounters();
@@ -63,12 +63,12 @@ final class RelaySocketDrops implements AutoCloseable {
         maxSockets = Math.max(maxSockets, sockets);
     }
 
-    synchronized long drops() {
+    public synchronized long drops() {
         return dropsBySocket.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** The most relay sockets open at one sample: 4 per call (RTP and RTCP on each leg). */
-    synchronized int maxSockets() {
+    public synchronized int maxSockets() {
         return maxSockets;
     }
 
@@ -76,7 +76,7 @@ final class RelaySocketDrops implements AutoCloseable {
      * IPv4 UDP datagrams delivered to sockets on this host while sampling, and receive-buffer overflows, from
      * {@code /proc/net/snmp} (every process: other builds add a little): shows the RTP flowed, both ways.
      */
-    synchronized long[] udpDelta() {
+    public synchronized long[] udpDelta() {
         long[] after = udpAfter != null ? udpAfter : udpCounters();
         return new long[] {after[0] - udpBefore[0], after[1] - udpBefore[1]};
     }
