@@ -346,11 +346,14 @@ public class CampaignScheduler implements SmartLifecycle {
         ScheduledExecutorService executor = loop;
         loop = null;
         if (executor != null) {
-            executor.shutdownNow();
+            // No interrupt: a tick under way finishes its calls before the SIP stack stops under them (an interrupt
+            // broke its Redis command mid-way: a "tick failed" stack trace at every shutdown); shutdown() cancels the
+            // ticks to come.
+            executor.shutdown();
             try {
-                // a tick under way finishes its calls before the SIP stack stops under them
                 if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
                     log.warn("campaign scheduler: a tick still runs after 5 s; stopping without it");
+                    executor.shutdownNow();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
