@@ -161,7 +161,7 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
         byLeg.put(leg.callId(), leg);
         byCall.put(command.callId(), leg);
         String display = "Monitor " + call.call().queue() + " agent " + call.call().agentId();
-        if (!leg.invite(calls.signalling, target, call.call().queue(), display, media.offer())) {
+        if (!leg.invite(calls.signalling, target, call.call().queue(), display, media.offer().encode())) {
             forget(leg);
             media.stream().close();
             gone(command.tenant(), monitor.get(), leg.queue, leg.agent, "unreachable");

@@ -153,7 +153,66 @@ class NodeTlsSrtpIT {
     }
 
     @Test
-    void aCallToAPhoneRegisteredOverTlsGoesOverTlsAndAPlainOfferOverTlsStaysPlainByDefault() throws Exception {
+    void aPlainPhoneCallingATlsSrtpPhoneIsOfferedSrtpByTheNodeAndTheTlsLegIsEncryptedOnTheWire() throws Exception {
+        try (Phone secure = tlsPhone("1011", true, TLS_TONE, PLAIN_TONE).answering();
+             Phone plain = Phone.registered(node, "1012", PLAIN_TONE, TLS_TONE)) {
+            PortRange nodePorts = new PortRange(nodeRtp, nodeRtp + NODE_RTP_PORTS - 1);
+            PortRange securePorts = new PortRange(secure.rtpPortMin(), secure.rtpPortMin() + 19);
+            PortRange plainPorts = new PortRange(plain.rtpPortMin(), plain.rtpPortMin() + 19);
+            LoopbackCapture capture = LoopbackCapture.start(dir, nodePorts);
+            try {
+                Call call = plain.dial(node, "1011");
+                Call ringing = next(secure.incoming, "1011 rings over TLS");
+                plain.awaitState(call, CallState.CONNECTED);
+                secure.awaitState(ringing, CallState.CONNECTED);
+                assertThat(ringing.srtp()).as("the node offered SRTP to the TLS phone and it took it").isTrue();
+                assertThat(call.srtp()).as("the plain caller's leg stays plain").isFalse();
+                Await.until("the TLS phone hears the plain phone", AUDIO, () -> secure.ear.toneFrames() > 50);
+                Await.until("the plain phone hears the TLS phone", AUDIO, () -> plain.ear.toneFrames() > 50);
+                awaitCaptured(capture, securePorts, plainPorts, nodePorts);
+                call.hangup();
+                secure.awaitState(ringing, CallState.ENDED);
+            } finally {
+                capture.close();
+            }
+            assertEncrypted(capture.stop(), securePorts, plainPorts, nodePorts);
+        }
+    }
+
+    @Test
+    void aTlsSrtpAgentAnswersAQueueCallOverSrtpAndItsLegIsEncryptedOnTheWire() throws Exception {
+        node.bean(Queues.class).save("demo", new QueueDefinition("7001", "q7001", Strategy.LONGEST_IDLE, 0, 0, true,
+                false, 15, 1, 0, 3, 20, 30, List.of(QueueDefinition.Member.of("1013")),
+                QueueDefinition.Announcements.DEFAULT, "default", "", QueueDefinition.Destination.NONE,
+                QueueDefinition.Destination.NONE), false);
+        try (Phone agent = tlsPhone("1013", true, TLS_TONE, PLAIN_TONE).answering();
+             Phone caller = Phone.registered(node, "1014", PLAIN_TONE, TLS_TONE)) {
+            available("1013");
+            PortRange nodePorts = new PortRange(nodeRtp, nodeRtp + NODE_RTP_PORTS - 1);
+            PortRange agentPorts = new PortRange(agent.rtpPortMin(), agent.rtpPortMin() + 19);
+            PortRange callerPorts = new PortRange(caller.rtpPortMin(), caller.rtpPortMin() + 19);
+            LoopbackCapture capture = LoopbackCapture.start(dir, nodePorts);
+            try {
+                Call call = caller.dial(node, "7001");
+                caller.awaitState(call, CallState.CONNECTED);
+                Call offer = next(agent.incoming, "the TLS agent is offered the queue call");
+                agent.awaitState(offer, CallState.CONNECTED);
+                assertThat(offer.srtp()).as("the queue's offer to the TLS agent was SRTP").isTrue();
+                Await.until("the agent hears the caller", AUDIO, () -> agent.ear.toneFrames() > 50);
+                long before = caller.ear.toneFrames();
+                Await.until("the caller hears the agent", AUDIO, () -> caller.ear.toneFrames() > before + 50);
+                awaitCaptured(capture, agentPorts, callerPorts, nodePorts);
+                call.hangup();
+                agent.awaitState(offer, CallState.ENDED);
+            } finally {
+                capture.close();
+            }
+            assertEncrypted(capture.stop(), agentPorts, callerPorts, nodePorts);
+        }
+    }
+
+    @Test
+    void aTlsPhoneWithoutSrtpRefusesTheNodesSrtpOfferAndIsCalledAgainWithPlainRtp() throws Exception {
         try (Phone secure = tlsPhone("1003", false, TLS_TONE, PLAIN_TONE).answering();
              Phone plain = Phone.registered(node, "1004", PLAIN_TONE, TLS_TONE)) {
             Call call = plain.dial(node, "1003");
@@ -232,6 +291,22 @@ class NodeTlsSrtpIT {
                     .as("packets between the queue caller and the node whose payload is a tone (not encrypted)")
                     .isZero();
         }
+    }
+
+    /**
+     * The wire between {@code securePorts} and the node carried RTP and none of it a tone in clear, while the plain
+     * leg (the control) plainly carried both tones.
+     */
+    private static void assertEncrypted(List<Datagram> wire, PortRange securePorts, PortRange plainPorts,
+            PortRange nodePorts) {
+        List<Datagram> secureLeg = wire.stream().filter(d -> d.between(securePorts, nodePorts)).toList();
+        List<Datagram> plainLeg = wire.stream().filter(d -> d.between(plainPorts, nodePorts)).toList();
+        assertThat(secureLeg).as("RTP between the TLS phone and the node").hasSizeGreaterThan(100);
+        assertThat(plainLeg.stream().filter(carries(TLS_TONE)).count()).isGreaterThan(50);
+        assertThat(plainLeg.stream().filter(carries(PLAIN_TONE)).count()).isGreaterThan(50);
+        assertThat(secureLeg.stream().filter(carries(TLS_TONE).or(carries(PLAIN_TONE))).count())
+                .as("packets between the TLS phone and the node whose payload is a tone (not encrypted)")
+                .isZero();
     }
 
     /** Logs {@code agent} in through the agent API and makes it available for queue offers. */
