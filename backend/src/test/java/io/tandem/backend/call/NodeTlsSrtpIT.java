@@ -14,6 +14,7 @@ import io.tandem.backend.edge.LoopbackCapture.PortRange;
 import io.tandem.protocol.ApiPaths;
 import io.tandem.telephony.codec.G711;
 import io.tandem.telephony.media.Goertzel;
+import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.peers.FreePorts;
 import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.testing.RedisServer;
@@ -290,6 +291,51 @@ class NodeTlsSrtpIT {
             assertThat(callerLeg.stream().filter(carries(TLS_TONE).or(carries(PLAIN_TONE))).count())
                     .as("packets between the queue caller and the node whose payload is a tone (not encrypted)")
                     .isZero();
+        }
+    }
+
+    @Test
+    void anSrtpQueueCallerPuttingTheAgentOnHoldAndBackIsAnsweredWithSrtpAndTalksOn() throws Exception {
+        node.bean(Queues.class).save("demo", new QueueDefinition("7002", "q7002", Strategy.LONGEST_IDLE, 0, 0, true,
+                false, 15, 1, 0, 3, 20, 30, List.of(QueueDefinition.Member.of("1015")),
+                QueueDefinition.Announcements.DEFAULT, "default", "", QueueDefinition.Destination.NONE,
+                QueueDefinition.Destination.NONE), false);
+        try (Phone agent = Phone.registered(node, "1015", PLAIN_TONE, TLS_TONE).answering();
+             Phone secure = tlsPhone("1016", true, TLS_TONE, PLAIN_TONE)) {
+            available("1015");
+            PortRange nodePorts = new PortRange(nodeRtp, nodeRtp + NODE_RTP_PORTS - 1);
+            PortRange securePorts = new PortRange(secure.rtpPortMin(), secure.rtpPortMin() + 19);
+            PortRange agentPorts = new PortRange(agent.rtpPortMin(), agent.rtpPortMin() + 19);
+            LoopbackCapture capture = LoopbackCapture.start(dir, nodePorts);
+            try {
+                Call call = secure.dial("sip:7002@127.0.0.1:" + tlsPort + ";transport=tls");
+                secure.awaitState(call, CallState.CONNECTED);
+                Await.until("the agent hears the queue caller", AUDIO, () -> agent.ear.toneFrames() > 50);
+
+                // RFC 3264 §8.4 hold and resume by re-INVITE, each an SRTP re-offer (RFC 4568 §7.1.4).
+                call.hold();
+                Await.until("the node answered the hold re-offer", AUDIO,
+                        () -> call.mediaDirection() != MediaDirection.SENDRECV);
+                assertThat(call.srtp()).as("the hold re-offer was answered with SRTP").isTrue();
+                call.unhold();
+                Await.until("the node answered the resume re-offer", AUDIO,
+                        () -> call.mediaDirection() == MediaDirection.SENDRECV);
+                assertThat(call.srtp()).as("the resume re-offer was answered with SRTP").isTrue();
+                assertThat(call.state()).isEqualTo(CallState.CONNECTED);
+
+                long heard = agent.ear.toneFrames();
+                Await.until("the agent hears the caller after the re-INVITEs", AUDIO,
+                        () -> agent.ear.toneFrames() > heard + 50);
+                long before = secure.ear.toneFrames();
+                Await.until("the caller hears the agent after the re-INVITEs", AUDIO,
+                        () -> secure.ear.toneFrames() > before + 50);
+                awaitCaptured(capture, securePorts, agentPorts, nodePorts);
+                call.hangup();
+                secure.awaitState(call, CallState.ENDED);
+            } finally {
+                capture.close();
+            }
+            assertEncrypted(capture.stop(), securePorts, agentPorts, nodePorts);
         }
     }
 
