@@ -537,7 +537,7 @@ public final class B2bua implements SipFeature {
             in.respond(Response.SERVICE_UNAVAILABLE, "No media ports available");
             return Optional.empty();
         }
-        Bridge bridge = new Bridge(calls, tenant, caller, target, viaTrunk, callId(request), relay, carrier);
+        Bridge bridge = new Bridge(calls, tenant, caller, target, viaTrunk, callId(request), relay, carrier, srtp);
         Leg callerLeg = bridge.callerLeg;
         if (callerSrtp != null) {
             callerLeg.srtp = callerSrtp;

@@ -13,9 +13,12 @@ import io.tandem.telephony.relay.RtpRelay;
 import io.tandem.telephony.sdp.SdpException;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
+import io.tandem.telephony.srtp.Sdes;
+import io.tandem.telephony.srtp.SdesException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -78,10 +81,15 @@ final class Bridge {
     final CarrierLeg carrierIn;
     /** An outside call: the trunks it may still fail over to, one branch at a time; null otherwise. */
     private TrunkHunt hunt;
+    /** The node's SRTP policy: what a branch to a TLS phone offers. */
+    private final SrtpTermination srtp;
+    /** The keys relay leg B speaks (an answering SRTP branch's); null while it is plain. */
+    private Sdes.Keys calleeKeys;
 
     Bridge(Calls calls, String tenant, String caller, String callee, boolean inboundTrunk, String callId,
-            RtpRelay relay, CarrierLeg carrierIn) {
+            RtpRelay relay, CarrierLeg carrierIn, SrtpTermination srtp) {
         this.carrierIn = carrierIn;
+        this.srtp = srtp;
         this.calls = calls;
         this.tenant = tenant;
         this.caller = caller;
@@ -316,11 +324,68 @@ final class Bridge {
         branch.target = target;
         branches.add(branch);
         calls.register(branch);
-        SessionDescription offer = callerOffer != null ? callerOffer : LateOffer.calleeOffer(calls.signalling.host());
-        String sdp = SdpRewriter.rewrite(offer, calls.signalling.host(), relay.legB().localAddress().getPort(), branch);
-        if (!calls.signalling.invite(branch, caller, tenant, sdp)) {
+        if (!target.viaTrunk()) {
+            // A phone of this node reached over TLS is offered SRTP with the node's key (CalleeSrtp); another node
+            // offers it to its own phones.
+            branch.offeredSrtp = srtp.offerTo(target.transport()).orElse(null);
+            branch.srtp = branch.offeredSrtp == null ? null : branch.offeredSrtp.offered();
+        }
+        if (!calls.signalling.invite(branch, caller, tenant, branchOffer(branch))) {
             calls.forget(branch); // FAILED with 503
         }
+    }
+
+    /** The caller's offer (or the node's, after a late offer) as {@code branch} gets it: anchored, maybe secured. */
+    private String branchOffer(Leg branch) {
+        SessionDescription offer = callerOffer != null ? callerOffer : LateOffer.calleeOffer(calls.signalling.host());
+        return SdpRewriter.rewrite(offer, calls.signalling.host(), relay.legB().localAddress().getPort(), branch);
+    }
+
+    /**
+     * The phone refused our SRTP offer ({@code status} 488): true when the plain offer went instead, once
+     * ({@link CalleeSrtp}); false when the refusal is the branch's outcome.
+     */
+    private boolean offeredPlainAfter(Leg branch, ClientTransaction refused, int status) {
+        if (branch.offeredSrtp == null || state != State.RINGING || branch.branch.cancelled()) {
+            return false;
+        }
+        if (!branch.offeredSrtp.plainAfter(status)) {
+            String why = branch.offeredSrtp.refusal(status);
+            if (why != null) {
+                log.info("call {} {} -> {}: {} ({})", id(), caller, callee, why, branch.target.requestUri());
+            }
+            return false;
+        }
+        branch.srtp = null;
+        log.info("call {} {} -> {}: {} refused SRTP ({}); offering plain RTP/AVP once", id(), caller, callee,
+                branch.target.requestUri(), status);
+        return calls.signalling.inviteAgain(branch, refused, branchOffer(branch));
+    }
+
+    /**
+     * {@code branch}'s answer (or early answer) in plain form, relay leg B speaking the keys it agreed; empty (logged)
+     * when its SRTP answer is unusable ({@link CalleeSrtp#accept}).
+     */
+    private Optional<SessionDescription> plainAnswer(Leg branch, SessionDescription answer) {
+        SessionDescription plain = answer;
+        Sdes.Keys keys = null;
+        if (branch.offeredSrtp != null) {
+            try {
+                CalleeSrtp.Answer read = branch.offeredSrtp.accept(answer);
+                plain = read.plain();
+                keys = read.keys();
+            } catch (SdesException e) {
+                log.info("call {} {} -> {}: unusable SRTP answer from {}: {}", id(), caller, callee,
+                        branch.target.requestUri(), e.getMessage());
+                return Optional.empty();
+            }
+        }
+        branch.srtp = keys;
+        if (!Objects.equals(keys, calleeKeys)) {
+            relay.legB().secure(keys); // new keys only: the same keys keep their crypto contexts
+            calleeKeys = keys;
+        }
+        return Optional.of(plain);
     }
 
     /**
@@ -499,6 +564,9 @@ final class Bridge {
             }
             leg.refusedCredentials = true;
         }
+        if (status == Response.NOT_ACCEPTABLE_HERE && offeredPlainAfter(leg, event.getClientTransaction(), status)) {
+            return;
+        }
         switch (leg.branch.onResponse(event.getClientTransaction(), event.getDialog(), status, cseq.getSeqNumber())) {
             case PROVISIONAL -> onProvisional(leg, response);
             case ANSWERED -> onAnswer(leg, response);
@@ -513,7 +581,7 @@ final class Bridge {
         if (state != State.RINGING || status == Response.TRYING) {
             return;
         }
-        Optional<SessionDescription> early = SdpRewriter.sdpOf(response);
+        Optional<SessionDescription> early = SdpRewriter.sdpOf(response).flatMap(sdp -> plainAnswer(branch, sdp));
         // RFC 3261 §13.2.1: after a late offer ours goes in the 2xx, the first reliable response; an unreliable 183
         // carries none, so the caller hears the callee's early media only from the answer on.
         if (early.isPresent() && callerOffer != null && applyAnswer(branch, early.get()).isPresent()) {
@@ -535,7 +603,7 @@ final class Bridge {
             calls.forget(branch);
             return;
         }
-        Optional<SessionDescription> answer = SdpRewriter.sdpOf(response);
+        Optional<SessionDescription> answer = SdpRewriter.sdpOf(response).flatMap(sdp -> plainAnswer(branch, sdp));
         Optional<SdpRewriter.Agreed> agreed = answer.flatMap(a -> applyAnswer(branch, a));
         if (agreed.isEmpty()) {
             calls.signalling.bye(branch);

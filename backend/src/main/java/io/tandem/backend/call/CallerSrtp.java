@@ -3,6 +3,7 @@ package io.tandem.backend.call;
 import io.tandem.telephony.sdp.MediaDescription;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.srtp.Sdes;
+import io.tandem.telephony.srtp.SdesException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,6 +21,17 @@ public record CallerSrtp(SessionDescription offer, Sdes.Keys keys) {
     public CallerSrtp {
         Objects.requireNonNull(offer, "offer");
         Objects.requireNonNull(keys, "keys");
+    }
+
+    /**
+     * A re-offer of a party whose leg speaks {@code current} (hold, resume, a new key): its plain form and the keys,
+     * new only when the party changed its own (RFC 4568 §7.1.4; a new key of theirs gets a new one of ours).
+     *
+     * @throws SdesException the re-offer dropped SRTP, or its keys are unusable: refused with 488
+     */
+    public static CallerSrtp reoffered(SessionDescription offer, Sdes.Keys current) throws SdesException {
+        SrtpTermination.Terminated terminated = SrtpTermination.reoffer(offer, current);
+        return new CallerSrtp(terminated.offer(), terminated.keys());
     }
 
     /** {@code answer} as the caller must get it: its audio stream in use {@code RTP/SAVP} with the node's key. */

@@ -50,6 +50,8 @@ final class Leg {
     Route.Target target;
     /** The INVITE to the callee and its dialog; set when it is sent. */
     OutgoingBranch branch;
+    /** The SRTP the node offered this branch's phone (over TLS); null when the offer was plain. */
+    CalleeSrtp offeredSrtp;
     /** A branch to a carrier: the trunk channel it holds (null for a phone or another node). */
     Seizure seizure;
     /** The carrier challenged this branch again after our credentials (or we had none): they are wrong. */

@@ -2,6 +2,7 @@ package io.tandem.backend.call;
 
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
+import io.tandem.telephony.srtp.Sdes;
 import io.tandem.telephony.srtp.SdesException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -106,6 +107,19 @@ final class MidCall {
         if (answer.isEmpty() || agreed.isEmpty()) {
             signalling.respond(from, st, Response.NOT_ACCEPTABLE_HERE, "No usable SDP in the answer", null);
             return;
+        }
+        if (leg.srtp != null) {
+            // The SRTP party's answer to our re-offer may bring a new key of its own (RFC 4568 §7.1.4).
+            try {
+                Sdes.Keys keys = SrtpTermination.reanswer(answer.get(), leg.srtp);
+                if (keys != leg.srtp) {
+                    leg.srtp = keys;
+                    bridge.relayLeg(leg).secure(keys);
+                }
+            } catch (SdesException e) {
+                signalling.respond(from, st, Response.NOT_ACCEPTABLE_HERE, e.getMessage(), null);
+                return;
+            }
         }
         SdpRewriter.Agreed a = agreed.get();
         leg.remoteSdp = answer.get();

@@ -104,6 +104,11 @@ final class Signalling {
         return branch.branch.retry(challenged, again);
     }
 
+    /** The branch's INVITE again with {@code sdp}, after {@code refused}'s refusal ({@link NodeSignalling#inviteAgain}). */
+    boolean inviteAgain(Leg branch, ClientTransaction refused, String sdp) {
+        return node.inviteAgain(branch.branch, refused, sdp);
+    }
+
     /**
      * A queue offer crossing the trunk keeps what the caller's node said about it: the offer id the softphone
      * matches with its WebSocket offer, the caller's identity (RFC 3325 §9.1, trusted between our nodes) and the

@@ -19,7 +19,7 @@ import java.util.Optional;
  * B2BUA only ever sees the plain form of the offer; {@link SdpRewriter} turns the relayed stream back into
  * {@code RTP/SAVP} with the node's key in whatever it sends on a leg that has {@link Leg#srtp}.
  */
-final class SrtpTermination {
+public final class SrtpTermination {
     static final String SAVP = "RTP/SAVP";
     private static final String AVP = "RTP/AVP";
     private static final String CRYPTO = "crypto";
@@ -36,11 +36,28 @@ final class SrtpTermination {
     private final SipProperties.Srtp policy;
     private final boolean tlsRequiresSrtp;
     /** Thread-safe; keys for every call of the node. */
-    private static final SecureRandom RANDOM = new SecureRandom();
+    static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The node's policy: {@code tandem.sip.srtp} and {@code tandem.sip.tls-require-srtp}. */
+    public SrtpTermination(SipProperties sip) {
+        this(sip.srtp(), sip.tlsRequireSrtp());
+    }
 
     SrtpTermination(SipProperties.Srtp policy, boolean tlsRequiresSrtp) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.tlsRequiresSrtp = tlsRequiresSrtp;
+    }
+
+    /**
+     * The SRTP the node offers a phone it calls over {@code transport} ({@link CalleeSrtp}); empty for plain RTP.
+     * Offered over TLS only, whatever the policy: over UDP or TCP the key would travel in clear (RFC 4568 §8.3), and
+     * most phones there do not take SRTP, so every call would pay a refusal first. Never with {@code srtp=off}.
+     */
+    public Optional<CalleeSrtp> offerTo(String transport) {
+        if (policy == SipProperties.Srtp.OFF || !"tls".equalsIgnoreCase(transport)) {
+            return Optional.empty();
+        }
+        return Optional.of(new CalleeSrtp(tlsRequiresSrtp));
     }
 
     /**
@@ -79,6 +96,21 @@ final class SrtpTermination {
             keys = current;
         }
         return new Terminated(withPlain(offer, index.get()), keys);
+    }
+
+    /**
+     * The answer of an SRTP party to a re-offer of ours (sent with our key, {@code current.local()}): the keys, new
+     * only when the party changed its own (RFC 4568 §7.1.4).
+     *
+     * @throws SdesException the answer is not SRTP, or chose a crypto line we did not offer
+     */
+    static Sdes.Keys reanswer(SessionDescription answer, Sdes.Keys current) throws SdesException {
+        Optional<Integer> index = firstSdesAudio(answer);
+        if (index.isEmpty()) {
+            throw new SdesException("the call is SRTP: the answer must keep RTP/SAVP with a=crypto");
+        }
+        Sdes.Keys keys = Sdes.accept(List.of(current.local()), answer.media().get(index.get()).attributes(CRYPTO));
+        return keys.remote().equals(current.remote()) ? current : keys;
     }
 
     /** The relayed stream as the node sends it on an SRTP leg: {@code RTP/SAVP}, the node's one key. */

@@ -6,7 +6,11 @@ import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.node.sip.OutgoingInvite;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.rtp.RtpMediaStream;
+import io.tandem.telephony.sdp.NegotiatedMedia;
+import io.tandem.telephony.sdp.SdpException;
+import io.tandem.telephony.sdp.SdpNegotiationException;
 import io.tandem.telephony.sdp.SdpNegotiator;
+import io.tandem.telephony.srtp.SdesException;
 import java.util.List;
 
 /**
@@ -32,6 +36,8 @@ final class AgentBranch {
     final boolean intoRoom;
     /** The agent's node answered this branch with its id (trunk responses name it), or this node. */
     String agentNode;
+    /** Our offer, SRTP to a phone of this node reached over TLS; set when the INVITE is sent. */
+    PlacedSrtp placed;
 
     AgentBranch(BranchOwner call, OfferGrant offer, OfferGrant.Reservation reservation, Route.Target target,
             OutgoingBranch branch, RtpMediaStream stream, SdpNegotiator negotiator) {
@@ -83,11 +89,21 @@ final class AgentBranch {
      * §9.1: our nodes trust each other), the offer id, our SDP offer; the agent's node over the trunk passes these
      * headers on to its phone.
      */
-    boolean invite(NodeSignalling signalling, String callerNumber, String callerName, String tenant, String sdp) {
+    boolean invite(NodeSignalling signalling, String callerNumber, String callerName, String tenant,
+            PlacedSrtp sdp) {
+        placed = sdp;
         return signalling.invite(branch, new OutgoingInvite(target.requestUri(), target.transport(),
                 target.viaTrunk(), callerNumber, callerName, agentId, tenant, true,
-                offer == null ? List.of() : List.of(signalling.header(OFFER_HEADER, offer.offerId())), sdp)
+                offer == null ? List.of() : List.of(signalling.header(OFFER_HEADER, offer.offerId())), sdp.offer())
                 .routedThrough(target.routeSet()));
+    }
+
+    /**
+     * The phone's answer ({@code sdp}, the 2xx's body) read by the negotiator in its plain form; an SRTP answer's keys
+     * secure the stream (RFC 4568). Throws when the answer is unusable (the branch is then ended).
+     */
+    NegotiatedMedia accept(String sdp) throws SdpException, SdpNegotiationException, SdesException {
+        return placed.accept(sdp, negotiator, stream);
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.tandem.telephony.sdp.SdpNegotiationException;
 import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
+import io.tandem.telephony.srtp.Sdes;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sip.ClientTransaction;
@@ -274,7 +275,11 @@ final class CallerLeg {
 
     /** A re-INVITE of the caller's (hold, session refresh): answered from the same stream. */
     void reanswer(ServerTransaction st, String queueNumber) {
-        reinvites.answer(st, stream, negotiator, queueNumber, trunk);
+        Sdes.Keys keys = reinvites.answer(st, stream, negotiator, queueNumber, trunk,
+                srtp == null ? null : srtp.keys());
+        if (srtp != null && keys != srtp.keys()) {
+            srtp = new CallerSrtp(srtp.offer(), keys); // RFC 4568 §7.1.4: the caller re-keyed, so did we
+        }
     }
 
     void close() {

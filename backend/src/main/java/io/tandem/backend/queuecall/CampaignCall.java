@@ -15,7 +15,6 @@ import io.tandem.backend.trunk.Seizure;
 import io.tandem.backend.trunk.TrunkHunt;
 import io.tandem.telephony.codec.Codecs;
 import io.tandem.telephony.sdp.NegotiatedMedia;
-import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
 import java.time.Duration;
@@ -252,7 +251,7 @@ final class CampaignCall implements BranchOwner, RingingOffer.Caller {
         }
         NegotiatedMedia media;
         try {
-            media = branch.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(response)));
+            media = branch.accept(SipMessages.bodyText(response));
         } catch (Exception e) {
             log.info("campaign {}: answered without usable SDP ({})", attempt, e.getMessage());
             node.legs().drop(branch, true);

@@ -3,7 +3,6 @@ package io.tandem.backend.queuecall;
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.sdp.NegotiatedMedia;
-import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
 import java.time.Duration;
@@ -92,7 +91,7 @@ final class ExtensionLeg {
         settle();
         NegotiatedMedia media;
         try {
-            media = leg.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(response)));
+            media = leg.accept(SipMessages.bodyText(response));
         } catch (Exception e) {
             drop(leg, true);
             outcome.failed(Response.NOT_ACCEPTABLE_HERE);

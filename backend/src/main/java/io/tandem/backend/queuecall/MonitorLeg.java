@@ -30,6 +30,8 @@ final class MonitorLeg {
     /** The INVITE to the supervisor's phone and its dialog. */
     final OutgoingBranch branch;
     ScheduledFuture<?> ringTimer;
+    /** Our offer, SRTP to a supervisor's phone of this node reached over TLS; set when the INVITE is sent. */
+    PlacedSrtp placed;
 
     MonitorLeg(String tenant, Monitor monitor, MonitorMode mode, OutgoingBranch branch, RtpMediaStream stream,
             SdpNegotiator negotiator, String queue, String agent) {
@@ -53,9 +55,10 @@ final class MonitorLeg {
      * what the phone shows), so the supervisor sees what it is about to join; signed for the trunk when the phone is
      * on another node.
      */
-    boolean invite(NodeSignalling signalling, Route.Target target, String fromUser, String display, String sdp) {
+    boolean invite(NodeSignalling signalling, Route.Target target, String fromUser, String display, PlacedSrtp sdp) {
+        placed = sdp;
         return signalling.invite(branch, new OutgoingInvite(target.requestUri(), target.transport(), target.viaTrunk(),
-                fromUser, display, monitor.extension(), tenant, false, List.of(), sdp)
+                fromUser, display, monitor.extension(), tenant, false, List.of(), sdp.offer())
                 .routedThrough(target.routeSet()));
     }
 

@@ -10,7 +10,6 @@ import io.tandem.protocol.LiveCall;
 import io.tandem.protocol.Monitor;
 import io.tandem.telephony.codec.Codecs;
 import io.tandem.telephony.sdp.NegotiatedMedia;
-import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
 import java.util.Map;
@@ -161,7 +160,8 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
         byLeg.put(leg.callId(), leg);
         byCall.put(command.callId(), leg);
         String display = "Monitor " + call.call().queue() + " agent " + call.call().agentId();
-        if (!leg.invite(calls.signalling, target, call.call().queue(), display, media.offer())) {
+        if (!leg.invite(calls.signalling, target, call.call().queue(), display,
+                calls.legs.offerTo(target, true, media.offer()))) {
             forget(leg);
             media.stream().close();
             gone(command.tenant(), monitor.get(), leg.queue, leg.agent, "unreachable");
@@ -257,6 +257,9 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
             return;
         }
         int status = response.getStatusCode();
+        if (leg.placed.offeredPlainAfter(status, calls.signalling, leg.branch, event.getClientTransaction(), leg)) {
+            return; // a TLS supervisor phone without SRTP gets the plain offer (CalleeSrtp)
+        }
         // The branch sends a CANCEL held back until now, ACKs and BYEs an answer that crossed our CANCEL, and ACKs a
         // retransmitted 2xx again; what is left is the monitor's.
         OutgoingBranch.Step step = leg.branch.onResponse(event.getClientTransaction(), event.getDialog(), status,
@@ -283,7 +286,7 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
         }
         NegotiatedMedia media;
         try {
-            media = leg.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(response)));
+            media = leg.placed.accept(SipMessages.bodyText(response), leg.negotiator, leg.stream);
         } catch (Exception e) {
             leg.branch.bye();
             leg.state = MonitorLeg.State.CONNECTED;
@@ -357,7 +360,7 @@ final class MonitorLegs implements ServiceNumbers, SipFeature {
             return;
         }
         if (Request.INVITE.equals(request.method())) {
-            calls.reinvites.answer(st.get(), leg.stream, leg.negotiator, leg.queue, false);
+            leg.placed.reanswer(calls.reinvites, st.get(), leg.stream, leg.negotiator, leg.queue);
             return;
         }
         calls.signalling.respond(st.get(), Response.OK, null, null, null, null, false);

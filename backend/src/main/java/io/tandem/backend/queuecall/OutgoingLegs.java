@@ -2,6 +2,8 @@ package io.tandem.backend.queuecall;
 
 import io.micrometer.core.instrument.Timer;
 import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.call.CalleeSrtp;
+import io.tandem.backend.call.SrtpTermination;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.node.sip.TrunkSignature;
@@ -10,6 +12,7 @@ import io.tandem.backend.routing.CallRouter;
 import io.tandem.backend.routing.Route;
 import io.tandem.backend.trunk.Seizure;
 import io.tandem.telephony.sip.SipMessages;
+import io.tandem.telephony.sdp.SessionDescription;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,13 +40,15 @@ final class OutgoingLegs {
     private final QueueMedia media;
     private final CallRouter router;
     private final Reinvites reinvites;
+    private final SrtpTermination srtp;
     /** Caller enqueued → first offer INVITE sent (includes waiting for a free agent when none was). */
     private final Timer dispatchLatency;
     private final Map<String, AgentBranch> open = new ConcurrentHashMap<>();
 
     OutgoingLegs(NodeSignalling signalling, QueueMedia media, Reinvites reinvites, CallRouter router,
-            Timer dispatchLatency) {
+            SrtpTermination srtp, Timer dispatchLatency) {
         this.signalling = signalling;
+        this.srtp = srtp;
         this.media = media;
         this.reinvites = reinvites;
         this.router = router;
@@ -76,13 +81,13 @@ final class OutgoingLegs {
         }
         AgentBranch branch = new AgentBranch(call, grant, reservation, target, newBranch(), leg.stream(),
                 leg.negotiator());
-        return invite(call, branch, leg) ? branch : null;
+        return invite(call, branch, leg, true) ? branch : null;
     }
 
     /** Dials an extension at {@code target}; null when the INVITE could not be sent. */
     AgentBranch dial(BranchOwner call, String extension, Route.Target target, OutgoingMedia leg) {
         AgentBranch branch = new AgentBranch(call, extension, target, newBranch(), leg.stream(), leg.negotiator());
-        return invite(call, branch, leg) ? branch : null;
+        return invite(call, branch, leg, true) ? branch : null;
     }
 
     /**
@@ -92,13 +97,13 @@ final class OutgoingLegs {
     AgentBranch dialCarrier(BranchOwner call, Seizure seizure, String e164, OutgoingMedia leg) {
         AgentBranch branch = new AgentBranch(call, e164, new Route.Target(seizure.requestUri(), seizure.transport(),
                 null), signalling.branch(seizure.callId()), leg.stream(), leg.negotiator());
-        return invite(call, branch, leg) ? branch : null;
+        return invite(call, branch, leg, false) ? branch : null;
     }
 
     /** Calls {@code user} at {@code target} into the caller's room; null when the INVITE could not be sent. */
     AgentBranch dialIntoRoom(BranchOwner call, String user, Route.Target target, OutgoingMedia leg) {
         AgentBranch branch = new AgentBranch(call, user, target, newBranch(), leg.stream(), leg.negotiator(), true);
-        return invite(call, branch, leg) ? branch : null;
+        return invite(call, branch, leg, true) ? branch : null;
     }
 
     /** A stream of this node and its SDP offer; IOException when no RTP port is free. */
@@ -139,7 +144,20 @@ final class OutgoingLegs {
             branch.agentNode = node != null && Keys.NODE.matcher(node).matches() ? node
                     : branch.target.viaTrunk() ? branch.target.trunkNode() : signalling.nodeId();
         }
+        if (branch.placed.offeredPlainAfter(response.getStatusCode(), signalling, branch.branch, tx, branch)) {
+            return OutgoingBranch.Step.NONE;
+        }
         return branch.branch.onResponse(tx, event.getDialog(), response.getStatusCode(), cseq.getSeqNumber());
+    }
+
+    /**
+     * {@code plain} as the INVITE to {@code target} offers it: SRTP with the node's key to a phone of this node
+     * reached over TLS ({@link CalleeSrtp}); a phone on another node is offered it by that node's B2BUA, which rings
+     * it, and a carrier ({@code phone} false) gets plain RTP.
+     */
+    PlacedSrtp offerTo(Route.Target target, boolean phone, SessionDescription plain) {
+        CalleeSrtp offered = phone && !target.viaTrunk() ? srtp.offerTo(target.transport()).orElse(null) : null;
+        return new PlacedSrtp(offered, plain);
     }
 
     /** A request on a leg's dialog other than a re-INVITE: 200 OK. */
@@ -149,7 +167,7 @@ final class OutgoingLegs {
 
     /** A re-INVITE on a leg's dialog (RFC 3264 §8), answered from its stream. */
     void reanswer(AgentBranch branch, ServerTransaction st, String contactUser) {
-        reinvites.answer(st, branch.stream, branch.negotiator, contactUser, false);
+        branch.placed.reanswer(reinvites, st, branch.stream, branch.negotiator, contactUser);
     }
 
     AgentBranch find(String callId) {
@@ -164,10 +182,11 @@ final class OutgoingLegs {
         return signalling.branch(SipMessages.newToken() + "@tandem");
     }
 
-    private boolean invite(BranchOwner call, AgentBranch branch, OutgoingMedia leg) {
+    /** Sends the leg's INVITE; {@code phone} false for a carrier, which is never offered SRTP. */
+    private boolean invite(BranchOwner call, AgentBranch branch, OutgoingMedia leg, boolean phone) {
         open.put(branch.callId(), branch);
         if (!branch.invite(signalling, call.callingNumber(branch), call.callingName(branch), call.tenant(),
-                leg.offer())) {
+                offerTo(branch.target, phone, leg.offer()))) {
             forget(branch);
             leg.stream().close();
             return false;

@@ -9,7 +9,6 @@ import io.tandem.protocol.callback.RoomEvent;
 import io.tandem.telephony.media.MediaSource;
 import io.tandem.telephony.sdp.NegotiatedMedia;
 import io.tandem.telephony.sdp.SdpAnswer;
-import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
 import java.time.Duration;
@@ -161,7 +160,7 @@ final class ParkedCaller {
         }
         NegotiatedMedia media;
         try {
-            media = branch.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(response)));
+            media = branch.accept(SipMessages.bodyText(response));
         } catch (Exception e) {
             log.warn("{}: {} answered with an unusable SDP answer ({}); the call ends", room, branch.agentId,
                     e.getMessage());

@@ -13,6 +13,7 @@ import io.tandem.backend.acd.dispatch.Dispatcher;
 import io.tandem.backend.acd.dispatch.OfferEndings;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.call.CallProperties;
+import io.tandem.backend.call.SrtpTermination;
 import io.tandem.backend.campaign.CampaignDialer;
 import io.tandem.backend.campaign.CampaignProperties;
 import io.tandem.backend.cdr.CallRecords;
@@ -104,7 +105,7 @@ class QueueCallConfiguration {
                         .description("X-Tandem caller headers on queue calls from untrusted sources, ignored")
                         .register(registry));
         Reinvites reinvites = new Reinvites(signalling, media);
-        OutgoingLegs legs = new OutgoingLegs(signalling, media, reinvites, router,
+        OutgoingLegs legs = new OutgoingLegs(signalling, media, reinvites, router, new SrtpTermination(sip),
                 Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
                         .publishPercentiles(0.5, 0.99).register(registry));
         Acd acd = new Acd(queues, callers, claims, dispatcher);

@@ -240,22 +240,20 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         return true;
     }
 
-    /** A queue caller whose SRTP the B2BUA ended: its leg's stream encrypts, its answer is RTP/SAVP (RFC 4568). */
+    /**
+     * A queue caller or a room's joiner whose SRTP the B2BUA ended: its leg's stream encrypts, its answer is
+     * RTP/SAVP with the node's key (RFC 4568).
+     */
     @Override
     public void onSrtpInvite(InboundRequest in, String tenant, String caller, String number, CarrierLeg carrier,
             CallerSrtp srtp) {
-        if (ServiceNumbers.JOIN_NUMBER.matcher(number).matches()) {
-            // A room's joiner is answered by RoomJoins, whose leg does not take SRTP yet.
-            ServiceNumbers.super.onSrtpInvite(in, tenant, caller, number, carrier, srtp);
-            return;
-        }
         onInvite(in, tenant, caller, number, carrier, srtp);
     }
 
     private void onInvite(InboundRequest in, String tenant, String caller, String number, CarrierLeg carrier,
             CallerSrtp srtp) {
         if (ServiceNumbers.JOIN_NUMBER.matcher(number).matches()) {
-            joins.onInvite(in, tenant, caller, number);
+            joins.onInvite(in, tenant, caller, number, srtp);
             return;
         }
         Optional<QueueDefinition> queue = acd.queues().find(tenant, number);

@@ -50,7 +50,7 @@ final class QueueMedia {
     OutgoingMedia outgoing() throws IOException {
         RtpMediaStream stream = open();
         SdpNegotiator sdp = new SdpNegotiator(G711, true);
-        return new OutgoingMedia(stream, sdp, sdp.createOffer(localRtp(stream), MediaDirection.SENDRECV).encode());
+        return new OutgoingMedia(stream, sdp, sdp.createOffer(localRtp(stream), MediaDirection.SENDRECV));
     }
 
     /** Where we want RTP, as the SDP says it: the node's advertised host and the stream's port. */

@@ -4,7 +4,6 @@ import io.tandem.backend.acd.dispatch.Claims;
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.sdp.NegotiatedMedia;
-import io.tandem.telephony.sdp.SessionDescription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -140,7 +139,7 @@ final class RingingOffer {
         }
         NegotiatedMedia media;
         try {
-            media = branch.negotiator.accept(SessionDescription.parse(sdp));
+            media = branch.accept(sdp);
         } catch (Exception e) {
             log.info("offer {}: agent {} answered without usable SDP", offerId(), branch.agentId);
             branch.branch.bye();

@@ -1,5 +1,6 @@
 package io.tandem.backend.queuecall;
 
+import io.tandem.backend.call.CallerSrtp;
 import io.tandem.backend.call.ServiceNumbers;
 import io.tandem.backend.conference.JoinTokens;
 import io.tandem.backend.conference.Room;
@@ -59,7 +60,11 @@ final class RoomJoins {
         return number.substring(number.indexOf('*') + 1);
     }
 
-    void onInvite(InboundRequest in, String tenant, String caller, String number) {
+    /**
+     * A join INVITE; {@code srtp} the caller's SRTP the B2BUA ended (null for plain RTP): the joiner's leg then
+     * answers {@code RTP/SAVP} with the node's key and its stream encrypts, as a queue caller's does (RFC 4568).
+     */
+    void onInvite(InboundRequest in, String tenant, String caller, String number, CallerSrtp srtp) {
         Optional<ServerTransaction> found = signalling.endpoint().serverTransaction(in.event());
         if (found.isEmpty()) {
             return;
@@ -67,7 +72,7 @@ final class RoomJoins {
         ServerTransaction st = found.get();
         SessionDescription offer;
         try {
-            offer = SessionDescription.parse(SipMessages.bodyText(in.request()));
+            offer = srtp != null ? srtp.offer() : SessionDescription.parse(SipMessages.bodyText(in.request()));
         } catch (Exception e) {
             signalling.respond(st, Response.NOT_ACCEPTABLE_HERE, "Unreadable SDP offer", null, null, null, false);
             return;
@@ -78,7 +83,7 @@ final class RoomJoins {
         if (!verdict.admitted() || !(room.occupant() instanceof ParkedCaller.Occupancy occupancy)) {
             int status = verdict.admitted() ? Response.DECLINE : verdict.status();
             String reason = verdict.admitted() ? "The call is over" : verdict.reason();
-            Answered leg = status == Response.DECLINE ? answer(st, callId, offer) : null;
+            Answered leg = status == Response.DECLINE ? answer(st, callId, offer, srtp) : null;
             if (leg == null) {
                 decline(st, status, reason);
             } else {
@@ -86,7 +91,7 @@ final class RoomJoins {
             }
             return;
         }
-        Answered leg = answer(st, callId, offer);
+        Answered leg = answer(st, callId, offer, srtp);
         if (leg == null) {
             signalling.respond(st, Response.NOT_ACCEPTABLE_HERE, "No common codec: rooms speak G.711", null, null,
                     null, false);
@@ -105,7 +110,7 @@ final class RoomJoins {
     }
 
     /** The INVITE's leg: a stream, our SDP answer, its dialog; null when there is no port, codec or dialog. */
-    private Answered answer(ServerTransaction st, String callId, SessionDescription offer) {
+    private Answered answer(ServerTransaction st, String callId, SessionDescription offer, CallerSrtp srtp) {
         RtpMediaStream stream;
         try {
             stream = media.open();
@@ -114,6 +119,9 @@ final class RoomJoins {
             return null;
         }
         CallerLeg leg = new CallerLeg(callId, signalling, reinvites, media, stream, false);
+        if (srtp != null) {
+            leg.secure(srtp);
+        }
         try {
             SdpAnswer answer = leg.negotiate(st, offer);
             if (leg.openDialog()) {

@@ -12,7 +12,6 @@ import io.tandem.protocol.LiveCall;
 import io.tandem.protocol.callback.TicketEvent;
 import io.tandem.telephony.codec.Codecs;
 import io.tandem.telephony.sdp.NegotiatedMedia;
-import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
 import java.time.Duration;
@@ -347,7 +346,7 @@ final class TicketCall implements BranchOwner, RingingOffer.Caller {
         }
         NegotiatedMedia media;
         try {
-            media = branch.negotiator.accept(SessionDescription.parse(SipMessages.bodyText(response)));
+            media = branch.accept(SipMessages.bodyText(response));
         } catch (Exception e) {
             log.info("ticket {}: {} answered without usable SDP ({})", customer.ticketId(), customer.number(),
                     e.getMessage());

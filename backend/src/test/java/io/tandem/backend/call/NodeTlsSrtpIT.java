@@ -3,6 +3,8 @@ package io.tandem.backend.call;
 import static io.tandem.backend.call.Phone.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.queues.QueueDefinition;
@@ -11,9 +13,14 @@ import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.backend.edge.LoopbackCapture;
 import io.tandem.backend.edge.LoopbackCapture.Datagram;
 import io.tandem.backend.edge.LoopbackCapture.PortRange;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.Redis;
 import io.tandem.protocol.ApiPaths;
+import io.tandem.protocol.callback.JoinToken;
+import io.tandem.protocol.callback.RoomEvent;
 import io.tandem.telephony.codec.G711;
 import io.tandem.telephony.media.Goertzel;
+import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.peers.FreePorts;
 import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.testing.RedisServer;
@@ -28,6 +35,7 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -153,7 +161,66 @@ class NodeTlsSrtpIT {
     }
 
     @Test
-    void aCallToAPhoneRegisteredOverTlsGoesOverTlsAndAPlainOfferOverTlsStaysPlainByDefault() throws Exception {
+    void aPlainPhoneCallingATlsSrtpPhoneIsOfferedSrtpByTheNodeAndTheTlsLegIsEncryptedOnTheWire() throws Exception {
+        try (Phone secure = tlsPhone("1011", true, TLS_TONE, PLAIN_TONE).answering();
+             Phone plain = Phone.registered(node, "1012", PLAIN_TONE, TLS_TONE)) {
+            PortRange nodePorts = new PortRange(nodeRtp, nodeRtp + NODE_RTP_PORTS - 1);
+            PortRange securePorts = new PortRange(secure.rtpPortMin(), secure.rtpPortMin() + 19);
+            PortRange plainPorts = new PortRange(plain.rtpPortMin(), plain.rtpPortMin() + 19);
+            LoopbackCapture capture = LoopbackCapture.start(dir, nodePorts);
+            try {
+                Call call = plain.dial(node, "1011");
+                Call ringing = next(secure.incoming, "1011 rings over TLS");
+                plain.awaitState(call, CallState.CONNECTED);
+                secure.awaitState(ringing, CallState.CONNECTED);
+                assertThat(ringing.srtp()).as("the node offered SRTP to the TLS phone and it took it").isTrue();
+                assertThat(call.srtp()).as("the plain caller's leg stays plain").isFalse();
+                Await.until("the TLS phone hears the plain phone", AUDIO, () -> secure.ear.toneFrames() > 50);
+                Await.until("the plain phone hears the TLS phone", AUDIO, () -> plain.ear.toneFrames() > 50);
+                awaitCaptured(capture, securePorts, plainPorts, nodePorts);
+                call.hangup();
+                secure.awaitState(ringing, CallState.ENDED);
+            } finally {
+                capture.close();
+            }
+            assertEncrypted(capture.stop(), securePorts, plainPorts, nodePorts);
+        }
+    }
+
+    @Test
+    void aTlsSrtpAgentAnswersAQueueCallOverSrtpAndItsLegIsEncryptedOnTheWire() throws Exception {
+        node.bean(Queues.class).save("demo", new QueueDefinition("7001", "q7001", Strategy.LONGEST_IDLE, 0, 0, true,
+                false, 15, 1, 0, 3, 20, 30, List.of(QueueDefinition.Member.of("1013")),
+                QueueDefinition.Announcements.DEFAULT, "default", "", QueueDefinition.Destination.NONE,
+                QueueDefinition.Destination.NONE), false);
+        try (Phone agent = tlsPhone("1013", true, TLS_TONE, PLAIN_TONE).answering();
+             Phone caller = Phone.registered(node, "1014", PLAIN_TONE, TLS_TONE)) {
+            available("1013");
+            PortRange nodePorts = new PortRange(nodeRtp, nodeRtp + NODE_RTP_PORTS - 1);
+            PortRange agentPorts = new PortRange(agent.rtpPortMin(), agent.rtpPortMin() + 19);
+            PortRange callerPorts = new PortRange(caller.rtpPortMin(), caller.rtpPortMin() + 19);
+            LoopbackCapture capture = LoopbackCapture.start(dir, nodePorts);
+            try {
+                Call call = caller.dial(node, "7001");
+                caller.awaitState(call, CallState.CONNECTED);
+                Call offer = next(agent.incoming, "the TLS agent is offered the queue call");
+                agent.awaitState(offer, CallState.CONNECTED);
+                assertThat(offer.srtp()).as("the queue's offer to the TLS agent was SRTP").isTrue();
+                Await.until("the agent hears the caller", AUDIO, () -> agent.ear.toneFrames() > 50);
+                long before = caller.ear.toneFrames();
+                Await.until("the caller hears the agent", AUDIO, () -> caller.ear.toneFrames() > before + 50);
+                awaitCaptured(capture, agentPorts, callerPorts, nodePorts);
+                call.hangup();
+                agent.awaitState(offer, CallState.ENDED);
+            } finally {
+                capture.close();
+            }
+            assertEncrypted(capture.stop(), agentPorts, callerPorts, nodePorts);
+        }
+    }
+
+    @Test
+    void aTlsPhoneWithoutSrtpRefusesTheNodesSrtpOfferAndIsCalledAgainWithPlainRtp() throws Exception {
         try (Phone secure = tlsPhone("1003", false, TLS_TONE, PLAIN_TONE).answering();
              Phone plain = Phone.registered(node, "1004", PLAIN_TONE, TLS_TONE)) {
             Call call = plain.dial(node, "1003");
@@ -232,6 +299,159 @@ class NodeTlsSrtpIT {
                     .as("packets between the queue caller and the node whose payload is a tone (not encrypted)")
                     .isZero();
         }
+    }
+
+    @Test
+    void anSrtpQueueCallerPuttingTheAgentOnHoldAndBackIsAnsweredWithSrtpAndTalksOn() throws Exception {
+        node.bean(Queues.class).save("demo", new QueueDefinition("7002", "q7002", Strategy.LONGEST_IDLE, 0, 0, true,
+                false, 15, 1, 0, 3, 20, 30, List.of(QueueDefinition.Member.of("1015")),
+                QueueDefinition.Announcements.DEFAULT, "default", "", QueueDefinition.Destination.NONE,
+                QueueDefinition.Destination.NONE), false);
+        try (Phone agent = Phone.registered(node, "1015", PLAIN_TONE, TLS_TONE).answering();
+             Phone secure = tlsPhone("1016", true, TLS_TONE, PLAIN_TONE)) {
+            available("1015");
+            PortRange nodePorts = new PortRange(nodeRtp, nodeRtp + NODE_RTP_PORTS - 1);
+            PortRange securePorts = new PortRange(secure.rtpPortMin(), secure.rtpPortMin() + 19);
+            PortRange agentPorts = new PortRange(agent.rtpPortMin(), agent.rtpPortMin() + 19);
+            LoopbackCapture capture = LoopbackCapture.start(dir, nodePorts);
+            try {
+                Call call = secure.dial("sip:7002@127.0.0.1:" + tlsPort + ";transport=tls");
+                secure.awaitState(call, CallState.CONNECTED);
+                Await.until("the agent hears the queue caller", AUDIO, () -> agent.ear.toneFrames() > 50);
+
+                // RFC 3264 §8.4 hold and resume by re-INVITE, each an SRTP re-offer (RFC 4568 §7.1.4).
+                call.hold();
+                Await.until("the node answered the hold re-offer", AUDIO,
+                        () -> call.mediaDirection() != MediaDirection.SENDRECV);
+                assertThat(call.srtp()).as("the hold re-offer was answered with SRTP").isTrue();
+                call.unhold();
+                Await.until("the node answered the resume re-offer", AUDIO,
+                        () -> call.mediaDirection() == MediaDirection.SENDRECV);
+                assertThat(call.srtp()).as("the resume re-offer was answered with SRTP").isTrue();
+                assertThat(call.state()).isEqualTo(CallState.CONNECTED);
+
+                long heard = agent.ear.toneFrames();
+                Await.until("the agent hears the caller after the re-INVITEs", AUDIO,
+                        () -> agent.ear.toneFrames() > heard + 50);
+                long before = secure.ear.toneFrames();
+                Await.until("the caller hears the agent after the re-INVITEs", AUDIO,
+                        () -> secure.ear.toneFrames() > before + 50);
+                awaitCaptured(capture, securePorts, agentPorts, nodePorts);
+                call.hangup();
+                secure.awaitState(call, CallState.ENDED);
+            } finally {
+                capture.close();
+            }
+            assertEncrypted(capture.stop(), securePorts, agentPorts, nodePorts);
+        }
+    }
+
+    @Test
+    void aTlsSrtpSupervisorListeningToAQueueCallIsCalledWithSrtpAndHearsTheCall() throws Exception {
+        node.bean(Queues.class).save("demo", new QueueDefinition("7003", "q7003", Strategy.LONGEST_IDLE, 0, 0, true,
+                false, 15, 1, 0, 3, 20, 30, List.of(QueueDefinition.Member.of("1017")),
+                QueueDefinition.Announcements.DEFAULT, "default", "", QueueDefinition.Destination.NONE,
+                QueueDefinition.Destination.NONE), false);
+        // Caller and agent speak the same tone, so what the supervisor hears of their mix is that tone.
+        try (Phone agent = Phone.registered(node, "1017", PLAIN_TONE, PLAIN_TONE).answering();
+             Phone caller = Phone.registered(node, "1018", PLAIN_TONE, PLAIN_TONE);
+             Phone supervisor = tlsPhone("1020", true, TLS_TONE, PLAIN_TONE).answering()) {
+            available("1017");
+            PortRange nodePorts = new PortRange(nodeRtp, nodeRtp + NODE_RTP_PORTS - 1);
+            PortRange supervisorPorts = new PortRange(supervisor.rtpPortMin(), supervisor.rtpPortMin() + 19);
+            PortRange callerPorts = new PortRange(caller.rtpPortMin(), caller.rtpPortMin() + 19);
+            LoopbackCapture capture = LoopbackCapture.start(dir, nodePorts);
+            try {
+                Call call = caller.dial(node, "7003");
+                caller.awaitState(call, CallState.CONNECTED);
+                Await.until("the agent hears the caller", AUDIO, () -> agent.ear.toneFrames() > 25);
+                Await.until("the call is listed live", AUDIO, () -> node.api().get("/api/v1/tenants/demo/calls",
+                        TestNode.ADMIN + "@demo", TestNode.PASSWORD).body().contains(call.id()));
+                HttpResponse<String> started = node.api().post("/api/v1/tenants/demo/calls/" + call.id()
+                        + "/monitor", TestNode.ADMIN + "@demo", TestNode.PASSWORD,
+                        "{\"mode\":\"listen\",\"extension\":\"1020\"}");
+                assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+                Call listening = next(supervisor.incoming, "the supervisor's TLS phone is called");
+                supervisor.awaitState(listening, CallState.CONNECTED);
+                assertThat(listening.srtp()).as("the monitor leg to the TLS supervisor is SRTP").isTrue();
+                Await.until("the supervisor hears the call", AUDIO, () -> supervisor.ear.toneFrames() > 50);
+                Await.until("the capture holds the supervisor's leg and the caller's tone", AUDIO, () -> {
+                    List<Datagram> wire = soFar(capture);
+                    return wire.stream().filter(d -> d.between(supervisorPorts, nodePorts)).count() > 100
+                            && wire.stream().filter(d -> d.between(callerPorts, nodePorts))
+                            .filter(carries(PLAIN_TONE)).count() > 50;
+                });
+                call.hangup();
+                supervisor.awaitState(listening, CallState.ENDED);
+            } finally {
+                capture.close();
+            }
+            List<Datagram> wire = capture.stop();
+            List<Datagram> supervisorLeg = wire.stream().filter(d -> d.between(supervisorPorts, nodePorts)).toList();
+            assertThat(supervisorLeg).hasSizeGreaterThan(100);
+            assertThat(supervisorLeg.stream().filter(carries(TLS_TONE).or(carries(PLAIN_TONE))).count())
+                    .as("packets between the supervisor and the node whose payload is a tone (not encrypted)")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void aTlsSrtpPhoneJoiningAParkedCallersRoomIsAnsweredWithSrtpAndTalksWithTheCaller() throws Exception {
+        node.bean(Queues.class).save("demo", new QueueDefinition("7004", "q7004", Strategy.LONGEST_IDLE, 0, 0, true,
+                false, 15, 1, 0, 0, 20, 30, List.of(QueueDefinition.Member.of("1001")),
+                QueueDefinition.Announcements.DEFAULT, "default", "", QueueDefinition.Destination.NONE,
+                QueueDefinition.Destination.NONE).withPark(new QueueDefinition.Park(true, true, false, 0, 120)),
+                false);
+        try (Phone caller = Phone.registered(node, "1009", PLAIN_TONE, TLS_TONE);
+             Phone joiner = tlsPhone("1010", true, TLS_TONE, PLAIN_TONE)) {
+            PortRange nodePorts = new PortRange(nodeRtp, nodeRtp + NODE_RTP_PORTS - 1);
+            PortRange joinerPorts = new PortRange(joiner.rtpPortMin(), joiner.rtpPortMin() + 19);
+            PortRange callerPorts = new PortRange(caller.rtpPortMin(), caller.rtpPortMin() + 19);
+            Call call = caller.dial(node, "7004");
+            caller.awaitState(call, CallState.CONNECTED);
+            Await.until("the caller is parked in a room", AUDIO, () -> parkedRoom(call.id()) != null);
+            String token = JoinToken.create("demo", parkedRoom(call.id()), "1010", System.currentTimeMillis() + 60_000)
+                    .sign(Cluster.SECRET.getBytes(StandardCharsets.UTF_8));
+            LoopbackCapture capture = LoopbackCapture.start(dir, nodePorts);
+            try {
+                Call joined = joiner.dial("sip:join*" + token + "@127.0.0.1:" + tlsPort + ";transport=tls");
+                joiner.awaitState(joined, CallState.CONNECTED);
+                assertThat(joined.srtp()).as("the room's join answered the SRTP offer with the node's key").isTrue();
+                long before = caller.ear.toneFrames();
+                Await.until("the caller hears the joiner", AUDIO, () -> caller.ear.toneFrames() > before + 50);
+                Await.until("the joiner hears the caller", AUDIO, () -> joiner.ear.toneFrames() > 50);
+                awaitCaptured(capture, joinerPorts, callerPorts, nodePorts);
+                joined.hangup();
+                caller.awaitState(call, CallState.ENDED);
+            } finally {
+                capture.close();
+            }
+            assertEncrypted(capture.stop(), joinerPorts, callerPorts, nodePorts);
+        }
+    }
+
+    /** The room the queue call {@code callId} was parked in; null until its PARKED event. */
+    private static String parkedRoom(String callId) {
+        return node.bean(Redis.class).commands().xrange(Keys.roomEvents("demo"), Range.create("-", "+")).stream()
+                .map(StreamMessage::getBody).map(RoomEvent::of)
+                .filter(e -> e.callId().equals(callId) && e.kind() == RoomEvent.Kind.PARKED)
+                .map(RoomEvent::room).findFirst().orElse(null);
+    }
+
+    /**
+     * The wire between {@code securePorts} and the node carried RTP and none of it a tone in clear, while the plain
+     * leg (the control) plainly carried both tones.
+     */
+    private static void assertEncrypted(List<Datagram> wire, PortRange securePorts, PortRange plainPorts,
+            PortRange nodePorts) {
+        List<Datagram> secureLeg = wire.stream().filter(d -> d.between(securePorts, nodePorts)).toList();
+        List<Datagram> plainLeg = wire.stream().filter(d -> d.between(plainPorts, nodePorts)).toList();
+        assertThat(secureLeg).as("RTP between the TLS phone and the node").hasSizeGreaterThan(100);
+        assertThat(plainLeg.stream().filter(carries(TLS_TONE)).count()).isGreaterThan(50);
+        assertThat(plainLeg.stream().filter(carries(PLAIN_TONE)).count()).isGreaterThan(50);
+        assertThat(secureLeg.stream().filter(carries(TLS_TONE).or(carries(PLAIN_TONE))).count())
+                .as("packets between the TLS phone and the node whose payload is a tone (not encrypted)")
+                .isZero();
     }
 
     /** Logs {@code agent} in through the agent API and makes it available for queue offers. */

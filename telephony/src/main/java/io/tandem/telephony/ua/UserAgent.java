@@ -226,6 +226,19 @@ public final class UserAgent implements AutoCloseable {
 
     // ------------------------------------------------------------ dispatch
 
+    /**
+     * A new INVITE of a Call-ID whose call we ended (refused): a retransmission has the same CSeq, a new request a
+     * higher one (RFC 3261 §8.1.3.5: a UAC may send an INVITE a 4xx refused again with what it asked for, here a B2BUA
+     * offering plain RTP after our 488 to its SRTP offer), which is a new call.
+     */
+    private static boolean endedAndRetried(Call call, Request request) {
+        if (call.state() != CallState.ENDED || call.invite == null) {
+            return false;
+        }
+        long before = ((CSeqHeader) call.invite.getHeader(CSeqHeader.NAME)).getSeqNumber();
+        return ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber() > before;
+    }
+
     private void onRequest(RequestEvent event, ServerTransaction st) {
         Request request = event.getRequest();
         String method = request.getMethod();
@@ -235,7 +248,7 @@ public final class UserAgent implements AutoCloseable {
         switch (method) {
             case Request.INVITE -> {
                 if (!inDialog) {
-                    if (call != null) {
+                    if (call != null && !endedAndRetried(call, request)) {
                         return; // a retransmission the transaction layer did not absorb
                     }
                     Call incoming = new Call(this, callId, true, InviteSession.fromUri(request));

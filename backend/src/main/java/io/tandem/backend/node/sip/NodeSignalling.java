@@ -15,6 +15,7 @@ import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.address.Address;
 import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.Header;
 import javax.sip.header.MaxForwardsHeader;
@@ -121,6 +122,26 @@ public final class NodeSignalling {
             return false;
         }
         return branch.send(invite);
+    }
+
+    /**
+     * Sends {@code branch}'s INVITE again with another offer, {@code sdp}, after {@code refused}'s 4xx said the first
+     * one would not do (a phone without SRTP refusing our SRTP offer with 488): same Call-ID, From tag and Request-URI,
+     * the next CSeq and a new Via branch, as RFC 3261 §8.1.3.5 retries a request whose refusal says what to change.
+     * False, nothing sent, when the branch is over or no longer wanted, or the request could not be built or sent.
+     */
+    public boolean inviteAgain(OutgoingBranch branch, ClientTransaction refused, String sdp) {
+        Request again = (Request) refused.getRequest().clone();
+        try {
+            CSeqHeader cseq = (CSeqHeader) again.getHeader(CSeqHeader.NAME);
+            cseq.setSeqNumber(cseq.getSeqNumber() + 1);
+            ((ViaHeader) again.getHeader(ViaHeader.NAME)).setBranch(SipMessages.newBranch());
+            endpoint().messages().setBody(again, SDP, sdp);
+        } catch (Exception e) {
+            failed("invite", "again on " + branch.callId(), e);
+            return false;
+        }
+        return branch.retry(refused, again);
     }
 
     private Request build(String callId, OutgoingInvite what) throws ParseException {
