@@ -1,5 +1,7 @@
 package io.tandem.backend.edge;
 
+import io.tandem.telephony.codec.G711;
+import io.tandem.telephony.media.Goertzel;
 import io.tandem.telephony.testing.Await;
 import java.io.File;
 import java.io.IOException;
@@ -28,12 +30,31 @@ public final class LoopbackCapture implements AutoCloseable {
     private static final int LINKTYPE_LINUX_SLL = 113;
     private static final int LINKTYPE_LINUX_SLL2 = 276;
     private static final int IPPROTO_UDP = 17;
+    /** RFC 3550 §5.1: the fixed RTP header; 20 ms of PCMU at 8 kHz. */
+    private static final int RTP_HEADER = 12;
+    private static final int PCMU_FRAME = 160;
 
     /** One UDP datagram seen on the wire. */
     public record Datagram(int sourcePort, int destinationPort, byte[] payload) {
         public boolean between(PortRange a, PortRange b) {
             return a.contains(sourcePort) && b.contains(destinationPort)
                     || b.contains(sourcePort) && a.contains(destinationPort);
+        }
+
+        /**
+         * True for an RTP packet whose payload, read as PCMU (RFC 3551), is mostly the tone {@code hz}. SRTP
+         * encrypts the payload (RFC 3711 §3.1), so an encrypted packet never passes.
+         */
+        public boolean carriesTone(int hz) {
+            if (payload.length < RTP_HEADER + PCMU_FRAME || (payload[0] & 0xc0) != 0x80 || (payload[1] & 0x7f) != 0) {
+                return false;
+            }
+            int header = RTP_HEADER + (payload[0] & 0x0f) * 4;
+            short[] samples = new short[PCMU_FRAME];
+            for (int i = 0; i < samples.length && header + i < payload.length; i++) {
+                samples[i] = G711.ulawToLinear(payload[header + i]);
+            }
+            return Goertzel.toneRatio(samples, 0, samples.length, hz, 8000) > 0.5;
         }
     }
 

@@ -35,11 +35,12 @@ final class EdgeCluster implements RegistrarUnderTest {
     private final List<TandemRegistrar> nodes;
     private final ChildProcess edge;
     private final int edgePort;
+    private final int tlsPort;
     private final Path runDir;
 
     private EdgeCluster(Path dir, Path nodeJar, BenchUsers users, List<List<String>> nodeProperties,
             String secretHex, int redisPort, ChildProcess redis, List<TandemRegistrar> nodes, ChildProcess edge,
-            int edgePort, Path runDir) {
+            int edgePort, int tlsPort, Path runDir) {
         this.dir = dir;
         this.nodeJar = nodeJar;
         this.users = users;
@@ -50,10 +51,20 @@ final class EdgeCluster implements RegistrarUnderTest {
         this.nodes = nodes;
         this.edge = edge;
         this.edgePort = edgePort;
+        this.tlsPort = tlsPort;
         this.runDir = runDir;
     }
 
     static EdgeCluster start(Path dir, Path nodeJar, BenchUsers users, List<String> nodeProperties)
+            throws IOException, InterruptedException {
+        return start(dir, nodeJar, users, nodeProperties, false);
+    }
+
+    /**
+     * As {@link #start(Path, Path, BenchUsers, List)}; with {@code tls} the edge also speaks SIP over TLS
+     * ({@code --tls-port}) with the self-signed certificate {@code ./tandem edge} makes ({@link #certificate()}).
+     */
+    static EdgeCluster start(Path dir, Path nodeJar, BenchUsers users, List<String> nodeProperties, boolean tls)
             throws IOException, InterruptedException {
         int redisPort = LoopbackPorts.tcp();
         ChildProcess redis = TandemRegistrar.startRedis(dir.resolve("redis"), redisPort);
@@ -70,11 +81,15 @@ final class EdgeCluster implements RegistrarUnderTest {
             int edgePort = LoopbackPorts.udpAndTcp();
             String list = nodes.stream().map(n -> "sip:127.0.0.1:" + n.sipPort()).collect(Collectors.joining(","));
             Path runDir = Files.createDirectories(dir.resolve("edge"));
-            ChildProcess edge = ChildProcess.start("tandem-edge", runDir, List.of(
+            List<String> command = new ArrayList<>(List.of(
                     Path.of("tandem").toAbsolutePath().toString(), "edge", "--nodes", list, "--sip-port",
                     Integer.toString(edgePort), "--run-dir", runDir.toString(), "--no-flood-limit",
-                    "--rtp-ports", "50000-59999", "--ng-port", Integer.toString(LoopbackPorts.udpAndTcp())),
-                    Map.of());
+                    "--rtp-ports", "50000-59999", "--ng-port", Integer.toString(LoopbackPorts.udpAndTcp())));
+            int tlsPort = tls ? LoopbackPorts.udpAndTcp() : 0;
+            if (tls) {
+                command.addAll(List.of("--tls-port", Integer.toString(tlsPort)));
+            }
+            ChildProcess edge = ChildProcess.start("tandem-edge", runDir, command, Map.of());
             try {
                 SipProbe.awaitAnswer(edgePort, edge, 60);
                 // Both nodes probed as up by the dispatcher (OPTIONS every 2 s) before any load.
@@ -84,7 +99,7 @@ final class EdgeCluster implements RegistrarUnderTest {
                 throw e;
             }
             return new EdgeCluster(dir, nodeJar, users, properties, hex, redisPort, redis, nodes, edge, edgePort,
-                    runDir);
+                    tlsPort, runDir);
         } catch (IOException | InterruptedException | RuntimeException e) {
             nodes.forEach(TandemRegistrar::close);
             redis.close();
@@ -148,6 +163,16 @@ final class EdgeCluster implements RegistrarUnderTest {
     /** CPU ticks of the edge alone (Kamailio's processes and rtpengine, children of the launcher). */
     long edgeCpuTicks() {
         return edge.cpuTicks();
+    }
+
+    /** The edge's SIP over TLS port; 0 when started without TLS. */
+    int tlsPort() {
+        return tlsPort;
+    }
+
+    /** The self-signed certificate (PEM) {@code ./tandem edge --tls-port} made in the run directory. */
+    Path certificate() {
+        return runDir.resolve("edge-cert.pem");
     }
 
     @Override

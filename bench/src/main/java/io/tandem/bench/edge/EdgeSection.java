@@ -36,6 +36,9 @@ public final class EdgeSection implements BenchSection {
     static final List<String> SECOND_NODE_PROPERTIES = List.of("--tandem.sip.rtp-port-min=45000",
             "--tandem.sip.rtp-port-max=49999");
 
+    private static final int REGISTER_ATTEMPTS = 6;
+    private static final long RETRY_AFTER_MILLIS = 5_000;
+
     private final Path nodeJar;
 
     public EdgeSection(Path nodeJar) {
@@ -96,8 +99,8 @@ public final class EdgeSection implements BenchSection {
         int uacPort = LoopbackPorts.udpAndTcp();
         int uasPort = LoopbackPorts.udpAndTcp();
         awaitIdle(target);
-        sipp.register(0, uacPort);
-        sipp.register(1, uasPort);
+        registerAfterLoad(sipp, 0, uacPort);
+        registerAfterLoad(sipp, 1, uasPort);
         String callee = BenchUsers.extension(1);
         List<SippCalls.Run> calls = new ArrayList<>();
         try (ChildProcess uas = sipp.startUas(uasPort, false)) {
@@ -123,6 +126,25 @@ public final class EdgeSection implements BenchSection {
     private static boolean sustained(SippCalls.Run run, int seconds) {
         return run.failed() * 1000 < run.calls() && run.successful() == (long) run.rate() * seconds
                 && run.seconds() <= seconds + HOLD_MILLIS / 1000.0 + 2;
+    }
+
+    /**
+     * Registers {@code user} once the REGISTER ramp is over: a node the ramp overloaded may still shed REGISTERs with
+     * 503 Retry-After 5 (its overload valve) while it answers OPTIONS, so a refused attempt is tried again after
+     * that Retry-After, a few times.
+     */
+    private static void registerAfterLoad(SippCalls sipp, int user, int port)
+            throws IOException, InterruptedException {
+        for (int attempt = 0; attempt < REGISTER_ATTEMPTS; attempt++) {
+            if (sipp.attemptRegister("register-" + user + "-" + attempt, user, port, 30)) {
+                return;
+            }
+            System.out.println("user " + BenchUsers.extension(user) + " not registered yet (attempt " + (attempt + 1)
+                    + "): trying again after the overload valve's Retry-After");
+            Thread.sleep(RETRY_AFTER_MILLIS); // RFC 3261 §21.5.4: the 503's Retry-After, 5 s
+        }
+        throw new IOException("user " + BenchUsers.extension(user) + " did not register after " + REGISTER_ATTEMPTS
+                + " attempts");
     }
 
     private static void awaitIdle(RegistrarUnderTest target) throws IOException {
