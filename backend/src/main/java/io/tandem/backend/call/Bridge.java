@@ -61,6 +61,8 @@ final class Bridge {
     /** The party on relay leg B: the answering branch, until a transfer replaces it. */
     private Leg answered;
     private Referral transfer;
+    /** The Replaces header this call's branches carry to the node holding that dialog; null for a plain call. */
+    private String forwardedReplaces;
     /** The transfers this call went through, for its record: {@code 1002>1003 attended}, in order. */
     private final List<String> transfers = new ArrayList<>();
     private State state = State.RINGING;
@@ -255,6 +257,14 @@ final class Bridge {
         }
     }
 
+    /**
+     * This call carries an INVITE with Replaces (RFC 3891) to the node holding the named dialog: its branch over the
+     * trunk carries {@code replaces} for that node to apply as its own ({@link Replacement}).
+     */
+    synchronized void forwardsReplaces(String replaces) {
+        forwardedReplaces = replaces;
+    }
+
     synchronized Referral transfer() {
         return transfer;
     }
@@ -314,6 +324,7 @@ final class Bridge {
     private void fork(Route.Target target) {
         Leg branch = new Leg(this, Leg.Side.CALLEE, SipMessages.newToken() + "@tandem", callee);
         branch.target = target;
+        branch.replaces = forwardedReplaces;
         branches.add(branch);
         calls.register(branch);
         SessionDescription offer = callerOffer != null ? callerOffer : LateOffer.calleeOffer(calls.signalling.host());

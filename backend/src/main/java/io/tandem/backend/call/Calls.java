@@ -36,12 +36,14 @@ final class Calls {
     private final CallPresence presence;
     private final OwedWrites writes;
     private final PartyCalls parties;
+    /** Where the cluster finds the dialogs of this node's legs (Replaces reaching another node, RFC 3891). */
+    final DialogIndex dialogs;
     private final Map<String, Leg> legs = new ConcurrentHashMap<>();
     private final Set<Bridge> bridges = ConcurrentHashMap.newKeySet();
 
     Calls(Signalling signalling, CallProperties properties, ScheduledExecutorService timers, Clock clock,
             String nodeId, NodeMetrics metrics, CallRecords records, CallPresence presence, OwedWrites writes,
-            PartyCalls parties) {
+            PartyCalls parties, DialogIndex dialogs) {
         this.signalling = signalling;
         this.properties = properties;
         this.timers = timers;
@@ -52,6 +54,7 @@ final class Calls {
         this.presence = presence;
         this.writes = writes;
         this.parties = parties;
+        this.dialogs = dialogs;
     }
 
     Leg find(String callId) {
@@ -63,7 +66,11 @@ final class Calls {
     }
 
     void forget(Leg leg) {
-        legs.remove(leg.callId, leg);
+        // A leg moved into another call (Leg#movedTo) is registered under the same Call-ID: only the last one's
+        // going ends the dialog.
+        if (legs.remove(leg.callId, leg)) {
+            dialogs.ended(leg);
+        }
     }
 
     void started(Bridge bridge) {
@@ -86,6 +93,11 @@ final class Calls {
      * late, after the call's end, would show the party on a call for good (and the ACD would skip the agent).
      */
     void answered(Bridge bridge) {
+        dialogs.confirmed(bridge.tenant, bridge.callerLeg);
+        Leg callee = bridge.answered();
+        if (callee != null) {
+            dialogs.confirmed(bridge.tenant, callee);
+        }
         // The parties given a call field, and those counted on a direct call, are remembered on the bridge and
         // exactly those are let go at its end: a transfer may put a leg of another node where the callee was.
         List<String> fielded = new ArrayList<>(2);
@@ -123,6 +135,7 @@ final class Calls {
      * is on this node (a leg over the trunk is counted by the node that holds it).
      */
     void replaced(Bridge bridge, Leg replaced, Leg replacement) {
+        dialogs.confirmed(bridge.tenant, replacement);
         List<String> fielded = new ArrayList<>(bridge.withCallField());
         if (fielded.remove(replaced.party)) {
             writes.owe("call " + bridge.id() + ": " + replaced.party + "'s call field removed (transferred)",

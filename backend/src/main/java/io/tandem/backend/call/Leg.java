@@ -48,6 +48,8 @@ final class Leg {
 
     // callee branch
     Route.Target target;
+    /** The Replaces header (RFC 3891) this branch's INVITE carries to the node holding that dialog; null for none. */
+    String replaces;
     /** The INVITE to the callee and its dialog; set when it is sent. */
     OutgoingBranch branch;
     /** A branch to a carrier: the trunk channel it holds (null for a phone or another node). */
