@@ -119,7 +119,7 @@ public final class B2bua implements SipFeature {
     @Override
     public Set<String> methods() {
         return Set.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL, Request.INFO, Request.REFER,
-                Request.UPDATE);
+                Request.UPDATE, Request.NOTIFY);
     }
 
     /** The calls of this node (for {@link EntryNodeWatch}). */
@@ -194,6 +194,13 @@ public final class B2bua implements SipFeature {
                     in.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
                 } else {
                     serverTransaction(in).ifPresent(st -> Transfer.onRefer(leg.bridge, leg, st, router, transfers));
+                }
+            }
+            case Request.NOTIFY -> {
+                if (leg == null) {
+                    in.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+                } else {
+                    serverTransaction(in).ifPresent(st -> QueueOfferTransfer.onNotify(leg.bridge, leg, st));
                 }
             }
             default -> in.respond(Response.NOT_IMPLEMENTED, in.method() + " is not implemented");

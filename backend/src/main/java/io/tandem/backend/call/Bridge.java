@@ -472,6 +472,10 @@ final class Bridge {
             return;
         }
         if (!Request.INVITE.equals(cseq.getMethod())) {
+            if (transfer != null && event.getClientTransaction() != null
+                    && transfer.owns(leg, event.getClientTransaction())) {
+                transfer.onResponse(event); // the answer to a REFER passed on (QueueOfferTransfer)
+            }
             return; // BYE, CANCEL, INFO answers: nothing depends on them
         }
         if (event.getClientTransaction() == null) {

@@ -93,6 +93,11 @@ final class Transfer implements Referral {
                 signalling.respond(from, st, Response.NOT_ACCEPTABLE_HERE, "No media to transfer", null);
                 return;
             }
+            if (bridge.carriesQueueOffer() && !from.isCaller()) {
+                // An agent's queue call: the caller's node transfers its caller and keeps its records.
+                QueueOfferTransfer.onRefer(bridge, from, st, uri.getUser(), admission);
+                return;
+            }
             String replaces = uri.getHeader(REPLACES);
             if (replaces != null) {
                 String value = URLDecoder.decode(replaces, StandardCharsets.UTF_8);

@@ -19,6 +19,7 @@ import io.tandem.telephony.sip.SipMessages;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -81,6 +82,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
     private final Timers later;
     /** Whether the waiting caller's phone is still there (RTP, in-dialog OPTIONS). */
     private final CallerLiveness liveness;
+    /** The connected agent's REFER, as its transferor side sees it. */
+    private final AgentTransfer transfers;
 
     private QueueDefinition queue;
     private State state = State.WAITING;
@@ -118,6 +121,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         this.waiting = new WaitingCaller(queue, seat, this, branches, later, this);
         this.departure = new Departure(this, seat, overflow, branches, later);
         this.liveness = new CallerLiveness(livenessSettings, later, livenessCaller, this);
+        this.transfers = new AgentTransfer(legs, later, this);
     }
 
     @Override
@@ -581,12 +585,16 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         }
     }
 
-    /** A request on an agent's dialog (its BYE, a re-INVITE). */
+    /** A request on an agent's dialog (its BYE, a re-INVITE, a REFER). */
     @Override
     public synchronized void onAgentRequest(AgentBranch branch, ServerTransaction st) {
         String method = st.getRequest().getMethod();
         if (Request.INVITE.equals(method)) {
             legs.reanswer(branch, st, number);
+            return;
+        }
+        if (AgentTransfer.isRefer(st)) {
+            onRefer(branch, st);
             return;
         }
         legs.ok(st);
@@ -598,6 +606,48 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
                 legs.drop(branch, false);
             }
         }
+    }
+
+    /**
+     * The connected agent transfers the caller (RFC 3515 REFER, RFC 5589 §6): to another queue of the tenant, where
+     * it waits again with that queue's music, or to an extension, put through from here as an overflow's is (the
+     * queue's music until it answers). The agent's part ends for the ACD as a hang-up's would (wrap-up), with
+     * BLINDTRANSFER in the queue log; the call and its record go on with the caller and carry the transfer. A REFER
+     * on a dialog that is not the connected agent's → 481; an attended one (Replaces) → 501, not carried out yet.
+     */
+    private void onRefer(AgentBranch agent, ServerTransaction st) {
+        if (agent != connected || state != State.CONNECTED || agent.toExtension() || joiner != null) {
+            transfers.refuse(st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "No queue call of this agent to transfer");
+            return;
+        }
+        Optional<AgentTransfer.Referral> referral = transfers.read(st);
+        if (referral.isEmpty()) {
+            return;
+        }
+        if (referral.get().attended()) {
+            transfers.refuse(st, Response.NOT_IMPLEMENTED, "Attended transfer of a queue call: transfer blind");
+            return;
+        }
+        transfers.accepted(agent, st);
+        String target = referral.get().number();
+        log.info("queue call {} from {}: agent {} transfers it from {}@{} to {}", callId, number, agent.agentId,
+                queue.number(), tenant, target);
+        connected = null;
+        agent.stream.close();
+        node.unlisted(this);
+        // The agent's end first: call_end.lua clears the caller's queue entry, which a new wait writes again.
+        report.transferred(queue, agent, Claims.CallEnding.BLIND_TRANSFER, target);
+        playMusic();
+        Optional<QueueDefinition> next = seat.join(new Destination.Queue(target));
+        if (next.isPresent()) {
+            state = State.WAITING;
+            queue = next.get();
+            waiting.waitAgain(next.get());
+            playMusic();
+        } else {
+            departure.transferTo(new Destination.Extension(target, false));
+        }
+        transfers.succeeded(agent);
     }
 
     /** An RFC 4733 digit from the caller: the queue's exit key leaves to its destination. */
