@@ -25,6 +25,7 @@ import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.Header;
+import javax.sip.header.HeaderFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -184,6 +185,11 @@ final class OutgoingLegs {
     /** A re-INVITE on a leg's dialog (RFC 3264 §8), answered from its stream. */
     void reanswer(AgentBranch branch, ServerTransaction st, String contactUser) {
         reinvites.answer(st, branch.stream, branch.negotiator, contactUser, false);
+    }
+
+    /** The SIP stack's header factory (a session timer's headers). */
+    HeaderFactory headerFactory() {
+        return signalling.endpoint().messages().headers();
     }
 
     AgentBranch find(String callId) {

@@ -4,6 +4,7 @@ import io.tandem.backend.acd.dispatch.Callers;
 import io.tandem.backend.acd.dispatch.Claims;
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.call.SessionTimer;
 import io.tandem.backend.conference.Room;
 import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.node.sip.OutgoingBranch;
@@ -26,6 +27,7 @@ import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.header.CallIdHeader;
+import javax.sip.header.Header;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -452,8 +454,69 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
             }
             case Request.CANCEL -> caller.respond(st, Response.OK);
             case Request.INVITE -> caller.reanswer(st, queue.number());
+            case Request.UPDATE -> {
+                if (state == State.ENDED) {
+                    caller.respond(st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+                } else {
+                    caller.refreshedByUpdate(st);
+                }
+            }
             default -> caller.respond(st, state == State.ENDED ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST
                     : Response.OK);
+        }
+    }
+
+    /**
+     * The caller's leg negotiated an RFC 4028 session timer on its INVITE: its 2xx carry the terms, its refreshes
+     * restart the interval, and a session that is not refreshed (or our refresh that fails) ends the call
+     * ({@link #sessionExpired}). Before {@link #answer}.
+     */
+    void timeSession(SessionTimer.Granted terms, ScheduledExecutorService timers) {
+        caller.timed(new SessionTimer(new SessionTimer.Session() {
+            @Override
+            public Object lock() {
+                return QueueCall.this;
+            }
+
+            @Override
+            public ClientTransaction update(List<Header> headers) {
+                return caller.update(headers);
+            }
+
+            @Override
+            public void expired() {
+                sessionExpired();
+            }
+
+            @Override
+            public String describe() {
+                return "queue call " + callId + " from " + number;
+            }
+        }, timers, legs.headerFactory(), terms));
+    }
+
+    /**
+     * The caller's session expired (RFC 4028 §10: no refresh, or ours failed): its phone is gone. BYE to it and to
+     * whoever it talks to; a waiting caller leaves the queue as vanished; CDR cause {@code session-expired} by
+     * {@code system}. Under the call's lock (the timer takes it).
+     */
+    private void sessionExpired() {
+        if (state == State.ENDED) {
+            return;
+        }
+        caller.bye();
+        if (state == State.WAITING) {
+            waiting.vanished("session-expired");
+            end(null, "session-expired", "system", false);
+            return;
+        }
+        callerGone("session-expired", "session-expired", "system");
+    }
+
+    /** The answer to one of our requests in the caller's dialog other than a probe (a session refresh). */
+    synchronized void onRefreshAnswered(ClientTransaction tx, int status) {
+        if (state != State.ENDED) {
+            caller.answered(tx, status);
         }
     }
 
@@ -525,6 +588,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
     synchronized void onProbeFailed(ClientTransaction tx) {
         if (caller.ownsProbe(tx)) {
             liveness.failed();
+        } else if (state != State.ENDED) {
+            caller.timedOut(tx);
         }
     }
 

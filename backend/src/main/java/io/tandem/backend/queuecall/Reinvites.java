@@ -9,7 +9,9 @@ import io.tandem.telephony.sdp.SdpAnswer;
 import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
+import java.util.List;
 import javax.sip.ServerTransaction;
+import javax.sip.header.Header;
 import javax.sip.message.Response;
 
 /**
@@ -27,13 +29,20 @@ final class Reinvites {
     }
 
     void answer(ServerTransaction st, RtpMediaStream on, SdpNegotiator sdp, String contactUser, boolean trunkLeg) {
+        answer(st, on, sdp, contactUser, trunkLeg, List.of());
+    }
+
+    /** As above; the 200 carries {@code extra} headers (a session timer's, RFC 4028 §9). */
+    void answer(ServerTransaction st, RtpMediaStream on, SdpNegotiator sdp, String contactUser, boolean trunkLeg,
+            List<Header> extra) {
         try {
             SdpAnswer answer = sdp.answer(SessionDescription.parse(SipMessages.bodyText(st.getRequest())),
                     media.localRtp(on), MediaDirection.SENDRECV);
             NegotiatedMedia agreed = answer.media();
             on.start(agreed.remoteRtp(), Codecs.create(agreed.codec()), agreed.telephoneEventPayloadType());
             on.setDirection(agreed.direction());
-            signalling.respond(st, Response.OK, null, null, contactUser, answer.description().encode(), trunkLeg);
+            signalling.respond(st, Response.OK, null, null, contactUser, answer.description().encode(), trunkLeg,
+                    extra);
         } catch (Exception e) {
             signalling.respond(st, Response.NOT_ACCEPTABLE_HERE, "Unusable SDP offer", null, null, null, trunkLeg);
         }
