@@ -582,6 +582,7 @@ final class Bridge {
             sdp = SdpRewriter.rewrite(callerOffer, answer.get(), calls.signalling.host(),
                     relay.legA().localAddress().getPort(), callerLeg);
         }
+        calls.dialogsConfirmed(this, branch);
         calls.signalling.respond(callerLeg, callerLeg.inviteSt, Response.OK, null, sdp);
         if (callerLeg.sessionTimer != null) {
             callerLeg.sessionTimer.start();

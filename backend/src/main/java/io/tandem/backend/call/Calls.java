@@ -93,11 +93,6 @@ final class Calls {
      * late, after the call's end, would show the party on a call for good (and the ACD would skip the agent).
      */
     void answered(Bridge bridge) {
-        dialogs.confirmed(bridge.tenant, bridge.callerLeg);
-        Leg callee = bridge.answered();
-        if (callee != null) {
-            dialogs.confirmed(bridge.tenant, callee);
-        }
         // The parties given a call field, and those counted on a direct call, are remembered on the bridge and
         // exactly those are let go at its end: a transfer may put a leg of another node where the callee was.
         List<String> fielded = new ArrayList<>(2);
@@ -126,6 +121,16 @@ final class Calls {
             writes.owe("call " + bridge.id() + ": " + party + " on a direct call",
                     () -> parties.joined(bridge.tenant, party));
         }
+    }
+
+    /**
+     * {@code callee} answered the call and our 200 to the caller goes next: both dialogs go into the cluster's index
+     * now, before either phone can name one in a Replaces sent to another node (its REFER may follow the 200 by
+     * milliseconds). On the SIP thread, as routing's reads are.
+     */
+    void dialogsConfirmed(Bridge bridge, Leg callee) {
+        dialogs.confirmed(bridge.tenant, bridge.callerLeg);
+        dialogs.confirmed(bridge.tenant, callee);
     }
 
     /**

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * Which node holds a dialog, cluster-wide. A phone names a dialog in Replaces (RFC 3891) by the Call-ID and tags it
  * shares with the node its phone talks to, but its INVITE or REFER may reach another node (another registration of
  * the user, the edge's dispatcher): that node finds the holder here and forwards the request over the signed trunk.
- * A leg is indexed when its dialog is confirmed (the call answered, a transfer completed) and removed when this node
- * lets the leg go; the entry's TTL ({@code tandem.call.dialog-ttl}) is refreshed by this node every third of it, so
- * a node that dies leaves nothing behind for longer than that. Legs over the trunk are not indexed: no phone holds
+ * A leg is indexed when its dialog is confirmed (the call answered — before our 200 to the caller —, a transfer
+ * completed) and removed when this node lets the leg go; the entry's TTL ({@code tandem.call.dialog-ttl}) is
+ * refreshed by this node every third of it, so a node that dies leaves nothing behind for longer than that. Legs over the trunk are not indexed: no phone holds
  * them.
  */
 final class DialogIndex {
@@ -49,7 +49,11 @@ final class DialogIndex {
         this.ttl = ttl;
     }
 
-    /** {@code leg}'s dialog is confirmed: the cluster may find it here. Written off the caller's thread, once. */
+    /**
+     * {@code leg}'s dialog is confirmed: the cluster may find it here. Written now, on the caller's thread, so a
+     * Replaces naming it finds it as soon as the phone learns it; while Redis is away, retried on the writes' thread
+     * (the TTL bounds an entry that lands after the leg's end).
+     */
     void confirmed(String tenant, Leg leg) {
         if (leg.trunk || (leg.target != null && leg.target.viaTrunk())) {
             return;
@@ -61,8 +65,7 @@ final class DialogIndex {
         String key = Keys.dialog(tenant, leg.callId);
         Map<String, String> fields = Map.of(NODE, nodeId, PARTY, leg.party, LOCAL_TAG, tags.get().toTag(),
                 REMOTE_TAG, tags.get().fromTag());
-        // Once, not owed: a late write after the leg's end would point the cluster at a dialog that is gone.
-        writes.once("dialog " + leg.callId + ": indexed", () -> {
+        writes.now("dialog " + leg.callId + ": indexed", () -> {
             redis.commands().hset(key, fields);
             redis.commands().pexpire(key, ttl.toMillis());
         });

@@ -195,7 +195,10 @@ final class Transfer implements Referral {
         targets.add(leg);
         bridge.calls.register(leg);
         Signalling signalling = bridge.calls.signalling;
-        String sdp = SdpRewriter.rewrite(remaining.remoteSdp, signalling.host(),
+        // The remaining party's media: as it is for a blind transfer; made sendrecv when the branch replaces a
+        // consultation (the transferor held the remaining party, whose last SDP may say recvonly: RFC 3264 §8.4).
+        SessionDescription offered = replaces == null ? remaining.remoteSdp : SdpRewriter.resumed(remaining.remoteSdp);
+        String sdp = SdpRewriter.rewrite(offered, signalling.host(),
                 bridge.relayLeg(transferor).localAddress().getPort(), leg);
         if (!signalling.invite(leg, remaining.party, bridge.tenant, sdp)) {
             bridge.calls.forget(leg);
