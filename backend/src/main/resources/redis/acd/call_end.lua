@@ -1,16 +1,24 @@
 -- A queue call of an agent ended: wrap-up (or straight back to available), counters for fewest-calls and
--- least-talk-time, the queue log's COMPLETEAGENT / COMPLETECALLER.
+-- least-talk-time, the queue log's COMPLETEAGENT / COMPLETECALLER, or (the agent transferred the caller, REFER)
+-- BLINDTRANSFER / ATTENDEDTRANSFER as app_queue writes them: data1 the target, data2 hold, data3 talk seconds.
 -- KEYS[1] agent: the agent whose call ended
--- arg: 1 agent id, 2 wrap-up ms, 3 who hung up (agent | caller).
+-- arg: 1 agent id, 2 wrap-up ms, 3 how it ended (agent | caller | blind | attended), 4 the transfer's target.
 -- Returns JSON (Claims.CallEnd): {outcome = ok | not-on-call, state (the agent's, new), talkMs}.
 local id = arg(1)
 local a = hash(KEYS[1])
 if a.state ~= 'on-call' then return cjson.encode({outcome = 'not-on-call', state = a.state or 'logged-out'}) end
 local talk = NOW - num(a.talkStart)
 local queue = a.callQueue or ''
-local event = 'COMPLETECALLER'
-if arg(3) == 'agent' then event = 'COMPLETEAGENT' end
-qlog(event, queue, a.call, id, math.floor(num(a.holdMs) / 1000), math.floor(talk / 1000))
+local how = arg(3)
+local hold = math.floor(num(a.holdMs) / 1000)
+if how == 'blind' or how == 'attended' then
+  qlog(how == 'blind' and 'BLINDTRANSFER' or 'ATTENDEDTRANSFER', queue, a.call, id, arg(4), hold,
+    math.floor(talk / 1000))
+else
+  local event = 'COMPLETECALLER'
+  if how == 'agent' then event = 'COMPLETEAGENT' end
+  qlog(event, queue, a.call, id, hold, math.floor(talk / 1000))
+end
 if queue ~= '' then
   statIncr(queue, 'completed', 1)
   statIncr(queue, 'talkMs', talk)

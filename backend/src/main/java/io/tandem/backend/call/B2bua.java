@@ -120,7 +120,7 @@ public final class B2bua implements SipFeature {
     @Override
     public Set<String> methods() {
         return Set.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL, Request.INFO, Request.REFER,
-                Request.UPDATE);
+                Request.UPDATE, Request.NOTIFY);
     }
 
     /** The calls of this node (for {@link EntryNodeWatch}). */
@@ -195,6 +195,13 @@ public final class B2bua implements SipFeature {
                     in.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
                 } else {
                     serverTransaction(in).ifPresent(st -> Transfer.onRefer(leg.bridge, leg, st, router, transfers));
+                }
+            }
+            case Request.NOTIFY -> {
+                if (leg == null) {
+                    in.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+                } else {
+                    serverTransaction(in).ifPresent(st -> QueueOfferTransfer.onNotify(leg.bridge, leg, st));
                 }
             }
             default -> in.respond(Response.NOT_IMPLEMENTED, in.method() + " is not implemented");
@@ -337,8 +344,12 @@ public final class B2bua implements SipFeature {
         boolean joinNumber = target != null && ServiceNumbers.JOIN_NUMBER.matcher(target).matches();
         Header replaces = request.getHeader(Replacement.HEADER);
         if (replaces != null && (user != null || viaTrunk)) {
+            // A node forwards only what it was sent by a phone: a forwarded Replaces is applied here or refused.
+            if (!viaTrunk && forwardedReplaces(in, party, headerValue(replaces))) {
+                return;
+            }
             // RFC 3891: this INVITE takes the place of a dialog of ours, whatever its Request-URI names.
-            Replacement.onInvite(calls, in, tenant, caller, headerValue(replaces), transfers,
+            Replacement.onInvite(calls, in, tenant, caller, headerValue(replaces), transfers, viaTrunk,
                     () -> serverTransaction(in));
             return;
         }
@@ -443,6 +454,44 @@ public final class B2bua implements SipFeature {
         String tenantOfCall = tenant;
         String callee = target;
         bridge.start(targets, offer, wake, () -> router.route(tenantOfCall, callee, false));
+    }
+
+    /**
+     * An INVITE with Replaces (RFC 3891) naming a dialog another node holds ({@link DialogIndex}): bridged over the
+     * signed trunk to that node, which applies it as its own ({@link Replacement}, the newcomer being our trunk leg)
+     * and answers as it would the phone (481, 486, 403 come back as they are). This node's call is the newcomer's:
+     * recorded from it to the number it dialled (the replaced party when that is no extension). False when the
+     * dialog is this node's, or unknown (then {@link Replacement} answers).
+     */
+    private boolean forwardedReplaces(InboundRequest in, Party party, String value) {
+        Optional<Replaces> replaces = Replaces.parse(value);
+        if (replaces.isEmpty() || calls.find(replaces.get().callId()) != null) {
+            return false;
+        }
+        Optional<DialogIndex.Holder> holder = calls.dialogs.holder(party.tenant(), replaces.get());
+        if (holder.isEmpty() || holder.get().node().equals(calls.nodeId)) {
+            return false;
+        }
+        Optional<SessionDescription> offer = SdpRewriter.sdpOf(in.request());
+        if (offer.isEmpty() || !SdpRewriter.relayable(offer.get())) {
+            in.respond(Response.NOT_ACCEPTABLE_HERE, "An SDP offer with plain RTP audio is required");
+            return true;
+        }
+        String number = party.target() != null && Keys.EXTENSION.matcher(party.target()).matches()
+                ? party.target() : holder.get().party();
+        if (!(router.routeToNode(holder.get().node(), number) instanceof Route.Ring ring)) {
+            // RFC 3891 §3: the dialog's node is gone, and the dialog with it.
+            in.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "The replaced dialog's node is not alive");
+            return true;
+        }
+        Optional<Bridge> opened = open(in, party.tenant(), party.caller(), number, false, null, null);
+        if (opened.isPresent()) {
+            log.info("call {} {}@{}: Replaces names a dialog of node {} ({}), forwarded over the trunk",
+                    opened.get().id(), party.caller(), party.tenant(), holder.get().node(), holder.get().party());
+            opened.get().forwardsReplaces(replaces.get().value());
+            opened.get().start(ring.targets(), offer, Optional.empty(), Route.Unknown::new);
+        }
+        return true;
     }
 
     /**

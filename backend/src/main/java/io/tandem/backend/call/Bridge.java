@@ -64,6 +64,8 @@ final class Bridge {
     /** The party on relay leg B: the answering branch, until a transfer replaces it. */
     private Leg answered;
     private Referral transfer;
+    /** The Replaces header this call's branches carry to the node holding that dialog; null for a plain call. */
+    private String forwardedReplaces;
     /** The transfers this call went through, for its record: {@code 1002>1003 attended}, in order. */
     private final List<String> transfers = new ArrayList<>();
     private State state = State.RINGING;
@@ -263,6 +265,14 @@ final class Bridge {
         }
     }
 
+    /**
+     * This call carries an INVITE with Replaces (RFC 3891) to the node holding the named dialog: its branch over the
+     * trunk carries {@code replaces} for that node to apply as its own ({@link Replacement}).
+     */
+    synchronized void forwardsReplaces(String replaces) {
+        forwardedReplaces = replaces;
+    }
+
     synchronized Referral transfer() {
         return transfer;
     }
@@ -322,6 +332,7 @@ final class Bridge {
     private void fork(Route.Target target) {
         Leg branch = new Leg(this, Leg.Side.CALLEE, SipMessages.newToken() + "@tandem", callee);
         branch.target = target;
+        branch.replaces = forwardedReplaces;
         branches.add(branch);
         calls.register(branch);
         if (!target.viaTrunk()) {
@@ -526,6 +537,10 @@ final class Bridge {
             return;
         }
         if (!Request.INVITE.equals(cseq.getMethod())) {
+            if (transfer != null && event.getClientTransaction() != null
+                    && transfer.owns(leg, event.getClientTransaction())) {
+                transfer.onResponse(event); // the answer to a REFER passed on (QueueOfferTransfer)
+            }
             return; // BYE, CANCEL, INFO answers: nothing depends on them
         }
         if (event.getClientTransaction() == null) {
@@ -635,6 +650,7 @@ final class Bridge {
             sdp = SdpRewriter.rewrite(callerOffer, answer.get(), calls.signalling.host(),
                     relay.legA().localAddress().getPort(), callerLeg);
         }
+        calls.dialogsConfirmed(this, branch);
         calls.signalling.respond(callerLeg, callerLeg.inviteSt, Response.OK, null, sdp);
         if (callerLeg.sessionTimer != null) {
             callerLeg.sessionTimer.start();

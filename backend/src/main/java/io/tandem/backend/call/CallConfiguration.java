@@ -75,9 +75,12 @@ class CallConfiguration {
         // Memoised: an ObjectProvider resolves the bean on every call, which cost ~8 % of a node's CPU per INVITE.
         Signalling signalling = new Signalling(new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id()));
+        DialogIndex dialogs = new DialogIndex(redis, writes, identity.id(), properties.dialogTtl());
+        long refresh = properties.dialogTtl().toMillis() / 3;
+        callTimers.scheduleWithFixedDelay(dialogs::refresh, refresh, refresh, TimeUnit.MILLISECONDS);
         Calls calls = new Calls(signalling, properties, callTimers, clock, identity.id(), metrics, records,
                 new CallPresence(redis, identity.id()), writes, parties.getIfAvailable(() -> PartyCalls.NONE),
-                carrierChannels);
+                carrierChannels, dialogs);
         return new B2bua(calls, authenticator, tenants, router, admission, trunk, relays, sip, redis,
                 SingletonSupplier.of(() -> services.orderedStream().toList()), wakes, arrivals,
                 outsideCalls, directory);

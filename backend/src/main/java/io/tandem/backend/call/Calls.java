@@ -38,12 +38,14 @@ final class Calls {
     private final OwedWrites writes;
     private final PartyCalls parties;
     private final CarrierChannels carrierChannels;
+    /** Where the cluster finds the dialogs of this node's legs (Replaces reaching another node, RFC 3891). */
+    final DialogIndex dialogs;
     private final Map<String, Leg> legs = new ConcurrentHashMap<>();
     private final Set<Bridge> bridges = ConcurrentHashMap.newKeySet();
 
     Calls(Signalling signalling, CallProperties properties, ScheduledExecutorService timers, Clock clock,
             String nodeId, NodeMetrics metrics, CallRecords records, CallPresence presence, OwedWrites writes,
-            PartyCalls parties, CarrierChannels carrierChannels) {
+            PartyCalls parties, CarrierChannels carrierChannels, DialogIndex dialogs) {
         this.carrierChannels = carrierChannels;
         this.signalling = signalling;
         this.properties = properties;
@@ -55,6 +57,7 @@ final class Calls {
         this.presence = presence;
         this.writes = writes;
         this.parties = parties;
+        this.dialogs = dialogs;
     }
 
     Leg find(String callId) {
@@ -66,7 +69,11 @@ final class Calls {
     }
 
     void forget(Leg leg) {
-        legs.remove(leg.callId, leg);
+        // A leg moved into another call (Leg#movedTo) is registered under the same Call-ID: only the last one's
+        // going ends the dialog.
+        if (legs.remove(leg.callId, leg)) {
+            dialogs.ended(leg);
+        }
     }
 
     void started(Bridge bridge) {
@@ -122,12 +129,23 @@ final class Calls {
     }
 
     /**
+     * {@code callee} answered the call and our 200 to the caller goes next: both dialogs go into the cluster's index
+     * now, before either phone can name one in a Replaces sent to another node (its REFER may follow the 200 by
+     * milliseconds). On the SIP thread, as routing's reads are.
+     */
+    void dialogsConfirmed(Bridge bridge, Leg callee) {
+        dialogs.confirmed(bridge.tenant, bridge.callerLeg);
+        dialogs.confirmed(bridge.tenant, callee);
+    }
+
+    /**
      * A transfer put {@code replacement} where {@code replaced} was: the call fields and direct-call counts follow
      * the parties (the new party gets no call field; the record of the transfer is the CDR). The
      * party who left is let go at once, not when the transferred call ends; the new party is counted when its leg
      * is on this node (a leg over the trunk is counted by the node that holds it).
      */
     void replaced(Bridge bridge, Leg replaced, Leg replacement) {
+        dialogs.confirmed(bridge.tenant, replacement);
         List<String> fielded = new ArrayList<>(bridge.withCallField());
         if (fielded.remove(replaced.party)) {
             writes.owe("call " + bridge.id() + ": " + replaced.party + "'s call field removed (transferred)",

@@ -48,6 +48,8 @@ final class Leg {
 
     // callee branch
     Route.Target target;
+    /** The Replaces header (RFC 3891) this branch's INVITE carries to the node holding that dialog; null for none. */
+    String replaces;
     /** The INVITE to the callee and its dialog; set when it is sent. */
     OutgoingBranch branch;
     /** The SRTP the node offered this branch's phone (over TLS); null when the offer was plain. */

@@ -1,13 +1,10 @@
 package io.tandem.backend.call;
 
-import java.nio.charset.StandardCharsets;
+import io.tandem.backend.node.sip.ReferProgress;
 import java.text.ParseException;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sip.InvalidArgumentException;
-import javax.sip.header.Header;
 import javax.sip.header.HeaderFactory;
-import javax.sip.header.SubscriptionStateHeader;
 import javax.sip.message.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +19,7 @@ final class ReferSubscription {
     private static final Logger log = LoggerFactory.getLogger(ReferSubscription.class);
     /** How long the transferor may keep its leg after the successful NOTIFY before the node sends BYE. */
     private static final long TRANSFEROR_BYE_GRACE_SECONDS = 4;
-    private static final String SIPFRAG = "message/sipfrag";
+    private static final String SIPFRAG = ReferProgress.CONTENT_TYPE + "/" + ReferProgress.CONTENT_SUBTYPE;
 
     private final Bridge bridge;
     private final Leg transferor;
@@ -39,16 +36,8 @@ final class ReferSubscription {
         }
         HeaderFactory headers = bridge.calls.signalling.endpoint().messages().headers();
         try {
-            SubscriptionStateHeader state = headers.createSubscriptionStateHeader(
-                    terminated ? SubscriptionStateHeader.TERMINATED : SubscriptionStateHeader.ACTIVE);
-            if (terminated) {
-                state.setReasonCode(SubscriptionStateHeader.NO_RESOURCE);
-            } else {
-                state.setExpires(60);
-            }
-            List<Header> extra = List.of(headers.createEventHeader("refer"), state);
             bridge.calls.signalling.inDialog(transferor, Request.NOTIFY, SIPFRAG,
-                    ("SIP/2.0 " + status + " " + reason + "\r\n").getBytes(StandardCharsets.UTF_8), extra);
+                    ReferProgress.body(status, reason), ReferProgress.headers(headers, terminated));
         } catch (ParseException | InvalidArgumentException e) {
             log.warn("call {}: cannot build the NOTIFY: {}", bridge.id(), e.getMessage());
         }

@@ -48,10 +48,12 @@ final class Replacement implements Referral {
 
     /**
      * The INVITE of {@code caller} (authenticated, or signed by a node) whose Replaces header is {@code value}.
-     * {@code st} opens its server transaction; {@code admission} says whether it may call a party.
+     * {@code st} opens its server transaction; {@code admission} says whether it may call a party; {@code viaTrunk}:
+     * another node forwarded it (the dialog's index named this node, {@link DialogIndex}), so the newcomer is a leg
+     * over the trunk and that node's call counts and records its party.
      */
     static void onInvite(Calls calls, InboundRequest in, String tenant, String caller, String value,
-            TransferAdmission admission, Supplier<Optional<ServerTransaction>> st) {
+            TransferAdmission admission, boolean viaTrunk, Supplier<Optional<ServerTransaction>> st) {
         Optional<Replaces> replaces = Replaces.parse(value);
         if (replaces.isEmpty()) {
             in.respond(Response.BAD_REQUEST, "Replaces needs a Call-ID, to-tag and from-tag");
@@ -103,6 +105,7 @@ final class Replacement implements Referral {
             }
             Leg newcomer = new Leg(bridge, Leg.Side.CALLER, callId(in.request()), caller);
             newcomer.inviteSt = tx.get();
+            newcomer.trunk = viaTrunk;
             newcomer.invite = in.request();
             newcomer.toTag = SipMessages.newToken();
             newcomer.remoteSdp = offer.get();

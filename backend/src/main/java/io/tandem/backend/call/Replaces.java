@@ -41,6 +41,33 @@ record Replaces(String callId, String toTag, String fromTag, boolean earlyOnly) 
         return Optional.of(new Replaces(callId, toTag, fromTag, earlyOnly));
     }
 
+    /**
+     * The Replaces value naming {@code leg}'s dialog as the node sees it (to-tag ours, from-tag the far end's); empty
+     * while the leg has no dialog with both tags yet.
+     */
+    static Optional<Replaces> of(Leg leg) {
+        String local;
+        String remote;
+        if (leg.isCaller() && leg.invite != null) {
+            FromHeader from = (FromHeader) leg.invite.getHeader(FromHeader.NAME);
+            local = leg.toTag;
+            remote = from == null ? null : from.getTag();
+        } else {
+            Dialog dialog = leg.dialog();
+            local = dialog == null ? null : dialog.getLocalTag();
+            remote = dialog == null ? null : dialog.getRemoteTag();
+        }
+        if (local == null || remote == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Replaces(leg.callId, local, remote, false));
+    }
+
+    /** The header's value (RFC 3891 §6.1), as a node forwards it over the trunk. */
+    String value() {
+        return callId + ";to-tag=" + toTag + ";from-tag=" + fromTag + (earlyOnly ? ";early-only" : "");
+    }
+
     /** This names {@code leg}'s dialog, as the node sees it. */
     boolean names(Leg leg) {
         if (!leg.callId.equals(callId)) {

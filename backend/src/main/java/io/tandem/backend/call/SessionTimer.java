@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sip.ClientTransaction;
@@ -25,45 +26,93 @@ import org.slf4j.LoggerFactory;
  * Min-SE below it, the interval and the refresher in every 2xx to an INVITE or UPDATE of the leg), then either the
  * caller refreshes (re-INVITE or UPDATE) and a refresh that does not come by the interval minus min(32 s, a third)
  * ends the call (§10), or the node refreshes itself by UPDATE at half the interval and an UPDATE that fails ends it.
- * Guarded by the bridge's monitor.
+ * One timer for every caller's leg the node answers: a direct call's ({@link Bridge}) and a queue call's, each
+ * through its {@link Session}. Guarded by the session's lock.
  */
-final class SessionTimer {
+public final class SessionTimer {
 
     private static final Logger log = LoggerFactory.getLogger(SessionTimer.class);
     static final String SESSION_EXPIRES = "Session-Expires";
-    static final String MIN_SE = "Min-SE";
+    public static final String MIN_SE = "Min-SE";
     private static final String TIMER = "timer";
 
     /** What an INVITE's session timer request comes to. */
-    sealed interface Terms permits TooSmall, Untimed, Granted {
+    public sealed interface Terms permits TooSmall, Untimed, Granted {
     }
 
     /** RFC 4028 §9: Session-Expires below our Min-SE from a UAC that supports timers: 422 with {@code minSe}. */
-    record TooSmall(long minSe) implements Terms {
+    public record TooSmall(long minSe) implements Terms {
     }
 
     /** No session timer on this leg: the caller neither asked for one nor supports them. */
-    record Untimed() implements Terms {
+    public record Untimed() implements Terms {
     }
 
     /**
      * A session interval of {@code interval} seconds; {@code nodeRefreshes} when the refresher is the UAS (us);
      * {@code supported}: the caller supports timers, so our 2xx carries {@code Require: timer} (§9).
      */
-    record Granted(long interval, boolean nodeRefreshes, boolean supported) implements Terms {
+    public record Granted(long interval, boolean nodeRefreshes, boolean supported) implements Terms {
     }
 
-    private final Bridge bridge;
-    private final Leg leg;
+    /** The dialog a timer keeps alive, as its owner (a direct call's bridge, a queue call) holds it. */
+    public interface Session {
+        /** The lock that guards the dialog and this timer (the timer's own tasks take it). */
+        Object lock();
+
+        /** Sends our refresh, an UPDATE without a body, with {@code headers}; null when it could not be sent. */
+        ClientTransaction update(List<Header> headers);
+
+        /** The session expired, or our refresh failed: the owner ends the call (§10). */
+        void expired();
+
+        /** The call and party, for the logs. */
+        String describe();
+    }
+
+    private final Session session;
+    private final ScheduledExecutorService timers;
+    private final HeaderFactory headerFactory;
     private final Granted terms;
     private ScheduledFuture<?> timer;
     private ClientTransaction refreshTx;
     private boolean stopped;
 
-    SessionTimer(Bridge bridge, Leg leg, Granted terms) {
-        this.bridge = bridge;
-        this.leg = leg;
+    /** The timer of a session its owner ends and refreshes through {@code session}, run on {@code timers}. */
+    public SessionTimer(Session session, ScheduledExecutorService timers, HeaderFactory headers, Granted terms) {
+        this.session = session;
+        this.timers = timers;
+        this.headerFactory = headers;
         this.terms = terms;
+    }
+
+    /** The timer of a direct call's caller leg. */
+    SessionTimer(Bridge bridge, Leg leg, Granted terms) {
+        this(new LegSession(bridge, leg), bridge.calls.timers,
+                bridge.calls.signalling.endpoint().messages().headers(), terms);
+    }
+
+    /** A direct call's leg as a {@link Session}: refreshed in its dialog, ended by its bridge. */
+    private record LegSession(Bridge bridge, Leg leg) implements Session {
+        @Override
+        public Object lock() {
+            return bridge;
+        }
+
+        @Override
+        public ClientTransaction update(List<Header> headers) {
+            return bridge.calls.signalling.inDialog(leg, Request.UPDATE, null, null, headers);
+        }
+
+        @Override
+        public void expired() {
+            bridge.sessionExpired(leg);
+        }
+
+        @Override
+        public String describe() {
+            return "call " + bridge.id() + " (" + leg.party + ")";
+        }
     }
 
     /**
@@ -71,7 +120,7 @@ final class SessionTimer {
      * for none; a Session-Expires below {@code minSe} (or the request's own Min-SE) gets 422 from a caller that
      * supports timers, and is raised to it for one that does not (a proxy asked for it, §8.1).
      */
-    static Terms negotiate(Request invite, long defaultInterval, long minSe) {
+    public static Terms negotiate(Request invite, long defaultInterval, long minSe) {
         boolean supported = hasOptionTag(invite, SupportedHeader.NAME) || hasOptionTag(invite, RequireHeader.NAME);
         long min = Math.max(minSe, value(invite, MIN_SE).map(SessionValue::seconds).orElse(0L));
         Optional<SessionValue> asked = value(invite, SESSION_EXPIRES);
@@ -94,7 +143,7 @@ final class SessionTimer {
     }
 
     /** The headers of our 2xx to an INVITE or UPDATE of the leg (§9): the interval, the refresher, Require. */
-    List<Header> headers(HeaderFactory headers) {
+    public List<Header> headers(HeaderFactory headers) {
         List<Header> list = new ArrayList<>(2);
         try {
             list.add(headers.createHeader(SESSION_EXPIRES,
@@ -103,7 +152,7 @@ final class SessionTimer {
                 list.add(headers.createRequireHeader(TIMER));
             }
         } catch (ParseException e) {
-            log.warn("call {}: cannot build the session timer headers: {}", bridge.id(), e.getMessage());
+            log.warn("{}: cannot build the session timer headers: {}", session.describe(), e.getMessage());
         }
         return list;
     }
@@ -115,34 +164,33 @@ final class SessionTimer {
 
     /** §7.4: our refresh carries the interval, ourselves as the refresher, and says we support timers. */
     private List<Header> refreshHeaders() {
-        HeaderFactory headers = bridge.calls.signalling.endpoint().messages().headers();
         try {
-            return List.of(headers.createHeader(SESSION_EXPIRES, terms.interval() + ";refresher=uas"),
-                    headers.createSupportedHeader(TIMER));
+            return List.of(headerFactory.createHeader(SESSION_EXPIRES, terms.interval() + ";refresher=uas"),
+                    headerFactory.createSupportedHeader(TIMER));
         } catch (ParseException e) {
-            log.warn("call {}: cannot build the session refresh headers: {}", bridge.id(), e.getMessage());
+            log.warn("{}: cannot build the session refresh headers: {}", session.describe(), e.getMessage());
             return List.of();
         }
     }
 
     /** The call is answered: the session interval starts. */
-    void start() {
+    public void start() {
         arm();
     }
 
     /** A refresh from the caller (re-INVITE or UPDATE, §10): the interval starts again. */
-    void refreshed() {
+    public void refreshed() {
         if (!terms.nodeRefreshes()) {
             arm();
         }
     }
 
-    boolean owns(ClientTransaction tx) {
+    public boolean owns(ClientTransaction tx) {
         return tx != null && tx == refreshTx;
     }
 
     /** The answer to our refreshing UPDATE: 2xx starts the interval again, anything else ends the call (§10). */
-    void onRefreshAnswer(int status) {
+    public void onRefreshAnswer(int status) {
         if (status < Response.OK) {
             return;
         }
@@ -150,18 +198,18 @@ final class SessionTimer {
         if (status < Response.MULTIPLE_CHOICES) {
             arm();
         } else {
-            log.info("call {}: {} refused the session refresh ({}); ending the call", bridge.id(), leg.party, status);
-            bridge.sessionExpired(leg);
+            log.info("{}: the session refresh was refused ({}); ending the call", session.describe(), status);
+            session.expired();
         }
     }
 
     /** Our refreshing UPDATE got no answer at all. */
-    void onRefreshTimeout() {
+    public void onRefreshTimeout() {
         refreshTx = null;
-        bridge.sessionExpired(leg);
+        session.expired();
     }
 
-    void stop() {
+    public void stop() {
         stopped = true;
         if (timer != null) {
             timer.cancel(false);
@@ -177,34 +225,34 @@ final class SessionTimer {
         }
         long interval = terms.interval() * 1000;
         if (terms.nodeRefreshes()) {
-            timer = bridge.calls.timers.schedule(this::refresh, interval / 2, TimeUnit.MILLISECONDS);
+            timer = timers.schedule(this::refresh, interval / 2, TimeUnit.MILLISECONDS);
         } else {
             // §10: the BYE goes before the session would expire, by min(32 s, a third of the interval).
             long before = Math.min(32_000, interval / 3);
-            timer = bridge.calls.timers.schedule(this::expire, interval - before, TimeUnit.MILLISECONDS);
+            timer = timers.schedule(this::expire, interval - before, TimeUnit.MILLISECONDS);
         }
     }
 
     private void expire() {
-        synchronized (bridge) {
+        synchronized (session.lock()) {
             if (stopped) {
                 return;
             }
-            log.info("call {}: no session refresh from {} within {} s; ending the call (RFC 4028 §10)", bridge.id(),
-                    leg.party, terms.interval());
-            bridge.sessionExpired(leg);
+            log.info("{}: no session refresh within {} s; ending the call (RFC 4028 §10)", session.describe(),
+                    terms.interval());
+            session.expired();
         }
     }
 
     /** §7.4 as the refresher: an UPDATE without a body (no new offer) keeps the session alive. */
     private void refresh() {
-        synchronized (bridge) {
+        synchronized (session.lock()) {
             if (stopped) {
                 return;
             }
-            refreshTx = bridge.calls.signalling.inDialog(leg, Request.UPDATE, null, null, refreshHeaders());
+            refreshTx = session.update(refreshHeaders());
             if (refreshTx == null) {
-                bridge.sessionExpired(leg);
+                session.expired();
             }
         }
     }

@@ -73,8 +73,12 @@ final class Signalling {
         Request from = branch.bridge.inboundTrunk ? branch.bridge.callerLeg.invite : null;
         // A carrier sees the number its trunk's caller-id rule presents, never an extension.
         String fromUser = branch.seizure != null ? branch.seizure.callerNumber() : caller;
+        List<Header> headers = passedOn(from);
+        if (branch.replaces != null) {
+            headers.add(node.header(Replacement.HEADER, branch.replaces));
+        }
         return node.invite(branch.branch, new OutgoingInvite(branch.target.requestUri(), branch.target.transport(),
-                branch.target.viaTrunk(), fromUser, displayOf(from), branch.party, tenant, false, passedOn(from), sdp)
+                branch.target.viaTrunk(), fromUser, displayOf(from), branch.party, tenant, false, headers, sdp)
                 .routedThrough(branch.target.routeSet()));
     }
 

@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.address.SipURI;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.ReferToHeader;
+import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +44,15 @@ final class Transfer implements Referral {
     private final List<Leg> targets = new ArrayList<>();
     private boolean ringingNotified;
     private boolean answered;
+    /** How the records name it: {@code blind}, or {@code attended} when it replaces a consultation elsewhere. */
+    private final String kind;
+    /** The re-INVITE that resumes the remaining party (held by the transferor while it consulted). */
+    private ClientTransaction resumeTx;
+    /** The target's leg that answered and took the transferor's place. */
+    private Leg joined;
 
-    private Transfer(Bridge bridge, Leg transferor, Leg remaining) {
+    private Transfer(Bridge bridge, Leg transferor, Leg remaining, String kind) {
+        this.kind = kind;
         this.bridge = bridge;
         this.transferor = transferor;
         this.remaining = remaining;
@@ -52,7 +61,8 @@ final class Transfer implements Referral {
 
     @Override
     public boolean owns(Leg leg, ClientTransaction tx) {
-        return targets.contains(leg) && leg.branch != null && leg.branch.owns(tx);
+        return (targets.contains(leg) && leg.branch != null && leg.branch.owns(tx))
+                || (leg == remaining && tx != null && tx == resumeTx);
     }
 
     @Override
@@ -83,10 +93,17 @@ final class Transfer implements Referral {
                 signalling.respond(from, st, Response.NOT_ACCEPTABLE_HERE, "No media to transfer", null);
                 return;
             }
+            if (bridge.carriesQueueOffer() && !from.isCaller()) {
+                // An agent's queue call: the caller's node transfers its caller and keeps its records.
+                QueueOfferTransfer.onRefer(bridge, from, st, uri.getUser(), admission);
+                return;
+            }
             String replaces = uri.getHeader(REPLACES);
             if (replaces != null) {
-                AttendedTransfer.onRefer(bridge, from, remaining, st,
-                        URLDecoder.decode(replaces, StandardCharsets.UTF_8), admission);
+                String value = URLDecoder.decode(replaces, StandardCharsets.UTF_8);
+                if (!consultedOnAnotherNode(bridge, from, remaining, st, uri.getUser(), value, router, admission)) {
+                    AttendedTransfer.onRefer(bridge, from, remaining, st, value, admission);
+                }
                 return;
             }
             String number = uri.getUser();
@@ -98,7 +115,7 @@ final class Transfer implements Referral {
             }
             Route route = router.route(bridge.tenant, number, false);
             signalling.respond(from, st, Response.ACCEPTED, null, null);
-            Transfer transfer = new Transfer(bridge, from, remaining);
+            Transfer transfer = new Transfer(bridge, from, remaining, "blind");
             bridge.transfer(transfer);
             transfer.subscription.notifyTransferor(Response.TRYING, "Trying", false);
             log.info("call {}: {} transfers {} to {}", bridge.id(), from.party, remaining.party, number);
@@ -117,14 +134,71 @@ final class Transfer implements Referral {
         }
     }
 
+    /**
+     * An attended transfer whose consultation dialog another node holds ({@link DialogIndex}): the transferor's
+     * phone consulted through that node. This node does what the transferee would do with the REFER (RFC 5589 §7):
+     * it sends the remaining party's INVITE with the consultation's Replaces over the trunk to that node, which lets
+     * it take the transferor's place there ({@link Replacement}) and BYEs the consultation leg; the answer joins the
+     * remaining party to it as a blind transfer's would. Only the transferor's own consultation may be named (403).
+     * False when the dialog is this node's or unknown ({@link AttendedTransfer} answers).
+     */
+    private static boolean consultedOnAnotherNode(Bridge bridge, Leg from, Leg remaining, ServerTransaction st,
+            String number, String value, CallRouter router, TransferAdmission admission) {
+        Optional<Replaces> replaces = Replaces.parse(value);
+        if (replaces.isEmpty() || bridge.calls.find(replaces.get().callId()) != null) {
+            return false;
+        }
+        Optional<DialogIndex.Holder> holder = bridge.calls.dialogs.holder(bridge.tenant, replaces.get());
+        if (holder.isEmpty() || holder.get().node().equals(bridge.calls.nodeId)) {
+            return false;
+        }
+        Signalling signalling = bridge.calls.signalling;
+        if (!holder.get().party().equals(from.party)) {
+            log.warn("call {}: {} referred to a dialog of {} on node {}; refused", bridge.id(), from.party,
+                    holder.get().party(), holder.get().node());
+            signalling.respond(from, st, Response.FORBIDDEN, "Replaces names another party's dialog", null);
+            return true;
+        }
+        Optional<TransferAdmission.Refusal> refusal = admission.refusal(bridge.tenant, from.party, number, false);
+        if (refusal.isPresent()) {
+            signalling.respond(from, st, refusal.get().status(), refusal.get().reason(), null);
+            return true;
+        }
+        if (!(router.routeToNode(holder.get().node(), number) instanceof Route.Ring ring)) {
+            signalling.respond(from, st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+                    "The consultation's node is not alive", null);
+            return true;
+        }
+        signalling.respond(from, st, Response.ACCEPTED, null, null);
+        Transfer transfer = new Transfer(bridge, from, remaining, "attended");
+        bridge.transfer(transfer);
+        transfer.subscription.notifyTransferor(Response.TRYING, "Trying", false);
+        log.info("call {}: {} transfers {} to {}, consulted through node {}", bridge.id(), from.party,
+                remaining.party, number, holder.get().node());
+        transfer.fork(number, ring.targets().get(0), replaces.get().value());
+        if (transfer.targets.stream().allMatch(Leg::branchOver)) {
+            transfer.fail(Response.SERVICE_UNAVAILABLE, "Service Unavailable");
+        }
+        return true;
+    }
+
     private void fork(String number, Route.Target routeTarget) {
+        fork(number, routeTarget, null);
+    }
+
+    /** One branch to the target; {@code replaces}: the dialog it replaces on the node it goes to, or null. */
+    private void fork(String number, Route.Target routeTarget, String replaces) {
         Leg leg = new Leg(bridge, Leg.Side.CALLEE, SipMessages.newToken() + "@tandem", number);
         leg.target = routeTarget;
+        leg.replaces = replaces;
         leg.sideA = transferor.sideA;
         targets.add(leg);
         bridge.calls.register(leg);
         Signalling signalling = bridge.calls.signalling;
-        String sdp = SdpRewriter.rewrite(remaining.remoteSdp, signalling.host(),
+        // The remaining party's media: as it is for a blind transfer; made sendrecv when the branch replaces a
+        // consultation (the transferor held the remaining party, whose last SDP may say recvonly: RFC 3264 §8.4).
+        SessionDescription offered = replaces == null ? remaining.remoteSdp : SdpRewriter.resumed(remaining.remoteSdp);
+        String sdp = SdpRewriter.rewrite(offered, signalling.host(),
                 bridge.relayLeg(transferor).localAddress().getPort(), leg);
         if (!signalling.invite(leg, remaining.party, bridge.tenant, sdp)) {
             bridge.calls.forget(leg);
@@ -136,6 +210,10 @@ final class Transfer implements Referral {
     public void onResponse(ResponseEvent event) {
         Response response = event.getResponse();
         int status = response.getStatusCode();
+        if (resumeTx != null && event.getClientTransaction() == resumeTx) {
+            onResumed(event);
+            return;
+        }
         Leg target = targetOf(event.getClientTransaction());
         if (target == null) {
             return;
@@ -184,17 +262,64 @@ final class Transfer implements Referral {
         target.remoteSdp = answer.get();
         bridge.relayLeg(target).configure(SdpRewriter.remoteRtp(answer.get()).orElse(null), agreed.get().codec(),
                 agreed.get().telephoneEventPayloadType());
+        joined = target;
         bridge.replace(transferor, target);
         bridge.calls.replaced(bridge, transferor, target);
-        bridge.transferred(transferor.party, target.party, "blind");
+        bridge.transferred(transferor.party, target.party, kind);
+        if ("attended".equals(kind)) {
+            // The transferor held the remaining party while it consulted: the target's answer, made sendrecv,
+            // resumes it (as AttendedTransfer does on one node).
+            String offer = SdpRewriter.rewrite(SdpRewriter.resumed(answer.get()), signalling.host(),
+                    bridge.relayLeg(remaining).localAddress().getPort(), remaining);
+            resumeTx = signalling.inDialog(remaining, Request.INVITE, Signalling.SDP,
+                    offer.getBytes(StandardCharsets.UTF_8));
+            if (resumeTx != null) {
+                return;
+            }
+            log.warn("call {}: cannot re-INVITE {} to resume it; joined as it is", bridge.id(), remaining.party);
+        }
+        finish();
+    }
+
+    private void finish() {
         bridge.transfer(null);
-        log.info("call {}: {} now talks to {}", bridge.id(), remaining.party, target.party);
+        log.info("call {}: {} now talks to {}", bridge.id(), remaining.party, joined.party);
         subscription.succeeded();
+    }
+
+    /** The remaining party's answer to the resuming re-INVITE: its media follows it; the transfer is done. */
+    private void onResumed(ResponseEvent event) {
+        Response response = event.getResponse();
+        if (response.getStatusCode() < Response.OK) {
+            return;
+        }
+        resumeTx = null;
+        if (response.getStatusCode() < Response.MULTIPLE_CHOICES) {
+            Dialog dialog = event.getDialog() != null ? event.getDialog() : remaining.dialog();
+            bridge.calls.signalling.ack(remaining, dialog,
+                    ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber());
+            Optional<SessionDescription> answer = SdpRewriter.sdpOf(response);
+            Optional<SdpRewriter.Agreed> agreed = answer.flatMap(SdpRewriter::agreed);
+            if (agreed.isPresent()) {
+                remaining.remoteSdp = answer.get();
+                bridge.relayLeg(remaining).configure(SdpRewriter.remoteRtp(answer.get()).orElse(null),
+                        agreed.get().codec(), agreed.get().telephoneEventPayloadType());
+            }
+        } else {
+            log.warn("call {}: {} refused the resuming re-INVITE: {}", bridge.id(), remaining.party,
+                    response.getStatusCode());
+        }
+        finish();
     }
 
     /** The target's INVITE timed out. */
     @Override
     public void onTimeout(ClientTransaction tx) {
+        if (resumeTx != null && tx == resumeTx) {
+            resumeTx = null;
+            finish(); // the join stands; the remaining party may stay held until it resumes itself
+            return;
+        }
         Leg target = targetOf(tx);
         if (target == null || target.branch.onTimeout(tx) != OutgoingBranch.Step.ENDED) {
             return;

@@ -1,6 +1,7 @@
 package io.tandem.backend.queuecall;
 
 import io.lettuce.core.RedisException;
+import io.tandem.backend.acd.dispatch.Claims;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;
@@ -23,7 +24,7 @@ final class CallRecorder {
 
     /** The ACD's side of an agent's call (Claims): the agent leaves ON_CALL. */
     interface Agents {
-        void callEnded(String tenant, QueueDefinition queue, String agentId, boolean agentHungUp);
+        void callEnded(String tenant, QueueDefinition queue, String agentId, Claims.CallEnding how, String target);
     }
 
     private static final Logger log = LoggerFactory.getLogger(CallRecorder.class);
@@ -58,8 +59,15 @@ final class CallRecorder {
 
     /** The agent's call ended, owed. */
     void agentCallEnded(String tenant, String callId, QueueDefinition queue, String agentId, boolean agentHungUp) {
+        agentCallEnded(tenant, callId, queue, agentId,
+                agentHungUp ? Claims.CallEnding.AGENT : Claims.CallEnding.CALLER, "");
+    }
+
+    /** The agent's part of the call is over ({@code how}; {@code target} a transfer's), owed. */
+    void agentCallEnded(String tenant, String callId, QueueDefinition queue, String agentId, Claims.CallEnding how,
+            String target) {
         owed("queue call " + callId + ": end of " + agentId + "'s call",
-                () -> agents.callEnded(tenant, queue, agentId, agentHungUp));
+                () -> agents.callEnded(tenant, queue, agentId, how, target));
     }
 
     /** Runs {@code write} now, and again every second while Redis is away. */
@@ -100,7 +108,17 @@ final class CallRecorder {
      * (one going out gave its seizure back as its branch ended).
      */
     void record(CallRecord record, String agent, String extension, CarrierLeg carrier) {
-        owed("queue call " + record.callId() + ": its record", () -> append(record, agent, extension, carrier));
+        record(record, agent, extension, carrier, "");
+    }
+
+    /**
+     * The call's record, owed; {@code transfers}: the agents' transfers of the caller in order
+     * ({@code 1001>1003 blind}, comma-separated, as a direct call's record says them), "" for none. A call that came
+     * in gives its trunk channel back.
+     */
+    void record(CallRecord record, String agent, String extension, CarrierLeg carrier, String transfers) {
+        owed("queue call " + record.callId() + ": its record",
+                () -> append(record, agent, extension, carrier, transfers));
         channels.release(record.tenant(), record.callId(), carrier);
     }
 
@@ -117,10 +135,10 @@ final class CallRecorder {
     }
 
     private void append(CallRecord record, String agent, String extension) {
-        append(record, agent, extension, null);
+        append(record, agent, extension, null, "");
     }
 
-    private void append(CallRecord record, String agent, String extension, CarrierLeg carrier) {
+    private void append(CallRecord record, String agent, String extension, CarrierLeg carrier, String transfers) {
         try {
             Map<String, String> extra = new LinkedHashMap<>();
             extra.put("queue", record.to());
@@ -131,6 +149,9 @@ final class CallRecorder {
             if (carrier != null) {
                 extra.put("trunk", carrier.trunk());
                 extra.put("did", carrier.did());
+            }
+            if (!transfers.isEmpty()) {
+                extra.put("transfers", transfers);
             }
             records.append(record, extra);
         } catch (RedisException e) {

@@ -1,9 +1,11 @@
 package io.tandem.backend.queuecall;
 
+import io.tandem.backend.acd.dispatch.Claims;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.cdr.CallRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,6 +20,10 @@ final class CallReport {
     private final CallRecorder recorder;
     private final Instant startedAt;
     private Instant answeredAt;
+    /** The agents' transfers of the caller, in order ({@code 1001>1003 blind}). */
+    private final List<String> transfers = new ArrayList<>();
+    /** The agent who last transferred the caller: the record's agent when no later agent took it. */
+    private String transferredBy = "";
 
     CallReport(CallingParty caller, CallRecorder recorder) {
         this.caller = caller;
@@ -27,12 +33,27 @@ final class CallReport {
 
     /** An agent or an extension answered: the record's answer time. */
     void answered() {
-        answeredAt = recorder.clock.instant();
+        if (answeredAt == null) {
+            // a caller transferred to an extension is answered again: the record keeps the first answer
+            answeredAt = recorder.clock.instant();
+        }
     }
 
     /** How long the caller has been with us (a callback request says how long it waited). */
     Duration waited() {
         return Duration.between(startedAt, recorder.clock.instant());
+    }
+
+    /**
+     * The agent connected to the caller in {@code queue} transferred it ({@code how}) to {@code target}: its part of
+     * the call ends for the ACD now (wrap-up, BLINDTRANSFER / ATTENDEDTRANSFER in the queue log), the call and its
+     * record go on with the caller.
+     */
+    void transferred(QueueDefinition queue, AgentBranch agent, Claims.CallEnding how, String target) {
+        recorder.agentCallEnded(caller.tenant(), caller.callId(), queue, agent.agentId, how, target);
+        transfers.add(agent.agentId + ">" + target
+                + (how == Claims.CallEnding.ATTENDED_TRANSFER ? " attended" : " blind"));
+        transferredBy = agent.agentId;
     }
 
     /**
@@ -49,7 +70,7 @@ final class CallReport {
         String here = recorder.nodeId;
         List<String> nodes = with == null || with.agentNode == null || with.agentNode.equals(here)
                 ? List.of(here) : List.of(here, with.agentNode);
-        record(queue, nodes, cause, hungUpBy, with == null || with.toExtension() ? "" : with.agentId,
+        record(queue, nodes, cause, hungUpBy, with == null || with.toExtension() ? transferredBy : with.agentId,
                 with != null && with.toExtension() ? with.agentId : "");
     }
 
@@ -66,6 +87,6 @@ final class CallReport {
             String extension) {
         CallRecord record = new CallRecord(caller.callId(), caller.tenant(), caller.number(), queue.number(), nodes,
                 startedAt, answeredAt, recorder.clock.instant(), cause, hungUpBy);
-        recorder.record(record, agent, extension, caller.carrier());
+        recorder.record(record, agent, extension, caller.carrier(), String.join(",", transfers));
     }
 }

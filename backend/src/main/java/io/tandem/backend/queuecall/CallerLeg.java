@@ -3,6 +3,7 @@ package io.tandem.backend.queuecall;
 import io.tandem.backend.acd.dispatch.Callers;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.call.CallerSrtp;
+import io.tandem.backend.call.SessionTimer;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.telephony.codec.Codecs;
 import io.tandem.telephony.media.MediaDirection;
@@ -16,12 +17,14 @@ import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import io.tandem.telephony.srtp.Sdes;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.SipException;
 import javax.sip.ServerTransaction;
+import javax.sip.header.Header;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -61,6 +64,8 @@ final class CallerLeg {
     private CallerSrtp srtp;
     /** Where the caller's RFC 4733 digits go once its stream runs. */
     private Consumer<Character> digits;
+    /** The leg's RFC 4028 session timer; null when none was negotiated. */
+    private SessionTimer timer;
 
     CallerLeg(String callId, NodeSignalling signalling, Reinvites reinvites, QueueMedia media, RtpMediaStream stream,
             boolean trunk) {
@@ -165,10 +170,63 @@ final class CallerLeg {
         });
     }
 
-    /** 200 OK to the INVITE, with our SDP answer; {@code answer} null after a late offer: with our offer. */
+    /** The leg's session timer (RFC 4028), negotiated on its INVITE; it starts with our 200. */
+    void timed(SessionTimer sessionTimer) {
+        timer = sessionTimer;
+    }
+
+    /**
+     * 200 OK to the INVITE, with our SDP answer; {@code answer} null after a late offer: with our offer. With a
+     * session timer, the 200 carries its interval and refresher (RFC 4028 §9) and the interval starts.
+     */
     void ok(SdpAnswer answer, String queueNumber) {
         String sdp = answer != null ? answer.description().encode() : lateOffer.encode();
-        signalling.respond(invite, Response.OK, null, toTag, queueNumber, sdp, trunk);
+        signalling.respond(invite, Response.OK, null, toTag, queueNumber, sdp, trunk, sessionHeaders());
+        if (timer != null) {
+            timer.start();
+        }
+    }
+
+    /** The session timer's headers for a 2xx to an INVITE or UPDATE of the caller (RFC 4028 §9); none without. */
+    private List<Header> sessionHeaders() {
+        return timer == null ? List.of() : timer.headers(signalling.endpoint().messages().headers());
+    }
+
+    /** An UPDATE without a body from the caller: a session refresh (RFC 4028 §10), answered with the terms. */
+    void refreshedByUpdate(ServerTransaction st) {
+        if (timer != null) {
+            timer.refreshed();
+        }
+        signalling.respond(st, Response.OK, null, null, null, null, trunk, sessionHeaders());
+    }
+
+    /** Our refreshing UPDATE (RFC 4028 §7.4) in the caller's dialog; null when it cannot be sent. */
+    ClientTransaction update(List<Header> headers) {
+        if (dialog == null) {
+            return null;
+        }
+        try {
+            Request update = signalling.request(dialog, Request.UPDATE);
+            headers.forEach(update::setHeader);
+            return signalling.send(dialog, update);
+        } catch (SipException e) {
+            signalling.failed("request", "UPDATE to queue caller " + callId, e);
+            return null;
+        }
+    }
+
+    /** The answer to one of our requests in the caller's dialog: a session refresh's goes to the timer. */
+    void answered(ClientTransaction tx, int status) {
+        if (timer != null && timer.owns(tx)) {
+            timer.onRefreshAnswer(status);
+        }
+    }
+
+    /** One of our requests in the caller's dialog timed out: a session refresh's is the timer's (§10). */
+    void timedOut(ClientTransaction tx) {
+        if (timer != null && timer.owns(tx)) {
+            timer.onRefreshTimeout();
+        }
     }
 
     /** What the caller hears from the next frame on (music, an announcement, a goodbye). */
@@ -273,16 +331,22 @@ final class CallerLeg {
         signalling.respond(st, status, null, null, null, null, trunk);
     }
 
-    /** A re-INVITE of the caller's (hold, session refresh): answered from the same stream. */
+    /** A re-INVITE of the caller's (hold, session refresh, RFC 4028 §10): answered from the same stream. */
     void reanswer(ServerTransaction st, String queueNumber) {
+        if (timer != null) {
+            timer.refreshed();
+        }
         Sdes.Keys keys = reinvites.answer(st, stream, negotiator, queueNumber, trunk,
-                srtp == null ? null : srtp.keys());
+                srtp == null ? null : srtp.keys(), sessionHeaders());
         if (srtp != null && keys != srtp.keys()) {
             srtp = new CallerSrtp(srtp.offer(), keys); // RFC 4568 §7.1.4: the caller re-keyed, so did we
         }
     }
 
     void close() {
+        if (timer != null) {
+            timer.stop();
+        }
         stream.close();
     }
 }

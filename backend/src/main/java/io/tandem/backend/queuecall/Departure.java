@@ -157,6 +157,14 @@ final class Departure implements ExtensionLeg.Outcome {
         }
     }
 
+    /**
+     * The connected caller's agent transferred it to an extension (REFER): LEAVING until it answers, then put
+     * through as an overflow's caller is; unreachable → the apology and BYE.
+     */
+    void transferTo(Destination.Extension to) {
+        toExtension(to, "transferred");
+    }
+
     /** Another queue: the caller waits there; a queue that does not exist or refuses it ends the call. */
     private void toQueue(Destination.Queue to, String why) {
         Optional<QueueDefinition> next = seat.join(to);

@@ -6,6 +6,7 @@ import io.tandem.backend.call.CalleeSrtp;
 import io.tandem.backend.call.SrtpTermination;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.OutgoingBranch;
+import io.tandem.backend.node.sip.ReferProgress;
 import io.tandem.backend.node.sip.TrunkSignature;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.routing.CallRouter;
@@ -14,14 +15,20 @@ import io.tandem.backend.trunk.Seizure;
 import io.tandem.telephony.sip.SipMessages;
 import io.tandem.telephony.sdp.SessionDescription;
 import java.io.IOException;
+import java.text.ParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.InvalidArgumentException;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
+import javax.sip.SipException;
 import javax.sip.header.CSeqHeader;
+import javax.sip.header.Header;
+import javax.sip.header.HeaderFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -162,12 +169,45 @@ final class OutgoingLegs {
 
     /** A request on a leg's dialog other than a re-INVITE: 200 OK. */
     void ok(ServerTransaction st) {
-        signalling.respond(st, Response.OK, null, null, null, null, false);
+        answer(st, Response.OK, null);
+    }
+
+    /** Answers a request on a leg's dialog with {@code status} (a REFER's 202, or its refusal). */
+    void answer(ServerTransaction st, int status, String reason) {
+        signalling.respond(st, status, reason, null, null, null, false);
+    }
+
+    /**
+     * A NOTIFY of the subscription the leg's REFER created (RFC 3515 §2.4.4, {@link ReferProgress}): the status of
+     * the transfer as a sipfrag; {@code terminated} for the last one. False when it could not be built or sent.
+     */
+    boolean notifyReferProgress(AgentBranch branch, int status, String reason, boolean terminated) {
+        Dialog dialog = branch.branch.dialog();
+        if (dialog == null) {
+            return false;
+        }
+        try {
+            Request notify = signalling.request(dialog, Request.NOTIFY);
+            for (Header header : ReferProgress.headers(signalling.endpoint().messages().headers(), terminated)) {
+                notify.setHeader(header);
+            }
+            notify.setContent(ReferProgress.body(status, reason), signalling.endpoint().messages().headers()
+                    .createContentTypeHeader(ReferProgress.CONTENT_TYPE, ReferProgress.CONTENT_SUBTYPE));
+            return signalling.send(dialog, notify) != null;
+        } catch (SipException | ParseException | InvalidArgumentException e) {
+            signalling.failed("request", "NOTIFY on " + branch, e);
+            return false;
+        }
     }
 
     /** A re-INVITE on a leg's dialog (RFC 3264 §8), answered from its stream. */
     void reanswer(AgentBranch branch, ServerTransaction st, String contactUser) {
         branch.placed.reanswer(reinvites, st, branch.stream, branch.negotiator, contactUser);
+    }
+
+    /** The SIP stack's header factory (a session timer's headers). */
+    HeaderFactory headerFactory() {
+        return signalling.endpoint().messages().headers();
     }
 
     AgentBranch find(String callId) {

@@ -11,6 +11,7 @@ import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.srtp.Sdes;
 import io.tandem.telephony.srtp.SdesException;
+import java.util.List;
 import javax.sip.ClientTransaction;
 import javax.sip.ServerTransaction;
 import javax.sip.message.Response;
@@ -85,7 +86,7 @@ final class PlacedSrtp {
     void reanswer(Reinvites reinvites, ServerTransaction st, RtpMediaStream stream, SdpNegotiator negotiator,
             String contactUser) {
         Sdes.Keys current = srtp == null ? null : srtp.keys();
-        Sdes.Keys keys = reinvites.answer(st, stream, negotiator, contactUser, false, current);
+        Sdes.Keys keys = reinvites.answer(st, stream, negotiator, contactUser, false, current, List.of());
         if (keys != null && keys != current) {
             srtp.rekeyed(keys); // RFC 4568 §7.1.4
         }

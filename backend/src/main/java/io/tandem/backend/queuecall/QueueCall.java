@@ -4,6 +4,7 @@ import io.tandem.backend.acd.dispatch.Callers;
 import io.tandem.backend.acd.dispatch.Claims;
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.queues.QueueDefinition;
+import io.tandem.backend.call.SessionTimer;
 import io.tandem.backend.conference.Room;
 import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.node.sip.OutgoingBranch;
@@ -19,12 +20,14 @@ import io.tandem.telephony.sip.SipMessages;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.header.CallIdHeader;
+import javax.sip.header.Header;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -81,6 +84,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
     private final Timers later;
     /** Whether the waiting caller's phone is still there (RTP, in-dialog OPTIONS). */
     private final CallerLiveness liveness;
+    /** The connected agent's REFER, as its transferor side sees it. */
+    private final AgentTransfer transfers;
 
     private QueueDefinition queue;
     private State state = State.WAITING;
@@ -118,6 +123,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         this.waiting = new WaitingCaller(queue, seat, this, branches, later, this);
         this.departure = new Departure(this, seat, overflow, branches, later);
         this.liveness = new CallerLiveness(livenessSettings, later, livenessCaller, this);
+        this.transfers = new AgentTransfer(legs, later, this);
     }
 
     @Override
@@ -448,8 +454,69 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
             }
             case Request.CANCEL -> caller.respond(st, Response.OK);
             case Request.INVITE -> caller.reanswer(st, queue.number());
+            case Request.UPDATE -> {
+                if (state == State.ENDED) {
+                    caller.respond(st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+                } else {
+                    caller.refreshedByUpdate(st);
+                }
+            }
             default -> caller.respond(st, state == State.ENDED ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST
                     : Response.OK);
+        }
+    }
+
+    /**
+     * The caller's leg negotiated an RFC 4028 session timer on its INVITE: its 2xx carry the terms, its refreshes
+     * restart the interval, and a session that is not refreshed (or our refresh that fails) ends the call
+     * ({@link #sessionExpired}). Before {@link #answer}.
+     */
+    void timeSession(SessionTimer.Granted terms, ScheduledExecutorService timers) {
+        caller.timed(new SessionTimer(new SessionTimer.Session() {
+            @Override
+            public Object lock() {
+                return QueueCall.this;
+            }
+
+            @Override
+            public ClientTransaction update(List<Header> headers) {
+                return caller.update(headers);
+            }
+
+            @Override
+            public void expired() {
+                sessionExpired();
+            }
+
+            @Override
+            public String describe() {
+                return "queue call " + callId + " from " + number;
+            }
+        }, timers, legs.headerFactory(), terms));
+    }
+
+    /**
+     * The caller's session expired (RFC 4028 §10: no refresh, or ours failed): its phone is gone. BYE to it and to
+     * whoever it talks to; a waiting caller leaves the queue as vanished; CDR cause {@code session-expired} by
+     * {@code system}. Under the call's lock (the timer takes it).
+     */
+    private void sessionExpired() {
+        if (state == State.ENDED) {
+            return;
+        }
+        caller.bye();
+        if (state == State.WAITING) {
+            waiting.vanished("session-expired");
+            end(null, "session-expired", "system", false);
+            return;
+        }
+        callerGone("session-expired", "session-expired", "system");
+    }
+
+    /** The answer to one of our requests in the caller's dialog other than a probe (a session refresh). */
+    synchronized void onRefreshAnswered(ClientTransaction tx, int status) {
+        if (state != State.ENDED) {
+            caller.answered(tx, status);
         }
     }
 
@@ -521,6 +588,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
     synchronized void onProbeFailed(ClientTransaction tx) {
         if (caller.ownsProbe(tx)) {
             liveness.failed();
+        } else if (state != State.ENDED) {
+            caller.timedOut(tx);
         }
     }
 
@@ -581,12 +650,16 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         }
     }
 
-    /** A request on an agent's dialog (its BYE, a re-INVITE). */
+    /** A request on an agent's dialog (its BYE, a re-INVITE, a REFER). */
     @Override
     public synchronized void onAgentRequest(AgentBranch branch, ServerTransaction st) {
         String method = st.getRequest().getMethod();
         if (Request.INVITE.equals(method)) {
             legs.reanswer(branch, st, number);
+            return;
+        }
+        if (AgentTransfer.isRefer(st)) {
+            onRefer(branch, st);
             return;
         }
         legs.ok(st);
@@ -598,6 +671,48 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
                 legs.drop(branch, false);
             }
         }
+    }
+
+    /**
+     * The connected agent transfers the caller (RFC 3515 REFER, RFC 5589 §6): to another queue of the tenant, where
+     * it waits again with that queue's music, or to an extension, put through from here as an overflow's is (the
+     * queue's music until it answers). The agent's part ends for the ACD as a hang-up's would (wrap-up), with
+     * BLINDTRANSFER in the queue log; the call and its record go on with the caller and carry the transfer. A REFER
+     * on a dialog that is not the connected agent's → 481; an attended one (Replaces) → 501, not carried out yet.
+     */
+    private void onRefer(AgentBranch agent, ServerTransaction st) {
+        if (agent != connected || state != State.CONNECTED || agent.toExtension() || joiner != null) {
+            transfers.refuse(st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "No queue call of this agent to transfer");
+            return;
+        }
+        Optional<AgentTransfer.Referral> referral = transfers.read(st);
+        if (referral.isEmpty()) {
+            return;
+        }
+        if (referral.get().attended()) {
+            transfers.refuse(st, Response.NOT_IMPLEMENTED, "Attended transfer of a queue call: transfer blind");
+            return;
+        }
+        transfers.accepted(agent, st);
+        String target = referral.get().number();
+        log.info("queue call {} from {}: agent {} transfers it from {}@{} to {}", callId, number, agent.agentId,
+                queue.number(), tenant, target);
+        connected = null;
+        agent.stream.close();
+        node.unlisted(this);
+        // The agent's end first: call_end.lua clears the caller's queue entry, which a new wait writes again.
+        report.transferred(queue, agent, Claims.CallEnding.BLIND_TRANSFER, target);
+        playMusic();
+        Optional<QueueDefinition> next = seat.join(new Destination.Queue(target));
+        if (next.isPresent()) {
+            state = State.WAITING;
+            queue = next.get();
+            waiting.waitAgain(next.get());
+            playMusic();
+        } else {
+            departure.transferTo(new Destination.Extension(target, false));
+        }
+        transfers.succeeded(agent);
     }
 
     /** An RFC 4733 digit from the caller: the queue's exit key leaves to its destination. */

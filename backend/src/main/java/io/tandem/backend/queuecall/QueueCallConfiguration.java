@@ -122,7 +122,9 @@ class QueueCallConfiguration {
         QueueCalls calls = new QueueCalls(signalling, acd, legs, media,
                 reinvites, new Overflow(callbacks, announcements, properties.callbackPrompt(),
                         properties.sorryPrompt(), properties.parkPrompt(), properties.joinRefusedPrompt()), rooms,
-                tokens, trust, recorder, threads, properties.liveness(), tickets, campaignCalls);
+                tokens, trust, recorder, threads, properties.liveness(), tickets, campaignCalls,
+                new QueueCalls.SessionIntervals(sip.sessionExpires().toSeconds(),
+                        sip.minSessionExpires().toSeconds()));
         nodeCommands.serve(tickets);
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
         dispatcher.onDrained(calls::drained);

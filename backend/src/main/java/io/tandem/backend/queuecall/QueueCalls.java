@@ -4,6 +4,7 @@ import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.call.CallerSrtp;
 import io.tandem.backend.call.ServiceNumbers;
+import io.tandem.backend.call.SessionTimer;
 import io.tandem.backend.campaign.CampaignDialer;
 import io.tandem.backend.conference.JoinTokens;
 import io.tandem.backend.conference.Rooms;
@@ -49,6 +50,9 @@ import org.slf4j.MDC;
  */
 public final class QueueCalls implements ServiceNumbers, SipFeature {
 
+    /** RFC 4028 §6: Session Interval Too Small. */
+    private static final int SESSION_INTERVAL_TOO_SMALL = 422;
+
     private static final Logger log = LoggerFactory.getLogger(QueueCalls.class);
 
     final NodeSignalling signalling;
@@ -71,11 +75,18 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     private final Map<String, QueueCall> waiting = new ConcurrentHashMap<>();
     /** DID calls hearing a prompt, by Call-ID. */
     private final Map<String, PromptCall> prompted = new ConcurrentHashMap<>();
+    /** RFC 4028 on callers' legs: the interval granted when none is asked for, the smallest taken. */
+    private final SessionIntervals sessions;
+
+    /** {@code tandem.sip.session-expires} and {@code tandem.sip.min-session-expires}, in seconds. */
+    record SessionIntervals(long sessionExpires, long minSessionExpires) {
+    }
 
     QueueCalls(NodeSignalling signalling, Acd acd, OutgoingLegs legs, QueueMedia media, Reinvites reinvites,
             Overflow overflow, Rooms rooms, JoinTokens tokens, CallerTrust trust, CallRecorder recorder,
             QueueCallThreads threads, CallerLiveness.Settings liveness, TicketCalls tickets,
-            CampaignCalls campaigns) {
+            CampaignCalls campaigns, SessionIntervals sessions) {
+        this.sessions = sessions;
         this.tickets = tickets;
         this.campaigns = campaigns;
         this.signalling = signalling;
@@ -257,6 +268,16 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
             return;
         }
         Optional<QueueDefinition> queue = acd.queues().find(tenant, number);
+        SessionTimer.Terms timer = SessionTimer.negotiate(in.request(), sessions.sessionExpires(),
+                sessions.minSessionExpires());
+        if (queue.isPresent() && timer instanceof SessionTimer.TooSmall tooSmall) {
+            // RFC 4028 §9: 422 with the smallest interval we take, before the caller joins anything.
+            Response response = in.messages().responseTo(in.request(), SESSION_INTERVAL_TOO_SMALL,
+                    "Session Interval Too Small");
+            response.setHeader(signalling.header(SessionTimer.MIN_SE, Long.toString(tooSmall.minSe())));
+            in.respond(response);
+            return;
+        }
         Optional<ServerTransaction> st = signalling.endpoint().serverTransaction(in.event());
         if (queue.isEmpty() || st.isEmpty()) {
             if (st.isPresent()) {
@@ -309,6 +330,9 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         }
         QueueCall call = new QueueCall(new QueueSeat(acd, threads, party, details), queue.get(), leg, legs, overflow,
                 rooms, threads.timers(), new CallReport(party, recorder), node, liveness);
+        if (timer instanceof SessionTimer.Granted granted) {
+            call.timeSession(granted, threads.timers());
+        }
         // Findable before it joins: the dispatcher may place its first offer before the 200 OK is out.
         waiting.put(callId, call);
         List<OfferGrant> claimed = call.answer(st.get(), offer);
@@ -434,6 +458,8 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         QueueCall caller = waiting.get(callId);
         if (caller != null && isOptions(event.getResponse())) {
             caller.onProbeAnswered(event.getClientTransaction(), event.getResponse().getStatusCode());
+        } else if (caller != null) {
+            caller.onRefreshAnswered(event.getClientTransaction(), event.getResponse().getStatusCode());
         }
     }
 
@@ -456,7 +482,8 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         }
         QueueCall caller = waiting.get(callId);
         if (caller != null) {
-            caller.onProbeFailed(event.getClientTransaction()); // Timer F of a liveness probe, if it is one
+            // Timer F of a liveness probe or of a session refresh, if it is one
+            caller.onProbeFailed(event.getClientTransaction());
         }
     }
 

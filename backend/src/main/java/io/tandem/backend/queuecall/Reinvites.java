@@ -12,7 +12,9 @@ import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import io.tandem.telephony.srtp.Sdes;
 import io.tandem.telephony.srtp.SdesException;
+import java.util.List;
 import javax.sip.ServerTransaction;
+import javax.sip.header.Header;
 import javax.sip.message.Response;
 
 /**
@@ -30,17 +32,18 @@ final class Reinvites {
     }
 
     void answer(ServerTransaction st, RtpMediaStream on, SdpNegotiator sdp, String contactUser, boolean trunkLeg) {
-        answer(st, on, sdp, contactUser, trunkLeg, null);
+        answer(st, on, sdp, contactUser, trunkLeg, null, List.of());
     }
 
     /**
      * As above for a leg whose party speaks SRTP with {@code srtp} (null: plain RTP): the re-offer must keep
      * {@code RTP/SAVP}; its plain form is answered from the stream, and the answer carries the node's key, a new one
      * when the party brought a new key of its own (RFC 4568 §7.1.4), which the stream then speaks. Returns the keys the
-     * leg speaks after it ({@code srtp} when unchanged or refused).
+     * leg speaks after it ({@code srtp} when unchanged or refused). The 200 carries {@code extra} headers (a session
+     * timer's, RFC 4028 §9).
      */
     Sdes.Keys answer(ServerTransaction st, RtpMediaStream on, SdpNegotiator sdp, String contactUser, boolean trunkLeg,
-            Sdes.Keys srtp) {
+            Sdes.Keys srtp, List<Header> extra) {
         SessionDescription offer;
         CallerSrtp secured = null;
         try {
@@ -66,7 +69,7 @@ final class Reinvites {
             on.setDirection(agreed.direction());
             SessionDescription description = secured == null ? answer.description()
                     : secured.secure(answer.description());
-            signalling.respond(st, Response.OK, null, null, contactUser, description.encode(), trunkLeg);
+            signalling.respond(st, Response.OK, null, null, contactUser, description.encode(), trunkLeg, extra);
             return secured == null ? srtp : secured.keys();
         } catch (Exception e) {
             signalling.respond(st, Response.NOT_ACCEPTABLE_HERE, "Unusable SDP offer", null, null, null, trunkLeg);

@@ -81,6 +81,16 @@ final class WaitingCaller {
         queue = next;
     }
 
+    /**
+     * The connected caller was transferred to {@code next} by its agent: it waits there as if it had just joined
+     * (the offer its agent answered is over, so new ones are rung).
+     */
+    void waitAgain(QueueDefinition next) {
+        current = null;
+        moveTo(next);
+        startWaiting();
+    }
+
     /** The wait in the caller's queue starts (it was answered, or moved on): the previous one stops. */
     void startWaiting() {
         stop();

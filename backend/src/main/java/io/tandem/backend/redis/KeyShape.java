@@ -26,6 +26,7 @@ public enum KeyShape {
     AGENTS_WITH_STATS("agents:stats:%"),
     QUEUE_WAIT("q:%:wait"),
     CALL("call:%"),
+    DIALOG("dialog:%"),
     EVENTS("events"),
     CDR("cdr"),
     CALLBACKS("callbacks"),

@@ -314,6 +314,17 @@ public final class Keys {
         return KeyShape.QUEUE_STATS.key(tenant, checked(EXTENSION, "queue", queue), checked(DAY, "day", day));
     }
 
+    /**
+     * Hash + TTL: which node holds a confirmed dialog of one of its legs (node, party, the node's and the far end's
+     * tags), so an INVITE or REFER with Replaces (RFC 3891) that reaches another node is forwarded to it.
+     */
+    public static String dialog(String tenant, String callId) {
+        if (callId == null || callId.isEmpty() || callId.length() > 256) {
+            throw new IllegalArgumentException("invalid call id");
+        }
+        return KeyShape.DIALOG.key(tenant, callId);
+    }
+
     /** Hash: a caller waiting in a queue (owner node, number, name, priority, custom data, enqueued at, offer). */
     public static String queueCaller(String tenant, String callId) {
         if (callId == null || callId.isEmpty() || callId.length() > 256) {

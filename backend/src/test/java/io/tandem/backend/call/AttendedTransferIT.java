@@ -28,6 +28,8 @@ class AttendedTransferIT {
     static final RedisServer redis = new RedisServer();
 
     private static final Duration AUDIO = Duration.ofSeconds(20);
+    /** The demo seeds 1001-1020; the cross-node cases use a few more. */
+    private static final String MORE_EXTENSIONS = "tandem.demo.last-extension=1030";
 
     @Test
     void theTransferorJoinsItsHeldCallerWithTheConsultedPartyAcrossTheTrunk() throws Exception {
@@ -208,6 +210,86 @@ class AttendedTransferIT {
                 alice.awaitState(call, CallState.ENDED);
                 assertThat(record(n1, call.id())).containsEntry("transfers", "1015>1015 replaces");
             }
+        }
+    }
+
+    @Test
+    void anInviteWithReplacesReachingAnotherNodeIsForwardedToTheNodeHoldingTheDialog() throws Exception {
+        try (TestNode n1 = Cluster.node(redis, "at9");
+             TestNode n2 = Cluster.node(redis, "at10");
+             Phone alice = Phone.registered(n1, "1016", 1000, 600);
+             Phone desk = Phone.registered(n1, "1017", 440, 1000).answering();
+             Phone carol = Phone.registered(n2, "1018", 600, 1000)) {
+            Call call = alice.dial(n1, "1017");
+            Call atDesk = next(desk.incoming, "1017 rings on node 1");
+            alice.awaitState(call, CallState.CONNECTED);
+            desk.awaitState(atDesk, CallState.CONNECTED);
+            Redis cluster = n1.bean(Redis.class);
+            String indexed = Keys.dialog("demo", atDesk.id());
+            Await.until("1017's dialog is in the cluster's index, naming node 1", AUDIO,
+                    () -> "at9".equals(cluster.commands().hget(indexed, "node")));
+            assertThat(cluster.commands().pttl(indexed)).as("the entry expires by itself").isPositive();
+
+            // 1018's phone talks to node 2, which does not hold the dialog it names.
+            Call replacing = carol.dial("sip:1016@127.0.0.1:" + n2.sipPort(),
+                    Map.of("Replaces", atDesk.replacesValue()));
+            carol.awaitState(replacing, CallState.CONNECTED);
+            desk.awaitState(atDesk, CallState.ENDED);
+            Await.until("1016 hears 1018's 600 Hz", AUDIO, () -> alice.ear.toneFrames() > 25,
+                    () -> "1016: " + call.statistics() + ", 1018: " + replacing.statistics());
+            Await.until("1018 hears 1016's 1 kHz", AUDIO, () -> carol.ear.toneFrames() > 25);
+            assertThat(call.state()).isEqualTo(CallState.CONNECTED);
+            Await.until("the replaced dialog leaves the index", AUDIO, () -> cluster.commands().exists(indexed) == 0);
+
+            replacing.hangup();
+            alice.awaitState(call, CallState.ENDED);
+            assertThat(record(n1, call.id())).containsEntry("from", "1016").containsEntry("to", "1017")
+                    .containsEntry("transfers", "1017>1018 replaces");
+            assertThat(record(n2, replacing.id())).containsEntry("from", "1018").containsEntry("to", "1016")
+                    .containsEntry("endCause", "normal");
+            Await.until("no dialog of the call is left in the index", AUDIO, () -> cluster.commands()
+                    .exists(Keys.dialog("demo", call.id()), Keys.dialog("demo", replacing.id())) == 0);
+        }
+    }
+
+    @Test
+    void anAttendedTransferWhoseConsultationAnotherNodeHoldsIsCarriedOverTheTrunk() throws Exception {
+        try (TestNode n1 = Cluster.node(redis, "at11", MORE_EXTENSIONS);
+             TestNode n2 = Cluster.node(redis, "at12", MORE_EXTENSIONS);
+             Phone alice = Phone.registered(n2, "1019", 1000, 600);
+             Phone bob = Phone.registered(n2, "1020", 440, 1000).answering();
+             Phone carol = Phone.registered(n1, "1021", 600, 1000).answering()) {
+            Call call = alice.dial(n2, "1020");
+            Call bobCall = next(bob.incoming, "1020 rings on node 2");
+            alice.awaitState(call, CallState.CONNECTED);
+            bob.awaitState(bobCall, CallState.CONNECTED);
+            bobCall.hold();
+            Await.until("1019 is held", AUDIO, () -> bobCall.isOnHold());
+            // 1020's phone consults through node 1 (the edge may send each dialog to any node).
+            Call consultation = bob.dial(n1, "1021");
+            Call carolCall = next(carol.incoming, "1021 rings on node 1");
+            bob.awaitState(consultation, CallState.CONNECTED);
+            assertThat(alice.ear.toneFrames()).as("1019 hears no 600 Hz before the transfer").isLessThan(5);
+
+            bobCall.transfer(consultation);
+            int status;
+            do {
+                status = next(bob.transferProgress, "final NOTIFY");
+            } while (status < 200);
+            assertThat(status).as("node 2 carried out the REFER naming node 1's dialog").isEqualTo(200);
+            bob.awaitState(consultation, CallState.ENDED);
+            bob.awaitState(bobCall, CallState.ENDED);
+            Await.until("1019 hears 1021's 600 Hz", AUDIO, () -> alice.ear.toneFrames() > 25,
+                    () -> "1019: " + call.statistics() + ", 1021: " + carolCall.statistics());
+            Await.until("1021 hears 1019's 1 kHz", AUDIO, () -> carol.ear.toneFrames() > 25);
+            assertThat(carolCall.state()).isEqualTo(CallState.CONNECTED);
+
+            carolCall.hangup();
+            alice.awaitState(call, CallState.ENDED);
+            assertThat(record(n2, call.id())).containsEntry("from", "1019").containsEntry("to", "1020")
+                    .containsEntry("transfers", "1020>1021 attended");
+            assertThat(record(n1, consultation.id())).containsEntry("from", "1020").containsEntry("to", "1021")
+                    .containsEntry("transfers", "1020>1019 replaces");
         }
     }
 

@@ -20,4 +20,13 @@ class ReplacesTest {
         assertThat(Replaces.parse(";to-tag=1;from-tag=2")).isEmpty();
         assertThat(Replaces.parse(null)).isEmpty();
     }
+
+    /** What a node forwards over the trunk names the same dialog on the node that holds it. */
+    @Test
+    void theValueAForwardedRequestCarriesParsesBackToTheSameDialog() {
+        Replaces named = new Replaces("98asjd8@test.example.com", "12345", "4321", false);
+        assertThat(Replaces.parse(named.value())).contains(named);
+        Replaces early = new Replaces("a@b", "1", "2", true);
+        assertThat(Replaces.parse(early.value())).contains(early);
+    }
 }

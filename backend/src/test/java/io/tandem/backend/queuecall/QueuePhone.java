@@ -148,6 +148,21 @@ final class QueuePhone implements UserAgentListener, AutoCloseable {
         onIncoming.accept(call);
     }
 
+    /** The statuses of the NOTIFYs of this phone's transfers (RFC 3515 sipfrag, or the REFER's refusal), in order. */
+    final BlockingQueue<Integer> transferProgress = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onTransferProgress(Call call, int status) {
+        transferProgress.add(status);
+    }
+
+    /** The next transfer status, or a failure naming {@code what} after {@link #WAIT}. */
+    int nextTransferStatus(String what) throws InterruptedException {
+        Integer status = transferProgress.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(status).as(extension + ": " + what).isNotNull();
+        return status;
+    }
+
     /** RFC 4733 (or SIP INFO) digits this phone received, in order. */
     final BlockingQueue<Character> digits = new LinkedBlockingQueue<>();
 

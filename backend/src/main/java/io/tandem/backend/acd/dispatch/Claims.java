@@ -159,11 +159,33 @@ public class Claims {
                 offerId, why, Long.toString(queue.retryDelaySeconds() * 1000L)));
     }
 
+    /**
+     * How an agent's queue call ended, as {@code call_end.lua} takes it: a hang-up (COMPLETEAGENT /
+     * COMPLETECALLER), or the agent transferred the caller (BLINDTRANSFER / ATTENDEDTRANSFER, RFC 3515 REFER).
+     */
+    public enum CallEnding {
+        CALLER("caller"), AGENT("agent"), BLIND_TRANSFER("blind"), ATTENDED_TRANSFER("attended");
+
+        private final String wire;
+
+        CallEnding(String wire) {
+            this.wire = wire;
+        }
+    }
+
     /** A connected queue call ended: wrap-up per the queue, counters, queue log. */
     public boolean callEnded(String tenant, QueueDefinition queue, String agentId, boolean agentHungUp) {
+        return callEnded(tenant, queue, agentId, agentHungUp ? CallEnding.AGENT : CallEnding.CALLER, "");
+    }
+
+    /**
+     * The agent's part of a connected queue call is over ({@code how}; {@code target}: the number a transfer sent
+     * the caller to, else ""): wrap-up per the queue, counters, the queue log's entry for it.
+     */
+    public boolean callEnded(String tenant, QueueDefinition queue, String agentId, CallEnding how, String target) {
         CallEnd reply = ScriptReply.decode(scripts.run(AcdScripts.CALL_END, tenant,
                 List.of(Keys.agent(tenant, agentId)), agentId, Long.toString(queue.wrapUpSeconds() * 1000L),
-                agentHungUp ? "agent" : "caller"), CallEnd.class);
+                how.wire, target), CallEnd.class);
         if (!reply.outcome().equals(OK)) {
             return false;
         }

@@ -1,0 +1,177 @@
+package io.tandem.backend.queuecall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.tandem.backend.TestNode;
+import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.queues.Queues;
+import io.tandem.backend.acd.queues.Strategy;
+import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.Redis;
+import io.tandem.protocol.AgentState;
+import io.tandem.telephony.testing.Await;
+import io.tandem.telephony.testing.RedisServer;
+import io.tandem.telephony.ua.Call;
+import io.tandem.telephony.ua.CallState;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * An agent who answered a queue call transfers the caller (REFER, RFC 3515 / RFC 5589 §6): to an extension, put
+ * through from the caller's node, or to another queue, where another agent answers. Tones between the new pair;
+ * the agent's part ends as a hang-up's would (wrap-up) with BLINDTRANSFER in the queue log; the call's one record
+ * carries the queue, the agent and the transfer.
+ */
+class QueueTransferIT {
+
+    @RegisterExtension
+    static final RedisServer redis = new RedisServer();
+
+    static final Duration AUDIO = Duration.ofSeconds(20);
+
+    static TestNode n1;
+    static TestNode n2;
+
+    @BeforeAll
+    static void nodes() {
+        n1 = QueueNodes.node(redis, "qt1");
+        n2 = QueueNodes.node(redis, "qt2");
+    }
+
+    @AfterAll
+    static void stop() {
+        n1.close();
+        n2.close();
+    }
+
+    @Test
+    void anAgentOnAnotherNodeSendsTheCallerToAnExtensionAndGoesToWrapUp() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7400", Strategy.LONGEST_IDLE, 15, 1, 2, 3,
+                List.of("1041")), false);
+        // The agent's phone talks to node 2, the caller's queue call is on node 1: node 2 passes the REFER on.
+        try (QueuePhone agent = QueuePhone.agent(n2, "1041", 440, 1000);
+             AgentDesk desk = AgentDesk.available(n2, "1041");
+             QueuePhone extension = QueuePhone.agent(n1, "1042", 600, 1000);
+             QueuePhone caller = QueuePhone.caller("1040", 1000, 600)) {
+            Call call = caller.dial(n1, "7400");
+            caller.awaitState(call, CallState.CONNECTED);
+            Call answered = agent.nextIncoming();
+            answered.answer();
+            agent.awaitState(answered, CallState.CONNECTED);
+            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+
+            answered.transfer("sip:1042@127.0.0.1:" + n2.sipPort());
+            assertThat(agent.nextTransferStatus("NOTIFY 100")).isEqualTo(100);
+            assertThat(agent.nextTransferStatus("NOTIFY 200")).isEqualTo(200);
+            agent.awaitState(answered, CallState.ENDED);
+            Await.until("1041 in wrap-up after the transfer", Duration.ofSeconds(10),
+                    () -> state("1041") == AgentState.WRAP_UP || state("1041") == AgentState.AVAILABLE);
+
+            Call putThrough = extension.nextIncoming();
+            putThrough.answer();
+            extension.awaitState(putThrough, CallState.CONNECTED);
+            long heardBefore = caller.ear(call).toneFrames();
+            Await.until("1042 hears the caller's 1 kHz", AUDIO, () -> extension.ear(putThrough).toneFrames() > 25);
+            Await.until("the caller hears 1042's 600 Hz", AUDIO,
+                    () -> caller.ear(call).toneFrames() > heardBefore + 25);
+
+            call.hangup();
+            extension.awaitState(putThrough, CallState.ENDED);
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "BLINDTRANSFER")
+                    .doesNotContain("COMPLETECALLER", "COMPLETEAGENT");
+            assertThat(queueLogEntry(call.id(), "BLINDTRANSFER")).containsEntry("agent", "1041")
+                    .containsEntry("queue", "7400").containsEntry("data1", "1042");
+            Map<String, String> record = record(call.id());
+            assertThat(record).containsEntry("queue", "7400").containsEntry("agent", "1041")
+                    .containsEntry("extension", "1042").containsEntry("transfers", "1041>1042 blind")
+                    .containsEntry("from", "1040").containsEntry("hungUpBy", "caller");
+            Await.until("1041 available after wrap-up", Duration.ofSeconds(10),
+                    () -> state("1041") == AgentState.AVAILABLE);
+            desk.state("not-ready");
+        }
+    }
+
+    @Test
+    void theAgentSendsTheCallerToAnotherQueueWhereAnotherAgentAnswers() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7410", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
+                List.of("1044")), false);
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7411", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
+                List.of("1045")), false);
+        try (QueuePhone first = QueuePhone.agent(n1, "1044", 440, 1000);
+             AgentDesk firstDesk = AgentDesk.available(n1, "1044");
+             QueuePhone second = QueuePhone.agent(n2, "1045", 600, 1000);
+             AgentDesk secondDesk = AgentDesk.available(n2, "1045");
+             QueuePhone caller = QueuePhone.caller("1043", 1000, 600)) {
+            Call call = caller.dial(n1, "7410");
+            caller.awaitState(call, CallState.CONNECTED);
+            Call answered = first.nextIncoming();
+            answered.answer();
+            first.awaitState(answered, CallState.CONNECTED);
+            Await.until("1044 hears the caller's 1 kHz", AUDIO, () -> first.ear(answered).toneFrames() > 25);
+
+            answered.transfer("sip:7411@127.0.0.1:" + n1.sipPort());
+            int status;
+            do {
+                status = first.nextTransferStatus("final NOTIFY");
+            } while (status < 200);
+            assertThat(status).isEqualTo(200);
+            first.awaitState(answered, CallState.ENDED);
+
+            Call offered = second.nextIncoming();
+            offered.answer();
+            second.awaitState(offered, CallState.CONNECTED);
+            long heardBefore = caller.ear(call).toneFrames();
+            Await.until("1045 hears the caller's 1 kHz", AUDIO, () -> second.ear(offered).toneFrames() > 25);
+            Await.until("the caller hears 1045's 600 Hz", AUDIO,
+                    () -> caller.ear(call).toneFrames() > heardBefore + 25);
+            Await.until("1044 available again (no wrap-up)", Duration.ofSeconds(10),
+                    () -> state("1044") == AgentState.AVAILABLE);
+            assertThat(state("1045")).isEqualTo(AgentState.ON_CALL);
+
+            offered.hangup();
+            caller.awaitState(call, CallState.ENDED);
+            Await.until("the second agent's end is logged", Duration.ofSeconds(10),
+                    () -> queueLog(call.id()).contains("COMPLETEAGENT"));
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "BLINDTRANSFER",
+                    "ENTERQUEUE", "CONNECT", "COMPLETEAGENT");
+            assertThat(queueLogEntry(call.id(), "BLINDTRANSFER")).containsEntry("queue", "7410")
+                    .containsEntry("agent", "1044").containsEntry("data1", "7411");
+            Map<String, String> record = record(call.id());
+            assertThat(record).containsEntry("queue", "7411").containsEntry("agent", "1045")
+                    .containsEntry("transfers", "1044>7411 blind").containsEntry("hungUpBy", "callee");
+            firstDesk.state("not-ready");
+            secondDesk.stateAfterCall("not-ready");
+        }
+    }
+
+    private static AgentState state(String agent) {
+        return n1.bean(AgentSessions.class).status("demo", agent).state();
+    }
+
+    private static List<Map<String, String>> queueLogOf(String callId) {
+        return n1.bean(Redis.class).commands().xrange(Keys.queueLog("demo"), Range.create("-", "+")).stream()
+                .map(StreamMessage::getBody).filter(b -> callId.equals(b.get("callid"))).toList();
+    }
+
+    private static List<String> queueLog(String callId) {
+        return queueLogOf(callId).stream().map(b -> b.get("event")).toList();
+    }
+
+    private static Map<String, String> queueLogEntry(String callId, String event) {
+        return queueLogOf(callId).stream().filter(b -> event.equals(b.get("event"))).findFirst().orElse(Map.of());
+    }
+
+    /** The call's record, once written (an owed write after the call's end). */
+    private static Map<String, String> record(String callId) {
+        return Await.value("the record of call " + callId, AUDIO, () -> n1.bean(Redis.class).commands()
+                .xrange(Keys.cdr("demo"), Range.create("-", "+")).stream().map(StreamMessage::getBody)
+                .filter(b -> callId.equals(b.get("callId"))).findFirst());
+    }
+}
