@@ -10,13 +10,19 @@ import io.tandem.agent.engine.PhoneCall;
 import io.tandem.agent.engine.PhoneEngine;
 import io.tandem.agent.engine.PhoneListener;
 import io.tandem.agent.engine.RegistrationStatus;
+import io.tandem.agent.engine.SipSecurity;
 import io.tandem.agent.engine.SipTargets;
+import io.tandem.agent.engine.TrustedCertificates;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -29,6 +35,7 @@ import org.pjsip.pjsua2.CodecInfo;
 import org.pjsip.pjsua2.CodecInfoVector2;
 import org.pjsip.pjsua2.Endpoint;
 import org.pjsip.pjsua2.EpConfig;
+import org.pjsip.pjsua2.TlsConfig;
 import org.pjsip.pjsua2.TransportConfig;
 import org.pjsip.pjsua2.TransportInfo;
 import org.pjsip.pjsua2.pjsip_status_code;
@@ -54,6 +61,9 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
     private static final int ECHO_TAIL_MS = 200;
     /** Ephemeral SIP ports tried before giving up (UDP free, the same TCP port taken). */
     private static final int BIND_ATTEMPTS = 5;
+    /** Where Debian/Ubuntu and Fedora/RHEL keep the system's trusted CAs as one PEM file. */
+    private static final List<Path> SYSTEM_CA_BUNDLES = List.of(Path.of("/etc/ssl/certs/ca-certificates.crt"),
+            Path.of("/etc/pki/tls/certs/ca-bundle.crt"));
     /**
      * The Java engine's order (telephony's {@code Codecs}): G.711 first, as the node bridges to G.711 callers without
      * transcoding, then G.722 and Opus. PJSIP re-offers in this order on every re-INVITE (hold, resume), so a call
@@ -73,6 +83,9 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
     private volatile int sipPort;
     private volatile String localHost;
     private volatile Pjsua2Registration registration;
+    /** PJSIP thread only: transport ids, -1 until created. */
+    private int tcpTransport = -1;
+    private int tlsTransport = -1;
     private ScheduledExecutorService probes;
     /** PJSIP thread only. */
     private Endpoint endpoint;
@@ -90,12 +103,19 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
     }
 
     @Override
-    public void start(PhoneAccount account, PhoneListener phoneListener) throws IOException {
+    public void start(PhoneAccount phoneAccount, PhoneListener phoneListener) throws IOException {
         if (listener != null) {
             throw new IllegalStateException("engine already started");
         }
+        SipSecurity security = settings.security();
+        String caList = security.tls() ? caList(security) : null;
         this.listener = phoneListener;
-        this.autoAnswer = account.autoAnswer();
+        this.autoAnswer = phoneAccount.autoAnswer();
+        PhoneAccount account = phoneAccount.withRegistrars(security.registrars(phoneAccount.registrars()));
+        Map<String, String> probeTargets = new HashMap<>();
+        for (int i = 0; i < account.registrars().size(); i++) {
+            probeTargets.put(account.registrars().get(i), phoneAccount.registrars().get(i));
+        }
         InetAddress local = settings.localAddress() != null ? settings.localAddress() : facing(account);
         localHost = local.getHostAddress();
         probes = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -105,8 +125,8 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
         });
         try {
             thread.call("start", () -> {
-                startLibrary(local);
-                registration = new Pjsua2Registration(this, account, settings, local, probes);
+                startLibrary(local, caList);
+                registration = new Pjsua2Registration(this, account, probeTargets, settings, local, probes);
                 registration.start();
                 return null;
             });
@@ -114,10 +134,29 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
             close();
             throw new IOException("pjsua2 did not start: " + e.getMessage(), e);
         }
-        LOG.info("phone {} on pjsua2, SIP {}:{}", account, localHost, sipPort);
+        LOG.info("phone {} on pjsua2, SIP {}:{}, {}", account, localHost, sipPort, security);
     }
 
-    private void startLibrary(InetAddress local) throws Exception {
+    /**
+     * The PEM file PJSIP checks the nodes' certificates against: the agent's, read once here so a missing or wrong
+     * file is said before anything starts, or the system's CA bundle (PJSIP's OpenSSL loads no default CAs).
+     */
+    private static String caList(SipSecurity security) throws IOException {
+        Path file = security.trustedCertificates();
+        if (file == null) {
+            return SYSTEM_CA_BUNDLES.stream().filter(Files::isReadable).findFirst().map(Path::toString)
+                    .orElseThrow(() -> new IOException("TLS: no trusted certificate file is set and this system has "
+                            + "no CA bundle (" + SYSTEM_CA_BUNDLES + ")"));
+        }
+        try {
+            TrustedCertificates.read(file);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("TLS: " + e.getMessage(), e);
+        }
+        return file.toAbsolutePath().toString();
+    }
+
+    private void startLibrary(InetAddress local, String caList) throws Exception {
         endpoint = new Endpoint();
         endpoint.libCreate();
         EpConfig config = new EpConfig();
@@ -144,6 +183,9 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
             config.delete();
         }
         bindSip(local);
+        if (caList != null) {
+            bindTls(local, caList);
+        }
         endpoint.libStart();
         setCodecPriorities();
         if (fileAudio() != null) {
@@ -170,7 +212,7 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
                 info.delete();
                 transport.setPort(port);
                 try {
-                    endpoint.transportCreate(pjsip_transport_type_e.PJSIP_TRANSPORT_TCP, transport);
+                    tcpTransport = endpoint.transportCreate(pjsip_transport_type_e.PJSIP_TRANSPORT_TCP, transport);
                     sipPort = port;
                     return;
                 } catch (Exception e) {
@@ -184,6 +226,46 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
         } finally {
             transport.delete();
         }
+    }
+
+    /**
+     * SIP over TLS (RFC 3261 §26.2), client side: the nodes' certificates must chain to {@code caList} and name the
+     * node's host or address (PJSIP's {@code verify_server}: a certificate that fails either ends the connection).
+     * The phone shows no certificate of its own; it authenticates with digest (RFC 3261 §26.3.1). Its own TLS port
+     * is ephemeral: the node sends its requests over the connection the phone opened (RFC 5923).
+     */
+    private void bindTls(InetAddress local, String caList) throws Exception {
+        TransportConfig transport = new TransportConfig();
+        try {
+            transport.setBoundAddress(local.getHostAddress());
+            transport.setPort(0);
+            TlsConfig tls = transport.getTlsConfig();
+            tls.setCaListFile(caList);
+            tls.setVerifyServer(true);
+            tls.setVerifyClient(false);
+            transport.setTlsConfig(tls);
+            tlsTransport = endpoint.transportCreate(pjsip_transport_type_e.PJSIP_TRANSPORT_TLS, transport);
+        } finally {
+            transport.delete();
+        }
+    }
+
+    /** The transport the account's requests must leave by: -1 (PJSIP chooses, by the URI) for UDP. */
+    int signallingTransport() {
+        return switch (settings.security().transport()) {
+            case UDP -> -1;
+            case TCP -> tcpTransport;
+            case TLS -> tlsTransport;
+        };
+    }
+
+    SipSecurity security() {
+        return settings.security();
+    }
+
+    /** PJSIP's words for a status ({@code pj_strerror}); PJSIP thread. */
+    String statusText(int status) {
+        return endpoint == null ? String.valueOf(status) : endpoint.utilStrError(status);
     }
 
     private static int port(String hostPort) {
