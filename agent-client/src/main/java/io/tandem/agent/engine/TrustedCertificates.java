@@ -48,8 +48,8 @@ public final class TrustedCertificates {
             throw new IllegalArgumentException("Cannot read " + file + ": " + e.getMessage());
         }
         if (!text.contains(BEGIN)) {
-            throw new IllegalArgumentException(file.getFileName() + " is not a PEM certificate file (no \"" + BEGIN
-                    + "\" line)");
+            throw new IllegalArgumentException(file.getFileName() + " is not a PEM certificate file (no BEGIN "
+                    + "CERTIFICATE line)");
         }
         try (InputStream in = Files.newInputStream(file)) {
             List<X509Certificate> certificates = new ArrayList<>();

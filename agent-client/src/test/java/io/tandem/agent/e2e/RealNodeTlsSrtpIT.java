@@ -23,6 +23,7 @@ import io.tandem.agent.testing.LoopbackCapture.PortRange;
 import io.tandem.agent.testing.NodeCaller;
 import io.tandem.agent.testing.NodeProcess;
 import io.tandem.agent.testing.PhoneEvents;
+import io.tandem.agent.testing.PhoneUi;
 import io.tandem.agent.testing.TestWavs;
 import io.tandem.protocol.AgentState;
 import io.tandem.protocol.Offer;
@@ -53,6 +54,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Predicate;
+import javafx.scene.control.ComboBox;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,7 +70,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * on the node's TLS port. With SRTP mandatory it calls a plain UDP phone through the node: tones both ways, and on
  * the wire its media leg carries no tone (encrypted) while the plain phone's leg plainly does. With SRTP optional it
  * takes a queue 7000 call from a plain caller over its TLS connection, tones both ways. A phone that does not trust
- * the node's certificate is told so, naming TLS.
+ * the node's certificate is told so, naming TLS. And in the window: the agent sets TLS up in Settings, a bad port,
+ * a file that is no certificate and SRTP without TLS are each named and nothing is saved, and the next sign-in
+ * registers over TLS.
  */
 class RealNodeTlsSrtpIT {
     private static final Duration AUDIO = Duration.ofSeconds(30);
@@ -193,6 +197,66 @@ class RealNodeTlsSrtpIT {
             assertThat(failed.problem()).startsWith("TLS to 127.0.0.1:" + tlsPort + " failed")
                     .contains("certificate is not trusted");
         }
+    }
+
+    @Test
+    void theAgentSetsUpTlsInSettingsBadValuesAreNamedAndTheNextSignInRegistersOverTls() throws Exception {
+        Path notPem = Files.writeString(dir.resolve("node.key"), "-----BEGIN PRIVATE KEY-----\nAAAA\n",
+                StandardCharsets.US_ASCII);
+        try (PhoneUi ui = PhoneUi.open(FileAudio.silent(), dir.resolve("config"))) {
+            RealNodes.logIn(ui, node.url(), "1006", NodeProcess.PASSWORD);
+            ui.awaitShowing("main-view");
+            ui.awaitText("sip-status", "SIP registered · " + node.sipUri().substring("sip:".length()), SLOW);
+
+            ui.click("open-settings");
+            ui.awaitShowing("settings-transport");
+            ui.awaitText("settings-connection-message", "SIP over UDP");
+            select(ui, "settings-transport", "TLS");
+            ui.type("settings-tls-port", "70000");
+            ui.click("settings-save");
+            ui.awaitText("settings-connection-message", "TLS port must be a number from 1 to 65535, not \"70000\"");
+            assertThat(PhoneUi.fx(() -> ui.node("settings-tls-port").getStyleClass().contains("invalid"))).isTrue();
+
+            ui.type("settings-tls-port", String.valueOf(tlsPort));
+            ui.type("settings-trust", notPem.toString());
+            select(ui, "settings-srtp", "Mandatory");
+            ui.click("settings-save");
+            ui.awaitText("settings-connection-message", "node.key is not a PEM certificate file");
+            assertThat(PhoneUi.fx(() -> ui.node("settings-trust").getStyleClass().contains("invalid"))).isTrue();
+            assertThat(PhoneUi.fx(() -> ui.node("settings-tls-port").getStyleClass().contains("invalid"))).isFalse();
+            ui.screenshotOf("settings", "settings-connection-refused");
+            assertThat(Files.readString(dir.resolve("config").resolve("phone.properties")))
+                    .as("nothing of a refused connection is saved").contains("transport=udp");
+
+            ui.type("settings-trust", nodePem.toString());
+            select(ui, "settings-transport", "UDP");
+            ui.click("settings-save");
+            ui.awaitText("settings-connection-message", "SRTP needs the TLS transport");
+
+            select(ui, "settings-transport", "TLS");
+            ui.click("settings-save");
+            ui.awaitText("settings-connection-message", "SIP over TLS to port " + tlsPort
+                    + ", trusting node.pem, SRTP mandatory — applies from the next sign-in");
+            ui.screenshotOf("settings", "settings-connection-tls");
+            assertThat(Files.readString(dir.resolve("config").resolve("phone.properties")))
+                    .contains("transport=tls").contains("tls-port=" + tlsPort).contains("srtp=mandatory");
+            ui.click("settings-close");
+
+            RealNodes.choose(ui, "Log out");
+            ui.awaitShowing("login-button");
+            RealNodes.logIn(ui, node.url(), "1006", NodeProcess.PASSWORD);
+            ui.awaitShowing("main-view");
+            ui.awaitText("sip-status", "SIP registered · 127.0.0.1:" + tlsPort + " (TLS)", SLOW);
+            ui.screenshot("main-window-registered-over-tls");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void select(PhoneUi ui, String id, String value) throws Exception {
+        PhoneUi.fx(() -> {
+            ((ComboBox<String>) ui.node(id)).setValue(value);
+            return null;
+        });
     }
 
     /** An agent signed in through the node's agent API, its phone registering over TLS. */

@@ -47,7 +47,7 @@ class SettingsStoreIT {
         Path key = Files.writeString(dir.resolve("node.key"), "-----BEGIN PRIVATE KEY-----\nAAAA\n",
                 StandardCharsets.US_ASCII);
         assertThat(TrustedCertificates.problem(key))
-                .isEqualTo("node.key is not a PEM certificate file (no \"-----BEGIN CERTIFICATE-----\" line)");
+                .isEqualTo("node.key is not a PEM certificate file (no BEGIN CERTIFICATE line)");
         assertThat(TrustedCertificates.problem(dir.resolve("missing.pem")))
                 .isEqualTo("No certificate file at " + dir.resolve("missing.pem"));
         Path broken = Files.writeString(dir.resolve("broken.pem"),

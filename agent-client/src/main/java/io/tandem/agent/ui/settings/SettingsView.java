@@ -12,6 +12,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 
@@ -54,6 +55,13 @@ public final class SettingsView extends VBox {
         getChildren().addAll(grid, refresh, auto, ring, now, new Separator(), connection(vm), save);
     }
 
+    /** A field's name, never cut short ("Trust certific…"). */
+    private static Label fieldLabel(String text) {
+        Label label = new Label(text);
+        label.setMinWidth(Region.USE_PREF_SIZE);
+        return label;
+    }
+
     private VBox connection(SettingsViewModel vm) {
         Label title = new Label("Connection");
         title.getStyleClass().add("card-title");
@@ -63,6 +71,7 @@ public final class SettingsView extends VBox {
         TextField port = new TextField();
         port.setId("settings-tls-port");
         port.setPrefColumnCount(6);
+        port.setMaxWidth(Region.USE_PREF_SIZE);
         port.textProperty().bindBidirectional(vm.tlsPortProperty());
         TextField trust = new TextField();
         trust.setId("settings-trust");
@@ -82,6 +91,7 @@ public final class SettingsView extends VBox {
                 vm.trustedCertificatesProperty().set(chosen.getAbsolutePath());
             }
         });
+        browse.setMinWidth(Region.USE_PREF_SIZE);
         HBox trustRow = new HBox(8, trust, browse);
         HBox.setHgrow(trust, Priority.ALWAYS);
         ComboBox<String> srtp = new ComboBox<>(vm.srtpChoices());
@@ -96,6 +106,8 @@ public final class SettingsView extends VBox {
         message.setId("settings-connection-message");
         message.setWrapText(true);
         message.setMaxWidth(460);
+        // A wrapped message takes the lines it needs instead of ending in an ellipsis.
+        message.setMinHeight(Region.USE_PREF_SIZE);
         message.textProperty().bind(vm.connectionMessageProperty());
         message.getStyleClass().add("muted-text");
         vm.connectionInvalidProperty().addListener((o, was, invalid) -> {
@@ -116,10 +128,10 @@ public final class SettingsView extends VBox {
         GridPane grid = new GridPane();
         grid.setHgap(12);
         grid.setVgap(10);
-        grid.addRow(0, new Label("Transport"), transport);
-        grid.addRow(1, new Label("TLS port"), port);
-        grid.addRow(2, new Label("Trust certificate"), trustRow);
-        grid.addRow(3, new Label("SRTP"), srtp);
+        grid.addRow(0, fieldLabel("Transport"), transport);
+        grid.addRow(1, fieldLabel("TLS port"), port);
+        grid.addRow(2, fieldLabel("Trust certificate"), trustRow);
+        grid.addRow(3, fieldLabel("SRTP"), srtp);
         return new VBox(10, title, grid, message);
     }
 }

@@ -39,14 +39,15 @@ public final class SettingsViewModel {
     private final BooleanProperty autoAnswer = new SimpleBooleanProperty(false);
     private final BooleanProperty ringtone = new SimpleBooleanProperty(true);
     private final StringProperty audioDescription = new SimpleStringProperty("");
+    /** Shown as "UDP", "TCP", "TLS" and "Off", "Optional", "Mandatory"; read back in any case. */
     private final ObservableList<String> transports = FXCollections.observableArrayList(
-            Arrays.stream(SipTransport.values()).map(SipTransport::id).toList());
+            Arrays.stream(SipTransport.values()).map(SipTransport::name).toList());
     private final ObservableList<String> srtpChoices = FXCollections.observableArrayList(
-            Arrays.stream(SrtpUse.values()).map(SrtpUse::id).toList());
-    private final StringProperty transport = new SimpleStringProperty(SipTransport.UDP.id());
+            Arrays.stream(SrtpUse.values()).map(SettingsViewModel::shown).toList());
+    private final StringProperty transport = new SimpleStringProperty(SipTransport.UDP.name());
     private final StringProperty tlsPort = new SimpleStringProperty("");
     private final StringProperty trustedCertificates = new SimpleStringProperty("");
-    private final StringProperty srtp = new SimpleStringProperty(SrtpUse.OFF.id());
+    private final StringProperty srtp = new SimpleStringProperty(shown(SrtpUse.OFF));
     private final BooleanProperty tls = new SimpleBooleanProperty(false);
     private final StringProperty connectionMessage = new SimpleStringProperty("");
     private final BooleanProperty connectionInvalid = new SimpleBooleanProperty(false);
@@ -67,12 +68,12 @@ public final class SettingsViewModel {
         ringtone.set(s.ringtone());
         audioDescription.set(audio.describe());
         SipSecurity security = s.security();
-        transport.set(security.transport().id());
+        transport.set(security.transport().name());
         tlsPort.set(String.valueOf(security.tlsPort()));
         trustedCertificates.set(security.trustedCertificates() == null ? ""
                 : security.trustedCertificates().toString());
-        srtp.set(security.srtp().id());
-        tls.bind(transport.isEqualTo(SipTransport.TLS.id()));
+        srtp.set(shown(security.srtp()));
+        tls.bind(transport.isEqualTo(SipTransport.TLS.name()));
         connectionMessage.set(describe(security));
         autoAnswer.addListener((o, a, b) -> saveAudio());
         ringtone.addListener((o, a, b) -> saveAudio());
@@ -123,6 +124,10 @@ public final class SettingsViewModel {
         connectionInvalid.set(false);
         connectionMessage.set(describe(security) + " — applies from the next sign-in");
         return true;
+    }
+
+    private static String shown(SrtpUse use) {
+        return use.name().charAt(0) + use.id().substring(1);
     }
 
     private static String describe(SipSecurity security) {
