@@ -12,12 +12,9 @@ import io.tandem.agent.engine.PhoneListener;
 import io.tandem.agent.engine.RegistrationStatus;
 import io.tandem.agent.engine.SipSecurity;
 import io.tandem.agent.engine.SipTargets;
-import io.tandem.agent.engine.TrustedCertificates;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -35,11 +32,7 @@ import org.pjsip.pjsua2.CodecInfo;
 import org.pjsip.pjsua2.CodecInfoVector2;
 import org.pjsip.pjsua2.Endpoint;
 import org.pjsip.pjsua2.EpConfig;
-import org.pjsip.pjsua2.TlsConfig;
-import org.pjsip.pjsua2.TransportConfig;
-import org.pjsip.pjsua2.TransportInfo;
 import org.pjsip.pjsua2.pjsip_status_code;
-import org.pjsip.pjsua2.pjsip_transport_type_e;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,11 +52,6 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
     private static final String USER_AGENT = "Tandem-Phone/0.1 (pjsua2)";
     /** PJSIP's default tail; ALSA headsets echo within it (pjsua's {@code PJSUA_DEFAULT_EC_TAIL_LEN}). */
     private static final int ECHO_TAIL_MS = 200;
-    /** Ephemeral SIP ports tried before giving up (UDP free, the same TCP port taken). */
-    private static final int BIND_ATTEMPTS = 5;
-    /** Where Debian/Ubuntu and Fedora/RHEL keep the system's trusted CAs as one PEM file. */
-    private static final List<Path> SYSTEM_CA_BUNDLES = List.of(Path.of("/etc/ssl/certs/ca-certificates.crt"),
-            Path.of("/etc/pki/tls/certs/ca-bundle.crt"));
     /**
      * The Java engine's order (telephony's {@code Codecs}): G.711 first, as the node bridges to G.711 callers without
      * transcoding, then G.722 and Opus. PJSIP re-offers in this order on every re-INVITE (hold, resume), so a call
@@ -83,9 +71,8 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
     private volatile int sipPort;
     private volatile String localHost;
     private volatile Pjsua2Registration registration;
-    /** PJSIP thread only: transport ids, -1 until created. */
-    private int tcpTransport = -1;
-    private int tlsTransport = -1;
+    /** Created on the PJSIP thread at start. */
+    private volatile Pjsua2Transports transports;
     private ScheduledExecutorService probes;
     /** PJSIP thread only. */
     private Endpoint endpoint;
@@ -108,7 +95,7 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
             throw new IllegalStateException("engine already started");
         }
         SipSecurity security = settings.security();
-        String caList = security.tls() ? caList(security) : null;
+        String caList = security.tls() ? Pjsua2Transports.caList(security) : null;
         this.listener = phoneListener;
         this.autoAnswer = phoneAccount.autoAnswer();
         PhoneAccount account = phoneAccount.withRegistrars(security.registrars(phoneAccount.registrars()));
@@ -137,25 +124,6 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
         LOG.info("phone {} on pjsua2, SIP {}:{}, {}", account, localHost, sipPort, security);
     }
 
-    /**
-     * The PEM file PJSIP checks the nodes' certificates against: the agent's, read once here so a missing or wrong
-     * file is said before anything starts, or the system's CA bundle (PJSIP's OpenSSL loads no default CAs).
-     */
-    private static String caList(SipSecurity security) throws IOException {
-        Path file = security.trustedCertificates();
-        if (file == null) {
-            return SYSTEM_CA_BUNDLES.stream().filter(Files::isReadable).findFirst().map(Path::toString)
-                    .orElseThrow(() -> new IOException("TLS: no trusted certificate file is set and this system has "
-                            + "no CA bundle (" + SYSTEM_CA_BUNDLES + ")"));
-        }
-        try {
-            TrustedCertificates.read(file);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("TLS: " + e.getMessage(), e);
-        }
-        return file.toAbsolutePath().toString();
-    }
-
     private void startLibrary(InetAddress local, String caList) throws Exception {
         endpoint = new Endpoint();
         endpoint.libCreate();
@@ -182,10 +150,8 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
         } finally {
             config.delete();
         }
-        bindSip(local);
-        if (caList != null) {
-            bindTls(local, caList);
-        }
+        transports = new Pjsua2Transports(endpoint, settings);
+        sipPort = transports.bind(local, caList);
         endpoint.libStart();
         setCodecPriorities();
         if (fileAudio() != null) {
@@ -195,68 +161,9 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
         }
     }
 
-    /**
-     * SIP on UDP and TCP, one port for both (as the Java engine). An ephemeral UDP port may be taken for TCP by
-     * another process: then both are tried again on another port, a few times.
-     */
-    private void bindSip(InetAddress local) throws Exception {
-        int attempts = settings.sipPort() == 0 ? BIND_ATTEMPTS : 1;
-        TransportConfig transport = new TransportConfig();
-        try {
-            transport.setBoundAddress(local.getHostAddress());
-            for (int attempt = 1; ; attempt++) {
-                transport.setPort(settings.sipPort());
-                int udp = endpoint.transportCreate(pjsip_transport_type_e.PJSIP_TRANSPORT_UDP, transport);
-                TransportInfo info = endpoint.transportGetInfo(udp);
-                int port = port(info.getLocalName());
-                info.delete();
-                transport.setPort(port);
-                try {
-                    tcpTransport = endpoint.transportCreate(pjsip_transport_type_e.PJSIP_TRANSPORT_TCP, transport);
-                    sipPort = port;
-                    return;
-                } catch (Exception e) {
-                    endpoint.transportClose(udp);
-                    if (attempt >= attempts) {
-                        throw e;
-                    }
-                    LOG.info("SIP port {} is taken for TCP: trying another", port);
-                }
-            }
-        } finally {
-            transport.delete();
-        }
-    }
-
-    /**
-     * SIP over TLS (RFC 3261 §26.2), client side: the nodes' certificates must chain to {@code caList} and name the
-     * node's host or address (PJSIP's {@code verify_server}: a certificate that fails either ends the connection).
-     * The phone shows no certificate of its own; it authenticates with digest (RFC 3261 §26.3.1). Its own TLS port
-     * is ephemeral: the node sends its requests over the connection the phone opened (RFC 5923).
-     */
-    private void bindTls(InetAddress local, String caList) throws Exception {
-        TransportConfig transport = new TransportConfig();
-        try {
-            transport.setBoundAddress(local.getHostAddress());
-            transport.setPort(0);
-            TlsConfig tls = transport.getTlsConfig();
-            tls.setCaListFile(caList);
-            tls.setVerifyServer(true);
-            tls.setVerifyClient(false);
-            transport.setTlsConfig(tls);
-            tlsTransport = endpoint.transportCreate(pjsip_transport_type_e.PJSIP_TRANSPORT_TLS, transport);
-        } finally {
-            transport.delete();
-        }
-    }
-
     /** The transport the account's requests must leave by: -1 (PJSIP chooses, by the URI) for UDP. */
     int signallingTransport() {
-        return switch (settings.security().transport()) {
-            case UDP -> -1;
-            case TCP -> tcpTransport;
-            case TLS -> tlsTransport;
-        };
+        return transports.signalling();
     }
 
     SipSecurity security() {
@@ -266,10 +173,6 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
     /** PJSIP's words for a status ({@code pj_strerror}); PJSIP thread. */
     String statusText(int status) {
         return endpoint == null ? String.valueOf(status) : endpoint.utilStrError(status);
-    }
-
-    private static int port(String hostPort) {
-        return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
     }
 
     private void setCodecPriorities() throws Exception {
