@@ -45,8 +45,9 @@ import org.springframework.validation.annotation.Validated;
  * @param srtp          where the node accepts SRTP keyed by SDES (RFC 4568) on its relay legs: {@code tls} (only from
  *                      phones whose INVITE came over TLS: over UDP or TCP the keys in the SDP are readable on the
  *                      wire, RFC 4568 §8.3), {@code any}, or {@code off}
- * @param tlsRequireSrtp refuse a call offering plain RTP over TLS with 488 (RFC 3264 §6), so TLS phones never send
- *                      clear audio; off by default: a TLS phone without SRTP still gets a call
+ * @param tlsRequireSrtp refuse a call offering plain RTP over TLS with 488 (RFC 3264 §6), and offer queue calls to
+ *                      agents registered over TLS as RTP/SAVP with the node's SDES key, so TLS phones never send or
+ *                      hear clear audio; off by default: a TLS phone without SRTP still gets a call
  * @param sessionExpires the session interval (RFC 4028) the node grants a caller that supports {@code timer} without
  *                      asking for one; a call whose refresh (re-INVITE or UPDATE) does not come in time is ended
  * @param minSessionExpires the smallest session interval accepted (RFC 4028 §4 Min-SE, at least 90 s on the wire);

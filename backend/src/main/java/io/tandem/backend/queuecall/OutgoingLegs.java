@@ -40,9 +40,15 @@ final class OutgoingLegs {
     /** Caller enqueued → first offer INVITE sent (includes waiting for a free agent when none was). */
     private final Timer dispatchLatency;
     private final Map<String, AgentBranch> open = new ConcurrentHashMap<>();
+    /**
+     * Offer SRTP (SDES) to agents registered over TLS: the node requires SRTP of TLS phones
+     * ({@code tandem.sip.tls-require-srtp}), so it keeps their audio encrypted in both directions of a call.
+     */
+    private final boolean srtpToTlsAgents;
 
     OutgoingLegs(NodeSignalling signalling, QueueMedia media, Reinvites reinvites, CallRouter router,
-            Timer dispatchLatency) {
+            Timer dispatchLatency, boolean srtpToTlsAgents) {
+        this.srtpToTlsAgents = srtpToTlsAgents;
         this.signalling = signalling;
         this.media = media;
         this.reinvites = reinvites;
@@ -69,7 +75,7 @@ final class OutgoingLegs {
     AgentBranch ring(BranchOwner call, OfferGrant grant, OfferGrant.Reservation reservation, Route.Target target) {
         OutgoingMedia leg;
         try {
-            leg = media.outgoing();
+            leg = media.outgoing(srtpToTlsAgents && "tls".equalsIgnoreCase(target.transport()));
         } catch (IOException e) {
             log.warn("offer {}: no RTP port for agent {}: {}", grant.offerId(), reservation.agentId(), e.getMessage());
             return null;

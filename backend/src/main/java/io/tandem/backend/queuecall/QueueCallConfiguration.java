@@ -103,7 +103,8 @@ class QueueCallConfiguration {
         Reinvites reinvites = new Reinvites(signalling, media);
         OutgoingLegs legs = new OutgoingLegs(signalling, media, reinvites, router,
                 Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
-                        .publishPercentiles(0.5, 0.99).register(registry));
+                        .publishPercentiles(0.5, 0.99).register(registry),
+                sip.tlsRequireSrtp() && sip.srtp() != SipProperties.Srtp.OFF);
         Acd acd = new Acd(queues, callers, claims, dispatcher);
         CallRecorder recorder = new CallRecorder(records, writes, claims::callEnded, clock, identity.id(),
                 (tenant, fields) -> redis.commands().xadd(Keys.queueLog(tenant), XAddArgs.Builder.maxlen(

@@ -48,8 +48,16 @@ final class QueueMedia {
 
     /** A stream of this node and its SDP offer for a call placed from a queue call. */
     OutgoingMedia outgoing() throws IOException {
+        return outgoing(false);
+    }
+
+    /**
+     * A stream of this node and its SDP offer, RTP/SAVP with an SDES key of the node's (RFC 4568 §5.1) when
+     * {@code srtp}; the answer's key is read by the negotiator ({@code NegotiatedMedia.srtp()}).
+     */
+    OutgoingMedia outgoing(boolean srtp) throws IOException {
         RtpMediaStream stream = open();
-        SdpNegotiator sdp = new SdpNegotiator(G711, true);
+        SdpNegotiator sdp = new SdpNegotiator(G711, true, srtp);
         return new OutgoingMedia(stream, sdp, sdp.createOffer(localRtp(stream), MediaDirection.SENDRECV).encode());
     }
 

@@ -148,6 +148,10 @@ final class RingingOffer {
             agentFailed(branch);
             return;
         }
+        if (media.srtp() != null) {
+            // The agent took our SRTP offer (RFC 4568 §7.1.2): its stream encrypts to and decrypts from the agent.
+            branch.stream.secure(media.srtp());
+        }
         Claims.Answer verdict = reports.accept(branch.agentId, branch.reservation.version());
         reported.add(branch.agentId);
         if (verdict == Claims.Answer.LOST) {
