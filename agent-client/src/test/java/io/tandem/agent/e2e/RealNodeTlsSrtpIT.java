@@ -68,8 +68,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * self-signed certificate, which the phone is told to trust with a PEM file, as an agent would in Settings. The
  * agent signs in through the node's agent API (the session the window and the headless phone run on) and registers
  * on the node's TLS port. With SRTP mandatory it calls a plain UDP phone through the node: tones both ways, and on
- * the wire its media leg carries no tone (encrypted) while the plain phone's leg plainly does. With SRTP optional it
- * takes a queue 7000 call from a plain caller over its TLS connection, tones both ways. A phone that does not trust
+ * the wire its media leg carries no tone (encrypted) while the plain phone's leg plainly does; and it takes a queue
+ * 7000 call from a plain caller, which the node (with {@code tls-require-srtp}) offers it as SRTP: tones both ways,
+ * its leg encrypted on the wire. A phone that does not trust
  * the node's certificate is told so, naming TLS. And in the window: the agent sets TLS up in Settings, a bad port,
  * a file that is no certificate and SRTP without TLS are each named and nothing is saved, and the next sign-in
  * registers over TLS.
@@ -102,7 +103,10 @@ class RealNodeTlsSrtpIT {
         redis = RedisServer.started();
         node = NodeProcess.start("tls-n1", redis, "--tandem.sip.tls-port=" + tlsPort,
                 "--tandem.sip.tls-key-store=" + nodeStore,
-                "--tandem.sip.tls-key-store-password=" + TestCertificates.PASSWORD);
+                "--tandem.sip.tls-key-store-password=" + TestCertificates.PASSWORD,
+                // TLS phones never send or hear clear audio: plain offers over TLS are refused, and queue offers to
+                // agents registered over TLS are SRTP.
+                "--tandem.sip.tls-require-srtp=true");
     }
 
     @AfterAll
@@ -166,25 +170,45 @@ class RealNodeTlsSrtpIT {
 
     @ParameterizedTest
     @MethodSource("io.tandem.agent.testing.Engines#all")
-    void anAgentOnTlsTakesAQueueCallFromAPlainCaller(EngineKind kind) throws Exception {
+    void anAgentOnTlsWithMandatorySrtpTakesAQueueCallFromAPlainCallerEncryptedOnItsLeg(EngineKind kind)
+            throws Exception {
         String agent = kind == EngineKind.JAVA ? "1003" : "1004";
         String customerExtension = kind == EngineKind.JAVA ? "1013" : "1014";
         Path recording = dir.resolve("agent-hears.wav");
-        try (Agent phone = Agent.signIn(kind, agent, SrtpUse.OPTIONAL, nodePem, FreePorts.alignedBlock(RTP_PORTS),
+        int rtp = FreePorts.alignedBlock(RTP_PORTS);
+        try (Agent phone = Agent.signIn(kind, agent, SrtpUse.MANDATORY, nodePem, rtp,
                 new FileAudio(TestWavs.tone(dir.resolve("agent.wav"), AGENT_TONE, 3), recording));
              NodeCaller customer = new NodeCaller(customerExtension, node, AGENT_TONE)) {
             phone.awaitRegistered();
             phone.session.changeState(AgentState.AVAILABLE, "");
 
-            Call call = customer.dial(node, "7000", PLAIN_TONE);
-            PhoneCall offered = PhoneEvents.next(phone.incoming, "the queue's offer rings the TLS agent");
-            offered.answer();
-            phone.awaitPhase(offered, CallPhase.CONNECTED);
-            long before = customer.ear.toneFrames();
-            Await.until("the customer hears the agent through the node", AUDIO,
-                    () -> customer.ear.toneFrames() > before + 50);
-            call.hangup();
-            phone.awaitPhase(offered, CallPhase.ENDED);
+            PortRange agentLeg = new PortRange(rtp, rtp + RTP_PORTS - 1);
+            PortRange customerLeg = new PortRange(customer.rtpPortMin(), customer.rtpPortMin() + RTP_PORTS - 1);
+            List<Datagram> wire;
+            try (LoopbackCapture capture = LoopbackCapture.start(dir, agentLeg, customerLeg)) {
+                Call call = customer.dial(node, "7000", PLAIN_TONE);
+                PhoneCall offered = PhoneEvents.next(phone.incoming, "the queue's offer rings the TLS agent");
+                offered.answer();
+                phone.awaitPhase(offered, CallPhase.CONNECTED);
+                long before = customer.ear.toneFrames();
+                Await.until("the customer hears the agent through the node", AUDIO,
+                        () -> customer.ear.toneFrames() > before + 50);
+                Await.until("the capture holds both legs", AUDIO, () -> {
+                    List<Datagram> soFar = soFar(capture);
+                    return soFar.stream().filter(d -> agentLeg.contains(d.destinationPort())).count() > 150
+                            && leg(soFar, customerLeg).stream().filter(carries(AGENT_TONE)).count() > 50;
+                });
+                call.hangup();
+                phone.awaitPhase(offered, CallPhase.ENDED);
+                wire = capture.stop();
+            }
+            List<Datagram> encrypted = leg(wire, agentLeg);
+            assertThat(encrypted).as("RTP between the TLS agent and the node").hasSizeGreaterThan(100);
+            assertThat(leg(wire, customerLeg).stream().filter(carries(AGENT_TONE)).count())
+                    .as("the control: the agent's tone on the customer's plain leg").isGreaterThan(50);
+            assertThat(encrypted.stream().filter(carries(AGENT_TONE).or(carries(PLAIN_TONE))).count())
+                    .as("packets between the TLS agent and the node whose payload is a tone (not encrypted)")
+                    .isZero();
         }
         assertThat(ToneCount.inWav(recording, PLAIN_TONE)).as("frames of the customer's tone the agent heard")
                 .isGreaterThan(50);
