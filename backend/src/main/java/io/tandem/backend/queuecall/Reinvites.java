@@ -9,6 +9,7 @@ import io.tandem.telephony.sdp.SdpAnswer;
 import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
+import java.util.Objects;
 import javax.sip.ServerTransaction;
 import javax.sip.message.Response;
 
@@ -31,6 +32,11 @@ final class Reinvites {
             SdpAnswer answer = sdp.answer(SessionDescription.parse(SipMessages.bodyText(st.getRequest())),
                     media.localRtp(on), MediaDirection.SENDRECV);
             NegotiatedMedia agreed = answer.media();
+            if (!Objects.equals(on.keys(), agreed.srtp())) {
+                // An SRTP leg's re-offer with a new key of its own (RFC 4568 §7.1.4): ours is new too. The same
+                // key keeps the contexts (the negotiator answers with our key of last time).
+                on.secure(agreed.srtp());
+            }
             on.start(agreed.remoteRtp(), Codecs.create(agreed.codec()), agreed.telephoneEventPayloadType());
             on.setDirection(agreed.direction());
             signalling.respond(st, Response.OK, null, null, contactUser, answer.description().encode(), trunkLeg);
