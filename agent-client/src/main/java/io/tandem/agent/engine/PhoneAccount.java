@@ -19,6 +19,11 @@ public record PhoneAccount(String displayName, String user, String domain, char[
         registrars = List.copyOf(registrars);
     }
 
+    /** This account registering on {@code newRegistrars} instead (the node list in another transport's form). */
+    public PhoneAccount withRegistrars(List<String> newRegistrars) {
+        return new PhoneAccount(displayName, user, domain, password, newRegistrars, autoAnswer);
+    }
+
     @Override
     public String toString() {
         // The password stays out of logs.

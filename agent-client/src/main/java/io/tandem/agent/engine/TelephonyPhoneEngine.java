@@ -4,6 +4,7 @@ import io.tandem.agent.audio.AudioPath;
 import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.media.MediaSink;
 import io.tandem.telephony.media.MediaSource;
+import io.tandem.telephony.sip.TlsSettings;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
 import io.tandem.telephony.ua.RegistrationState;
@@ -15,8 +16,11 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TelephonyPhoneEngine implements PhoneEngine {
     private static final Logger LOG = LoggerFactory.getLogger(TelephonyPhoneEngine.class);
+    /** The JDK's documented default password of its {@code cacerts} store (read-only use). */
+    private static final String JDK_CACERTS_PASSWORD = "changeit";
 
     private final EngineSettings settings;
     private final AudioPath audio;
@@ -37,6 +43,8 @@ public final class TelephonyPhoneEngine implements PhoneEngine {
     private volatile PhoneListener listener;
     private volatile boolean autoAnswer;
     private volatile RegistrationStatus registration = RegistrationStatus.OFFLINE;
+    /** The temporary trust store made from the agent's PEM file, deleted on close; null when none. */
+    private volatile Path trustStore;
 
     public TelephonyPhoneEngine(EngineSettings settings, AudioPath audio, Clock clock) {
         this.settings = settings;
@@ -45,10 +53,13 @@ public final class TelephonyPhoneEngine implements PhoneEngine {
     }
 
     @Override
-    public void start(PhoneAccount account, PhoneListener phoneListener) throws IOException {
+    public void start(PhoneAccount phoneAccount, PhoneListener phoneListener) throws IOException {
         if (ua != null) {
             throw new IllegalStateException("engine already started");
         }
+        SipSecurity security = settings.security();
+        TlsSettings tls = security.tls() ? tls(security) : null;
+        PhoneAccount account = phoneAccount.withRegistrars(security.registrars(phoneAccount.registrars()));
         this.listener = phoneListener;
         this.autoAnswer = account.autoAnswer();
         InetAddress local = settings.localAddress() != null ? settings.localAddress() : facing(account);
@@ -61,9 +72,32 @@ public final class TelephonyPhoneEngine implements PhoneEngine {
                 .withRegisterExpiry(settings.registerExpiry());
         config = new UserAgentConfig(account.displayName(), config.user(), config.domain(), config.password(),
                 config.registrars(), local, config.sipPort(), config.rtpPortMin(), config.rtpPortMax(), config.codecs(),
-                false, config.registerExpiry(), "Tandem-Phone/0.1", config.requestTimeout(), config.probeInterval());
+                false, config.registerExpiry(), "Tandem-Phone/0.1", config.requestTimeout(), config.probeInterval(),
+                null, tls, security.srtp() != SrtpUse.OFF);
         ua = UserAgent.start(config, new Events());
-        LOG.info("phone {} listening on SIP port {}", account, ua.sipPort());
+        LOG.info("phone {} listening on SIP port {}, {}", account, ua.sipPort(), security);
+    }
+
+    /**
+     * The JDK's TLS for telephony's UA: the agent's PEM certificates as a PKCS12 trust store in a temporary file
+     * (what the JAIN-SIP RI reads), or the JDK's own CAs. The phone shows no certificate (digest authenticates it,
+     * RFC 3261 §26.3.1), so the trust store also stands as its key store, which holds no key.
+     */
+    private TlsSettings tls(SipSecurity security) throws IOException {
+        Path pem = security.trustedCertificates();
+        if (pem == null) {
+            Path cacerts = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
+            return TlsSettings.client(cacerts, JDK_CACERTS_PASSWORD, cacerts, JDK_CACERTS_PASSWORD);
+        }
+        Path store = Files.createTempFile("tandem-phone-trust-", ".p12");
+        trustStore = store;
+        String password = UUID.randomUUID().toString();
+        try {
+            TrustedCertificates.writeTrustStore(pem, store, password.toCharArray());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("TLS: " + e.getMessage(), e);
+        }
+        return TlsSettings.client(store, password, store, password);
     }
 
     /** The local address that routes to the first registrar (loopback for a node on this machine). */
@@ -144,6 +178,14 @@ public final class TelephonyPhoneEngine implements PhoneEngine {
         calls.values().forEach(TelephonyCall::releaseAudio);
         calls.clear();
         registration = RegistrationStatus.OFFLINE;
+        Path store = trustStore;
+        if (store != null) {
+            try {
+                Files.deleteIfExists(store);
+            } catch (IOException e) {
+                LOG.warn("cannot delete the temporary trust store {}: {}", store, e.getMessage());
+            }
+        }
     }
 
     private static RegistrationStatus.Phase phaseOf(RegistrationState state) {

@@ -1,5 +1,6 @@
 package io.tandem.agent.settings;
 
+import io.tandem.agent.engine.SipSecurity;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -64,7 +65,22 @@ public final class SettingsStore {
                 p.getProperty("agent-id", d.agentId()), p.getProperty("microphone", d.microphone()),
                 p.getProperty("speaker", d.speaker()),
                 Boolean.parseBoolean(p.getProperty("auto-answer", String.valueOf(d.autoAnswer()))),
-                Boolean.parseBoolean(p.getProperty("ringtone", String.valueOf(d.ringtone()))));
+                Boolean.parseBoolean(p.getProperty("ringtone", String.valueOf(d.ringtone()))), security(p));
+    }
+
+    /**
+     * The SIP security keys; a bad value (edited by hand) is named in the log and the phone stays on plain UDP
+     * rather than half-apply it: the settings sheet shows the plain values, so the agent sees nothing is secured.
+     */
+    private SipSecurity security(Properties p) {
+        try {
+            return SecuritySettings.parse(p.getProperty(SecuritySettings.TRANSPORT, ""),
+                    p.getProperty(SecuritySettings.TLS_PORT, ""), p.getProperty(SecuritySettings.TRUST, ""),
+                    p.getProperty(SecuritySettings.SRTP, ""));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}: {}; using plain UDP without SRTP until the settings are saved again", file, e.getMessage());
+            return SipSecurity.plain();
+        }
     }
 
     /** Writes {@code s}; keys the window does not edit (e.g. {@code engine}, read by {@code ./tandem phone}) stay. */
@@ -77,6 +93,7 @@ public final class SettingsStore {
         p.setProperty("speaker", s.speaker());
         p.setProperty("auto-answer", String.valueOf(s.autoAnswer()));
         p.setProperty("ringtone", String.valueOf(s.ringtone()));
+        SecuritySettings.store(s.security(), p);
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -82,7 +82,8 @@ public final class PhoneWindow {
     }
 
     private AgentSession newSession() {
-        PhoneEngine engine = engines.create(engineSettings, audio, clock);
+        // The transport, trust and SRTP saved in Settings apply from this sign-in.
+        PhoneEngine engine = engines.create(engineSettings.withSecurity(store.load().security()), audio, clock);
         SettingsViewModel settings = settingsViewModel();
         main = new MainViewModel(background, clock, new Ringer(audio), settings, this::logOut);
         return new AgentSession(engine, scheduler, Platform::runLater, clock, main);

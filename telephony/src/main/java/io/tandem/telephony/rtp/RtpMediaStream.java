@@ -77,6 +77,8 @@ public final class RtpMediaStream implements MediaStream {
     }
 
     private volatile SrtpIn srtpIn;
+    /** The SDES keys this stream speaks SRTP with, null for plain RTP. */
+    private volatile Sdes.Keys keys;
 
     /** Guards itself: the I/O thread updates it per packet, the clock reads it for RTCP. */
     private final ReceiverStatistics receiverStatistics = new ReceiverStatistics();
@@ -91,6 +93,7 @@ public final class RtpMediaStream implements MediaStream {
 
     @Override
     public void secure(Sdes.Keys keys) {
+        this.keys = keys;
         if (keys == null) {
             srtpIn = null;
             sender.protect(null);
@@ -101,6 +104,11 @@ public final class RtpMediaStream implements MediaStream {
         sender.protect(SrtpTransform.protecting(keys.local()));
         rtcp.protect(SrtpTransform.protecting(keys.local()));
         srtpIn = new SrtpIn(SrtpTransform.unprotecting(keys.remote()), SrtpTransform.unprotecting(keys.remote()));
+    }
+
+    /** The SDES keys of the last {@link #secure}, null for plain RTP. */
+    public Sdes.Keys keys() {
+        return keys;
     }
 
     /** SRTP/SRTCP datagrams refused: failed authentication, replayed, too short (RFC 3711 §3.3). */

@@ -44,7 +44,7 @@ public final class SdpNegotiator {
     private final SecureRandom random;
     /** Our offered keys, made once: a re-offer keeps them, so a re-INVITE does not restart the crypto contexts. */
     private List<CryptoAttribute> offeredCrypto; // guarded by this
-    /** The keys of the last SRTP answer we gave, kept for re-offers from the peer with the same key. */
+    /** The keys of the last SRTP exchange (an answer we gave or took), kept for re-offers with the same key. */
     private Sdes.Keys answeredKeys; // guarded by this
 
     // guarded by this
@@ -194,6 +194,9 @@ public final class SdpNegotiator {
             }
             try {
                 keys = Sdes.accept(offeredCrypto, m.attributes(CRYPTO));
+                // The peer's later re-offer with the same key is answered with ours (RFC 4568 §7.1.4): the crypto
+                // contexts go on instead of restarting.
+                answeredKeys = keys;
             } catch (SdesException e) {
                 throw new SdpNegotiationException(e.getMessage());
             }

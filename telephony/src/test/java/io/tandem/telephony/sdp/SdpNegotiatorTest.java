@@ -321,6 +321,27 @@ class SdpNegotiatorTest {
     }
 
     @Test
+    void thePeersReOfferWithTheKeyItAnsweredWithKeepsOurKeyAndANewKeyOfItsGetsANewOneOfOurs() throws Exception {
+        SdpNegotiator node = new SdpNegotiator(List.of(CodecSpec.PCMU), true, true);
+        SdpNegotiator phone = new SdpNegotiator(List.of(CodecSpec.PCMU), true, true);
+        SessionDescription offer = node.createOffer(LOCAL, SENDRECV);
+        SdpAnswer answer = phone.answer(SessionDescription.parse(offer.encode()), LOCAL, SENDRECV);
+        NegotiatedMedia first = node.accept(SessionDescription.parse(answer.description().encode()));
+        String phoneKey = answer.description().media().get(0).attributes("crypto").get(0);
+
+        // RFC 4568 §7.1.4: the phone's hold re-offers the key it answered with; the node answers with its own of
+        // the first exchange, so neither side's crypto contexts restart.
+        NegotiatedMedia held = node.answer(offer("m=audio 5000 RTP/SAVP 0\r\na=crypto:" + phoneKey + "\r\n"),
+                LOCAL, SENDRECV).media();
+        assertThat(held.srtp()).isEqualTo(first.srtp());
+
+        NegotiatedMedia rekeyed = node.answer(offer("m=audio 5000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 "
+                + "inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n"), LOCAL, SENDRECV).media();
+        assertThat(rekeyed.srtp().remote()).isNotEqualTo(first.srtp().remote());
+        assertThat(rekeyed.srtp().local()).isNotEqualTo(first.srtp().local());
+    }
+
+    @Test
     void anSrtpOfferWithABadKeyIsRefusedForA488AndAPlainAnswerToOurSrtpOfferIsRefused() throws Exception {
         SdpNegotiator srtp = new SdpNegotiator(List.of(CodecSpec.PCMU), true, true);
         assertThatThrownBy(() -> srtp.answer(offer("m=audio 5000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 "

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
@@ -148,14 +149,23 @@ public final class StateViewModel {
     }
 
     public void onRegistration(RegistrationStatus status) {
-        String node = status.registrar() == null ? "" : " · " + status.registrar().replaceFirst("^sip:", "");
+        String node = status.registrar() == null ? "" : " · " + where(status.registrar());
         sipUp.set(status.registered());
         sipText.set(switch (status.phase()) {
             case REGISTERED -> "SIP registered" + node;
             case REGISTERING -> "SIP registering" + node;
-            case FAILED -> "SIP refused (" + status.lastStatus() + ")" + node;
+            case FAILED -> status.problem().isEmpty() ? "SIP refused (" + status.lastStatus() + ")" + node
+                    : "SIP failed: " + status.problem();
             case OFFLINE -> "SIP offline";
         });
+    }
+
+    /** {@code sip:10.0.0.1:5061;transport=tls} → {@code 10.0.0.1:5061 (TLS)}; a plain node as it is. */
+    private static String where(String registrar) {
+        String hostPort = registrar.replaceFirst("^sips?:", "").replaceFirst(";.*$", "");
+        String transport = registrar.replaceFirst("^[^;]*", "").toLowerCase(Locale.ROOT);
+        return transport.contains("transport=tls") ? hostPort + " (TLS)"
+                : transport.contains("transport=tcp") ? hostPort + " (TCP)" : hostPort;
     }
 
     public void onSocket(boolean connected, String node) {

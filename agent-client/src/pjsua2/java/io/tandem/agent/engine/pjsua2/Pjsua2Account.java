@@ -26,7 +26,7 @@ final class Pjsua2Account extends Account {
 
     @Override
     public void onRegState(OnRegStateParam prm) {
-        registration.result(this, prm.getCode(), prm.getExpiration());
+        registration.result(this, prm.getCode(), prm.getExpiration(), prm.getStatus(), prm.getReason());
     }
 
     @Override

@@ -10,13 +10,16 @@ import io.tandem.agent.engine.PhoneCall;
 import io.tandem.agent.engine.PhoneEngine;
 import io.tandem.agent.engine.PhoneListener;
 import io.tandem.agent.engine.RegistrationStatus;
+import io.tandem.agent.engine.SipSecurity;
 import io.tandem.agent.engine.SipTargets;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -29,10 +32,7 @@ import org.pjsip.pjsua2.CodecInfo;
 import org.pjsip.pjsua2.CodecInfoVector2;
 import org.pjsip.pjsua2.Endpoint;
 import org.pjsip.pjsua2.EpConfig;
-import org.pjsip.pjsua2.TransportConfig;
-import org.pjsip.pjsua2.TransportInfo;
 import org.pjsip.pjsua2.pjsip_status_code;
-import org.pjsip.pjsua2.pjsip_transport_type_e;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +52,6 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
     private static final String USER_AGENT = "Tandem-Phone/0.1 (pjsua2)";
     /** PJSIP's default tail; ALSA headsets echo within it (pjsua's {@code PJSUA_DEFAULT_EC_TAIL_LEN}). */
     private static final int ECHO_TAIL_MS = 200;
-    /** Ephemeral SIP ports tried before giving up (UDP free, the same TCP port taken). */
-    private static final int BIND_ATTEMPTS = 5;
     /**
      * The Java engine's order (telephony's {@code Codecs}): G.711 first, as the node bridges to G.711 callers without
      * transcoding, then G.722 and Opus. PJSIP re-offers in this order on every re-INVITE (hold, resume), so a call
@@ -73,6 +71,8 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
     private volatile int sipPort;
     private volatile String localHost;
     private volatile Pjsua2Registration registration;
+    /** Created on the PJSIP thread at start. */
+    private volatile Pjsua2Transports transports;
     private ScheduledExecutorService probes;
     /** PJSIP thread only. */
     private Endpoint endpoint;
@@ -90,12 +90,19 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
     }
 
     @Override
-    public void start(PhoneAccount account, PhoneListener phoneListener) throws IOException {
+    public void start(PhoneAccount phoneAccount, PhoneListener phoneListener) throws IOException {
         if (listener != null) {
             throw new IllegalStateException("engine already started");
         }
+        SipSecurity security = settings.security();
+        String caList = security.tls() ? Pjsua2Transports.caList(security) : null;
         this.listener = phoneListener;
-        this.autoAnswer = account.autoAnswer();
+        this.autoAnswer = phoneAccount.autoAnswer();
+        PhoneAccount account = phoneAccount.withRegistrars(security.registrars(phoneAccount.registrars()));
+        Map<String, String> probeTargets = new HashMap<>();
+        for (int i = 0; i < account.registrars().size(); i++) {
+            probeTargets.put(account.registrars().get(i), phoneAccount.registrars().get(i));
+        }
         InetAddress local = settings.localAddress() != null ? settings.localAddress() : facing(account);
         localHost = local.getHostAddress();
         probes = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -105,8 +112,8 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
         });
         try {
             thread.call("start", () -> {
-                startLibrary(local);
-                registration = new Pjsua2Registration(this, account, settings, local, probes);
+                startLibrary(local, caList);
+                registration = new Pjsua2Registration(this, account, probeTargets, settings, local, probes);
                 registration.start();
                 return null;
             });
@@ -114,10 +121,10 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
             close();
             throw new IOException("pjsua2 did not start: " + e.getMessage(), e);
         }
-        LOG.info("phone {} on pjsua2, SIP {}:{}", account, localHost, sipPort);
+        LOG.info("phone {} on pjsua2, SIP {}:{}, {}", account, localHost, sipPort, security);
     }
 
-    private void startLibrary(InetAddress local) throws Exception {
+    private void startLibrary(InetAddress local, String caList) throws Exception {
         endpoint = new Endpoint();
         endpoint.libCreate();
         EpConfig config = new EpConfig();
@@ -143,7 +150,8 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
         } finally {
             config.delete();
         }
-        bindSip(local);
+        transports = new Pjsua2Transports(endpoint, settings);
+        sipPort = transports.bind(local, caList);
         endpoint.libStart();
         setCodecPriorities();
         if (fileAudio() != null) {
@@ -153,41 +161,18 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
         }
     }
 
-    /**
-     * SIP on UDP and TCP, one port for both (as the Java engine). An ephemeral UDP port may be taken for TCP by
-     * another process: then both are tried again on another port, a few times.
-     */
-    private void bindSip(InetAddress local) throws Exception {
-        int attempts = settings.sipPort() == 0 ? BIND_ATTEMPTS : 1;
-        TransportConfig transport = new TransportConfig();
-        try {
-            transport.setBoundAddress(local.getHostAddress());
-            for (int attempt = 1; ; attempt++) {
-                transport.setPort(settings.sipPort());
-                int udp = endpoint.transportCreate(pjsip_transport_type_e.PJSIP_TRANSPORT_UDP, transport);
-                TransportInfo info = endpoint.transportGetInfo(udp);
-                int port = port(info.getLocalName());
-                info.delete();
-                transport.setPort(port);
-                try {
-                    endpoint.transportCreate(pjsip_transport_type_e.PJSIP_TRANSPORT_TCP, transport);
-                    sipPort = port;
-                    return;
-                } catch (Exception e) {
-                    endpoint.transportClose(udp);
-                    if (attempt >= attempts) {
-                        throw e;
-                    }
-                    LOG.info("SIP port {} is taken for TCP: trying another", port);
-                }
-            }
-        } finally {
-            transport.delete();
-        }
+    /** The transport the account's requests must leave by: -1 (PJSIP chooses, by the URI) for UDP. */
+    int signallingTransport() {
+        return transports.signalling();
     }
 
-    private static int port(String hostPort) {
-        return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+    SipSecurity security() {
+        return settings.security();
+    }
+
+    /** PJSIP's words for a status ({@code pj_strerror}); PJSIP thread. */
+    String statusText(int status) {
+        return endpoint == null ? String.valueOf(status) : endpoint.utilStrError(status);
     }
 
     private void setCodecPriorities() throws Exception {

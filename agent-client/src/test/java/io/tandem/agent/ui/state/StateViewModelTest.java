@@ -74,4 +74,17 @@ class StateViewModelTest {
         assertThat(vm.socketTextProperty().get()).isEqualTo("Events reconnecting…");
         assertThat(vm.socketUpProperty().get()).isFalse();
     }
+
+    @Test
+    void theSipPillNamesATlsNodeAndATlsFailureInWords() {
+        vm.onRegistration(new RegistrationStatus(RegistrationStatus.Phase.REGISTERED,
+                "sip:10.0.0.1:5061;transport=tls", 200));
+        assertThat(vm.sipTextProperty().get()).isEqualTo("SIP registered · 10.0.0.1:5061 (TLS)");
+        vm.onRegistration(new RegistrationStatus(RegistrationStatus.Phase.FAILED, "sip:10.0.0.1:5061;transport=tls",
+                503, "TLS to 10.0.0.1:5061 failed: the node's certificate is not trusted"));
+        assertThat(vm.sipTextProperty().get())
+                .isEqualTo("SIP failed: TLS to 10.0.0.1:5061 failed: the node's certificate is not trusted");
+        vm.onRegistration(new RegistrationStatus(RegistrationStatus.Phase.FAILED, "sip:10.0.0.1:5060", 403));
+        assertThat(vm.sipTextProperty().get()).isEqualTo("SIP refused (403) · 10.0.0.1:5060");
+    }
 }
