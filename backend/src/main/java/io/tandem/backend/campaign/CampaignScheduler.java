@@ -1,8 +1,8 @@
 package io.tandem.backend.campaign;
 
+import io.lettuce.core.ScriptOutputType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.lettuce.core.ScriptOutputType;
 import io.tandem.backend.acd.AcdScripts;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.cluster.NodeRegistry;
@@ -59,7 +59,10 @@ import org.springframework.stereotype.Service;
 public class CampaignScheduler implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CampaignScheduler.class);
-    /** The predictive ratio's rolling window, in ticks (five minutes at one a second). */
+    /**
+     * The predictive ratio's rolling window, in the ticks this node paced the campaign (five minutes at one a second
+     * with the turn every tick; longer when other nodes take some of the turns).
+     */
     private static final int PACING_WINDOW = 300;
     private static final LuaScript PACE = LuaScript.load("campaign/pace", ScriptOutputType.INTEGER);
 
@@ -185,7 +188,6 @@ public class CampaignScheduler implements SmartLifecycle {
         if (count <= 0) {
             return 0;
         }
-
         OutboundLimits outbound = new OutboundLimits(campaign.group(), limits.nodeChannels(), limits.nodeCaps(),
                 campaign.maxChannels());
         List<Trunk> trunks = outsideCalls.trunks(tenant);
