@@ -1,5 +1,6 @@
 package io.tandem.backend.campaign;
 
+import io.lettuce.core.ScriptOutputType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,6 +11,7 @@ import io.tandem.backend.cluster.NodeVotes;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.node.NodeIdentity;
 import io.tandem.backend.redis.Keys;
+import io.tandem.backend.redis.LuaScript;
 import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.trunk.OutboundLimits;
@@ -47,13 +49,23 @@ import org.springframework.stereotype.Service;
  * opening in its own time zone, the others seize a trunk under the trunk's, the node's and the campaign's limits
  * ({@code trunk/seize.lua}) and are dialled ({@link CampaignDialer}); when no trunk has room, the contact and the rest
  * of the campaign's claim go back where they were. Every few seconds the claims of dead nodes are settled.
+ *
+ * <p>Every node ticks, but a campaign paced by its queue's agents (progressive, predictive) is paced by one node at a
+ * time: its inputs (available agents, calls in flight, the abandon budget) are cluster-wide, so two nodes pacing it
+ * in the same second would each dial the same calls. A node paces it only with the campaign's pacing turn
+ * ({@code campaign/pace.lua}, about one tick long), and records there the calls it over-dialled, so the next pacer,
+ * on whichever node, counts them in the abandon budget. A node that finds no trunk room gives the turn back.
  */
 @Service
 public class CampaignScheduler implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CampaignScheduler.class);
-    /** The predictive ratio's rolling window, in ticks (five minutes at one a second). */
+    /**
+     * The predictive ratio's rolling window, in the ticks this node paced the campaign (five minutes at one a second
+     * with the turn every tick; longer when other nodes take some of the turns).
+     */
     private static final int PACING_WINDOW = 300;
+    private static final LuaScript PACE = LuaScript.load("campaign/pace", ScriptOutputType.INTEGER);
 
     private final Directory directory;
     private final Campaigns campaigns;
@@ -111,7 +123,7 @@ public class CampaignScheduler implements SmartLifecycle {
     }
 
     /** One tick: every running campaign's share of the budget. Public for tests that drive it. */
-    void tick() {
+    public void tick() {
         CampaignDialer calls = dialer.getIfAvailable();
         if (calls == null) {
             return; // no SIP on this node: nothing can be dialled here
@@ -164,12 +176,20 @@ public class CampaignScheduler implements SmartLifecycle {
     /** Dials up to {@code share} of the campaign's contacts now; returns how many calls were placed. */
     private int dial(CampaignDialer calls, String tenant, Campaign campaign, int share, DialerLimits limits,
             long now) {
+        boolean paced = pacedByAgents(campaign);
+        long exposed = 0;
+        if (paced) {
+            exposed = pace(tenant, campaign, "take", turn(), 0);
+            if (exposed < 0) {
+                return 0; // another node paces this campaign this tick
+            }
+        }
         Pacing pacing = pacings.computeIfAbsent(tenant + "/" + campaign.id(), k -> new Pacing(PACING_WINDOW));
         Map<String, String> figures = campaigns.figures(tenant, campaign.id());
         long inFlight = attempts.inFlight(tenant, campaign.id());
         int available = queues.availableMembers(tenant, campaign.queue());
         int wanted = pacing.calls(campaign, available, inFlight, new Pacing.Totals(
-                count(figures, Outcome.ANSWERED), count(figures, Outcome.ABANDONED)));
+                count(figures, Outcome.ANSWERED), count(figures, Outcome.ABANDONED)), exposed);
         int count = Math.min(share, wanted);
         if (count <= 0) {
             return 0;
@@ -191,7 +211,32 @@ public class CampaignScheduler implements SmartLifecycle {
                 }
             }
         }
+        int over = Pacing.overDialled(available, inFlight, placed);
+        if (paced && over > 0) {
+            pace(tenant, campaign, "expose", Pacing.exposure(campaign), over);
+        }
+        if (full && paced) {
+            pace(tenant, campaign, "give", 0, 0); // another node may have trunk room this tick
+        }
         return placed;
+    }
+
+    /** The pacing turn: most of a tick, so that the next tick's pacer, on whichever node, finds it free. */
+    private long turn() {
+        return Math.max(1, properties.tick().toMillis() * 9 / 10);
+    }
+
+    /** Whether the campaign's calls follow its queue's agents, so that only one node at a time may pace it. */
+    private static boolean pacedByAgents(Campaign campaign) {
+        return campaign.mode() == Campaign.Mode.PROGRESSIVE || campaign.mode() == Campaign.Mode.PREDICTIVE;
+    }
+
+    /** {@code campaign/pace.lua}: take the pacing turn (the exposed over-dials, or -1), expose, or give it back. */
+    private long pace(String tenant, Campaign campaign, String action, long millis, int over) {
+        Long reply = redis.run(PACE, List.of(Keys.campaignPacing(tenant, campaign.id()),
+                Keys.campaignExposed(tenant, campaign.id())), action, nodeId, Long.toString(millis),
+                Integer.toString(over));
+        return reply == null ? -1 : reply;
     }
 
     /** What became of one claimed contact. */

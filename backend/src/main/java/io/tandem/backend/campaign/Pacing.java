@@ -2,6 +2,7 @@ package io.tandem.backend.campaign;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How many calls a campaign starts now, by its mode. Preview: none (an agent asks for the next contact).
@@ -10,7 +11,8 @@ import java.util.Deque;
  * the abandon rate of live answered calls over the rolling window stays at or under the campaign's cap: above the
  * cap it falls at once (by a fifth, never under 1), under half the cap it rises slowly (by 0.1, at most
  * {@value #MAX_RATIO}). Broadcast: as many as the share and the limits allow. One per campaign on each node; the
- * scheduler's thread only.
+ * scheduler's thread only. Pure: the cluster-wide inputs (agents, calls in flight, totals, exposed over-dials) are
+ * read by the scheduler, in the pacing turn only one node holds at a time ({@code campaign/pace.lua}).
  *
  * <p>The ratio alone does not hold the cap: it reacts to abandons after they happen, and one tick that finds many
  * agents free at once dials a burst whose surplus answers are abandoned together (six agents, a ratio of 1.5 and an
@@ -19,14 +21,16 @@ import java.util.Deque;
  * also held to the window's abandon budget: counting every over-dialled call still exposed (dialled within the last
  * ring time plus the longest safe harbour) and every new one as abandoned, the window's abandon rate would still be at
  * or under the cap. A campaign over-dials once it has live calls enough to afford it, and never more than it can.
+ * The exposed calls are every node's, kept in Redis: a node counting only its own would spend the whole budget
+ * beside the others.
  */
 final class Pacing {
 
     static final double MAX_RATIO = 3.0;
     /** Answered calls the window needs before the ratio rises: a few lucky calls prove nothing. */
     static final int EVIDENCE = 20;
-    /** The longest safe harbour a node may have ({@code tandem.campaigns.safe-harbour}, up to 30 s), in ticks. */
-    static final int LONGEST_SAFE_HARBOUR_TICKS = 30;
+    /** The longest safe harbour a node may have ({@code tandem.campaigns.safe-harbour}, up to 30 s), in seconds. */
+    static final int LONGEST_SAFE_HARBOUR_SECONDS = 30;
 
     /** The cluster's totals of a campaign at one tick. */
     record Totals(long answered, long abandoned) {
@@ -34,8 +38,6 @@ final class Pacing {
 
     private final int windowTicks;
     private final Deque<Totals> window = new ArrayDeque<>();
-    /** Calls over-dialled in each of the last ticks (newest last), while they may still end abandoned. */
-    private final Deque<Integer> exposed = new ArrayDeque<>();
     private double ratio = 1.0;
 
     /** A pacing whose rolling window is {@code windowTicks} ticks long. */
@@ -56,20 +58,29 @@ final class Pacing {
         };
     }
 
-    /** Calls to start now, after taking this tick's totals into the window (one tick a second). */
-    int calls(Campaign campaign, int availableAgents, long inFlight, Totals totals) {
+    /**
+     * Calls to start now, after taking this tick's totals into the window; {@code exposed}: the calls over-dialled
+     * by any node and still exposed ({@link #exposure}).
+     */
+    int calls(Campaign campaign, int availableAgents, long inFlight, Totals totals, long exposed) {
         if (campaign.mode() != Campaign.Mode.PREDICTIVE) {
             return calls(campaign.mode(), availableAgents, inFlight, ratio);
         }
         adapt(totals, campaign.abandonCap());
         int oneEach = calls(Campaign.Mode.PROGRESSIVE, availableAgents, inFlight, 1.0);
         int wanted = calls(Campaign.Mode.PREDICTIVE, availableAgents, inFlight, ratio);
-        int over = (int) Math.min(Math.max(0, wanted - oneEach), abandonBudget(campaign.abandonCap()));
-        exposed.addLast(over);
-        while (exposed.size() > campaign.ringSeconds() + LONGEST_SAFE_HARBOUR_TICKS + 2) {
-            exposed.removeFirst();
-        }
+        int over = (int) Math.min(Math.max(0, wanted - oneEach), abandonBudget(campaign.abandonCap(), exposed));
         return oneEach + over;
+    }
+
+    /** Of {@code calls} started now, those beyond one per available agent: the ones that may end abandoned. */
+    static int overDialled(int availableAgents, long inFlight, int calls) {
+        return Math.max(0, calls - calls(Campaign.Mode.PROGRESSIVE, availableAgents, inFlight, 1.0));
+    }
+
+    /** How long an over-dialled call may still end abandoned: its ring time plus the longest safe harbour, in ms. */
+    static long exposure(Campaign campaign) {
+        return TimeUnit.SECONDS.toMillis(campaign.ringSeconds() + LONGEST_SAFE_HARBOUR_SECONDS + 2L);
     }
 
     /**
@@ -77,7 +88,7 @@ final class Pacing {
      * these {@code x} all abandoned, the window's {@code (abandoned + e + x) / (live + e + x)} stays at or under the
      * cap.
      */
-    long abandonBudget(double cap) {
+    long abandonBudget(double cap, long pending) {
         long live = 0;
         long abandoned = 0;
         if (window.size() >= 2) {
@@ -85,7 +96,6 @@ final class Pacing {
                     - (window.peekFirst().answered() + window.peekFirst().abandoned());
             abandoned = window.peekLast().abandoned() - window.peekFirst().abandoned();
         }
-        long pending = exposed.stream().mapToLong(Integer::longValue).sum();
         if (cap >= 1) {
             return Long.MAX_VALUE;
         }

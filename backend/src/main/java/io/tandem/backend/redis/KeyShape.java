@@ -77,6 +77,8 @@ public enum KeyShape {
     CAMPAIGN_FIGURES("campaign:%:figures"),
     CAMPAIGN_ATTEMPTS("campaign:%:attempts"),
     CAMPAIGN_DNC("campaign:%:dnc"),
+    CAMPAIGN_PACING("campaign:%:pacing"),
+    CAMPAIGN_EXPOSED("campaign:%:exposed"),
     CAMPAIGNS_RUNNING("campaigns:running"),
     DO_NOT_CALL("dnc"),
     DIALER_LIMITS("dialer:limits"),

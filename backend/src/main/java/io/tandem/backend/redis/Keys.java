@@ -530,6 +530,22 @@ public final class Keys {
         return KeyShape.CAMPAIGN_DNC.key(tenant, checked(CAMPAIGN, "campaign id", campaign));
     }
 
+    /**
+     * String with a TTL of about one tick: the node whose turn it is to pace the campaign ({@code campaign/pace.lua}),
+     * so one node at a time dials against the cluster-wide agents and calls in flight.
+     */
+    public static String campaignPacing(String tenant, String campaign) {
+        return KeyShape.CAMPAIGN_PACING.key(tenant, checked(CAMPAIGN, "campaign id", campaign));
+    }
+
+    /**
+     * Sorted set with a TTL: the campaign's over-dialled calls that may still end abandoned, member
+     * {@code <node>:<ms>:<count>} scored by when they stop being exposed ({@code campaign/pace.lua}).
+     */
+    public static String campaignExposed(String tenant, String campaign) {
+        return KeyShape.CAMPAIGN_EXPOSED.key(tenant, checked(CAMPAIGN, "campaign id", campaign));
+    }
+
     /** Set: the ids of the tenant's campaigns that dial now. */
     public static String campaignsRunning(String tenant) {
         return KeyShape.CAMPAIGNS_RUNNING.key(tenant);
