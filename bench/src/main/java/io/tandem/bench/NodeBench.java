@@ -60,7 +60,7 @@ public final class NodeBench {
         }
         MarkdownReport.write(out, "Node benchmarks",
                 "Produced by `./tandem bench node`: a Tandem node and Kamailio 5.6 doing the same job on this "
-                        + "machine in one run; goals come from issue 3.", sections, quick);
+                        + "machine in one run; goals come from issues 3 and 21.", sections, quick);
         if (append) {
             String report = Files.readString(out);
             String dated = report.substring(report.indexOf("- date: "), report.indexOf("## "));

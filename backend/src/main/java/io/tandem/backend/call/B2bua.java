@@ -423,6 +423,12 @@ public final class B2bua implements SipFeature {
             in.respond(Response.NOT_FOUND, "No room to join here");
             return;
         }
+        // RFC 8599: a callee with push bindings is woken (once per call: by the node it entered, not over the trunk),
+        // and one with no live contact waits for its device instead of 480 at once. Its push bindings are asked for
+        // before the route, so both reads share one round trip to Redis.
+        Supplier<Optional<Wake>> pendingWake = viaTrunk || !extension ? Optional::empty
+                : wakes.prepareLater(tenant, target, callId(request), caller,
+                        fromHeader.getAddress().getDisplayName());
         Route route = extension ? router.route(tenant, target, viaTrunk) : new Route.Unknown();
         if (route instanceof Route.Unknown) {
             Optional<DialPlan.OutsideNumber> outside = user == null || party.carrier() != null ? Optional.empty()
@@ -434,10 +440,7 @@ public final class B2bua implements SipFeature {
             }
             return;
         }
-        // RFC 8599: a callee with push bindings is woken (once per call: by the node it entered, not over the trunk),
-        // and one with no live contact waits for its device instead of 480 at once.
-        Optional<Wake> wake = viaTrunk ? Optional.empty()
-                : wakes.prepare(tenant, target, callId(request), caller, fromHeader.getAddress().getDisplayName());
+        Optional<Wake> wake = pendingWake.get();
         List<Route.Target> targets = route instanceof Route.Ring ring ? ring.targets() : List.of();
         if (targets.isEmpty() && wake.isEmpty()) {
             in.respond(Response.TEMPORARILY_UNAVAILABLE, "Not registered");

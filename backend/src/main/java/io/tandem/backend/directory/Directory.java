@@ -134,6 +134,18 @@ public class Directory {
         return hash.isEmpty() ? Optional.empty() : Optional.of(decode(tenant, extension, hash));
     }
 
+    /**
+     * As {@link #find}, asked now and answered by the supplier: whatever the caller sends to Redis in between shares
+     * the round trip (the digest check sends its nonce-count with it).
+     */
+    public Supplier<Optional<User>> fetch(String tenant, String extension) {
+        RedisFuture<Map<String, String>> reply = redis.async().hgetall(Keys.user(tenant, extension));
+        return () -> {
+            Map<String, String> hash = Redis.await(reply);
+            return hash.isEmpty() ? Optional.empty() : Optional.of(decode(tenant, extension, hash));
+        };
+    }
+
     /** All users of a tenant, ordered by extension. */
     public List<User> list(String tenant) {
         List<User> users = new ArrayList<>();

@@ -14,6 +14,7 @@ import io.tandem.telephony.sip.auth.NonceCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Digest authentication of REGISTER (RFC 3261 §22, RFC 7616, RFC 8760): challenges with one header per offered
@@ -78,45 +79,69 @@ final class DigestGate {
         return realm + "|" + source;
     }
 
+    /** The verdict, and the directory entry of the user when the credentials were accepted. */
+    record Checked(Verdict verdict, Optional<User> user) {
+
+        static Checked of(Verdict verdict) {
+            return new Checked(verdict, Optional.empty());
+        }
+    }
+
     /**
      * Checks {@code authorization} (the header value, null when absent) of a {@code method} request from
-     * {@code extension} of {@code tenant}; {@code user} is the directory entry, empty for an unknown extension.
+     * {@code extension} of {@code tenant}; {@code lookup} sends the directory read of the user (its reply empty for an
+     * unknown extension), made only once the credentials name the extension under a nonce we issued.
      */
-    Verdict check(String authorization, String method, String tenant, String source, String extension,
-            Optional<User> user) {
+    Checked check(String authorization, String method, String tenant, String source, String extension,
+            Supplier<Supplier<Optional<User>>> lookup) {
         if (authorization == null) {
-            return Verdict.CHALLENGE;
+            return Checked.of(Verdict.CHALLENGE);
         }
         DigestResponse credentials;
         try {
             credentials = DigestResponse.parse(authorization);
         } catch (IllegalArgumentException e) {
-            return Verdict.MALFORMED;
+            return Checked.of(Verdict.MALFORMED);
         }
         if (!credentials.realm().equals(tenant) || !algorithms.contains(credentials.algorithm())) {
-            return Verdict.CHALLENGE;
+            return Checked.of(Verdict.CHALLENGE);
         }
         NonceCheck nonce = nonces.check(credentials.nonce(), nonceScope(tenant, source));
         if (nonce == NonceCheck.INVALID) {
-            return Verdict.CHALLENGE;
+            return Checked.of(Verdict.CHALLENGE);
         }
         // RFC 3261 §10.3 step 3: the authenticated user must be the one whose address of record is registered.
-        if (!credentials.username().equals(extension) || user.isEmpty()) {
-            return nonce == NonceCheck.STALE ? Verdict.CHALLENGE : Verdict.WRONG;
+        if (!credentials.username().equals(extension)) {
+            return Checked.of(nonce == NonceCheck.STALE ? Verdict.CHALLENGE : Verdict.WRONG);
+        }
+        Supplier<Optional<User>> pendingUser = lookup.get();
+        // RFC 2617 §3.2.2: nc counts the requests made with one nonce; a value not above the last one is a replay.
+        // Without qop (RFC 2069 form) there is no nc: the nonce may then be used once. Sent with the user's read so
+        // that both share one round trip; a wrong password thus also uses up its nc, which costs an honest client
+        // nothing (its next request carries the next nc, or a fresh nonce after the 403).
+        Supplier<Long> fresh = null;
+        if (nonce == NonceCheck.VALID) {
+            long nc;
+            try {
+                nc = credentials.nonceCount() == null ? 1 : Long.parseLong(credentials.nonceCount(), 16);
+            } catch (NumberFormatException e) {
+                return Checked.of(Verdict.MALFORMED);
+            }
+            fresh = redis.send(NONCE_COUNT, List.of(Keys.nonceCount(tenant, credentials.nonce())),
+                    Long.toString(nc), Long.toString(nonceTtlMillis));
+        }
+        Optional<User> user = pendingUser.get();
+        if (user.isEmpty()) {
+            return Checked.of(nonce == NonceCheck.STALE ? Verdict.CHALLENGE : Verdict.WRONG);
         }
         String ha1 = credentials.algorithm() == DigestAlgorithm.SHA_256 ? user.get().ha1Sha256() : user.get().ha1Md5();
         if (!verifier.verify(credentials, method, ha1)) {
             // A wrong password on an expired nonce is not worth a stale=true: the client would retry it blindly.
-            return nonce == NonceCheck.STALE ? Verdict.CHALLENGE : Verdict.WRONG;
+            return Checked.of(nonce == NonceCheck.STALE ? Verdict.CHALLENGE : Verdict.WRONG);
         }
-        if (nonce == NonceCheck.STALE) {
-            return Verdict.STALE;
+        if (fresh == null) {
+            return Checked.of(Verdict.STALE);
         }
-        // RFC 2617 §3.2.2: nc counts the requests made with one nonce; a value not above the last one is a replay.
-        // Without qop (RFC 2069 form) there is no nc: the nonce may then be used once.
-        long nc = credentials.nonceCount() == null ? 1 : Long.parseLong(credentials.nonceCount(), 16);
-        Long fresh = redis.run(NONCE_COUNT, List.of(Keys.nonceCount(tenant, credentials.nonce())),
-                Long.toString(nc), Long.toString(nonceTtlMillis));
-        return fresh == 1L ? Verdict.ACCEPTED : Verdict.REPLAYED;
+        return fresh.get() == 1L ? new Checked(Verdict.ACCEPTED, user) : Checked.of(Verdict.REPLAYED);
     }
 }

@@ -2,6 +2,7 @@ package io.tandem.backend.registrar;
 
 import io.tandem.backend.node.NodeMetrics;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +15,11 @@ final class LocalRegistrations {
 
     private final NodeMetrics metrics;
     private final Clock clock;
-    /** "tenant/extension" → contact → expiry (epoch ms) of the contacts held by this node. */
+    /**
+     * "tenant/extension" → contact → expiry (epoch ms) of the contacts held by this node. An inner map is only read and
+     * written inside {@code compute}/{@code computeIfPresent} of its key (guarded by that key's bin lock), so it is a
+     * plain map (a concurrent one per REGISTER was 2 % of the registrar's CPU in a profile).
+     */
     private final Map<String, Map<String, Long>> byAor = new ConcurrentHashMap<>();
 
     LocalRegistrations(NodeMetrics metrics, Clock clock) {
@@ -26,7 +31,7 @@ final class LocalRegistrations {
     void update(String tenant, String extension, List<Binding> current, String nodeId) {
         String aor = tenant + "/" + extension;
         byAor.compute(aor, (key, previous) -> {
-            Map<String, Long> next = new ConcurrentHashMap<>();
+            Map<String, Long> next = new HashMap<>(4);
             for (Binding binding : current) {
                 if (binding.node().equals(nodeId)) {
                     next.put(binding.contact(), binding.expiresAt().toEpochMilli());

@@ -2,6 +2,7 @@ package io.tandem.backend.registrar;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.LuaScript;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -44,9 +46,22 @@ public class PushBindings {
 
     /** The user's push bindings that have not expired, most recently refreshed first. */
     public List<PushBinding> find(String tenant, String user) {
+        return fetch(tenant, user).get();
+    }
+
+    /**
+     * As {@link #find}, asked now and answered by the supplier: whatever the caller sends to Redis in between shares
+     * the round trip (a call sends its callee's route lookup with it).
+     */
+    public Supplier<List<PushBinding>> fetch(String tenant, String user) {
+        RedisFuture<Map<String, String>> reply = redis.async().hgetall(Keys.pushBindings(tenant, user));
+        return () -> unexpired(tenant, user, Redis.await(reply));
+    }
+
+    private List<PushBinding> unexpired(String tenant, String user, Map<String, String> hash) {
         long now = clock.millis();
         List<PushBinding> found = new ArrayList<>();
-        for (Map.Entry<String, String> field : redis.commands().hgetall(Keys.pushBindings(tenant, user)).entrySet()) {
+        for (Map.Entry<String, String> field : hash.entrySet()) {
             try {
                 PushBinding binding = JSON.readValue(field.getValue(), PushBinding.class);
                 if (binding.expiresAt() > now) {

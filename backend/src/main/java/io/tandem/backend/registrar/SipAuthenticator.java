@@ -50,12 +50,11 @@ public final class SipAuthenticator {
     public Optional<User> authenticated(InboundRequest in, String tenant, String extension, boolean proxy) {
         String authorization = Registrar.headerValue(in.request().getHeader(
                 proxy ? "Proxy-Authorization" : "Authorization"));
-        Optional<User> user = authorization == null ? Optional.empty() : directory.find(tenant, extension);
-        DigestGate.Verdict verdict = digest.check(authorization, in.method(), tenant, in.sourceAddress(),
-                extension, user);
-        switch (verdict) {
+        DigestGate.Checked checked = digest.check(authorization, in.method(), tenant, in.sourceAddress(),
+                extension, () -> directory.fetch(tenant, extension));
+        switch (checked.verdict()) {
             case ACCEPTED -> {
-                return user;
+                return checked.user();
             }
             case CHALLENGE -> challenge(in, tenant, false, null, proxy);
             case STALE -> challenge(in, tenant, true, null, proxy);

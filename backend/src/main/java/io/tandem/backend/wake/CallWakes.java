@@ -15,6 +15,7 @@ import io.tandem.backend.registrar.PushBindings;
 import io.tandem.backend.registrar.RegistrationListener;
 import io.tandem.protocol.callback.CallWake;
 import io.tandem.protocol.callback.DeviceEvent;
+import io.tandem.protocol.callback.PushBinding;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -29,6 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -128,10 +130,18 @@ public class CallWakes implements RegistrationListener, DisposableBean {
      */
     public Optional<Wake> prepare(String tenant, String callee, String callId, String callerNumber,
             String callerName) {
-        if (pushBindings.find(tenant, callee).isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new Wake(this, tenant, callee, callId, callerNumber, callerName));
+        return prepareLater(tenant, callee, callId, callerNumber, callerName).get();
+    }
+
+    /**
+     * As {@link #prepare}, the callee's push bindings asked now and the wake answered by the supplier: what the caller
+     * sends to Redis in between shares the round trip.
+     */
+    public Supplier<Optional<Wake>> prepareLater(String tenant, String callee, String callId, String callerNumber,
+            String callerName) {
+        Supplier<List<PushBinding>> bindings = pushBindings.fetch(tenant, callee);
+        return () -> bindings.get().isEmpty() ? Optional.empty()
+                : Optional.of(new Wake(this, tenant, callee, callId, callerNumber, callerName));
     }
 
     @Override

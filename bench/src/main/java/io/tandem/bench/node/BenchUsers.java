@@ -10,7 +10,8 @@ import java.util.HexFormat;
 
 /**
  * The users both registrars serve: extensions {@code 200000…} with password {@code pw-<ext>}, written as a SIPp
- * injection file, a Tandem directory seed file and a Kamailio db_text subscriber table.
+ * injection file, a Tandem directory seed file and
+ * the table Kamailio loads into its in-memory htable of HA1s.
  */
 public final class BenchUsers {
 
@@ -54,20 +55,22 @@ public final class BenchUsers {
         return write(dir.resolve("users.yaml"), yaml);
     }
 
-    /** Kamailio's auth_db over db_text: a {@code subscriber} table holding HA1 for {@code realm}, and its version. */
+    /**
+     * Kamailio's htable {@code ha1}: a db_text {@code htable} table (and its version) mapping each user to its HA1 for
+     * {@code realm}, which the htable module loads into memory once at start.
+     */
     Path writeKamailioDb(Path dir, String realm) throws IOException {
         Path db = Files.createDirectories(dir.resolve("kamailio-db"));
         write(db.resolve("version"), new StringBuilder(
-                "id(int,auto) table_name(string) table_version(int) \n0:subscriber:7\n"));
+                "id(int,auto) table_name(string) table_version(int) \n0:htable:2\n"));
+        // key_type 0: a single value; value_type 0: a string; expires 0: never.
         StringBuilder table = new StringBuilder(
-                "id(int,auto) username(string) domain(string) password(string) ha1(string) ha1b(string) \n");
+                "id(int,auto) key_name(string) key_type(int) value_type(int) key_value(string) expires(int) \n");
         for (int i = 0; i < count; i++) {
             String ha1 = md5(extension(i) + ":" + realm + ":" + password(i));
-            // db_text refuses empty columns; ha1b (user@domain form) is unused here.
-            table.append(i + 1).append(':').append(extension(i)).append(':').append(realm).append(":-:")
-                    .append(ha1).append(":-\n");
+            table.append(i + 1).append(':').append(extension(i)).append(":0:0:").append(ha1).append(":0\n");
         }
-        write(db.resolve("subscriber"), table);
+        write(db.resolve("htable"), table);
         return db;
     }
 

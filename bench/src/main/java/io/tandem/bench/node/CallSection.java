@@ -15,17 +15,21 @@ import java.util.Locale;
  */
 public final class CallSection implements BenchSection {
 
-    private static final int[] FULL_RATES = {100, 200, 300, 400, 500, 750, 1000};
+    // Past the 2,000/s goal (issue 21) to 3,000/s: a node sustained 1,000/s where 1,000/s was the ramp's top.
+    private static final int[] FULL_RATES = {100, 200, 300, 400, 500, 750, 1000, 1500, 2000, 2500, 3000};
     private static final int[] QUICK_RATES = {100, 200, 400};
     private static final int LATENCY_RATE = 200;
-    private static final int[] FULL_CONCURRENT = {250, 500, 750, 1000};
+    private static final int[] FULL_CONCURRENT = {250, 500, 750, 1000, 1500, 2000};
     private static final int[] QUICK_CONCURRENT = {100};
     private static final long SHORT_HOLD_MILLIS = 1000;
     private static final long MEDIA_HOLD_MILLIS = 20_000;
     private static final int MEDIA_SETUP_RATE = 100;
-    /** Node RTP range: 4 ports a call (RTP, RTCP, both legs); 1,000 calls need 4,000. */
+    /**
+     * Node RTP range: 4 ports a call (RTP, RTCP, both legs). 3,000 set-ups/s held 1 s keep 3,000–4,000 calls up at
+     * once (16,000 ports); 2,000 concurrent media calls need 8,000.
+     */
     private static final int RTP_FIRST = 40_000;
-    private static final int RTP_LAST = 49_999;
+    private static final int RTP_LAST = 59_999;
     private static final int MISSES = 2;
 
     private final Path nodeJar;
@@ -207,11 +211,13 @@ public final class CallSection implements BenchSection {
         }
         int best = ramp.stream().filter(r -> sustained(r, seconds)).mapToInt(SippCalls.Run::rate).max().orElse(0);
         SippCalls.Run at200 = ramp.stream().filter(r -> r.rate() == LATENCY_RATE).findFirst().orElse(null);
-        md.append(String.format(Locale.ROOT, "%nBest sustained: **%,d calls/s** (goal ≥ 500/s: %s).", best,
-                best >= 500 ? "met" : "not met"));
+        md.append(String.format(Locale.ROOT, "%nBest sustained: **%,d calls/s** (goal ≥ 2,000/s, issue 21: %s).",
+                best, best >= 2000 ? "met" : "not met"));
         if (at200 != null) {
-            md.append(String.format(Locale.ROOT, " INVITE→180 at %d/s: **p50 %.0f ms, p99 %.0f ms** (%,d samples).",
-                    LATENCY_RATE, at200.percentile(0.5), at200.percentile(0.99), at200.ringingMillis().length));
+            double p99 = at200.percentile(0.99);
+            md.append(String.format(Locale.ROOT, " INVITE→180 at %d/s: **p50 %.0f ms, p99 %.0f ms** (%,d samples; "
+                    + "goal p99 < 10 ms: %s).", LATENCY_RATE, at200.percentile(0.5), p99,
+                    at200.ringingMillis().length, p99 < 10 ? "met" : "not met"));
         }
         md.append("\n\n### Concurrent anchored G.711 calls, RTP both ways\n\nSIPp UAC and UAS both stream G.711 ")
                 .append("u-law (`<exec rtp_stream=\"audio.pcmu,-1,0\"/>`, 20 ms packets, 50/s each way) from the ")
@@ -247,7 +253,7 @@ public final class CallSection implements BenchSection {
         }
         int carried = media.stream().filter(MediaStep::carried).mapToInt(MediaStep::target).max().orElse(0);
         md.append(String.format(Locale.ROOT, "%nLargest N carried with no failed call and < 0.5 %% loss: **%,d** "
-                + "(goal ≥ 1,000: %s).%n", carried, carried >= 1000 ? "met" : "not met"));
+                + "(goal ≥ 2,000, issue 21: %s).%n", carried, carried >= 2000 ? "met" : "not met"));
         return md.toString();
     }
 }

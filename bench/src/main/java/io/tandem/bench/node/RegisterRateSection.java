@@ -15,11 +15,12 @@ import java.util.Locale;
 public final class RegisterRateSection implements BenchSection {
 
     private static final int USERS = 20_000;
-    // 500-wide steps up to 4,000/s: on 2 cores both registrars top out between 2,000 and 3,000, where a coarser
-    // ramp made them tie on the last step both sustained whatever either could do between the steps.
+    // 500-wide steps up to 4,000/s, where a coarser ramp made the registrars tie on the last step both sustained,
+    // then 1,000-wide to 8,000/s, about what Kamailio with its HA1s in an htable sustains on 2 cores (issue 21), and
+    // one step past it.
     private static final int[] FULL_RATES = {250, 500, 750, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000,
-        7000, 8000, 10000, 12000, 14000};
-    private static final int[] QUICK_RATES = {500, 1000, 2000, 4000};
+        7000, 8000, 10000};
+    private static final int[] QUICK_RATES = {500, 1000, 2000, 4000, 8000};
     /** Consecutive unsustained steps that end a ramp (one can be a neighbour build's burst). */
     private static final int MISSES = 2;
 
@@ -175,10 +176,12 @@ public final class RegisterRateSection implements BenchSection {
             Outcome kamailio = outcomes.get(0);
             Outcome tandem = outcomes.get(1);
             double ratio = tandem.best() / kamailio.best();
+            double perCpu = kamailio.cpuMillis() / tandem.cpuMillis();
             md.append(String.format(Locale.ROOT, "%nRatio %s / %s: **%.2f** in sustained rate, **%.2f** in "
-                    + "registrations per CPU-second. Goal (issue 3): at least Kamailio's rate with every binding in "
-                    + "Redis — %s.%n", tandem.name(), kamailio.name(), ratio,
-                    kamailio.cpuMillis() / tandem.cpuMillis(), ratio >= 1 ? "met" : "not met"));
+                    + "registrations per CPU-second. Goal (issue 21): Kamailio's rate with every binding in Redis — "
+                    + "%s; at least a third of its registrations per CPU-second — %s.%n", tandem.name(),
+                    kamailio.name(), ratio, perCpu, ratio >= 1 ? "met" : "not met",
+                    perCpu >= 1.0 / 3 ? "met" : "not met"));
         }
         return md.toString();
     }

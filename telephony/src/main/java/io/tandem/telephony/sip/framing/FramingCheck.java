@@ -66,14 +66,14 @@ public final class FramingCheck {
                 continue; // the parser decides about lines that are not headers
             }
             String name = canonical(line.substring(0, colon).trim());
-            String value = line.substring(colon + 1).trim();
             if (SINGLE.contains(name) && counts.merge(name, 1, Integer::sum) > 1) {
                 return bad("Duplicate " + display(name) + " header");
             }
+            // The value is cut out only for the headers judged here: this runs on every request.
             if (name.equals("content-length")) {
-                r = contentLength(value, datagram, message.length - bodyStart);
+                r = contentLength(line.substring(colon + 1).trim(), datagram, message.length - bodyStart);
             } else if (NAME_ADDR.contains(name)) {
-                r = nameAddresses(display(name), value, !name.equals("contact"));
+                r = nameAddresses(display(name), line.substring(colon + 1).trim(), !name.equals("contact"));
             }
             if (r.isPresent()) {
                 return r;
