@@ -8,8 +8,9 @@
 -- Seizes a channel and a place in the last second of the trunk, of the node and of the group, all or none, so no
 -- node of the cluster ever sends the carrier more INVITEs within any 1000 ms, or holds more calls on it, than its
 -- limits, no node more than its own, and no campaign more calls at once than its own. The time is Redis's own (one
--- clock for every node). Returns 'ok <ms>' (the Redis time the place in the second was taken), or the first limit
--- that is full: 'channels', 'caps', 'node-channels', 'node-caps' or 'group-channels'.
+-- clock for every node); sent.lua then moves the place to when the INVITE left, so the limits hold on the wire.
+-- Returns 'ok <ms>' (the Redis time the place in the second was taken), or the first limit that is full:
+-- 'channels', 'caps', 'node-channels', 'node-caps' or 'group-channels'.
 local now = redis.call('TIME')
 local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local channels, caps = tonumber(ARGV[3]), tonumber(ARGV[4])

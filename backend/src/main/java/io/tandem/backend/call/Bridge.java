@@ -430,6 +430,7 @@ final class Bridge {
             release(branch);
             return false;
         }
+        hunt.sent(seizure);
         calls.timers.schedule(() -> carrierSilent(branch), hunt.inviteTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return true;
     }

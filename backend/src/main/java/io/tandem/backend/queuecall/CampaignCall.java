@@ -138,6 +138,7 @@ final class CampaignCall implements BranchOwner, RingingOffer.Caller {
             hunt.release(seized);
             return false;
         }
+        hunt.sent(seized);
         customer = branch;
         responded = false;
         alerted = false;

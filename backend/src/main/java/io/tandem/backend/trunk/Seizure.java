@@ -12,8 +12,8 @@ import java.util.List;
  * @param transport    {@code udp} or {@code tcp}
  * @param callerNumber the From user the carrier sees, by the trunk's caller-id rule
  * @param codecs       the codecs the carrier takes, in preference order
- * @param seizedAt     when its place in the trunk's second was taken (Redis time, epoch ms): the INVITE's send time
- *                     as the calls-per-second limits count it
+ * @param seizedAt     when its place in the trunk's second was taken (Redis time, epoch ms); once the INVITE is
+ *                     sent the limits count it from then ({@link TrunkHunt#sent})
  * @param credentials  what answers the carrier's challenge to this INVITE (a registration trunk's digest
  *                     credentials; none for an address-authenticated trunk), one instance per INVITE branch
  */

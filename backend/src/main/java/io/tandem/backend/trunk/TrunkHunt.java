@@ -23,6 +23,7 @@ public final class TrunkHunt {
 
     private static final Logger log = LoggerFactory.getLogger(TrunkHunt.class);
     private static final LuaScript SEIZE = LuaScript.load("trunk/seize", ScriptOutputType.VALUE);
+    private static final LuaScript SENT = LuaScript.load("trunk/sent", ScriptOutputType.INTEGER);
 
     /**
      * One trunk still to try, with the number it presents for this caller and, for a registration trunk, its digest
@@ -117,6 +118,18 @@ public final class TrunkHunt {
     /** The limit that stopped the hunt ({@code caps}, {@code node-channels}, ...), empty when no trunk was left. */
     public String refusal() {
         return lastRefusal;
+    }
+
+    /**
+     * The INVITE of {@code seizure} has left the node: its place in the trunk's and the node's second now counts
+     * from here ({@code trunk/sent.lua}), so no carrier sees more INVITEs within any 1000 ms than the limits even
+     * when sending lags the seizure. Once, off the SIP thread: lost to a Redis outage, the place still counts from
+     * the seizure, as before, and an update retried long after would mean nothing.
+     */
+    public void sent(Seizure seizure) {
+        writes.once("trunk " + seizure.trunk() + ": INVITE of " + seizure.callId() + " sent", () -> redis.run(SENT,
+                List.of(Keys.trunkAttempts(tenant, seizure.trunk()), Keys.outboundNodeAttempts(tenant, nodeId)),
+                seizure.callId()));
     }
 
     /** Gives the seized channel back (owed: retried through a Redis outage, never on the SIP thread). */

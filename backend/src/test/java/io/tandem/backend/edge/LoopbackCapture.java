@@ -34,8 +34,11 @@ public final class LoopbackCapture implements AutoCloseable {
     private static final int RTP_HEADER = 12;
     private static final int PCMU_FRAME = 160;
 
-    /** One UDP datagram seen on the wire. */
-    public record Datagram(int sourcePort, int destinationPort, byte[] payload) {
+    /**
+     * One UDP datagram seen on the wire, with the kernel's capture timestamp (epoch microseconds): when it crossed
+     * "lo", not when an endpoint got round to reading it.
+     */
+    public record Datagram(int sourcePort, int destinationPort, byte[] payload, long capturedMicros) {
         public boolean between(PortRange a, PortRange b) {
             return a.contains(sourcePort) && b.contains(destinationPort)
                     || b.contains(sourcePort) && a.contains(destinationPort);
@@ -118,7 +121,9 @@ public final class LoopbackCapture implements AutoCloseable {
         int magic = in.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
         if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) {
             in.order(ByteOrder.BIG_ENDIAN);
+            magic = in.getInt(0);
         }
+        boolean nanos = magic == 0xa1b23c4d; // pcap-savefile(5): the nanosecond-resolution magic
         int linkType = in.getInt(20) & 0x0fffffff;
         int linkHeader = switch (linkType) {
             case LINKTYPE_NULL -> 4;
@@ -130,6 +135,8 @@ public final class LoopbackCapture implements AutoCloseable {
         List<Datagram> datagrams = new ArrayList<>();
         int at = 24;
         while (at + 16 <= file.length) {
+            long fraction = in.getInt(at + 4) & 0xffffffffL;
+            long capturedMicros = (in.getInt(at) & 0xffffffffL) * 1_000_000 + (nanos ? fraction / 1000 : fraction);
             int captured = in.getInt(at + 8);
             int packet = at + 16;
             at = packet + captured;
@@ -143,7 +150,8 @@ public final class LoopbackCapture implements AutoCloseable {
             int udp = ip + (file[ip] & 0xf) * 4;
             int sourcePort = (file[udp] & 0xff) << 8 | file[udp + 1] & 0xff;
             int destinationPort = (file[udp + 2] & 0xff) << 8 | file[udp + 3] & 0xff;
-            datagrams.add(new Datagram(sourcePort, destinationPort, Arrays.copyOfRange(file, udp + 8, at)));
+            datagrams.add(new Datagram(sourcePort, destinationPort, Arrays.copyOfRange(file, udp + 8, at),
+                    capturedMicros));
         }
         return datagrams;
     }
