@@ -9,6 +9,7 @@ import io.tandem.backend.routing.Route;
 import io.tandem.telephony.codec.CodecSpec;
 import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.sdp.SdpNegotiator;
+import io.tandem.telephony.sdp.SessionDescription;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -77,9 +78,10 @@ final class RecordedLines implements RingingOffer.Lines {
             }
         };
         SdpNegotiator sdp = new SdpNegotiator(List.of(CodecSpec.PCMU, CodecSpec.PCMA), true);
-        sdp.createOffer(new InetSocketAddress("127.0.0.1", 30000), MediaDirection.SENDRECV);
+        SessionDescription offer = sdp.createOffer(new InetSocketAddress("127.0.0.1", 30000), MediaDirection.SENDRECV);
         AgentBranch branch = new AgentBranch(null, grant, reservation, target,
                 new OutgoingBranch(agent + "-leg", sender, metrics), null, sdp);
+        branch.placed = new PlacedSrtp(null, offer); // a plain offer, as AgentBranch.invite sets it
         branch.branch.send(stub(Request.class));
         branches.put(agent, branch);
         return branch;
