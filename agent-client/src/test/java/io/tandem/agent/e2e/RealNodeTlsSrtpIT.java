@@ -17,9 +17,9 @@ import io.tandem.agent.session.AgentSession;
 import io.tandem.agent.session.LoginRequest;
 import io.tandem.agent.session.SessionListener;
 import io.tandem.agent.testing.Engines;
-import io.tandem.agent.testing.LoopbackCapture;
-import io.tandem.agent.testing.LoopbackCapture.Datagram;
-import io.tandem.agent.testing.LoopbackCapture.PortRange;
+import io.tandem.telephony.testing.LoopbackCapture;
+import io.tandem.telephony.testing.LoopbackCapture.Datagram;
+import io.tandem.telephony.testing.LoopbackCapture.PortRange;
 import io.tandem.agent.testing.NodeCaller;
 import io.tandem.agent.testing.NodeProcess;
 import io.tandem.agent.testing.PhoneEvents;
@@ -27,8 +27,6 @@ import io.tandem.agent.testing.PhoneUi;
 import io.tandem.agent.testing.TestWavs;
 import io.tandem.protocol.AgentState;
 import io.tandem.protocol.Offer;
-import io.tandem.telephony.codec.G711;
-import io.tandem.telephony.media.Goertzel;
 import io.tandem.telephony.peers.FreePorts;
 import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.testing.RedisServer;
@@ -397,16 +395,6 @@ class RealNodeTlsSrtpIT {
 
     /** True for an RTP packet whose payload, read as PCMU (RFC 3551), is mostly the tone {@code hz}. */
     private static Predicate<Datagram> carries(int hz) {
-        return datagram -> {
-            byte[] rtp = datagram.payload();
-            if (rtp.length < 12 + 160 || (rtp[0] & 0xc0) != 0x80 || (rtp[1] & 0x7f) != 0) {
-                return false;
-            }
-            short[] samples = new short[160];
-            for (int i = 0; i < samples.length; i++) {
-                samples[i] = G711.ulawToLinear(rtp[12 + i]);
-            }
-            return Goertzel.toneRatio(samples, 0, samples.length, hz, 8000) > 0.5;
-        };
+        return datagram -> datagram.carriesTone(hz);
     }
 }

@@ -3,8 +3,9 @@ package io.tandem.backend.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.backend.TestNode;
-import io.tandem.backend.edge.LoopbackCapture.Datagram;
-import io.tandem.backend.edge.LoopbackCapture.PortRange;
+import io.tandem.telephony.testing.LoopbackCapture;
+import io.tandem.telephony.testing.LoopbackCapture.Datagram;
+import io.tandem.telephony.testing.LoopbackCapture.PortRange;
 import io.tandem.telephony.peers.BaresipEvent;
 import io.tandem.telephony.peers.BaresipProcess;
 import io.tandem.telephony.peers.FreePorts;

@@ -1,8 +1,8 @@
 package io.tandem.backend.queuecall;
 
-import io.tandem.backend.edge.LoopbackCapture;
-import io.tandem.backend.edge.LoopbackCapture.Datagram;
-import io.tandem.backend.edge.LoopbackCapture.PortRange;
+import io.tandem.telephony.testing.LoopbackCapture;
+import io.tandem.telephony.testing.LoopbackCapture.Datagram;
+import io.tandem.telephony.testing.LoopbackCapture.PortRange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

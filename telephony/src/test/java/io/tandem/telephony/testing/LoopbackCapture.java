@@ -1,8 +1,7 @@
-package io.tandem.backend.edge;
+package io.tandem.telephony.testing;
 
 import io.tandem.telephony.codec.G711;
 import io.tandem.telephony.media.Goertzel;
-import io.tandem.telephony.testing.Await;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,8 +17,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * tcpdump on the loopback interface writing the UDP datagrams to or from a port range into a pcap file, read back
- * as {@link Datagram}s once stopped: what crossed the wire, not what an endpoint says it sent.
+ * tcpdump on the loopback interface writing the UDP datagrams to or from some port ranges into a pcap file, read
+ * back as {@link Datagram}s once stopped: what crossed the wire, not what an endpoint says it sent. Shared by the ITs
+ * of the backend (edge, TLS + SRTP, carriers' CAPS on the wire) and of the softphone.
  */
 public final class LoopbackCapture implements AutoCloseable {
 
@@ -78,13 +78,21 @@ public final class LoopbackCapture implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts capturing UDP to or from {@code ports} on "lo" into {@code dir}, and waits until tcpdump listens. */
-    public static LoopbackCapture start(Path dir, PortRange ports) throws IOException {
+    /** Starts capturing UDP to or from any of {@code ranges} on "lo" into {@code dir}; waits until tcpdump listens. */
+    public static LoopbackCapture start(Path dir, PortRange... ranges) throws IOException {
         Path pcap = dir.resolve("capture.pcap");
         Path log = dir.resolve("tcpdump.log");
+        List<String> command = new ArrayList<>(List.of("tcpdump", "-i", "lo", "-n", "-U", "-w", pcap.toString(),
+                "udp", "and", "("));
+        for (int i = 0; i < ranges.length; i++) {
+            if (i > 0) {
+                command.add("or");
+            }
+            command.addAll(List.of("portrange", ranges[i].first() + "-" + ranges[i].last()));
+        }
+        command.add(")");
         // -U: each packet is written as it comes, so the file is whole as soon as tcpdump exits.
-        Process process = new ProcessBuilder("tcpdump", "-i", "lo", "-n", "-U", "-w", pcap.toString(), "udp",
-                "portrange", ports.first() + "-" + ports.last())
+        Process process = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         LoopbackCapture capture = new LoopbackCapture(process, pcap, log);
