@@ -23,4 +23,9 @@ final class TelephonySections {
                 new RelayCapacitySection(),
                 new CallSetupSection());
     }
+
+    /** Only the relay's two sections ({@code --suite relay}), to measure a relay change without the rest. */
+    static List<BenchSection> relay() {
+        return List.of(new RelayThroughputSection(), new RelayCapacitySection());
+    }
 }

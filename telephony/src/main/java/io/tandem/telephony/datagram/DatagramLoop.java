@@ -29,6 +29,10 @@ public final class DatagramLoop implements AutoCloseable {
     /** Larger than any RTP or RTCP packet on an Ethernet path; a longer datagram is truncated by the kernel. */
     private static final int MAX_DATAGRAM = 2048;
     private static final long RELEASE_TIMEOUT_SECONDS = 10;
+    /** Most datagrams read from one backlogged channel per select, so a flooded port cannot starve the rest. */
+    private static final int DRAIN_BUDGET = 16;
+    /** A quiet channel is probed for a second datagram on every this many reads (a power of two). */
+    private static final int PROBE_EVERY = 16;
 
     private final Selector selector;
     private final Thread thread;
@@ -64,7 +68,7 @@ public final class DatagramLoop implements AutoCloseable {
     public void register(DatagramChannel channel, DatagramReceiver receiver) {
         tasks.add(() -> {
             try {
-                channel.register(selector, SelectionKey.OP_READ, receiver);
+                channel.register(selector, SelectionKey.OP_READ, new Registration(receiver));
             } catch (ClosedChannelException closedMeanwhile) {
                 log.debug("{} was closed before it was registered", channel);
             }
@@ -169,23 +173,38 @@ public final class DatagramLoop implements AutoCloseable {
     }
 
     /**
-     * One datagram per ready channel per select: the selector is level-triggered, so a channel with more queued is
-     * ready again in the next round and a flooded port cannot starve the rest, while reading on until a channel was
-     * empty costs a failed receive per packet at RTP's pace (one packet per port per 20 ms).
+     * Reads a ready channel: one datagram while it is quiet, up to {@link #DRAIN_BUDGET} while it is backlogged. At
+     * RTP's pace (one packet per port per 20 ms) a channel holds one datagram when the selector reports it, and a
+     * second receive would only fail, costing a system call per packet; a channel that held more than one last time
+     * is drained, which spares a select per datagram under load. The budget keeps a flooded port from starving the
+     * rest (the selector is level-triggered: what is left is ready again next round), and every
+     * {@link #PROBE_EVERY}th read of a quiet channel tries a second datagram so a channel that becomes busy is seen.
      */
     private void onReady(SelectionKey key) {
-        DatagramReceiver receiver = (DatagramReceiver) key.attachment();
+        Registration registration = (Registration) key.attachment();
+        DatagramChannel channel = (DatagramChannel) key.channel();
+        int budget = registration.backlogged ? DRAIN_BUDGET
+                : (++registration.quietReads & (PROBE_EVERY - 1)) == 0 ? 2 : 1;
+        int read = 0;
+        while (read < budget && receiveOne(channel, registration.receiver)) {
+            read++;
+        }
+        registration.backlogged = read > 1;
+    }
+
+    /** Receives and hands on one datagram; false when none was queued or the channel failed. */
+    private boolean receiveOne(DatagramChannel channel, DatagramReceiver receiver) {
         InetSocketAddress from;
         rx.clear();
         try {
-            from = (InetSocketAddress) ((DatagramChannel) key.channel()).receive(rx);
+            from = (InetSocketAddress) channel.receive(rx);
         } catch (IOException e) {
             // an ICMP port unreachable surfaces here on some platforms, a channel closed meanwhile too
             receiveErrors++;
-            return;
+            return false;
         }
         if (from == null) {
-            return;
+            return false;
         }
         rx.flip();
         try {
@@ -197,6 +216,18 @@ public final class DatagramLoop implements AutoCloseable {
                 log.error("datagram receiver {} failed ({} failures on {} so far)", receiver, failures,
                         thread.getName(), e);
             }
+        }
+        return true;
+    }
+
+    /** A registered channel's receiver and how busy the channel was when last read (loop thread only). */
+    private static final class Registration {
+        final DatagramReceiver receiver;
+        boolean backlogged;
+        int quietReads;
+
+        Registration(DatagramReceiver receiver) {
+            this.receiver = receiver;
         }
     }
 

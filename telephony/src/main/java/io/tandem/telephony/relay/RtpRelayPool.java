@@ -7,8 +7,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Several relay engines, one selector thread each, so relaying can use more than one core: one engine forwards
- * about 150,000 packets/s, i.e. ~750 G.711 calls, on a core (bench/results/telephony.md). The port range is split
+ * Several relay engines, one selector thread each, so relaying can use more than one core: one engine's packets per
+ * second are bounded by what one core forwards (bench/results/telephony.md measures it). The port range is split
  * evenly between the engines; a new relay goes to the engine carrying the fewest, and to the next one when that
  * engine's share of ports is used up.
  */

@@ -1,16 +1,22 @@
 package io.tandem.telephony.datagram;
 
+import io.tandem.telephony.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +82,33 @@ class DatagramLoopIT {
     }
 
     @Test
+    void aBacklogIsDeliveredWholeAndInOrderWithoutStarvingAChannelThatBecomesReadyMeanwhile() throws Exception {
+        int backlog = 200;
+        List<String> order = new CopyOnWriteArrayList<>();
+        try (DatagramChannel flooded = open(); DatagramChannel quiet = open(); DatagramChannel sender = open()) {
+            flooded.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            for (int i = 0; i < backlog; i++) {
+                send(sender, flooded, "f" + i);
+            }
+            loop.register(quiet, (datagram, from) -> order.add("quiet"));
+            loop.register(flooded, (datagram, from) -> {
+                order.add(new String(datagram.array(), 0, datagram.limit(), StandardCharsets.US_ASCII));
+                if (order.size() == 40) { // by now the loop has seen the backlog and drains it
+                    sendQuietly(sender, quiet, "ready while the backlog waits");
+                }
+            });
+
+            Await.until("the backlog and the quiet channel's datagram", Duration.ofSeconds(10),
+                    () -> order.size() == backlog + 1);
+
+            assertThat(order.stream().filter(text -> text.startsWith("f")))
+                    .containsExactlyElementsOf(IntStream.range(0, backlog).mapToObj(i -> "f" + i).toList());
+            // a loop that read the flooded channel until it was empty would hand "quiet" over last, after f199
+            assertThat(order.indexOf("quiet")).isLessThan(backlog / 2);
+        }
+    }
+
+    @Test
     void releaseStopsReceivingClosesTheChannelsAndFreesThePortAtOnce() throws Exception {
         BlockingQueue<Received> received = new LinkedBlockingQueue<>();
         DatagramChannel channel = open();
@@ -117,6 +150,14 @@ class DatagramLoopIT {
 
     private static void send(DatagramChannel sender, DatagramChannel to, String text) throws Exception {
         sender.send(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)), to.getLocalAddress());
+    }
+
+    private static void sendQuietly(DatagramChannel sender, DatagramChannel to, String text) {
+        try {
+            send(sender, to, text);
+        } catch (Exception e) {
+            throw new AssertionError("sending to " + to + " failed", e);
+        }
     }
 
     private static void close(DatagramChannel channel) {
