@@ -76,14 +76,12 @@ public final class LoginView extends StackPane {
         connection.getStyleClass().add("muted-text");
         connection.setWrapText(true);
         connection.textProperty().bind(vm.connectionProperty());
+        connection.setMinHeight(USE_PREF_SIZE); // a long TLS description wraps instead of ending in "…"
         Hyperlink settings = new Hyperlink("Connection settings…");
         settings.setId("login-connection-settings");
-        settings.setMinWidth(USE_PREF_SIZE);
-        settings.setOnAction(e -> openConnectionSettings(vm));
-        HBox connectionRow = new HBox(10, connection, settings);
-        connectionRow.setAlignment(Pos.CENTER_LEFT);
-        HBox.setHgrow(connection, Priority.ALWAYS);
-        connection.setMaxWidth(Double.MAX_VALUE);
+        settings.setPadding(Insets.EMPTY); // its text lines up with the description's
+        settings.setOnAction(e -> openConnectionSettings(vm, settings, agent.getText().isEmpty() ? agent : password));
+        VBox connectionRow = new VBox(4, connection, settings);
 
         vm.problemFieldProperty().addListener((o, old, field) -> {
             for (var f : new Control[] {url, tenant, agent, password}) {
@@ -106,7 +104,7 @@ public final class LoginView extends StackPane {
     }
 
     /** The connection part of Settings, on its own: saved with its own button, applied by the next sign-in. */
-    private void openConnectionSettings(LoginViewModel vm) {
+    private void openConnectionSettings(LoginViewModel vm, Hyperlink link, Control next) {
         SettingsViewModel settings = vm.connectionSettings();
         Button save = new Button("Save");
         save.setId("settings-save");
@@ -121,7 +119,12 @@ public final class LoginView extends StackPane {
         dialog.getDialogPane().getButtonTypes().add(ButtonType.CLOSE);
         dialog.getDialogPane().lookupButton(ButtonType.CLOSE).setId("settings-close");
         dialog.getDialogPane().getStylesheets().addAll(getScene().getStylesheets());
-        dialog.setOnHidden(e -> vm.connectionSettingsClosed());
+        dialog.setOnHidden(e -> {
+            vm.connectionSettingsClosed();
+            // Back to signing in: the field to fill next has the focus, the link no visited or focused look.
+            link.setVisited(false);
+            next.requestFocus();
+        });
         dialog.show();
     }
 
