@@ -5,6 +5,7 @@ import io.tandem.agent.audio.SwitchableAudio;
 import io.tandem.agent.engine.EngineSettings;
 import io.tandem.agent.engine.PhoneEngine;
 import io.tandem.agent.engine.PhoneEngines;
+import io.tandem.agent.engine.SipSecurity;
 import io.tandem.agent.session.AgentSession;
 import io.tandem.agent.settings.SettingsStore;
 import io.tandem.agent.ui.login.LoginView;
@@ -81,9 +82,9 @@ public final class PhoneWindow {
         ticker.play();
     }
 
-    private AgentSession newSession() {
-        // The transport, trust and SRTP saved in Settings apply from this sign-in.
-        PhoneEngine engine = engines.create(engineSettings.withSecurity(store.load().security()), audio, clock);
+    /** A session whose phone speaks {@code security}: what Settings or the sign-in's connection settings saved. */
+    private AgentSession newSession(SipSecurity security) {
+        PhoneEngine engine = engines.create(engineSettings.withSecurity(security), audio, clock);
         SettingsViewModel settings = settingsViewModel();
         main = new MainViewModel(background, clock, new Ringer(audio), settings, this::logOut);
         return new AgentSession(engine, scheduler, Platform::runLater, clock, main);
@@ -94,7 +95,8 @@ public final class PhoneWindow {
     }
 
     private void showLogin() {
-        LoginViewModel vm = new LoginViewModel(background, store, this::newSession, this::loggedIn);
+        LoginViewModel vm = new LoginViewModel(background, store, this::settingsViewModel, this::newSession,
+                this::loggedIn);
         scene.setRoot(new LoginView(vm));
         stage.setTitle("Tandem — Sign in");
     }

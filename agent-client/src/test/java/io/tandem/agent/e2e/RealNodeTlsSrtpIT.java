@@ -46,6 +46,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
@@ -71,7 +72,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * its leg encrypted on the wire. A phone that does not trust
  * the node's certificate is told so, naming TLS. And in the window: the agent sets TLS up in Settings, a bad port,
  * a file that is no certificate and SRTP without TLS are each named and nothing is saved, and the next sign-in
- * registers over TLS.
+ * registers over TLS; and a new agent sets TLS up from the sign-in screen's connection settings, with no plain
+ * sign-in before, and its first sign-in registers over TLS (both engines).
  */
 class RealNodeTlsSrtpIT {
     private static final Duration AUDIO = Duration.ofSeconds(30);
@@ -280,6 +282,37 @@ class RealNodeTlsSrtpIT {
             ui.awaitShowing("main-view");
             ui.awaitText("sip-status", "SIP registered · 127.0.0.1:" + tlsPort + " (TLS)", SLOW);
             ui.screenshot("main-window-registered-over-tls");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.tandem.agent.testing.Engines#all")
+    void aFreshProfileSetsUpTlsFromTheSignInScreenAndItsFirstSignInRegistersOverTls(EngineKind kind)
+            throws Exception {
+        String agent = kind == EngineKind.JAVA ? "1007" : "1008";
+        String engine = kind.name().toLowerCase(Locale.ROOT);
+        try (PhoneUi ui = PhoneUi.open(FileAudio.silent(), dir.resolve("config"), Engines.choice(kind))) {
+            // A new agent: no phone.properties yet, and no sign-in before this one.
+            ui.awaitShowing("login-connection-settings");
+            ui.awaitText("login-connection", "SIP over UDP");
+            ui.screenshot("sign-in-connection-entry-" + engine);
+            ui.click("login-connection-settings");
+            ui.awaitShowing("settings-transport");
+            select(ui, "settings-transport", "TLS");
+            ui.type("settings-tls-port", String.valueOf(tlsPort));
+            ui.type("settings-trust", nodePem.toString());
+            select(ui, "settings-srtp", "Mandatory");
+            ui.click("settings-save");
+            ui.awaitText("settings-connection-message", "SIP over TLS to port " + tlsPort
+                    + ", trusting node.pem, SRTP mandatory — applies from the next sign-in");
+            ui.screenshotOf("connection-settings", "sign-in-connection-settings-" + engine);
+            ui.click("settings-close");
+            ui.awaitText("login-connection", "SIP over TLS to port " + tlsPort + ", trusting node.pem, SRTP mandatory");
+            ui.screenshot("sign-in-connection-tls-" + engine);
+
+            RealNodes.logIn(ui, node.url(), agent, NodeProcess.PASSWORD);
+            ui.awaitShowing("main-view");
+            ui.awaitText("sip-status", "SIP registered · 127.0.0.1:" + tlsPort + " (TLS)", SLOW);
         }
     }
 

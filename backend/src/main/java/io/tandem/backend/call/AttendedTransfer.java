@@ -1,6 +1,7 @@
 package io.tandem.backend.call;
 
 import io.tandem.telephony.sdp.SessionDescription;
+import io.tandem.telephony.srtp.SdesException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import javax.sip.ClientTransaction;
@@ -112,6 +113,12 @@ final class AttendedTransfer implements Referral {
                 remaining.party, target.party, consulted.id());
         // From now on the target's dialog is a leg of this call: its answers come here.
         bridge.calls.register(target);
+        if (target.srtp != null) {
+            // The target speaks SRTP (offered by the node over TLS, or its own offer): the re-offer that moves it
+            // stays RTP/SAVP, keyed anew for the relay leg it moves to, as any offer to a TLS phone is (CalleeSrtp).
+            target.offeredSrtp = bridge.srtp.renewed();
+            target.srtp = target.offeredSrtp.offered();
+        }
         Signalling signalling = bridge.calls.signalling;
         String offer = SdpRewriter.rewrite(SdpRewriter.resumed(remaining.remoteSdp), signalling.host(),
                 bridge.relayLeg(transferor).localAddress().getPort(), target);
@@ -156,7 +163,7 @@ final class AttendedTransfer implements Referral {
         }
         Signalling signalling = bridge.calls.signalling;
         ack(target, event, response);
-        Optional<SessionDescription> answer = SdpRewriter.sdpOf(response);
+        Optional<SessionDescription> answer = SdpRewriter.sdpOf(response).flatMap(this::plainAnswer);
         Optional<SdpRewriter.Agreed> agreed = answer.flatMap(SdpRewriter::agreed);
         if (agreed.isEmpty()) {
             fail(Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here");
@@ -165,6 +172,8 @@ final class AttendedTransfer implements Referral {
         target.remoteSdp = answer.get();
         bridge.relayLeg(transferor).configure(SdpRewriter.remoteRtp(answer.get()).orElse(null),
                 agreed.get().codec(), agreed.get().telephoneEventPayloadType());
+        // The transferor's relay leg now faces the target: it speaks the target's keys, or plain RTP (null).
+        bridge.relayLeg(transferor).secure(target.srtp);
         String offer = SdpRewriter.rewrite(SdpRewriter.resumed(answer.get()), signalling.host(),
                 bridge.relayLeg(remaining).localAddress().getPort(), remaining);
         remainingTx = signalling.inDialog(remaining, Request.INVITE, Signalling.SDP,
@@ -172,6 +181,17 @@ final class AttendedTransfer implements Referral {
         if (remainingTx == null) {
             log.warn("call {}: cannot re-INVITE {} to resume it; joining it as it is", bridge.id(), remaining.party);
             complete();
+        }
+    }
+
+    /** The target's answer in plain form, its leg keyed by it; empty (logged) when its SRTP answer is unusable. */
+    private Optional<SessionDescription> plainAnswer(SessionDescription answer) {
+        try {
+            return Optional.of(target.acceptAnswer(answer));
+        } catch (SdesException e) {
+            log.info("call {}: unusable SRTP answer from transfer target {}: {}", bridge.id(), target.party,
+                    e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -83,8 +83,8 @@ final class Bridge {
     final CarrierLeg carrierIn;
     /** An outside call: the trunks it may still fail over to, one branch at a time; null otherwise. */
     private TrunkHunt hunt;
-    /** The node's SRTP policy: what a branch to a TLS phone offers. */
-    private final SrtpTermination srtp;
+    /** The node's SRTP policy: what a branch to a TLS phone offers (this call's fork, a transfer's target). */
+    final SrtpTermination srtp;
     /** The keys relay leg B speaks (an answering SRTP branch's); null while it is plain. */
     private Sdes.Keys calleeKeys;
 
@@ -335,12 +335,7 @@ final class Bridge {
         branch.replaces = forwardedReplaces;
         branches.add(branch);
         calls.register(branch);
-        if (!target.viaTrunk()) {
-            // A phone of this node reached over TLS is offered SRTP with the node's key (CalleeSrtp); another node
-            // offers it to its own phones.
-            branch.offeredSrtp = srtp.offerTo(target.transport()).orElse(null);
-            branch.srtp = branch.offeredSrtp == null ? null : branch.offeredSrtp.offered();
-        }
+        branch.offerSrtp(srtp);
         if (!calls.signalling.invite(branch, caller, tenant, branchOffer(branch))) {
             calls.forget(branch); // FAILED with 503
         }
@@ -360,14 +355,13 @@ final class Bridge {
         if (branch.offeredSrtp == null || state != State.RINGING || branch.branch.cancelled()) {
             return false;
         }
-        if (!branch.offeredSrtp.plainAfter(status)) {
+        if (!branch.plainAfter(status)) {
             String why = branch.offeredSrtp.refusal(status);
             if (why != null) {
                 log.info("call {} {} -> {}: {} ({})", id(), caller, callee, why, branch.target.requestUri());
             }
             return false;
         }
-        branch.srtp = null;
         log.info("call {} {} -> {}: {} refused SRTP ({}); offering plain RTP/AVP once", id(), caller, callee,
                 branch.target.requestUri(), status);
         return calls.signalling.inviteAgain(branch, refused, branchOffer(branch));
@@ -378,20 +372,15 @@ final class Bridge {
      * when its SRTP answer is unusable ({@link CalleeSrtp#accept}).
      */
     private Optional<SessionDescription> plainAnswer(Leg branch, SessionDescription answer) {
-        SessionDescription plain = answer;
-        Sdes.Keys keys = null;
-        if (branch.offeredSrtp != null) {
-            try {
-                CalleeSrtp.Answer read = branch.offeredSrtp.accept(answer);
-                plain = read.plain();
-                keys = read.keys();
-            } catch (SdesException e) {
-                log.info("call {} {} -> {}: unusable SRTP answer from {}: {}", id(), caller, callee,
-                        branch.target.requestUri(), e.getMessage());
-                return Optional.empty();
-            }
+        SessionDescription plain;
+        try {
+            plain = branch.acceptAnswer(answer);
+        } catch (SdesException e) {
+            log.info("call {} {} -> {}: unusable SRTP answer from {}: {}", id(), caller, callee,
+                    branch.target.requestUri(), e.getMessage());
+            return Optional.empty();
         }
-        branch.srtp = keys;
+        Sdes.Keys keys = branch.srtp;
         if (!Objects.equals(keys, calleeKeys)) {
             relay.legB().secure(keys); // new keys only: the same keys keep their crypto contexts
             calleeKeys = keys;

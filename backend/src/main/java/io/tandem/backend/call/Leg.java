@@ -5,6 +5,7 @@ import io.tandem.backend.routing.Route;
 import io.tandem.backend.trunk.Seizure;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.srtp.Sdes;
+import io.tandem.telephony.srtp.SdesException;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -102,6 +103,7 @@ final class Leg {
         moved.sdpVersion = sdpVersion;
         moved.dialog = dialog;
         moved.remoteSdp = remoteSdp;
+        moved.srtp = srtp; // the party still speaks SRTP: the join re-offers it with a new key (AttendedTransfer)
         moved.inviteSt = inviteSt;
         moved.invite = invite;
         moved.toTag = toTag;
@@ -121,6 +123,44 @@ final class Leg {
     /** The leg's dialog: the caller's, or the callee branch's (early, then established). */
     Dialog dialog() {
         return branch != null ? branch.dialog() : dialog;
+    }
+
+    /**
+     * This callee branch's INVITE offers SRTP when {@code policy} says so for its target ({@link CalleeSrtp}): a phone
+     * of this node reached over TLS. Another node offers it to its own phones, so a branch over the trunk stays plain.
+     * Every branch the node INVITEs goes through here: a call's fork and a blind transfer's target.
+     */
+    void offerSrtp(SrtpTermination policy) {
+        offeredSrtp = target.viaTrunk() ? null : policy.offerTo(target.transport()).orElse(null);
+        srtp = offeredSrtp == null ? null : offeredSrtp.offered();
+    }
+
+    /**
+     * The phone refused this branch's INVITE with {@code status}: true when that was a 488 to our SRTP offer and the
+     * plain offer is to go instead, once ({@link CalleeSrtp#plainAfter}); the leg is plain from then on.
+     */
+    boolean plainAfter(int status) {
+        if (offeredSrtp == null || !offeredSrtp.plainAfter(status)) {
+            return false;
+        }
+        srtp = null;
+        return true;
+    }
+
+    /**
+     * The phone's answer to the SRTP we offered ({@link CalleeSrtp#accept}) in its plain form; the leg speaks the keys
+     * it agreed from now on (null: plain). An answer to a plain offer is returned as it is.
+     *
+     * @throws SdesException an unusable SRTP answer
+     */
+    SessionDescription acceptAnswer(SessionDescription answer) throws SdesException {
+        if (offeredSrtp == null) {
+            srtp = null;
+            return answer;
+        }
+        CalleeSrtp.Answer read = offeredSrtp.accept(answer);
+        srtp = read.keys();
+        return read.plain();
     }
 
     /** A callee branch whose INVITE has its final outcome (or could not be sent). */

@@ -61,6 +61,15 @@ public final class SrtpTermination {
     }
 
     /**
+     * SRTP with a new key of the node's for a party that speaks SRTP already and moves to another relay leg (an
+     * attended transfer's target): the re-offer that moves it changes the node's key (RFC 4568 §7.1.4 lets a re-offer
+     * do so), so the new leg's crypto contexts start afresh on both sides; its answer is read as a first answer is.
+     */
+    CalleeSrtp renewed() {
+        return new CalleeSrtp(tlsRequiresSrtp);
+    }
+
+    /**
      * A caller's first offer, received over {@code transport}.
      *
      * @throws SdesException the offer must be refused with 488: unusable keys, or plain RTP over TLS when

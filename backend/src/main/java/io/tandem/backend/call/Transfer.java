@@ -5,6 +5,7 @@ import io.tandem.backend.routing.CallRouter;
 import io.tandem.backend.routing.Route;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
+import io.tandem.telephony.srtp.SdesException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -194,15 +195,23 @@ final class Transfer implements Referral {
         leg.sideA = transferor.sideA;
         targets.add(leg);
         bridge.calls.register(leg);
-        Signalling signalling = bridge.calls.signalling;
-        // The remaining party's media: as it is for a blind transfer; made sendrecv when the branch replaces a
-        // consultation (the transferor held the remaining party, whose last SDP may say recvonly: RFC 3264 §8.4).
-        SessionDescription offered = replaces == null ? remaining.remoteSdp : SdpRewriter.resumed(remaining.remoteSdp);
-        String sdp = SdpRewriter.rewrite(offered, signalling.host(),
-                bridge.relayLeg(transferor).localAddress().getPort(), leg);
-        if (!signalling.invite(leg, remaining.party, bridge.tenant, sdp)) {
+        // A phone of this node reached over TLS is offered SRTP, as a call's own branches are (Bridge#fork).
+        leg.offerSrtp(bridge.srtp);
+        if (!bridge.calls.signalling.invite(leg, remaining.party, bridge.tenant, offerTo(leg))) {
             bridge.calls.forget(leg);
         }
+    }
+
+    /**
+     * The remaining party's media as {@code leg} is offered it, anchored on the transferor's relay leg and secured
+     * when the leg speaks SRTP: as it is for a blind transfer; made sendrecv when the branch replaces a consultation
+     * (the transferor held the remaining party, whose last SDP may say recvonly: RFC 3264 §8.4).
+     */
+    private String offerTo(Leg leg) {
+        SessionDescription offered = leg.replaces == null ? remaining.remoteSdp
+                : SdpRewriter.resumed(remaining.remoteSdp);
+        return SdpRewriter.rewrite(offered, bridge.calls.signalling.host(),
+                bridge.relayLeg(transferor).localAddress().getPort(), leg);
     }
 
     /** A response to the INVITE towards one of the target's contacts. */
@@ -216,6 +225,9 @@ final class Transfer implements Referral {
         }
         Leg target = targetOf(event.getClientTransaction());
         if (target == null) {
+            return;
+        }
+        if (status == Response.NOT_ACCEPTABLE_HERE && offeredPlainAfter(target, event.getClientTransaction(), status)) {
             return;
         }
         long cseq = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber();
@@ -240,6 +252,23 @@ final class Transfer implements Referral {
         }
     }
 
+    /**
+     * The target's phone refused our SRTP offer ({@code status} 488): true when the plain offer went instead, once, as
+     * for a call's own branch ({@link CalleeSrtp}); false when the refusal is the branch's outcome.
+     */
+    private boolean offeredPlainAfter(Leg target, ClientTransaction refused, int status) {
+        if (answered || target.branch.cancelled() || !target.plainAfter(status)) {
+            String why = target.offeredSrtp == null ? null : target.offeredSrtp.refusal(status);
+            if (why != null) {
+                log.info("call {}: transfer target {}: {}", bridge.id(), target.target.requestUri(), why);
+            }
+            return false;
+        }
+        log.info("call {}: transfer target {} refused SRTP ({}); offering plain RTP/AVP once", bridge.id(),
+                target.target.requestUri(), status);
+        return bridge.calls.signalling.inviteAgain(target, refused, offerTo(target));
+    }
+
     private void onAnswer(Leg target, Response response) {
         Signalling signalling = bridge.calls.signalling;
         if (answered) {
@@ -248,7 +277,7 @@ final class Transfer implements Referral {
             bridge.calls.forget(target);
             return;
         }
-        Optional<SessionDescription> answer = SdpRewriter.sdpOf(response);
+        Optional<SessionDescription> answer = SdpRewriter.sdpOf(response).flatMap(sdp -> plain(target, sdp));
         Optional<SdpRewriter.Agreed> agreed = answer.flatMap(SdpRewriter::agreed);
         if (agreed.isEmpty()) {
             signalling.bye(target);
@@ -262,6 +291,8 @@ final class Transfer implements Referral {
         target.remoteSdp = answer.get();
         bridge.relayLeg(target).configure(SdpRewriter.remoteRtp(answer.get()).orElse(null), agreed.get().codec(),
                 agreed.get().telephoneEventPayloadType());
+        // The transferor's relay leg now faces the target: it speaks the target's keys, or plain RTP (null).
+        bridge.relayLeg(target).secure(target.srtp);
         joined = target;
         bridge.replace(transferor, target);
         bridge.calls.replaced(bridge, transferor, target);
@@ -279,6 +310,17 @@ final class Transfer implements Referral {
             log.warn("call {}: cannot re-INVITE {} to resume it; joined as it is", bridge.id(), remaining.party);
         }
         finish();
+    }
+
+    /** The target's answer in plain form, the leg keyed by it; empty (logged) when its SRTP answer is unusable. */
+    private Optional<SessionDescription> plain(Leg target, SessionDescription answer) {
+        try {
+            return Optional.of(target.acceptAnswer(answer));
+        } catch (SdesException e) {
+            log.info("call {}: unusable SRTP answer from transfer target {}: {}", bridge.id(),
+                    target.target.requestUri(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private void finish() {

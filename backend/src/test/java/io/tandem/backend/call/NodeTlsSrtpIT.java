@@ -62,6 +62,8 @@ class NodeTlsSrtpIT {
     private static final Duration AUDIO = Duration.ofSeconds(20);
     private static final int TLS_TONE = 1000;
     private static final int PLAIN_TONE = 440;
+    /** What a transferor says: neither tone, so nothing it says counts as the parties hearing each other. */
+    private static final int TRANSFEROR_TONE = 600;
     private static final int NODE_RTP_PORTS = 40;
     private static Path dir;
     private static Path nodeCert;
@@ -81,6 +83,8 @@ class NodeTlsSrtpIT {
                 "tandem.node.cluster-secret=" + Cluster.SECRET, "tandem.registrar.flood-threshold=1000",
                 "tandem.sip.rtp-port-min=" + nodeRtp, "tandem.sip.rtp-port-max=" + (nodeRtp + NODE_RTP_PORTS - 1),
                 "tandem.sip.tls-port=" + tlsPort, "tandem.sip.tls-key-store=" + nodeCert,
+                // The demo seeds 1001-1020; the transfer cases use a few more.
+                "tandem.demo.last-extension=1030",
                 // No trust store: the node trusts no phone's certificate, so it can reach a TLS phone only over the
                 // connection the phone opened (RFC 5923); a new connection to the phone's Contact would fail.
                 "tandem.sip.tls-key-store-password=" + TestCertificates.PASSWORD);
@@ -428,6 +432,111 @@ class NodeTlsSrtpIT {
             }
             assertEncrypted(capture.stop(), joinerPorts, callerPorts, nodePorts);
         }
+    }
+
+    @Test
+    void aBlindTransferToATlsSrtpPhoneOffersItSrtpAndItsLegIsEncryptedOnTheWire() throws Exception {
+        try (Phone alice = Phone.registered(node, "1021", PLAIN_TONE, TLS_TONE);
+             Phone bob = Phone.registered(node, "1022", TRANSFEROR_TONE, PLAIN_TONE).answering();
+             Phone carol = tlsPhone("1023", true, TLS_TONE, PLAIN_TONE).answering()) {
+            PortRange nodePorts = new PortRange(nodeRtp, nodeRtp + NODE_RTP_PORTS - 1);
+            PortRange carolPorts = new PortRange(carol.rtpPortMin(), carol.rtpPortMin() + 19);
+            PortRange alicePorts = new PortRange(alice.rtpPortMin(), alice.rtpPortMin() + 19);
+            LoopbackCapture capture = LoopbackCapture.start(dir, nodePorts);
+            try {
+                Call call = alice.dial(node, "1022");
+                Call bobCall = next(bob.incoming, "1022 rings");
+                alice.awaitState(call, CallState.CONNECTED);
+                bob.awaitState(bobCall, CallState.CONNECTED);
+
+                bobCall.transfer("sip:1023@127.0.0.1:" + node.sipPort());
+                Call carolCall = next(carol.incoming, "the transfer target rings over TLS");
+                carol.awaitState(carolCall, CallState.CONNECTED);
+                awaitTransferred(bob);
+                bob.awaitState(bobCall, CallState.ENDED);
+                assertThat(carolCall.srtp()).as("the transfer's INVITE to the TLS phone offered SRTP").isTrue();
+                Await.until("the target hears the transferred caller", AUDIO, () -> carol.ear.toneFrames() > 50);
+                Await.until("the transferred caller hears the target", AUDIO, () -> alice.ear.toneFrames() > 50);
+                awaitCaptured(capture, carolPorts, alicePorts, nodePorts);
+                call.hangup();
+                carol.awaitState(carolCall, CallState.ENDED);
+            } finally {
+                capture.close();
+            }
+            assertEncrypted(capture.stop(), carolPorts, alicePorts, nodePorts);
+        }
+    }
+
+    @Test
+    void aBlindTransferToATlsPhoneWithoutSrtpIsOfferedPlainRtpAfterItsRefusal() throws Exception {
+        try (Phone alice = Phone.registered(node, "1027", PLAIN_TONE, TLS_TONE);
+             Phone bob = Phone.registered(node, "1028", TRANSFEROR_TONE, PLAIN_TONE).answering();
+             Phone carol = tlsPhone("1029", false, TLS_TONE, PLAIN_TONE).answering()) {
+            Call call = alice.dial(node, "1028");
+            Call bobCall = next(bob.incoming, "1028 rings");
+            alice.awaitState(call, CallState.CONNECTED);
+            bob.awaitState(bobCall, CallState.CONNECTED);
+
+            bobCall.transfer("sip:1029@127.0.0.1:" + node.sipPort());
+            // The phone refuses the SRTP offer with 488; the node's plain offer is the one it rings for.
+            Call carolCall = next(carol.incoming, "the transfer target rings over TLS, offered plain RTP");
+            carol.awaitState(carolCall, CallState.CONNECTED);
+            awaitTransferred(bob);
+            assertThat(carolCall.srtp()).isFalse();
+            Await.until("the target hears the transferred caller", AUDIO, () -> carol.ear.toneFrames() > 25);
+            Await.until("the transferred caller hears the target", AUDIO, () -> alice.ear.toneFrames() > 25);
+            call.hangup();
+            carol.awaitState(carolCall, CallState.ENDED);
+        }
+    }
+
+    @Test
+    void anAttendedTransferToATlsSrtpPhoneKeepsItsLegSrtpAndEncryptedOnTheWire() throws Exception {
+        try (Phone alice = Phone.registered(node, "1024", PLAIN_TONE, TLS_TONE);
+             Phone bob = Phone.registered(node, "1025", TRANSFEROR_TONE, PLAIN_TONE).answering();
+             Phone carol = tlsPhone("1026", true, TLS_TONE, PLAIN_TONE).answering()) {
+            PortRange nodePorts = new PortRange(nodeRtp, nodeRtp + NODE_RTP_PORTS - 1);
+            PortRange carolPorts = new PortRange(carol.rtpPortMin(), carol.rtpPortMin() + 19);
+            PortRange alicePorts = new PortRange(alice.rtpPortMin(), alice.rtpPortMin() + 19);
+            LoopbackCapture capture = LoopbackCapture.start(dir, nodePorts);
+            try {
+                Call call = alice.dial(node, "1025");
+                Call bobCall = next(bob.incoming, "1025 rings");
+                alice.awaitState(call, CallState.CONNECTED);
+                bob.awaitState(bobCall, CallState.CONNECTED);
+                bobCall.hold();
+                Await.until("1024 is held", AUDIO, bobCall::isOnHold);
+                Call consultation = bob.dial(node, "1026");
+                Call carolCall = next(carol.incoming, "the consulted TLS phone rings");
+                bob.awaitState(consultation, CallState.CONNECTED);
+                carol.awaitState(carolCall, CallState.CONNECTED);
+                assertThat(carolCall.srtp()).as("the consultation call to the TLS phone is SRTP").isTrue();
+
+                // The node joins 1024 and 1026 itself: 1026 is re-INVITEd onto the relay port that faced 1025.
+                bobCall.transfer(consultation);
+                awaitTransferred(bob);
+                bob.awaitState(consultation, CallState.ENDED);
+                bob.awaitState(bobCall, CallState.ENDED);
+                Await.until("the target hears the transferred caller", AUDIO, () -> carol.ear.toneFrames() > 50);
+                Await.until("the transferred caller hears the target", AUDIO, () -> alice.ear.toneFrames() > 50);
+                assertThat(carolCall.srtp()).as("the re-INVITE that joined the target offered SRTP").isTrue();
+                awaitCaptured(capture, carolPorts, alicePorts, nodePorts);
+                call.hangup();
+                carol.awaitState(carolCall, CallState.ENDED);
+            } finally {
+                capture.close();
+            }
+            assertEncrypted(capture.stop(), carolPorts, alicePorts, nodePorts);
+        }
+    }
+
+    /** The transferor's phone is told by NOTIFY that its transfer succeeded (RFC 3515 §2.4.5: 100, then 200). */
+    private static void awaitTransferred(Phone transferor) throws InterruptedException {
+        int status;
+        do {
+            status = next(transferor.transferProgress, "final NOTIFY");
+        } while (status < 200);
+        assertThat(status).as("the transfer's final NOTIFY").isEqualTo(200);
     }
 
     /** The room the queue call {@code callId} was parked in; null until its PARKED event. */

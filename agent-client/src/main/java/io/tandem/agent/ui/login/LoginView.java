@@ -1,14 +1,21 @@
 package io.tandem.agent.ui.login;
 
+import io.tandem.agent.ui.settings.ConnectionView;
+import io.tandem.agent.ui.settings.SettingsViewModel;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Control;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
@@ -61,10 +68,23 @@ public final class LoginView extends StackPane {
         spinner.visibleProperty().bind(vm.busyProperty());
         HBox actions = new HBox(10, login, spinner);
         actions.setAlignment(Pos.CENTER_LEFT);
-        HBox.setHgrow(login, javafx.scene.layout.Priority.ALWAYS);
+        HBox.setHgrow(login, Priority.ALWAYS);
+
+        // The connection the sign-in will use, and where to change it before signing in (a TLS-only node).
+        Label connection = new Label();
+        connection.setId("login-connection");
+        connection.getStyleClass().add("muted-text");
+        connection.setWrapText(true);
+        connection.textProperty().bind(vm.connectionProperty());
+        connection.setMinHeight(USE_PREF_SIZE); // a long TLS description wraps instead of ending in "…"
+        Hyperlink settings = new Hyperlink("Connection settings…");
+        settings.setId("login-connection-settings");
+        settings.setPadding(Insets.EMPTY); // its text lines up with the description's
+        settings.setOnAction(e -> openConnectionSettings(vm, settings, agent.getText().isEmpty() ? agent : password));
+        VBox connectionRow = new VBox(4, connection, settings);
 
         vm.problemFieldProperty().addListener((o, old, field) -> {
-            for (var f : new javafx.scene.control.Control[] {url, tenant, agent, password}) {
+            for (var f : new Control[] {url, tenant, agent, password}) {
                 f.getStyleClass().remove("invalid");
             }
             switch (field) {
@@ -76,11 +96,36 @@ public final class LoginView extends StackPane {
             }
         });
 
-        VBox card = new VBox(14, brand, subtitle, form, message, actions);
+        VBox card = new VBox(14, brand, subtitle, form, message, actions, connectionRow);
         card.getStyleClass().add("card");
         card.setPadding(new Insets(28));
         card.setMaxSize(440, USE_PREF_SIZE);
         getChildren().add(card);
+    }
+
+    /** The connection part of Settings, on its own: saved with its own button, applied by the next sign-in. */
+    private void openConnectionSettings(LoginViewModel vm, Hyperlink link, Control next) {
+        SettingsViewModel settings = vm.connectionSettings();
+        Button save = new Button("Save");
+        save.setId("settings-save");
+        save.getStyleClass().add("primary");
+        save.setOnAction(e -> settings.saveConnection());
+        VBox content = new VBox(14, new ConnectionView(settings), save);
+        content.getStyleClass().add("settings");
+        Dialog<Void> dialog = new Dialog<>();
+        dialog.setTitle("Connection settings");
+        dialog.initOwner(getScene().getWindow());
+        dialog.getDialogPane().setContent(content);
+        dialog.getDialogPane().getButtonTypes().add(ButtonType.CLOSE);
+        dialog.getDialogPane().lookupButton(ButtonType.CLOSE).setId("settings-close");
+        dialog.getDialogPane().getStylesheets().addAll(getScene().getStylesheets());
+        dialog.setOnHidden(e -> {
+            vm.connectionSettingsClosed();
+            // Back to signing in: the field to fill next has the focus, the link no visited or focused look.
+            link.setVisited(false);
+            next.requestFocus();
+        });
+        dialog.show();
     }
 
     private static Label caption(String text) {
@@ -97,7 +142,7 @@ public final class LoginView extends StackPane {
         return f;
     }
 
-    private static void mark(javafx.scene.control.Control control) {
+    private static void mark(Control control) {
         control.getStyleClass().add("invalid");
         control.requestFocus();
     }

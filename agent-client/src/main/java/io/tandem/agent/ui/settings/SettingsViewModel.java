@@ -130,7 +130,8 @@ public final class SettingsViewModel {
         return use.name().charAt(0) + use.id().substring(1);
     }
 
-    private static String describe(SipSecurity security) {
+    /** The connection in words: "SIP over TLS to port 5061, trusting node.pem, SRTP mandatory". */
+    public static String describe(SipSecurity security) {
         String base = "SIP over " + security.transport().name();
         if (!security.tls()) {
             return base;
