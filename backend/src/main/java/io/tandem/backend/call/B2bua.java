@@ -1,6 +1,5 @@
 package io.tandem.backend.call;
 
-import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.User;
 import io.tandem.backend.node.SipProperties;
 import io.tandem.backend.node.sip.InboundRequest;
@@ -93,8 +92,8 @@ public final class B2bua implements SipFeature {
     B2bua(Calls calls, SipAuthenticator authenticator, TenantResolver tenants, CallRouter router,
             CallAdmission admission, TrunkSignature trunk, RtpRelayPool relays, SipProperties sip, Redis redis,
             Supplier<List<ServiceNumbers>> services, CallWakes wakes, CarrierArrivals arrivals,
-            OutsideCalls outsideCalls, Directory directory) {
-        this.transfers = new TransferAdmission(directory, admission, outsideCalls);
+            OutsideCalls outsideCalls, TransferAdmission transfers) {
+        this.transfers = transfers;
         this.sessionExpires = sip.sessionExpires().toSeconds();
         this.minSessionExpires = sip.minSessionExpires().toSeconds();
         this.wakes = wakes;

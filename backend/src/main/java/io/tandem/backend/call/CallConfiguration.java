@@ -71,7 +71,7 @@ class CallConfiguration {
             RtpRelayPool relays,
             SipProperties sip, ObjectProvider<ServiceNumbers> services, OwedWrites writes,
             ObjectProvider<PartyCalls> parties, CallWakes wakes, CarrierArrivals arrivals, OutsideCalls outsideCalls,
-            Directory directory, CarrierChannels carrierChannels) {
+            TransferAdmission transfers, CarrierChannels carrierChannels) {
         // Memoised: an ObjectProvider resolves the bean on every call, which cost ~8 % of a node's CPU per INVITE.
         Signalling signalling = new Signalling(new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id()));
@@ -83,7 +83,13 @@ class CallConfiguration {
                 carrierChannels, dialogs);
         return new B2bua(calls, authenticator, tenants, router, admission, trunk, relays, sip, redis,
                 SingletonSupplier.of(() -> services.orderedStream().toList()), wakes, arrivals,
-                outsideCalls, directory);
+                outsideCalls, transfers);
+    }
+
+    /** What a transferor may transfer a call to: for the B2BUA's calls and the queue calls' agents alike. */
+    @Bean
+    TransferAdmission transferAdmission(Directory directory, CallAdmission admission, OutsideCalls outsideCalls) {
+        return new TransferAdmission(directory, admission, outsideCalls);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.tandem.backend.acd.dispatch.Claims;
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.call.SessionTimer;
+import io.tandem.backend.call.TransferAdmission;
 import io.tandem.backend.conference.Room;
 import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.node.sip.OutgoingBranch;
@@ -104,7 +105,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
 
     QueueCall(QueueSeat seat, QueueDefinition queue, CallerLeg caller, OutgoingLegs legs, Overflow overflow,
             Rooms rooms, ScheduledExecutorService timers, CallReport report, Node node,
-            CallerLiveness.Settings livenessSettings) {
+            CallerLiveness.Settings livenessSettings, TransferAdmission admission) {
         CallingParty party = seat.party();
         this.tenant = party.tenant();
         this.callId = party.callId();
@@ -123,7 +124,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         this.waiting = new WaitingCaller(queue, seat, this, branches, later, this);
         this.departure = new Departure(this, seat, overflow, branches, later);
         this.liveness = new CallerLiveness(livenessSettings, later, livenessCaller, this);
-        this.transfers = new AgentTransfer(legs, later, this);
+        this.transfers = new AgentTransfer(legs, admission, later, this);
     }
 
     @Override
@@ -686,7 +687,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
             return;
         }
         Optional<AgentTransfer.Referral> referral = transfers.read(st);
-        if (referral.isEmpty()) {
+        if (referral.isEmpty() || !transfers.admitted(tenant, agent, st, referral.get())) {
             return;
         }
         if (referral.get().attended()) {
@@ -699,6 +700,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
                 queue.number(), tenant, target);
         connected = null;
         agent.stream.close();
+        caller.unbridge();
         node.unlisted(this);
         // The agent's end first: call_end.lua clears the caller's queue entry, which a new wait writes again.
         report.transferred(queue, agent, Claims.CallEnding.BLIND_TRANSFER, target);

@@ -14,6 +14,7 @@ import io.tandem.backend.acd.dispatch.OfferEndings;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.call.CallProperties;
 import io.tandem.backend.call.SrtpTermination;
+import io.tandem.backend.call.TransferAdmission;
 import io.tandem.backend.campaign.CampaignDialer;
 import io.tandem.backend.campaign.CampaignProperties;
 import io.tandem.backend.cdr.CallRecords;
@@ -88,7 +89,7 @@ class QueueCallConfiguration {
             MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings,
             Rooms rooms, JoinTokens tokens, Redis redis, NodeCommands nodeCommands, CallProperties callProperties,
             CallWakes wakes, AcdProperties acdProperties, CampaignProperties campaignProperties,
-            CarrierChannels carrierChannels) {
+            CarrierChannels carrierChannels, TransferAdmission transfers) {
         NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
@@ -124,7 +125,7 @@ class QueueCallConfiguration {
                         properties.sorryPrompt(), properties.parkPrompt(), properties.joinRefusedPrompt()), rooms,
                 tokens, trust, recorder, threads, properties.liveness(), tickets, campaignCalls,
                 new QueueCalls.SessionIntervals(sip.sessionExpires().toSeconds(),
-                        sip.minSessionExpires().toSeconds()));
+                        sip.minSessionExpires().toSeconds()), transfers);
         nodeCommands.serve(tickets);
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
         dispatcher.onDrained(calls::drained);

@@ -6,6 +6,8 @@ import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.backend.redis.Keys;
@@ -148,6 +150,85 @@ class QueueTransferIT {
                     .containsEntry("transfers", "1044>7411 blind").containsEntry("hungUpBy", "callee");
             firstDesk.state("not-ready");
             secondDesk.stateAfterCall("not-ready");
+        }
+    }
+
+    @Test
+    void anAgentOnTheCallersNodeMayTransferOnlyToWhatItMayCallItself() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7420", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
+                List.of("1046")), false);
+        // The agent's phone talks to the caller's node: the queue call itself gets the REFER.
+        try (QueuePhone agent = QueuePhone.agent(n1, "1046", 440, 1000);
+             AgentDesk desk = AgentDesk.available(n1, "1046");
+             QueuePhone caller = QueuePhone.caller("1047", 1000, 440)) {
+            Call call = caller.dial(n1, "7420");
+            caller.awaitState(call, CallState.CONNECTED);
+            Call answered = agent.nextIncoming();
+            answered.answer();
+            agent.awaitState(answered, CallState.CONNECTED);
+            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+
+            // 1046 has no outside-call permission: it may not send its caller to the public network either.
+            answered.transfer("sip:+442012345678@127.0.0.1:" + n1.sipPort());
+            assertThat(agent.nextTransferStatus("REFER refused")).isEqualTo(403);
+            long heardBefore = caller.ear(call).toneFrames();
+            Await.until("the caller still hears the agent's 440 Hz", AUDIO,
+                    () -> caller.ear(call).toneFrames() > heardBefore + 25);
+            assertThat(call.state()).isEqualTo(CallState.CONNECTED);
+            assertThat(answered.state()).isEqualTo(CallState.CONNECTED);
+            assertThat(queueLog(call.id())).doesNotContain("BLINDTRANSFER");
+
+            call.hangup();
+            agent.awaitState(answered, CallState.ENDED);
+            assertThat(record(call.id())).containsEntry("agent", "1046").doesNotContainKey("transfers");
+            desk.stateAfterCall("not-ready");
+        }
+    }
+
+    @Test
+    void aCallerTransferredToAnotherQueueLeavesItWithThatQueuesExitKey() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7430", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
+                List.of("1048")), false);
+        QueueDefinition.Announcements none = new QueueDefinition.Announcements(false, false, 0, 0);
+        n1.bean(Queues.class).save("demo", new QueueDefinition("7432", "after the key", Strategy.LONGEST_IDLE, 0, 0,
+                true, false, 15, 1, 0, 0, 20, 30, List.of(), none, "default", "", QueueDefinition.Destination.NONE,
+                QueueDefinition.Destination.NONE), false);
+        n1.bean(Queues.class).save("demo", new QueueDefinition("7431", "with a key", Strategy.LONGEST_IDLE, 0, 0,
+                true, false, 15, 1, 0, 0, 20, 30, List.of(), none, "default", "5",
+                new QueueDefinition.Destination("queue", "7432"), QueueDefinition.Destination.NONE), false);
+        try (QueuePhone agent = QueuePhone.agent(n1, "1048", 440, 1000);
+             AgentDesk desk = AgentDesk.available(n1, "1048");
+             QueuePhone caller = QueuePhone.caller("1049", 1000, 440)) {
+            Call call = caller.dial(n1, "7430");
+            caller.awaitState(call, CallState.CONNECTED);
+            Call answered = agent.nextIncoming();
+            answered.answer();
+            agent.awaitState(answered, CallState.CONNECTED);
+            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+
+            answered.transfer("sip:7431@127.0.0.1:" + n1.sipPort());
+            int status;
+            do {
+                status = agent.nextTransferStatus("final NOTIFY");
+            } while (status < 200);
+            assertThat(status).isEqualTo(200);
+            Await.until("the caller waits in 7431", AUDIO,
+                    () -> n1.bean(Callers.class).find("demo", "7431", call.id()).isPresent());
+
+            // The digit is the new wait's, not the ended bridge's to relay to the agent's closed stream.
+            call.sendDtmf('5');
+            Await.until("the caller left 7431 with its exit key for 7432", AUDIO,
+                    () -> queueLog(call.id()).contains("EXITWITHKEY")
+                            && n1.bean(Callers.class).find("demo", "7432", call.id()).isPresent());
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "BLINDTRANSFER",
+                    "ENTERQUEUE", "EXITWITHKEY", "ENTERQUEUE");
+            assertThat(queueLogEntry(call.id(), "EXITWITHKEY")).containsEntry("queue", "7431");
+
+            call.hangup();
+            caller.awaitState(call, CallState.ENDED);
+            Await.until("the abandon in 7432 is logged", Duration.ofSeconds(10),
+                    () -> queueLog(call.id()).contains("ABANDON"));
+            desk.state("not-ready");
         }
     }
 
