@@ -87,6 +87,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
     private final CallerLiveness liveness;
     /** The connected agent's REFER, as its transferor side sees it. */
     private final AgentTransfer transfers;
+    /** The connected agent's attended transfer while the caller's INVITE with Replaces is out; null otherwise. */
+    private AttendedJoin joining;
 
     private QueueDefinition queue;
     private State state = State.WAITING;
@@ -403,6 +405,13 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
 
     /** What the branch's INVITE came to, for this caller; {@code response} null on a timeout. */
     private void onStep(AgentBranch branch, OutgoingBranch.Step step, Response response) {
+        if (branch.replaces != null) {
+            // the caller's leg of an attended transfer: only its INVITE's outcome matters, once
+            if (joining != null && joining.owns(branch)) {
+                joining.onStep(branch, step, response);
+            }
+            return;
+        }
         if (branch.intoRoom) {
             if (parked != null) {
                 parked.onStep(branch, step, response);
@@ -665,7 +674,11 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         }
         legs.ok(st);
         if (Request.BYE.equals(method)) {
-            if (branch == connected && state == State.CONNECTED) {
+            if (branch == connected && state == State.CONNECTED && joining != null) {
+                // RFC 5589 §7: the transferor may hang up once its REFER is accepted; the join decides the call
+                joining.transferorLeft();
+                branch.stream.close();
+            } else if (branch == connected && state == State.CONNECTED) {
                 caller.bye();
                 end(connected, "normal", "callee", true);
             } else {
@@ -678,8 +691,10 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
      * The connected agent transfers the caller (RFC 3515 REFER, RFC 5589 §6): to another queue of the tenant, where
      * it waits again with that queue's music, or to an extension, put through from here as an overflow's is (the
      * queue's music until it answers). The agent's part ends for the ACD as a hang-up's would (wrap-up), with
-     * BLINDTRANSFER in the queue log; the call and its record go on with the caller and carry the transfer. A REFER
-     * on a dialog that is not the connected agent's → 481; an attended one (Replaces) → 501, not carried out yet.
+     * BLINDTRANSFER in the queue log; the call and its record go on with the caller and carry the transfer. An
+     * attended one (Replaces) joins the caller to the agent's consultation ({@link #attended}). Either only to what
+     * the agent may call itself ({@link AgentTransfer#admitted}). A REFER on a dialog that is not the connected
+     * agent's → 481.
      */
     private void onRefer(AgentBranch agent, ServerTransaction st) {
         if (agent != connected || state != State.CONNECTED || agent.toExtension() || joiner != null) {
@@ -691,7 +706,11 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
             return;
         }
         if (referral.get().attended()) {
-            transfers.refuse(st, Response.NOT_IMPLEMENTED, "Attended transfer of a queue call: transfer blind");
+            attended(agent, st, referral.get());
+            return;
+        }
+        if (joining != null) {
+            transfers.refuse(st, Response.REQUEST_PENDING, "A transfer is in progress");
             return;
         }
         transfers.accepted(agent, st);
@@ -716,6 +735,70 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         }
         transfers.succeeded(agent);
     }
+
+    /**
+     * The connected agent's attended transfer (RFC 5589 §7): the caller's INVITE with the Refer-To's Replaces goes to
+     * the node holding the agent's consultation ({@link AttendedJoin}), 202 and NOTIFY 100 meanwhile; the agent and
+     * the caller still talk until it is answered ({@link #joinOutcome}).
+     */
+    private void attended(AgentBranch agent, ServerTransaction st, AgentTransfer.Referral referral) {
+        if (joining != null) {
+            transfers.refuse(st, Response.REQUEST_PENDING, "A transfer is in progress");
+            return;
+        }
+        AttendedJoin join = new AttendedJoin(branches, joinOutcome, agent, referral);
+        Optional<TransferAdmission.Refusal> refused = join.locate(legs.nodeId());
+        if (refused.isPresent()) {
+            log.info("queue call {} from {}: agent {}'s attended transfer to {} refused: {} {}", callId, number,
+                    agent.agentId, referral.number(), refused.get().status(), refused.get().reason());
+            transfers.refuse(st, refused.get().status(), refused.get().reason());
+            return;
+        }
+        transfers.accepted(agent, st);
+        log.info("queue call {} from {}: agent {} joins it from {}@{} to {}, whom it consulted", callId, number,
+                agent.agentId, queue.number(), tenant, referral.number());
+        joining = join;
+        join.dial();
+    }
+
+    /** What the caller's INVITE with Replaces came to; called under the call's lock. */
+    private final AttendedJoin.Outcome joinOutcome = new AttendedJoin.Outcome() {
+        @Override
+        public void joined(AttendedJoin join, AgentBranch leg, NegotiatedMedia media) {
+            joining = null;
+            AgentBranch agent = join.agent;
+            // The agent's end first (wrap-up, ATTENDEDTRANSFER); the record goes on with the colleague's leg.
+            report.transferred(queue, agent, Claims.CallEnding.ATTENDED_TRANSFER, join.number);
+            if (join.hasTransferorLeft()) {
+                legs.drop(agent, false);
+            } else {
+                agent.stream.close();
+                transfers.succeeded(agent);
+            }
+            answeredBy(leg, media);
+            node.listed(QueueCall.this, LiveCall.State.CONNECTED, leg.agentId, leg.agentNode,
+                    new CallBridge(caller.stream(), leg.stream));
+            log.info("queue call {} from {} now talks to {} on {} (attended transfer by {}; queue {}@{})", callId,
+                    number, leg.agentId, leg.agentNode, agent.agentId, queue.number(), tenant);
+        }
+
+        @Override
+        public void notJoined(AttendedJoin join, int status, String reason) {
+            joining = null;
+            log.info("queue call {} from {}: agent {}'s attended transfer to {} failed: {} {}", callId, number,
+                    join.agent.agentId, join.number, status, reason);
+            if (state != State.CONNECTED || connected != join.agent) {
+                return;
+            }
+            if (join.hasTransferorLeft()) {
+                // the agent hung up counting on the transfer: the caller has nobody left
+                caller.bye();
+                end(connected, "normal", "callee", true);
+            } else {
+                transfers.failed(join.agent, status, reason);
+            }
+        }
+    };
 
     /** An RFC 4733 digit from the caller: the queue's exit key leaves to its destination. */
     synchronized void onDigit(char digit) {
@@ -775,6 +858,10 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         state = State.ENDED;
         waiting.stop();
         liveness.stop();
+        if (joining != null) {
+            joining.cancel();
+            joining = null;
+        }
         if (parked != null) {
             parked.over();
         }

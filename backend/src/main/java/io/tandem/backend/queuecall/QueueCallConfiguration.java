@@ -13,6 +13,7 @@ import io.tandem.backend.acd.dispatch.Dispatcher;
 import io.tandem.backend.acd.dispatch.OfferEndings;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.call.CallProperties;
+import io.tandem.backend.call.DialogIndex;
 import io.tandem.backend.call.SrtpTermination;
 import io.tandem.backend.call.TransferAdmission;
 import io.tandem.backend.campaign.CampaignDialer;
@@ -89,7 +90,7 @@ class QueueCallConfiguration {
             MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings,
             Rooms rooms, JoinTokens tokens, Redis redis, NodeCommands nodeCommands, CallProperties callProperties,
             CallWakes wakes, AcdProperties acdProperties, CampaignProperties campaignProperties,
-            CarrierChannels carrierChannels, TransferAdmission transfers) {
+            CarrierChannels carrierChannels, TransferAdmission transfers, DialogIndex dialogs) {
         NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
@@ -106,7 +107,7 @@ class QueueCallConfiguration {
                         .description("X-Tandem caller headers on queue calls from untrusted sources, ignored")
                         .register(registry));
         Reinvites reinvites = new Reinvites(signalling, media);
-        OutgoingLegs legs = new OutgoingLegs(signalling, media, reinvites, router, new SrtpTermination(sip),
+        OutgoingLegs legs = new OutgoingLegs(signalling, media, reinvites, router, new SrtpTermination(sip), dialogs,
                 Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
                         .publishPercentiles(0.5, 0.99).register(registry));
         Acd acd = new Acd(queues, callers, claims, dispatcher);

@@ -154,6 +154,69 @@ class QueueTransferIT {
     }
 
     @Test
+    void anAgentOnAnotherNodeJoinsItsHeldCallerWithTheColleagueItConsulted() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7440", Strategy.LONGEST_IDLE, 15, 1, 2, 3,
+                List.of("1050")), false);
+        // The caller's queue call is on node 1, the agent's phone talks to node 2 and consults through it; the
+        // colleague's phone is on node 1.
+        try (QueuePhone agent = QueuePhone.agent(n2, "1050", 440, 1000);
+             AgentDesk desk = AgentDesk.available(n2, "1050");
+             QueuePhone colleague = QueuePhone.agent(n1, "1051", 600, 1000);
+             QueuePhone caller = QueuePhone.caller("1052", 1000, 600)) {
+            Call call = caller.dial(n1, "7440");
+            caller.awaitState(call, CallState.CONNECTED);
+            Call answered = agent.nextIncoming();
+            answered.answer();
+            agent.awaitState(answered, CallState.CONNECTED);
+            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+
+            answered.hold();
+            Await.until("the caller is held", AUDIO, answered::isOnHold);
+            Call consultation = agent.dial(n2, "1051");
+            Call consulted = colleague.nextIncoming();
+            consulted.answer();
+            agent.awaitState(consultation, CallState.CONNECTED);
+            colleague.awaitState(consulted, CallState.CONNECTED);
+            assertThat(colleague.ear(consulted).toneFrames()).as("1051 hears no 1 kHz before the transfer")
+                    .isLessThan(5);
+            long callerHeard = caller.ear(call).toneFrames();
+
+            answered.transfer(consultation);
+            int status;
+            do {
+                status = agent.nextTransferStatus("final NOTIFY");
+            } while (status < 200);
+            assertThat(status).as("the caller's node joined it to the consultation on node 2").isEqualTo(200);
+            agent.awaitState(consultation, CallState.ENDED);
+            agent.awaitState(answered, CallState.ENDED);
+            Await.until("1050 in wrap-up after the transfer", Duration.ofSeconds(10),
+                    () -> state("1050") == AgentState.WRAP_UP || state("1050") == AgentState.AVAILABLE);
+
+            Await.until("1051 hears the caller's 1 kHz", AUDIO, () -> colleague.ear(consulted).toneFrames() > 25,
+                    () -> "1051: " + consulted.statistics() + ", caller: " + call.statistics());
+            Await.until("the caller hears 1051's 600 Hz", AUDIO,
+                    () -> caller.ear(call).toneFrames() > callerHeard + 25);
+            assertThat(call.state()).isEqualTo(CallState.CONNECTED);
+            assertThat(consulted.state()).isEqualTo(CallState.CONNECTED);
+
+            call.hangup();
+            colleague.awaitState(consulted, CallState.ENDED);
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "ATTENDEDTRANSFER")
+                    .doesNotContain("COMPLETECALLER", "COMPLETEAGENT", "BLINDTRANSFER");
+            assertThat(queueLogEntry(call.id(), "ATTENDEDTRANSFER")).containsEntry("agent", "1050")
+                    .containsEntry("queue", "7440").containsEntry("data1", "1051");
+            assertThat(record(call.id())).containsEntry("queue", "7440").containsEntry("agent", "1050")
+                    .containsEntry("extension", "1051").containsEntry("transfers", "1050>1051 attended")
+                    .containsEntry("from", "1052").containsEntry("hungUpBy", "caller");
+            assertThat(record(consultation.id())).containsEntry("from", "1050").containsEntry("to", "1051")
+                    .containsEntry("transfers", "1050>1052 replaces");
+            Await.until("1050 available after wrap-up", Duration.ofSeconds(10),
+                    () -> state("1050") == AgentState.AVAILABLE);
+            desk.state("not-ready");
+        }
+    }
+
+    @Test
     void anAgentOnTheCallersNodeMayTransferOnlyToWhatItMayCallItself() throws Exception {
         n1.bean(Queues.class).save("demo", QueueNodes.queue("7420", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
                 List.of("1046")), false);
