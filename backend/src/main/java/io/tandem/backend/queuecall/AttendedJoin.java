@@ -1,5 +1,6 @@
 package io.tandem.backend.queuecall;
 
+import io.tandem.backend.call.B2bua;
 import io.tandem.backend.call.DialogIndex;
 import io.tandem.backend.call.TransferAdmission;
 import io.tandem.backend.node.sip.OutgoingBranch;
@@ -37,7 +38,8 @@ final class AttendedJoin {
     final AgentBranch agent;
     /** The colleague the agent consulted (the Refer-To's user). */
     final String number;
-    private final String replaces;
+    /** The dialog the caller's INVITE replaces: the agent's consultation leg, or its half on the colleague's node. */
+    private String replaces;
     private Route.Target target;
     /** The caller's new leg while its INVITE is out; null before and once it has its outcome. */
     private AgentBranch leg;
@@ -55,9 +57,12 @@ final class AttendedJoin {
     /**
      * Finds the node holding the consultation: empty when the join can start, else why the REFER is refused. No
      * node holds the dialog → 481 (RFC 3891 §3: the transferor may retry blind); another party's dialog → 403, as a
-     * direct call's transfer answers; a dialog of this node → 501; its node not alive → 481.
+     * direct call's transfer answers; its node not alive → 481. A consultation through this node (the agent's phone
+     * is registered here) is joined at its other half, on the colleague's node over the trunk; with the colleague's
+     * phone on this node too → 501.
      */
-    Optional<TransferAdmission.Refusal> locate(String thisNode) {
+    Optional<TransferAdmission.Refusal> locate() {
+        String thisNode = lines.nodeId();
         Optional<DialogIndex.Holder> holder = lines.consultation(replaces);
         if (holder.isEmpty()) {
             return refusal(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Replaces names no dialog of the cluster");
@@ -65,12 +70,19 @@ final class AttendedJoin {
         if (!holder.get().party().equals(agent.agentId)) {
             return refusal(Response.FORBIDDEN, "Replaces names another party's dialog");
         }
-        if (holder.get().node().equals(thisNode)) {
-            // The consultation through the caller's own node would need its B2BUA to hand the colleague's leg to
-            // the queue call: not carried out yet. A consultation through any other node is.
-            return refusal(Response.NOT_IMPLEMENTED, "Consult through another node than the caller's, or transfer blind");
+        String node = holder.get().node();
+        if (node.equals(thisNode)) {
+            // Our own B2BUA holds the consultation: its colleague's half on the next node is replaced instead.
+            Optional<B2bua.FarHalf> far = lines.consultationOverTrunk(replaces, agent.agentId);
+            if (far.isEmpty()) {
+                // joining a colleague on this node would need the B2BUA to hand its leg to the queue call
+                return refusal(Response.NOT_IMPLEMENTED,
+                        "The colleague's phone is on the caller's node: transfer blind");
+            }
+            node = far.get().node();
+            replaces = far.get().replaces();
         }
-        if (!(lines.routeToNode(holder.get().node(), number) instanceof Route.Ring ring)) {
+        if (!(lines.routeToNode(node, number) instanceof Route.Ring ring)) {
             return refusal(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "The consultation's node is not alive");
         }
         target = ring.targets().get(0);

@@ -1,6 +1,7 @@
 package io.tandem.backend.queuecall;
 
 import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.call.B2bua;
 import io.tandem.backend.call.DialogIndex;
 import io.tandem.backend.routing.Route;
 import java.io.IOException;
@@ -70,6 +71,16 @@ final class CallerBranches implements RingingOffer.Lines {
     /** Where the consultation an agent's attended transfer names is held (RFC 3891 Replaces); empty: nowhere. */
     Optional<DialogIndex.Holder> consultation(String replaces) {
         return legs.consultation(call.tenant, replaces);
+    }
+
+    /** A consultation of {@code agent} this node holds, its colleague over the trunk: that half's node and dialog. */
+    Optional<B2bua.FarHalf> consultationOverTrunk(String replaces, String agent) {
+        return legs.consultationOverTrunk(call.tenant, replaces, agent);
+    }
+
+    /** This node's id. */
+    String nodeId() {
+        return legs.nodeId();
     }
 
     /** {@code number} reached at {@code node} over the signed trunk. */

@@ -2,6 +2,7 @@ package io.tandem.backend.queuecall;
 
 import io.micrometer.core.instrument.Timer;
 import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.call.B2bua;
 import io.tandem.backend.call.CalleeSrtp;
 import io.tandem.backend.call.DialogIndex;
 import io.tandem.backend.call.SrtpTermination;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
@@ -52,12 +54,15 @@ final class OutgoingLegs {
     private final SrtpTermination srtp;
     /** Where the cluster finds the dialogs an agent's attended transfer names. */
     private final DialogIndex dialogs;
+    /** The node's B2BUA, for a consultation it holds (looked up on first use: it routes to the queue calls). */
+    private final Supplier<B2bua> calls;
     /** Caller enqueued → first offer INVITE sent (includes waiting for a free agent when none was). */
     private final Timer dispatchLatency;
     private final Map<String, AgentBranch> open = new ConcurrentHashMap<>();
 
     OutgoingLegs(NodeSignalling signalling, QueueMedia media, Reinvites reinvites, CallRouter router,
-            SrtpTermination srtp, DialogIndex dialogs, Timer dispatchLatency) {
+            SrtpTermination srtp, DialogIndex dialogs, Supplier<B2bua> calls, Timer dispatchLatency) {
+        this.calls = calls;
         this.signalling = signalling;
         this.dialogs = dialogs;
         this.srtp = srtp;
@@ -118,6 +123,14 @@ final class OutgoingLegs {
      */
     Optional<DialogIndex.Holder> consultation(String tenant, String replaces) {
         return dialogs.holder(tenant, replaces);
+    }
+
+    /**
+     * A consultation this node holds whose colleague is reached over the trunk ({@link B2bua#consultationOverTrunk}):
+     * the colleague's node and the Replaces naming that half of it there.
+     */
+    Optional<B2bua.FarHalf> consultationOverTrunk(String tenant, String replaces, String agent) {
+        return calls.get().consultationOverTrunk(tenant, replaces, agent);
     }
 
     /** This node's id. */

@@ -747,7 +747,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
             return;
         }
         AttendedJoin join = new AttendedJoin(branches, joinOutcome, agent, referral);
-        Optional<TransferAdmission.Refusal> refused = join.locate(legs.nodeId());
+        Optional<TransferAdmission.Refusal> refused = join.locate();
         if (refused.isPresent()) {
             log.info("queue call {} from {}: agent {}'s attended transfer to {} refused: {} {}", callId, number,
                     agent.agentId, referral.number(), refused.get().status(), refused.get().reason());

@@ -12,6 +12,7 @@ import io.tandem.backend.acd.dispatch.Claims;
 import io.tandem.backend.acd.dispatch.Dispatcher;
 import io.tandem.backend.acd.dispatch.OfferEndings;
 import io.tandem.backend.acd.queues.Queues;
+import io.tandem.backend.call.B2bua;
 import io.tandem.backend.call.CallProperties;
 import io.tandem.backend.call.DialogIndex;
 import io.tandem.backend.call.SrtpTermination;
@@ -90,7 +91,8 @@ class QueueCallConfiguration {
             MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings,
             Rooms rooms, JoinTokens tokens, Redis redis, NodeCommands nodeCommands, CallProperties callProperties,
             CallWakes wakes, AcdProperties acdProperties, CampaignProperties campaignProperties,
-            CarrierChannels carrierChannels, TransferAdmission transfers, DialogIndex dialogs) {
+            CarrierChannels carrierChannels, TransferAdmission transfers, DialogIndex dialogs,
+            ObjectProvider<B2bua> b2bua) {
         NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
@@ -108,6 +110,7 @@ class QueueCallConfiguration {
                         .register(registry));
         Reinvites reinvites = new Reinvites(signalling, media);
         OutgoingLegs legs = new OutgoingLegs(signalling, media, reinvites, router, new SrtpTermination(sip), dialogs,
+                SingletonSupplier.of(b2bua::getObject),
                 Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
                         .publishPercentiles(0.5, 0.99).register(registry));
         Acd acd = new Acd(queues, callers, claims, dispatcher);

@@ -217,6 +217,55 @@ class QueueTransferIT {
     }
 
     @Test
+    void anAgentOnTheCallersNodeJoinsItsHeldCallerWithAColleagueOnTheOtherNode() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7450", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
+                List.of("1053")), false);
+        // The agent's phone talks to the caller's node 1 and consults through it; the colleague's phone is on node 2:
+        // node 1 replaces the consultation's half on node 2.
+        try (QueuePhone agent = QueuePhone.agent(n1, "1053", 440, 1000);
+             AgentDesk desk = AgentDesk.available(n1, "1053");
+             QueuePhone colleague = QueuePhone.agent(n2, "1054", 600, 1000);
+             QueuePhone caller = QueuePhone.caller("1055", 1000, 600)) {
+            Call call = caller.dial(n1, "7450");
+            caller.awaitState(call, CallState.CONNECTED);
+            Call answered = agent.nextIncoming();
+            answered.answer();
+            agent.awaitState(answered, CallState.CONNECTED);
+            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+
+            answered.hold();
+            Await.until("the caller is held", AUDIO, answered::isOnHold);
+            Call consultation = agent.dial(n1, "1054");
+            Call consulted = colleague.nextIncoming();
+            consulted.answer();
+            agent.awaitState(consultation, CallState.CONNECTED);
+            colleague.awaitState(consulted, CallState.CONNECTED);
+            long callerHeard = caller.ear(call).toneFrames();
+
+            answered.transfer(consultation);
+            int status;
+            do {
+                status = agent.nextTransferStatus("final NOTIFY");
+            } while (status < 200);
+            assertThat(status).isEqualTo(200);
+            agent.awaitState(consultation, CallState.ENDED);
+            agent.awaitState(answered, CallState.ENDED);
+
+            Await.until("1054 hears the caller's 1 kHz", AUDIO, () -> colleague.ear(consulted).toneFrames() > 25,
+                    () -> "1054: " + consulted.statistics() + ", caller: " + call.statistics());
+            Await.until("the caller hears 1054's 600 Hz", AUDIO,
+                    () -> caller.ear(call).toneFrames() > callerHeard + 25);
+
+            consulted.hangup();
+            caller.awaitState(call, CallState.ENDED);
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "ATTENDEDTRANSFER");
+            assertThat(record(call.id())).containsEntry("agent", "1053").containsEntry("extension", "1054")
+                    .containsEntry("transfers", "1053>1054 attended").containsEntry("hungUpBy", "callee");
+            desk.stateAfterCall("not-ready");
+        }
+    }
+
+    @Test
     void anAgentOnTheCallersNodeMayTransferOnlyToWhatItMayCallItself() throws Exception {
         n1.bean(Queues.class).save("demo", QueueNodes.queue("7420", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
                 List.of("1046")), false);
