@@ -1,6 +1,5 @@
 package io.tandem.backend.call;
 
-import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.User;
 import io.tandem.backend.node.SipProperties;
 import io.tandem.backend.node.sip.InboundRequest;
@@ -93,8 +92,8 @@ public final class B2bua implements SipFeature {
     B2bua(Calls calls, SipAuthenticator authenticator, TenantResolver tenants, CallRouter router,
             CallAdmission admission, TrunkSignature trunk, RtpRelayPool relays, SipProperties sip, Redis redis,
             Supplier<List<ServiceNumbers>> services, CallWakes wakes, CarrierArrivals arrivals,
-            OutsideCalls outsideCalls, Directory directory) {
-        this.transfers = new TransferAdmission(directory, admission, outsideCalls);
+            OutsideCalls outsideCalls, TransferAdmission transfers) {
+        this.transfers = transfers;
         this.sessionExpires = sip.sessionExpires().toSeconds();
         this.minSessionExpires = sip.minSessionExpires().toSeconds();
         this.wakes = wakes;
@@ -121,6 +120,40 @@ public final class B2bua implements SipFeature {
     public Set<String> methods() {
         return Set.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL, Request.INFO, Request.REFER,
                 Request.UPDATE, Request.NOTIFY);
+    }
+
+    /** The node a consultation's other half is on, and the Replaces naming that half's dialog there. */
+    public record FarHalf(String node, String replaces) {
+    }
+
+    /**
+     * Where a transferee's INVITE must go to replace {@code party}'s consultation dialog {@code replacesValue} names
+     * when this node holds that dialog and the consultation's other leg goes over the trunk: that node, and the
+     * Replaces naming the trunk dialog as it sees it (RFC 3891 §6.1: its own tag, the to-tag, is our leg's remote
+     * tag). That node's B2BUA replaces its half of the consultation with the INVITE ({@link Replacement}) and BYEs
+     * the trunk leg, which ends our half. Empty when the dialog is not this node's or not {@code party}'s, the
+     * consultation is not answered, or the other party's phone is on this node.
+     */
+    public Optional<FarHalf> consultationOverTrunk(String tenant, String replacesValue, String party) {
+        Optional<Replaces> named = Replaces.parse(replacesValue);
+        Leg leg = named.map(replaces -> calls.find(replaces.callId())).orElse(null);
+        if (leg == null || !named.get().names(leg) || !leg.party.equals(party)) {
+            return Optional.empty();
+        }
+        Bridge bridge = leg.bridge;
+        synchronized (bridge) {
+            Leg other = bridge.other(leg);
+            if (bridge.state() != Bridge.State.ANSWERED || !bridge.connects(leg) || !bridge.tenant.equals(tenant)
+                    || other == null || other.target == null || !other.target.viaTrunk()) {
+                return Optional.empty();
+            }
+            Dialog dialog = other.dialog();
+            if (dialog == null || dialog.getLocalTag() == null || dialog.getRemoteTag() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new FarHalf(other.target.trunkNode(),
+                    new Replaces(other.callId, dialog.getRemoteTag(), dialog.getLocalTag(), false).value()));
+        }
     }
 
     /** The calls of this node (for {@link EntryNodeWatch}). */

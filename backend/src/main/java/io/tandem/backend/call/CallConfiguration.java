@@ -71,19 +71,35 @@ class CallConfiguration {
             RtpRelayPool relays,
             SipProperties sip, ObjectProvider<ServiceNumbers> services, OwedWrites writes,
             ObjectProvider<PartyCalls> parties, CallWakes wakes, CarrierArrivals arrivals, OutsideCalls outsideCalls,
-            Directory directory, CarrierChannels carrierChannels) {
+            TransferAdmission transfers, CarrierChannels carrierChannels, DialogIndex dialogs) {
         // Memoised: an ObjectProvider resolves the bean on every call, which cost ~8 % of a node's CPU per INVITE.
         Signalling signalling = new Signalling(new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id()));
-        DialogIndex dialogs = new DialogIndex(redis, writes, identity.id(), properties.dialogTtl());
-        long refresh = properties.dialogTtl().toMillis() / 3;
-        callTimers.scheduleWithFixedDelay(dialogs::refresh, refresh, refresh, TimeUnit.MILLISECONDS);
         Calls calls = new Calls(signalling, properties, callTimers, clock, identity.id(), metrics, records,
                 new CallPresence(redis, identity.id()), writes, parties.getIfAvailable(() -> PartyCalls.NONE),
                 carrierChannels, dialogs);
         return new B2bua(calls, authenticator, tenants, router, admission, trunk, relays, sip, redis,
                 SingletonSupplier.of(() -> services.orderedStream().toList()), wakes, arrivals,
-                outsideCalls, directory);
+                outsideCalls, transfers);
+    }
+
+    /**
+     * Which node holds a dialog, cluster-wide (Replaces, RFC 3891): written by this node's calls, read by them and by
+     * the queue calls' attended transfers; every dialog of the node refreshed every third of its TTL.
+     */
+    @Bean
+    DialogIndex dialogIndex(Redis redis, OwedWrites writes, NodeIdentity identity, CallProperties properties,
+            @Qualifier("callTimers") ScheduledExecutorService callTimers) {
+        DialogIndex dialogs = new DialogIndex(redis, writes, identity.id(), properties.dialogTtl());
+        long refresh = properties.dialogTtl().toMillis() / 3;
+        callTimers.scheduleWithFixedDelay(dialogs::refresh, refresh, refresh, TimeUnit.MILLISECONDS);
+        return dialogs;
+    }
+
+    /** What a transferor may transfer a call to: for the B2BUA's calls and the queue calls' agents alike. */
+    @Bean
+    TransferAdmission transferAdmission(Directory directory, CallAdmission admission, OutsideCalls outsideCalls) {
+        return new TransferAdmission(directory, admission, outsideCalls);
     }
 
     /**

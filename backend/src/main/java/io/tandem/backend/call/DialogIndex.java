@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * refreshed by this node every third of it, so a node that dies leaves nothing behind for longer than that. Legs over the trunk are not indexed: no phone holds
  * them.
  */
-final class DialogIndex {
+public final class DialogIndex {
 
     private static final Logger log = LoggerFactory.getLogger(DialogIndex.class);
     private static final String NODE = "node";
@@ -30,7 +30,7 @@ final class DialogIndex {
     private static final String REMOTE_TAG = "remoteTag";
 
     /** What the index says of a dialog: the node holding it and the party of that leg. */
-    record Holder(String node, String party) {
+    public record Holder(String node, String party) {
     }
 
     private final Redis redis;
@@ -91,6 +91,15 @@ final class DialogIndex {
             return Optional.empty();
         }
         return Optional.of(new Holder(entry.get(NODE), entry.get(PARTY)));
+    }
+
+    /**
+     * The node holding the dialog a Replaces header's {@code value} names (RFC 3891 §6.1, unescaped), with that leg's
+     * party: where a transferee's INVITE with that Replaces must go (a queue call's caller joined to its agent's
+     * consultation). Empty when the value does not parse, or as {@link #holder(String, Replaces)}.
+     */
+    public Optional<Holder> holder(String tenant, String value) {
+        return Replaces.parse(value).flatMap(replaces -> holder(tenant, replaces));
     }
 
     /** One round: every dialog this node still holds gets its full TTL again. Runs on the call timer. */

@@ -41,10 +41,14 @@ final class QueueOfferTransfer implements Referral {
         this.referSt = referSt;
     }
 
-    /** The agent's REFER to {@code number} (its Refer-To's user), on the queue offer of {@code bridge}. */
-    static void onRefer(Bridge bridge, Leg from, ServerTransaction st, String number, TransferAdmission admission) {
+    /**
+     * The agent's REFER to {@code number} (its Refer-To's user), on the queue offer of {@code bridge}; {@code blind}
+     * false when the Refer-To names the consultation it replaces (RFC 3891), which the queue call joins its caller to.
+     */
+    static void onRefer(Bridge bridge, Leg from, ServerTransaction st, String number, boolean blind,
+            TransferAdmission admission) {
         Signalling signalling = bridge.calls.signalling;
-        Optional<TransferAdmission.Refusal> refusal = admission.refusal(bridge.tenant, from.party, number, true);
+        Optional<TransferAdmission.Refusal> refusal = admission.refusal(bridge.tenant, from.party, number, blind);
         if (refusal.isPresent()) {
             signalling.respond(from, st, refusal.get().status(), refusal.get().reason(), null);
             return;

@@ -6,12 +6,15 @@ import io.tandem.telephony.sip.SipMessages;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
+import javax.sip.header.Header;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * leg's place in its call. The other party is re-INVITEd with the new caller's offer on its own relay port, its
  * answer goes back to the new caller in our 200 on the replaced party's relay port, and the replaced leg gets a BYE
  * (§3). Who may do it: the replaced leg's own party (moving its call to another device), or a caller that may call
- * the other party (the transferee of a REFER that a phone, not the node, carried out; RFC 5589 §7). An early-only
+ * the other party (the transferee of a REFER that a phone, not the node, carried out; RFC 5589 §7), or a node sending
+ * it for the replaced leg's party (Referred-By, the queue call of an agent's attended transfer). An early-only
  * Replaces of an answered call → 486, no such dialog → 481 (§3). Runs under the call's monitor.
  */
 final class Replacement implements Referral {
@@ -30,6 +34,9 @@ final class Replacement implements Referral {
     private static final Logger log = LoggerFactory.getLogger(Replacement.class);
     /** The header of an INVITE naming the dialog it replaces (RFC 3891 §6.1). */
     static final String HEADER = "Replaces";
+    /** RFC 3892: who referred the sender of the INVITE. */
+    private static final String REFERRED_BY = "Referred-By";
+    private static final Pattern SIP_USER = Pattern.compile("sips?:([^@;>\\s]+)@");
 
     private final Bridge bridge;
     private final Leg replaced;
@@ -87,8 +94,10 @@ final class Replacement implements Referral {
                 in.respond(Response.FORBIDDEN, "Not a call of this tenant");
                 return;
             }
-            if (!caller.equals(replaced.party)) {
-                Optional<TransferAdmission.Refusal> refusal = admission.refusal(tenant, caller, other.party, false);
+            String onBehalfOf = viaTrunk ? referredBy(in.request()).orElse(caller) : caller;
+            if (!onBehalfOf.equals(replaced.party)) {
+                Optional<TransferAdmission.Refusal> refusal = admission.refusal(tenant, onBehalfOf, other.party,
+                        false);
                 if (refusal.isPresent()) {
                     in.respond(refusal.get().status(), refusal.get().reason());
                     return;
@@ -207,6 +216,20 @@ final class Replacement implements Referral {
             bridge.calls.forget(newcomer);
             bridge.calls.signalling.respond(newcomer, newcomer.inviteSt, Response.REQUEST_TERMINATED, null, null);
         }
+    }
+
+    /**
+     * The transferor a node's INVITE is sent for (RFC 3892 Referred-By, its user): a queue call joining its caller to
+     * its agent's consultation (RFC 5589 §7) names the agent, so the agent's own dialog is replaced on its own
+     * behalf, whoever the caller is. Believed from a signed trunk request only.
+     */
+    private static Optional<String> referredBy(Request request) {
+        Header header = request.getHeader(REFERRED_BY);
+        if (header == null) {
+            return Optional.empty();
+        }
+        Matcher user = SIP_USER.matcher(header.toString());
+        return user.find() ? Optional.of(user.group(1)) : Optional.empty();
     }
 
     private static String callId(Request request) {

@@ -96,7 +96,8 @@ final class Transfer implements Referral {
             }
             if (bridge.carriesQueueOffer() && !from.isCaller()) {
                 // An agent's queue call: the caller's node transfers its caller and keeps its records.
-                QueueOfferTransfer.onRefer(bridge, from, st, uri.getUser(), admission);
+                QueueOfferTransfer.onRefer(bridge, from, st, uri.getUser(), uri.getHeader(REPLACES) == null,
+                        admission);
                 return;
             }
             String replaces = uri.getHeader(REPLACES);

@@ -12,19 +12,20 @@ import javax.sip.message.Response;
 /**
  * What a transferor may transfer a call to: what it may call itself (a transfer places a call on its behalf), by the
  * same rules as its own INVITEs ({@link CallAdmission} for app users, the dial permission of {@link OutsideCalls}
- * for outside numbers), decided before anything rings.
+ * for outside numbers), decided before anything rings. One for the node: the B2BUA's transfers and the queue calls'
+ * agents' transfers go by it.
  */
-final class TransferAdmission {
+public final class TransferAdmission {
 
     /** Why a transfer is refused: the status and reason phrase of the answer to the REFER. */
-    record Refusal(int status, String reason) {
+    public record Refusal(int status, String reason) {
     }
 
     private final Directory directory;
     private final CallAdmission admission;
     private final OutsideCalls outsideCalls;
 
-    TransferAdmission(Directory directory, CallAdmission admission, OutsideCalls outsideCalls) {
+    public TransferAdmission(Directory directory, CallAdmission admission, OutsideCalls outsideCalls) {
         this.directory = directory;
         this.admission = admission;
         this.outsideCalls = outsideCalls;
@@ -35,7 +36,7 @@ final class TransferAdmission {
      * whether the node rings the number itself (a blind transfer) or it is already the party of a consultation call
      * (an attended one, which joins a call that exists).
      */
-    Optional<Refusal> refusal(String tenant, String transferor, String number, boolean ringsHere) {
+    public Optional<Refusal> refusal(String tenant, String transferor, String number, boolean ringsHere) {
         Optional<User> user = directory.find(tenant, transferor);
         if (user.isEmpty()) {
             return Optional.of(new Refusal(Response.FORBIDDEN, "The transferor is no user of this tenant"));

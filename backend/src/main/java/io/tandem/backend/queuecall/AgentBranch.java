@@ -11,7 +11,9 @@ import io.tandem.telephony.sdp.SdpException;
 import io.tandem.telephony.sdp.SdpNegotiationException;
 import io.tandem.telephony.sdp.SdpNegotiator;
 import io.tandem.telephony.srtp.SdesException;
+import java.util.ArrayList;
 import java.util.List;
+import javax.sip.header.Header;
 
 /**
  * One INVITE that rings a reserved agent for a queue offer: to one of the agent's contacts on this node, or to the
@@ -23,6 +25,9 @@ final class AgentBranch {
 
     /** The offer id, which the softphone matches with the {@code offer} message on its WebSocket. */
     static final String OFFER_HEADER = "X-Tandem-Offer"; // the B2BUA of the agent's node knows it too (Bridge)
+    /** RFC 3891 §6.1: the dialog an INVITE replaces; RFC 3892: who referred its sender. */
+    private static final String REPLACES = "Replaces";
+    private static final String REFERRED_BY = "Referred-By";
 
     final BranchOwner call;
     final OfferGrant offer;
@@ -34,6 +39,12 @@ final class AgentBranch {
     final SdpNegotiator negotiator;
     /** A branch calling someone into a parked caller's room (a node command): no offer, but an agent's call. */
     final boolean intoRoom;
+    /**
+     * For the caller's leg to a colleague its agent consulted (an attended transfer): the consultation dialog it
+     * replaces (RFC 3891 §6.1) and the agent it is sent for (RFC 3892); null for every other leg.
+     */
+    final String replaces;
+    final String referredBy;
     /** The agent's node answered this branch with its id (trunk responses name it), or this node. */
     String agentNode;
     /** Our offer, SRTP to a phone of this node reached over TLS; set when the INVITE is sent. */
@@ -50,6 +61,8 @@ final class AgentBranch {
         this.stream = stream;
         this.negotiator = negotiator;
         this.intoRoom = false;
+        this.replaces = null;
+        this.referredBy = null;
     }
 
     /** The leg to a queue's overflow extension: no offer, no reservation; {@code agentId} is the extension. */
@@ -64,6 +77,23 @@ final class AgentBranch {
      */
     AgentBranch(BranchOwner call, String extension, Route.Target target, OutgoingBranch branch, RtpMediaStream stream,
             SdpNegotiator negotiator, boolean intoRoom) {
+        this(call, extension, target, branch, stream, negotiator, intoRoom, null, null);
+    }
+
+    /**
+     * The caller's leg to {@code extension}, whom agent {@code referredBy} consulted: it takes the agent's place in
+     * the consultation dialog {@code replaces} names. For the call's record it is the extension the caller was put
+     * through to ({@link #toExtension}), as a blind transfer's is.
+     */
+    AgentBranch(BranchOwner call, String extension, Route.Target target, OutgoingBranch branch, RtpMediaStream stream,
+            SdpNegotiator negotiator, String replaces, String referredBy) {
+        this(call, extension, target, branch, stream, negotiator, false, replaces, referredBy);
+    }
+
+    private AgentBranch(BranchOwner call, String extension, Route.Target target, OutgoingBranch branch,
+            RtpMediaStream stream, SdpNegotiator negotiator, boolean intoRoom, String replaces, String referredBy) {
+        this.replaces = replaces;
+        this.referredBy = referredBy;
         this.intoRoom = intoRoom;
         this.call = call;
         this.offer = null;
@@ -92,9 +122,16 @@ final class AgentBranch {
     boolean invite(NodeSignalling signalling, String callerNumber, String callerName, String tenant,
             PlacedSrtp sdp) {
         placed = sdp;
+        List<Header> headers = new ArrayList<>(2);
+        if (offer != null) {
+            headers.add(signalling.header(OFFER_HEADER, offer.offerId()));
+        }
+        if (replaces != null) {
+            headers.add(signalling.header(REPLACES, replaces));
+            headers.add(signalling.header(REFERRED_BY, "<sip:" + referredBy + "@" + signalling.host() + ">"));
+        }
         return signalling.invite(branch, new OutgoingInvite(target.requestUri(), target.transport(),
-                target.viaTrunk(), callerNumber, callerName, agentId, tenant, true,
-                offer == null ? List.of() : List.of(signalling.header(OFFER_HEADER, offer.offerId())), sdp.offer())
+                target.viaTrunk(), callerNumber, callerName, agentId, tenant, true, headers, sdp.offer())
                 .routedThrough(target.routeSet()));
     }
 
@@ -110,6 +147,9 @@ final class AgentBranch {
     public String toString() {
         if (intoRoom) {
             return "room join of " + agentId + " via " + target.requestUri() + " (" + callId() + ")";
+        }
+        if (replaces != null) {
+            return "attended transfer to " + agentId + " via " + target.requestUri() + " (" + callId() + ")";
         }
         if (offer == null) {
             return "overflow to " + agentId + " via " + target.requestUri() + " (" + callId() + ")";

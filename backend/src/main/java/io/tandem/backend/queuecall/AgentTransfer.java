@@ -1,5 +1,6 @@
 package io.tandem.backend.queuecall;
 
+import io.tandem.backend.call.TransferAdmission;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,11 +33,13 @@ final class AgentTransfer {
     }
 
     private final OutgoingLegs legs;
+    private final TransferAdmission admission;
     private final Timers timers;
     private final Object lock;
 
-    AgentTransfer(OutgoingLegs legs, Timers timers, Object lock) {
+    AgentTransfer(OutgoingLegs legs, TransferAdmission admission, Timers timers, Object lock) {
         this.legs = legs;
+        this.admission = admission;
         this.timers = timers;
         this.lock = lock;
     }
@@ -51,6 +54,20 @@ final class AgentTransfer {
         String replaces = uri.getHeader(REPLACES);
         return Optional.of(new Referral(uri.getUser(),
                 replaces == null ? null : URLDecoder.decode(replaces, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Whether the agent may send its caller where {@code referral} says: what it may call itself, as any transferor
+     * ({@link TransferAdmission}; a blind transfer is rung from here, an attended one joins the consultation call
+     * that exists). Refused (403, 404, 501 with the reason) before anything rings, the agent and the caller still
+     * talking. Decided here for an agent on this node and one on another node alike: the caller's node is the one
+     * that carries the transfer out.
+     */
+    boolean admitted(String tenant, AgentBranch agent, ServerTransaction st, Referral referral) {
+        Optional<TransferAdmission.Refusal> refusal = admission.refusal(tenant, agent.agentId, referral.number(),
+                !referral.attended());
+        refusal.ifPresent(refused -> legs.answer(st, refused.status(), refused.reason()));
+        return refusal.isEmpty();
     }
 
     /** The REFER is taken: 202 and the first NOTIFY (RFC 3515 §2.4.4). */

@@ -1,10 +1,13 @@
 package io.tandem.backend.queuecall;
 
 import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.call.B2bua;
+import io.tandem.backend.call.DialogIndex;
 import io.tandem.backend.routing.Route;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The legs one caller placed (agents for its offers, the overflow extension), until the call ends: each rung through
@@ -59,6 +62,36 @@ final class CallerBranches implements RingingOffer.Lines {
     /** Dials the overflow extension at {@code target}; null when the INVITE could not be sent. */
     AgentBranch dial(String extension, Route.Target target, OutgoingMedia media) {
         AgentBranch leg = legs.dial(call, extension, target, media);
+        if (leg != null) {
+            branches.add(leg);
+        }
+        return leg;
+    }
+
+    /** Where the consultation an agent's attended transfer names is held (RFC 3891 Replaces); empty: nowhere. */
+    Optional<DialogIndex.Holder> consultation(String replaces) {
+        return legs.consultation(call.tenant, replaces);
+    }
+
+    /** A consultation of {@code agent} this node holds, its colleague over the trunk: that half's node and dialog. */
+    Optional<B2bua.FarHalf> consultationOverTrunk(String replaces, String agent) {
+        return legs.consultationOverTrunk(call.tenant, replaces, agent);
+    }
+
+    /** This node's id. */
+    String nodeId() {
+        return legs.nodeId();
+    }
+
+    /** {@code number} reached at {@code node} over the signed trunk. */
+    Route routeToNode(String node, String number) {
+        return legs.routeToNode(node, number);
+    }
+
+    /** The caller's leg replacing agent {@code agent}'s consultation with {@code extension}; null if not sent. */
+    AgentBranch dialReplacing(String extension, Route.Target target, OutgoingMedia media, String replaces,
+            String agent) {
+        AgentBranch leg = legs.dialReplacing(call, extension, target, media, replaces, agent);
         if (leg != null) {
             branches.add(leg);
         }

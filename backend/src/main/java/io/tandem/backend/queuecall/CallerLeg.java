@@ -161,6 +161,10 @@ final class CallerLeg {
 
     private void startStream(NegotiatedMedia media) {
         stream.start(media.remoteRtp(), Codecs.create(media.codec()), media.telephoneEventPayloadType());
+        listenForDigits();
+    }
+
+    private void listenForDigits() {
         stream.onDtmf(digit -> {
             try {
                 digits.accept(digit);
@@ -168,6 +172,17 @@ final class CallerLeg {
                 log.warn("queue call {}: digit {} failed", callId, digit, e);
             }
         });
+    }
+
+    /**
+     * The caller talks to nobody any more (its agent transferred it): what it says goes nowhere and its digits are
+     * the call's again, not a {@link CallBridge}'s to relay to a closed stream; what it hears is set next.
+     */
+    void unbridge() {
+        stream.setSink(null);
+        if (digits != null) {
+            listenForDigits();
+        }
     }
 
     /** The leg's session timer (RFC 4028), negotiated on its INVITE; it starts with our 200. */

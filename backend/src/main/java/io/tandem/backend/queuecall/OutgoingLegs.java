@@ -2,7 +2,9 @@ package io.tandem.backend.queuecall;
 
 import io.micrometer.core.instrument.Timer;
 import io.tandem.backend.acd.dispatch.OfferGrant;
+import io.tandem.backend.call.B2bua;
 import io.tandem.backend.call.CalleeSrtp;
+import io.tandem.backend.call.DialogIndex;
 import io.tandem.backend.call.SrtpTermination;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.OutgoingBranch;
@@ -18,8 +20,10 @@ import java.io.IOException;
 import java.text.ParseException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
@@ -48,13 +52,19 @@ final class OutgoingLegs {
     private final CallRouter router;
     private final Reinvites reinvites;
     private final SrtpTermination srtp;
+    /** Where the cluster finds the dialogs an agent's attended transfer names. */
+    private final DialogIndex dialogs;
+    /** The node's B2BUA, for a consultation it holds (looked up on first use: it routes to the queue calls). */
+    private final Supplier<B2bua> calls;
     /** Caller enqueued → first offer INVITE sent (includes waiting for a free agent when none was). */
     private final Timer dispatchLatency;
     private final Map<String, AgentBranch> open = new ConcurrentHashMap<>();
 
     OutgoingLegs(NodeSignalling signalling, QueueMedia media, Reinvites reinvites, CallRouter router,
-            SrtpTermination srtp, Timer dispatchLatency) {
+            SrtpTermination srtp, DialogIndex dialogs, Supplier<B2bua> calls, Timer dispatchLatency) {
+        this.calls = calls;
         this.signalling = signalling;
+        this.dialogs = dialogs;
         this.srtp = srtp;
         this.media = media;
         this.reinvites = reinvites;
@@ -105,6 +115,43 @@ final class OutgoingLegs {
         AgentBranch branch = new AgentBranch(call, e164, new Route.Target(seizure.requestUri(), seizure.transport(),
                 null), signalling.branch(seizure.callId()), leg.stream(), leg.negotiator());
         return invite(call, branch, leg, false) ? branch : null;
+    }
+
+    /**
+     * The node holding the consultation dialog an agent's Refer-To names in Replaces (RFC 3891), with that leg's
+     * party; empty when no node holds it.
+     */
+    Optional<DialogIndex.Holder> consultation(String tenant, String replaces) {
+        return dialogs.holder(tenant, replaces);
+    }
+
+    /**
+     * A consultation this node holds whose colleague is reached over the trunk ({@link B2bua#consultationOverTrunk}):
+     * the colleague's node and the Replaces naming that half of it there.
+     */
+    Optional<B2bua.FarHalf> consultationOverTrunk(String tenant, String replaces, String agent) {
+        return calls.get().consultationOverTrunk(tenant, replaces, agent);
+    }
+
+    /** This node's id. */
+    String nodeId() {
+        return signalling.nodeId();
+    }
+
+    /** {@code number} reached at {@code node} over the signed trunk; not a ring when that node is not alive. */
+    Route routeToNode(String node, String number) {
+        return router.routeToNode(node, number);
+    }
+
+    /**
+     * Calls {@code extension} at {@code target} (another node) with {@code replaces}, for agent {@code referredBy}:
+     * the caller joins the agent's consultation with that extension. Null when the INVITE could not be sent.
+     */
+    AgentBranch dialReplacing(BranchOwner call, String extension, Route.Target target, OutgoingMedia leg,
+            String replaces, String referredBy) {
+        AgentBranch branch = new AgentBranch(call, extension, target, newBranch(), leg.stream(), leg.negotiator(),
+                replaces, referredBy);
+        return invite(call, branch, leg, true) ? branch : null;
     }
 
     /** Calls {@code user} at {@code target} into the caller's room; null when the INVITE could not be sent. */

@@ -5,6 +5,7 @@ import io.tandem.backend.acd.dispatch.Claims;
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.call.SessionTimer;
+import io.tandem.backend.call.TransferAdmission;
 import io.tandem.backend.conference.Room;
 import io.tandem.backend.conference.Rooms;
 import io.tandem.backend.node.sip.OutgoingBranch;
@@ -86,6 +87,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
     private final CallerLiveness liveness;
     /** The connected agent's REFER, as its transferor side sees it. */
     private final AgentTransfer transfers;
+    /** The connected agent's attended transfer while the caller's INVITE with Replaces is out; null otherwise. */
+    private AttendedJoin joining;
 
     private QueueDefinition queue;
     private State state = State.WAITING;
@@ -104,7 +107,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
 
     QueueCall(QueueSeat seat, QueueDefinition queue, CallerLeg caller, OutgoingLegs legs, Overflow overflow,
             Rooms rooms, ScheduledExecutorService timers, CallReport report, Node node,
-            CallerLiveness.Settings livenessSettings) {
+            CallerLiveness.Settings livenessSettings, TransferAdmission admission) {
         CallingParty party = seat.party();
         this.tenant = party.tenant();
         this.callId = party.callId();
@@ -123,7 +126,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         this.waiting = new WaitingCaller(queue, seat, this, branches, later, this);
         this.departure = new Departure(this, seat, overflow, branches, later);
         this.liveness = new CallerLiveness(livenessSettings, later, livenessCaller, this);
-        this.transfers = new AgentTransfer(legs, later, this);
+        this.transfers = new AgentTransfer(legs, admission, later, this);
     }
 
     @Override
@@ -402,6 +405,13 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
 
     /** What the branch's INVITE came to, for this caller; {@code response} null on a timeout. */
     private void onStep(AgentBranch branch, OutgoingBranch.Step step, Response response) {
+        if (branch.replaces != null) {
+            // the caller's leg of an attended transfer: only its INVITE's outcome matters, once
+            if (joining != null && joining.owns(branch)) {
+                joining.onStep(branch, step, response);
+            }
+            return;
+        }
         if (branch.intoRoom) {
             if (parked != null) {
                 parked.onStep(branch, step, response);
@@ -664,7 +674,11 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         }
         legs.ok(st);
         if (Request.BYE.equals(method)) {
-            if (branch == connected && state == State.CONNECTED) {
+            if (branch == connected && state == State.CONNECTED && joining != null) {
+                // RFC 5589 §7: the transferor may hang up once its REFER is accepted; the join decides the call
+                joining.transferorLeft();
+                branch.stream.close();
+            } else if (branch == connected && state == State.CONNECTED) {
                 caller.bye();
                 end(connected, "normal", "callee", true);
             } else {
@@ -677,8 +691,10 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
      * The connected agent transfers the caller (RFC 3515 REFER, RFC 5589 §6): to another queue of the tenant, where
      * it waits again with that queue's music, or to an extension, put through from here as an overflow's is (the
      * queue's music until it answers). The agent's part ends for the ACD as a hang-up's would (wrap-up), with
-     * BLINDTRANSFER in the queue log; the call and its record go on with the caller and carry the transfer. A REFER
-     * on a dialog that is not the connected agent's → 481; an attended one (Replaces) → 501, not carried out yet.
+     * BLINDTRANSFER in the queue log; the call and its record go on with the caller and carry the transfer. An
+     * attended one (Replaces) joins the caller to the agent's consultation ({@link #attended}). Either only to what
+     * the agent may call itself ({@link AgentTransfer#admitted}). A REFER on a dialog that is not the connected
+     * agent's → 481.
      */
     private void onRefer(AgentBranch agent, ServerTransaction st) {
         if (agent != connected || state != State.CONNECTED || agent.toExtension() || joiner != null) {
@@ -686,11 +702,15 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
             return;
         }
         Optional<AgentTransfer.Referral> referral = transfers.read(st);
-        if (referral.isEmpty()) {
+        if (referral.isEmpty() || !transfers.admitted(tenant, agent, st, referral.get())) {
             return;
         }
         if (referral.get().attended()) {
-            transfers.refuse(st, Response.NOT_IMPLEMENTED, "Attended transfer of a queue call: transfer blind");
+            attended(agent, st, referral.get());
+            return;
+        }
+        if (joining != null) {
+            transfers.refuse(st, Response.REQUEST_PENDING, "A transfer is in progress");
             return;
         }
         transfers.accepted(agent, st);
@@ -699,6 +719,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
                 queue.number(), tenant, target);
         connected = null;
         agent.stream.close();
+        caller.unbridge();
         node.unlisted(this);
         // The agent's end first: call_end.lua clears the caller's queue entry, which a new wait writes again.
         report.transferred(queue, agent, Claims.CallEnding.BLIND_TRANSFER, target);
@@ -714,6 +735,70 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         }
         transfers.succeeded(agent);
     }
+
+    /**
+     * The connected agent's attended transfer (RFC 5589 §7): the caller's INVITE with the Refer-To's Replaces goes to
+     * the node holding the agent's consultation ({@link AttendedJoin}), 202 and NOTIFY 100 meanwhile; the agent and
+     * the caller still talk until it is answered ({@link #joinOutcome}).
+     */
+    private void attended(AgentBranch agent, ServerTransaction st, AgentTransfer.Referral referral) {
+        if (joining != null) {
+            transfers.refuse(st, Response.REQUEST_PENDING, "A transfer is in progress");
+            return;
+        }
+        AttendedJoin join = new AttendedJoin(branches, joinOutcome, agent, referral);
+        Optional<TransferAdmission.Refusal> refused = join.locate();
+        if (refused.isPresent()) {
+            log.info("queue call {} from {}: agent {}'s attended transfer to {} refused: {} {}", callId, number,
+                    agent.agentId, referral.number(), refused.get().status(), refused.get().reason());
+            transfers.refuse(st, refused.get().status(), refused.get().reason());
+            return;
+        }
+        transfers.accepted(agent, st);
+        log.info("queue call {} from {}: agent {} joins it from {}@{} to {}, whom it consulted", callId, number,
+                agent.agentId, queue.number(), tenant, referral.number());
+        joining = join;
+        join.dial();
+    }
+
+    /** What the caller's INVITE with Replaces came to; called under the call's lock. */
+    private final AttendedJoin.Outcome joinOutcome = new AttendedJoin.Outcome() {
+        @Override
+        public void joined(AttendedJoin join, AgentBranch leg, NegotiatedMedia media) {
+            joining = null;
+            AgentBranch agent = join.agent;
+            // The agent's end first (wrap-up, ATTENDEDTRANSFER); the record goes on with the colleague's leg.
+            report.transferred(queue, agent, Claims.CallEnding.ATTENDED_TRANSFER, join.number);
+            if (join.hasTransferorLeft()) {
+                legs.drop(agent, false);
+            } else {
+                agent.stream.close();
+                transfers.succeeded(agent);
+            }
+            answeredBy(leg, media);
+            node.listed(QueueCall.this, LiveCall.State.CONNECTED, leg.agentId, leg.agentNode,
+                    new CallBridge(caller.stream(), leg.stream));
+            log.info("queue call {} from {} now talks to {} on {} (attended transfer by {}; queue {}@{})", callId,
+                    number, leg.agentId, leg.agentNode, agent.agentId, queue.number(), tenant);
+        }
+
+        @Override
+        public void notJoined(AttendedJoin join, int status, String reason) {
+            joining = null;
+            log.info("queue call {} from {}: agent {}'s attended transfer to {} failed: {} {}", callId, number,
+                    join.agent.agentId, join.number, status, reason);
+            if (state != State.CONNECTED || connected != join.agent) {
+                return;
+            }
+            if (join.hasTransferorLeft()) {
+                // the agent hung up counting on the transfer: the caller has nobody left
+                caller.bye();
+                end(connected, "normal", "callee", true);
+            } else {
+                transfers.failed(join.agent, status, reason);
+            }
+        }
+    };
 
     /** An RFC 4733 digit from the caller: the queue's exit key leaves to its destination. */
     synchronized void onDigit(char digit) {
@@ -773,6 +858,10 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         state = State.ENDED;
         waiting.stop();
         liveness.stop();
+        if (joining != null) {
+            joining.cancel();
+            joining = null;
+        }
         if (parked != null) {
             parked.over();
         }

@@ -12,8 +12,11 @@ import io.tandem.backend.acd.dispatch.Claims;
 import io.tandem.backend.acd.dispatch.Dispatcher;
 import io.tandem.backend.acd.dispatch.OfferEndings;
 import io.tandem.backend.acd.queues.Queues;
+import io.tandem.backend.call.B2bua;
 import io.tandem.backend.call.CallProperties;
+import io.tandem.backend.call.DialogIndex;
 import io.tandem.backend.call.SrtpTermination;
+import io.tandem.backend.call.TransferAdmission;
 import io.tandem.backend.campaign.CampaignDialer;
 import io.tandem.backend.campaign.CampaignProperties;
 import io.tandem.backend.cdr.CallRecords;
@@ -88,7 +91,8 @@ class QueueCallConfiguration {
             MeterRegistry registry, OwedWrites writes, CallbackRequests callbacks, OfferEndings offerEndings,
             Rooms rooms, JoinTokens tokens, Redis redis, NodeCommands nodeCommands, CallProperties callProperties,
             CallWakes wakes, AcdProperties acdProperties, CampaignProperties campaignProperties,
-            CarrierChannels carrierChannels) {
+            CarrierChannels carrierChannels, TransferAdmission transfers, DialogIndex dialogs,
+            ObjectProvider<B2bua> b2bua) {
         NodeSignalling signalling = new NodeSignalling(SingletonSupplier.of(endpoint::getObject),
                 SingletonSupplier.of(addresses::getObject), metrics, trunk, identity.id());
         InetAddress bind;
@@ -105,7 +109,8 @@ class QueueCallConfiguration {
                         .description("X-Tandem caller headers on queue calls from untrusted sources, ignored")
                         .register(registry));
         Reinvites reinvites = new Reinvites(signalling, media);
-        OutgoingLegs legs = new OutgoingLegs(signalling, media, reinvites, router, new SrtpTermination(sip),
+        OutgoingLegs legs = new OutgoingLegs(signalling, media, reinvites, router, new SrtpTermination(sip), dialogs,
+                SingletonSupplier.of(b2bua::getObject),
                 Timer.builder("tandem.queue.dispatch").description("caller enqueued to first offer INVITE sent")
                         .publishPercentiles(0.5, 0.99).register(registry));
         Acd acd = new Acd(queues, callers, claims, dispatcher);
@@ -124,7 +129,7 @@ class QueueCallConfiguration {
                         properties.sorryPrompt(), properties.parkPrompt(), properties.joinRefusedPrompt()), rooms,
                 tokens, trust, recorder, threads, properties.liveness(), tickets, campaignCalls,
                 new QueueCalls.SessionIntervals(sip.sessionExpires().toSeconds(),
-                        sip.minSessionExpires().toSeconds()));
+                        sip.minSessionExpires().toSeconds()), transfers);
         nodeCommands.serve(tickets);
         offerEndings.listen((tenant, callId, offerId, agentId, reason) -> calls.offerEnded(callId, offerId, reason));
         dispatcher.onDrained(calls::drained);

@@ -5,6 +5,7 @@ import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.call.CallerSrtp;
 import io.tandem.backend.call.ServiceNumbers;
 import io.tandem.backend.call.SessionTimer;
+import io.tandem.backend.call.TransferAdmission;
 import io.tandem.backend.campaign.CampaignDialer;
 import io.tandem.backend.conference.JoinTokens;
 import io.tandem.backend.conference.Rooms;
@@ -77,6 +78,8 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     private final Map<String, PromptCall> prompted = new ConcurrentHashMap<>();
     /** RFC 4028 on callers' legs: the interval granted when none is asked for, the smallest taken. */
     private final SessionIntervals sessions;
+    /** What an agent may transfer its caller to: what it may call itself, as for any call's transferor. */
+    private final TransferAdmission transfers;
 
     /** {@code tandem.sip.session-expires} and {@code tandem.sip.min-session-expires}, in seconds. */
     record SessionIntervals(long sessionExpires, long minSessionExpires) {
@@ -85,8 +88,9 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
     QueueCalls(NodeSignalling signalling, Acd acd, OutgoingLegs legs, QueueMedia media, Reinvites reinvites,
             Overflow overflow, Rooms rooms, JoinTokens tokens, CallerTrust trust, CallRecorder recorder,
             QueueCallThreads threads, CallerLiveness.Settings liveness, TicketCalls tickets,
-            CampaignCalls campaigns, SessionIntervals sessions) {
+            CampaignCalls campaigns, SessionIntervals sessions, TransferAdmission transfers) {
         this.sessions = sessions;
+        this.transfers = transfers;
         this.tickets = tickets;
         this.campaigns = campaigns;
         this.signalling = signalling;
@@ -329,7 +333,7 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
             leg.secure(srtp);
         }
         QueueCall call = new QueueCall(new QueueSeat(acd, threads, party, details), queue.get(), leg, legs, overflow,
-                rooms, threads.timers(), new CallReport(party, recorder), node, liveness);
+                rooms, threads.timers(), new CallReport(party, recorder), node, liveness, transfers);
         if (timer instanceof SessionTimer.Granted granted) {
             call.timeSession(granted, threads.timers());
         }

@@ -6,6 +6,8 @@ import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.acd.agents.AgentSessions;
+import io.tandem.backend.acd.dispatch.Callers;
+import io.tandem.backend.acd.queues.QueueDefinition;
 import io.tandem.backend.acd.queues.Queues;
 import io.tandem.backend.acd.queues.Strategy;
 import io.tandem.backend.redis.Keys;
@@ -148,6 +150,197 @@ class QueueTransferIT {
                     .containsEntry("transfers", "1044>7411 blind").containsEntry("hungUpBy", "callee");
             firstDesk.state("not-ready");
             secondDesk.stateAfterCall("not-ready");
+        }
+    }
+
+    @Test
+    void anAgentOnAnotherNodeJoinsItsHeldCallerWithTheColleagueItConsulted() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7440", Strategy.LONGEST_IDLE, 15, 1, 2, 3,
+                List.of("1050")), false);
+        // The caller's queue call is on node 1, the agent's phone talks to node 2 and consults through it; the
+        // colleague's phone is on node 1.
+        try (QueuePhone agent = QueuePhone.agent(n2, "1050", 440, 1000);
+             AgentDesk desk = AgentDesk.available(n2, "1050");
+             QueuePhone colleague = QueuePhone.agent(n1, "1051", 600, 1000);
+             QueuePhone caller = QueuePhone.caller("1052", 1000, 600)) {
+            Call call = caller.dial(n1, "7440");
+            caller.awaitState(call, CallState.CONNECTED);
+            Call answered = agent.nextIncoming();
+            answered.answer();
+            agent.awaitState(answered, CallState.CONNECTED);
+            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+
+            answered.hold();
+            Await.until("the caller is held", AUDIO, answered::isOnHold);
+            Call consultation = agent.dial(n2, "1051");
+            Call consulted = colleague.nextIncoming();
+            consulted.answer();
+            agent.awaitState(consultation, CallState.CONNECTED);
+            colleague.awaitState(consulted, CallState.CONNECTED);
+            assertThat(colleague.ear(consulted).toneFrames()).as("1051 hears no 1 kHz before the transfer")
+                    .isLessThan(5);
+            long callerHeard = caller.ear(call).toneFrames();
+
+            answered.transfer(consultation);
+            int status;
+            do {
+                status = agent.nextTransferStatus("final NOTIFY");
+            } while (status < 200);
+            assertThat(status).as("the caller's node joined it to the consultation on node 2").isEqualTo(200);
+            agent.awaitState(consultation, CallState.ENDED);
+            agent.awaitState(answered, CallState.ENDED);
+            Await.until("1050 in wrap-up after the transfer", Duration.ofSeconds(10),
+                    () -> state("1050") == AgentState.WRAP_UP || state("1050") == AgentState.AVAILABLE);
+
+            Await.until("1051 hears the caller's 1 kHz", AUDIO, () -> colleague.ear(consulted).toneFrames() > 25,
+                    () -> "1051: " + consulted.statistics() + ", caller: " + call.statistics());
+            Await.until("the caller hears 1051's 600 Hz", AUDIO,
+                    () -> caller.ear(call).toneFrames() > callerHeard + 25);
+            assertThat(call.state()).isEqualTo(CallState.CONNECTED);
+            assertThat(consulted.state()).isEqualTo(CallState.CONNECTED);
+
+            call.hangup();
+            colleague.awaitState(consulted, CallState.ENDED);
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "ATTENDEDTRANSFER")
+                    .doesNotContain("COMPLETECALLER", "COMPLETEAGENT", "BLINDTRANSFER");
+            assertThat(queueLogEntry(call.id(), "ATTENDEDTRANSFER")).containsEntry("agent", "1050")
+                    .containsEntry("queue", "7440").containsEntry("data1", "1051");
+            assertThat(record(call.id())).containsEntry("queue", "7440").containsEntry("agent", "1050")
+                    .containsEntry("extension", "1051").containsEntry("transfers", "1050>1051 attended")
+                    .containsEntry("from", "1052").containsEntry("hungUpBy", "caller");
+            assertThat(record(consultation.id())).containsEntry("from", "1050").containsEntry("to", "1051")
+                    .containsEntry("transfers", "1050>1052 replaces");
+            Await.until("1050 available after wrap-up", Duration.ofSeconds(10),
+                    () -> state("1050") == AgentState.AVAILABLE);
+            desk.state("not-ready");
+        }
+    }
+
+    @Test
+    void anAgentOnTheCallersNodeJoinsItsHeldCallerWithAColleagueOnTheOtherNode() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7450", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
+                List.of("1053")), false);
+        // The agent's phone talks to the caller's node 1 and consults through it; the colleague's phone is on node 2:
+        // node 1 replaces the consultation's half on node 2.
+        try (QueuePhone agent = QueuePhone.agent(n1, "1053", 440, 1000);
+             AgentDesk desk = AgentDesk.available(n1, "1053");
+             QueuePhone colleague = QueuePhone.agent(n2, "1054", 600, 1000);
+             QueuePhone caller = QueuePhone.caller("1055", 1000, 600)) {
+            Call call = caller.dial(n1, "7450");
+            caller.awaitState(call, CallState.CONNECTED);
+            Call answered = agent.nextIncoming();
+            answered.answer();
+            agent.awaitState(answered, CallState.CONNECTED);
+            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+
+            answered.hold();
+            Await.until("the caller is held", AUDIO, answered::isOnHold);
+            Call consultation = agent.dial(n1, "1054");
+            Call consulted = colleague.nextIncoming();
+            consulted.answer();
+            agent.awaitState(consultation, CallState.CONNECTED);
+            colleague.awaitState(consulted, CallState.CONNECTED);
+            long callerHeard = caller.ear(call).toneFrames();
+
+            answered.transfer(consultation);
+            int status;
+            do {
+                status = agent.nextTransferStatus("final NOTIFY");
+            } while (status < 200);
+            assertThat(status).isEqualTo(200);
+            agent.awaitState(consultation, CallState.ENDED);
+            agent.awaitState(answered, CallState.ENDED);
+
+            Await.until("1054 hears the caller's 1 kHz", AUDIO, () -> colleague.ear(consulted).toneFrames() > 25,
+                    () -> "1054: " + consulted.statistics() + ", caller: " + call.statistics());
+            Await.until("the caller hears 1054's 600 Hz", AUDIO,
+                    () -> caller.ear(call).toneFrames() > callerHeard + 25);
+
+            consulted.hangup();
+            caller.awaitState(call, CallState.ENDED);
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "ATTENDEDTRANSFER");
+            assertThat(record(call.id())).containsEntry("agent", "1053").containsEntry("extension", "1054")
+                    .containsEntry("transfers", "1053>1054 attended").containsEntry("hungUpBy", "callee");
+            desk.stateAfterCall("not-ready");
+        }
+    }
+
+    @Test
+    void anAgentOnTheCallersNodeMayTransferOnlyToWhatItMayCallItself() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7420", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
+                List.of("1046")), false);
+        // The agent's phone talks to the caller's node: the queue call itself gets the REFER.
+        try (QueuePhone agent = QueuePhone.agent(n1, "1046", 440, 1000);
+             AgentDesk desk = AgentDesk.available(n1, "1046");
+             QueuePhone caller = QueuePhone.caller("1047", 1000, 440)) {
+            Call call = caller.dial(n1, "7420");
+            caller.awaitState(call, CallState.CONNECTED);
+            Call answered = agent.nextIncoming();
+            answered.answer();
+            agent.awaitState(answered, CallState.CONNECTED);
+            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+
+            // 1046 has no outside-call permission: it may not send its caller to the public network either.
+            answered.transfer("sip:+442012345678@127.0.0.1:" + n1.sipPort());
+            assertThat(agent.nextTransferStatus("REFER refused")).isEqualTo(403);
+            long heardBefore = caller.ear(call).toneFrames();
+            Await.until("the caller still hears the agent's 440 Hz", AUDIO,
+                    () -> caller.ear(call).toneFrames() > heardBefore + 25);
+            assertThat(call.state()).isEqualTo(CallState.CONNECTED);
+            assertThat(answered.state()).isEqualTo(CallState.CONNECTED);
+            assertThat(queueLog(call.id())).doesNotContain("BLINDTRANSFER");
+
+            call.hangup();
+            agent.awaitState(answered, CallState.ENDED);
+            assertThat(record(call.id())).containsEntry("agent", "1046").doesNotContainKey("transfers");
+            desk.stateAfterCall("not-ready");
+        }
+    }
+
+    @Test
+    void aCallerTransferredToAnotherQueueLeavesItWithThatQueuesExitKey() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7430", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
+                List.of("1048")), false);
+        QueueDefinition.Announcements none = new QueueDefinition.Announcements(false, false, 0, 0);
+        n1.bean(Queues.class).save("demo", new QueueDefinition("7432", "after the key", Strategy.LONGEST_IDLE, 0, 0,
+                true, false, 15, 1, 0, 0, 20, 30, List.of(), none, "default", "", QueueDefinition.Destination.NONE,
+                QueueDefinition.Destination.NONE), false);
+        n1.bean(Queues.class).save("demo", new QueueDefinition("7431", "with a key", Strategy.LONGEST_IDLE, 0, 0,
+                true, false, 15, 1, 0, 0, 20, 30, List.of(), none, "default", "5",
+                new QueueDefinition.Destination("queue", "7432"), QueueDefinition.Destination.NONE), false);
+        try (QueuePhone agent = QueuePhone.agent(n1, "1048", 440, 1000);
+             AgentDesk desk = AgentDesk.available(n1, "1048");
+             QueuePhone caller = QueuePhone.caller("1049", 1000, 440)) {
+            Call call = caller.dial(n1, "7430");
+            caller.awaitState(call, CallState.CONNECTED);
+            Call answered = agent.nextIncoming();
+            answered.answer();
+            agent.awaitState(answered, CallState.CONNECTED);
+            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+
+            answered.transfer("sip:7431@127.0.0.1:" + n1.sipPort());
+            int status;
+            do {
+                status = agent.nextTransferStatus("final NOTIFY");
+            } while (status < 200);
+            assertThat(status).isEqualTo(200);
+            Await.until("the caller waits in 7431", AUDIO,
+                    () -> n1.bean(Callers.class).find("demo", "7431", call.id()).isPresent());
+
+            // The digit is the new wait's, not the ended bridge's to relay to the agent's closed stream.
+            call.sendDtmf('5');
+            Await.until("the caller left 7431 with its exit key for 7432", AUDIO,
+                    () -> queueLog(call.id()).contains("EXITWITHKEY")
+                            && n1.bean(Callers.class).find("demo", "7432", call.id()).isPresent());
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "BLINDTRANSFER",
+                    "ENTERQUEUE", "EXITWITHKEY", "ENTERQUEUE");
+            assertThat(queueLogEntry(call.id(), "EXITWITHKEY")).containsEntry("queue", "7431");
+
+            call.hangup();
+            caller.awaitState(call, CallState.ENDED);
+            Await.until("the abandon in 7432 is logged", Duration.ofSeconds(10),
+                    () -> queueLog(call.id()).contains("ABANDON"));
+            desk.state("not-ready");
         }
     }
 
