@@ -26,6 +26,8 @@ public final class NodeMetrics {
     private final Counter malformedUdp;
     private final Counter malformedTcp;
     private final Counter blockedSources;
+    private final Counter retransmissionsRepeated;
+    private final Counter retransmissionsAbsorbed;
     private final MeterRegistry registry;
 
     public NodeMetrics(MeterRegistry registry) {
@@ -56,6 +58,35 @@ public final class NodeMetrics {
                 .description("Malformed SIP messages dropped").register(registry);
         blockedSources = Counter.builder("tandem.sip.blocked")
                 .description("Requests refused because their source is temporarily blocked").register(registry);
+        retransmissionsRepeated = Counter.builder("tandem.sip.retransmissions").tag("outcome", "repeated")
+                .description("Retransmitted requests handled without a transaction (REGISTER over UDP): answered "
+                        + "again with the kept answer, or absorbed while the first copy was being handled")
+                .register(registry);
+        retransmissionsAbsorbed = Counter.builder("tandem.sip.retransmissions").tag("outcome", "absorbed")
+                .description("Retransmitted requests handled without a transaction (REGISTER over UDP): answered "
+                        + "again with the kept answer, or absorbed while the first copy was being handled")
+                .register(registry);
+    }
+
+    /**
+     * A retransmission of a request answered without a server transaction: {@code repeated} when it got the kept
+     * answer again, else absorbed because its first copy was still being handled (RFC 3261 §17.2.2).
+     */
+    public void retransmission(boolean repeated) {
+        (repeated ? retransmissionsRepeated : retransmissionsAbsorbed).increment();
+    }
+
+    /**
+     * Publishes what the SIP layer holds: the stack's server transactions (the overload valve refuses new work from
+     * 80 % of {@code tandem.sip.max-server-transactions}) and the answers kept for stateless requests' retransmissions.
+     */
+    public void sipHeld(Object endpoint, ToDoubleFunction<Object> serverTransactions, Object router,
+            ToDoubleFunction<Object> statelessAnswers) {
+        Gauge.builder("tandem.sip.server.transactions", endpoint, serverTransactions)
+                .description("Server transactions the SIP stack holds").register(registry);
+        Gauge.builder("tandem.sip.stateless.answers", router, statelessAnswers)
+                .description("Answers kept to repeat to retransmissions of requests handled without a transaction")
+                .register(registry);
     }
 
     public void registrationAdded() {

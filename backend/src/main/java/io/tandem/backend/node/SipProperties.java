@@ -33,6 +33,12 @@ import org.springframework.validation.annotation.Validated;
  *                      belongs to a dialog (BYE, re-INVITE), ACK, CANCEL and responses are always taken. 2,000 is
  *                      about half a second of work at the registrar's peak rate, the UDP retransmission interval T1
  *                      (RFC 3261 §17.1.1.1)
+ * @param statelessAnswers answers kept to repeat to retransmissions of the requests answered without a server
+ *                      transaction (REGISTER over UDP, so that registrations do not fill the stack's transaction
+ *                      table), each for 32 s (RFC 3261 §17.2.2); a few hundred bytes each. Two per registration:
+ *                      200,000 keep the full 32 s up to ~3,000 registrations/s, above which the oldest go sooner
+ *                      (a retransmission after that is handled again: a stale CSeq or nonce-count, which the phone
+ *                      recovers from); 0 keeps none
  * @param overloadRetryAfter the Retry-After of that 503: how long a refused phone waits before this node again
  * @param tlsPort       SIP over TLS (RFC 3261 §26.2, usually 5061) for single-node deployments without the edge;
  *                      0 = no TLS. Phones that register over TLS are called over TLS ({@code transport=tls})
@@ -65,6 +71,7 @@ public record SipProperties(
         @DefaultValue("16") @Min(1) @Max(256) int threads,
         @DefaultValue("100000") @Min(100) int maxServerTransactions,
         @DefaultValue("2000") @Min(0) int workQueueLimit,
+        @DefaultValue("200000") @Min(0) int statelessAnswers,
         @DefaultValue("5s") @NotNull Duration overloadRetryAfter,
         @DefaultValue("0") @Min(0) @Max(65535) int tlsPort,
         @DefaultValue("") String tlsKeyStore,

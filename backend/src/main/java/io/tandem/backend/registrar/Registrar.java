@@ -71,6 +71,18 @@ public final class Registrar implements SipFeature {
         return Set.of(Request.REGISTER);
     }
 
+    /**
+     * RFC 3261 §10.3 answers every REGISTER at once with a final response and creates no dialog, so over UDP it is
+     * answered without a server transaction, as Kamailio does: a registration would otherwise hold two transactions
+     * (challenge and authenticated REGISTER) for 32 s each (Timer J) and fill the stack's table (the overload valve
+     * refuses from 80,000) at ~1,250 registrations/s sustained. Retransmissions get the first answer again from the
+     * router and never reach the nonce-count check.
+     */
+    @Override
+    public boolean answersStatelessly() {
+        return true;
+    }
+
     @Override
     public void onRequest(InboundRequest in) {
         Request request = in.request();

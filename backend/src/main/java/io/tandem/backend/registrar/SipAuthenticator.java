@@ -81,9 +81,9 @@ public final class SipAuthenticator {
         } catch (ParseException e) {
             throw new IllegalStateException("cannot build a challenge", e);
         }
-        // Through a transaction, unlike Kamailio's stateless sl_send_reply: a retransmitted REGISTER then gets the
-        // same 401 again, not a second one with a fresh nonce that a client already answering the first would take
-        // for a stray response (SIPp fails the registration on it).
+        // A retransmitted REGISTER must get this same 401 again, not a second one with a fresh nonce that a client
+        // already answering the first would take for a stray response (SIPp fails the registration on it): its
+        // transaction repeats it, or over UDP (stateless, Registrar#answersStatelessly) the router's kept answer.
         in.respond(response);
     }
 

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.SipListenerExt;
 import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
 import io.tandem.telephony.sip.transport.FlowRouter;
 import io.tandem.telephony.sip.transport.TandemMessageProcessorFactory;
 import javax.sip.DialogTerminatedEvent;
@@ -420,13 +421,23 @@ public final class SipEndpoint implements AutoCloseable {
         }
     }
 
-    /** Answers statelessly through the provider. */
-    public void respondStateless(Response response) {
+    /**
+     * Answers statelessly through the provider (RFC 3261 §8.2.7, §18.2.2: to the top Via's received/rport): no server
+     * transaction is made or kept. False when it could not be sent (logged at debug: the caller counts it).
+     */
+    public boolean respondStateless(Response response) {
         try {
             provider.sendResponse(response);
+            return true;
         } catch (Exception e) {
             LOG.debug("cannot send {} statelessly: {}", response.getStatusCode(), e.getMessage());
+            return false;
         }
+    }
+
+    /** Server transactions the stack holds now (over UDP a completed non-INVITE one stays 32 s, Timer J). */
+    public int serverTransactions() {
+        return ((SIPTransactionStack) stack).getServerTransactionTableSize();
     }
 
     @Override

@@ -23,6 +23,8 @@ public final class InboundRequest {
     private final String sourceAddress;
     private final int sourcePort;
     private final String transport;
+    /** Set when the request is answered without a server transaction: where its answer is kept for retransmissions. */
+    private StatelessAnswers.First stateless;
 
     InboundRequest(RequestEvent event, SipEndpoint endpoint, NodeMetrics metrics) {
         this.event = event;
@@ -35,6 +37,11 @@ public final class InboundRequest {
         ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
         this.transport = via == null || via.getTransport() == null ? "udp"
                 : via.getTransport().toLowerCase(Locale.ROOT);
+    }
+
+    /** Answers this request without a server transaction, keeping the answer in {@code first} for its retransmissions. */
+    void answerStatelessly(StatelessAnswers.First first) {
+        this.stateless = first;
     }
 
     public Request request() {
@@ -74,9 +81,22 @@ public final class InboundRequest {
         respond(endpoint.messages().responseTo(event.getRequest(), status, reason));
     }
 
-    /** Sends a response built for this request, through its server transaction, and counts it. */
+    /**
+     * Sends a response built for this request, through its server transaction (or statelessly, when the router said
+     * so, keeping the answer to repeat to the request's retransmissions), and counts it.
+     */
     public void respond(Response response) {
-        endpoint.respond(event, response);
+        if (stateless == null) {
+            endpoint.respond(event, response);
+        } else {
+            boolean sent = endpoint.respondStateless(response);
+            // Encoded after sending (as sent), and kept even when the send failed: the request's effect (a binding
+            // written, a nonce-count used) is done, and its retransmission must get this answer, not a second one.
+            stateless.answered(response.toString());
+            if (!sent) {
+                metrics.sipSendFailed("response");
+            }
+        }
         metrics.sipResponse(response.getStatusCode());
     }
 }

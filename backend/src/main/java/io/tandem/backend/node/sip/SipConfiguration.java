@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
+import java.time.Clock;
 import java.util.Collections;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -30,8 +31,9 @@ class SipConfiguration {
 
     @Bean
     SipRequestRouter sipRequestRouter(ObjectProvider<SipFeature> features, ObjectProvider<SourceFilter> filters,
-            NodeMetrics metrics) {
-        return new SipRequestRouter(features.orderedStream().toList(), filters.orderedStream().toList(), metrics);
+            NodeMetrics metrics, SipProperties sip, Clock clock) {
+        return new SipRequestRouter(features.orderedStream().toList(), filters.orderedStream().toList(), metrics,
+                sip.statelessAnswers(), clock);
     }
 
     @Bean(destroyMethod = "close")
@@ -63,6 +65,8 @@ class SipConfiguration {
         metrics.sipEndpoint(endpoint, e -> ((SipEndpoint) e).droppedMalformed(), e -> ((SipEndpoint) e).rejected());
         metrics.overloadRefusals(endpoint, "INVITE", e -> ((SipEndpoint) e).overloadRefusedInvites());
         metrics.overloadRefusals(endpoint, "REGISTER", e -> ((SipEndpoint) e).overloadRefusedRegisters());
+        metrics.sipHeld(endpoint, e -> ((SipEndpoint) e).serverTransactions(), router,
+                r -> ((SipRequestRouter) r).statelessAnswersKept());
         return endpoint;
     }
 

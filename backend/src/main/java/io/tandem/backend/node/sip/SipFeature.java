@@ -18,6 +18,16 @@ public interface SipFeature {
     /** A request of one of {@link #methods()} that passed validation and whose source is not blocked. */
     void onRequest(InboundRequest request);
 
+    /**
+     * Whether this feature's requests over UDP are answered without a server transaction (RFC 3261 §8.2.7, as
+     * Kamailio's {@code sl_send_reply}): the router then repeats the first answer to retransmissions itself
+     * ({@link StatelessAnswers}). For a feature whose every request is answered at once with a final response and
+     * needs no dialog (REGISTER); over TCP and TLS a transaction costs nothing after its answer (Timer J is zero).
+     */
+    default boolean answersStatelessly() {
+        return false;
+    }
+
     /** A response to a request this node sent; features that send no requests ignore it. */
     default void onResponse(ResponseEvent event) {
     }

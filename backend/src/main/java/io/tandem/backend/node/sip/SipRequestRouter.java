@@ -4,6 +4,8 @@ import gov.nist.javax.sip.DialogTimeoutEvent;
 import io.tandem.backend.node.NodeMetrics;
 import io.tandem.telephony.sip.SipEndpoint;
 import io.tandem.telephony.sip.SipHandler;
+import java.text.ParseException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,6 +18,9 @@ import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.TimeoutEvent;
 import javax.sip.header.AllowHeader;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -41,11 +46,18 @@ public final class SipRequestRouter implements SipHandler {
     private final String allow;
     private final AtomicLong blocked = new AtomicLong();
     private final AtomicLong cutOffDropped = new AtomicLong();
+    private final StatelessAnswers answers;
     private volatile SipEndpoint endpoint;
     /** Read once per request: whether requests from other nodes are dropped ({@link #cutOffFromNodes}). */
     private volatile boolean cutOff;
 
-    public SipRequestRouter(Collection<SipFeature> features, Collection<SourceFilter> filters, NodeMetrics metrics) {
+    /**
+     * @param statelessAnswers answers to requests handled without a server transaction kept for their retransmissions
+     *                         (see {@link SipFeature#answersStatelessly()})
+     */
+    public SipRequestRouter(Collection<SipFeature> features, Collection<SourceFilter> filters, NodeMetrics metrics,
+            int statelessAnswers, Clock clock) {
+        this.answers = new StatelessAnswers(statelessAnswers, clock);
         this.features = List.copyOf(features);
         this.filters = List.copyOf(filters);
         this.metrics = metrics;
@@ -90,6 +102,11 @@ public final class SipRequestRouter implements SipHandler {
         return cutOffDropped.get();
     }
 
+    /** Answers to stateless requests kept now for their retransmissions. */
+    public int statelessAnswersKept() {
+        return answers.size();
+    }
+
     /** Requests refused because their source was blocked. */
     public long blockedRequests() {
         return blocked.get();
@@ -107,6 +124,18 @@ public final class SipRequestRouter implements SipHandler {
         }
         InboundRequest request = new InboundRequest(event, current, metrics);
         String method = request.method();
+        SipFeature feature = byMethod.getOrDefault(method, fallback);
+        StatelessAnswers.First first = null;
+        if (feature.answersStatelessly() && "udp".equals(request.transport())) {
+            StatelessAnswers.Seen seen = answers.claim(key(event.getRequest()));
+            if (seen instanceof StatelessAnswers.First claimed) {
+                first = claimed;
+                request.answerStatelessly(claimed);
+            } else {
+                retransmitted(current, seen);
+                return;
+            }
+        }
         MDC.put("callId", callId(event.getRequest()));
         try {
             if (isBlocked(request.sourceAddress())) {
@@ -123,7 +152,7 @@ public final class SipRequestRouter implements SipHandler {
                 answerOptions(request);
                 return;
             }
-            byMethod.getOrDefault(method, fallback).onRequest(request);
+            feature.onRequest(request);
         } catch (io.lettuce.core.RedisException e) {
             // Cluster state is out of reach: 503 with Retry-After makes a phone fail over to another node
             // (RFC 3261 §21.5.4) instead of giving up as it would on a 500.
@@ -145,8 +174,41 @@ public final class SipRequestRouter implements SipHandler {
                 request.respond(Response.SERVER_INTERNAL_ERROR, "Internal error");
             }
         } finally {
+            if (first != null) {
+                first.release();
+            }
             MDC.remove("callId");
         }
+    }
+
+    /**
+     * A retransmission of a request answered without a transaction: absorbed while its first copy is being handled,
+     * else answered again with the first copy's answer, as its server transaction would have (RFC 3261 §17.2.2).
+     */
+    private void retransmitted(SipEndpoint endpoint, StatelessAnswers.Seen seen) {
+        if (!(seen instanceof StatelessAnswers.Answered answered)) {
+            metrics.retransmission(false);
+            return;
+        }
+        metrics.retransmission(true);
+        try {
+            if (!endpoint.respondStateless(endpoint.messageFactory().createResponse(answered.answer()))) {
+                metrics.sipSendFailed("response");
+            }
+        } catch (ParseException e) {
+            // Our own encoding read back: cannot happen unless the RI changes how it encodes.
+            metrics.sipSendFailed("response");
+            log.warn("cannot repeat a kept answer to a retransmission: {}", e.getMessage());
+        }
+    }
+
+    /** What a request's retransmissions share (RFC 3261 §17.2.3), from its top Via, CSeq and Call-ID. */
+    private static StatelessAnswers.Key key(Request request) {
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
+        String branch = via.getBranch() == null ? "" : via.getBranch();
+        return new StatelessAnswers.Key(branch, via.getHost() + ":" + via.getPort(), request.getMethod(),
+                callId(request), cseq.getSeqNumber());
     }
 
     @Override
@@ -199,8 +261,7 @@ public final class SipRequestRouter implements SipHandler {
     }
 
     private static String callId(Request request) {
-        javax.sip.header.CallIdHeader id = (javax.sip.header.CallIdHeader) request.getHeader(
-                javax.sip.header.CallIdHeader.NAME);
+        CallIdHeader id = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
         return id == null ? "" : id.getCallId();
     }
 
