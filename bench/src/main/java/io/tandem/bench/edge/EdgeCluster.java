@@ -151,6 +151,11 @@ final class EdgeCluster implements RegistrarUnderTest {
                 + "answer), " + edge.linesContaining("no node available") + " × 503 for want of a node";
     }
 
+    /** How many times so far the edge took a node out of the rotation for leaving a request unanswered. */
+    long nodeTimeOuts() throws IOException {
+        return edge.linesContaining("marked inactive");
+    }
+
     /** The edge's log (Kamailio and rtpengine), last lines. */
     String edgeLog(int lines) {
         return edge.tail(lines);
