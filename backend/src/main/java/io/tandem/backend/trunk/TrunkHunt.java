@@ -46,6 +46,8 @@ public final class TrunkHunt {
     private final Duration inviteTimeout;
     private final OutboundLimits limits;
     private final TrunkHealth health;
+    /** The trunk's CAPS window, ms: 1000 and the guard ({@link TrunkProperties#capsGuard}). */
+    private final long capsWindow;
     /**
      * Why the last trunk passed over was: "channels", "caps" (the trunk's), "node-channels", "node-caps",
      * "group-channels" (limits every trunk shares, so the hunt stops), or "" when none was passed over.
@@ -53,8 +55,9 @@ public final class TrunkHunt {
     private String lastRefusal = "";
 
     TrunkHunt(Redis redis, OwedWrites writes, String tenant, String nodeId, String e164, List<Candidate> trunks,
-            Duration inviteTimeout, OutboundLimits limits, TrunkHealth health) {
+            Duration inviteTimeout, long capsWindow, OutboundLimits limits, TrunkHealth health) {
         this.health = health;
+        this.capsWindow = capsWindow;
         this.inviteTimeout = inviteTimeout;
         this.limits = limits;
         this.redis = redis;
@@ -89,7 +92,7 @@ public final class TrunkHunt {
                     Keys.outboundNodeAttempts(tenant, nodeId), Keys.outboundChannels(tenant, limits.group())),
                     callId, nodeId, Integer.toString(trunk.maxChannels()), Integer.toString(trunk.caps()),
                     Integer.toString(limits.nodeChannels()), Integer.toString(limits.nodeCaps()),
-                    Integer.toString(limits.groupChannels()), trunk.id());
+                    Integer.toString(limits.groupChannels()), trunk.id(), Long.toString(capsWindow));
             if (outcome.startsWith("ok ")) {
                 return Optional.of(new Seizure(trunk.id(), callId, requestUri(trunk), trunk.transport().wire(),
                         candidate.callerNumber(), trunk.codecs(), Long.parseLong(outcome.substring(3)),
@@ -129,7 +132,7 @@ public final class TrunkHunt {
     public void sent(Seizure seizure) {
         writes.once("trunk " + seizure.trunk() + ": INVITE of " + seizure.callId() + " sent", () -> redis.run(SENT,
                 List.of(Keys.trunkAttempts(tenant, seizure.trunk()), Keys.outboundNodeAttempts(tenant, nodeId)),
-                seizure.callId()));
+                seizure.callId(), Long.toString(capsWindow)));
     }
 
     /** Gives the seized channel back (owed: retried through a Redis outage, never on the SIP thread). */
