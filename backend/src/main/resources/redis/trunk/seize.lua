@@ -38,14 +38,18 @@ if full(KEYS[3], nodeChannels) then return 'node-channels' end
 if full(KEYS[5], groupChannels) then return 'group-channels' end
 if second(KEYS[2], caps, trunkWindow) then return 'caps' end
 if second(KEYS[4], nodeCaps, 1000) then return 'node-caps' end
+-- A place is taken a window ahead of now: until sent.lua moves it to the INVITE's departure, it must not leave the
+-- window however late the INVITE goes (a loaded node's dialling thread, sent.lua queued behind other writes), or the
+-- next seizures would go on the wire within 1000 ms of it. A place never sent (given back unsent) so holds its slot
+-- two windows at most: the safe side.
 if caps > 0 then
-  redis.call('ZADD', KEYS[2], ms, ARGV[1])
-  redis.call('PEXPIRE', KEYS[2], trunkWindow + 1000)
+  redis.call('ZADD', KEYS[2], ms + trunkWindow, ARGV[1])
+  redis.call('PEXPIRE', KEYS[2], 2 * trunkWindow + 1000)
 end
 -- the node's second counts every INVITE it sends, limited or not, so a limit set later starts from the truth
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ms - 1000)
-redis.call('ZADD', KEYS[4], ms, ARGV[1])
-redis.call('PEXPIRE', KEYS[4], 2000)
+redis.call('ZADD', KEYS[4], ms + 1000, ARGV[1])
+redis.call('PEXPIRE', KEYS[4], 3000)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[8])
 redis.call('HSET', KEYS[5], ARGV[1], ARGV[2])

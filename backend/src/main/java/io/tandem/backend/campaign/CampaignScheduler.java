@@ -53,9 +53,9 @@ import org.springframework.stereotype.Service;
  * <p>Every node ticks, but a campaign paced by its queue's agents (progressive, predictive) is paced by one node at a
  * time: its inputs (available agents, calls in flight, the abandon budget) are cluster-wide, so two nodes pacing it
  * in the same slice would each dial the same calls. A node paces it only with the campaign's pacing turn
- * ({@code campaign/pace.lua}, about one slice long), and records there the calls it over-dialled, so the next pacer,
- * on whichever node, counts them in the abandon budget. A node that finds no trunk room, or whose budget does not
- * reach the campaign this slice, gives the turn back.
+ * ({@code campaign/pace.lua}), and records there the calls it over-dialled, so the next pacer, on whichever node,
+ * counts them in the abandon budget. The turn goes back as soon as the campaign's claim is made (the calls it
+ * claimed are then in flight for whoever paces next), or when the slice's budget does not reach the campaign.
  */
 @Service
 public class CampaignScheduler implements SmartLifecycle {
@@ -160,8 +160,8 @@ public class CampaignScheduler implements SmartLifecycle {
         }
         long now = clock.millis();
         if (slice == 0) {
-            list(now);
             spent = 0;
+            list(now);
         }
         if (running.isEmpty() || !diallingHere()) {
             return;
@@ -170,16 +170,20 @@ public class CampaignScheduler implements SmartLifecycle {
         Collections.rotate(order, -(int) (rotation++ % order.size()));
         List<Inputs> inputs = order.stream().map(this::inputs).toList();
         int budget = properties.budgetThrough(slice) - spent;
-        for (int i = 0; i < inputs.size(); i++) {
-            Inputs in = inputs.get(i);
-            if (budget <= 0) {
-                giveBackUnused(in);
-                continue;
+        List<Supplier<Long>> givenBack = new ArrayList<>();
+        try {
+            for (int i = 0; i < inputs.size(); i++) {
+                Inputs in = inputs.get(i);
+                if (budget > 0) {
+                    int share = (budget + inputs.size() - i - 1) / (inputs.size() - i);
+                    int placed = dial(calls, in, share, limits.get(in.running().tenant()), now, slice == 0);
+                    budget -= placed;
+                    spent += placed;
+                }
+                giveBack(in, givenBack);
             }
-            int share = (budget + inputs.size() - i - 1) / (inputs.size() - i);
-            int placed = dial(calls, in, share, limits.get(in.running().tenant()), now, slice == 0);
-            budget -= placed;
-            spent += placed;
+        } finally {
+            givenBack.forEach(Supplier::get); // read, so that a failure shows
         }
     }
 
@@ -220,10 +224,14 @@ public class CampaignScheduler implements SmartLifecycle {
                 queues.availableMembersLater(tenant, r.campaign().queue()));
     }
 
-    /** A campaign the slice's budget did not reach: the pacing turn taken for it goes back to the other nodes. */
-    private void giveBackUnused(Inputs in) {
+    /**
+     * The pacing turn this node took for the campaign goes back once its claim is made (the next pacer, on whichever
+     * node, counts the claimed contacts in flight) or when the slice's budget did not reach it. The turn's length
+     * ({@link #turn}) only bounds how long a node that stalls or dies mid-slice keeps it.
+     */
+    private void giveBack(Inputs in, List<Supplier<Long>> givenBack) {
         if (in.exposed() != null && in.exposed().get() >= 0) {
-            pace(in.running().tenant(), in.running().campaign(), "give", 0, 0);
+            givenBack.add(paceLater(in.running().tenant(), in.running().campaign(), "give", 0, 0));
         }
     }
 
@@ -279,15 +287,16 @@ public class CampaignScheduler implements SmartLifecycle {
         if (paced && over > 0) {
             pace(tenant, campaign, "expose", Pacing.exposure(campaign), over);
         }
-        if (dialled.full() && paced) {
-            pace(tenant, campaign, "give", 0, 0); // another node may have trunk room this slice
-        }
         return dialled.placed();
     }
 
-    /** The pacing turn: most of a slice, so that the next slice's pacer, on whichever node, finds it free. */
+    /**
+     * The longest a pacing turn lasts: most of a tick. It is given back as soon as the campaign's claim is made
+     * ({@link #giveBack}); a turn as short as a slice could run out under a loaded node between its reads and its
+     * claim, and another node would pace on the same calls in flight.
+     */
     private long turn() {
-        return Math.max(1, properties.sliceMillis() * 9 / 10);
+        return Math.max(1, properties.tick().toMillis() * 9 / 10);
     }
 
     /** Whether the campaign's calls follow its queue's agents, so that only one node at a time may pace it. */
@@ -304,9 +313,18 @@ public class CampaignScheduler implements SmartLifecycle {
         Supplier<Long> reply = redis.send(PACE, List.of(Keys.campaignPacing(tenant, campaign.id()),
                 Keys.campaignExposed(tenant, campaign.id())), action, nodeId, Long.toString(millis),
                 Integer.toString(over));
-        return () -> {
-            Long value = reply.get();
-            return value == null ? -1 : value;
+        // read once: a reply read again after Redis lost its scripts would run the script again
+        return new Supplier<>() {
+            private Long value;
+
+            @Override
+            public Long get() {
+                if (value == null) {
+                    Long replied = reply.get();
+                    value = replied == null ? -1L : replied;
+                }
+                return value;
+            }
         };
     }
 

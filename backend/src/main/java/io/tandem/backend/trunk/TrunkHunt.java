@@ -104,8 +104,13 @@ public final class TrunkHunt {
                 left.clear(); // every trunk shares these limits
                 return Optional.empty();
             }
-            log.info("outside call to {} ({}): trunk {} at its {} limit; next trunk", e164, tenant, trunk.id(),
-                    outcome);
+            if ("caps".equals(outcome)) {
+                // the campaign scheduler asks every slice: a trunk at its CAPS is the ordinary state under load
+                log.debug("outside call to {} ({}): trunk {} at its caps limit; next trunk", e164, tenant, trunk.id());
+            } else {
+                log.info("outside call to {} ({}): trunk {} at its {} limit; next trunk", e164, tenant, trunk.id(),
+                        outcome);
+            }
         }
         return Optional.empty();
     }
@@ -126,8 +131,9 @@ public final class TrunkHunt {
     /**
      * The INVITE of {@code seizure} has left the node: its place in the trunk's and the node's second now counts
      * from here ({@code trunk/sent.lua}), so no carrier sees more INVITEs within any 1000 ms than the limits even
-     * when sending lags the seizure. Once, off the SIP thread: lost to a Redis outage, the place still counts from
-     * the seizure, as before, and an update retried long after would mean nothing.
+     * when sending lags the seizure (until then seize.lua holds the place a window ahead of the seizure). Once, off the
+     * SIP thread: lost to a Redis outage, the place keeps its hold a window ahead (the safe side), and an update
+     * retried long after would mean nothing.
      */
     public void sent(Seizure seizure) {
         writes.once("trunk " + seizure.trunk() + ": INVITE of " + seizure.callId() + " sent", () -> redis.run(SENT,
