@@ -81,7 +81,7 @@ class CampaignDialIT {
 
     @AfterEach
     void noCampaignsNorTrunks() {
-        for (String id : List.of("blast", "sales")) {
+        for (String id : List.of("blast", "sales", "caps")) {
             node.api().delete(TENANT + "/campaigns/" + id, TestNode.ADMIN, TestNode.PASSWORD);
         }
         for (String id : List.of("a", "b")) {
@@ -229,7 +229,7 @@ class CampaignDialIT {
         int caps = 20;
         try (SippProcess a = sippCarrier(); CarrierWire wire = CarrierWire.watch(dir, a.port())) {
             trunk("a", a.port(), 1, caps);
-            put(TENANT + "/campaigns/blast", "{\"queue\":\"7000\",\"mode\":\"broadcast\",\"window\":{\"start\":"
+            put(TENANT + "/campaigns/caps", "{\"queue\":\"7000\",\"mode\":\"broadcast\",\"window\":{\"start\":"
                     + "\"00:00\",\"end\":\"23:59\"},\"maxAttempts\":1,\"ringSeconds\":15}");
             // numbers ending in 5: the carrier refuses them at once (404), so no call holds a channel or RTP port
             int contacts = caps * (SPAN_SECONDS + 4);
@@ -237,10 +237,10 @@ class CampaignDialIT {
             for (int i = 0; i < contacts; i++) {
                 csv.append(number(i * 10 + 5)).append(",UTC\n");
             }
-            upload("blast", csv.toString());
-            post(TENANT + "/campaigns/blast/start", "");
+            upload("caps", csv.toString());
+            post(TENANT + "/campaigns/caps/start", "");
 
-            Await.until("every contact called", Duration.ofSeconds(120), () -> records("blast").values().stream()
+            Await.until("every contact called", Duration.ofSeconds(120), () -> records("caps").values().stream()
                     .filter(r -> "done".equals(r.path("state").asText())).count() == contacts);
             Await.until("the capture has every INVITE", Duration.ofSeconds(20), () -> wire.callsSoFar() >= contacts);
             long onceASecondHalfWindow = (long) caps * (SPAN_SECONDS / 2);
