@@ -1,5 +1,6 @@
 package io.tandem.backend.campaign;
 
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,13 +17,7 @@ import io.tandem.backend.redis.OwedWrites;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.trunk.OutboundLimits;
 import io.tandem.backend.trunk.OutsideCalls;
-import io.tandem.backend.trunk.Seizure;
-import io.tandem.backend.trunk.Trunk;
-import io.tandem.backend.trunk.TrunkHunt;
 import java.time.Clock;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -34,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -41,28 +37,33 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
 
 /**
- * The per-second campaign scheduler of this node: one loop, once a tick. Each running campaign of every tenant gets
- * its share of the tick's budget ({@code tandem.campaigns.budget}), round-robin from a starting campaign that moves
- * on every tick, so none starves another; a campaign that wants fewer calls (its {@link Pacing}) leaves the rest to
- * the campaigns after it. Its calls: contacts due by now are claimed atomically ({@link Attempts}), a number on a
- * do-not-call list is settled without a call, a contact outside its call window is put back for the window's
- * opening in its own time zone, the others seize a trunk under the trunk's, the node's and the campaign's limits
- * ({@code trunk/seize.lua}) and are dialled ({@link CampaignDialer}); when no trunk has room, the contact and the rest
- * of the campaign's claim go back where they were. Every few seconds the claims of dead nodes are settled.
+ * The per-second campaign scheduler of this node: one loop, once a tick ({@code tandem.campaigns.tick}, 1 s), each
+ * tick run in slices ({@code tandem.campaigns.slices}, 10) evenly spaced. A trunk counts its CAPS over a window slid
+ * over every INVITE ({@code trunk/seize.lua}), so a tick dialled at once would find most of the last tick's INVITEs
+ * still in the window and get about half the CAPS; a slice dials its share of the tick's budget, and a trunk full in
+ * one slice has room again in the next. Each running campaign of every tenant gets its share of the slice's budget
+ * ({@code tandem.campaigns.budget} per tick, what earlier slices left unspent carrying on), round-robin from a
+ * starting campaign that moves on every slice, so none starves another; a campaign that wants fewer calls (its
+ * {@link Pacing}) leaves the rest to the campaigns after it. The tick's first slice lists the running campaigns and
+ * their limits afresh and adapts the predictive ratios. Its calls: contacts due by now are claimed atomically
+ * ({@link Attempts}) and dialled ({@link ContactDialling}: do-not-call, call window, trunk seizure in this thread, the
+ * INVITE handed to the dialling thread). Every few seconds the claims of dead nodes are settled. The pacing inputs of
+ * all the slice's campaigns are sent before any is read, so they share a round trip.
  *
  * <p>Every node ticks, but a campaign paced by its queue's agents (progressive, predictive) is paced by one node at a
  * time: its inputs (available agents, calls in flight, the abandon budget) are cluster-wide, so two nodes pacing it
- * in the same second would each dial the same calls. A node paces it only with the campaign's pacing turn
- * ({@code campaign/pace.lua}, about one tick long), and records there the calls it over-dialled, so the next pacer,
- * on whichever node, counts them in the abandon budget. A node that finds no trunk room gives the turn back.
+ * in the same slice would each dial the same calls. A node paces it only with the campaign's pacing turn
+ * ({@code campaign/pace.lua}), and records there the calls it over-dialled, so the next pacer, on whichever node,
+ * counts them in the abandon budget. The turn goes back as soon as the campaign's claim is made (the calls it
+ * claimed are then in flight for whoever paces next), or when the slice's budget does not reach the campaign.
  */
 @Service
 public class CampaignScheduler implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CampaignScheduler.class);
     /**
-     * The predictive ratio's rolling window, in the ticks this node paced the campaign (five minutes at one a second
-     * with the turn every tick; longer when other nodes take some of the turns).
+     * The predictive ratio's rolling window, in the ticks this node paced the campaign in their first slice (five
+     * minutes at one a second with the turn every tick; longer when other nodes take some of the turns).
      */
     private static final int PACING_WINDOW = 300;
     private static final LuaScript PACE = LuaScript.load("campaign/pace", ScriptOutputType.INTEGER);
@@ -81,13 +82,23 @@ public class CampaignScheduler implements SmartLifecycle {
     private final ObjectProvider<CampaignDialer> dialer;
     private final String nodeId;
     private final Counter failedTicks;
-    private final Counter failedDials;
     private final Timer tickTime;
+    private final Timer sliceTime;
     /** Pacing per campaign ({@code tenant/id}); the scheduler's thread only. */
     private final Map<String, Pacing> pacings = new ConcurrentHashMap<>();
+    private final ContactDialling dialling;
     private volatile ScheduledExecutorService loop;
-    private long ticks;
+    /** The scheduler's thread only, like the fields below: the next slice of the tick (0: a new tick). */
+    private int slice;
+    /** The calls this tick's slices have placed so far. */
+    private int spent;
+    /** The running campaigns and their tenants' limits, listed by the tick's first slice. */
+    private List<Running> running = List.of();
+    private Map<String, DialerLimits> limits = Map.of();
+    private long rotation;
     private long lastSweep;
+    /** The tick's time: its slices' times added up, recorded at its last slice. */
+    private long tickNanos;
     /** Whether the last tick found this node voted out of dialling; the scheduler's thread only. */
     private boolean votedOut;
 
@@ -108,54 +119,119 @@ public class CampaignScheduler implements SmartLifecycle {
         this.dialer = dialer;
         this.nodeId = identity.id();
         this.attempts = new Attempts(redis, scripts, writes, nodeId);
+        this.dialling = new ContactDialling(doNotCall, outsideCalls, attempts, clock, nodeId, properties.dialQueue(),
+                registry);
         this.failedTicks = Counter.builder("tandem.campaigns.tick.failed")
                 .description("campaign scheduler ticks that failed (Redis away, a bad definition)").register(registry);
-        this.failedDials = Counter.builder("tandem.campaigns.dial.failed")
-                .description("campaign calls the dialler failed to place (recorded as failed)").register(registry);
-        // A tick must fit its second: its time against the tick period says how many campaigns a node can run.
+        // A tick must fit its period: its time (its slices' added up) against the period says how many campaigns a
+        // node can run.
         this.tickTime = Timer.builder("tandem.campaigns.tick")
-                .description("one campaign scheduler tick: every running campaign's claims, seizures and dials")
+                .description("one campaign scheduler tick, its slices added up: listing the campaigns, every running "
+                        + "campaign's claims, seizures and INVITEs handed to the dialling thread")
                 .register(registry);
+        this.sliceTime = Timer.builder("tandem.campaigns.slice")
+                .description("one slice of a campaign scheduler tick").register(registry);
     }
 
     /** A running campaign of a tenant. */
     private record Running(String tenant, Campaign campaign) {
     }
 
-    /** One tick: every running campaign's share of the budget. Public for tests that drive it. */
+    /**
+     * A campaign's pacing inputs, sent before any is read so that the slice's campaigns share a round trip: the
+     * pacing turn first (the reads behind it run inside it: one connection runs them in order), then its figures,
+     * calls in flight and available agents. Null suppliers for a campaign not paced by agents, which needs none.
+     */
+    private record Inputs(Running running, Supplier<Long> exposed, RedisFuture<Map<String, String>> figures,
+            RedisFuture<Long> inFlight, Supplier<Integer> available) {
+    }
+
+    /**
+     * One slice of a tick: every running campaign's share of the slice's budget. The tick's first slice lists the
+     * running campaigns and their tenants' limits afresh and adapts the predictive ratios. Public for tests that drive
+     * the scheduler.
+     */
     public void tick() {
+        int slice = this.slice;
+        this.slice = (slice + 1) % properties.slices();
         CampaignDialer calls = dialer.getIfAvailable();
         if (calls == null) {
             return; // no SIP on this node: nothing can be dialled here
         }
         long now = clock.millis();
-        List<Running> running = new ArrayList<>();
-        Map<String, DialerLimits> limits = new HashMap<>();
+        if (slice == 0) {
+            spent = 0;
+            list(now);
+        }
+        if (running.isEmpty() || !diallingHere()) {
+            return;
+        }
+        List<Running> order = new ArrayList<>(running);
+        Collections.rotate(order, -(int) (rotation++ % order.size()));
+        List<Inputs> inputs = order.stream().map(this::inputs).toList();
+        int budget = properties.budgetThrough(slice) - spent;
+        List<Supplier<Long>> givenBack = new ArrayList<>();
+        try {
+            for (int i = 0; i < inputs.size(); i++) {
+                Inputs in = inputs.get(i);
+                if (budget > 0) {
+                    int share = (budget + inputs.size() - i - 1) / (inputs.size() - i);
+                    int placed = dial(calls, in, share, limits.get(in.running().tenant()), now, slice == 0);
+                    budget -= placed;
+                    spent += placed;
+                }
+                giveBack(in, givenBack);
+            }
+        } finally {
+            givenBack.forEach(Supplier::get); // read, so that a failure shows
+        }
+    }
+
+    /** The running campaigns and their tenants' limits, for this tick; the claims of dead nodes when it is time. */
+    private void list(long now) {
+        List<Running> listed = new ArrayList<>();
+        Map<String, DialerLimits> layered = new HashMap<>();
+        boolean sweeping = now - lastSweep >= properties.sweep().toMillis();
         for (String tenant : directory.tenants()) {
             if (!Keys.TENANT.matcher(tenant).matches()) {
                 continue;
             }
             List<Campaign> ofTenant = campaigns.running(tenant);
-            if (now - lastSweep >= properties.sweep().toMillis()) {
+            if (sweeping) {
                 sweep(tenant, now);
             }
             if (!ofTenant.isEmpty()) {
-                ofTenant.forEach(c -> running.add(new Running(tenant, c)));
-                limits.put(tenant, limits(tenant));
+                ofTenant.forEach(c -> listed.add(new Running(tenant, c)));
+                layered.put(tenant, limits(tenant));
             }
         }
-        if (now - lastSweep >= properties.sweep().toMillis()) {
+        if (sweeping) {
             lastSweep = now;
         }
-        if (running.isEmpty() || !diallingHere()) {
-            return;
+        running = listed;
+        limits = layered;
+    }
+
+    private Inputs inputs(Running r) {
+        if (!pacedByAgents(r.campaign())) {
+            return new Inputs(r, null, null, null, null);
         }
-        Collections.rotate(running, -(int) (ticks++ % running.size()));
-        int budget = properties.budget();
-        for (int i = 0; i < running.size() && budget > 0; i++) {
-            int share = (budget + running.size() - i - 1) / (running.size() - i);
-            Running r = running.get(i);
-            budget -= dial(calls, r.tenant(), r.campaign(), share, limits.get(r.tenant()), now);
+        String tenant = r.tenant();
+        String id = r.campaign().id();
+        return new Inputs(r, paceLater(tenant, r.campaign(), "take", turn(), 0),
+                redis.async().hgetall(Keys.campaignFigures(tenant, id)),
+                redis.async().hlen(Keys.campaignDialling(tenant, id)),
+                queues.availableMembersLater(tenant, r.campaign().queue()));
+    }
+
+    /**
+     * The pacing turn this node took for the campaign goes back once its claim is made (the next pacer, on whichever
+     * node, counts the claimed contacts in flight) or when the slice's budget did not reach it. The turn's length
+     * ({@link #turn}) only bounds how long a node that stalls or dies mid-slice keeps it.
+     */
+    private void giveBack(Inputs in, List<Supplier<Long>> givenBack) {
+        if (in.exposed() != null && in.exposed().get() >= 0) {
+            givenBack.add(paceLater(in.running().tenant(), in.running().campaign(), "give", 0, 0));
         }
     }
 
@@ -174,54 +250,51 @@ public class CampaignScheduler implements SmartLifecycle {
     }
 
     /** Dials up to {@code share} of the campaign's contacts now; returns how many calls were placed. */
-    private int dial(CampaignDialer calls, String tenant, Campaign campaign, int share, DialerLimits limits,
-            long now) {
-        boolean paced = pacedByAgents(campaign);
-        long exposed = 0;
+    private int dial(CampaignDialer calls, Inputs in, int share, DialerLimits limits, long now, boolean newTick) {
+        String tenant = in.running().tenant();
+        Campaign campaign = in.running().campaign();
+        boolean paced = in.exposed() != null;
+        int wanted;
+        int available = 0;
+        long inFlight = 0;
         if (paced) {
-            exposed = pace(tenant, campaign, "take", turn(), 0);
+            long exposed = in.exposed().get();
+            Map<String, String> figures = Redis.await(in.figures());
+            inFlight = Redis.await(in.inFlight());
+            available = in.available().get();
             if (exposed < 0) {
-                return 0; // another node paces this campaign this tick
+                return 0; // another node paces this campaign this slice
             }
+            Pacing pacing = pacings.computeIfAbsent(tenant + "/" + campaign.id(), k -> new Pacing(PACING_WINDOW));
+            wanted = pacing.calls(campaign, available, inFlight, new Pacing.Totals(
+                    count(figures, Outcome.ANSWERED), count(figures, Outcome.ABANDONED)), exposed, newTick);
+        } else {
+            wanted = Pacing.calls(campaign.mode(), 0, 0, 1.0);
         }
-        Pacing pacing = pacings.computeIfAbsent(tenant + "/" + campaign.id(), k -> new Pacing(PACING_WINDOW));
-        Map<String, String> figures = campaigns.figures(tenant, campaign.id());
-        long inFlight = attempts.inFlight(tenant, campaign.id());
-        int available = queues.availableMembers(tenant, campaign.queue());
-        int wanted = pacing.calls(campaign, available, inFlight, new Pacing.Totals(
-                count(figures, Outcome.ANSWERED), count(figures, Outcome.ABANDONED)), exposed);
         int count = Math.min(share, wanted);
         if (count <= 0) {
             return 0;
         }
         OutboundLimits outbound = new OutboundLimits(campaign.group(), limits.nodeChannels(), limits.nodeCaps(),
                 campaign.maxChannels());
-        List<Trunk> trunks = outsideCalls.trunks(tenant);
-        int placed = 0;
-        boolean full = false;
-        for (Attempts.Claimed claimed : attempts.claim(tenant, campaign.id(), count, now)) {
-            if (full) {
-                attempts.putBack(tenant, campaign.id(), claimed.record(), claimed.score());
-                continue;
-            }
-            switch (call(calls, tenant, campaign, claimed, trunks, outbound, "", now)) {
-                case PLACED -> placed++;
-                case NO_TRUNK -> full = true;
-                case NOT_CALLED -> {
-                }
-            }
+        List<Attempts.Claimed> claimed = attempts.claim(tenant, campaign.id(), count, now);
+        if (claimed.isEmpty()) {
+            return 0;
         }
-        int over = Pacing.overDialled(available, inFlight, placed);
+        ContactDialling.Dialled dialled = dialling.dial(calls, tenant, campaign, claimed,
+                outsideCalls.trunks(tenant), outbound, "", now);
+        int over = Pacing.overDialled(available, inFlight, dialled.placed());
         if (paced && over > 0) {
             pace(tenant, campaign, "expose", Pacing.exposure(campaign), over);
         }
-        if (full && paced) {
-            pace(tenant, campaign, "give", 0, 0); // another node may have trunk room this tick
-        }
-        return placed;
+        return dialled.placed();
     }
 
-    /** The pacing turn: most of a tick, so that the next tick's pacer, on whichever node, finds it free. */
+    /**
+     * The longest a pacing turn lasts: most of a tick. It is given back as soon as the campaign's claim is made
+     * ({@link #giveBack}); a turn as short as a slice could run out under a loaded node between its reads and its
+     * claim, and another node would pace on the same calls in flight.
+     */
     private long turn() {
         return Math.max(1, properties.tick().toMillis() * 9 / 10);
     }
@@ -233,14 +306,27 @@ public class CampaignScheduler implements SmartLifecycle {
 
     /** {@code campaign/pace.lua}: take the pacing turn (the exposed over-dials, or -1), expose, or give it back. */
     private long pace(String tenant, Campaign campaign, String action, long millis, int over) {
-        Long reply = redis.run(PACE, List.of(Keys.campaignPacing(tenant, campaign.id()),
-                Keys.campaignExposed(tenant, campaign.id())), action, nodeId, Long.toString(millis),
-                Integer.toString(over));
-        return reply == null ? -1 : reply;
+        return paceLater(tenant, campaign, action, millis, over).get();
     }
 
-    /** What became of one claimed contact. */
-    private enum Dialled { PLACED, NOT_CALLED, NO_TRUNK }
+    private Supplier<Long> paceLater(String tenant, Campaign campaign, String action, long millis, int over) {
+        Supplier<Long> reply = redis.send(PACE, List.of(Keys.campaignPacing(tenant, campaign.id()),
+                Keys.campaignExposed(tenant, campaign.id())), action, nodeId, Long.toString(millis),
+                Integer.toString(over));
+        // read once: a reply read again after Redis lost its scripts would run the script again
+        return new Supplier<>() {
+            private Long value;
+
+            @Override
+            public Long get() {
+                if (value == null) {
+                    Long replied = reply.get();
+                    value = replied == null ? -1L : replied;
+                }
+                return value;
+            }
+        };
+    }
 
     /**
      * Preview mode: {@code agent} asks for the campaign's next contact; it is claimed and dialled at once, and only
@@ -253,8 +339,8 @@ public class CampaignScheduler implements SmartLifecycle {
             return Optional.empty();
         }
         Campaign campaign = found.get();
-        DialerLimits limits = limits(tenant);
-        OutboundLimits outbound = new OutboundLimits(campaign.group(), limits.nodeChannels(), limits.nodeCaps(),
+        DialerLimits layered = limits(tenant);
+        OutboundLimits outbound = new OutboundLimits(campaign.group(), layered.nodeChannels(), layered.nodeCaps(),
                 campaign.maxChannels());
         long now = clock.millis();
         // a contact not callable now (do-not-call, out of its window) is settled and the next one is tried
@@ -263,80 +349,16 @@ public class CampaignScheduler implements SmartLifecycle {
             if (claimed.isEmpty()) {
                 return Optional.empty();
             }
-            switch (call(calls, tenant, campaign, claimed.get(0), outsideCalls.trunks(tenant), outbound, agent,
-                    now)) {
-                case PLACED -> {
-                    return Optional.of(claimed.get(0).record().contact());
-                }
-                case NO_TRUNK -> {
-                    return Optional.empty();
-                }
-                case NOT_CALLED -> {
-                }
+            ContactDialling.Dialled dialled = dialling.dial(calls, tenant, campaign, claimed,
+                    outsideCalls.trunks(tenant), outbound, agent, now);
+            if (dialled.placed() > 0) {
+                return Optional.of(claimed.get(0).record().contact());
+            }
+            if (dialled.full()) {
+                return Optional.empty();
             }
         }
         return Optional.empty();
-    }
-
-    private Dialled call(CampaignDialer calls, String tenant, Campaign campaign, Attempts.Claimed claimed,
-            List<Trunk> trunks, OutboundLimits outbound, String assignee, long now) {
-        ContactRecord record = claimed.record();
-        Contact contact = record.contact();
-        if (doNotCall.listed(tenant, campaign.id(), contact.number())) {
-            attempts.doNotCall(tenant, campaign, record, now);
-            return Dialled.NOT_CALLED;
-        }
-        Optional<Instant> next = nextCall(campaign, contact, now);
-        if (next.isEmpty() || next.get().toEpochMilli() > now) {
-            long dueAt = next.map(Instant::toEpochMilli).orElse(now + TimeUnit.DAYS.toMillis(1));
-            log.debug("campaign {}@{}: {} outside its window; due at {}", campaign.id(), tenant, contact.id(),
-                    Instant.ofEpochMilli(dueAt));
-            attempts.putBack(tenant, campaign.id(), record, dueAt);
-            return Dialled.NOT_CALLED;
-        }
-        TrunkHunt hunt = outsideCalls.campaignHunt(tenant, contact.number(), trunks, outbound);
-        Optional<Seizure> first = hunt.next();
-        if (first.isEmpty()) {
-            log.debug("campaign {}@{}: no trunk with room ({}); {} waits", campaign.id(), tenant,
-                    hunt.refusal().isEmpty() ? "none in service" : hunt.refusal(), contact.id());
-            attempts.putBack(tenant, campaign.id(), record, claimed.score());
-            return Dialled.NO_TRUNK;
-        }
-        Attempt attempt = new Attempt(tenant, campaign, contact, record.attempts() + 1, nodeId, assignee);
-        CampaignDialer.Progress progress = new CampaignDialer.Progress() {
-            @Override
-            public void answered(Attempt answered) {
-                log.debug("campaign {}: answered", answered);
-            }
-
-            @Override
-            public void ended(Attempt ended, AttemptResult result) {
-                attempts.ended(ended, record, result, clock.millis());
-            }
-        };
-        try {
-            calls.dial(attempt, hunt, first.get(), progress);
-        } catch (RuntimeException e) {
-            // the INVITE may have left: settled as a failure that may have reached the customer, never retried
-            failedDials.increment();
-            log.warn("campaign {}: dialling failed; recorded as failed, not retried", attempt, e);
-            hunt.release(first.get());
-            progress.ended(attempt, new AttemptResult(Outcome.FAILED, 0, true, first.get().trunk(),
-                    first.get().seizedAt()));
-        }
-        return Dialled.PLACED;
-    }
-
-    private static Optional<Instant> nextCall(Campaign campaign, Contact contact, long now) {
-        ZoneId zone;
-        try {
-            zone = ZoneId.of(contact.timeZone());
-        } catch (DateTimeException e) {
-            log.warn("contact {}: time zone '{}' unknown here; called in UTC's window", contact.id(),
-                    contact.timeZone());
-            zone = ZoneId.of("UTC");
-        }
-        return CallWindow.nextCall(campaign.window(), zone, Instant.ofEpochMilli(now));
     }
 
     /** The tenant's limits on this node: template, tenant, node (only its concurrency). */
@@ -359,14 +381,21 @@ public class CampaignScheduler implements SmartLifecycle {
     }
 
     private void safeTick() {
-        Timer.Sample started = Timer.start();
+        boolean last = slice == properties.slices() - 1;
+        long started = System.nanoTime();
         try {
             tick();
         } catch (RuntimeException e) {
             failedTicks.increment();
-            log.warn("campaign scheduler tick failed; the next tick tries again", e);
+            log.warn("campaign scheduler slice failed; the next slice tries again", e);
         } finally {
-            started.stop(tickTime);
+            long took = System.nanoTime() - started;
+            sliceTime.record(took, TimeUnit.NANOSECONDS);
+            tickNanos += took;
+            if (last) {
+                tickTime.record(tickNanos, TimeUnit.NANOSECONDS);
+                tickNanos = 0;
+            }
         }
     }
 
@@ -381,8 +410,8 @@ public class CampaignScheduler implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
-        long tick = properties.tick().toMillis();
-        executor.scheduleAtFixedRate(this::safeTick, tick, tick, TimeUnit.MILLISECONDS);
+        long slice = properties.sliceMillis();
+        executor.scheduleAtFixedRate(this::safeTick, slice, slice, TimeUnit.MILLISECONDS);
         loop = executor;
     }
 
@@ -404,6 +433,7 @@ public class CampaignScheduler implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
+        dialling.close();
     }
 
     @Override

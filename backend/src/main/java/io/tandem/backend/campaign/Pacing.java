@@ -63,10 +63,21 @@ final class Pacing {
      * by any node and still exposed ({@link #exposure}).
      */
     int calls(Campaign campaign, int availableAgents, long inFlight, Totals totals, long exposed) {
+        return calls(campaign, availableAgents, inFlight, totals, exposed, true);
+    }
+
+    /**
+     * Calls to start now; {@code newTick}: whether this tick's totals go into the window and the ratio adapts (once
+     * a tick: the later slices of a tick dial at the ratio its first set, so the ratio moves at the same pace however
+     * many slices a tick has).
+     */
+    int calls(Campaign campaign, int availableAgents, long inFlight, Totals totals, long exposed, boolean newTick) {
         if (campaign.mode() != Campaign.Mode.PREDICTIVE) {
             return calls(campaign.mode(), availableAgents, inFlight, ratio);
         }
-        adapt(totals, campaign.abandonCap());
+        if (newTick) {
+            adapt(totals, campaign.abandonCap());
+        }
         int oneEach = calls(Campaign.Mode.PROGRESSIVE, availableAgents, inFlight, 1.0);
         int wanted = calls(Campaign.Mode.PREDICTIVE, availableAgents, inFlight, ratio);
         int over = (int) Math.min(Math.max(0, wanted - oneEach), abandonBudget(campaign.abandonCap(), exposed));

@@ -84,7 +84,7 @@ public class OutsideCalls {
             }
         }
         return new TrunkHunt(redis, writes, tenant, nodeId, number.e164(), candidates, properties.inviteTimeout(),
-                OutboundLimits.NONE, health);
+                properties.capsWindowMillis(), OutboundLimits.NONE, health);
     }
 
     /**
@@ -102,7 +102,7 @@ public class OutsideCalls {
                                 ? trunks.password(tenant, trunk.id()) : null));
             }
         }
-        return new TrunkHunt(redis, writes, tenant, nodeId, e164, candidates, properties.inviteTimeout(), limits,
-                health);
+        return new TrunkHunt(redis, writes, tenant, nodeId, e164, candidates, properties.inviteTimeout(),
+                properties.capsWindowMillis(), limits, health);
     }
 }

@@ -46,6 +46,8 @@ public final class TrunkHunt {
     private final Duration inviteTimeout;
     private final OutboundLimits limits;
     private final TrunkHealth health;
+    /** The trunk's CAPS window, ms: 1000 and the guard ({@link TrunkProperties#capsGuard}). */
+    private final long capsWindow;
     /**
      * Why the last trunk passed over was: "channels", "caps" (the trunk's), "node-channels", "node-caps",
      * "group-channels" (limits every trunk shares, so the hunt stops), or "" when none was passed over.
@@ -53,8 +55,9 @@ public final class TrunkHunt {
     private String lastRefusal = "";
 
     TrunkHunt(Redis redis, OwedWrites writes, String tenant, String nodeId, String e164, List<Candidate> trunks,
-            Duration inviteTimeout, OutboundLimits limits, TrunkHealth health) {
+            Duration inviteTimeout, long capsWindow, OutboundLimits limits, TrunkHealth health) {
         this.health = health;
+        this.capsWindow = capsWindow;
         this.inviteTimeout = inviteTimeout;
         this.limits = limits;
         this.redis = redis;
@@ -89,7 +92,7 @@ public final class TrunkHunt {
                     Keys.outboundNodeAttempts(tenant, nodeId), Keys.outboundChannels(tenant, limits.group())),
                     callId, nodeId, Integer.toString(trunk.maxChannels()), Integer.toString(trunk.caps()),
                     Integer.toString(limits.nodeChannels()), Integer.toString(limits.nodeCaps()),
-                    Integer.toString(limits.groupChannels()), trunk.id());
+                    Integer.toString(limits.groupChannels()), trunk.id(), Long.toString(capsWindow));
             if (outcome.startsWith("ok ")) {
                 return Optional.of(new Seizure(trunk.id(), callId, requestUri(trunk), trunk.transport().wire(),
                         candidate.callerNumber(), trunk.codecs(), Long.parseLong(outcome.substring(3)),
@@ -101,8 +104,13 @@ public final class TrunkHunt {
                 left.clear(); // every trunk shares these limits
                 return Optional.empty();
             }
-            log.info("outside call to {} ({}): trunk {} at its {} limit; next trunk", e164, tenant, trunk.id(),
-                    outcome);
+            if ("caps".equals(outcome)) {
+                // the campaign scheduler asks every slice: a trunk at its CAPS is the ordinary state under load
+                log.debug("outside call to {} ({}): trunk {} at its caps limit; next trunk", e164, tenant, trunk.id());
+            } else {
+                log.info("outside call to {} ({}): trunk {} at its {} limit; next trunk", e164, tenant, trunk.id(),
+                        outcome);
+            }
         }
         return Optional.empty();
     }
@@ -123,13 +131,14 @@ public final class TrunkHunt {
     /**
      * The INVITE of {@code seizure} has left the node: its place in the trunk's and the node's second now counts
      * from here ({@code trunk/sent.lua}), so no carrier sees more INVITEs within any 1000 ms than the limits even
-     * when sending lags the seizure. Once, off the SIP thread: lost to a Redis outage, the place still counts from
-     * the seizure, as before, and an update retried long after would mean nothing.
+     * when sending lags the seizure (until then seize.lua holds the place a window ahead of the seizure). Once, off the
+     * SIP thread: lost to a Redis outage, the place keeps its hold a window ahead (the safe side), and an update
+     * retried long after would mean nothing.
      */
     public void sent(Seizure seizure) {
         writes.once("trunk " + seizure.trunk() + ": INVITE of " + seizure.callId() + " sent", () -> redis.run(SENT,
                 List.of(Keys.trunkAttempts(tenant, seizure.trunk()), Keys.outboundNodeAttempts(tenant, nodeId)),
-                seizure.callId()));
+                seizure.callId(), Long.toString(capsWindow)));
     }
 
     /** Gives the seized channel back (owed: retried through a Redis outage, never on the SIP thread). */

@@ -21,6 +21,10 @@ import org.springframework.validation.annotation.Validated;
  *                           rotation cluster-wide; at least 1
  * @param healthProbe        how often a node sends OPTIONS (RFC 3261 §11) to the gateway of a trunk out of rotation;
  *                           a 2xx puts it back
+ * @param capsGuard          added to the 1000 ms over which a trunk's CAPS is counted (0-500 ms): the carrier counts
+ *                           arrivals on its own clock, and an INVITE delayed on the way bunches with the next second's,
+ *                           so a window of exactly 1000 ms lets the carrier see CAPS + 1; costs CAPS × guard / 1000
+ *                           calls a second at full load
  */
 @Validated
 @ConfigurationProperties("tandem.trunks")
@@ -29,7 +33,8 @@ public record TrunkProperties(
         @DefaultValue("30s") @NotNull Duration registrationCheck,
         @DefaultValue("4s") @NotNull Duration inviteTimeout,
         @DefaultValue("5") int healthFailures,
-        @DefaultValue("30s") @NotNull Duration healthProbe) {
+        @DefaultValue("30s") @NotNull Duration healthProbe,
+        @DefaultValue("20ms") @NotNull Duration capsGuard) {
 
     public TrunkProperties {
         if (registrationExpiry.toSeconds() < 60) {
@@ -44,8 +49,16 @@ public record TrunkProperties(
         if (healthProbe.isNegative() || healthProbe.isZero()) {
             throw new IllegalArgumentException("tandem.trunks.health-probe must be positive");
         }
+        if (capsGuard.isNegative() || capsGuard.toMillis() > 500) {
+            throw new IllegalArgumentException("tandem.trunks.caps-guard must be 0-500ms (20ms by default)");
+        }
         if (registrationCheck.isNegative() || registrationCheck.isZero()) {
             throw new IllegalArgumentException("tandem.trunks.registration-check must be positive");
         }
+    }
+
+    /** The span over which a trunk's CAPS is counted: one second and the guard, in ms. */
+    public long capsWindowMillis() {
+        return 1000 + capsGuard.toMillis();
     }
 }

@@ -50,6 +50,24 @@ class PacingTest {
     }
 
     @Test
+    void theLaterSlicesOfATickDialAtTheRatioItsFirstSetAndLeaveTheWindowAlone() {
+        Pacing pacing = new Pacing(10);
+        Campaign predictive = campaign(Campaign.Mode.PREDICTIVE);
+        long answered = 0;
+        for (int tick = 0; tick < 3; tick++) {
+            answered += 10;
+            pacing.calls(predictive, 10, 0, new Pacing.Totals(answered, 0), 0, true);
+        }
+        double set = pacing.ratio();
+        for (int slice = 1; slice < 10; slice++) {
+            pacing.calls(predictive, 10, 0, new Pacing.Totals(answered + 10L * slice, 0), 0, false);
+        }
+        assertThat(pacing.ratio()).as("no rise before the next tick").isEqualTo(set);
+        pacing.calls(predictive, 10, 0, new Pacing.Totals(answered + 100, 0), 0, true);
+        assertThat(pacing.ratio()).as("the next tick adapts").isGreaterThan(set);
+    }
+
+    @Test
     void theRatioNeverFallsUnderOneNorRisesWithoutEvidence() {
         Pacing pacing = new Pacing(10);
         Campaign predictive = campaign(Campaign.Mode.PREDICTIVE);

@@ -53,6 +53,8 @@ class CampaignDialIT {
 
     /** The broadcast campaign's contacts (issue 19: 300 over two trunks with CAPS 10 and 5). */
     private static final int BLAST = 300;
+    /** The span over which a trunk's use is counted, in seconds. */
+    private static final int SPAN_SECONDS = 8;
 
     @RegisterExtension
     static final RedisServer redis = new RedisServer();
@@ -79,7 +81,7 @@ class CampaignDialIT {
 
     @AfterEach
     void noCampaignsNorTrunks() {
-        for (String id : List.of("blast", "sales")) {
+        for (String id : List.of("blast", "sales", "caps")) {
             node.api().delete(TENANT + "/campaigns/" + id, TestNode.ADMIN, TestNode.PASSWORD);
         }
         for (String id : List.of("a", "b")) {
@@ -212,6 +214,42 @@ class CampaignDialIT {
                     () -> commands().hlen(Keys.trunkChannels("demo", "a")) == 0
                             && commands().hlen(Keys.trunkChannels("demo", "b")) == 0
                             && commands().hlen(Keys.outboundChannels("demo", "campaign.blast")) == 0);
+        }
+    }
+
+    /**
+     * A trunk is used up to its CAPS second after second, and never beyond it on the wire. CAPS is counted over a
+     * window slid over every INVITE: a scheduler dialling its second's calls all at once at each tick finds the last
+     * tick's INVITEs still in the window and gets the trunk every other second, {@value #SPAN_SECONDS} / 2 ticks'
+     * worth of the CAPS in {@value #SPAN_SECONDS} s. The bound asked is half as much again: a count over
+     * {@value #SPAN_SECONDS} s, not a rate, so a late slice or two cannot break it.
+     */
+    @Test
+    void aTrunkIsUsedUpToItsCapsSecondAfterSecondAndNeverBeyondItOnTheWire(@TempDir Path dir) throws Exception {
+        int caps = 20;
+        try (SippProcess a = sippCarrier(); CarrierWire wire = CarrierWire.watch(dir, a.port())) {
+            trunk("a", a.port(), 1, caps);
+            put(TENANT + "/campaigns/caps", "{\"queue\":\"7000\",\"mode\":\"broadcast\",\"window\":{\"start\":"
+                    + "\"00:00\",\"end\":\"23:59\"},\"maxAttempts\":1,\"ringSeconds\":15}");
+            // numbers ending in 5: the carrier refuses them at once (404), so no call holds a channel or RTP port
+            int contacts = caps * (SPAN_SECONDS + 4);
+            StringBuilder csv = new StringBuilder("number,timezone\n");
+            for (int i = 0; i < contacts; i++) {
+                csv.append(number(i * 10 + 5)).append(",UTC\n");
+            }
+            upload("caps", csv.toString());
+            post(TENANT + "/campaigns/caps/start", "");
+
+            Await.until("every contact called", Duration.ofSeconds(120), () -> records("caps").values().stream()
+                    .filter(r -> "done".equals(r.path("state").asText())).count() == contacts);
+            Await.until("the capture has every INVITE", Duration.ofSeconds(20), () -> wire.callsSoFar() >= contacts);
+            long onceASecondHalfWindow = (long) caps * (SPAN_SECONDS / 2);
+            assertThat(wire.inFirst(SPAN_SECONDS * 1000L))
+                    .as("INVITEs at the carrier in the first " + SPAN_SECONDS + " s")
+                    .isGreaterThanOrEqualTo(onceASecondHalfWindow * 3 / 2);
+            assertThat(wire.mostInAnySecond()).as("INVITEs reaching the carrier in any second, the trunk's CAPS")
+                    .isLessThanOrEqualTo(caps);
+            assertThat(wire.calls()).as("each contact called once").isEqualTo(contacts);
         }
     }
 

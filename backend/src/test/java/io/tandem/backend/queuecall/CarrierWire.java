@@ -4,6 +4,7 @@ import io.tandem.telephony.testing.LoopbackCapture;
 import io.tandem.telephony.testing.LoopbackCapture.Datagram;
 import io.tandem.telephony.testing.LoopbackCapture.PortRange;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,15 @@ final class CarrierWire implements AutoCloseable {
         return most;
     }
 
+    /**
+     * How many calls reached the carrier within {@code millis} of the first (stops the capture): the first INVITE's
+     * instant and {@code millis} after it, the end left out.
+     */
+    long inFirst(long millis) throws IOException {
+        long first = invites().values().stream().mapToLong(Long::longValue).min().orElse(0);
+        return invites().values().stream().filter(t -> t < first + millis * 1000).count();
+    }
+
     /** How many calls reached the carrier (stops the capture). */
     int calls() throws IOException {
         return invites().size();
@@ -60,20 +70,36 @@ final class CarrierWire implements AutoCloseable {
      */
     private Map<String, Long> invites() throws IOException {
         if (firstInvite == null) {
-            Map<String, Long> seen = new LinkedHashMap<>();
-            for (Datagram datagram : capture.stop()) {
-                if (datagram.destinationPort() != port) {
-                    continue;
-                }
-                String message = new String(datagram.payload(), StandardCharsets.ISO_8859_1);
-                Matcher callId = CALL_ID.matcher(message);
-                if (INVITE.matcher(message).lookingAt() && callId.find()) {
-                    seen.merge(callId.group(1), datagram.capturedMicros(), Math::min);
-                }
-            }
-            firstInvite = seen;
+            firstInvite = invites(capture.stop());
         }
         return firstInvite;
+    }
+
+    /**
+     * How many calls tcpdump has written so far, capturing on: the last INVITEs may still be in the kernel's buffer
+     * for tcpdump when their answers are already handled.
+     */
+    int callsSoFar() {
+        try {
+            return invites(capture.soFar()).size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Map<String, Long> invites(List<Datagram> datagrams) {
+        Map<String, Long> seen = new LinkedHashMap<>();
+        for (Datagram datagram : datagrams) {
+            if (datagram.destinationPort() != port) {
+                continue;
+            }
+            String message = new String(datagram.payload(), StandardCharsets.ISO_8859_1);
+            Matcher callId = CALL_ID.matcher(message);
+            if (INVITE.matcher(message).lookingAt() && callId.find()) {
+                seen.merge(callId.group(1), datagram.capturedMicros(), Math::min);
+            }
+        }
+        return seen;
     }
 
     @Override

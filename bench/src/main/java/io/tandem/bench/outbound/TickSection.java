@@ -141,9 +141,9 @@ final class TickSection implements BenchSection {
         md.append(String.format(Locale.ROOT, "Load average (1/5/15 min) before this section: %s; after: %s.%n%n",
                 loadBefore, loadAfter));
         md.append(String.format(Locale.ROOT, "One node, %d running campaigns of one tenant, %d s per phase (%s mode). "
-                + "The node's timer `tandem.campaigns.tick` (the whole tick: listing the running campaigns, each "
-                + "one's figures, pacing, claims, do-not-call and window checks, trunk seizures and the INVITEs "
-                + "handed to the SIP stack) is read every %d ms from `/actuator/metrics`; a count that rose by one "
+                + "The node's timer `tandem.campaigns.tick` (the whole tick, its slices' times added up: listing the "
+                + "running campaigns, each one's figures, pacing, claims, do-not-call and window checks, trunk "
+                + "seizures and the INVITEs handed to the dialling thread) is read every %d ms from `/actuator/metrics`; a count that rose by one "
                 + "gives that tick's time exactly (a rise by two is split evenly, counted in the last column). The first "
                 + "two ticks of a phase are left out. *idle*: progressive campaigns whose queue has no available "
                 + "agent, so every tick visits all %d and dials none. *dialling*: broadcast campaigns, %d calls a "

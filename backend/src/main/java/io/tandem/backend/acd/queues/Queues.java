@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 
 /**
@@ -118,6 +119,16 @@ public class Queues {
     public int availableMembers(String tenant, String number) {
         return ((Long) redis.run(AVAILABLE_MEMBERS, List.of(Keys.queueMembers(tenant, number),
                 Keys.availableAgents(tenant)))).intValue();
+    }
+
+    /**
+     * {@link #availableMembers}, sent now and read later: reads of many queues sent one after another share a round
+     * trip.
+     */
+    public Supplier<Integer> availableMembersLater(String tenant, String number) {
+        Supplier<Long> reply = redis.send(AVAILABLE_MEMBERS, List.of(Keys.queueMembers(tenant, number),
+                Keys.availableAgents(tenant)));
+        return () -> reply.get().intValue();
     }
 
     /** Numbers of the queues an agent is a member of. */
