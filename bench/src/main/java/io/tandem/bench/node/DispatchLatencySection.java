@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -106,7 +107,8 @@ public final class DispatchLatencySection implements BenchSection {
      * callers reached Redis.
      */
     private record Measured(CallerPhase phase, long ok, long failed, double seconds, List<DispatchTimer> timers,
-            List<JvmActivity> jvm, WakeUpProbe.Lateness wakeUps, String loadAtCalls, double[] arrivalGapMillis) {
+            List<JvmActivity> jvm, WakeUpProbe.Lateness wakeUps, String loadAtCalls, double[] arrivalGapMillis,
+            int[] crossNodeOffers) {
     }
 
     private static Measured measure(QueueCluster cluster, Load load, CallerPhase phase) throws Exception {
@@ -137,7 +139,39 @@ public final class DispatchLatencySection implements BenchSection {
             jvmDuring.add(jvmAfter.get(i).minus(jvmBefore.get(i)));
         }
         return new Measured(phase, result[0], result[1], seconds, timers, jvmDuring, wakeUps, loadAtCalls,
-                arrivalGaps(cluster.redisPort(), startMillis));
+                arrivalGaps(cluster.redisPort(), startMillis), crossNodeOffers(cluster.redisPort(), startMillis));
+    }
+
+    /**
+     * {offers claimed by another node than the caller's, all offers} since {@code sinceMillis}, from the tenant's
+     * event stream ({@code offer} events: {@code node} claimed, {@code callerNode} holds the caller). An offer one
+     * node claims for another's caller has to travel to the caller's node before its INVITE can go out.
+     */
+    private static int[] crossNodeOffers(int redisPort, long sinceMillis) throws IOException, InterruptedException {
+        String[] lines = TandemRegistrar.redisCli(redisPort, "XRANGE", "tandem:{" + TENANT + "}:events",
+                Long.toString(sinceMillis), "+").split("\\n");
+        int cross = 0;
+        int all = 0;
+        Map<String, String> entry = new HashMap<>();
+        for (int i = 0; i <= lines.length; i++) {
+            boolean next = i == lines.length || (lines[i].trim().matches("\\d+-\\d+") && i + 1 < lines.length
+                    && lines[i + 1].trim().equals("kind"));
+            if (next) {
+                if ("offer".equals(entry.get("kind"))) {
+                    all++;
+                    if (!entry.getOrDefault("node", "").equals(entry.getOrDefault("callerNode", ""))) {
+                        cross++;
+                    }
+                }
+                entry.clear();
+                continue;
+            }
+            if (i + 1 < lines.length) {
+                entry.putIfAbsent(lines[i].trim(), lines[i + 1].trim());
+                i++;
+            }
+        }
+        return new int[] {cross, all};
     }
 
     /**
@@ -322,9 +356,11 @@ public final class DispatchLatencySection implements BenchSection {
     private static void renderRun(StringBuilder md, Measured m) {
         DispatchTimer cluster = DispatchTimer.merge(m.timers());
         md.append(String.format(Locale.ROOT, "**%s** — %,d answered, %,d failed, %.1f s; arrival gap p50 %s, p90 %s; "
-                + "load average when the callers started: %s.%n%n", m.phase().label().substring(0, 1)
+                + "offers claimed by another node than the caller's: %,d of %,d; load average when the callers "
+                + "started: %s.%n%n", m.phase().label().substring(0, 1)
                 .toUpperCase(Locale.ROOT) + m.phase().label().substring(1), m.ok(), m.failed(), m.seconds(),
-                gap(m.arrivalGapMillis(), 0.5), gap(m.arrivalGapMillis(), 0.9), m.loadAtCalls()));
+                gap(m.arrivalGapMillis(), 0.5), gap(m.arrivalGapMillis(), 0.9), m.crossNodeOffers()[0],
+                m.crossNodeOffers()[1], m.loadAtCalls()));
         md.append("| node | samples | p50 ms | p99 ms | p50 bucket | p99 bucket | highest bucket "
                 + "| JIT compiling s | GC pauses | GC paused ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i <= m.timers().size(); i++) {
