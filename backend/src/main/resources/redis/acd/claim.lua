@@ -11,20 +11,27 @@
 -- Discovered while running (K): each candidate's agent and user hash (state, skills), each reserved agent's
 -- registration hash (its K.CONTACT_FIELD fields), the caller hashes of the ready callers, the offer hash written.
 -- arg: 1 queue, 2 strategy, 3 ring ms, 4 lease ms, 5 tier delay ms, 6 callers to scan, 7 ring-all max,
--- 8 random seed, 9 offer ids (comma list: one per claim at most), 10 alive node ids (comma list), 11 queue name.
+-- 8 random seed, 9 offer ids (comma list: one per claim at most), 10 alive node ids (comma list), 11 queue name,
+-- 12 tenant, 13 the offer channels of the alive nodes (comma list in the order of arg 10; '' = publish nothing).
 -- Returns JSON (Claims.Reply): {grants = [{offerId, callId, callerNode, leaseUntil, agents = [{agentId, version,
--- node, contacts}]}]}, no grants when nothing can be offered. The contacts are the agent's registration binding
--- records (JSON strings, expired ones included), read here so that the node placing the offer routes it without
--- another round trip.
+-- node, contacts}], delivered}]}, no grants when nothing can be offered. The contacts are the agent's registration
+-- binding records (JSON strings, expired ones included), read here so that the node placing the offer routes it
+-- without another round trip. An offer for a caller of another node than the claiming one (NODE) is published here
+-- on that node's offer channel (OfferGrant.fromWire reads it): the caller's node rings the agent as the claim
+-- runs, not after this reply has gone back to the claiming node and come out again as its PUBLISH. delivered: a
+-- subscriber received it (the claiming node then does nothing more with it).
 local queue, strategy = arg(1), arg(2)
 local ringMs, leaseMs, tierMs = tonumber(arg(3)), tonumber(arg(4)), tonumber(arg(5))
 local scanLimit, ringMax = tonumber(arg(6)), tonumber(arg(7))
 local offerIds = split(arg(9))
 local alive = {}
+local offerChannel = {}
+local channels = split(arg(13))
 -- An agent's fields read once per claim: its state and figures, then its direct-call count on each live node.
 local agentFields = {'state', 'node', 'calls', 'talkMs', 'idle'}
-for _, n in ipairs(split(arg(10))) do
+for i, n in ipairs(split(arg(10))) do
   alive[n] = true
+  offerChannel[n] = channels[i]
   agentFields[#agentFields + 1] = K.DIRECT_CALLS_FIELD .. n
 end
 local function reply(grants) return cjson.encode({grants = grants}) end
@@ -307,7 +314,13 @@ local function claimFor(callId, offerId)
           'ringTimeoutSeconds', math.floor(ringMs / 1000), 'data', c[8] or '{}', 'agents', table.concat(ids, ','),
           'callback', c[11] == 'ticket' and 'ticket' or ''})
       end
-      return {offerId = offerId, callId = callId, callerNode = c[1], leaseUntil = leaseUntil, agents = agents}
+      local grant = {offerId = offerId, callId = callId, callerNode = c[1], leaseUntil = leaseUntil, agents = agents,
+        delivered = false}
+      if c[1] ~= NODE and offerChannel[c[1]] then
+        grant.delivered = redis.call('PUBLISH', offerChannel[c[1]], cjson.encode({offerId = offerId, tenant = arg(12),
+          queue = queue, callId = callId, callerNode = c[1], leaseUntil = leaseUntil, agents = agents})) > 0
+      end
+      return grant
     end
   end
   return nil

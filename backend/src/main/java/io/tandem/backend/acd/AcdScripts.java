@@ -70,6 +70,11 @@ public class AcdScripts {
         redis.awaitReplicas(decision);
     }
 
+    /** Whether {@link #awaitReplicas} waits ({@link Redis#awaitsReplicas}). */
+    public boolean awaitsReplicas() {
+        return redis.awaitsReplicas();
+    }
+
     /** The prelude's arguments (tenant prefix, now, node, stream lengths), then the script's own. */
     private String[] withPrelude(String tenant, String... args) {
         List<String> all = new ArrayList<>(5 + args.length);

@@ -1,13 +1,10 @@
 package io.tandem.backend.queuecall;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.acd.dispatch.OfferPlacer;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.redis.Subscription;
-import io.tandem.protocol.Protocol;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +14,9 @@ import org.springframework.context.SmartLifecycle;
  * The ACD's offer placer with the SIP side present. Any node may claim an offer, but only the node holding the
  * caller's media can ring the agents and bridge the answer: an offer for a caller of this node is placed here; one
  * for a caller of another node is published on that node's offer channel (Redis pub/sub), which every node
- * subscribes to for itself. An offer that reaches no subscriber is released at once rather than left to its lease.
+ * subscribes to for itself. The claim script publishes it as it claims ({@link OfferGrant#delivered}); this node
+ * publishes what the script could not (no subscriber then, or a claim that waits for the replicas first). An offer
+ * that reaches no subscriber is released at once rather than left to its lease.
  */
 final class QueueOfferPlacer implements OfferPlacer, SmartLifecycle {
 
@@ -26,7 +25,6 @@ final class QueueOfferPlacer implements OfferPlacer, SmartLifecycle {
     private final Redis redis;
     private final String nodeId;
     private final Supplier<QueueCalls> calls;
-    private final ObjectMapper json = Protocol.mapper();
     private volatile Subscription subscription;
 
     QueueOfferPlacer(Redis redis, String nodeId, Supplier<QueueCalls> calls) {
@@ -41,13 +39,10 @@ final class QueueOfferPlacer implements OfferPlacer, SmartLifecycle {
             calls.get().place(grant);
             return;
         }
-        String payload;
-        try {
-            payload = json.writeValueAsString(grant);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode offer " + grant.offerId(), e);
+        if (grant.delivered()) {
+            return; // the claim script published it and the caller's node has it
         }
-        Long receivers = redis.commands().publish(Keys.nodeOffers(grant.callerNode()), payload);
+        Long receivers = redis.commands().publish(Keys.nodeOffers(grant.callerNode()), grant.toWire());
         if (receivers == null || receivers == 0) {
             log.info("offer {}: caller's node {} does not listen; released", grant.offerId(), grant.callerNode());
             calls.get().release(grant, "caller-node-unreachable");
@@ -56,8 +51,8 @@ final class QueueOfferPlacer implements OfferPlacer, SmartLifecycle {
 
     private void received(String message) {
         try {
-            calls.get().place(json.readValue(message, OfferGrant.class));
-        } catch (JsonProcessingException | RuntimeException e) {
+            calls.get().place(OfferGrant.fromWire(message));
+        } catch (RuntimeException e) {
             log.warn("unreadable offer on {}: {}", Keys.nodeOffers(nodeId), e.getMessage());
         }
     }

@@ -190,6 +190,14 @@ public final class Redis implements AutoCloseable {
         replicaAcks.await(decision);
     }
 
+    /**
+     * Whether {@link #awaitReplicas} waits at all: a decision acted on by another process straight from Redis (a
+     * message published by a script) would skip the wait, so such shortcuts are taken only when it does not.
+     */
+    public boolean awaitsReplicas() {
+        return replicaAcks.waits();
+    }
+
     /** Decisions this node acted on before a replica had them ({@link #awaitReplicas} timed out or failed). */
     public long replicaAcksMissed() {
         return replicaAcks.missed();

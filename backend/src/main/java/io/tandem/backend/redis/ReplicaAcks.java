@@ -68,6 +68,11 @@ final class ReplicaAcks {
         }
     }
 
+    /** Whether decisions wait for replicas at all (Sentinel with replica acks configured). */
+    boolean waits() {
+        return replicas > 0;
+    }
+
     /** Decisions acted on without the replicas' acknowledgement. */
     long missed() {
         return missed.get();

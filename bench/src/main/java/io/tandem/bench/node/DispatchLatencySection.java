@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -89,37 +91,117 @@ public final class DispatchLatencySection implements BenchSection {
                 throw new IOException(available + " agents available, expected " + load.agents());
             }
             WarmUp warmUp = warmUp(cluster, load);
-            List<DispatchTimer> warm = new ArrayList<>();
-            List<JvmActivity> jvmBefore = jvm(http);
-            for (int i = 0; i < NODES; i++) {
-                warm.add(DispatchTimer.read(http[i], "admin@" + TENANT, PASSWORD));
-            }
-            String loadAtCalls = loadAverage();
-            long start = System.nanoTime();
-            long[] result;
-            WakeUpProbe.Lateness wakeUps;
-            try (WakeUpProbe probe = WakeUpProbe.start()) {
-                result = cluster.placeCallers("measured", QUEUE, FIRST_CALLER, load.callers(), load.ratePerNode(),
-                        load.holdMillis(), false);
-                wakeUps = probe.stop();
-            }
-            long ok = result[0];
-            long failed = result[1];
-            double seconds = (System.nanoTime() - start) / 1e9;
-            List<DispatchTimer> timers = new ArrayList<>();
-            for (int i = 0; i < NODES; i++) {
-                timers.add(DispatchTimer.read(http[i], "admin@" + TENANT, PASSWORD).minus(warm.get(i)));
-            }
-            List<JvmActivity> jvmAfter = jvm(http);
-            List<JvmActivity> jvmDuring = new ArrayList<>();
-            for (int i = 0; i < NODES; i++) {
-                jvmDuring.add(jvmAfter.get(i).minus(jvmBefore.get(i)));
+            List<Measured> measured = new ArrayList<>();
+            for (CallerPhase phase : CallerPhase.values()) {
+                measured.add(measure(cluster, load, phase));
             }
             String loadAfter = loadAverage();
             System.out.println("work files in " + work);
-            return render(load, warmUp, ok, failed, seconds, timers, jvmDuring, wakeUps, loadBefore, loadAtCalls,
-                    loadAfter);
+            return render(load, warmUp, measured, loadBefore, loadAfter);
         }
+    }
+
+    /**
+     * One measured run of the callers in {@code phase}: its answered and failed calls, the nodes' timers and JVM
+     * activity over it (read before and after), how late an idle thread woke meanwhile, and how close together the
+     * callers reached Redis.
+     */
+    private record Measured(CallerPhase phase, long ok, long failed, double seconds, List<DispatchTimer> timers,
+            List<JvmActivity> jvm, WakeUpProbe.Lateness wakeUps, String loadAtCalls, double[] arrivalGapMillis,
+            int[] crossNodeOffers) {
+    }
+
+    private static Measured measure(QueueCluster cluster, Load load, CallerPhase phase) throws Exception {
+        int[] http = cluster.httpPorts();
+        List<DispatchTimer> warm = new ArrayList<>();
+        List<JvmActivity> jvmBefore = jvm(http);
+        for (int i = 0; i < NODES; i++) {
+            warm.add(DispatchTimer.read(http[i], "admin@" + TENANT, PASSWORD));
+        }
+        String loadAtCalls = loadAverage();
+        long startMillis = System.currentTimeMillis();
+        long start = System.nanoTime();
+        long[] result;
+        WakeUpProbe.Lateness wakeUps;
+        try (WakeUpProbe probe = WakeUpProbe.start()) {
+            result = cluster.placeCallers("measured-" + phase.label(), QUEUE, FIRST_CALLER, load.callers(),
+                    load.ratePerNode(), load.holdMillis(), false, phase);
+            wakeUps = probe.stop();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<DispatchTimer> timers = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            timers.add(DispatchTimer.read(http[i], "admin@" + TENANT, PASSWORD).minus(warm.get(i)));
+        }
+        List<JvmActivity> jvmAfter = jvm(http);
+        List<JvmActivity> jvmDuring = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            jvmDuring.add(jvmAfter.get(i).minus(jvmBefore.get(i)));
+        }
+        return new Measured(phase, result[0], result[1], seconds, timers, jvmDuring, wakeUps, loadAtCalls,
+                arrivalGaps(cluster.redisPort(), startMillis), crossNodeOffers(cluster.redisPort(), startMillis));
+    }
+
+    /**
+     * {offers claimed by another node than the caller's, all offers} since {@code sinceMillis}, from the tenant's
+     * event stream ({@code offer} events: {@code node} claimed, {@code callerNode} holds the caller). An offer one
+     * node claims for another's caller has to travel to the caller's node before its INVITE can go out.
+     */
+    private static int[] crossNodeOffers(int redisPort, long sinceMillis) throws IOException, InterruptedException {
+        String[] lines = TandemRegistrar.redisCli(redisPort, "XRANGE", "tandem:{" + TENANT + "}:events",
+                Long.toString(sinceMillis), "+").split("\\n");
+        int cross = 0;
+        int all = 0;
+        Map<String, String> entry = new HashMap<>();
+        for (int i = 0; i <= lines.length; i++) {
+            boolean next = i == lines.length || (lines[i].trim().matches("\\d+-\\d+") && i + 1 < lines.length
+                    && lines[i + 1].trim().equals("kind"));
+            if (next) {
+                if ("offer".equals(entry.get("kind"))) {
+                    all++;
+                    if (!entry.getOrDefault("node", "").equals(entry.getOrDefault("callerNode", ""))) {
+                        cross++;
+                    }
+                }
+                entry.clear();
+                continue;
+            }
+            if (i + 1 < lines.length) {
+                entry.putIfAbsent(lines[i].trim(), lines[i + 1].trim());
+                i++;
+            }
+        }
+        return new int[] {cross, all};
+    }
+
+    /**
+     * For each caller that entered the queue since {@code sinceMillis}, the time to the nearest other caller's entry
+     * (the queue log's {@code ENTERQUEUE}, stamped with Redis' clock in the enqueue script), sorted: in lockstep the
+     * three nodes' callers enter within a millisecond or two of each other, staggered a third of a call interval
+     * apart.
+     */
+    private static double[] arrivalGaps(int redisPort, long sinceMillis) throws IOException, InterruptedException {
+        String[] lines = TandemRegistrar.redisCli(redisPort, "XRANGE", "tandem:{" + TENANT + "}:queuelog",
+                Long.toString(sinceMillis), "+").split("\n");
+        List<Long> entries = new ArrayList<>();
+        long time = 0;
+        for (int i = 0; i + 1 < lines.length; i++) {
+            String field = lines[i].trim();
+            if (field.equals("time")) {
+                time = Long.parseLong(lines[i + 1].trim());
+            } else if (field.equals("event") && lines[i + 1].trim().equals("ENTERQUEUE")) {
+                entries.add(time);
+            }
+        }
+        entries.sort(null);
+        double[] gaps = new double[entries.size()];
+        for (int i = 0; i < gaps.length; i++) {
+            long before = i > 0 ? entries.get(i) - entries.get(i - 1) : Long.MAX_VALUE;
+            long after = i + 1 < gaps.length ? entries.get(i + 1) - entries.get(i) : Long.MAX_VALUE;
+            gaps[i] = Math.min(before, after);
+        }
+        Arrays.sort(gaps);
+        return gaps;
     }
 
     /**
@@ -213,65 +295,97 @@ public final class DispatchLatencySection implements BenchSection {
         }
     }
 
-    private static String render(Load load, WarmUp warmUp, long ok, long failed, double seconds,
-            List<DispatchTimer> timers, List<JvmActivity> jvm, WakeUpProbe.Lateness wakeUps, String before,
-            String atCalls, String after) {
-        DispatchTimer cluster = DispatchTimer.merge(timers);
+    private static String render(Load load, WarmUp warmUp, List<Measured> measured, String before, String after) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Three node processes (`backend/target/tandem-node.jar`, -Xms1g -Xmx1g each"
                 + extraJavaOptions() + ") on "
                 + "one redis-server %s, loopback. %,d agents (a third per node) log in over REST, go available and "
                 + "register with digest (SIPp) from the port a SIPp UAS then answers on (180, 200 with SDP, hold "
                 + "until BYE); queue %s is longest-idle with every agent a member and no wrap-up. Three SIPp UACs, "
-                + "one per node and a third of a call interval apart (SIPp spaces a node's calls evenly; started "
-                + "together, the three would send every INVITE at the same instant), place %,d callers into %s at "
-                + "%d/s each (%d/s in all), each held %.0f s after the "
+                + "one per node, place %,d callers into %s at %d/s each (%d/s in all), each held %.0f s after the "
                 + "node answers it, so at most ~%d callers are in the queue or talking at once and agents are free "
-                + "whenever a caller is enqueued. Latency is the node's timer `tandem.queue.dispatch` (caller "
+                + "whenever a caller is enqueued; this is done twice: **staggered**, each UAC a third of a call "
+                + "interval after the one before (SIPp spaces a node's calls evenly; independent sources have no "
+                + "reason to be in step), then in **lockstep**, the three UACs started together so that every call "
+                + "reaches the three nodes at the same instant and their claims on the one queue meet in Redis. "
+                + "Latency is the node's timer `tandem.queue.dispatch` (caller "
                 + "joins → first offer INVITE sent: the enqueue with the claim behind it in one round trip, the "
                 + "agent's route, the INVITE to the agent or over the inter-node trunk, before the caller's 200 OK; "
-                + "a caller "
-                + "not offered then waits for a claim by any node's dispatcher), read from "
-                + "`/actuator/prometheus` of each node after the run.%n%n",
+                + "a caller not offered then waits for a claim by any node's dispatcher), read from "
+                + "`/actuator/prometheus` of each node before and after each run.%n%n",
                 TandemRegistrar.redisVersion(), load.agents(), QUEUE, load.callers(), QUEUE, load.ratePerNode(),
                 load.ratePerNode() * NODES, load.holdMillis() / 1000.0,
                 (int) (load.ratePerNode() * NODES * (load.holdMillis() / 1000.0 + 1))));
-        md.append("| node | samples | p50 ms | p99 ms | p50 bucket | p99 bucket | highest bucket "
-                + "| JIT compiling s | GC pauses | GC paused ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (int i = 0; i <= timers.size(); i++) {
-            DispatchTimer t = i < timers.size() ? timers.get(i) : cluster;
-            JvmActivity j = i < timers.size() ? jvm.get(i) : total(jvm);
-            String name = i < timers.size() ? "d" + (i + 1) : "**cluster**";
-            md.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | ≤ %s | ≤ %s | ≤ %s | %.2f | %d | %.0f |%n",
-                    name, t.count(), t.interpolatedMillis(0.5), t.interpolatedMillis(0.99),
-                    bound(t.bucketBoundMillis(0.5)), bound(t.bucketBoundMillis(0.99)), bound(t.bucketBoundMillis(1.0)),
-                    j.compileSeconds(), j.gcPauses(), j.gcPauseSeconds() * 1000));
+        for (Measured m : measured) {
+            renderRun(md, m);
         }
-        md.append(String.format(Locale.ROOT, "%nCalls measured: %,d answered, %,d failed, %.1f s, after %d warm-up "
+        md.append(String.format(Locale.ROOT, "Warm-up before both: %d "
                 + "round(s) of %d s, %,d calls per node in all, each held %.0f s (the first round at %d calls/s per "
                 + "node, each next at twice the rate up to %d/s: C2 compiles code run once per call only after "
                 + "thousands of calls, which the measured rate would take a quarter of an hour to reach; rounds go "
                 + "on, up to %d, until the three JVMs' JIT compilation in a round is "
-                + "under %.0f %% of the round's time; the last round compiled %.2f s, summed over the three JVMs' compiler threads, in %.1f s), whose samples are "
+                + "under %.0f %% of the round's time; the last round compiled %.2f s, summed over the three JVMs' "
+                + "compiler threads, in %.1f s), whose samples are "
                 + "subtracted (the histograms are read before and after). JIT compiling, GC pauses and paused time "
                 + "are the nodes' own `jvm.compilation.time` and `jvm.gc.pause` over the measured calls. Percentiles come "
                 + "from the histogram buckets (1 ms steps to 10 ms, then 12, 14, … 20, 25, 30, 40, 50, 75, 100 ms, "
                 + "then Micrometer's own): p50/p99 interpolated within the bucket as Prometheus' "
                 + "`histogram_quantile` does, and the bucket bound they fall under; the cluster row adds the three "
-                + "nodes' buckets. Load average (1/5/15 min) at the start of this section: %s; when the measured "
-                + "callers started: %s; at the end: %s.%n%n"
-                + "How noisy the machine was meanwhile: a thread of the bench's JVM, idle otherwise, slept 1 ms "
-                + "again and again during the measured calls and woke late by p50 %.2f ms, p99 %.2f ms, p99.9 %.2f "
-                + "ms, at worst %.1f ms (%,d wake-ups). Any thread on the machine (a node's SIP thread, Redis, SIPp) "
-                + "waited for a core as long.%n%n", ok,
-                failed, seconds, warmUp.rounds(), load.warmUpRoundSeconds(), warmUp.callsPerNode(),
-                load.warmUpHoldMillis() / 1000.0, load.warmUpFirstRate(), load.warmUpTopRate(), load.warmUpRounds(),
-                SETTLED_COMPILE_SHARE * 100, warmUp.lastCompileSeconds(), warmUp.lastSeconds(), before, atCalls,
-                after, wakeUps.p50(), wakeUps.p99(), wakeUps.p999(), wakeUps.max(), wakeUps.samples()));
-        double p99 = cluster.bucketBoundMillis(0.99);
-        md.append(String.format(Locale.ROOT, "Goal (issue 4): p99 < 20 ms → %s.%n",
-                p99 <= 20 ? "**met**" : "**not met** on this run"));
+                + "nodes' buckets. Arrival gap: for each measured caller, the time from its `ENTERQUEUE` to the "
+                + "nearest other caller's (Redis' clock, ms). Load average (1/5/15 min) at the start of this "
+                + "section: %s; at the end: %s.%n%n", warmUp.rounds(), load.warmUpRoundSeconds(),
+                warmUp.callsPerNode(), load.warmUpHoldMillis() / 1000.0, load.warmUpFirstRate(),
+                load.warmUpTopRate(), load.warmUpRounds(), SETTLED_COMPILE_SHARE * 100, warmUp.lastCompileSeconds(),
+                warmUp.lastSeconds(), before, after));
+        StringBuilder verdicts = new StringBuilder();
+        boolean metBy4 = true;
+        boolean metBy21 = true;
+        for (Measured m : measured) {
+            double p99 = DispatchTimer.merge(m.timers()).bucketBoundMillis(0.99);
+            metBy4 &= p99 <= 20;
+            metBy21 &= p99 <= 10;
+            verdicts.append(verdicts.length() == 0 ? "" : ", ").append(m.phase().label()).append(" ≤ ")
+                    .append(bound(p99));
+        }
+        md.append(String.format(Locale.ROOT, "Goals: p99 < 20 ms (issue 4) → %s; p99 < 10 ms staggered and in "
+                + "lockstep (issue 21) → %s (p99 buckets: %s).%n", metBy4 ? "**met**" : "**not met** on this run",
+                metBy21 ? "**met**" : "**not met** on this run", verdicts));
         return md.toString();
+    }
+
+    private static void renderRun(StringBuilder md, Measured m) {
+        DispatchTimer cluster = DispatchTimer.merge(m.timers());
+        md.append(String.format(Locale.ROOT, "**%s** — %,d answered, %,d failed, %.1f s; arrival gap p50 %s, p90 %s; "
+                + "offers claimed by another node than the caller's: %,d of %,d; load average when the callers "
+                + "started: %s.%n%n", m.phase().label().substring(0, 1)
+                .toUpperCase(Locale.ROOT) + m.phase().label().substring(1), m.ok(), m.failed(), m.seconds(),
+                gap(m.arrivalGapMillis(), 0.5), gap(m.arrivalGapMillis(), 0.9), m.crossNodeOffers()[0],
+                m.crossNodeOffers()[1], m.loadAtCalls()));
+        md.append("| node | samples | p50 ms | p99 ms | p50 bucket | p99 bucket | highest bucket "
+                + "| JIT compiling s | GC pauses | GC paused ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (int i = 0; i <= m.timers().size(); i++) {
+            DispatchTimer t = i < m.timers().size() ? m.timers().get(i) : cluster;
+            JvmActivity j = i < m.timers().size() ? m.jvm().get(i) : total(m.jvm());
+            String name = i < m.timers().size() ? "d" + (i + 1) : "**cluster**";
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | ≤ %s | ≤ %s | ≤ %s | %.2f | %d | %.0f |%n",
+                    name, t.count(), t.interpolatedMillis(0.5), t.interpolatedMillis(0.99),
+                    bound(t.bucketBoundMillis(0.5)), bound(t.bucketBoundMillis(0.99)), bound(t.bucketBoundMillis(1.0)),
+                    j.compileSeconds(), j.gcPauses(), j.gcPauseSeconds() * 1000));
+        }
+        WakeUpProbe.Lateness w = m.wakeUps();
+        md.append(String.format(Locale.ROOT, "%nHow noisy the machine was meanwhile: a thread of the bench's JVM, idle "
+                + "otherwise, slept 1 ms again and again during the measured calls and woke late by p50 %.2f ms, p99 "
+                + "%.2f ms, p99.9 %.2f ms, at worst %.1f ms (%,d wake-ups). Any thread on the machine (a node's SIP "
+                + "thread, Redis, SIPp) waited for a core as long.%n%n", w.p50(), w.p99(), w.p999(), w.max(),
+                w.samples()));
+    }
+
+    private static String gap(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return "—";
+        }
+        return String.format(Locale.ROOT, "%.0f ms", sorted[Math.min(sorted.length - 1,
+                (int) Math.ceil(p * sorted.length) - 1)]);
     }
 
     private static String bound(double millis) {

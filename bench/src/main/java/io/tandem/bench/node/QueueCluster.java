@@ -171,18 +171,23 @@ public final class QueueCluster implements AutoCloseable {
 
     /**
      * {@code total} callers into {@code queue} spread over the nodes (caller user {@code firstCaller + i} on node
-     * i), each node's SIPp starting a share of a call interval after the one before; each call is held
+     * i), each node's SIPp starting a share of a call interval after the one before ({@link CallerPhase#STAGGERED});
+     * each call is held
      * {@code holdMillis} after the answer, then the caller sends BYE (with G.711 streamed to the node all along when
      * {@code media}). Returns {answered, failed}.
      */
     public long[] placeCallers(String label, String queue, int firstCaller, int total, int ratePerNode,
             long holdMillis, boolean media) throws Exception {
+        return placeCallers(label, queue, firstCaller, total, ratePerNode, holdMillis, media, CallerPhase.STAGGERED);
+    }
+
+    /** As {@link #placeCallers(String, String, int, int, int, long, boolean)}, the nodes' UACs started in {@code phase}. */
+    public long[] placeCallers(String label, String queue, int firstCaller, int total, int ratePerNode,
+            long holdMillis, boolean media, CallerPhase phase) throws Exception {
         ScheduledExecutorService pool = Executors.newScheduledThreadPool(size());
         try {
             List<Future<long[]>> runs = new ArrayList<>();
-            // SIPp spaces a node's calls evenly (1/rate apart). Started together, the UACs would send their INVITEs
-            // at the same instants, every call of the run; independent sources have no reason to be in step.
-            long phaseMicros = 1_000_000L / ratePerNode / size();
+            long intervalMicros = 1_000_000L / ratePerNode;
             for (int i = 0; i < size(); i++) {
                 int node = i;
                 int calls = total / size() + (node < total % size() ? 1 : 0);
@@ -191,7 +196,7 @@ public final class QueueCluster implements AutoCloseable {
                             holdMillis, media)) {
                         return finish(label, node, sipp, calls / ratePerNode + holdMillis / 1000 + 150);
                     }
-                }, node * phaseMicros, TimeUnit.MICROSECONDS));
+                }, phase.startMicros(node, size(), intervalMicros), TimeUnit.MICROSECONDS));
             }
             long[] sum = new long[2];
             for (Future<long[]> run : runs) {

@@ -82,6 +82,15 @@ public class Claims {
             offerIds.add(newOfferId());
         }
         long ringMs = queue.ringTimeoutSeconds() * 1000L;
+        List<String> nodes = new ArrayList<>(aliveNodes);
+        List<String> channels = new ArrayList<>(nodes.size());
+        // The script publishes another node's offer itself unless the offer must wait for the replicas first: that
+        // node would ring the agent before the claim was safe from a failover.
+        if (!scripts.awaitsReplicas()) {
+            for (String node : nodes) {
+                channels.add(Keys.nodeOffers(node));
+            }
+        }
         Supplier<Object> reply = scripts.send(AcdScripts.CLAIM, tenant,
                 List.of(Keys.queueWait(tenant, q), Keys.queueMembers(tenant, q), Keys.queueTiers(tenant, q),
                         Keys.queueState(tenant, q), Keys.availableAgents(tenant), Keys.queueReady(tenant, q),
@@ -90,7 +99,7 @@ public class Claims {
                 Long.toString(ringMs + properties.leaseMargin().toMillis()),
                 Long.toString(queue.tierDelaySeconds() * 1000L), Integer.toString(properties.claimScanLimit()),
                 Integer.toString(properties.ringAllMax()), Integer.toString(random.nextInt(1 << 30)),
-                String.join(",", offerIds), String.join(",", aliveNodes), queue.name());
+                String.join(",", offerIds), String.join(",", nodes), queue.name(), tenant, String.join(",", channels));
         return () -> {
             List<OfferGrant> grants = grants(tenant, q, ScriptReply.decode(reply.get(), ClaimReply.class));
             if (!grants.isEmpty()) {
@@ -107,7 +116,7 @@ public class Claims {
         List<OfferGrant> grants = new ArrayList<>(reply.grants().size());
         for (ClaimReply.Grant grant : reply.grants()) {
             grants.add(new OfferGrant(grant.offerId(), tenant, q, grant.callId(), grant.callerNode(),
-                    Instant.ofEpochMilli(grant.leaseUntil()), grant.agents()));
+                    Instant.ofEpochMilli(grant.leaseUntil()), grant.agents(), grant.delivered()));
         }
         return grants;
     }
@@ -115,9 +124,9 @@ public class Claims {
     /** What {@code claim.lua} returns (JSON): the offers it made, each with its reserved agents. */
     record ClaimReply(List<Grant> grants) {
 
-        /** One offer; {@code leaseUntil} in epoch ms. */
+        /** One offer; {@code leaseUntil} in epoch ms; {@code delivered}: the script published it to its node. */
         record Grant(String offerId, String callId, String callerNode, long leaseUntil,
-                List<OfferGrant.Reservation> agents) {
+                List<OfferGrant.Reservation> agents, boolean delivered) {
         }
     }
 
