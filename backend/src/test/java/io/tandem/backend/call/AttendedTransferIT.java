@@ -63,7 +63,8 @@ class AttendedTransferIT {
             bob.awaitState(consultation, CallState.ENDED);
             bob.awaitState(bobCall, CallState.ENDED);
 
-            Await.until("1001 hears 1003's 600 Hz", AUDIO, () -> alice.ear.toneFrames() > 25);
+            Await.until("1001 hears 1003's 600 Hz", AUDIO, () -> alice.ear.toneFrames() > 25,
+                    () -> "1001: " + call.statistics() + ", 1003: " + carolCall.statistics());
             Await.until("1003 hears 1001's 1 kHz", AUDIO, () -> carol.ear.toneFrames() > 25);
             assertThat(call.state()).isEqualTo(CallState.CONNECTED);
             assertThat(carolCall.state()).isEqualTo(CallState.CONNECTED);
