@@ -294,8 +294,11 @@ public final class B2bua implements SipFeature {
                 return;
             }
         }
+        // A node of the cluster vouches for the caller it signs for: an outside caller of its own (a carrier's DID
+        // call, transferred to a phone here) keeps its number; any other INVITE comes from one of our extensions.
+        Pattern callers = signed.verdict() == TrunkSignature.Verdict.VALID ? OUTSIDE_CALLER : Keys.EXTENSION;
         if (!(fromHeader.getAddress().getURI() instanceof SipURI from) || from.getUser() == null
-                || !Keys.EXTENSION.matcher(from.getUser()).matches()) {
+                || !callers.matcher(from.getUser()).matches()) {
             in.respond(Response.FORBIDDEN, "From must name an extension of this node");
             return;
         }

@@ -51,6 +51,12 @@ final class Leg {
     Route.Target target;
     /** The Replaces header (RFC 3891) this branch's INVITE carries to the node holding that dialog; null for none. */
     String replaces;
+    /**
+     * The transferor on whose behalf this branch's INVITE with {@link #replaces} is sent (RFC 3892 Referred-By): the
+     * node holding the replaced dialog trusts it from a signed trunk request, so a remaining party who is nobody's
+     * extension (an outside caller) may still take the transferor's place. Null when the INVITE replaces nothing.
+     */
+    String referredBy;
     /** The INVITE to the callee and its dialog; set when it is sent. */
     OutgoingBranch branch;
     /** The SRTP the node offered this branch's phone (over TLS); null when the offer was plain. */

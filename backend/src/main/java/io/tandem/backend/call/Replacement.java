@@ -35,7 +35,7 @@ final class Replacement implements Referral {
     /** The header of an INVITE naming the dialog it replaces (RFC 3891 §6.1). */
     static final String HEADER = "Replaces";
     /** RFC 3892: who referred the sender of the INVITE. */
-    private static final String REFERRED_BY = "Referred-By";
+    static final String REFERRED_BY = "Referred-By";
     private static final Pattern SIP_USER = Pattern.compile("sips?:([^@;>\\s]+)@");
 
     private final Bridge bridge;

@@ -77,6 +77,9 @@ final class Signalling {
         if (branch.replaces != null) {
             headers.add(node.header(Replacement.HEADER, branch.replaces));
         }
+        if (branch.referredBy != null) {
+            headers.add(node.header(Replacement.REFERRED_BY, "<sip:" + branch.referredBy + "@" + host() + ">"));
+        }
         return node.invite(branch.branch, new OutgoingInvite(branch.target.requestUri(), branch.target.transport(),
                 branch.target.viaTrunk(), fromUser, displayOf(from), branch.party, tenant, false, headers, sdp)
                 .routedThrough(branch.target.routeSet()));

@@ -139,8 +139,8 @@ final class Transfer implements Referral {
     /**
      * An attended transfer whose consultation dialog another node holds ({@link DialogIndex}): the transferor's
      * phone consulted through that node. This node does what the transferee would do with the REFER (RFC 5589 §7):
-     * it sends the remaining party's INVITE with the consultation's Replaces over the trunk to that node, which lets
-     * it take the transferor's place there ({@link Replacement}) and BYEs the consultation leg; the answer joins the
+     * it sends the remaining party's INVITE with the consultation's Replaces, and Referred-By the transferor (RFC 3892),
+     * over the trunk to that node, which lets it take the transferor's place there ({@link Replacement}) and BYEs the consultation leg; the answer joins the
      * remaining party to it as a blind transfer's would. Only the transferor's own consultation may be named (403).
      * False when the dialog is this node's or unknown ({@link AttendedTransfer} answers).
      */
@@ -193,6 +193,8 @@ final class Transfer implements Referral {
         Leg leg = new Leg(bridge, Leg.Side.CALLEE, SipMessages.newToken() + "@tandem", number);
         leg.target = routeTarget;
         leg.replaces = replaces;
+        // The node holding the consultation checks who may replace it by the transferor, not the remaining party.
+        leg.referredBy = replaces == null ? null : transferor.party;
         leg.sideA = transferor.sideA;
         targets.add(leg);
         bridge.calls.register(leg);

@@ -12,6 +12,7 @@ import io.tandem.telephony.testing.Await;
 import io.tandem.telephony.testing.RedisServer;
 import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.CallState;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,10 @@ class AttendedTransferIT {
     private static final Duration AUDIO = Duration.ofSeconds(20);
     /** The demo seeds 1001-1020; the cross-node cases use a few more. */
     private static final String MORE_EXTENSIONS = "tandem.demo.last-extension=1030";
+    /** A carrier trunk's address: the carrier's calls leave from it (CarrierCallIT). */
+    private static final String CARRIER = "127.0.0.2";
+    private static final String DID = "+4930555101";
+    private static final String CUSTOMER = "+4917012345678";
 
     @Test
     void theTransferorJoinsItsHeldCallerWithTheConsultedPartyAcrossTheTrunk() throws Exception {
@@ -58,7 +63,8 @@ class AttendedTransferIT {
             bob.awaitState(consultation, CallState.ENDED);
             bob.awaitState(bobCall, CallState.ENDED);
 
-            Await.until("1001 hears 1003's 600 Hz", AUDIO, () -> alice.ear.toneFrames() > 25);
+            Await.until("1001 hears 1003's 600 Hz", AUDIO, () -> alice.ear.toneFrames() > 25,
+                    () -> "1001: " + call.statistics() + ", 1003: " + carolCall.statistics());
             Await.until("1003 hears 1001's 1 kHz", AUDIO, () -> carol.ear.toneFrames() > 25);
             assertThat(call.state()).isEqualTo(CallState.CONNECTED);
             assertThat(carolCall.state()).isEqualTo(CallState.CONNECTED);
@@ -291,6 +297,58 @@ class AttendedTransferIT {
             assertThat(record(n1, consultation.id())).containsEntry("from", "1020").containsEntry("to", "1021")
                     .containsEntry("transfers", "1020>1019 replaces");
         }
+    }
+
+    @Test
+    void anOutsideCallerIsAttendedTransferredToAnExtensionConsultedThroughAnotherNode() throws Exception {
+        try (TestNode n1 = Cluster.node(redis, "at13", MORE_EXTENSIONS);
+             TestNode n2 = Cluster.node(redis, "at14", MORE_EXTENSIONS)) {
+            put(n1, "/api/v1/tenants/demo/trunks/carrier", "{\"host\":\"" + CARRIER + "\",\"authentication\":"
+                    + "\"address\",\"addresses\":[\"" + CARRIER + "\"],\"callerId\":{\"mode\":\"presented\","
+                    + "\"number\":\"" + DID + "\"}}");
+            put(n1, "/api/v1/tenants/demo/dids/" + DID, "{\"target\":\"extension\",\"destination\":\"1022\"}");
+            try (Phone customer = Phone.carrierCaller(CARRIER, CUSTOMER, 1000, 600);
+                 Phone bob = Phone.registered(n1, "1022", 440, 1000).answering();
+                 Phone carol = Phone.registered(n2, "1023", 600, 1000).answering()) {
+                Call call = customer.dial(n1, DID);
+                Call bobCall = next(bob.incoming, "1022 rings on node 1, called from the carrier");
+                customer.awaitState(call, CallState.CONNECTED);
+                bob.awaitState(bobCall, CallState.CONNECTED);
+                bobCall.hold();
+                Await.until("the customer is held", AUDIO, () -> bobCall.isOnHold());
+                // 1022's phone consults through node 2, so node 1 carries the REFER's INVITE with Replaces there.
+                Call consultation = bob.dial(n2, "1023");
+                Call carolCall = next(carol.incoming, "1023 rings on node 2");
+                bob.awaitState(consultation, CallState.CONNECTED);
+                assertThat(customer.ear.toneFrames()).as("the customer hears no 600 Hz before the transfer")
+                        .isLessThan(5);
+
+                bobCall.transfer(consultation);
+                int status;
+                do {
+                    status = next(bob.transferProgress, "final NOTIFY");
+                } while (status < 200);
+                assertThat(status).as("node 2 let the outside caller replace 1022 on 1022's word").isEqualTo(200);
+                bob.awaitState(consultation, CallState.ENDED);
+                bob.awaitState(bobCall, CallState.ENDED);
+                Await.until("the customer hears 1023's 600 Hz", AUDIO, () -> customer.ear.toneFrames() > 25,
+                        () -> "customer: " + call.statistics() + ", 1023: " + carolCall.statistics());
+                Await.until("1023 hears the customer's 1 kHz", AUDIO, () -> carol.ear.toneFrames() > 25);
+                assertThat(carolCall.state()).isEqualTo(CallState.CONNECTED);
+
+                carolCall.hangup();
+                customer.awaitState(call, CallState.ENDED);
+                assertThat(record(n1, call.id())).containsEntry("from", CUSTOMER).containsEntry("did", DID)
+                        .containsEntry("trunk", "carrier").containsEntry("transfers", "1022>1023 attended");
+                assertThat(record(n2, consultation.id())).containsEntry("from", "1022").containsEntry("to", "1023")
+                        .containsEntry("transfers", "1022>" + CUSTOMER + " replaces");
+            }
+        }
+    }
+
+    private static void put(TestNode node, String path, String json) {
+        HttpResponse<String> response = node.api().put(path, TestNode.ADMIN, TestNode.PASSWORD, json);
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(201);
     }
 
     /** The call's record, once written (records are owed writes, after the call's end). */

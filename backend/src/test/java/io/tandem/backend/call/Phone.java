@@ -8,6 +8,7 @@ import io.tandem.telephony.ua.Call;
 import io.tandem.telephony.ua.RegistrationState;
 import io.tandem.telephony.ua.UserAgentConfig;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -61,6 +62,19 @@ final class Phone extends TestPhone {
     /** A phone that does not register (for callers with the wrong password). */
     static Phone unregistered(String extension, String password) throws IOException {
         return new Phone(extension, password, List.of(), 1000, 440);
+    }
+
+    /**
+     * A carrier's caller: not registered, its packets leaving from {@code localAddress} (the address of a carrier
+     * trunk the tenant configured), its From user {@code number}.
+     */
+    static Phone carrierCaller(String localAddress, String number, double speaks, double hears) throws IOException {
+        UserAgentConfig c = UserAgentConfig.of(number, "127.0.0.1").withTimeouts(Duration.ofSeconds(3),
+                Duration.ofSeconds(30));
+        return new Phone(number, new UserAgentConfig(c.displayName(), c.user(), c.domain(), c.password(),
+                c.registrars(), InetAddress.getByName(localAddress), c.sipPort(), c.rtpPortMin(), c.rtpPortMax(),
+                c.codecs(), c.autoAnswer(), c.registerExpiry(), c.userAgent(), c.requestTimeout(),
+                c.probeInterval()), speaks, hears);
     }
 
     @Override

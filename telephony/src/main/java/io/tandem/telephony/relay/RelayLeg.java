@@ -38,6 +38,16 @@ public final class RelayLeg implements RelayPeer {
     private volatile Config config;
     private volatile InetSocketAddress rtpTo;
     private volatile InetSocketAddress rtcpTo;
+    /** The address the SDP named last (not a latched one). */
+    private volatile InetSocketAddress sdpTo;
+    /**
+     * The address the SDP named before it moved this leg to another party (a transfer's re-INVITE): that party keeps
+     * sending until its BYE, and latching back to it would send the new party's audio to one who left. When the new
+     * party is another node's relay, which sends only what it is sent, neither would ever send first again, so the
+     * move would never heal. Latching (RFC 7362) follows a NATed party to its real source, never back to a
+     * previous party; a NATed party's SDP names its private address, from which nothing arrives. Null when none.
+     */
+    private volatile InetSocketAddress previousParty;
     /** Null on a plain RTP leg; replaced as one reference, read once per packet. */
     private volatile Srtp srtp;
     /** Who receives what this leg's party sends; the other leg for a plain relay. */
@@ -77,6 +87,11 @@ public final class RelayLeg implements RelayPeer {
     public void configure(InetSocketAddress remote, CodecSpec codec, int telephoneEventPayloadType) {
         Objects.requireNonNull(codec, "codec");
         if (remote != null && remote.getAddress() != null && !remote.getAddress().isAnyLocalAddress()) {
+            InetSocketAddress before = sdpTo;
+            if (before != null && !before.equals(remote)) {
+                previousParty = before;
+            }
+            sdpTo = remote;
             rtpTo = remote;
             rtcpTo = new InetSocketAddress(remote.getAddress(), remote.getPort() + 1);
         }
@@ -208,6 +223,9 @@ public final class RelayLeg implements RelayPeer {
         if (from.equals(rtpTo)) {
             candidateCount = 0;
             return;
+        }
+        if (from.equals(previousParty)) {
+            return; // forwarded until it hangs up, never followed
         }
         if (from.equals(candidate)) {
             candidateCount++;

@@ -5,6 +5,7 @@ import io.tandem.telephony.codec.CodecSpec;
 import io.tandem.telephony.codec.G711Codec;
 import io.tandem.telephony.media.AudioFrames;
 import io.tandem.telephony.media.Goertzel;
+import io.tandem.telephony.media.MediaDirection;
 import io.tandem.telephony.media.MediaSink;
 import io.tandem.telephony.media.SineSource;
 import io.tandem.telephony.rtp.RtpMediaStream;
@@ -139,6 +140,24 @@ class RtpRelayIT {
         assertThat(c.relay().legB().remoteAddress()).isEqualTo(c.b().localAddress());
         assertThat(c.b().packetsWithUnexpectedPayloadType()).isZero();
         assertThat(c.a().packetsWithUnexpectedPayloadType()).isZero();
+    }
+
+    @Test
+    void aLegTheSdpMovesToAnotherPartyIsNotLatchedBackByThePreviousOnesPackets() throws Exception {
+        Call c = call(G711Codec.pcmu(), 101, G711Codec.pcmu(), 101, false);
+        await("1 kHz at B", () -> c.atB().frames.get() >= 10);
+        // A transfer's re-INVITE points leg B at C: another node's relay port, which sends only what it is sent
+        // (here: nothing). B still sends to leg B until its BYE.
+        RtpMediaStream next = phones.open(LOOPBACK);
+        ToneCounter atNext = new ToneCounter(1000);
+        next.setSink(atNext);
+        next.setDirection(MediaDirection.RECVONLY);
+        c.relay().legB().configure(next.localAddress(), G711Codec.pcmu().spec(), 101);
+        next.start(c.relay().legB().localAddress(), G711Codec.pcmu(), 101);
+
+        await("1 kHz at the party leg B now faces", () -> atNext.frames.get() >= 50);
+        assertThat(c.relay().legB().remoteAddress()).isEqualTo(next.localAddress());
+        assertThat(c.relay().bToA().packetsForwarded()).as("B's packets kept arriving").isPositive();
     }
 
     @Test
