@@ -46,11 +46,15 @@ final class Attempts {
         this.nodeId = nodeId;
     }
 
-    /** Up to {@code count} contacts of the campaign due by {@code nowMillis}, claimed for this node. */
-    List<Claimed> claim(String tenant, String campaign, int count, long nowMillis) {
+    /**
+     * Up to {@code count} contacts of the campaign due by {@code nowMillis}, claimed for this node; none when the
+     * campaign no longer runs, or no longer in {@code mode}, in Redis (its definition was read earlier).
+     */
+    List<Claimed> claim(String tenant, String campaign, Campaign.Mode mode, int count, long nowMillis) {
         List<Object> reply = redis.run(CLAIM, List.of(Keys.campaignDue(tenant, campaign),
-                Keys.campaignDialling(tenant, campaign), Keys.campaignContacts(tenant, campaign)),
-                Long.toString(nowMillis), Integer.toString(count), nodeId);
+                Keys.campaignDialling(tenant, campaign), Keys.campaignContacts(tenant, campaign),
+                Keys.campaignsRunning(tenant), Keys.campaigns(tenant)),
+                Long.toString(nowMillis), Integer.toString(count), nodeId, campaign, wire(mode));
         List<Claimed> claimed = new ArrayList<>();
         for (int i = 0; i + 2 < reply.size(); i += 3) {
             String id = (String) reply.get(i);
@@ -176,5 +180,10 @@ final class Attempts {
         return Map.of("contact", contact.id(), "attempt", Integer.toString(attempt), "outcome", outcome.wire(),
                 "cause", Integer.toString(cause), "trunk", trunk, "node", node, "at", Long.toString(at),
                 "reason", reason);
+    }
+
+    /** The mode as the definition's JSON spells it ({@link Campaign.Mode}'s {@code @JsonProperty}). */
+    private static String wire(Campaign.Mode mode) {
+        return Campaigns.JSON.convertValue(mode, String.class);
     }
 }

@@ -277,7 +277,7 @@ public class CampaignScheduler implements SmartLifecycle {
         }
         OutboundLimits outbound = new OutboundLimits(campaign.group(), limits.nodeChannels(), limits.nodeCaps(),
                 campaign.maxChannels());
-        List<Attempts.Claimed> claimed = attempts.claim(tenant, campaign.id(), count, now);
+        List<Attempts.Claimed> claimed = attempts.claim(tenant, campaign.id(), campaign.mode(), count, now);
         if (claimed.isEmpty()) {
             return 0;
         }
@@ -345,7 +345,7 @@ public class CampaignScheduler implements SmartLifecycle {
         long now = clock.millis();
         // a contact not callable now (do-not-call, out of its window) is settled and the next one is tried
         for (int tries = 0; tries < 10; tries++) {
-            List<Attempts.Claimed> claimed = attempts.claim(tenant, campaign.id(), 1, now);
+            List<Attempts.Claimed> claimed = attempts.claim(tenant, campaign.id(), campaign.mode(), 1, now);
             if (claimed.isEmpty()) {
                 return Optional.empty();
             }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.backend.TestNode;
+import io.tandem.backend.acd.AcdScripts;
+import io.tandem.backend.redis.OwedWrites;
+import io.tandem.backend.redis.Redis;
 import io.tandem.telephony.testing.RedisServer;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -99,6 +102,30 @@ class CampaignApiIT {
         HttpResponse<String> noCampaign = node.api().post(CAMPAIGNS + "nothing/contacts", TestNode.ADMIN,
                 TestNode.PASSWORD, "text/csv", "number,timezone\n");
         assertThat(noCampaign.statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * The scheduler lists the running campaigns once a tick and dials in slices through that list: a contact must not
+     * be claimed for a campaign stopped since, or replaced by one in another mode (a preview campaign dialled as the
+     * progressive one of the same name it replaced).
+     */
+    @Test
+    void aContactIsClaimedOnlyWhileItsCampaignRunsInTheModeItWasReadIn() throws Exception {
+        String preview = GOOD.replace("progressive", "preview").replace("09:00", "00:00").replace("20:00", "23:59");
+        assertThat(node.api().put(CAMPAIGNS + "autumn", TestNode.ADMIN, TestNode.PASSWORD, preview).statusCode())
+                .isEqualTo(201);
+        upload("autumn", "number,timezone\n+4930555001,UTC\n");
+        Attempts attempts = new Attempts(node.bean(Redis.class), node.bean(AcdScripts.class),
+                node.bean(OwedWrites.class), "campaigns");
+        long now = System.currentTimeMillis();
+        assertThat(attempts.claim("demo", "autumn", Campaign.Mode.PREVIEW, 1, now)).as("not started").isEmpty();
+
+        assertThat(node.api().post(CAMPAIGNS + "autumn/start", TestNode.ADMIN, TestNode.PASSWORD, "").statusCode())
+                .isEqualTo(200);
+        assertThat(attempts.claim("demo", "autumn", Campaign.Mode.PROGRESSIVE, 1, now))
+                .as("claimed for the campaign read as progressive, now preview").isEmpty();
+        assertThat(attempts.claim("demo", "autumn", Campaign.Mode.PREVIEW, 1, now)).as("running, as read")
+                .extracting(claimed -> claimed.record().contact().id()).containsExactly("+4930555001");
     }
 
     private static JsonNode upload(String campaign, String csv) throws Exception {
