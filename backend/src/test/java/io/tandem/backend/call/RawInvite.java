@@ -8,9 +8,14 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** An INVITE written by hand and sent over UDP, as an attacker (or a misconfigured node) would; reads the answer. */
 final class RawInvite implements AutoCloseable {
+
+    /** The top Via's branch parameter (RFC 3261 §8.1.1.7), in a request or in the answer that copies it. */
+    private static final Pattern BRANCH = Pattern.compile("(?im)^(?:Via|v)[ \\t]*:[^\\r\\n]*?;branch=([^;\\s,]+)");
 
     private final DatagramSocket socket;
     private final int nodePort;
@@ -46,8 +51,17 @@ final class RawInvite implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Sends the request and returns the first final status (provisional answers skipped). */
+    /**
+     * Sends the request and returns its first final status (provisional answers skipped). Only an answer to this
+     * request counts, by its Via branch (RFC 3261 §17.1.3): this socket sends no ACK, so the node retransmits an
+     * earlier INVITE's non-2xx final answer (Timer G, §17.2.1), and that must not be read as this one's.
+     */
     int send(String request) throws IOException {
+        Matcher sent = BRANCH.matcher(request);
+        if (!sent.find()) {
+            throw new IllegalArgumentException("the request has no Via branch");
+        }
+        String branch = sent.group(1);
         byte[] bytes = request.getBytes(StandardCharsets.UTF_8);
         socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), nodePort));
         byte[] buffer = new byte[8192];
@@ -59,6 +73,10 @@ final class RawInvite implements AutoCloseable {
                 throw new AssertionError("no final answer to the INVITE within 5 s");
             }
             String text = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+            Matcher answered = BRANCH.matcher(text);
+            if (!answered.find() || !answered.group(1).equals(branch)) {
+                continue; // an earlier request's answer, retransmitted
+            }
             int status = Integer.parseInt(text.substring(8, 11));
             if (status >= 200) {
                 return status;
