@@ -1,5 +1,6 @@
 package io.tandem.agent.engine.pjsua2;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.pjsip.pjsua2.Account;
 import org.pjsip.pjsua2.Call;
 import org.pjsip.pjsua2.OnCallMediaStateParam;
@@ -14,6 +15,8 @@ import org.pjsip.pjsua2.OnDtmfDigitParam;
  */
 final class CallHandle extends Call {
     private volatile Pjsua2Call owner;
+    /** PJSIP threads inside one of this call's callbacks now: the engine deletes the object only when none is. */
+    private final AtomicInteger inCallbacks = new AtomicInteger();
 
     /** An incoming call PJSIP already has. */
     CallHandle(Account account, int callId) {
@@ -31,39 +34,67 @@ final class CallHandle extends Call {
 
     @Override
     public void onCallState(OnCallStateParam prm) {
-        Pjsua2Call call = owner;
-        if (call != null) {
-            call.stateChanged();
+        inCallbacks.incrementAndGet();
+        try {
+            Pjsua2Call call = owner;
+            if (call != null) {
+                call.stateChanged();
+            }
+        } finally {
+            inCallbacks.decrementAndGet();
         }
     }
 
     @Override
     public void onCallMediaState(OnCallMediaStateParam prm) {
-        Pjsua2Call call = owner;
-        if (call != null) {
-            call.mediaChanged();
+        inCallbacks.incrementAndGet();
+        try {
+            Pjsua2Call call = owner;
+            if (call != null) {
+                call.mediaChanged();
+            }
+        } finally {
+            inCallbacks.decrementAndGet();
         }
     }
 
     @Override
     public void onDtmfDigit(OnDtmfDigitParam prm) {
-        Pjsua2Call call = owner;
-        String digit = prm.getDigit();
-        if (call != null && digit != null && !digit.isEmpty()) {
-            call.dtmfReceived(digit.charAt(0));
+        inCallbacks.incrementAndGet();
+        try {
+            Pjsua2Call call = owner;
+            String digit = prm.getDigit();
+            if (call != null && digit != null && !digit.isEmpty()) {
+                call.dtmfReceived(digit.charAt(0));
+            }
+        } finally {
+            inCallbacks.decrementAndGet();
         }
     }
 
     @Override
     public void onCallTransferStatus(OnCallTransferStatusParam prm) {
-        Pjsua2Call call = owner;
-        int status = prm.getStatusCode();
-        if (status >= 200) {
-            // RFC 3515 §2.4.5: a final status in the sipfrag ends our interest in the subscription.
-            prm.setCont(false);
+        inCallbacks.incrementAndGet();
+        try {
+            Pjsua2Call call = owner;
+            int status = prm.getStatusCode();
+            if (status >= 200) {
+                // RFC 3515 §2.4.5: a final status in the sipfrag ends our interest in the subscription.
+                prm.setCont(false);
+            }
+            if (call != null) {
+                call.transferProgress(status);
+            }
+        } finally {
+            inCallbacks.decrementAndGet();
         }
-        if (call != null) {
-            call.transferProgress(status);
-        }
+    }
+
+    /**
+     * Whether a PJSIP thread is inside one of this call's callbacks: deleting the object then would free it under
+     * that thread (the SWIG director still reads it after our code returns).
+     */
+    boolean inCallback() {
+        return inCallbacks.get() > 0;
     }
 }

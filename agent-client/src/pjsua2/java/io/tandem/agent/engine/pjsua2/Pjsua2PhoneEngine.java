@@ -305,7 +305,7 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
     void phaseChanged(Pjsua2Call call, CallPhase phase) {
         thread.post(phase + " " + call, () -> {
             if (phase == CallPhase.ENDED) {
-                release(call);
+                releaseAfterCallbacks(call);
             }
             listener.onCallPhase(call, phase);
         });
@@ -344,6 +344,19 @@ public final class Pjsua2PhoneEngine implements PhoneEngine {
     private FileAudio fileAudio() {
         AudioPath path = audio instanceof SwitchableAudio switchable ? switchable.current() : audio;
         return path instanceof FileAudio files ? files : null;
+    }
+
+    /**
+     * Frees an ended call once PJSIP's worker thread has left its callbacks: the ENDED phase is posted from inside
+     * {@code onCallState}, and deleting the call while that callback is still returning crashed the JVM in
+     * {@code SwigDirector_Call::onCallState} (seen once in {@code EngineCyclesIT}).
+     */
+    private void releaseAfterCallbacks(Pjsua2Call call) {
+        if (call.handle().inCallback() && !closed) {
+            thread.post("release " + call, () -> releaseAfterCallbacks(call));
+            return;
+        }
+        release(call);
     }
 
     /** An ended call's player and recorder, and its SWIG object, freed on the PJSIP thread. */
