@@ -62,12 +62,9 @@ class QueueTransferIT {
              AgentDesk desk = AgentDesk.available(n2, "1041");
              QueuePhone extension = QueuePhone.agent(n1, "1042", 600, 1000);
              QueuePhone caller = QueuePhone.caller("1040", 1000, 600)) {
-            Call call = caller.dial(n1, "7400");
-            caller.awaitState(call, CallState.CONNECTED);
-            Call answered = agent.nextIncoming();
-            answered.answer();
-            agent.awaitState(answered, CallState.CONNECTED);
-            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+            Connected connected = connect(caller, agent, "7400");
+            Call call = connected.call();
+            Call answered = connected.answered();
 
             answered.transfer("sip:1042@127.0.0.1:" + n2.sipPort());
             assertThat(agent.nextTransferStatus("NOTIFY 100")).isEqualTo(100);
@@ -163,12 +160,9 @@ class QueueTransferIT {
              AgentDesk desk = AgentDesk.available(n2, "1050");
              QueuePhone colleague = QueuePhone.agent(n1, "1051", 600, 1000);
              QueuePhone caller = QueuePhone.caller("1052", 1000, 600)) {
-            Call call = caller.dial(n1, "7440");
-            caller.awaitState(call, CallState.CONNECTED);
-            Call answered = agent.nextIncoming();
-            answered.answer();
-            agent.awaitState(answered, CallState.CONNECTED);
-            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+            Connected connected = connect(caller, agent, "7440");
+            Call call = connected.call();
+            Call answered = connected.answered();
 
             answered.hold();
             Await.until("the caller is held", AUDIO, answered::isOnHold);
@@ -226,12 +220,9 @@ class QueueTransferIT {
              AgentDesk desk = AgentDesk.available(n1, "1053");
              QueuePhone colleague = QueuePhone.agent(n2, "1054", 600, 1000);
              QueuePhone caller = QueuePhone.caller("1055", 1000, 600)) {
-            Call call = caller.dial(n1, "7450");
-            caller.awaitState(call, CallState.CONNECTED);
-            Call answered = agent.nextIncoming();
-            answered.answer();
-            agent.awaitState(answered, CallState.CONNECTED);
-            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+            Connected connected = connect(caller, agent, "7450");
+            Call call = connected.call();
+            Call answered = connected.answered();
 
             answered.hold();
             Await.until("the caller is held", AUDIO, answered::isOnHold);
@@ -273,12 +264,9 @@ class QueueTransferIT {
         try (QueuePhone agent = QueuePhone.agent(n1, "1046", 440, 1000);
              AgentDesk desk = AgentDesk.available(n1, "1046");
              QueuePhone caller = QueuePhone.caller("1047", 1000, 440)) {
-            Call call = caller.dial(n1, "7420");
-            caller.awaitState(call, CallState.CONNECTED);
-            Call answered = agent.nextIncoming();
-            answered.answer();
-            agent.awaitState(answered, CallState.CONNECTED);
-            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+            Connected connected = connect(caller, agent, "7420");
+            Call call = connected.call();
+            Call answered = connected.answered();
 
             // 1046 has no outside-call permission: it may not send its caller to the public network either.
             answered.transfer("sip:+442012345678@127.0.0.1:" + n1.sipPort());
@@ -311,12 +299,9 @@ class QueueTransferIT {
         try (QueuePhone agent = QueuePhone.agent(n1, "1048", 440, 1000);
              AgentDesk desk = AgentDesk.available(n1, "1048");
              QueuePhone caller = QueuePhone.caller("1049", 1000, 440)) {
-            Call call = caller.dial(n1, "7430");
-            caller.awaitState(call, CallState.CONNECTED);
-            Call answered = agent.nextIncoming();
-            answered.answer();
-            agent.awaitState(answered, CallState.CONNECTED);
-            Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+            Connected connected = connect(caller, agent, "7430");
+            Call call = connected.call();
+            Call answered = connected.answered();
 
             answered.transfer("sip:7431@127.0.0.1:" + n1.sipPort());
             int status;
@@ -366,5 +351,20 @@ class QueueTransferIT {
         return Await.value("the record of call " + callId, AUDIO, () -> n1.bean(Redis.class).commands()
                 .xrange(Keys.cdr("demo"), Range.create("-", "+")).stream().map(StreamMessage::getBody)
                 .filter(b -> callId.equals(b.get("callId"))).findFirst());
+    }
+
+    /** The caller's queue call and the agent's answered offer. */
+    private record Connected(Call call, Call answered) {
+    }
+
+    /** The caller dials {@code queue} on node 1 and the agent answers: both connected, the agent hearing 1 kHz. */
+    private static Connected connect(QueuePhone caller, QueuePhone agent, String queue) throws Exception {
+        Call call = caller.dial(n1, queue);
+        caller.awaitState(call, CallState.CONNECTED);
+        Call answered = agent.nextIncoming();
+        answered.answer();
+        agent.awaitState(answered, CallState.CONNECTED);
+        Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
+        return new Connected(call, answered);
     }
 }
