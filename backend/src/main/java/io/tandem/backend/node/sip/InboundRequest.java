@@ -89,11 +89,13 @@ public final class InboundRequest {
         if (stateless == null) {
             endpoint.respond(event, response);
         } else {
-            boolean sent = endpoint.respondStateless(response);
-            // Encoded after sending (as sent), and kept even when the send failed: the request's effect (a binding
-            // written, a nonce-count used) is done, and its retransmission must get this answer, not a second one.
+            // Kept before it is sent: a retransmission that arrives as soon as the phone has this answer must find it
+            // (kept after sending, it could come first, be absorbed as "still in progress" and go unanswered). The
+            // repeat goes through the same send, so it leaves as this one does. Kept even when the send fails: the
+            // request's effect (a binding written, a nonce-count used) is done, and its retransmission must get this
+            // answer, not a second one.
             stateless.answered(response.toString());
-            if (!sent) {
+            if (!endpoint.respondStateless(response)) {
                 metrics.sipSendFailed("response");
             }
         }
