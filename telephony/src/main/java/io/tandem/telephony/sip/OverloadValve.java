@@ -12,7 +12,6 @@ import java.text.ParseException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipStack;
@@ -57,9 +56,8 @@ public final class OverloadValve implements SIPMessageValve {
             return stack.getServerTransactionTableSize();
         }
     };
-    /** True while requests are being refused: the start and the end of an overload are logged once each. */
-    private final AtomicBoolean overloaded = new AtomicBoolean();
-    private final AtomicLong refusedInEpisode = new AtomicLong();
+    /** The start and the end of an overload are logged once each. */
+    private final OverloadEpisode episode = new OverloadEpisode();
 
     public OverloadValve() {
         // instantiated reflectively by the RI
@@ -107,16 +105,17 @@ public final class OverloadValve implements SIPMessageValve {
         if (!Admission.startsNewWork(method, hasToTag)) {
             return true;
         }
+        long now = System.nanoTime();
         if (!admission.refuses(method, hasToTag, load)) {
-            if (overloaded.compareAndSet(true, false)) {
-                log.info("SIP stack {} takes new calls and registrations again after refusing {} for overload",
-                        stackName, refusedInEpisode.getAndSet(0));
+            long refused = episode.admitted(now);
+            if (refused >= 0) {
+                log.info("SIP stack {} takes new calls and registrations again after refusing {} for overload in {} ms",
+                        stackName, refused, episode.lastedMillis());
             }
             return true;
         }
         (Request.INVITE.equals(method) ? refusals.invites : refusals.registers).incrementAndGet();
-        refusedInEpisode.incrementAndGet();
-        if (overloaded.compareAndSet(false, true)) {
+        if (episode.refused(now)) {
             log.warn("SIP stack {} overloaded ({} datagrams waiting for a worker, limit {}; {} server transactions,"
                     + " limit {}): new calls and registrations get 503 Retry-After {} s", stackName,
                     load.queuedDatagrams(), admission.workQueueLimit(), load.serverTransactions(),
