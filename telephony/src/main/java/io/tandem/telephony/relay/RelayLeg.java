@@ -261,13 +261,33 @@ public final class RelayLeg implements RelayPeer {
             malformed++;
             return;
         }
-        if (!from.equals(rtcpTo)) {
+        if (!from.equals(rtcpTo) && followsRtcpFrom(from)) {
             rtcpTo = from; // symmetric RTCP
         }
         RelayPeer out = peer;
         if (out != null && out.transmitRtcp(datagram)) {
             rtcpForwarded++;
         }
+    }
+
+    /**
+     * Symmetric RTCP follows only the host this leg's RTP goes to (its port may differ behind a NAT): any host could
+     * send one well-formed report and, followed, receive the call's RTCP from then on; nor the party a re-INVITE moved
+     * this leg away from, for the reason {@link #latch} gives.
+     */
+    private boolean followsRtcpFrom(InetSocketAddress from) {
+        InetSocketAddress previous = previousParty;
+        if (previous != null && from.getAddress().equals(previous.getAddress())
+                && (from.getPort() == previous.getPort() + 1 || from.getPort() == previous.getPort())) {
+            return false;
+        }
+        InetSocketAddress rtp = rtpTo;
+        return rtp == null || rtp.getAddress().equals(from.getAddress());
+    }
+
+    /** Where this leg sends RTCP now; null if not known yet. */
+    InetSocketAddress rtcpAddress() {
+        return rtcpTo;
     }
 
     @Override

@@ -161,6 +161,27 @@ class RtpRelayIT {
     }
 
     @Test
+    void rtcpFollowsOnlyTheHostTheLegsRtpGoesToNotAStrangersReport() throws Exception {
+        Call c = call(G711Codec.pcmu(), 101, G711Codec.pcmu(), 101, false);
+        await("RTCP through the relay", () -> c.a().remoteReport() != null && c.b().remoteReport() != null);
+        java.net.InetSocketAddress legARtcp = new java.net.InetSocketAddress(LOOPBACK,
+                c.relay().legA().localAddress().getPort() + 1);
+        java.net.InetSocketAddress aRtcp = new java.net.InetSocketAddress(LOOPBACK, c.a().localAddress().getPort() + 1);
+        // A well-formed receiver report (RFC 3550 §6.4.2, no report blocks) from another host: 127.0.0.2.
+        byte[] rr = {(byte) 0x80, (byte) 201, 0, 1, 0x12, 0x34, 0x56, 0x78};
+        try (java.nio.channels.DatagramChannel stranger = java.nio.channels.DatagramChannel.open()) {
+            stranger.bind(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+            long forwarded = c.relay().aToB().rtcpForwarded();
+            for (int i = 0; i < 5; i++) {
+                stranger.send(java.nio.ByteBuffer.wrap(rr), legARtcp);
+            }
+            await("the stranger's reports received", () -> c.relay().aToB().rtcpForwarded() >= forwarded + 5);
+        }
+        // A's reports kept coming from A's RTCP port meanwhile; B's still go there, not to the stranger.
+        assertThat(c.relay().legA().rtcpAddress()).isEqualTo(aRtcp);
+    }
+
+    @Test
     void pcmuLegAndPcmaLegAreTranscodedByTable() throws Exception {
         Call c = call(G711Codec.pcmu(), 101, G711Codec.pcma(), 101, false);
         await("1 kHz at the PCMA phone", () -> c.atB().frames.get() >= 50);
