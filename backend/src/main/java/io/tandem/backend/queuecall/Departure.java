@@ -214,9 +214,9 @@ final class Departure implements ExtensionLeg.Outcome {
     }
 
     /** Plays the goodbye (callback confirmation, apology) and hangs up once it has been heard. */
-    private void sayGoodbye(Overflow.Goodbye goodbye) {
+    private void sayGoodbye(Goodbye goodbye) {
         call.hear(goodbye.source());
-        timers.after(goodbye.hangUpAfter(), this::goodbyeSaid);
+        goodbye.afterHeard(timers, this::goodbyeSaid);
     }
 
     private void goodbyeSaid() {

@@ -9,19 +9,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where a caller goes when it leaves a queue without an agent and the destination is not another queue: a callback
- * request (recorded in the tenant's callback stream, then a goodbye prompt and BYE). The prompt's length is known
- * before it starts, so the BYE is a timer, not something the media thread has to report.
+ * request (recorded in the tenant's callback stream, then a goodbye prompt and BYE, once the prompt has been heard:
+ * {@link Goodbye}).
  */
 final class Overflow {
 
     private static final Logger log = LoggerFactory.getLogger(Overflow.class);
-    /** Past the prompt's end before the BYE: the last packets leave and the jitter buffer at the far end drains. */
-    private static final Duration TAIL = Duration.ofMillis(400);
-
-    /** What the caller hears, and after how long it is hung up. */
-    record Goodbye(MediaSource source, Duration hangUpAfter) {
-    }
-
     private final CallbackRequests callbacks;
     private final Announcements prompts;
     private final List<String> callbackPrompt;
@@ -82,6 +75,6 @@ final class Overflow {
 
     private Goodbye goodbye(List<String> words) {
         MediaSource silence = frame -> false;
-        return new Goodbye(prompts.player(words, silence), prompts.duration(words).plus(TAIL));
+        return new Goodbye(prompts.player(words, silence), prompts.duration(words));
     }
 }

@@ -280,11 +280,11 @@ final class ParkedCaller {
         }
     }
 
-    private void goodbye(Overflow.Goodbye goodbye, String cause) {
+    private void goodbye(Goodbye goodbye, String cause) {
         state = State.CLOSING;
         call.leftRoom();
         call.hear(goodbye.source());
-        timers.after(goodbye.hangUpAfter(), () -> {
+        goodbye.afterHeard(timers, () -> {
             synchronized (lock) {
                 if (state == State.CLOSING) {
                     state = State.OVER;

@@ -138,10 +138,10 @@ final class RoomJoins {
     private void refuse(Answered answered, String caller, String reason) {
         CallerLeg leg = answered.leg();
         leg.start(answered.answer().media(), digit -> { });
-        Overflow.Goodbye prompt = prompts.joinRefused();
+        Goodbye prompt = prompts.joinRefused();
         leg.hear(prompt.source());
         leg.early(answered.answer(), caller);
-        timers.after(prompt.hangUpAfter(), () -> {
+        prompt.afterHeard(timers, () -> {
             leg.decline(Response.DECLINE, reason);
             leg.close();
         });
