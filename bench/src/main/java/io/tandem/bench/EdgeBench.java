@@ -24,12 +24,15 @@ public final class EdgeBench {
         Path out = Path.of("bench/results/edge.md");
         Path jar = Path.of("backend/target/tandem-node.jar");
         boolean quick = false;
+        int callsAt = 0;
         Set<String> only = new LinkedHashSet<>(List.of("failover", "sentinel", "media", "srtp", "rates"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--node-jar" -> jar = Path.of(args[++i]);
                 case "--quick" -> quick = true;
+                // One call step at this rate, no REGISTER ramp: reproduces the edge's stall in a minute.
+                case "--calls-at" -> callsAt = Integer.parseInt(args[++i]);
                 // A part of the suite only (comma-separated), e.g. "--only failover" while tuning the edge.
                 case "--only", "--suite" -> only = new LinkedHashSet<>(List.of(args[++i].split(",")));
                 default -> {
@@ -41,15 +44,15 @@ public final class EdgeBench {
         MarkdownReport.write(out, "Edge benchmarks",
                 "Produced by `./tandem bench edge`: Kamailio and rtpengine (`./tandem edge`) in front of two Tandem "
                         + "nodes, against one node reached straight, on this machine in one run; goals come from "
-                        + "issue 17.", sections(only, jar), quick);
+                        + "issue 17.", sections(only, jar, callsAt), quick);
         System.exit(0);
     }
 
-    private static List<BenchSection> sections(Set<String> only, Path jar) {
+    private static List<BenchSection> sections(Set<String> only, Path jar, int callsAt) {
         List<BenchSection> sections = new ArrayList<>();
         for (String part : only) {
             switch (part) {
-                case "rates" -> sections.add(new EdgeSection(jar));
+                case "rates" -> sections.add(new EdgeSection(jar, callsAt));
                 case "failover" -> sections.add(new EdgeFailoverSection(jar));
                 case "media" -> sections.add(new MediaCpuSection(jar));
                 case "srtp" -> sections.add(new SrtpCpuSection(jar));

@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,6 +59,13 @@ final class RawInvite implements AutoCloseable {
      * earlier INVITE's non-2xx final answer (Timer G, §17.2.1), and that must not be read as this one's.
      */
     int send(String request) throws IOException {
+        List<Integer> statuses = statuses(request);
+        return statuses.get(statuses.size() - 1);
+    }
+
+    /** Sends the request and returns every status answered to it, in order, up to and with the first final one. */
+    List<Integer> statuses(String request) throws IOException {
+        List<Integer> statuses = new ArrayList<>();
         Matcher sent = BRANCH.matcher(request);
         if (!sent.find()) {
             throw new IllegalArgumentException("the request has no Via branch");
@@ -78,8 +87,9 @@ final class RawInvite implements AutoCloseable {
                 continue; // an earlier request's answer, retransmitted
             }
             int status = Integer.parseInt(text.substring(8, 11));
+            statuses.add(status);
             if (status >= 200) {
-                return status;
+                return statuses;
             }
         }
     }

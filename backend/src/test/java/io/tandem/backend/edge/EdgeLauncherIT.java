@@ -64,6 +64,12 @@ class EdgeLauncherIT {
         Process media = launch(out, "--nodes", "sip:127.0.0.1:5060", "--rtp-ports", "30000");
         assertThat(finished(media, out)).contains("--rtp-ports: '30000' is not MIN-MAX");
         assertThat(media.exitValue()).isEqualTo(2);
+
+        // rtpengine binds media ports with SO_REUSEADDR, as Kamailio binds SIP's: one on the SIP port takes the SIP.
+        Process overlap = launch(out, "--nodes", "sip:127.0.0.1:5060", "--sip-port", "30500", "--rtp-ports",
+                "30000-30999");
+        assertThat(finished(overlap, out)).contains("--sip-port: 30500 is inside --rtp-ports 30000-30999");
+        assertThat(overlap.exitValue()).isEqualTo(2);
     }
 
     @Test

@@ -24,6 +24,13 @@ import java.util.stream.Collectors;
 final class EdgeCluster implements RegistrarUnderTest {
 
     private static final String[] NODE_IDS = {"bench-a", "bench-b"};
+    /**
+     * rtpengine's media ports: below the kernel's ephemeral range (32768-60999), which the edge's SIP and control
+     * ports and the nodes' SIP ports come from ({@link LoopbackPorts#udpAndTcp()}), and below SIPp's media
+     * (20000-29999). rtpengine binds with SO_REUSEADDR as Kamailio does, so a media port on the edge's SIP port would
+     * take the edge's SIP from it (issue 17: the edge went silent mid-ramp with 50000-59999 here).
+     */
+    private static final String RTPENGINE_PORTS = "10000-19999";
 
     private final Path dir;
     private final Path nodeJar;
@@ -84,7 +91,7 @@ final class EdgeCluster implements RegistrarUnderTest {
             List<String> command = new ArrayList<>(List.of(
                     Path.of("tandem").toAbsolutePath().toString(), "edge", "--nodes", list, "--sip-port",
                     Integer.toString(edgePort), "--run-dir", runDir.toString(), "--no-flood-limit",
-                    "--rtp-ports", "50000-59999", "--ng-port", Integer.toString(LoopbackPorts.udpAndTcp())));
+                    "--rtp-ports", RTPENGINE_PORTS, "--ng-port", Integer.toString(LoopbackPorts.udpAndTcp())));
             int tlsPort = tls ? LoopbackPorts.udpAndTcp() : 0;
             if (tls) {
                 command.addAll(List.of("--tls-port", Integer.toString(tlsPort)));

@@ -41,9 +41,12 @@ public final class EdgeSection implements BenchSection {
     private static final long RETRY_AFTER_MILLIS = 5_000;
 
     private final Path nodeJar;
+    /** 0: the ramps; otherwise one call step at this rate and no REGISTER ramp ({@code --calls-at}). */
+    private final int callsAt;
 
-    public EdgeSection(Path nodeJar) {
+    public EdgeSection(Path nodeJar, int callsAt) {
         this.nodeJar = nodeJar;
+        this.callsAt = callsAt;
     }
 
     @Override
@@ -75,12 +78,13 @@ public final class EdgeSection implements BenchSection {
         List<Outcome> outcomes = new ArrayList<>();
         try (TandemRegistrar node = TandemRegistrar.start("one node, straight", work.resolve("straight"), nodeJar,
                 users, NODE_PROPERTIES)) {
-            outcomes.add(measure(node, () -> 0, load, work.resolve("sipp-straight"), quick, seconds));
+            outcomes.add(measure(node, () -> 0, load, work.resolve("sipp-straight"), quick, seconds, callsAt));
         }
         String loadMiddle = loadAverage();
         String takenOut;
         try (EdgeCluster cluster = EdgeCluster.start(work.resolve("edge"), nodeJar, users, NODE_PROPERTIES)) {
-            outcomes.add(measure(cluster, cluster::nodeTimeOuts, load, work.resolve("sipp-edge"), quick, seconds));
+            outcomes.add(measure(cluster, cluster::nodeTimeOuts, load, work.resolve("sipp-edge"), quick, seconds,
+                    callsAt));
             takenOut = cluster.nodesTakenOut();
         }
         System.out.println("work files in " + work);
@@ -89,13 +93,16 @@ public final class EdgeSection implements BenchSection {
     }
 
     private static Outcome measure(RegistrarUnderTest target, Count timeOuts, SippRegisterLoad load, Path sippDir,
-            boolean quick, int seconds) throws IOException, InterruptedException {
+            boolean quick, int seconds, int callsAt) throws IOException, InterruptedException {
         String label = target.name().replaceAll("[^a-z0-9]+", "-");
-        load.run(label + "-warmup", target, 100, 1000);
         long beforeRegisters = timeOuts.read();
         List<SippRegisterLoad.Step> registers = new ArrayList<>();
         int misses = 0;
-        for (int rate : quick ? QUICK_REGISTER_RATES : REGISTER_RATES) {
+        int[] registerRates = callsAt > 0 ? new int[0] : quick ? QUICK_REGISTER_RATES : REGISTER_RATES;
+        if (registerRates.length > 0) {
+            load.run(label + "-warmup", target, 100, 1000);
+        }
+        for (int rate : registerRates) {
             awaitIdle(target);
             SippRegisterLoad.Step step = load.run(label, target, rate, (long) rate * seconds);
             registers.add(step);
@@ -121,7 +128,8 @@ public final class EdgeSection implements BenchSection {
             sipp.call("warmup", uacPort, 20, 100, HOLD_MILLIS, false, callee);
             beforeCalls = timeOuts.read();
             misses = 0;
-            for (int rate : quick ? QUICK_CALL_RATES : CALL_RATES) {
+            int[] callRates = callsAt > 0 ? new int[] {callsAt} : quick ? QUICK_CALL_RATES : CALL_RATES;
+            for (int rate : callRates) {
                 awaitIdle(target);
                 SippCalls.Run run = sipp.call("setup", uacPort, rate, (long) rate * seconds, HOLD_MILLIS, false,
                         callee);

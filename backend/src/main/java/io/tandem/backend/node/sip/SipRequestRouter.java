@@ -152,6 +152,9 @@ public final class SipRequestRouter implements SipHandler {
                 answerOptions(request);
                 return;
             }
+            if (Request.INVITE.equals(method)) {
+                tryingAtOnce(request, current);
+            }
             feature.onRequest(request);
         } catch (io.lettuce.core.RedisException e) {
             // Cluster state is out of reach: 503 with Retry-After makes a phone fail over to another node
@@ -244,6 +247,23 @@ public final class SipRequestRouter implements SipHandler {
             }
         }
         return false;
+    }
+
+    /**
+     * 100 Trying, sent statelessly as soon as an INVITE is read. RFC 3261 §17.2.1 asks for one when the answer will
+     * take over 200 ms, and the digest check, routing and Redis look-ups all come before the INVITE's server
+     * transaction (which sends its own 100 later). A proxy in front stops its no-answer timer on the first
+     * provisional reply (§16.7, §17.1.1.2: Kamailio's tm moves from fr_timer to fr_inv_timer): the edge fails an
+     * INVITE over to another node only after a short silence, so without this 100 a live node slow to its first
+     * answer would be taken for a dead one, and both nodes would answer the call.
+     */
+    private void tryingAtOnce(InboundRequest request, SipEndpoint endpoint) {
+        Response trying = request.messages().responseTo(request.request(), Response.TRYING, "Trying");
+        if (endpoint.respondStateless(trying)) {
+            metrics.sipResponse(Response.TRYING);
+        } else {
+            metrics.sipSendFailed("response");
+        }
     }
 
     /** RFC 3261 §11.2: 200 with what we allow; no body. */
