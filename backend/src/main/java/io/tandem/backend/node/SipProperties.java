@@ -35,10 +35,11 @@ import org.springframework.validation.annotation.Validated;
  *                      (RFC 3261 §17.1.1.1)
  * @param statelessAnswers answers kept to repeat to retransmissions of the requests answered without a server
  *                      transaction (REGISTER over UDP, so that registrations do not fill the stack's transaction
- *                      table), each for 32 s (RFC 3261 §17.2.2); a few hundred bytes each. Two per registration:
- *                      200,000 keep the full 32 s up to ~3,000 registrations/s, above which the oldest go sooner
- *                      (a retransmission after that is handled again: a stale CSeq or nonce-count, which the phone
- *                      recovers from); 0 keeps none
+ *                      table; and BYE over UDP, whose transaction is released once answered), each for 32 s (RFC
+ *                      3261 §17.2.2); a few hundred bytes each. Two per registration, one per call: 200,000 keep the
+ *                      full 32 s up to ~3,000 registrations/s, above which the oldest go sooner (a retransmission
+ *                      after that is handled again: a stale CSeq or nonce-count, which the phone recovers from; a
+ *                      BYE of a call already ended gets 481); 0 keeps none
  * @param overloadRetryAfter the Retry-After of that 503: how long a refused phone waits before this node again
  * @param tlsPort       SIP over TLS (RFC 3261 §26.2, usually 5061) for single-node deployments without the edge;
  *                      0 = no TLS. Phones that register over TLS are called over TLS ({@code transport=tls})

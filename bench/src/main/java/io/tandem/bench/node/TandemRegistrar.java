@@ -130,7 +130,9 @@ public final class TandemRegistrar implements RegistrarUnderTest {
         {
             Path seed = users.writeTandemSeed(dir, TENANT);
             int httpPort = LoopbackPorts.tcp();
-            List<String> command = new ArrayList<>(List.of("java", "-Xms2g", "-Xmx2g", "-jar",
+            // The GC log beside the node's log: a relay drop or a stuck SIP worker is told apart from a GC pause.
+            List<String> command = new ArrayList<>(List.of("java", "-Xms2g", "-Xmx2g",
+                    "-Xlog:gc:file=" + dir.toAbsolutePath().resolve("gc.log") + ":uptime,level", "-jar",
                     nodeJar.toAbsolutePath().toString(),
                     "--tandem.node.id=" + nodeId, "--tandem.redis.uri=" + redisUri,
                     "--tandem.sip.bind-address=127.0.0.1", "--tandem.sip.udp-port=" + sipPort,

@@ -6,9 +6,13 @@ import org.slf4j.LoggerFactory;
 import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.SipListenerExt;
 import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.stack.SIPDialog;
+import gov.nist.javax.sip.stack.SIPServerTransaction;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import io.tandem.telephony.sip.transport.FlowRouter;
 import io.tandem.telephony.sip.transport.TandemMessageProcessorFactory;
+import javax.sip.Dialog;
+import javax.sip.DialogState;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.ListeningPoint;
@@ -252,6 +256,10 @@ public final class SipEndpoint implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "512");
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(limits.maxServerTransactions()));
+        // Not a ceiling on the node's outgoing INVITEs and BYEs: the RI (1.3.0-91, SIPTransactionStack
+        // .addTransactionHash) only waits for room when its count of client transactions not yet completed passes
+        // this, and with the property set it never increments that count (only completions decrement it), so it
+        // neither refuses nor blocks; completed ones leave the table after Timer D/K as they would anyway.
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "10000");
         p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
@@ -433,6 +441,33 @@ public final class SipEndpoint implements AutoCloseable {
             LOG.debug("cannot send {} statelessly: {}", response.getStatusCode(), e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * Lets the stack forget a non-INVITE server transaction over UDP that has sent its final answer, instead of holding
+     * it for Timer J (64×T1 = 32 s, RFC 3261 §17.2.2) only to repeat that answer to retransmissions: the caller has
+     * kept the answer and repeats it itself. The transaction's dialog goes first when the answer ended it (a BYE's
+     * 2xx, RFC 3261 §15.1.2): the stack would otherwise take a retransmission for an out-of-sequence request of that
+     * dialog (its CSeq is not above the one seen) and drop it unanswered before the caller sees it.
+     *
+     * @return false, and nothing released, for an INVITE, a reliable transport, a transaction without a final answer
+     *         or one whose dialog lives on
+     */
+    public boolean releaseAnswered(ServerTransaction st) {
+        if (!(st instanceof SIPServerTransaction tx) || tx.isInviteTransaction() || tx.isReliable()
+                || tx.getLastResponseStatusCode() < Response.OK) {
+            return false;
+        }
+        Dialog dialog = tx.getDialog();
+        if (dialog != null && dialog.getState() != DialogState.TERMINATED) {
+            return false;
+        }
+        SIPTransactionStack transactions = (SIPTransactionStack) stack;
+        if (dialog instanceof SIPDialog ended) {
+            transactions.removeDialog(ended);
+        }
+        transactions.removeTransaction(tx);
+        return true;
     }
 
     /** Server transactions the stack holds now (over UDP a completed non-INVITE one stays 32 s, Timer J). */

@@ -86,6 +86,9 @@ public final class InboundRequest {
      * so, keeping the answer to repeat to the request's retransmissions), and counts it.
      */
     public void respond(Response response) {
+        // Counted before it is sent, so that whoever has the answer (a test reading the meter) finds it counted; a
+        // send that fails is counted apart (tandem.sip.send.failures).
+        metrics.sipResponse(response.getStatusCode());
         if (stateless == null) {
             endpoint.respond(event, response);
         } else {
@@ -99,6 +102,5 @@ public final class InboundRequest {
                 metrics.sipSendFailed("response");
             }
         }
-        metrics.sipResponse(response.getStatusCode());
     }
 }

@@ -212,6 +212,11 @@ public final class NodeSignalling {
                 response.setHeader(endpoint().messages().headers().createHeader(TrunkSignature.NODE, nodeId));
             }
             st.sendResponse(response);
+            if (response.getStatusCode() >= Response.OK && st.getApplicationData() instanceof StatelessAnswers.First kept) {
+                // Encoded as sent; the router releases the transaction once this is kept (SipFeature
+                // #releasedOnceAnswered), so the retransmissions it then sees get this answer.
+                kept.answered(response.toString());
+            }
             metrics.sipResponse(response.getStatusCode());
             return true;
         } catch (Exception e) {

@@ -28,6 +28,18 @@ public interface SipFeature {
         return false;
     }
 
+    /**
+     * Methods of this feature whose requests over UDP are answered at once, through the server transaction the stack
+     * made (an in-dialog BYE: the stack's dialog must see its 200 to end, RFC 3261 §15.1.2), after which the stack
+     * forgets the transaction and the router repeats the kept answer to retransmissions itself ({@link
+     * StatelessAnswers}), instead of the stack holding it for Timer J, 32 s (RFC 3261 §17.2.2), where it counts
+     * against the overload valve's server-transaction limit. The answer must be sent with {@link
+     * NodeSignalling#send}, which keeps it; one sent otherwise leaves the transaction to the stack, as before.
+     */
+    default Set<String> releasedOnceAnswered() {
+        return Set.of();
+    }
+
     /** A response to a request this node sent; features that send no requests ignore it. */
     default void onResponse(ResponseEvent event) {
     }

@@ -126,11 +126,20 @@ public final class SipRequestRouter implements SipHandler {
         String method = request.method();
         SipFeature feature = byMethod.getOrDefault(method, fallback);
         StatelessAnswers.First first = null;
-        if (feature.answersStatelessly() && "udp".equals(request.transport())) {
+        boolean udp = "udp".equals(request.transport());
+        boolean stateless = udp && feature.answersStatelessly();
+        boolean released = udp && feature.releasedOnceAnswered().contains(method);
+        if (stateless || released) {
             StatelessAnswers.Seen seen = answers.claim(key(event.getRequest()));
             if (seen instanceof StatelessAnswers.First claimed) {
                 first = claimed;
-                request.answerStatelessly(claimed);
+                if (stateless) {
+                    request.answerStatelessly(claimed);
+                } else if (event.getServerTransaction() != null) {
+                    // NodeSignalling keeps the answer it sends through this transaction here (JAIN-SIP's slot for
+                    // what the application attaches to a transaction).
+                    event.getServerTransaction().setApplicationData(claimed);
+                }
             } else {
                 retransmitted(current, seen);
                 return;
@@ -177,6 +186,9 @@ public final class SipRequestRouter implements SipHandler {
                 request.respond(Response.SERVER_INTERNAL_ERROR, "Internal error");
             }
         } finally {
+            if (released && first != null && first.isAnswered()) {
+                current.releaseAnswered(event.getServerTransaction());
+            }
             if (first != null) {
                 first.release();
             }

@@ -16,6 +16,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * 3261 §17.2.2, Timer J), kept as the encoded answer rather than the parsed request and response, and outside the
  * stack's transaction table, whose size the overload valve turns new work away at.
  *
+ * <p>An in-dialog BYE over UDP is kept here too, although it is answered through the server transaction the stack
+ * made for it (the stack's dialog must see its 200, RFC 3261 §15.1.2): once answered, that transaction is released
+ * at once instead of after Timer J, and its retransmissions get the kept answer from here ({@link
+ * SipFeature#releasedOnceAnswered()}).
+ *
  * <p>A request is {@link #claim claimed} by its first copy before it is handled. A copy that arrives while the first
  * is still being handled is absorbed (§17.2.2: a server transaction in the Trying state discards retransmissions);
  * one that arrives later gets the stored answer. A request that ends unanswered is {@link First#release released}, so
@@ -96,6 +101,11 @@ final class StatelessAnswers {
             if (entry != null) {
                 entry.answer = encoded;
             }
+        }
+
+        /** Whether {@link #answered} kept an answer (always false when nothing is kept: capacity 0). */
+        boolean isAnswered() {
+            return entry != null && entry.answer != null;
         }
 
         /** The request was not answered: its next retransmission is handled as a new request. */

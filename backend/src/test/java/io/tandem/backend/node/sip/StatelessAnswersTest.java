@@ -47,6 +47,18 @@ class StatelessAnswersTest {
     }
 
     @Test
+    void aFirstCopySaysWhetherItsAnswerIsKept() {
+        First first = (First) new StatelessAnswers(100, clock).claim(register("z9hG4bK-1", 1));
+        assertThat(first.isAnswered()).isFalse();
+        first.answered("SIP/2.0 200 OK\r\n");
+        assertThat(first.isAnswered()).isTrue();
+        // Nothing kept at all: the router must not let a transaction go whose answer it could not repeat.
+        First unkept = (First) new StatelessAnswers(0, clock).claim(register("z9hG4bK-1", 1));
+        unkept.answered("SIP/2.0 200 OK\r\n");
+        assertThat(unkept.isAnswered()).isFalse();
+    }
+
+    @Test
     void anUnansweredRequestIsHandledAgainWhenRetransmitted() {
         StatelessAnswers answers = new StatelessAnswers(100, clock);
         ((First) answers.claim(register("z9hG4bK-1", 1))).release();
