@@ -746,7 +746,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
             transfers.refuse(st, Response.REQUEST_PENDING, "A transfer is in progress");
             return;
         }
-        AttendedJoin join = new AttendedJoin(branches, joinOutcome, agent, referral);
+        AttendedJoin join = new AttendedJoin(branches, joinOutcome, later, agent, referral);
         Optional<TransferAdmission.Refusal> refused = join.locate();
         if (refused.isPresent()) {
             log.info("queue call {} from {}: agent {}'s attended transfer to {} refused: {} {}", callId, number,
