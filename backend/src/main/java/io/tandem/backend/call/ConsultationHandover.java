@@ -1,5 +1,8 @@
 package io.tandem.backend.call;
 
+import io.tandem.telephony.sdp.Origin;
+import io.tandem.telephony.sdp.SdpException;
+import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.nio.charset.StandardCharsets;
 import javax.sip.ClientTransaction;
@@ -44,14 +47,25 @@ final class ConsultationHandover implements Referral {
 
     /**
      * Starts the handover of {@code replaced}'s consultation partner {@code colleague} (answered, connected) to
-     * {@code taker}, re-INVITEing it with {@code offer}; false when the re-INVITE could not be sent (nothing changed).
-     * Under the bridge's monitor, with no transfer in progress.
+     * {@code taker}, re-INVITEing it with {@code offer}; false when the offer is no SDP or the re-INVITE could not be
+     * sent (nothing changed). Under the bridge's monitor, with no transfer in progress.
      */
     static boolean start(Bridge bridge, Leg replaced, Leg colleague, String newcomer, String offer,
             ConsultationTaker taker) {
+        SessionDescription sdp;
+        try {
+            sdp = SessionDescription.parse(offer);
+        } catch (SdpException e) {
+            log.warn("call {}: the offer to hand {} over with is no SDP: {}", bridge.id(), colleague.party,
+                    e.getMessage());
+            return false;
+        }
+        // RFC 3264 §8: a re-offer keeps the session's origin, its version one up; the media are the taker's own.
+        sdp = sdp.withOrigin(new Origin("tandem", colleague.sdpSessionId(),
+                Long.toString(colleague.nextSdpVersion()), sdp.origin().address()));
         ConsultationHandover handover = new ConsultationHandover(bridge, replaced, colleague, newcomer, taker);
         handover.tx = bridge.calls.signalling.inDialog(colleague, Request.INVITE, Signalling.SDP,
-                offer.getBytes(StandardCharsets.UTF_8));
+                sdp.encode().getBytes(StandardCharsets.UTF_8));
         if (handover.tx == null) {
             return false;
         }
