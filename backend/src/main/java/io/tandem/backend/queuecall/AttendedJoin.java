@@ -53,8 +53,6 @@ final class AttendedJoin {
     private boolean transferorLeft;
     /** The colleague's phone on this node, whose dialog this node's B2BUA hands over; null for a join by INVITE. */
     private B2bua.NearHalf near;
-    /** A handover is out ({@link #near}): its outcome is still to come. */
-    private boolean handingOver;
     /** The call ended before the outcome. */
     private boolean cancelled;
 
@@ -165,14 +163,11 @@ final class AttendedJoin {
         if (refused.isPresent()) {
             media.stream().close();
             outcome.notJoined(this, refused.get().status(), refused.get().reason());
-            return;
         }
-        handingOver = true;
     }
 
     /** The colleague took the caller's stream: the caller talks to it, unless the call or the colleague is gone. */
     private void handedOver(AgentBranch taken, String answer) {
-        handingOver = false;
         if (cancelled) {
             drop(taken, true);
             return;
@@ -188,7 +183,8 @@ final class AttendedJoin {
             media = taken.accept(answer);
         } catch (Exception e) {
             drop(taken, true);
-            outcome.notJoined(this, Response.NOT_ACCEPTABLE_HERE, "Unusable answer from the colleague");
+            outcome.notJoined(this, Response.NOT_ACCEPTABLE_HERE, "Unusable answer from the colleague: "
+                    + e.getMessage());
             return;
         }
         lines.keep(taken);
@@ -196,7 +192,6 @@ final class AttendedJoin {
     }
 
     private void notHandedOver(OutgoingMedia media, int status, String reason) {
-        handingOver = false;
         media.stream().close();
         if (!cancelled) {
             outcome.notJoined(this, status, reason);
