@@ -135,15 +135,86 @@ public final class B2bua implements SipFeature {
     public record FarHalf(String node, String replaces) {
     }
 
+    /** A consultation's other half on this node: the colleague's phone, reached at {@code target}. */
+    public record NearHalf(String party, Route.Target target) {
+    }
+
     /**
      * Where a transferee's INVITE must go to replace {@code party}'s consultation dialog {@code replacesValue} names
      * when this node holds that dialog and the consultation's other leg goes over the trunk: that node, and the
      * Replaces naming the trunk dialog as it sees it (RFC 3891 §6.1: its own tag, the to-tag, is our leg's remote
      * tag). That node's B2BUA replaces its half of the consultation with the INVITE ({@link Replacement}) and BYEs
      * the trunk leg, which ends our half. Empty when the dialog is not this node's or not {@code party}'s, the
-     * consultation is not answered, or the other party's phone is on this node.
+     * consultation is not answered, or the other party's phone is on this node ({@link #consultationHere}).
      */
     public Optional<FarHalf> consultationOverTrunk(String tenant, String replacesValue, String party) {
+        return consulted(tenant, replacesValue, party).flatMap(leg -> {
+            synchronized (leg.bridge) {
+                Leg other = leg.bridge.other(leg);
+                if (other == null || other.target == null || !other.target.viaTrunk()) {
+                    return Optional.empty();
+                }
+                Dialog dialog = other.dialog();
+                if (dialog == null || dialog.getLocalTag() == null || dialog.getRemoteTag() == null) {
+                    return Optional.empty();
+                }
+                return Optional.of(new FarHalf(other.target.trunkNode(),
+                        new Replaces(other.callId, dialog.getRemoteTag(), dialog.getLocalTag(), false).value()));
+            }
+        });
+    }
+
+    /**
+     * The other half of {@code party}'s consultation {@code replacesValue} names when both are on this node and
+     * {@code party} called it: the colleague's phone, which {@link #handOver} can join to a feature of this node.
+     * Empty when the dialog is not this node's or not {@code party}'s, not answered, or its other party called
+     * {@code party}, is reached over the trunk or through a carrier.
+     */
+    public Optional<NearHalf> consultationHere(String tenant, String replacesValue, String party) {
+        return consulted(tenant, replacesValue, party).flatMap(leg -> {
+            synchronized (leg.bridge) {
+                Leg other = leg.bridge.other(leg);
+                return nearHalf(other) ? Optional.of(new NearHalf(other.party, other.target)) : Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * The Replaces join of {@code party}'s consultation {@code replacesValue} names, on this node: the colleague
+     * ({@link #consultationHere}) is re-INVITEd with {@code offer} and, once it answers, its dialog is handed to
+     * {@code taker} for {@code newcomer} while {@code party}'s consultation leg gets a BYE ({@link
+     * ConsultationHandover}). Empty when the join started; otherwise why not (the consultation changed since it was
+     * found, or a transfer of it is in progress).
+     */
+    public Optional<TransferAdmission.Refusal> handOver(String tenant, String replacesValue, String party,
+            String newcomer, String offer, ConsultationTaker taker) {
+        Optional<Leg> consulted = consulted(tenant, replacesValue, party);
+        if (consulted.isEmpty()) {
+            return Optional.of(new TransferAdmission.Refusal(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+                    "The consultation is over"));
+        }
+        Leg leg = consulted.get();
+        Bridge bridge = leg.bridge;
+        synchronized (bridge) {
+            Leg other = bridge.other(leg);
+            if (bridge.state() != Bridge.State.ANSWERED || !nearHalf(other)) {
+                return Optional.of(new TransferAdmission.Refusal(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+                        "The consultation is over"));
+            }
+            if (bridge.transfer() != null) {
+                return Optional.of(new TransferAdmission.Refusal(Response.REQUEST_PENDING,
+                        "A transfer is in progress"));
+            }
+            if (!ConsultationHandover.start(bridge, leg, other, newcomer, offer, taker)) {
+                return Optional.of(new TransferAdmission.Refusal(Response.SERVER_INTERNAL_ERROR,
+                        "Cannot re-INVITE the colleague"));
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** {@code party}'s answered, connected leg of this node that {@code replacesValue} names in {@code tenant}. */
+    private Optional<Leg> consulted(String tenant, String replacesValue, String party) {
         Optional<Replaces> named = Replaces.parse(replacesValue);
         Leg leg = named.map(replaces -> calls.find(replaces.callId())).orElse(null);
         if (leg == null || !named.get().names(leg) || !leg.party.equals(party)) {
@@ -151,18 +222,15 @@ public final class B2bua implements SipFeature {
         }
         Bridge bridge = leg.bridge;
         synchronized (bridge) {
-            Leg other = bridge.other(leg);
-            if (bridge.state() != Bridge.State.ANSWERED || !bridge.connects(leg) || !bridge.tenant.equals(tenant)
-                    || other == null || other.target == null || !other.target.viaTrunk()) {
-                return Optional.empty();
-            }
-            Dialog dialog = other.dialog();
-            if (dialog == null || dialog.getLocalTag() == null || dialog.getRemoteTag() == null) {
-                return Optional.empty();
-            }
-            return Optional.of(new FarHalf(other.target.trunkNode(),
-                    new Replaces(other.callId, dialog.getRemoteTag(), dialog.getLocalTag(), false).value()));
+            return bridge.state() == Bridge.State.ANSWERED && bridge.connects(leg) && bridge.tenant.equals(tenant)
+                    ? Optional.of(leg) : Optional.empty();
         }
+    }
+
+    /** A callee branch the node INVITEd straight to a phone of this node (no trunk, no carrier), answered. */
+    private static boolean nearHalf(Leg other) {
+        return other != null && !other.isCaller() && other.branch != null && other.target != null
+                && !other.target.viaTrunk() && other.seizure == null && other.dialog() != null && !other.gone;
     }
 
     /** The calls of this node (for {@link EntryNodeWatch}). */

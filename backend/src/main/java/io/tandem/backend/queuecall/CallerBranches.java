@@ -2,7 +2,10 @@ package io.tandem.backend.queuecall;
 
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.call.B2bua;
+import io.tandem.backend.call.ConsultationTaker;
 import io.tandem.backend.call.DialogIndex;
+import io.tandem.backend.call.TransferAdmission;
+import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.routing.Route;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -76,6 +79,44 @@ final class CallerBranches implements RingingOffer.Lines {
     /** A consultation of {@code agent} this node holds, its colleague over the trunk: that half's node and dialog. */
     Optional<B2bua.FarHalf> consultationOverTrunk(String replaces, String agent) {
         return legs.consultationOverTrunk(call.tenant, replaces, agent);
+    }
+
+    /** A consultation of {@code agent} this node holds with a phone of this node: the colleague's half. */
+    Optional<B2bua.NearHalf> consultationHere(String replaces, String agent) {
+        return legs.consultationHere(call.tenant, replaces, agent);
+    }
+
+    /** {@code media}'s offer as a leg to {@code target} makes it (SRTP to a phone of this node over TLS). */
+    PlacedSrtp offerTo(Route.Target target, OutgoingMedia media) {
+        return legs.offerTo(target, true, media.offer());
+    }
+
+    /**
+     * Asks this node's B2BUA to hand over agent {@code agent}'s consultation {@code replaces} names, re-offered
+     * {@code offer}, to {@code taker} for the caller; empty when the handover started.
+     */
+    Optional<TransferAdmission.Refusal> handOver(String replaces, String agent, String offer,
+            ConsultationTaker taker) {
+        return legs.handOver(call.tenant, replaces, agent, call.number, offer, taker);
+    }
+
+    /**
+     * The colleague's dialog {@code branch}, handed over by the B2BUA, as the caller's leg to {@code extension},
+     * findable at once. Called without the call's lock: not yet one of this call's legs ({@link #keep}).
+     */
+    AgentBranch adopt(String extension, Route.Target target, OutgoingMedia media, PlacedSrtp placed, String replaces,
+            String agent, OutgoingBranch branch) {
+        return legs.adopt(call, extension, target, media, placed, replaces, agent, branch);
+    }
+
+    /** An adopted leg becomes one of this call's, ended with it. */
+    void keep(AgentBranch leg) {
+        branches.add(leg);
+    }
+
+    /** The leg is still findable (its dialog was not ended by the far end). */
+    boolean holds(AgentBranch leg) {
+        return legs.find(leg.callId()) == leg;
     }
 
     /** This node's id. */

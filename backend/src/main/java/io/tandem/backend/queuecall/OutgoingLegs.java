@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.Timer;
 import io.tandem.backend.acd.dispatch.OfferGrant;
 import io.tandem.backend.call.B2bua;
 import io.tandem.backend.call.CalleeSrtp;
+import io.tandem.backend.call.ConsultationTaker;
 import io.tandem.backend.call.DialogIndex;
 import io.tandem.backend.call.SrtpTermination;
+import io.tandem.backend.call.TransferAdmission;
 import io.tandem.backend.node.sip.NodeSignalling;
 import io.tandem.backend.node.sip.OutgoingBranch;
 import io.tandem.backend.node.sip.ReferProgress;
@@ -131,6 +133,32 @@ final class OutgoingLegs {
      */
     Optional<B2bua.FarHalf> consultationOverTrunk(String tenant, String replaces, String agent) {
         return calls.get().consultationOverTrunk(tenant, replaces, agent);
+    }
+
+    /** A consultation this node holds with a phone of this node ({@link B2bua#consultationHere}): that phone. */
+    Optional<B2bua.NearHalf> consultationHere(String tenant, String replaces, String agent) {
+        return calls.get().consultationHere(tenant, replaces, agent);
+    }
+
+    /** The Replaces join on this node ({@link B2bua#handOver}); empty when it started. */
+    Optional<TransferAdmission.Refusal> handOver(String tenant, String replaces, String agent, String caller,
+            String offer, ConsultationTaker taker) {
+        return calls.get().handOver(tenant, replaces, agent, caller, offer, taker);
+    }
+
+    /**
+     * The answered dialog {@code branch} the B2BUA handed over, as {@code call}'s leg to {@code extension} for agent
+     * {@code referredBy} (an attended transfer's, {@link AgentBranch#replaces}) on {@code leg}'s stream, which
+     * {@code placed} offered; findable by its Call-ID from now on, so the colleague's requests reach the call.
+     */
+    AgentBranch adopt(BranchOwner call, String extension, Route.Target target, OutgoingMedia leg, PlacedSrtp placed,
+            String replaces, String referredBy, OutgoingBranch branch) {
+        AgentBranch adopted = new AgentBranch(call, extension, target, branch, leg.stream(), leg.negotiator(),
+                replaces, referredBy);
+        adopted.placed = placed;
+        adopted.agentNode = signalling.nodeId();
+        open.put(adopted.callId(), adopted);
+        return adopted;
     }
 
     /** This node's id. */

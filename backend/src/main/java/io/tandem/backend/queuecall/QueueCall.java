@@ -85,10 +85,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
     private final Timers later;
     /** Whether the waiting caller's phone is still there (RTP, in-dialog OPTIONS). */
     private final CallerLiveness liveness;
-    /** The connected agent's REFER, as its transferor side sees it. */
-    private final AgentTransfer transfers;
-    /** The connected agent's attended transfer while the caller's INVITE with Replaces is out; null otherwise. */
-    private AttendedJoin joining;
+    /** The connected agent's transfer of the caller (REFER). */
+    private final CallerTransfer transfer;
 
     private QueueDefinition queue;
     private State state = State.WAITING;
@@ -126,7 +124,8 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         this.waiting = new WaitingCaller(queue, seat, this, branches, later, this);
         this.departure = new Departure(this, seat, overflow, branches, later);
         this.liveness = new CallerLiveness(livenessSettings, later, livenessCaller, this);
-        this.transfers = new AgentTransfer(legs, admission, later, this);
+        this.transfer = new CallerTransfer(transferred, branches, new AgentTransfer(legs, admission, later, this),
+                legs, later, tenant, "queue call " + callId + " from " + number);
     }
 
     @Override
@@ -406,10 +405,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
     /** What the branch's INVITE came to, for this caller; {@code response} null on a timeout. */
     private void onStep(AgentBranch branch, OutgoingBranch.Step step, Response response) {
         if (branch.replaces != null) {
-            // the caller's leg of an attended transfer: only its INVITE's outcome matters, once
-            if (joining != null && joining.owns(branch)) {
-                joining.onStep(branch, step, response);
-            }
+            transfer.onStep(branch, step, response); // the caller's leg of an attended transfer
             return;
         }
         if (branch.intoRoom) {
@@ -669,14 +665,12 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
             return;
         }
         if (AgentTransfer.isRefer(st)) {
-            onRefer(branch, st);
+            transfer.onRefer(branch, st);
             return;
         }
         legs.ok(st);
         if (Request.BYE.equals(method)) {
-            if (branch == connected && state == State.CONNECTED && joining != null) {
-                // RFC 5589 §7: the transferor may hang up once its REFER is accepted; the join decides the call
-                joining.transferorLeft();
+            if (branch == connected && state == State.CONNECTED && transfer.transferorLeft()) {
                 branch.stream.close();
             } else if (branch == connected && state == State.CONNECTED) {
                 caller.bye();
@@ -687,116 +681,55 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         }
     }
 
-    /**
-     * The connected agent transfers the caller (RFC 3515 REFER, RFC 5589 §6): to another queue of the tenant, where
-     * it waits again with that queue's music, or to an extension, put through from here as an overflow's is (the
-     * queue's music until it answers). The agent's part ends for the ACD as a hang-up's would (wrap-up), with
-     * BLINDTRANSFER in the queue log; the call and its record go on with the caller and carry the transfer. An
-     * attended one (Replaces) joins the caller to the agent's consultation ({@link #attended}). Either only to what
-     * the agent may call itself ({@link AgentTransfer#admitted}). A REFER on a dialog that is not the connected
-     * agent's → 481.
-     */
-    private void onRefer(AgentBranch agent, ServerTransaction st) {
-        if (agent != connected || state != State.CONNECTED || agent.toExtension() || joiner != null) {
-            transfers.refuse(st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "No queue call of this agent to transfer");
-            return;
-        }
-        Optional<AgentTransfer.Referral> referral = transfers.read(st);
-        if (referral.isEmpty() || !transfers.admitted(tenant, agent, st, referral.get())) {
-            return;
-        }
-        if (referral.get().attended()) {
-            attended(agent, st, referral.get());
-            return;
-        }
-        if (joining != null) {
-            transfers.refuse(st, Response.REQUEST_PENDING, "A transfer is in progress");
-            return;
-        }
-        transfers.accepted(agent, st);
-        String target = referral.get().number();
-        log.info("queue call {} from {}: agent {} transfers it from {}@{} to {}", callId, number, agent.agentId,
-                queue.number(), tenant, target);
-        connected = null;
-        agent.stream.close();
-        caller.unbridge();
-        node.unlisted(this);
-        // The agent's end first: call_end.lua clears the caller's queue entry, which a new wait writes again.
-        report.transferred(queue, agent, Claims.CallEnding.BLIND_TRANSFER, target);
-        playMusic();
-        Optional<QueueDefinition> next = seat.join(new Destination.Queue(target));
-        if (next.isPresent()) {
-            state = State.WAITING;
-            queue = next.get();
-            waiting.waitAgain(next.get());
-            playMusic();
-        } else {
-            departure.transferTo(new Destination.Extension(target, false));
-        }
-        transfers.succeeded(agent);
-    }
-
-    /**
-     * The connected agent's attended transfer (RFC 5589 §7): the caller's INVITE with the Refer-To's Replaces goes to
-     * the node holding the agent's consultation ({@link AttendedJoin}), 202 and NOTIFY 100 meanwhile; the agent and
-     * the caller still talk until it is answered ({@link #joinOutcome}).
-     */
-    private void attended(AgentBranch agent, ServerTransaction st, AgentTransfer.Referral referral) {
-        if (joining != null) {
-            transfers.refuse(st, Response.REQUEST_PENDING, "A transfer is in progress");
-            return;
-        }
-        AttendedJoin join = new AttendedJoin(branches, joinOutcome, agent, referral);
-        Optional<TransferAdmission.Refusal> refused = join.locate();
-        if (refused.isPresent()) {
-            log.info("queue call {} from {}: agent {}'s attended transfer to {} refused: {} {}", callId, number,
-                    agent.agentId, referral.number(), refused.get().status(), refused.get().reason());
-            transfers.refuse(st, refused.get().status(), refused.get().reason());
-            return;
-        }
-        transfers.accepted(agent, st);
-        log.info("queue call {} from {}: agent {} joins it from {}@{} to {}, whom it consulted", callId, number,
-                agent.agentId, queue.number(), tenant, referral.number());
-        joining = join;
-        join.dial();
-    }
-
-    /** What the caller's INVITE with Replaces came to; called under the call's lock. */
-    private final AttendedJoin.Outcome joinOutcome = new AttendedJoin.Outcome() {
+    /** What the connected agent's transfer changes in this call; called under the call's lock. */
+    private final CallerTransfer.Call transferred = new CallerTransfer.Call() {
         @Override
-        public void joined(AttendedJoin join, AgentBranch leg, NegotiatedMedia media) {
-            joining = null;
-            AgentBranch agent = join.agent;
-            // The agent's end first (wrap-up, ATTENDEDTRANSFER); the record goes on with the colleague's leg.
-            report.transferred(queue, agent, Claims.CallEnding.ATTENDED_TRANSFER, join.number);
-            if (join.hasTransferorLeft()) {
-                legs.drop(agent, false);
+        public AgentBranch transferor() {
+            return state == State.CONNECTED && joiner == null ? connected : null;
+        }
+
+        @Override
+        public String where() {
+            return queue.number() + "@" + tenant;
+        }
+
+        @Override
+        public void agentTransferred(AgentBranch agent, Claims.CallEnding ending, String target) {
+            report.transferred(queue, agent, ending, target);
+        }
+
+        /** To another queue, where it waits again with that queue's music, or to an extension, as an overflow's. */
+        @Override
+        public void sendTo(AgentBranch agent, String target) {
+            connected = null;
+            agent.stream.close();
+            caller.unbridge();
+            node.unlisted(QueueCall.this);
+            // The agent's end first: call_end.lua clears the caller's queue entry, which a new wait writes again.
+            agentTransferred(agent, Claims.CallEnding.BLIND_TRANSFER, target);
+            playMusic();
+            Optional<QueueDefinition> next = seat.join(new Destination.Queue(target));
+            if (next.isPresent()) {
+                state = State.WAITING;
+                queue = next.get();
+                waiting.waitAgain(next.get());
+                playMusic();
             } else {
-                agent.stream.close();
-                transfers.succeeded(agent);
+                departure.transferTo(new Destination.Extension(target, false));
             }
+        }
+
+        @Override
+        public void talksTo(AgentBranch leg, NegotiatedMedia media) {
             answeredBy(leg, media);
             node.listed(QueueCall.this, LiveCall.State.CONNECTED, leg.agentId, leg.agentNode,
                     new CallBridge(caller.stream(), leg.stream));
-            log.info("queue call {} from {} now talks to {} on {} (attended transfer by {}; queue {}@{})", callId,
-                    number, leg.agentId, leg.agentNode, agent.agentId, queue.number(), tenant);
         }
 
         @Override
-        public void notJoined(AttendedJoin join, int status, String reason) {
-            joining = null;
-            log.info("queue call {} from {}: agent {}'s attended transfer to {} failed: {} {}", callId, number,
-                    join.agent.agentId, join.number, status, reason);
-            if (state != State.CONNECTED || connected != join.agent) {
-                return;
-            }
-            if (join.hasTransferorLeft()) {
-                // the agent hung up counting on the transfer: the caller has nobody left
-                caller.bye();
-                end(connected, "normal", "callee", true);
-            } else {
-                transfers.failed(join.agent, status, reason);
-            }
+        public void leftAlone() {
+            caller.bye();
+            end(connected, "normal", "callee", true);
         }
     };
 
@@ -858,10 +791,7 @@ final class QueueCall implements WaitingCaller.Call, Departure.Call, BranchOwner
         state = State.ENDED;
         waiting.stop();
         liveness.stop();
-        if (joining != null) {
-            joining.cancel();
-            joining = null;
-        }
+        transfer.cancel();
         if (parked != null) {
             parked.over();
         }

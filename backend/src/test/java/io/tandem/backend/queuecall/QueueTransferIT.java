@@ -257,6 +257,66 @@ class QueueTransferIT {
     }
 
     @Test
+    void anAgentOnTheCallersNodeJoinsItsHeldCallerWithAColleagueOnTheSameNode() throws Exception {
+        n1.bean(Queues.class).save("demo", QueueNodes.queue("7460", Strategy.LONGEST_IDLE, 15, 1, 2, 3,
+                List.of("1056")), false);
+        // The caller's queue call, the agent's consultation and the colleague's phone are all on node 1: the node
+        // hands the consultation's colleague leg to the queue call instead of sending an INVITE with Replaces.
+        try (QueuePhone agent = QueuePhone.agent(n1, "1056", 440, 1000);
+             AgentDesk desk = AgentDesk.available(n1, "1056");
+             QueuePhone colleague = QueuePhone.agent(n1, "1057", 600, 1000);
+             QueuePhone caller = QueuePhone.caller("1058", 1000, 600)) {
+            Connected connected = connect(caller, agent, "7460");
+            Call call = connected.call();
+            Call answered = connected.answered();
+
+            answered.hold();
+            Await.until("the caller is held", AUDIO, answered::isOnHold);
+            Call consultation = agent.dial(n1, "1057");
+            Call consulted = colleague.nextIncoming();
+            consulted.answer();
+            agent.awaitState(consultation, CallState.CONNECTED);
+            colleague.awaitState(consulted, CallState.CONNECTED);
+            assertThat(colleague.ear(consulted).toneFrames()).as("1057 hears no 1 kHz before the transfer")
+                    .isLessThan(5);
+            long callerHeard = caller.ear(call).toneFrames();
+
+            answered.transfer(consultation);
+            int status;
+            do {
+                status = agent.nextTransferStatus("final NOTIFY");
+            } while (status < 200);
+            assertThat(status).as("the caller's node joined it to the consultation it holds").isEqualTo(200);
+            agent.awaitState(consultation, CallState.ENDED);
+            agent.awaitState(answered, CallState.ENDED);
+            Await.until("1056 in wrap-up after the transfer", Duration.ofSeconds(10),
+                    () -> state("1056") == AgentState.WRAP_UP || state("1056") == AgentState.AVAILABLE);
+
+            Await.until("1057 hears the caller's 1 kHz", AUDIO, () -> colleague.ear(consulted).toneFrames() > 25,
+                    () -> "1057: " + consulted.statistics() + ", caller: " + call.statistics());
+            Await.until("the caller hears 1057's 600 Hz", AUDIO,
+                    () -> caller.ear(call).toneFrames() > callerHeard + 25);
+            assertThat(call.state()).isEqualTo(CallState.CONNECTED);
+            assertThat(consulted.state()).isEqualTo(CallState.CONNECTED);
+
+            consulted.hangup();
+            caller.awaitState(call, CallState.ENDED);
+            assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "ATTENDEDTRANSFER")
+                    .doesNotContain("COMPLETECALLER", "COMPLETEAGENT", "BLINDTRANSFER");
+            assertThat(queueLogEntry(call.id(), "ATTENDEDTRANSFER")).containsEntry("agent", "1056")
+                    .containsEntry("queue", "7460").containsEntry("data1", "1057");
+            assertThat(record(call.id())).containsEntry("queue", "7460").containsEntry("agent", "1056")
+                    .containsEntry("extension", "1057").containsEntry("transfers", "1056>1057 attended")
+                    .containsEntry("from", "1058").containsEntry("hungUpBy", "callee");
+            assertThat(record(consultation.id())).containsEntry("from", "1056").containsEntry("to", "1057")
+                    .containsEntry("transfers", "1056>1058 attended");
+            Await.until("1056 available after wrap-up", Duration.ofSeconds(10),
+                    () -> state("1056") == AgentState.AVAILABLE);
+            desk.state("not-ready");
+        }
+    }
+
+    @Test
     void anAgentOnTheCallersNodeMayTransferOnlyToWhatItMayCallItself() throws Exception {
         n1.bean(Queues.class).save("demo", QueueNodes.queue("7420", Strategy.LONGEST_IDLE, 15, 1, 0, 3,
                 List.of("1046")), false);
