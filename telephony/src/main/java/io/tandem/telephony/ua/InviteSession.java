@@ -300,10 +300,12 @@ final class InviteSession {
             } else {
                 messages().setBody(ok, SDP, pendingAnswer.description().encode());
             }
-            call.inviteSt.sendResponse(ok);
             if (!offerInAnswer) {
+                // RFC 3264 §6: once the answer is sent the answerer must be ready for media, so the stream starts
+                // first (set after the send, the caller could be connected and sending while this side was not).
                 applyMedia(pendingAnswer.media(), false);
             }
+            call.inviteSt.sendResponse(ok);
             call.setState(CallState.CONNECTED);
         } catch (Exception e) {
             LOG.warn("cannot answer: {}", e.getMessage());
