@@ -1,5 +1,6 @@
 package io.tandem.backend.registrar;
 
+import io.micrometer.core.instrument.Counter;
 import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.SipFeature;
 import io.tandem.backend.redis.Keys;
@@ -48,12 +49,16 @@ public final class Registrar implements SipFeature {
     private final LocalRegistrations local;
     private final String nodeId;
     private final Clock clock;
+    /** Contacts replaced to make room for a new one: a phone that changes port at every refresh does it each time. */
+    private final Counter evicted;
     /** Features waiting for a user's device (looked up per REGISTER: they depend on the registrar's beans). */
     private final Supplier<List<RegistrationListener>> listeners;
 
     Registrar(SipAuthenticator authenticator, Bindings bindings, PushBindings pushBindings,
             UnknownPushProviders unknownProviders, TenantResolver tenants, RegistrarProperties properties,
-            LocalRegistrations local, String nodeId, Clock clock, Supplier<List<RegistrationListener>> listeners) {
+            LocalRegistrations local, String nodeId, Clock clock, Supplier<List<RegistrationListener>> listeners,
+            Counter evicted) {
+        this.evicted = evicted;
         this.listeners = listeners;
         this.authenticator = authenticator;
         this.bindings = bindings;
@@ -151,7 +156,10 @@ public final class Registrar implements SipFeature {
             return;
         }
         if (result.evicted() > 0) {
-            log.info("{}@{}: {} oldest contact(s) replaced (max {} per extension)", extension, tenant,
+            // Counted, and logged at debug only: a phone behind a NAT that rebinds its port at every refresh
+            // replaces its own stale contact on each REGISTER, and at INFO that was a line per registration.
+            evicted.increment(result.evicted());
+            log.debug("{}@{}: {} oldest contact(s) replaced (max {} per extension)", extension, tenant,
                     result.evicted(), properties.maxContacts());
         }
         local.update(tenant, extension, result.current(), nodeId);

@@ -1,5 +1,6 @@
 package io.tandem.backend.registrar;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.DirectoryProperties;
@@ -60,7 +61,10 @@ class RegistrarConfiguration {
             LocalRegistrations local, MeterRegistry meters, ObjectProvider<RegistrationListener> listeners) {
         return new Registrar(authenticator, bindings, pushBindings, new UnknownPushProviders(meters), tenants,
                 properties, local, identity.id(), clock,
-                SingletonSupplier.of(() -> listeners.orderedStream().toList()));
+                SingletonSupplier.of(() -> listeners.orderedStream().toList()),
+                Counter.builder("tandem.registrar.contacts.evicted")
+                        .description("Contacts replaced by a new one beyond tandem.registrar.max-contacts")
+                        .register(meters));
     }
 
     @Bean
