@@ -45,7 +45,8 @@ class RegistrarConfiguration {
         // Every node derives nonces from the cluster secret, so a nonce issued by one is verified by any other.
         HmacNonces nonces = new HmacNonces(identity.clusterSecret().getBytes(StandardCharsets.UTF_8), clock,
                 properties.nonceValidity());
-        DigestGate gate = new DigestGate(nonces, redis, algorithms, properties.nonceValidity().toMillis());
+        DigestGate gate = new DigestGate(nonces, redis, algorithms, properties.nonceValidity().toMillis(),
+                new Ha1Cache(properties.ha1CacheSize(), properties.ha1CacheLifetime(), clock));
         return new SipAuthenticator(directory, gate, flood, properties);
     }
 

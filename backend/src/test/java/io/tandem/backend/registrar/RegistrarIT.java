@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.backend.TestNode;
+import io.tandem.backend.directory.Directory;
 import io.tandem.telephony.rtp.RtpMediaStreamFactory;
 import io.tandem.telephony.sip.auth.DigestAlgorithm;
 import io.tandem.telephony.sip.auth.DigestChallenge;
@@ -20,6 +21,8 @@ import io.tandem.telephony.ua.UserAgentListener;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -132,6 +135,25 @@ class RegistrarIT {
             assertThat(refused.getStatusCode()).isEqualTo(403);
         }
         assertThat(node.bean(Bindings.class).lookup("demo", "1004")).isEmpty();
+    }
+
+    @Test
+    void aPasswordChangedOrAUserDeletedElsewhereIsSeenAtTheNextRegister() throws Exception {
+        // Written straight to Redis, as another node's REST API would: this node's kept HA1 is not told.
+        Directory directory = node.bean(Directory.class);
+        assertThat(directory.create("demo", "1090", "Kept HA1", Set.of(), "first", Map.of())).isTrue();
+        try (RawRegisterClient phone = new RawRegisterClient("1090", node.sipPort())) {
+            assertThat(phone.registerWithPassword("first", 60, phone.contact()).getStatusCode()).isEqualTo(200);
+            // The refresh is checked against the HA1 the node now keeps.
+            assertThat(phone.registerWithPassword("first", 60, phone.contact()).getStatusCode()).isEqualTo(200);
+
+            assertThat(directory.update("demo", "1090", null, null, "second", null)).isPresent();
+            assertThat(phone.registerWithPassword("first", 60, phone.contact()).getStatusCode()).isEqualTo(403);
+            assertThat(phone.registerWithPassword("second", 60, phone.contact()).getStatusCode()).isEqualTo(200);
+
+            assertThat(directory.delete("demo", "1090")).isTrue();
+            assertThat(phone.registerWithPassword("second", 60, phone.contact()).getStatusCode()).isEqualTo(403);
+        }
     }
 
     @Test
