@@ -36,7 +36,9 @@ import org.springframework.validation.annotation.Validated;
  * @param ha1CacheSize   users whose HA1s a node keeps after they authenticated, so that their next REGISTER is checked
  *                       without a directory read (the binding's write confirms the HA1 is still the stored one, so a
  *                       changed password or a deleted user is never accepted); 0 reads the directory every time
- * @param ha1CacheLifetime how long a kept HA1 is used before it is read again
+ * @param ha1CacheLifetime how long a kept HA1 is used before it is read again: longer than a phone's refresh
+ *                       interval (at most {@code maxExpires}) so that refreshes find it; it only bounds the memory of
+ *                       users gone quiet, the write already refuses an HA1 that is no longer the stored one
  */
 @Validated
 @ConfigurationProperties("tandem.registrar")
@@ -54,7 +56,7 @@ public record RegistrarProperties(
         @DefaultValue("300s") @NotNull Duration floodBlock,
         @DefaultValue("7d") @NotNull Duration pushBindingLifetime,
         @DefaultValue("100000") @Min(0) int ha1CacheSize,
-        @DefaultValue("1h") @NotNull Duration ha1CacheLifetime) {
+        @DefaultValue("2h") @NotNull Duration ha1CacheLifetime) {
 
     public RegistrarProperties {
         if (minExpires != null && maxExpires != null && defaultExpires != null) {
