@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.directory.Directory;
+import io.tandem.backend.redis.Redis;
 import io.tandem.telephony.rtp.RtpMediaStreamFactory;
 import io.tandem.telephony.sip.auth.DigestAlgorithm;
 import io.tandem.telephony.sip.auth.DigestChallenge;
@@ -26,6 +27,8 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sip.header.MinExpiresHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -154,6 +157,33 @@ class RegistrarIT {
             assertThat(directory.delete("demo", "1090")).isTrue();
             assertThat(phone.registerWithPassword("second", 60, phone.contact()).getStatusCode()).isEqualTo(403);
         }
+    }
+
+    @Test
+    void aTenantDomainIsAskedOfRedisOnceAndADomainServedByNoTenantEveryTime() throws Exception {
+        assertThat(node.bean(Directory.class).create("tenant-it.example", "1001", "Tenant user", Set.of(), "pw",
+                Map.of())).isTrue();
+        try (RawRegisterClient phone = new RawRegisterClient("1001", node.sipPort()).domain("tenant-it.example");
+                RawRegisterClient stranger = new RawRegisterClient("1001", node.sipPort())
+                        .domain("no-tenant.example")) {
+            assertThat(phone.registerWithPassword("pw", 60, phone.contact()).getStatusCode()).isEqualTo(200);
+            long asked = tenantLookups();
+            assertThat(phone.registerWithPassword("pw", 60, phone.contact()).getStatusCode()).isEqualTo(200);
+            assertThat(tenantLookups()).isEqualTo(asked);
+            assertThat(node.bean(Bindings.class).lookup("tenant-it.example", "1001")).hasSize(1);
+
+            // Not a tenant: asked each time (then served by the Request-URI, the node's address: the demo tenant).
+            stranger.send(stranger.register(60, stranger.contact()));
+            stranger.send(stranger.register(60, stranger.contact()));
+            assertThat(tenantLookups()).isGreaterThanOrEqualTo(asked + 2);
+        }
+    }
+
+    /** SISMEMBER calls Redis has served (the tenant lookups; nothing else in this node sends one while idle). */
+    private static long tenantLookups() {
+        String stats = node.bean(Redis.class).commands().info("commandstats");
+        Matcher calls = Pattern.compile("cmdstat_sismember:calls=(\\d+)").matcher(stats);
+        return calls.find() ? Long.parseLong(calls.group(1)) : 0;
     }
 
     @Test
