@@ -1,12 +1,25 @@
 -- KEYS[1] registration: the extension's binding hash
 -- KEYS[2] registrations: extensions by latest contact expiry
 -- KEYS[3] pushBindings: the extension's RFC 8599 push bindings (only their expired ones are pruned here)
+-- KEYS[4] nonceCount: the highest nonce-count seen for the REGISTER's nonce (used only with a proof, ARGV[8] 'p')
+-- KEYS[5] user: the extension's directory entry (read only with a proof: its HA1 field)
 -- One REGISTER, atomic per address of record: each contact is a field K.CONTACT_FIELD .. <contact-uri> holding the
 -- binding record (JSON, Bindings.encode); the fields K.CALL_FIELD .. <call-id> are the B2BUA's and left alone.
 -- ARGV: 1 now, 2 grace ms, 3 max contacts, 4 extension, 5 Call-ID, 6 CSeq, 7 mode ('*' remove all, 'c' changes),
--- then (contact, json-or-empty) pairs. Returns JSON (Bindings.Registered): {outOfOrder = true} when a contact was
+-- 8 proof ('p' when the credentials were checked against a cached HA1, else ''), 9 nc, 10 nonce-count ttl ms,
+-- 11 HA1 field, 12 HA1 (9-12 empty without a proof), then (contact, json-or-empty) pairs.
+-- With a proof the digest check is finished here before anything is written (DigestGate.Proof): {userChanged = true}
+-- when the user's stored HA1 is not the one the credentials were checked with (password changed, user deleted),
+-- {replayed = true} when nc is not above every nc seen for the nonce (RFC 2617 §3.2.2; else it is stored, as
+-- nonce_count.lua does). Returns JSON (Bindings.Registered): {outOfOrder = true} when a contact was
 -- written by the same Call-ID with a CSeq not lower (RFC 3261 §10.3 step 7), else {outOfOrder = false, evicted =
 -- how many contacts made room, contacts = the live binding records (JSON strings)}.
+if ARGV[8] == 'p' then
+  if redis.call('HGET', KEYS[5], ARGV[11]) ~= ARGV[12] then return cjson.encode({userChanged = true}) end
+  local last = tonumber(redis.call('GET', KEYS[4]) or '0')
+  if tonumber(ARGV[9]) <= last then return cjson.encode({replayed = true}) end
+  redis.call('SET', KEYS[4], ARGV[9], 'PX', ARGV[10])
+end
 local now = tonumber(ARGV[1])
 local grace = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
@@ -38,10 +51,10 @@ if ARGV[7] == '*' then
   live = {}
   count = 0
 else
-  for i = 8, #ARGV, 2 do
+  for i = 13, #ARGV, 2 do
     if outOfOrder(live[K.CONTACT_FIELD .. ARGV[i]]) then return cjson.encode({outOfOrder = true}) end
   end
-  for i = 8, #ARGV, 2 do
+  for i = 13, #ARGV, 2 do
     local f = K.CONTACT_FIELD .. ARGV[i]
     if ARGV[i + 1] == '' then
       if live[f] then

@@ -38,6 +38,13 @@ public class Directory {
 
     private static final String SKILL = "skill.";
 
+    /**
+     * The user hash's fields holding the HA1s: the registrar's write script compares the HA1 a REGISTER was checked
+     * against with the stored one, so that a cached HA1 never outlives a password change or a deletion.
+     */
+    public static final String HA1_MD5_FIELD = "ha1md5";
+    public static final String HA1_SHA256_FIELD = "ha1sha256";
+
     private final Redis redis;
 
     public Directory(Redis redis) {
@@ -88,8 +95,8 @@ public class Directory {
             args.addAll(List.of("roles", encodeRoles(roles)));
         }
         if (password != null) {
-            args.addAll(List.of("ha1md5", Ha1.md5(extension, tenant, password),
-                    "ha1sha256", Ha1.sha256(extension, tenant, password)));
+            args.addAll(List.of(HA1_MD5_FIELD, Ha1.md5(extension, tenant, password),
+                    HA1_SHA256_FIELD, Ha1.sha256(extension, tenant, password)));
         }
         if (skills != null) {
             skills.forEach((name, level) -> args.addAll(List.of(SKILL + name, Integer.toString(level))));
@@ -192,6 +199,6 @@ public class Directory {
             }
         }
         return new User(tenant, extension, hash.getOrDefault("displayName", extension), roles,
-                hash.get("ha1md5"), hash.get("ha1sha256"), skills, UserKind.fromWire(hash.get("kind")));
+                hash.get(HA1_MD5_FIELD), hash.get(HA1_SHA256_FIELD), skills, UserKind.fromWire(hash.get("kind")));
     }
 }

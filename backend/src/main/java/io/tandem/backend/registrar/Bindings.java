@@ -43,6 +43,8 @@ public class Bindings {
     private static final LuaScript REGISTER = LuaScript.load("registrar/register", ScriptOutputType.VALUE);
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Names the nonce-count key a write without a proof passes and never touches. */
+    private static final String UNUSED_NONCE = "none";
 
     private final Redis redis;
     private final NodeRegistry nodes;
@@ -99,31 +101,52 @@ public class Bindings {
         return read(tenant, extension, b -> true);
     }
 
-    /** Applies one REGISTER atomically; see {@link #REGISTER}. */
+    /**
+     * Applies one REGISTER atomically; see {@link #REGISTER}. With a {@code proof} (null for none) the digest check
+     * is finished in the same step, and nothing is written unless it holds.
+     */
     WriteResult write(String tenant, String extension, String callId, long cseq, boolean removeAll,
-            List<ContactChange> changes, int maxContacts, long graceMillis) {
-        List<String> args = new ArrayList<>(List.of(Long.toString(clock.millis()), Long.toString(graceMillis),
+            List<ContactChange> changes, int maxContacts, long graceMillis, DigestGate.Proof proof) {
+        List<String> args = new ArrayList<>(changes.size() * 2 + 12);
+        args.addAll(List.of(Long.toString(clock.millis()), Long.toString(graceMillis),
                 Integer.toString(maxContacts), extension, callId, Long.toString(cseq), removeAll ? "*" : "c"));
+        if (proof == null) {
+            args.addAll(List.of("", "", "", "", ""));
+        } else {
+            args.addAll(List.of("p", Long.toString(proof.nc()), Long.toString(proof.ttlMillis()), proof.ha1Field(),
+                    proof.ha1()));
+        }
         for (ContactChange change : changes) {
             args.add(change.contact());
             args.add(change.binding() == null ? "" : encode(change.binding()));
         }
+        // Without a proof the script reads neither the nonce-count nor the user: any key of the tenant's slot will do.
+        String nonceCount = proof == null ? Keys.nonceCount(tenant, UNUSED_NONCE) : proof.nonceKey();
         Registered out = ScriptReply.decode(redis.run(REGISTER, List.of(Keys.registration(tenant, extension),
-                Keys.registrations(tenant), Keys.pushBindings(tenant, extension)), args.toArray(String[]::new)),
-                Registered.class);
+                Keys.registrations(tenant), Keys.pushBindings(tenant, extension), nonceCount,
+                Keys.user(tenant, extension)), args.toArray(String[]::new)), Registered.class);
+        if (out.userChanged()) {
+            return WriteResult.USER_CHANGED;
+        }
+        if (out.replayed()) {
+            return WriteResult.REPLAYED;
+        }
         if (out.outOfOrder()) {
-            return new WriteResult(true, 0, List.of());
+            return WriteResult.OUT_OF_ORDER;
         }
         List<Binding> current = new ArrayList<>();
         for (String contact : out.contacts()) {
             current.add(decode(extension, contact));
         }
         current.sort(Comparator.comparing(Binding::updatedAt).reversed());
-        return new WriteResult(false, out.evicted(), current);
+        return new WriteResult(Refusal.NONE, out.evicted(), current);
     }
 
-    /** What {@code register.lua} returns (JSON): refused as out of order, or the contacts evicted and now live. */
-    record Registered(boolean outOfOrder, int evicted, List<String> contacts) {
+    /**
+     * What {@code register.lua} returns (JSON): refused for its proof (user changed, nonce-count replayed), refused as
+     * out of order, or the contacts evicted and now live.
+     */
+    record Registered(boolean userChanged, boolean replayed, boolean outOfOrder, int evicted, List<String> contacts) {
 
         Registered {
             contacts = contacts == null ? List.of() : contacts;
@@ -134,8 +157,27 @@ public class Bindings {
     record ContactChange(String contact, Binding binding) {
     }
 
-    /** What a REGISTER did: refused as out of order, or the contacts now live and how many were evicted. */
-    record WriteResult(boolean outOfOrder, int evicted, List<Binding> current) {
+    /**
+     * What a REGISTER did: refused for its proof or as out of order, or the contacts now live and how many were
+     * evicted.
+     */
+    record WriteResult(Refusal refusal, int evicted, List<Binding> current) {
+
+        static final WriteResult USER_CHANGED = new WriteResult(Refusal.USER_CHANGED, 0, List.of());
+        static final WriteResult REPLAYED = new WriteResult(Refusal.REPLAYED, 0, List.of());
+        static final WriteResult OUT_OF_ORDER = new WriteResult(Refusal.OUT_OF_ORDER, 0, List.of());
+    }
+
+    /** Why a REGISTER wrote nothing. */
+    enum Refusal {
+        /** Written: nothing refused. */
+        NONE,
+        /** The proof's HA1 is no longer the user's (or the user is gone). */
+        USER_CHANGED,
+        /** The proof's nonce-count was used before. */
+        REPLAYED,
+        /** RFC 3261 §10.3 step 7: same Call-ID with a CSeq not higher than the stored one. */
+        OUT_OF_ORDER
     }
 
     private List<Binding> read(String tenant, String extension, Predicate<Binding> keep) {

@@ -1,6 +1,7 @@
 package io.tandem.backend.registrar;
 
 import io.lettuce.core.ScriptOutputType;
+import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.User;
 import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.LuaScript;
@@ -46,8 +47,10 @@ final class DigestGate {
     private final List<DigestAlgorithm> algorithms;
     private final long nonceTtlMillis;
     private final DigestVerifier verifier = new DigestVerifier();
+    private final Ha1Cache cache;
 
-    DigestGate(HmacNonces nonces, Redis redis, List<DigestAlgorithm> algorithms, long nonceTtlMillis) {
+    DigestGate(HmacNonces nonces, Redis redis, List<DigestAlgorithm> algorithms, long nonceTtlMillis, Ha1Cache cache) {
+        this.cache = cache;
         this.nonces = nonces;
         this.redis = redis;
         this.algorithms = List.copyOf(algorithms);
@@ -85,6 +88,61 @@ final class DigestGate {
         static Checked of(Verdict verdict) {
             return new Checked(verdict, Optional.empty());
         }
+    }
+
+    /**
+     * Credentials checked against a cached HA1 on a valid nonce: good unless Redis says otherwise, which the
+     * binding's write script asks in the same atomic step as the write (see {@code register.lua}): the HA1 the user
+     * has in the directory ({@code ha1Field} of the user's hash) is still {@code ha1}, and {@code nc} is above every
+     * nonce-count seen for the nonce ({@code nonceKey}, kept {@code ttlMillis}) — the same two facts
+     * {@link #check} reads before it accepts, asked after instead of before, so that a REGISTER costs one round trip.
+     */
+    record Proof(String nonceKey, long nc, long ttlMillis, String ha1Field, String ha1) {
+    }
+
+    /**
+     * A {@link Proof} when {@code authorization} is good for {@code extension} by its cached HA1 on a nonce still
+     * valid; empty in every other case (no or other credentials, no cached HA1, wrong against the cached HA1, a stale
+     * nonce), for which {@link #check} gives the verdict from the directory.
+     */
+    Optional<Proof> provisional(String authorization, String method, String tenant, String source,
+            String extension) {
+        if (authorization == null) {
+            return Optional.empty();
+        }
+        Optional<Ha1Cache.Entry> cached = cache.get(tenant, extension);
+        if (cached.isEmpty()) {
+            return Optional.empty();
+        }
+        DigestResponse credentials;
+        try {
+            credentials = DigestResponse.parse(authorization);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (!credentials.realm().equals(tenant) || !algorithms.contains(credentials.algorithm())
+                || !credentials.username().equals(extension)
+                || nonces.check(credentials.nonce(), nonceScope(tenant, source)) != NonceCheck.VALID) {
+            return Optional.empty();
+        }
+        long nc;
+        try {
+            nc = credentials.nonceCount() == null ? 1 : Long.parseLong(credentials.nonceCount(), 16);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        boolean sha256 = credentials.algorithm() == DigestAlgorithm.SHA_256;
+        String ha1 = sha256 ? cached.get().ha1Sha256() : cached.get().ha1Md5();
+        if (!verifier.verify(credentials, method, ha1)) {
+            return Optional.empty(); // perhaps a new password: the directory says
+        }
+        return Optional.of(new Proof(Keys.nonceCount(tenant, credentials.nonce()), nc, nonceTtlMillis,
+                sha256 ? Directory.HA1_SHA256_FIELD : Directory.HA1_MD5_FIELD, ha1));
+    }
+
+    /** The cached HA1s of the user no longer match the directory's. */
+    void forget(String tenant, String extension) {
+        cache.forget(tenant, extension);
     }
 
     /**
@@ -139,6 +197,7 @@ final class DigestGate {
             // A wrong password on an expired nonce is not worth a stale=true: the client would retry it blindly.
             return Checked.of(nonce == NonceCheck.STALE ? Verdict.CHALLENGE : Verdict.WRONG);
         }
+        cache.put(tenant, extension, user.get().ha1Md5(), user.get().ha1Sha256());
         if (fresh == null) {
             return Checked.of(Verdict.STALE);
         }

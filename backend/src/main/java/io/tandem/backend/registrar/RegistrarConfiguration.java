@@ -1,5 +1,6 @@
 package io.tandem.backend.registrar;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.DirectoryProperties;
@@ -44,7 +45,8 @@ class RegistrarConfiguration {
         // Every node derives nonces from the cluster secret, so a nonce issued by one is verified by any other.
         HmacNonces nonces = new HmacNonces(identity.clusterSecret().getBytes(StandardCharsets.UTF_8), clock,
                 properties.nonceValidity());
-        DigestGate gate = new DigestGate(nonces, redis, algorithms, properties.nonceValidity().toMillis());
+        DigestGate gate = new DigestGate(nonces, redis, algorithms, properties.nonceValidity().toMillis(),
+                new Ha1Cache(properties.ha1CacheSize(), properties.ha1CacheLifetime(), clock));
         return new SipAuthenticator(directory, gate, flood, properties);
     }
 
@@ -60,7 +62,10 @@ class RegistrarConfiguration {
             LocalRegistrations local, MeterRegistry meters, ObjectProvider<RegistrationListener> listeners) {
         return new Registrar(authenticator, bindings, pushBindings, new UnknownPushProviders(meters), tenants,
                 properties, local, identity.id(), clock,
-                SingletonSupplier.of(() -> listeners.orderedStream().toList()));
+                SingletonSupplier.of(() -> listeners.orderedStream().toList()),
+                Counter.builder("tandem.registrar.contacts.evicted")
+                        .description("Contacts replaced by a new one beyond tandem.registrar.max-contacts")
+                        .register(meters));
     }
 
     @Bean

@@ -33,6 +33,12 @@ import org.springframework.validation.annotation.Validated;
  * @param pushBindingLifetime how long an RFC 8599 push binding outlives the REGISTER that carried it: the app's
  *                       device sleeps with no SIP binding and is woken through it; at least {@code maxExpires} (it
  *                       outlives the SIP binding), at most 365 days
+ * @param ha1CacheSize   users whose HA1s a node keeps after they authenticated, so that their next REGISTER is checked
+ *                       without a directory read (the binding's write confirms the HA1 is still the stored one, so a
+ *                       changed password or a deleted user is never accepted); 0 reads the directory every time
+ * @param ha1CacheLifetime how long a kept HA1 is used before it is read again: longer than a phone's refresh
+ *                       interval (at most {@code maxExpires}) so that refreshes find it; it only bounds the memory of
+ *                       users gone quiet, the write already refuses an HA1 that is no longer the stored one
  */
 @Validated
 @ConfigurationProperties("tandem.registrar")
@@ -48,7 +54,9 @@ public record RegistrarProperties(
         @DefaultValue("10") @Min(1) int floodThreshold,
         @DefaultValue("60s") @NotNull Duration floodWindow,
         @DefaultValue("300s") @NotNull Duration floodBlock,
-        @DefaultValue("7d") @NotNull Duration pushBindingLifetime) {
+        @DefaultValue("7d") @NotNull Duration pushBindingLifetime,
+        @DefaultValue("100000") @Min(0) int ha1CacheSize,
+        @DefaultValue("2h") @NotNull Duration ha1CacheLifetime) {
 
     public RegistrarProperties {
         if (minExpires != null && maxExpires != null && defaultExpires != null) {

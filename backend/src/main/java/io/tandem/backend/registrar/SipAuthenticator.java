@@ -44,6 +44,25 @@ public final class SipAuthenticator {
     }
 
     /**
+     * A REGISTER's credentials checked against the user's cached HA1, for the binding's write to confirm (see
+     * {@link DigestGate.Proof}); empty when they must be checked by {@link #authenticate} (nothing answered yet).
+     */
+    Optional<DigestGate.Proof> provisional(InboundRequest in, String tenant, String extension) {
+        return digest.provisional(Registrar.headerValue(in.request().getHeader("Authorization")), in.method(),
+                tenant, in.sourceAddress(), extension);
+    }
+
+    /** The write refused a {@link DigestGate.Proof} for its nonce-count: answered as {@link #authenticate} does. */
+    void replayed(InboundRequest in, String tenant) {
+        challenge(in, tenant, false, "Nonce count reused", false);
+    }
+
+    /** The write refused a {@link DigestGate.Proof} for its HA1: the user's password changed or the user is gone. */
+    void forget(String tenant, String extension) {
+        digest.forget(tenant, extension);
+    }
+
+    /**
      * As {@link #authenticate}, answering the user whose credentials the request carries (what they may do is read
      * from it without another trip to Redis); empty when the request has been answered.
      */

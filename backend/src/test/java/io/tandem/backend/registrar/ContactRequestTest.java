@@ -16,7 +16,7 @@ class ContactRequestTest {
     private static final RegistrarProperties PROPERTIES = new RegistrarProperties(Duration.ofSeconds(60),
             Duration.ofSeconds(3600), Duration.ofSeconds(1800), Duration.ofSeconds(10), 5, Duration.ofSeconds(300),
             List.of("MD5"), List.of(), 10, Duration.ofSeconds(60), Duration.ofSeconds(300),
-            Duration.ofDays(7));
+            Duration.ofDays(7), 100, Duration.ofHours(1));
 
     @Test
     void noContactIsAQuery() throws Exception {

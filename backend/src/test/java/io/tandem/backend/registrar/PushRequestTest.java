@@ -13,7 +13,7 @@ class PushRequestTest {
 
     private static final RegistrarProperties PROPERTIES = new RegistrarProperties(Duration.ofSeconds(60),
             Duration.ofSeconds(3600), Duration.ofSeconds(1800), Duration.ofSeconds(10), 5, Duration.ofSeconds(300),
-            List.of("MD5"), List.of(), 10, Duration.ofSeconds(60), Duration.ofSeconds(300), Duration.ofDays(7));
+            List.of("MD5"), List.of(), 10, Duration.ofSeconds(60), Duration.ofSeconds(300), Duration.ofDays(7), 100, Duration.ofHours(1));
     private static final String TOKEN = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
     private static final String INSTANCE = "+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-00a0c91e6bf6>\"";
 

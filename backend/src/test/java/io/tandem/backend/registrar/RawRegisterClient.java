@@ -36,6 +36,7 @@ public final class RawRegisterClient implements AutoCloseable {
     private long cseq;
     private int registrarPort;
     private String transport = "udp";
+    private String domain = "127.0.0.1";
 
     public RawRegisterClient(String user, int registrarPort) throws IOException {
         this.user = user;
@@ -67,6 +68,12 @@ public final class RawRegisterClient implements AutoCloseable {
         return this;
     }
 
+    /** The next REGISTERs are for {@code user@domain} (a tenant's domain) instead of the node's address. */
+    RawRegisterClient domain(String domain) {
+        this.domain = domain;
+        return this;
+    }
+
     RawRegisterClient tcp() {
         this.transport = "tcp";
         return this;
@@ -91,7 +98,7 @@ public final class RawRegisterClient implements AutoCloseable {
      */
     Request register(int expires, String... contacts) throws Exception {
         SipMessages m = endpoint.messages();
-        Address aor = m.addresses().createAddress("sip:" + user + "@127.0.0.1");
+        Address aor = m.addresses().createAddress("sip:" + user + "@" + domain);
         Request request = m.outOfDialog(Request.REGISTER, m.addresses().createURI(registrarUri()), aor, tag, aor,
                 callId, ++cseq, transport, null);
         for (String contact : contacts) {

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.backend.TestNode;
+import io.tandem.backend.directory.Directory;
+import io.tandem.backend.redis.Redis;
 import io.tandem.telephony.rtp.RtpMediaStreamFactory;
 import io.tandem.telephony.sip.auth.DigestAlgorithm;
 import io.tandem.telephony.sip.auth.DigestChallenge;
@@ -20,9 +22,13 @@ import io.tandem.telephony.ua.UserAgentListener;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sip.header.MinExpiresHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -132,6 +138,52 @@ class RegistrarIT {
             assertThat(refused.getStatusCode()).isEqualTo(403);
         }
         assertThat(node.bean(Bindings.class).lookup("demo", "1004")).isEmpty();
+    }
+
+    @Test
+    void aPasswordChangedOrAUserDeletedElsewhereIsSeenAtTheNextRegister() throws Exception {
+        // Written straight to Redis, as another node's REST API would: this node's kept HA1 is not told.
+        Directory directory = node.bean(Directory.class);
+        assertThat(directory.create("demo", "1090", "Kept HA1", Set.of(), "first", Map.of())).isTrue();
+        try (RawRegisterClient phone = new RawRegisterClient("1090", node.sipPort())) {
+            assertThat(phone.registerWithPassword("first", 60, phone.contact()).getStatusCode()).isEqualTo(200);
+            // The refresh is checked against the HA1 the node now keeps.
+            assertThat(phone.registerWithPassword("first", 60, phone.contact()).getStatusCode()).isEqualTo(200);
+
+            assertThat(directory.update("demo", "1090", null, null, "second", null)).isPresent();
+            assertThat(phone.registerWithPassword("first", 60, phone.contact()).getStatusCode()).isEqualTo(403);
+            assertThat(phone.registerWithPassword("second", 60, phone.contact()).getStatusCode()).isEqualTo(200);
+
+            assertThat(directory.delete("demo", "1090")).isTrue();
+            assertThat(phone.registerWithPassword("second", 60, phone.contact()).getStatusCode()).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void aTenantDomainIsAskedOfRedisOnceAndADomainServedByNoTenantEveryTime() throws Exception {
+        assertThat(node.bean(Directory.class).create("tenant-it.example", "1001", "Tenant user", Set.of(), "pw",
+                Map.of())).isTrue();
+        try (RawRegisterClient phone = new RawRegisterClient("1001", node.sipPort()).domain("tenant-it.example");
+                RawRegisterClient stranger = new RawRegisterClient("1001", node.sipPort())
+                        .domain("no-tenant.example")) {
+            assertThat(phone.registerWithPassword("pw", 60, phone.contact()).getStatusCode()).isEqualTo(200);
+            long asked = tenantLookups();
+            assertThat(phone.registerWithPassword("pw", 60, phone.contact()).getStatusCode()).isEqualTo(200);
+            assertThat(tenantLookups()).isEqualTo(asked);
+            assertThat(node.bean(Bindings.class).lookup("tenant-it.example", "1001")).hasSize(1);
+
+            // Not a tenant: asked each time (then served by the Request-URI, the node's address: the demo tenant).
+            stranger.send(stranger.register(60, stranger.contact()));
+            stranger.send(stranger.register(60, stranger.contact()));
+            assertThat(tenantLookups()).isGreaterThanOrEqualTo(asked + 2);
+        }
+    }
+
+    /** SISMEMBER calls Redis has served (the tenant lookups; nothing else in this node sends one while idle). */
+    private static long tenantLookups() {
+        String stats = node.bean(Redis.class).commands().info("commandstats");
+        Matcher calls = Pattern.compile("cmdstat_sismember:calls=(\\d+)").matcher(stats);
+        return calls.find() ? Long.parseLong(calls.group(1)) : 0;
     }
 
     @Test
