@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.SipListenerExt;
 import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.stack.SIPDialog;
 import gov.nist.javax.sip.stack.SIPServerTransaction;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
@@ -440,6 +441,23 @@ public final class SipEndpoint implements AutoCloseable {
         } catch (Exception e) {
             LOG.debug("cannot send {} statelessly: {}", response.getStatusCode(), e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * Lets the stack forget the transaction it made, unmapped, for a request the application answers statelessly. The
+     * RI holds such a transaction as "pending" until the listener returns, and drops a retransmission of the request
+     * that arrives meanwhile without telling the listener: a phone whose retransmission crossed the answer's way out
+     * while the handler was still finishing (notifying others of a registration, say) would get no answer to it.
+     * Once forgotten, the retransmission reaches the listener, which repeats the answer it kept.
+     */
+    public void forgetPending(Request answered) {
+        if (answered instanceof SIPRequest request) {
+            SIPTransactionStack transactions = (SIPTransactionStack) stack;
+            SIPServerTransaction pending = transactions.findPendingTransaction(request.getTransactionId());
+            if (pending != null) {
+                transactions.removePendingTransaction(pending);
+            }
         }
     }
 

@@ -98,6 +98,7 @@ public final class InboundRequest {
             // request's effect (a binding written, a nonce-count used) is done, and its retransmission must get this
             // answer, not a second one.
             stateless.answered(response.toString());
+            endpoint.forgetPending(event.getRequest());
             if (!endpoint.respondStateless(response)) {
                 metrics.sipSendFailed("response");
             }
