@@ -116,6 +116,18 @@ class RegisterRetransmissionIT {
                 .count();
     }
 
+    /** What the node's SIP layer says it did with retransmissions and sends, for a failure's message. */
+    private static String sipState() {
+        MeterRegistry registry = node.bean(MeterRegistry.class);
+        StringBuilder state = new StringBuilder();
+        registry.find("tandem.sip.retransmissions").counters().forEach(c -> state.append("retransmissions ")
+                .append(c.getId().getTag("outcome")).append(' ').append(c.count()).append(", "));
+        registry.find("tandem.sip.send.failures").counters().forEach(c -> state.append("send failures ")
+                .append(c.getId().getTag("reason")).append(' ').append(c.count()).append(", "));
+        return state.append("stateless answers kept ")
+                .append(registry.get("tandem.sip.stateless.answers").gauge().value()).toString();
+    }
+
     /** The value of the first header {@code name} of a message's text. */
     private static String header(String message, String name) {
         for (String line : message.split("\r\n")) {
@@ -181,7 +193,7 @@ class RegisterRetransmissionIT {
             try {
                 socket.receive(packet);
             } catch (SocketTimeoutException e) {
-                throw new AssertionError("no response within 10 s to\n" + request, e);
+                throw new AssertionError("no response within 10 s (node: " + sipState() + ") to\n" + request, e);
             }
             return new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
         }
