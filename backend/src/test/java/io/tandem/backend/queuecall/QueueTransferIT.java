@@ -161,35 +161,12 @@ class QueueTransferIT {
              QueuePhone colleague = QueuePhone.agent(n1, "1051", 600, 1000);
              QueuePhone caller = QueuePhone.caller("1052", 1000, 600)) {
             Connected connected = connect(caller, agent, "7440");
+            Attended attended = attendedTransfer(connected, agent, colleague, caller, n2, "1051");
             Call call = connected.call();
-            Call answered = connected.answered();
-
-            answered.hold();
-            Await.until("the caller is held", AUDIO, answered::isOnHold);
-            Call consultation = agent.dial(n2, "1051");
-            Call consulted = colleague.nextIncoming();
-            consulted.answer();
-            agent.awaitState(consultation, CallState.CONNECTED);
-            colleague.awaitState(consulted, CallState.CONNECTED);
-            assertThat(colleague.ear(consulted).toneFrames()).as("1051 hears no 1 kHz before the transfer")
-                    .isLessThan(5);
-            long callerHeard = caller.ear(call).toneFrames();
-
-            answered.transfer(consultation);
-            int status;
-            do {
-                status = agent.nextTransferStatus("final NOTIFY");
-            } while (status < 200);
-            assertThat(status).as("the caller's node joined it to the consultation on node 2").isEqualTo(200);
-            agent.awaitState(consultation, CallState.ENDED);
-            agent.awaitState(answered, CallState.ENDED);
+            Call consultation = attended.consultation();
+            Call consulted = attended.consulted();
             Await.until("1050 in wrap-up after the transfer", Duration.ofSeconds(10),
                     () -> state("1050") == AgentState.WRAP_UP || state("1050") == AgentState.AVAILABLE);
-
-            Await.until("1051 hears the caller's 1 kHz", AUDIO, () -> colleague.ear(consulted).toneFrames() > 25,
-                    () -> "1051: " + consulted.statistics() + ", caller: " + call.statistics());
-            Await.until("the caller hears 1051's 600 Hz", AUDIO,
-                    () -> caller.ear(call).toneFrames() > callerHeard + 25);
             assertThat(call.state()).isEqualTo(CallState.CONNECTED);
             assertThat(consulted.state()).isEqualTo(CallState.CONNECTED);
 
@@ -221,31 +198,10 @@ class QueueTransferIT {
              QueuePhone colleague = QueuePhone.agent(n2, "1054", 600, 1000);
              QueuePhone caller = QueuePhone.caller("1055", 1000, 600)) {
             Connected connected = connect(caller, agent, "7450");
+            Attended attended = attendedTransfer(connected, agent, colleague, caller, n1, "1054");
             Call call = connected.call();
-            Call answered = connected.answered();
-
-            answered.hold();
-            Await.until("the caller is held", AUDIO, answered::isOnHold);
-            Call consultation = agent.dial(n1, "1054");
-            Call consulted = colleague.nextIncoming();
-            consulted.answer();
-            agent.awaitState(consultation, CallState.CONNECTED);
-            colleague.awaitState(consulted, CallState.CONNECTED);
-            long callerHeard = caller.ear(call).toneFrames();
-
-            answered.transfer(consultation);
-            int status;
-            do {
-                status = agent.nextTransferStatus("final NOTIFY");
-            } while (status < 200);
-            assertThat(status).isEqualTo(200);
-            agent.awaitState(consultation, CallState.ENDED);
-            agent.awaitState(answered, CallState.ENDED);
-
-            Await.until("1054 hears the caller's 1 kHz", AUDIO, () -> colleague.ear(consulted).toneFrames() > 25,
-                    () -> "1054: " + consulted.statistics() + ", caller: " + call.statistics());
-            Await.until("the caller hears 1054's 600 Hz", AUDIO,
-                    () -> caller.ear(call).toneFrames() > callerHeard + 25);
+            Call consultation = attended.consultation();
+            Call consulted = attended.consulted();
 
             consulted.hangup();
             caller.awaitState(call, CallState.ENDED);
@@ -267,35 +223,12 @@ class QueueTransferIT {
              QueuePhone colleague = QueuePhone.agent(n1, "1057", 600, 1000);
              QueuePhone caller = QueuePhone.caller("1058", 1000, 600)) {
             Connected connected = connect(caller, agent, "7460");
+            Attended attended = attendedTransfer(connected, agent, colleague, caller, n1, "1057");
             Call call = connected.call();
-            Call answered = connected.answered();
-
-            answered.hold();
-            Await.until("the caller is held", AUDIO, answered::isOnHold);
-            Call consultation = agent.dial(n1, "1057");
-            Call consulted = colleague.nextIncoming();
-            consulted.answer();
-            agent.awaitState(consultation, CallState.CONNECTED);
-            colleague.awaitState(consulted, CallState.CONNECTED);
-            assertThat(colleague.ear(consulted).toneFrames()).as("1057 hears no 1 kHz before the transfer")
-                    .isLessThan(5);
-            long callerHeard = caller.ear(call).toneFrames();
-
-            answered.transfer(consultation);
-            int status;
-            do {
-                status = agent.nextTransferStatus("final NOTIFY");
-            } while (status < 200);
-            assertThat(status).as("the caller's node joined it to the consultation it holds").isEqualTo(200);
-            agent.awaitState(consultation, CallState.ENDED);
-            agent.awaitState(answered, CallState.ENDED);
+            Call consultation = attended.consultation();
+            Call consulted = attended.consulted();
             Await.until("1056 in wrap-up after the transfer", Duration.ofSeconds(10),
                     () -> state("1056") == AgentState.WRAP_UP || state("1056") == AgentState.AVAILABLE);
-
-            Await.until("1057 hears the caller's 1 kHz", AUDIO, () -> colleague.ear(consulted).toneFrames() > 25,
-                    () -> "1057: " + consulted.statistics() + ", caller: " + call.statistics());
-            Await.until("the caller hears 1057's 600 Hz", AUDIO,
-                    () -> caller.ear(call).toneFrames() > callerHeard + 25);
             assertThat(call.state()).isEqualTo(CallState.CONNECTED);
             assertThat(consulted.state()).isEqualTo(CallState.CONNECTED);
 
@@ -426,5 +359,46 @@ class QueueTransferIT {
         agent.awaitState(answered, CallState.CONNECTED);
         Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
         return new Connected(call, answered);
+    }
+
+    /** The consultation the agent placed and the colleague's side of it, after the transfer joined the caller. */
+    private record Attended(Call consultation, Call consulted) {
+    }
+
+    /**
+     * The agent holds the caller, consults {@code colleagueExt} through {@code consultVia}, and transfers the caller
+     * to it: the final NOTIFY is 200, the agent's two calls end, and the colleague and the caller hear each other
+     * (1 kHz from the caller, 600 Hz from the colleague), which the colleague did not before the transfer.
+     */
+    private static Attended attendedTransfer(Connected connected, QueuePhone agent, QueuePhone colleague,
+            QueuePhone caller, TestNode consultVia, String colleagueExt) throws Exception {
+        Call call = connected.call();
+        Call answered = connected.answered();
+        answered.hold();
+        Await.until("the caller is held", AUDIO, answered::isOnHold);
+        Call consultation = agent.dial(consultVia, colleagueExt);
+        Call consulted = colleague.nextIncoming();
+        consulted.answer();
+        agent.awaitState(consultation, CallState.CONNECTED);
+        colleague.awaitState(consulted, CallState.CONNECTED);
+        assertThat(colleague.ear(consulted).toneFrames()).as(colleagueExt + " hears no 1 kHz before the transfer")
+                .isLessThan(5);
+        long callerHeard = caller.ear(call).toneFrames();
+
+        answered.transfer(consultation);
+        int status;
+        do {
+            status = agent.nextTransferStatus("final NOTIFY");
+        } while (status < 200);
+        assertThat(status).as("the final NOTIFY of the attended transfer to " + colleagueExt).isEqualTo(200);
+        agent.awaitState(consultation, CallState.ENDED);
+        agent.awaitState(answered, CallState.ENDED);
+
+        Await.until(colleagueExt + " hears the caller's 1 kHz", AUDIO,
+                () -> colleague.ear(consulted).toneFrames() > 25,
+                () -> colleagueExt + ": " + consulted.statistics() + ", caller: " + call.statistics());
+        Await.until("the caller hears " + colleagueExt + "'s 600 Hz", AUDIO,
+                () -> caller.ear(call).toneFrames() > callerHeard + 25);
+        return new Attended(consultation, consulted);
     }
 }
