@@ -2,7 +2,7 @@ package io.tandem.backend.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.MeterRegistry;
+import io.tandem.backend.SipMeters;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.cdr.CallRecord;
 import io.tandem.backend.cdr.CallRecords;
@@ -43,10 +43,12 @@ class ByeRetransmissionIT {
     /** Less than Timer J: a BYE transaction held for it would still be in the table. */
     private static final Duration RELEASED = Duration.ofSeconds(25);
     private static TestNode node;
+    private static SipMeters meters;
 
     @BeforeAll
     static void start() {
         node = Cluster.node(redis, "bye-retransmission");
+        meters = new SipMeters(node);
     }
 
     @AfterAll
@@ -70,14 +72,15 @@ class ByeRetransmissionIT {
             caller.awaitState(call, CallState.ENDED);
             // Every server transaction of this call is gone well before Timer J would have let the BYE's go: the
             // caller's INVITEs linger 8 s at most (the RI's linger after a 2xx; Timer I after the 407's ACK).
-            Await.until("the call's server transactions are released", RELEASED, () -> serverTransactions() == 0);
-            double repeated = retransmissions("repeated");
-            double okSent = responses("2xx");
+            Await.until("the call's server transactions are released", RELEASED,
+                    () -> meters.serverTransactions() == 0);
+            double repeated = meters.retransmissions("repeated");
+            double okSent = meters.responses("2xx");
 
             // The BYE again, byte for byte, as a callee that lost the 200 would send it (Timer E).
             assertThat(callee.send(bye)).isEqualTo(ok);
-            assertThat(retransmissions("repeated")).isEqualTo(repeated + 1);
-            assertThat(responses("2xx")).as("repeated, not answered again").isEqualTo(okSent);
+            assertThat(meters.retransmissions("repeated")).isEqualTo(repeated + 1);
+            assertThat(meters.responses("2xx")).as("repeated, not answered again").isEqualTo(okSent);
         }
         Await.until("the call is recorded", Duration.ofSeconds(10), () -> !records(before).isEmpty());
         assertThat(records(before)).singleElement().satisfies(r -> {
@@ -89,19 +92,6 @@ class ByeRetransmissionIT {
     private static List<CallRecord> records(Instant before) {
         return node.bean(CallRecords.class).ended("demo", before, Instant.now().plusSeconds(5)).stream()
                 .filter(r -> r.to().equals("1002")).toList();
-    }
-
-    private static double serverTransactions() {
-        return node.bean(MeterRegistry.class).get("tandem.sip.server.transactions").gauge().value();
-    }
-
-    private static double responses(String status) {
-        return node.bean(MeterRegistry.class).get("tandem.sip.responses").tag("class", status).counter().count();
-    }
-
-    private static double retransmissions(String outcome) {
-        return node.bean(MeterRegistry.class).get("tandem.sip.retransmissions").tag("outcome", outcome).counter()
-                .count();
     }
 
     /** The value of the first header {@code name} of a message's text (or null). */

@@ -4,6 +4,7 @@ import static io.tandem.backend.TestNode.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tandem.backend.SipMeters;
 import io.tandem.backend.TestNode;
 import io.tandem.backend.node.NodeMetrics;
 import io.tandem.telephony.sip.SipMessages;
@@ -37,11 +38,13 @@ class RegisterRetransmissionIT {
     static final RedisServer redis = new RedisServer();
 
     private static TestNode node;
+    private static SipMeters meters;
 
     @BeforeAll
     static void startNode() {
         node = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=retransmission-it",
                 "tandem.node.cluster-secret=retransmission-it-secret-0123456789");
+        meters = new SipMeters(node);
     }
 
     @AfterAll
@@ -65,8 +68,8 @@ class RegisterRetransmissionIT {
             String ok = phone.send(registerRequest);
             assertThat(ok).startsWith("SIP/2.0 200");
             int registrations = node.bean(NodeMetrics.class).registrations();
-            double okSent = responses("2xx");
-            double repeatedBefore = retransmissions("repeated");
+            double okSent = meters.responses("2xx");
+            double repeatedBefore = meters.retransmissions("repeated");
 
             // Same Call-ID, CSeq, branch and nc: the same 200 (Contact expiries and Date included), not a 401 for a
             // reused nonce-count nor a 500 for an out-of-order CSeq, and nothing counted or written twice.
@@ -74,8 +77,8 @@ class RegisterRetransmissionIT {
             assertThat(node.bean(Bindings.class).lookup("demo", "1001")).singleElement()
                     .satisfies(b -> assertThat(b.cseq()).isEqualTo(2));
             assertThat(node.bean(NodeMetrics.class).registrations()).isEqualTo(registrations);
-            assertThat(responses("2xx")).isEqualTo(okSent);
-            assertThat(retransmissions("repeated")).isEqualTo(repeatedBefore + 1);
+            assertThat(meters.responses("2xx")).isEqualTo(okSent);
+            assertThat(meters.retransmissions("repeated")).isEqualTo(repeatedBefore + 1);
 
             // A replay: the captured request under a new branch (a new request) with the nc already used.
             String replay = registerRequest.replaceFirst("branch=z9hG4bK-[^;\r]+", "branch=z9hG4bK-"
@@ -89,7 +92,7 @@ class RegisterRetransmissionIT {
 
     @Test
     void registrationsOverUdpHoldNoServerTransaction() throws Exception {
-        double before = serverTransactions();
+        double before = meters.serverTransactions();
         for (String extension : List.of("1002", "1003", "1004", "1005", "1006")) {
             try (UdpPhone phone = new UdpPhone(extension)) {
                 for (int refresh = 0; refresh < 4; refresh++) {
@@ -98,34 +101,9 @@ class RegisterRetransmissionIT {
             }
         }
         // 20 registrations, 40 requests: with a transaction each, 40 would be held for 32 s (Timer J).
-        assertThat(serverTransactions()).isLessThanOrEqualTo(before);
+        assertThat(meters.serverTransactions()).isLessThanOrEqualTo(before);
         assertThat(node.bean(MeterRegistry.class).get("tandem.sip.stateless.answers").gauge().value())
                 .isGreaterThanOrEqualTo(40);
-    }
-
-    private static double serverTransactions() {
-        return node.bean(MeterRegistry.class).get("tandem.sip.server.transactions").gauge().value();
-    }
-
-    private static double responses(String status) {
-        return node.bean(MeterRegistry.class).get("tandem.sip.responses").tag("class", status).counter().count();
-    }
-
-    private static double retransmissions(String outcome) {
-        return node.bean(MeterRegistry.class).get("tandem.sip.retransmissions").tag("outcome", outcome).counter()
-                .count();
-    }
-
-    /** What the node's SIP layer says it did with retransmissions and sends, for a failure's message. */
-    private static String sipState() {
-        MeterRegistry registry = node.bean(MeterRegistry.class);
-        StringBuilder state = new StringBuilder();
-        registry.find("tandem.sip.retransmissions").counters().forEach(c -> state.append("retransmissions ")
-                .append(c.getId().getTag("outcome")).append(' ').append(c.count()).append(", "));
-        registry.find("tandem.sip.send.failures").counters().forEach(c -> state.append("send failures ")
-                .append(c.getId().getTag("reason")).append(' ').append(c.count()).append(", "));
-        return state.append("stateless answers kept ")
-                .append(registry.get("tandem.sip.stateless.answers").gauge().value()).toString();
     }
 
     /** The value of the first header {@code name} of a message's text. */
@@ -193,7 +171,7 @@ class RegisterRetransmissionIT {
             try {
                 socket.receive(packet);
             } catch (SocketTimeoutException e) {
-                throw new AssertionError("no response within 10 s (node: " + sipState() + ") to\n" + request, e);
+                throw new AssertionError("no response within 10 s (node: " + meters.summary() + ") to\n" + request, e);
             }
             return new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
         }
