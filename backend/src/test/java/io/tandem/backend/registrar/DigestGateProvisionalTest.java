@@ -2,6 +2,7 @@ package io.tandem.backend.registrar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.backend.MutableClock;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.redis.Keys;
 import io.tandem.telephony.sip.auth.DigestAlgorithm;
@@ -11,6 +12,7 @@ import io.tandem.telephony.sip.auth.DigestResponse;
 import io.tandem.telephony.sip.auth.HmacNonces;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class DigestGateProvisionalTest {
     private static final String URI = "sip:" + TENANT;
     private static final Duration VALIDITY = Duration.ofSeconds(300);
 
-    private final Ha1CacheTest.SteppedClock clock = new Ha1CacheTest.SteppedClock();
+    private final MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_000_000));
     private final HmacNonces nonces = new HmacNonces("0123456789abcdef0123456789abcdef".getBytes(
             StandardCharsets.UTF_8), clock, VALIDITY);
     private final Ha1Cache cache = new Ha1Cache(100, Duration.ofHours(1), clock);

@@ -2,45 +2,14 @@ package io.tandem.backend.registrar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.tandem.backend.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class Ha1CacheTest {
 
-    /** A clock the test moves. */
-    static final class SteppedClock extends Clock {
-        private volatile long millis = 1_000_000;
-
-        void advance(Duration by) {
-            millis += by.toMillis();
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final SteppedClock clock = new SteppedClock();
+    private final MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_000_000));
 
     @Test
     void keepsWhatWasReadPerTenantAndExtension() {

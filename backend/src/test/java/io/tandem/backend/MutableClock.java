@@ -1,4 +1,4 @@
-package io.tandem.backend.acd;
+package io.tandem.backend;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,16 +7,16 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock the test moves forward: leases, wrap-up and tiers on fake time. */
-final class MutableClock extends Clock {
+/** A clock the test moves forward: leases, wrap-up, tiers and kept HA1s on fake time. */
+public final class MutableClock extends Clock {
 
     private final AtomicLong millis;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.millis = new AtomicLong(start.toEpochMilli());
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         millis.addAndGet(by.toMillis());
     }
 
