@@ -6,6 +6,7 @@ import io.tandem.backend.trunk.Did;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sip.ServerTransaction;
 import javax.sip.message.Request;
@@ -15,15 +16,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A carrier's call to a DID that plays a prompt: answered at once, the prompt plays (once, or looped), and the node
- * hangs up once it has been heard (or at the DID's time limit); the caller may hang up first. Its record names the
+ * hangs up once it has been heard — as counted by the media thread ({@link Goodbye}), so a loaded node never cuts it
+ * short — or at the DID's time limit, a wall-clock limit by definition; the caller may hang up first. Its record names the
  * DID and the trunk, and its trunk channel is held until it ends ({@link CallRecorder}).
  */
 final class PromptCall {
 
     private static final Logger log = LoggerFactory.getLogger(PromptCall.class);
-    /** Past the prompt's end before the BYE: the last packets leave and the far end's jitter buffer drains. */
-    static final Duration DRAIN = Duration.ofMillis(200);
-
     private final String tenant;
     private final String caller;
     private final Did did;
@@ -48,24 +47,35 @@ final class PromptCall {
         this.startedAt = recorder.clock.instant();
     }
 
-    /** How long the caller hears the prompt before the node hangs up: its length, or the DID's limit if shorter. */
-    static Duration playTime(Did did, Duration promptLength) {
+    /**
+     * The DID's time limit when it, not the prompt's end, ends the call: always for a looped prompt, and for one
+     * played once when the limit is shorter than the prompt and its {@link Goodbye#TAIL}; empty when the prompt is
+     * heard to its end.
+     */
+    static Optional<Duration> timeLimit(Did did, Duration promptLength) {
         Duration limit = Duration.ofSeconds(did.maxSeconds());
-        if (did.loop()) {
-            return limit;
+        if (did.loop() || (did.maxSeconds() > 0 && limit.compareTo(promptLength.plus(Goodbye.TAIL)) < 0)) {
+            return Optional.of(limit);
         }
-        Duration once = promptLength.plus(DRAIN);
-        return did.maxSeconds() > 0 && limit.compareTo(once) < 0 ? limit : once;
+        return Optional.empty();
     }
 
-    void hangUpAfter(Timers timers, Duration playTime) {
-        hangUp = timers.after(playTime, () -> {
-            if (!ended.get()) {
-                log.info("prompt DID {}@{}: {} heard; hanging up", did.number(), tenant, did.destination());
-                leg.bye();
-                end("prompt-played", "node");
-            }
-        });
+    /** Hangs up at the DID's time limit. */
+    void hangUpAfter(Timers timers, Duration limit) {
+        hangUp = timers.after(limit, this::heard);
+    }
+
+    /** Hangs up once the media thread has sent {@code goodbye} (prompt and tail), or at its deadline. */
+    void hangUpWhenHeard(Timers timers, Goodbye goodbye) {
+        goodbye.afterHeard(timers, this::heard);
+    }
+
+    private void heard() {
+        if (!ended.get()) {
+            log.info("prompt DID {}@{}: {} heard; hanging up", did.number(), tenant, did.destination());
+            leg.bye();
+            end("prompt-played", "node");
+        }
     }
 
     /** A request of the caller's dialog: its BYE ends the call; a re-INVITE is answered from the same stream. */

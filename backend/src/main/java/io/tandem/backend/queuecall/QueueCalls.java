@@ -22,6 +22,7 @@ import io.tandem.telephony.sdp.SdpNegotiationException;
 import io.tandem.telephony.sdp.SessionDescription;
 import io.tandem.telephony.sip.SipMessages;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -245,10 +246,19 @@ public final class QueueCalls implements ServiceNumbers, SipFeature {
         prompted.put(callId, call);
         recorder.carrierCall(tenant, callId, carrier);
         leg.start(answer.media(), digit -> { });
-        leg.hear(did.loop() ? media.looping(did.destination()) : media.prompts(List.of(did.destination()),
-                frame -> false));
-        call.hangUpAfter(Timers.on(threads.timers()), PromptCall.playTime(did,
-                media.promptsLength(List.of(did.destination()))));
+        Timers timers = Timers.on(threads.timers());
+        Duration promptLength = media.promptsLength(List.of(did.destination()));
+        Optional<Duration> limit = PromptCall.timeLimit(did, promptLength);
+        if (did.loop()) {
+            leg.hear(media.looping(did.destination()));
+        } else {
+            Goodbye heard = new Goodbye(media.prompts(List.of(did.destination()), frame -> false), promptLength);
+            leg.hear(heard.source());
+            if (limit.isEmpty()) {
+                call.hangUpWhenHeard(timers, heard);
+            }
+        }
+        limit.ifPresent(cut -> call.hangUpAfter(timers, cut));
         leg.ok(answer, did.number());
         log.info("prompt DID {}@{} from {} over trunk {}: playing {}{}", did.number(), tenant, caller,
                 carrier.trunk(), did.destination(), did.loop() ? " (looped, " + did.maxSeconds() + " s)" : "");

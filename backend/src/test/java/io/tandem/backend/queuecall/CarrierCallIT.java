@@ -38,6 +38,7 @@ class CarrierCallIT {
     private static final String QUEUE_DID = "+4930555000";
     private static final String EXTENSION_DID = "+4930555001";
     private static final String PROMPT_DID = "+4930555002";
+    private static final String PROMPT_ONCE_DID = "+4930555003";
     /** Asterisk's beep prompt: 0.43 s of 700 Hz. */
     private static final double BEEP = 700;
     private static final String CUSTOMER = "+4917012345678";
@@ -57,6 +58,8 @@ class CarrierCallIT {
                 201);
         put("/api/v1/tenants/demo/dids/" + PROMPT_DID, "{\"target\":\"prompt\",\"destination\":\"beep\","
                 + "\"loop\":true,\"maxSeconds\":3}", 201);
+        put("/api/v1/tenants/demo/dids/" + PROMPT_ONCE_DID, "{\"target\":\"prompt\",\"destination\":\"beep\"}",
+                201);
     }
 
     @AfterAll
@@ -116,6 +119,23 @@ class CarrierCallIT {
                     .containsEntry("prompt", "beep").containsEntry("did", PROMPT_DID)
                     .containsEntry("trunk", "carrier").containsEntry("hungUpBy", "node");
             Await.until("its trunk channel given back", Duration.ofSeconds(10), () -> channels() == 0);
+        }
+    }
+
+    @Test
+    void aDidOfAPromptPlayedOnceIsHeardWholeBeforeTheNodeHangsUp() throws Exception {
+        try (QueuePhone customer = QueuePhone.callerFrom(CARRIER, CUSTOMER, 1000, BEEP)) {
+            Call call = customer.dial(node, PROMPT_ONCE_DID);
+            customer.awaitState(call, CallState.CONNECTED);
+            customer.awaitState(call, CallState.ENDED);
+            // the beep is 21 frames of tone: the node hangs up once its media thread has sent them all and a tail of
+            // silence, however late a loaded machine plays them, not when a timer of the prompt's length says
+            assertThat(customer.ear(call).toneFrames()).as("tone frames of the beep heard before the node's BYE")
+                    .isGreaterThanOrEqualTo(19);
+            assertThat(call.endStatus()).as("answered (200), then hung up on by the node's BYE").isEqualTo(200);
+            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            assertThat(cdr(call.id())).containsEntry("prompt", "beep").containsEntry("did", PROMPT_ONCE_DID)
+                    .containsEntry("endCause", "prompt-played").containsEntry("hungUpBy", "node");
         }
     }
 
