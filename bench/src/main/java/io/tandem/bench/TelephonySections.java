@@ -4,6 +4,7 @@ import io.tandem.bench.telephony.CallSetupSection;
 import io.tandem.bench.telephony.CodecBenchmark;
 import io.tandem.bench.telephony.MixerBenchmark;
 import io.tandem.bench.telephony.RelayCapacitySection;
+import io.tandem.bench.telephony.RelayCeilingSection;
 import io.tandem.bench.telephony.RelayThroughputSection;
 import io.tandem.bench.telephony.SignallingBenchmark;
 
@@ -20,12 +21,13 @@ final class TelephonySections {
                 SignallingBenchmark.section(),
                 MixerBenchmark.section(),
                 new RelayThroughputSection(),
+                new RelayCeilingSection(),
                 new RelayCapacitySection(),
                 new CallSetupSection());
     }
 
-    /** Only the relay's two sections ({@code --suite relay}), to measure a relay change without the rest. */
+    /** Only the relay's sections ({@code --suite relay}), to measure a relay change without the rest. */
     static List<BenchSection> relay() {
-        return List.of(new RelayThroughputSection(), new RelayCapacitySection());
+        return List.of(new RelayThroughputSection(), new RelayCeilingSection(), new RelayCapacitySection());
     }
 }
