@@ -276,7 +276,7 @@ public final class B2bua implements SipFeature {
                 if (leg == null) {
                     in.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
                 } else {
-                    serverTransaction(in).ifPresent(st -> leg.bridge.onBye(leg, st));
+                    bye(leg, in);
                 }
             }
             case Request.CANCEL -> {
@@ -749,6 +749,28 @@ public final class B2bua implements SipFeature {
         String set = redis.commands().set(Keys.trunkSignature(signed.signature()), "1",
                 SetArgs.Builder.nx().px(trunk.validityMillis() * 2));
         return "OK".equals(set);
+    }
+
+    /**
+     * A BYE goes to whoever holds its dialog when the BYE is handled, not when its leg was found: while it waited for
+     * the call's monitor, the colleague's dialog may have been handed to a queue call of this node ({@link
+     * ConsultationHandover}), and answering it from the ended consultation would leave the queue's caller talking to
+     * nobody. The server transaction is made only once the owner is known, since a request gets one only once.
+     */
+    private void bye(Leg leg, InboundRequest in) {
+        synchronized (leg.bridge) {
+            if (!leg.handedOn) {
+                serverTransaction(in).ifPresent(st -> leg.bridge.onBye(leg, st));
+                return;
+            }
+        }
+        for (ServiceNumbers service : services.get()) {
+            if (service.owns(leg.callId)) {
+                service.onRequest(in);
+                return;
+            }
+        }
+        in.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null); // the taker is over too
     }
 
     private Optional<ServerTransaction> serverTransaction(InboundRequest in) {

@@ -104,7 +104,9 @@ final class ConsultationHandover implements Referral {
         Dialog dialog = event.getDialog() != null ? event.getDialog() : colleague.dialog();
         bridge.calls.signalling.ack(colleague, dialog, ((CSeqHeader) response.getHeader(CSeqHeader.NAME))
                 .getSeqNumber());
-        // The taker owns the colleague's dialog before this call forgets it, so no request of it finds nobody.
+        // The taker owns the colleague's dialog before this call forgets it, so no request of it finds nobody; a BYE
+        // that found the colleague's leg here and waits for this monitor is passed on to it (B2bua#bye).
+        colleague.handedOn = true;
         taker.tookOver(colleague.branch, SipMessages.bodyText(response));
         if (!replaced.gone) {
             bridge.calls.signalling.bye(replaced); // RFC 3891 §3: the replaced dialog ends

@@ -77,6 +77,11 @@ final class Leg {
     boolean unanswered;
     /** The party hung up (a transferor leaving after its REFER). */
     boolean gone;
+    /**
+     * This leg's dialog was handed to a feature of this node that owns it from then on (a queue call taking a local
+     * consultation's colleague, {@link ConsultationHandover}); set under the bridge's monitor.
+     */
+    boolean handedOn;
 
     // an offer crossing the bridge (re-INVITE): the transaction we sent on this leg, and the one it answers
     ClientTransaction reinviteTx;
