@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -165,6 +166,39 @@ final class Calls {
                     () -> parties.joined(bridge.tenant, replacement.party));
         }
         bridge.onDirectCall(counted);
+    }
+
+    /**
+     * {@code party}'s leg leaves this call for a feature of this node that holds it from now on (a queue call taking
+     * a local consultation's colleague, {@link ConsultationHandover}): its call field, now naming {@code peer}, and
+     * its direct-call count stay when this call ends, and are let go by the returned task (run once, when that
+     * feature's leg ends) instead.
+     */
+    Runnable passedOn(Bridge bridge, String party, String peer) {
+        List<String> fielded = new ArrayList<>(bridge.withCallField());
+        boolean field = fielded.remove(party);
+        bridge.withCallField(fielded);
+        List<String> counted = new ArrayList<>(bridge.onDirectCall());
+        boolean count = counted.remove(party);
+        bridge.onDirectCall(counted);
+        if (field) {
+            writes.once("call " + bridge.id() + ": " + party + "'s call field, now with " + peer,
+                    () -> presence.put(bridge.tenant, party, bridge.id(), peer, "in", bridge.answeredAt()));
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (!released.compareAndSet(false, true)) {
+                return;
+            }
+            if (field) {
+                writes.owe("call " + bridge.id() + ": " + party + "'s call field removed (passed on)",
+                        () -> presence.remove(bridge.tenant, party, bridge.id()));
+            }
+            if (count) {
+                writes.owe("call " + bridge.id() + ": " + party + "'s direct call over (passed on)",
+                        () -> parties.left(bridge.tenant, party));
+            }
+        };
     }
 
     /** Adds what a call's relay carried, both directions, to the node's RTP counters. */

@@ -107,7 +107,8 @@ final class ConsultationHandover implements Referral {
         // The taker owns the colleague's dialog before this call forgets it, so no request of it finds nobody; a BYE
         // that found the colleague's leg here and waits for this monitor is passed on to it (B2bua#bye).
         colleague.handedOn = true;
-        taker.tookOver(colleague.branch, SipMessages.bodyText(response));
+        taker.tookOver(colleague.branch, SipMessages.bodyText(response),
+                bridge.calls.passedOn(bridge, colleague.party, newcomer));
         if (!replaced.gone) {
             bridge.calls.signalling.bye(replaced); // RFC 3891 §3: the replaced dialog ends
             replaced.gone = true;

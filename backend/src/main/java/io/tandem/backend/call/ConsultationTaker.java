@@ -11,9 +11,11 @@ public interface ConsultationTaker {
 
     /**
      * The colleague took the offer: {@code branch} is its dialog from now on (requests on its Call-ID reach the taker
-     * once the consultation forgets it, which follows at once), {@code answer} the colleague's SDP answer.
+     * once the consultation forgets it, which follows at once), {@code answer} the colleague's SDP answer. The
+     * colleague stays shown on a call and counted on a direct call (its busy lamp lit, no queue offer to it) until
+     * the taker runs {@code release}, once, when its leg to the colleague ends.
      */
-    void tookOver(OutgoingBranch branch, String answer);
+    void tookOver(OutgoingBranch branch, String answer, Runnable release);
 
     /** The colleague did not take the offer ({@code status}, {@code reason}) or the consultation ended meanwhile. */
     void refused(int status, String reason);

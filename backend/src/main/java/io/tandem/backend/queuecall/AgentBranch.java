@@ -49,6 +49,11 @@ final class AgentBranch {
     String agentNode;
     /** Our offer, SRTP to a phone of this node reached over TLS; set when the INVITE is sent. */
     PlacedSrtp placed;
+    /**
+     * For a leg handed over by this node's B2BUA: lets go of what the B2BUA kept for its party (call field,
+     * direct-call count) once the leg is forgotten ({@link OutgoingLegs#forget}); null for every other leg.
+     */
+    Runnable released;
 
     AgentBranch(BranchOwner call, OfferGrant offer, OfferGrant.Reservation reservation, Route.Target target,
             OutgoingBranch branch, RtpMediaStream stream, SdpNegotiator negotiator) {

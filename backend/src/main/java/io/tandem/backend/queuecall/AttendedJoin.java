@@ -141,9 +141,9 @@ final class AttendedJoin {
         Optional<TransferAdmission.Refusal> refused = lines.handOver(replaces, agent.agentId, placed.offer(),
                 new ConsultationTaker() {
                     @Override
-                    public void tookOver(OutgoingBranch branch, String answer) {
+                    public void tookOver(OutgoingBranch branch, String answer, Runnable release) {
                         AgentBranch taken = lines.adopt(number, target, media, placed, replaces, agent.agentId,
-                                branch);
+                                branch, release);
                         later.after(Duration.ZERO, () -> {
                             synchronized (lines.lock()) {
                                 handedOver(taken, answer);

@@ -102,11 +102,12 @@ final class CallerBranches implements RingingOffer.Lines {
 
     /**
      * The colleague's dialog {@code branch}, handed over by the B2BUA, as the caller's leg to {@code extension},
-     * findable at once. Called without the call's lock: not yet one of this call's legs ({@link #keep}).
+     * findable at once; {@code released} runs once it is forgotten. Called without the call's lock: not yet one of
+     * this call's legs ({@link #keep}).
      */
     AgentBranch adopt(String extension, Route.Target target, OutgoingMedia media, PlacedSrtp placed, String replaces,
-            String agent, OutgoingBranch branch) {
-        return legs.adopt(call, extension, target, media, placed, replaces, agent, branch);
+            String agent, OutgoingBranch branch, Runnable released) {
+        return legs.adopt(call, extension, target, media, placed, replaces, agent, branch, released);
     }
 
     /** An adopted leg becomes one of this call's, ended with it. */

@@ -150,13 +150,15 @@ final class OutgoingLegs {
      * The answered dialog {@code branch} the B2BUA handed over, as {@code call}'s leg to {@code extension} for agent
      * {@code referredBy} (an attended transfer's, {@link AgentBranch#replaces}) on {@code leg}'s stream, which
      * {@code placed} offered; findable by its Call-ID from now on, so the colleague's requests reach the call.
+     * {@code released} runs once, when it is forgotten.
      */
     AgentBranch adopt(BranchOwner call, String extension, Route.Target target, OutgoingMedia leg, PlacedSrtp placed,
-            String replaces, String referredBy, OutgoingBranch branch) {
+            String replaces, String referredBy, OutgoingBranch branch, Runnable released) {
         AgentBranch adopted = new AgentBranch(call, extension, target, branch, leg.stream(), leg.negotiator(),
                 replaces, referredBy);
         adopted.placed = placed;
         adopted.agentNode = signalling.nodeId();
+        adopted.released = released;
         open.put(adopted.callId(), adopted);
         return adopted;
     }
@@ -290,7 +292,9 @@ final class OutgoingLegs {
     }
 
     void forget(AgentBranch branch) {
-        open.remove(branch.callId(), branch);
+        if (open.remove(branch.callId(), branch) && branch.released != null) {
+            branch.released.run();
+        }
     }
 
     private OutgoingBranch newBranch() {

@@ -231,9 +231,16 @@ class QueueTransferIT {
                     () -> state("1056") == AgentState.WRAP_UP || state("1056") == AgentState.AVAILABLE);
             assertThat(call.state()).isEqualTo(CallState.CONNECTED);
             assertThat(consulted.state()).isEqualTo(CallState.CONNECTED);
+            // 1057 still talks, to the caller now: its busy lamp stays lit (naming the caller) and the ACD still
+            // counts it on a direct call, though the consultation that lit them is over.
+            Await.until("1057 shown on a call with 1058", Duration.ofSeconds(10),
+                    () -> callFields("1057").stream().anyMatch(v -> v.contains("\"peer\":\"1058\"")));
+            assertThat(onDirectCall("1057")).as("1057 counted on a direct call").isTrue();
 
             consulted.hangup();
             caller.awaitState(call, CallState.ENDED);
+            Await.until("1057 off the call: no call field, no direct-call count", Duration.ofSeconds(10),
+                    () -> callFields("1057").isEmpty() && !onDirectCall("1057"));
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "ATTENDEDTRANSFER")
                     .doesNotContain("COMPLETECALLER", "COMPLETEAGENT", "BLINDTRANSFER");
             assertThat(queueLogEntry(call.id(), "ATTENDEDTRANSFER")).containsEntry("agent", "1056")
@@ -359,6 +366,18 @@ class QueueTransferIT {
         agent.awaitState(answered, CallState.CONNECTED);
         Await.until("the agent hears the caller's 1 kHz", AUDIO, () -> agent.ear(answered).toneFrames() > 25);
         return new Connected(call, answered);
+    }
+
+    /** The call fields of {@code extension}'s binding (what its busy lamp shows). */
+    private static List<String> callFields(String extension) {
+        return n1.bean(Redis.class).commands().hgetall(Keys.registration("demo", extension)).entrySet().stream()
+                .filter(e -> e.getKey().startsWith("call:")).map(Map.Entry::getValue).toList();
+    }
+
+    /** Whether some node counts {@code extension} on a direct call (the ACD offers it nothing then). */
+    private static boolean onDirectCall(String extension) {
+        return n1.bean(Redis.class).commands().hkeys(Keys.agent("demo", extension)).stream()
+                .anyMatch(f -> f.startsWith("direct:"));
     }
 
     /** The consultation the agent placed and the colleague's side of it, after the transfer joined the caller. */
