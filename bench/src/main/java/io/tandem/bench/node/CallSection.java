@@ -34,6 +34,7 @@ public final class CallSection implements BenchSection {
 
     /** Warm-up rounds of the setup ramp: until the JIT settles, at most this many. */
     private static final int WARMUP_ROUNDS = 12;
+    private static final int QUICK_WARMUP_ROUNDS = 3;
     private static final int WARMUP_RATE = 200;
     private static final int WARMUP_CALLS = 1000;
     /** The JIT has settled once its compiler threads spent under this share of a round's node CPU. */
@@ -110,9 +111,9 @@ public final class CallSection implements BenchSection {
          * cost. A gentle round, then rounds at {@value #WARMUP_RATE}/s until the compiler threads' share of a
          * round's CPU falls under {@value #JIT_SETTLED}.
          */
-        void warmUp(String callee) throws IOException, InterruptedException {
+        void warmUp(String callee, int maxRounds) throws IOException, InterruptedException {
             sipp.call("warmup", uacPort, 50, 500, SHORT_HOLD_MILLIS, false, callee);
-            while (warmupRounds < WARMUP_ROUNDS && warmupJitShare >= JIT_SETTLED) {
+            while (warmupRounds < maxRounds && warmupJitShare >= JIT_SETTLED) {
                 awaitIdle(node);
                 long cpu = node.cpuTicks();
                 long jit = node.jitTicks();
@@ -209,7 +210,7 @@ public final class CallSection implements BenchSection {
                 }
                 try {
                     for (Subject subject : subjects) {
-                        subject.warmUp(callee);
+                        subject.warmUp(callee, quick ? QUICK_WARMUP_ROUNDS : WARMUP_ROUNDS);
                     }
                     // Step by step, each node in turn: the baseline and the change see the same load.
                     for (int rate : quick ? QUICK_RATES : FULL_RATES) {
@@ -348,10 +349,10 @@ public final class CallSection implements BenchSection {
                 .append("divided by the calls answered: what a call costs, whatever else shared the cores.\n\n");
         md.append(String.format(Locale.ROOT, "Before the ramp each node warms up (not reported): 500 calls at "
                 + "50/s, then rounds of %,d calls at %d/s until its JIT compiler threads spent under %.0f %% of a "
-                + "round's CPU (at most %d rounds): a node fresh from its start compiles for minutes, and a ramp "
+                + "round's CPU (at most %d rounds, %d in a quick run): a node fresh from its start compiles for minutes, and a ramp "
                 + "that begins before it settles counts the compiling as its first steps' cost. *JIT ms* is the part "
                 + "of a step's CPU per call its compiler threads spent (from /proc).", WARMUP_CALLS, WARMUP_RATE,
-                100 * JIT_SETTLED, WARMUP_ROUNDS));
+                100 * JIT_SETTLED, WARMUP_ROUNDS, QUICK_WARMUP_ROUNDS));
         if (baseline != null) {
             md.append(" The baseline node ran its steps interleaved with the current one's, each step right after "
                     + "the current node's at the same rate, under the same load.");
