@@ -156,12 +156,12 @@ public final class TandemRegistrar implements RegistrarUnderTest {
     }
 
     /**
-     * JVM options for every node the bench starts, from {@code TANDEM_BENCH_NODE_JVM_OPTS} (space-separated), e.g.
+     * JVM options for every node the bench starts, from {@code TANDEM_BENCH_NODE_JAVA_OPTS} (space-separated), e.g.
      * {@code -XX:StartFlightRecording=filename=node.jfr,settings=profile} to profile the node under the bench's load
      * (relative paths land in the node's work directory).
      */
     static List<String> extraJvmOptions() {
-        String options = System.getenv("TANDEM_BENCH_NODE_JVM_OPTS");
+        String options = System.getenv("TANDEM_BENCH_NODE_JAVA_OPTS");
         return options == null || options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
     }
 
