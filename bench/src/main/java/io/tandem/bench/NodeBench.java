@@ -50,7 +50,7 @@ public final class NodeBench {
             sections.add(new RegisterRateSection(jar, baseline, baselineLabel, kamailio, tandem));
         }
         if (!suite.equals("register")) {
-            sections.add(new CallSection(jar));
+            sections.add(new CallSection(jar, baseline, baselineLabel));
         }
         // Only the calls: keep the REGISTER figures already in the report and append the call sections after them.
         Path target = out;

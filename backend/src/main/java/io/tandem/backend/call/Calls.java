@@ -135,8 +135,7 @@ final class Calls {
      * milliseconds). On the SIP thread, as routing's reads are.
      */
     void dialogsConfirmed(Bridge bridge, Leg callee) {
-        dialogs.confirmed(bridge.tenant, bridge.callerLeg);
-        dialogs.confirmed(bridge.tenant, callee);
+        dialogs.confirmed(bridge.tenant, List.of(bridge.callerLeg, callee));
     }
 
     /**

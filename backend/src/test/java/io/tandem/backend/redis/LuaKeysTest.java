@@ -93,6 +93,15 @@ class LuaKeysTest {
         assertThat(problems).isEmpty();
     }
 
+    /** Redis runs a script's whole source on every EVALSHA: it carries the key functions it uses, and no others. */
+    @Test
+    void aScriptCarriesOnlyTheKeyFunctionsItUses() {
+        assertThat(LuaScript.load("call/presence_put", ScriptOutputType.INTEGER).source())
+                .doesNotContain("function K.").contains("K.CALL_FIELD = ");
+        assertThat(LuaScript.load("acd/presence", ScriptOutputType.VALUE).source())
+                .contains("function K.agent(").doesNotContain("function K.dialog(");
+    }
+
     @Test
     void everyDeclaredKeyNamesABuilderOfKeys() throws IOException {
         Set<String> builders = Arrays.stream(Keys.class.getMethods())

@@ -32,10 +32,31 @@ public final class CallSection implements BenchSection {
     private static final int RTP_LAST = 59_999;
     private static final int MISSES = 2;
 
+    /** Warm-up rounds of the setup ramp: until the JIT settles, at most this many. */
+    private static final int WARMUP_ROUNDS = 12;
+    private static final int QUICK_WARMUP_ROUNDS = 3;
+    private static final int WARMUP_RATE = 200;
+    private static final int WARMUP_CALLS = 1000;
+    /** The JIT has settled once its compiler threads spent under this share of a round's node CPU. */
+    private static final double JIT_SETTLED = 0.05;
+
     private final Path nodeJar;
+    private final Path baselineJar;
+    private final String baselineLabel;
 
     public CallSection(Path nodeJar) {
+        this(nodeJar, null, "");
+    }
+
+    /**
+     * {@code baselineJar}: an older node jar whose setup ramp runs interleaved with this one's, step by step in the
+     * same run (null: none), so a change's CPU per call is compared under the same load; {@code baselineLabel} says
+     * what it is, e.g. a commit.
+     */
+    public CallSection(Path nodeJar, Path baselineJar, String baselineLabel) {
         this.nodeJar = nodeJar;
+        this.baselineJar = baselineJar;
+        this.baselineLabel = baselineLabel;
     }
 
     @Override
@@ -47,10 +68,79 @@ public final class CallSection implements BenchSection {
      * A setup-rate step and the CPU the node and its Redis spent on it: per answered call, a figure that holds however
      * loaded the shared machine was (the peak rate does not).
      */
-    private record SetupStep(SippCalls.Run run, long cpuTicks) {
+    private record SetupStep(SippCalls.Run run, long cpuTicks, long jitTicks) {
 
         double cpuMillisPerCall() {
             return run.successful() == 0 ? 0 : cpuTicks * 10.0 / run.successful();
+        }
+
+        /** Of {@link #cpuMillisPerCall()}, what the JIT compiler threads spent. */
+        double jitMillisPerCall() {
+            return run.successful() == 0 ? 0 : jitTicks * 10.0 / run.successful();
+        }
+    }
+
+    /** A node in the setup ramp: its SIPp parties registered, its callee answering, how its warm-up went. */
+    private static final class Subject implements AutoCloseable {
+        final String label;
+        final TandemRegistrar node;
+        final SippCalls sipp;
+        final int uacPort;
+        final int uasPort;
+        final ChildProcess uas;
+        final List<SetupStep> ramp = new ArrayList<>();
+        int warmupRounds;
+        double warmupJitShare = 1;
+        int misses;
+
+        Subject(String label, TandemRegistrar node, Path work) throws IOException, InterruptedException {
+            this.label = label;
+            this.node = node;
+            this.sipp = new SippCalls(work, node.sipPort());
+            this.uacPort = LoopbackPorts.udpAndTcp();
+            this.uasPort = LoopbackPorts.udpAndTcp();
+            sipp.register(0, uacPort);
+            sipp.register(1, uasPort);
+            this.uas = sipp.startUas(uasPort, false);
+            awaitBound(uasPort, uas);
+        }
+
+        /**
+         * JIT warm-up, not reported: a node fresh from its start compiles for minutes under load (C2 took a third
+         * of the node's CPU over the first 2,000 calls), which a ramp's first steps would count as its calls'
+         * cost. A gentle round, then rounds at {@value #WARMUP_RATE}/s until the compiler threads' share of a
+         * round's CPU falls under {@value #JIT_SETTLED}.
+         */
+        void warmUp(String callee, int maxRounds) throws IOException, InterruptedException {
+            sipp.call("warmup", uacPort, 50, 500, SHORT_HOLD_MILLIS, false, callee);
+            while (warmupRounds < maxRounds && warmupJitShare >= JIT_SETTLED) {
+                awaitIdle(node);
+                long cpu = node.cpuTicks();
+                long jit = node.jitTicks();
+                sipp.call("warmup", uacPort, WARMUP_RATE, WARMUP_CALLS, SHORT_HOLD_MILLIS, false, callee);
+                warmupRounds++;
+                warmupJitShare = (node.jitTicks() - jit) / (double) Math.max(1, node.cpuTicks() - cpu);
+                System.out.printf(Locale.ROOT, "%s warm-up round %d: JIT %.0f %% of the node's CPU%n", label,
+                        warmupRounds, 100 * warmupJitShare);
+            }
+        }
+
+        void step(int rate, int seconds) throws IOException, InterruptedException {
+            awaitIdle(node);
+            long cpuBefore = node.cpuTicks();
+            long jitBefore = node.jitTicks();
+            SippCalls.Run run = sipp.call("setup", uacPort, rate, (long) rate * seconds, SHORT_HOLD_MILLIS, false,
+                    BenchUsers.extension(1));
+            ramp.add(new SetupStep(run, node.cpuTicks() - cpuBefore, node.jitTicks() - jitBefore));
+            System.out.printf(Locale.ROOT, "%s calls %d/s: %d ok, %d failed, %.1f s, 180 p50 %.0f ms, %.2f CPU ms"
+                    + " per call%n", label, rate, run.successful(), run.failed(), run.seconds(), run.percentile(0.5),
+                    ramp.get(ramp.size() - 1).cpuMillisPerCall());
+            misses = sustained(run, seconds) ? 0 : misses + 1;
+        }
+
+        @Override
+        public void close() {
+            uas.close();
         }
     }
 
@@ -101,37 +191,46 @@ public final class CallSection implements BenchSection {
     public String run(boolean quick) throws Exception {
         Path work = Files.createTempDirectory("tandem-bench-calls-");
         String load = loadAverage();
-        List<SetupStep> ramp = new ArrayList<>();
         List<MediaStep> media = new ArrayList<>();
         int seconds = quick ? 2 : 5;
+        Subject current;
+        Subject baseline = null;
+        String callee = BenchUsers.extension(1);
         try (TandemRegistrar node = TandemRegistrar.start("Tandem node", work.resolve("tandem"), nodeJar,
                 new BenchUsers(2), List.of("--tandem.sip.rtp-port-min=" + RTP_FIRST,
                         "--tandem.sip.rtp-port-max=" + RTP_LAST))) {
-            SippCalls sipp = new SippCalls(work.resolve("sipp"), node.sipPort());
-            int uacPort = LoopbackPorts.udpAndTcp();
-            int uasPort = LoopbackPorts.udpAndTcp();
-            sipp.register(0, uacPort);
-            sipp.register(1, uasPort);
-            String callee = BenchUsers.extension(1);
-            try (ChildProcess uas = sipp.startUas(uasPort, false)) {
-                awaitBound(uasPort, uas);
-                // Warm-up (JIT, pools), not reported.
-                sipp.call("warmup", uacPort, 50, 500, SHORT_HOLD_MILLIS, false, callee);
-                int misses = 0;
-                for (int rate : quick ? QUICK_RATES : FULL_RATES) {
-                    awaitIdle(node);
-                    long cpuBefore = node.cpuTicks();
-                    SippCalls.Run run = sipp.call("setup", uacPort, rate, (long) rate * seconds, SHORT_HOLD_MILLIS,
-                            false, callee);
-                    ramp.add(new SetupStep(run, node.cpuTicks() - cpuBefore));
-                    System.out.printf(Locale.ROOT, "calls %d/s: %d ok, %d failed, %.1f s, 180 p50 %.0f ms%n", rate,
-                            run.successful(), run.failed(), run.seconds(), run.percentile(0.5));
-                    misses = sustained(run, seconds) ? 0 : misses + 1;
-                    if (misses >= MISSES) {
-                        break;
+            current = new Subject("current", node, work.resolve("sipp"));
+            try (TandemRegistrar old = baselineJar == null ? null : TandemRegistrar.start("Tandem node, baseline",
+                    work.resolve("baseline"), baselineJar, new BenchUsers(2), List.of(
+                            "--tandem.sip.rtp-port-min=" + RTP_FIRST, "--tandem.sip.rtp-port-max=" + RTP_LAST))) {
+                List<Subject> subjects = new ArrayList<>(List.of(current));
+                if (old != null) {
+                    baseline = new Subject("baseline " + baselineLabel, old, work.resolve("sipp-baseline"));
+                    subjects.add(baseline);
+                }
+                try {
+                    for (Subject subject : subjects) {
+                        subject.warmUp(callee, quick ? QUICK_WARMUP_ROUNDS : WARMUP_ROUNDS);
+                    }
+                    // Step by step, each node in turn: the baseline and the change see the same load.
+                    for (int rate : quick ? QUICK_RATES : FULL_RATES) {
+                        List<Subject> running = subjects.stream().filter(sub -> sub.misses < MISSES).toList();
+                        if (running.isEmpty()) {
+                            break;
+                        }
+                        for (Subject subject : running) {
+                            subject.step(rate, seconds);
+                        }
+                    }
+                } finally {
+                    for (Subject subject : subjects) {
+                        subject.close();
                     }
                 }
             }
+            SippCalls sipp = current.sipp;
+            int uacPort = current.uacPort;
+            int uasPort = current.uasPort; // the callee's binding: the media UAS answers where the first did
             try (ChildProcess uas = sipp.startUas(uasPort, true)) {
                 awaitBound(uasPort, uas);
                 for (int n : quick ? QUICK_CONCURRENT : FULL_CONCURRENT) {
@@ -154,7 +253,7 @@ public final class CallSection implements BenchSection {
             }
         }
         System.out.println("work files in " + work);
-        return render(ramp, media, seconds, load, loadAverage());
+        return render(current, baseline, media, seconds, load, loadAverage());
     }
 
     /** Under 0.1 % failures, every call completed, and no backlog: SIPp ended within 2 s of its last call's BYE. */
@@ -193,8 +292,41 @@ public final class CallSection implements BenchSection {
         }
     }
 
-    private static String render(List<SetupStep> ramp, List<MediaStep> media, int seconds, String loadBefore,
-            String loadAfter) {
+    private static String baselineLabelOf(Subject subject) {
+        return subject.label.substring("baseline ".length()).strip();
+    }
+
+    private static void renderRamp(StringBuilder md, Subject subject, int seconds) {
+        md.append(String.format(Locale.ROOT, "Warm-up: %d round(s); JIT %.0f %% of the node's CPU in the last.%n%n",
+                subject.warmupRounds, 100 * subject.warmupJitShare));
+        md.append("| offered calls/s | calls | ok | failed | retransmissions | wall s | sustained "
+                + "| INVITE→180 p50 ms | p99 ms | node CPU ms per call | of which JIT ms |\n"
+                + "|---:|---:|---:|---:|---:|---:|:---:|---:|---:|---:|---:|\n");
+        for (SetupStep step : subject.ramp) {
+            SippCalls.Run r = step.run();
+            md.append(String.format(Locale.ROOT,
+                    "| %,d | %,d | %,d | %,d | %,d | %.1f | %s | %.0f | %.0f | %.2f | %.2f |%n",
+                    r.rate(), r.calls(), r.successful(), r.failed(), r.retransmissions(), r.seconds(),
+                    sustained(r, seconds) ? "yes" : "no", r.percentile(0.5), r.percentile(0.99),
+                    step.cpuMillisPerCall(), step.jitMillisPerCall()));
+        }
+        int best = subject.ramp.stream().map(SetupStep::run).filter(r -> sustained(r, seconds))
+                .mapToInt(SippCalls.Run::rate).max().orElse(0);
+        SippCalls.Run at200 = subject.ramp.stream().map(SetupStep::run).filter(r -> r.rate() == LATENCY_RATE)
+                .findFirst().orElse(null);
+        md.append(String.format(Locale.ROOT, "%nBest sustained: **%,d calls/s** (goal ≥ 2,000/s, issue 21: %s).",
+                best, best >= 2000 ? "met" : "not met"));
+        if (at200 != null) {
+            double p99 = at200.percentile(0.99);
+            md.append(String.format(Locale.ROOT, " INVITE→180 at %d/s: **p50 %.0f ms, p99 %.0f ms** (%,d samples; "
+                    + "goal p99 < 10 ms: %s).", LATENCY_RATE, at200.percentile(0.5), p99,
+                    at200.ringingMillis().length, p99 < 10 ? "met" : "not met"));
+        }
+        md.append("\n\n");
+    }
+
+    private static String render(Subject current, Subject baseline, List<MediaStep> media, int seconds,
+            String loadBefore, String loadAfter) {
         StringBuilder md = new StringBuilder();
         md.append("Section `--suite calls`. One Tandem node (`backend/target/tandem-node.jar`, own JVM, -Xmx2g, ")
                 .append("redis-server on loopback). SIPp registers user A (caller) and user B (callee) with digest ")
@@ -207,7 +339,7 @@ public final class CallSection implements BenchSection {
                 .append("and noisy.\n\n");
         md.append("### Call setup rate\n\nOne SIPp UAC process per step of a fixed-rate ramp, ").append(seconds)
                 .append(" s of calls per step, each call held ").append(SHORT_HOLD_MILLIS / 1000)
-                .append(" s, no RTP (after a 500-call warm-up at 50/s). A step is *sustained* when under 0.1 % of ")
+                .append(" s, no RTP. A step is *sustained* when under 0.1 % of ")
                 .append("its calls failed, all completed and SIPp finished within 2 s of the last call's hold ")
                 .append("(no backlog). INVITE→180 is SIPp's response time `ringing` (`start_rtd` on sending the ")
                 .append("authenticated INVITE, `rtd` on receiving the first 180, one sample per call via ")
@@ -215,29 +347,25 @@ public final class CallSection implements BenchSection {
                 .append("the INVITE to B and B's 180 relayed back. A call whose 180 arrived after its 200 (or not at all) has no ")
                 .append("sample. Node CPU per call is the node's and its Redis's CPU time over the step (from /proc) ")
                 .append("divided by the calls answered: what a call costs, whatever else shared the cores.\n\n");
-        md.append("| offered calls/s | calls | ok | failed | retransmissions | wall s | sustained "
-                + "| INVITE→180 p50 ms | p99 ms | node CPU ms per call |\n"
-                + "|---:|---:|---:|---:|---:|---:|:---:|---:|---:|---:|\n");
-        for (SetupStep step : ramp) {
-            SippCalls.Run r = step.run();
-            md.append(String.format(Locale.ROOT, "| %,d | %,d | %,d | %,d | %,d | %.1f | %s | %.0f | %.0f | %.2f |%n",
-                    r.rate(), r.calls(), r.successful(), r.failed(), r.retransmissions(), r.seconds(),
-                    sustained(r, seconds) ? "yes" : "no", r.percentile(0.5), r.percentile(0.99),
-                    step.cpuMillisPerCall()));
+        md.append(String.format(Locale.ROOT, "Before the ramp each node warms up (not reported): 500 calls at "
+                + "50/s, then rounds of %,d calls at %d/s until its JIT compiler threads spent under %.0f %% of a "
+                + "round's CPU (at most %d rounds, %d in a quick run): a node fresh from its start compiles for minutes, and a ramp "
+                + "that begins before it settles counts the compiling as its first steps' cost. *JIT ms* is the part "
+                + "of a step's CPU per call its compiler threads spent (from /proc).", WARMUP_CALLS, WARMUP_RATE,
+                100 * JIT_SETTLED, WARMUP_ROUNDS, QUICK_WARMUP_ROUNDS));
+        if (baseline != null) {
+            md.append(" The baseline node ran its steps interleaved with the current one's, each step right after "
+                    + "the current node's at the same rate, under the same load.");
         }
-        int best = ramp.stream().map(SetupStep::run).filter(r -> sustained(r, seconds)).mapToInt(SippCalls.Run::rate)
-                .max().orElse(0);
-        SippCalls.Run at200 = ramp.stream().map(SetupStep::run).filter(r -> r.rate() == LATENCY_RATE).findFirst()
-                .orElse(null);
-        md.append(String.format(Locale.ROOT, "%nBest sustained: **%,d calls/s** (goal ≥ 2,000/s, issue 21: %s).",
-                best, best >= 2000 ? "met" : "not met"));
-        if (at200 != null) {
-            double p99 = at200.percentile(0.99);
-            md.append(String.format(Locale.ROOT, " INVITE→180 at %d/s: **p50 %.0f ms, p99 %.0f ms** (%,d samples; "
-                    + "goal p99 < 10 ms: %s).", LATENCY_RATE, at200.percentile(0.5), p99,
-                    at200.ringingMillis().length, p99 < 10 ? "met" : "not met"));
+        md.append("\n\n");
+        for (Subject subject : baseline == null ? List.of(current) : List.of(current, baseline)) {
+            if (baseline != null) {
+                md.append("#### ").append(subject == current ? "Current build" : "Baseline " + baselineLabelOf(subject))
+                        .append("\n\n");
+            }
+            renderRamp(md, subject, seconds);
         }
-        md.append("\n\n### Concurrent anchored G.711 calls, RTP both ways\n\nSIPp UAC and UAS both stream G.711 ")
+        md.append("### Concurrent anchored G.711 calls, RTP both ways\n\nSIPp UAC and UAS both stream G.711 ")
                 .append("u-law (`<exec rtp_stream=\"audio.pcmu,-1,0\"/>`, 20 ms packets, 50/s each way) from the ")
                 .append("ACK to the BYE; N calls set up at ").append(MEDIA_SETUP_RATE).append("/s, each held ")
                 .append(MEDIA_HOLD_MILLIS / 1000).append(" s, so all N are up together for the last ")

@@ -402,10 +402,7 @@ public final class DispatchLatencySection implements BenchSection {
     /** The node JVM's options: -Xms1g -Xmx1g, then TANDEM_BENCH_NODE_JAVA_OPTS. */
     private static List<String> nodeJavaOptions() {
         List<String> options = new ArrayList<>(List.of("-Xms1g", "-Xmx1g"));
-        String extra = System.getenv("TANDEM_BENCH_NODE_JAVA_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            options.addAll(List.of(extra.trim().split("\\s+")));
-        }
+        options.addAll(TandemRegistrar.extraJvmOptions());
         return options;
     }
 }

@@ -132,8 +132,9 @@ public final class TandemRegistrar implements RegistrarUnderTest {
             int httpPort = LoopbackPorts.tcp();
             // The GC log beside the node's log: a relay drop or a stuck SIP worker is told apart from a GC pause.
             List<String> command = new ArrayList<>(List.of("java", "-Xms2g", "-Xmx2g",
-                    "-Xlog:gc:file=" + dir.toAbsolutePath().resolve("gc.log") + ":uptime,level", "-jar",
-                    nodeJar.toAbsolutePath().toString(),
+                    "-Xlog:gc:file=" + dir.toAbsolutePath().resolve("gc.log") + ":uptime,level"));
+            command.addAll(extraJvmOptions());
+            command.addAll(List.of("-jar", nodeJar.toAbsolutePath().toString(),
                     "--tandem.node.id=" + nodeId, "--tandem.redis.uri=" + redisUri,
                     "--tandem.sip.bind-address=127.0.0.1", "--tandem.sip.udp-port=" + sipPort,
                     "--tandem.sip.tcp-port=" + sipPort, "--server.port=" + httpPort,
@@ -152,6 +153,16 @@ public final class TandemRegistrar implements RegistrarUnderTest {
             }
             return new TandemRegistrar(name, nodeJar.toString(), redis, node, redisPort, sipPort);
         }
+    }
+
+    /**
+     * JVM options for every node the bench starts, from {@code TANDEM_BENCH_NODE_JAVA_OPTS} (space-separated), e.g.
+     * {@code -XX:StartFlightRecording=filename=node.jfr,settings=profile} to profile the node under the bench's load
+     * (relative paths land in the node's work directory).
+     */
+    static List<String> extraJvmOptions() {
+        String options = System.getenv("TANDEM_BENCH_NODE_JAVA_OPTS");
+        return options == null || options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
     }
 
     public static void awaitRedis(int port, ChildProcess redis) throws IOException, InterruptedException {
@@ -238,6 +249,14 @@ public final class TandemRegistrar implements RegistrarUnderTest {
     @Override
     public long cpuTicks() {
         return node.cpuTicks() + (redis == null ? 0 : redis.cpuTicks());
+    }
+
+    /**
+     * CPU ticks the node's JIT compiler threads used so far: what a step spent compiling rather than serving (a node
+     * fresh from its start compiles for minutes under load).
+     */
+    public long jitTicks() {
+        return node.threadTicks("C1 CompilerThre", "C2 CompilerThre");
     }
 
     @Override
