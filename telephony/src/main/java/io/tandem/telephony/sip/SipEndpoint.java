@@ -462,6 +462,7 @@ public final class SipEndpoint implements AutoCloseable {
             // A literal address (what received holds, and the sent-by of nearly every phone) is not looked up.
             if (TandemMessageProcessorFactory.sendDatagram((SIPTransactionStack) stack,
                     encoded.getBytes(StandardCharsets.UTF_8), InetAddress.getByName(host), port)) {
+                Slf4jServerLogger.sent(encoded, address.getHostAddress() + ":" + this.port, host + ":" + port);
                 return true;
             }
         } catch (IOException e) {
