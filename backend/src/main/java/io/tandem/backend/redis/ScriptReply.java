@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,13 +20,24 @@ public final class ScriptReply {
 
     private static final ObjectMapper JSON = new ObjectMapper().addHandler(new EmptyTableAsEmptyList());
 
+    /**
+     * A reader per record type, which keeps the type's deserializer: {@code readValue(String, Class)} looked it up
+     * again on every reply (one per REGISTER and per claim).
+     */
+    private static final ClassValue<ObjectReader> READERS = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return JSON.readerFor(type);
+        }
+    };
+
     private ScriptReply() {
     }
 
     /** Decodes a script's JSON reply (a bulk string: {@code ScriptOutputType.VALUE}). */
     public static <T> T decode(Object reply, Class<T> type) {
         try {
-            return JSON.readValue(String.valueOf(reply), type);
+            return READERS.get(type).readValue(String.valueOf(reply));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable script reply as " + type.getSimpleName() + ": "
                     + e.getOriginalMessage(), e);

@@ -1,9 +1,9 @@
 package io.tandem.backend.registrar;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.tandem.backend.cluster.NodeRegistry;
@@ -11,6 +11,8 @@ import io.tandem.backend.redis.Keys;
 import io.tandem.backend.redis.LuaScript;
 import io.tandem.backend.redis.Redis;
 import io.tandem.backend.redis.ScriptReply;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ public class Bindings {
     /** One REGISTER, atomic per address of record ({@code redis/registrar/register.lua}). */
     private static final LuaScript REGISTER = LuaScript.load("registrar/register", ScriptOutputType.VALUE);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
     /** Names the nonce-count key a write without a proof passes and never touches. */
     private static final String UNUSED_NONCE = "none";
 
@@ -212,46 +214,95 @@ public class Bindings {
         return bindings;
     }
 
+    /**
+     * Written and read with Jackson's streaming API, field by field: the tree model (an ObjectNode built, then
+     * serialised; a tree parsed, then walked) cost twice as much, on every REGISTER (JFR, issue 21).
+     */
     static String encode(Binding b) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("node", b.node());
-        o.put("contact", b.contact());
-        o.put("reachable", b.reachable());
-        o.put("transport", b.transport());
-        o.put("source", b.source());
-        o.put("userAgent", b.userAgent());
-        o.put("callId", b.callId());
-        o.put("cseq", b.cseq());
-        o.put("registeredAt", b.registeredAt().toEpochMilli());
-        o.put("updatedAt", b.updatedAt().toEpochMilli());
-        o.put("expiresAt", b.expiresAt().toEpochMilli());
-        if (b.viaPath()) {
-            b.path().forEach(o.putArray("path")::add);
-        }
-        try {
-            return JSON.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
+        StringWriter out = new StringWriter(384);
+        try (JsonGenerator json = JSON_FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("node", b.node());
+            json.writeStringField("contact", b.contact());
+            json.writeStringField("reachable", b.reachable());
+            json.writeStringField("transport", b.transport());
+            json.writeStringField("source", b.source());
+            json.writeStringField("userAgent", b.userAgent());
+            json.writeStringField("callId", b.callId());
+            json.writeNumberField("cseq", b.cseq());
+            json.writeNumberField("registeredAt", b.registeredAt().toEpochMilli());
+            json.writeNumberField("updatedAt", b.updatedAt().toEpochMilli());
+            json.writeNumberField("expiresAt", b.expiresAt().toEpochMilli());
+            if (b.viaPath()) {
+                json.writeArrayFieldStart("path");
+                for (String entry : b.path()) {
+                    json.writeString(entry);
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot encode a binding", e);
         }
+        return out.toString();
     }
 
-    private static List<String> path(JsonNode array) {
-        List<String> path = new ArrayList<>();
-        array.forEach(entry -> path.add(entry.asText()));
-        return path;
-    }
-
+    /** A missing text field reads as empty and a missing number as 0, as the tree model's {@code path()} gave. */
     static Binding decode(String extension, String json) {
-        try {
-            JsonNode o = JSON.readTree(json);
-            return new Binding(extension, o.path("node").asText(), o.path("contact").asText(),
-                    o.path("reachable").asText(), o.path("transport").asText(), o.path("source").asText(),
-                    o.path("userAgent").asText(), o.path("callId").asText(), o.path("cseq").asLong(),
-                    Instant.ofEpochMilli(o.path("registeredAt").asLong()),
-                    Instant.ofEpochMilli(o.path("updatedAt").asLong()),
-                    Instant.ofEpochMilli(o.path("expiresAt").asLong()), path(o.path("path")));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable binding in Redis: " + e.getOriginalMessage(), e);
+        String node = "";
+        String contact = "";
+        String reachable = "";
+        String transport = "";
+        String source = "";
+        String userAgent = "";
+        String callId = "";
+        long cseq = 0;
+        long registeredAt = 0;
+        long updatedAt = 0;
+        long expiresAt = 0;
+        List<String> path = List.of();
+        try (JsonParser in = JSON_FACTORY.createParser(json)) {
+            if (in.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalStateException("unreadable binding in Redis: not an object");
+            }
+            while (in.nextToken() == JsonToken.FIELD_NAME) {
+                String field = in.currentName();
+                JsonToken value = in.nextToken();
+                switch (field) {
+                    case "node" -> node = in.getValueAsString("");
+                    case "contact" -> contact = in.getValueAsString("");
+                    case "reachable" -> reachable = in.getValueAsString("");
+                    case "transport" -> transport = in.getValueAsString("");
+                    case "source" -> source = in.getValueAsString("");
+                    case "userAgent" -> userAgent = in.getValueAsString("");
+                    case "callId" -> callId = in.getValueAsString("");
+                    case "cseq" -> cseq = in.getValueAsLong();
+                    case "registeredAt" -> registeredAt = in.getValueAsLong();
+                    case "updatedAt" -> updatedAt = in.getValueAsLong();
+                    case "expiresAt" -> expiresAt = in.getValueAsLong();
+                    case "path" -> path = path(in, value);
+                    default -> in.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable binding in Redis: " + e.getMessage(), e);
         }
+        return new Binding(extension, node, contact, reachable, transport, source, userAgent, callId, cseq,
+                Instant.ofEpochMilli(registeredAt), Instant.ofEpochMilli(updatedAt), Instant.ofEpochMilli(expiresAt),
+                path);
+    }
+
+    /** The entries of a path array; anything else (cjson writes an empty table as {}) is no path. */
+    private static List<String> path(JsonParser in, JsonToken value) throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            in.skipChildren();
+            return List.of();
+        }
+        List<String> path = new ArrayList<>();
+        while (in.nextToken() != JsonToken.END_ARRAY) {
+            path.add(in.getValueAsString(""));
+            in.skipChildren();
+        }
+        return path;
     }
 }

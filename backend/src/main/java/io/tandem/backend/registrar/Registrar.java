@@ -5,6 +5,7 @@ import io.tandem.backend.node.sip.InboundRequest;
 import io.tandem.backend.node.sip.SipFeature;
 import io.tandem.backend.redis.Keys;
 import io.tandem.protocol.callback.PushBinding;
+import io.tandem.telephony.sip.SipMessages;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -244,20 +245,15 @@ public final class Registrar implements SipFeature {
     /** §10.3 step 8: 200 with every current contact and its remaining expiry, and a Date. */
     private Response ok(InboundRequest in, List<Binding> current, Instant now) {
         Response response = in.messages().responseTo(in.request(), Response.OK);
-        try {
-            for (Binding binding : current) {
-                URI uri = in.messages().addresses().createURI(binding.contact());
-                ContactHeader contact = in.messages().headers().createContactHeader(
-                        in.messages().addresses().createAddress(uri));
-                contact.setExpires((int) Math.min(Integer.MAX_VALUE, binding.expiresIn(now)));
-                response.addHeader(contact);
-            }
-            Calendar date = Calendar.getInstance(TimeZone.getTimeZone("GMT"));
-            date.setTimeInMillis(now.toEpochMilli());
-            response.setHeader(in.messages().headers().createDateHeader(date));
-        } catch (ParseException | InvalidArgumentException e) {
-            throw new IllegalStateException("cannot build the 200 to REGISTER", e);
+        for (Binding binding : current) {
+            // The URI as the phone sent it (ContactRequest read it from a parsed Contact): written as it is rather
+            // than parsed again only to be encoded to the same text.
+            response.addHeader(SipMessages.verbatim(ContactHeader.NAME, "<" + binding.contact() + ">;expires="
+                    + Math.min(Integer.MAX_VALUE, binding.expiresIn(now))));
         }
+        Calendar date = Calendar.getInstance(TimeZone.getTimeZone("GMT"));
+        date.setTimeInMillis(now.toEpochMilli());
+        response.setHeader(in.messages().headers().createDateHeader(date));
         return response;
     }
 

@@ -3,7 +3,7 @@ package io.tandem.backend.registrar;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.directory.User;
 import io.tandem.backend.node.sip.InboundRequest;
-import java.text.ParseException;
+import io.tandem.telephony.sip.SipMessages;
 import java.util.Locale;
 import java.util.Optional;
 import javax.sip.header.UserAgentHeader;
@@ -92,13 +92,9 @@ public final class SipAuthenticator {
     private void challenge(InboundRequest in, String realm, boolean stale, String reason, boolean proxy) {
         Response response = in.messages().responseTo(in.request(),
                 proxy ? Response.PROXY_AUTHENTICATION_REQUIRED : Response.UNAUTHORIZED, reason);
-        try {
-            for (String value : digest.challenges(realm, in.sourceAddress(), stale, md5Only(in))) {
-                response.addHeader(in.messages().headers().createHeader(
-                        proxy ? "Proxy-Authenticate" : "WWW-Authenticate", value));
-            }
-        } catch (ParseException e) {
-            throw new IllegalStateException("cannot build a challenge", e);
+        // Composed here (DigestChallenge): added as it is, not parsed back into the header it was made from.
+        for (String value : digest.challenges(realm, in.sourceAddress(), stale, md5Only(in))) {
+            response.addHeader(SipMessages.verbatim(proxy ? "Proxy-Authenticate" : "WWW-Authenticate", value));
         }
         // A retransmitted REGISTER must get this same 401 again, not a second one with a fresh nonce that a client
         // already answering the first would take for a stray response (SIPp fails the registration on it): its

@@ -35,10 +35,12 @@ import javax.sip.message.Request;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
 import javax.sip.message.Response;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.HashSet;
@@ -442,6 +444,33 @@ public final class SipEndpoint implements AutoCloseable {
             LOG.debug("cannot send {} statelessly: {}", response.getStatusCode(), e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * As {@link #respondStateless(Response)}, sending {@code encoded} (the response's own encoding, kept by the caller
+     * to repeat to retransmissions) instead of encoding it a second time: over UDP it leaves from the listening socket
+     * to the top Via's received/rport (else its sent-by), where the RI would send it (RFC 3261 §18.2.2, RFC 3581 §4).
+     */
+    public boolean respondStateless(Response response, String encoded) {
+        ViaHeader via = (ViaHeader) response.getHeader(ViaHeader.NAME);
+        if (via == null || !"udp".equalsIgnoreCase(via.getTransport())) {
+            return respondStateless(response);
+        }
+        String host = via.getReceived() != null ? via.getReceived() : via.getHost();
+        int port = via.getRPort() > 0 ? via.getRPort() : via.getPort() > 0 ? via.getPort() : 5060;
+        try {
+            // A literal address (what received holds, and the sent-by of nearly every phone) is not looked up.
+            if (TandemMessageProcessorFactory.sendDatagram((SIPTransactionStack) stack,
+                    encoded.getBytes(StandardCharsets.UTF_8), InetAddress.getByName(host), port)) {
+                Slf4jServerLogger.sent(encoded, address.getHostAddress() + ":" + this.port, host + ":" + port);
+                return true;
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot send {} statelessly to {}:{}: {}", response.getStatusCode(), host, port,
+                    e.getMessage());
+            return false;
+        }
+        return respondStateless(response);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tandem.telephony.sip;
 
+import gov.nist.javax.sip.header.ExtensionHeaderImpl;
 import javax.sip.Dialog;
 import javax.sip.SipException;
 import javax.sip.address.Address;
@@ -8,6 +9,8 @@ import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
+import javax.sip.header.ExtensionHeader;
+import javax.sip.header.Header;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.FromHeader;
@@ -93,6 +96,17 @@ public final class SipMessages {
         } catch (ParseException e) {
             throw new IllegalArgumentException("cannot build " + status + " response: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A header sent as {@code name: value} without being parsed: for a value this node composed itself (a digest
+     * challenge), which the factory's {@code createHeader} would parse only to encode the same text again. Read back
+     * in this process it is an {@link ExtensionHeader}, not the header type its name has; on the wire it is the same.
+     */
+    public static Header verbatim(String name, String value) {
+        ExtensionHeaderImpl header = new ExtensionHeaderImpl(name);
+        header.setValue(value);
+        return header;
     }
 
     /** The TLS listening port, 0 for none; set once by the endpoint that owns these messages. */

@@ -115,6 +115,23 @@ class SipEndpointIT {
         assertThat(paddings).containsExactly(40_000, 0);
     }
 
+    /**
+     * A stateless answer the caller keeps for retransmissions is sent as the caller encoded it (not encoded a second
+     * time) to where the RI would send it: the request's source port by rport, not the Via's sent-by port.
+     */
+    @Test
+    void aStatelessAnswerGoesOutAsEncodedToTheViaRport() throws Exception {
+        server = SipEndpoint.open(LOOPBACK, 0, "tandem-test", event -> {
+            Response response = server.messages().responseTo(event.getRequest(), 200);
+            server.forgetPending(event.getRequest());
+            server.respondStateless(response, response.toString().replaceFirst("SIP/2.0 200 OK", "SIP/2.0 200 Kept"));
+        });
+        List<String> answers = RawSip.udp(server.port(), options("kept", 0), java.time.Duration.ofSeconds(10));
+        assertThat(answers).hasSize(1);
+        assertThat(RawSip.status(answers.get(0))).isEqualTo(200);
+        assertThat(RawSip.reason(answers.get(0))).isEqualTo("Kept");
+    }
+
     private static byte[] options(String callId, int padding) {
         String message = "OPTIONS sip:server@127.0.0.1 SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-" + callId + ";rport\r\n"

@@ -97,9 +97,11 @@ public final class InboundRequest {
             // repeat goes through the same send, so it leaves as this one does. Kept even when the send fails: the
             // request's effect (a binding written, a nonce-count used) is done, and its retransmission must get this
             // answer, not a second one.
-            stateless.answered(response.toString());
+            // The kept encoding is what is sent: the response is encoded once.
+            String encoded = response.toString();
+            stateless.answered(encoded);
             endpoint.forgetPending(event.getRequest());
-            if (!endpoint.respondStateless(response)) {
+            if (!endpoint.respondStateless(response, encoded)) {
                 metrics.sipSendFailed("response");
             }
         }

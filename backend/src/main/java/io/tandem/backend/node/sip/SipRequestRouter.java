@@ -207,7 +207,9 @@ public final class SipRequestRouter implements SipHandler {
         }
         metrics.retransmission(true);
         try {
-            if (!endpoint.respondStateless(endpoint.messageFactory().createResponse(answered.answer()))) {
+            // Parsed only for where it goes (its Via); the kept bytes are what is sent, as the first time.
+            if (!endpoint.respondStateless(endpoint.messageFactory().createResponse(answered.answer()),
+                    answered.answer())) {
                 metrics.sipSendFailed("response");
             }
         } catch (ParseException e) {

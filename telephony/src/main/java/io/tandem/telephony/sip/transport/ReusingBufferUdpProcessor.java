@@ -42,6 +42,11 @@ final class ReusingBufferUdpProcessor extends UDPMessageProcessor {
         return messageQueue.size();
     }
 
+    /** Sends {@code datagram} from this listening socket, as the RI's channels do for UDP (the stack's udpFlag). */
+    void send(byte[] datagram, InetAddress to, int port) throws IOException {
+        sock.send(new DatagramPacket(datagram, datagram.length, to, port));
+    }
+
     @Override
     public void stop() {
         onStop.accept(this);

@@ -26,6 +26,20 @@ public final class TandemMessageProcessorFactory extends OIOMessageProcessorFact
                 ? factory.queuedDatagrams() : 0;
     }
 
+    /**
+     * Sends an already encoded message from {@code stack}'s UDP listening socket; false when the stack's processors
+     * are not ours or it listens on no UDP (the caller then sends through the RI).
+     */
+    public static boolean sendDatagram(SIPTransactionStack stack, byte[] datagram, InetAddress to, int port)
+            throws IOException {
+        if (!(stack.getMessageProcessorFactory() instanceof TandemMessageProcessorFactory factory)
+                || factory.udpProcessors.isEmpty()) {
+            return false;
+        }
+        factory.udpProcessors.get(0).send(datagram, to, port);
+        return true;
+    }
+
     private int queuedDatagrams() {
         int queued = 0;
         for (ReusingBufferUdpProcessor processor : udpProcessors) {
