@@ -3,6 +3,7 @@ package io.tandem.backend.redis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
@@ -14,6 +15,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.channel.ConnectTimeoutException;
 import io.tandem.backend.node.InvalidConfigurationException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class Redis implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Redis.class);
+    /** How long a node that starts keeps trying a Redis that is there but slow to answer (see firstConnection). */
+    static final Duration FIRST_CONNECTION_PATIENCE = Duration.ofSeconds(60);
 
     /**
      * Longest pause between reconnection attempts. Lettuce's default backoff doubles up to 30 s, so after an outage
@@ -89,7 +94,7 @@ public final class Redis implements AutoCloseable {
             client.getResources().eventBus().get().subscribe(outages::on);
             StatefulRedisConnection<String, String> connection;
             try {
-                connection = client.connect();
+                connection = firstConnection(client, description);
             } catch (RuntimeException e) {
                 shutdown(client);
                 throw new InvalidConfigurationException("tandem.redis.uri", "cannot reach Redis at " + description
@@ -108,6 +113,35 @@ public final class Redis implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The first connection. One that timed out (a node starting on a loaded machine can take longer than the command
+     * timeout to load the client and finish the handshake, though Redis is up) is tried again until
+     * {@link #FIRST_CONNECTION_PATIENCE} has passed; one refused, or a wrong address, fails at once.
+     */
+    private static StatefulRedisConnection<String, String> firstConnection(RedisClient client, String description) {
+        long deadline = System.nanoTime() + FIRST_CONNECTION_PATIENCE.toNanos();
+        while (true) {
+            try {
+                return client.connect();
+            } catch (RuntimeException e) {
+                if (!timedOut(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log.warn("connecting to Redis at {} timed out ({}); trying again", description, e.getMessage());
+            }
+        }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof ConnectTimeoutException
+                    || t instanceof RedisCommandTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** When this node last lost Redis and got it back. */
