@@ -1,6 +1,6 @@
 package io.tandem.backend.acd;
 
-import io.tandem.backend.MutableClock;
+import io.tandem.telephony.testing.MutableClock;
 import static io.tandem.backend.acd.AcdFixture.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 

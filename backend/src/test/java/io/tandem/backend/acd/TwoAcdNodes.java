@@ -1,6 +1,6 @@
 package io.tandem.backend.acd;
 
-import io.tandem.backend.MutableClock;
+import io.tandem.telephony.testing.MutableClock;
 import io.tandem.telephony.testing.RedisServer;
 import java.time.Instant;
 import java.util.Set;

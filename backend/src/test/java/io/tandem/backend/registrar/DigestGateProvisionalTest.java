@@ -2,7 +2,7 @@ package io.tandem.backend.registrar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.MutableClock;
+import io.tandem.telephony.testing.MutableClock;
 import io.tandem.backend.directory.Directory;
 import io.tandem.backend.redis.Keys;
 import io.tandem.telephony.sip.auth.DigestAlgorithm;

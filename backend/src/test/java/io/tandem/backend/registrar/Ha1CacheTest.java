@@ -2,7 +2,7 @@ package io.tandem.backend.registrar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.backend.MutableClock;
+import io.tandem.telephony.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

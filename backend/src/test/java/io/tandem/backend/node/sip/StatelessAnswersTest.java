@@ -6,17 +6,15 @@ import io.tandem.backend.node.sip.StatelessAnswers.Answered;
 import io.tandem.backend.node.sip.StatelessAnswers.First;
 import io.tandem.backend.node.sip.StatelessAnswers.InProgress;
 import io.tandem.backend.node.sip.StatelessAnswers.Key;
-import java.time.Clock;
+import io.tandem.telephony.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** The answers kept for retransmissions of stateless requests, on fake time. */
 class StatelessAnswersTest {
 
-    private final FakeClock clock = new FakeClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
 
     private static Key register(String branch, long cseq) {
         return new Key(branch, "10.0.0.7:5060", "REGISTER", "call-1@phone", cseq);
@@ -98,33 +96,5 @@ class StatelessAnswersTest {
 
         assertThat(answers.claim(register("z9hG4bK-1", 1))).isInstanceOf(First.class);
         assertThat(answers.size()).isZero();
-    }
-
-    private static final class FakeClock extends Clock {
-        private Instant now = Instant.parse("2026-12-07T10:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public long millis() {
-            return now.toEpochMilli();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -2,12 +2,10 @@ package io.tandem.telephony.sip.auth;
 
 import org.junit.jupiter.api.Test;
 
+import io.tandem.telephony.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -16,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HmacNoncesTest {
     private static final byte[] SECRET = "cluster-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
-    private final FakeClock clock = new FakeClock(Instant.parse("2026-11-23T12:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
     private final HmacNonces nonces = new HmacNonces(SECRET, clock, Duration.ofMinutes(5));
 
     @Test
@@ -55,7 +53,7 @@ class HmacNoncesTest {
 
     @Test
     void aNonceFromTheFutureIsNotOurs() {
-        FakeClock ahead = new FakeClock(clock.instant().plus(Duration.ofMinutes(10)));
+        MutableClock ahead = new MutableClock(clock.instant().plus(Duration.ofMinutes(10)));
         String nonce = new HmacNonces(SECRET, ahead, Duration.ofMinutes(5)).issue("tandem");
         assertThat(nonces.check(nonce, "tandem")).isEqualTo(NonceCheck.INVALID);
     }
@@ -75,33 +73,5 @@ class HmacNoncesTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new HmacNonces(SECRET, clock, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    /** A clock the test moves by hand. */
-    static final class FakeClock extends Clock {
-        private Instant now;
-
-        FakeClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.tandem.backend;
+package io.tandem.telephony.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock the test moves forward: leases, wrap-up, tiers and kept HA1s on fake time. */
+/** A clock the test moves forward (nonces, kept answers, leases, wrap-up, tiers, kept HA1s on fake time). */
 public final class MutableClock extends Clock {
 
     private final AtomicLong millis;
