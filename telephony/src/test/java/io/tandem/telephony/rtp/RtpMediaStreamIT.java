@@ -373,9 +373,11 @@ class RtpMediaStreamIT {
         InetSocketAddress aRtcp = new InetSocketAddress(LOOPBACK, a.localAddress().getPort() + 1);
         // every packet delayed by a random 0-60 ms: jitter and reordering, no loss
         try (LossyForwarder fwd = new LossyForwarder(b.localAddress(), aRtcp, 0, 60)) {
-            a.start(fwd.address(), G711Codec.pcmu(), TE);
+            // The receiver first: a stream drops what arrives before it starts, and with reordering a packet
+            // dropped that way can lie after the first ones counted, which would then read as a loss.
             b.setDirection(MediaDirection.RECVONLY);
             b.start(a.localAddress(), G711Codec.pcmu(), TE);
+            a.start(fwd.address(), G711Codec.pcmu(), TE);
             awaitTone(atB, 100, "1 kHz through 0-60 ms of jitter");
             Await.until("the jitter buffer to grow past its 40 ms minimum", WAIT,
                     () -> b.jitterBufferTargetMillis() >= 60, () -> "target " + b.jitterBufferTargetMillis());
