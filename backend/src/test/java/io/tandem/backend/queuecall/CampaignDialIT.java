@@ -220,9 +220,10 @@ class CampaignDialIT {
     /**
      * A trunk is used up to its CAPS second after second, and never beyond it on the wire. CAPS is counted over a
      * window slid over every INVITE: a scheduler dialling its second's calls all at once at each tick finds the last
-     * tick's INVITEs still in the window and gets the trunk every other second, {@value #SPAN_SECONDS} / 2 ticks'
-     * worth of the CAPS in {@value #SPAN_SECONDS} s. The bound asked is half as much again: a count over
-     * {@value #SPAN_SECONDS} s, not a rate, so a late slice or two cannot break it.
+     * tick's INVITEs still in the window and gets the trunk every other second, leaving it silent for a second after
+     * each full one: {@value #SPAN_SECONDS} + 3 such silences for these contacts. What is asked is the shape, not a
+     * rate (a rate measured on a loaded machine once came out at 118 of the 120 a count over the first seconds asked):
+     * the trunk is never left silent for a second while contacts wait, but for a stall or two of a starved node.
      */
     @Test
     void aTrunkIsUsedUpToItsCapsSecondAfterSecondAndNeverBeyondItOnTheWire(@TempDir Path dir) throws Exception {
@@ -243,10 +244,9 @@ class CampaignDialIT {
             Await.until("every contact called", Duration.ofSeconds(120), () -> records("caps").values().stream()
                     .filter(r -> "done".equals(r.path("state").asText())).count() == contacts);
             Await.until("the capture has every INVITE", Duration.ofSeconds(20), () -> wire.callsSoFar() >= contacts);
-            long onceASecondHalfWindow = (long) caps * (SPAN_SECONDS / 2);
-            assertThat(wire.inFirst(SPAN_SECONDS * 1000L))
-                    .as("INVITEs at the carrier in the first " + SPAN_SECONDS + " s")
-                    .isGreaterThanOrEqualTo(onceASecondHalfWindow * 3 / 2);
+            long everyOtherSecond = contacts / caps - 1;
+            assertThat(wire.silencesOf(1000)).as("seconds the trunk was left silent while contacts waited, against the "
+                    + everyOtherSecond + " of a scheduler that gets it every other second").isLessThanOrEqualTo(2);
             assertThat(wire.mostInAnySecond()).as("INVITEs reaching the carrier in any second, the trunk's CAPS")
                     .isLessThanOrEqualTo(caps);
             assertThat(wire.calls()).as("each contact called once").isEqualTo(contacts);

@@ -51,12 +51,18 @@ final class CarrierWire implements AutoCloseable {
     }
 
     /**
-     * How many calls reached the carrier within {@code millis} of the first (stops the capture): the first INVITE's
-     * instant and {@code millis} after it, the end left out.
+     * How many times no new call reached the carrier for {@code millis} or more between two that did (stops the
+     * capture): the silences of a dialler that leaves the trunk idle.
      */
-    long inFirst(long millis) throws IOException {
-        long first = invites().values().stream().mapToLong(Long::longValue).min().orElse(0);
-        return invites().values().stream().filter(t -> t < first + millis * 1000).count();
+    long silencesOf(long millis) throws IOException {
+        long[] times = invites().values().stream().mapToLong(Long::longValue).sorted().toArray();
+        long silences = 0;
+        for (int i = 1; i < times.length; i++) {
+            if (times[i] - times[i - 1] >= millis * 1000) {
+                silences++;
+            }
+        }
+        return silences;
     }
 
     /** How many calls reached the carrier (stops the capture). */
