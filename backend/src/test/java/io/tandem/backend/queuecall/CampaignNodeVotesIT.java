@@ -86,8 +86,11 @@ class CampaignNodeVotesIT {
 
             c.bean(SipRequestRouter.class).cutOffFromNodes(true);
             Await.until("vote-c voted out of dialling", VOTE, () -> !votes.dialling("vote-c"));
-            assertThat(votes.dialling("vote-a")).as("vote-c's votes alone take no one out").isTrue();
-            assertThat(votes.dialling("vote-b")).isTrue();
+            // vote-c's votes alone take no one out. With one of vote-b's probes of vote-a late on a loaded machine,
+            // vote-a is out too for a moment (two votes of three, rightly); it is back with vote-b's next answered
+            // probe, while votes that vote-c alone cast would keep it out for as long as vote-c is cut off.
+            Await.until("vote-a and vote-b in dialling, whatever vote-c says", VOTE,
+                    () -> votes.dialling("vote-a") && votes.dialling("vote-b"));
             assertThat(c.bean(Redis.class).commands().exists(Keys.node("vote-c")))
                     .as("vote-c's heartbeat still reaches Redis").isEqualTo(1L);
             JsonNode listed = nodeListed(b, "vote-c");

@@ -92,7 +92,7 @@ final class RawCaller implements AutoCloseable {
         String uri = "sip:" + number + "@127.0.0.1:" + nodePort;
         String branch = branch();
         send(invite(uri, branch, 1, null, late));
-        String challenge = finalResponse(Duration.ofSeconds(10));
+        String challenge = finalResponse(1, Duration.ofSeconds(10));
         int status = status(challenge);
         if (status != 401 && status != 407) {
             throw new AssertionError("expected a digest challenge, got\n" + challenge);
@@ -103,7 +103,7 @@ final class RawCaller implements AutoCloseable {
                 "INVITE", uri, user, password);
         send(invite(uri, branch(), 2, (status == 407 ? "Proxy-Authorization: " : "Authorization: ")
                 + authorization, late));
-        String ok = finalResponse(Duration.ofSeconds(10));
+        String ok = finalResponse(2, Duration.ofSeconds(10));
         if (status(ok) != 200) {
             throw new AssertionError("the queue did not answer:\n" + ok);
         }
@@ -197,15 +197,21 @@ final class RawCaller implements AutoCloseable {
         return Optional.empty();
     }
 
-    private String finalResponse(Duration wait) throws IOException {
+    /**
+     * The final response to the INVITE of CSeq {@code cseq}. A retransmission of an earlier INVITE's final response
+     * is passed over: the node repeats its challenge until the ACK reaches it (RFC 3261 §17.2.1), which on a loaded
+     * machine can be after the next INVITE went out.
+     */
+    private String finalResponse(int cseq, Duration wait) throws IOException {
         Instant until = Instant.now().plus(wait);
         while (Instant.now().isBefore(until)) {
             Optional<String> message = receive(Duration.between(Instant.now(), until));
-            if (message.isPresent() && STATUS.matcher(message.get()).find() && status(message.get()) >= 200) {
+            if (message.isPresent() && STATUS.matcher(message.get()).find() && status(message.get()) >= 200
+                    && header(message.get(), "CSeq").startsWith(cseq + " ")) {
                 return message.get();
             }
         }
-        throw new AssertionError("no final response within " + wait);
+        throw new AssertionError("no final response to CSeq " + cseq + " within " + wait);
     }
 
     private String sdp() {
