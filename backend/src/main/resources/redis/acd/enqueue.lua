@@ -42,6 +42,8 @@ redis.call('HSET', KEYS[2], 'callId', callId, 'queue', queue, 'owner', arg(3), '
   'name', arg(6), 'skills', arg(7), 'data', arg(8), 'enqueuedAt', at, 'offer', '', 'retryAt', 0, 'state', 'waiting',
   'offers', 0, 'score', score, 'kind', kind, 'assignee', assignee)
 local pos = redis.call('ZRANK', KEYS[1], callId) + 1
+-- kept for the transfer lines' origposition
+redis.call('HSET', KEYS[2], 'position', pos)
 qlog('ENTERQUEUE', queue, callId, 'NONE', '', arg(5), pos)
 emit('caller.enqueued', queue, '', callId, {'number', arg(5), 'name', arg(6), 'priority', arg(4), 'position', pos,
   'score', score, 'enqueuedAt', at})

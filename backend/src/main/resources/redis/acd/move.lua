@@ -26,6 +26,8 @@ redis.call('ZADD', ready, score, callId)
 redis.call('HSET', KEYS[1], 'queue', queue, 'score', score, 'offer', '', 'retryAt', 0)
 local pos = redis.call('ZRANK', wait, callId) + 1
 if queue ~= from then
+  -- its entry position in the queue it now waits in (the transfer lines' origposition)
+  redis.call('HSET', KEYS[1], 'position', pos)
   qlog('TRANSFER', from, callId, 'NONE', queue, pos, math.floor((NOW - num(c.enqueuedAt)) / 1000))
 end
 -- what a wallboard needs to list the caller in its new place without asking again

@@ -45,16 +45,25 @@ local function emit(kind, queue, agent, call, fields)
   return id
 end
 
--- One line of the queue log, Asterisk queue_log style: time|callid|queue|agent|event|data1|data2|data3; an exit
--- may name where the caller went in an extra field (destination: kind:target), outside the Asterisk columns.
-local function qlog(event, queue, call, agent, d1, d2, d3, destination)
+-- One line of the queue log, Asterisk queue_log style: time|callid|queue|agent|event|data1|...|data5. data: the
+-- event's fields in Asterisk's order, data1..data3 always written (empty when the event has fewer), data4 and data5
+-- only by the events that have them (BLINDTRANSFER, ATTENDEDTRANSFER). An exit may name where the caller went in an
+-- extra field (destination: kind:target), outside the Asterisk columns.
+local function queueLogLine(event, queue, call, agent, data, destination)
   local args = {'time', tostring(NOW), 'callid', call or 'NONE',
-    'queue', queue or 'NONE', 'agent', agent or 'NONE', 'event', event, 'data1', tostring(d1 or ''),
-    'data2', tostring(d2 or ''), 'data3', tostring(d3 or '')}
+    'queue', queue or 'NONE', 'agent', agent or 'NONE', 'event', event}
+  for i = 1, math.max(3, #data) do
+    args[#args + 1] = 'data' .. i; args[#args + 1] = tostring(data[i] or '')
+  end
   if destination and destination ~= '' then
     args[#args + 1] = 'destination'; args[#args + 1] = destination
   end
   redis.call('XADD', K.queueLog(), 'MAXLEN', '~', LOGMAX, '*', unpack(args))
+end
+
+-- A line of up to three fields (every event but the transfers).
+local function qlog(event, queue, call, agent, d1, d2, d3, destination)
+  queueLogLine(event, queue, call, agent, {d1 or '', d2 or '', d3 or ''}, destination)
 end
 
 local function day(ms)

@@ -81,7 +81,7 @@ function renderLog(entries) {
     cell(row, entry.queue === 'NONE' ? '–' : entry.queue);
     cell(row, entry.agent === 'NONE' ? '–' : entry.agent);
     cell(row, entry.callId === 'NONE' ? '–' : entry.callId, 'mono call-id');
-    cell(row, [entry.data1, entry.data2, entry.data3].filter((d) => d !== '').join(' · '));
+    cell(row, [entry.data1, entry.data2, entry.data3, entry.data4, entry.data5].filter((d) => d !== '').join(' · '));
     return row;
   });
   document.querySelector('#queuelog tbody').replaceChildren(...rows);

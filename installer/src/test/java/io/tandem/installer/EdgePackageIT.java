@@ -64,6 +64,7 @@ class EdgePackageIT {
                 .lines().toList()).containsExactlyInAnyOrderElementsOf(CONFFILES);
         assertThat(listing).anyMatch(entry("-rwxr-xr-x root/root", "./usr/bin/tandem-edge-nodes"))
                 .anyMatch(entry("-rwxr-xr-x root/root", "./usr/lib/tandem-edge/fill-config.sh"))
+                .anyMatch(entry("-rwxr-xr-x root/root", "./usr/lib/tandem-edge/check-ports.sh"))
                 .anyMatch(entry("-rw-r--r-- root/root", "./lib/systemd/system/tandem-edge.service"))
                 .anyMatch(entry("-rw-r--r-- root/root", "./lib/systemd/system/tandem-edge-rtpengine.service"))
                 .anyMatch(entry("-rw-r--r-- root/root", "./usr/share/doc/" + NAME + "/copyright"))
@@ -128,12 +129,16 @@ class EdgePackageIT {
         Map<String, String> unit = Package.unitSettings(root.resolve("lib/systemd/system/tandem-edge.service"));
         Map<String, String> paths = Map.of("/etc/tandem/edge", root.resolve("etc/tandem/edge").toString(),
                 "/run/tandem-edge", run.toString(), "/usr/lib/tandem-edge", root.resolve("usr/lib/tandem-edge")
-                        .toString());
+                        .toString(), "/etc/tandem/node.yml", root.resolve("etc/tandem/node.yml").toString());
 
-        // Two ExecStartPre= lines, joined by unitSettings: split where the second command starts.
+        // Three ExecStartPre= lines, joined by unitSettings: split where the second and third commands start. The
+        // port check reads the shipped edge.conf (no node on this root): its defaults do not overlap.
         String pre = unit.get("ExecStartPre");
+        int fill = pre.indexOf("/usr/lib/tandem-edge/fill-config.sh");
         int check = pre.indexOf("/usr/sbin/kamailio -c");
-        Shell.run(command(pre.substring(0, check), settings, paths), Map.of(), null).requireSuccess();
+        assertThat(pre.substring(0, fill)).contains("/usr/lib/tandem-edge/check-ports.sh");
+        Shell.run(command(pre.substring(0, fill), settings, paths), Map.of(), null).requireSuccess();
+        Shell.run(command(pre.substring(fill, check), settings, paths), Map.of(), null).requireSuccess();
         assertThat(Files.readString(run.resolve("kamailio.cfg"))).doesNotContain("@SIP_PORT@")
                 .contains("listen=udp:127.0.0.1:" + sipPort, "\"list_file\", \"" + list + "\"",
                         "\"udp:127.0.0.1:" + ngPort + "\"");

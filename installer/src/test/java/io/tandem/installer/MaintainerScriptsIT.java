@@ -215,4 +215,53 @@ class MaintainerScriptsIT {
         assertThat(root.resolve("etc/tandem")).doesNotExist();
         assertThat(tools.userExists("tandem-edge")).isFalse();
     }
+
+    /**
+     * edge.conf's ports overlapping each other, or a node's on the same host (its node.yml, defaults where a key is
+     * left commented): the postinst refuses with both settings and the shared ports named, exit 2, before it makes
+     * the user or the node list or enables anything; once apart, the same configure goes through.
+     */
+    @Test
+    void edgeWithOverlappingPortsIsRefusedBeforeAnythingIsMade() throws Exception {
+        root = scratch.resolve("root");
+        Shell.run(List.of("dpkg-deb", "-x", EdgePackageIT.DEB.toString(), root.toString())).requireSuccess();
+        control = scratch.resolve("control-edge");
+        Shell.run(List.of("dpkg-deb", "-e", EdgePackageIT.DEB.toString(), control.toString())).requireSuccess();
+        Files.createDirectories(root.resolve("run/systemd/system"));
+        Path settings = root.resolve("etc/tandem/edge/edge.conf");
+        String shipped = Files.readString(settings);
+        List<String> configure = List.of(control.resolve("postinst").toString(), "configure");
+
+        // TLS inside rtpengine's media range.
+        Files.writeString(settings, shipped.replace("EDGE_TLS_PORT=\n", "EDGE_TLS_PORT=35000\n"));
+        Shell.Result tls = Shell.run(configure, tools.environment(root), null);
+        assertThat(tls.exit()).as(tls.output()).isEqualTo(2);
+        assertThat(tls.output()).contains("EDGE_TLS_PORT (35000) and EDGE_RTP_PORT_MIN-EDGE_RTP_PORT_MAX "
+                + "(30000-39999) overlap on port 35000");
+        assertThat(tools.calls()).isEmpty();
+        assertThat(root.resolve("etc/tandem/edge/dispatcher.list")).doesNotExist();
+
+        // A node on this host with the shipped node.yml (every port commented: the node's defaults) and the shipped
+        // edge.conf: both on SIP 5060; with the edge's SIP moved, rtpengine's control port in the node's RTP range.
+        Files.writeString(root.resolve("etc/tandem/node.yml"),
+                Files.readString(Path.of("src/deb/node/etc/node.yml")));
+        Files.writeString(settings, shipped);
+        Shell.Result sip = Shell.run(configure, tools.environment(root), null);
+        assertThat(sip.exit()).isEqualTo(2);
+        assertThat(sip.output()).contains("EDGE_SIP_PORT (5060) and node.yml tandem.sip.udp-port (5060) overlap on "
+                + "port 5060");
+        Files.writeString(settings, shipped.replace("EDGE_SIP_PORT=5060", "EDGE_SIP_PORT=5070"));
+        Shell.Result ng = Shell.run(configure, tools.environment(root), null);
+        assertThat(ng.exit()).isEqualTo(2);
+        assertThat(ng.output()).contains("EDGE_NG_PORT (22222) and node.yml tandem.sip.rtp-port-min-max "
+                + "(20000-29999) overlap on port 22222");
+        assertThat(tools.calls()).isEmpty();
+
+        Files.writeString(root.resolve("etc/tandem/node.yml"), "tandem.sip.rtp-port-min: 40000\n"
+                + "tandem.sip.rtp-port-max: 49999\n", StandardOpenOption.APPEND);
+        script("postinst", "configure");
+        assertThat(tools.calls())
+                .contains("deb-systemd-invoke start tandem-edge-rtpengine.service tandem-edge.service");
+        assertThat(root.resolve("etc/tandem/edge/dispatcher.list")).exists();
+    }
 }

@@ -15,14 +15,17 @@ import java.util.Map;
  * @param data1  the event's first datum (for CONNECT the seconds waited, for ABANDON the position)
  * @param data2  the second (for ENTERQUEUE the caller's number)
  * @param data3  the third (for ABANDON the seconds waited)
+ * @param data4  the fourth, empty but for BLINDTRANSFER and ATTENDEDTRANSFER (their seconds with the agent)
+ * @param data5  the fifth, empty but for BLINDTRANSFER and ATTENDEDTRANSFER (the caller's original position)
  */
 public record QueueLogEntry(String id, Instant time, String callId, String queue, String agent, String event,
-        String data1, String data2, String data3) {
+        String data1, String data2, String data3, String data4, String data5) {
 
     static QueueLogEntry decode(String id, Map<String, String> body) {
         return new QueueLogEntry(id, Instant.ofEpochMilli(Long.parseLong(body.get("time"))),
                 body.getOrDefault("callid", "NONE"), body.getOrDefault("queue", "NONE"),
                 body.getOrDefault("agent", "NONE"), body.getOrDefault("event", ""), body.getOrDefault("data1", ""),
-                body.getOrDefault("data2", ""), body.getOrDefault("data3", ""));
+                body.getOrDefault("data2", ""), body.getOrDefault("data3", ""),
+                body.getOrDefault("data4", ""), body.getOrDefault("data5", ""));
     }
 }

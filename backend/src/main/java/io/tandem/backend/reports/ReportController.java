@@ -34,7 +34,7 @@ class ReportController {
     private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8;header=present");
     private static final Duration MAX_RANGE = Duration.ofDays(31);
     private static final List<String> HEADER = List.of("id", "time", "callid", "queuename", "agent", "event",
-            "data1", "data2", "data3");
+            "data1", "data2", "data3", "data4", "data5");
 
     private final QueueLog log;
     private final Queues queues;
@@ -78,7 +78,7 @@ class ReportController {
         Csv.appendRow(out, HEADER);
         for (QueueLogEntry e : entries) {
             Csv.appendRow(out, List.of(e.id(), e.time().toString(), e.callId(), e.queue(), e.agent(), e.event(),
-                    e.data1(), e.data2(), e.data3()));
+                    e.data1(), e.data2(), e.data3(), e.data4(), e.data5()));
         }
         return ResponseEntity.ok().contentType(CSV)
                 .header("Content-Disposition", "attachment; filename=\"queuelog-" + tenant + ".csv\"")

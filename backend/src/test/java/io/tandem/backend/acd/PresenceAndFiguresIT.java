@@ -117,7 +117,7 @@ class PresenceAndFiguresIT {
             assertThat(csv.statusCode()).isEqualTo(200);
             assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
             List<String> lines = csv.body().lines().toList();
-            assertThat(lines.get(0)).isEqualTo("id,time,callid,queuename,agent,event,data1,data2,data3");
+            assertThat(lines.get(0)).isEqualTo("id,time,callid,queuename,agent,event,data1,data2,data3,data4,data5");
             assertThat(lines).anyMatch(l -> l.contains(",answered-1,7019,NONE,ENTERQUEUE,"))
                     .anyMatch(l -> l.contains(",answered-1,7019,1019,CONNECT,"))
                     .anyMatch(l -> l.contains(",abandoned-1,7019,NONE,ABANDON,"))

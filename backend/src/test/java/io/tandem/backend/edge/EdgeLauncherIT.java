@@ -68,8 +68,14 @@ class EdgeLauncherIT {
         // rtpengine binds media ports with SO_REUSEADDR, as Kamailio binds SIP's: one on the SIP port takes the SIP.
         Process overlap = launch(out, "--nodes", "sip:127.0.0.1:5060", "--sip-port", "30500", "--rtp-ports",
                 "30000-30999");
-        assertThat(finished(overlap, out)).contains("--sip-port: 30500 is inside --rtp-ports 30000-30999");
+        assertThat(finished(overlap, out))
+                .contains("--sip-port (30500) and --rtp-ports (30000-30999) overlap on port 30500");
         assertThat(overlap.exitValue()).isEqualTo(2);
+
+        Process twice = launch(out, "--nodes", "sip:127.0.0.1:5060", "--sip-port", "5070", "--tls-port", "5071",
+                "--wss-port", "5071", "--certificate", "/dev/null", "--private-key", "/dev/null");
+        assertThat(finished(twice, out)).contains("--tls-port (5071) and --wss-port (5071) overlap on port 5071");
+        assertThat(twice.exitValue()).isEqualTo(2);
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.tandem.telephony.ua.CallState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,9 @@ class QueueTransferIT {
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "BLINDTRANSFER")
                     .doesNotContain("COMPLETECALLER", "COMPLETEAGENT");
             assertThat(queueLogEntry(call.id(), "BLINDTRANSFER")).containsEntry("agent", "1041")
-                    .containsEntry("queue", "7400").containsEntry("data1", "1042");
+                    .containsEntry("queue", "7400").containsEntry("data1", "1042").containsEntry("data2", "demo")
+                    .containsEntry("data5", "1").hasEntrySatisfying("data3", seconds())
+                    .hasEntrySatisfying("data4", seconds());
             Map<String, String> record = record(call.id());
             assertThat(record).containsEntry("queue", "7400").containsEntry("agent", "1041")
                     .containsEntry("extension", "1042").containsEntry("transfers", "1041>1042 blind")
@@ -141,7 +144,8 @@ class QueueTransferIT {
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "BLINDTRANSFER",
                     "ENTERQUEUE", "CONNECT", "COMPLETEAGENT");
             assertThat(queueLogEntry(call.id(), "BLINDTRANSFER")).containsEntry("queue", "7410")
-                    .containsEntry("agent", "1044").containsEntry("data1", "7411");
+                    .containsEntry("agent", "1044").containsEntry("data1", "7411").containsEntry("data2", "demo")
+                    .containsEntry("data5", "1");
             Map<String, String> record = record(call.id());
             assertThat(record).containsEntry("queue", "7411").containsEntry("agent", "1045")
                     .containsEntry("transfers", "1044>7411 blind").containsEntry("hungUpBy", "callee");
@@ -175,7 +179,9 @@ class QueueTransferIT {
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "ATTENDEDTRANSFER")
                     .doesNotContain("COMPLETECALLER", "COMPLETEAGENT", "BLINDTRANSFER");
             assertThat(queueLogEntry(call.id(), "ATTENDEDTRANSFER")).containsEntry("agent", "1050")
-                    .containsEntry("queue", "7440").containsEntry("data1", "1051");
+                    .containsEntry("queue", "7440").containsEntry("data1", "BRIDGE").containsEntry("data2", "1051")
+                    .containsEntry("data5", "1").hasEntrySatisfying("data3", seconds())
+                    .hasEntrySatisfying("data4", seconds());
             assertThat(record(call.id())).containsEntry("queue", "7440").containsEntry("agent", "1050")
                     .containsEntry("extension", "1051").containsEntry("transfers", "1050>1051 attended")
                     .containsEntry("from", "1052").containsEntry("hungUpBy", "caller");
@@ -244,7 +250,8 @@ class QueueTransferIT {
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "ATTENDEDTRANSFER")
                     .doesNotContain("COMPLETECALLER", "COMPLETEAGENT", "BLINDTRANSFER");
             assertThat(queueLogEntry(call.id(), "ATTENDEDTRANSFER")).containsEntry("agent", "1056")
-                    .containsEntry("queue", "7460").containsEntry("data1", "1057");
+                    .containsEntry("queue", "7460").containsEntry("data1", "BRIDGE").containsEntry("data2", "1057")
+                    .containsEntry("data5", "1");
             assertThat(record(call.id())).containsEntry("queue", "7460").containsEntry("agent", "1056")
                     .containsEntry("extension", "1057").containsEntry("transfers", "1056>1057 attended")
                     .containsEntry("from", "1058").containsEntry("hungUpBy", "callee");
@@ -340,6 +347,11 @@ class QueueTransferIT {
 
     private static List<String> queueLog(String callId) {
         return queueLogOf(callId).stream().map(b -> b.get("event")).toList();
+    }
+
+    /** A queue_log field holding whole seconds, as Asterisk writes holdtime and calltime. */
+    private static Consumer<String> seconds() {
+        return field -> assertThat(field).matches("[0-9]+");
     }
 
     private static Map<String, String> queueLogEntry(String callId, String event) {

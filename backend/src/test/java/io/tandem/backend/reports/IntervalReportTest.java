@@ -15,7 +15,7 @@ class IntervalReportTest {
 
     private static QueueLogEntry line(String time, String queue, String event, String data1) {
         return new QueueLogEntry("0-0", Instant.parse("2026-12-07T" + time + "Z"), "c", queue, "NONE", event, data1,
-                "", "");
+                "", "", "", "");
     }
 
     @Test
@@ -48,7 +48,8 @@ class IntervalReportTest {
     @Test
     void linesOfAnotherDayAreLeftOut() {
         List<Interval> day = IntervalReport.of(DAY, List.of(new QueueLogEntry("0-0",
-                Instant.parse("2026-12-08T00:00:00Z"), "c", "7000", "NONE", "ENTERQUEUE", "", "", "")), Map.of());
+                Instant.parse("2026-12-08T00:00:00Z"), "c", "7000", "NONE", "ENTERQUEUE", "", "", "", "", "")),
+                Map.of());
         assertThat(day.stream().mapToInt(Interval::offered).sum()).isZero();
     }
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class QueueLogSearchTest {
 
     private static QueueLogEntry line(String call, String queue, String agent, String event, String data2) {
-        return new QueueLogEntry("0-0", Instant.EPOCH, call, queue, agent, event, "", data2, "");
+        return new QueueLogEntry("0-0", Instant.EPOCH, call, queue, agent, event, "", data2, "", "", "");
     }
 
     @Test

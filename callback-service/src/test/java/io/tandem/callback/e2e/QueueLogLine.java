@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * One line of the node's {@code queuelog.csv} (Asterisk's queue_log columns): {@code id, time, callid, queuename,
- * agent, event, data1, data2, data3}, read as RFC 4180 CSV (quoted fields, doubled quotes, CRLF).
+ * agent, event, data1, data2, data3, data4, data5}, read as RFC 4180 CSV (quoted fields, doubled quotes, CRLF).
  */
 record QueueLogLine(String callId, String queue, String agent, String event, String data1, String data2) {
 

@@ -194,7 +194,7 @@ public class Claims {
     public boolean callEnded(String tenant, QueueDefinition queue, String agentId, CallEnding how, String target) {
         CallEnd reply = ScriptReply.decode(scripts.run(AcdScripts.CALL_END, tenant,
                 List.of(Keys.agent(tenant, agentId)), agentId, Long.toString(queue.wrapUpSeconds() * 1000L),
-                how.wire, target), CallEnd.class);
+                how.wire, target, tenant), CallEnd.class);
         if (!reply.outcome().equals(OK)) {
             return false;
         }
