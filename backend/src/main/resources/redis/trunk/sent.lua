@@ -1,6 +1,7 @@
 -- KEYS[1] trunkAttempts: the trunk's INVITEs of the last second, branch Call-ID scored by ms
 -- KEYS[2] outboundNodeAttempts: the tenant's INVITEs this node sent in the last second, branch Call-ID scored by ms
--- ARGV: 1 branch Call-ID, 2 the trunk's CAPS window in ms (seize.lua's ARGV[9]).
+-- ARGV: 1 branch Call-ID, 2 how long the keys must live at least, ms (the longest a place of another seizure may
+--       still be held ahead, and a window).
 -- The INVITE of a branch seize.lua let through has left the node: its place in the trunk's and the node's second
 -- now counts from its departure, not from the window ahead seize.lua held it at, so the limits hold on the wire as
 -- the carrier counts them and the slot frees a window after the INVITE left.
@@ -10,7 +11,8 @@ local now = redis.call('TIME')
 local ms = tonumber(now[1]) * 1000 + tonumber(now[2]) / 1000
 redis.call('ZADD', KEYS[1], 'XX', ms, ARGV[1])
 redis.call('ZADD', KEYS[2], 'XX', ms, ARGV[1])
--- seize.lua's keys live past a place taken a window ahead; a departure's place is now, so that is ample
-redis.call('PEXPIRE', KEYS[1], 2 * tonumber(ARGV[2]) + 1000)
-redis.call('PEXPIRE', KEYS[2], 3000)
+-- a key's life only grows: other seizures' places may still be held ahead in it
+local ttl = tonumber(ARGV[2])
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+if redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
 return math.floor(ms)

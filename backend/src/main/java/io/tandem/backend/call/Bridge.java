@@ -406,6 +406,9 @@ final class Bridge {
 
     /** A branch to the trunk of {@code seizure}; false (channel given back) when its INVITE could not be sent. */
     private boolean forkSeized(Seizure seizure) {
+        if (!hunt.sendable(seizure)) {
+            return false;
+        }
         Leg branch = new Leg(this, Leg.Side.CALLEE, seizure.callId(), callee);
         branch.target = new Route.Target(seizure.requestUri(), seizure.transport(), null);
         branch.seizure = seizure;

@@ -124,6 +124,9 @@ final class CampaignCall implements BranchOwner, RingingOffer.Caller {
 
     /** A branch to {@code seized}'s trunk; false (channel given back) when its INVITE could not be sent. */
     private boolean send(Seizure seized) {
+        if (!hunt.sendable(seized)) {
+            return false;
+        }
         OutgoingMedia media;
         try {
             media = node.legs().media();

@@ -84,7 +84,7 @@ public class OutsideCalls {
             }
         }
         return new TrunkHunt(redis, writes, tenant, nodeId, number.e164(), candidates, properties.inviteTimeout(),
-                properties.capsWindowMillis(), OutboundLimits.NONE, health);
+                properties.capsWindowMillis(), properties.sendDeadline(), OutboundLimits.NONE, health);
     }
 
     /**
@@ -103,6 +103,6 @@ public class OutsideCalls {
             }
         }
         return new TrunkHunt(redis, writes, tenant, nodeId, e164, candidates, properties.inviteTimeout(),
-                properties.capsWindowMillis(), limits, health);
+                properties.capsWindowMillis(), properties.sendDeadline(), limits, health);
     }
 }

@@ -14,11 +14,13 @@ import java.util.List;
  * @param codecs       the codecs the carrier takes, in preference order
  * @param seizedAt     when its place in the trunk's second was taken (Redis time, epoch ms); once the INVITE is
  *                     sent the limits count it from then ({@link TrunkHunt#sent})
+ * @param seizedNanos  this node's {@link System#nanoTime} just before the seizure was asked for: the send deadline
+ *                     counts from here ({@link TrunkHunt#sendable})
  * @param credentials  what answers the carrier's challenge to this INVITE (a registration trunk's digest
  *                     credentials; none for an address-authenticated trunk), one instance per INVITE branch
  */
 public record Seizure(String trunk, String callId, String requestUri, String transport, String callerNumber,
-        List<String> codecs, long seizedAt, CarrierCredentials credentials) {
+        List<String> codecs, long seizedAt, long seizedNanos, CarrierCredentials credentials) {
 
     /** The call's carrier side, for its record. */
     public CarrierLeg leg() {

@@ -24,6 +24,7 @@ public final class TrunkHunt {
     private static final Logger log = LoggerFactory.getLogger(TrunkHunt.class);
     private static final LuaScript SEIZE = LuaScript.load("trunk/seize", ScriptOutputType.VALUE);
     private static final LuaScript SENT = LuaScript.load("trunk/sent", ScriptOutputType.INTEGER);
+    private static final LuaScript RELEASE = LuaScript.load("trunk/release", ScriptOutputType.INTEGER);
 
     /**
      * One trunk still to try, with the number it presents for this caller and, for a registration trunk, its digest
@@ -48,6 +49,8 @@ public final class TrunkHunt {
     private final TrunkHealth health;
     /** The trunk's CAPS window, ms: 1000 and the guard ({@link TrunkProperties#capsGuard}). */
     private final long capsWindow;
+    /** How late after its seizure an INVITE may still be sent ({@link TrunkProperties#sendDeadline}). */
+    private final Duration sendDeadline;
     /**
      * Why the last trunk passed over was: "channels", "caps" (the trunk's), "node-channels", "node-caps",
      * "group-channels" (limits every trunk shares, so the hunt stops), or "" when none was passed over.
@@ -55,9 +58,10 @@ public final class TrunkHunt {
     private String lastRefusal = "";
 
     TrunkHunt(Redis redis, OwedWrites writes, String tenant, String nodeId, String e164, List<Candidate> trunks,
-            Duration inviteTimeout, long capsWindow, OutboundLimits limits, TrunkHealth health) {
+            Duration inviteTimeout, long capsWindow, Duration sendDeadline, OutboundLimits limits, TrunkHealth health) {
         this.health = health;
         this.capsWindow = capsWindow;
+        this.sendDeadline = sendDeadline;
         this.inviteTimeout = inviteTimeout;
         this.limits = limits;
         this.redis = redis;
@@ -87,15 +91,17 @@ public final class TrunkHunt {
             Candidate candidate = left.poll();
             Trunk trunk = candidate.trunk();
             String callId = SipMessages.newToken() + "@tandem";
+            long seizing = System.nanoTime();
             String outcome = redis.run(SEIZE, List.of(Keys.trunkChannels(tenant, trunk.id()),
                     Keys.trunkAttempts(tenant, trunk.id()), Keys.outboundNodeChannels(tenant, nodeId),
                     Keys.outboundNodeAttempts(tenant, nodeId), Keys.outboundChannels(tenant, limits.group())),
                     callId, nodeId, Integer.toString(trunk.maxChannels()), Integer.toString(trunk.caps()),
                     Integer.toString(limits.nodeChannels()), Integer.toString(limits.nodeCaps()),
-                    Integer.toString(limits.groupChannels()), trunk.id(), Long.toString(capsWindow));
+                    Integer.toString(limits.groupChannels()), trunk.id(), Long.toString(capsWindow),
+                    Long.toString(sendDeadline.toMillis() + capsWindow));
             if (outcome.startsWith("ok ")) {
                 return Optional.of(new Seizure(trunk.id(), callId, requestUri(trunk), trunk.transport().wire(),
-                        candidate.callerNumber(), trunk.codecs(), Long.parseLong(outcome.substring(3)),
+                        candidate.callerNumber(), trunk.codecs(), Long.parseLong(outcome.substring(3)), seizing,
                         candidate.credentials()));
             }
             lastRefusal = outcome;
@@ -131,23 +137,42 @@ public final class TrunkHunt {
     /**
      * The INVITE of {@code seizure} has left the node: its place in the trunk's and the node's second now counts
      * from here ({@code trunk/sent.lua}), so no carrier sees more INVITEs within any 1000 ms than the limits even
-     * when sending lags the seizure (until then seize.lua holds the place a window ahead of the seizure). Once, off the
-     * SIP thread: lost to a Redis outage, the place keeps its hold a window ahead (the safe side), and an update
-     * retried long after would mean nothing.
+     * when sending lags the seizure (until then seize.lua holds the place the send deadline and a window ahead of the
+     * seizure). Once, off the SIP thread: lost to a Redis outage, the place keeps its hold ahead (the safe side), and
+     * an update retried long after would mean nothing.
      */
     public void sent(Seizure seizure) {
         writes.once("trunk " + seizure.trunk() + ": INVITE of " + seizure.callId() + " sent", () -> redis.run(SENT,
                 List.of(Keys.trunkAttempts(tenant, seizure.trunk()), Keys.outboundNodeAttempts(tenant, nodeId)),
-                seizure.callId(), Long.toString(capsWindow)));
+                seizure.callId(), Long.toString(sendDeadline.toMillis() + 2 * capsWindow + 1000)));
     }
 
-    /** Gives the seized channel back (owed: retried through a Redis outage, never on the SIP thread). */
+    /**
+     * Whether {@code seizure}'s INVITE may still be sent, checked just before it is: not once the send deadline
+     * ({@link TrunkProperties#sendDeadline}) has passed since the seizure, for its place is held only that and a
+     * window ahead and an INVITE leaving later could bunch with the next second's at the carrier. A late one's channel
+     * is given back, and the caller hunts on as if its INVITE could not be sent.
+     */
+    public boolean sendable(Seizure seizure) {
+        long late = System.nanoTime() - seizure.seizedNanos();
+        if (late <= sendDeadline.toNanos()) {
+            return true;
+        }
+        log.warn("outside call to {} ({}): INVITE on trunk {} not sent {} ms after its seizure, past the send "
+                + "deadline; channel given back", e164, tenant, seizure.trunk(), late / 1_000_000);
+        release(seizure);
+        return false;
+    }
+
+    /**
+     * Gives the seized channel back ({@code trunk/release.lua}; owed: retried through a Redis outage, never on the SIP
+     * thread). A place in the second still held ahead (the INVITE never sent) counts from now, the safe side.
+     */
     public void release(Seizure seizure) {
-        writes.owe("trunk " + seizure.trunk() + ": channel of " + seizure.callId() + " released", () -> {
-            redis.commands().hdel(Keys.trunkChannels(tenant, seizure.trunk()), seizure.callId());
-            redis.commands().hdel(Keys.outboundNodeChannels(tenant, nodeId), seizure.callId());
-            redis.commands().hdel(Keys.outboundChannels(tenant, limits.group()), seizure.callId());
-        });
+        writes.owe("trunk " + seizure.trunk() + ": channel of " + seizure.callId() + " released", () -> redis.run(
+                RELEASE, List.of(Keys.trunkChannels(tenant, seizure.trunk()), Keys.outboundNodeChannels(tenant, nodeId),
+                        Keys.outboundChannels(tenant, limits.group()), Keys.trunkAttempts(tenant, seizure.trunk()),
+                        Keys.outboundNodeAttempts(tenant, nodeId)), seizure.callId()));
     }
 
     /**

@@ -25,6 +25,10 @@ import org.springframework.validation.annotation.Validated;
  *                           arrivals on its own clock, and an INVITE delayed on the way bunches with the next second's,
  *                           so a window of exactly 1000 ms lets the carrier see CAPS + 1; costs CAPS × guard / 1000
  *                           calls a second at full load
+ * @param sendDeadline       how late after its channel was seized an outside call's INVITE may still be sent (1-60 s):
+ *                           until it is sent, the seizure's place in the trunk's second is held this and a CAPS window
+ *                           ahead, so however late the INVITE leaves it is counted; one later than this (a node
+ *                           starved of CPU) is not sent, its channel is given back and the hunt goes on
  */
 @Validated
 @ConfigurationProperties("tandem.trunks")
@@ -34,7 +38,8 @@ public record TrunkProperties(
         @DefaultValue("4s") @NotNull Duration inviteTimeout,
         @DefaultValue("5") int healthFailures,
         @DefaultValue("30s") @NotNull Duration healthProbe,
-        @DefaultValue("20ms") @NotNull Duration capsGuard) {
+        @DefaultValue("20ms") @NotNull Duration capsGuard,
+        @DefaultValue("8s") @NotNull Duration sendDeadline) {
 
     public TrunkProperties {
         if (registrationExpiry.toSeconds() < 60) {
@@ -51,6 +56,9 @@ public record TrunkProperties(
         }
         if (capsGuard.isNegative() || capsGuard.toMillis() > 500) {
             throw new IllegalArgumentException("tandem.trunks.caps-guard must be 0-500ms (20ms by default)");
+        }
+        if (sendDeadline.toMillis() < 1000 || sendDeadline.toSeconds() > 60) {
+            throw new IllegalArgumentException("tandem.trunks.send-deadline must be 1s-60s (8s by default)");
         }
         if (registrationCheck.isNegative() || registrationCheck.isZero()) {
             throw new IllegalArgumentException("tandem.trunks.registration-check must be positive");

@@ -31,7 +31,7 @@ class TrunkHuntIT {
         try (Redis redis = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(2), 100, 10_000));
                 OwedWrites writes = new OwedWrites(100, new SimpleMeterRegistry())) {
             TrunkProperties properties = new TrunkProperties(Duration.ofSeconds(600), Duration.ofSeconds(30),
-                    Duration.ofSeconds(4), 5, Duration.ofSeconds(30), Duration.ofMillis(20));
+                    Duration.ofSeconds(4), 5, Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofSeconds(8));
             Trunk trunk = new Trunk("a", "127.0.0.1", 5060, Trunk.Transport.UDP, Trunk.Authentication.ADDRESS,
                     List.of(), "", 10, 0, List.of("PCMU"),
                     new Trunk.CallerId(Trunk.CallerIdMode.PRESENTED, "+4930100"), 1, Trunk.State.IN_SERVICE, "");
@@ -41,10 +41,13 @@ class TrunkHuntIT {
 
             Seizure late = hunt(redis, writes, health, trunk).next().orElseThrow();
             Seizure released = hunt(redis, writes, health, trunk).next().orElseThrow();
-            // not sent yet: its place is held a window (1020 ms here) ahead, so it cannot leave the window before it
-            // is sent, however late that is; scored with its microseconds, seizedAt is the whole ms
+            // not sent yet: its place is held the send deadline and a window (8,000 + 1,020 ms here) ahead, so it
+            // cannot leave the window before it is sent, however late that is up to the deadline; scored with its
+            // microseconds, seizedAt is the whole ms
             assertThat(redis.commands().zscore(trunkAttempts, late.callId())).isGreaterThanOrEqualTo(
-                    late.seizedAt() + 1020.0).isLessThan(late.seizedAt() + 1021.0);
+                    late.seizedAt() + 9020.0).isLessThan(late.seizedAt() + 9021.0);
+            assertThat(redis.commands().zscore(nodeAttempts, late.callId())).isGreaterThanOrEqualTo(
+                    late.seizedAt() + 9020.0).isLessThan(late.seizedAt() + 9021.0);
             // as if seized 900 ms before its INVITE left: counted from the seizure it would leave the window early
             long seized = late.seizedAt() - 900;
             redis.commands().zadd(trunkAttempts, seized, late.callId());
@@ -65,8 +68,64 @@ class TrunkHuntIT {
         }
     }
 
+    /**
+     * An INVITE not sent by its send deadline is not sent at all: its channel is given back and its place, held ahead
+     * until then, counts from the give-back, so it neither bunches with later INVITEs at the carrier (it never leaves)
+     * nor holds its slot for the rest of the hold. An INVITE given back after it was sent keeps its departure's place.
+     */
+    @Test
+    void anInviteLateForItsSendDeadlineIsGivenBackAndItsPlaceCountsFromThen() {
+        try (Redis redis = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(2), 100, 10_000));
+                OwedWrites writes = new OwedWrites(100, new SimpleMeterRegistry())) {
+            TrunkProperties properties = new TrunkProperties(Duration.ofSeconds(600), Duration.ofSeconds(30),
+                    Duration.ofSeconds(4), 5, Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofSeconds(1));
+            Trunk trunk = new Trunk("b", "127.0.0.1", 5060, Trunk.Transport.UDP, Trunk.Authentication.ADDRESS,
+                    List.of(), "", 10, 0, List.of("PCMU"),
+                    new Trunk.CallerId(Trunk.CallerIdMode.PRESENTED, "+4930100"), 1, Trunk.State.IN_SERVICE, "");
+            TrunkHealth health = new TrunkHealth(redis, writes, properties);
+            String trunkAttempts = Keys.trunkAttempts(TENANT, "b");
+            String nodeAttempts = Keys.outboundNodeAttempts(TENANT, NODE);
+            String channels = Keys.trunkChannels(TENANT, "b");
+            Duration deadline = properties.sendDeadline();
+            // a long CAPS window, so that the hold (deadline and window) is far beyond the give-back however loaded
+            long window = 30_000;
+
+            TrunkHunt lateHunt = hunt(redis, writes, health, trunk, window, deadline);
+            Seizure late = lateHunt.next().orElseThrow();
+            TrunkHunt sentHunt = hunt(redis, writes, health, trunk, window, deadline);
+            Seizure sent = sentHunt.next().orElseThrow();
+            assertThat(sentHunt.sendable(sent)).as("an INVITE in time").isTrue();
+            sentHunt.sent(sent);
+            Await.until("the sent INVITE's place at its departure", Duration.ofSeconds(30),
+                    () -> redis.commands().zscore(trunkAttempts, sent.callId()) < sent.seizedAt() + window);
+            double departure = redis.commands().zscore(trunkAttempts, sent.callId());
+            sentHunt.release(sent);
+
+            Await.until("the send deadline passed", Duration.ofSeconds(30),
+                    () -> System.nanoTime() - late.seizedNanos() > deadline.toNanos());
+            assertThat(lateHunt.sendable(late)).as("an INVITE past its send deadline").isFalse();
+            Await.until("the late seizure's channel given back", Duration.ofSeconds(30),
+                    () -> !redis.commands().hexists(channels, late.callId()));
+            double givenBack = redis.commands().zscore(trunkAttempts, late.callId());
+            assertThat(givenBack).as("its place counts from the give-back, not held on for the rest of its hold")
+                    .isLessThan(late.seizedAt() + (double) deadline.toMillis() + window)
+                    .isGreaterThan((double) late.seizedAt());
+            assertThat(redis.commands().zscore(nodeAttempts, late.callId())).as("the node's second too")
+                    .isEqualTo(givenBack);
+            assertThat(redis.commands().hexists(channels, sent.callId())).as("the sent one's channel given back")
+                    .isFalse();
+            assertThat(redis.commands().zscore(trunkAttempts, sent.callId())).as("the sent one keeps its departure")
+                    .isEqualTo(departure);
+        }
+    }
+
     private static TrunkHunt hunt(Redis redis, OwedWrites writes, TrunkHealth health, Trunk trunk) {
+        return hunt(redis, writes, health, trunk, 1020, Duration.ofSeconds(8));
+    }
+
+    private static TrunkHunt hunt(Redis redis, OwedWrites writes, TrunkHealth health, Trunk trunk, long capsWindow,
+            Duration sendDeadline) {
         return new TrunkHunt(redis, writes, TENANT, NODE, "+4930555", List.of(new TrunkHunt.Candidate(trunk,
-                "+4930100", null)), Duration.ofSeconds(4), 1020, OutboundLimits.NONE, health);
+                "+4930100", null)), Duration.ofSeconds(4), capsWindow, sendDeadline, OutboundLimits.NONE, health);
     }
 }
