@@ -57,7 +57,9 @@ public final class Api {
     }
 
     private HttpRequest.Builder request(String path, String login, String password) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        // generous: a first /v3/api-docs (springdoc scans every controller) took over 30 s at load 40 in a
+        // fresh-clone run; a budget costs nothing while the node answers
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(90));
         if (login != null) {
             String token = Base64.getEncoder().encodeToString((login + ":" + password)
                     .getBytes(StandardCharsets.UTF_8));
