@@ -284,7 +284,7 @@ class CampaignDialIT {
                     () -> agent.ear(ringing).toneFrames() > 25);
             Await.until("the customer hears the agent's 1 kHz", Duration.ofSeconds(20),
                     () -> carrier.phone.ear.toneFrames() > 25);
-            Await.until("the attempt recorded as answered", Duration.ofSeconds(10),
+            Await.until("the attempt recorded as answered", Duration.ofSeconds(30),
                     () -> "answered".equals(records("sales").get(number(1)).path("lastOutcome").asText()));
             customer.hangup();
             agent.awaitState(ringing, CallState.ENDED);
@@ -338,7 +338,7 @@ class CampaignDialIT {
             assertThat(customer.state()).as("hung up on by the node after the safe-harbour prompt")
                     .isEqualTo(CallState.ENDED);
             agent.awaitState(ringing, CallState.ENDED);
-            Await.until("the attempt recorded", Duration.ofSeconds(10),
+            Await.until("the attempt recorded", Duration.ofSeconds(30),
                     () -> "abandoned".equals(records("sales").get(number(3)).path("lastOutcome").asText()));
             JsonNode figures = JSON.readTree(node.api().get(TENANT + "/campaigns/sales/figures", TestNode.ADMIN,
                     TestNode.PASSWORD).body());
