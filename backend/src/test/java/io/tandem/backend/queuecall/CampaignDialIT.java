@@ -348,6 +348,30 @@ class CampaignDialIT {
         }
     }
 
+    /**
+     * A broadcast call's BYE comes only once its whole prompt was sent: it waits for the media thread to have read the
+     * prompt ({@link Goodbye}), not for a wall-clock timer of the prompt's length, which cut the prompt short when a
+     * loaded machine's media clock skipped ticks. Counted in packets the customer received, not in frames it played
+     * (its own media clock would skip those alike).
+     */
+    @Test
+    void aBroadcastCallIsHungUpOnlyOnceItsWholePromptWasSent() throws Exception {
+        List<String> prompt = List.of("please-try-call-later", "vm-goodbye");
+        try (Carrier carrier = new Carrier()) {
+            trunk("a", carrier.phone.ua.sipPort(), 1, 0);
+            put(TENANT + "/campaigns/blast", "{\"queue\":\"7000\",\"mode\":\"broadcast\",\"window\":{\"start\":"
+                    + "\"00:00\",\"end\":\"23:59\"},\"ringSeconds\":15,\"prompt\":[\"" + String.join("\",\"", prompt)
+                    + "\"]}");
+            upload("blast", "number,timezone\n" + number(4) + ",UTC\n");
+            post(TENANT + "/campaigns/blast/start", "");
+            Call customer = TestPhone.next(carrier.phone.incoming, "the customer's call at the carrier");
+            carrier.phone.awaitState(customer, CallState.ENDED);
+            long promptPackets = PredictiveCampaignIT.length(prompt).toMillis() / 20;
+            assertThat(customer.statistics().packetsReceived()).as("packets of the " + promptPackets
+                    + "-packet prompt the customer received before the node's BYE").isGreaterThanOrEqualTo(promptPackets);
+        }
+    }
+
     /** The most seizures within any 1000 ms, as the trunk's calls-per-second limit counts them. */
     private static long mostInAnySecond(List<Long> times) {
         long most = 0;
