@@ -51,7 +51,7 @@ class AgentSocketIT {
                      AgentApiServer.TOKEN, listener, scheduler, Clock.systemUTC())) {
             socket.connect();
             assertThat(next(connections, "connected")).isEqualTo("up " + first.httpUrl());
-            Await.until("a ping arrives", Duration.ofSeconds(10),
+            Await.until("a ping arrives", Duration.ofSeconds(30),
                     () -> first.received.stream().anyMatch(e -> e.type().equals(MessageType.PING)));
 
             first.push(MessageType.AGENT_STATE, new AgentStatus("1001", AgentState.AVAILABLE, "", 3, Instant.now(),

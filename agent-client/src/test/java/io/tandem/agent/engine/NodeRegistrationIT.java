@@ -81,7 +81,7 @@ class NodeRegistrationIT {
                 RegistrationStatus on = Await.value("registered", Duration.ofSeconds(60),
                         () -> java.util.Optional.ofNullable(events.registrations.poll()).filter(RegistrationStatus::registered));
                 assertThat(on.registrar()).isEqualTo(doomed.sipUri());
-                Await.until("every node sees the binding on p3", Duration.ofSeconds(10),
+                Await.until("every node sees the binding on p3", Duration.ofSeconds(30),
                         () -> bindingNode(second, extension).contains("\"node\":\"" + doomed.id() + "\""));
 
                 long killedAt = System.nanoTime();
@@ -95,7 +95,7 @@ class NodeRegistrationIT {
                         (System.nanoTime() - killedAt) / 1_000_000);
                 assertThat(moved.registrar()).isEqualTo(second.sipUri());
                 assertThat(engine.registration().registrar()).isEqualTo(second.sipUri());
-                Await.until("the cluster sees the binding on p2", Duration.ofSeconds(10),
+                Await.until("the cluster sees the binding on p2", Duration.ofSeconds(30),
                         () -> bindingNode(second, extension).contains("\"node\":\"p2\""));
             }
         }

@@ -70,7 +70,7 @@ public final class PhoneUi implements AutoCloseable {
 
     /** Runs {@code action} on the FX thread and returns its result. */
     public static <T> T fx(Callable<T> action) throws Exception {
-        return WaitForAsyncUtils.asyncFx(action).get(10, TimeUnit.SECONDS);
+        return WaitForAsyncUtils.asyncFx(action).get(30, TimeUnit.SECONDS);
     }
 
     public <T extends Node> T node(String id) {
@@ -90,19 +90,22 @@ public final class PhoneUi implements AutoCloseable {
 
     public String text(String id) {
         try {
-            return fx(() -> {
-                Node n = robot.lookup("#" + id).tryQuery().orElse(null);
-                if (n instanceof Labeled l) {
-                    return l.getText();
-                }
-                if (n instanceof TextInputControl t) {
-                    return t.getText();
-                }
-                return "";
-            });
+            return fx(() -> textOnFx(id));
         } catch (Exception e) {
             return "";
         }
+    }
+
+    /** {@link #text(String)} for code already on the FX thread (inside {@link #fx}): several reads at one moment. */
+    public String textOnFx(String id) {
+        Node n = robot.lookup("#" + id).tryQuery().orElse(null);
+        if (n instanceof Labeled l) {
+            return l.getText();
+        }
+        if (n instanceof TextInputControl t) {
+            return t.getText();
+        }
+        return "";
     }
 
     /** Clears the field and types {@code text} into it. */

@@ -392,12 +392,16 @@ final class CampaignCall implements BranchOwner, RingingOffer.Caller {
         goodbye(node.safeHarbourPrompt(), "abandoned");
     }
 
-    /** The customer hears {@code words}, then our BYE; the record says {@code cause}. */
+    /**
+     * The customer hears {@code words}, then our BYE; the record says {@code cause}. The BYE waits until the prompt
+     * has been sent, as the media thread counts it ({@link Goodbye}), not for a wall-clock timer of its length: under
+     * load the media clock skips ticks and such a timer cut the prompt short.
+     */
     private void goodbye(List<String> words, String cause) {
         AgentBranch leg = customer;
-        leg.stream.setSource(node.media().prompts(words, frame -> false));
-        Duration prompt = node.media().promptsLength(words);
-        node.later().after(prompt.plusMillis(200), () -> {
+        Goodbye goodbye = new Goodbye(node.media().prompts(words, frame -> false), node.media().promptsLength(words));
+        leg.stream.setSource(goodbye.source());
+        goodbye.afterHeard(node.later(), () -> {
             synchronized (this) {
                 if (customer != leg) {
                     return; // the customer hung up first

@@ -33,7 +33,7 @@ class DirectCallRestartIT {
             r.commands().sadd(Keys.directCalls("demo", "dr1"), "1001");
 
             try (TestNode node = TestNode.start("tandem.redis.uri=" + redis.uri(), "tandem.node.id=dr1")) {
-                Await.until("dr1 clears what it counted before", Duration.ofSeconds(10),
+                Await.until("dr1 clears what it counted before", Duration.ofSeconds(30),
                         () -> r.commands().hget(agent, "direct:dr1") == null);
                 assertThat(r.commands().exists(Keys.directCalls("demo", "dr1"))).isZero();
                 assertThat(r.commands().hget(agent, "direct:dr2")).as("another node's call").isEqualTo("1");

@@ -58,7 +58,7 @@ class OfferDeliveryIT {
     @Test
     void anotherNodesCallerIsPublishedByTheClaimAndMarkedDelivered() {
         try (Subscription n2 = Subscription.to(nodes.get(1).redis, Keys.nodeOffers("n2"), received::add)) {
-            Await.until("n2 listens on its offer channel", Duration.ofSeconds(10),
+            Await.until("n2 listens on its offer channel", Duration.ofSeconds(30),
                     () -> nodes.get(0).redis.commands().pubsubNumsub(Keys.nodeOffers("n2"))
                             .getOrDefault(Keys.nodeOffers("n2"), 0L) == 1);
             assertThat(nodes.get(1).enqueue("7000", "caller-of-n2", 0).ok()).isTrue();
@@ -67,7 +67,7 @@ class OfferDeliveryIT {
 
             assertThat(grant.callerNode()).isEqualTo("n2");
             assertThat(grant.delivered()).isTrue();
-            Await.until("n2 received the offer", Duration.ofSeconds(10), () -> !received.isEmpty());
+            Await.until("n2 received the offer", Duration.ofSeconds(30), () -> !received.isEmpty());
             assertThat(received).hasSize(1);
             OfferGrant offer = OfferGrant.fromWire(received.peek());
             assertThat(offer.offerId()).isEqualTo(grant.offerId());
@@ -83,7 +83,7 @@ class OfferDeliveryIT {
     @Test
     void aCallerOfTheClaimingNodeIsNotPublished() {
         try (Subscription n1 = Subscription.to(nodes.get(0).redis, Keys.nodeOffers("n1"), received::add)) {
-            Await.until("n1 listens on its offer channel", Duration.ofSeconds(10),
+            Await.until("n1 listens on its offer channel", Duration.ofSeconds(30),
                     () -> nodes.get(0).redis.commands().pubsubNumsub(Keys.nodeOffers("n1"))
                             .getOrDefault(Keys.nodeOffers("n1"), 0L) == 1);
             assertThat(nodes.get(0).enqueue("7000", "caller-of-n1", 0).ok()).isTrue();
@@ -94,7 +94,7 @@ class OfferDeliveryIT {
             assertThat(grant.delivered()).isFalse();
             // a later publish on the same channel arrives after anything the claim could have published
             nodes.get(0).redis.commands().publish(Keys.nodeOffers("n1"), "marker");
-            Await.until("the marker arrived", Duration.ofSeconds(10), () -> received.contains("marker"));
+            Await.until("the marker arrived", Duration.ofSeconds(30), () -> received.contains("marker"));
             assertThat(received).containsExactly("marker");
         }
     }

@@ -39,7 +39,7 @@ class PresenceRoundIT extends TwoAcdNodes {
         assertThat(n2.sessions.status(TENANT, "1002").state()).isEqualTo(AgentState.NOT_READY);
         assertThat(n1.redis.commands().get(io.tandem.backend.redis.Keys.presenceRound(TENANT))).isEqualTo("n1");
 
-        Await.until("node 2 checks once node 1's round is over", Duration.ofSeconds(15), () -> {
+        Await.until("node 2 checks once node 1's round is over", Duration.ofSeconds(30), () -> {
             p2.sweep(TENANT);
             return n2.sessions.status(TENANT, "1002").state() == AgentState.LOGGED_OUT;
         });

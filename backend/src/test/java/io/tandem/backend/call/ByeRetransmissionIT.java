@@ -82,7 +82,7 @@ class ByeRetransmissionIT {
             assertThat(meters.retransmissions("repeated")).isEqualTo(repeated + 1);
             assertThat(meters.responses("2xx")).as("repeated, not answered again").isEqualTo(okSent);
         }
-        Await.until("the call is recorded", Duration.ofSeconds(10), () -> !records(before).isEmpty());
+        Await.until("the call is recorded", Duration.ofSeconds(30), () -> !records(before).isEmpty());
         assertThat(records(before)).singleElement().satisfies(r -> {
             assertThat(r.endCause()).isEqualTo("normal");
             assertThat(r.hungUpBy()).isEqualTo("callee");

@@ -83,7 +83,7 @@ class ChallengedOutsideCallIT {
                     () -> caller.ear.toneFrames() > 25);
             call.hangup();
             caller.awaitState(call, CallState.ENDED);
-            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the call's record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("trunk", "reg").containsEntry("endCause", "normal");
             SippResult verdict = carrier.awaitExit(Duration.ofSeconds(30));
             assertThat(verdict.allCallsSucceeded()).as("the call and the REGISTER went as the carrier expects: "
@@ -100,7 +100,7 @@ class ChallengedOutsideCallIT {
                     .as("the digest is the trunk's password's: " + digest).isTrue();
             assertThat(CSEQ.matcher(messages).results().map(m -> m.group(1)).distinct())
                     .as("CSeq + 1 for the INVITE with credentials").containsExactly("1", "2");
-            Await.until("the channel is given back", Duration.ofSeconds(10),
+            Await.until("the channel is given back", Duration.ofSeconds(30),
                     () -> redisCommands().hlen(Keys.trunkChannels("demo", "reg")) == 0);
         }
     }
@@ -114,14 +114,14 @@ class ChallengedOutsideCallIT {
             Call call = caller.dial(node, LONDON);
             caller.awaitState(call, CallState.ENDED);
             assertThat(call.endStatus()).isEqualTo(503);
-            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the call's record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("trunk", "wrong").containsEntry("endCause",
                     "carrier-auth-failed");
             // The carrier waits 3 s for a third INVITE (a loop), which would fail its call; the other is the REGISTER.
             SippResult verdict = carrier.awaitExit(Duration.ofSeconds(30));
             assertThat(verdict.allCallsSucceeded()).as(verdict.describe()).isTrue();
             assertThat(INVITE.matcher(carrier.messages()).results().count()).as("no loop of challenges").isEqualTo(2);
-            Await.until("the channel is given back", Duration.ofSeconds(10),
+            Await.until("the channel is given back", Duration.ofSeconds(30),
                     () -> redisCommands().hlen(Keys.trunkChannels("demo", "wrong")) == 0);
         }
     }

@@ -72,10 +72,10 @@ class InterNodeCallIT {
             assertThat(n1.bean(B2bua.class).activeCalls()).isEqualTo(1);
             assertThat(n2.bean(B2bua.class).activeCalls()).isEqualTo(1);
             assertThat(n1.bean(NodeMetrics.class).activeCalls()).isEqualTo(1);
-            Await.until("node 2's heartbeat counts its call leg", Duration.ofSeconds(10),
+            Await.until("node 2's heartbeat counts its call leg", Duration.ofSeconds(30),
                     () -> n1.bean(NodeRegistry.class).find("in2").map(NodeInfo::calls).orElse(0) == 1);
             // The call fields are written off the SIP threads, just after the answer.
-            Await.until("1001's and 1002's records show the call", Duration.ofSeconds(10), () -> Stream.of(
+            Await.until("1001's and 1002's records show the call", Duration.ofSeconds(30), () -> Stream.of(
                     "1001", "1002").allMatch(ext -> n1.bean(Redis.class).commands()
                     .hgetall(Keys.registration("demo", ext)).keySet().stream().anyMatch(f -> f.startsWith("call:"))));
 
@@ -102,7 +102,7 @@ class InterNodeCallIT {
             alice.awaitState(outgoing, CallState.ENDED);
             assertThat(outgoing.endStatus()).isEqualTo(200);
         }
-        Await.until("both nodes released the call", Duration.ofSeconds(10),
+        Await.until("both nodes released the call", Duration.ofSeconds(30),
                 () -> n1.bean(B2bua.class).activeCalls() == 0 && n2.bean(B2bua.class).activeCalls() == 0);
         // Each node relayed both tones (25+ frames each way) and counts them in its Prometheus RTP meters.
         for (TestNode node : List.of(n1, n2)) {
@@ -110,7 +110,7 @@ class InterNodeCallIT {
                     .isNotNull().extracting(c -> c.count()).asInstanceOf(InstanceOfAssertFactories.DOUBLE)
                     .isGreaterThanOrEqualTo(50.0);
         }
-        Await.until("the call's record is written", Duration.ofSeconds(10), () -> !n1.bean(CallRecords.class)
+        Await.until("the call's record is written", Duration.ofSeconds(30), () -> !n1.bean(CallRecords.class)
                 .ended("demo", before, Instant.now().plusSeconds(5)).isEmpty());
         List<CallRecord> records = n1.bean(CallRecords.class).ended("demo", before, Instant.now().plusSeconds(5));
         assertThat(records).hasSize(1);
@@ -135,7 +135,7 @@ class InterNodeCallIT {
             dave.awaitState(answered, CallState.ENDED);
             assertThat(answered.endStatus()).isEqualTo(200);
         }
-        Await.until("both nodes released the call", Duration.ofSeconds(10),
+        Await.until("both nodes released the call", Duration.ofSeconds(30),
                 () -> n1.bean(B2bua.class).activeCalls() == 0 && n2.bean(B2bua.class).activeCalls() == 0);
         assertThat(n2.bean(CallRecords.class).ended("demo", Instant.now().minusSeconds(60),
                 Instant.now().plusSeconds(5))).extracting(CallRecord::hungUpBy).contains("caller");

@@ -66,7 +66,7 @@ class LocalCallIT {
             callee.awaitState(ringing, CallState.ENDED);
             assertThat(ringing.endStatus()).isEqualTo(487);
         }
-        Await.until("the call is released and recorded", Duration.ofSeconds(10),
+        Await.until("the call is released and recorded", Duration.ofSeconds(30),
                 () -> node.bean(B2bua.class).activeCalls() == 0 && node.bean(CallRecords.class)
                         .ended("demo", before, Instant.now().plusSeconds(5)).stream()
                         .anyMatch(r -> r.to().equals("1004")));

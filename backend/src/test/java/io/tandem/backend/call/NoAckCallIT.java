@@ -46,7 +46,7 @@ class NoAckCallIT {
                 SippResult hungUp = callee.awaitExit(Duration.ofSeconds(30));
                 assertThat(hungUp.allCallsSucceeded()).as(hungUp.describe()).isTrue();
             }
-            Await.until("the call is released and recorded", Duration.ofSeconds(10),
+            Await.until("the call is released and recorded", Duration.ofSeconds(30),
                     () -> node.bean(B2bua.class).activeCalls() == 0 && !node.bean(CallRecords.class)
                             .ended("demo", started, Instant.now().plusSeconds(5)).isEmpty());
             assertThat(node.bean(CallRecords.class).ended("demo", started, Instant.now().plusSeconds(5)))

@@ -38,7 +38,7 @@ class NodeFailureCallIT {
                 Call meanwhile = caller.dial(n1, "1002");
                 caller.awaitState(meanwhile, CallState.ENDED);
                 assertThat(meanwhile.endStatus()).isEqualTo(480);
-                Await.until("nf2 is no longer alive", Duration.ofSeconds(15),
+                Await.until("nf2 is no longer alive", Duration.ofSeconds(30),
                         () -> !n1.bean(NodeRegistry.class).isAlive("nf2"));
                 Call afterTtl = caller.dial(n1, "1002");
                 caller.awaitState(afterTtl, CallState.ENDED);

@@ -112,7 +112,7 @@ class OfferAnswerIT {
     }
 
     private static void assertRecord(Instant started, String callee, Consumer<CallRecord> check) {
-        Await.until("the call to " + callee + " is recorded", Duration.ofSeconds(10), () -> node.bean(CallRecords.class)
+        Await.until("the call to " + callee + " is recorded", Duration.ofSeconds(30), () -> node.bean(CallRecords.class)
                 .ended("demo", started, Instant.now().plusSeconds(5)).stream().anyMatch(r -> r.to().equals(callee)));
         assertThat(node.bean(CallRecords.class).ended("demo", started, Instant.now().plusSeconds(5)))
                 .filteredOn(r -> r.to().equals(callee)).singleElement().satisfies(r -> {

@@ -94,10 +94,10 @@ class OutsideCallIT {
                     () -> caller.ear.toneFrames() > 25);
             call.hangup();
             carrier.awaitState(far, CallState.ENDED);
-            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the call's record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("from", "1001").containsEntry("to", LONDON_E164)
                     .containsEntry("trunk", "a").containsEntry("endCause", "normal");
-            Await.until("the channel is given back", Duration.ofSeconds(10),
+            Await.until("the channel is given back", Duration.ofSeconds(30),
                     () -> redisCommands().hlen(Keys.trunkChannels("demo", "a")) == 0);
         }
     }
@@ -197,7 +197,7 @@ class OutsideCallIT {
             assertThat(a.successfulCalls()).as(a.describe()).isEqualTo(1);
             call.hangup();
             caller.awaitState(call, CallState.ENDED);
-            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the call's record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("trunk", "b");
         }
     }
@@ -212,7 +212,7 @@ class OutsideCallIT {
             Call call = caller.dial(node, LONDON);
             caller.awaitState(call, CallState.CONNECTED);
             assertThat(carrierB.incoming).as("after tandem.trunks.invite-timeout without 100 Trying").hasSize(1);
-            Await.until("trunk a's channel given back", Duration.ofSeconds(10),
+            Await.until("trunk a's channel given back", Duration.ofSeconds(30),
                     () -> redisCommands().hlen(Keys.trunkChannels("demo", "a")) == 0);
             call.hangup();
             caller.awaitState(call, CallState.ENDED);

@@ -62,9 +62,9 @@ class SippCallIT {
                 log.info("SIPp: {} calls UAC -> node -> UAS in {} ms ({} calls/s offered at 20/s, 3 s each)",
                         CALLS, took.toMillis(), String.format("%.1f", CALLS * 1000.0 / took.toMillis()));
             }
-            Await.until("every call released", Duration.ofSeconds(10),
+            Await.until("every call released", Duration.ofSeconds(30),
                     () -> node.bean(B2bua.class).activeCalls() == 0);
-            Await.until("every call's record is written", Duration.ofSeconds(10), () -> node.bean(
+            Await.until("every call's record is written", Duration.ofSeconds(30), () -> node.bean(
                     CallRecords.class).ended("demo", started.minusSeconds(1), Instant.now().plusSeconds(5)).size()
                     >= CALLS);
             List<CallRecord> records = node.bean(CallRecords.class).ended("demo", started.minusSeconds(1),

@@ -70,7 +70,7 @@ class TrunkHealthIT {
             for (int i = 1; i <= THRESHOLD; i++) {
                 connectAndHangUp(caller);
                 int calls = i;
-                Await.until("trunk a refused call " + i, Duration.ofSeconds(10),
+                Await.until("trunk a refused call " + i, Duration.ofSeconds(30),
                         () -> invites(refusing) == calls);
             }
             JsonNode out = Await.value("trunk a out of rotation", Duration.ofSeconds(20),

@@ -46,7 +46,7 @@ class ClusterIT {
             } finally {
                 n2.close();
             }
-            Await.until("n2 leaves n1's node list", Duration.ofSeconds(10), () -> {
+            Await.until("n2 leaves n1's node list", Duration.ofSeconds(30), () -> {
                 try {
                     return ids(json.readTree(n1.api().get("/api/v1/cluster/nodes", ADMIN, PASSWORD).body()))
                             .equals(List.of("n1"));

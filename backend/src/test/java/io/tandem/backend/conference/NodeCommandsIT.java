@@ -62,7 +62,7 @@ class NodeCommandsIT {
                     "tandem.sip.rtp-port-min=" + rtp, "tandem.sip.rtp-port-max=" + (rtp + 9))) {
                 Await.until("both commands read and found no room, the bad entry counted", Duration.ofSeconds(30),
                         () -> commands(node, "no-room") == 2 && commands(node, "malformed") == 1);
-                Await.until("nothing left pending", Duration.ofSeconds(10),
+                Await.until("nothing left pending", Duration.ofSeconds(30),
                         () -> redisCommands.xpending(stream, CallbackKeys.NODE_GROUP).getCount() == 0);
                 assertThat(redisCommands.get(Keys.doneCommand("c1", "pending-1"))).isEqualTo("1");
                 assertThat(redisCommands.ttl(Keys.doneCommand("c1", "waiting-1"))).isPositive();

@@ -55,7 +55,7 @@ final class AgentDesk implements AutoCloseable {
      */
     void stateAfterCall(String state) throws InterruptedException {
         Await.until(agentId + " -> " + state + " accepted (200) once the node "
-                + "ended the call", java.time.Duration.ofSeconds(10), () -> put(state).statusCode() == 200);
+                + "ended the call", java.time.Duration.ofSeconds(30), () -> put(state).statusCode() == 200);
     }
 
     private HttpResponse<String> put(String state) {

@@ -284,7 +284,7 @@ class CampaignDialIT {
                     () -> agent.ear(ringing).toneFrames() > 25);
             Await.until("the customer hears the agent's 1 kHz", Duration.ofSeconds(20),
                     () -> carrier.phone.ear.toneFrames() > 25);
-            Await.until("the attempt recorded as answered", Duration.ofSeconds(10),
+            Await.until("the attempt recorded as answered", Duration.ofSeconds(30),
                     () -> "answered".equals(records("sales").get(number(1)).path("lastOutcome").asText()));
             customer.hangup();
             agent.awaitState(ringing, CallState.ENDED);
@@ -338,13 +338,37 @@ class CampaignDialIT {
             assertThat(customer.state()).as("hung up on by the node after the safe-harbour prompt")
                     .isEqualTo(CallState.ENDED);
             agent.awaitState(ringing, CallState.ENDED);
-            Await.until("the attempt recorded", Duration.ofSeconds(10),
+            Await.until("the attempt recorded", Duration.ofSeconds(30),
                     () -> "abandoned".equals(records("sales").get(number(3)).path("lastOutcome").asText()));
             JsonNode figures = JSON.readTree(node.api().get(TENANT + "/campaigns/sales/figures", TestNode.ADMIN,
                     TestNode.PASSWORD).body());
             assertThat(figures.path("abandonRate").asDouble()).isEqualTo(1.0);
             assertThat(records("sales").get(number(3)).path("state").asText()).as("never called again")
                     .isEqualTo("done");
+        }
+    }
+
+    /**
+     * A broadcast call's BYE comes only once its whole prompt was sent: it waits for the media thread to have read the
+     * prompt ({@link Goodbye}), not for a wall-clock timer of the prompt's length, which cut the prompt short when a
+     * loaded machine's media clock skipped ticks. Counted in packets the customer received, not in frames it played
+     * (its own media clock would skip those alike).
+     */
+    @Test
+    void aBroadcastCallIsHungUpOnlyOnceItsWholePromptWasSent() throws Exception {
+        List<String> prompt = List.of("please-try-call-later", "vm-goodbye");
+        try (Carrier carrier = new Carrier()) {
+            trunk("a", carrier.phone.ua.sipPort(), 1, 0);
+            put(TENANT + "/campaigns/blast", "{\"queue\":\"7000\",\"mode\":\"broadcast\",\"window\":{\"start\":"
+                    + "\"00:00\",\"end\":\"23:59\"},\"ringSeconds\":15,\"prompt\":[\"" + String.join("\",\"", prompt)
+                    + "\"]}");
+            upload("blast", "number,timezone\n" + number(4) + ",UTC\n");
+            post(TENANT + "/campaigns/blast/start", "");
+            Call customer = TestPhone.next(carrier.phone.incoming, "the customer's call at the carrier");
+            carrier.phone.awaitState(customer, CallState.ENDED);
+            long promptPackets = PredictiveCampaignIT.length(prompt).toMillis() / 20;
+            assertThat(customer.statistics().packetsReceived()).as("packets of the " + promptPackets
+                    + "-packet prompt the customer received before the node's BYE").isGreaterThanOrEqualTo(promptPackets);
         }
     }
 

@@ -109,7 +109,7 @@ class CampaignPacingNodesIT {
                         .as("round " + round + ": calls dialling or waiting for an agent, both nodes having paced")
                         .isLessThanOrEqualTo(AGENTS.size());
                 // the next round is a new tick: the turn of this one is over
-                Await.until("round " + round + "'s pacing turn over", Duration.ofSeconds(10),
+                Await.until("round " + round + "'s pacing turn over", Duration.ofSeconds(30),
                         () -> redis.exists(Keys.campaignPacing("demo", "pace")) == 0);
             }
             assertThat(redis.hlen(Keys.campaignDialling("demo", "pace"))).as("one call per available agent")

@@ -80,7 +80,7 @@ class CarrierCallIT {
             Call ringing = agent.nextIncoming();
             ringing.answer();
             agent.awaitState(ringing, CallState.CONNECTED);
-            Await.until("the call holds a channel of its trunk", Duration.ofSeconds(10), () -> channels() == 1);
+            Await.until("the call holds a channel of its trunk", Duration.ofSeconds(30), () -> channels() == 1);
             long music = customer.ear(call).toneFrames();
             Await.until("the agent hears the customer's 1 kHz", AUDIO, () -> agent.ear(ringing).toneFrames() > 25);
             Await.until("the customer hears the agent's 440 Hz", AUDIO,
@@ -88,19 +88,19 @@ class CarrierCallIT {
             call.hangup();
             agent.awaitState(ringing, CallState.ENDED);
 
-            Await.until("the call's end in the queue log", Duration.ofSeconds(10),
+            Await.until("the call's end in the queue log", Duration.ofSeconds(30),
                     () -> queueLog(call.id()).stream().anyMatch(e -> "COMPLETECALLER".equals(e.get("event"))));
             List<Map<String, String>> log = queueLog(call.id());
             assertThat(log).extracting(e -> e.get("event")).containsSubsequence("DID", "ENTERQUEUE", "CONNECT",
                     "COMPLETECALLER");
             assertThat(log.get(0)).containsEntry("data1", QUEUE_DID).containsEntry("data2", "carrier")
                     .containsEntry("queue", "7000");
-            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the call's record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("from", CUSTOMER).containsEntry("queue", "7000")
                     .containsEntry("agent", "1002").containsEntry("did", QUEUE_DID)
                     .containsEntry("trunk", "carrier");
             desk.stateAfterCall("not-ready");
-            Await.until("its trunk channel given back", Duration.ofSeconds(10), () -> channels() == 0);
+            Await.until("its trunk channel given back", Duration.ofSeconds(30), () -> channels() == 0);
         }
     }
 
@@ -109,16 +109,16 @@ class CarrierCallIT {
         try (QueuePhone customer = QueuePhone.callerFrom(CARRIER, CUSTOMER, 1000, BEEP)) {
             Call call = customer.dial(node, PROMPT_DID);
             customer.awaitState(call, CallState.CONNECTED);
-            Await.until("the call holds a channel of its trunk", Duration.ofSeconds(10), () -> channels() == 1);
+            Await.until("the call holds a channel of its trunk", Duration.ofSeconds(30), () -> channels() == 1);
             // once is 21 frames of tone; more is the loop
             Await.until("the customer hears the looped beep", AUDIO, () -> customer.ear(call).toneFrames() > 40);
             customer.awaitState(call, CallState.ENDED);
             assertThat(call.endStatus()).as("answered (200), then hung up on by the node's BYE").isEqualTo(200);
-            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the call's record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("from", CUSTOMER).containsEntry("to", PROMPT_DID)
                     .containsEntry("prompt", "beep").containsEntry("did", PROMPT_DID)
                     .containsEntry("trunk", "carrier").containsEntry("hungUpBy", "node");
-            Await.until("its trunk channel given back", Duration.ofSeconds(10), () -> channels() == 0);
+            Await.until("its trunk channel given back", Duration.ofSeconds(30), () -> channels() == 0);
         }
     }
 
@@ -133,7 +133,7 @@ class CarrierCallIT {
             assertThat(customer.ear(call).toneFrames()).as("tone frames of the beep heard before the node's BYE")
                     .isGreaterThanOrEqualTo(19);
             assertThat(call.endStatus()).as("answered (200), then hung up on by the node's BYE").isEqualTo(200);
-            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the call's record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("prompt", "beep").containsEntry("did", PROMPT_ONCE_DID)
                     .containsEntry("endCause", "prompt-played").containsEntry("hungUpBy", "node");
         }
@@ -178,11 +178,11 @@ class CarrierCallIT {
             assertThat(rung.remoteUri()).contains(CUSTOMER);
             Await.until("the extension hears the customer", AUDIO, () -> callee.ear(rung).toneFrames() > 25);
             Await.until("the customer hears the extension", AUDIO, () -> customer.ear(call).toneFrames() > 25);
-            Await.until("the call holds a channel of its trunk", Duration.ofSeconds(10), () -> channels() == 1);
+            Await.until("the call holds a channel of its trunk", Duration.ofSeconds(30), () -> channels() == 1);
             call.hangup();
             callee.awaitState(rung, CallState.ENDED);
-            Await.until("its trunk channel given back", Duration.ofSeconds(10), () -> channels() == 0);
-            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("its trunk channel given back", Duration.ofSeconds(30), () -> channels() == 0);
+            Await.until("the call's record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("from", CUSTOMER).containsEntry("to", "1003")
                     .containsEntry("did", EXTENSION_DID).containsEntry("trunk", "carrier");
         }

@@ -132,7 +132,7 @@ class JoinTokenIT {
             joined.hangup();
             caller.awaitState(call, CallState.ENDED);
             Await.until("the room's CLOSED event", AUDIO, () -> !roomEvents(call.id(), RoomEvent.Kind.CLOSED).isEmpty());
-            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the call's record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("queue", "7400").containsEntry("agent", "1071")
                     .containsEntry("hungUpBy", "callee");
         }

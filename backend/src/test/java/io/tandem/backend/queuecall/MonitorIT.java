@@ -148,7 +148,7 @@ class MonitorIT {
             hears("the caller", callerEar, AGENT);
 
             // the live list, from a node that holds neither party
-            Await.until("the call is listed live", Duration.ofSeconds(10), () -> live(call.id()) != null);
+            Await.until("the call is listed live", Duration.ofSeconds(30), () -> live(call.id()) != null);
             JsonNode listed = live(call.id());
             assertThat(listed.path("queue").asText()).isEqualTo("7200");
             assertThat(listed.path("callerNumber").asText()).isEqualTo("1021");
@@ -210,7 +210,7 @@ class MonitorIT {
             neverHears("the agent (listen)", agentEar, SUPERVISOR);
             neverHears("the caller (listen)", callerEar, SUPERVISOR);
             assertThat(agentEar.heard(SUPERVISOR) + callerEar.heard(SUPERVISOR)).isLessThanOrEqualTo(LEAK);
-            Await.until("the list shows the connected monitor", Duration.ofSeconds(10),
+            Await.until("the list shows the connected monitor", Duration.ofSeconds(30),
                     () -> "connected".equals(live(call.id()).path("monitor").path("state").asText()));
             assertThat(live(call.id()).path("monitor").path("mode").asText()).isEqualTo("listen");
             Envelope startedEvent = events.next(e -> monitorEvent(e, "monitor.started"), AUDIO);
@@ -239,7 +239,7 @@ class MonitorIT {
             // the supervisor hangs up: only the monitor ends
             joined.hangup();
             supervisor.awaitState(joined, CallState.ENDED);
-            Await.until("the monitor is gone from the list", Duration.ofSeconds(10),
+            Await.until("the monitor is gone from the list", Duration.ofSeconds(30),
                     () -> !live(call.id()).has("monitor"));
             hears("the caller after the monitor", callerEar, AGENT);
             hears("the agent after the monitor", agentEar, CALLER);
@@ -263,7 +263,7 @@ class MonitorIT {
             // the caller's jitter buffer, up to 200 ms deep on a loaded machine), so "after DELETE" is counted from
             // a frame known to have been mixed later: the agent changes its tone now, and from the first frame the
             // caller hears with the new tone on, the supervisor must be gone.
-            Await.until("no monitor after DELETE", Duration.ofSeconds(10), () -> !live(call.id()).has("monitor"));
+            Await.until("no monitor after DELETE", Duration.ofSeconds(30), () -> !live(call.id()).has("monitor"));
             assertThat(n2.api().delete(monitor(call.id()), admin, TestNode.PASSWORD).statusCode())
                     .as("nothing left to delete").isEqualTo(404);
             ringing.setSource(new SineSource(AGENT_LATER, 8000));
@@ -282,13 +282,13 @@ class MonitorIT {
                     "{\"mode\":\"listen\",\"extension\":\"1030\"}").statusCode()).isEqualTo(202);
             Call again = supervisor.nextIncoming();
             supervisor.awaitState(again, CallState.CONNECTED);
-            Await.until("the node joined the supervisor again", Duration.ofSeconds(10),
+            Await.until("the node joined the supervisor again", Duration.ofSeconds(30),
                     () -> "connected".equals(live(call.id()).path("monitor").path("state").asText()));
             call.hangup();
             supervisor.awaitState(again, CallState.ENDED);
             agent.awaitState(ringing, CallState.ENDED);
-            Await.until("the call leaves the live list", Duration.ofSeconds(10), () -> live(call.id()) == null);
-            Await.until("monitor events for supervisors", Duration.ofSeconds(10),
+            Await.until("the call leaves the live list", Duration.ofSeconds(30), () -> live(call.id()) == null);
+            Await.until("monitor events for supervisors", Duration.ofSeconds(30),
                     () -> monitorEvents(call.id()).size() >= 8);
             assertThat(monitorEvents(call.id())).containsSubsequence("monitor.started", "monitor.changed",
                     "monitor.changed", "monitor.ended", "monitor.started", "monitor.ended", "monitor.started",
@@ -317,7 +317,7 @@ class MonitorIT {
             ringing.answer();
             agent.awaitState(ringing, CallState.CONNECTED);
             Await.until("the agent hears the caller", AUDIO, () -> agent.ear(ringing).toneFrames() > 25);
-            Await.until("the call is listed live", Duration.ofSeconds(10), () -> live(call.id()) != null);
+            Await.until("the call is listed live", Duration.ofSeconds(30), () -> live(call.id()) != null);
             assertThat(n1.api().post(monitor(call.id()), TestNode.ADMIN + "@demo", TestNode.PASSWORD,
                     "{\"mode\":\"barge\",\"extension\":\"1032\"}").statusCode()).isEqualTo(202);
             Call joined = supervisor.nextIncoming();
@@ -325,15 +325,15 @@ class MonitorIT {
             hears("the supervisor on the media node", supervisorEar, CALLER);
 
             call.sendDtmf('5');
-            assertThat(agent.digits.poll(10, TimeUnit.SECONDS)).as("the agent's phone gets the caller's digit")
+            assertThat(agent.digits.poll(30, TimeUnit.SECONDS)).as("the agent's phone gets the caller's digit")
                     .isEqualTo('5');
             ringing.sendDtmf('#');
-            assertThat(caller.digits.poll(10, TimeUnit.SECONDS)).as("the caller's phone gets the agent's digit")
+            assertThat(caller.digits.poll(30, TimeUnit.SECONDS)).as("the caller's phone gets the agent's digit")
                     .isEqualTo('#');
             call.sendDtmf('7');
             call.sendDtmf('1');
-            assertThat(agent.digits.poll(10, TimeUnit.SECONDS)).isEqualTo('7');
-            assertThat(agent.digits.poll(10, TimeUnit.SECONDS)).isEqualTo('1');
+            assertThat(agent.digits.poll(30, TimeUnit.SECONDS)).isEqualTo('7');
+            assertThat(agent.digits.poll(30, TimeUnit.SECONDS)).isEqualTo('1');
             assertThat(supervisor.digits).as("digits are not sent to a monitor").isEmpty();
             call.hangup();
             agent.awaitState(ringing, CallState.ENDED);

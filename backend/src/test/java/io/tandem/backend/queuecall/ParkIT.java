@@ -111,10 +111,10 @@ class ParkIT {
             assertThat(n1.bean(Redis.class).commands().hget(Keys.room("demo", parked.room()), "state"))
                     .isEqualTo("closed");
             assertThat(n1.bean(Redis.class).commands().smembers(Keys.rooms("demo"))).doesNotContain(parked.room());
-            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the call's record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("queue", "7200").containsEntry("endCause", "abandoned")
                     .containsEntry("hungUpBy", "caller");
-            Await.until("node 1 let the call go", Duration.ofSeconds(10),
+            Await.until("node 1 let the call go", Duration.ofSeconds(30),
                     () -> n1.bean(QueueCalls.class).activeCalls() == 0 && n1.bean(Rooms.class).size() == 0);
         }
     }
@@ -138,7 +138,7 @@ class ParkIT {
             assertThat(closed.room()).isEqualTo(parked.room());
             assertThat(closed.enqueuedAt()).isEqualTo(parked.enqueuedAt());
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "PARK").doesNotContain("ABANDON");
-            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the call's record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("endCause", "park-timeout").containsEntry("hungUpBy", "system");
         }
     }

@@ -157,8 +157,8 @@ class PredictiveCampaignIT {
         }
     }
 
-    /** How long the prompts play, from their files (8 kHz 16-bit mono). */
-    private static Duration length(List<String> prompts) throws IOException, UnsupportedAudioFileException {
+    /** How long the prompts play, from their files (8 kHz 16-bit mono); CampaignDialIT's broadcast test too. */
+    static Duration length(List<String> prompts) throws IOException, UnsupportedAudioFileException {
         long ms = 0;
         for (String name : prompts) {
             Path file = PROMPTS.resolve(name + ".wav");

@@ -113,18 +113,18 @@ class QueueCallIT {
 
             call.hangup();
             agent.awaitState(ringing, CallState.ENDED);
-            Await.until("1002 in wrap-up after the call", Duration.ofSeconds(10),
+            Await.until("1002 in wrap-up after the call", Duration.ofSeconds(30),
                     () -> state("1002") == AgentState.WRAP_UP || state("1002") == AgentState.AVAILABLE);
-            Await.until("1002 available after wrap-up", Duration.ofSeconds(10),
+            Await.until("1002 available after wrap-up", Duration.ofSeconds(30),
                     () -> state("1002") == AgentState.AVAILABLE);
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "COMPLETECALLER");
-            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the call's record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             Map<String, String> record = cdr(call.id());
             assertThat(record).containsEntry("queue", "7000").containsEntry("agent", "1002")
                     .containsEntry("nodes", "q1,q2").containsEntry("from", "1001")
                     .containsEntry("hungUpBy", "caller").containsEntry("endCause", "normal");
             assertThat(record.get("answeredAt")).isNotEmpty();
-            Await.until("node 1 let the call go", Duration.ofSeconds(10),
+            Await.until("node 1 let the call go", Duration.ofSeconds(30),
                     () -> n1.bean(QueueCalls.class).activeCalls() == 0);
             desk.state("not-ready");
         }
@@ -176,7 +176,7 @@ class QueueCallIT {
             }
             String winnerId = ids.get(winner);
             assertThat(state(winnerId)).isEqualTo(AgentState.ON_CALL);
-            Await.until("the four others available again", Duration.ofSeconds(10),
+            Await.until("the four others available again", Duration.ofSeconds(30),
                     () -> ids.stream().filter(id -> !id.equals(winnerId))
                             .allMatch(id -> state(id) == AgentState.AVAILABLE));
             Call won = ringing.get(winner);
@@ -185,7 +185,7 @@ class QueueCallIT {
             assertThat(queueLog(call.id()).stream().filter("CONNECT"::equals).count()).isEqualTo(1);
             won.hangup();
             caller.awaitState(call, CallState.ENDED);
-            Await.until("the winner available after the call", Duration.ofSeconds(10),
+            Await.until("the winner available after the call", Duration.ofSeconds(30),
                     () -> state(winnerId) == AgentState.AVAILABLE);
         } finally {
             for (AgentDesk desk : desks) {
@@ -210,7 +210,7 @@ class QueueCallIT {
             Call missed = sleepy.nextIncoming();
             sleepy.awaitState(missed, CallState.ENDED);
             assertThat(missed.endStatus()).isEqualTo(487);
-            Await.until("1021 not ready after one miss", Duration.ofSeconds(10),
+            Await.until("1021 not ready after one miss", Duration.ofSeconds(30),
                     () -> state("1021") == AgentState.NOT_READY);
             Call answered = awake.nextIncoming();
             awake.awaitState(answered, CallState.CONNECTED);
@@ -219,7 +219,7 @@ class QueueCallIT {
             answered.hangup();
             caller.awaitState(call, CallState.ENDED);
             // The caller's BYE can arrive before the node has finished the call's bookkeeping.
-            Await.until("COMPLETEAGENT in the queue log", Duration.ofSeconds(10),
+            Await.until("COMPLETEAGENT in the queue log", Duration.ofSeconds(30),
                     () -> queueLog(call.id()).contains("COMPLETEAGENT"));
             d2.state("not-ready");
         }
@@ -237,12 +237,12 @@ class QueueCallIT {
             Call direct = colleague.dial(n1, "1030");
             Call directLeg = agent.nextIncoming();
             colleague.awaitState(direct, CallState.CONNECTED);
-            Await.until("node 2 counts 1030 on a direct call", Duration.ofSeconds(10), () -> "1".equals(
+            Await.until("node 2 counts 1030 on a direct call", Duration.ofSeconds(30), () -> "1".equals(
                     n1.bean(Redis.class).commands().hget(Keys.agent("demo", "1030"), "direct:q2")));
 
             Call queued = caller.dial(n3, "7400");
             caller.awaitState(queued, CallState.CONNECTED);
-            Await.until("the caller waits in 7400", Duration.ofSeconds(10),
+            Await.until("the caller waits in 7400", Duration.ofSeconds(30),
                     () -> n1.bean(Callers.class).waiting("demo", "7400").size() == 1);
             // Available for queue calls, yet busy: neither the claims the nodes ran nor one more finds the agent.
             assertThat(state("1030")).isEqualTo(AgentState.AVAILABLE);
@@ -277,10 +277,10 @@ class QueueCallIT {
             call.hangup();
             agent.awaitState(ringing, CallState.ENDED);
             assertThat(ringing.endStatus()).isEqualTo(487);
-            Await.until("1023 available again", Duration.ofSeconds(10),
+            Await.until("1023 available again", Duration.ofSeconds(30),
                     () -> state("1023") == AgentState.AVAILABLE);
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "ABANDON");
-            Await.until("the abandoned call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the abandoned call's record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("endCause", "abandoned").containsEntry("answeredAt", "");
             desk.state("not-ready");
         }
@@ -310,11 +310,11 @@ class QueueCallIT {
                     () -> queueLog(call.id()).contains("EXITWITHKEY")
                             && n1.bean(Callers.class).find("demo", "7601", call.id()).isPresent());
             caller.awaitState(call, CallState.ENDED);
-            Await.until("EXITWITHTIMEOUT in the queue log", Duration.ofSeconds(10),
+            Await.until("EXITWITHTIMEOUT in the queue log", Duration.ofSeconds(30),
                     () -> queueLog(call.id()).contains("EXITWITHTIMEOUT"));
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "EXITWITHKEY", "ENTERQUEUE",
                     "EXITWITHTIMEOUT");
-            Await.until("the record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("endCause", "timeout").containsEntry("queue", "7601");
         }
     }

@@ -51,7 +51,7 @@ class QueueLateOfferIT {
                 ringing.hangup();
                 assertThat(caller.nextRequest(AUDIO, 200)).as("the caller's BYE").contains("BYE");
                 Redis redisClient = node.bean(Redis.class);
-                Await.until("the call's record", Duration.ofSeconds(10),
+                Await.until("the call's record", Duration.ofSeconds(30),
                         () -> !cdr(redisClient, caller.callId).isEmpty());
                 assertThat(cdr(redisClient, caller.callId)).containsEntry("queue", "7000")
                         .containsEntry("agent", "1002").containsEntry("endCause", "normal")

@@ -126,7 +126,7 @@ class QueueLoadIT {
             rings.forEach((id, r) -> assertThat(r.most.get()).as(id + " offers ringing at once").isLessThanOrEqualTo(1));
             assertThat(rings.values().stream().mapToInt(r -> r.answered.get()).sum()).isEqualTo(CALLERS);
             String day = LocalDate.now(ZoneOffset.UTC).toString();
-            Await.until("every call completed in the statistics", Duration.ofSeconds(10),
+            Await.until("every call completed in the statistics", Duration.ofSeconds(30),
                     () -> "60".equals(nodes[0].bean(Redis.class).commands()
                             .hget(Keys.queueStats("demo", "7500", day), "completed")));
             Map<String, String> stats = nodes[0].bean(Redis.class).commands().hgetall(

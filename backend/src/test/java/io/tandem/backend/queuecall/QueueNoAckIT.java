@@ -47,7 +47,7 @@ class QueueNoAckIT {
                 assertThat(unacked.allCallsSucceeded()).as(unacked.describe()).isTrue();
             }
             Redis redisClient = node.bean(Redis.class);
-            Await.until("the caller left queue 7795", Duration.ofSeconds(10),
+            Await.until("the caller left queue 7795", Duration.ofSeconds(30),
                     () -> redisClient.commands().zcard(Keys.queueWait("demo", "7795")) == 0);
             List<Map<String, String>> log = redisClient.commands().xrange(Keys.queueLog("demo"),
                     Range.create("-", "+")).stream().map(StreamMessage::getBody)
@@ -55,7 +55,7 @@ class QueueNoAckIT {
             assertThat(log).extracting(e -> e.get("event")).containsExactly("ENTERQUEUE", "VANISHED");
             assertThat(log.get(1)).containsEntry("data1", "no-ack");
             String callId = log.get(1).get("callid");
-            Await.until("the call's record", Duration.ofSeconds(10), () -> redisClient.commands()
+            Await.until("the call's record", Duration.ofSeconds(30), () -> redisClient.commands()
                     .xrange(Keys.cdr("demo"), Range.create("-", "+")).stream()
                     .anyMatch(m -> callId.equals(m.getBody().get("callId"))));
             assertThat(redisClient.commands().xrange(Keys.cdr("demo"), Range.create("-", "+")).stream()

@@ -129,7 +129,7 @@ class QueueOverflowIT {
             assertThat(queueLogEntry(call.id(), "EXITWITHKEY")).containsEntry("destination", "callback")
                     .containsEntry("data1", "5");
             assertThat(supervisorEvent("callback.requested", call.id())).isTrue();
-            Await.until("the record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("endCause", "callback").containsEntry("queue", "7750")
                     .containsEntry("hungUpBy", "system");
         }
@@ -153,7 +153,7 @@ class QueueOverflowIT {
             desk.awaitState(rung, CallState.ENDED);
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "EXITWITHTIMEOUT");
             assertThat(queueLogEntry(call.id(), "EXITWITHTIMEOUT")).containsEntry("destination", "extension:1079");
-            Await.until("the record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("queue", "7780").containsEntry("extension", "1079")
                     .containsEntry("nodes", "o1,o2").containsEntry("endCause", "normal")
                     .containsEntry("hungUpBy", "caller");

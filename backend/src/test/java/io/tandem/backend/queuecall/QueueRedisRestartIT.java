@@ -87,7 +87,7 @@ class QueueRedisRestartIT {
             Call legB = agent2.nextIncoming();
             agent1.awaitState(legA, CallState.CONNECTED);
             agent2.awaitState(legB, CallState.CONNECTED);
-            Await.until("both agents on call", Duration.ofSeconds(10),
+            Await.until("both agents on call", Duration.ofSeconds(30),
                     () -> state("1051") == AgentState.ON_CALL && state("1052") == AgentState.ON_CALL);
 
             // Two callers waiting, one on each node.
@@ -95,7 +95,7 @@ class QueueRedisRestartIT {
             Call d = waiting2.dial(r2, "7500");
             waiting1.awaitState(c, CallState.CONNECTED);
             waiting2.awaitState(d, CallState.CONNECTED);
-            Await.until("two callers waiting", Duration.ofSeconds(10),
+            Await.until("two callers waiting", Duration.ofSeconds(30),
                     () -> r1.bean(Callers.class).waiting("demo", "7500").size() == 2);
 
             redis.stop();
@@ -162,7 +162,7 @@ class QueueRedisRestartIT {
 
             c.hangup();
             d.hangup();
-            Await.until("both agents available after their calls", Duration.ofSeconds(15),
+            Await.until("both agents available after their calls", Duration.ofSeconds(30),
                     () -> state("1051") == AgentState.AVAILABLE && state("1052") == AgentState.AVAILABLE);
             desk1.state("not-ready");
             desk2.state("not-ready");

@@ -71,7 +71,7 @@ class QueueTransferIT {
             assertThat(agent.nextTransferStatus("NOTIFY 100")).isEqualTo(100);
             assertThat(agent.nextTransferStatus("NOTIFY 200")).isEqualTo(200);
             agent.awaitState(answered, CallState.ENDED);
-            Await.until("1041 in wrap-up after the transfer", Duration.ofSeconds(10),
+            Await.until("1041 in wrap-up after the transfer", Duration.ofSeconds(30),
                     () -> state("1041") == AgentState.WRAP_UP || state("1041") == AgentState.AVAILABLE);
 
             Call putThrough = extension.nextIncoming();
@@ -94,7 +94,7 @@ class QueueTransferIT {
             assertThat(record).containsEntry("queue", "7400").containsEntry("agent", "1041")
                     .containsEntry("extension", "1042").containsEntry("transfers", "1041>1042 blind")
                     .containsEntry("from", "1040").containsEntry("hungUpBy", "caller");
-            Await.until("1041 available after wrap-up", Duration.ofSeconds(10),
+            Await.until("1041 available after wrap-up", Duration.ofSeconds(30),
                     () -> state("1041") == AgentState.AVAILABLE);
             desk.state("not-ready");
         }
@@ -133,13 +133,13 @@ class QueueTransferIT {
             Await.until("1045 hears the caller's 1 kHz", AUDIO, () -> second.ear(offered).toneFrames() > 25);
             Await.until("the caller hears 1045's 600 Hz", AUDIO,
                     () -> caller.ear(call).toneFrames() > heardBefore + 25);
-            Await.until("1044 available again (no wrap-up)", Duration.ofSeconds(10),
+            Await.until("1044 available again (no wrap-up)", Duration.ofSeconds(30),
                     () -> state("1044") == AgentState.AVAILABLE);
             assertThat(state("1045")).isEqualTo(AgentState.ON_CALL);
 
             offered.hangup();
             caller.awaitState(call, CallState.ENDED);
-            Await.until("the second agent's end is logged", Duration.ofSeconds(10),
+            Await.until("the second agent's end is logged", Duration.ofSeconds(30),
                     () -> queueLog(call.id()).contains("COMPLETEAGENT"));
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "BLINDTRANSFER",
                     "ENTERQUEUE", "CONNECT", "COMPLETEAGENT");
@@ -169,7 +169,7 @@ class QueueTransferIT {
             Call call = connected.call();
             Call consultation = attended.consultation();
             Call consulted = attended.consulted();
-            Await.until("1050 in wrap-up after the transfer", Duration.ofSeconds(10),
+            Await.until("1050 in wrap-up after the transfer", Duration.ofSeconds(30),
                     () -> state("1050") == AgentState.WRAP_UP || state("1050") == AgentState.AVAILABLE);
             assertThat(call.state()).isEqualTo(CallState.CONNECTED);
             assertThat(consulted.state()).isEqualTo(CallState.CONNECTED);
@@ -187,7 +187,7 @@ class QueueTransferIT {
                     .containsEntry("from", "1052").containsEntry("hungUpBy", "caller");
             assertThat(record(consultation.id())).containsEntry("from", "1050").containsEntry("to", "1051")
                     .containsEntry("transfers", "1050>1052 replaces");
-            Await.until("1050 available after wrap-up", Duration.ofSeconds(10),
+            Await.until("1050 available after wrap-up", Duration.ofSeconds(30),
                     () -> state("1050") == AgentState.AVAILABLE);
             desk.state("not-ready");
         }
@@ -233,19 +233,19 @@ class QueueTransferIT {
             Call call = connected.call();
             Call consultation = attended.consultation();
             Call consulted = attended.consulted();
-            Await.until("1056 in wrap-up after the transfer", Duration.ofSeconds(10),
+            Await.until("1056 in wrap-up after the transfer", Duration.ofSeconds(30),
                     () -> state("1056") == AgentState.WRAP_UP || state("1056") == AgentState.AVAILABLE);
             assertThat(call.state()).isEqualTo(CallState.CONNECTED);
             assertThat(consulted.state()).isEqualTo(CallState.CONNECTED);
             // 1057 still talks, to the caller now: its busy lamp stays lit (naming the caller) and the ACD still
             // counts it on a direct call, though the consultation that lit them is over.
-            Await.until("1057 shown on a call with 1058", Duration.ofSeconds(10),
+            Await.until("1057 shown on a call with 1058", Duration.ofSeconds(30),
                     () -> callFields("1057").stream().anyMatch(v -> v.contains("\"peer\":\"1058\"")));
             assertThat(onDirectCall("1057")).as("1057 counted on a direct call").isTrue();
 
             consulted.hangup();
             caller.awaitState(call, CallState.ENDED);
-            Await.until("1057 off the call: no call field, no direct-call count", Duration.ofSeconds(10),
+            Await.until("1057 off the call: no call field, no direct-call count", Duration.ofSeconds(30),
                     () -> callFields("1057").isEmpty() && !onDirectCall("1057"));
             assertThat(queueLog(call.id())).containsSubsequence("ENTERQUEUE", "CONNECT", "ATTENDEDTRANSFER")
                     .doesNotContain("COMPLETECALLER", "COMPLETEAGENT", "BLINDTRANSFER");
@@ -257,7 +257,7 @@ class QueueTransferIT {
                     .containsEntry("from", "1058").containsEntry("hungUpBy", "callee");
             assertThat(record(consultation.id())).containsEntry("from", "1056").containsEntry("to", "1057")
                     .containsEntry("transfers", "1056>1058 attended");
-            Await.until("1056 available after wrap-up", Duration.ofSeconds(10),
+            Await.until("1056 available after wrap-up", Duration.ofSeconds(30),
                     () -> state("1056") == AgentState.AVAILABLE);
             desk.state("not-ready");
         }
@@ -330,7 +330,7 @@ class QueueTransferIT {
 
             call.hangup();
             caller.awaitState(call, CallState.ENDED);
-            Await.until("the abandon in 7432 is logged", Duration.ofSeconds(10),
+            Await.until("the abandon in 7432 is logged", Duration.ofSeconds(30),
                     () -> queueLog(call.id()).contains("ABANDON"));
             desk.state("not-ready");
         }

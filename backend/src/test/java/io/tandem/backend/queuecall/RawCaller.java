@@ -92,7 +92,7 @@ final class RawCaller implements AutoCloseable {
         String uri = "sip:" + number + "@127.0.0.1:" + nodePort;
         String branch = branch();
         send(invite(uri, branch, 1, null, late));
-        String challenge = finalResponse(1, Duration.ofSeconds(10));
+        String challenge = finalResponse(1, Duration.ofSeconds(30));
         int status = status(challenge);
         if (status != 401 && status != 407) {
             throw new AssertionError("expected a digest challenge, got\n" + challenge);
@@ -103,7 +103,7 @@ final class RawCaller implements AutoCloseable {
                 "INVITE", uri, user, password);
         send(invite(uri, branch(), 2, (status == 407 ? "Proxy-Authorization: " : "Authorization: ")
                 + authorization, late));
-        String ok = finalResponse(2, Duration.ofSeconds(10));
+        String ok = finalResponse(2, Duration.ofSeconds(30));
         if (status(ok) != 200) {
             throw new AssertionError("the queue did not answer:\n" + ok);
         }

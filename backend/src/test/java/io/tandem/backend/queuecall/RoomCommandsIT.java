@@ -128,15 +128,15 @@ class RoomCommandsIT {
 
             ringing.hangup();
             caller.awaitState(call, CallState.ENDED);
-            Await.until("1064 wraps up after the call", Duration.ofSeconds(10),
+            Await.until("1064 wraps up after the call", Duration.ofSeconds(30),
                     () -> state("1064") == AgentState.WRAP_UP || state("1064") == AgentState.AVAILABLE);
             Await.until("the room's CLOSED event", AUDIO, () -> !roomEvents(call.id(), RoomEvent.Kind.CLOSED).isEmpty());
             assertThat(queueLog(call.id()).stream().map(e -> e.get("event")).toList())
                     .containsSubsequence("ENTERQUEUE", "PARK", "CONNECT", "COMPLETEAGENT");
-            Await.until("the call's record", Duration.ofSeconds(10), () -> !cdr(call.id()).isEmpty());
+            Await.until("the call's record", Duration.ofSeconds(30), () -> !cdr(call.id()).isEmpty());
             assertThat(cdr(call.id())).containsEntry("queue", "7300").containsEntry("agent", "1064")
                     .containsEntry("hungUpBy", "callee").containsEntry("endCause", "normal");
-            Await.until("1064 available after wrap-up", Duration.ofSeconds(10),
+            Await.until("1064 available after wrap-up", Duration.ofSeconds(30),
                     () -> state("1064") == AgentState.AVAILABLE);
             desk.state("not-ready");
         }
@@ -161,7 +161,7 @@ class RoomCommandsIT {
                     .satisfies(e -> assertThat(e).containsEntry("agent", "1077").containsEntry("data2", "callback"));
             ringing.hangup();
             caller.awaitState(call, CallState.ENDED);
-            Await.until("1077 wraps up after the call", Duration.ofSeconds(10),
+            Await.until("1077 wraps up after the call", Duration.ofSeconds(30),
                     () -> state("1077") == AgentState.WRAP_UP || state("1077") == AgentState.AVAILABLE);
         }
     }

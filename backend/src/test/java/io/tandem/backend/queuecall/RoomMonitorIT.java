@@ -148,7 +148,7 @@ class RoomMonitorIT {
             String room = parkedRoom(call.id());
 
             // parked: listed from a node that holds nothing of the call, with nobody to monitor yet
-            Await.until("the parked caller is listed live", Duration.ofSeconds(10),
+            Await.until("the parked caller is listed live", Duration.ofSeconds(30),
                     () -> "parked".equals(liveState(call.id())));
             JsonNode parked = live(call.id());
             assertThat(parked.path("queue").asText()).isEqualTo("7500");
@@ -176,7 +176,7 @@ class RoomMonitorIT {
                     + call.statistics();
             hears("the agent", agentEar, CALLER, media);
             hears("the caller", callerEar, AGENT, media);
-            Await.until("the room call is listed as a callback", Duration.ofSeconds(10),
+            Await.until("the room call is listed as a callback", Duration.ofSeconds(30),
                     () -> "callback".equals(liveState(call.id())));
             JsonNode connected = live(call.id());
             assertThat(connected.path("agentId").asText()).isEqualTo("1072");
@@ -196,7 +196,7 @@ class RoomMonitorIT {
             hears("the supervisor", supervisorEar, AGENT);
             neverHears("the agent (listen)", agentEar, SUPERVISOR);
             neverHears("the caller (listen)", callerEar, SUPERVISOR);
-            Await.until("the list shows the connected monitor", Duration.ofSeconds(10),
+            Await.until("the list shows the connected monitor", Duration.ofSeconds(30),
                     () -> "connected".equals(live(call.id()).path("monitor").path("state").asText()));
 
             // whisper: only the agent hears the supervisor
@@ -217,7 +217,7 @@ class RoomMonitorIT {
             call.hangup();
             agent.awaitState(joined, CallState.ENDED);
             supervisor.awaitState(listening, CallState.ENDED);
-            Await.until("the room call leaves the live list", Duration.ofSeconds(10), () -> live(call.id()) == null);
+            Await.until("the room call leaves the live list", Duration.ofSeconds(30), () -> live(call.id()) == null);
             assertThat(n1.bean(Redis.class).commands().hexists(Keys.liveCalls("demo"), call.id())).isFalse();
             assertThat(n1.bean(Redis.class).commands().hexists(Keys.callMonitors("demo"), call.id())).isFalse();
         }
@@ -231,7 +231,7 @@ class RoomMonitorIT {
         try (QueuePhone caller = QueuePhone.caller("1074", CALLER, AGENT)) {
             Call call = caller.dial(n1, "7501");
             caller.awaitState(call, CallState.CONNECTED);
-            Await.until("the parked caller is listed live", Duration.ofSeconds(10),
+            Await.until("the parked caller is listed live", Duration.ofSeconds(30),
                     () -> "parked".equals(liveState(call.id())));
             Await.until("the closed room leaves the live list", AUDIO, () -> live(call.id()) == null);
             caller.awaitState(call, CallState.ENDED);

@@ -94,7 +94,7 @@ class SentinelFailoverIT {
             Call legB = agent2.nextIncoming();
             agent1.awaitState(legA, CallState.CONNECTED);
             agent2.awaitState(legB, CallState.CONNECTED);
-            Await.until("both agents on call", Duration.ofSeconds(10),
+            Await.until("both agents on call", Duration.ofSeconds(30),
                     () -> state("1061") == AgentState.ON_CALL && state("1062") == AgentState.ON_CALL);
 
             // Two callers waiting, one on each node.
@@ -102,7 +102,7 @@ class SentinelFailoverIT {
             Call d = waiting2.dial(s2, "7600");
             waiting1.awaitState(c, CallState.CONNECTED);
             waiting2.awaitState(d, CallState.CONNECTED);
-            Await.until("two callers waiting", Duration.ofSeconds(10),
+            Await.until("two callers waiting", Duration.ofSeconds(30),
                     () -> s1.bean(Callers.class).waiting("demo", "7600").size() == 2);
 
             int oldMaster = redis.masterPort();
@@ -184,7 +184,7 @@ class SentinelFailoverIT {
             }
             legC.hangup();
             legD.hangup();
-            Await.until("both agents available after their calls", Duration.ofSeconds(15),
+            Await.until("both agents available after their calls", Duration.ofSeconds(30),
                     () -> state("1061") == AgentState.AVAILABLE && state("1062") == AgentState.AVAILABLE);
             assertNoAgentReservedBeyondItsLease();
             desk1.state("not-ready");

@@ -125,7 +125,7 @@ class TicketMonitorIT {
 
             // the customer's phone rings: listed as dialling, nothing to monitor yet
             Call callback = customer.nextIncoming();
-            Await.until("the ticket is listed as dialling", Duration.ofSeconds(10),
+            Await.until("the ticket is listed as dialling", Duration.ofSeconds(30),
                     () -> "ticket-dialling".equals(liveState("ticket-tk-m")));
             JsonNode dialling = live("ticket-tk-m");
             assertThat(dialling.path("queue").asText()).isEqualTo("7510");
@@ -142,7 +142,7 @@ class TicketMonitorIT {
             customer.awaitState(callback, CallState.CONNECTED);
             hears("the agent", agentEar, CUSTOMER);
             hears("the customer", customerEar, AGENT);
-            Await.until("the ticket is listed as connected", Duration.ofSeconds(10),
+            Await.until("the ticket is listed as connected", Duration.ofSeconds(30),
                     () -> "ticket-connected".equals(liveState("ticket-tk-m")));
             assertThat(live("ticket-tk-m").path("answeredAt").asLong()).isPositive();
 
@@ -160,7 +160,7 @@ class TicketMonitorIT {
             offer.hangup();
             customer.awaitState(callback, CallState.ENDED);
             supervisor.awaitState(whispering, CallState.ENDED);
-            Await.until("the ticket call leaves the live list", Duration.ofSeconds(10),
+            Await.until("the ticket call leaves the live list", Duration.ofSeconds(30),
                     () -> live("ticket-tk-m") == null);
             desk.stateAfterCall("not-ready");
         }

@@ -169,6 +169,6 @@ class OwedWritesTest {
 
     /** Waits for the writes' thread to give back the places of the writes it finished. */
     private static void awaitOwed(OwedWrites writes, int owed) throws InterruptedException {
-        Await.until("owed writes down to " + owed, Duration.ofSeconds(10), () -> writes.owed() == owed);
+        Await.until("owed writes down to " + owed, Duration.ofSeconds(30), () -> writes.owed() == owed);
     }
 }

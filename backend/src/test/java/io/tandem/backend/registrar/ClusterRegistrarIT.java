@@ -78,7 +78,7 @@ class ClusterRegistrarIT {
             } finally {
                 n2.close(); // stops beating: d2's heartbeat key goes
             }
-            Await.until("d2 is no longer alive", Duration.ofSeconds(15),
+            Await.until("d2 is no longer alive", Duration.ofSeconds(30),
                     () -> !n1.bean(NodeRegistry.class).isAlive("d2"));
             // The binding is still in Redis until it expires, but nobody is handed a contact only d2 could reach.
             assertThat(n1.bean(Redis.class).commands().hgetall(Keys.registration("demo", "1014"))).isNotEmpty();

@@ -361,7 +361,7 @@ class RegistrarIT {
             assertThat(new String(answer.getData(), 0, answer.getLength(), java.nio.charset.StandardCharsets.US_ASCII))
                     .startsWith("SIP/2.0 420");
         }
-        Await.until("both show in the metrics", Duration.ofSeconds(10), () -> {
+        Await.until("both show in the metrics", Duration.ofSeconds(30), () -> {
             String metrics = get("/actuator/prometheus", ADMIN).body();
             return metrics.matches("(?s).*tandem_sip_stack_malformed_total\\{[^}]*} [1-9][0-9]*\\.0.*")
                     && metrics.matches("(?s).*tandem_sip_rejected_total\\{[^}]*} [1-9][0-9]*\\.0.*");

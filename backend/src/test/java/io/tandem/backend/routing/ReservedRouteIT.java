@@ -79,7 +79,7 @@ class ReservedRouteIT {
                 n2.close();
             }
             List<String> ofDeadNode = records(n1, "1016");
-            Await.until("r2 is no longer alive", Duration.ofSeconds(15),
+            Await.until("r2 is no longer alive", Duration.ofSeconds(30),
                     () -> !n1.bean(NodeRegistry.class).isAlive("r2"));
             assertThat(ofDeadNode).as("the binding outlives its node").isNotEmpty();
             assertThat(router.routeReserved("demo", "1016", ofDeadNode)).isInstanceOf(Route.Offline.class);

@@ -59,7 +59,7 @@ class TrunkHuntIT {
             TrunkHunt hunt = hunt(redis, writes, health, trunk);
             hunt.sent(released);
             hunt.sent(late); // owed writes run in order: once this one shows, the first has run too
-            Await.until("the INVITE's place counts from its sending", Duration.ofSeconds(10),
+            Await.until("the INVITE's place counts from its sending", Duration.ofSeconds(30),
                     () -> redis.commands().zscore(nodeAttempts, late.callId()) >= late.seizedAt());
             assertThat(redis.commands().zscore(trunkAttempts, late.callId())).as("the trunk's second")
                     .isGreaterThanOrEqualTo((double) late.seizedAt());

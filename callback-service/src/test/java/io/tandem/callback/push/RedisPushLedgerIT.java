@@ -79,7 +79,7 @@ class RedisPushLedgerIT {
                 .get(10, TimeUnit.SECONDS)).isEqualTo(new PushOutcome.Failed("HTTP 503"));
         // The claim is deleted asynchronously after the failure; the repeat sends once it is gone.
         CompletableFuture<PushOutcome> retried = new CompletableFuture<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         AtomicInteger sends = new AtomicInteger();
         while (!retried.isDone() && System.nanoTime() < deadline) {
             PushOutcome outcome = other.once(key, () -> {

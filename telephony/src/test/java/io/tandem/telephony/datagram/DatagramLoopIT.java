@@ -46,11 +46,11 @@ class DatagramLoopIT {
             send(sender, a, "two!");
             send(sender, b, "three");
 
-            Received one = first.poll(10, TimeUnit.SECONDS);
+            Received one = first.poll(30, TimeUnit.SECONDS);
             assertThat(one).isEqualTo(new Received("one", (InetSocketAddress) sender.getLocalAddress(),
                     loop.threadName()));
-            assertThat(first.poll(10, TimeUnit.SECONDS).text()).isEqualTo("two!"); // limit is this datagram's own
-            assertThat(second.poll(10, TimeUnit.SECONDS).text()).isEqualTo("three");
+            assertThat(first.poll(30, TimeUnit.SECONDS).text()).isEqualTo("two!"); // limit is this datagram's own
+            assertThat(second.poll(30, TimeUnit.SECONDS).text()).isEqualTo("three");
         }
     }
 
@@ -70,12 +70,12 @@ class DatagramLoopIT {
             send(sender, broken, "lost again");
             send(sender, fine, "kept");
 
-            assertThat(failed.poll(10, TimeUnit.SECONDS).text()).isEqualTo("lost");
-            assertThat(failed.poll(10, TimeUnit.SECONDS).text()).isEqualTo("lost again");
-            assertThat(healthy.poll(10, TimeUnit.SECONDS).text()).isEqualTo("kept");
+            assertThat(failed.poll(30, TimeUnit.SECONDS).text()).isEqualTo("lost");
+            assertThat(failed.poll(30, TimeUnit.SECONDS).text()).isEqualTo("lost again");
+            assertThat(healthy.poll(30, TimeUnit.SECONDS).text()).isEqualTo("kept");
             // sent now, "after" is read in a later round of the loop than the failures, so both are counted by then
             send(sender, fine, "after");
-            assertThat(healthy.poll(10, TimeUnit.SECONDS).text()).isEqualTo("after");
+            assertThat(healthy.poll(30, TimeUnit.SECONDS).text()).isEqualTo("after");
             assertThat(loop.receiverFailures()).isEqualTo(2);
             assertThat(loop.receiveErrors()).isZero();
         }
@@ -98,7 +98,7 @@ class DatagramLoopIT {
                 }
             });
 
-            Await.until("the backlog and the quiet channel's datagram", Duration.ofSeconds(10),
+            Await.until("the backlog and the quiet channel's datagram", Duration.ofSeconds(30),
                     () -> order.size() == backlog + 1);
 
             assertThat(order.stream().filter(text -> text.startsWith("f")))
@@ -116,7 +116,7 @@ class DatagramLoopIT {
         loop.register(channel, recordInto(received));
         try (DatagramChannel sender = open()) {
             send(sender, channel, "before");
-            assertThat(received.poll(10, TimeUnit.SECONDS).text()).isEqualTo("before");
+            assertThat(received.poll(30, TimeUnit.SECONDS).text()).isEqualTo("before");
         }
 
         loop.release(() -> close(channel), channel);
@@ -138,7 +138,7 @@ class DatagramLoopIT {
         try (DatagramChannel channel = open(); DatagramChannel sender = open()) {
             loop.register(channel, recordInto(received));
             send(sender, channel, "still running");
-            assertThat(received.poll(10, TimeUnit.SECONDS).text()).isEqualTo("still running");
+            assertThat(received.poll(30, TimeUnit.SECONDS).text()).isEqualTo("still running");
         }
     }
 

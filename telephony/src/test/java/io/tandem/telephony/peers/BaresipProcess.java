@@ -35,8 +35,8 @@ import java.util.stream.Stream;
  * the decoder and the sndfile filter (which writes {@code dump-<time>-dec.wav}) and is dropped.
  */
 public final class BaresipProcess implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     /** How many UDP ports baresip's media may use ({@code rtp_ports}). */
     public static final int RTP_PORTS = 8;
 
@@ -168,7 +168,7 @@ public final class BaresipProcess implements AutoCloseable {
     }
 
     private Path latestDump(String suffix) {
-        return Await.value("baresip to write *" + suffix + " in " + recordDir, Duration.ofSeconds(5), () -> {
+        return Await.value("baresip to write *" + suffix + " in " + recordDir, Duration.ofSeconds(30), () -> {
             try (Stream<Path> files = Files.list(recordDir)) {
                 return files.filter(p -> p.getFileName().toString().endsWith(suffix))
                         .max(Comparator.comparing((Path p) -> p.toFile().lastModified()).thenComparing(Path::toString));

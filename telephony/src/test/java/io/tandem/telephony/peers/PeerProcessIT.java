@@ -37,7 +37,7 @@ class PeerProcessIT {
         String[] f = pidsLine.split(" ");
         for (int i = 1; i < f.length; i++) {
             long pid = Long.parseLong(f[i]);
-            Await.until("peer process " + pid + " to be gone", Duration.ofSeconds(15),
+            Await.until("peer process " + pid + " to be gone", Duration.ofSeconds(30),
                     () -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
         }
     }

@@ -110,7 +110,7 @@ class PeerSupportTest {
     @Test
     void awaitReturnsTheValueOrFailsNamingWhatItWaitedFor() {
         AtomicInteger polls = new AtomicInteger();
-        int v = Await.value("the third poll", Duration.ofSeconds(10),
+        int v = Await.value("the third poll", Duration.ofSeconds(30),
                 () -> polls.incrementAndGet() >= 3 ? java.util.Optional.of(polls.get()) : java.util.Optional.empty());
         assertThat(v).isEqualTo(3);
         assertThatThrownBy(() -> Await.until("pigs to fly", Duration.ofMillis(50), () -> false))

@@ -33,7 +33,7 @@ import java.util.OptionalInt;
 public final class SippProcess implements AutoCloseable {
     /** Where the scenario files live on the test classpath. */
     static final String SCENARIO_RESOURCES = "/peers/sipp/";
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     /** The raw u-law file audio-streaming scenarios play ({@code rtp_stream}). */
     static final String AUDIO_FILE = "audio.pcmu";
     /** The RFC 4733 capture DTMF scenarios replay ({@code play_pcap_audio}). */

@@ -68,7 +68,8 @@ class RtpMediaStreamIT {
         assertThat(a.localAddress().getPort() % 2).isZero();
         assertThat(a.statistics().packetsReceived()).isPositive();
         assertThat(a.statistics().packetsMalformed()).isZero();
-        assertThat(b.statistics().bytesSent()).isEqualTo(160 * b.statistics().packetsSent());
+        RtpStatistics sentByB = b.statistics(); // one snapshot: B sends on while the test reads
+        assertThat(sentByB.bytesSent()).isEqualTo(160 * sentByB.packetsSent());
 
         // RFC 3550 §6.4: each side reports on the other's stream within one RTCP interval
         Await.until("RTCP reports both ways", WAIT, () -> a.remoteReport() != null && b.remoteReport() != null);

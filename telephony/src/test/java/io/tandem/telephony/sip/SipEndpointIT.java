@@ -73,7 +73,7 @@ class SipEndpointIT {
 
         for (String transport : new String[] {"udp", "tcp"}) {
             sendOptions(transport);
-            Response r = responses.poll(10, TimeUnit.SECONDS);
+            Response r = responses.poll(30, TimeUnit.SECONDS);
             assertThat(r).as("200 over " + transport).isNotNull();
             assertThat(r.getStatusCode()).isEqualTo(200);
         }
@@ -91,7 +91,7 @@ class SipEndpointIT {
         assertThat(server.droppedMalformed()).isGreaterThan(before);
 
         sendOptions("udp");
-        Response after = responses.poll(10, TimeUnit.SECONDS);
+        Response after = responses.poll(30, TimeUnit.SECONDS);
         assertThat(after).isNotNull();
         assertThat(after.getStatusCode()).isEqualTo(200);
     }
@@ -108,8 +108,8 @@ class SipEndpointIT {
             paddings.add(padding == null ? 0 : ((javax.sip.header.ExtensionHeader) padding).getValue().length());
             serverRespond(event, 200);
         });
-        List<String> large = RawSip.udp(server.port(), options("large", 40_000), java.time.Duration.ofSeconds(10));
-        List<String> small = RawSip.udp(server.port(), options("small", 0), java.time.Duration.ofSeconds(10));
+        List<String> large = RawSip.udp(server.port(), options("large", 40_000), java.time.Duration.ofSeconds(30));
+        List<String> small = RawSip.udp(server.port(), options("small", 0), java.time.Duration.ofSeconds(30));
         assertThat(large).last().satisfies(line -> assertThat(RawSip.status(line)).isEqualTo(200));
         assertThat(small).last().satisfies(line -> assertThat(RawSip.status(line)).isEqualTo(200));
         assertThat(paddings).containsExactly(40_000, 0);
@@ -126,7 +126,7 @@ class SipEndpointIT {
             server.forgetPending(event.getRequest());
             server.respondStateless(response, response.toString().replaceFirst("SIP/2.0 200 OK", "SIP/2.0 200 Kept"));
         });
-        List<String> answers = RawSip.udp(server.port(), options("kept", 0), java.time.Duration.ofSeconds(10));
+        List<String> answers = RawSip.udp(server.port(), options("kept", 0), java.time.Duration.ofSeconds(30));
         assertThat(answers).hasSize(1);
         assertThat(RawSip.status(answers.get(0))).isEqualTo(200);
         assertThat(RawSip.reason(answers.get(0))).isEqualTo("Kept");

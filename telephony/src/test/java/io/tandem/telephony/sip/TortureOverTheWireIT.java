@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * because several files share a branch and would otherwise be absorbed as retransmissions.
  */
 class TortureOverTheWireIT {
-    private static final Duration ANSWER = Duration.ofSeconds(5);
+    private static final Duration ANSWER = Duration.ofSeconds(30);
     private static final Duration SILENCE = Duration.ofMillis(1500);
     /** How our test application answers what reaches it. */
     private static final Set<String> KNOWN = Set.of(Request.INVITE, Request.OPTIONS, Request.REGISTER, Request.BYE,

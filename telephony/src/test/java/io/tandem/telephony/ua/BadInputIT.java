@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What a peer sends wrong gets a precise answer, and the user agent keeps working. */
 class BadInputIT {
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private final Phones phones = new Phones();
 
     @AfterEach

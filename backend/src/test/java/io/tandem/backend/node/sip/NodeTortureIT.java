@@ -55,7 +55,7 @@ class NodeTortureIT {
     @RegisterExtension
     static final RedisServer redis = new RedisServer();
 
-    private static final Duration ANSWER = Duration.ofSeconds(5);
+    private static final Duration ANSWER = Duration.ofSeconds(30);
     private static final Duration SILENCE = Duration.ofMillis(1500);
     private static final int USERS = 20;
 
