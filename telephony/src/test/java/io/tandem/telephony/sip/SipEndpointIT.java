@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import javax.sip.ClientTransaction;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.header.ToHeader;
 import javax.sip.address.Address;
 import javax.sip.address.SipURI;
 import javax.sip.message.Request;
@@ -130,6 +132,80 @@ class SipEndpointIT {
         assertThat(answers).hasSize(1);
         assertThat(RawSip.status(answers.get(0))).isEqualTo(200);
         assertThat(RawSip.reason(answers.get(0))).isEqualTo("Kept");
+    }
+
+    /**
+     * A BYE over UDP released once answered ({@link SipEndpoint#releaseAnswered}) is out of the table at once, but the
+     * RI's Timer J task keeps the transaction itself for 32 s: it must not keep the ended dialog too, and with it the
+     * INVITE's transaction and messages.
+     */
+    @Test
+    void aReleasedByeTransactionLetsGoOfItsEndedDialog() throws Exception {
+        BlockingQueue<ServerTransaction> released = new LinkedBlockingQueue<>();
+        server = SipEndpoint.open(LOOPBACK, 0, "tandem-test", event -> {
+            Request request = event.getRequest();
+            if (Request.ACK.equals(request.getMethod())) {
+                return;
+            }
+            try {
+                ServerTransaction st = server.serverTransaction(event).orElseThrow();
+                Response ok = server.messages().responseTo(request, 200);
+                if (Request.INVITE.equals(request.getMethod())) {
+                    server.provider().getNewDialog(st);
+                    ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag("callee");
+                    ok.setHeader(server.headerFactory().createContactHeader(server.addressFactory().createAddress(
+                            "<sip:callee@127.0.0.1:" + server.port() + ">")));
+                }
+                st.sendResponse(ok);
+                if (Request.BYE.equals(request.getMethod()) && server.releaseAnswered(st)) {
+                    released.add(st);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try (DatagramSocket caller = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            caller.setSoTimeout(10_000);
+            assertThat(exchange(caller, inDialog(caller, "INVITE", 1, "inv", null))).startsWith("SIP/2.0 200");
+            send(caller, inDialog(caller, "ACK", 1, "ack", "callee"));
+            assertThat(exchange(caller, inDialog(caller, "BYE", 2, "bye", "callee"))).startsWith("SIP/2.0 200");
+        }
+        ServerTransaction bye = released.poll(10, TimeUnit.SECONDS);
+        assertThat(bye).as("the BYE's transaction released").isNotNull();
+        assertThat(bye.getDialog()).as("the released transaction's dialog").isNull();
+    }
+
+    /** A request of the call "released" from a raw UDP caller; {@code toTag} null before the dialog exists. */
+    private String inDialog(DatagramSocket caller, String method, int cseq, String branch, String toTag) {
+        int port = caller.getLocalPort();
+        return method + " sip:callee@127.0.0.1:" + server.port() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + port + ";branch=z9hG4bK-" + branch + ";rport\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:caller@127.0.0.1>;tag=caller\r\n"
+                + "To: <sip:callee@127.0.0.1>" + (toTag == null ? "" : ";tag=" + toTag) + "\r\n"
+                + "Call-ID: released@tandem.test\r\n"
+                + "CSeq: " + cseq + " " + method + "\r\n"
+                + "Contact: <sip:caller@127.0.0.1:" + port + ">\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+
+    private void send(DatagramSocket caller, String message) throws java.io.IOException {
+        byte[] bytes = message.getBytes(StandardCharsets.US_ASCII);
+        caller.send(new DatagramPacket(bytes, bytes.length, LOOPBACK, server.port()));
+    }
+
+    /** Sends {@code message} and returns the first final answer to it. */
+    private String exchange(DatagramSocket caller, String message) throws java.io.IOException {
+        send(caller, message);
+        byte[] buffer = new byte[65_535];
+        while (true) {
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            caller.receive(packet);
+            String answer = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.US_ASCII);
+            if (!answer.startsWith("SIP/2.0 1")) {
+                return answer;
+            }
+        }
     }
 
     private static byte[] options(String callId, int padding) {
