@@ -30,12 +30,8 @@ class TrunkHuntIT {
     void aSentInviteCountsFromItsDepartureAndAPlaceGivenBackIsNotTakenAgain() {
         try (Redis redis = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(2), 100, 10_000));
                 OwedWrites writes = new OwedWrites(100, new SimpleMeterRegistry())) {
-            TrunkProperties properties = new TrunkProperties(Duration.ofSeconds(600), Duration.ofSeconds(30),
-                    Duration.ofSeconds(4), 5, Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofSeconds(8));
-            Trunk trunk = new Trunk("a", "127.0.0.1", 5060, Trunk.Transport.UDP, Trunk.Authentication.ADDRESS,
-                    List.of(), "", 10, 0, List.of("PCMU"),
-                    new Trunk.CallerId(Trunk.CallerIdMode.PRESENTED, "+4930100"), 1, Trunk.State.IN_SERVICE, "");
-            TrunkHealth health = new TrunkHealth(redis, writes, properties);
+            Trunk trunk = trunk("a");
+            TrunkHealth health = new TrunkHealth(redis, writes, properties(Duration.ofSeconds(8)));
             String trunkAttempts = Keys.trunkAttempts(TENANT, "a");
             String nodeAttempts = Keys.outboundNodeAttempts(TENANT, NODE);
 
@@ -77,11 +73,8 @@ class TrunkHuntIT {
     void anInviteLateForItsSendDeadlineIsGivenBackAndItsPlaceCountsFromThen() {
         try (Redis redis = Redis.connect(new RedisProperties(server.uri(), 0, Duration.ofSeconds(2), 100, 10_000));
                 OwedWrites writes = new OwedWrites(100, new SimpleMeterRegistry())) {
-            TrunkProperties properties = new TrunkProperties(Duration.ofSeconds(600), Duration.ofSeconds(30),
-                    Duration.ofSeconds(4), 5, Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofSeconds(1));
-            Trunk trunk = new Trunk("b", "127.0.0.1", 5060, Trunk.Transport.UDP, Trunk.Authentication.ADDRESS,
-                    List.of(), "", 10, 0, List.of("PCMU"),
-                    new Trunk.CallerId(Trunk.CallerIdMode.PRESENTED, "+4930100"), 1, Trunk.State.IN_SERVICE, "");
+            TrunkProperties properties = properties(Duration.ofSeconds(1));
+            Trunk trunk = trunk("b");
             TrunkHealth health = new TrunkHealth(redis, writes, properties);
             String trunkAttempts = Keys.trunkAttempts(TENANT, "b");
             String nodeAttempts = Keys.outboundNodeAttempts(TENANT, NODE);
@@ -117,6 +110,18 @@ class TrunkHuntIT {
             assertThat(redis.commands().zscore(trunkAttempts, sent.callId())).as("the sent one keeps its departure")
                     .isEqualTo(departure);
         }
+    }
+
+    private static TrunkProperties properties(Duration sendDeadline) {
+        return new TrunkProperties(Duration.ofSeconds(600), Duration.ofSeconds(30), Duration.ofSeconds(4), 5,
+                Duration.ofSeconds(30), Duration.ofMillis(20), sendDeadline);
+    }
+
+    /** An address-authenticated trunk of CAPS 10, channels unlimited. */
+    private static Trunk trunk(String id) {
+        return new Trunk(id, "127.0.0.1", 5060, Trunk.Transport.UDP, Trunk.Authentication.ADDRESS, List.of(), "", 10,
+                0, List.of("PCMU"), new Trunk.CallerId(Trunk.CallerIdMode.PRESENTED, "+4930100"), 1,
+                Trunk.State.IN_SERVICE, "");
     }
 
     private static TrunkHunt hunt(Redis redis, OwedWrites writes, TrunkHealth health, Trunk trunk) {
