@@ -81,7 +81,7 @@ class CampaignDialIT {
 
     @AfterEach
     void noCampaignsNorTrunks() {
-        for (String id : List.of("blast", "sales", "caps")) {
+        for (String id : List.of("blast", "sales", "caps", "prompt")) {
             node.api().delete(TENANT + "/campaigns/" + id, TestNode.ADMIN, TestNode.PASSWORD);
         }
         for (String id : List.of("a", "b")) {
@@ -359,11 +359,11 @@ class CampaignDialIT {
         List<String> prompt = List.of("please-try-call-later", "vm-goodbye");
         try (Carrier carrier = new Carrier()) {
             trunk("a", carrier.phone.ua.sipPort(), 1, 0);
-            put(TENANT + "/campaigns/blast", "{\"queue\":\"7000\",\"mode\":\"broadcast\",\"window\":{\"start\":"
+            put(TENANT + "/campaigns/prompt", "{\"queue\":\"7000\",\"mode\":\"broadcast\",\"window\":{\"start\":"
                     + "\"00:00\",\"end\":\"23:59\"},\"ringSeconds\":15,\"prompt\":[\"" + String.join("\",\"", prompt)
                     + "\"]}");
-            upload("blast", "number,timezone\n" + number(4) + ",UTC\n");
-            post(TENANT + "/campaigns/blast/start", "");
+            upload("prompt", "number,timezone\n" + number(4) + ",UTC\n");
+            post(TENANT + "/campaigns/prompt/start", "");
             Call customer = TestPhone.next(carrier.phone.incoming, "the customer's call at the carrier");
             carrier.phone.awaitState(customer, CallState.ENDED);
             long promptPackets = PredictiveCampaignIT.length(prompt).toMillis() / 20;
